@@ -1,0 +1,5 @@
+export { freePort } from './free-port.js';
+export { requireBinary, hasBinary } from './binaries.js';
+export { startProcess, type RunningProcess } from './process.js';
+export { startNatsServer, type NatsServerHandle } from './nats-server.js';
+export { startMongo, databaseUri, type MongoHandle } from './mongo.js';
