@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): boolean | Promise<boolean>;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function runCheck(c: ReadinessCheck): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    });
+    const ok = await Promise.race([Promise.resolve().then(() => c.check()), timeout]);
+    return ok ? { name: c.name, ok: true } : { name: c.name, ok: false, error: 'check reported not ready' };
+  } catch (err) {
+    return { name: c.name, ok: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GET /readyz: 200 only while every check passes (and the server is not shutting down); 503 otherwise. */
+export function readyzHandler(checks: ReadinessCheck[], isDraining: () => boolean): RequestHandler {
+  return async (_req, res) => {
+    const results = await Promise.all(checks.map(runCheck));
+    if (isDraining()) results.push({ name: 'shutdown', ok: false, error: 'the server is shutting down' });
+    const ready = results.every((r) => r.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
+  };
+}
