@@ -1,0 +1,59 @@
+// Mints a local HS256 token: npm run mint-token -- --user alice --roles RELEASE_MANAGER,SRE [--machine] [--expires 8h]
+import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { authEnv, ConfigError, formatEnvHelp, formatIssues, loadConfig } from '@flightdeck/config';
+import { mintToken } from './mint.js';
+import { ROLES, isRole, type Role } from './roles.js';
+
+const env = z.object({
+  AUTH_JWT_SECRET: authEnv.AUTH_JWT_SECRET.unwrap(),
+  AUTH_ISSUER: authEnv.AUTH_ISSUER,
+  AUTH_AUDIENCE: authEnv.AUTH_AUDIENCE,
+});
+
+function parseRoles(value: string): Role[] {
+  const roles = value.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
+  const unknown = roles.filter((r) => !isRole(r));
+  if (roles.length === 0) throw new InvalidArgumentError(`give at least one role (known: ${ROLES.join(', ')})`);
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown role ${unknown.map((r) => `'${r}'`).join(', ')} (known: ${ROLES.join(', ')})`);
+  return roles as Role[];
+}
+
+function parseExpiry(value: string): string {
+  if (!/^\d+\s*(s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|week|weeks)$/i.test(value)) {
+    throw new InvalidArgumentError('expected a duration like 30m, 8h or 7d');
+  }
+  return value;
+}
+
+const program = new Command('mint-token')
+  .description('Mint a local HS256 JWT for a user and roles, signed with AUTH_JWT_SECRET; prints the token to stdout')
+  .requiredOption('-u, --user <subject>', 'the user (or machine) the token is for: its `sub` claim')
+  .requiredOption('-r, --roles <roles>', `comma-separated roles: ${ROLES.join(', ')}`, parseRoles)
+  .option('-n, --name <name>', 'display name (`name` claim)')
+  .option('--machine', 'a machine identity (implied by the CI role): may submit evidence, never approve', false)
+  .option('-e, --expires <duration>', 'lifetime, e.g. 30m, 8h, 7d', parseExpiry, '8h')
+  .option('--issuer <iss>', '`iss` claim (default: AUTH_ISSUER or flightdeck)')
+  .option('--audience <aud>', '`aud` claim (default: AUTH_AUDIENCE or flightdeck)')
+  .addHelpText('after', `\n${formatEnvHelp(env)}\n\nExample:\n  AUTH_JWT_SECRET=... npm run mint-token -- --user alice --roles RELEASE_MANAGER,SRE`);
+
+program.parse();
+const opts = program.opts<{ user: string; roles: Role[]; name?: string; machine: boolean; expires: string; issuer?: string; audience?: string }>();
+
+try {
+  const config = loadConfig(env);
+  const token = await mintToken({
+    secret: config.AUTH_JWT_SECRET,
+    subject: opts.user,
+    roles: opts.roles,
+    ...(opts.name ? { name: opts.name } : {}),
+    machine: opts.machine,
+    expiresIn: opts.expires,
+    issuer: opts.issuer ?? config.AUTH_ISSUER,
+    audience: opts.audience ?? config.AUTH_AUDIENCE,
+  });
+  process.stdout.write(`${token}\n`);
+} catch (err) {
+  process.stderr.write(`${err instanceof ConfigError ? formatIssues(err.issues, 'mint-token') : `mint-token: ${(err as Error).message}`}\n`);
+  process.exitCode = 1;
+}

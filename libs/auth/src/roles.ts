@@ -1,0 +1,25 @@
+export const ROLES = [
+  'RELEASE_MANAGER',
+  'TECHNICAL_LEAD',
+  'QA_LEAD',
+  'PRODUCT_OWNER',
+  'DEVELOPER',
+  'SRE',
+  'VIEWER',
+  'CI',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Who is calling, as established from a verified token. */
+export interface Identity {
+  subject: string;
+  name?: string;
+  roles: Role[];
+  /** A machine identity (CI pipeline): may submit evidence, never approve. */
+  machine: boolean;
+}
