@@ -3,3 +3,4 @@ export { requireBinary, hasBinary } from './binaries.js';
 export { startProcess, type RunningProcess } from './process.js';
 export { startNatsServer, type NatsServerHandle } from './nats-server.js';
 export { startMongo, databaseUri, type MongoHandle } from './mongo.js';
+export { startOpenAIStub, type OpenAIStub, type OpenAIStubOptions, type StubReply, type StubFailure, type StubRequest, type ChatRequest } from './openai-stub.js';
