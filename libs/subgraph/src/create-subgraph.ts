@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import express, { type RequestHandler } from 'express';
+import type { DocumentNode, GraphQLFieldResolver, GraphQLScalarType } from 'graphql';
+import type { Logger } from 'pino';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { Identity, TokenVerifier } from '@flightdeck/auth';
+import { currentContext, graphqlMetricsPlugin, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
+import { authenticate, identityOf } from './authenticate.js';
+import { bodyLimit } from './body-limit.js';
+
+/** Resolvers as buildSubgraphSchema takes them (entities add `__resolveReference`), typed with our context. */
+export interface SubgraphResolvers<TContext = SubgraphContext> {
+  [typeName: string]:
+    | {
+        // The parent value differs per type and is the resolver's own business, as in graphql-js.
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        [fieldName: string]: GraphQLFieldResolver<any, TContext> | { requires?: string; resolve?: GraphQLFieldResolver<any, TContext> };
+      }
+    | GraphQLScalarType
+    | { [enumValue: string]: string | number };
+}
+
+// Apollo types resolvers with an `unknown` context; ours are typed with the context createSubgraph builds.
+type ApolloResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
+
+/** The GraphQL context every resolver of every subgraph receives. */
+export interface SubgraphContext {
+  /** Who called, from the forwarded token verified again here; undefined for an anonymous caller. */
+  identity?: Identity;
+  logger: Logger;
+  requestId: string;
+}
+
+export interface SubgraphOptions<TExtra extends object = object> {
+  service: string;
+  typeDefs: DocumentNode;
+  resolvers: SubgraphResolvers<SubgraphContext & TExtra>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  verifier: TokenVerifier;
+  /** Adds service-specific values (use cases, loaders) to the base context. */
+  context?(base: SubgraphContext): TExtra | Promise<TExtra>;
+  /** Largest accepted request body, in bytes; default 1 MB. */
+  maxBodyBytes?: number;
+  /** Schema introspection (the gateway never needs it: the supergraph is composed at build time); default off. */
+  introspection?: boolean;
+  plugins?: ApolloServerPlugin<SubgraphContext & TExtra>[];
+}
+
+export interface Subgraph<TExtra extends object = object> {
+  apollo: ApolloServer<SubgraphContext & TExtra>;
+  /** The express handler to mount at /graphql; call after `start()`. */
+  middleware(): RequestHandler;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSubgraph<TExtra extends object = object>(options: SubgraphOptions<TExtra>): Subgraph<TExtra> {
+  const { logger, metrics, verifier } = options;
+  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as unknown as ApolloResolvers });
+  const apollo = new ApolloServer<SubgraphContext & TExtra>({
+    schema,
+    introspection: options.introspection ?? false,
+    plugins: [graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<SubgraphContext & TExtra>, ...(options.plugins ?? [])],
+    logger,
+  });
+  let started = false;
+
+  return {
+    apollo,
+    middleware() {
+      if (!started) throw new Error(`subgraph ${options.service}: call start() before middleware()`);
+      const router = express.Router();
+      router.use(bodyLimit(options.maxBodyBytes ?? 1024 * 1024));
+      router.use(authenticate(verifier));
+      router.use(
+        expressMiddleware(apollo, {
+          context: async ({ req, res }) => {
+            const base: SubgraphContext = {
+              identity: identityOf(res),
+              logger,
+              requestId: requestContextOf(res)?.requestId ?? currentContext()?.requestId ?? req.header('x-request-id') ?? randomUUID(),
+            };
+            const extra = options.context ? await options.context(base) : ({} as TExtra);
+            return { ...base, ...extra };
+          },
+        }),
+      );
+      return router;
+    },
+    async start() {
+      await apollo.start();
+      started = true;
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export { createSubgraph, type Subgraph, type SubgraphContext, type SubgraphOptions, type SubgraphResolvers } from './create-subgraph.js';
+export { authenticate, identityOf } from './authenticate.js';
+export { bodyLimit, formatBytes } from './body-limit.js';
+export { sendGraphQLError } from './graphql-error-response.js';
