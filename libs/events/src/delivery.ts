@@ -1,0 +1,90 @@
+import type { Logger } from 'pino';
+import type { DeadLetter, DeadLetterReason, ResolvedSubscribeOptions } from './bus.js';
+import type { EventCatalog } from './catalog.js';
+import { decodeEnvelope, InvalidEventError, type CloudEvent } from './envelope.js';
+import { retryDelay } from './subscribe-options.js';
+
+export interface Delivery {
+  data: Uint8Array;
+  subject: string;
+  deliveryCount: number;
+  streamSequence: number;
+}
+
+export type Outcome = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'dead'; letter: DeadLetter };
+
+const decoder = new TextDecoder();
+
+export class HandlerTimeoutError extends Error {
+  override readonly name = 'HandlerTimeoutError';
+}
+
+/**
+ * Decides what happens to one delivery, the same way for every bus: an event that can never be
+ * handled goes to the dead letters at once; a failing handler is retried with backoff until
+ * `maxDeliver`, then dead-lettered. Deliveries past `maxDeliver` (the previous attempt crashed or
+ * timed out on the server) are dead-lettered without running the handler again.
+ */
+export async function processDelivery(d: Delivery, o: ResolvedSubscribeOptions, catalog: EventCatalog, logger: Logger): Promise<Outcome> {
+  const dead = (reason: DeadLetterReason, error: unknown, event?: CloudEvent): Outcome => ({
+    kind: 'dead',
+    letter: {
+      consumer: o.durable,
+      subject: d.subject,
+      reason,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      deliveryCount: d.deliveryCount,
+      streamSequence: d.streamSequence,
+      failedAt: new Date().toISOString(),
+      original: decoder.decode(d.data),
+      ...(event ? { event } : {}),
+    },
+  });
+
+  let envelope: CloudEvent | undefined;
+  let event: CloudEvent;
+  try {
+    envelope = decodeEnvelope(d.data);
+    if (envelope.type !== d.subject) throw new InvalidEventError(`event type ${envelope.type} does not match the subject ${d.subject} it was published on`);
+    event = catalog.validate(envelope);
+  } catch (err) {
+    logger.warn({ consumer: o.durable, subject: d.subject, seq: d.streamSequence, err }, 'invalid event sent to the dead letters');
+    return dead('invalid', err, envelope);
+  }
+
+  if (d.deliveryCount > o.maxDeliver) {
+    return dead('max_deliveries', new Error(`delivered ${d.deliveryCount} times, more than maxDeliver ${o.maxDeliver}: an earlier attempt crashed or timed out`), event);
+  }
+
+  try {
+    await runWithTimeout(o, event, d);
+    return { kind: 'ack' };
+  } catch (err) {
+    if (d.deliveryCount >= o.maxDeliver) {
+      logger.error({ consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, err }, 'handler failed for the last time; event sent to the dead letters');
+      return dead('failed', err, event);
+    }
+    const delayMs = retryDelay(o.retryDelayMs, d.deliveryCount);
+    logger.warn({ consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, delayMs, err }, 'handler failed; event will be redelivered');
+    return { kind: 'retry', delayMs };
+  }
+}
+
+async function runWithTimeout(o: ResolvedSubscribeOptions, event: CloudEvent, d: Delivery): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new HandlerTimeoutError(`handler of ${o.durable} did not finish ${event.type} ${event.id} within ${o.handlerTimeoutMs} ms`);
+      controller.abort(err);
+      reject(err);
+    }, o.handlerTimeoutMs);
+  });
+  const run = Promise.resolve().then(() => o.handler(event, { deliveryCount: d.deliveryCount, consumer: o.durable, subject: d.subject, signal: controller.signal }));
+  run.catch(() => {}); // a handler that fails after its timeout already counted as failed
+  try {
+    await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

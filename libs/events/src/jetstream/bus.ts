@@ -1,0 +1,104 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { pino, type Logger } from 'pino';
+import type { DeadLetter, DeadLetterReader, EventBus, PublishResult, SubscribeOptions, Subscription } from '../bus.js';
+import type { EventCatalog } from '../catalog.js';
+import { eventCatalog } from '../catalog/index.js';
+import { encodeEvent, type CloudEvent } from '../envelope.js';
+import { DEAD_LETTER_STREAM, deadLetterSubject } from '../subjects.js';
+import { resolveSubscribeOptions } from '../subscribe-options.js';
+import { startConsumer } from './consumer-runner.js';
+import { ensureStreams, type StreamSettings } from './provision.js';
+import { publishWithRetry, type RetryPolicy } from './publisher.js';
+
+export interface JetStreamBusOptions extends StreamSettings {
+  /** NATS server URL(s); ignored when `connection` is given. */
+  servers?: string | string[];
+  /** An existing connection; the bus then leaves closing it to the caller. */
+  connection?: NatsConnection;
+  /** Connection name shown by the server, e.g. the service name. */
+  name?: string;
+  catalog?: EventCatalog;
+  logger?: Logger;
+  publishRetry?: RetryPolicy;
+}
+
+const decoder = new TextDecoder();
+
+/** The production bus: events in the FLIGHTDECK stream, durable pull consumers, dead letters in their own stream. */
+export class JetStreamBus implements EventBus, DeadLetterReader {
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  private constructor(
+    readonly connection: NatsConnection,
+    private readonly ownsConnection: boolean,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly catalog: EventCatalog,
+    private readonly logger: Logger,
+    private readonly publishRetry: RetryPolicy,
+  ) {}
+
+  /** Connects (reconnecting forever on loss) and provisions the streams idempotently. */
+  static async connect(opts: JetStreamBusOptions): Promise<JetStreamBus> {
+    if (!opts.connection && !opts.servers) throw new Error('JetStreamBus.connect: give `servers` (e.g. nats://127.0.0.1:4222) or an open `connection`');
+    const nc =
+      opts.connection ??
+      (await connect({ servers: opts.servers, name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 500 }).catch((err: Error) => {
+        throw new Error(`could not connect to NATS at ${String(opts.servers)}: ${err.message}`, { cause: err });
+      }));
+    const jsm = await jetstreamManager(nc).catch((err: Error) => {
+      throw new Error(`NATS at ${nc.getServer()} has no JetStream (start it with \`nats-server -js\`): ${err.message}`, { cause: err });
+    });
+    await ensureStreams(jsm, opts);
+    const logger = opts.logger ?? pino({ level: 'silent' });
+    return new JetStreamBus(nc, !opts.connection, jetstream(nc), jsm, opts.catalog ?? eventCatalog, logger, opts.publishRetry ?? {});
+  }
+
+  async publish(event: CloudEvent): Promise<PublishResult> {
+    if (this.closed) throw new Error(`cannot publish ${event.type} ${event.id}: the bus is closed`);
+    const valid = this.catalog.validate(event);
+    const ack = await publishWithRetry(this.js, valid.type, encodeEvent(valid), valid.id, this.publishRetry, this.logger);
+    return { duplicate: ack.duplicate, seq: ack.seq };
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    if (this.closed) throw new Error(`cannot subscribe ${options.durable}: the bus is closed`);
+    const resolved = resolveSubscribeOptions(options);
+    const sub = await startConsumer(
+      { js: this.js, jsm: this.jsm, serverVersion: this.connection.info?.version, catalog: this.catalog, logger: this.logger, publishRetry: this.publishRetry },
+      resolved,
+    );
+    const tracked: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(tracked);
+        await sub.stop();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
+  }
+
+  /** Reads the dead letters (oldest first), all or of one consumer; at most `limit`. */
+  async deadLetters(opts: { consumer?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+    const info = await this.jsm.streams.info(DEAD_LETTER_STREAM);
+    const out: DeadLetter[] = [];
+    const limit = opts.limit ?? 1000;
+    const wanted = opts.consumer ? deadLetterSubject(opts.consumer) : undefined;
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && out.length < limit; seq++) {
+      const m = await this.jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }).catch(() => null);
+      if (!m || (wanted && m.subject !== wanted)) continue;
+      out.push(JSON.parse(decoder.decode(m.data)) as DeadLetter);
+    }
+    return out;
+  }
+
+  /** Stops every subscription (waiting for handlers in flight), then drains the connection if the bus opened it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    if (this.ownsConnection && !this.connection.isClosed()) await this.connection.drain();
+  }
+}

@@ -1,0 +1,95 @@
+import { EVENTS_STREAM, deadLetterSubject, subjectMatches } from '../subjects.js';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { DeadLetter, ResolvedSubscribeOptions, Subscription } from '../bus.js';
+import type { EventCatalog } from '../catalog.js';
+import { processDelivery } from '../delivery.js';
+import { Limiter } from '../limiter.js';
+import { ensureConsumer, serverFilter } from './provision.js';
+import { publishWithRetry, type RetryPolicy } from './publisher.js';
+
+export interface RunnerDeps {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  serverVersion: string | undefined;
+  catalog: EventCatalog;
+  logger: Logger;
+  publishRetry: RetryPolicy;
+}
+
+const encoder = new TextEncoder();
+
+/** Starts pulling from the durable consumer and running the handler under the subscription's limits. */
+export async function startConsumer(deps: RunnerDeps, o: ResolvedSubscribeOptions): Promise<Subscription> {
+  const { js, jsm, logger } = deps;
+  // Up to this many events are buffered locally; the server holds the rest back until acks come.
+  const prefetch = Math.min(Math.max(o.concurrency * 4, 64), 1000);
+  await ensureConsumer(
+    jsm,
+    // The server may deliver once more than maxDeliver so a crash on the last attempt still ends in the dead letters.
+    { durable: o.durable, filters: o.filters, ackWaitMs: o.ackWaitMs, maxDeliver: o.maxDeliver + 1, maxAckPending: prefetch * 2 },
+    deps.serverVersion,
+  );
+  const filteredOnClient = serverFilter(o.filters, deps.serverVersion).filter_subject !== undefined && o.filters.length > 1;
+  const consumer = await js.consumers.get(EVENTS_STREAM, o.durable);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: prefetch });
+  const limiter = new Limiter(o.concurrency);
+  let stopping = false;
+
+  const deadLetter = async (m: JsMsg, letter: DeadLetter) => {
+    await publishWithRetry(js, deadLetterSubject(o.durable), encoder.encode(JSON.stringify(letter)), `${o.durable}:${m.seq}`, deps.publishRetry, logger);
+  };
+
+  const handle = async (m: JsMsg) => {
+    try {
+      if (filteredOnClient && !o.filters.some((f) => subjectMatches(f, m.subject))) return m.ack();
+      const outcome = await processDelivery(
+        { data: m.data, subject: m.subject, deliveryCount: m.info.deliveryCount, streamSequence: m.seq },
+        o,
+        deps.catalog,
+        logger,
+      );
+      if (outcome.kind === 'ack') m.ack();
+      else if (outcome.kind === 'retry') m.nak(outcome.delayMs);
+      else {
+        await deadLetter(m, outcome.letter);
+        m.term(outcome.letter.reason);
+      }
+    } catch (err) {
+      // Only the dead-letter publish can fail here: leave the event for a later redelivery.
+      logger.error({ consumer: o.durable, seq: m.seq, err }, 'could not dead-letter the event; it will be redelivered');
+      m.nak(o.retryDelayMs);
+    }
+  };
+
+  const loop = (async () => {
+    try {
+      for await (const m of messages) {
+        if (stopping) {
+          m.nak();
+          continue;
+        }
+        await limiter.acquire();
+        if (stopping) {
+          limiter.release();
+          m.nak();
+          continue;
+        }
+        m.working(); // the ack wait starts now, not when the event reached the local buffer
+        void handle(m).finally(() => limiter.release());
+      }
+    } catch (err) {
+      if (!stopping) logger.error({ consumer: o.durable, err }, 'consumer stopped on an error');
+    }
+  })();
+
+  return {
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await messages.close();
+      await loop;
+      await limiter.idle();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { afterEach, beforeEach } from 'vitest';
+import { InProcessBus } from '../src/index.js';
+import { busBehaviour } from './bus-behaviour.js';
+
+let bus: InProcessBus;
+beforeEach(() => {
+  bus = new InProcessBus();
+});
+afterEach(async () => {
+  await bus.close();
+});
+
+busBehaviour('InProcessBus', () => ({
+  bus,
+  injectRaw: async (subject, data) => {
+    await bus.publishRaw(subject, data);
+  },
+}));

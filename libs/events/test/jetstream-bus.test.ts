@@ -1,0 +1,95 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
+import { DEAD_LETTER_STREAM, EVENTS_STREAM, JetStreamBus, ensureStreams } from '../src/index.js';
+import { busBehaviour } from './bus-behaviour.js';
+import { aRelease, waitFor } from './helpers.js';
+
+// Its own server: the tests purge the streams between cases.
+let server: NatsServerHandle;
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let bus: JetStreamBus;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url });
+  jsm = await jetstreamManager(nc);
+});
+afterAll(async () => {
+  await nc?.close();
+  await server?.stop();
+});
+beforeEach(async () => {
+  bus = await JetStreamBus.connect({ servers: server.url, name: 'events-test' });
+  await jsm.streams.purge(EVENTS_STREAM);
+  await jsm.streams.purge(DEAD_LETTER_STREAM);
+});
+afterEach(async () => {
+  await bus.close();
+});
+
+busBehaviour('JetStreamBus', () => ({
+  bus,
+  injectRaw: async (subject, data) => {
+    await nc.publish(subject, data);
+    await nc.flush();
+  },
+}));
+
+describe('JetStreamBus: provisioning and publishing', () => {
+  it('provisions one file-backed FLIGHTDECK stream with a duplicate window, and a dead-letter stream outside its subjects, idempotently', async () => {
+    await ensureStreams(jsm);
+    await ensureStreams(jsm);
+    const events = await jsm.streams.info(EVENTS_STREAM);
+    expect(events.config).toMatchObject({ subjects: ['flightdeck.>'], storage: 'file', duplicate_window: 600_000_000_000 });
+    const dead = await jsm.streams.info(DEAD_LETTER_STREAM);
+    expect(dead.config.subjects).toEqual(['flightdeck_deadletter.>']);
+    expect(dead.config.storage).toBe('file');
+    const names: string[] = [];
+    for await (const s of jsm.streams.list()) names.push(s.config.name);
+    expect(names.sort()).toEqual([EVENTS_STREAM, DEAD_LETTER_STREAM].sort());
+  });
+
+  it('creates an explicit-ack durable pull consumer with bounded deliveries', async () => {
+    const sub = await bus.subscribe({ durable: 'provisioned', filter: 'flightdeck.planning.>', handler: () => {}, maxDeliver: 4, ackWaitMs: 15_000 });
+    const info = await jsm.consumers.info(EVENTS_STREAM, 'provisioned');
+    expect(info.config).toMatchObject({ durable_name: 'provisioned', ack_policy: 'explicit', ack_wait: 15_000_000_000, max_deliver: 5, filter_subject: 'flightdeck.planning.>' });
+    await sub.stop();
+    const again = await bus.subscribe({ durable: 'provisioned', filter: 'flightdeck.planning.>', handler: () => {}, maxDeliver: 6, ackWaitMs: 15_000 });
+    expect((await jsm.consumers.info(EVENTS_STREAM, 'provisioned')).config.max_deliver).toBe(7);
+    await again.stop();
+  });
+
+  it('sets Nats-Msg-Id to the event id and retries a publish while the server restarts', async () => {
+    const event = aRelease();
+    await server.restart();
+    const res = await bus.publish(event);
+    expect(res.duplicate).toBe(false);
+    await waitFor('the stored event', async () => (await jsm.streams.info(EVENTS_STREAM)).state.messages === 1);
+    const stored = await jsm.streams.getMessage(EVENTS_STREAM, { seq: res.seq });
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(event.id);
+    expect(stored?.json()).toEqual(event);
+  });
+});
+
+describe('JetStreamBus: a consumer that died on its last attempt', () => {
+  it('dead-letters the redelivery beyond maxDeliver without running the handler again', async () => {
+    const { jetstream } = await import('@nats-io/jetstream');
+    const handler = { calls: 0 };
+    const options = { durable: 'crashy', filter: 'flightdeck.planning.>', maxDeliver: 1, ackWaitMs: 1_000, handlerTimeoutMs: 500, handler: () => void handler.calls++ };
+    await (await bus.subscribe(options)).stop();
+    const event = aRelease();
+    await bus.publish(event);
+    // A process takes the event and dies before acking it: the server redelivers after the ack wait.
+    const taken = await (await jetstream(nc).consumers.get(EVENTS_STREAM, 'crashy')).next({ expires: 2_000 });
+    expect(taken?.info.deliveryCount).toBe(1);
+    const sub = await bus.subscribe(options);
+    await waitFor('the dead letter', async () => (await bus.deadLetters({ consumer: 'crashy' })).length === 1, 5_000);
+    const [letter] = await bus.deadLetters({ consumer: 'crashy' });
+    expect(letter).toMatchObject({ reason: 'max_deliveries', deliveryCount: 2, event: { id: event.id } });
+    expect(handler.calls).toBe(0);
+    await sub.stop();
+  });
+});
