@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { assessHealth, HEALTH_RULES, velocityTrend, type HealthInput } from '../../src/domain/health.js';
+import { planTimeline } from '../../src/domain/timeline.js';
+import type { Forecast } from '../../src/domain/forecast.js';
+import { feature } from './features.js';
+
+const target = new Date('2026-06-30T12:00:00Z');
+
+function input(over: Partial<HealthInput> & { now: Date }): HealthInput {
+  const features = over.features ?? [feature('a', { status: 'DONE', effort: 10 }), feature('b', { effort: 10 })];
+  const velocityHistory = over.velocityHistory ?? [10, 10, 10, 10, 10, 10];
+  return {
+    status: 'IN_DEVELOPMENT',
+    targetDate: target,
+    features,
+    gates: {},
+    velocityHistory,
+    timeline: planTimeline({ type: 'MINOR', targetDate: target, features }, { velocityHistory }, over.now),
+    ...over,
+  };
+}
+
+const forecast = (p: number): Forecast => ({
+  runs: 100, remainingPoints: 10, basis: 'HISTORY', p50: target, p85: target, p95: target,
+  probabilityOnTime: p, bufferDays: 0, recommendedBufferDays: 0, unbounded: 0,
+});
+
+describe('velocity trend', () => {
+  it('compares the last three weeks with the three before', () => {
+    expect(velocityTrend([10, 10, 10, 8, 8, 8])).toBe('DECLINING');
+    expect(velocityTrend([10, 10, 10, 12, 12, 12])).toBe('IMPROVING');
+    expect(velocityTrend([10, 10, 10, 10, 10, 10.5])).toBe('STABLE');
+    expect(velocityTrend([10, 10])).toBe('UNKNOWN');
+  });
+});
+
+describe('health report', () => {
+  const midway = new Date('2026-05-26T12:00:00Z'); // half of the 4-week development window gone
+
+  it('is GREEN when on track, with progress figures', () => {
+    const r = assessHealth(input({ now: midway, forecast: forecast(0.95) }));
+    expect(r.status).toBe('GREEN');
+    expect(r.reasons).toEqual([]);
+    expect(r.progress).toMatchObject({ featuresDone: 1, featuresTotal: 2, percentComplete: 50, pointsDone: 10, pointsTotal: 20, expectedPercent: 50, velocityTrend: 'STABLE' });
+  });
+
+  it('is YELLOW on a conditional gate or a forecast at risk, listing each reason', () => {
+    const r = assessHealth(input({ now: midway, gates: { ALPHA: 'CONDITIONAL' }, forecast: forecast(0.7) }));
+    expect(r.status).toBe('YELLOW');
+    expect(r.reasons.map((x) => x.rule).sort()).toEqual(['FORECAST_AT_RISK', 'GATE_CONDITIONAL']);
+    expect(r.progress.qualityScore).toBe(50);
+  });
+
+  it('is RED on a failed gate and on a late forecast', () => {
+    const r = assessHealth(input({ now: midway, gates: { FEATURE_COMPLETE: 'FAIL', ALPHA: 'PASS' }, forecast: forecast(0.3) }));
+    expect(r.status).toBe('RED');
+    expect(r.reasons.map((x) => x.rule)).toEqual(['GATE_FAILED', 'FORECAST_LATE']);
+    expect(r.progress.failedGates).toEqual(['FEATURE_COMPLETE']);
+  });
+
+  it('is YELLOW then RED as progress falls behind the elapsed window', () => {
+    const features = [feature('a', { effort: 10, status: 'DONE' }), feature('b', { effort: 40 })];
+    const late = new Date('2026-06-02T12:00:00Z'); // 75% of the window gone, 20% of points done
+    expect(assessHealth(input({ now: late, features, velocityHistory: [100] })).reasons.map((x) => x.rule)).toContain('BEHIND_SCHEDULE_FAR');
+    const some = new Date('2026-05-22T12:00:00Z'); // ~36% gone
+    expect(assessHealth(input({ now: some, features, velocityHistory: [100] })).reasons.map((x) => x.rule)).toEqual(['BEHIND_SCHEDULE']);
+  });
+
+  it('is RED once the target date passes unreleased, and not after release', () => {
+    const after = new Date('2026-07-02T00:00:00Z');
+    expect(assessHealth(input({ now: after })).reasons.map((x) => x.rule)).toEqual(['PAST_TARGET']);
+    expect(assessHealth(input({ now: after, status: 'RELEASED' })).status).toBe('GREEN');
+  });
+
+  it('documents every rule it can raise', () => {
+    expect(new Set(HEALTH_RULES.map((r) => r.rule)).size).toBe(HEALTH_RULES.length);
+  });
+});
