@@ -42,3 +42,96 @@ export const featureChanged = defineEvent({
 });
 
 export const planningEvents = [releaseCreated, releaseStatusChanged, featureChanged];
+
+// Planning service events, version 2 onwards: the service's real lifecycle and payloads.
+const lifecycleStatus = z.enum(['PLANNING', 'IN_DEVELOPMENT', 'FEATURE_COMPLETE', 'CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE', 'RELEASED', 'CLOSED', 'CANCELLED']);
+const featureStatus = z.enum(['TODO', 'IN_PROGRESS', 'IN_REVIEW', 'DONE', 'DROPPED']);
+const timestamp = z.iso.datetime({ offset: true });
+
+export const releaseCreatedV2 = defineEvent({
+  type: 'flightdeck.planning.release.created',
+  version: 2,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    product: z.string().min(1),
+    version: z.string().min(1),
+    releaseType,
+    theme: z.string(),
+    owner: z.string(),
+    targetDate: timestamp,
+    createdBy: z.string().min(1),
+    baseVersion: z.string().optional(),
+    hotfixReason: z.string().optional(),
+  }),
+});
+
+export const releaseStatusChangedV2 = defineEvent({
+  type: 'flightdeck.planning.release.status_changed',
+  version: 2,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    product: z.string().min(1),
+    version: z.string().min(1),
+    releaseType,
+    from: lifecycleStatus,
+    to: lifecycleStatus,
+    by: z.string().min(1),
+    at: timestamp,
+    reason: z.string(),
+  }),
+});
+
+export const releaseScopeChanged = defineEvent({
+  type: 'flightdeck.planning.release.scope_changed',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    kind: z.enum(['ADDED', 'UPDATED', 'REMOVED', 'STATUS_CHANGED']),
+    featureId: z.string().min(1),
+    title: z.string().min(1),
+    fields: z.array(z.string()),
+    by: z.string().min(1),
+    at: timestamp,
+    reason: z.string().optional(),
+    /** Scope after the change: features and story points in scope. */
+    featureCount: z.number().int().nonnegative(),
+    totalPoints: z.number().nonnegative(),
+  }),
+});
+
+export const featureStatusChanged = defineEvent({
+  type: 'flightdeck.planning.feature.status_changed',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    featureId: z.string().min(1),
+    title: z.string().min(1),
+    from: featureStatus,
+    to: featureStatus,
+    effort: z.number().nonnegative(),
+    by: z.string().min(1),
+    at: timestamp,
+  }),
+});
+
+export const timelineForecasted = defineEvent({
+  type: 'flightdeck.planning.timeline.forecasted',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    targetDate: timestamp,
+    featureComplete: timestamp,
+    p50: timestamp,
+    p85: timestamp,
+    p95: timestamp,
+    probabilityOnTime: z.number().min(0).max(1),
+    remainingPoints: z.number().nonnegative(),
+    runs: z.number().int().positive(),
+    basis: z.enum(['HISTORY', 'PLANNED_VELOCITY']),
+    /** The prediction the forecast was recorded as, for measuring its accuracy later. */
+    predictionId: z.string().optional(),
+  }),
+});
+
+/** What the planning service publishes (registered next to the version-1 list above). */
+export const planningServiceEvents = [releaseCreatedV2, releaseStatusChangedV2, releaseScopeChanged, featureStatusChanged, timelineForecasted];
