@@ -1,0 +1,7 @@
+export { createGatewayService, defaultLimits, type GatewayDeps, type GatewayLimits, type GatewayService, type GatewayContext } from './service.js';
+export { composeSupergraph, type CompositionOutcome } from './composition.js';
+export { readSubgraphList, subgraphUrlVariable, SubgraphListError, type SubgraphEntry } from './subgraph-list.js';
+export { supergraphSubgraphs } from './supergraph.js';
+export { gatewayConfigSchema, gatewayEnvShape, subgraphUrlOverrides } from './config.js';
+export { depthLimitRule, costLimitRule } from './limits/index.js';
+export { defaultSubgraphListPath, defaultSupergraphPath } from './paths.js';

@@ -1,0 +1,2 @@
+export { depthLimitRule } from './depth-limit.js';
+export { costLimitRule } from './cost-limit.js';

@@ -1,0 +1,134 @@
+import cors from 'cors';
+import type { Express, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Identity, TokenVerifier } from '@flightdeck/auth';
+import { authenticate, bodyLimit, identityOf, sendGraphQLError } from '@flightdeck/subgraph';
+import { createHttpServer, graphqlMetricsPlugin, markMount, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
+import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-source.js';
+import { costLimitRule, depthLimitRule } from './limits/index.js';
+import { mutationsNeedIdentity } from './mutation-guard.js';
+import { supergraphSubgraphs } from './supergraph.js';
+
+export interface GatewayLimits {
+  /** Deepest accepted operation in nested fields; default 10. */
+  maxDepth: number;
+  /** Highest accepted operation cost (each selected field costs 1); default 1000. */
+  maxCost: number;
+  /** Largest accepted request body in bytes; default 1 MB. */
+  maxBodyBytes: number;
+}
+
+export const defaultLimits: GatewayLimits = { maxDepth: 10, maxCost: 1000, maxBodyBytes: 1024 * 1024 };
+
+export interface GatewayDeps {
+  supergraphSdl: string;
+  verifier: TokenVerifier;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  limits?: Partial<GatewayLimits>;
+  /** Browser origins allowed by CORS; empty allows none. */
+  corsOrigins?: string[];
+  /** Subgraph URLs replacing the composed ones, by subgraph name (from SUBGRAPH_<NAME>_URL). */
+  subgraphUrls?: Record<string, string>;
+  /** Answer introspection queries; default false. */
+  introspection?: boolean;
+}
+
+export interface GatewayContext {
+  identity?: Identity;
+  logger: Logger;
+  requestId?: string;
+  forwarded: ForwardedHeaders;
+}
+
+export interface GatewayService {
+  /** The express app: /graphql, /healthz, /readyz, /metrics; mount more routes before `listen`. */
+  app: Express;
+  /** Loads the supergraph; `listen` calls it when it was not called before. */
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
+  close(): Promise<void>;
+}
+
+export function createGatewayService(deps: GatewayDeps): GatewayService {
+  const { logger, metrics } = deps;
+  const limits = { ...defaultLimits, ...deps.limits };
+  const overrides = deps.subgraphUrls ?? {};
+  const known = new Set(supergraphSubgraphs(deps.supergraphSdl).map((s) => s.name));
+  for (const name of Object.keys(overrides)) {
+    if (!known.has(name)) logger.warn({ subgraph: name, known: [...known] }, 'URL override for a subgraph the supergraph does not contain; ignored');
+  }
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: deps.supergraphSdl,
+    buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url }),
+    logger,
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: deps.introspection ?? false,
+    // Apollo's own guard against fragment explosions runs first; the limits below run once it passed.
+    maxRecursiveSelections: true,
+    validationRules: [depthLimitRule(limits.maxDepth), costLimitRule(limits.maxCost)],
+    plugins: [graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<GatewayContext>, mutationsNeedIdentity<GatewayContext>()],
+    includeStacktraceInErrorResponses: false,
+    logger,
+  });
+
+  let graphql: RequestHandler | undefined;
+  let starting: Promise<void> | undefined;
+  const http = createHttpServer({ service: 'gateway', logger, metrics, readiness: [{ name: 'supergraph', check: () => graphql !== undefined }] });
+  const origins = deps.corsOrigins ?? [];
+
+  http.app.use(
+    '/graphql',
+    markMount('/graphql'),
+    cors({ origin: origins.includes('*') ? true : origins.length ? origins : false, credentials: true }),
+    bodyLimit(limits.maxBodyBytes),
+    authenticate(deps.verifier),
+    (req, res, next) => {
+      if (graphql) return graphql(req, res, next);
+      sendGraphQLError(res, 503, 'The gateway is still loading its supergraph; retry in a moment.', 'SERVICE_UNAVAILABLE');
+    },
+  );
+
+  async function start(): Promise<void> {
+    starting ??= (async () => {
+      await apollo.start();
+      graphql = expressMiddleware(apollo, {
+        context: async ({ req, res }) => {
+          const identity = identityOf(res);
+          const ids = requestContextOf(res);
+          const requestId = ids?.requestId ?? req.header('x-request-id');
+          const correlationId = ids?.correlationId ?? req.header('x-correlation-id');
+          return {
+            identity,
+            logger,
+            requestId,
+            forwarded: { authorization: identity ? req.headers.authorization : undefined, requestId, correlationId },
+          };
+        },
+      });
+      logger.info({ subgraphs: [...known], limits, introspection: deps.introspection ?? false }, 'gateway loaded the supergraph');
+    })();
+    return starting;
+  }
+
+  return {
+    app: http.app,
+    start,
+    async listen(port, host = '127.0.0.1') {
+      await start();
+      const address = await http.listen(port, host);
+      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
+    },
+    async close() {
+      graphql = undefined;
+      await http.close();
+      if (starting) await apollo.stop();
+    },
+  };
+}

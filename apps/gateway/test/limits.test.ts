@@ -1,0 +1,42 @@
+import { buildSchema, parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { costLimitRule, depthLimitRule } from '../src/index.js';
+
+const schema = buildSchema(`
+  type Query { release(id: ID): Release, releases: [Release!]! }
+  type Release { id: ID!, version: String!, next: Release, scope: [Item!]! }
+  type Item { title: String!, release: Release }
+`);
+
+const errorsOf = (query: string, rule: ReturnType<typeof depthLimitRule>) => validate(schema, parse(query), [rule]).map((e) => e.message);
+
+describe('depthLimitRule', () => {
+  it('counts nested fields, through named and inline fragments', () => {
+    const query = `
+      query Deep { releases { ...R } }
+      fragment R on Release { next { ... on Release { scope { release { id } } } } }
+    `; // releases > next > scope > release > id = 5
+    expect(errorsOf(query, depthLimitRule(5))).toEqual([]);
+    expect(errorsOf(query, depthLimitRule(4))).toEqual(['Operation "Deep" is nested 5 fields deep; the limit is 4. Ask for less nested data or split the query.']);
+  });
+
+  it('ignores __typename and measures every operation of a document separately', () => {
+    const query = `
+      query Shallow { releases { __typename id } }
+      query Deeper { release(id: "1") { next { next { id } } } }
+    `;
+    expect(errorsOf(query, depthLimitRule(2))).toEqual(['Operation "Deeper" is nested 4 fields deep; the limit is 2. Ask for less nested data or split the query.']);
+  });
+
+  it('names an anonymous operation as such', () => {
+    expect(errorsOf('{ release { next { id } } }', depthLimitRule(2))).toEqual(['Operation is nested 3 fields deep; the limit is 2. Ask for less nested data or split the query.']);
+  });
+});
+
+describe('costLimitRule', () => {
+  it('costs every selected field 1, fragments included', () => {
+    const query = '{ releases { ...R } } fragment R on Release { id version scope { title } }'; // releases id version scope title = 5
+    expect(errorsOf(query, costLimitRule(5))).toEqual([]);
+    expect(errorsOf(query, costLimitRule(4))).toEqual(['Operation costs 5; the limit is 4 (each selected field costs 1). Select fewer fields or split the query.']);
+  });
+});
