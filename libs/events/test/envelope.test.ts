@@ -28,10 +28,10 @@ describe('CloudEvents envelope and catalog', () => {
   it('the catalog rejects unknown types and versions and invalid payloads, saying which', () => {
     const e = releaseCreated.create({ source: 's', data: { releaseId: 'r', name: 'n', version: '1.0.0', releaseType: 'PATCH' } });
     expect(eventCatalog.validate(e)).toEqual(e);
-    expect(() => eventCatalog.validate({ ...e, dataschemaversion: 7 })).toThrow(/v7 is not in the catalog \(known versions: v1\)/);
+    expect(() => eventCatalog.validate({ ...e, dataschemaversion: 7 })).toThrow(/v7 is not in the catalog \(known versions: v1/);
     expect(() => eventCatalog.validate({ ...e, type: 'flightdeck.nope.thing.done' })).toThrow(/type flightdeck.nope.thing.done is not in the event catalog/);
     expect(() => eventCatalog.validate({ ...e, data: { releaseId: 'r' } })).toThrow(InvalidEventError);
-    expect(eventCatalog.types()).toEqual(['flightdeck.planning.feature.changed', 'flightdeck.planning.release.created', 'flightdeck.planning.release.status_changed']);
+    expect(eventCatalog.types()).toEqual(expect.arrayContaining(['flightdeck.planning.feature.changed', 'flightdeck.planning.release.created', 'flightdeck.planning.release.status_changed']));
   });
 
   it('keeps several versions of one type side by side', () => {
