@@ -1,6 +1,7 @@
 import { PlanningRuleError, NotFoundError } from './errors.js';
 import { qualifyHotfix, type HotfixJustification } from './hotfix.js';
-import { transition, type ReleaseSignals, type ReleaseStatus, type StatusTransition } from './lifecycle.js';
+import { allowedNext, gateToLeave, transition, type GateOutcome, type ReleaseSignals, type ReleaseStatus, type StatusTransition } from './lifecycle.js';
+import type { Forecast } from './forecast.js';
 import { isReleaseType, type ReleaseType } from './release-type.js';
 import { checkDependencies, checkFeature, diffFeature, type Feature, type FeatureStatus, type ScopeChange } from './scope.js';
 import type { TeamCapacity } from './timeline.js';
@@ -24,8 +25,24 @@ export interface Release {
   scopeChanges: ScopeChange[];
   team: TeamCapacity;
   signals: ReleaseSignals;
+  /** Every gate evaluation reported for this release, in arrival order. */
+  gateResults: GateResult[];
+  /** The latest timeline forecast, kept for the health report. */
+  lastForecast?: StoredForecast;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface GateResult {
+  gate: string;
+  outcome: GateOutcome;
+  evaluationId: string;
+  at: Date;
+}
+
+export interface StoredForecast extends Forecast {
+  at: Date;
+  seed: number;
 }
 
 export interface Actor {
@@ -100,6 +117,7 @@ export function planRelease(id: string, input: PlanReleaseInput, released: reado
     scopeChanges: [],
     team: checkTeam(input.team),
     signals: { gates: {}, productionRolloutSucceeded: false },
+    gateResults: [],
     createdAt: actor.at,
     updatedAt: actor.at,
   };
@@ -216,4 +234,35 @@ export function removeFeature(release: Release, id: string, actor: Actor, reason
 export function changeStatus(release: Release, to: ReleaseStatus, actor: Actor, reason: string): { release: Release; transition: StatusTransition } {
   const t = transition(release, to, release.signals, { ...actor, reason });
   return { release: { ...release, status: to, transitions: [...release.transitions, t], updatedAt: actor.at }, transition: t };
+}
+
+/** Records a gate evaluation; the latest evaluation of each gate (by evaluation time) is what counts. */
+export function recordGateResult(release: Release, result: GateResult): Release {
+  const gateResults = [...release.gateResults, result];
+  const latest = new Map<string, GateResult>();
+  for (const r of gateResults) {
+    const seen = latest.get(r.gate);
+    if (!seen || r.at >= seen.at) latest.set(r.gate, r);
+  }
+  const gates = Object.fromEntries([...latest].map(([g, r]) => [g, r.outcome]));
+  return { ...release, gateResults, signals: { ...release.signals, gates } };
+}
+
+export function recordProductionRollout(release: Release, succeeded: boolean): Release {
+  return { ...release, signals: { ...release.signals, productionRolloutSucceeded: succeeded } };
+}
+
+/**
+ * The step a release takes on its own once what held it has happened: the gate of its current
+ * status passed, or (from RELEASE_CANDIDATE) the production rollout succeeded. Undefined when it stays.
+ */
+export function automaticNextStatus(release: Release): ReleaseStatus | undefined {
+  const next = allowedNext(release.status, release.type).find((s) => s !== 'CANCELLED');
+  if (!next || next === 'CLOSED' || release.status === 'PLANNING' || release.status === 'IN_DEVELOPMENT') return undefined;
+  const gate = gateToLeave(release.status, release.type);
+  if (!gate) return undefined;
+  const outcome = release.signals.gates[gate];
+  if (outcome !== 'PASS' && outcome !== 'CONDITIONAL') return undefined;
+  if (next === 'RELEASED' && !release.signals.productionRolloutSucceeded) return undefined;
+  return next;
 }

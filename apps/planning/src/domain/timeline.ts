@@ -5,7 +5,7 @@ import { inScope, type Feature } from './scope.js';
 
 export interface TeamCapacity {
   /** Story points completed per past week, oldest first. */
-  velocityHistory: number[];
+  velocityHistory: readonly number[];
   /** Points per week the team plans to deliver; used when there is no history. */
   plannedVelocity?: number;
 }
@@ -36,7 +36,7 @@ export function meanVelocity(team: TeamCapacity): number {
 }
 
 /** The release's timeline: calendar milestones, the capacity left before feature complete, and the critical path. */
-export function planTimeline(release: { type: ReleaseType; targetDate: Date; features: readonly Feature[] }, team: TeamCapacity, now: Date): Timeline {
+export function planTimeline(release: { type: ReleaseType; targetDate: Date; features: readonly Feature[] }, team: Readonly<TeamCapacity>, now: Date): Timeline {
   const milestones = milestonesFor(release.type, release.targetDate);
   const kickoff = milestoneDate(milestones, 'KICKOFF')!;
   const featureComplete = milestoneDate(milestones, 'FEATURE_COMPLETE')!;

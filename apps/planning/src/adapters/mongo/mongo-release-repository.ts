@@ -1,0 +1,115 @@
+import { outboxPush, APPLIED_EVENTS_PATH, type CloudEvent } from '@flightdeck/events';
+import { ConflictError, paginate, updateWithVersion } from '@flightdeck/persistence';
+import type { QueryFilter } from 'mongoose';
+import { PlanningRuleError } from '../../domain/errors.js';
+import type { Release } from '../../domain/release.js';
+import type { PageRequest, ReleaseFilter, ReleasePage, ReleaseRepository, SaveOptions, StoredRelease } from '../../application/ports.js';
+import type { ReleaseModel } from './release-model.js';
+
+const KEEP_APPLIED = 500;
+
+type Doc = Record<string, unknown> & { _id: string; __v?: number };
+
+function toRelease(doc: Doc): Release {
+  const { _id, __v: _v, outbox: _o, [APPLIED_EVENTS_PATH]: _a, ...rest } = doc;
+  const r = rest as unknown as Release & { hotfix?: Release['hotfix'] | null; baseVersion?: string | null; lastForecast?: Release['lastForecast'] | null };
+  const release: Release = {
+    ...r,
+    id: _id,
+    team: { velocityHistory: r.team?.velocityHistory ?? [], ...(typeof r.team?.plannedVelocity === 'number' ? { plannedVelocity: r.team.plannedVelocity } : {}) },
+    signals: { gates: r.signals?.gates ?? {}, productionRolloutSucceeded: r.signals?.productionRolloutSucceeded ?? false },
+  };
+  if (!r.hotfix) delete release.hotfix;
+  if (!r.baseVersion) delete release.baseVersion;
+  if (!r.lastForecast) delete release.lastForecast;
+  return release;
+}
+
+function toStored(doc: Doc): StoredRelease {
+  return { release: toRelease(doc), revision: Number(doc.__v ?? 0), processedEvents: (doc[APPLIED_EVENTS_PATH] as string[] | undefined) ?? [] };
+}
+
+function fields(r: Release): Record<string, unknown> {
+  const { id: _id, ...rest } = r;
+  return rest;
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+/** Releases in MongoDB: one document per release with its scope, history, projection and outbox. */
+export class MongoReleaseRepository implements ReleaseRepository {
+  constructor(
+    private readonly model: ReleaseModel,
+    private readonly onEvents: () => void = () => {},
+  ) {}
+
+  async get(id: string): Promise<StoredRelease | undefined> {
+    const doc = (await this.model.findById(id).select(`+${APPLIED_EVENTS_PATH} -outbox`).lean().exec()) as Doc | null;
+    return doc ? toStored(doc) : undefined;
+  }
+
+  async getByVersion(product: string, version: string): Promise<StoredRelease | undefined> {
+    const doc = (await this.model.findOne({ product, version }).select(`+${APPLIED_EVENTS_PATH} -outbox`).lean().exec()) as Doc | null;
+    return doc ? toStored(doc) : undefined;
+  }
+
+  async releasedVersions(product: string): Promise<string[]> {
+    const docs = (await this.model.find({ product, status: { $in: ['RELEASED', 'CLOSED'] } }).select('version').lean().exec()) as Doc[];
+    return docs.map((d) => String(d.version));
+  }
+
+  async insert(release: Release, events: CloudEvent[]): Promise<StoredRelease> {
+    const doc = new this.model({ _id: release.id, ...fields(release) }) as InstanceType<ReleaseModel> & { recordEvent(e: CloudEvent): void };
+    for (const e of events) doc.recordEvent(e);
+    try {
+      await doc.save();
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new PlanningRuleError(`${release.product} ${release.version} already exists`, 'version');
+      throw err;
+    }
+    this.onEvents();
+    return { release, revision: Number(doc.get('__v') ?? 0), processedEvents: [] };
+  }
+
+  async update(release: Release, revision: number, events: CloudEvent[], options: SaveOptions = {}): Promise<StoredRelease> {
+    const push: Record<string, unknown> = events.length ? { ...outboxPush(events).$push } : {};
+    if (options.processedEvent) push[APPLIED_EVENTS_PATH] = { $each: [options.processedEvent], $slice: -KEEP_APPLIED };
+    const unset: Record<string, 1> = {};
+    const set = fields(release);
+    for (const key of ['hotfix', 'baseVersion', 'lastForecast'] as const) {
+      if (release[key] === undefined) {
+        delete set[key];
+        unset[key] = 1;
+      }
+    }
+    const update: Record<string, unknown> = { $set: set };
+    if (Object.keys(push).length) update.$push = push;
+    if (Object.keys(unset).length) update.$unset = unset;
+    try {
+      const doc = (await updateWithVersion(this.model, release.id, revision, update)) as unknown as { get(p: string): unknown };
+      if (events.length) this.onEvents();
+      return { release, revision: Number(doc.get('__v')), processedEvents: [] };
+    } catch (err) {
+      if (err instanceof ConflictError) throw new ConflictError('Release', release.id, revision, err.actualVersion);
+      throw err;
+    }
+  }
+
+  async list(filter: ReleaseFilter, page: PageRequest): Promise<ReleasePage> {
+    const where: Record<string, unknown> = {};
+    if (filter.product) where.product = filter.product;
+    if (filter.status?.length) where.status = { $in: filter.status };
+    if (filter.type?.length) where.type = { $in: filter.type };
+    if (filter.targetFrom || filter.targetTo) {
+      where.targetDate = { ...(filter.targetFrom ? { $gte: filter.targetFrom } : {}), ...(filter.targetTo ? { $lte: filter.targetTo } : {}) };
+    }
+    const result = await paginate(this.model, page, { filter: where as QueryFilter<Record<string, unknown>>, sortBy: 'targetDate', direction: 'asc', defaultPageSize: 20, maxPageSize: 100 });
+    return {
+      edges: result.edges.map((e) => ({ node: toRelease(e.node.toObject() as Doc), cursor: e.cursor })),
+      pageInfo: result.pageInfo,
+      totalCount: () => this.model.countDocuments(where).exec(),
+    };
+  }
+}

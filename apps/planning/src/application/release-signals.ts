@@ -1,0 +1,71 @@
+import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded, type CloudEvent } from '@flightdeck/events';
+import { ConflictError } from '@flightdeck/persistence';
+import type { Logger } from 'pino';
+import { GATE_KINDS } from '../domain/lifecycle.js';
+import { automaticNextStatus, changeStatus, recordGateResult, recordProductionRollout, type Release } from '../domain/release.js';
+import { statusChangedEvent } from './events.js';
+import type { Clock, ReleaseRepository } from './ports.js';
+
+export type SignalOutcome = 'applied' | 'duplicate' | 'unknown-release' | 'ignored';
+
+const MAX_ATTEMPTS = 5;
+const PRODUCTION = /^prod(uction)?$/i;
+
+/**
+ * Applies the gates and deployment services' events to the releases they concern (planning's local
+ * projection of them). Idempotent: an event id already applied to a release changes nothing, and
+ * the projection, any status change and its event are stored in one write.
+ */
+export class ReleaseSignals {
+  constructor(private readonly deps: { releases: ReleaseRepository; clock: Clock; logger: Logger }) {}
+
+  async handle(event: CloudEvent): Promise<SignalOutcome> {
+    if (gateEvaluationCompleted.is(event)) {
+      const d = event.data;
+      return this.apply(event, d.releaseId, (r) => recordGateResult(r, { gate: d.gate, outcome: d.outcome, evaluationId: d.evaluationId, at: new Date(d.evaluatedAt) }), 'flightdeck-gates', `${d.gate} gate ${d.outcome === 'PASS' ? 'passed' : 'passed with conditions'} (evaluation ${d.evaluationId})`);
+    }
+    if (rolloutSucceeded.is(event)) {
+      const d = event.data;
+      if (!PRODUCTION.test(d.environment)) return 'ignored';
+      return this.apply(event, d.releaseId, (r) => recordProductionRollout(r, true), 'flightdeck-deployment', `production rollout ${d.rolloutId} succeeded`);
+    }
+    if (rolloutRolledBack.is(event)) {
+      const d = event.data;
+      if (!PRODUCTION.test(d.environment)) return 'ignored';
+      return this.apply(event, d.releaseId, (r) => (r.status === 'RELEASED' || r.status === 'CLOSED' ? r : recordProductionRollout(r, false)), 'flightdeck-deployment', '');
+    }
+    return 'ignored';
+  }
+
+  private async apply(event: CloudEvent, releaseId: string, record: (r: Release) => Release, by: string, why: string): Promise<SignalOutcome> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const stored = await this.deps.releases.get(releaseId);
+      if (!stored) {
+        this.deps.logger.warn({ eventId: event.id, type: event.type, releaseId }, 'event names a release planning does not know; ignored');
+        return 'unknown-release';
+      }
+      if (stored.processedEvents.includes(event.id)) return 'duplicate';
+      const now = this.deps.clock.now();
+      let release = { ...record(stored.release), updatedAt: now };
+      const events: CloudEvent[] = [];
+      const next = automaticNextStatus(release);
+      if (next) {
+        const meta = { by, ...(event.correlationid ? { correlationId: event.correlationid } : {}) };
+        const result = changeStatus(release, next, { by, at: now }, why);
+        release = result.release;
+        events.push(statusChangedEvent(release, result.transition, meta));
+        this.deps.logger.info({ releaseId, from: result.transition.from, to: next, eventId: event.id }, `release moved to ${next}: ${why}`);
+      }
+      try {
+        await this.deps.releases.update(release, stored.revision, events, { processedEvent: event.id });
+        return 'applied';
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt === MAX_ATTEMPTS) throw err;
+      }
+    }
+    return 'applied';
+  }
+}
+
+/** The subjects this service consumes. */
+export const CONSUMED_EVENT_TYPES = [gateEvaluationCompleted.type, rolloutSucceeded.type, rolloutRolledBack.type];
