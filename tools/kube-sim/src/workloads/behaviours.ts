@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * How simulated workloads behave, by container image: request rate, error ratio, latency, start delay, and
+ * whether the image crashes. A behaviour file (YAML or JSON) maps images to behaviour; the key `default` applies
+ * to images not listed, and keys may use `*` as a wildcard (`shop/web:2.*`).
+ *
+ *   default: { rps: 10, errorRatio: 0.001, p99Seconds: 0.2 }
+ *   shop/web:2.0.0: { rps: 50, errorRatio: 0.2, p99Seconds: 1.5 }
+ *   shop/web:2.0.1-broken: { crash: true }
+ */
+
+export const behaviourSchema = z
+  .object({
+    rps: z.number().nonnegative().describe('requests per second per Ready pod, in simulated time'),
+    errorRatio: z.number().min(0).max(1).describe('share of requests answered with code 500'),
+    p99Seconds: z.number().positive().describe('99th percentile of the request duration'),
+    p50Seconds: z.number().positive().optional().describe('median request duration (default: p99Seconds / 4)'),
+    startSeconds: z.number().nonnegative().optional().describe('simulated seconds from scheduling to Ready'),
+    crash: z.boolean().optional().describe('the container exits right after it starts and never becomes Ready'),
+  })
+  .strict();
+
+export type Behaviour = z.infer<typeof behaviourSchema>;
+
+export const builtInDefault: Behaviour = { rps: 10, errorRatio: 0.001, p99Seconds: 0.25 };
+
+export type BehaviourMap = Record<string, Partial<Behaviour>>;
+
+const fileSchema = z.record(z.string(), behaviourSchema.partial());
+
+export function parseBehaviours(text: string, source = 'the behaviour file'): BehaviourMap {
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (e) {
+    throw new Error(`${source} is not valid YAML or JSON: ${(e as Error).message}`);
+  }
+  if (data === null || data === undefined) return {};
+  const result = fileSchema.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+    throw new Error(`${source} is not a map of image → behaviour (fields rps, errorRatio, p99Seconds, p50Seconds, startSeconds, crash): ${problems}`);
+  }
+  return result.data;
+}
+
+export function loadBehaviours(file: string): BehaviourMap {
+  return parseBehaviours(readFileSync(file, 'utf8'), file);
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+export class Behaviours {
+  constructor(
+    private readonly map: BehaviourMap = {},
+    private readonly defaultStartSeconds = 2,
+  ) {}
+
+  /** The behaviour of an image; `probeDelaySeconds` (a readiness probe's initialDelaySeconds) beats the default start delay. */
+  forImage(image: string, probeDelaySeconds?: number): Behaviour & { startSeconds: number } {
+    const base = { ...builtInDefault, startSeconds: this.defaultStartSeconds, ...this.map.default };
+    if (probeDelaySeconds !== undefined) base.startSeconds = probeDelaySeconds;
+    const exact = this.map[image];
+    const pattern = exact ? undefined : Object.keys(this.map).find((k) => k.includes('*') && wildcard(k).test(image));
+    return { ...base, ...(exact ?? (pattern ? this.map[pattern] : {})) } as Behaviour & { startSeconds: number };
+  }
+}
