@@ -1,4 +1,5 @@
-import { releaseCreated, type CloudEvent } from '../src/index.js';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { EVENTS_STREAM, releaseCreated, type CloudEvent } from '../src/index.js';
 
 /** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -20,4 +21,15 @@ export function aRelease(overrides: Partial<{ id: string; releaseId: string }> =
     id: overrides.id,
     data: { releaseId: overrides.releaseId ?? `rel-${n}`, name: `Release ${n}`, version: `1.${n}.0`, releaseType: 'MINOR' },
   });
+}
+
+/** How many messages in the event stream carry this Nats-Msg-Id. */
+export async function storedCopies(jsm: JetStreamManager, eventId: string): Promise<number> {
+  const info = await jsm.streams.info(EVENTS_STREAM);
+  let copies = 0;
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && seq > 0; seq++) {
+    const m = await jsm.streams.getMessage(EVENTS_STREAM, { seq }).catch(() => null);
+    if (m?.header.get('Nats-Msg-Id') === eventId) copies++;
+  }
+  return copies;
 }

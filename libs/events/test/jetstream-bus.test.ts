@@ -4,7 +4,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
 import { DEAD_LETTER_STREAM, EVENTS_STREAM, JetStreamBus, ensureStreams } from '../src/index.js';
 import { busBehaviour } from './bus-behaviour.js';
-import { aRelease, waitFor } from './helpers.js';
+import { pino } from 'pino';
+import { aRelease, sleep, storedCopies, waitFor } from './helpers.js';
 
 // Its own server: the tests purge the streams between cases.
 let server: NatsServerHandle;
@@ -14,7 +15,7 @@ let bus: JetStreamBus;
 
 beforeAll(async () => {
   server = await startNatsServer();
-  nc = await connect({ servers: server.url });
+  nc = await connect({ servers: server.url, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
   jsm = await jetstreamManager(nc);
 });
 afterAll(async () => {
@@ -62,12 +63,21 @@ describe('JetStreamBus: provisioning and publishing', () => {
     await again.stop();
   });
 
-  it('sets Nats-Msg-Id to the event id and retries a publish while the server restarts', async () => {
+  it('sets Nats-Msg-Id to the event id and retries a publish while the server is down, storing the event once', async () => {
     const event = aRelease();
+    const logged: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
+    const quick = await JetStreamBus.connect({ servers: server.url, logger, publishRetry: { attempts: 10, timeoutMs: 300, baseDelayMs: 50, maxDelayMs: 300 } });
+    await server.stop({ keepStore: true });
+    const publishing = quick.publish(event);
+    await sleep(1_000);
     await server.restart();
-    const res = await bus.publish(event);
-    expect(res.duplicate).toBe(false);
-    await waitFor('the stored event', async () => (await jsm.streams.info(EVENTS_STREAM)).state.messages === 1);
+    const res = await publishing;
+    await quick.close();
+    expect(logged.some((l) => l.includes('publish failed; retrying'))).toBe(true);
+    // Attempts that timed out may still have reached the stream: the id makes the later ones duplicates.
+    await waitFor('the stored event', async () => (await jsm.streams.info(EVENTS_STREAM).catch(() => null))?.state.messages === 1);
+    expect(await storedCopies(jsm, event.id)).toBe(1);
     const stored = await jsm.streams.getMessage(EVENTS_STREAM, { seq: res.seq });
     expect(stored?.header.get('Nats-Msg-Id')).toBe(event.id);
     expect(stored?.json()).toEqual(event);

@@ -4,8 +4,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { databaseUri, startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { EVENTS_STREAM, InvalidEventError, JetStreamBus, OutboxRelay, outboxPush, releaseCreated, type CloudEvent, type Subscription } from '../src/index.js';
-import { sleep, waitFor } from './helpers.js';
+import { InvalidEventError, JetStreamBus, OutboxRelay, outboxPush, releaseCreated, type CloudEvent, type Subscription } from '../src/index.js';
+import { sleep, storedCopies, waitFor } from './helpers.js';
 import { releaseModel, type ReleaseModel } from './models.js';
 
 let server: NatsServerHandle;
@@ -43,16 +43,6 @@ afterEach(async () => {
   await bus.close();
 });
 
-const storedCopies = async (eventId: string) => {
-  const info = await jsm.streams.info(EVENTS_STREAM);
-  let copies = 0;
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-    const m = await jsm.streams.getMessage(EVENTS_STREAM, { seq }).catch(() => null);
-    if (m?.header.get('Nats-Msg-Id') === eventId) copies++;
-  }
-  return copies;
-};
-
 describe('transactional outbox', () => {
   it('stores the state change and its event in one save; the relay publishes the event and clears the outbox', async () => {
     const release = new Releases({ _id: 'rel-outbox-1', name: 'Spring', status: 'PLANNING' });
@@ -87,7 +77,7 @@ describe('transactional outbox', () => {
     const relay = new OutboxRelay({ bus, models: [Releases] });
     expect(await relay.runOnce()).toBe(1);
     expect((await Releases.findById('rel-outbox-2').lean())?.outbox).toEqual([]);
-    expect(await storedCopies(event.id)).toBe(1);
+    expect(await storedCopies(jsm, event.id)).toBe(1);
     await waitFor('the event', () => received.some((e) => e.id === event.id));
     await sleep(200);
     expect(received.filter((e) => e.id === event.id)).toHaveLength(1);
