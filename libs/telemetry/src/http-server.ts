@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
@@ -35,11 +35,19 @@ function statusOf(err: unknown): number {
 export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const { logger, metrics } = opts;
   const app = express();
+  let draining = false;
   app.disable('x-powered-by');
+  // Requests in flight, so close() can end their keep-alive connections as soon as each one is answered.
+  const inFlight = new Set<ServerResponse>();
+  app.use((_req, res, next) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (draining) res.setHeader('connection', 'close');
+    next();
+  });
   app.use(requestIds());
   app.use(accessLog(logger, metrics));
 
-  let draining = false;
   const started = Date.now();
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: opts.service, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
@@ -87,6 +95,10 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       draining = true;
       const s = server;
       if (!s || !s.listening) return Promise.resolve();
+      for (const res of inFlight) {
+        if (!res.headersSent) res.setHeader('connection', 'close');
+        else res.once('finish', () => setImmediate(() => s.closeIdleConnections()));
+      }
       return new Promise((resolve, reject) => {
         s.close((err) => (err ? reject(err) : resolve()));
         s.closeIdleConnections();

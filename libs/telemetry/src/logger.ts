@@ -25,6 +25,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       },
       redact: { paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.password', '*.secret'], censor: '[redacted]' },
     },
-    opts.destination ?? pino.destination({ fd: 1, sync: false }),
+    // Synchronous stdout: lines stay in order and none is lost when a shutdown ends with process.exit.
+    opts.destination ?? pino.destination({ fd: 1, sync: true }),
   );
 }
