@@ -78,8 +78,13 @@ describe('gateway over two test subgraphs', () => {
   });
 
   it('forwards the token and the request id to the subgraphs, which verify it again', async () => {
-    const res = await query({ query: '{ caller { subject roles requestId } }' }, { ...bearer(aliceToken), 'x-request-id': 'req-gw-1' });
-    expect(res.body).toEqual({ data: { caller: { subject: 'alice', roles: ['RELEASE_MANAGER', 'QA_LEAD'], requestId: 'req-gw-1' } } });
+    const res = await query(
+      { query: '{ caller { subject roles requestId correlationId } }' },
+      { ...bearer(aliceToken), 'x-request-id': 'req-gw-1', 'x-correlation-id': 'release-1.4.0' },
+    );
+    expect(res.body).toEqual({
+      data: { caller: { subject: 'alice', roles: ['RELEASE_MANAGER', 'QA_LEAD'], requestId: 'req-gw-1', correlationId: 'release-1.4.0' } },
+    });
     expect(res.headers.get('x-request-id')).toBe('req-gw-1');
   });
 
@@ -153,6 +158,12 @@ describe('gateway over two test subgraphs', () => {
     expect(res.status).toBe(413);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
     expect(res.body.errors?.[0]?.message).toMatch(/^Request body is 1\.05 MB; the limit is 1 MB/);
+  });
+
+  it('refuses a body that is not JSON with 400 saying so', async () => {
+    const res = await query('{"query": "{ releases { id } }"');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.message).toMatch(/^Request body is not valid JSON/);
   });
 
   it('refuses introspection unless enabled', async () => {
