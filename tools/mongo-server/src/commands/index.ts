@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { CommandError, ErrorCodes, toCommandError } from '../errors.js';
 import { aggregate } from './aggregate.js';
 import type { CommandContext, CommandHandler, ServerState } from './context.js';
+import { explain } from './explain.js';
 import { findAndModify } from './find-and-modify.js';
 import { handshakeCommands } from './handshake.js';
 import { indexCommands } from './indexes.js';
@@ -18,6 +19,7 @@ const handlers: Record<string, CommandHandler> = {
   findAndModify,
   findandmodify: findAndModify,
   aggregate,
+  explain,
 };
 
 /** Commands that change data: their reply waits until the change is durable. */

@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { MAIN, startCli } from './cli-process.js';
+
+const run = promisify(execFile);
+
+describe('mongo-server CLI', () => {
+  it('prints one ready line, serves, and exits cleanly on SIGTERM', async () => {
+    const cli = await startCli(['--port', '0']);
+    const client = await MongoClient.connect(cli.uri);
+    await client.db('cli').collection('c').insertOne({ a: 1 });
+    expect(await client.db('cli').collection('c').countDocuments()).toBe(1);
+    await client.close();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    expect(cli.output().match(/^ready /gm)).toHaveLength(1);
+  });
+
+  it('has --help and refuses a bad port with a clear message', async () => {
+    const help = await run(process.execPath, ['--import', 'tsx', MAIN, '--help']);
+    expect(help.stdout).toMatch(/--dbpath <dir>/);
+    const bad = await run(process.execPath, ['--import', 'tsx', MAIN, '--port', 'abc']).catch((e) => e);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/'abc' is not a port/);
+  });
+});
