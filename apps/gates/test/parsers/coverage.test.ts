@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { EvidenceParseError, parseCobertura, parseLcov } from '../../src/adapters/parsers/index.js';
+import { summariseCoverage } from '../../src/domain/evidence.js';
+import { stream, text, truncated } from './fixtures.js';
+
+describe('lcov on real tracefiles', () => {
+  it('istanbul/coveralls: 3 files, 16 of 17 lines and 7 of 8 branches; u64-max hit counts and odd paths read', async () => {
+    const files = await parseLcov('lcov.info', stream('lcov-istanbul-coveralls.info'));
+    expect([...files.keys()]).toContain('dist/<define:DATA>');
+    expect(summariseCoverage('lcov', files)).toMatchObject({ files: 3, lines: { covered: 16, total: 17 }, branches: { covered: 7, total: 8 } });
+  });
+
+  it('coverlet: 15 files; a line repeated per method counts once (184 distinct lines, 118 hit), "-" branches not taken', async () => {
+    const files = await parseLcov('lcov.info', stream('lcov-coverlet-csharp.info'));
+    expect(summariseCoverage('lcov', files)).toMatchObject({ files: 15, lines: { covered: 118, total: 184 }, branches: { covered: 5, total: 8 } });
+  });
+
+  it('coverage of changed files, matched by path suffix across Windows and relative paths', async () => {
+    const files = await parseLcov('lcov.info', stream('lcov-coverlet-csharp.info'));
+    const s = summariseCoverage('lcov', files, ['temp/TestClass.cs', 'src/Missing.cs']);
+    expect(s.changed?.files).toBe(1);
+    expect(s.changed?.notInReport).toEqual(['src/Missing.cs']);
+    expect(s.changed!.lines.total).toBeGreaterThan(0);
+  });
+
+  it('refuses a truncated tracefile: the last record is not closed', async () => {
+    const err = (await parseLcov('lcov.info', truncated('lcov-coverlet-csharp.info', 0.5)).catch((e: unknown) => e)) as EvidenceParseError;
+    expect(err).toBeInstanceOf(EvidenceParseError);
+    expect(err.message).toMatch(/^lcov\.info:\d+: the file ends inside the record of C:\\temp\\.+ with no end_of_record: truncated\?/);
+  });
+
+  it('refuses a malformed line with its line number', async () => {
+    const lines = text('lcov-istanbul-coveralls.info').split('\n');
+    lines[4] = 'DA:1,lots';
+    await expect(parseLcov('lcov.info', [lines.join('\n')])).rejects.toThrow('lcov.info:5: the DA hit count is "lots", expected a whole number');
+    await expect(parseLcov('x.info', ['<html>oops</html>\n'])).rejects.toThrow(/x\.info:1: not an lcov line/);
+  });
+});
+
+describe('Cobertura on a real report', () => {
+  it('Cobertura 2.1.1: 7 files, 24 of 36 lines and 1 of 4 branches, as its own totals say; method lines not counted twice', async () => {
+    const files = await parseCobertura('cobertura.xml', stream('cobertura-2.1.1-java.xml'));
+    expect(summariseCoverage('cobertura', files)).toMatchObject({ files: 7, lines: { covered: 24, total: 36 }, branches: { covered: 1, total: 4 } });
+    expect(files.get('test/AbstractClass_SampleImpl1.java')).toEqual({ lines: { covered: 3, total: 5 }, branches: { covered: 0, total: 0 } });
+  });
+
+  it('refuses a truncated report and a JUnit file given as coverage', async () => {
+    await expect(parseCobertura('cobertura.xml', truncated('cobertura-2.1.1-java.xml'))).rejects.toThrow(/^cobertura\.xml:\d+:\d+: malformed XML/);
+    await expect(parseCobertura('junit.xml', stream('jest-junit.xml'))).rejects.toThrow(/not a Cobertura report: the root element is <testsuites>/);
+  });
+});
