@@ -81,13 +81,18 @@ function toAuthenticationError(err: unknown, opts: TokenVerifierOptions): Authen
   if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
     return new AuthenticationError('no key of the JWKS matches the token (`kid`/`alg`): it was signed by an unknown key', 'unknown_key');
   }
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || isFetchFailure(err)) {
+  if (opts.jwksUrl && (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || isGenericJose(err) || isFetchFailure(err))) {
     return new AuthenticationError(`cannot check the token: the JWKS at ${opts.jwksUrl} could not be fetched (${(err as Error).message})`, 'jwks_unavailable');
   }
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported) {
     return new AuthenticationError(`malformed token: ${(err as Error).message}`, 'malformed');
   }
   return new AuthenticationError(`token refused: ${err instanceof Error ? err.message : String(err)}`, 'malformed');
+}
+
+/** jose reports a non-200 JWKS response as a plain JOSEError. */
+function isGenericJose(err: unknown): boolean {
+  return err instanceof errors.JOSEError && err.code === 'ERR_JOSE_GENERIC';
 }
 
 function isFetchFailure(err: unknown): boolean {
