@@ -2,6 +2,7 @@ import { BSON, type Document } from 'bson';
 import { Aggregator, update as applyOperators } from 'mingo';
 import { cloneDocument, setPath, withIdFirst } from './documents.js';
 import { CommandError, ErrorCodes } from './errors.js';
+import { seedMissingPushArrays } from './push-modifiers.js';
 import { compareValues, isPlainObject } from './storage/values.js';
 
 const PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
@@ -44,6 +45,7 @@ function runOperators(doc: Document, ops: Document, opts: UpdateOptions): void {
   }
   const effective = Object.fromEntries(Object.entries(ops).filter(([, args]) => Object.keys(args as Document).length));
   if (!Object.keys(effective).length) return;
+  seedMissingPushArrays(doc, effective.$push);
   try {
     applyOperators(doc, effective, opts.arrayFilters, opts.filter, { cloneMode: 'deep' });
   } catch (err) {

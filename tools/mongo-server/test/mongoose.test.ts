@@ -174,6 +174,15 @@ describe('aggregate', () => {
       { $facet: { byEnv: [{ $sortByCount: '$env' }], slow: [{ $match: { minutes: { $gte: 10 } } }, { $count: 'n' }] } },
     ]);
     expect(facets).toEqual({ byEnv: [{ _id: 'prod', count: 3 }, { _id: 'stage', count: 1 }], slow: [{ n: 2 }] });
+
+    // Bucket boundaries are inclusive below and exclusive above: 10 belongs to [10, 30), not [0, 10).
+    const buckets = await Deploy.aggregate([
+      { $bucket: { groupBy: '$minutes', boundaries: [0, 10, 30], default: 'other', output: { n: { $sum: 1 }, services: { $addToSet: '$service' } } } },
+    ]);
+    expect(buckets.map((b) => [b._id, b.n])).toEqual([[0, 2], [10, 2]]);
+    expect(Object.keys(buckets[0])[0]).toBe('_id');
+    // Without a default, a value outside the boundaries fails the aggregation as on mongod.
+    await expect(Deploy.aggregate([{ $bucket: { groupBy: '$minutes', boundaries: [0, 10] } }])).rejects.toMatchObject({ code: 40066 });
   });
 });
 
@@ -187,7 +196,7 @@ describe('lean queries', () => {
     expect(page[0]!._id).toBeInstanceOf(Types.ObjectId);
     const one = await Gate.findOne({ passed: true, 'detail.score': { $lt: 30 } }).lean();
     expect(one?.name).toBe('g2');
-    expect(await Gate.distinct('passed')).toEqual([false, true]);
+    expect((await Gate.distinct('passed')).sort()).toEqual([false, true]);
   });
 });
 
@@ -239,9 +248,14 @@ describe('everyday queries and updates', () => {
       await Counter.findOneAndUpdate({ key: 'deploys' }, { $inc: { n: 1 }, $setOnInsert: { createdBy: 'ci' }, $addToSet: { tags: 'prod' } }, { upsert: true });
     }
     await Counter.updateOne({ key: 'deploys' }, { $push: { tags: { $each: ['a', 'b'] } } });
+    // $push modifiers apply also when the array does not exist yet: keep the two largest, sorted.
+    await Counter.updateOne({ key: 'deploys' }, { $push: { recent: { $each: [3, 1, 2], $sort: 1, $slice: -2 } } }, { strict: false });
+    expect((await Counter.findOne({ key: 'deploys' }).lean().orFail() as Record<string, unknown>).recent).toEqual([2, 3]);
+    await Counter.updateOne({ key: 'deploys' }, { $push: { recent: { $each: [0, 9], $sort: -1, $slice: 3 } } }, { strict: false });
     await Counter.updateOne({ key: 'deploys' }, { $pull: { tags: 'a' } });
     const counter = await Counter.findOne({ key: 'deploys' }).lean().orFail();
     expect([counter.n, counter.createdBy, counter.tags]).toEqual([3, 'ci', ['prod', 'b']]);
+    expect((counter as Record<string, unknown>).recent).toEqual([9, 3, 2]);
     expect(await Counter.countDocuments()).toBe(1);
   });
 

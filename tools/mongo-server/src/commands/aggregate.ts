@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { Aggregator, ProcessingMode } from 'mingo';
 import { CommandError, ErrorCodes } from '../errors.js';
 import { checkCollectionName } from '../storage/catalog.js';
+import { NO_MATCHING_BUCKET, rewriteBuckets } from './bucket.js';
 import { isPlainObject } from '../storage/values.js';
 import { type CommandContext, type CommandHandler, documentArg, numberArg } from './context.js';
 
@@ -21,6 +22,7 @@ function mingoError(err: unknown): CommandError {
   const message = (err as Error).message;
   const unknown = /unknown pipeline operator:? '?(\$\w+)/i.exec(message);
   if (unknown) return new CommandError(ErrorCodes.UnknownPipelineStage, `Unrecognized pipeline stage name: '${unknown[1]}'`);
+  if (message.includes(NO_MATCHING_BUCKET)) return new CommandError(40066, NO_MATCHING_BUCKET, { codeName: 'Location40066' });
   return new CommandError(ErrorCodes.BadValue, message);
 }
 
@@ -53,7 +55,7 @@ export const aggregate: CommandHandler = (ctx: CommandContext) => {
   const variables = ctx.body.let === undefined ? undefined : documentArg(ctx.body, 'let');
   let results: Iterable<Document>;
   try {
-    const aggregator = new Aggregator(stages, {
+    const aggregator = new Aggregator(rewriteBuckets(stages), {
       processingMode: readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => [...(ctx.state.catalog.get(ctx.db, name)?.documents() ?? [])],
       variables,

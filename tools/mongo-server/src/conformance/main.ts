@@ -5,7 +5,6 @@
 import { stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
-import { runConformance } from './runner.js';
 
 const log = pino({ name: 'conformance' }, pino.destination(2));
 
@@ -30,6 +29,8 @@ const program = new Command()
       return;
     }
     const uri = opts.uri ?? process.env.MONGODB_URI;
+    // Loaded here so that --help and argument errors answer without loading the driver.
+    const { runConformance } = await import('./runner.js');
     const summary = await runConformance(dir, {
       uri,
       timeoutMs: opts.timeout,
