@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { DeadLetter, ResolvedSubscribeOptions, Subscription } from '../bus.js';
 import type { EventCatalog } from '../catalog.js';
 import { processDelivery } from '../delivery.js';
-import { Limiter } from '../limiter.js';
 import { ensureConsumer, serverFilter } from './provision.js';
 import { publishWithRetry, type RetryPolicy } from './publisher.js';
 
@@ -32,10 +31,10 @@ export async function startConsumer(deps: RunnerDeps, o: ResolvedSubscribeOption
   );
   const filteredOnClient = serverFilter(o.filters, deps.serverVersion).filter_subject !== undefined && o.filters.length > 1;
   const consumer = await js.consumers.get(EVENTS_STREAM, o.durable);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: prefetch });
-  const limiter = new Limiter(o.concurrency);
+  const queue: Array<{ m: JsMsg; receivedAt: number }> = [];
+  let running = 0;
   let stopping = false;
-
+  let idle: (() => void) | undefined;
   const deadLetter = async (m: JsMsg, letter: DeadLetter) => {
     await publishWithRetry(js, deadLetterSubject(o.durable), encoder.encode(JSON.stringify(letter)), `${o.durable}:${m.seq}`, deps.publishRetry, logger);
   };
@@ -62,34 +61,40 @@ export async function startConsumer(deps: RunnerDeps, o: ResolvedSubscribeOption
     }
   };
 
-  const loop = (async () => {
-    try {
-      for await (const m of messages) {
-        if (stopping) {
-          m.nak();
-          continue;
-        }
-        await limiter.acquire();
-        if (stopping) {
-          limiter.release();
-          m.nak();
-          continue;
-        }
-        m.working(); // the ack wait starts now, not when the event reached the local buffer
-        void handle(m).finally(() => limiter.release());
-      }
-    } catch (err) {
-      if (!stopping) logger.error({ consumer: o.durable, err }, 'consumer stopped on an error');
+  // Takes events from the local buffer while fewer than `concurrency` handlers run.
+  const pump = () => {
+    while (!stopping && running < o.concurrency && queue.length > 0) {
+      const { m, receivedAt } = queue.shift()!;
+      // An event that sat in the buffer for long gets a fresh ack wait before its handler starts.
+      if (Date.now() - receivedAt > o.ackWaitMs / 2) m.working();
+      running++;
+      void handle(m).finally(() => {
+        running--;
+        if (running === 0 && idle) idle();
+        pump();
+      });
     }
-  })();
+  };
+  const messages: ConsumerMessages = await consumer.consume({
+    max_messages: prefetch,
+    callback: (m) => {
+      if (stopping) return m.nak();
+      queue.push({ m, receivedAt: Date.now() });
+      pump();
+    },
+  });
+  void messages.closed().then((err) => {
+    if (err && !stopping) logger.error({ consumer: o.durable, err }, 'consumer stopped on an error');
+  });
 
   return {
     async stop() {
       if (stopping) return;
       stopping = true;
       await messages.close();
-      await loop;
-      await limiter.idle();
+      // Events still in the local buffer go back to the server for the next subscriber.
+      for (const { m } of queue.splice(0)) m.nak();
+      if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
     },
   };
 }
