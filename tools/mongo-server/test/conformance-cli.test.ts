@@ -1,6 +1,6 @@
 /** The `conformance:mongo` CLI: output lines and exit codes, on a small suite written here with one deliberate failure. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,41 +46,55 @@ const suite = {
   ],
 };
 
+type Run = Awaited<ReturnType<typeof run>>;
+
 describe('conformance:mongo CLI', () => {
   let dir: string;
+  let failing: Run;
+  let passing: Run;
+  let missing: Run;
+  let help: Run;
 
+  // The four runs are independent, so they run at the same time to keep this file short.
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'conformance-cli-'));
-    await writeFile(join(dir, 'cli.json'), JSON.stringify(suite));
-  });
+    await mkdir(join(dir, 'failing'));
+    await mkdir(join(dir, 'passing'));
+    await writeFile(join(dir, 'failing', 'cli.json'), JSON.stringify(suite));
+    await writeFile(join(dir, 'passing', 'cli.json'), JSON.stringify({ ...suite, tests: [suite.tests[0]] }));
+    [failing, passing, missing, help] = await Promise.all([
+      run([join(dir, 'failing'), '--list-skipped']),
+      run([join(dir, 'passing')]),
+      run([join(dir, 'nope')]),
+      run(['--help']),
+    ]);
+  }, 90_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('prints one line per failing case and the totals, and exits 1 when a case fails', async () => {
-    const { code, stdout } = await run([dir, '--list-skipped']);
+  it('prints one line per failing case and the totals, and exits 1 when a case fails', () => {
+    const { code, stdout } = failing;
     expect(code).toBe(1);
     expect(stdout).toContain('FAIL cli.json: a deliberately wrong expectation');
     expect(stdout).toContain('[0].x: expected 3, got 2');
     expect(stdout).toMatch(/SKIP cli\.json: needs a newer server \(runOnRequirements not met: needs server version >= 99\.0/);
     expect(stdout).not.toContain('counts the documents');
     expect(stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed, 1 skipped');
-  }, 60_000);
+  });
 
-  it('exits 0 when nothing fails, and 2 with a clear message for a directory that does not exist', async () => {
-    const passing = { ...suite, tests: [suite.tests[0]] };
-    await writeFile(join(dir, 'cli.json'), JSON.stringify(passing));
-    const good = await run([dir]);
-    expect(good.stdout.trim()).toBe('1 passed, 0 failed, 0 skipped');
-    expect(good.code).toBe(0);
-    const missing = await run([join(dir, 'nope')]);
+  it('exits 0 when nothing fails', () => {
+    expect(passing.stdout.trim()).toBe('1 passed, 0 failed, 0 skipped');
+    expect(passing.code).toBe(0);
+  });
+
+  it('exits 2 with a clear message for a directory that does not exist', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/is not a directory; give the directory that holds the \*\.json test files/);
-  }, 60_000);
+  });
 
-  it('has --help', async () => {
-    const { code, stdout } = await run(['--help']);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/Usage: conformance:mongo \[options\] <dir>/);
+  it('has --help', () => {
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: conformance:mongo \[options\] <dir>/);
   });
 });
