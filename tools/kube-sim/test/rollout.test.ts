@@ -144,10 +144,20 @@ describe('deployments through @kubernetes/client-node', () => {
     ).rejects.toMatchObject({ code: 422 });
   });
 
-  it('refuses an update with a stale resourceVersion (409) and keeps generation for status-only changes', async () => {
-    const current = await c.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
-    const stale = structuredClone(current);
-    await c.apps.replaceNamespacedDeployment({ name: 'web', namespace: ns, body: { ...current, spec: { ...current.spec!, replicas: 3 } } });
+  it('refuses an update with a stale resourceVersion (409 Conflict)', async () => {
+    // Read-modify-write until our own write lands: the controller may be writing status at the same time.
+    let stale = await c.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await c.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+      const ok = await c.apps.replaceNamespacedDeployment({ name: 'web', namespace: ns, body: { ...current, spec: { ...current.spec!, replicas: 3 } } }).then(
+        () => true,
+        (e: { code?: number }) => (e.code === 409 ? false : Promise.reject(e)),
+      );
+      if (ok) {
+        stale = current;
+        break;
+      }
+    }
     const err = await c.apps.replaceNamespacedDeployment({ name: 'web', namespace: ns, body: { ...stale, spec: { ...stale.spec!, replicas: 1 } } }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 409 });
     expect(JSON.parse((err as { body: string }).body)).toMatchObject({ kind: 'Status', reason: 'Conflict' });
