@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ClusterApi, DeleteOptions, PropagationPolicy } from '../api/cluster-api.js';
 import { ApiError, errors } from '../api/errors.js';
-import { isPlainObject } from '../api/types.js';
+import { isPlainObject, type KubeObject } from '../api/types.js';
 import { groupVersion, resourceKey } from '../kinds/kind.js';
 import { patchTypes } from '../patch/apply-patch.js';
-import { openWatch } from '../store/watch.js';
+import { openWatch, type WatchEvent } from '../store/watch.js';
 import type { TrafficMetrics } from '../workloads/traffic-metrics.js';
 import { mediaType, parseBody, readBody } from './body.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, openApiV3GroupVersion, openApiV3Index, serverVersion } from './discovery.js';
@@ -233,6 +233,16 @@ export class ApiHttpServer {
     const { api } = this.opts;
     const matches = api.matcher(t.def, selectors);
     const timeout = intParam(q, 'timeoutSeconds');
+    const asTable = wantsTable(req.headers.accept);
+    let firstRow = true;
+    // `kubectl get -w` asks for Tables: each ADDED/MODIFIED/DELETED object becomes a one-row Table, headers first.
+    const present = (event: WatchEvent): WatchEvent => {
+      if (!asTable || event.type === 'BOOKMARK' || event.type === 'ERROR') return event;
+      const table = toTable(t.def, [event.object as KubeObject], {}, q.get('includeObject') ?? undefined, api.clock.now());
+      if (!firstRow) table.columnDefinitions = [];
+      firstRow = false;
+      return { type: event.type, object: table };
+    };
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     res.flushHeaders();
     let open = true;
@@ -264,7 +274,7 @@ export class ApiHttpServer {
       },
       (event) => {
         if (!open) return;
-        res.write(`${JSON.stringify(event)}\n`);
+        res.write(`${JSON.stringify(present(event))}\n`);
         // A client that stops reading must not make the server buffer without bound.
         if (res.writableLength > 16 * 1024 * 1024) finish();
       },
