@@ -18,7 +18,10 @@ export interface ComposeCommandResult {
 
 /** `npm run compose`: writes (or with `check`, verifies) the supergraph from the subgraph list. */
 export function runComposeCommand(options: ComposeCommandOptions): ComposeCommandResult {
-  const shown = (file: string) => relative(options.repoRoot, file) || file;
+  const shown = (file: string) => {
+    const inside = relative(options.repoRoot, file);
+    return inside && !inside.startsWith('..') ? inside : file;
+  };
   const entries = readSubgraphList(options.listPath);
   const exists = existsSync(options.outPath);
 

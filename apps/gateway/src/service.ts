@@ -66,7 +66,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     supergraphSdl: deps.supergraphSdl,
     // Node's own fetch (undici, pooled keep-alive connections): faster here than the default make-fetch-happen
     // in tools/bench/src/gateway-overhead.ts.
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url, fetcher: fetch }),
+    buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url, fetcher: fetch, subgraphName: name, logger }),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, mintToken } from '@flightdeck/auth';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
+import { freePort } from '@flightdeck/testing';
 import { composeSupergraph, createGatewayService, type GatewayService } from '../src/index.js';
 import { repoRoot } from '../src/paths.js';
 import { createTestData, fixtureSchemas, startTestSubgraph, type TestData } from './fixtures/test-subgraphs.js';
@@ -177,6 +178,21 @@ describe('gateway over two test subgraphs', () => {
       fetch(graphqlUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
     expect((await preflight('https://console.example.com')).headers.get('access-control-allow-origin')).toBe('https://console.example.com');
     expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('names a subgraph that does not answer, without leaking its address', async () => {
+    const composed = composeSupergraph([{ name: 'releases', schema: fixtureSchemas.releases, url: `http://127.0.0.1:${await freePort()}/graphql` }], repoRoot);
+    if (!composed.ok) throw new Error(composed.errors.join('\n'));
+    const lonely = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier, logger: createLogger({ service: 'gateway', level: 'silent' }), metrics: createMetrics({ service: 'gateway' }) });
+    const { graphqlUrl: url } = await lonely.listen(0);
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ releases { id } }' }) });
+      const body = (await res.json()) as GraphQLBody;
+      expect(body.errors?.[0]?.message).toBe('The releases subgraph did not answer (ECONNREFUSED); try again shortly.');
+      expect(body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+    } finally {
+      await lonely.close();
+    }
   });
 
   it('serves /healthz, /readyz and /metrics', async () => {
