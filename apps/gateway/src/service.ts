@@ -77,6 +77,10 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     validationRules: [depthLimitRule(limits.maxDepth), costLimitRule(limits.maxCost)],
     plugins: [graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<GatewayContext>, mutationsNeedIdentity<GatewayContext>()],
     includeStacktraceInErrorResponses: false,
+    formatError: (formatted) =>
+      formatted.message.startsWith('GraphQL introspection is not allowed')
+        ? { ...formatted, message: 'Introspection is off on this gateway (GATEWAY_INTROSPECTION=true turns it on); the schema is the composed supergraph, apps/gateway/supergraph.graphql.' }
+        : formatted,
     logger,
   });
 

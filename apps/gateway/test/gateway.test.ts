@@ -170,7 +170,7 @@ describe('gateway over two test subgraphs', () => {
   it('refuses introspection unless enabled', async () => {
     const res = await query({ query: '{ __schema { types { name } } }' });
     expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.message).toMatch(/introspection is not allowed/);
+    expect(res.body.errors?.[0]?.message).toMatch(/^Introspection is off on this gateway \(GATEWAY_INTROSPECTION=true turns it on\)/);
   });
 
   it('allows only the configured CORS origins', async () => {
