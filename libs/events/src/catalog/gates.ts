@@ -16,4 +16,47 @@ export const gateEvaluationCompleted = defineEvent({
   }),
 });
 
-export const gatesEvents = [gateEvaluationCompleted];
+const approval = {
+  releaseId: z.string().min(1),
+  gate: z.string().min(1),
+  approvalId: z.string().min(1),
+  /** Who approved (the token's subject) and as which role. */
+  by: z.string().min(1),
+  role: z.string().min(1),
+};
+
+/** A person approved a gate of a release for one of the roles it requires. */
+export const gateApprovalGranted = defineEvent({
+  type: 'flightdeck.gates.approval.granted',
+  version: 1,
+  schema: z.object({ ...approval, comment: z.string(), at: z.iso.datetime({ offset: true }) }),
+});
+
+/** An approval was withdrawn before its gate passed. */
+export const gateApprovalWithdrawn = defineEvent({
+  type: 'flightdeck.gates.approval.withdrawn',
+  version: 1,
+  schema: z.object({ ...approval, reason: z.string(), at: z.iso.datetime({ offset: true }) }),
+});
+
+/** A go/no-go readiness assessment of a release: the deterministic score and the advice. */
+export const readinessAssessed = defineEvent({
+  type: 'flightdeck.gates.readiness.assessed',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    assessmentId: z.string().min(1),
+    /** 0 to 100, from the gates, open critical issues and trends. */
+    score: z.number().min(0).max(100),
+    recommendation: z.enum(['GO', 'CONDITIONAL_GO', 'NO_GO']),
+    confidence: z.number().min(0).max(1),
+    blockingIssues: z.array(z.string()),
+    /** Which advisor answered: the AI or the deterministic baseline. */
+    source: z.enum(['ai', 'deterministic']),
+    /** The prediction the assessment was recorded as, for measuring its accuracy later. */
+    predictionId: z.string().min(1),
+    assessedAt: z.iso.datetime({ offset: true }),
+  }),
+});
+
+export const gatesEvents = [gateEvaluationCompleted, gateApprovalGranted, gateApprovalWithdrawn, readinessAssessed];
