@@ -103,10 +103,10 @@ describe('durability with a dbpath', () => {
     const dbpath = tempDir();
     const a = await open(dbpath, { compactMinBytes: 64 * 1024 });
     const c = a.db.collection<{ _id: string; n: number; pad: string }>('hot');
-    await c.insertOne({ _id: 'counter', n: 0, pad: 'p'.repeat(200) });
-    for (let i = 0; i < 600; i++) await c.updateOne({ _id: 'counter' }, { $inc: { n: 1 } });
+    await c.insertOne({ _id: 'counter', n: 0, pad: 'p'.repeat(1000) });
+    for (let i = 0; i < 150; i++) await c.updateOne({ _id: 'counter' }, { $inc: { n: 1 } });
     const log = path.join(dbpath, 'journal.log');
-    // 600 updates of a ~250-byte document would be ~150 KB uncompacted.
+    // 150 updates of a ~1 KB document would be ~160 KB uncompacted.
     expect(fs.statSync(log).size).toBeLessThan(100 * 1024);
     await a.db.command({ compact: 'hot' });
     expect(fs.statSync(log).size).toBeLessThan(2 * 1024);
