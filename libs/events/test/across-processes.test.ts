@@ -6,7 +6,7 @@ import type { Model } from 'mongoose';
 import { databaseUri, startNatsServer, startProcess, type NatsServerHandle, type RunningProcess } from '@flightdeck/testing';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { JetStreamBus, type CloudEvent } from '../src/index.js';
+import { JetStreamBus, OutboxRelay, type CloudEvent } from '../src/index.js';
 import { aRelease, sleep, storedCopies, waitFor } from './helpers.js';
 import { projectionModel, releaseModel, type ProjectionDoc, type ReleaseModel } from './models.js';
 
@@ -71,11 +71,16 @@ describe('events across processes', () => {
       const ids = events.map((_, i) => `xp-${i}`);
       await waitFor('every release projected', async () => (await Projections.find({ _id: { $in: ids } })).length === 5, 15_000);
       await waitFor('the redelivery of the crashed event', () => outcomes(second.output()).some((o) => o.id === crashOn.id), 15_000);
-      expect(outcomes(second.output()).find((o) => o.id === crashOn.id)).toMatchObject({ outcome: 'duplicate', delivery: 2 });
+      // Every later delivery of it (more than one if a slow start made a delivery time out) is a duplicate.
+      const redeliveries = outcomes(second.output()).filter((o) => o.id === crashOn.id);
+      expect(redeliveries.map((o) => o.outcome)).toEqual(redeliveries.map(() => 'duplicate'));
+      expect(redeliveries[0]!.delivery).toBeGreaterThanOrEqual(2);
 
       // A producer re-publishing the same events (say after its own crash) changes nothing either.
-      const again = JSON.parse((await run('publisher', { MODE: 'publish', EVENTS: JSON.stringify(events) })).trim().split('\n').at(-1)!);
-      expect(again.map((p: { duplicate: boolean }) => p.duplicate)).toEqual([true, true, true, true, true]);
+      const republisher = await JetStreamBus.connect({ servers: nats.url });
+      const again = await Promise.all(events.map((e) => republisher.publish(e)));
+      await republisher.close();
+      expect(again.map((p) => p.duplicate)).toEqual([true, true, true, true, true]);
       await sleep(300);
       const docs = await Projections.find({ _id: { $in: ids } }).lean();
       expect(docs.map((d) => [d._id, d.applied]).sort()).toEqual(ids.map((id) => [id, 1]));
@@ -108,7 +113,8 @@ describe('events across processes', () => {
       await sleep(300);
       expect(seen.some((e) => e.id === eventId)).toBe(false);
 
-      expect(await run('publisher', { MODE: 'relay' })).toContain('relayed 1');
+      // The service comes back (here: in this process) and its relay finds the pending event.
+      expect(await new OutboxRelay({ bus, models: [Releases] }).runOnce()).toBe(1);
       await waitFor('the relayed event', () => seen.some((e) => e.id === eventId), 10_000);
       expect((await Releases.findById('rel-killed').lean())?.outbox).toEqual([]);
       await sleep(300);
