@@ -112,7 +112,7 @@ describe('durability with a dbpath', () => {
     expect(fs.statSync(log).size).toBeLessThan(2 * 1024);
     await close(a.server, a.client);
     const b = await open(dbpath);
-    expect(await b.db.collection<Loose>('hot').findOne({ _id: 'counter' })).toMatchObject({ n: 600 });
+    expect(await b.db.collection<Loose>('hot').findOne({ _id: 'counter' })).toMatchObject({ n: 150 });
   });
 
   it('refuses a second server on the same dbpath', async () => {
