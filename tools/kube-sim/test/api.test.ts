@@ -107,6 +107,19 @@ describe('API semantics', () => {
     expect(events.items.map((e) => e.reason)).toContain('Scheduled');
   });
 
+  it('honours dryRun=All and finalizers on delete', async () => {
+    const url = `${c.sim.url}/api/v1/namespaces/${ns}/configmaps`;
+    const dry = await fetch(`${url}?dryRun=All`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'dry' } }) });
+    expect(dry.status).toBe(200);
+    expect((await fetch(`${url}/dry`)).status).toBe(404);
+    await c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
+    await c.core.deleteNamespacedConfigMap({ name: 'held', namespace: ns });
+    const terminating = await c.core.readNamespacedConfigMap({ name: 'held', namespace: ns });
+    expect(terminating.metadata?.deletionTimestamp).toBeDefined();
+    await c.core.patchNamespacedConfigMap({ name: 'held', namespace: ns, body: { metadata: { finalizers: null } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    expect(await c.core.readNamespacedConfigMap({ name: 'held', namespace: ns }).catch((e: unknown) => e)).toMatchObject({ code: 404 });
+  });
+
   it('refuses a wrong bearer token with 401 and accepts the right one', async () => {
     const guarded = await startCluster({ token: 's3cret' });
     try {
