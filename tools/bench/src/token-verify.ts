@@ -1,0 +1,54 @@
+/**
+ * Token verification cost: jose's jwtVerify with an HS256 key (baseline) next to createTokenVerifier().verify
+ * (the same check plus issuer/audience, claim validation and the Identity), on the same token, in the same run.
+ */
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { jwtVerify } from 'jose';
+import { createTokenVerifier, mintToken } from '@flightdeck/auth';
+
+export interface TokenVerifyResult {
+  iterations: number;
+  joseOpsPerSecond: number;
+  verifierOpsPerSecond: number;
+  /** Verifier throughput divided by raw jose throughput. */
+  ratio: number;
+}
+
+async function opsPerSecond(iterations: number, fn: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await fn();
+  return iterations / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+export async function runTokenVerifyBench(opts: { iterations: number }): Promise<TokenVerifyResult> {
+  const secret = 'bench-secret-of-at-least-32-characters!';
+  const token = await mintToken({ secret, subject: 'alice', name: 'Alice', roles: ['RELEASE_MANAGER', 'SRE'] });
+  const key = new TextEncoder().encode(secret);
+  const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
+  const raw = () => jwtVerify(token, key, { algorithms: ['HS256'] });
+  const ours = () => verifier.verify(token);
+  // Warm-up both, then alternate the measurements so drift on a shared machine hits both alike.
+  await opsPerSecond(Math.min(1000, opts.iterations), raw);
+  await opsPerSecond(Math.min(1000, opts.iterations), ours);
+  const half = Math.max(1, Math.floor(opts.iterations / 2));
+  const jose1 = await opsPerSecond(half, raw);
+  const ours1 = await opsPerSecond(half, ours);
+  const jose2 = await opsPerSecond(half, raw);
+  const ours2 = await opsPerSecond(half, ours);
+  const joseOpsPerSecond = (jose1 + jose2) / 2;
+  const verifierOpsPerSecond = (ours1 + ours2) / 2;
+  return { iterations: half * 2, joseOpsPerSecond, verifierOpsPerSecond, ratio: verifierOpsPerSecond / joseOpsPerSecond };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const program = new Command('token-verify')
+    .description('HS256 token verifications per second: raw jose jwtVerify next to createTokenVerifier().verify, in the same run.')
+    .option('--iterations <n>', 'verifications per measurement', '50000')
+    .parse();
+  const o = program.opts<{ iterations: string }>();
+  const r = await runTokenVerifyBench({ iterations: Number(o.iterations) });
+  console.log(`jose jwtVerify (HS256)      ${r.joseOpsPerSecond.toFixed(0).padStart(8)} verifications/s`);
+  console.log(`createTokenVerifier.verify  ${r.verifierOpsPerSecond.toFixed(0).padStart(8)} verifications/s`);
+  console.log(`verifier / jose throughput: ${r.ratio.toFixed(2)}   (${r.iterations} verifications each)`);
+}
