@@ -13,7 +13,8 @@ const main = join(repoRoot, 'apps/gateway/src/main.ts');
 const secret = 'gateway-main-secret-at-least-32-characters';
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AUTH_|GATEWAY_|SUBGRAPH_|SUPERGRAPH_|PORT$|HOST$)/.test(k)));
 
-describe('apps/gateway/src/main.ts', () => {
+// Each test starts main.ts in a fresh Node process with tsx: generous timeouts for busy CI machines.
+describe('apps/gateway/src/main.ts', { timeout: 120_000 }, () => {
   let dir: string;
   let supergraphPath: string;
   let subgraphs: { url: string; stop(): Promise<void> }[] = [];
@@ -46,7 +47,7 @@ describe('apps/gateway/src/main.ts', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', main], {
       env: { ...cleanEnv(), SUPERGRAPH_PATH: supergraphPath, GATEWAY_MAX_DEPTH: 'deep', SUBGRAPH_CHECKS_URL: 'checks:4002' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 90_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/GATEWAY_MAX_DEPTH/);
@@ -67,7 +68,7 @@ describe('apps/gateway/src/main.ts', () => {
         SUBGRAPH_CHECKS_URL: subgraphs[1]!.url,
       },
       isReady: (out) => out.includes('gateway serving GraphQL at'),
-      timeoutMs: 20_000,
+      timeoutMs: 90_000,
     });
     const graphqlUrl = /gateway serving GraphQL at (http:\/\/\S+?\/graphql)/.exec(gateway.output())?.[1];
     expect(graphqlUrl).toBeDefined();
