@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   readiness: ReadinessCheck[];
+  /** A check that has not answered within this time counts as failed (default 2000 ms). */
+  checkTimeoutMs?: number;
 }
 
 export interface HttpServer {
@@ -52,7 +54,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: opts.service, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
   });
-  app.get('/readyz', readyzHandler(opts.readiness, () => draining));
+  app.get('/readyz', readyzHandler(opts.readiness, () => draining, opts.checkTimeoutMs));
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());

@@ -11,13 +11,13 @@ export interface CheckResult {
   error?: string;
 }
 
-const CHECK_TIMEOUT_MS = 2_000;
+export const CHECK_TIMEOUT_MS = 2_000;
 
-async function runCheck(c: ReadinessCheck): Promise<CheckResult> {
+async function runCheck(c: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     const ok = await Promise.race([Promise.resolve().then(() => c.check()), timeout]);
     return ok ? { name: c.name, ok: true } : { name: c.name, ok: false, error: 'check reported not ready' };
@@ -28,10 +28,10 @@ async function runCheck(c: ReadinessCheck): Promise<CheckResult> {
   }
 }
 
-/** GET /readyz: 200 only while every check passes (and the server is not shutting down); 503 otherwise. */
-export function readyzHandler(checks: ReadinessCheck[], isDraining: () => boolean): RequestHandler {
+/** GET /readyz: 200 only while every check passes in time (and the server is not shutting down); 503 otherwise. */
+export function readyzHandler(checks: ReadinessCheck[], isDraining: () => boolean, timeoutMs = CHECK_TIMEOUT_MS): RequestHandler {
   return async (_req, res) => {
-    const results = await Promise.all(checks.map(runCheck));
+    const results = await Promise.all(checks.map((c) => runCheck(c, timeoutMs)));
     if (isDraining()) results.push({ name: 'shutdown', ok: false, error: 'the server is shutting down' });
     const ready = results.every((r) => r.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });

@@ -10,10 +10,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(readiness: { name: string; check(): boolean | Promise<boolean> }[] = []) {
+async function start(readiness: { name: string; check(): boolean | Promise<boolean> }[] = [], checkTimeoutMs?: number) {
   const { logger, lines } = capturedLogger('demo');
   const metrics = createMetrics({ service: 'demo' });
-  server = createHttpServer({ service: 'demo', logger, metrics, readiness });
+  server = createHttpServer({ service: 'demo', logger, metrics, readiness, ...(checkTimeoutMs ? { checkTimeoutMs } : {}) });
   return { server, lines, metrics, logger };
 }
 
@@ -55,6 +55,24 @@ describe('createHttpServer', () => {
     const res = await fetch(`${url}/readyz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ checks: [{ name: 'nats', ok: false, error: 'connection closed' }] });
+  });
+
+  it('counts a check that does not answer in time as not ready', async () => {
+    const { server } = await start([{ name: 'mongodb', check: () => new Promise<boolean>(() => {}) }], 100);
+    const { url } = await server.listen(0);
+    const res = await fetch(`${url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ checks: [{ name: 'mongodb', ok: false, error: 'no answer within 100 ms' }] });
+  });
+
+  it('logs probes and scrapes at debug level, other requests at info', async () => {
+    const { server, lines } = await start();
+    server.app.get('/releases', (_req, res) => void res.json([]));
+    const { url } = await server.listen(0);
+    await fetch(`${url}/healthz`);
+    await fetch(`${url}/releases`);
+    const finished = lines.filter((l) => l.msg === 'request finished').map((l) => [l.url, l.level]);
+    expect(finished).toEqual([['/healthz', 'debug'], ['/releases', 'info']]);
   });
 
   it('gives each request ids, returns them, and puts them on every log line of the request', async () => {
