@@ -23,6 +23,7 @@ export const ErrorCodes = {
   OperationNotSupportedInTransaction: 263,
   Location40352: 40352,
   DuplicateKey: 11000,
+  DocumentValidationFailure: 121,
   BSONObjectTooLarge: 10334,
   InvalidIdField: 53,
   DollarPrefixedFieldName: 52,

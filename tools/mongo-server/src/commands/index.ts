@@ -27,6 +27,16 @@ const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandm
 
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
 
+/** Collations other than 'simple' would change comparisons; refuse them rather than ignore them. */
+function checkNoCollation(body: Document): void {
+  const specs = [body.collation, ...['updates', 'deletes', 'indexes'].flatMap((f) => (Array.isArray(body[f]) ? (body[f] as Document[]).map((s) => s?.collation) : []))];
+  for (const spec of specs) {
+    if (spec !== undefined && spec !== null && !(typeof spec === 'object' && (spec as Document).locale === 'simple')) {
+      throw new CommandError(ErrorCodes.NotImplemented, "collation is not supported by this server (only { locale: 'simple' }, binary comparison)");
+    }
+  }
+}
+
 export interface Request {
   body: Document;
   db?: string;
@@ -44,6 +54,7 @@ export async function runCommand(state: ServerState, req: Request): Promise<Docu
     if (TRANSACTION_FIELDS.some((f) => req.body[f] !== undefined)) {
       throw new CommandError(ErrorCodes.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
     }
+    checkNoCollation(req.body);
     const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
     if (!handler) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     const ctx: CommandContext = { name, db, body: req.body, state, connectionId: req.connectionId, messageLength: req.messageLength };

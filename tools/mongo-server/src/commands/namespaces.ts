@@ -1,8 +1,10 @@
 import { BSON, type Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError, ErrorCodes } from '../errors.js';
+import { compileFilter } from '../query.js';
 import { ID_INDEX, type Collection } from '../storage/collection.js';
 import { checkDbName } from '../storage/catalog.js';
+import { isPlainObject } from '../storage/values.js';
 import { collectionArg, documentArg, type CommandContext, type CommandHandler } from './context.js';
 
 function sizeOf(collection: Collection): number {
@@ -47,6 +49,14 @@ export const namespaceCommands: Record<string, CommandHandler> = {
     const name = collectionArg(ctx);
     const unsupported = Object.keys(ctx.body).filter((k) => !CREATE_OPTIONS.has(k));
     if (unsupported.length) throw new CommandError(ErrorCodes.InvalidOptions, `create: unknown option(s) ${unsupported.join(', ')}`);
+    for (const feature of ['capped', 'timeseries', 'clusteredIndex', 'expireAfterSeconds'] as const) {
+      if (ctx.body[feature]) throw new CommandError(ErrorCodes.NotImplemented, `create: '${feature}' collections are not supported by this server`);
+    }
+    const validator = ctx.body.validator;
+    if (validator !== undefined && (!isPlainObject(validator) || '$jsonSchema' in validator)) {
+      throw new CommandError(ErrorCodes.NotImplemented, 'create: a validator must be a document of query operators; $jsonSchema validators are not supported by this server');
+    }
+    if (validator) compileFilter(validator, 'validator');
     const options = Object.fromEntries(Object.entries(ctx.body).filter(([k]) => !['create', 'writeConcern', 'lsid', '$db', 'comment', '$readPreference', '$clusterTime', 'apiVersion', 'apiStrict', 'apiDeprecationErrors'].includes(k)));
     ctx.state.catalog.create(ctx.db, name, options);
     return { ok: 1 };

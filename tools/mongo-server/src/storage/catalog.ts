@@ -92,11 +92,13 @@ export class Catalog {
   }
 
   insert(collection: Collection, doc: Document): void {
+    collection.checkValidator(doc);
     collection.insert(doc);
     this.record({ o: 'put', db: collection.db, c: collection.name, docs: [doc] });
   }
 
   replace(collection: Collection, oldDoc: Document, newDoc: Document): void {
+    collection.checkValidator(newDoc, oldDoc);
     collection.replace(oldDoc, newDoc);
     this.record({ o: 'put', db: collection.db, c: collection.name, docs: [newDoc] });
   }

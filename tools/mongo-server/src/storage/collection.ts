@@ -1,4 +1,5 @@
 import { ObjectId, UUID, type Document } from 'bson';
+import { Query } from 'mingo';
 import { CommandError, ErrorCodes } from '../errors.js';
 import { duplicateKeyError } from './duplicate-key.js';
 import { indexablePredicates, type FieldPredicate } from './planner.js';
@@ -21,6 +22,7 @@ export class Collection {
   readonly indexes = new Map<string, SecondaryIndex>();
   private nextSeq = 1;
   readonly uuid: UUID;
+  private readonly validator?: Query;
 
   constructor(
     readonly db: string,
@@ -29,6 +31,14 @@ export class Collection {
     uuid?: UUID,
   ) {
     this.uuid = uuid ?? new UUID();
+    if (options.validator && options.validationLevel !== 'off' && options.validationAction !== 'warn') this.validator = new Query(options.validator, {});
+  }
+
+  /** A collection's validator (query operators), as mongod applies it with validationAction 'error'. */
+  checkValidator(doc: Document, old?: Document): void {
+    if (!this.validator || this.validator.test(doc)) return;
+    if (old && this.options.validationLevel === 'moderate' && !this.validator.test(old)) return;
+    throw new CommandError(ErrorCodes.DocumentValidationFailure, 'Document failed validation', { errInfo: { failingDocumentId: doc._id, details: { operatorName: '$and', schemaRulesNotSatisfied: [] } } });
   }
 
   get ns(): string {
