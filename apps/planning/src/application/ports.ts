@@ -29,7 +29,7 @@ export interface PageRequest {
 }
 
 export interface ReleasePage {
-  edges: { node: Release; cursor: string }[];
+  edges: { node: StoredRelease; cursor: string }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: () => Promise<number>;
 }

@@ -45,6 +45,7 @@ export interface ForecastOptions {
 }
 
 export interface PrioritizeResult {
+  release: Release;
   prioritization: Prioritization;
   capacity: number;
   advice: Advice<AiPrioritisation>;
@@ -70,7 +71,7 @@ export class ReleaseInsights {
     // A forecast is only trusted while it describes the scope as it is now.
     const remaining = r.features.filter((f) => inScope(f) && f.status !== 'DONE').reduce((a, f) => a + f.effort, 0);
     const forecast = r.lastForecast && r.lastForecast.remainingPoints === remaining ? r.lastForecast : undefined;
-    return assessHealth({ status: r.status, targetDate: r.targetDate, features: r.features, gates: r.signals.gates, velocityHistory: r.team.velocityHistory, timeline: this.timeline(r), ...(forecast ? { forecast } : {}), now });
+    return assessHealth({ createdAt: r.createdAt, status: r.status, targetDate: r.targetDate, features: r.features, gates: r.signals.gates, velocityHistory: r.team.velocityHistory, timeline: this.timeline(r), ...(forecast ? { forecast } : {}), now });
   }
 
   documents(r: Release): { scope: string; weeklyStatus: string; releaseNotes: string } {
@@ -118,7 +119,7 @@ export class ReleaseInsights {
       }),
       baselineConfidence: 0.6,
     });
-    return { prioritization, capacity, advice };
+    return { release: r, prioritization, capacity, advice };
   }
 
   async forecast(meta: RequestMeta, id: string, options: ForecastOptions): Promise<ForecastResult> {

@@ -1,7 +1,6 @@
 import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded, type CloudEvent } from '@flightdeck/events';
 import { ConflictError } from '@flightdeck/persistence';
 import type { Logger } from 'pino';
-import { GATE_KINDS } from '../domain/lifecycle.js';
 import { automaticNextStatus, changeStatus, recordGateResult, recordProductionRollout, type Release } from '../domain/release.js';
 import { statusChangedEvent } from './events.js';
 import type { Clock, ReleaseRepository } from './ports.js';

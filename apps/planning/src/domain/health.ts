@@ -76,6 +76,8 @@ export interface HealthInput {
   timeline: Timeline;
   forecast?: Forecast;
   now: Date;
+  /** When the release was planned: a release planned after its kickoff is measured from then. */
+  createdAt?: Date;
 }
 
 export function measureProgress(input: HealthInput): Progress {
@@ -84,8 +86,9 @@ export function measureProgress(input: HealthInput): Progress {
   const pointsTotal = scope.reduce((a, f) => a + f.effort, 0);
   const pointsDone = done.reduce((a, f) => a + f.effort, 0);
   const kickoff = input.timeline.milestones.find((m) => m.name === 'KICKOFF')!.date;
-  const window = daysBetween(kickoff, input.timeline.featureComplete);
-  const elapsed = Math.min(Math.max(daysBetween(kickoff, input.now), 0), window);
+  const start = input.createdAt && input.createdAt > kickoff ? input.createdAt : kickoff;
+  const window = daysBetween(start, input.timeline.featureComplete);
+  const elapsed = Math.min(Math.max(daysBetween(start, input.now), 0), window);
   const outcomes = Object.entries(input.gates);
   const score = outcomes.length
     ? (outcomes.reduce((a, [, o]) => a + (o === 'PASS' ? 1 : o === 'CONDITIONAL' ? 0.5 : 0), 0) / outcomes.length) * 100

@@ -76,3 +76,16 @@ describe('health report', () => {
     expect(new Set(HEALTH_RULES.map((r) => r.rule)).size).toBe(HEALTH_RULES.length);
   });
 });
+
+describe('health of a release planned after its kickoff', () => {
+  it('measures the expected progress from when it was planned', () => {
+    const created = new Date('2026-05-26T12:00:00Z'); // two weeks after the kickoff of 2026-05-12
+    const features = [feature('a', { effort: 10 })];
+    const now = new Date('2026-05-27T12:00:00Z');
+    const late = assessHealth(input({ now, features, velocityHistory: [100] }));
+    expect(late.reasons.map((r) => r.rule)).toContain('BEHIND_SCHEDULE_FAR');
+    const fair = assessHealth(input({ now, features, velocityHistory: [100], createdAt: created }));
+    expect(fair.progress.expectedPercent).toBe(7.1);
+    expect(fair.status).toBe('GREEN');
+  });
+});

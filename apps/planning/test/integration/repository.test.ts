@@ -1,3 +1,5 @@
+// Brings in the typing of inject('mongoUri') provided by the global setup.
+import type {} from '@flightdeck/testing/global-setup';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { connectMongo, ConflictError, type MongoConnection } from '@flightdeck/persistence';
@@ -14,7 +16,7 @@ let model: ReleaseModel;
 let planning: ReleasePlanning;
 let releases: MongoReleaseRepository;
 let signals: ReleaseSignals;
-let now = new Date('2026-05-01T09:00:00Z');
+const now = new Date('2026-05-01T09:00:00Z');
 const clock = { now: () => now };
 const meta = { by: 'alice' };
 const input = { product: 'checkout-api', version: '1.0.0', theme: 'First', owner: 'alice', targetDate: new Date('2026-07-01T12:00:00Z') };
@@ -37,7 +39,7 @@ describe('releases in MongoDB', () => {
     const stored = await planning.create(meta, input);
     const again = await planning.get(stored.release.id);
     expect(again.release).toEqual(stored.release);
-    const raw = (await model.findById(stored.release.id).lean().exec()) as { outbox: { type: string }[] };
+    const raw = (await model.findById(stored.release.id).lean().exec()) as unknown as { outbox: { type: string }[] };
     expect(raw.outbox.map((o) => o.type)).toEqual(['flightdeck.planning.release.created']);
     await expect(planning.create(meta, input)).rejects.toThrow('checkout-api 1.0.0 already exists');
   });
@@ -89,12 +91,12 @@ describe('releases in MongoDB', () => {
       await planning.create(meta, { ...input, product: 'list-api', version: `${i + 1}.0.0`, targetDate: new Date(Date.UTC(2026, 6 + i, 1)) });
     }
     const first = await planning.list({ product: 'list-api' }, { first: 2 });
-    expect(first.edges.map((e) => e.node.version)).toEqual(['1.0.0', '2.0.0']);
+    expect(first.edges.map((e) => e.node.release.version)).toEqual(['1.0.0', '2.0.0']);
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await planning.list({ product: 'list-api' }, { first: 2, after: first.pageInfo.endCursor });
-    expect(second.edges.map((e) => e.node.version)).toEqual(['3.0.0', '4.0.0']);
+    expect(second.edges.map((e) => e.node.release.version)).toEqual(['3.0.0', '4.0.0']);
     const ranged = await planning.list({ product: 'list-api', targetFrom: new Date(Date.UTC(2026, 8, 1)), targetTo: new Date(Date.UTC(2026, 9, 1)) }, {});
-    expect(ranged.edges.map((e) => e.node.version)).toEqual(['3.0.0', '4.0.0']);
+    expect(ranged.edges.map((e) => e.node.release.version)).toEqual(['3.0.0', '4.0.0']);
     expect(await ranged.totalCount()).toBe(2);
   });
 });

@@ -107,7 +107,7 @@ export class MongoReleaseRepository implements ReleaseRepository {
     }
     const result = await paginate(this.model, page, { filter: where as QueryFilter<Record<string, unknown>>, sortBy: 'targetDate', direction: 'asc', defaultPageSize: 20, maxPageSize: 100 });
     return {
-      edges: result.edges.map((e) => ({ node: toRelease(e.node.toObject() as Doc), cursor: e.cursor })),
+      edges: result.edges.map((e) => ({ node: toStored(e.node.toObject() as Doc), cursor: e.cursor })),
       pageInfo: result.pageInfo,
       totalCount: () => this.model.countDocuments(where).exec(),
     };

@@ -1,0 +1,175 @@
+import type { Advice } from '@flightdeck/ai';
+import { requireHuman, requireRole, type Identity } from '@flightdeck/auth';
+import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
+import { currentContext } from '@flightdeck/telemetry';
+import type { ReleaseInsights } from '../../application/release-insights.js';
+import type { ReleasePlanning } from '../../application/release-planning.js';
+import type { RequestMeta, StoredRelease } from '../../application/ports.js';
+import { HEALTH_RULES } from '../../domain/health.js';
+import { allowedNext, type ReleaseStatus } from '../../domain/lifecycle.js';
+import type { Release } from '../../domain/release.js';
+import type { ReleaseType } from '../../domain/release-type.js';
+import type { Feature, FeatureStatus, Priority } from '../../domain/scope.js';
+import type { ScopeAlternative } from '../../domain/selection.js';
+import type { Timeline } from '../../domain/timeline.js';
+import { costOfDelay, wsjf } from '../../domain/wsjf.js';
+import { mapped } from './errors.js';
+import { CAN } from './roles.js';
+import { DateTime } from './scalars.js';
+
+export interface PlanningContext extends SubgraphContext {
+  planning: ReleasePlanning;
+  insights: ReleaseInsights;
+}
+
+/** What Release fields resolve from: the domain release and the revision it was read at. */
+type ReleaseView = Release & { revision: number };
+
+const view = (s: StoredRelease): ReleaseView => ({ ...s.release, revision: s.revision });
+
+function meta(identity: Identity): RequestMeta {
+  const correlationId = currentContext()?.correlationId;
+  return { by: identity.name ?? identity.subject, ...(correlationId ? { correlationId } : {}) };
+}
+
+function mutator(ctx: PlanningContext, roles: readonly Parameters<typeof requireRole>[1][]): RequestMeta {
+  const identity = requireRole(ctx.identity, ...roles);
+  requireHuman(identity);
+  return meta(identity);
+}
+
+function featureMap(r: Release): Map<string, Feature> {
+  return new Map(r.features.map((f) => [f.id, f]));
+}
+
+function timelineView(t: Timeline, r: Release) {
+  const byId = featureMap(r);
+  return { ...t, criticalPath: { ...t.criticalPath, features: t.criticalPath.featureIds.map((id) => byId.get(id)!) } };
+}
+
+function alternativeView(a: ScopeAlternative, byId: Map<string, Feature>) {
+  return { ...a, selected: a.selected.map((id) => byId.get(id)!), leftOut: a.leftOut.map((l) => ({ feature: byId.get(l.featureId)!, reason: l.reason })) };
+}
+
+function adviceView<T extends object>(a: Advice<T>) {
+  return {
+    ...a.value,
+    source: a.source === 'ai' ? 'AI' : 'DETERMINISTIC',
+    confidence: a.confidence,
+    model: a.model ?? null,
+    fallbackReason: a.fallbackReason ?? null,
+    predictionId: a.predictionId,
+  };
+}
+
+interface FeatureArgs {
+  title?: string;
+  description?: string;
+  priority?: Priority;
+  businessValue?: number;
+  timeCriticality?: number;
+  riskReduction?: number;
+  effort?: number;
+  status?: FeatureStatus;
+  dependsOn?: string[];
+}
+
+/** GraphQL passes explicit nulls; the domain wants absent fields. */
+function defined<T extends object>(o: T | null | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+export const resolvers: SubgraphResolvers<PlanningContext> = {
+  DateTime,
+  Query: {
+    release: mapped(async (_: unknown, a: { id: string }, ctx: PlanningContext) => {
+      const s = await ctx.planning.find(a.id);
+      return s ? view(s) : null;
+    }),
+    releaseByVersion: mapped(async (_: unknown, a: { product: string; version: string }, ctx: PlanningContext) => {
+      const s = await ctx.planning.byVersion(a.product, a.version);
+      return s ? view(s) : null;
+    }),
+    releases: mapped(async (_: unknown, a: { filter?: { product?: string; status?: ReleaseStatus[]; type?: ReleaseType[]; targetFrom?: Date; targetTo?: Date }; first?: number; after?: string }, ctx: PlanningContext) => {
+      const page = await ctx.planning.list(defined(a.filter), { first: a.first ?? null, after: a.after ?? null });
+      return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })), pageInfo: page.pageInfo, totalCount: page.totalCount };
+    }),
+    healthRules: () => HEALTH_RULES,
+  },
+  ReleaseConnection: {
+    totalCount: mapped((p: { totalCount: () => Promise<number> }) => p.totalCount()),
+  },
+  Release: {
+    __resolveReference: mapped(async (ref: { id: string }, ctx: PlanningContext) => {
+      const s = await ctx.planning.find(ref.id);
+      return s ? view(s) : null;
+    }),
+    allowedTransitions: (r: ReleaseView) => allowedNext(r.status, r.type),
+    gateOutcomes: (r: ReleaseView) => r.gateResults,
+    productionRolloutSucceeded: (r: ReleaseView) => r.signals.productionRolloutSucceeded,
+    timeline: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => timelineView(ctx.insights.timeline(r), r)),
+    forecast: (r: ReleaseView) => r.lastForecast ?? null,
+    health: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.health(r)),
+    documents: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(r)),
+  },
+  Feature: {
+    costOfDelay: (f: Feature) => costOfDelay(f),
+    wsjf: (f: Feature) => wsjf(f),
+  },
+  FieldChange: {
+    from: (c: { from: unknown }) => (c.from === undefined ? null : JSON.stringify(c.from)),
+    to: (c: { to: unknown }) => (c.to === undefined ? null : JSON.stringify(c.to)),
+  },
+  Mutation: {
+    createRelease: mapped(async (_: unknown, a: { input: Record<string, unknown> & { team?: { velocityHistory?: number[]; plannedVelocity?: number } } }, ctx: PlanningContext) => {
+      const m = mutator(ctx, CAN.manageReleases);
+      const input = defined(a.input) as never as Parameters<ReleasePlanning['create']>[1];
+      if (a.input.team) input.team = defined(a.input.team);
+      return view(await ctx.planning.create(m, input));
+    }),
+    updateRelease: mapped(async (_: unknown, a: { id: string; input: Record<string, unknown> & { team?: object }; expectedRevision?: number }, ctx: PlanningContext) => {
+      const m = mutator(ctx, CAN.manageReleases);
+      const patch = defined(a.input) as Parameters<ReleasePlanning['update']>[2];
+      if (a.input.team) patch.team = defined(a.input.team);
+      return view(await ctx.planning.update(m, a.id, patch, a.expectedRevision ?? undefined));
+    }),
+    transitionRelease: mapped(async (_: unknown, a: { id: string; to: ReleaseStatus; reason: string; expectedRevision?: number }, ctx: PlanningContext) => {
+      const m = mutator(ctx, a.to === 'CANCELLED' ? CAN.manageReleases : CAN.transition);
+      return view(await ctx.planning.transition(m, a.id, a.to, a.reason, a.expectedRevision ?? undefined));
+    }),
+    addFeature: mapped(async (_: unknown, a: { releaseId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+      const m = mutator(ctx, CAN.changeScope);
+      const { stored, featureId } = await ctx.planning.addFeature(m, a.releaseId, defined(a.input) as never, a.reason ?? undefined, a.expectedRevision ?? undefined);
+      return { release: view(stored), feature: featureMap(stored.release).get(featureId) };
+    }),
+    updateFeature: mapped(async (_: unknown, a: { releaseId: string; featureId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+      const patch = defined(a.input);
+      const onlyStatus = Object.keys(patch).every((k) => k === 'status');
+      const m = mutator(ctx, onlyStatus ? CAN.reportProgress : CAN.changeScope);
+      return view(await ctx.planning.updateFeature(m, a.releaseId, a.featureId, patch, a.reason ?? undefined, a.expectedRevision ?? undefined));
+    }),
+    removeFeature: mapped(async (_: unknown, a: { releaseId: string; featureId: string; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+      const m = mutator(ctx, CAN.changeScope);
+      return view(await ctx.planning.removeFeature(m, a.releaseId, a.featureId, a.reason ?? undefined, a.expectedRevision ?? undefined));
+    }),
+    prioritizeScope: mapped(async (_: unknown, a: { releaseId: string; capacity?: number; stretch?: number }, ctx: PlanningContext) => {
+      mutator(ctx, CAN.plan);
+      const result = await ctx.insights.prioritize(a.releaseId, defined({ capacity: a.capacity, stretch: a.stretch }));
+      const byId = featureMap(result.release);
+      const p = result.prioritization;
+      return {
+        capacity: result.capacity,
+        ranking: p.ranking.map((x) => ({ ...x, feature: byId.get(x.featureId)! })),
+        recommended: alternativeView(p.recommended, byId),
+        mvp: alternativeView(p.mvp, byId),
+        extended: alternativeView(p.extended, byId),
+        advice: adviceView(result.advice),
+      };
+    }),
+    forecastTimeline: mapped(async (_: unknown, a: { releaseId: string; runs?: number; seed?: number }, ctx: PlanningContext) => {
+      const m = mutator(ctx, CAN.plan);
+      const result = await ctx.insights.forecast(m, a.releaseId, defined({ runs: a.runs, seed: a.seed }));
+      return { release: view(result.stored), timeline: timelineView(result.timeline, result.stored.release), forecast: result.forecast, advice: adviceView(result.advice) };
+    }),
+  },
+};

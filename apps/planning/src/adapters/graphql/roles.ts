@@ -1,0 +1,11 @@
+import type { Role } from '@flightdeck/auth';
+
+/** Who may do what in planning. CI is never listed: a machine identity submits evidence, it does not plan. */
+export const CAN = {
+  manageReleases: ['RELEASE_MANAGER'],
+  transition: ['RELEASE_MANAGER', 'TECHNICAL_LEAD'],
+  changeScope: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD'],
+  /** Moving a feature along (status only). */
+  reportProgress: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD', 'DEVELOPER', 'QA_LEAD'],
+  plan: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD'],
+} as const satisfies Record<string, readonly Role[]>;

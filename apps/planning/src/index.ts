@@ -1,0 +1,3 @@
+export { createPlanningService, type PlanningService, type PlanningServiceDeps } from './service.js';
+export { schemaPath } from './adapters/graphql/schema.js';
+export * as domain from './domain/index.js';

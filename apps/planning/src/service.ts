@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { Advisor } from '@flightdeck/ai';
+import type { TokenVerifier } from '@flightdeck/auth';
+import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { createSubgraph } from '@flightdeck/subgraph';
+import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { sendGraphQLError } from '@flightdeck/subgraph';
+import { ReleaseInsights } from './application/release-insights.js';
+import { ReleasePlanning } from './application/release-planning.js';
+import { ReleaseSignals } from './application/release-signals.js';
+import type { Clock, IdGenerator } from './application/ports.js';
+import { resolvers, type PlanningContext } from './adapters/graphql/resolvers.js';
+import { loadTypeDefs } from './adapters/graphql/schema.js';
+import { MongoReleaseRepository } from './adapters/mongo/mongo-release-repository.js';
+import { releaseModel } from './adapters/mongo/release-model.js';
+import { consumeReleaseSignals, SIGNALS_DURABLE } from './adapters/nats/signal-consumer.js';
+
+export interface PlanningServiceDeps {
+  /** The service's own MongoDB database; the caller opens and closes it. */
+  mongo: { connection: Connection; isReady(): boolean };
+  bus: EventBus;
+  advisor: Advisor;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  verifier: TokenVerifier;
+  clock?: Clock;
+  newId?: IdGenerator;
+  /** Durable consumer name for the gates/deployment events; default planning-release-signals. */
+  durable?: string;
+  introspection?: boolean;
+}
+
+export interface PlanningService {
+  /** The express app: /graphql, /healthz, /readyz, /metrics. */
+  app: import('express').Express;
+  planning: ReleasePlanning;
+  insights: ReleaseInsights;
+  signals: ReleaseSignals;
+  /** Creates indexes, starts GraphQL, the outbox relay and the event consumer. */
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
+  /** Stops intake, then the consumer and relay; leaves MongoDB and the bus to their owner. */
+  stop(): Promise<void>;
+}
+
+export function createPlanningService(deps: PlanningServiceDeps): PlanningService {
+  const { logger, metrics } = deps;
+  const clock = deps.clock ?? { now: () => new Date() };
+  const model = releaseModel(deps.mongo.connection);
+  const relay = new OutboxRelay({ bus: deps.bus, models: [model], logger });
+  const releases = new MongoReleaseRepository(model, () => relay.kick());
+  const planning = new ReleasePlanning({ releases, clock, newId: deps.newId ?? randomUUID });
+  const insights = new ReleaseInsights({ planning, clock, advisor: deps.advisor });
+  const signals = new ReleaseSignals({ releases, clock, logger });
+  const subgraph = createSubgraph<Pick<PlanningContext, 'planning' | 'insights'>>({
+    service: 'planning',
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    logger,
+    metrics,
+    verifier: deps.verifier,
+    context: () => ({ planning, insights }),
+    introspection: deps.introspection ?? false,
+  });
+
+  let graphql: RequestHandler | undefined;
+  let subscription: Subscription | undefined;
+  let starting: Promise<void> | undefined;
+  const http = createHttpServer({
+    service: 'planning',
+    logger,
+    metrics,
+    readiness: [
+      { name: 'mongodb', check: () => deps.mongo.isReady() },
+      { name: 'graphql', check: () => graphql !== undefined },
+      { name: 'events', check: () => subscription !== undefined },
+    ],
+  });
+  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
+    if (graphql) return graphql(req, res, next);
+    sendGraphQLError(res, 503, 'planning is starting; retry in a moment', 'SERVICE_UNAVAILABLE');
+  });
+
+  function start(): Promise<void> {
+    starting ??= (async () => {
+      await model.init();
+      await subgraph.start();
+      graphql = subgraph.middleware();
+      relay.start();
+      subscription = await consumeReleaseSignals(deps.bus, signals, logger, deps.durable ?? SIGNALS_DURABLE);
+      logger.info('planning started');
+    })();
+    return starting;
+  }
+
+  return {
+    app: http.app,
+    planning,
+    insights,
+    signals,
+    start,
+    async listen(port, host = '127.0.0.1') {
+      await start();
+      const address = await http.listen(port, host);
+      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
+    },
+    async stop() {
+      graphql = undefined;
+      await http.close();
+      await subscription?.stop();
+      subscription = undefined;
+      await relay.stop();
+      await subgraph.stop();
+    },
+  };
+}
