@@ -1,4 +1,5 @@
 import { EventCatalog } from '../catalog.js';
+import { analyticsEvents } from './analytics.js';
 import { deploymentEvents } from './deployment.js';
 import { gatesEvents } from './gates.js';
 import { planningEvents, planningServiceEvents } from './planning.js';
@@ -6,6 +7,7 @@ import { planningEvents, planningServiceEvents } from './planning.js';
 export * from './planning.js';
 export * from './gates.js';
 export * from './deployment.js';
+export * from './analytics.js';
 
 /** The platform's catalog: every service adds its file under catalog/ and its list here. */
-export const eventCatalog = new EventCatalog([...planningEvents, ...planningServiceEvents, ...gatesEvents, ...deploymentEvents]);
+export const eventCatalog = new EventCatalog([...planningEvents, ...planningServiceEvents, ...gatesEvents, ...deploymentEvents, ...analyticsEvents]);
