@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { aiEnv } from '@flightdeck/ai';
+import { envString, envUrl, envUrlList, httpEnv, loggingEnv, shutdownEnv } from '@flightdeck/config';
+
+/** The embedded stack's settings: every one optional, so `npm start` works on a fresh machine. */
+export const stackConfigSchema = z.object({
+  ...httpEnv,
+  PORT: httpEnv.PORT.default(4000),
+  ...loggingEnv,
+  ...shutdownEnv,
+  FLIGHTDECK_DATA_DIR: envString('Directory of the embedded stack: MongoDB-wire data files and the local signing secret').default('.flightdeck'),
+  MONGODB_URI: envUrl('A real MongoDB to use instead of the embedded MongoDB-wire server (each service gets its own database on it)', [
+    'mongodb:',
+    'mongodb+srv:',
+  ]).optional(),
+  NATS_URL: envUrlList('A real NATS server with JetStream to use instead of the in-process event bus', ['nats:', 'tls:', 'ws:', 'wss:']).optional(),
+  AUTH_JWT_SECRET: envString('HS256 secret for local tokens; unset: one is generated once and kept in FLIGHTDECK_DATA_DIR/jwt-secret', {
+    minLength: 32,
+  }).optional(),
+  ...aiEnv,
+});
+
+export type StackConfig = z.output<typeof stackConfigSchema>;

@@ -1,0 +1,3 @@
+export { startStack, type RunningStack } from './stack.js';
+export { stackConfigSchema, type StackConfig } from './config.js';
+export { services, type ServiceEntry, type ServiceDeps, type EmbeddedService } from './services.js';

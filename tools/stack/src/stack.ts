@@ -1,0 +1,91 @@
+import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { createAdvisor, aiOptionsFromEnv, MongoosePredictionStore } from '@flightdeck/ai';
+import { createTokenVerifier, mintToken } from '@flightdeck/auth';
+import { InProcessBus, JetStreamBus, type EventBus } from '@flightdeck/events';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
+import { createMetrics } from '@flightdeck/telemetry';
+import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway';
+import { startMongoServer } from '@flightdeck/mongo-server';
+import type { StackConfig } from './config.js';
+import { localSecret } from './secret.js';
+import { services as allServices, type EmbeddedService, type ServiceEntry } from './services.js';
+
+export interface RunningStack {
+  graphqlUrl: string;
+  /** A token for a local release manager, valid for 12 hours. */
+  token: string;
+  mongoUri: string;
+  stop(): Promise<void>;
+}
+
+const LOCAL_ROLES = ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'] as const;
+
+/** Starts every service in this process behind the gateway, on embedded infrastructure unless real ones are configured. */
+export async function startStack(
+  config: StackConfig,
+  logger: Logger,
+  opts: { services?: ServiceEntry[]; supergraphPath?: string } = {},
+): Promise<RunningStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.error({ err }, 'stopping the stack: a part failed to stop'));
+  };
+  try {
+    const dataDir = resolve(config.FLIGHTDECK_DATA_DIR);
+    let mongoUri = config.MONGODB_URI?.replace(/\/+$/, '');
+    if (!mongoUri) {
+      const mongo = await startMongoServer({ port: 0, dbpath: join(dataDir, 'mongo'), logger: logger.child({ part: 'mongo-server' }) });
+      stops.push(() => mongo.stop());
+      mongoUri = mongo.uri;
+      logger.info({ dbpath: join(dataDir, 'mongo') }, `embedded MongoDB-wire server at ${mongo.uri}`);
+    }
+
+    let bus: EventBus;
+    if (config.NATS_URL) {
+      bus = await JetStreamBus.connect({ servers: config.NATS_URL.split(',').map((s) => s.trim()), name: 'flightdeck', logger });
+    } else {
+      bus = new InProcessBus({ logger });
+      logger.info('in-process event bus (set NATS_URL to use NATS JetStream)');
+    }
+    stops.push(() => bus.close());
+
+    const secret = config.AUTH_JWT_SECRET ?? localSecret(dataDir);
+    const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
+    const ai = aiOptionsFromEnv(config);
+
+    const urls: Record<string, string> = {};
+    for (const entry of opts.services ?? allServices) {
+      const serviceLogger = logger.child({ service: entry.name });
+      const mongo: MongoConnection = await connectMongo({ uri: `${mongoUri}/flightdeck-${entry.name}`, logger: serviceLogger, appName: `flightdeck-${entry.name}` });
+      stops.push(() => mongo.close());
+      const advisor = createAdvisor(
+        ai,
+        { recorder: new MongoosePredictionStore(mongo.connection), logger: serviceLogger },
+        'no AI endpoint is configured (AI_BASE_URL is not set)',
+      );
+      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier });
+      const { graphqlUrl } = await service.listen(0, '127.0.0.1');
+      stops.push(() => service.stop());
+      urls[entry.name] = graphqlUrl;
+    }
+
+    const gateway = createGatewayService({
+      supergraphSdl: readFileSync(opts.supergraphPath ?? defaultSupergraphPath, 'utf8'),
+      verifier,
+      logger: logger.child({ service: 'gateway' }),
+      metrics: createMetrics({ service: 'gateway' }),
+      subgraphUrls: urls,
+      introspection: true,
+    });
+    const { graphqlUrl } = await gateway.listen(config.PORT, config.HOST);
+    stops.push(() => gateway.close());
+
+    const token = await mintToken({ secret, subject: 'local-admin', name: 'Local release manager', roles: [...LOCAL_ROLES], expiresIn: '12h' });
+    return { graphqlUrl, token, mongoUri, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
