@@ -1,0 +1,154 @@
+import { newRun, recordMeasurements, type AnalysisRun, type QueryOutcome } from './analysis.js';
+import type { Action } from './decide.js';
+import { notesOf, queryVars } from './decide.js';
+import { RolloutRuleError } from './errors.js';
+import type { Decision, MeasurementNote, Rollout } from './rollout.js';
+
+/** Something an SRE (and other services) should hear about; the application turns these into events. */
+export type Happening =
+  | { type: 'step_completed'; stepIndex: number; message: string }
+  | { type: 'analysis_completed'; run: AnalysisRun; message: string }
+  | { type: 'paused'; message: string; measurements: MeasurementNote[] }
+  | { type: 'promoted'; message: string }
+  | { type: 'rolled_back'; message: string; measurements: MeasurementNote[] }
+  | { type: 'failed'; message: string; measurements: MeasurementNote[] }
+  | { type: 'stuck'; message: string; measurements: MeasurementNote[] };
+
+export interface Change {
+  rollout: Rollout;
+  happenings: Happening[];
+}
+
+const MAX_DECISIONS = 300;
+
+function log(r: Rollout, at: string, action: string, message: string, measurements?: MeasurementNote[]): Decision[] {
+  const d: Decision = { at, action, message, ...(measurements?.length ? { measurements } : {}) };
+  return [...r.decisions, d].slice(-MAX_DECISIONS);
+}
+
+function withStep(r: Rollout, index: number, patch: Partial<Rollout['stepStates'][number]>): Rollout['stepStates'] {
+  return r.stepStates.map((s, i) => (i === index ? { ...s, ...patch } : s));
+}
+
+/**
+ * The rollout after `action` was carried out (its effect applied, its queries answered in `results`): a pure
+ * function, so every transition is tested without a cluster. WAIT changes nothing.
+ */
+export function applyAction(r: Rollout, action: Action, now: Date, results: Record<string, QueryOutcome> = {}): Change {
+  const at = now.toISOString();
+  const base = { ...r, updatedAt: at };
+  switch (action.kind) {
+    case 'WAIT':
+      return { rollout: r, happenings: [] };
+    case 'START_STEP': {
+      const step = r.steps[action.index]!;
+      if (step.kind !== 'ANALYSIS') {
+        return { rollout: { ...base, stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: at }), message: `step ${action.index + 1} of ${r.steps.length} started: ${step.kind.toLowerCase().replace('_', ' ')}` }, happenings: [] };
+      }
+      const runId = `${r.id}-s${action.index + 1}-a${r.attempt}-${r.analysisRuns.length + 1}`;
+      const templates = step.templates.map((name) => r.metrics.find((m) => m.name === name)!);
+      const run = newRun(runId, action.index, templates, queryVars(r), r.scoring, now, step.initialDelaySeconds ?? 0);
+      return {
+        rollout: {
+          ...base,
+          stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: r.stepStates[action.index]!.startedAt ?? at, runId }),
+          analysisRuns: [...r.analysisRuns, run],
+          message: `step ${action.index + 1} of ${r.steps.length}: analysing ${step.templates.join(', ')}`,
+          decisions: log(r, at, 'START_ANALYSIS', `step ${action.index + 1}: analysis run ${runId} started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s x${t.count}`).join(', ')}`),
+        },
+        happenings: [],
+      };
+    }
+    case 'APPLY_STEP': {
+      const weight = action.effect.type === 'SCALE_CANARY' ? Math.round((action.effect.canaryReplicas / r.totalReplicas) * 100) : r.weight;
+      return { rollout: { ...base, weight, stepStates: withStep(r, action.index, { appliedAt: at }), message: action.message, decisions: log(r, at, 'APPLY_STEP', action.message) }, happenings: [] };
+    }
+    case 'COMPLETE_STEP':
+      return {
+        rollout: { ...base, stepIndex: action.index + 1, stepStates: withStep(r, action.index, { status: 'COMPLETED', completedAt: at }), message: action.message, decisions: log(r, at, 'COMPLETE_STEP', action.message) },
+        happenings: [{ type: 'step_completed', stepIndex: action.index, message: action.message }],
+      };
+    case 'AWAIT_APPROVAL':
+      return { rollout: { ...base, phase: 'PAUSED', pauseReason: 'APPROVAL', message: action.message, decisions: log(r, at, 'AWAIT_APPROVAL', action.message) }, happenings: [{ type: 'paused', message: action.message, measurements: [] }] };
+    case 'MEASURE': {
+      const before = r.analysisRuns.find((a) => a.id === action.runId);
+      if (!before) return { rollout: r, happenings: [] };
+      const run = recordMeasurements(before, results, now);
+      const notes = notesOf(run).filter((n) => action.metrics.some((m) => m.name === n.metric));
+      const message = notes.map((n) => `${n.metric} = ${n.value ?? 'no value'} (${n.phase.toLowerCase()}: ${n.detail})`).join('; ');
+      const happenings: Happening[] = run.phase !== 'RUNNING' ? [{ type: 'analysis_completed', run, message: run.message! }] : [];
+      return { rollout: { ...base, analysisRuns: r.analysisRuns.map((a) => (a.id === run.id ? run : a)), decisions: log(r, at, 'MEASURE', message, notes) }, happenings };
+    }
+    case 'START_ROLLBACK': {
+      const stuck = action.cause === 'DEADLINE';
+      return {
+        rollout: { ...base, phase: 'ROLLING_BACK', rollback: { cause: action.cause, reason: action.reason, decidedAt: at, measurements: action.measurements }, message: `rolling back: ${action.reason}`, decisions: log(r, at, 'START_ROLLBACK', action.reason, action.measurements) },
+        happenings: stuck ? [{ type: 'stuck', message: action.reason, measurements: action.measurements }] : [],
+      };
+    }
+    case 'HOLD':
+      return {
+        rollout: { ...base, phase: action.phase, message: action.reason, decisions: log(r, at, 'HOLD', action.reason, action.measurements) },
+        happenings: [{ type: action.phase === 'STUCK' ? 'stuck' : 'failed', message: action.reason, measurements: action.measurements }],
+      };
+    case 'PAUSE_INCONCLUSIVE':
+      return {
+        rollout: { ...base, phase: 'PAUSED', pauseReason: 'INCONCLUSIVE', message: action.reason, decisions: log(r, at, 'PAUSE', action.reason, action.measurements) },
+        happenings: [{ type: 'paused', message: action.reason, measurements: action.measurements }],
+      };
+    case 'APPLY_ROLLBACK':
+      return { rollout: { ...base, weight: 0, rollback: { ...r.rollback!, appliedAt: at }, message: action.message, decisions: log(r, at, 'APPLY_ROLLBACK', action.message) }, happenings: [] };
+    case 'FINISH_ROLLBACK':
+      return {
+        rollout: { ...base, phase: 'ROLLED_BACK', completedAt: at, message: `${action.message} (cause: ${r.rollback!.reason})`, decisions: log(r, at, 'FINISH_ROLLBACK', action.message) },
+        happenings: [{ type: 'rolled_back', message: r.rollback!.reason, measurements: r.rollback!.measurements }],
+      };
+    case 'START_PROMOTION':
+      return { rollout: { ...base, phase: 'PROMOTING', promotion: { decidedAt: at }, message: action.message, decisions: log(r, at, 'START_PROMOTION', action.message) }, happenings: [] };
+    case 'APPLY_PROMOTION':
+      return { rollout: { ...base, promotion: { ...r.promotion!, appliedAt: at }, message: action.message, decisions: log(r, at, 'APPLY_PROMOTION', action.message) }, happenings: [] };
+    case 'FINISH_PROMOTION':
+      return {
+        rollout: { ...base, phase: 'PROMOTED', weight: 100, completedAt: at, message: action.message, decisions: log(r, at, 'FINISH_PROMOTION', action.message) },
+        happenings: [{ type: 'promoted', message: action.message }],
+      };
+  }
+}
+
+/** A person lets a paused rollout go on: past a manual pause, or past an inconclusive analysis. */
+export function approveStep(r: Rollout, by: string, now: Date): Rollout {
+  if (r.phase !== 'PAUSED') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}, not PAUSED: there is no step waiting for approval`, 'id');
+  const i = r.stepIndex;
+  const at = now.toISOString();
+  const message = r.pauseReason === 'INCONCLUSIVE' ? `${by} approved step ${i + 1} despite inconclusive analysis` : `${by} approved step ${i + 1}`;
+  const stepStates = r.stepStates.map((s, k) => (k === i ? { ...s, approvedBy: by } : s));
+  const runs = r.analysisRuns;
+  const next = r.pauseReason === 'INCONCLUSIVE' ? { stepIndex: i + 1, stepStates: stepStates.map((s, k) => (k === i ? { ...s, status: 'COMPLETED' as const, completedAt: at } : s)) } : { stepStates };
+  const { pauseReason: _p, ...rest } = r;
+  return { ...rest, ...next, analysisRuns: runs, phase: 'PROGRESSING', message, updatedAt: at, decisions: log(r, at, 'APPROVE', message) };
+}
+
+export function requestAbort(r: Rollout, by: string, reason: string, now: Date): Rollout {
+  if (r.phase === 'PROMOTED' || r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
+  if (!reason.trim()) throw new RolloutRuleError('reason: say why the rollout is aborted', 'reason');
+  const at = now.toISOString();
+  const message = `${by} asked to abort: ${reason}`;
+  // FAILED and STUCK rollouts are held, not driven; an abort puts them back in the loop to be rolled back.
+  return { ...r, phase: r.phase === 'FAILED' || r.phase === 'STUCK' || r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase, abortRequest: { by, reason, at }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
+}
+
+/** Retry: a paused analysis gets a fresh run; a rolled-back, failed or stuck rollout starts again from step 1. */
+export function retry(r: Rollout, by: string, now: Date): Rollout {
+  const at = now.toISOString();
+  if (r.phase === 'PAUSED' && r.pauseReason === 'INCONCLUSIVE') {
+    const message = `${by} retried the analysis of step ${r.stepIndex + 1}`;
+    const { pauseReason: _p, ...rest } = r;
+    return { ...rest, phase: 'PROGRESSING', stepStates: r.stepStates.map((s, i) => (i === r.stepIndex ? { ...s, runId: undefined } : s)), message, updatedAt: at, decisions: log(r, at, 'RETRY', message) };
+  }
+  if (r.phase === 'ROLLED_BACK' || r.phase === 'FAILED' || r.phase === 'STUCK') {
+    const message = `${by} retried the rollout (attempt ${r.attempt + 1}) from step 1`;
+    const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, ...rest } = r;
+    return { ...rest, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: log(r, at, 'RETRY', message) };
+  }
+  throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}${r.pauseReason ? ` (${r.pauseReason})` : ''}: retry applies to a rollout paused by inconclusive analysis, rolled back, failed or stuck`, 'id');
+}

@@ -1,0 +1,7 @@
+export * from './analysis.js';
+export * from './apply.js';
+export * from './conditions.js';
+export * from './decide.js';
+export * from './errors.js';
+export * from './rollout.js';
+export * from './templates.js';

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyAction,
+  approveStep,
+  createRollout,
+  decide,
+  requestAbort,
+  retry,
+  type Action,
+  type DeploymentState,
+  type Effect,
+  type Observation,
+  type QueryOutcome,
+  type Rollout,
+  type RolloutRequest,
+  type StepSpec,
+} from '../../src/domain/index.js';
+
+const t0 = new Date('2026-01-01T00:00:00Z');
+
+/** A cluster that settles every change at once (or never, for a crashing image), and a fixed metric answer. */
+class World {
+  stable: DeploymentState = { image: 'shop/web:1.0.0', replicas: 4, ready: 4, updated: 4, observed: true, deadlineExceeded: false };
+  canary?: DeploymentState;
+  effects: Effect[] = [];
+  now = t0;
+  constructor(
+    readonly answer: (query: string) => QueryOutcome,
+    readonly crashing = false,
+  ) {}
+  obs(): Observation {
+    return { stable: this.stable, ...(this.canary ? { canary: this.canary } : {}) };
+  }
+  private ready(image: string, n: number) {
+    return this.crashing && image.endsWith('2.0.0') ? 0 : n;
+  }
+  apply(e: Effect) {
+    this.effects.push(e);
+    if (e.type === 'SCALE_CANARY') {
+      this.canary = { image: e.canaryImage, replicas: e.canaryReplicas, ready: this.ready(e.canaryImage, e.canaryReplicas), updated: e.canaryReplicas, observed: true, deadlineExceeded: false };
+      this.stable = { ...this.stable, replicas: e.stableReplicas, ready: e.stableReplicas, updated: e.stableReplicas };
+    } else if (e.type === 'SET_STABLE') {
+      this.stable = { image: e.image, replicas: e.replicas, ready: this.ready(e.image, e.replicas), updated: e.replicas, observed: true, deadlineExceeded: false };
+    } else if (this.canary) this.canary = { ...this.canary, replicas: 0, ready: 0, updated: 0 };
+  }
+}
+
+/** Drives the rollout as the controller does: decide, carry out, apply; time moves on when it waits. */
+function drive(r: Rollout, w: World, maxSteps = 500): { rollout: Rollout; actions: Action[]; events: string[] } {
+  const actions: Action[] = [];
+  const events: string[] = [];
+  for (let i = 0; i < maxSteps; i++) {
+    const a = decide(r, w.obs(), w.now);
+    actions.push(a);
+    if (a.kind === 'WAIT') {
+      if (['PROMOTED', 'ROLLED_BACK', 'FAILED', 'STUCK', 'PAUSED'].includes(r.phase)) break;
+      w.now = new Date(w.now.getTime() + 1000);
+      continue;
+    }
+    if ('effect' in a) w.apply(a.effect);
+    const results = a.kind === 'MEASURE' ? Object.fromEntries(a.metrics.map((m) => [m.name, w.answer(m.query)])) : {};
+    const change = applyAction(r, a, w.now, results);
+    events.push(...change.happenings.map((h) => h.type));
+    r = change.rollout;
+  }
+  return { rollout: r, actions, events };
+}
+
+const steps: StepSpec[] = [
+  { kind: 'SET_WEIGHT', weight: 25 },
+  { kind: 'ANALYSIS', templates: ['success-rate'] },
+  { kind: 'SET_WEIGHT', weight: 50 },
+  { kind: 'ANALYSIS', templates: ['success-rate'] },
+];
+const request = (over: Partial<RolloutRequest> = {}): RolloutRequest => ({
+  id: 'ro-1',
+  releaseId: 'rel-1',
+  environment: 'production',
+  target: { cluster: '', namespace: 'shop', deployment: 'web', container: 'app' },
+  image: 'shop/web:2.0.0',
+  strategy: 'CANARY',
+  steps,
+  analysisIntervalSeconds: 5,
+  analysisCount: 2,
+  progressDeadlineSeconds: 30,
+  createdBy: 'sre-sam',
+  ...over,
+});
+const start = (over: Partial<RolloutRequest> = {}) => createRollout(request(over), { image: 'shop/web:1.0.0', replicas: 4 }, t0);
+const healthy = (q = '') => ({ ok: true as const, value: q.includes('histogram_quantile') ? 0.2 : 0.999 });
+const erroring = () => ({ ok: true as const, value: 0.7 });
+
+describe('the canary state machine', () => {
+  it('promotes a good version through every step, applying each weight once, and scales the canary to 0', () => {
+    const w = new World(healthy);
+    const { rollout, events } = drive(start(), w);
+    expect(rollout.phase).toBe('PROMOTED');
+    expect(w.effects).toEqual([
+      { type: 'SCALE_CANARY', canaryImage: 'shop/web:2.0.0', canaryReplicas: 1, stableReplicas: 3 },
+      { type: 'SCALE_CANARY', canaryImage: 'shop/web:2.0.0', canaryReplicas: 2, stableReplicas: 2 },
+      { type: 'SET_STABLE', image: 'shop/web:2.0.0', replicas: 4 },
+      { type: 'SCALE_DOWN_CANARY' },
+    ]);
+    expect(events).toEqual(['step_completed', 'analysis_completed', 'step_completed', 'step_completed', 'analysis_completed', 'step_completed', 'promoted']);
+    expect(rollout.analysisRuns.map((a) => a.phase)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
+    expect(w.stable.image).toBe('shop/web:2.0.0');
+  });
+
+  it('rolls a bad version back at the first failed measurement, recording the measurement that caused it', () => {
+    const w = new World(erroring);
+    const { rollout, events } = drive(start(), w);
+    expect(rollout.phase).toBe('ROLLED_BACK');
+    expect(rollout.rollback?.cause).toBe('ANALYSIS');
+    expect(rollout.rollback?.measurements[0]).toMatchObject({ metric: 'success-rate', value: 0.7, phase: 'FAILED' });
+    expect(rollout.rollback?.reason).toMatch(/step 2 of 4: analysis failed: success-rate.*0\.7.* misses|meets/);
+    expect(events).toEqual(['step_completed', 'analysis_completed', 'rolled_back']);
+    expect(w.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4, ready: 4 });
+    expect(w.canary?.replicas).toBe(0);
+    // The rollback is decided in the same pass as the failing measurement: no wait in between.
+    const decisions = rollout.decisions.map((d) => d.action);
+    expect(decisions.slice(decisions.indexOf('MEASURE'), decisions.indexOf('MEASURE') + 2)).toEqual(['MEASURE', 'START_ROLLBACK']);
+  });
+
+  it('pauses on inconclusive analysis (no data) instead of promoting, and retry starts a fresh run', () => {
+    let answer: (q: string) => QueryOutcome = () => ({ ok: false, reason: 'no data: the query returned an empty vector' });
+    const w = new World((q) => answer(q));
+    const first = drive(start(), w);
+    expect(first.rollout.phase).toBe('PAUSED');
+    expect(first.rollout.pauseReason).toBe('INCONCLUSIVE');
+    expect(first.rollout.message).toMatch(/paused rather than promoted/);
+    expect(w.effects.some((e) => e.type === 'SET_STABLE')).toBe(false);
+    answer = healthy;
+    const second = drive(retry(first.rollout, 'sre-sam', w.now), w);
+    expect(second.rollout.phase).toBe('PROMOTED');
+    expect(second.rollout.analysisRuns.map((a) => a.phase)).toEqual(['INCONCLUSIVE', 'SUCCESSFUL', 'SUCCESSFUL']);
+  });
+
+  it('marks a crashing canary stuck at its progress deadline and rolls it back', () => {
+    const w = new World(healthy, true);
+    const { rollout, events } = drive(start(), w);
+    expect(events).toEqual(['stuck', 'rolled_back']);
+    expect(rollout.phase).toBe('ROLLED_BACK');
+    expect(rollout.rollback?.reason).toMatch(/no progress within 30 s: 0 of 1 canary replicas/);
+    expect((Date.parse(rollout.rollback!.decidedAt) - t0.getTime()) / 1000).toBeGreaterThan(30);
+  });
+
+  it('holds a roll-forward-only rollout as FAILED without undoing anything, and says why', () => {
+    const w = new World(erroring);
+    const { rollout, events } = drive(start({ rollForwardOnly: true }), w);
+    expect(rollout.phase).toBe('FAILED');
+    expect(rollout.message).toMatch(/roll-forward-only, so nothing is undone/);
+    expect(events).toContain('failed');
+    expect(w.canary?.replicas).toBe(1);
+  });
+
+  it('waits at a manual pause until approved, and an abort rolls back', () => {
+    const w = new World(healthy);
+    const paused = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }, { kind: 'SET_WEIGHT', weight: 100 }] }), w);
+    expect(paused.rollout).toMatchObject({ phase: 'PAUSED', pauseReason: 'APPROVAL', stepIndex: 1 });
+    expect(() => approveStep({ ...paused.rollout, phase: 'PROGRESSING' }, 'x', w.now)).toThrow(/not PAUSED/);
+    const done = drive(approveStep(paused.rollout, 'rm-rita', w.now), w);
+    expect(done.rollout.phase).toBe('PROMOTED');
+
+    const w2 = new World(healthy);
+    const paused2 = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }] }), w2);
+    const aborted = drive(requestAbort(paused2.rollout, 'sre-sam', 'customer reports', w2.now), w2);
+    expect(aborted.rollout.phase).toBe('ROLLED_BACK');
+    expect(aborted.rollout.rollback).toMatchObject({ cause: 'ABORT', reason: 'sre-sam aborted the rollout: customer reports' });
+    expect(w2.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4 });
+  });
+
+  it('refuses bad requests with the reason', () => {
+    expect(() => start({ steps: [{ kind: 'SET_WEIGHT', weight: 0 }] })).toThrow(/steps\[0\]\.weight: 0 must be a whole percentage from 1 to 100/);
+    expect(() => start({ steps: [{ kind: 'ANALYSIS', templates: ['nope'] }] })).toThrow(/"nope" is no known template; known: success-rate/);
+    expect(() => start({ image: 'shop/web:1.0.0' })).toThrow(/already runs shop\/web:1.0.0/);
+    expect(() => start({ strategy: 'ROLLING', steps: [{ kind: 'SET_WEIGHT', weight: 10 }] })).toThrow(/rolling rollout has no weights/);
+  });
+});
+
+describe('the rolling state machine', () => {
+  it('undoes a bad version to the previous template', () => {
+    const w = new World(erroring);
+    const { rollout } = drive(start({ strategy: 'ROLLING', steps: undefined }), w);
+    expect(rollout.phase).toBe('ROLLED_BACK');
+    expect(w.effects).toEqual([
+      { type: 'SET_STABLE', image: 'shop/web:2.0.0', replicas: 4 },
+      { type: 'SET_STABLE', image: 'shop/web:1.0.0', replicas: 4 },
+    ]);
+  });
+  it('promotes a good version once the update is complete and analysis passed', () => {
+    const w = new World(healthy);
+    const { rollout } = drive(start({ strategy: 'ROLLING', steps: undefined }), w);
+    expect(rollout.phase).toBe('PROMOTED');
+    expect(rollout.analysisRuns[0]?.metrics.map((m) => m.query).join()).toContain('version="2.0.0"');
+  });
+});
