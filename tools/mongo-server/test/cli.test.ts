@@ -19,9 +19,11 @@ describe('mongo-server CLI', () => {
   });
 
   it('has --help and refuses a bad port with a clear message', async () => {
-    const help = await run(process.execPath, ['--import', 'tsx', MAIN, '--help']);
+    const [help, bad] = await Promise.all([
+      run(process.execPath, ['--import', 'tsx', MAIN, '--help']),
+      run(process.execPath, ['--import', 'tsx', MAIN, '--port', 'abc']).catch((e) => e),
+    ]);
     expect(help.stdout).toMatch(/--dbpath <dir>/);
-    const bad = await run(process.execPath, ['--import', 'tsx', MAIN, '--port', 'abc']).catch((e) => e);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/'abc' is not a port/);
   });
