@@ -71,17 +71,28 @@ export async function processDelivery(d: Delivery, o: ResolvedSubscribeOptions, 
 }
 
 async function runWithTimeout(o: ResolvedSubscribeOptions, event: CloudEvent, d: Delivery): Promise<void> {
-  const controller = new AbortController();
+  // The controller is made only when a handler looks at its signal: most never do.
+  let controller: AbortController | undefined;
+  const ctx = {
+    deliveryCount: d.deliveryCount,
+    consumer: o.durable,
+    subject: d.subject,
+    get signal() {
+      return (controller ??= new AbortController()).signal;
+    },
+  };
+  const result = o.handler(event, ctx);
+  if (!result || typeof (result as Promise<void>).then !== 'function') return; // a synchronous handler has finished already
+  const run = result as Promise<void>;
+  run.catch(() => {}); // a handler that fails after its timeout already counted as failed
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const err = new HandlerTimeoutError(`handler of ${o.durable} did not finish ${event.type} ${event.id} within ${o.handlerTimeoutMs} ms`);
-      controller.abort(err);
+      (controller ??= new AbortController()).abort(err);
       reject(err);
     }, o.handlerTimeoutMs);
   });
-  const run = Promise.resolve().then(() => o.handler(event, { deliveryCount: d.deliveryCount, consumer: o.durable, subject: d.subject, signal: controller.signal }));
-  run.catch(() => {}); // a handler that fails after its timeout already counted as failed
   try {
     await Promise.race([run, timeout]);
   } finally {
