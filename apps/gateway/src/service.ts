@@ -8,7 +8,7 @@ import type { Identity, TokenVerifier } from '@flightdeck/auth';
 import { authenticate, bodyLimit, identityOf, sendGraphQLError } from '@flightdeck/subgraph';
 import { createHttpServer, graphqlMetricsPlugin, markMount, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
 import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-source.js';
-import { costLimitRule, depthLimitRule } from './limits/index.js';
+import { costLimitPlugin, depthLimitRule } from './limits/index.js';
 import { mutationsNeedIdentity } from './mutation-guard.js';
 import { supergraphSubgraphs } from './supergraph.js';
 
@@ -74,8 +74,12 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     introspection: deps.introspection ?? false,
     // Apollo's own guard against fragment explosions runs first; the limits below run once it passed.
     maxRecursiveSelections: true,
-    validationRules: [depthLimitRule(limits.maxDepth), costLimitRule(limits.maxCost)],
-    plugins: [graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<GatewayContext>, mutationsNeedIdentity<GatewayContext>()],
+    validationRules: [depthLimitRule(limits.maxDepth)],
+    plugins: [
+      graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<GatewayContext>,
+      mutationsNeedIdentity<GatewayContext>(),
+      costLimitPlugin<GatewayContext>(limits.maxCost),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) =>
       formatted.message.startsWith('GraphQL introspection is not allowed')

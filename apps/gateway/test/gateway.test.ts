@@ -97,6 +97,17 @@ describe('gateway over two test subgraphs', () => {
     expect(res.body).toEqual({ data: { addCheck: { name: 'smoke', checkedBy: 'alice', release: { version: '1.5.0' } } } });
   });
 
+  it('passes the request variables through, required ones included', async () => {
+    const res = await query(
+      {
+        query: 'mutation Add($releaseId: ID!, $name: String!) { addCheck(releaseId: $releaseId, name: $name, passed: true) { name passed } }',
+        variables: { releaseId: 'r2', name: 'canary' },
+      },
+      bearer(aliceToken),
+    );
+    expect(res.body).toEqual({ data: { addCheck: { name: 'canary', passed: true } } });
+  });
+
   it('refuses a mutation without a token with 401 UNAUTHENTICATED, before any subgraph runs it', async () => {
     const before = data.checks.length;
     const res = await query({ query: 'mutation Sneaky { addCheck(releaseId: "r1", name: "forged", passed: true) { name } }' });

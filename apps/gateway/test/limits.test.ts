@@ -1,6 +1,6 @@
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { costLimitRule, depthLimitRule } from '../src/index.js';
+import { depthLimitRule, operationCost } from '../src/index.js';
 
 const schema = buildSchema(`
   type Query { release(id: ID): Release, releases: [Release!]! }
@@ -33,10 +33,14 @@ describe('depthLimitRule', () => {
   });
 });
 
-describe('costLimitRule', () => {
+describe('operationCost', () => {
   it('costs every selected field 1, fragments included', () => {
     const query = '{ releases { ...R } } fragment R on Release { id version scope { title } }'; // releases id version scope title = 5
-    expect(errorsOf(query, costLimitRule(5))).toEqual([]);
-    expect(errorsOf(query, costLimitRule(4))).toEqual(['Operation costs 5; the limit is 4 (each selected field costs 1). Select fewer fields or split the query.']);
+    expect(operationCost(schema, parse(query))).toBe(5);
+  });
+
+  it('measures operations with required variables, given the request variables', () => {
+    const query = 'query One($id: ID!) { release(id: $id) { id next { id } } }'; // release id next id = 4
+    expect(operationCost(schema, parse(query), { id: '1' }, 'One')).toBe(4);
   });
 });
