@@ -5,7 +5,7 @@ import { createAdvisor, aiOptionsFromEnv, MongoosePredictionStore } from '@fligh
 import { createTokenVerifier, mintToken } from '@flightdeck/auth';
 import { InProcessBus, JetStreamBus, type EventBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { createMetrics } from '@flightdeck/telemetry';
+import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
@@ -57,7 +57,7 @@ export async function startStack(
 
     const urls: Record<string, string> = {};
     for (const entry of opts.services ?? allServices) {
-      const serviceLogger = logger.child({ service: entry.name });
+      const serviceLogger = createLogger({ service: entry.name, level: config.LOG_LEVEL });
       const mongo: MongoConnection = await connectMongo({ uri: `${mongoUri}/flightdeck-${entry.name}`, logger: serviceLogger, appName: `flightdeck-${entry.name}` });
       stops.push(() => mongo.close());
       const advisor = createAdvisor(
@@ -74,7 +74,7 @@ export async function startStack(
     const gateway = createGatewayService({
       supergraphSdl: readFileSync(opts.supergraphPath ?? defaultSupergraphPath, 'utf8'),
       verifier,
-      logger: logger.child({ service: 'gateway' }),
+      logger: createLogger({ service: 'gateway', level: config.LOG_LEVEL }),
       metrics: createMetrics({ service: 'gateway' }),
       subgraphUrls: urls,
       introspection: true,
