@@ -1,0 +1,109 @@
+import {
+  featureStatusChanged,
+  gateEvaluationCompleted,
+  incidentOpened,
+  incidentResolved,
+  readinessAssessed,
+  releaseCreated,
+  releaseCreatedV2,
+  releaseScopeChanged,
+  releaseStatusChanged,
+  releaseStatusChangedV2,
+  rolloutFailed,
+  rolloutRolledBack,
+  rolloutStarted,
+  rolloutSucceeded,
+  timelineForecasted,
+  type CloudEvent,
+} from '@flightdeck/events';
+import type { FactUpdate } from '../domain/facts.js';
+
+/** The event types the projections are built from; everything else on flightdeck.> is acknowledged and ignored. */
+export const PROJECTED_TYPES = [
+  releaseCreated,
+  releaseCreatedV2,
+  releaseStatusChanged,
+  releaseStatusChangedV2,
+  releaseScopeChanged,
+  featureStatusChanged,
+  timelineForecasted,
+  gateEvaluationCompleted,
+  readinessAssessed,
+  rolloutStarted,
+  rolloutSucceeded,
+  rolloutRolledBack,
+  rolloutFailed,
+  incidentOpened,
+  incidentResolved,
+].map((d) => d.type);
+
+/** MongoDB field names may not contain dots or start with $; event ids are UUIDs in practice but need not be. */
+export function factKey(eventId: string): string {
+  return eventId.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The projection additions an event makes (none for events the projections do not use). */
+export function factsOf(event: CloudEvent): FactUpdate[] {
+  const key = factKey(event.id);
+  const at = event.time;
+  if (releaseCreatedV2.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.product, version: d.version, type: d.releaseType, theme: d.theme, targetDate: d.targetDate, baseVersion: d.baseVersion }, fact: { k: 'created', at } }];
+  }
+  if (releaseCreated.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.name, version: d.version, type: d.releaseType, targetDate: d.targetDate }, fact: { k: 'created', at } }];
+  }
+  if (releaseStatusChangedV2.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.product, version: d.version, type: d.releaseType }, fact: { k: 'status', to: d.to, at: d.at } }];
+  }
+  if (releaseStatusChanged.is(event)) {
+    return [{ entity: 'release', id: event.data.releaseId, key, header: {}, fact: { k: 'status', to: event.data.to, at } }];
+  }
+  if (releaseScopeChanged.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'scope', featureId: d.featureId, change: d.kind, at: d.at } }];
+  }
+  if (featureStatusChanged.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'feature', featureId: d.featureId, to: d.to, at: d.at } }];
+  }
+  if (timelineForecasted.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'forecast', p50: d.p50, targetDate: d.targetDate, probabilityOnTime: d.probabilityOnTime, ...(d.predictionId ? { predictionId: d.predictionId } : {}), at } }];
+  }
+  if (gateEvaluationCompleted.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'gate', gate: d.gate, outcome: d.outcome, at: d.evaluatedAt } }];
+  }
+  if (readinessAssessed.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'readiness', recommendation: d.recommendation, source: d.source, confidence: d.confidence, predictionId: d.predictionId, at: d.assessedAt } }];
+  }
+  if (rolloutStarted.is(event)) {
+    const d = event.data;
+    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment, workload: `${d.namespace}/${d.deployment}`, team: d.namespace }, fact: { k: 'started', at: d.startedAt } }];
+  }
+  if (rolloutFailed.is(event)) {
+    const d = event.data;
+    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'failed', at: d.failedAt, reason: d.reason } }];
+  }
+  if (rolloutSucceeded.is(event)) {
+    const d = event.data;
+    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'succeeded', at: d.completedAt } }];
+  }
+  if (rolloutRolledBack.is(event)) {
+    const d = event.data;
+    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'rolled_back', at: d.rolledBackAt, reason: d.reason } }];
+  }
+  if (incidentOpened.is(event)) {
+    const d = event.data;
+    return [{ entity: 'incident', id: d.incidentId, key, header: { title: d.title, severity: d.severity, source: d.source, product: d.product, workload: d.workload, rolloutId: d.rolloutId }, fact: { k: 'opened', at: d.openedAt, by: d.by } }];
+  }
+  if (incidentResolved.is(event)) {
+    const d = event.data;
+    return [{ entity: 'incident', id: d.incidentId, key, header: {}, fact: { k: 'resolved', at: d.resolvedAt, by: d.by, ...(d.resolution ? { resolution: d.resolution } : {}) } }];
+  }
+  return [];
+}

@@ -1,0 +1,99 @@
+import { deploymentOutcome } from './failures.js';
+import { hotfixesOf } from './dora.js';
+import type { GateOutcome, Recommendation, Source } from './facts.js';
+import { isProduction, productionAt, type History, type Release } from './history.js';
+import { scoped, type Scope } from './scope.js';
+import { inWindow, mean, type Window } from './time.js';
+
+export type EffectivenessMetric = 'PLANNING_ACCURACY' | 'RISK_PREDICTION' | 'QUALITY_GATE_PREDICTION' | 'TIMELINE_VARIANCE';
+
+/** Targets from DESIGN.md: accuracy above, variance below. */
+export const AI_TARGETS: Record<EffectivenessMetric, { target: number; higherIsBetter: boolean }> = {
+  PLANNING_ACCURACY: { target: 0.85, higherIsBetter: true },
+  RISK_PREDICTION: { target: 0.8, higherIsBetter: true },
+  QUALITY_GATE_PREDICTION: { target: 0.9, higherIsBetter: true },
+  TIMELINE_VARIANCE: { target: 0.15, higherIsBetter: false },
+};
+
+export interface EffectivenessRow {
+  metric: EffectivenessMetric;
+  /** The advice kind the predictions were recorded as. */
+  kind: 'prioritisation' | 'readiness' | 'timeline-risk';
+  /** Who predicted; undefined for the plan itself (planning accuracy measures the team's plan). */
+  source?: Source;
+  samples: number;
+  value: number;
+  target: number;
+  met: boolean;
+}
+
+const EXPECTED: Record<Recommendation, GateOutcome> = { GO: 'PASS', CONDITIONAL_GO: 'CONDITIONAL', NO_GO: 'FAIL' };
+
+function row(metric: EffectivenessMetric, kind: EffectivenessRow['kind'], source: Source | undefined, values: number[]): EffectivenessRow | undefined {
+  const value = mean(values);
+  if (value === undefined) return undefined;
+  const { target, higherIsBetter } = AI_TARGETS[metric];
+  return { metric, kind, ...(source ? { source } : {}), samples: values.length, value, target, met: higherIsBetter ? value > target : value < target };
+}
+
+function bySource<T extends { source: Source }>(items: T[], metric: EffectivenessMetric, kind: EffectivenessRow['kind'], score: (t: T) => number | undefined): EffectivenessRow[] {
+  return (['ai', 'deterministic'] as const).flatMap((source) => {
+    const values = items.filter((i) => i.source === source).flatMap((i) => {
+      const s = score(i);
+      return s === undefined ? [] : [s];
+    });
+    const r = row(metric, kind, source, values);
+    return r ? [r] : [];
+  });
+}
+
+/** Did the release go wrong in production: a failed production rollout (rolled back, incident or hotfix within 48 h)? */
+function wentWrong(release: Release, history: History): boolean | undefined {
+  const hotfixes = hotfixesOf(history);
+  const prod = history.rollouts.filter((r) => r.releaseId === release.id && isProduction(r) && r.finishedAt);
+  if (prod.length === 0) return undefined;
+  return prod.some((r) => deploymentOutcome(r, history, hotfixes).failed);
+}
+
+/**
+ * Predictions against what happened, per advice kind and source:
+ * - planning accuracy = planned features (in scope at code freeze) delivered DONE at release / planned, per release in production in the window;
+ * - quality-gate prediction = readiness assessments in the window whose recommendation matched the next gate outcome (GO→PASS, CONDITIONAL_GO→CONDITIONAL, NO_GO→FAIL);
+ * - risk prediction = predicted risks that materialised: a NO_GO/CONDITIONAL_GO assessment followed by a failed gate or a failed production rollout,
+ *   and a forecast giving under 50% chance of being on time for a release that reached production after its target date;
+ * - timeline variance = |production − forecast p50| / (p50 − forecast time), mean over the forecasts of releases in production in the window.
+ * Forecasts carry no advisor source (they are Monte Carlo runs), so they count as deterministic.
+ */
+export function aiEffectiveness(history: History, scope: Scope, window: Window): EffectivenessRow[] {
+  const releases = [...scoped(history, scope).releases.values()];
+  const delivered = releases.flatMap((r) => {
+    const at = productionAt(r, history.rollouts);
+    return inWindow(at, window) ? [{ release: r, at }] : [];
+  });
+
+  const planning = delivered.filter((d) => d.release.plannedScope.length > 0).map((d) => d.release.deliveredScope.length / d.release.plannedScope.length);
+
+  const assessments = releases.flatMap((release) => release.readiness.filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, release, nextGate: release.gates.find((g) => g.at.getTime() >= a.at.getTime()) })));
+  const gateHits = (a: (typeof assessments)[number]) => (a.nextGate ? (EXPECTED[a.recommendation] === a.nextGate.outcome ? 1 : 0) : undefined);
+  const readinessRisk = (a: (typeof assessments)[number]) => {
+    if (a.recommendation === 'GO') return undefined;
+    const wrong = wentWrong(a.release, history);
+    if (a.nextGate?.outcome === 'FAIL' || wrong === true) return 1;
+    return a.nextGate || wrong === false ? 0 : undefined;
+  };
+
+  const forecasts = delivered.flatMap((d) => d.release.forecasts.map((f) => ({ ...f, source: 'deterministic' as const, productionAt: d.at })));
+  const timelineRisk = (f: (typeof forecasts)[number]) => (f.probabilityOnTime < 0.5 ? (f.productionAt.getTime() > f.targetDate.getTime() ? 1 : 0) : undefined);
+  const variance = (f: (typeof forecasts)[number]) => {
+    const horizon = f.p50.getTime() - f.at.getTime();
+    return horizon > 0 ? Math.abs(f.productionAt.getTime() - f.p50.getTime()) / horizon : undefined;
+  };
+
+  return [
+    ...(planning.length ? [row('PLANNING_ACCURACY', 'prioritisation', undefined, planning)!] : []),
+    ...bySource(assessments, 'RISK_PREDICTION', 'readiness', readinessRisk),
+    ...bySource(forecasts, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),
+    ...bySource(assessments, 'QUALITY_GATE_PREDICTION', 'readiness', gateHits),
+    ...bySource(forecasts, 'TIMELINE_VARIANCE', 'timeline-risk', variance),
+  ];
+}
