@@ -46,5 +46,7 @@ export function evaluateSlo(objectives: SloObjective[], measurements: Measuremen
 }
 
 export function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
+  if (Number.isInteger(n)) return String(n);
+  // Two decimals for percentages and counts; three significant digits for small values such as ratios.
+  return Math.abs(n) >= 1 ? n.toFixed(2).replace(/0+$/, '').replace(/\.$/, '') : String(Number(n.toPrecision(3)));
 }

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'graphql';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { Advisor } from '@flightdeck/ai';
+import type { TokenVerifier } from '@flightdeck/auth';
+import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { createSubgraph } from '@flightdeck/subgraph';
+import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { Gates } from './application/gates.js';
+import type { Clock, MetricsSource } from './application/ports.js';
+import { resolvers, type GatesContext } from './adapters/graphql/resolvers.js';
+import { gatesModels } from './adapters/mongo/models.js';
+import { MongoGatesStore } from './adapters/mongo/mongo-gates-store.js';
+import { consumePlanningEvents } from './adapters/nats/planning-consumer.js';
+import { parseEvidence } from './adapters/parsers/index.js';
+import { PrometheusMetrics } from './adapters/prometheus/prometheus-metrics.js';
+
+export const DEFAULT_MAX_EVIDENCE_BYTES = 16 * 1024 * 1024;
+
+export interface GatesServiceDeps {
+  connection: Connection;
+  bus: EventBus;
+  verifier: TokenVerifier;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  advisor: Advisor;
+  /** Prometheus for SLO and PromQL performance criteria; without it those criteria fail saying so. */
+  prometheusUrl?: string;
+  /** Or any other source of PromQL values. */
+  metricsSource?: MetricsSource;
+  clock?: Clock;
+  /** Largest evidence file accepted, after decompression; default 16 MB. */
+  maxEvidenceBytes?: number;
+  /** Durable consumer name for planning's events; default gates-planning. */
+  consumerName?: string;
+}
+
+export interface GatesService {
+  gates: Gates;
+  app: ReturnType<typeof createHttpServer>['app'];
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
+  close(): Promise<void>;
+}
+
+let typeDefsCache: string | undefined;
+/** The subgraph schema; the bundle carries it next to main.js, the sources read it from the project root. */
+export function gatesSchemaSdl(): string {
+  if (typeDefsCache) return typeDefsCache;
+  for (const candidate of ['../schema.graphql', './schema.graphql']) {
+    try {
+      return (typeDefsCache = readFileSync(fileURLToPath(new URL(candidate, import.meta.url)), 'utf8'));
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error('gates: schema.graphql not found next to the sources or the bundle');
+}
+
+export function createGatesService(deps: GatesServiceDeps): GatesService {
+  const { logger } = deps;
+  const models = gatesModels(deps.connection);
+  const store = new MongoGatesStore(models, () => relay.kick());
+  const relay = new OutboxRelay({ bus: deps.bus, models: [models.states, models.releases], logger });
+  const metricsSource = deps.metricsSource ?? (deps.prometheusUrl ? new PrometheusMetrics(deps.prometheusUrl) : undefined);
+  const gates = new Gates({ store, readEvidence: parseEvidence, metrics: metricsSource, advisor: deps.advisor, clock: deps.clock ?? { now: () => new Date() }, ids: randomUUID });
+  const maxEvidenceBytes = deps.maxEvidenceBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
+
+  const subgraph = createSubgraph<GatesContext>({
+    service: 'gates',
+    typeDefs: parse(gatesSchemaSdl()),
+    resolvers,
+    logger,
+    metrics: deps.metrics,
+    verifier: deps.verifier,
+    // Base64 of gzip, or plain text, plus the rest of the request.
+    maxBodyBytes: Math.ceil(maxEvidenceBytes * 1.4) + 64 * 1024,
+    context: () => ({ gates, maxEvidenceBytes }),
+  });
+  let consumer: Subscription | undefined;
+  let started: Promise<void> | undefined;
+  const http = createHttpServer({
+    service: 'gates',
+    logger,
+    metrics: deps.metrics,
+    readiness: [
+      { name: 'mongodb', check: () => deps.connection.readyState === 1 },
+      { name: 'planning-events', check: () => consumer !== undefined },
+    ],
+  });
+  let graphql: ReturnType<typeof subgraph.middleware> | undefined;
+  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
+    if (graphql) return graphql(req, res, next);
+    res.status(503).json({ errors: [{ message: 'gates is starting; retry in a moment', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+  });
+
+  async function start(): Promise<void> {
+    started ??= (async () => {
+      await Promise.all([models.definitions.init(), models.states.init(), models.releases.init()]);
+      await subgraph.start();
+      graphql = subgraph.middleware();
+      consumer = await consumePlanningEvents(deps.bus, store, logger, deps.consumerName);
+      relay.start();
+      logger.info({ prometheus: deps.prometheusUrl ?? null, maxEvidenceBytes }, 'gates service started');
+    })();
+    return started;
+  }
+
+  return {
+    gates,
+    app: http.app,
+    start,
+    async listen(port, host = '127.0.0.1') {
+      await start();
+      const address = await http.listen(port, host);
+      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
+    },
+    async close() {
+      await http.close();
+      await consumer?.stop();
+      await relay.stop();
+      await subgraph.stop();
+    },
+  };
+}
