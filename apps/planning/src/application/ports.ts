@@ -13,6 +13,8 @@ export interface StoredRelease {
   revision: number;
   /** Ids of the other services' events already applied to this release (bounded, newest last). */
   processedEvents: string[];
+  /** Read for a list, without the scope history (scopeChanges is empty): load the release for it. */
+  partial?: boolean;
 }
 
 export interface ReleaseFilter {

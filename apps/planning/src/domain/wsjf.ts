@@ -31,8 +31,13 @@ export function rankByWsjf(features: readonly Feature[]): RankedFeature[] {
         b.wsjf - a.wsjf ||
         PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
         b.costOfDelay - a.costOfDelay ||
-        a.title.localeCompare(b.title) ||
-        a.featureId.localeCompare(b.featureId),
+        compare(a.title, b.title) ||
+        compare(a.featureId, b.featureId),
     )
     .map((r, i) => ({ ...r, rank: i + 1 }));
+}
+
+/** Plain code-unit order: the same on every machine and locale, and cheap for large scopes. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

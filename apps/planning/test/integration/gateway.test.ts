@@ -248,3 +248,17 @@ describe('planning through the gateway', () => {
     expect(statusEvents).toContain('RELEASED');
   });
 });
+
+describe('release lists', () => {
+  it('load the scope history of a listed release when asked for it', async () => {
+    const { id } = (await create('6.0.0')).data!.createRelease;
+    await addFeature(id, { title: 'Audit log', priority: 'MUST', businessValue: 3, timeCriticality: 3, riskReduction: 3, effort: 2 });
+    const list = await gql<{ releases: { edges: { node: { id: string; scopeChanges: { kind: string }[]; documents: { weeklyStatus: string } } }[] } }>(
+      stack.gatewayUrl,
+      '{ releases(filter: { product: "checkout-api" }, first: 100) { edges { node { id scopeChanges { kind } documents { weeklyStatus } } } } }',
+    );
+    const node = list.data!.releases.edges.find((e) => e.node.id === id)!.node;
+    expect(node.scopeChanges).toEqual([{ kind: 'ADDED' }]);
+    expect(node.documents.weeklyStatus).toContain('- added: Audit log');
+  });
+});

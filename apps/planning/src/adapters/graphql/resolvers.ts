@@ -23,9 +23,14 @@ export interface PlanningContext extends SubgraphContext {
 }
 
 /** What Release fields resolve from: the domain release and the revision it was read at. */
-type ReleaseView = Release & { revision: number };
+type ReleaseView = Release & { revision: number; partial?: boolean };
 
-const view = (s: StoredRelease): ReleaseView => ({ ...s.release, revision: s.revision });
+const view = (s: StoredRelease): ReleaseView => ({ ...s.release, revision: s.revision, ...(s.partial ? { partial: true } : {}) });
+
+/** The release with its scope history, loading it when the parent came from a list. */
+async function complete(r: ReleaseView, ctx: PlanningContext): Promise<Release> {
+  return r.partial ? (await ctx.planning.get(r.id)).release : r;
+}
 
 function meta(identity: Identity): RequestMeta {
   const correlationId = currentContext()?.correlationId;
@@ -110,7 +115,8 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     timeline: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => timelineView(ctx.insights.timeline(r), r)),
     forecast: (r: ReleaseView) => r.lastForecast ?? null,
     health: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.health(r)),
-    documents: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(r)),
+    scopeChanges: mapped(async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).scopeChanges),
+    documents: mapped(async (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(await complete(r, ctx))),
   },
   Feature: {
     costOfDelay: (f: Feature) => costOfDelay(f),

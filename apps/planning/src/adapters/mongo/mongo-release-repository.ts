@@ -1,12 +1,14 @@
 import { outboxPush, APPLIED_EVENTS_PATH, type CloudEvent } from '@flightdeck/events';
-import { ConflictError, paginate, updateWithVersion } from '@flightdeck/persistence';
-import type { QueryFilter } from 'mongoose';
+import { ConflictError, decodeCursor, encodeCursor, updateWithVersion } from '@flightdeck/persistence';
 import { PlanningRuleError } from '../../domain/errors.js';
 import type { Release } from '../../domain/release.js';
 import type { PageRequest, ReleaseFilter, ReleasePage, ReleaseRepository, SaveOptions, StoredRelease } from '../../application/ports.js';
 import type { ReleaseModel } from './release-model.js';
 
 const KEEP_APPLIED = 500;
+const MAX_PAGE = 100;
+const SORT = 'targetDate';
+const LIST_PROJECTION = '-scopeChanges -outbox';
 
 type Doc = Record<string, unknown> & { _id: string; __v?: number };
 
@@ -97,6 +99,10 @@ export class MongoReleaseRepository implements ReleaseRepository {
     }
   }
 
+  /**
+   * Keyset pages by target date (then id), read lean and without the scope history and outbox, which
+   * grow with every change: the Release resolvers load the full release when a field needs them.
+   */
   async list(filter: ReleaseFilter, page: PageRequest): Promise<ReleasePage> {
     const where: Record<string, unknown> = {};
     if (filter.product) where.product = filter.product;
@@ -105,10 +111,26 @@ export class MongoReleaseRepository implements ReleaseRepository {
     if (filter.targetFrom || filter.targetTo) {
       where.targetDate = { ...(filter.targetFrom ? { $gte: filter.targetFrom } : {}), ...(filter.targetTo ? { $lte: filter.targetTo } : {}) };
     }
-    const result = await paginate(this.model, page, { filter: where as QueryFilter<Record<string, unknown>>, sortBy: 'targetDate', direction: 'asc', defaultPageSize: 20, maxPageSize: 100 });
+    const size = page.first ?? 20;
+    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) throw new RangeError(`first must be an integer from 0 to ${MAX_PAGE}, got ${page.first}`);
+    const conditions: Record<string, unknown>[] = [where];
+    const after = page.after ? decodeCursor(page.after, SORT) : undefined;
+    if (after) {
+      const at = after.value instanceof Date ? after.value : new Date(String(after.value));
+      conditions.push({ $or: [{ targetDate: { $gt: at } }, { targetDate: at, _id: { $gt: after.id } }] });
+    }
+    const docs = (await this.model
+      .find(conditions.length > 1 ? { $and: conditions } : where)
+      .select(LIST_PROJECTION)
+      .sort({ targetDate: 1, _id: 1 })
+      .limit(size + 1)
+      .lean()
+      .exec()) as Doc[];
+    const more = docs.length > size;
+    const edges = docs.slice(0, size).map((d) => ({ node: { ...toStored({ ...d, scopeChanges: [] }), partial: true }, cursor: encodeCursor(SORT, d.targetDate, d._id) }));
     return {
-      edges: result.edges.map((e) => ({ node: toStored(e.node.toObject() as Doc), cursor: e.cursor })),
-      pageInfo: result.pageInfo,
+      edges,
+      pageInfo: { hasNextPage: more, hasPreviousPage: after !== undefined, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
       totalCount: () => this.model.countDocuments(where).exec(),
     };
   }

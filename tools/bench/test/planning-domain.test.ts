@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { runPlanningDomainBench, syntheticScope } from '../src/planning-domain.js';
+
+describe('planning-domain benchmark', () => {
+  it('builds an acyclic scope with the edges asked for', () => {
+    const scope = syntheticScope(200, 400);
+    expect(scope.reduce((a, f) => a + f.dependsOn.length, 0)).toBe(400);
+    scope.forEach((f, i) => f.dependsOn.forEach((d) => expect(Number(d.slice(1))).toBeLessThan(i)));
+  });
+
+  it('runs end to end at a tiny size', () => {
+    const r = runPlanningDomainBench({ features: 200, edges: 400, runs: 100, forecastFeatures: 20, repeats: 1 });
+    expect(r.prioritize.selected).toBeGreaterThan(0);
+    expect(r.prioritize.ratio).toBeGreaterThan(0);
+    expect(r.forecast.ratio).toBeGreaterThan(0);
+  });
+});
