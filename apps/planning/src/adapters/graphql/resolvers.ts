@@ -64,6 +64,7 @@ function adviceView<T extends object>(a: Advice<T>) {
     model: a.model ?? null,
     fallbackReason: a.fallbackReason ?? null,
     predictionId: a.predictionId,
+    rationale: a.rationale ?? null,
   };
 }
 

@@ -1,0 +1,82 @@
+// Brings in the typing of inject('mongoUri') provided by the global setup.
+import type {} from '@flightdeck/testing/global-setup';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
+import { databaseUri, startOpenAIStub, type OpenAIStub, type StubReply } from '@flightdeck/testing';
+import { ReleaseInsights } from '../../src/application/release-insights.js';
+import { ReleasePlanning } from '../../src/application/release-planning.js';
+import { MongoReleaseRepository } from '../../src/adapters/mongo/mongo-release-repository.js';
+import { releaseModel } from '../../src/adapters/mongo/release-model.js';
+
+let mongo: MongoConnection;
+let stub: OpenAIStub;
+let planning: ReleasePlanning;
+let insights: ReleaseInsights;
+const predictions = new InMemoryPredictionStore();
+const replies: StubReply[] = [];
+const now = new Date('2026-05-01T09:00:00Z');
+const meta = { by: 'rita' };
+
+beforeAll(async () => {
+  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'planning-ai'), retries: 2 });
+  stub = await startOpenAIStub({ responses: () => replies.shift() ?? { status: 500, message: 'no scripted reply' } });
+  const clock = { now: () => now };
+  planning = new ReleasePlanning({ releases: new MongoReleaseRepository(releaseModel(mongo.connection)), clock, newId: randomUUID });
+  const advisor = createAdvisor({ baseURL: stub.url, apiKey: 'test', model: 'stub-model', timeoutMs: 5_000, maxRetries: 0 }, { recorder: predictions, now: clock.now });
+  insights = new ReleaseInsights({ planning, clock, advisor });
+});
+
+afterAll(async () => {
+  await stub?.stop();
+  await mongo?.close();
+});
+
+async function releaseWithScope(version: string): Promise<{ id: string; features: string[] }> {
+  const { release } = await planning.create(meta, { product: 'search', version, theme: 'Relevance', owner: 'rita', targetDate: new Date('2026-08-01T12:00:00Z'), team: { velocityHistory: [10, 12] } });
+  const a = await planning.addFeature(meta, release.id, { title: 'Ranking', priority: 'MUST', businessValue: 8, timeCriticality: 5, riskReduction: 3, effort: 8 });
+  const b = await planning.addFeature(meta, release.id, { title: 'Synonyms', priority: 'SHOULD', businessValue: 5, timeCriticality: 2, riskReduction: 1, effort: 3, dependsOn: [a.featureId] });
+  return { id: release.id, features: [a.featureId, b.featureId] };
+}
+
+describe('AI-assisted prioritisation and timeline risk', () => {
+  it('takes the AI answer next to the deterministic selection, recording it as a prediction', async () => {
+    const { id, features } = await releaseWithScope('1.0.0');
+    replies.push({
+      json: { confidence: 0.8, rationale: 'ranking carries the theme', value: {
+        features: [
+          { featureId: features[0], score: 95, rationale: 'core of the theme', risk: 'HIGH' },
+          { featureId: features[1], score: 60, rationale: 'cheap once ranking lands', risk: 'LOW' },
+        ],
+        sequencing: features,
+        summary: 'ship ranking first',
+      } },
+    });
+    const result = await insights.prioritize(id, { capacity: 20 });
+    expect(result.advice).toMatchObject({ source: 'ai', model: 'stub-model', confidence: 0.8, value: { summary: 'ship ranking first' } });
+    expect(result.prioritization.recommended.selected).toEqual(features);
+    const sent = stub.requests.at(-1)!.body as { messages: { content: string }[] };
+    expect(JSON.stringify(sent.messages)).toContain('Synonyms');
+    const recorded = await predictions.find({ kind: 'prioritisation', subject: id });
+    expect(recorded).toMatchObject([{ id: result.advice.predictionId, source: 'ai' }]);
+  });
+
+  it('falls back to the deterministic baseline when the AI answer is unusable, and says why', async () => {
+    const { id } = await releaseWithScope('2.0.0');
+    replies.push({ content: 'not json at all' });
+    const result = await insights.prioritize(id, { capacity: 20 });
+    expect(result.advice.source).toBe('deterministic');
+    expect(result.advice.fallbackReason).toBeTruthy();
+    expect(result.advice.value.summary).toBe('2 of 2 features fit 20 points (100% of the value)');
+  });
+
+  it('comments on timeline risks with the forecast, and stores the forecast', async () => {
+    const { id } = await releaseWithScope('3.0.0');
+    replies.push({ json: { confidence: 0.6, rationale: 'one long chain', value: { commentary: 'tight but feasible', risks: [{ description: 'ranking is on the critical path', likelihood: 'MEDIUM', impact: 'HIGH', contingency: 'pair on it' }] } } });
+    const result = await insights.forecast(meta, id, { runs: 500, seed: 11 });
+    expect(result.advice).toMatchObject({ source: 'ai', value: { commentary: 'tight but feasible' } });
+    expect((await planning.get(id)).release.lastForecast).toMatchObject({ runs: 500, seed: 11 });
+    expect(await predictions.find({ kind: 'timeline-risk', subject: id })).toHaveLength(1);
+  });
+});
