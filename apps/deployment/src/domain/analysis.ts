@@ -117,9 +117,9 @@ export function newRun(id: string, stepIndex: number, metrics: MetricTemplate[],
   };
 }
 
-/** A range-vector window of at least 2 s (Prometheus needs two samples for a rate). */
+/** A range-vector window of at least 4 s (a rate needs two scrapes in it). */
 export function promDuration(seconds: number): string {
-  return `${Math.max(2, Math.ceil(seconds))}s`;
+  return `${Math.max(4, Math.ceil(seconds))}s`;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? String(Math.round(v * 100) / 100) : v.toPrecision(3));

@@ -1,0 +1,144 @@
+import { requireHuman, requireRole, type Role } from '@flightdeck/auth';
+import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
+import { currentContext } from '@flightdeck/telemetry';
+import type { RequestMeta, RolloutCommands, StartInput } from '../../application/rollout-commands.js';
+import type { StoredRollout, RolloutFilter } from '../../application/ports.js';
+import { RolloutRuleError, type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
+import { mapped } from './errors.js';
+import { CAN } from './roles.js';
+import { DateTime } from './scalars.js';
+
+export interface DeploymentContext extends SubgraphContext {
+  rollouts: RolloutCommands;
+}
+
+type View = Rollout & { revision: number };
+const view = (s: StoredRollout): View => ({ ...s.rollout, revision: s.revision });
+
+function mutator(ctx: DeploymentContext, roles: readonly Role[]): RequestMeta {
+  const identity = requireHuman(requireRole(ctx.identity, ...roles));
+  const correlationId = currentContext()?.correlationId;
+  return { by: identity.name ?? identity.subject, ...(correlationId ? { correlationId } : {}) };
+}
+
+interface StepInput {
+  kind: StepSpec['kind'];
+  weight?: number | null;
+  pauseSeconds?: number | null;
+  templates?: string[] | null;
+  initialDelaySeconds?: number | null;
+}
+
+function stepOf(s: StepInput, i: number): StepSpec {
+  switch (s.kind) {
+    case 'SET_WEIGHT':
+      if (s.weight == null) throw new RolloutRuleError(`steps[${i}].weight: a SET_WEIGHT step needs a weight (1 to 100)`, `steps[${i}].weight`);
+      return { kind: 'SET_WEIGHT', weight: s.weight };
+    case 'PAUSE':
+      return s.pauseSeconds == null ? { kind: 'PAUSE' } : { kind: 'PAUSE', seconds: s.pauseSeconds };
+    case 'ANALYSIS':
+      return { kind: 'ANALYSIS', templates: s.templates ?? [], ...(s.initialDelaySeconds != null ? { initialDelaySeconds: s.initialDelaySeconds } : {}) };
+    case 'ROLLING_UPDATE':
+      return { kind: 'ROLLING_UPDATE' };
+  }
+}
+
+interface StartArgs {
+  releaseId: string;
+  environment: string;
+  target: { cluster?: string | null; namespace: string; deployment: string; container: string };
+  image: string;
+  strategy: Strategy;
+  steps?: StepInput[] | null;
+  metrics?: (Omit<MetricTemplate, 'successCondition' | 'failureCondition'> & { successCondition?: string | null; failureCondition?: string | null })[] | null;
+  analysisIntervalSeconds?: number | null;
+  analysisCount?: number | null;
+  passScore?: number | null;
+  warningScore?: number | null;
+  rollForwardOnly?: boolean | null;
+  progressDeadlineSeconds?: number | null;
+}
+
+function startInput(a: StartArgs): StartInput {
+  return {
+    releaseId: a.releaseId,
+    environment: a.environment,
+    target: { cluster: a.target.cluster ?? '', namespace: a.target.namespace, deployment: a.target.deployment, container: a.target.container },
+    image: a.image,
+    strategy: a.strategy,
+    ...(a.steps ? { steps: a.steps.map(stepOf) } : {}),
+    ...(a.metrics
+      ? {
+          metrics: a.metrics.map((m) => {
+            const { successCondition, failureCondition, ...rest } = m;
+            return { ...rest, ...(successCondition ? { successCondition } : {}), ...(failureCondition ? { failureCondition } : {}) };
+          }),
+        }
+      : {}),
+    ...(a.analysisIntervalSeconds != null ? { analysisIntervalSeconds: a.analysisIntervalSeconds } : {}),
+    ...(a.analysisCount != null ? { analysisCount: a.analysisCount } : {}),
+    ...(a.passScore != null || a.warningScore != null ? { scoring: { pass: a.passScore ?? 90, warning: a.warningScore ?? Math.min(75, a.passScore ?? 90) } } : {}),
+    ...(a.rollForwardOnly != null ? { rollForwardOnly: a.rollForwardOnly } : {}),
+    ...(a.progressDeadlineSeconds != null ? { progressDeadlineSeconds: a.progressDeadlineSeconds } : {}),
+  };
+}
+
+function stepsView(r: View) {
+  return r.steps.map((s, index) => {
+    const st = r.stepStates[index]!;
+    return {
+      index,
+      kind: s.kind,
+      weight: s.kind === 'SET_WEIGHT' ? s.weight : null,
+      pauseSeconds: s.kind === 'PAUSE' ? (s.seconds ?? null) : null,
+      templates: s.kind === 'ANALYSIS' ? s.templates : null,
+      ...st,
+    };
+  });
+}
+
+function runView(a: AnalysisRun) {
+  return {
+    ...a,
+    passScore: a.scoring.pass,
+    warningScore: a.scoring.warning,
+    metrics: a.metrics.map((m) => ({ ...m, successCondition: m.successCondition?.text ?? null, failureCondition: m.failureCondition?.text ?? null })),
+  };
+}
+
+export const resolvers: SubgraphResolvers<DeploymentContext> = {
+  DateTime,
+  Release: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    rollouts: mapped(async (release: { id: string }, _: unknown, ctx: DeploymentContext) => {
+      const page = await ctx.rollouts.list({ releaseId: release.id }, { first: 100 });
+      return page.edges.map((e) => view(e.node));
+    }),
+  },
+  Rollout: {
+    release: (r: View) => ({ __typename: 'Release', id: r.releaseId }),
+    currentStepIndex: (r: View) => r.stepIndex,
+    startedBy: (r: View) => r.createdBy,
+    steps: stepsView,
+    analysisRuns: (r: View) => r.analysisRuns.map(runView),
+    decisions: (r: View, args: { last?: number | null }) => r.decisions.slice(-Math.max(1, Math.min(args.last ?? 50, 300))).map((d) => ({ ...d, measurements: d.measurements ?? [] })),
+  },
+  Query: {
+    rollout: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => {
+      requireRole(ctx.identity);
+      const s = await ctx.rollouts.get(args.id).catch((e: unknown) => ((e as Error).name === 'NotFoundError' ? undefined : Promise.reject(e)));
+      return s ? view(s) : null;
+    }),
+    rollouts: mapped(async (_: unknown, args: { filter?: RolloutFilter | null; first?: number | null; after?: string | null }, ctx: DeploymentContext) => {
+      requireRole(ctx.identity);
+      const page = await ctx.rollouts.list(args.filter ?? {}, { ...(args.first != null ? { first: args.first } : {}), ...(args.after ? { after: args.after } : {}) });
+      return { edges: page.edges.map((e) => ({ node: view(e.node), cursor: e.cursor })), pageInfo: page.pageInfo, totalCount: () => page.totalCount() };
+    }),
+  },
+  Mutation: {
+    startRollout: mapped(async (_: unknown, args: { input: StartArgs }, ctx: DeploymentContext) => view(await ctx.rollouts.start(startInput(args.input), mutator(ctx, CAN.start)))),
+    approveStep: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.approve(args.id, mutator(ctx, CAN.approve)))),
+    abortRollout: mapped(async (_: unknown, args: { id: string; reason: string }, ctx: DeploymentContext) => view(await ctx.rollouts.abort(args.id, args.reason, mutator(ctx, CAN.abort)))),
+    retryRollout: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.retry(args.id, mutator(ctx, CAN.retry)))),
+  },
+};

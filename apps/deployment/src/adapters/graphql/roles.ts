@@ -1,0 +1,9 @@
+import type { Role } from '@flightdeck/auth';
+
+/** Who may do what with rollouts. CI is never listed: a machine identity does not start or approve rollouts. */
+export const CAN = {
+  start: ['RELEASE_MANAGER', 'SRE'],
+  approve: ['RELEASE_MANAGER', 'SRE', 'TECHNICAL_LEAD'],
+  abort: ['RELEASE_MANAGER', 'SRE'],
+  retry: ['RELEASE_MANAGER', 'SRE'],
+} as const satisfies Record<string, readonly Role[]>;

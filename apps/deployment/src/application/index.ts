@@ -1,0 +1,5 @@
+export * from './ports.js';
+export * from './events.js';
+export * from './rollout-commands.js';
+export * from './rollout-controller.js';
+export * from './rollout-metrics.js';

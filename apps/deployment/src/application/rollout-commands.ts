@@ -1,0 +1,79 @@
+import type { CloudEvent } from '@flightdeck/events';
+import { ConflictError } from '@flightdeck/persistence';
+import { approveStep, createRollout, NotFoundError, requestAbort, retry, RolloutRuleError, type Rollout, type RolloutRequest } from '../domain/index.js';
+import { startedEvent } from './events.js';
+import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
+
+export interface RequestMeta {
+  by: string;
+  correlationId?: string;
+}
+
+export type StartInput = Omit<RolloutRequest, 'id' | 'createdBy'>;
+
+/** The use cases behind the API: start, approve, abort, retry, read. The controller does the rest. */
+export class RolloutCommands {
+  constructor(
+    private readonly deps: {
+      rollouts: RolloutRepository;
+      target: RolloutTarget;
+      clearance: ReleaseClearance;
+      clock: Clock;
+      newId: IdGenerator;
+      /** Called after a change the controller should act on at once. */
+      wake?: () => void;
+    },
+  ) {}
+
+  async start(input: StartInput, meta: RequestMeta): Promise<StoredRollout> {
+    const { rollouts, target, clearance, clock } = this.deps;
+    const cleared = await clearance.clearance(input.releaseId);
+    if (!cleared.cleared) throw new RolloutRuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
+    const ref = input.target;
+    const where = `${ref.namespace}/${ref.deployment}`;
+    const busy = await rollouts.unfinishedFor(ref);
+    if (busy) throw new RolloutRuleError(`${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`, 'target');
+    const live = await target.live(ref);
+    if (!live) throw new RolloutRuleError(`Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, 'target');
+    const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: meta.by }, live, clock.now());
+    const stored = await rollouts.insert(rollout, [startedEvent(rollout, meta.correlationId)]);
+    this.deps.wake?.();
+    return stored;
+  }
+
+  approve(id: string, meta: RequestMeta): Promise<StoredRollout> {
+    return this.change(id, (r) => approveStep(r, meta.by, this.deps.clock.now()));
+  }
+
+  abort(id: string, reason: string, meta: RequestMeta): Promise<StoredRollout> {
+    return this.change(id, (r) => requestAbort(r, meta.by, reason, this.deps.clock.now()));
+  }
+
+  retry(id: string, meta: RequestMeta): Promise<StoredRollout> {
+    return this.change(id, (r) => retry(r, meta.by, this.deps.clock.now()));
+  }
+
+  async get(id: string): Promise<StoredRollout> {
+    const s = await this.deps.rollouts.get(id);
+    if (!s) throw new NotFoundError(`rollout ${id} does not exist`);
+    return s;
+  }
+
+  list(filter: RolloutFilter, page: PageRequest): Promise<RolloutPage> {
+    return this.deps.rollouts.list(filter, page);
+  }
+
+  /** Applies a person's change; the controller may write in between, so a conflict is retried on the fresh state. */
+  private async change(id: string, fn: (r: Rollout) => Rollout, events: CloudEvent[] = []): Promise<StoredRollout> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(id);
+      try {
+        const saved = await this.deps.rollouts.save(fn(current.rollout), current.revision, events);
+        this.deps.wake?.();
+        return saved;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= 5) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import type { Logger } from 'pino';
+import { ConflictError } from '@flightdeck/persistence';
+import { applyAction, decide, type Action, type QueryOutcome } from '../domain/index.js';
+import { eventsOf } from './events.js';
+import type { Clock, Leadership, MetricProvider, Notifier, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
+import type { RolloutMetrics } from './rollout-metrics.js';
+
+export interface ControllerOptions {
+  rollouts: RolloutRepository;
+  target: RolloutTarget;
+  provider: MetricProvider;
+  clock: Clock;
+  logger: Logger;
+  leadership: Leadership;
+  notifier?: Notifier;
+  metrics?: RolloutMetrics;
+  /** How often active rollouts are looked at; default 250 ms (the bound on detection delay beyond the analysis interval). */
+  tickMs?: number;
+  queryTimeoutMs?: number;
+  /** Rollouts reconciled at the same time. */
+  concurrency?: number;
+}
+
+/** Actions carried out for one rollout in one pass before it yields to the others. */
+const MAX_ACTIONS_PER_PASS = 25;
+
+/**
+ * The controller loop: it only moves the persisted state machine. For each active rollout it observes the
+ * cluster, asks `decide` for the next action, carries it out (a cluster change or queries), and saves the new
+ * state with its events in one write, until the rollout has to wait.
+ */
+export class RolloutController {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private pass: Promise<void> | undefined;
+  private readonly inFlight = new Set<string>();
+  private wakeRequested = false;
+
+  constructor(private readonly o: ControllerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  /** Look again now (after a mutation) rather than at the next tick. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pass) this.wakeRequested = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.pass = this.runPass().finally(() => {
+        this.pass = undefined;
+        if (this.running) this.schedule(this.wakeRequested ? 0 : (this.o.tickMs ?? 250));
+        this.wakeRequested = false;
+      });
+    }, ms);
+  }
+
+  /** One pass over the active rollouts (exposed for tests and the benchmark). */
+  async runPass(): Promise<void> {
+    if (!this.o.leadership.isLeader()) return;
+    let active: StoredRollout[];
+    try {
+      active = await this.o.rollouts.active();
+    } catch (err) {
+      this.o.logger.warn({ err }, 'could not read the active rollouts; trying again at the next tick');
+      return;
+    }
+    const queue = active.filter((s) => !this.inFlight.has(s.rollout.id));
+    const workers = Array.from({ length: Math.min(this.o.concurrency ?? 16, queue.length) }, async () => {
+      for (let s = queue.shift(); s; s = queue.shift()) await this.reconcile(s);
+    });
+    await Promise.all(workers);
+  }
+
+  async reconcile(stored: StoredRollout): Promise<void> {
+    const id = stored.rollout.id;
+    if (this.inFlight.has(id)) return;
+    this.inFlight.add(id);
+    try {
+      let { rollout, revision } = stored;
+      for (let i = 0; i < MAX_ACTIONS_PER_PASS && this.o.leadership.isLeader(); i++) {
+        const obs = await this.o.target.observe(rollout);
+        const now = this.o.clock.now();
+        const action = decide(rollout, obs, now);
+        if (action.kind === 'WAIT') return;
+        const started = performance.now();
+        if ('effect' in action) await this.o.target.apply(rollout, action.effect);
+        const results = action.kind === 'MEASURE' ? await this.measure(action) : {};
+        this.o.metrics?.decisionSeconds.observe({ action: action.kind }, (performance.now() - started) / 1000);
+        const change = applyAction(rollout, action, now, results);
+        const events = eventsOf(change.rollout, change.happenings);
+        const saved = await this.o.rollouts.save(change.rollout, revision, events);
+        rollout = saved.rollout;
+        revision = saved.revision;
+        const decision = rollout.decisions.at(-1);
+        this.o.logger.info(
+          { rolloutId: id, releaseId: rollout.releaseId, action: action.kind, phase: rollout.phase, ...(decision?.measurements ? { measurements: decision.measurements } : {}) },
+          `rollout ${id} (${rollout.target.namespace}/${rollout.target.deployment}): ${decision?.message ?? rollout.message}`,
+        );
+        for (const h of change.happenings) this.o.notifier?.notify(rollout, h.type, h.message);
+        this.o.metrics?.record(rollout, change.happenings);
+      }
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        this.o.logger.debug({ rolloutId: id }, `rollout ${id} changed meanwhile (a person acted); it is read again at the next tick`);
+      } else {
+        this.o.logger.warn({ err, rolloutId: id }, `rollout ${id}: ${(err as Error).message}; retrying at the next tick (the progress deadline still counts)`);
+      }
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  private async measure(action: Extract<Action, { kind: 'MEASURE' }>): Promise<Record<string, QueryOutcome>> {
+    const timeout = this.o.queryTimeoutMs ?? 3000;
+    const entries = await Promise.all(
+      action.metrics.map(async (m): Promise<[string, QueryOutcome]> => {
+        try {
+          return [m.name, await this.o.provider.runQuery(m.query, AbortSignal.timeout(timeout))];
+        } catch (err) {
+          return [m.name, { ok: false, reason: `${this.o.provider.name} query failed: ${(err as Error).message}` }];
+        }
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+}

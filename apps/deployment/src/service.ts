@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { RequestHandler } from 'express';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '@flightdeck/auth';
+import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { createSubgraph, sendGraphQLError } from '@flightdeck/subgraph';
+import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import type { Clock, IdGenerator, Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
+import { RolloutCommands } from './application/rollout-commands.js';
+import { RolloutController } from './application/rollout-controller.js';
+import { RolloutMetrics } from './application/rollout-metrics.js';
+import { resolvers, type DeploymentContext } from './adapters/graphql/resolvers.js';
+import { loadTypeDefs } from './adapters/graphql/schema.js';
+import { KubernetesDeploymentTarget } from './adapters/kubernetes/deployment-target.js';
+import { LeaseLeadership, soleLeader } from './adapters/kubernetes/lease-leadership.js';
+import { LogNotifier } from './adapters/log-notifier.js';
+import { MongoReleaseClearance } from './adapters/mongo/mongo-release-clearance.js';
+import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repository.js';
+import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
+import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
+import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
+
+export interface DeploymentServiceDeps {
+  /** The service's own MongoDB database; the caller opens and closes it. */
+  mongo: { connection: Connection; isReady(): boolean };
+  bus: EventBus;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  verifier: TokenVerifier;
+  /** The cluster(s): contexts of this kubeconfig are the rollouts' `cluster` names. */
+  kubeconfig: KubeConfig;
+  prometheusUrl: string;
+  /** Overrides for tests: another metric provider or target. */
+  provider?: MetricProvider;
+  target?: RolloutTarget;
+  /** Leader election; absent: this replica is the only one. */
+  lease?: { namespace: string; name: string; identity: string; leaseSeconds?: number; renewMs?: number };
+  leadership?: Leadership;
+  clock?: Clock;
+  newId?: IdGenerator;
+  tickMs?: number;
+  queryTimeoutMs?: number;
+  durable?: string;
+  introspection?: boolean;
+}
+
+export interface DeploymentService {
+  app: import('express').Express;
+  commands: RolloutCommands;
+  controller: RolloutController;
+  leadership: Leadership;
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
+  /** Stops intake, the controller, the lease, the consumer and the relay; leaves MongoDB and the bus to their owner. */
+  stop(): Promise<void>;
+}
+
+export function createDeploymentService(deps: DeploymentServiceDeps): DeploymentService {
+  const { logger, metrics } = deps;
+  const clock = deps.clock ?? { now: () => new Date() };
+  const model = rolloutModel(deps.mongo.connection);
+  const gatesModel = releaseGatesModel(deps.mongo.connection);
+  const relay = new OutboxRelay({ bus: deps.bus, models: [model], logger });
+  const rollouts = new MongoRolloutRepository(model, () => relay.kick());
+  const clearance = new MongoReleaseClearance(gatesModel);
+  const target = deps.target ?? new KubernetesDeploymentTarget(deps.kubeconfig);
+  const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs);
+  const lease = deps.lease ? new LeaseLeadership(deps.kubeconfig, { ...deps.lease, logger }) : undefined;
+  const leadership = deps.leadership ?? lease ?? soleLeader;
+  const rolloutMetrics = new RolloutMetrics(metrics.registry);
+  const controller = new RolloutController({
+    rollouts,
+    target,
+    provider,
+    clock,
+    logger,
+    leadership,
+    notifier: new LogNotifier(logger),
+    metrics: rolloutMetrics,
+    ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
+    ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
+  });
+  const commands = new RolloutCommands({ rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => controller.wake() });
+  const subgraph = createSubgraph<Pick<DeploymentContext, 'rollouts'>>({
+    service: 'deployment',
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    logger,
+    metrics,
+    verifier: deps.verifier,
+    context: () => ({ rollouts: commands }),
+    introspection: deps.introspection ?? false,
+  });
+
+  let graphql: RequestHandler | undefined;
+  let subscription: Subscription | undefined;
+  let starting: Promise<void> | undefined;
+  const http = createHttpServer({
+    service: 'deployment',
+    logger,
+    metrics,
+    readiness: [
+      { name: 'mongodb', check: () => deps.mongo.isReady() },
+      { name: 'graphql', check: () => graphql !== undefined },
+      { name: 'events', check: () => subscription !== undefined },
+    ],
+  });
+  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
+    if (graphql) return graphql(req, res, next);
+    sendGraphQLError(res, 503, 'deployment is starting; retry in a moment', 'SERVICE_UNAVAILABLE');
+  });
+
+  function start(): Promise<void> {
+    starting ??= (async () => {
+      await model.init();
+      await gatesModel.init();
+      await subgraph.start();
+      graphql = subgraph.middleware();
+      relay.start();
+      subscription = await consumeGateEvaluations(deps.bus, clearance, logger, deps.durable ?? GATES_DURABLE);
+      await lease?.start();
+      controller.start();
+      logger.info('deployment started');
+    })();
+    return starting;
+  }
+
+  return {
+    app: http.app,
+    commands,
+    controller,
+    leadership,
+    start,
+    async listen(port, host = '127.0.0.1') {
+      await start();
+      const address = await http.listen(port, host);
+      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
+    },
+    async stop() {
+      graphql = undefined;
+      await http.close();
+      await controller.stop();
+      await lease?.stop();
+      await subscription?.stop();
+      subscription = undefined;
+      await relay.stop();
+      await subgraph.stop();
+    },
+  };
+}

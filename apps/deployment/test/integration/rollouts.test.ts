@@ -1,0 +1,199 @@
+import { hasBinary } from '@flightdeck/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudEvent, Subscription } from '@flightdeck/events';
+import type { GatewayService } from '@flightdeck/gateway';
+import { clearRelease, collectEvents, createWorkload, dbFor, eventually, gql, startCluster, startGateway, startService, token, type Cluster, type Service } from './stack.js';
+
+const ROLLOUT = `
+  fragment R on Rollout {
+    id phase message weight currentStepIndex image stableImage revision
+    steps { index kind weight status appliedAt }
+    analysisRuns { id phase score message metrics { name query phase measurements { value phase detail } } }
+    decisions(last: 300) { action message measurements { metric value phase } }
+    rollback { cause reason measurements { metric value phase detail } }
+  }`;
+const START = `mutation($input: StartRolloutInput!) { startRollout(input: $input) { ...R } } ${ROLLOUT}`;
+const GET = `query($id: ID!) { rollout(id: $id) { ...R } } ${ROLLOUT}`;
+
+interface RolloutView {
+  id: string;
+  phase: string;
+  message: string;
+  weight: number;
+  image: string;
+  steps: { index: number; kind: string; weight: number | null; status: string; appliedAt: string | null }[];
+  analysisRuns: { id: string; phase: string; score: number | null; message: string | null; metrics: { name: string; query: string; phase: string; measurements: { value: number | null; phase: string; detail: string }[] }[] }[];
+  decisions: { action: string; message: string; measurements: { metric: string; value: number | null; phase: string }[] }[];
+  rollback: { cause: string; reason: string; measurements: { metric: string; value: number | null; phase: string; detail: string }[] } | null;
+}
+
+// Fast analysis for tests: one measurement a second, three per run, after 2 s for the new pods to be scraped.
+const canarySteps = [
+  { kind: 'SET_WEIGHT', weight: 25 },
+  { kind: 'ANALYSIS', templates: ['success-rate', 'latency-p99'], initialDelaySeconds: 2 },
+  { kind: 'SET_WEIGHT', weight: 50 },
+  { kind: 'ANALYSIS', templates: ['success-rate', 'error-ratio-vs-stable'], initialDelaySeconds: 2 },
+];
+const input = (releaseId: string, deployment: string, image: string, over: Record<string, unknown> = {}) => ({
+  releaseId,
+  environment: 'production',
+  target: { namespace: 'default', deployment, container: 'app' },
+  image,
+  strategy: 'CANARY',
+  steps: canarySteps,
+  analysisIntervalSeconds: 1,
+  analysisCount: 3,
+  progressDeadlineSeconds: 8,
+  ...over,
+});
+
+// Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
+describe.skipIf(!hasBinary('prometheus'))('rollouts against the simulated cluster and a real Prometheus, through the gateway', () => {
+  let c: Cluster;
+  let s: Service;
+  let gw: { gateway: GatewayService; url: string };
+  let sre: string;
+  let collected: { events: CloudEvent[]; sub: Subscription };
+
+  beforeAll(async () => {
+    c = await startCluster();
+    s = await startService(c, dbFor('rollouts'));
+    gw = await startGateway(s.url);
+    sre = await token(['SRE']);
+    collected = await collectEvents(s.bus);
+  }, 60_000);
+  afterAll(async () => {
+    await collected?.sub.stop();
+    await gw?.gateway.close();
+    await s?.stop();
+    await c?.stop();
+  });
+
+  const get = async (id: string) => (await gql<{ rollout: RolloutView }>(gw.url, GET, { id }, sre)).data!.rollout;
+  const until = (id: string, phases: string[], timeoutMs = 40_000) =>
+    eventually(async () => {
+      const r = await get(id);
+      return phases.includes(r.phase) ? r : undefined;
+    }, `rollout ${id} in ${phases.join(' or ')}`, timeoutMs);
+  const start = async (releaseId: string, name: string, image: string, over: Record<string, unknown> = {}) => {
+    await createWorkload(c, name);
+    await clearRelease(s, releaseId);
+    const res = await gql<{ startRollout: RolloutView }>(gw.url, START, { input: input(releaseId, name, image, over) }, sre);
+    expect(res.errors).toBeUndefined();
+    return res.data!.startRollout;
+  };
+  const eventsOf = (id: string) => collected.events.filter((e) => (e.data as { rolloutId?: string }).rolloutId === id).map((e) => e.type.replace('flightdeck.deployment.rollout.', ''));
+
+  it('refuses a release whose Production gate has not passed, and a caller without a fitting role', async () => {
+    await createWorkload(c, 'refused');
+    const res = await gql(gw.url, START, { input: input('rel-unknown', 'refused', 'shop/web:2.0.0') }, sre);
+    expect(res.errors?.[0]).toMatchObject({ message: 'release rel-unknown may not be rolled out: no PRODUCTION (or HOTFIX) gate has passed for it yet', extensions: { code: 'BAD_USER_INPUT' } });
+    await clearRelease(s, 'rel-failed', 'FAIL');
+    const failed = await gql(gw.url, START, { input: input('rel-failed', 'refused', 'shop/web:2.0.0') }, sre);
+    expect(failed.errors?.[0]?.message).toMatch(/PRODUCTION is FAIL; the PRODUCTION gate .* must PASS/);
+    const dev = await gql(gw.url, START, { input: input('rel-failed', 'refused', 'shop/web:2.0.0') }, await token(['DEVELOPER']));
+    expect(dev.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const ci = await gql(gw.url, START, { input: input('rel-failed', 'refused', 'shop/web:2.0.0') }, await token(['SRE', 'CI'], 'ci-bot', true));
+    expect(ci.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it.concurrent('promotes a good version through every canary step, with measurements from Prometheus', async () => {
+    const started = await start('rel-good', 'good', 'shop/web:2.0.0');
+    expect(started.phase).toBe('PROGRESSING');
+    const r = await until(started.id, ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK']);
+    expect(r.phase, r.message).toBe('PROMOTED');
+    expect(r.steps.map((x) => x.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(r.analysisRuns.map((a) => a.phase)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
+    const successRate = r.analysisRuns[0]!.metrics.find((m) => m.name === 'success-rate')!;
+    expect(successRate.query).toContain('deployment="good-canary"');
+    expect(successRate.measurements.every((m) => m.value !== null && m.value > 0.95)).toBe(true);
+    // Each weight applied once.
+    expect(r.decisions.filter((d) => d.action === 'APPLY_STEP')).toHaveLength(2);
+    const stable = await c.apps.readNamespacedDeployment({ name: 'good', namespace: 'default' });
+    expect(stable.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:2.0.0');
+    expect(stable.metadata?.annotations?.['flightdeck.io/rollout-id']).toBe(r.id);
+    const canary = await c.apps.readNamespacedDeployment({ name: 'good-canary', namespace: 'default' });
+    expect(canary.spec?.replicas).toBe(0);
+    await eventually(async () => (eventsOf(r.id).includes('succeeded') ? true : undefined), 'the promotion events');
+    expect(eventsOf(r.id)).toEqual(['started', 'step_completed', 'analysis_completed', 'step_completed', 'step_completed', 'analysis_completed', 'step_completed', 'promoted', 'succeeded']);
+  });
+
+  it.concurrent('rolls a bad version back on its own, with the measurement that caused it, and the stable version keeps serving', async () => {
+    const started = await start('rel-bad', 'bad', 'shop/web:3.0.0-bad');
+    const r = await until(started.id, ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK']);
+    expect(r.phase, r.message).toBe('ROLLED_BACK');
+    expect(r.rollback?.cause).toBe('ANALYSIS');
+    const failing = r.rollback!.measurements.find((m) => m.phase === 'FAILED')!;
+    expect(failing.detail).toMatch(/condition/);
+    expect(r.rollback!.reason).toMatch(/step 2 of 4: analysis failed/);
+    expect(r.steps[2]!.appliedAt).toBeNull(); // never went to 50%
+    const stable = await c.apps.readNamespacedDeployment({ name: 'bad', namespace: 'default' });
+    expect(stable.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0');
+    expect(stable.status?.readyReplicas).toBe(4);
+    const canary = await c.apps.readNamespacedDeployment({ name: 'bad-canary', namespace: 'default' });
+    expect(canary.spec?.replicas).toBe(0);
+    await eventually(async () => (eventsOf(r.id).includes('rolled_back') ? true : undefined), 'the rolled_back event');
+    const event = collected.events.find((e) => e.type === 'flightdeck.deployment.rollout.rolled_back' && (e.data as { rolloutId: string }).rolloutId === r.id)!;
+    expect((event.data as { reason: string }).reason).toMatch(/measurements: /);
+  });
+
+  it.concurrent('marks a crashing image stuck at its progress deadline and rolls it back', async () => {
+    const started = await start('rel-crash', 'crash', 'shop/web:4.0.0-crash');
+    const r = await until(started.id, ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK']);
+    expect(r.phase, r.message).toBe('ROLLED_BACK');
+    expect(r.rollback).toMatchObject({ cause: 'DEADLINE' });
+    expect(r.rollback!.reason).toMatch(/no progress within 8 s: 0 of 1 canary replicas of shop\/web:4.0.0-crash ready/);
+    await eventually(async () => (eventsOf(r.id).includes('rolled_back') ? true : undefined), 'the events');
+    expect(eventsOf(r.id)).toEqual(['started', 'stuck', 'rolled_back']);
+  });
+
+  it.concurrent('undoes a rolling update of a bad version to the previous template', async () => {
+    const started = await start('rel-rolling', 'rolling', 'shop/web:3.0.0-bad', {
+      strategy: 'ROLLING',
+      steps: [{ kind: 'ROLLING_UPDATE' }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 }],
+    });
+    const r = await until(started.id, ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK']);
+    expect(r.phase, r.message).toBe('ROLLED_BACK');
+    expect(r.analysisRuns[0]!.metrics[0]!.query).toContain('version="3.0.0-bad"');
+    const d = await eventually(async () => {
+      const x = await c.apps.readNamespacedDeployment({ name: 'rolling', namespace: 'default' });
+      return x.status?.readyReplicas === 4 && x.status.updatedReplicas === 4 ? x : undefined;
+    }, 'the undone rolling deployment');
+    expect(d.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0');
+  });
+
+  it.concurrent('waits at a manual pause until a person approves, and a roll-forward-only failure is held, not undone', async () => {
+    const started = await start('rel-manual', 'manual', 'shop/web:3.0.0-bad', {
+      steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'PAUSE' }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 1 }],
+      rollForwardOnly: true,
+    });
+    const paused = await until(started.id, ['PAUSED']);
+    expect(paused.message).toMatch(/waiting for a person to approve/);
+    const viewer = await gql(gw.url, `mutation($id: ID!) { approveStep(id: $id) { id } }`, { id: started.id }, await token(['VIEWER']));
+    expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const ok = await gql<{ approveStep: RolloutView }>(gw.url, `mutation($id: ID!) { approveStep(id: $id) { phase } }`, { id: started.id }, await token(['TECHNICAL_LEAD'], 'tina'));
+    expect(ok.errors).toBeUndefined();
+    const r = await until(started.id, ['FAILED', 'ROLLED_BACK', 'PROMOTED']);
+    expect(r.phase).toBe('FAILED');
+    expect(r.message).toMatch(/roll-forward-only, so nothing is undone/);
+    const canary = await c.apps.readNamespacedDeployment({ name: 'manual-canary', namespace: 'default' });
+    expect(canary.spec?.replicas).toBe(1);
+    const aborted = await gql<{ abortRollout: RolloutView }>(gw.url, `mutation($id: ID!) { abortRollout(id: $id, reason: "fix forward is not ready") { phase } }`, { id: started.id }, sre);
+    expect(aborted.errors).toBeUndefined();
+    const back = await until(started.id, ['ROLLED_BACK']);
+    expect(back.rollback).toMatchObject({ cause: 'ABORT', reason: 'sam aborted the rollout: fix forward is not ready' });
+  });
+
+  it('lists rollouts by release, and Release.rollouts resolves through the entity', async () => {
+    const res = await gql<{ rollouts: { totalCount: number; edges: { node: { id: string; phase: string } }[] } }>(gw.url, `{ rollouts(filter: { releaseId: "rel-good" }, first: 5) { totalCount edges { node { id phase } } } }`, {}, sre);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.rollouts.totalCount).toBe(1);
+    const entity = await gql<{ _entities: { rollouts: { phase: string }[] }[] }>(s.url, `{ _entities(representations: [{ __typename: "Release", id: "rel-good" }]) { ... on Release { rollouts { phase } } } }`, {}, sre);
+    expect(entity.data?._entities[0]?.rollouts[0]?.phase).toBe('PROMOTED');
+    const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/flightdeck_rollouts_total\{[^}]*outcome="promoted"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/flightdeck_analysis_runs_total\{[^}]*result="FAILED"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/flightdeck_rollout_rollbacks_total\{[^}]*cause="DEADLINE"[^}]*\} 1\n/);
+    expect(metrics).toMatch(/flightdeck_rollout_phase\{[^}]*phase="PROMOTED"[^}]*\} 1\n/);
+  });
+});

@@ -1,0 +1,157 @@
+// Brings in the typing of inject('mongoUri') provided by the global setup.
+import type {} from '@flightdeck/testing/global-setup';
+import { randomUUID } from 'node:crypto';
+import { AppsV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { inject } from 'vitest';
+import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
+import { gateEvaluationCompleted, JetStreamBus, type CloudEvent, type Subscription } from '@flightdeck/events';
+import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
+import { startKubeSim, type KubeSim } from '@flightdeck/kube-sim';
+import { createLogger, createMetrics } from '@flightdeck/telemetry';
+import { databaseUri, startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
+import { createDeploymentService, schemaPath, type DeploymentService, type DeploymentServiceDeps } from '../../src/index.js';
+
+export const SECRET = 'deployment-integration-test-secret-0123456789';
+
+/** Images the simulated cluster knows: a good version, a bad one (30% errors, slow) and one that never starts. */
+export const BEHAVIOURS = {
+  default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 },
+  'shop/web:1.0.0': { rps: 20, errorRatio: 0.001, p99Seconds: 0.2 },
+  'shop/web:2.0.0': { rps: 20, errorRatio: 0.002, p99Seconds: 0.25 },
+  'shop/web:3.0.0-bad': { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 },
+  'shop/web:4.0.0-crash': { crash: true },
+};
+
+export interface Cluster {
+  sim: KubeSim;
+  prom: PrometheusHandle;
+  kc: KubeConfig;
+  apps: AppsV1Api;
+  stop(): Promise<void>;
+}
+
+/** The simulated cluster 20× faster than real time, and a real Prometheus scraping its workloads every 0.5 s. */
+export async function startCluster(): Promise<Cluster> {
+  const sim = await startKubeSim({ timeScale: 20, podStartSeconds: 2, behaviours: BEHAVIOURS });
+  const prom = await startPrometheus({ scrapeTargets: [sim.metricsUrl], scrapeIntervalSeconds: 0.5 });
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfig);
+  return {
+    sim,
+    prom,
+    kc,
+    apps: kc.makeApiClient(AppsV1Api),
+    async stop() {
+      await prom.stop();
+      await sim.stop();
+    },
+  };
+}
+
+export function deployment(name: string, image: string, replicas = 4): V1Deployment {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels },
+    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image }] } } },
+  };
+}
+
+export async function createWorkload(c: Cluster, name: string, image = 'shop/web:1.0.0', replicas = 4): Promise<void> {
+  await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment(name, image, replicas) });
+  await eventually(async () => {
+    const d = await c.apps.readNamespacedDeployment({ name, namespace: 'default' });
+    return (d.status?.readyReplicas ?? 0) === replicas ? d : undefined;
+  }, `${name} ready`);
+}
+
+export interface Service {
+  service: DeploymentService;
+  mongo: MongoConnection;
+  bus: JetStreamBus;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startService(c: Cluster, dbUri: string, over: Partial<DeploymentServiceDeps> = {}): Promise<Service> {
+  const mongo = await connectMongo({ uri: dbUri, retries: 2 });
+  const bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: `deployment-test-${randomUUID().slice(0, 6)}` });
+  const service = createDeploymentService({
+    mongo,
+    bus,
+    logger: createLogger({ service: 'deployment', level: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent' }),
+    metrics: createMetrics({ service: 'deployment' }),
+    verifier: createTokenVerifier({ secret: SECRET }),
+    kubeconfig: c.kc,
+    prometheusUrl: c.prom.url,
+    durable: `deployment-test-${randomUUID().slice(0, 8)}`,
+    tickMs: 100,
+    ...over,
+  });
+  const { graphqlUrl } = await service.listen(0);
+  return {
+    service,
+    mongo,
+    bus,
+    url: graphqlUrl,
+    async stop() {
+      await service.stop();
+      await bus.close();
+      await mongo.close();
+    },
+  };
+}
+
+export const dbFor = (name: string) => databaseUri(inject('mongoUri'), name);
+
+export async function startGateway(subgraphUrl: string): Promise<{ gateway: GatewayService; url: string }> {
+  const composed = composeSupergraph([{ name: 'deployment', schema: schemaPath(), url: subgraphUrl }], '/');
+  if (!composed.ok) throw new Error(composed.errors.join('\n'));
+  const gateway = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier: createTokenVerifier({ secret: SECRET }), logger: createLogger({ service: 'gateway', level: 'silent' }), metrics: createMetrics({ service: 'gateway' }) });
+  const { graphqlUrl } = await gateway.listen(0);
+  return { gateway, url: graphqlUrl };
+}
+
+export const token = (roles: Role[], subject = 'sam', machine = false) => mintToken({ secret: SECRET, subject, roles, machine });
+
+/** Publishes the gates event that clears a release for production, and waits until deployment has it. */
+export async function clearRelease(s: Service, releaseId: string, outcome: 'PASS' | 'FAIL' = 'PASS'): Promise<void> {
+  await s.bus.publish(
+    gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId, evaluationId: randomUUID(), gate: 'PRODUCTION', outcome, evaluatedAt: new Date().toISOString() } }),
+  );
+  await eventually(async () => ((await s.mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined), `the gate of ${releaseId} projected`);
+}
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export async function gql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<GraphQLResult<T>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as GraphQLResult<T>;
+}
+
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Collects the deployment events published on the bus. */
+export async function collectEvents(bus: JetStreamBus): Promise<{ events: CloudEvent[]; sub: Subscription }> {
+  const events: CloudEvent[] = [];
+  const sub = await bus.subscribe({ durable: `deployment-events-${randomUUID().slice(0, 8)}`, filter: 'flightdeck.deployment.>', handler: (e) => void events.push(e) });
+  return { events, sub };
+}
