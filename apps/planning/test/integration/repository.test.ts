@@ -9,7 +9,7 @@ import { ReleasePlanning } from '../../src/application/release-planning.js';
 import { ReleaseSignals } from '../../src/application/release-signals.js';
 import { MongoReleaseRepository } from '../../src/adapters/mongo/mongo-release-repository.js';
 import { releaseModel, type ReleaseModel } from '../../src/adapters/mongo/release-model.js';
-import { gateEvaluationCompleted } from '@flightdeck/events';
+import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded } from '@flightdeck/events';
 
 let mongo: MongoConnection;
 let model: ReleaseModel;
@@ -98,5 +98,31 @@ describe('releases in MongoDB', () => {
     const ranged = await planning.list({ product: 'list-api', targetFrom: new Date(Date.UTC(2026, 8, 1)), targetTo: new Date(Date.UTC(2026, 9, 1)) }, {});
     expect(ranged.edges.map((e) => e.node.release.version)).toEqual(['3.0.0', '4.0.0']);
     expect(await ranged.totalCount()).toBe(2);
+  });
+
+  it('records failed gates and staging rollouts without moving the release, and ignores unknown releases', async () => {
+    let { release } = await planning.create(meta, { ...input, version: '7.0.0' });
+    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const) release = (await planning.transition(meta, release.id, to, 'on plan')).release;
+    const gate = (outcome: 'PASS' | 'FAIL', evaluationId: string, at: string) =>
+      gateEvaluationCompleted.create({ source: 'test', data: { releaseId: release.id, evaluationId, gate: 'FEATURE_COMPLETE', outcome, evaluatedAt: at } });
+    expect(await signals.handle(gate('FAIL', 'e1', '2026-05-01T08:00:00Z'))).toBe('applied');
+    let stored = await planning.get(release.id);
+    expect(stored.release.status).toBe('FEATURE_COMPLETE');
+    expect(stored.release.signals.gates).toEqual({ FEATURE_COMPLETE: 'FAIL' });
+
+    const staging = rolloutSucceeded.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'r1', environment: 'staging', completedAt: now.toISOString() } });
+    expect(await signals.handle(staging)).toBe('ignored');
+    const rollback = rolloutRolledBack.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'r2', environment: 'production', reason: 'error rate', rolledBackAt: now.toISOString() } });
+    expect(await signals.handle(rollback)).toBe('applied');
+    expect((await planning.get(release.id)).release.signals.productionRolloutSucceeded).toBe(false);
+
+    // An older evaluation arriving late does not override the newer FAIL.
+    expect(await signals.handle(gate('PASS', 'e0', '2026-05-01T07:00:00Z'))).toBe('applied');
+    stored = await planning.get(release.id);
+    expect(stored.release.signals.gates).toEqual({ FEATURE_COMPLETE: 'FAIL' });
+    expect(stored.release.status).toBe('FEATURE_COMPLETE');
+
+    const unknown = gateEvaluationCompleted.create({ source: 'test', data: { releaseId: 'nope', evaluationId: 'e9', gate: 'ALPHA', outcome: 'PASS', evaluatedAt: now.toISOString() } });
+    expect(await signals.handle(unknown)).toBe('unknown-release');
   });
 });
