@@ -9,6 +9,7 @@ import { parseSarif } from './sarif.js';
 export { EvidenceParseError, type ReportSource } from './evidence-error.js';
 export { parseJUnit, parseLcov, parseCobertura, parseSarif, parseBenchmark };
 export { DEFAULT_SARIF_LIMIT } from './sarif.js';
+export { summariseCoverage };
 
 /** Reads one report of the given kind into the summary kept as evidence. */
 export async function parseEvidence(kind: EvidenceKind, file: string, source: ReportSource, opts: { changedFiles?: string[] } = {}): Promise<EvidenceSummary> {

@@ -1,7 +1,5 @@
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import type { FileCoverage } from '../../domain/evidence.js';
-import { EvidenceParseError, type ReportSource } from './evidence-error.js';
+import { EvidenceParseError, textChunks, type ReportSource } from './evidence-error.js';
 
 interface Record {
   path: string;
@@ -16,6 +14,29 @@ interface Record {
 
 const FIELD = /^([A-Z]+):(.*)$/;
 
+/** The lines of each chunk as it arrives (a line may span chunks), a batch at a time: one await per chunk, not per line. */
+async function* lineBatches(source: ReportSource): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of textChunks(source)) {
+    const text = rest + chunk;
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    yield lines;
+  }
+  if (rest) yield [rest];
+}
+
+/** The common DA:<line>,<hits> line without a regular expression; undefined when it is not that simple shape. */
+function quickDA(line: string): [number, number] | undefined {
+  if (line.charCodeAt(0) !== 68 || line.charCodeAt(1) !== 65 || line.charCodeAt(2) !== 58) return undefined; // "DA:"
+  const comma = line.indexOf(',', 3);
+  if (comma < 0) return undefined;
+  const end = line.indexOf(',', comma + 1); // an optional checksum follows
+  const at = Number(line.slice(3, comma));
+  const hits = Number(line.slice(comma + 1, end < 0 ? undefined : end));
+  return Number.isInteger(at) && Number.isInteger(hits) && comma > 3 ? [at, hits] : undefined;
+}
+
 /**
  * Reads an lcov tracefile line by line into per-file line and branch coverage. DA and BRDA lines are
  * the truth; the LF/LH and BRF/BRH totals are used only for a file that has no DA/BRDA lines. A file
@@ -23,7 +44,6 @@ const FIELD = /^([A-Z]+):(.*)$/;
  * was cut short, and it is refused.
  */
 export async function parseLcov(file: string, source: ReportSource): Promise<Map<string, FileCoverage>> {
-  const lines = createInterface({ input: Readable.from(source), crlfDelay: Infinity });
   const records = new Map<string, { lines: Map<number, number>; branches: Map<string, boolean>; totals?: FileCoverage }>();
   let rec: Record | undefined;
   let n = 0;
@@ -36,10 +56,19 @@ export async function parseLcov(file: string, source: ReportSource): Promise<Map
     return Number(v);
   };
 
-  for await (const raw of lines) {
+  for await (const batch of lineBatches(source)) {
+    for (const raw of batch) {
     n++;
-    const line = raw.trim();
+    const line = raw.charCodeAt(raw.length - 1) === 13 || raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32 ? raw.trim() : raw;
     if (!line) continue;
+    if (rec) {
+      const da = quickDA(line);
+      if (da) {
+        sawField = true;
+        rec.lines.set(da[0], Math.max(rec.lines.get(da[0]) ?? 0, da[1]));
+        continue;
+      }
+    }
     if (line === 'end_of_record') {
       if (!rec) fail('end_of_record without a preceding SF: line');
       finish(records, rec!);
@@ -91,6 +120,7 @@ export async function parseLcov(file: string, source: ReportSource): Promise<Map
       default:
         // FN, FNDA, FNF, FNH, FNL, FNA: function coverage is not a criterion here.
         break;
+    }
     }
   }
   if (rec) throw new EvidenceParseError(file, `the file ends inside the record of ${rec.path} (opened at line ${rec.startLine}) with no end_of_record: truncated?`, n);
