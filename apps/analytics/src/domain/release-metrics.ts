@@ -25,7 +25,9 @@ export interface ReleaseMetrics {
 export function releaseMetrics(release: Release, history: History): ReleaseMetrics {
   const prod = productionAt(release, history.rollouts);
   const hotfixes = hotfixesOf(history);
-  const rollouts = history.rollouts.filter((r) => r.releaseId === release.id && isProduction(r));
+  const rollouts = history.rollouts
+    .filter((r) => r.releaseId === release.id && isProduction(r))
+    .sort((a, b) => (a.startedAt ?? a.finishedAt ?? new Date(0)).getTime() - (b.startedAt ?? b.finishedAt ?? new Date(0)).getTime() || (a.id < b.id ? -1 : 1));
   const outcomes = rollouts.map((r) => deploymentOutcome(r, history, hotfixes));
   const critical: Incident[] = prod ? criticalIncidentsAfter(release, prod, history) : [];
   return {

@@ -1,0 +1,87 @@
+import { AnalyticsRuleError, NotFoundError } from '../domain/errors.js';
+import { aiEffectiveness } from '../domain/ai-effectiveness.js';
+import { doraMetrics } from '../domain/dora.js';
+import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
+import { releaseKpis } from '../domain/kpis.js';
+import { analyseRelease, releaseMetrics } from '../domain/release-metrics.js';
+import type { Scope } from '../domain/scope.js';
+import { inWindow, isTimeZone, type Window } from '../domain/time.js';
+import type { Clock, ProjectionStore } from './ports.js';
+
+export interface WindowArgs {
+  from?: Date;
+  to?: Date;
+  timeZone?: string;
+}
+
+/** At most about five years per query: a bound on the work one request can ask for. */
+const MAX_WINDOW_MS = 5 * 366 * 86_400_000;
+export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
+
+export class AnalyticsQueries {
+  constructor(private readonly deps: { store: ProjectionStore; clock: Clock }) {}
+
+  window(a: WindowArgs): Window {
+    const to = a.to ?? this.deps.clock.now();
+    const from = a.from ?? new Date(to.getTime() - DEFAULT_WINDOW_MS);
+    if (from.getTime() >= to.getTime()) throw new AnalyticsRuleError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`, 'from');
+    if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new AnalyticsRuleError(`the window from ${from.toISOString()} to ${to.toISOString()} is longer than five years; ask for a shorter one`, 'from');
+    if (a.timeZone && !isTimeZone(a.timeZone)) throw new AnalyticsRuleError(`timeZone '${a.timeZone}' is not an IANA time zone such as Europe/Berlin or UTC`, 'timeZone');
+    return { from, to, ...(a.timeZone ? { timeZone: a.timeZone } : {}) };
+  }
+
+  async history(product?: string): Promise<History> {
+    return buildHistory(await this.deps.store.load(product));
+  }
+
+  async dora(scope: Scope, w: WindowArgs) {
+    const window = this.window(w);
+    return doraMetrics(await this.history(scope.product), scope, window);
+  }
+
+  async kpis(scope: Scope, w: WindowArgs) {
+    const window = this.window(w);
+    return { window, ...releaseKpis(await this.history(scope.product), scope, window) };
+  }
+
+  async aiEffectiveness(scope: Scope, w: WindowArgs) {
+    const window = this.window(w);
+    return { window, rows: aiEffectiveness(await this.history(scope.product), scope, window) };
+  }
+
+  private async releaseWithHistory(releaseId: string): Promise<{ release: Release; history: History }> {
+    const record = await this.deps.store.release(releaseId);
+    if (!record) throw new NotFoundError(`release ${releaseId} is not known to analytics (no planning event for it has arrived)`);
+    const history = await this.history(record.header.product);
+    return { release: history.releases.get(releaseId)!, history };
+  }
+
+  async releaseMetrics(releaseId: string) {
+    const record = await this.deps.store.release(releaseId);
+    if (!record) return undefined;
+    const { release, history } = await this.releaseWithHistory(releaseId);
+    return releaseMetrics(release, history);
+  }
+
+  async releaseAnalysis(releaseId: string) {
+    const { release, history } = await this.releaseWithHistory(releaseId);
+    return analyseRelease(release, history);
+  }
+
+  async incidents(filter: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean }): Promise<Incident[]> {
+    const history = await this.history(filter.product);
+    const window = filter.from || filter.to ? { from: filter.from ?? new Date(0), to: filter.to ?? new Date(8.64e15) } : undefined;
+    return history.incidents
+      .filter((i) => (!filter.product || i.product === filter.product) && (!filter.severity || i.severity === filter.severity))
+      .filter((i) => filter.open === undefined || filter.open === !i.resolvedAt)
+      .filter((i) => !window || inWindow(i.openedAt, window))
+      .sort((a, b) => (b.openedAt?.getTime() ?? 0) - (a.openedAt?.getTime() ?? 0));
+  }
+
+  async incident(id: string): Promise<Incident | undefined> {
+    const record = await this.deps.store.incident(id);
+    if (!record) return undefined;
+    const history = await this.history(record.header.product);
+    return history.incidents.find((i) => i.id === id) ?? buildHistory({ releases: [], rollouts: [], incidents: [record] }).incidents[0];
+  }
+}

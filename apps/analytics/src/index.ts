@@ -1,0 +1,10 @@
+export { createAnalyticsService, type AnalyticsService, type AnalyticsServiceDeps } from './service.js';
+export { schemaPath } from './adapters/graphql/schema.js';
+export { replayStream, type ReplayResult } from './adapters/nats/stream-replay.js';
+export { rebuildProjections } from './application/rebuild.js';
+export { MemoryProjectionStore } from './adapters/memory/memory-projection-store.js';
+export { MongoProjectionStore } from './adapters/mongo/mongo-projection-store.js';
+export { projectionModels } from './adapters/mongo/projection-models.js';
+export { factsOf, PROJECTED_TYPES } from './application/project-event.js';
+export { AnalyticsQueries } from './application/queries.js';
+export * as domain from './domain/index.js';

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Express, RequestHandler } from 'express';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { Advisor } from '@flightdeck/ai';
+import type { TokenVerifier } from '@flightdeck/auth';
+import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { createSubgraph, sendGraphQLError } from '@flightdeck/subgraph';
+import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { Incidents } from './application/incidents.js';
+import type { Clock, IdGenerator } from './application/ports.js';
+import { Projector } from './application/projector.js';
+import { AnalyticsQueries } from './application/queries.js';
+import { Retrospectives } from './application/retrospectives.js';
+import { resolvers, type AnalyticsContext } from './adapters/graphql/resolvers.js';
+import { loadTypeDefs } from './adapters/graphql/schema.js';
+import { alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
+import { MongoProjectionStore } from './adapters/mongo/mongo-projection-store.js';
+import { projectionModels } from './adapters/mongo/projection-models.js';
+import { MongoRetrospectiveStore, retrospectiveModel } from './adapters/mongo/mongo-retrospective-store.js';
+import { consumeEvents, PROJECTION_DURABLE } from './adapters/nats/projection-consumer.js';
+import { registerMetricGauges } from './adapters/prometheus/metric-gauges.js';
+
+export interface AnalyticsServiceDeps {
+  /** The service's own MongoDB database; the caller opens and closes it. */
+  mongo: { connection: Connection; isReady(): boolean };
+  bus: EventBus;
+  advisor: Advisor;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  verifier: TokenVerifier;
+  clock?: Clock;
+  newId?: IdGenerator;
+  /** Durable consumer name for flightdeck.>; default analytics-projections. */
+  durable?: string;
+  /** Bearer token the Alertmanager webhook must present; none: unauthenticated. */
+  webhookToken?: string;
+  introspection?: boolean;
+}
+
+export interface AnalyticsService {
+  /** The express app: /graphql, /webhooks/alertmanager, /healthz, /readyz, /metrics. */
+  app: Express;
+  queries: AnalyticsQueries;
+  incidents: Incidents;
+  retrospectives: Retrospectives;
+  projector: Projector;
+  store: MongoProjectionStore;
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
+  /** Stops intake, then the consumer and relay; leaves MongoDB and the bus to their owner. */
+  stop(): Promise<void>;
+}
+
+export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsService {
+  const { logger, metrics } = deps;
+  const clock = deps.clock ?? { now: () => new Date() };
+  const newId = deps.newId ?? randomUUID;
+  const models = projectionModels(deps.mongo.connection);
+  const retroModel = retrospectiveModel(deps.mongo.connection);
+  const relay = new OutboxRelay({ bus: deps.bus, models: [models.incident, retroModel], logger });
+  const store = new MongoProjectionStore(models, () => relay.kick());
+  const retrospectives = new Retrospectives({ store: new MongoRetrospectiveStore(retroModel, () => relay.kick()), projections: store, clock, newId });
+  const queries = new AnalyticsQueries({ store, clock });
+  const incidents = new Incidents({ store, clock, newId });
+  const projector = new Projector({ store, retrospectives, logger });
+  registerMetricGauges(metrics.registry, queries, () => clock.now());
+
+  const subgraph = createSubgraph<Pick<AnalyticsContext, 'queries' | 'incidents' | 'retrospectives' | 'advisor' | 'now'>>({
+    service: 'analytics',
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    logger,
+    metrics,
+    verifier: deps.verifier,
+    context: () => ({ queries, incidents, retrospectives, advisor: deps.advisor, now: () => clock.now() }),
+    introspection: deps.introspection ?? false,
+  });
+
+  let graphql: RequestHandler | undefined;
+  let subscription: Subscription | undefined;
+  let starting: Promise<void> | undefined;
+  const http = createHttpServer({
+    service: 'analytics',
+    logger,
+    metrics,
+    readiness: [
+      { name: 'mongodb', check: () => deps.mongo.isReady() },
+      { name: 'graphql', check: () => graphql !== undefined },
+      { name: 'events', check: () => subscription !== undefined },
+    ],
+  });
+  http.app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {}));
+  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
+    if (graphql) return graphql(req, res, next);
+    sendGraphQLError(res, 503, 'analytics is starting; retry in a moment', 'SERVICE_UNAVAILABLE');
+  });
+
+  function start(): Promise<void> {
+    starting ??= (async () => {
+      await Promise.all([models.release.init(), models.rollout.init(), models.incident.init(), retroModel.init()]);
+      await subgraph.start();
+      graphql = subgraph.middleware();
+      relay.start();
+      subscription = await consumeEvents(deps.bus, projector, logger, deps.durable ?? PROJECTION_DURABLE);
+      logger.info('analytics started');
+    })();
+    return starting;
+  }
+
+  return {
+    app: http.app,
+    queries,
+    incidents,
+    retrospectives,
+    projector,
+    store,
+    start,
+    async listen(port, host = '127.0.0.1') {
+      await start();
+      const address = await http.listen(port, host);
+      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
+    },
+    async stop() {
+      graphql = undefined;
+      await http.close();
+      await subscription?.stop();
+      subscription = undefined;
+      await relay.stop();
+      await subgraph.stop();
+    },
+  };
+}
