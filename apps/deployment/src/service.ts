@@ -53,8 +53,11 @@ export interface DeploymentService {
   leadership: Leadership;
   start(): Promise<void>;
   listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
-  /** Stops intake, the controller, the lease, the consumer and the relay; leaves MongoDB and the bus to their owner. */
-  stop(): Promise<void>;
+  /**
+   * Stops intake, the controller, the lease, the consumer and the relay; leaves MongoDB and the bus to their owner.
+   * `releaseLease: false` keeps the lease held until it expires, as a replica that died would.
+   */
+  stop(opts?: { releaseLease?: boolean }): Promise<void>;
 }
 
 export function createDeploymentService(deps: DeploymentServiceDeps): DeploymentService {
@@ -138,11 +141,11 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       const address = await http.listen(port, host);
       return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
     },
-    async stop() {
+    async stop(opts = {}) {
       graphql = undefined;
       await http.close();
       await controller.stop();
-      await lease?.stop();
+      await lease?.stop({ release: opts.releaseLease ?? true });
       await subscription?.stop();
       subscription = undefined;
       await relay.stop();

@@ -72,7 +72,7 @@ export interface Service {
   mongo: MongoConnection;
   bus: JetStreamBus;
   url: string;
-  stop(): Promise<void>;
+  stop(opts?: { releaseLease?: boolean }): Promise<void>;
 }
 
 export async function startService(c: Cluster, dbUri: string, over: Partial<DeploymentServiceDeps> = {}): Promise<Service> {
@@ -96,8 +96,8 @@ export async function startService(c: Cluster, dbUri: string, over: Partial<Depl
     mongo,
     bus,
     url: graphqlUrl,
-    async stop() {
-      await service.stop();
+    async stop(opts) {
+      await service.stop(opts);
       await bus.close();
       await mongo.close();
     },

@@ -47,12 +47,13 @@ export class LeaseLeadership implements Leadership {
     loop();
   }
 
-  /** Stops renewing and gives the lease up so another replica takes over at once. */
-  async stop(): Promise<void> {
+  /** Stops renewing and (unless `release` is false, as when a replica dies) gives the lease up so another replica takes over at once. */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     if (!this.leader) return;
     this.set(false);
+    if (opts.release === false) return;
     try {
       const lease = await this.api.readNamespacedLease({ name: this.o.name, namespace: this.o.namespace });
       if (lease.spec?.holderIdentity === this.o.identity) {

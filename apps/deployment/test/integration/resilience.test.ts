@@ -1,0 +1,115 @@
+import { hasBinary, freePort } from '@flightdeck/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredRollout } from '../../src/application/ports.js';
+import { clearRelease, createWorkload, dbFor, eventually, startCluster, startService, type Cluster, type Service } from './stack.js';
+
+const steps = [
+  { kind: 'SET_WEIGHT' as const, weight: 25 },
+  { kind: 'PAUSE' as const, seconds: 2 },
+  { kind: 'SET_WEIGHT' as const, weight: 50 },
+  { kind: 'ANALYSIS' as const, templates: ['success-rate'], initialDelaySeconds: 2 },
+];
+const target = (deployment: string) => ({ cluster: '', namespace: 'default', deployment, container: 'app' });
+
+// Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
+describe.skipIf(!hasBinary('prometheus'))('running safely: restarts, two replicas, Prometheus down', () => {
+  let c: Cluster;
+  const services: Service[] = [];
+  beforeAll(async () => {
+    c = await startCluster();
+  }, 60_000);
+  afterAll(async () => {
+    for (const s of services) await s.stop().catch(() => {});
+    await c?.stop();
+  });
+  const track = (s: Service) => (services.push(s), s);
+
+  it('two replicas sharing a Lease: one drives; when it dies mid-rollout the other takes over and finishes without repeating a step', async () => {
+    const db = dbFor('replicas');
+    const lease = (identity: string) => ({ lease: { namespace: 'default', name: 'deployment-test', identity, leaseSeconds: 2, renewMs: 200 } });
+    const a = track(await startService(c, db, lease('replica-a')));
+    const b = track(await startService(c, db, lease('replica-b')));
+    const leaders = () => [a, b].filter((s) => s.service.leadership.isLeader());
+    await eventually(async () => (leaders().length === 1 ? true : undefined), 'one leader');
+    const leader = leaders()[0]!;
+    const other = leader === a ? b : a;
+
+    await createWorkload(c, 'replicated');
+    await clearRelease(leader, 'rel-replicas');
+    const started = await leader.service.commands.start(
+      { releaseId: 'rel-replicas', environment: 'production', target: target('replicated'), image: 'shop/web:2.0.0', strategy: 'CANARY', steps, analysisIntervalSeconds: 1, analysisCount: 2, progressDeadlineSeconds: 20 },
+      { by: 'sam' },
+    );
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(leaders().length), 50);
+    try {
+      // Past the first weight, inside the pause: the leader dies without giving up its lease.
+      await eventually(async () => ((await other.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined), 'the first step done');
+      await leader.stop({ releaseLease: false });
+      const done = await eventually(async () => {
+        const s: StoredRollout = await other.service.commands.get(started.rollout.id);
+        return s.rollout.phase === 'PROMOTED' || s.rollout.phase === 'ROLLED_BACK' || s.rollout.phase === 'PAUSED' ? s : undefined;
+      }, 'the rollout finished by the other replica', 40_000);
+      expect(done.rollout.phase, done.rollout.message).toBe('PROMOTED');
+      expect(other.service.leadership.isLeader()).toBe(true);
+      const applied = done.rollout.decisions.filter((d) => d.action === 'APPLY_STEP').map((d) => d.message);
+      expect(applied).toHaveLength(2);
+      const completed = done.rollout.decisions.filter((d) => d.action === 'COMPLETE_STEP');
+      expect(completed).toHaveLength(steps.length);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(samples.length).toBeGreaterThan(10);
+    expect(Math.max(...samples)).toBe(1);
+  });
+
+  it('a service restarted on the same database resumes a rollout where it stood', async () => {
+    const db = dbFor('restart');
+    const first = track(await startService(c, db));
+    await createWorkload(c, 'restarted');
+    await clearRelease(first, 'rel-restart');
+    const started = await first.service.commands.start(
+      { releaseId: 'rel-restart', environment: 'production', target: target('restarted'), image: 'shop/web:2.0.0', strategy: 'CANARY', steps, analysisIntervalSeconds: 1, analysisCount: 2, progressDeadlineSeconds: 20 },
+      { by: 'sam' },
+    );
+    await eventually(async () => ((await first.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined), 'the first step done');
+    await first.stop();
+    const second = track(await startService(c, db));
+    const done = await eventually(async () => {
+      const s = await second.service.commands.get(started.rollout.id);
+      return ['PROMOTED', 'ROLLED_BACK', 'PAUSED'].includes(s.rollout.phase) ? s : undefined;
+    }, 'the rollout finished after the restart', 40_000);
+    expect(done.rollout.phase, done.rollout.message).toBe('PROMOTED');
+    expect(done.rollout.decisions.filter((d) => d.action === 'APPLY_STEP')).toHaveLength(2);
+    expect(done.rollout.decisions.filter((d) => d.action === 'COMPLETE_STEP').map((d) => d.message.slice(0, 6))).toEqual(['step 1', 'step 2', 'step 3', 'step 4']);
+  });
+
+  it('pauses instead of promoting when Prometheus is down during analysis, and says so', async () => {
+    const s = track(await startService(c, dbFor('prom-down'), { prometheusUrl: `http://127.0.0.1:${await freePort()}`, queryTimeoutMs: 500 }));
+    await createWorkload(c, 'blind');
+    await clearRelease(s, 'rel-blind');
+    const started = await s.service.commands.start(
+      {
+        releaseId: 'rel-blind',
+        environment: 'production',
+        target: target('blind'),
+        image: 'shop/web:2.0.0',
+        strategy: 'CANARY',
+        steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'ANALYSIS', templates: ['success-rate'] }, { kind: 'SET_WEIGHT', weight: 100 }],
+        analysisIntervalSeconds: 0.5,
+        analysisCount: 3,
+      },
+      { by: 'sam' },
+    );
+    const paused = await eventually(async () => {
+      const x = await s.service.commands.get(started.rollout.id);
+      return x.rollout.phase !== 'PROGRESSING' ? x : undefined;
+    }, 'the rollout to stop progressing');
+    expect(paused.rollout.phase).toBe('PAUSED');
+    expect(paused.rollout.pauseReason).toBe('INCONCLUSIVE');
+    expect(paused.rollout.message).toMatch(/inconclusive.*Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED.*paused rather than promoted/);
+    const stable = await c.apps.readNamespacedDeployment({ name: 'blind', namespace: 'default' });
+    expect(stable.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0');
+    expect(stable.spec?.replicas).toBe(3);
+  });
+});
