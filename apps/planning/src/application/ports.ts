@@ -28,6 +28,8 @@ export interface ReleaseFilter {
 export interface PageRequest {
   first?: number | null;
   after?: string | null;
+  /** Only the release's own fields are needed: skip scope, history and projections. */
+  summaryOnly?: boolean;
 }
 
 export interface ReleasePage {

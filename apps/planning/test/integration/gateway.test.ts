@@ -261,4 +261,17 @@ describe('release lists', () => {
     expect(node.scopeChanges).toEqual([{ kind: 'ADDED' }]);
     expect(node.documents.weeklyStatus).toContain('- added: Audit log');
   });
+
+  it('read only the release documents\' own fields for a summary, and the scope when it is selected', async () => {
+    const summary = await gql<{ releases: { edges: { node: { version: string; status: string } }[] } }>(stack.gatewayUrl, '{ releases(filter: { product: "checkout-api" }, first: 100) { edges { node { version status } } } }');
+    expect(summary.data!.releases.edges.map((e) => e.node.version)).toContain('6.0.0');
+    const withScope = await gql<{ releases: { edges: { node: { version: string; features: { title: string }[]; transitions: unknown[] } }[] } }>(
+      stack.gatewayUrl,
+      '{ releases(filter: { product: "checkout-api" }, first: 100) { edges { node { version features { title } transitions { to } } } } }',
+    );
+    const six = withScope.data!.releases.edges.find((e) => e.node.version === '6.0.0')!.node;
+    expect(six.features).toEqual([{ title: 'Audit log' }]);
+    const four = withScope.data!.releases.edges.find((e) => e.node.version === '4.0.0')!.node;
+    expect(four.transitions.length).toBeGreaterThan(5);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Advice } from '@flightdeck/ai';
 import { requireHuman, requireRole, type Identity } from '@flightdeck/auth';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
 import { currentContext } from '@flightdeck/telemetry';
 import type { ReleaseInsights } from '../../application/release-insights.js';
@@ -15,6 +16,7 @@ import type { Timeline } from '../../domain/timeline.js';
 import { costOfDelay, wsjf } from '../../domain/wsjf.js';
 import { mapped } from './errors.js';
 import { CAN } from './roles.js';
+import { requestedNodeFields } from './requested-fields.js';
 import { DateTime } from './scalars.js';
 
 export interface PlanningContext extends SubgraphContext {
@@ -24,6 +26,9 @@ export interface PlanningContext extends SubgraphContext {
 
 /** What Release fields resolve from: the domain release and the revision it was read at. */
 type ReleaseView = Release & { revision: number; partial?: boolean };
+
+/** Release fields that need nothing beyond the release document's own scalars. */
+const SUMMARY_FIELDS = new Set(['__typename', 'id', 'product', 'version', 'type', 'baseVersion', 'hotfix', 'theme', 'owner', 'targetDate', 'status', 'revision', 'allowedTransitions', 'productionRolloutSucceeded', 'team', 'createdAt', 'updatedAt']);
 
 const view = (s: StoredRelease): ReleaseView => ({ ...s.release, revision: s.revision, ...(s.partial ? { partial: true } : {}) });
 
@@ -96,8 +101,10 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       const s = await ctx.planning.byVersion(a.product, a.version);
       return s ? view(s) : null;
     }),
-    releases: mapped(async (_: unknown, a: { filter?: { product?: string; status?: ReleaseStatus[]; type?: ReleaseType[]; targetFrom?: Date; targetTo?: Date }; first?: number; after?: string }, ctx: PlanningContext) => {
-      const page = await ctx.planning.list(defined(a.filter), { first: a.first ?? null, after: a.after ?? null });
+    releases: mapped(async (_: unknown, a: { filter?: { product?: string; status?: ReleaseStatus[]; type?: ReleaseType[]; targetFrom?: Date; targetTo?: Date }; first?: number; after?: string }, ctx: PlanningContext, info: GraphQLResolveInfo) => {
+      const fields = requestedNodeFields(info);
+      const summaryOnly = fields !== undefined && [...fields].every((f) => SUMMARY_FIELDS.has(f));
+      const page = await ctx.planning.list(defined(a.filter), { first: a.first ?? null, after: a.after ?? null, summaryOnly });
       return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })), pageInfo: page.pageInfo, totalCount: page.totalCount };
     }),
     healthRules: () => HEALTH_RULES,

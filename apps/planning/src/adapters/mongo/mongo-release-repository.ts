@@ -9,6 +9,7 @@ const KEEP_APPLIED = 500;
 const MAX_PAGE = 100;
 const SORT = 'targetDate';
 const LIST_PROJECTION = '-scopeChanges -outbox';
+const SUMMARY_PROJECTION = '-scopeChanges -outbox -features -transitions -gateResults -lastForecast';
 
 type Doc = Record<string, unknown> & { _id: string; __v?: number };
 
@@ -121,13 +122,13 @@ export class MongoReleaseRepository implements ReleaseRepository {
     }
     const docs = (await this.model
       .find(conditions.length > 1 ? { $and: conditions } : where)
-      .select(LIST_PROJECTION)
+      .select(page.summaryOnly ? SUMMARY_PROJECTION : LIST_PROJECTION)
       .sort({ targetDate: 1, _id: 1 })
       .limit(size + 1)
       .lean()
       .exec()) as Doc[];
     const more = docs.length > size;
-    const edges = docs.slice(0, size).map((d) => ({ node: { ...toStored({ ...d, scopeChanges: [] }), partial: true }, cursor: encodeCursor(SORT, d.targetDate, d._id) }));
+    const edges = docs.slice(0, size).map((d) => ({ node: { ...toStored({ ...d, scopeChanges: [], ...(page.summaryOnly ? { features: [], transitions: [], gateResults: [] } : {}) }), partial: true }, cursor: encodeCursor(SORT, d.targetDate, d._id) }));
     return {
       edges,
       pageInfo: { hasNextPage: more, hasPreviousPage: after !== undefined, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
