@@ -201,7 +201,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(unauthorised.status).toBe(401);
     const bad = await post({ version: '3', alerts: [] });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toContain('version must be "4"');
+    expect(((await bad.json()) as { error: string }).error).toContain('version must be "4"');
     const notJson = await fetch(`${stack.baseUrl}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` }, body: '{oops' });
     expect(notJson.status).toBe(400);
   });
