@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraph } from '@flightdeck/subgraph';
+import { createSubgraph, sendGraphQLError } from '@flightdeck/subgraph';
 import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
-import { sendGraphQLError } from '@flightdeck/subgraph';
 import { ReleaseInsights } from './application/release-insights.js';
 import { ReleasePlanning } from './application/release-planning.js';
 import { ReleaseSignals } from './application/release-signals.js';
@@ -35,7 +34,7 @@ export interface PlanningServiceDeps {
 
 export interface PlanningService {
   /** The express app: /graphql, /healthz, /readyz, /metrics. */
-  app: import('express').Express;
+  app: Express;
   planning: ReleasePlanning;
   insights: ReleaseInsights;
   signals: ReleaseSignals;

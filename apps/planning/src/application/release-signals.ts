@@ -21,7 +21,7 @@ export class ReleaseSignals {
   async handle(event: CloudEvent): Promise<SignalOutcome> {
     if (gateEvaluationCompleted.is(event)) {
       const d = event.data;
-      return this.apply(event, d.releaseId, (r) => recordGateResult(r, { gate: d.gate, outcome: d.outcome, evaluationId: d.evaluationId, at: new Date(d.evaluatedAt) }), 'flightdeck-gates', `${d.gate} gate ${d.outcome === 'PASS' ? 'passed' : 'passed with conditions'} (evaluation ${d.evaluationId})`);
+      return this.apply(event, d.releaseId, (r) => recordGateResult(r, { gate: d.gate, outcome: d.outcome, evaluationId: d.evaluationId, at: new Date(d.evaluatedAt) }), 'flightdeck-gates', `${d.gate} gate ${d.outcome === 'CONDITIONAL' ? 'passed with conditions' : d.outcome === 'PASS' ? 'passed' : 'failed'} (evaluation ${d.evaluationId})`);
     }
     if (rolloutSucceeded.is(event)) {
       const d = event.data;
