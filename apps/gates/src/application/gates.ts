@@ -28,7 +28,7 @@ import { approvalGrantedEvent, approvalWithdrawnEvent, evaluationEvent, readines
 import type { Actor, AuditEntry, AuditFilter, Clock, GateState, GatesStore, IdGenerator, MetricsSource, Readiness, ReleaseView } from './ports.js';
 
 /** Reads a report into its summary (the streaming parsers); refuses a malformed one. */
-export type EvidenceReader = (kind: EvidenceKind, file: string, source: AsyncIterable<Uint8Array | string>, opts: { changedFiles?: string[] }) => Promise<EvidenceSummary>;
+export type EvidenceReader = (kind: EvidenceKind, file: string, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, opts: { changedFiles?: string[] }) => Promise<EvidenceSummary>;
 
 export interface GatesDeps {
   store: GatesStore;
@@ -65,7 +65,7 @@ export interface SubmitEvidenceInput {
   gate: string;
   kind: EvidenceKind;
   name: string;
-  content: AsyncIterable<Uint8Array | string>;
+  content: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
   /** The size in bytes, or a function giving it once the content has been read. */
   bytes: number | (() => number);
   changedFiles?: string[];

@@ -1,0 +1,71 @@
+// Brings in the typing of inject('mongoUri') provided by the global setup.
+import type {} from '@flightdeck/testing/global-setup';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
+import { featureStatusChanged, releaseCreatedV2, releaseScopeChanged, releaseStatusChangedV2 } from '@flightdeck/events';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
+import { databaseUri } from '@flightdeck/testing';
+import { Gates } from '../../src/application/gates.js';
+import { applyPlanningEvent } from '../../src/application/planning-events.js';
+import { gatesModels } from '../../src/adapters/mongo/models.js';
+import { MongoGatesStore } from '../../src/adapters/mongo/mongo-gates-store.js';
+import { EvidenceParseError, parseEvidence } from '../../src/adapters/parsers/index.js';
+
+let mongo: MongoConnection;
+let store: MongoGatesStore;
+let gates: Gates;
+const source = 'flightdeck/planning';
+const at = new Date().toISOString();
+
+beforeAll(async () => {
+  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'gates-store'), retries: 2 });
+  const models = gatesModels(mongo.connection);
+  await Promise.all([models.states.init(), models.releases.init(), models.definitions.init()]);
+  store = new MongoGatesStore(models);
+  gates = new Gates({ store, readEvidence: parseEvidence, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }), clock: { now: () => new Date() }, ids: randomUUID });
+});
+afterAll(async () => mongo?.close());
+
+describe('the release projection from planning events', () => {
+  it('applies each event once: a redelivery changes nothing twice', async () => {
+    const releaseId = randomUUID();
+    const created = releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.2.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } });
+    const added = releaseScopeChanged.create({ source, data: { releaseId, kind: 'ADDED', featureId: 'F.1$x', title: 'Search', fields: [], by: 'rita', at, featureCount: 1, totalPoints: 3 } });
+    const done = featureStatusChanged.create({ source, data: { releaseId, featureId: 'F.1$x', title: 'Search', from: 'IN_REVIEW', to: 'DONE', effort: 3, by: 'dev', at } });
+    const frozen = releaseStatusChangedV2.create({ source, data: { releaseId, product: 'api', version: '1.2.0', releaseType: 'MINOR', from: 'IN_DEVELOPMENT', to: 'CODE_FREEZE', by: 'rita', at, reason: 'freeze' } });
+    expect(await applyPlanningEvent(store, created)).toBe('applied');
+    expect(await applyPlanningEvent(store, created)).toBe('duplicate');
+    expect(await applyPlanningEvent(store, added)).toBe('applied');
+    expect(await applyPlanningEvent(store, done)).toBe('applied');
+    expect(await applyPlanningEvent(store, added)).toBe('duplicate'); // an old redelivery does not reset the feature to TODO
+    expect(await applyPlanningEvent(store, frozen)).toBe('applied');
+    expect(await store.releaseByVersion('api', '1.2.0')).toEqual({ id: releaseId, product: 'api', version: '1.2.0', type: 'MINOR', requestedBy: 'rita', status: 'CODE_FREEZE', features: [{ id: 'F.1$x', title: 'Search', status: 'DONE' }] });
+  });
+});
+
+describe('writes under contention', () => {
+  it('two approvals at the same moment both land (optimistic concurrency with retries)', async () => {
+    const releaseId = randomUUID();
+    await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.3.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }));
+    await gates.evaluateGate(releaseId, 'ALPHA', { subject: 'ci', roles: ['CI'], machine: true });
+    await Promise.all([
+      gates.approveGate(releaseId, 'ALPHA', {}, { subject: 'quinn', roles: ['QA_LEAD'], machine: false }),
+      gates.approveGate(releaseId, 'ALPHA', {}, { subject: 'tom', roles: ['TECHNICAL_LEAD'], machine: false }),
+    ]);
+    const state = (await store.state(releaseId, 'ALPHA'))!.state;
+    expect(state.approvals.map((a) => `${a.by}:${a.role}`).sort()).toEqual(['quinn:QA_LEAD', 'tom:TECHNICAL_LEAD']);
+    expect(state.evaluations.at(-1)!.approvals.every((a) => a.satisfied)).toBe(true);
+  });
+
+  it('a malformed report stores nothing, not even an empty gate state', async () => {
+    const releaseId = randomUUID();
+    await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.4.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }));
+    const err = await gates
+      .submitEvidence({ release: 'api@1.4.0', gate: 'ALPHA', kind: 'SARIF', name: 'scan.sarif', content: ['{"version":"2.1.0","runs":[{"tool":'], bytes: 30 }, { subject: 'ci', roles: ['CI'], machine: true })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EvidenceParseError);
+    expect(await store.state(releaseId, 'ALPHA')).toBeUndefined();
+    expect(await store.audit({ releaseId })).toEqual([]);
+  });
+});
