@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
+import { freePort, hasBinary, startProcess, type RunningProcess } from '@flightdeck/testing';
+import { collectEvents, createWorkload, dbFor, eventually, gql, SECRET, startCluster, token, type Cluster } from './stack.js';
+
+const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+// Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
+describe.skipIf(!hasBinary('prometheus'))('the service killed mid-rollout (SIGKILL) and started again', () => {
+  let c: Cluster;
+  let dir: string;
+  let bus: JetStreamBus;
+  let mongo: MongoConnection;
+  const procs: RunningProcess[] = [];
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    c = await startCluster();
+    dir = await mkdtemp(join(tmpdir(), 'deployment-crash-'));
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    await writeFile(kubeconfig, c.sim.kubeconfig);
+    const db = dbFor('crash');
+    mongo = await connectMongo({ uri: db, retries: 2 });
+    bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'deployment-crash-test' });
+    env = {
+      ...process.env,
+      MONGODB_URI: db,
+      NATS_URL: inject('natsUrl'),
+      AUTH_JWT_SECRET: SECRET,
+      PROMETHEUS_URL: c.prom.url,
+      KUBECONFIG: kubeconfig,
+      LEASE_NAME: `crash-${randomUUID().slice(0, 8)}`,
+      LEASE_SECONDS: '2',
+      CONTROLLER_TICK_MS: '100',
+      DEPLOYMENT_CONSUMER: `crash-${randomUUID().slice(0, 8)}`,
+      LOG_LEVEL: 'info',
+    };
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of procs) await p.stop('SIGKILL').catch(() => {});
+    await bus?.close();
+    await mongo?.close();
+    await c?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function launch(): Promise<{ url: string; proc: RunningProcess }> {
+    const port = await freePort();
+    const proc = await startProcess(process.execPath, ['--import', 'tsx', main], {
+      env: { ...env, PORT: String(port) },
+      name: 'deployment',
+      timeoutMs: 40_000,
+      isReady: (out) => out.includes('deployment serving GraphQL'),
+    });
+    procs.push(proc);
+    return { url: `http://127.0.0.1:${port}/graphql`, proc };
+  }
+
+  it('finishes the rollout without repeating a step or an event', async () => {
+    const first = await launch();
+    const collected = await collectEvents(bus);
+    await createWorkload(c, 'crashed');
+    await bus.publish(gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: 'rel-crash', evaluationId: 'ev-1', gate: 'PRODUCTION', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
+    await eventually(async () => ((await mongo.connection.collection('release_gates').findOne({ _id: 'rel-crash' as never })) ? true : undefined), 'the gate projected');
+    const sre = await token(['SRE']);
+    const started = await gql<{ startRollout: { id: string } }>(
+      first.url,
+      `mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }`,
+      {
+        input: {
+          releaseId: 'rel-crash',
+          target: { namespace: 'default', deployment: 'crashed', container: 'app' },
+          image: 'shop/web:2.0.0',
+          steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'PAUSE', pauseSeconds: 3 }, { kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 }],
+          analysisIntervalSeconds: 1,
+          analysisCount: 2,
+          progressDeadlineSeconds: 30,
+        },
+      },
+      sre,
+    );
+    expect(started.errors).toBeUndefined();
+    const id = started.data!.startRollout.id;
+    const stateOf = async () => (await mongo.connection.collection('rollouts').findOne({ _id: id as never }))?.state as { stepIndex: number; phase: string; decisions: { action: string }[] } | undefined;
+    await eventually(async () => ((await stateOf())?.stepIndex ?? 0) >= 1 ? true : undefined, 'the first step done');
+    first.proc.child.kill('SIGKILL');
+    await new Promise((r) => first.proc.child.once('exit', r));
+    const paused = await stateOf();
+    expect(paused?.phase).toBe('PROGRESSING');
+
+    await launch();
+    const done = await eventually(async () => {
+      const s = await stateOf();
+      return s && s.phase !== 'PROGRESSING' && s.phase !== 'PROMOTING' ? s : undefined;
+    }, 'the rollout finished by the restarted service', 45_000);
+    expect(done.phase).toBe('PROMOTED');
+    expect(done.decisions.filter((d) => d.action === 'APPLY_STEP')).toHaveLength(2);
+    expect(done.decisions.filter((d) => d.action === 'COMPLETE_STEP')).toHaveLength(4);
+    await eventually(async () => (collected.events.some((e) => e.type.endsWith('.succeeded') && (e.data as { rolloutId: string }).rolloutId === id) ? true : undefined), 'the events');
+    const steps = collected.events.filter((e) => e.type.endsWith('.step_completed') && (e.data as { rolloutId: string }).rolloutId === id).map((e) => (e.data as { stepIndex: number }).stepIndex);
+    expect(steps).toEqual([0, 1, 2, 3]);
+    await collected.sub.stop();
+  }, 120_000);
+});
