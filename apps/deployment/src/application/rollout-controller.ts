@@ -97,7 +97,7 @@ export class RolloutController {
         const action = decide(rollout, obs, now);
         if (action.kind === 'WAIT') return;
         const started = performance.now();
-        if ('effect' in action) await this.o.target.apply(rollout, action.effect);
+        if ('effect' in action && action.effect) await this.o.target.apply(rollout, action.effect);
         const results = action.kind === 'MEASURE' ? await this.measure(action) : {};
         this.o.metrics?.decisionSeconds.observe({ action: action.kind }, (performance.now() - started) / 1000);
         const change = applyAction(rollout, action, now, results);

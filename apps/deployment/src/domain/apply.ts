@@ -98,6 +98,8 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
       };
     case 'APPLY_ROLLBACK':
       return { rollout: { ...base, weight: 0, rollback: { ...r.rollback!, appliedAt: at }, message: action.message, decisions: log(r, at, 'APPLY_ROLLBACK', action.message) }, happenings: [] };
+    case 'RESTORE_STABLE':
+      return { rollout: { ...base, rollback: { ...r.rollback!, restoredAt: at }, message: action.message, decisions: log(r, at, 'RESTORE_STABLE', action.message) }, happenings: [] };
     case 'FINISH_ROLLBACK':
       return {
         rollout: { ...base, phase: 'ROLLED_BACK', completedAt: at, message: `${action.message} (cause: ${r.rollback!.reason})`, decisions: log(r, at, 'FINISH_ROLLBACK', action.message) },
@@ -109,7 +111,15 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
       return { rollout: { ...base, promotion: { ...r.promotion!, appliedAt: at }, message: action.message, decisions: log(r, at, 'APPLY_PROMOTION', action.message) }, happenings: [] };
     case 'FINISH_PROMOTION':
       return {
-        rollout: { ...base, phase: 'PROMOTED', weight: 100, completedAt: at, message: action.message, decisions: log(r, at, 'FINISH_PROMOTION', action.message) },
+        rollout: {
+          ...base,
+          phase: 'PROMOTED',
+          weight: 100,
+          completedAt: at,
+          ...(action.effect.type === 'PARK_PREVIOUS' ? { warmUntil: new Date(now.getTime() + r.rollbackWindowSeconds * 1000).toISOString() } : {}),
+          message: action.message,
+          decisions: log(r, at, 'FINISH_PROMOTION', action.message),
+        },
         happenings: [{ type: 'promoted', message: action.message }],
       };
   }
@@ -129,9 +139,18 @@ export function approveStep(r: Rollout, by: string, now: Date): Rollout {
 }
 
 export function requestAbort(r: Rollout, by: string, reason: string, now: Date): Rollout {
-  if (r.phase === 'PROMOTED' || r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
   if (!reason.trim()) throw new RolloutRuleError('reason: say why the rollout is aborted', 'reason');
   const at = now.toISOString();
+  if (r.phase === 'PROMOTED') {
+    if (!r.warmUntil || Date.parse(r.warmUntil) <= now.getTime()) {
+      const why = r.warmUntil ? `its rollback window closed at ${r.warmUntil}` : 'it kept no warm previous version';
+      throw new RolloutRuleError(`rollout ${r.id} is PROMOTED and ${why}: roll ${r.stableImage} out as a new rollout instead`, 'id');
+    }
+    const message = `${by} rolled back the promoted ${r.image} inside its rollback window: ${reason}`;
+    const { completedAt: _c, ...rest } = r;
+    return { ...rest, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${by} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
+  }
+  if (r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
   const message = `${by} asked to abort: ${reason}`;
   // FAILED and STUCK rollouts are held, not driven; an abort puts them back in the loop to be rolled back.
   return { ...r, phase: r.phase === 'FAILED' || r.phase === 'STUCK' || r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase, abortRequest: { by, reason, at }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };

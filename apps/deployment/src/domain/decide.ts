@@ -23,7 +23,9 @@ export interface Observation {
 export type Effect =
   | { type: 'SCALE_CANARY'; canaryImage: string; canaryReplicas: number; stableReplicas: number }
   | { type: 'SET_STABLE'; image: string; replicas: number }
-  | { type: 'SCALE_DOWN_CANARY' };
+  | { type: 'SCALE_DOWN_CANARY' }
+  /** After promotion: the canary Deployment takes the previous image at 0 replicas, warm for a fast rollback. */
+  | { type: 'PARK_PREVIOUS'; image: string };
 
 export type Action =
   | { kind: 'WAIT'; reason: string; until?: string }
@@ -36,7 +38,8 @@ export type Action =
   | { kind: 'HOLD'; phase: 'FAILED' | 'STUCK'; reason: string; measurements: MeasurementNote[] }
   | { kind: 'PAUSE_INCONCLUSIVE'; reason: string; measurements: MeasurementNote[] }
   | { kind: 'APPLY_ROLLBACK'; effect: Effect; message: string }
-  | { kind: 'FINISH_ROLLBACK'; message: string }
+  | { kind: 'RESTORE_STABLE'; effect: Effect; message: string }
+  | { kind: 'FINISH_ROLLBACK'; message: string; effect?: Effect }
   | { kind: 'START_PROMOTION'; message: string }
   | { kind: 'APPLY_PROMOTION'; effect: Effect; message: string }
   | { kind: 'FINISH_PROMOTION'; effect: Effect; message: string };
@@ -148,8 +151,23 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
   }
 }
 
+function decideFastRollback(r: Rollout, obs: Observation): Action {
+  const rb = r.rollback!;
+  const n = r.totalReplicas;
+  if (!rb.appliedAt) {
+    return { kind: 'APPLY_ROLLBACK', effect: { type: 'SCALE_CANARY', canaryImage: r.stableImage, canaryReplicas: n, stableReplicas: 0 }, message: `fast rollback: scaling the warm ${canaryName(r)} (${r.stableImage}) up to ${n} replicas and ${r.target.deployment} (${r.image}) to 0` };
+  }
+  if (!rb.restoredAt) {
+    if (settled(obs.canary, r.stableImage, n)) return { kind: 'RESTORE_STABLE', effect: { type: 'SET_STABLE', image: r.stableImage, replicas: n }, message: `${n} replicas of ${r.stableImage} serve again; putting ${r.target.deployment} back to ${r.stableImage}` };
+    return { kind: 'WAIT', reason: `fast rollback: ${obs.canary?.ready ?? 0} of ${n} warm replicas of ${r.stableImage} ready` };
+  }
+  if (settled(obs.stable, r.stableImage, n)) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: `rolled back: ${n} replicas of ${r.stableImage} are serving from ${r.target.deployment}` };
+  return { kind: 'WAIT', reason: `fast rollback: ${obs.stable.ready} of ${n} replicas of ${r.stableImage} ready in ${r.target.deployment}` };
+}
+
 function decideRollback(r: Rollout, obs: Observation): Action {
   const rb = r.rollback!;
+  if (rb.fast) return decideFastRollback(r, obs);
   if (!rb.appliedAt) {
     const what = r.strategy === 'CANARY' ? `scaling the canary to 0 and ${r.target.deployment} back to ${r.totalReplicas} replicas of ${r.stableImage}` : `undoing ${r.target.deployment} to its previous template (${r.stableImage})`;
     return { kind: 'APPLY_ROLLBACK', effect: rollbackEffect(r), message: `rolling back: ${what}` };
@@ -165,7 +183,10 @@ function decidePromotion(r: Rollout, obs: Observation): Action {
     return { kind: 'APPLY_PROMOTION', effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: `promoting: ${r.target.deployment} takes ${r.image} at ${r.totalReplicas} replicas` };
   }
   if (settled(obs.stable, r.image, r.totalReplicas)) {
-    return { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: `promoted: ${r.totalReplicas} replicas of ${r.image} serve all traffic; the canary is scaled to 0` };
+    const warm = r.rollbackWindowSeconds > 0 && r.strategy === 'CANARY';
+    return warm
+      ? { kind: 'FINISH_PROMOTION', effect: { type: 'PARK_PREVIOUS', image: r.stableImage }, message: `promoted: ${r.totalReplicas} replicas of ${r.image} serve all traffic; ${r.stableImage} stays warm at 0 replicas in ${canaryName(r)} for ${r.rollbackWindowSeconds} s` }
+      : { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: `promoted: ${r.totalReplicas} replicas of ${r.image} serve all traffic; the canary is scaled to 0` };
   }
   return { kind: 'WAIT', reason: `promoting: ${obs.stable.ready} of ${r.totalReplicas} replicas of ${r.image} ready` };
 }

@@ -85,7 +85,19 @@ export interface Rollout {
   weight: number;
   pauseReason?: 'APPROVAL' | 'INCONCLUSIVE';
   message: string;
-  rollback?: { cause: RollbackCause; reason: string; decidedAt: string; appliedAt?: string; measurements: MeasurementNote[] };
+  rollback?: {
+    cause: RollbackCause;
+    reason: string;
+    decidedAt: string;
+    appliedAt?: string;
+    measurements: MeasurementNote[];
+    /** After promotion: the warm previous version scaled up, then the stable Deployment put back. */
+    fast?: boolean;
+    restoredAt?: string;
+  };
+  /** After promotion the previous version stays warm (scaled to 0 in the canary Deployment) until then. */
+  rollbackWindowSeconds: number;
+  warmUntil?: string;
   promotion?: { decidedAt: string; appliedAt?: string };
   abortRequest?: { by: string; reason: string; at: string };
   analysisRuns: AnalysisRun[];
@@ -112,6 +124,8 @@ export interface RolloutRequest {
   scoring?: Scoring;
   rollForwardOnly?: boolean;
   progressDeadlineSeconds?: number;
+  /** How long after promotion a rollback is a scale-up of the warm previous version; default 3600, 0 for none. */
+  rollbackWindowSeconds?: number;
   createdBy: string;
 }
 
@@ -175,6 +189,8 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
   validateSteps(steps, req.strategy, metrics);
   const deadline = req.progressDeadlineSeconds ?? 600;
   if (!(deadline >= 1 && deadline <= 86_400)) throw new RolloutRuleError(`progressDeadlineSeconds: ${deadline} must be from 1 to 86400`, 'progressDeadlineSeconds');
+  const window = req.rollbackWindowSeconds ?? 3600;
+  if (!(window >= 0 && window <= 7 * 86_400)) throw new RolloutRuleError(`rollbackWindowSeconds: ${window} must be from 0 to 604800 (a week)`, 'rollbackWindowSeconds');
   const scoring = req.scoring ?? DEFAULT_SCORING;
   if (!(scoring.warning <= scoring.pass && scoring.pass <= 100 && scoring.warning >= 0)) throw new RolloutRuleError(`scoring: need 0 <= warning (${scoring.warning}) <= pass (${scoring.pass}) <= 100`, 'scoring');
   if (live.replicas < 1) throw new RolloutRuleError(`${req.target.namespace}/${req.target.deployment} has 0 replicas; scale it up before rolling out`, 'target');
@@ -194,6 +210,7 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
     scoring,
     rollForwardOnly: req.rollForwardOnly ?? false,
     progressDeadlineSeconds: deadline,
+    rollbackWindowSeconds: req.strategy === 'CANARY' ? window : 0,
     phase: 'PROGRESSING',
     stepIndex: 0,
     weight: 0,

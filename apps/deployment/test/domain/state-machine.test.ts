@@ -41,6 +41,8 @@ class World {
       this.stable = { ...this.stable, replicas: e.stableReplicas, ready: e.stableReplicas, updated: e.stableReplicas };
     } else if (e.type === 'SET_STABLE') {
       this.stable = { image: e.image, replicas: e.replicas, ready: this.ready(e.image, e.replicas), updated: e.replicas, observed: true, deadlineExceeded: false };
+    } else if (e.type === 'PARK_PREVIOUS') {
+      this.canary = { image: e.image, replicas: 0, ready: 0, updated: 0, observed: true, deadlineExceeded: false };
     } else if (this.canary) this.canary = { ...this.canary, replicas: 0, ready: 0, updated: 0 };
   }
 }
@@ -57,7 +59,7 @@ function drive(r: Rollout, w: World, maxSteps = 500): { rollout: Rollout; action
       w.now = new Date(w.now.getTime() + 1000);
       continue;
     }
-    if ('effect' in a) w.apply(a.effect);
+    if ('effect' in a && a.effect) w.apply(a.effect);
     const results = a.kind === 'MEASURE' ? Object.fromEntries(a.metrics.map((m) => [m.name, w.answer(m.query)])) : {};
     const change = applyAction(r, a, w.now, results);
     events.push(...change.happenings.map((h) => h.type));
@@ -91,7 +93,7 @@ const healthy = (q = '') => ({ ok: true as const, value: q.includes('histogram_q
 const erroring = () => ({ ok: true as const, value: 0.7 });
 
 describe('the canary state machine', () => {
-  it('promotes a good version through every step, applying each weight once, and scales the canary to 0', () => {
+  it('promotes a good version through every step, applying each weight once, and keeps the previous version warm at 0', () => {
     const w = new World(healthy);
     const { rollout, events } = drive(start(), w);
     expect(rollout.phase).toBe('PROMOTED');
@@ -99,9 +101,10 @@ describe('the canary state machine', () => {
       { type: 'SCALE_CANARY', canaryImage: 'shop/web:2.0.0', canaryReplicas: 1, stableReplicas: 3 },
       { type: 'SCALE_CANARY', canaryImage: 'shop/web:2.0.0', canaryReplicas: 2, stableReplicas: 2 },
       { type: 'SET_STABLE', image: 'shop/web:2.0.0', replicas: 4 },
-      { type: 'SCALE_DOWN_CANARY' },
+      { type: 'PARK_PREVIOUS', image: 'shop/web:1.0.0' },
     ]);
     expect(events).toEqual(['step_completed', 'analysis_completed', 'step_completed', 'step_completed', 'analysis_completed', 'step_completed', 'promoted']);
+    expect(Date.parse(rollout.warmUntil!) - Date.parse(rollout.completedAt!)).toBe(3600_000);
     expect(rollout.analysisRuns.map((a) => a.phase)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
     expect(w.stable.image).toBe('shop/web:2.0.0');
   });
@@ -167,6 +170,25 @@ describe('the canary state machine', () => {
     expect(aborted.rollout.phase).toBe('ROLLED_BACK');
     expect(aborted.rollout.rollback).toMatchObject({ cause: 'ABORT', reason: 'sre-sam aborted the rollout: customer reports' });
     expect(w2.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4 });
+  });
+
+  it('rolls a promoted version back inside its window by scaling the warm previous version up, then restores the stable Deployment', () => {
+    const w = new World(healthy);
+    const promoted = drive(start(), w).rollout;
+    w.effects = [];
+    const back = drive(requestAbort(promoted, 'sre-sam', 'latency alert after promotion', w.now), w);
+    expect(back.rollout.phase).toBe('ROLLED_BACK');
+    expect(back.rollout.rollback).toMatchObject({ fast: true, cause: 'ABORT' });
+    expect(w.effects).toEqual([
+      { type: 'SCALE_CANARY', canaryImage: 'shop/web:1.0.0', canaryReplicas: 4, stableReplicas: 0 },
+      { type: 'SET_STABLE', image: 'shop/web:1.0.0', replicas: 4 },
+      { type: 'SCALE_DOWN_CANARY' },
+    ]);
+    expect(w.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4, ready: 4 });
+    const late = new Date(Date.parse(promoted.warmUntil!) + 1);
+    expect(() => requestAbort(promoted, 'sre-sam', 'too late', late)).toThrow(/rollback window closed at .*: roll shop\/web:1.0.0 out as a new rollout instead/);
+    const noWindow = drive(start({ rollbackWindowSeconds: 0 }), new World(healthy)).rollout;
+    expect(() => requestAbort(noWindow, 'sre-sam', 'x', w.now)).toThrow(/kept no warm previous version/);
   });
 
   it('refuses bad requests with the reason', () => {

@@ -10,7 +10,8 @@ const ROLLOUT = `
     steps { index kind weight status appliedAt }
     analysisRuns { id phase score message metrics { name query phase measurements { value phase detail } } }
     decisions(last: 300) { action message measurements { metric value phase } }
-    rollback { cause reason measurements { metric value phase detail } }
+    rollback { cause reason fast appliedAt measurements { metric value phase detail } }
+    warmUntil
   }`;
 const START = `mutation($input: StartRolloutInput!) { startRollout(input: $input) { ...R } } ${ROLLOUT}`;
 const GET = `query($id: ID!) { rollout(id: $id) { ...R } } ${ROLLOUT}`;
@@ -24,7 +25,8 @@ interface RolloutView {
   steps: { index: number; kind: string; weight: number | null; status: string; appliedAt: string | null }[];
   analysisRuns: { id: string; phase: string; score: number | null; message: string | null; metrics: { name: string; query: string; phase: string; measurements: { value: number | null; phase: string; detail: string }[] }[] }[];
   decisions: { action: string; message: string; measurements: { metric: string; value: number | null; phase: string }[] }[];
-  rollback: { cause: string; reason: string; measurements: { metric: string; value: number | null; phase: string; detail: string }[] } | null;
+  rollback: { cause: string; reason: string; fast: boolean; appliedAt: string | null; measurements: { metric: string; value: number | null; phase: string; detail: string }[] } | null;
+  warmUntil: string | null;
 }
 
 // Fast analysis for tests: one measurement a second, three per run, after 2 s for the new pods to be scraped.
@@ -114,8 +116,20 @@ describe.skipIf(!hasBinary('prometheus'))('rollouts against the simulated cluste
     expect(stable.metadata?.annotations?.['flightdeck.io/rollout-id']).toBe(r.id);
     const canary = await c.apps.readNamespacedDeployment({ name: 'good-canary', namespace: 'default' });
     expect(canary.spec?.replicas).toBe(0);
+    expect(canary.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0'); // the previous version, warm
+    expect(r.warmUntil).not.toBeNull();
     await eventually(async () => (eventsOf(r.id).includes('succeeded') ? true : undefined), 'the promotion events');
     expect(eventsOf(r.id)).toEqual(['started', 'step_completed', 'analysis_completed', 'step_completed', 'step_completed', 'analysis_completed', 'step_completed', 'promoted', 'succeeded']);
+
+    // Inside the rollback window, aborting the promoted rollout scales the warm previous version up.
+    const abort = await gql(gw.url, `mutation($id: ID!) { abortRollout(id: $id, reason: "errors reported after promotion") { phase } }`, { id: r.id }, sre);
+    expect(abort.errors).toBeUndefined();
+    const back = await until(r.id, ['ROLLED_BACK']);
+    expect(back.rollback).toMatchObject({ fast: true, cause: 'ABORT' });
+    const restored = await c.apps.readNamespacedDeployment({ name: 'good', namespace: 'default' });
+    expect(restored.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0');
+    expect(restored.status?.readyReplicas).toBe(4);
+    expect((await c.apps.readNamespacedDeployment({ name: 'good-canary', namespace: 'default' })).spec?.replicas).toBe(0);
   });
 
   it.concurrent('rolls a bad version back on its own, with the measurement that caused it, and the stable version keeps serving', async () => {
@@ -189,11 +203,11 @@ describe.skipIf(!hasBinary('prometheus'))('rollouts against the simulated cluste
     expect(res.errors).toBeUndefined();
     expect(res.data!.rollouts.totalCount).toBe(1);
     const entity = await gql<{ _entities: { rollouts: { phase: string }[] }[] }>(s.url, `{ _entities(representations: [{ __typename: "Release", id: "rel-good" }]) { ... on Release { rollouts { phase } } } }`, {}, sre);
-    expect(entity.data?._entities[0]?.rollouts[0]?.phase).toBe('PROMOTED');
+    expect(entity.data?._entities[0]?.rollouts[0]?.phase).toBe('ROLLED_BACK');
     const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/flightdeck_rollouts_total\{[^}]*outcome="promoted"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/flightdeck_analysis_runs_total\{[^}]*result="FAILED"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/flightdeck_rollout_rollbacks_total\{[^}]*cause="DEADLINE"[^}]*\} 1\n/);
-    expect(metrics).toMatch(/flightdeck_rollout_phase\{[^}]*phase="PROMOTED"[^}]*\} 1\n/);
+    expect(metrics).toMatch(/flightdeck_rollout_phase\{[^}]*phase="ROLLED_BACK"[^}]*\} 1\n/);
   });
 });

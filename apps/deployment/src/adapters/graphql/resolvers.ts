@@ -57,6 +57,7 @@ interface StartArgs {
   warningScore?: number | null;
   rollForwardOnly?: boolean | null;
   progressDeadlineSeconds?: number | null;
+  rollbackWindowSeconds?: number | null;
 }
 
 function startInput(a: StartArgs): StartInput {
@@ -80,6 +81,7 @@ function startInput(a: StartArgs): StartInput {
     ...(a.passScore != null || a.warningScore != null ? { scoring: { pass: a.passScore ?? 90, warning: a.warningScore ?? Math.min(75, a.passScore ?? 90) } } : {}),
     ...(a.rollForwardOnly != null ? { rollForwardOnly: a.rollForwardOnly } : {}),
     ...(a.progressDeadlineSeconds != null ? { progressDeadlineSeconds: a.progressDeadlineSeconds } : {}),
+    ...(a.rollbackWindowSeconds != null ? { rollbackWindowSeconds: a.rollbackWindowSeconds } : {}),
   };
 }
 
@@ -119,6 +121,7 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
     release: (r: View) => ({ __typename: 'Release', id: r.releaseId }),
     currentStepIndex: (r: View) => r.stepIndex,
     startedBy: (r: View) => r.createdBy,
+    rollback: (r: View) => (r.rollback ? { ...r.rollback, fast: r.rollback.fast ?? false } : null),
     steps: stepsView,
     analysisRuns: (r: View) => r.analysisRuns.map(runView),
     decisions: (r: View, args: { last?: number | null }) => r.decisions.slice(-Math.max(1, Math.min(args.last ?? 50, 300))).map((d) => ({ ...d, measurements: d.measurements ?? [] })),

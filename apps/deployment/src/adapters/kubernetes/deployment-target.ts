@@ -91,6 +91,9 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
       case 'SET_STABLE':
         await patch(r.target.deployment, { metadata: { annotations }, spec: { replicas: effect.replicas, template: { spec: { containers: [{ name: container, image: effect.image }] } } } });
         return;
+      case 'PARK_PREVIOUS':
+        await patch(canaryName(r), { metadata: { annotations }, spec: { replicas: 0, template: { spec: { containers: [{ name: container, image: effect.image }] } } } });
+        return;
       case 'SCALE_DOWN_CANARY': {
         const canary = await this.read(r.target, canaryName(r));
         // Kept at zero, not deleted: the next rollout reuses it and an operator sees what ran.
