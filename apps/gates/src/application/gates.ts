@@ -162,14 +162,21 @@ export class Gates {
   }
 
   /** Loads, changes, re-evaluates and stores one gate state, retrying when another writer got there first. */
-  private async change(ref: string, gate: string, actor: Actor, trigger: string, apply: (state: GateState, def: GateDefinition, release: ReleaseView) => { events: CloudEvent[]; audit: AuditEntry[] }): Promise<GateView> {
+  private async change(
+    ref: string,
+    gate: string,
+    actor: Actor,
+    trigger: string,
+    apply: (state: GateState, def: GateDefinition, release: ReleaseView) => { events: CloudEvent[]; audit: AuditEntry[] },
+    adjust?: (evaluation: Evaluation) => AuditEntry,
+  ): Promise<GateView> {
     const release = await this.release(ref);
     const def = await this.definitionFor(release, gate);
     for (let attempt = 1; ; attempt++) {
       const stored = await this.deps.store.state(release.id, gate);
       const state: GateState = stored?.state ?? { releaseId: release.id, gate, product: release.product, evidence: [], ticks: [], approvals: [], evaluations: [], audit: [] };
       const { events, audit } = apply(state, def, release);
-      const evaluation = await this.evaluate(state, def, release, actor, trigger);
+      const evaluation = await this.evaluate(state, def, release, actor, trigger, adjust ? (e) => audit.push({ ...adjust(e), product: release.product }) : undefined);
       state.audit.push(...audit, this.audit(actor, 'GATE_EVALUATED', release.product, `${evaluation.outcome}: ${evaluation.reasons.join(' | ')}`, { releaseId: release.id, gate, why: trigger }));
       try {
         await this.deps.store.saveState(state, stored?.revision, [...events, evaluationEvent(evaluation, actor)]);
@@ -197,7 +204,7 @@ export class Gates {
     return out;
   }
 
-  private async evaluate(state: GateState, def: GateDefinition, release: ReleaseView, actor: Actor, trigger: string): Promise<Evaluation> {
+  private async evaluate(state: GateState, def: GateDefinition, release: ReleaseView, actor: Actor, trigger: string, adjust?: (e: Evaluation) => void): Promise<Evaluation> {
     const at = this.deps.clock.now();
     const others = await this.deps.store.statesOfRelease(release.id);
     const upstream: Record<string, Outcome | undefined> = {};
@@ -218,6 +225,7 @@ export class Gates {
       by: actor.subject,
       trigger,
     });
+    adjust?.(evaluation);
     state.evaluations.push(evaluation);
     if (evaluation.outcome === 'PASS' && !state.passedAt) state.passedAt = at;
     return evaluation;
@@ -289,6 +297,24 @@ export class Gates {
         audit: [this.audit(actor, 'APPROVAL_WITHDRAWN', release.product, `withdrew the approval as ${mine.map((a) => a.role).join(', ')}`, { releaseId: release.id, gate, why: reason })],
       };
     });
+  }
+
+  /**
+   * A Release Manager sets the outcome by hand, with a reason: the gate is evaluated as usual, the result
+   * keeps every criterion as measured, and the outcome is replaced. Kept in the audit trail as an override.
+   */
+  async overrideGate(ref: string, gate: string, outcome: Outcome, reason: string, actor: Actor): Promise<GateView> {
+    needHuman(actor, 'override a gate');
+    needRole(actor, ['RELEASE_MANAGER'], 'overriding a gate');
+    if (!reason.trim()) throw new GateRuleError('say why the outcome is overridden (reason)', 'reason');
+    const view = await this.change(ref, gate, actor, `override to ${outcome} by ${actor.subject}`, () => ({ events: [], audit: [] }), (evaluation) => {
+      const measured = evaluation.outcome;
+      evaluation.override = { by: actor.subject, reason, measuredOutcome: measured };
+      evaluation.outcome = outcome;
+      evaluation.reasons = [`overridden to ${outcome} by ${actor.subject} (measured ${measured}): ${reason}`, ...evaluation.reasons];
+      return this.audit(actor, 'GATE_OVERRIDDEN', '', `${measured} overridden to ${outcome}`, { releaseId: evaluation.releaseId, gate, why: reason });
+    });
+    return view;
   }
 
   async assessReadiness(ref: string, actor: Actor): Promise<Readiness> {

@@ -16,7 +16,7 @@ export interface Actor {
   correlationId?: string;
 }
 
-export type AuditAction = 'GATE_DEFINED' | 'EVIDENCE_SUBMITTED' | 'GATE_EVALUATED' | 'APPROVAL_GRANTED' | 'APPROVAL_WITHDRAWN' | 'CHECKLIST_TICKED' | 'READINESS_ASSESSED';
+export type AuditAction = 'GATE_DEFINED' | 'EVIDENCE_SUBMITTED' | 'GATE_EVALUATED' | 'GATE_OVERRIDDEN' | 'APPROVAL_GRANTED' | 'APPROVAL_WITHDRAWN' | 'CHECKLIST_TICKED' | 'READINESS_ASSESSED';
 
 /** One line of the append-only audit trail: who did what, when, and why. */
 export interface AuditEntry {

@@ -38,6 +38,8 @@ export interface Evaluation {
   evaluatedAt: Date;
   evaluatedBy: string;
   trigger: string;
+  /** Set when a person overrode the measured outcome: who and why, and what it was. */
+  override?: { by: string; reason: string; measuredOutcome: Outcome };
 }
 
 export interface ChecklistTick {

@@ -140,6 +140,16 @@ describe('SLO criteria against a real Prometheus', () => {
       explanation: 'score 75% (pass ≥ 90%, warning ≥ 50%): error ratio = 0.004 passes (<= 0.01); p95 latency = 0.42 only meets the warning bound (<= 0.3, warning <= 0.5)',
     });
 
+    const OVERRIDE = 'mutation($reason: String!) { overrideGate(release: "shop@2.4.0", gate: "SLO_CHECK", outcome: PASS, reason: $reason) { outcome latestEvaluation { reasons override { by reason measuredOutcome } criteria { result } } } }';
+    const refused = await stack.gql(tl, OVERRIDE, { reason: 'latency is a known CDN issue' });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const rm = await stack.token('rita', 'RELEASE_MANAGER');
+    const over = await stack.gql<{ overrideGate: { outcome: string; latestEvaluation: { reasons: string[]; override: unknown; criteria: { result: string }[] } } }>(rm, OVERRIDE, { reason: 'latency is a known CDN issue' });
+    expect(over.data!.overrideGate).toMatchObject({ outcome: 'PASS', latestEvaluation: { override: { by: 'rita', reason: 'latency is a known CDN issue', measuredOutcome: 'CONDITIONAL' }, criteria: [{ result: 'WARN' }] } });
+    expect(over.data!.overrideGate.latestEvaluation.reasons[0]).toBe('overridden to PASS by rita (measured CONDITIONAL): latency is a known CDN issue');
+    const audit = await stack.gql<{ auditTrail: { by: string; what: string; why: string }[] }>(rm, 'query { auditTrail(release: "shop@2.4.0", action: GATE_OVERRIDDEN) { by what why } }');
+    expect(audit.data!.auditTrail).toEqual([{ by: 'rita', what: 'CONDITIONAL overridden to PASS', why: 'latency is a known CDN issue' }]);
+
     const bad = await stack.gql(tl, 'mutation($d: JSON!) { defineGate(product: "shop", definition: $d) { version } }', { d: { name: 'SLO_CHECK', criteria: [{ id: 'x', name: 'x', kind: 'slo', window: 'soon', objectives: [] }] } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(bad.errors![0]!.message).toMatch(/criteria\.0\.window: a Prometheus duration such as 30s, 5m, 1h or 1d/);

@@ -114,6 +114,11 @@ export const resolvers: SubgraphResolvers<Ctx> = {
         const v = await ctx.gates.tickChecklistItem(args.release, args.gate, args.criterion, args.item, { evidenceUrl: args.evidenceUrl, note: args.note }, actor(ctx));
         return withRelease(v.state!.releaseId)(v);
       }),
+    overrideGate: (_p, args: { release: string; gate: string; outcome: 'PASS' | 'FAIL' | 'CONDITIONAL'; reason: string }, ctx) =>
+      guarded(async () => {
+        const v = await ctx.gates.overrideGate(args.release, args.gate, args.outcome, args.reason, actor(ctx));
+        return withRelease(v.state!.releaseId)(v);
+      }),
     assessReadiness: (_p, args: { release: string }, ctx) => guarded(() => ctx.gates.assessReadiness(args.release, actor(ctx))),
   },
 };
