@@ -102,7 +102,7 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
       await Promise.all([models.definitions.init(), models.states.init(), models.releases.init()]);
       await subgraph.start();
       graphql = subgraph.middleware();
-      consumer = await consumePlanningEvents(deps.bus, store, logger, deps.consumerName);
+      consumer = await consumePlanningEvents(deps.bus, store, logger, deps.consumerName, (releaseId, why) => gates.scopeChanged(releaseId, why));
       relay.start();
       logger.info({ prometheus: deps.prometheusUrl ?? null, maxEvidenceBytes }, 'gates service started');
     })();

@@ -248,6 +248,20 @@ export class Gates {
     });
   }
 
+  /**
+   * After planning changed a release's scope: re-evaluates the gates of the release that were evaluated
+   * before and have a scope criterion, so their outcome follows the features without waiting for new evidence.
+   */
+  async scopeChanged(releaseId: string, why: string): Promise<GateView[]> {
+    const system: Actor = { subject: 'flightdeck-gates', roles: [], machine: true };
+    const out: GateView[] = [];
+    for (const v of await this.gatesOfRelease(releaseId)) {
+      if (!v.state?.evaluations.length || !v.definition.criteria.some((c) => c.kind === 'scope')) continue;
+      out.push(await this.change(releaseId, v.definition.name, system, why, () => ({ events: [], audit: [] })));
+    }
+    return out;
+  }
+
   async evaluateGate(ref: string, gate: string, actor: Actor): Promise<GateView> {
     needRole(actor, [...SUBMITTERS, 'PRODUCT_OWNER'], 'evaluating a gate');
     return this.change(ref, gate, actor, 'evaluation requested', () => ({ events: [], audit: [] }));

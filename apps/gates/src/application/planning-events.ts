@@ -27,9 +27,21 @@ function changeOf(event: CloudEvent): { releaseId: string; change: ReleaseChange
   return undefined;
 }
 
-/** Applies a planning event to the projection; a redelivered event changes nothing twice. */
-export async function applyPlanningEvent(store: GatesStore, event: CloudEvent): Promise<'applied' | 'duplicate' | 'ignored'> {
+/**
+ * Applies a planning event to the projection; a redelivered event changes nothing twice. A scope change
+ * that was applied is handed to `onScopeChanged` (gates re-evaluates its scope criteria).
+ */
+export async function applyPlanningEvent(
+  store: GatesStore,
+  event: CloudEvent,
+  onScopeChanged?: (releaseId: string, why: string) => Promise<unknown>,
+): Promise<'applied' | 'duplicate' | 'ignored'> {
   const c = changeOf(event);
   if (!c) return 'ignored';
-  return store.applyToRelease(event.id, c.releaseId, c.change);
+  const result = await store.applyToRelease(event.id, c.releaseId, c.change);
+  if (result === 'applied' && c.change.kind === 'feature' && onScopeChanged) {
+    const what = c.change.removed ? 'removed from the scope' : c.change.status ? `now ${c.change.status}` : 'changed';
+    await onScopeChanged(c.releaseId, `planning: feature "${c.change.title}" ${what}`);
+  }
+  return result;
 }

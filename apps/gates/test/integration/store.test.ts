@@ -44,6 +44,27 @@ describe('the release projection from planning events', () => {
   });
 });
 
+describe('scope changes from planning re-evaluate the gates that measure scope', () => {
+  it('a feature done in planning turns Feature Complete\'s scope criterion to PASS, once per event', async () => {
+    const releaseId = randomUUID();
+    const rescope = (id: string, why: string) => gates.scopeChanged(id, why);
+    await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.5.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }), rescope);
+    await applyPlanningEvent(store, releaseScopeChanged.create({ source, data: { releaseId, kind: 'ADDED', featureId: 'f1', title: 'Export', fields: [], by: 'rita', at, featureCount: 1, totalPoints: 2 } }), rescope);
+    const first = await gates.evaluateGate(releaseId, 'FEATURE_COMPLETE', { subject: 'ci', roles: ['CI'], machine: true });
+    expect(first.latest!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'FAIL', explanation: 'not done yet: Export' });
+    expect((await gates.gate(releaseId, 'ALPHA')).state).toBeUndefined();
+
+    const done = featureStatusChanged.create({ source, data: { releaseId, featureId: 'f1', title: 'Export', from: 'IN_REVIEW', to: 'DONE', effort: 2, by: 'dev', at } });
+    expect(await applyPlanningEvent(store, done, rescope)).toBe('applied');
+    expect(await applyPlanningEvent(store, done, rescope)).toBe('duplicate');
+    const state = (await store.state(releaseId, 'FEATURE_COMPLETE'))!.state;
+    expect(state.evaluations).toHaveLength(2);
+    expect(state.evaluations[1]!.trigger).toBe('planning: feature "Export" now DONE');
+    expect(state.evaluations[1]!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'PASS', explanation: 'all 1 planned features are done' });
+    expect((await gates.gate(releaseId, 'ALPHA')).state).toBeUndefined(); // never evaluated and no scope criterion: left alone
+  });
+});
+
 describe('writes under contention', () => {
   it('two approvals at the same moment both land (optimistic concurrency with retries)', async () => {
     const releaseId = randomUUID();

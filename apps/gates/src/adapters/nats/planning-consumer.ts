@@ -4,12 +4,18 @@ import { applyPlanningEvent, CONSUMED_EVENT_TYPES } from '../../application/plan
 import type { GatesStore } from '../../application/ports.js';
 
 /** Keeps gates' release projection from planning's events on a durable consumer; redeliveries are idempotent. */
-export async function consumePlanningEvents(bus: EventBus, store: GatesStore, logger: Logger, durable = 'gates-planning'): Promise<Subscription> {
+export async function consumePlanningEvents(
+  bus: EventBus,
+  store: GatesStore,
+  logger: Logger,
+  durable = 'gates-planning',
+  onScopeChanged?: (releaseId: string, why: string) => Promise<unknown>,
+): Promise<Subscription> {
   return bus.subscribe({
     durable,
     filter: CONSUMED_EVENT_TYPES,
     handler: async (event, ctx) => {
-      const result = await applyPlanningEvent(store, event);
+      const result = await applyPlanningEvent(store, event, onScopeChanged);
       logger.debug({ eventId: event.id, type: event.type, release: event.subject, result, delivery: ctx.deliveryCount }, 'planning event applied to the release projection');
     },
   });
