@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiEnv } from '@flightdeck/ai';
 import { authEnv, envInt, envString, envUrl, httpEnv, loggingEnv, mongoEnv, natsEnv, shutdownEnv } from '@flightdeck/config';
 
 export const deploymentConfigSchema = z.object({
@@ -9,6 +10,7 @@ export const deploymentConfigSchema = z.object({
   ...natsEnv,
   ...authEnv,
   ...shutdownEnv,
+  ...aiEnv,
   PROMETHEUS_URL: envUrl('Prometheus base URL the rollout analysis queries, e.g. http://127.0.0.1:9090', ['http:', 'https:']),
   KUBECONFIG: envString('Kubeconfig file with the clusters rollouts target (its contexts are the cluster names); unset: in-cluster configuration, else ~/.kube/config').optional(),
   LEASE_NAMESPACE: envString('Namespace of the coordination.k8s.io Lease for leader election').default('default'),

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command } from 'commander';
+import { createAdvisorFromEnv, MongoosePredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier } from '@flightdeck/auth';
 import { formatEnvHelp, loadConfigOrExit } from '@flightdeck/config';
 import { JetStreamBus } from '@flightdeck/events';
@@ -23,6 +24,7 @@ if (config.KUBECONFIG) kubeconfig.loadFromFile(config.KUBECONFIG);
 else kubeconfig.loadFromDefault();
 const mongo = await connectMongo({ uri: config.MONGODB_URI, logger });
 const bus = await JetStreamBus.connect({ servers: config.NATS_URL, name: 'deployment', logger });
+const advisor = createAdvisorFromEnv(process.env, { recorder: new MongoosePredictionStore(mongo.connection), logger });
 
 const service = createDeploymentService({
   mongo,
@@ -32,6 +34,7 @@ const service = createDeploymentService({
   verifier,
   kubeconfig,
   prometheusUrl: config.PROMETHEUS_URL,
+  advisor,
   lease: { namespace: config.LEASE_NAMESPACE, name: config.LEASE_NAME, identity: config.POD_NAME ?? `${hostname()}-${process.pid}`, leaseSeconds: config.LEASE_SECONDS },
   tickMs: config.CONTROLLER_TICK_MS,
   queryTimeoutMs: config.PROMETHEUS_TIMEOUT_MS,

@@ -3,11 +3,13 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
 import { createSubgraph, sendGraphQLError } from '@flightdeck/subgraph';
 import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
 import type { Clock, IdGenerator, Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
+import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
 import { RolloutController } from './application/rollout-controller.js';
 import { RolloutMetrics } from './application/rollout-metrics.js';
@@ -32,6 +34,8 @@ export interface DeploymentServiceDeps {
   /** The cluster(s): contexts of this kubeconfig are the rollouts' `cluster` names. */
   kubeconfig: KubeConfig;
   prometheusUrl: string;
+  /** Deployment-health advice after each analysis run (recorded as a prediction; never overrides a metric). */
+  advisor?: Advisor;
   /** Overrides for tests: another metric provider or target. */
   provider?: MetricProvider;
   target?: RolloutTarget;
@@ -73,6 +77,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const lease = deps.lease ? new LeaseLeadership(deps.kubeconfig, { ...deps.lease, logger }) : undefined;
   const leadership = deps.leadership ?? lease ?? soleLeader;
   const rolloutMetrics = new RolloutMetrics(metrics.registry);
+  const health = deps.advisor ? new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger }) : undefined;
   const controller = new RolloutController({
     rollouts,
     target,
@@ -82,6 +87,9 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     leadership,
     notifier: new LogNotifier(logger),
     metrics: rolloutMetrics,
+    ...(health
+      ? { onAnalysisCompleted: (rolloutId: string, runId: string) => void health.adviseOn(rolloutId, runId).catch((err: unknown) => logger.warn({ err, rolloutId, runId }, `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`)) }
+      : {}),
     ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });

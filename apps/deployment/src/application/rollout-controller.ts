@@ -19,6 +19,8 @@ export interface ControllerOptions {
   queryTimeoutMs?: number;
   /** Rollouts reconciled at the same time. */
   concurrency?: number;
+  /** Called (not awaited) when an analysis run finishes, e.g. to ask the advisor about it. */
+  onAnalysisCompleted?(rolloutId: string, runId: string): void;
 }
 
 /** Actions carried out for one rollout in one pass before it yields to the others. */
@@ -110,7 +112,10 @@ export class RolloutController {
           { rolloutId: id, releaseId: rollout.releaseId, action: action.kind, phase: rollout.phase, ...(decision?.measurements ? { measurements: decision.measurements } : {}) },
           `rollout ${id} (${rollout.target.namespace}/${rollout.target.deployment}): ${decision?.message ?? rollout.message}`,
         );
-        for (const h of change.happenings) this.o.notifier?.notify(rollout, h.type, h.message);
+        for (const h of change.happenings) {
+          this.o.notifier?.notify(rollout, h.type, h.message);
+          if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
+        }
         this.o.metrics?.record(rollout, change.happenings);
       }
     } catch (err) {

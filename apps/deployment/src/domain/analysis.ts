@@ -69,6 +69,8 @@ export interface AnalysisRun {
   message?: string;
   scoring: Scoring;
   metrics: MetricRun[];
+  /** What the advisor said once the run finished (recorded, never acted on). */
+  advice?: import('./health.js').HealthAdvice;
 }
 
 export function validateMetric(m: MetricTemplate, where: string): void {

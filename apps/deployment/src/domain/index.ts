@@ -5,3 +5,4 @@ export * from './decide.js';
 export * from './errors.js';
 export * from './rollout.js';
 export * from './templates.js';
+export * from './health.js';

@@ -3,6 +3,7 @@ import type {} from '@flightdeck/testing/global-setup';
 import { randomUUID } from 'node:crypto';
 import { AppsV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { inject } from 'vitest';
+import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
 import { gateEvaluationCompleted, JetStreamBus, type CloudEvent, type Subscription } from '@flightdeck/events';
 import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
@@ -88,6 +89,7 @@ export async function startService(c: Cluster, dbUri: string, over: Partial<Depl
     prometheusUrl: c.prom.url,
     durable: `deployment-test-${randomUUID().slice(0, 8)}`,
     tickMs: 100,
+    advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
     ...over,
   });
   const { graphqlUrl } = await service.listen(0);
