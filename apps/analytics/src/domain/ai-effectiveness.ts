@@ -48,9 +48,8 @@ function bySource<T extends { source: Source }>(items: T[], metric: Effectivenes
 }
 
 /** Did the release go wrong in production: a failed production rollout (rolled back, incident or hotfix within 48 h)? */
-function wentWrong(release: Release, history: History): boolean | undefined {
-  const hotfixes = hotfixesOf(history);
-  const prod = history.rollouts.filter((r) => r.releaseId === release.id && isProduction(r) && r.finishedAt);
+function wentWrong(release: Release, history: History, hotfixes: ReturnType<typeof hotfixesOf>): boolean | undefined {
+  const prod = (history.index.rolloutsByRelease.get(release.id) ?? []).filter((r) => isProduction(r) && r.finishedAt);
   if (prod.length === 0) return undefined;
   return prod.some((r) => deploymentOutcome(r, history, hotfixes).failed);
 }
@@ -66,8 +65,9 @@ function wentWrong(release: Release, history: History): boolean | undefined {
  */
 export function aiEffectiveness(history: History, scope: Scope, window: Window): EffectivenessRow[] {
   const releases = [...scoped(history, scope).releases.values()];
+  const hotfixes = hotfixesOf(history);
   const delivered = releases.flatMap((r) => {
-    const at = productionAt(r, history.rollouts);
+    const at = productionAt(r, history);
     return inWindow(at, window) ? [{ release: r, at }] : [];
   });
 
@@ -77,7 +77,7 @@ export function aiEffectiveness(history: History, scope: Scope, window: Window):
   const gateHits = (a: (typeof assessments)[number]) => (a.nextGate ? (EXPECTED[a.recommendation] === a.nextGate.outcome ? 1 : 0) : undefined);
   const readinessRisk = (a: (typeof assessments)[number]) => {
     if (a.recommendation === 'GO') return undefined;
-    const wrong = wentWrong(a.release, history);
+    const wrong = wentWrong(a.release, history, hotfixes);
     if (a.nextGate?.outcome === 'FAIL' || wrong === true) return 1;
     return a.nextGate || wrong === false ? 0 : undefined;
   };

@@ -14,7 +14,7 @@ export interface DoraMetrics {
 
 export function hotfixesOf(history: History): { release: Release; productionAt?: Date }[] {
   return [...history.releases.values()].filter((r) => r.type === 'HOTFIX').map((release) => {
-    const at = productionAt(release, history.rollouts);
+    const at = productionAt(release, history);
     return at ? { release, productionAt: at } : { release };
   });
 }
@@ -45,7 +45,7 @@ export function doraMetrics(history: History, scope: Scope, window: Window): Dor
   const leads: number[] = [];
   const fromFreeze: number[] = [];
   for (const release of inScope.releases.values()) {
-    const prod = productionAt(release, history.rollouts);
+    const prod = productionAt(release, history);
     if (!inWindow(prod, window)) continue;
     if (release.firstChangeAt) leads.push(prod.getTime() - release.firstChangeAt.getTime());
     if (release.codeFreezeAt) fromFreeze.push(prod.getTime() - release.codeFreezeAt.getTime());

@@ -29,15 +29,15 @@ export function deploymentOutcome(rollout: Rollout, history: History, hotfixes: 
   }
   if (rollout.failedAt) {
     // Left in place: restored when the next rollout of the same workload succeeded.
-    const fix = history.rollouts
+    const fix = (history.index.rolloutsByWorkload.get(rollout.workload ?? '') ?? [])
       .filter((r) => r.id !== rollout.id && r.workload !== undefined && r.workload === rollout.workload && isProduction(r) && r.succeededAt && r.succeededAt.getTime() > rollout.failedAt!.getTime())
       .sort((a, b) => a.succeededAt!.getTime() - b.succeededAt!.getTime())[0];
     return { rollout, failed: true, cause: 'FAILED', failedAt: rollout.startedAt ?? rollout.failedAt, ...(fix ? { restoredAt: fix.succeededAt! } : {}) };
   }
   const end = rollout.finishedAt;
   if (!end) return { rollout, failed: false };
-  const incident = history.incidents
-    .filter((i: Incident) => i.rolloutId === rollout.id && within(i.openedAt, end, FAILURE_HORIZON_MS))
+  const incident = (history.index.incidentsByRollout.get(rollout.id) ?? [])
+    .filter((i: Incident) => within(i.openedAt, end, FAILURE_HORIZON_MS))
     .sort((a, b) => a.openedAt!.getTime() - b.openedAt!.getTime())[0];
   if (incident) return { rollout, failed: true, cause: 'INCIDENT', failedAt: incident.openedAt!, ...(incident.resolvedAt ? { restoredAt: incident.resolvedAt } : {}) };
   const release = rollout.releaseId ? history.releases.get(rollout.releaseId) : undefined;

@@ -141,6 +141,20 @@ export interface History {
   releases: Map<string, Release>;
   rollouts: Rollout[];
   incidents: Incident[];
+  /** Indexes over the whole (unscoped) history, so metrics over a year of an organisation stay linear. */
+  index: { rolloutsByRelease: Map<string, Rollout[]>; rolloutsByWorkload: Map<string, Rollout[]>; incidentsByRollout: Map<string, Incident[]> };
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = m.get(k);
+    if (list) list.push(item);
+    else m.set(k, [item]);
+  }
+  return m;
 }
 
 export const isProduction = (r: Rollout) => r.environment === 'production';
@@ -163,16 +177,22 @@ export function buildHistory(records: { releases: ReleaseRecord[]; rollouts: Rol
     const product = r.product ?? (r.releaseId ? releases.get(r.releaseId)?.product : undefined);
     return product ? { ...r, product } : r;
   });
+  const rolloutsByWorkload = groupBy(rollouts, (r) => r.workload);
   const incidents = records.incidents.map(incidentOf).map((i) => {
     if (i.rolloutId || !i.workload || !i.openedAt) return i;
-    const live = liveRollout(rollouts, i.workload, i.openedAt);
+    const live = liveRollout(rolloutsByWorkload.get(i.workload) ?? [], i.workload, i.openedAt);
     return live ? { ...i, rolloutId: live.id, ...(i.product || !live.product ? {} : { product: live.product }) } : i;
   });
-  return { releases, rollouts, incidents };
+  return {
+    releases,
+    rollouts,
+    incidents,
+    index: { rolloutsByRelease: groupBy(rollouts, (r) => r.releaseId), rolloutsByWorkload, incidentsByRollout: groupBy(incidents, (i) => i.rolloutId) },
+  };
 }
 
 /** When the release reached production: its first successful production rollout, else when planning marked it RELEASED. */
-export function productionAt(release: Release, rollouts: readonly Rollout[]): Date | undefined {
-  const succeeded = rollouts.filter((r) => r.releaseId === release.id && isProduction(r) && r.succeededAt).map((r) => r.succeededAt);
+export function productionAt(release: Release, history: History): Date | undefined {
+  const succeeded = (history.index.rolloutsByRelease.get(release.id) ?? []).filter((r) => isProduction(r) && r.succeededAt).map((r) => r.succeededAt);
   return minDate(succeeded) ?? release.releasedAt;
 }

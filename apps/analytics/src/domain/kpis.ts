@@ -20,7 +20,7 @@ export interface ReleaseKpis {
 
 /** Critical incidents that started within 48 h after the release reached production, linked to one of its rollouts (or, unlinked, of its product). */
 export function criticalIncidentsAfter(release: Release, prodAt: Date, history: History) {
-  const ownRollouts = new Set(history.rollouts.filter((r) => r.releaseId === release.id).map((r) => r.id));
+  const ownRollouts = new Set((history.index.rolloutsByRelease.get(release.id) ?? []).map((r) => r.id));
   return history.incidents.filter(
     (i) =>
       i.severity === 'critical' &&
@@ -42,7 +42,7 @@ export function releaseKpis(history: History, scope: Scope, window: Window): Rel
   const releases = [...inScope.releases.values()].filter((r) => r.status !== 'CANCELLED');
   const planned = releases.filter((r) => r.targetDate && inWindow(new Date(r.targetDate), window));
   const delivered = releases.flatMap((r) => {
-    const at = productionAt(r, history.rollouts);
+    const at = productionAt(r, history);
     return inWindow(at, window) ? [{ release: r, at }] : [];
   });
   const onTime = delivered.filter((d) => d.release.targetDate && d.at.getTime() <= Date.parse(d.release.targetDate)).length;

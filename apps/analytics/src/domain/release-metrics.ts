@@ -23,10 +23,10 @@ export interface ReleaseMetrics {
 }
 
 export function releaseMetrics(release: Release, history: History): ReleaseMetrics {
-  const prod = productionAt(release, history.rollouts);
+  const prod = productionAt(release, history);
   const hotfixes = hotfixesOf(history);
-  const rollouts = history.rollouts
-    .filter((r) => r.releaseId === release.id && isProduction(r))
+  const rollouts = (history.index.rolloutsByRelease.get(release.id) ?? [])
+    .filter((r) => isProduction(r))
     .sort((a, b) => (a.startedAt ?? a.finishedAt ?? new Date(0)).getTime() - (b.startedAt ?? b.finishedAt ?? new Date(0)).getTime() || (a.id < b.id ? -1 : 1));
   const outcomes = rollouts.map((r) => deploymentOutcome(r, history, hotfixes));
   const critical: Incident[] = prod ? criticalIncidentsAfter(release, prod, history) : [];
@@ -71,8 +71,7 @@ const days = (ms: number) => `${(ms / 86_400_000).toFixed(1)} days`;
 
 export function analyseRelease(release: Release, history: History): ReleaseAnalysis {
   const metrics = releaseMetrics(release, history);
-  const own = new Set(history.rollouts.filter((r) => r.releaseId === release.id).map((r) => r.id));
-  const incidents = history.incidents.filter((i) => i.rolloutId && own.has(i.rolloutId));
+  const incidents = (history.index.rolloutsByRelease.get(release.id) ?? []).flatMap((r) => history.index.incidentsByRollout.get(r.id) ?? []);
   const missed = release.plannedScope.filter((f) => !release.deliveredScope.includes(f));
   const onTime = metrics.scheduleSlipMs === undefined ? undefined : metrics.scheduleSlipMs <= 0;
   const wrong = metrics.failedDeployments > 0 || metrics.criticalIncidentsWithin48h > 0;

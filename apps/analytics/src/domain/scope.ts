@@ -16,5 +16,5 @@ export function scoped(history: History, scope: Scope): History {
   );
   const rolloutIds = new Set(rollouts.map((r) => r.id));
   const incidents = history.incidents.filter((i) => (i.rolloutId ? rolloutIds.has(i.rolloutId) : !scope.team && (!scope.product || i.product === scope.product)));
-  return { releases, rollouts, incidents };
+  return { releases, rollouts, incidents, index: history.index };
 }

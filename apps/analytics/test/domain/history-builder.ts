@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   featureStatusChanged,
   gateEvaluationCompleted,
@@ -27,7 +28,9 @@ type Type = 'MAJOR' | 'MINOR' | 'PATCH' | 'HOTFIX';
 export class Story {
   readonly events: CloudEvent[] = [];
   private n = 0;
-  private id = () => `e${String(++this.n).padStart(4, '0')}`;
+  // Event ids are unique per story: JetStream drops a re-used id within its duplicate window, and test files share a stream.
+  private readonly prefix = randomUUID().slice(0, 8);
+  private id = () => `${this.prefix}-e${String(++this.n).padStart(4, '0')}`;
   private push(e: CloudEvent) {
     this.events.push(e);
     return this;

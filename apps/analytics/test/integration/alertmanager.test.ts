@@ -60,7 +60,7 @@ async function postAlert(endsAt?: string): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify([
       {
-        labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'shop', deployment: 'shop-api', product: 'shop' },
+        labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'am', deployment: 'am-api', product: 'amshop' },
         annotations: { summary: 'checkout error rate above 5%' },
         startsAt: at(-5),
         ...(endsAt ? { endsAt } : {}),
@@ -73,7 +73,8 @@ async function postAlert(endsAt?: string): Promise<void> {
 beforeAll(async () => {
   stack = await startStack('alertmanager');
   viewer = await stack.token(['VIEWER'], 'val');
-  const s = new Story().release('am-r1', at(-120), { version: '3.0.0' }).rollout('am-r1', 'am-ro1', at(-60), { succeededAt: at(-50) });
+  // names of its own: the stream is shared with the other test files
+  const s = new Story().release('am-r1', at(-120), { version: '3.0.0', product: 'amshop' }).rollout('am-r1', 'am-ro1', at(-60), { succeededAt: at(-50) }, { namespace: 'am', deployment: 'am-api' });
   for (const e of s.events) await stack.bus.publish(e);
   await startAlertmanager(`${stack.baseUrl}/webhooks/alertmanager`);
 });
@@ -85,7 +86,7 @@ afterAll(async () => {
 });
 
 const incidents = async () =>
-  (await gql<{ incidents: Answer[] }>(stack.gatewayUrl, `{ incidents(product: "shop", from: "${at(-30)}") { title severity source workload rolloutId release { id } openedAt resolvedAt } }`, viewer)).data?.incidents ?? [];
+  (await gql<{ incidents: Answer[] }>(stack.gatewayUrl, `{ incidents(product: "amshop", from: "${at(-30)}") { title severity source workload rolloutId release { id } openedAt resolvedAt } }`, viewer)).data?.incidents ?? [];
 
 describe('a real Alertmanager posting to the webhook receiver', () => {
   it('opens an incident when the alert fires, linked to the live rollout, and resolves it when the alert ends', async () => {
@@ -93,8 +94,10 @@ describe('a real Alertmanager posting to the webhook receiver', () => {
     const [opened] = await eventually(async () => {
       const list = await incidents();
       return list.length && list[0]!.rolloutId ? list : undefined;
-    }, 'the firing alert recorded as an incident', 20_000);
-    expect(opened).toMatchObject({ title: 'checkout error rate above 5%', severity: 'critical', source: 'alertmanager', workload: 'shop/shop-api', rolloutId: 'am-ro1', release: { id: 'am-r1' }, resolvedAt: null });
+    }, 'the firing alert recorded as an incident', 20_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}; incidents: ${JSON.stringify(await incidents())}; alertmanager said:\n${alertmanager.output().slice(-3000)}`);
+    });
+    expect(opened).toMatchObject({ title: 'checkout error rate above 5%', severity: 'critical', source: 'alertmanager', workload: 'am/am-api', rolloutId: 'am-ro1', release: { id: 'am-r1' }, resolvedAt: null });
     expect(opened!.openedAt).toBe(at(-5));
 
     await postAlert(at(-1));
