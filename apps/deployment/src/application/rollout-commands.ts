@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@flightdeck/events';
 import { ConflictError } from '@flightdeck/persistence';
-import { approveStep, createRollout, NotFoundError, requestAbort, retry, RolloutRuleError, type Rollout, type RolloutRequest } from '../domain/index.js';
+import { approveStep, createRollout, recordCheck, NotFoundError, requestAbort, retry, RolloutRuleError, type Rollout, type RolloutRequest } from '../domain/index.js';
 import { startedEvent } from './events.js';
 import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
 
@@ -51,6 +51,10 @@ export class RolloutCommands {
 
   retry(id: string, meta: RequestMeta): Promise<StoredRollout> {
     return this.change(id, (r) => retry(r, meta.by, this.deps.clock.now()));
+  }
+
+  recordCheck(id: string, checkId: string, passed: boolean, note: string, meta: RequestMeta): Promise<StoredRollout> {
+    return this.change(id, (r) => recordCheck(r, checkId, passed, meta.by, note, this.deps.clock.now()));
   }
 
   async get(id: string): Promise<StoredRollout> {

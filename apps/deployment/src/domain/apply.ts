@@ -3,6 +3,7 @@ import type { Action } from './decide.js';
 import { notesOf, queryVars } from './decide.js';
 import { RolloutRuleError } from './errors.js';
 import type { Decision, MeasurementNote, Rollout } from './rollout.js';
+import { validationChecklist } from './validation.js';
 
 /** Something an SRE (and other services) should hear about; the application turns these into events. */
 export type Happening =
@@ -116,6 +117,7 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
           phase: 'PROMOTED',
           weight: 100,
           completedAt: at,
+          validation: validationChecklist(now),
           ...(action.effect.type === 'PARK_PREVIOUS' ? { warmUntil: new Date(now.getTime() + r.rollbackWindowSeconds * 1000).toISOString() } : {}),
           message: action.message,
           decisions: log(r, at, 'FINISH_PROMOTION', action.message),

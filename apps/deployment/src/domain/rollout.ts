@@ -98,6 +98,8 @@ export interface Rollout {
   /** After promotion the previous version stays warm (scaled to 0 in the canary Deployment) until then. */
   rollbackWindowSeconds: number;
   warmUntil?: string;
+  /** The post-deployment validation checklist, from promotion on. */
+  validation?: import('./validation.js').ValidationCheck[];
   promotion?: { decidedAt: string; appliedAt?: string };
   abortRequest?: { by: string; reason: string; at: string };
   analysisRuns: AnalysisRun[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineHealth, newRun, recordMeasurements, withAdvice, createRollout, type Rollout } from '../../src/domain/index.js';
+import { baselineHealth, createRollout, newRun, recordCheck, recordMeasurements, validationChecklist, withAdvice, type Rollout } from '../../src/domain/index.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const metric = { name: 'errors', query: 'q', failureCondition: 'result > 0.05', intervalSeconds: 1, count: 1, failureLimit: 0, inconclusiveLimit: 0, weight: 1 };
@@ -27,5 +27,26 @@ describe('deployment-health advice', () => {
     expect(advised.phase).toBe('ROLLING_BACK');
     expect(advised.decisions.at(-1)?.message).toMatch(/the AI advisor recommends PROMOTE .* differs from the analysis verdict FAILED, which stands/);
     expect(withAdvice(r, 'no-such-run', advised.analysisRuns[0]!.advice!, t0)).toBe(r);
+  });
+});
+
+describe('post-deployment validation checklist', () => {
+  it('starts at promotion with immediate checks due in 2 h and extended ones in 8 h, and records each by a person', () => {
+    const checks = validationChecklist(t0);
+    expect(checks.filter((c) => c.window === 'IMMEDIATE').every((c) => c.dueAt === '2026-01-01T02:00:00.000Z')).toBe(true);
+    expect(checks.filter((c) => c.window === 'EXTENDED').every((c) => c.dueAt === '2026-01-01T08:00:00.000Z')).toBe(true);
+    const base = createRollout(
+      { id: 'ro', releaseId: 'rel', environment: 'production', target: { cluster: '', namespace: 'ns', deployment: 'web', container: 'app' }, image: 'web:2', strategy: 'CANARY', createdBy: 'sam' },
+      { image: 'web:1', replicas: 2 },
+      t0,
+    );
+    expect(() => recordCheck(base, 'logs-clean', true, 'qa', '', t0)).toThrow(/starts when a rollout is promoted/);
+    const promoted: Rollout = { ...base, phase: 'PROMOTED', validation: checks };
+    const late = new Date('2026-01-01T03:00:00Z');
+    const r = recordCheck(promoted, 'logs-clean', false, 'qa-quinn', 'new NullPointerException in checkout', late);
+    expect(r.validation!.find((c) => c.id === 'logs-clean')).toMatchObject({ status: 'FAILED', by: 'qa-quinn' });
+    expect(r.decisions.at(-1)?.message).toMatch(/qa-quinn marked "Logs show no new errors or warnings" FAILED \(after its due time 2026-01-01T02:00:00.000Z\): new NullPointerException/);
+    expect(() => recordCheck(promoted, 'nope', true, 'qa', '', t0)).toThrow(/"nope" is not on the checklist; it has: error-rate-latency/);
+    expect(() => recordCheck(promoted, 'logs-clean', false, 'qa', ' ', t0)).toThrow(/say what failed/);
   });
 });

@@ -225,6 +225,19 @@ describe.skipIf(!hasBinary('prometheus'))('rollouts against the simulated cluste
     expect(res.data!.rollouts.totalCount).toBe(1);
     const entity = await gql<{ _entities: { rollouts: { phase: string }[] }[] }>(s.url, `{ _entities(representations: [{ __typename: "Release", id: "rel-good" }]) { ... on Release { rollouts { phase } } } }`, {}, sre);
     expect(entity.data?._entities[0]?.rollouts[0]?.phase).toBe('ROLLED_BACK');
+    const good = res.data!.rollouts.edges[0]!.node.id;
+    const checked = await gql<{ recordValidationCheck: { validation: { complete: boolean; items: { id: string; window: string; status: string; by: string | null }[] } } }>(
+      gw.url,
+      `mutation($id: ID!) { recordValidationCheck(id: $id, checkId: "error-rate-latency", passed: true, note: "dashboards flat") { validation { complete items { id window status by } } } }`,
+      { id: good },
+      await token(['QA_LEAD'], 'quinn'),
+    );
+    expect(checked.errors).toBeUndefined();
+    const items = checked.data!.recordValidationCheck.validation.items;
+    expect(items).toHaveLength(8);
+    expect(items.filter((i) => i.window === 'IMMEDIATE')).toHaveLength(4);
+    expect(items.find((i) => i.id === 'error-rate-latency')).toMatchObject({ status: 'PASSED', by: 'quinn' });
+    expect(checked.data!.recordValidationCheck.validation.complete).toBe(false);
     const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/flightdeck_rollouts_total\{[^}]*outcome="promoted"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/flightdeck_analysis_runs_total\{[^}]*result="FAILED"[^}]*\} [1-9]/);

@@ -121,6 +121,12 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
     release: (r: View) => ({ __typename: 'Release', id: r.releaseId }),
     currentStepIndex: (r: View) => r.stepIndex,
     startedBy: (r: View) => r.createdBy,
+    validation: (r: View) => {
+      if (!r.validation) return null;
+      const now = Date.now();
+      const items = r.validation.map((c) => ({ ...c, overdue: c.status === 'PENDING' && Date.parse(c.dueAt) < now }));
+      return { items, complete: items.every((c) => c.status === 'PASSED'), failed: items.filter((c) => c.status === 'FAILED').length };
+    },
     rollback: (r: View) => (r.rollback ? { ...r.rollback, fast: r.rollback.fast ?? false } : null),
     steps: stepsView,
     analysisRuns: (r: View) => r.analysisRuns.map(runView),
@@ -142,6 +148,9 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
     startRollout: mapped(async (_: unknown, args: { input: StartArgs }, ctx: DeploymentContext) => view(await ctx.rollouts.start(startInput(args.input), mutator(ctx, CAN.start)))),
     approveStep: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.approve(args.id, mutator(ctx, CAN.approve)))),
     abortRollout: mapped(async (_: unknown, args: { id: string; reason: string }, ctx: DeploymentContext) => view(await ctx.rollouts.abort(args.id, args.reason, mutator(ctx, CAN.abort)))),
+    recordValidationCheck: mapped(async (_: unknown, args: { id: string; checkId: string; passed: boolean; note?: string | null }, ctx: DeploymentContext) =>
+      view(await ctx.rollouts.recordCheck(args.id, args.checkId, args.passed, args.note ?? '', mutator(ctx, CAN.validate))),
+    ),
     retryRollout: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.retry(args.id, mutator(ctx, CAN.retry)))),
   },
 };

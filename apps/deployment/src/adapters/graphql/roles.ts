@@ -6,4 +6,5 @@ export const CAN = {
   approve: ['RELEASE_MANAGER', 'SRE', 'TECHNICAL_LEAD'],
   abort: ['RELEASE_MANAGER', 'SRE'],
   retry: ['RELEASE_MANAGER', 'SRE'],
+  validate: ['RELEASE_MANAGER', 'SRE', 'QA_LEAD', 'TECHNICAL_LEAD'],
 } as const satisfies Record<string, readonly Role[]>;
