@@ -43,11 +43,5 @@ createShutdown({
   ],
 }).install();
 
-// Apollo Server (inside @flightdeck/subgraph) stops itself on SIGTERM/SIGINT outside tests and then re-raises the
-// signal; once the shutdown's one-time listener has run, that re-raised signal would kill the process before the
-// steps above finish. These listeners keep the signal from killing it; the shutdown exits when its steps are done.
-process.on('SIGTERM', () => {});
-process.on('SIGINT', () => {});
-
 const { graphqlUrl } = await service.listen(config.PORT, config.HOST);
 logger.info({ graphqlUrl }, `gates serving GraphQL at ${graphqlUrl}`);

@@ -81,6 +81,8 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
       costLimitPlugin<GatewayContext>(limits.maxCost),
     ],
     includeStacktraceInErrorResponses: false,
+    // main.ts's graceful shutdown stops Apollo in its turn; Apollo's own handler would re-raise the signal mid-shutdown.
+    stopOnTerminationSignals: false,
     formatError: (formatted) =>
       formatted.message.startsWith('GraphQL introspection is not allowed')
         ? { ...formatted, message: 'Introspection is off on this gateway (GATEWAY_INTROSPECTION=true turns it on); the schema is the composed supergraph, apps/gateway/supergraph.graphql.' }

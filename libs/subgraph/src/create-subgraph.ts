@@ -65,6 +65,9 @@ export function createSubgraph<TExtra extends object = object>(options: Subgraph
     introspection: options.introspection ?? false,
     plugins: [graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<SubgraphContext & TExtra>, ...(options.plugins ?? [])],
     logger,
+    // The service's own graceful shutdown (libs/telemetry createShutdown) stops Apollo in its turn; Apollo's
+    // built-in handler would stop it first and re-raise the signal, killing the process mid-shutdown.
+    stopOnTerminationSignals: false,
   });
   let started = false;
 
