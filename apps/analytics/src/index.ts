@@ -7,4 +7,6 @@ export { MongoProjectionStore } from './adapters/mongo/mongo-projection-store.js
 export { projectionModels } from './adapters/mongo/projection-models.js';
 export { factsOf, PROJECTED_TYPES } from './application/project-event.js';
 export { AnalyticsQueries } from './application/queries.js';
+export { Projector } from './application/projector.js';
+export { Retrospectives } from './application/retrospectives.js';
 export * as domain from './domain/index.js';

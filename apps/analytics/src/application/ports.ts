@@ -24,6 +24,8 @@ export interface ProjectionStore {
   products(): Promise<string[]>;
   /** Empties the projections, before a replay. */
   clear(): Promise<void>;
+  /** A number that changes whenever the projections change, when the store can tell (one process owns them); lets readers cache. */
+  revision?(): number;
 }
 
 export interface StoredRetrospective {

@@ -30,8 +30,20 @@ export class AnalyticsQueries {
     return { from, to, ...(a.timeZone ? { timeZone: a.timeZone } : {}) };
   }
 
+  private readonly cache = new Map<string, { revision: number; history: History }>();
+
+  /** The joined history of a product (or all); kept while the store's revision stays the same, when it has one. */
   async history(product?: string): Promise<History> {
-    return buildHistory(await this.deps.store.load(product));
+    const revision = this.deps.store.revision?.();
+    const key = product ?? '\u0000all';
+    const hit = revision === undefined ? undefined : this.cache.get(key);
+    if (hit && hit.revision === revision) return hit.history;
+    const history = buildHistory(await this.deps.store.load(product));
+    if (revision !== undefined) {
+      if (this.cache.size > 1000) this.cache.clear();
+      this.cache.set(key, { revision, history });
+    }
+    return history;
   }
 
   async dora(scope: Scope, w: WindowArgs) {

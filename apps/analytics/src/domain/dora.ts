@@ -1,8 +1,8 @@
 import { changeFailureLevel, frequencyLevel, leadTimeLevel, recoveryLevel, type PerformanceLevel } from './bands.js';
 import { deploymentOutcome, type DeploymentOutcome } from './failures.js';
-import { isProduction, productionAt, type History, type Release } from './history.js';
+import { isProduction, productionAt, type History, type Release, type Rollout } from './history.js';
 import { scoped, type Scope } from './scope.js';
-import { calendarDays, inWindow, localDate, median, type Window } from './time.js';
+import { calendarDays, inWindow, localDay, median, type Window } from './time.js';
 
 export interface DoraMetrics {
   window: Window;
@@ -19,12 +19,24 @@ export function hotfixesOf(history: History): { release: Release; productionAt?:
   });
 }
 
+// An outcome depends on the history only, not on the window: computed once per (cached) history.
+const outcomeMemo = new WeakMap<History["index"], Map<string, DeploymentOutcome>>();
+
+function outcomeOf(rollout: Rollout, history: History, hotfixes: () => ReturnType<typeof hotfixesOf>): DeploymentOutcome {
+  let memo = outcomeMemo.get(history.index);
+  if (!memo) outcomeMemo.set(history.index, (memo = new Map()));
+  let o = memo.get(rollout.id);
+  if (!o) memo.set(rollout.id, (o = deploymentOutcome(rollout, history, hotfixes())));
+  return o;
+}
+
 /** Production outcomes of the rollouts in scope that finished inside the window. */
 export function outcomesIn(history: History, scope: Scope, window: Window): DeploymentOutcome[] {
-  const hotfixes = hotfixesOf(history);
+  let hotfixes: ReturnType<typeof hotfixesOf> | undefined;
+  const lazyHotfixes = () => (hotfixes ??= hotfixesOf(history));
   return scoped(history, scope)
     .rollouts.filter((r) => isProduction(r) && inWindow(r.finishedAt, window))
-    .map((r) => deploymentOutcome(r, history, hotfixes));
+    .map((r) => outcomeOf(r, history, lazyHotfixes));
 }
 
 /**
@@ -62,7 +74,7 @@ export function doraMetrics(history: History, scope: Scope, window: Window): Dor
       deployments: successes.length,
       days,
       perDay,
-      deploymentDays: new Set(successes.map((o) => localDate(o.rollout.succeededAt!, tz))).size,
+      deploymentDays: new Set(successes.map((o) => localDay(o.rollout.succeededAt!, tz))).size,
       level: frequencyLevel(perDay),
     },
     leadTimeForChanges: { releases: leads.length, medianMs: leadMedian, codeFreezeToProductionMedianMs: median(fromFreeze), level: leadTimeLevel(leadMedian) },

@@ -14,8 +14,14 @@ export function inWindow(at: Date | undefined, w: Window): at is Date {
 }
 
 /** Offset of `timeZone` from UTC at `at`, in ms (Europe/Berlin in summer: +2 h). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function zoneOffsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  if (timeZone === 'UTC') return 0;
+  let format = formatters.get(timeZone);
+  if (!format) {
+    // Building a formatter costs far more than using one; there are few zones.
+    format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -24,7 +30,10 @@ export function zoneOffsetMs(at: Date, timeZone: string): number {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-  }).formatToParts(at);
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
   return wall - Math.floor(at.getTime() / 1000) * 1000;
@@ -42,6 +51,11 @@ function wallClock(at: Date, timeZone: string): number {
 export function calendarDays(w: Window): number {
   const tz = w.timeZone ?? 'UTC';
   return Math.max(0, (wallClock(w.to, tz) - wallClock(w.from, tz)) / DAY);
+}
+
+/** The local day of an instant in a time zone, as days since 1970-01-01 (cheaper than the date's text). */
+export function localDay(at: Date, timeZone = 'UTC'): number {
+  return Math.floor(wallClock(at, timeZone) / DAY);
 }
 
 /** The local date (YYYY-MM-DD) of an instant in a time zone. */

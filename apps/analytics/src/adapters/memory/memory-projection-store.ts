@@ -11,7 +11,14 @@ export class MemoryProjectionStore implements ProjectionStore {
     this.applySync(u);
   }
 
+  private changes = 0;
+
+  revision(): number {
+    return this.changes;
+  }
+
   applySync(u: FactUpdate): void {
+    this.changes++;
     const map = this.maps[u.entity];
     map.set(u.id, applyUpdate(map.get(u.id), u.id, u.header as object, u.key, u.fact));
     if (u.entity === 'rollout' && u.header.releaseId) {
@@ -49,6 +56,7 @@ export class MemoryProjectionStore implements ProjectionStore {
   async clear(): Promise<void> {
     for (const m of Object.values(this.maps)) m.clear();
     this.rolloutsByRelease.clear();
+    this.changes++;
   }
 
   size(): Record<EntityKind, number> {

@@ -1,0 +1,225 @@
+/**
+ * Analytics ingest: a year of a 200-service organisation as catalog events in a real JetStream stream,
+ * read twice in the same run: by a raw ordered consumer that only counts messages (the baseline), and by
+ * the analytics replay (decode, catalog validation, projection facts) into the in-memory projections.
+ * Then doraMetrics for one product and for the whole organisation, repeatedly: p50 and p99.
+ */
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  encodeEvent,
+  EVENTS_STREAM,
+  EVENTS_SUBJECTS,
+  featureStatusChanged,
+  gateEvaluationCompleted,
+  incidentOpened,
+  incidentResolved,
+  JetStreamBus,
+  readinessAssessed,
+  releaseCreatedV2,
+  releaseScopeChanged,
+  releaseStatusChangedV2,
+  rolloutRolledBack,
+  rolloutStarted,
+  rolloutSucceeded,
+  type CloudEvent,
+} from '@flightdeck/events';
+import { AnalyticsQueries, MemoryProjectionStore, Projector, replayStream } from '@flightdeck/analytics';
+import { createLogger } from '@flightdeck/telemetry';
+import { startNatsServer } from '@flightdeck/testing';
+
+export interface IngestBenchOptions {
+  events: number;
+  services: number;
+  products: number;
+  queries: number;
+}
+
+export interface IngestBenchResult {
+  events: number;
+  publishPerSecond: number;
+  rawConsumePerSecond: number;
+  ingestPerSecond: number;
+  /** ingest / raw. */
+  ratio: number;
+  entities: Record<string, number>;
+  query: { oneProduct: { p50: number; p99: number }; all: { p50: number; p99: number } };
+  heapMb: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const YEAR_START = Date.UTC(2026, 0, 1);
+
+/** Events of the organisation in time order: per product a release every two weeks, rollouts of its services every working hour or so, incidents now and then. */
+export function* organisationEvents(opts: IngestBenchOptions): Generator<CloudEvent> {
+  const servicesPerProduct = Math.max(1, Math.floor(opts.services / opts.products));
+  const releaseEvents = 20; // created, scope, features, freeze, readiness, gate, released
+  // rollout = 2 events; an incident per 50 rollouts = 2 events
+  const rolloutsNeeded = Math.max(1, Math.floor((opts.events - (opts.products * 26 * releaseEvents)) / 2.04));
+  const perServicePerDay = Math.max(1, Math.round(rolloutsNeeded / (opts.services * 365)));
+  let emitted = 0;
+  let n = 0;
+  const id = () => `b${(n++).toString(36)}`;
+  const iso = (t: number) => new Date(t).toISOString();
+  for (let day = 0; day < 365 && emitted < opts.events; day++) {
+    for (let p = 0; p < opts.products && emitted < opts.events; p++) {
+      const product = `product-${p}`;
+      const cycle = Math.floor(day / 14);
+      const releaseId = `${product}-r${cycle}`;
+      const t0 = YEAR_START + cycle * 14 * DAY;
+      if (day % 14 === 0) {
+        const planning = '/flightdeck/planning';
+        const base = { releaseId, product, version: `1.${cycle}.0`, releaseType: 'MINOR' as const };
+        const evs: CloudEvent[] = [releaseCreatedV2.create({ id: id(), source: planning, time: iso(t0), data: { ...base, theme: 'bench', owner: 'o', targetDate: iso(t0 + 13 * DAY), createdBy: 'o' } })];
+        for (let f = 0; f < 6; f++) {
+          const featureId = `${releaseId}-f${f}`;
+          evs.push(releaseScopeChanged.create({ id: id(), source: planning, time: iso(t0 + HOUR), data: { releaseId, kind: 'ADDED', featureId, title: featureId, fields: [], by: 'po', at: iso(t0 + HOUR), featureCount: f + 1, totalPoints: 3 * (f + 1) } }));
+          evs.push(featureStatusChanged.create({ id: id(), source: planning, time: iso(t0 + 2 * HOUR), data: { releaseId, featureId, title: featureId, from: 'TODO', to: 'IN_PROGRESS', effort: 3, by: 'd', at: iso(t0 + 2 * HOUR) } }));
+        }
+        const freeze = t0 + 7 * DAY;
+        evs.push(releaseStatusChangedV2.create({ id: id(), source: planning, time: iso(freeze), data: { ...base, from: 'ALPHA', to: 'CODE_FREEZE', by: 'rm', at: iso(freeze), reason: 'plan' } }));
+        evs.push(readinessAssessed.create({ id: id(), source: '/flightdeck/gates', time: iso(freeze + DAY), data: { releaseId, assessmentId: id(), score: 80, recommendation: cycle % 5 ? 'GO' : 'NO_GO', confidence: 0.7, blockingIssues: [], source: cycle % 2 ? 'ai' : 'deterministic', predictionId: id(), assessedAt: iso(freeze + DAY) } }));
+        evs.push(gateEvaluationCompleted.create({ id: id(), source: '/flightdeck/gates', time: iso(freeze + 2 * DAY), data: { releaseId, evaluationId: id(), gate: 'PRODUCTION', outcome: cycle % 7 ? 'PASS' : 'FAIL', evaluatedAt: iso(freeze + 2 * DAY) } }));
+        evs.push(releaseStatusChangedV2.create({ id: id(), source: planning, time: iso(freeze + 3 * DAY), data: { ...base, from: 'RELEASE_CANDIDATE', to: 'RELEASED', by: 'rm', at: iso(freeze + 3 * DAY), reason: 'plan' } }));
+        for (let f = 0; f < 3; f++) {
+          const featureId = `${releaseId}-f${f}`;
+          evs.push(featureStatusChanged.create({ id: id(), source: planning, time: iso(freeze - DAY), data: { releaseId, featureId, title: featureId, from: 'IN_PROGRESS', to: 'DONE', effort: 3, by: 'd', at: iso(freeze - DAY) } }));
+        }
+        for (const e of evs) if (emitted++ < opts.events) yield e;
+      }
+      for (let s = 0; s < servicesPerProduct && emitted < opts.events; s++) {
+        const workload = { namespace: product, deployment: `svc-${s}` };
+        for (let k = 0; k < perServicePerDay && emitted < opts.events; k++) {
+          const start = YEAR_START + day * DAY + 8 * HOUR + ((s * 37 + k * 53) % 600) * 60_000;
+          const rolloutId = `${product}-${s}-${day}-${k}`;
+          const base = { releaseId, rolloutId, environment: 'production' };
+          yield rolloutStarted.create({ id: id(), source: '/flightdeck/deployment', time: iso(start), data: { ...base, strategy: 'CANARY', ...workload, image: 'i:2', previousImage: 'i:1', steps: 3, startedBy: 'ci', startedAt: iso(start) } });
+          emitted++;
+          const bad = (day + s + k) % 23 === 0;
+          yield bad
+            ? rolloutRolledBack.create({ id: id(), source: '/flightdeck/deployment', time: iso(start + 20 * 60_000), data: { ...base, reason: 'errors', rolledBackAt: iso(start + 20 * 60_000) } })
+            : rolloutSucceeded.create({ id: id(), source: '/flightdeck/deployment', time: iso(start + 15 * 60_000), data: { ...base, completedAt: iso(start + 15 * 60_000) } });
+          emitted++;
+          if ((day * 7 + s * 3 + k) % 50 === 0 && emitted < opts.events - 1) {
+            const incidentId = `inc-${rolloutId}`;
+            const at = start + 2 * HOUR;
+            yield incidentOpened.create({ id: id(), source: '/flightdeck/analytics', time: iso(at), data: { incidentId, title: 'errors', severity: k % 2 ? 'warning' : 'critical', source: 'alertmanager', workload: `${product}/svc-${s}`, openedAt: iso(at), by: 'alertmanager' } });
+            yield incidentResolved.create({ id: id(), source: '/flightdeck/analytics', time: iso(at + HOUR), data: { incidentId, resolvedAt: iso(at + HOUR), by: 'alertmanager' } });
+            emitted += 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+async function publishAll(nc: NatsConnection, events: Iterable<CloudEvent>, window = 512): Promise<number> {
+  const js = jetstream(nc);
+  let pending: Promise<unknown>[] = [];
+  let count = 0;
+  for (const e of events) {
+    pending.push(js.publish(e.type, encodeEvent(e), { msgID: e.id }));
+    count++;
+    if (pending.length >= window) {
+      await Promise.all(pending);
+      pending = [];
+    }
+  }
+  await Promise.all(pending);
+  return count;
+}
+
+async function rawConsume(nc: NatsConnection, last: number): Promise<number> {
+  const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, { filter_subjects: EVENTS_SUBJECTS });
+  const messages = await consumer.consume({ max_messages: 1000 });
+  let read = 0;
+  for await (const m of messages) {
+    read++;
+    if (m.seq >= last) break;
+  }
+  messages.stop();
+  return read;
+}
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBenchResult> {
+  const nats = await startNatsServer();
+  const logger = createLogger({ service: 'bench', level: 'silent' });
+  try {
+    // JetStreamBus.connect provisions the stream exactly as the services do.
+    const bus = await JetStreamBus.connect({ servers: nats.url, name: 'bench' });
+    const nc = await connect({ servers: nats.url });
+    try {
+      let t = performance.now();
+      const published = await publishAll(nc, organisationEvents(opts));
+      const publishPerSecond = published / ((performance.now() - t) / 1000);
+      const last = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).state.last_seq;
+
+      t = performance.now();
+      const raw = await rawConsume(nc, last);
+      const rawConsumePerSecond = raw / ((performance.now() - t) / 1000);
+
+      const store = new MemoryProjectionStore();
+      const projector = new Projector({ store, retrospectives: { openForHotfix: async () => undefined } as never, logger });
+      t = performance.now();
+      const replay = await replayStream(bus.connection, (e) => projector.handle(e), { parallel: 64 });
+      const ingestPerSecond = replay.handled / ((performance.now() - t) / 1000);
+
+      const queries = new AnalyticsQueries({ store, clock: { now: () => new Date(YEAR_START + 365 * DAY) } });
+      const window = { from: new Date(YEAR_START), to: new Date(YEAR_START + 365 * DAY) };
+      const time = async (product?: string) => {
+        const xs: number[] = [];
+        for (let i = 0; i < opts.queries; i++) {
+          const s = performance.now();
+          await queries.dora(product ? { product } : {}, window);
+          xs.push(performance.now() - s);
+        }
+        return { p50: percentile(xs, 50), p99: percentile(xs, 99) };
+      };
+      const oneProduct = await time('product-0');
+      const all = await time();
+      return {
+        events: published,
+        publishPerSecond,
+        rawConsumePerSecond,
+        ingestPerSecond,
+        ratio: ingestPerSecond / rawConsumePerSecond,
+        entities: store.size(),
+        query: { oneProduct, all },
+        heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+      };
+    } finally {
+      await nc.close();
+      await bus.close();
+    }
+  } finally {
+    await nats.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const program = new Command('analytics-ingest')
+    .description('Ingest a year of a 200-service organisation from JetStream into the analytics projections (next to a raw JetStream consume in the same run), then doraMetrics p50/p99 for one product and for all.')
+    .option('--events <n>', 'events in the stream', '1000000')
+    .option('--services <n>', 'services (workloads) in the organisation', '200')
+    .option('--products <n>', 'products the services belong to', '40')
+    .option('--queries <n>', 'doraMetrics queries per scope', '50')
+    .parse();
+  const a = program.opts<Record<keyof IngestBenchOptions, string>>();
+  const opts: IngestBenchOptions = { events: Number(a.events), services: Number(a.services), products: Number(a.products), queries: Number(a.queries) };
+  for (const [k, v] of Object.entries(opts)) if (!Number.isInteger(v) || v <= 0) program.error(`--${k} must be a positive whole number, got ${a[k as keyof typeof a]}`);
+  const r = await runIngestBench(opts);
+  const f = (x: number) => x.toFixed(0).padStart(8);
+  console.log(`${r.events} events (${opts.services} services, ${opts.products} products, one year); projections: ${JSON.stringify(r.entities)}; heap ${r.heapMb.toFixed(0)} MB`);
+  console.log(`  publish (baseline for the stream)     ${f(r.publishPerSecond)} events/s`);
+  console.log(`  raw JetStream consume (count only)    ${f(r.rawConsumePerSecond)} events/s`);
+  console.log(`  analytics ingest (validate + project) ${f(r.ingestPerSecond)} events/s`);
+  console.log(`  ingest / raw                          ${r.ratio.toFixed(2)}`);
+  console.log(`  doraMetrics one product  p50 ${r.query.oneProduct.p50.toFixed(1)} ms  p99 ${r.query.oneProduct.p99.toFixed(1)} ms  (target p99 < 100 ms)`);
+  console.log(`  doraMetrics all products p50 ${r.query.all.p50.toFixed(1)} ms  p99 ${r.query.all.p99.toFixed(1)} ms  (target p99 < 100 ms)`);
+}

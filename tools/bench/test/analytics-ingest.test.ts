@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { organisationEvents, runIngestBench } from '../src/analytics-ingest.js';
+
+describe('analytics ingest benchmark', () => {
+  it('runs end to end at a tiny size: every event ingested, both reads measured, queries timed', async () => {
+    const r = await runIngestBench({ events: 2000, services: 20, products: 4, queries: 3 });
+    expect(r.events).toBe(2000);
+    expect(r.rawConsumePerSecond).toBeGreaterThan(0);
+    expect(r.ingestPerSecond).toBeGreaterThan(0);
+    expect(r.entities.rollout).toBeGreaterThan(100);
+    expect(r.entities.release).toBeGreaterThan(0);
+    expect(r.query.all.p99).toBeGreaterThanOrEqual(r.query.all.p50);
+  });
+
+  it('generates valid catalog events in time order per product, stopping at the size asked for', () => {
+    const events = [...organisationEvents({ events: 500, services: 10, products: 2, queries: 1 })];
+    expect(events).toHaveLength(500);
+    expect(new Set(events.map((e) => e.id)).size).toBe(500);
+    expect(events.filter((e) => e.type === 'flightdeck.deployment.rollout.rolled_back').length).toBeGreaterThan(0);
+  });
+});
