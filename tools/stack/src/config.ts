@@ -14,6 +14,7 @@ export const stackConfigSchema = z.object({
     'mongodb+srv:',
   ]).optional(),
   NATS_URL: envUrlList('A real NATS server with JetStream to use instead of the in-process event bus', ['nats:', 'tls:', 'ws:', 'wss:']).optional(),
+  PROMETHEUS_URL: envUrl('Prometheus HTTP API the services query (SLO gate criteria, rollout analysis); unset: those criteria fail saying so', ['http:', 'https:']).optional(),
   AUTH_JWT_SECRET: envString('HS256 secret for local tokens; unset: one is generated once and kept in FLIGHTDECK_DATA_DIR/jwt-secret', {
     minLength: 32,
   }).optional(),

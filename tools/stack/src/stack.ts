@@ -65,7 +65,7 @@ export async function startStack(
         { recorder: new MongoosePredictionStore(mongo.connection), logger: serviceLogger },
         'no AI endpoint is configured (AI_BASE_URL is not set)',
       );
-      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier });
+      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL });
       const { graphqlUrl } = await service.listen(0, '127.0.0.1');
       stops.push(() => service.stop());
       urls[entry.name] = graphqlUrl;

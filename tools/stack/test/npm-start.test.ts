@@ -62,6 +62,15 @@ describe('npm start (the embedded stack)', () => {
     const release = created.body.data?.createRelease as { id: string; version: string; type: string; status: string };
     expect(release).toMatchObject({ version: '1.0.0', type: 'MAJOR', status: 'PLANNING' });
 
+    // The gates service learns the release from planning's event over the in-process bus.
+    let gates: { name: string }[] = [];
+    for (let i = 0; i < 80 && gates.length === 0; i++) {
+      const res = await graphql(url, token, 'query($id: ID!) { release(id: $id) { gates { name } } }', { id: release.id });
+      gates = ((res.body.data?.release as { gates?: { name: string }[] } | undefined)?.gates ?? []);
+      if (gates.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(gates.map((g) => g.name)).toEqual(['FEATURE_COMPLETE', 'ALPHA', 'BETA', 'PRODUCTION']);
+
     const health = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(health.status).toBe(200);
 
