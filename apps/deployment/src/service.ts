@@ -17,6 +17,7 @@ import { resolvers, type DeploymentContext } from './adapters/graphql/resolvers.
 import { loadTypeDefs } from './adapters/graphql/schema.js';
 import { KubernetesDeploymentTarget } from './adapters/kubernetes/deployment-target.js';
 import { LeaseLeadership, soleLeader } from './adapters/kubernetes/lease-leadership.js';
+import { HttpWebhookCaller } from './adapters/http-webhook-caller.js';
 import { LogNotifier } from './adapters/log-notifier.js';
 import { MongoReleaseClearance } from './adapters/mongo/mongo-release-clearance.js';
 import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repository.js';
@@ -86,6 +87,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     logger,
     leadership,
     notifier: new LogNotifier(logger),
+    webhooks: new HttpWebhookCaller(),
     metrics: rolloutMetrics,
     ...(health
       ? { onAnalysisCompleted: (rolloutId: string, runId: string) => void health.adviseOn(rolloutId, runId).catch((err: unknown) => logger.warn({ err, rolloutId, runId }, `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`)) }

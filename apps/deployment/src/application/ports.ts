@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@flightdeck/events';
-import type { Effect, Observation, Phase, QueryOutcome, Rollout, RolloutTargetRef } from '../domain/index.js';
+import type { Effect, HookResult, Observation, Phase, QueryOutcome, Rollout, RolloutTargetRef } from '../domain/index.js';
 
 /** A metrics backend (Prometheus first): one instant query, a number or why there is none. */
 export interface MetricProvider {
@@ -71,3 +71,8 @@ export interface Leadership {
 }
 
 export type IdGenerator = () => string;
+
+/** Calls a rollout's webhooks (pre-rollout, pre-promotion, post-rollback). */
+export interface WebhookCaller {
+  call(url: string, payload: unknown, timeoutMs: number): Promise<HookResult>;
+}

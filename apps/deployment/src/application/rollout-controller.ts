@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { ConflictError } from '@flightdeck/persistence';
-import { applyAction, decide, type Action, type QueryOutcome } from '../domain/index.js';
+import { applyAction, decide, type Action, type HookResult, type QueryOutcome, type Rollout } from '../domain/index.js';
 import { eventsOf } from './events.js';
-import type { Clock, Leadership, MetricProvider, Notifier, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
+import type { Clock, Leadership, MetricProvider, Notifier, RolloutRepository, RolloutTarget, StoredRollout, WebhookCaller } from './ports.js';
 import type { RolloutMetrics } from './rollout-metrics.js';
 
 export interface ControllerOptions {
@@ -19,6 +19,7 @@ export interface ControllerOptions {
   queryTimeoutMs?: number;
   /** Rollouts reconciled at the same time. */
   concurrency?: number;
+  webhooks?: WebhookCaller;
   /** Called (not awaited) when an analysis run finishes, e.g. to ask the advisor about it. */
   onAnalysisCompleted?(rolloutId: string, runId: string): void;
 }
@@ -101,8 +102,9 @@ export class RolloutController {
         const started = performance.now();
         if ('effect' in action && action.effect) await this.o.target.apply(rollout, action.effect);
         const results = action.kind === 'MEASURE' ? await this.measure(action) : {};
+        const hook = action.kind === 'CALL_HOOK' ? await this.callHook(action.url, rollout, action.hook, action.timeoutSeconds) : undefined;
         this.o.metrics?.decisionSeconds.observe({ action: action.kind }, (performance.now() - started) / 1000);
-        const change = applyAction(rollout, action, now, results);
+        const change = applyAction(rollout, action, now, results, hook);
         const events = eventsOf(change.rollout, change.happenings);
         const saved = await this.o.rollouts.save(change.rollout, revision, events);
         rollout = saved.rollout;
@@ -115,6 +117,7 @@ export class RolloutController {
         for (const h of change.happenings) {
           this.o.notifier?.notify(rollout, h.type, h.message);
           if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
+          if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
         }
         this.o.metrics?.record(rollout, change.happenings);
       }
@@ -126,6 +129,30 @@ export class RolloutController {
       }
     } finally {
       this.inFlight.delete(id);
+    }
+  }
+
+  private callHook(url: string, r: Rollout, hook: string, timeoutSeconds: number): Promise<HookResult> {
+    const payload = { hook, rolloutId: r.id, releaseId: r.releaseId, environment: r.environment, target: r.target, image: r.image, stableImage: r.stableImage, phase: r.phase, message: r.message };
+    if (!this.o.webhooks) return Promise.resolve({ ok: false, status: 0, detail: 'this service has no webhook caller', at: this.o.clock.now().toISOString() });
+    return this.o.webhooks.call(url, payload, timeoutSeconds * 1000);
+  }
+
+  /** Told after the fact; its answer is recorded, it cannot change the rollback. */
+  private async postRollback(r: Rollout): Promise<void> {
+    const result = await this.callHook(r.webhooks!.postRollback!, r, 'POST_ROLLBACK', r.webhooks!.timeoutSeconds);
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const current = await this.o.rollouts.get(r.id);
+      if (!current) return;
+      const message = `post-rollback webhook ${r.webhooks!.postRollback}: ${result.ok ? 'notified' : 'failed'} (${result.status || 'no answer'}: ${result.detail})`;
+      const next = { ...current.rollout, hookResults: { ...current.rollout.hookResults, POST_ROLLBACK: result }, decisions: [...current.rollout.decisions, { at: result.at, action: 'WEBHOOK', message }].slice(-300) };
+      try {
+        await this.o.rollouts.save(next, current.revision, []);
+        this.o.logger[result.ok ? 'info' : 'warn']({ rolloutId: r.id }, `rollout ${r.id}: ${message}`);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) return void this.o.logger.warn({ err, rolloutId: r.id }, `rollout ${r.id}: could not record the post-rollback webhook`);
+      }
     }
   }
 

@@ -2,7 +2,7 @@ import { newRun, recordMeasurements, type AnalysisRun, type QueryOutcome } from 
 import type { Action } from './decide.js';
 import { notesOf, queryVars } from './decide.js';
 import { RolloutRuleError } from './errors.js';
-import type { Decision, MeasurementNote, Rollout } from './rollout.js';
+import type { Decision, HookResult, MeasurementNote, Rollout } from './rollout.js';
 import { validationChecklist } from './validation.js';
 
 /** Something an SRE (and other services) should hear about; the application turns these into events. */
@@ -35,7 +35,7 @@ function withStep(r: Rollout, index: number, patch: Partial<Rollout['stepStates'
  * The rollout after `action` was carried out (its effect applied, its queries answered in `results`): a pure
  * function, so every transition is tested without a cluster. WAIT changes nothing.
  */
-export function applyAction(r: Rollout, action: Action, now: Date, results: Record<string, QueryOutcome> = {}): Change {
+export function applyAction(r: Rollout, action: Action, now: Date, results: Record<string, QueryOutcome> = {}, hook?: HookResult): Change {
   const at = now.toISOString();
   const base = { ...r, updatedAt: at };
   switch (action.kind) {
@@ -79,6 +79,11 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
       const message = notes.map((n) => `${n.metric} = ${n.value ?? 'no value'} (${n.phase.toLowerCase()}: ${n.detail})`).join('; ');
       const happenings: Happening[] = run.phase !== 'RUNNING' ? [{ type: 'analysis_completed', run, message: run.message! }] : [];
       return { rollout: { ...base, analysisRuns: r.analysisRuns.map((a) => (a.id === run.id ? run : a)), decisions: log(r, at, 'MEASURE', message, notes) }, happenings };
+    }
+    case 'CALL_HOOK': {
+      const result = hook ?? { ok: false, status: 0, detail: 'the webhook was not called', at };
+      const message = `${action.hook.toLowerCase().replace('_', '-')} webhook ${action.url}: ${result.ok ? 'allowed' : 'refused'} (${result.status || 'no answer'}: ${result.detail})`;
+      return { rollout: { ...base, hookResults: { ...r.hookResults, [action.hook]: result }, message, decisions: log(r, at, 'WEBHOOK', message) }, happenings: [] };
     }
     case 'START_ROLLBACK': {
       const stuck = action.cause === 'DEADLINE';
@@ -168,7 +173,7 @@ export function retry(r: Rollout, by: string, now: Date): Rollout {
   }
   if (r.phase === 'ROLLED_BACK' || r.phase === 'FAILED' || r.phase === 'STUCK') {
     const message = `${by} retried the rollout (attempt ${r.attempt + 1}) from step 1`;
-    const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, ...rest } = r;
+    const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, hookResults: _h, ...rest } = r;
     return { ...rest, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: log(r, at, 'RETRY', message) };
   }
   throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}${r.pauseReason ? ` (${r.pauseReason})` : ''}: retry applies to a rollout paused by inconclusive analysis, rolled back, failed or stuck`, 'id');

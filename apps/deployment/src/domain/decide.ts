@@ -1,5 +1,5 @@
 import { dueMetrics, type AnalysisRun } from './analysis.js';
-import { canaryName, imageTag, replicasFor, type MeasurementNote, type RollbackCause, type Rollout } from './rollout.js';
+import { canaryName, imageTag, replicasFor, type HookName, type MeasurementNote, type RollbackCause, type Rollout } from './rollout.js';
 
 /** What the cluster shows of one Deployment. */
 export interface DeploymentState {
@@ -34,6 +34,7 @@ export type Action =
   | { kind: 'COMPLETE_STEP'; index: number; message: string }
   | { kind: 'AWAIT_APPROVAL'; index: number; message: string }
   | { kind: 'MEASURE'; runId: string; metrics: { name: string; query: string }[] }
+  | { kind: 'CALL_HOOK'; hook: HookName; url: string; timeoutSeconds: number }
   | { kind: 'START_ROLLBACK'; cause: RollbackCause; reason: string; measurements: MeasurementNote[] }
   | { kind: 'HOLD'; phase: 'FAILED' | 'STUCK'; reason: string; measurements: MeasurementNote[] }
   | { kind: 'PAUSE_INCONCLUSIVE'; reason: string; measurements: MeasurementNote[] }
@@ -94,6 +95,8 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
   }
   if (r.abortRequest) return { kind: 'START_ROLLBACK', cause: 'ABORT', reason: `${r.abortRequest.by} aborted the rollout: ${r.abortRequest.reason}`, measurements: [] };
   if (r.phase === 'PAUSED') return { kind: 'WAIT', reason: r.message };
+  const gate = hookGate(r, r.stepIndex === 0 && r.stepStates[0]?.status === 'PENDING' ? 'PRE_ROLLOUT' : r.stepIndex >= r.steps.length ? 'PRE_PROMOTION' : undefined);
+  if (gate) return gate;
   if (r.stepIndex >= r.steps.length) return { kind: 'START_PROMOTION', message: `all ${r.steps.length} steps completed; promoting ${r.image}` };
 
   const i = r.stepIndex;
@@ -149,6 +152,19 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
       return { kind: 'WAIT', reason: `${label}: analysis running`, ...(nextAt ? { until: nextAt.toISOString() } : {}) };
     }
   }
+}
+
+const HOOK_URL = { PRE_ROLLOUT: 'preRollout', PRE_PROMOTION: 'prePromotion', POST_ROLLBACK: 'postRollback' } as const;
+
+/** A pre-rollout or pre-promotion webhook still to call, or the failure its answer means. */
+function hookGate(r: Rollout, hook: HookName | undefined): Action | undefined {
+  if (!hook || !r.webhooks) return undefined;
+  const url = r.webhooks[HOOK_URL[hook]];
+  if (!url) return undefined;
+  const result = r.hookResults?.[hook];
+  if (!result) return { kind: 'CALL_HOOK', hook, url, timeoutSeconds: r.webhooks.timeoutSeconds };
+  if (result.ok) return undefined;
+  return failure(r, 'WEBHOOK', `the ${hook.toLowerCase().replace('_', '-')} webhook ${url} refused: ${result.detail}`, []);
 }
 
 function decideFastRollback(r: Rollout, obs: Observation): Action {

@@ -44,7 +44,25 @@ export interface RolloutTargetRef {
   container: string;
 }
 
-export type RollbackCause = 'ANALYSIS' | 'DEADLINE' | 'ABORT';
+export type RollbackCause = 'ANALYSIS' | 'DEADLINE' | 'ABORT' | 'WEBHOOK';
+
+export type HookName = 'PRE_ROLLOUT' | 'PRE_PROMOTION' | 'POST_ROLLBACK';
+
+/** Webhooks called with the rollout as JSON; a 2xx answer within the time-out lets the rollout go on. */
+export interface Webhooks {
+  preRollout?: string;
+  prePromotion?: string;
+  postRollback?: string;
+  timeoutSeconds: number;
+}
+
+export interface HookResult {
+  ok: boolean;
+  /** HTTP status, or 0 when there was no answer. */
+  status: number;
+  detail: string;
+  at: string;
+}
 
 export interface MeasurementNote {
   metric: string;
@@ -98,6 +116,8 @@ export interface Rollout {
   /** After promotion the previous version stays warm (scaled to 0 in the canary Deployment) until then. */
   rollbackWindowSeconds: number;
   warmUntil?: string;
+  webhooks?: Webhooks;
+  hookResults?: Partial<Record<HookName, HookResult>>;
   /** The post-deployment validation checklist, from promotion on. */
   validation?: import('./validation.js').ValidationCheck[];
   promotion?: { decidedAt: string; appliedAt?: string };
@@ -128,6 +148,7 @@ export interface RolloutRequest {
   progressDeadlineSeconds?: number;
   /** How long after promotion a rollback is a scale-up of the warm previous version; default 3600, 0 for none. */
   rollbackWindowSeconds?: number;
+  webhooks?: Omit<Webhooks, 'timeoutSeconds'> & { timeoutSeconds?: number };
   createdBy: string;
 }
 
@@ -193,6 +214,16 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
   if (!(deadline >= 1 && deadline <= 86_400)) throw new RolloutRuleError(`progressDeadlineSeconds: ${deadline} must be from 1 to 86400`, 'progressDeadlineSeconds');
   const window = req.rollbackWindowSeconds ?? 3600;
   if (!(window >= 0 && window <= 7 * 86_400)) throw new RolloutRuleError(`rollbackWindowSeconds: ${window} must be from 0 to 604800 (a week)`, 'rollbackWindowSeconds');
+  let webhooks: Webhooks | undefined;
+  if (req.webhooks) {
+    const timeoutSeconds = req.webhooks.timeoutSeconds ?? 10;
+    if (!(timeoutSeconds > 0 && timeoutSeconds <= 300)) throw new RolloutRuleError(`webhooks.timeoutSeconds: ${timeoutSeconds} must be above 0 and at most 300`, 'webhooks.timeoutSeconds');
+    for (const key of ['preRollout', 'prePromotion', 'postRollback'] as const) {
+      const url = req.webhooks[key];
+      if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) throw new RolloutRuleError(`webhooks.${key}: "${url}" is not an http(s) URL`, `webhooks.${key}`);
+    }
+    webhooks = { ...req.webhooks, timeoutSeconds };
+  }
   const scoring = req.scoring ?? DEFAULT_SCORING;
   if (!(scoring.warning <= scoring.pass && scoring.pass <= 100 && scoring.warning >= 0)) throw new RolloutRuleError(`scoring: need 0 <= warning (${scoring.warning}) <= pass (${scoring.pass}) <= 100`, 'scoring');
   if (live.replicas < 1) throw new RolloutRuleError(`${req.target.namespace}/${req.target.deployment} has 0 replicas; scale it up before rolling out`, 'target');
@@ -213,6 +244,7 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
     rollForwardOnly: req.rollForwardOnly ?? false,
     progressDeadlineSeconds: deadline,
     rollbackWindowSeconds: req.strategy === 'CANARY' ? window : 0,
+    ...(webhooks ? { webhooks } : {}),
     phase: 'PROGRESSING',
     stepIndex: 0,
     weight: 0,

@@ -24,6 +24,8 @@ class World {
   canary?: DeploymentState;
   effects: Effect[] = [];
   now = t0;
+  hooks: Record<string, { ok: boolean; status: number; detail: string }> = {};
+  called: string[] = [];
   constructor(
     readonly answer: (query: string) => QueryOutcome,
     readonly crashing = false,
@@ -61,7 +63,9 @@ function drive(r: Rollout, w: World, maxSteps = 500): { rollout: Rollout; action
     }
     if ('effect' in a && a.effect) w.apply(a.effect);
     const results = a.kind === 'MEASURE' ? Object.fromEntries(a.metrics.map((m) => [m.name, w.answer(m.query)])) : {};
-    const change = applyAction(r, a, w.now, results);
+    const hook = a.kind === 'CALL_HOOK' ? { ...(w.hooks[a.url] ?? { ok: true, status: 200, detail: 'ok' }), at: w.now.toISOString() } : undefined;
+    if (a.kind === 'CALL_HOOK') w.called.push(a.hook);
+    const change = applyAction(r, a, w.now, results, hook);
     events.push(...change.happenings.map((h) => h.type));
     r = change.rollout;
   }
@@ -189,6 +193,23 @@ describe('the canary state machine', () => {
     expect(() => requestAbort(promoted, 'sre-sam', 'too late', late)).toThrow(/rollback window closed at .*: roll shop\/web:1.0.0 out as a new rollout instead/);
     const noWindow = drive(start({ rollbackWindowSeconds: 0 }), new World(healthy)).rollout;
     expect(() => requestAbort(noWindow, 'sre-sam', 'x', w.now)).toThrow(/kept no warm previous version/);
+  });
+
+  it('calls the pre-rollout and pre-promotion webhooks, and rolls back when pre-promotion refuses', () => {
+    const w = new World(healthy);
+    w.hooks['http://hooks/promote'] = { ok: false, status: 503, detail: 'change freeze in effect' };
+    const { rollout } = drive(start({ webhooks: { preRollout: 'http://hooks/start', prePromotion: 'http://hooks/promote' } }), w);
+    expect(w.called).toEqual(['PRE_ROLLOUT', 'PRE_PROMOTION']);
+    expect(rollout.phase).toBe('ROLLED_BACK');
+    expect(rollout.rollback).toMatchObject({ cause: 'WEBHOOK', reason: 'the pre-promotion webhook http://hooks/promote refused: change freeze in effect' });
+    expect(w.effects.some((e) => e.type === 'SET_STABLE')).toBe(false);
+
+    const w2 = new World(healthy);
+    w2.hooks['http://hooks/start'] = { ok: false, status: 0, detail: 'no answer within 10000 ms' };
+    const refused = drive(start({ webhooks: { preRollout: 'http://hooks/start' } }), w2);
+    expect(refused.rollout.phase).toBe('ROLLED_BACK');
+    expect(refused.rollout.stepStates[0]!.status).toBe('PENDING');
+    expect(() => start({ webhooks: { preRollout: 'ftp://x' } })).toThrow(/webhooks.preRollout: "ftp:\/\/x" is not an http\(s\) URL/);
   });
 
   it('refuses bad requests with the reason', () => {

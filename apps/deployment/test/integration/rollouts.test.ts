@@ -1,5 +1,7 @@
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { hasBinary, startOpenAIStub, type OpenAIStub } from '@flightdeck/testing';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent, Subscription } from '@flightdeck/events';
 import type { GatewayService } from '@flightdeck/gateway';
@@ -217,6 +219,47 @@ describe.skipIf(!hasBinary('prometheus'))('rollouts against the simulated cluste
     expect(aborted.errors).toBeUndefined();
     const back = await until(started.id, ['ROLLED_BACK']);
     expect(back.rollback).toMatchObject({ cause: 'ABORT', reason: 'sam aborted the rollout: fix forward is not ready' });
+  });
+
+  it.concurrent('calls the webhooks: pre-rollout allows, pre-promotion refuses and rolls back, post-rollback is told', async () => {
+    const calls: { path: string; hook: string }[] = [];
+    const hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        calls.push({ path: req.url ?? '', hook: (JSON.parse(body) as { hook: string }).hook });
+        if (req.url === '/promote') res.writeHead(503).end('change freeze until 18:00');
+        else res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+    try {
+      const started = await start('rel-hooks', 'hooked', 'shop/web:2.0.0', {
+        steps: [{ kind: 'SET_WEIGHT', weight: 25 }],
+        webhooks: { preRollout: `${base}/start`, prePromotion: `${base}/promote`, postRollback: `${base}/rolled-back`, timeoutSeconds: 2 },
+      });
+      const r = await until(started.id, ['ROLLED_BACK', 'PROMOTED']);
+      expect(r.phase).toBe('ROLLED_BACK');
+      expect(r.rollback).toMatchObject({ cause: 'WEBHOOK', reason: `the pre-promotion webhook ${base}/promote refused: change freeze until 18:00` });
+      await eventually(async () => (calls.length === 3 ? true : undefined), 'the post-rollback call');
+      expect(calls).toEqual([
+        { path: '/start', hook: 'PRE_ROLLOUT' },
+        { path: '/promote', hook: 'PRE_PROMOTION' },
+        { path: '/rolled-back', hook: 'POST_ROLLBACK' },
+      ]);
+      const recorded = await eventually(async () => {
+        const x = await gql<{ rollout: { webhooks: { hook: string; ok: boolean; status: number }[] } }>(gw.url, `query($id: ID!) { rollout(id: $id) { webhooks { hook ok status } } }`, { id: r.id }, sre);
+        return x.data?.rollout.webhooks.length === 3 ? x.data.rollout.webhooks : undefined;
+      }, 'the three webhook results');
+      expect(recorded).toEqual([
+        { hook: 'PRE_ROLLOUT', ok: true, status: 200 },
+        { hook: 'PRE_PROMOTION', ok: false, status: 503 },
+        { hook: 'POST_ROLLBACK', ok: true, status: 200 },
+      ]);
+    } finally {
+      await new Promise((r) => hooks.close(r));
+    }
   });
 
   it('lists rollouts by release, and Release.rollouts resolves through the entity', async () => {

@@ -58,6 +58,7 @@ interface StartArgs {
   rollForwardOnly?: boolean | null;
   progressDeadlineSeconds?: number | null;
   rollbackWindowSeconds?: number | null;
+  webhooks?: { preRollout?: string | null; prePromotion?: string | null; postRollback?: string | null; timeoutSeconds?: number | null } | null;
 }
 
 function startInput(a: StartArgs): StartInput {
@@ -82,7 +83,13 @@ function startInput(a: StartArgs): StartInput {
     ...(a.rollForwardOnly != null ? { rollForwardOnly: a.rollForwardOnly } : {}),
     ...(a.progressDeadlineSeconds != null ? { progressDeadlineSeconds: a.progressDeadlineSeconds } : {}),
     ...(a.rollbackWindowSeconds != null ? { rollbackWindowSeconds: a.rollbackWindowSeconds } : {}),
+    ...(a.webhooks ? { webhooks: defined(a.webhooks) } : {}),
   };
+}
+
+/** GraphQL passes explicit nulls; the domain wants absent fields. */
+function defined<T extends object>(o: T): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
 }
 
 function stepsView(r: View) {
@@ -121,6 +128,7 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
     release: (r: View) => ({ __typename: 'Release', id: r.releaseId }),
     currentStepIndex: (r: View) => r.stepIndex,
     startedBy: (r: View) => r.createdBy,
+    webhooks: (r: View) => Object.entries(r.hookResults ?? {}).map(([hook, result]) => ({ hook, ...result })),
     validation: (r: View) => {
       if (!r.validation) return null;
       const now = Date.now();
