@@ -46,7 +46,8 @@ export interface IngestBenchResult {
   /** ingest / raw. */
   ratio: number;
   entities: Record<string, number>;
-  query: { oneProduct: { p50: number; p99: number }; all: { p50: number; p99: number } };
+  /** cold: the first query, which joins the projections into a history; p50/p99: the following ones, on the cached history. */
+  query: { oneProduct: { cold: number; p50: number; p99: number }; all: { cold: number; p50: number; p99: number } };
   heapMb: number;
 }
 
@@ -173,13 +174,16 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
       const queries = new AnalyticsQueries({ store, clock: { now: () => new Date(YEAR_START + 365 * DAY) } });
       const window = { from: new Date(YEAR_START), to: new Date(YEAR_START + 365 * DAY) };
       const time = async (product?: string) => {
+        const s0 = performance.now();
+        await queries.dora(product ? { product } : {}, window);
+        const cold = performance.now() - s0;
         const xs: number[] = [];
         for (let i = 0; i < opts.queries; i++) {
           const s = performance.now();
           await queries.dora(product ? { product } : {}, window);
           xs.push(performance.now() - s);
         }
-        return { p50: percentile(xs, 50), p99: percentile(xs, 99) };
+        return { cold, p50: percentile(xs, 50), p99: percentile(xs, 99) };
       };
       const oneProduct = await time('product-0');
       const all = await time();
@@ -220,6 +224,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`  raw JetStream consume (count only)    ${f(r.rawConsumePerSecond)} events/s`);
   console.log(`  analytics ingest (validate + project) ${f(r.ingestPerSecond)} events/s`);
   console.log(`  ingest / raw                          ${r.ratio.toFixed(2)}`);
-  console.log(`  doraMetrics one product  p50 ${r.query.oneProduct.p50.toFixed(1)} ms  p99 ${r.query.oneProduct.p99.toFixed(1)} ms  (target p99 < 100 ms)`);
-  console.log(`  doraMetrics all products p50 ${r.query.all.p50.toFixed(1)} ms  p99 ${r.query.all.p99.toFixed(1)} ms  (target p99 < 100 ms)`);
+  const q = (x: IngestBenchResult['query']['all']) => `first ${x.cold.toFixed(0)} ms, then p50 ${x.p50.toFixed(1)} ms  p99 ${x.p99.toFixed(1)} ms`;
+  console.log(`  doraMetrics one product  ${q(r.query.oneProduct)}  (target p99 < 100 ms)`);
+  console.log(`  doraMetrics all products ${q(r.query.all)}  (target p99 < 100 ms)`);
 }
