@@ -1,6 +1,7 @@
-import { hasBinary, freePort } from '@flightdeck/testing';
+import { hasBinary, startPrometheus } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRollout } from '../../src/application/ports.js';
+import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
 import { clearRelease, createWorkload, dbFor, eventually, startCluster, startService, type Cluster, type Service } from './stack.js';
 
 const steps = [
@@ -84,32 +85,51 @@ describe.skipIf(!hasBinary('prometheus'))('running safely: restarts, two replica
     expect(done.rollout.decisions.filter((d) => d.action === 'COMPLETE_STEP').map((d) => d.message.slice(0, 6))).toEqual(['step 1', 'step 2', 'step 3', 'step 4']);
   });
 
-  it('pauses instead of promoting when Prometheus is down during analysis, and says so', async () => {
-    const s = track(await startService(c, dbFor('prom-down'), { prometheusUrl: `http://127.0.0.1:${await freePort()}`, queryTimeoutMs: 500 }));
-    await createWorkload(c, 'blind');
-    await clearRelease(s, 'rel-blind');
-    const started = await s.service.commands.start(
-      {
-        releaseId: 'rel-blind',
-        environment: 'production',
-        target: target('blind'),
-        image: 'shop/web:2.0.0',
-        strategy: 'CANARY',
-        steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'ANALYSIS', templates: ['success-rate'] }, { kind: 'SET_WEIGHT', weight: 100 }],
-        analysisIntervalSeconds: 0.5,
-        analysisCount: 3,
-      },
-      { by: 'sam' },
-    );
-    const paused = await eventually(async () => {
-      const x = await s.service.commands.get(started.rollout.id);
-      return x.rollout.phase !== 'PROGRESSING' ? x : undefined;
-    }, 'the rollout to stop progressing');
-    expect(paused.rollout.phase).toBe('PAUSED');
-    expect(paused.rollout.pauseReason).toBe('INCONCLUSIVE');
-    expect(paused.rollout.message).toMatch(/inconclusive.*Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED.*paused rather than promoted/);
-    const stable = await c.apps.readNamespacedDeployment({ name: 'blind', namespace: 'default' });
-    expect(stable.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0');
-    expect(stable.spec?.replicas).toBe(3);
+  it('pauses instead of promoting when Prometheus goes down during analysis, and says so', async () => {
+    const prom = await startPrometheus({ scrapeTargets: [c.sim.metricsUrl], scrapeIntervalSeconds: 0.5 });
+    let stopped = false;
+    try {
+      const s = track(await startService(c, dbFor('prom-down'), { prometheusUrl: prom.url, queryTimeoutMs: 500 }));
+      await createWorkload(c, 'blind');
+      await clearRelease(s, 'rel-blind');
+      const started = await s.service.commands.start(
+        {
+          releaseId: 'rel-blind',
+          environment: 'production',
+          target: target('blind'),
+          image: 'shop/web:2.0.0',
+          strategy: 'CANARY',
+          steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 3 }, { kind: 'SET_WEIGHT', weight: 100 }],
+          // The built-in success rate, tolerating a few measurements before the new Prometheus has data.
+          metrics: [{ ...BUILT_IN_TEMPLATES['success-rate']!, intervalSeconds: 1, count: 40, inconclusiveLimit: 5 }],
+        },
+        { by: 'sam' },
+      );
+      // Prometheus answers the first measurements, then goes away mid-run.
+      await eventually(async () => {
+        const run = (await s.service.commands.get(started.rollout.id)).rollout.analysisRuns[0];
+        if (run?.metrics[0]?.measurements.some((m) => m.value !== null)) return true;
+        const now = (await s.service.commands.get(started.rollout.id)).rollout;
+        throw new Error(`${now.phase}: ${now.message}; ${JSON.stringify(run?.metrics[0]?.measurements ?? [])}`);
+      }, 'a measurement with a value');
+      await prom.stop();
+      stopped = true;
+      const paused = await eventually(async () => {
+        const x = await s.service.commands.get(started.rollout.id);
+        return x.rollout.phase !== 'PROGRESSING' ? x : undefined;
+      }, 'the rollout to stop progressing');
+      expect(paused.rollout.phase).toBe('PAUSED');
+      expect(paused.rollout.pauseReason).toBe('INCONCLUSIVE');
+      expect(paused.rollout.message).toMatch(/inconclusive limit 5.*Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED.*paused rather than promoted/);
+      const measurements = paused.rollout.analysisRuns[0]!.metrics[0]!.measurements;
+      expect(measurements.filter((m) => m.phase === 'SUCCESSFUL').length).toBeGreaterThanOrEqual(1);
+      expect(measurements.filter((m) => m.phase === 'INCONCLUSIVE')).toHaveLength(6);
+      expect(measurements.at(-1)?.detail).toMatch(/is unreachable: ECONNREFUSED/);
+      const stable = await c.apps.readNamespacedDeployment({ name: 'blind', namespace: 'default' });
+      expect(stable.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0');
+      expect(stable.spec?.replicas).toBe(3);
+    } finally {
+      if (!stopped) await prom.stop();
+    }
   });
 });
