@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { freePort, hasBinary, startProcess, type RunningProcess } from '@flightdeck/testing';
+import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
 import { collectEvents, createWorkload, dbFor, eventually, gql, SECRET, startCluster, token, type Cluster } from './stack.js';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -79,8 +80,7 @@ describe.skipIf(!hasBinary('prometheus'))('the service killed mid-rollout (SIGKI
           target: { namespace: 'default', deployment: 'crashed', container: 'app' },
           image: 'shop/web:2.0.0',
           steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'PAUSE', pauseSeconds: 3 }, { kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 }],
-          analysisIntervalSeconds: 1,
-          analysisCount: 2,
+          metrics: [{ ...BUILT_IN_TEMPLATES['success-rate']!, intervalSeconds: 1, count: 2, inconclusiveLimit: 6 }],
           progressDeadlineSeconds: 30,
         },
       },

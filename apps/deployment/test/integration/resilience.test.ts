@@ -8,8 +8,10 @@ const steps = [
   { kind: 'SET_WEIGHT' as const, weight: 25 },
   { kind: 'PAUSE' as const, seconds: 2 },
   { kind: 'SET_WEIGHT' as const, weight: 50 },
-  { kind: 'ANALYSIS' as const, templates: ['success-rate'], initialDelaySeconds: 2 },
+  { kind: 'ANALYSIS' as const, templates: ['success-rate'], initialDelaySeconds: 3 },
 ];
+// The built-in success rate, patient with the first scrapes of new pods on a busy machine.
+const patient = [{ ...BUILT_IN_TEMPLATES['success-rate']!, intervalSeconds: 1, count: 2, inconclusiveLimit: 6 }];
 const target = (deployment: string) => ({ cluster: '', namespace: 'default', deployment, container: 'app' });
 
 // Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
@@ -38,7 +40,7 @@ describe.skipIf(!hasBinary('prometheus'))('running safely: restarts, two replica
     await createWorkload(c, 'replicated');
     await clearRelease(leader, 'rel-replicas');
     const started = await leader.service.commands.start(
-      { releaseId: 'rel-replicas', environment: 'production', target: target('replicated'), image: 'shop/web:2.0.0', strategy: 'CANARY', steps, analysisIntervalSeconds: 1, analysisCount: 2, progressDeadlineSeconds: 20 },
+      { releaseId: 'rel-replicas', environment: 'production', target: target('replicated'), image: 'shop/web:2.0.0', strategy: 'CANARY', steps, metrics: patient, progressDeadlineSeconds: 20 },
       { by: 'sam' },
     );
     const samples: number[] = [];
@@ -70,7 +72,7 @@ describe.skipIf(!hasBinary('prometheus'))('running safely: restarts, two replica
     await createWorkload(c, 'restarted');
     await clearRelease(first, 'rel-restart');
     const started = await first.service.commands.start(
-      { releaseId: 'rel-restart', environment: 'production', target: target('restarted'), image: 'shop/web:2.0.0', strategy: 'CANARY', steps, analysisIntervalSeconds: 1, analysisCount: 2, progressDeadlineSeconds: 20 },
+      { releaseId: 'rel-restart', environment: 'production', target: target('restarted'), image: 'shop/web:2.0.0', strategy: 'CANARY', steps, metrics: patient, progressDeadlineSeconds: 20 },
       { by: 'sam' },
     );
     await eventually(async () => ((await first.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined), 'the first step done');
@@ -86,7 +88,7 @@ describe.skipIf(!hasBinary('prometheus'))('running safely: restarts, two replica
   });
 
   it('pauses instead of promoting when Prometheus goes down during analysis, and says so', async () => {
-    const prom = await startPrometheus({ scrapeTargets: [c.sim.metricsUrl], scrapeIntervalSeconds: 0.5 });
+    const prom = await startPrometheus({ scrapeTargets: [c.sim.metricsUrl], scrapeIntervalSeconds: 1 });
     let stopped = false;
     try {
       const s = track(await startService(c, dbFor('prom-down'), { prometheusUrl: prom.url, queryTimeoutMs: 500 }));

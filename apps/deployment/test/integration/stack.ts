@@ -32,10 +32,11 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-/** The simulated cluster 20× faster than real time, and a real Prometheus scraping its workloads every 0.5 s. */
+/** The simulated cluster 20× faster than real time, and a real Prometheus scraping its workloads every second. */
 export async function startCluster(): Promise<Cluster> {
   const sim = await startKubeSim({ timeScale: 20, podStartSeconds: 2, behaviours: BEHAVIOURS });
-  const prom = await startPrometheus({ scrapeTargets: [sim.metricsUrl], scrapeIntervalSeconds: 0.5 });
+  // A 1 s scrape (and time-out): shorter ones miss scrapes when the machine is busy.
+  const prom = await startPrometheus({ scrapeTargets: [sim.metricsUrl], scrapeIntervalSeconds: 1 });
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig);
   return {
