@@ -15,6 +15,7 @@ export const stackConfigSchema = z.object({
   ]).optional(),
   NATS_URL: envUrlList('A real NATS server with JetStream to use instead of the in-process event bus', ['nats:', 'tls:', 'ws:', 'wss:']).optional(),
   PROMETHEUS_URL: envUrl('Prometheus HTTP API the services query (SLO gate criteria, rollout analysis); unset: those criteria fail saying so', ['http:', 'https:']).optional(),
+  KUBECONFIG: envString('kubeconfig of the cluster rollouts go to; unset: a simulated cluster (state in FLIGHTDECK_DATA_DIR, with a local prometheus scraping it when one is on PATH)').optional(),
   AUTH_JWT_SECRET: envString('HS256 secret for local tokens; unset: one is generated once and kept in FLIGHTDECK_DATA_DIR/jwt-secret', {
     minLength: 32,
   }).optional(),

@@ -1,9 +1,12 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import type { EventBus } from '@flightdeck/events';
 import type { ServiceMetrics } from '@flightdeck/telemetry';
+import { createAnalyticsService } from '@flightdeck/analytics';
+import { createDeploymentService } from '@flightdeck/deployment';
 import { createGatesService } from '@flightdeck/gates';
 import { createPlanningService } from '@flightdeck/planning';
 
@@ -13,6 +16,8 @@ export interface ServiceDeps {
   bus: EventBus;
   /** Prometheus for PromQL criteria and rollout analysis, when one is configured. */
   prometheusUrl?: string;
+  /** The cluster rollouts go to; given to entries that ask for it. */
+  cluster?: { kubeconfig: KubeConfig; prometheusUrl: string };
   advisor: Advisor;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -27,6 +32,8 @@ export interface EmbeddedService {
 export interface ServiceEntry {
   /** The subgraph's name in the supergraph. */
   name: string;
+  /** Needs a Kubernetes cluster and Prometheus (the simulated ones unless KUBECONFIG / PROMETHEUS_URL are set). */
+  needsCluster?: boolean;
   create(deps: ServiceDeps): EmbeddedService;
 }
 
@@ -40,4 +47,13 @@ export const services: ServiceEntry[] = [
       return { listen: (port, host) => gates.listen(port, host), stop: () => gates.close() };
     },
   },
+  {
+    name: 'deployment',
+    needsCluster: true,
+    create: ({ cluster, ...deps }) => {
+      if (!cluster) throw new Error('the deployment service needs a cluster');
+      return createDeploymentService({ ...deps, kubeconfig: cluster.kubeconfig, prometheusUrl: cluster.prometheusUrl });
+    },
+  },
+  { name: 'analytics', create: (deps) => createAnalyticsService(deps) },
 ];

@@ -9,6 +9,7 @@ import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
+import { stackCluster, type StackCluster } from './cluster.js';
 import { localSecret } from './secret.js';
 import { services as allServices, type EmbeddedService, type ServiceEntry } from './services.js';
 
@@ -55,8 +56,15 @@ export async function startStack(
     const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
     const ai = aiOptionsFromEnv(config);
 
+    const entries = opts.services ?? allServices;
+    let cluster: StackCluster | undefined;
+    if (entries.some((e) => e.needsCluster)) {
+      cluster = await stackCluster(config, dataDir, logger);
+      stops.push(() => cluster!.stop());
+    }
+
     const urls: Record<string, string> = {};
-    for (const entry of opts.services ?? allServices) {
+    for (const entry of entries) {
       const serviceLogger = createLogger({ service: entry.name, level: config.LOG_LEVEL });
       const mongo: MongoConnection = await connectMongo({ uri: `${mongoUri}/flightdeck-${entry.name}`, logger: serviceLogger, appName: `flightdeck-${entry.name}` });
       stops.push(() => mongo.close());
@@ -65,7 +73,7 @@ export async function startStack(
         { recorder: new MongoosePredictionStore(mongo.connection), logger: serviceLogger },
         'no AI endpoint is configured (AI_BASE_URL is not set)',
       );
-      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL });
+      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL, cluster });
       const { graphqlUrl } = await service.listen(0, '127.0.0.1');
       stops.push(() => service.stop());
       urls[entry.name] = graphqlUrl;

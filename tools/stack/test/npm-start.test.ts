@@ -71,6 +71,11 @@ describe('npm start (the embedded stack)', () => {
     }
     expect(gates.map((g) => g.name)).toEqual(['FEATURE_COMPLETE', 'ALPHA', 'BETA', 'PRODUCTION']);
 
+    // One query reads all four subgraphs: planning owns the release, the others extend it.
+    const whole = await graphql(url, token, 'query($id: ID!) { release(id: $id) { version gates { name } rollouts { id } metrics { productionRollouts } } }', { id: release.id });
+    expect(whole.body.errors).toBeUndefined();
+    expect(whole.body.data?.release).toMatchObject({ version: '1.0.0', rollouts: [] });
+
     const health = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(health.status).toBe(200);
 

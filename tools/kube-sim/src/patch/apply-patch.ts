@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- json-merge-patch ships no types; the reference makes them travel with this file into every program that imports kube-sim
+/// <reference path="./json-merge-patch.d.ts" />
 import jsonPatch from 'fast-json-patch';
 import * as mergePatch from 'json-merge-patch';
 import { ApiError, errors } from '../api/errors.js';

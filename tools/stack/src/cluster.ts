@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { startKubeSim } from '@flightdeck/kube-sim';
+import { hasBinary, startPrometheus } from '@flightdeck/testing';
+
+export interface StackCluster {
+  kubeconfig: KubeConfig;
+  prometheusUrl: string;
+  stop(): Promise<void>;
+}
+
+// Nothing listens here: every analysis query is inconclusive, so rollouts pause instead of promoting.
+const NO_PROMETHEUS = 'http://127.0.0.1:9';
+
+/**
+ * The cluster and Prometheus the deployment service drives: the ones configured (KUBECONFIG, PROMETHEUS_URL), or
+ * the simulated cluster (state kept in the data directory) with a local `prometheus` scraping its workloads.
+ */
+export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL?: string }, dataDir: string, logger: Logger): Promise<StackCluster> {
+  const stops: (() => Promise<void>)[] = [];
+  const kubeconfig = new KubeConfig();
+  let scrapeTarget: string | undefined;
+  if (config.KUBECONFIG) {
+    kubeconfig.loadFromFile(config.KUBECONFIG);
+    logger.info({ kubeconfig: config.KUBECONFIG, context: kubeconfig.getCurrentContext() }, 'deployment drives the cluster of KUBECONFIG');
+  } else {
+    const sim = await startKubeSim({ port: 0, stateFile: join(dataDir, 'cluster.json'), kubeconfigPath: join(dataDir, 'kubeconfig'), logger: logger.child({ part: 'kube-sim' }) });
+    stops.push(() => sim.stop());
+    kubeconfig.loadFromString(sim.kubeconfig);
+    scrapeTarget = sim.metricsUrl;
+    logger.info({ kubeconfig: join(dataDir, 'kubeconfig') }, `simulated Kubernetes cluster at ${sim.url} (kubectl --kubeconfig ${join(dataDir, 'kubeconfig')})`);
+  }
+
+  let prometheusUrl = config.PROMETHEUS_URL;
+  if (!prometheusUrl && scrapeTarget && hasBinary('prometheus')) {
+    const prometheus = await startPrometheus({ scrapeTargets: [scrapeTarget], scrapeIntervalSeconds: 5 });
+    stops.push(() => prometheus.stop());
+    prometheusUrl = prometheus.url;
+    logger.info(`prometheus at ${prometheus.url}, scraping the simulated workloads`);
+  }
+  if (!prometheusUrl) {
+    logger.warn('no Prometheus (set PROMETHEUS_URL, or install prometheus): rollout analysis is inconclusive, so rollouts pause instead of promoting');
+    prometheusUrl = NO_PROMETHEUS;
+  }
+  return {
+    kubeconfig,
+    prometheusUrl,
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
