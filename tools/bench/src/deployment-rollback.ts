@@ -177,7 +177,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
       Array.from({ length: opts.concurrentRollouts }, async (_, i) =>
         (
           await svc.commands.start(
-            { releaseId, environment: 'bench', target: { cluster: '', namespace: 'default', deployment: `good-${i}`, container: 'app' }, image: 'bench/web:2.0.0', strategy: 'CANARY', steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['error-ratio'] }], metrics: [{ ...metric, intervalSeconds: 1, count: 3, inconclusiveLimit: 3 }], progressDeadlineSeconds: 120 },
+            { releaseId, environment: 'bench', target: { cluster: '', namespace: 'default', deployment: `good-${i}`, container: 'app' }, image: 'bench/web:2.0.0', strategy: 'CANARY', steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['error-ratio'] }], metrics: [{ ...metric, intervalSeconds: 1, count: 3, inconclusiveLimit: 10 }], progressDeadlineSeconds: 120 },
             { by: 'bench' },
           )
         ).rollout.id,
