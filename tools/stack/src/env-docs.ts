@@ -9,6 +9,9 @@ import { Command } from 'commander';
 import type { z } from 'zod';
 import { envMarkdownTable } from '@flightdeck/config';
 import { gatewayConfigSchema, supergraphSubgraphs, defaultSupergraphPath } from '@flightdeck/gateway';
+import { analyticsConfigSchema, replayConfigSchema } from '@flightdeck/analytics/config';
+import { deploymentConfigSchema } from '@flightdeck/deployment/config';
+import { gatesConfigSchema } from '@flightdeck/gates/config';
 import { planningConfigSchema } from '@flightdeck/planning/config';
 import { stackConfigSchema } from './config.js';
 
@@ -32,13 +35,40 @@ function sections(): Section[] {
       schema: gatewayConfigSchema(subgraphs),
     },
     { title: 'planning (`apps/planning/src/main.ts`)', intro: '', schema: planningConfigSchema },
+    { title: 'gates (`apps/gates/src/main.ts`)', intro: '', schema: gatesConfigSchema },
+    { title: 'deployment (`apps/deployment/src/main.ts`)', intro: '', schema: deploymentConfigSchema },
+    { title: 'analytics (`apps/analytics/src/main.ts`)', intro: '', schema: analyticsConfigSchema },
+    {
+      title: 'analytics projection rebuild (`apps/analytics/src/replay-main.ts`)',
+      intro: 'Empties the projections and replays the whole stream into them.',
+      schema: replayConfigSchema,
+    },
   ];
 }
 
+const CLI_TABLE = [
+  '### the `flightdeck` CLI (`apps/cli`)',
+  '',
+  '| variable | description | default | required |',
+  '| --- | --- | --- | --- |',
+  '| `FLIGHTDECK_URL` | The gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql |  | yes |',
+  '| `FLIGHTDECK_TOKEN` | A token with the CI role (or a person\'s token), sent as Authorization: Bearer |  | yes |',
+].join('\n');
+
+const TEST_TABLE = [
+  '### tests',
+  '',
+  '| variable | description | default | required |',
+  '| --- | --- | --- | --- |',
+  '| `MONGODB_URI` | Run every persistence test against this real MongoDB instead of the embedded MongoDB-wire server |  | no |',
+].join('\n');
+
 export function envTables(): string {
-  const body = sections()
-    .map((s) => [`### ${s.title}`, '', ...(s.intro ? [s.intro, ''] : []), envMarkdownTable(s.schema)].join('\n'))
-    .join('\n\n');
+  const body = [
+    ...sections().map((s) => [`### ${s.title}`, '', ...(s.intro ? [s.intro, ''] : []), envMarkdownTable(s.schema)].join('\n')),
+    CLI_TABLE,
+    TEST_TABLE,
+  ].join('\n\n');
   return `${START}\n${body}\n${END}`;
 }
 
