@@ -7,14 +7,14 @@ import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { freePort, hasBinary, startProcess, type RunningProcess } from '@flightdeck/testing';
+import { freePort, startProcess, type RunningProcess } from '@flightdeck/testing';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
 import { collectEvents, createWorkload, dbFor, eventually, gql, SECRET, startCluster, token, type Cluster } from './stack.js';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 // Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
-describe.skipIf(!hasBinary('prometheus'))('the service killed mid-rollout (SIGKILL) and started again', () => {
+describe('the service killed mid-rollout (SIGKILL) and started again', () => {
   let c: Cluster;
   let dir: string;
   let bus: JetStreamBus;

@@ -1,4 +1,4 @@
-import { hasBinary, startPrometheus } from '@flightdeck/testing';
+import { startPrometheus } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRollout } from '../../src/application/ports.js';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
@@ -15,7 +15,7 @@ const patient = [{ ...BUILT_IN_TEMPLATES['success-rate']!, intervalSeconds: 1, c
 const target = (deployment: string) => ({ cluster: '', namespace: 'default', deployment, container: 'app' });
 
 // Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
-describe.skipIf(!hasBinary('prometheus'))('running safely: restarts, two replicas, Prometheus down', () => {
+describe('running safely: restarts, two replicas, Prometheus down', () => {
   let c: Cluster;
   const services: Service[] = [];
   beforeAll(async () => {

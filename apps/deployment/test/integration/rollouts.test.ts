@@ -1,5 +1,5 @@
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { hasBinary, startOpenAIStub, type OpenAIStub } from '@flightdeck/testing';
+import { startOpenAIStub, type OpenAIStub } from '@flightdeck/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ const input = (releaseId: string, deployment: string, image: string, over: Recor
 });
 
 // Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
-describe.skipIf(!hasBinary('prometheus'))('rollouts against the simulated cluster and a real Prometheus, through the gateway', () => {
+describe('rollouts against the simulated cluster and a real Prometheus, through the gateway', () => {
   let c: Cluster;
   let s: Service;
   let gw: { gateway: GatewayService; url: string };
