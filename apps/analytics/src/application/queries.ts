@@ -1,6 +1,7 @@
 import { AnalyticsRuleError, NotFoundError } from '../domain/errors.js';
 import { aiEffectiveness } from '../domain/ai-effectiveness.js';
 import { doraMetrics } from '../domain/dora.js';
+import { doraIndex } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
 import { releaseKpis } from '../domain/kpis.js';
 import { analyseRelease, releaseMetrics } from '../domain/release-metrics.js';
@@ -48,7 +49,10 @@ export class AnalyticsQueries {
 
   async dora(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    return doraMetrics(await this.history(scope.product), scope, window);
+    const history = await this.history(scope.product);
+    // A cached history (the store has a revision) keeps its DoraIndex until a new fact replaces it; a history read
+    // afresh for one query is cheaper to scan once than to index.
+    return this.deps.store.revision ? doraIndex(history, scope).metrics(window) : doraMetrics(history, scope, window);
   }
 
   async kpis(scope: Scope, w: WindowArgs) {

@@ -30,13 +30,22 @@ function outcomeOf(rollout: Rollout, history: History, hotfixes: () => ReturnTyp
   return o;
 }
 
-/** Production outcomes of the rollouts in scope that finished inside the window. */
-export function outcomesIn(history: History, scope: Scope, window: Window): DeploymentOutcome[] {
+function productionOutcomes(history: History, scope: Scope, keep: (finishedAt: Date | undefined) => boolean): DeploymentOutcome[] {
   let hotfixes: ReturnType<typeof hotfixesOf> | undefined;
   const lazyHotfixes = () => (hotfixes ??= hotfixesOf(history));
   return scoped(history, scope)
-    .rollouts.filter((r) => isProduction(r) && inWindow(r.finishedAt, window))
+    .rollouts.filter((r) => isProduction(r) && keep(r.finishedAt))
     .map((r) => outcomeOf(r, history, lazyHotfixes));
+}
+
+/** Production outcomes of the rollouts in scope that finished inside the window. */
+export function outcomesIn(history: History, scope: Scope, window: Window): DeploymentOutcome[] {
+  return productionOutcomes(history, scope, (at) => inWindow(at, window));
+}
+
+/** Production outcomes of every finished rollout in scope, whenever it finished. */
+export function finishedProductionOutcomes(history: History, scope: Scope): DeploymentOutcome[] {
+  return productionOutcomes(history, scope, (at) => at !== undefined);
 }
 
 /**

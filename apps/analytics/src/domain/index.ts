@@ -5,6 +5,7 @@ export * from './bands.js';
 export * from './scope.js';
 export * from './failures.js';
 export * from './dora.js';
+export * from './dora-index.js';
 export * from './kpis.js';
 export * from './ai-effectiveness.js';
 export * from './release-metrics.js';
