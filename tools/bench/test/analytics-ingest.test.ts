@@ -10,6 +10,10 @@ describe('analytics ingest benchmark', () => {
     expect(r.entities.rollout).toBeGreaterThan(100);
     expect(r.entities.release).toBeGreaterThan(0);
     expect(r.query.all.p99).toBeGreaterThanOrEqual(r.query.all.p50);
+    expect(r.query.all.fullRecompute.p99).toBeGreaterThanOrEqual(r.query.all.fullRecompute.p50);
+    // the indexed query and the full recomputation agree, for one product and for all
+    expect(r.query.oneProduct.identical).toBe(true);
+    expect(r.query.all.identical).toBe(true);
   });
 
   it('generates valid catalog events in time order per product, stopping at the size asked for', () => {
