@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Advisor } from '@flightdeck/ai';
 import { requireHuman, requireRole, type Identity, type Role } from '@flightdeck/auth';
-import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
+import { DateTime, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import { currentContext } from '@flightdeck/telemetry';
 import type { Incidents, OpenIncidentInput } from '../../application/incidents.js';
 import type { RequestMeta, StoredRetrospective } from '../../application/ports.js';
@@ -15,7 +15,6 @@ import type { Window } from '../../domain/time.js';
 import { mapped } from './errors.js';
 import { FORMULAS } from './formulas.js';
 import { CAN } from './roles.js';
-import { DateTime } from './scalars.js';
 
 export interface AnalyticsContext extends SubgraphContext {
   queries: AnalyticsQueries;

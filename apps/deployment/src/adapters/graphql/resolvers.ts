@@ -1,12 +1,11 @@
 import { requireHuman, requireRole, type Role } from '@flightdeck/auth';
-import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
+import { DateTime, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import { currentContext } from '@flightdeck/telemetry';
 import type { RequestMeta, RolloutCommands, StartInput } from '../../application/rollout-commands.js';
 import type { StoredRollout, RolloutFilter } from '../../application/ports.js';
 import { RolloutRuleError, type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
 import { mapped } from './errors.js';
 import { CAN } from './roles.js';
-import { DateTime } from './scalars.js';
 
 export interface DeploymentContext extends SubgraphContext {
   rollouts: RolloutCommands;

@@ -5,7 +5,8 @@ import type { Gates, GateView } from '../../application/gates.js';
 import type { Criterion, EvidenceKind, GateDefinition } from '../../domain/index.js';
 import { guarded } from './errors.js';
 import { evidenceStream } from './evidence-content.js';
-import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { DateTime } from '@flightdeck/subgraph';
+import { JSONScalar } from './scalars.js';
 
 export interface GatesContext {
   gates: Gates;
@@ -28,7 +29,7 @@ function criterionView(c: Criterion) {
 }
 
 export const resolvers: SubgraphResolvers<Ctx> = {
-  DateTime: DateTimeScalar,
+  DateTime,
   JSON: JSONScalar,
   Release: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),

@@ -1,14 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
-export const DateTimeScalar = new GraphQLScalarType({
-  name: 'DateTime',
-  serialize: (v) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()),
-  parseValue: (v) => {
-    const d = new Date(String(v));
-    if (Number.isNaN(d.getTime())) throw new GraphQLError(`${JSON.stringify(v)} is not an ISO-8601 date and time`);
-    return d;
-  },
-});
 
 function literal(node: ValueNode): unknown {
   switch (node.kind) {

@@ -1,7 +1,7 @@
 import type { Advice } from '@flightdeck/ai';
 import { requireHuman, requireRole, type Identity } from '@flightdeck/auth';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
+import { DateTime, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import { currentContext } from '@flightdeck/telemetry';
 import type { ReleaseInsights } from '../../application/release-insights.js';
 import type { ReleasePlanning } from '../../application/release-planning.js';
@@ -17,7 +17,6 @@ import { costOfDelay, wsjf } from '../../domain/wsjf.js';
 import { mapped } from './errors.js';
 import { CAN } from './roles.js';
 import { requestedNodeFields } from './requested-fields.js';
-import { DateTime } from './scalars.js';
 
 export interface PlanningContext extends SubgraphContext {
   planning: ReleasePlanning;

@@ -1,19 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse, type DocumentNode } from 'graphql';
+import { findSchemaFile, loadSchemaFile } from '@flightdeck/subgraph';
 
-/** schema.graphql sits at the project root: four levels up from this file in src/, one up from the dist/ bundle. */
-export function schemaPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'schema.graphql');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error(`planning: schema.graphql not found above ${fileURLToPath(import.meta.url)}`);
-}
-
-export function loadTypeDefs(): DocumentNode {
-  return parse(readFileSync(schemaPath(), 'utf8'));
-}
+export const schemaPath = (): string => findSchemaFile(import.meta.url, 'planning');
+export const loadTypeDefs = () => loadSchemaFile(import.meta.url, 'planning');

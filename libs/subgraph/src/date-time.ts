@@ -8,8 +8,10 @@ function parse(value: unknown): Date {
   return d;
 }
 
+/** The `DateTime` scalar every subgraph declares: ISO 8601 text on the wire, a Date in resolvers. */
 export const DateTime = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
+  description: 'An ISO 8601 date-time, e.g. 2026-07-01T12:00:00Z.',
   serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
   parseValue: parse,
   parseLiteral: (ast) => {
