@@ -1,6 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
-
 function literal(node: ValueNode): unknown {
   switch (node.kind) {
     case Kind.STRING:
