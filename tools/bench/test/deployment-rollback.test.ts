@@ -1,9 +1,8 @@
-import { hasBinary } from '@flightdeck/testing';
 import { describe, expect, it } from 'vitest';
 import { runRollbackBench } from '../src/deployment-rollback.js';
 
 // Needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
-describe.skipIf(!hasBinary('prometheus'))('deployment rollback benchmark', () => {
+describe('deployment rollback benchmark', () => {
   it('runs end to end at a tiny size: every bad rollout rolled back, every good one promoted', async () => {
     const r = await runRollbackBench({ badRollouts: 2, intervalSeconds: 1, concurrentRollouts: 2, timeScale: 20 });
     expect(r.detections).toHaveLength(2);

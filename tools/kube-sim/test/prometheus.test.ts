@@ -1,5 +1,5 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { hasBinary, startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
+import { startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployment, rolloutComplete, startCluster, waitFor, watchDeploymentUntil, type Cluster } from './helpers.js';
 
@@ -7,7 +7,7 @@ const errorRatio = (window: string) =>
   `sum by (version) (increase(http_requests_total{deployment="shop",code="500"}[${window}])) / sum by (version) (increase(http_requests_total{deployment="shop"}[${window}]))`;
 
 // startPrometheus needs the real prometheus binary (Debian package prometheus, installed by .ci/run).
-describe.skipIf(!hasBinary('prometheus'))('a real Prometheus scraping the simulated workloads (skipped when prometheus is not on PATH)', () => {
+describe('a real Prometheus scraping the simulated workloads', () => {
   let c: Cluster;
   let prom: PrometheusHandle;
   beforeAll(async () => {
