@@ -1,9 +1,7 @@
 // Brings in the typing of inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { astFromValue, buildASTSchema, Kind, parse, print, typeFromAST, visit, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
 import { JetStreamBus } from '@flightdeck/events';
@@ -92,37 +90,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
   }
 }
 
-export const readSchema = () => readFileSync(schemaPath(), 'utf8');
-
-let subgraphSchema: GraphQLSchema | undefined;
-
-/**
- * The operation with its variables written inline as literals. The gateway's cost rule
- * (apps/gateway/src/limits/cost-limit.ts) validates without the request's variables, so an operation
- * declaring a required variable is refused there with "Variable $x ... was not provided"; inlining keeps
- * these tests on the gateway path until that is fixed.
- */
-export function inlineVariables(query: string, variables: Record<string, unknown>): string {
-  subgraphSchema ??= buildASTSchema(parse(readSchema()), { assumeValidSDL: true });
-  const schema = subgraphSchema;
-  const doc = parse(query);
-  const types = new Map<string, GraphQLInputType>();
-  const withoutDefinitions = visit(doc, {
-    VariableDefinition(node) {
-      types.set(node.variable.name.value, typeFromAST(schema, node.type as never) as GraphQLInputType);
-      return null;
-    },
-  });
-  const inlined = visit(withoutDefinitions, {
-    Variable(node) {
-      const value = variables[node.name.value];
-      return astFromValue(value === undefined ? null : value, types.get(node.name.value)!) ?? { kind: Kind.NULL };
-    },
-  });
-  return print(inlined);
-}
-
-/** A GraphQL request through the gateway, variables inlined (see inlineVariables). */
+/** A GraphQL request through the gateway. */
 export function viaGateway<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResult<T>> {
-  return gql<T>(url, inlineVariables(query, variables), {}, token);
+  return gql<T>(url, query, variables, token);
 }
