@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decodeEnvelope, defineEvent, encodeEvent, EventCatalog, eventCatalog, featureChanged, InvalidEventError, releaseCreated, releaseStatusChanged, subjectMatches } from '../src/index.js';
+import { decodeEnvelope, defineEvent, encodeEvent, EventCatalog, eventCatalog, featureChanged, InvalidEventError, releaseCreated, releaseStatusChanged, scopeRecommended, subjectMatches } from '../src/index.js';
 
 describe('CloudEvents envelope and catalog', () => {
   it('builds a CloudEvents 1.0 structured event whose type is the subject and whose payload version is an attribute', () => {
@@ -32,6 +32,14 @@ describe('CloudEvents envelope and catalog', () => {
     expect(() => eventCatalog.validate({ ...e, type: 'flightdeck.nope.thing.done' })).toThrow(/type flightdeck.nope.thing.done is not in the event catalog/);
     expect(() => eventCatalog.validate({ ...e, data: { releaseId: 'r' } })).toThrow(InvalidEventError);
     expect(eventCatalog.types()).toEqual(expect.arrayContaining(['flightdeck.planning.feature.changed', 'flightdeck.planning.release.created', 'flightdeck.planning.release.status_changed']));
+  });
+
+  it('registers the recommended scope, refusing a source other than ai or deterministic', () => {
+    const data = { releaseId: 'r', product: 'shop', source: 'ai' as const, predictionId: 'p1', recommended: ['f1'], leftOut: ['f2'], capacity: 12, at: '2026-03-01T00:00:00Z' };
+    const e = scopeRecommended.create({ source: '/flightdeck/planning', data });
+    expect(eventCatalog.validate(e)).toEqual(e);
+    expect(eventCatalog.types()).toContain('flightdeck.planning.scope.recommended');
+    expect(() => eventCatalog.validate({ ...e, data: { ...data, source: 'team' } })).toThrow(/source/);
   });
 
   it('keeps several versions of one type side by side', () => {

@@ -133,5 +133,26 @@ export const timelineForecasted = defineEvent({
   }),
 });
 
+/** The scope a prioritisation advice proposed, so its accuracy can be measured against what was delivered. */
+export const scopeRecommended = defineEvent({
+  type: 'flightdeck.planning.scope.recommended',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    product: z.string().min(1),
+    /** Who proposed it: the AI, or the deterministic baseline when no AI answered. */
+    source: z.enum(['ai', 'deterministic']),
+    /** The prediction the advice was recorded as. */
+    predictionId: z.string().min(1),
+    /** Feature ids proposed for the release, in the proposed order. */
+    recommended: z.array(z.string().min(1)),
+    /** The release's other feature ids. */
+    leftOut: z.array(z.string().min(1)),
+    /** Story points the proposal was made for. */
+    capacity: z.number().nonnegative(),
+    at: timestamp,
+  }),
+});
+
 /** What the planning service publishes (registered next to the version-1 list above). */
-export const planningServiceEvents = [releaseCreatedV2, releaseStatusChangedV2, releaseScopeChanged, featureStatusChanged, timelineForecasted];
+export const planningServiceEvents = [releaseCreatedV2, releaseStatusChangedV2, releaseScopeChanged, featureStatusChanged, timelineForecasted, scopeRecommended];
