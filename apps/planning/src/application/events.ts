@@ -3,9 +3,11 @@ import {
   releaseCreatedV2,
   releaseScopeChanged,
   releaseStatusChangedV2,
+  scopeRecommended,
   timelineForecasted,
   type CloudEvent,
 } from '@flightdeck/events';
+import type { AdviceSource } from '@flightdeck/ai';
 import type { Forecast } from '../domain/forecast.js';
 import type { StatusTransition } from '../domain/lifecycle.js';
 import type { Release } from '../domain/release.js';
@@ -86,6 +88,24 @@ export function forecastedEvent(r: Release, t: Timeline, f: Forecast, meta: Requ
       runs: f.runs,
       basis: f.basis,
       ...(predictionId ? { predictionId } : {}),
+    },
+  });
+}
+
+/** The scope a prioritisation advice proposed; every other feature of the release is left out. */
+export function scopeRecommendedEvent(r: Release, advice: { source: AdviceSource; predictionId: string }, recommended: string[], capacity: number, meta: RequestMeta, at: Date): CloudEvent {
+  const chosen = new Set(recommended);
+  return scopeRecommended.create({
+    ...envelope(r, meta, at),
+    data: {
+      releaseId: r.id,
+      product: r.product,
+      source: advice.source,
+      predictionId: advice.predictionId,
+      recommended,
+      leftOut: r.features.map((f) => f.id).filter((id) => !chosen.has(id)),
+      capacity,
+      at: at.toISOString(),
     },
   });
 }

@@ -54,6 +54,8 @@ export interface ReleaseRepository {
   releasedVersions(product: string): Promise<string[]>;
   insert(release: Release, events: CloudEvent[]): Promise<StoredRelease>;
   update(release: Release, revision: number, events: CloudEvent[], options?: SaveOptions): Promise<StoredRelease>;
+  /** Queues events about the release that change nothing in it (its revision stays), in its outbox like every other. */
+  recordEvents(id: string, events: CloudEvent[]): Promise<void>;
   list(filter: ReleaseFilter, page: PageRequest): Promise<ReleasePage>;
 }
 

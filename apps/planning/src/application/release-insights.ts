@@ -9,7 +9,7 @@ import type { Release, StoredForecast } from '../domain/release.js';
 import { prioritize, type Prioritization } from '../domain/selection.js';
 import { planTimeline, type Timeline } from '../domain/timeline.js';
 import { inScope } from '../domain/scope.js';
-import { forecastedEvent } from './events.js';
+import { forecastedEvent, scopeRecommendedEvent } from './events.js';
 import type { Clock, RequestMeta, StoredRelease } from './ports.js';
 import type { ReleasePlanning } from './release-planning.js';
 
@@ -85,8 +85,10 @@ export class ReleaseInsights {
     };
   }
 
-  async prioritize(id: string, options: PrioritizeOptions): Promise<PrioritizeResult> {
+  /** Ranks and selects the scope, asks the advisor, and publishes the scope the advice proposed so its accuracy is measured later. */
+  async prioritize(meta: RequestMeta, id: string, options: PrioritizeOptions): Promise<PrioritizeResult> {
     const { release: r } = await this.deps.planning.get(id);
+    const now = this.deps.clock.now();
     const timeline = this.timeline(r);
     const capacity = options.capacity ?? (timeline.velocity > 0 ? timeline.capacityPoints : undefined);
     if (capacity === undefined) {
@@ -101,7 +103,8 @@ export class ReleaseInsights {
       schema: aiPrioritisation,
       instructions:
         'Score each feature 0-100 for inclusion in this release, give a one-sentence rationale and a delivery risk (LOW, MEDIUM, HIGH), ' +
-        'and a sequencing of feature ids that respects dependsOn. MUST features stay in. Use the WSJF figures and the capacity given.',
+        'and a sequencing: the ids of the features you recommend for this release within the capacity, in an order that respects dependsOn. ' +
+        'MUST features stay in. Use the WSJF figures and the capacity given.',
       input: {
         release: { product: r.product, version: r.version, type: r.type, theme: r.theme, targetDate: r.targetDate.toISOString() },
         capacity,
@@ -119,6 +122,7 @@ export class ReleaseInsights {
       }),
       baselineConfidence: 0.6,
     });
+    await this.deps.planning.recordEvents(r.id, [scopeRecommendedEvent(r, advice, proposedScope(advice.value.sequencing, byId), capacity, meta, now)]);
     return { release: r, prioritization, capacity, advice };
   }
 
@@ -156,6 +160,11 @@ export class ReleaseInsights {
     }));
     return { stored, timeline, forecast, advice };
   }
+}
+
+/** The features an advice proposes: its sequencing, once each, without ids the release does not have (an AI may invent some). */
+function proposedScope(sequencing: readonly string[], features: ReadonlyMap<string, unknown>): string[] {
+  return [...new Set(sequencing)].filter((id) => features.has(id));
 }
 
 function baselineRisk(t: Timeline, f: StoredForecast): TimelineRisk {

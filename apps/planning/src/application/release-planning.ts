@@ -104,6 +104,11 @@ export class ReleasePlanning {
     });
   }
 
+  /** Publishes events that record advice about a release without changing it, so clients' revisions stay valid. */
+  recordEvents(id: string, events: CloudEvent[]): Promise<void> {
+    return this.deps.releases.recordEvents(id, events);
+  }
+
   /** Loads, applies a pure change and stores it if nobody wrote in between (else ConflictError: nothing is overwritten). */
   async change(id: string, expectedRevision: number | undefined, apply: (r: Release, now: Date) => { release: Release; events: CloudEvent[] }): Promise<StoredRelease> {
     const stored = await this.get(id);

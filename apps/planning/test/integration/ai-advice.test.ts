@@ -8,12 +8,13 @@ import { databaseUri, startOpenAIStub, type OpenAIStub, type StubReply } from '@
 import { ReleaseInsights } from '../../src/application/release-insights.js';
 import { ReleasePlanning } from '../../src/application/release-planning.js';
 import { MongoReleaseRepository } from '../../src/adapters/mongo/mongo-release-repository.js';
-import { releaseModel } from '../../src/adapters/mongo/release-model.js';
+import { releaseModel, type ReleaseModel } from '../../src/adapters/mongo/release-model.js';
 
 let mongo: MongoConnection;
 let stub: OpenAIStub;
 let planning: ReleasePlanning;
 let insights: ReleaseInsights;
+let model: ReleaseModel;
 const predictions = new InMemoryPredictionStore();
 const replies: StubReply[] = [];
 const now = new Date('2026-05-01T09:00:00Z');
@@ -23,7 +24,8 @@ beforeAll(async () => {
   mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'planning-ai'), retries: 2 });
   stub = await startOpenAIStub({ responses: () => replies.shift() ?? { status: 500, message: 'no scripted reply' } });
   const clock = { now: () => now };
-  planning = new ReleasePlanning({ releases: new MongoReleaseRepository(releaseModel(mongo.connection)), clock, newId: randomUUID });
+  model = releaseModel(mongo.connection);
+  planning = new ReleasePlanning({ releases: new MongoReleaseRepository(model), clock, newId: randomUUID });
   const advisor = createAdvisor({ baseURL: stub.url, apiKey: 'test', model: 'stub-model', timeoutMs: 5_000, maxRetries: 0 }, { recorder: predictions, now: clock.now });
   insights = new ReleaseInsights({ planning, clock, advisor });
 });
@@ -32,6 +34,12 @@ afterAll(async () => {
   await stub?.stop();
   await mongo?.close();
 });
+
+/** The scope recommendations waiting in the release's outbox (no relay runs in this file). */
+async function recommendations(id: string): Promise<{ type: string; event: { data: Record<string, unknown> } }[]> {
+  const doc = (await model.findById(id).lean().exec()) as unknown as { outbox: { type: string; event: { data: Record<string, unknown> } }[] };
+  return doc.outbox.filter((o) => o.type === 'flightdeck.planning.scope.recommended');
+}
 
 async function releaseWithScope(version: string): Promise<{ id: string; features: string[] }> {
   const { release } = await planning.create(meta, { product: 'search', version, theme: 'Relevance', owner: 'rita', targetDate: new Date('2026-08-01T12:00:00Z'), team: { velocityHistory: [10, 12] } });
@@ -53,22 +61,43 @@ describe('AI-assisted prioritisation and timeline risk', () => {
         summary: 'ship ranking first',
       } },
     });
-    const result = await insights.prioritize(id, { capacity: 20 });
+    const before = (await planning.get(id)).revision;
+    const result = await insights.prioritize(meta, id, { capacity: 20 });
     expect(result.advice).toMatchObject({ source: 'ai', model: 'stub-model', confidence: 0.8, value: { summary: 'ship ranking first' } });
     expect(result.prioritization.recommended.selected).toEqual(features);
     const sent = stub.requests.at(-1)!.body as { messages: { content: string }[] };
     expect(JSON.stringify(sent.messages)).toContain('Synonyms');
     const recorded = await predictions.find({ kind: 'prioritisation', subject: id });
     expect(recorded).toMatchObject([{ id: result.advice.predictionId, source: 'ai' }]);
+    expect((await recommendations(id)).map((o) => o.event.data)).toEqual([
+      { releaseId: id, product: 'search', source: 'ai', predictionId: result.advice.predictionId, recommended: features, leftOut: [], capacity: 20, at: now.toISOString() },
+    ]);
+    // Advice changes nothing in the release, so a client's revision stays valid.
+    expect((await planning.get(id)).revision).toBe(before);
+  });
+
+  it("publishes only the AI's features that the release has, once each, leaving the others out", async () => {
+    const { id, features } = await releaseWithScope('1.1.0');
+    replies.push({
+      json: { confidence: 0.7, rationale: 'ranking alone', value: {
+        features: [{ featureId: features[0], score: 90, rationale: 'core', risk: 'HIGH' }],
+        sequencing: [features[0], 'made-up-feature', features[0]],
+        summary: 'ranking only',
+      } },
+    });
+    const result = await insights.prioritize(meta, id, { capacity: 8 });
+    expect(result.advice.source).toBe('ai');
+    expect((await recommendations(id)).map((o) => o.event.data)).toMatchObject([{ source: 'ai', predictionId: result.advice.predictionId, recommended: [features[0]], leftOut: [features[1]], capacity: 8 }]);
   });
 
   it('falls back to the deterministic baseline when the AI answer is unusable, and says why', async () => {
     const { id } = await releaseWithScope('2.0.0');
     replies.push({ content: 'not json at all' });
-    const result = await insights.prioritize(id, { capacity: 20 });
+    const result = await insights.prioritize(meta, id, { capacity: 20 });
     expect(result.advice.source).toBe('deterministic');
     expect(result.advice.fallbackReason).toBeTruthy();
     expect(result.advice.value.summary).toBe('2 of 2 features fit 20 points (100% of the value)');
+    expect((await recommendations(id)).map((o) => o.event.data)).toMatchObject([{ source: 'deterministic', predictionId: result.advice.predictionId, recommended: result.prioritization.recommended.selected }]);
   });
 
   it('comments on timeline risks with the forecast, and stores the forecast', async () => {

@@ -131,6 +131,9 @@ describe('planning through the gateway', () => {
     expect(r.advice.sequencing).toEqual([api, ui]);
     const recorded = await stack.predictions.find({ kind: 'prioritisation', subject: id });
     expect(recorded.map((x) => x.id)).toEqual([r.advice.predictionId]);
+    const recommended = await eventually(async () => seen.find((e) => e.type === 'flightdeck.planning.scope.recommended' && e.subject === id), 'the scope recommended event');
+    expect(recommended.data).toMatchObject({ releaseId: id, product: 'checkout-api', source: 'deterministic', predictionId: r.advice.predictionId, recommended: [api, ui], capacity: 12 });
+    expect((recommended.data as { leftOut: string[] }).leftOut).toHaveLength(1);
 
     const scope = await gql<{ release: { scopeChanges: { kind: string; by: string }[]; documents: { scope: string } } }>(stack.gatewayUrl, 'query($id: ID!) { release(id: $id) { scopeChanges { kind by } documents { scope } } }', { id });
     expect(scope.data!.release.scopeChanges.map((c) => c.kind)).toEqual(['ADDED', 'ADDED', 'ADDED', 'STATUS_CHANGED']);
@@ -241,7 +244,7 @@ describe('planning through the gateway', () => {
   it('published its events through the outbox', async () => {
     await eventually(async () => (seen.some((e) => e.type === 'flightdeck.planning.timeline.forecasted') ? true : undefined), 'the forecast event');
     const types = new Set(seen.map((e) => e.type));
-    for (const t of ['release.created', 'release.status_changed', 'release.scope_changed', 'feature.status_changed', 'timeline.forecasted']) {
+    for (const t of ['release.created', 'release.status_changed', 'release.scope_changed', 'feature.status_changed', 'timeline.forecasted', 'scope.recommended']) {
       expect(types).toContain(`flightdeck.planning.${t}`);
     }
     const statusEvents = seen.filter((e) => e.type === 'flightdeck.planning.release.status_changed').map((e) => (e.data as { to: string }).to);

@@ -166,8 +166,8 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       return view(await ctx.planning.removeFeature(m, a.releaseId, a.featureId, a.reason ?? undefined, a.expectedRevision ?? undefined));
     }),
     prioritizeScope: mapped(async (_: unknown, a: { releaseId: string; capacity?: number; stretch?: number }, ctx: PlanningContext) => {
-      mutator(ctx, CAN.plan);
-      const result = await ctx.insights.prioritize(a.releaseId, defined({ capacity: a.capacity, stretch: a.stretch }));
+      const m = mutator(ctx, CAN.plan);
+      const result = await ctx.insights.prioritize(m, a.releaseId, defined({ capacity: a.capacity, stretch: a.stretch }));
       const byId = featureMap(result.release);
       const p = result.prioritization;
       return {

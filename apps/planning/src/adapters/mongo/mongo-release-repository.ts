@@ -1,6 +1,6 @@
 import { outboxPush, APPLIED_EVENTS_PATH, type CloudEvent } from '@flightdeck/events';
 import { ConflictError, decodeCursor, encodeCursor, updateWithVersion } from '@flightdeck/persistence';
-import { PlanningRuleError } from '../../domain/errors.js';
+import { NotFoundError, PlanningRuleError } from '../../domain/errors.js';
 import type { Release } from '../../domain/release.js';
 import type { PageRequest, ReleaseFilter, ReleasePage, ReleaseRepository, SaveOptions, StoredRelease } from '../../application/ports.js';
 import type { ReleaseModel } from './release-model.js';
@@ -98,6 +98,13 @@ export class MongoReleaseRepository implements ReleaseRepository {
       if (err instanceof ConflictError) throw new ConflictError('Release', release.id, revision, err.actualVersion);
       throw err;
     }
+  }
+
+  async recordEvents(id: string, events: CloudEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const result = await this.model.updateOne({ _id: id }, outboxPush(events), { timestamps: false }).exec();
+    if (result.matchedCount === 0) throw new NotFoundError(`release ${id} does not exist`);
+    this.onEvents();
   }
 
   /**
