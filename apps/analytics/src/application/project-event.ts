@@ -13,6 +13,7 @@ import {
   rolloutRolledBack,
   rolloutStarted,
   rolloutSucceeded,
+  scopeRecommended,
   timelineForecasted,
   type CloudEvent,
 } from '@flightdeck/events';
@@ -27,6 +28,7 @@ export const PROJECTED_TYPES = [
   releaseScopeChanged,
   featureStatusChanged,
   timelineForecasted,
+  scopeRecommended,
   gateEvaluationCompleted,
   readinessAssessed,
   rolloutStarted,
@@ -72,6 +74,10 @@ export function factsOf(event: CloudEvent): FactUpdate[] {
   if (timelineForecasted.is(event)) {
     const d = event.data;
     return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'forecast', p50: d.p50, targetDate: d.targetDate, probabilityOnTime: d.probabilityOnTime, ...(d.predictionId ? { predictionId: d.predictionId } : {}), at } }];
+  }
+  if (scopeRecommended.is(event)) {
+    const d = event.data;
+    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.product }, fact: { k: 'recommendation', source: d.source, predictionId: d.predictionId, recommended: d.recommended, at: d.at } }];
   }
   if (gateEvaluationCompleted.is(event)) {
     const d = event.data;

@@ -19,7 +19,7 @@ export interface EffectivenessRow {
   metric: EffectivenessMetric;
   /** The advice kind the predictions were recorded as. */
   kind: 'prioritisation' | 'readiness' | 'timeline-risk';
-  /** Who predicted; undefined for the plan itself (planning accuracy measures the team's plan). */
+  /** Who predicted; undefined for the team's own plan (the source-less planning accuracy row). */
   source?: Source;
   samples: number;
   value: number;
@@ -47,6 +47,12 @@ function bySource<T extends { source: Source }>(items: T[], metric: Effectivenes
   });
 }
 
+/** The last scope the source recommended by code freeze (or by release when it never froze): what the team could still act on. */
+function lastRecommendation(release: Release, source: Source): Release['recommendations'][number] | undefined {
+  const until = (release.codeFreezeAt ?? release.releasedAt)?.getTime();
+  return release.recommendations.filter((r) => r.source === source && (until === undefined || r.at.getTime() <= until)).at(-1);
+}
+
 /** Did the release go wrong in production: a failed production rollout (rolled back, incident or hotfix within 48 h)? */
 function wentWrong(release: Release, history: History, hotfixes: ReturnType<typeof hotfixesOf>): boolean | undefined {
   const prod = (history.index.rolloutsByRelease.get(release.id) ?? []).filter((r) => isProduction(r) && r.finishedAt);
@@ -57,6 +63,8 @@ function wentWrong(release: Release, history: History, hotfixes: ReturnType<type
 /**
  * Predictions against what happened, per advice kind and source:
  * - planning accuracy = planned features (in scope at code freeze) delivered DONE at release / planned, per release in production in the window;
+ *   per source, the same releases' last recommendation of that source made by code freeze (or by release when it never froze):
+ *   recommended features DONE at release / recommended features;
  * - quality-gate prediction = readiness assessments in the window whose recommendation matched the next gate outcome (GO→PASS, CONDITIONAL_GO→CONDITIONAL, NO_GO→FAIL);
  * - risk prediction = predicted risks that materialised: a NO_GO/CONDITIONAL_GO assessment followed by a failed gate or a failed production rollout,
  *   and a forecast giving under 50% chance of being on time for a release that reached production after its target date;
@@ -72,6 +80,14 @@ export function aiEffectiveness(history: History, scope: Scope, window: Window):
   });
 
   const planning = delivered.filter((d) => d.release.plannedScope.length > 0).map((d) => d.release.deliveredScope.length / d.release.plannedScope.length);
+  const recommendations = delivered.flatMap((d) => {
+    const done = new Set(d.release.doneAtRelease);
+    return (['ai', 'deterministic'] as const).flatMap((source) => {
+      const last = lastRecommendation(d.release, source);
+      return last ? [{ ...last, done }] : [];
+    });
+  });
+  const recommendationHits = (r: (typeof recommendations)[number]) => (r.recommended.length ? r.recommended.filter((f) => r.done.has(f)).length / r.recommended.length : undefined);
 
   const assessments = releases.flatMap((release) => release.readiness.filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, release, nextGate: release.gates.find((g) => g.at.getTime() >= a.at.getTime()) })));
   const gateHits = (a: (typeof assessments)[number]) => (a.nextGate ? (EXPECTED[a.recommendation] === a.nextGate.outcome ? 1 : 0) : undefined);
@@ -91,6 +107,7 @@ export function aiEffectiveness(history: History, scope: Scope, window: Window):
 
   return [
     ...(planning.length ? [row('PLANNING_ACCURACY', 'prioritisation', undefined, planning)!] : []),
+    ...bySource(recommendations, 'PLANNING_ACCURACY', 'prioritisation', recommendationHits),
     ...bySource(assessments, 'RISK_PREDICTION', 'readiness', readinessRisk),
     ...bySource(forecasts, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),
     ...bySource(assessments, 'QUALITY_GATE_PREDICTION', 'readiness', gateHits),

@@ -27,7 +27,9 @@ export type ReleaseFact =
   | { k: 'feature'; featureId: string; to: string; at: Timestamp }
   | { k: 'gate'; gate: string; outcome: GateOutcome; at: Timestamp }
   | { k: 'readiness'; recommendation: Recommendation; source: Source; confidence: number; predictionId: string; at: Timestamp }
-  | { k: 'forecast'; p50: Timestamp; targetDate: Timestamp; probabilityOnTime: number; predictionId?: string; at: Timestamp };
+  | { k: 'forecast'; p50: Timestamp; targetDate: Timestamp; probabilityOnTime: number; predictionId?: string; at: Timestamp }
+  /** The scope a prioritisation advice proposed. */
+  | { k: 'recommendation'; source: Source; predictionId: string; recommended: string[]; at: Timestamp };
 
 export interface RolloutHeader {
   releaseId?: string;

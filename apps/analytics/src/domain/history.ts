@@ -17,9 +17,13 @@ export interface Release extends ReleaseHeader {
   plannedScope: string[];
   /** Of those, the ones DONE at release. */
   deliveredScope: string[];
+  /** Every feature DONE at release, planned or not (empty when it was never released). */
+  doneAtRelease: string[];
   gates: { gate: string; outcome: GateOutcome; at: Date }[];
   readiness: { recommendation: Recommendation; source: Source; confidence: number; predictionId: string; at: Date }[];
   forecasts: { p50: Date; targetDate: Date; probabilityOnTime: number; predictionId?: string; at: Date }[];
+  /** Scopes proposed by prioritisation advice, oldest first. */
+  recommendations: { source: Source; predictionId: string; recommended: string[]; at: Date }[];
 }
 
 export interface Rollout {
@@ -79,6 +83,7 @@ export function releaseOf(r: ReleaseRecord): Release {
   const releasedAt = date(statuses.find((f) => f.to === 'RELEASED')?.at);
   const planned = scopeAt(facts, codeFreezeAt ?? releasedAt).inScope;
   const atRelease = scopeAt(facts, releasedAt);
+  const doneAtRelease = releasedAt ? [...atRelease.status].flatMap(([id, s]) => (s === 'DONE' ? [id] : [])).sort() : [];
   return {
     id: r.id,
     ...r.header,
@@ -89,11 +94,13 @@ export function releaseOf(r: ReleaseRecord): Release {
     ...(statuses.length ? { status: statuses.at(-1)!.to } : {}),
     plannedScope: [...planned].sort(),
     deliveredScope: releasedAt ? [...planned].filter((id) => atRelease.status.get(id) === 'DONE').sort() : [],
+    doneAtRelease,
     gates: facts.flatMap((f) => (f.k === 'gate' ? [{ gate: f.gate, outcome: f.outcome, at: new Date(f.at) }] : [])),
     readiness: facts.flatMap((f) => (f.k === 'readiness' ? [{ recommendation: f.recommendation, source: f.source, confidence: f.confidence, predictionId: f.predictionId, at: new Date(f.at) }] : [])),
     forecasts: facts.flatMap((f) =>
       f.k === 'forecast' ? [{ p50: new Date(f.p50), targetDate: new Date(f.targetDate), probabilityOnTime: f.probabilityOnTime, ...(f.predictionId ? { predictionId: f.predictionId } : {}), at: new Date(f.at) }] : [],
     ),
+    recommendations: facts.flatMap((f) => (f.k === 'recommendation' ? [{ source: f.source, predictionId: f.predictionId, recommended: f.recommended, at: new Date(f.at) }] : [])),
   };
 }
 
@@ -145,7 +152,7 @@ export interface History {
   index: { rolloutsByRelease: Map<string, Rollout[]>; rolloutsByWorkload: Map<string, Rollout[]>; incidentsByRollout: Map<string, Incident[]> };
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map<string, T[]> {
+export function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);

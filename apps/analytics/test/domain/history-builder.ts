@@ -12,6 +12,7 @@ import {
   rolloutRolledBack,
   rolloutStarted,
   rolloutSucceeded,
+  scopeRecommended,
   timelineForecasted,
   type CloudEvent,
 } from '@flightdeck/events';
@@ -129,6 +130,18 @@ export class Story {
         source: '/flightdeck/planning',
         time: at,
         data: { releaseId, targetDate: target, featureComplete: at, p50, p85: p50, p95: p50, probabilityOnTime, remainingPoints: 10, runs: 1000, basis: 'HISTORY', predictionId: `f-${this.n}` },
+      }),
+    );
+  }
+
+  /** The scope a prioritisation advice of `source` proposed at `at`. */
+  recommend(releaseId: string, source: 'ai' | 'deterministic', recommended: string[], at: string, opts: { leftOut?: string[]; product?: string } = {}) {
+    return this.push(
+      scopeRecommended.create({
+        id: this.id(),
+        source: '/flightdeck/planning',
+        time: at,
+        data: { releaseId, product: opts.product ?? 'shop', source, predictionId: `s-${this.n}`, recommended, leftOut: opts.leftOut ?? [], capacity: 20, at },
       }),
     );
   }

@@ -12,6 +12,7 @@ export const FORMULAS = {
   quality: 'critical incidents opened within 48 h after a release reached production (linked to its rollouts) / releases in production in [from, to); target < 0.5',
   ai: [
     'PLANNING_ACCURACY = features in scope at code freeze that were DONE at release / features in scope at code freeze, mean per release in production in the window (target > 0.85)',
+    "PLANNING_ACCURACY per source (AI, DETERMINISTIC) = recommended features DONE at release / recommended features, over the same releases' last prioritisation recommendation of that source made by code freeze (by release when it never froze); releases without one are left out",
     'RISK_PREDICTION = predicted risks that materialised / predicted risks: readiness NO_GO or CONDITIONAL_GO followed by a failed gate or failed production rollout; forecast under 50% on time for a release in production after its target (target > 0.8)',
     'QUALITY_GATE_PREDICTION = readiness assessments whose recommendation matched the next gate outcome (GO→PASS, CONDITIONAL_GO→CONDITIONAL, NO_GO→FAIL) / assessments followed by a gate (target > 0.9)',
     'TIMELINE_VARIANCE = mean |production − forecast p50| / (p50 − forecast time) over forecasts of releases in production in the window (target < 0.15)',
