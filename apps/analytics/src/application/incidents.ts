@@ -18,10 +18,12 @@ export interface OpenIncidentInput {
 
 /** Records incidents as analytics' own events: stored with the projection's fact and published through the outbox. */
 export class Incidents {
-  constructor(private readonly deps: { store: ProjectionStore; clock: Clock; newId: IdGenerator }) {}
+  /** `onRecorded`: after each write, so that the caller's next read includes it. */
+  constructor(private readonly deps: { store: ProjectionStore; clock: Clock; newId: IdGenerator; onRecorded?: () => void }) {}
 
   private async record(event: CloudEvent): Promise<void> {
     for (const u of factsOf(event)) await this.deps.store.apply(u, [event]);
+    this.deps.onRecorded?.();
   }
 
   async open(meta: RequestMeta, input: OpenIncidentInput): Promise<string> {

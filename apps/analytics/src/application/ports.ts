@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@flightdeck/events';
-import type { FactUpdate, IncidentRecord, ReleaseRecord, RolloutRecord } from '../domain/facts.js';
+import type { EntityKind, FactUpdate, IncidentRecord, ReleaseRecord, RolloutRecord } from '../domain/facts.js';
 import type { Retrospective } from '../domain/retrospective.js';
 
 export interface Clock {
@@ -13,19 +13,41 @@ export interface ProjectionRecords {
   incidents: IncidentRecord[];
 }
 
+/** A record whose facts changed, with the header fields that say which partition (product) it belongs to. */
+export interface ChangedRecord {
+  entity: EntityKind;
+  id: string;
+  product?: string;
+  releaseId?: string;
+  workload?: string;
+  rolloutId?: string;
+}
+
+/** Where a reader of changes is; opaque to it. */
+export type ChangeCursor = unknown;
+
 /** The read models built from events: adding a fact is idempotent and commutative (see domain/facts.ts). */
 export interface ProjectionStore {
   /** Adds the fact; `outbox` events are stored by the same write and published afterwards (analytics' own events). */
   apply(update: FactUpdate, outbox?: CloudEvent[]): Promise<void>;
-  /** What the metrics of a product need (its releases, their rollouts, its incidents), or everything. */
+  /** What the metrics of a product need (its releases, their rollouts, the incidents of it or its workloads), or everything. */
   load(product?: string): Promise<ProjectionRecords>;
+  /**
+   * The records of no known product: releases without a product, rollouts of releases not known to carry one, and
+   * the incidents that isUnattributedIncident (domain/partitions.ts) says belong to none.
+   */
+  loadUnattributed(): Promise<ProjectionRecords>;
+  /**
+   * The records changed since the cursor (possibly some seen before, never one missed), and the next cursor.
+   * Without a cursor: no changes and a cursor at the present, to start from after reading everything.
+   * `everything`: the store cannot tell what changed (it was emptied since), so every partition may differ.
+   */
+  changesSince(cursor: ChangeCursor | undefined): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[]; everything?: boolean }>;
   release(id: string): Promise<ReleaseRecord | undefined>;
   incident(id: string): Promise<IncidentRecord | undefined>;
   products(): Promise<string[]>;
   /** Empties the projections, before a replay. */
   clear(): Promise<void>;
-  /** A number that changes whenever the projections change, when the store can tell (one process owns them); lets readers cache. */
-  revision?(): number;
 }
 
 export interface StoredRetrospective {

@@ -1,12 +1,13 @@
 import { AnalyticsRuleError, NotFoundError } from '../domain/errors.js';
 import { aiEffectiveness } from '../domain/ai-effectiveness.js';
-import { doraMetrics } from '../domain/dora.js';
-import { doraIndex } from '../domain/dora-index.js';
+import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
 import { releaseKpis } from '../domain/kpis.js';
 import { analyseRelease, releaseMetrics } from '../domain/release-metrics.js';
+import { UNATTRIBUTED } from '../domain/partitions.js';
 import type { Scope } from '../domain/scope.js';
 import { inWindow, isTimeZone, type Window } from '../domain/time.js';
+import { HistoryPartitions } from './history-partitions.js';
 import type { Clock, ProjectionStore } from './ports.js';
 
 export interface WindowArgs {
@@ -20,7 +21,12 @@ const MAX_WINDOW_MS = 5 * 366 * 86_400_000;
 export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
 
 export class AnalyticsQueries {
-  constructor(private readonly deps: { store: ProjectionStore; clock: Clock }) {}
+  /** The histories the answers come from; refreshed by whoever owns the queries (the service, a test, the benchmark). */
+  readonly partitions: HistoryPartitions;
+
+  constructor(private readonly deps: { store: ProjectionStore; clock: Clock; partitions?: HistoryPartitions }) {
+    this.partitions = deps.partitions ?? new HistoryPartitions({ store: deps.store });
+  }
 
   window(a: WindowArgs): Window {
     const to = a.to ?? this.deps.clock.now();
@@ -31,28 +37,29 @@ export class AnalyticsQueries {
     return { from, to, ...(a.timeZone ? { timeZone: a.timeZone } : {}) };
   }
 
-  private readonly cache = new Map<string, { revision: number; history: History }>();
-
-  /** The joined history of a product (or all); kept while the store's revision stays the same, when it has one. */
-  async history(product?: string): Promise<History> {
-    const revision = this.deps.store.revision?.();
-    const key = product ?? '\u0000all';
-    const hit = revision === undefined ? undefined : this.cache.get(key);
-    if (hit && hit.revision === revision) return hit.history;
-    const history = buildHistory(await this.deps.store.load(product));
-    if (revision !== undefined) {
-      if (this.cache.size > 1000) this.cache.clear();
-      this.cache.set(key, { revision, history });
-    }
-    return history;
+  /** The joined history of a product (or all) as of the partitions' last refresh. */
+  history(product?: string): Promise<History> {
+    return this.partitions.history(product);
   }
 
+  /**
+   * For a product, its partition's DoraIndex; for the organisation (or a team across products), every partition's
+   * index combined: a change to one product rebuilds only that product's index.
+   */
   async dora(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    const history = await this.history(scope.product);
-    // A cached history (the store has a revision) keeps its DoraIndex until a new fact replaces it; a history read
-    // afresh for one query is cheaper to scan once than to index.
-    return this.deps.store.revision ? doraIndex(history, scope).metrics(window) : doraMetrics(history, scope, window);
+    if (scope.product !== undefined) return combinedDoraMetrics([{ history: await this.history(scope.product), scope }], window);
+    return combinedDoraMetrics((await this.partitions.all()).map((history) => ({ history, scope })), window);
+  }
+
+  /** The products with metrics. */
+  products(): Promise<string[]> {
+    return this.partitions.products();
+  }
+
+  /** When the metrics last caught up with every projected fact. */
+  asOf(): Date | undefined {
+    return this.partitions.asOf();
   }
 
   async kpis(scope: Scope, w: WindowArgs) {
@@ -68,8 +75,16 @@ export class AnalyticsQueries {
   private async releaseWithHistory(releaseId: string): Promise<{ release: Release; history: History }> {
     const record = await this.deps.store.release(releaseId);
     if (!record) throw new NotFoundError(`release ${releaseId} is not known to analytics (no planning event for it has arrived)`);
-    const history = await this.history(record.header.product);
-    return { release: history.releases.get(releaseId)!, history };
+    const partition = record.header.product ?? UNATTRIBUTED;
+    let history = await this.history(partition);
+    // Stored since the partitions' last refresh: catch up once rather than answer without it.
+    if (!history.releases.has(releaseId)) {
+      await this.partitions.refresh();
+      history = await this.history(partition);
+    }
+    const release = history.releases.get(releaseId);
+    if (!release) throw new NotFoundError(`release ${releaseId} is not in the ${partition ? `'${partition}'` : 'unattributed'} metrics yet; retry in a moment`);
+    return { release, history };
   }
 
   async releaseMetrics(releaseId: string) {

@@ -117,7 +117,14 @@ export class DoraIndex {
     return d;
   }
 
-  private deploymentDays(from: number, to: number, timeZone: string): number {
+  /** Adds the distinct local days of the successes in [from, to) to `into`. */
+  private addDeploymentDays(from: number, to: number, timeZone: string, into: Set<number>): void {
+    const { days } = this.days(timeZone);
+    for (let i = from; i < to; i++) if (i === from || days[i] !== days[i - 1]) into.add(days[i]!);
+  }
+
+  /** Distinct local days with a success in [from, to), without building a set when the days never go back. */
+  private countDeploymentDays(from: number, to: number, timeZone: string): number {
     if (from >= to) return 0;
     const d = this.days(timeZone);
     // A zone whose local day can step back (a DST change at midnight) falls back to counting the range.
@@ -125,35 +132,73 @@ export class DoraIndex {
     return 1 + d.newDays[to - 1]! - d.newDays[from]!;
   }
 
-  /** doraMetrics(history, scope, window) for the history and scope this index was built from. */
-  metrics(window: Window): DoraMetrics {
+  /** The samples and counts of a window, to be combined with other indexes' (the partitions of an organisation); `days` collects the distinct deployment days. */
+  partial(window: Window, days?: Set<number>): DoraPartial {
     const tz = window.timeZone ?? 'UTC';
     const [a, b] = range({ times: this.outcomes }, window);
-    const deployments = this.successesBefore[b]! - this.successesBefore[a]!;
-    const failedCount = this.failedBefore[b]! - this.failedBefore[a]!;
-    const outcomes = b - a;
-    const days = calendarDays(window);
-    const perDay = days > 0 ? deployments / days : undefined;
-
     const [s0, s1] = range(this.successes, window);
     const [r0, r1] = range(this.releases, window);
-    const inWindow = this.releases.values.slice(r0, r1);
-    const leads = defined(inWindow.map((r) => r.lead), 0, inWindow.length);
-    const fromFreeze = defined(inWindow.map((r) => r.fromFreeze), 0, inWindow.length);
-    const leadMedian = median(leads);
-
     const [f0, f1] = range(this.failed, window);
-    const recoveries = defined(this.failed.values, f0, f1);
-    const rate = outcomes ? failedCount / outcomes : undefined;
-    const recoveryMedian = median(recoveries);
+    const inWindow = this.releases.values.slice(r0, r1);
+    if (days) this.addDeploymentDays(s0, s1, tz, days);
     return {
-      window,
-      deploymentFrequency: { deployments, days, perDay, deploymentDays: this.deploymentDays(s0, s1, tz), level: frequencyLevel(perDay) },
-      leadTimeForChanges: { releases: leads.length, medianMs: leadMedian, codeFreezeToProductionMedianMs: median(fromFreeze), level: leadTimeLevel(leadMedian) },
-      changeFailureRate: { deployments: outcomes, failed: failedCount, rate, level: changeFailureLevel(rate) },
-      recoveryTime: { failures: failedCount, recovered: recoveries.length, medianMs: recoveryMedian, level: recoveryLevel(recoveryMedian) },
+      deployments: this.successesBefore[b]! - this.successesBefore[a]!,
+      outcomes: b - a,
+      failed: this.failedBefore[b]! - this.failedBefore[a]!,
+      deploymentDays: days ? days.size : this.countDeploymentDays(s0, s1, tz),
+      leads: defined(inWindow.map((r) => r.lead), 0, inWindow.length),
+      fromFreeze: defined(inWindow.map((r) => r.fromFreeze), 0, inWindow.length),
+      recoveries: defined(this.failed.values, f0, f1),
     };
   }
+
+  /** doraMetrics(history, scope, window) for the history and scope this index was built from. */
+  metrics(window: Window): DoraMetrics {
+    return combineDora(window, [this.partial(window)]);
+  }
+}
+
+/** What one index contributes to a window's metrics. */
+export interface DoraPartial {
+  deployments: number;
+  outcomes: number;
+  failed: number;
+  deploymentDays: number;
+  leads: number[];
+  fromFreeze: number[];
+  recoveries: number[];
+}
+
+/** The four keys from partials of disjoint parts of a history (sums of counts, medians over the union of samples). */
+export function combineDora(window: Window, partials: readonly DoraPartial[], distinctDeploymentDays?: number): DoraMetrics {
+  const sum = (f: (p: DoraPartial) => number) => partials.reduce((n, p) => n + f(p), 0);
+  const all = (f: (p: DoraPartial) => number[]) => (partials.length === 1 ? f(partials[0]!) : partials.flatMap(f));
+  const deployments = sum((p) => p.deployments);
+  const outcomes = sum((p) => p.outcomes);
+  const failed = sum((p) => p.failed);
+  const days = calendarDays(window);
+  const perDay = days > 0 ? deployments / days : undefined;
+  const leads = all((p) => p.leads);
+  const recoveries = all((p) => p.recoveries);
+  const leadMedian = median(leads);
+  const rate = outcomes ? failed / outcomes : undefined;
+  const recoveryMedian = median(recoveries);
+  return {
+    window,
+    deploymentFrequency: { deployments, days, perDay, deploymentDays: distinctDeploymentDays ?? sum((p) => p.deploymentDays), level: frequencyLevel(perDay) },
+    leadTimeForChanges: { releases: leads.length, medianMs: leadMedian, codeFreezeToProductionMedianMs: median(all((p) => p.fromFreeze)), level: leadTimeLevel(leadMedian) },
+    changeFailureRate: { deployments: outcomes, failed, rate, level: changeFailureLevel(rate) },
+    recoveryTime: { failures: failed, recovered: recoveries.length, medianMs: recoveryMedian, level: recoveryLevel(recoveryMedian) },
+  };
+}
+
+/** doraMetrics over several disjoint histories (the partitions of an organisation), each through its DoraIndex. */
+export function combinedDoraMetrics(parts: readonly { history: History; scope: Scope }[], window: Window): DoraMetrics {
+  if (parts.length === 1) return doraIndex(parts[0]!.history, parts[0]!.scope).metrics(window);
+  // Days are distinct across the parts too: a day with deployments in two products counts once.
+  const days = new Set<number>();
+  const partials = parts.map((p) => doraIndex(p.history, p.scope).partial(window, days));
+  return combineDora(window, partials, days.size);
 }
 
 const indexes = new WeakMap<History, Map<string, DoraIndex>>();

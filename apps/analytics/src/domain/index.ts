@@ -12,3 +12,4 @@ export * from './release-metrics.js';
 export * from './retrospective.js';
 export * from './alertmanager.js';
 export * from './errors.js';
+export * from './partitions.js';

@@ -128,7 +128,7 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
     });
   }
 
-  it('AnalyticsQueries.dora answers from the index and follows new facts', async () => {
+  it('AnalyticsQueries.dora answers from the partitions as last refreshed, and follows new facts after a refresh', async () => {
     const { delivery } = organisation(5, { failThenSucceed: true });
     const store = new MemoryProjectionStore();
     const half = Math.floor(delivery.length / 2);
@@ -140,8 +140,15 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
     const window = queries.window(args);
     apply(0, half);
     const before = await queries.dora({}, args);
-    expect(before).toEqual(doraMetrics(historyOf(delivery.slice(0, half)), {}, window));
+    // Half delivered, some rollouts' releases have not arrived: they are joined among themselves (the unattributed
+    // partition), so only the counts that need no join are sure to match the whole history's.
+    const halfway = doraMetrics(historyOf(delivery.slice(0, half)), {}, window);
+    expect(before.deploymentFrequency).toEqual(halfway.deploymentFrequency);
+    expect(before.changeFailureRate.deployments).toBe(halfway.changeFailureRate.deployments);
     apply(half, delivery.length);
+    expect(await queries.dora({}, args)).toEqual(before);
+    const report = await queries.partitions.refresh();
+    expect(report.changes).toBe(delivery.slice(half).flatMap(factsOf).length);
     for (const scope of SCOPES) expect(await queries.dora(scope, args)).toEqual(doraMetrics(historyOf(delivery), scope, window));
     expect((await queries.dora({}, args)).changeFailureRate.deployments).toBeGreaterThan(before.changeFailureRate.deployments);
   });

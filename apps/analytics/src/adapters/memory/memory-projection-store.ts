@@ -1,26 +1,32 @@
 import type { CloudEvent } from '@flightdeck/events';
 import { applyUpdate, type EntityKind, type EntityRecord, type FactUpdate, type IncidentRecord, type ReleaseRecord, type RolloutRecord } from '../../domain/facts.js';
-import type { ProjectionRecords, ProjectionStore } from '../../application/ports.js';
+import { isUnattributedIncident } from '../../domain/partitions.js';
+import type { ChangeCursor, ChangedRecord, ProjectionRecords, ProjectionStore } from '../../application/ports.js';
 
-/** The projections in memory (all-in-one mode without persistence, and the ingest benchmark); own events are not relayed. */
+type Header = { product?: string; releaseId?: string; workload?: string; rolloutId?: string };
+
+/**
+ * The projections in memory (all-in-one mode without persistence, and the ingest benchmark); own events are not
+ * relayed. Changes are kept as a log for one reader (the history partitions), trimmed as it reads.
+ */
 export class MemoryProjectionStore implements ProjectionStore {
   private readonly maps: Record<EntityKind, Map<string, EntityRecord<object, unknown>>> = { release: new Map(), rollout: new Map(), incident: new Map() };
   private readonly rolloutsByRelease = new Map<string, Set<string>>();
+  private log: ChangedRecord[] = [];
+  /** Position of log[0] among all changes ever made, and the position after which everything may differ (a clear). */
+  private logStart = 0;
+  private clearedAt = -1;
 
   async apply(u: FactUpdate, _outbox?: CloudEvent[]): Promise<void> {
     this.applySync(u);
   }
 
-  private changes = 0;
-
-  revision(): number {
-    return this.changes;
-  }
-
   applySync(u: FactUpdate): void {
-    this.changes++;
     const map = this.maps[u.entity];
-    map.set(u.id, applyUpdate(map.get(u.id), u.id, u.header as object, u.key, u.fact));
+    const record = applyUpdate(map.get(u.id), u.id, u.header as object, u.key, u.fact);
+    map.set(u.id, record);
+    const h = record.header as Header;
+    this.log.push({ entity: u.entity, id: u.id, ...pick(h) });
     if (u.entity === 'rollout' && u.header.releaseId) {
       const set = this.rolloutsByRelease.get(u.header.releaseId) ?? new Set();
       set.add(u.id);
@@ -28,17 +34,42 @@ export class MemoryProjectionStore implements ProjectionStore {
     }
   }
 
+  async changesSince(cursor: ChangeCursor | undefined): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[]; everything?: boolean }> {
+    const end = this.logStart + this.log.length;
+    if (cursor === undefined) return { cursor: end, changes: [] };
+    const from = cursor as number;
+    const everything = from <= this.clearedAt || from < this.logStart;
+    const changes = this.log.slice(Math.max(0, from - this.logStart));
+    this.log = [];
+    this.logStart = end;
+    return { cursor: end, changes, ...(everything ? { everything } : {}) };
+  }
+
   async load(product?: string): Promise<ProjectionRecords> {
-    const releases = [...this.maps.release.values()].filter((r) => !product || (r.header as { product?: string }).product === product) as ReleaseRecord[];
+    const releases = [...this.maps.release.values()].filter((r) => !product || (r.header as Header).product === product) as ReleaseRecord[];
     const rollouts = product
       ? releases.flatMap((r) => [...(this.rolloutsByRelease.get(r.id) ?? [])].map((id) => this.maps.rollout.get(id)!))
       : [...this.maps.rollout.values()];
-    const workloads = new Set(rollouts.map((r) => (r.header as { workload?: string }).workload));
+    const workloads = new Set(rollouts.map((r) => (r.header as Header).workload));
+    const rolloutIds = new Set(rollouts.map((r) => r.id));
     const incidents = [...this.maps.incident.values()].filter((i) => {
-      const h = i.header as { product?: string; workload?: string };
-      return !product || h.product === product || workloads.has(h.workload);
+      const h = i.header as Header;
+      return !product || h.product === product || workloads.has(h.workload) || (h.rolloutId !== undefined && rolloutIds.has(h.rolloutId));
     });
     return { releases, rollouts: rollouts as RolloutRecord[], incidents: incidents as IncidentRecord[] };
+  }
+
+  async loadUnattributed(): Promise<ProjectionRecords> {
+    const attributed = new Set([...this.maps.release.values()].filter((r) => (r.header as Header).product).map((r) => r.id));
+    const releases = [...this.maps.release.values()].filter((r) => !attributed.has(r.id)) as ReleaseRecord[];
+    const rollouts = [...this.maps.rollout.values()].filter((r) => !attributed.has((r.header as Header).releaseId ?? '')) as RolloutRecord[];
+    const attributedRollouts = [...this.maps.rollout.values()].filter((r) => attributed.has((r.header as Header).releaseId ?? ''));
+    const rolloutIds = new Set(attributedRollouts.map((r) => r.id));
+    const workloads = new Set(attributedRollouts.map((r) => (r.header as Header).workload));
+    const incidents = [...this.maps.incident.values()].filter((i) =>
+      isUnattributedIncident(i.header as Header, { rollout: (id) => rolloutIds.has(id), workload: (w) => workloads.has(w) }),
+    ) as IncidentRecord[];
+    return { releases, rollouts, incidents };
   }
 
   async release(id: string) {
@@ -50,16 +81,25 @@ export class MemoryProjectionStore implements ProjectionStore {
   }
 
   async products(): Promise<string[]> {
-    return [...new Set([...this.maps.release.values()].map((r) => (r.header as { product?: string }).product).filter((p): p is string => !!p))].sort();
+    return [...new Set([...this.maps.release.values()].map((r) => (r.header as Header).product).filter((p): p is string => !!p))].sort();
   }
 
   async clear(): Promise<void> {
     for (const m of Object.values(this.maps)) m.clear();
     this.rolloutsByRelease.clear();
-    this.changes++;
+    this.clearedAt = this.logStart + this.log.length;
   }
 
   size(): Record<EntityKind, number> {
     return { release: this.maps.release.size, rollout: this.maps.rollout.size, incident: this.maps.incident.size };
   }
+}
+
+function pick(h: Header): Omit<ChangedRecord, 'entity' | 'id'> {
+  return {
+    ...(h.product ? { product: h.product } : {}),
+    ...(h.releaseId ? { releaseId: h.releaseId } : {}),
+    ...(h.workload ? { workload: h.workload } : {}),
+    ...(h.rolloutId ? { rolloutId: h.rolloutId } : {}),
+  };
 }

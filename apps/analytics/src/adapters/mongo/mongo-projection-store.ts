@@ -1,7 +1,16 @@
 import { outboxPush, type CloudEvent } from '@flightdeck/events';
-import type { EntityRecord, FactUpdate, IncidentRecord, ReleaseRecord, RolloutRecord } from '../../domain/facts.js';
-import type { ProjectionRecords, ProjectionStore } from '../../application/ports.js';
+import type { EntityKind, EntityRecord, FactUpdate, IncidentRecord, ReleaseRecord, RolloutRecord } from '../../domain/facts.js';
+import type { ChangeCursor, ChangedRecord, ProjectionRecords, ProjectionStore } from '../../application/ports.js';
+import { isUnattributedIncident } from '../../domain/partitions.js';
 import type { ProjectionModels, RecordDocument } from './projection-models.js';
+
+/** How far before the newest change seen the next read looks again. */
+const OVERLAP_MS = 2_000;
+
+interface MongoChangeCursor {
+  at: number;
+  seen: Record<string, number>;
+}
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number } | null)?.code === 11000;
 
@@ -19,7 +28,7 @@ export class MongoProjectionStore implements ProjectionStore {
   async apply(u: FactUpdate, outbox?: CloudEvent[]): Promise<void> {
     const set: Record<string, unknown> = { [`facts.${u.key}`]: u.fact };
     for (const [k, v] of Object.entries(u.header)) if (v !== undefined) set[`header.${k}`] = v;
-    const update = { $set: set, ...(outbox?.length ? outboxPush(outbox) : {}) };
+    const update = { $set: set, $currentDate: { changedAt: true }, ...(outbox?.length ? outboxPush(outbox) : {}) };
     const model = this.models[u.entity];
     for (let attempt = 0; ; attempt++) {
       try {
@@ -50,6 +59,72 @@ export class MongoProjectionStore implements ProjectionStore {
       .find({ $or: [{ 'header.product': product }, { 'header.workload': { $in: workloads } }, { 'header.rolloutId': { $in: rollouts.map((r) => r._id) } }] }, null, lean)
       .lean<RecordDocument[]>();
     return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents: incidents.map(toRecord<IncidentRecord>) };
+  }
+
+  async loadUnattributed(): Promise<ProjectionRecords> {
+    const lean = { projection: { outbox: 0 } };
+    const noProduct = { 'header.product': { $not: { $type: 'string' } } };
+    const attributed = (await this.models.release.distinct('_id', { 'header.product': { $type: 'string' } })) as string[];
+    const [releases, rollouts, candidates] = await Promise.all([
+      this.models.release.find(noProduct, null, lean).lean<RecordDocument[]>(),
+      this.models.rollout.find({ 'header.releaseId': { $nin: attributed } }, null, lean).lean<RecordDocument[]>(),
+      this.models.incident.find(noProduct, null, lean).lean<RecordDocument[]>(),
+    ]);
+    const named = <K extends string>(key: K) => [...new Set(candidates.map((i) => i.header[key]).filter((v): v is string => typeof v === 'string'))];
+    const [linked, deployed] = await Promise.all([
+      this.models.rollout.distinct('_id', { _id: { $in: named('rolloutId') }, 'header.releaseId': { $in: attributed } }),
+      this.models.rollout.distinct('header.workload', { 'header.workload': { $in: named('workload') }, 'header.releaseId': { $in: attributed } }),
+    ]);
+    const attributedRollouts = new Set(linked as string[]);
+    const attributedWorkloads = new Set(deployed as string[]);
+    const incidents = candidates
+      .map(toRecord<IncidentRecord>)
+      .filter((i) => isUnattributedIncident(i.header, { rollout: (id) => attributedRollouts.has(id), workload: (w) => attributedWorkloads.has(w) }));
+    return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents };
+  }
+
+  /**
+   * Records whose changedAt is at most OVERLAP_MS before the newest one seen, less those already seen at the same
+   * time: a write stamped just before a read but visible only after it is still found by the next read.
+   */
+  async changesSince(cursor: ChangeCursor | undefined): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[] }> {
+    const kinds = Object.keys(this.models) as EntityKind[];
+    if (cursor === undefined) {
+      const newest = await Promise.all(kinds.map((k) => this.models[k].findOne({ changedAt: { $type: 'date' } }, { changedAt: 1 }).sort({ changedAt: -1 }).lean<RecordDocument>()));
+      const at = Math.max(0, ...newest.map((d) => d?.changedAt?.getTime() ?? 0));
+      // Read once to remember what is already there, so that the first real read reports only what is new.
+      return { cursor: (await this.changesSince({ at, seen: {} } satisfies MongoChangeCursor)).cursor, changes: [] };
+    }
+    const { at, seen } = cursor as MongoChangeCursor;
+    const projection = { changedAt: 1, 'header.product': 1, 'header.releaseId': 1, 'header.workload': 1, 'header.rolloutId': 1 };
+    const found = await Promise.all(
+      kinds.map(async (entity) => {
+        const docs = await this.models[entity].find({ changedAt: { $gte: new Date(at - OVERLAP_MS) } }, projection).lean<RecordDocument[]>();
+        return docs.map((d) => ({ entity, d }));
+      }),
+    );
+    const changes: ChangedRecord[] = [];
+    let newest = at;
+    const stamps: { key: string; t: number }[] = [];
+    for (const { entity, d } of found.flat()) {
+      const t = d.changedAt!.getTime();
+      const key = `${entity}:${d._id}`;
+      newest = Math.max(newest, t);
+      stamps.push({ key, t });
+      if (seen[key] === t) continue;
+      const h = d.header as { product?: unknown; releaseId?: unknown; workload?: unknown; rolloutId?: unknown };
+      changes.push({
+        entity,
+        id: d._id,
+        ...(typeof h.product === 'string' ? { product: h.product } : {}),
+        ...(typeof h.releaseId === 'string' ? { releaseId: h.releaseId } : {}),
+        ...(typeof h.workload === 'string' ? { workload: h.workload } : {}),
+        ...(typeof h.rolloutId === 'string' ? { rolloutId: h.rolloutId } : {}),
+      });
+    }
+    const next: Record<string, number> = {};
+    for (const { key, t } of stamps) if (t >= newest - OVERLAP_MS) next[key] = t;
+    return { cursor: { at: newest, seen: next } satisfies MongoChangeCursor, changes };
   }
 
   async release(id: string): Promise<ReleaseRecord | undefined> {

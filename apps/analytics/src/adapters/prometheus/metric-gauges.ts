@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { AnalyticsQueries } from '../../application/queries.js';
-import { doraMetrics } from '../../domain/dora.js';
+import { combinedDoraMetrics } from '../../domain/dora-index.js';
 import { releaseKpis } from '../../domain/kpis.js';
 
 const WINDOW_MS = 30 * 86_400_000;
@@ -32,12 +32,13 @@ export function registerMetricGauges(registry: Registry, queries: AnalyticsQueri
   async function refresh(): Promise<void> {
     const to = now();
     const window = { from: new Date(to.getTime() - WINDOW_MS), to };
-    const history = await queries.history();
-    const products = [...new Set([...history.releases.values()].map((r) => r.product).filter((p): p is string => !!p))];
+    const products = await queries.products();
     for (const x of Object.values(g)) x.reset();
     const set = (x: Gauge<'product'>, product: string, v: number | undefined) => v !== undefined && x.set({ product }, v);
     for (const product of products) {
-      const d = doraMetrics(history, { product }, window);
+      // Each product's own partition: a scrape never joins the organisation's history.
+      const history = await queries.history(product);
+      const d = combinedDoraMetrics([{ history, scope: { product } }], window);
       const k = releaseKpis(history, { product }, window);
       set(g.frequency, product, d.deploymentFrequency.perDay);
       set(g.lead, product, d.leadTimeForChanges.medianMs === undefined ? undefined : d.leadTimeForChanges.medianMs / 1000);

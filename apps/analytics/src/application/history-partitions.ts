@@ -1,0 +1,187 @@
+import type { Logger } from 'pino';
+import { buildHistory, type History } from '../domain/history.js';
+import { emptyHistory, isUnattributedIncident, mergeHistories, UNATTRIBUTED } from '../domain/partitions.js';
+import type { ChangeCursor, ChangedRecord, ProjectionStore } from './ports.js';
+
+export interface RefreshReport {
+  /** Partitions rebuilt, by product ('' for the records of no known product). */
+  rebuilt: string[];
+  changes: number;
+  ms: number;
+}
+
+/**
+ * The joined history of every product, each kept in memory and rebuilt alone when the store reports a change to one
+ * of its records. Readers get the partitions as of the last refresh and never wait for one, except for the first
+ * (or after `requireFresh()`, when the caller has just written and must read its own write).
+ */
+export class HistoryPartitions {
+  private readonly partitions = new Map<string, History>();
+  private merged: History | undefined;
+  private cursor: ChangeCursor | undefined;
+  private readonly productOfRelease = new Map<string, string>();
+  private readonly productsOfWorkload = new Map<string, Set<string>>();
+  private readonly productOfRollout = new Map<string, string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending: Promise<RefreshReport> | undefined;
+  private built = false;
+  private stale = false;
+  /** When the last refresh that saw every change up to its start began. */
+  private freshAsOf: Date | undefined;
+
+  constructor(private readonly deps: { store: ProjectionStore; logger?: Logger; now?: () => Date }) {}
+
+  /** Reads the changes since the last refresh and rebuilds the partitions they touch; refreshes run one at a time. */
+  refresh(): Promise<RefreshReport> {
+    // A refresh asked for while one is waiting to run would see the same changes: share it.
+    if (this.pending) return this.pending;
+    const run = this.queue.then(() => {
+      this.pending = undefined;
+      return this.refreshNow();
+    });
+    this.pending = run;
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing = false;
+
+  /** Refreshes every `intervalMs` until stopRefreshing(); a failed refresh is logged and tried again at the next tick. */
+  startRefreshing(intervalMs: number): void {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    const tick = async () => {
+      try {
+        await this.refresh();
+      } catch (err) {
+        this.deps.logger?.warn({ err }, 'refreshing the metrics from the projections failed; trying again at the next tick');
+      }
+      if (this.refreshing) this.timer = setTimeout(tick, intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stopRefreshing(): Promise<void> {
+    this.refreshing = false;
+    clearTimeout(this.timer);
+    await this.queue;
+  }
+
+  /** Whether the partitions have been built once (readiness). */
+  isBuilt(): boolean {
+    return this.built;
+  }
+
+  /** The next read waits for a refresh (after a write of the caller's own). */
+  requireFresh(): void {
+    this.stale = true;
+  }
+
+  /** When the partitions last caught up with every change, if they have. */
+  asOf(): Date | undefined {
+    return this.freshAsOf;
+  }
+
+  private async ready(): Promise<void> {
+    if (!this.built || this.stale) await this.refresh();
+  }
+
+  /** A product's history, or the whole organisation's. */
+  async history(product?: string): Promise<History> {
+    await this.ready();
+    if (product !== undefined) return this.partitions.get(product) ?? emptyHistory();
+    this.merged ??= mergeHistories([...this.partitions.values()]);
+    return this.merged;
+  }
+
+  /** Every partition's history: metrics that combine per partition need not merge them. */
+  async all(): Promise<History[]> {
+    await this.ready();
+    return [...this.partitions.values()];
+  }
+
+  async products(): Promise<string[]> {
+    await this.ready();
+    return [...this.partitions.keys()].filter((k) => k !== UNATTRIBUTED).sort();
+  }
+
+  private async refreshNow(): Promise<RefreshReport> {
+    const started = Date.now();
+    const startedAt = this.deps.now?.() ?? new Date();
+    this.stale = false;
+    const dirty = new Set<string>();
+    let changes = 0;
+    if (!this.built) {
+      const { cursor } = await this.deps.store.changesSince(undefined);
+      this.cursor = cursor;
+      for (const p of await this.deps.store.products()) dirty.add(p);
+      dirty.add(UNATTRIBUTED);
+    } else {
+      const read = await this.deps.store.changesSince(this.cursor);
+      this.cursor = read.cursor;
+      changes = read.changes.length;
+      if (read.everything) {
+        for (const p of [...this.partitions.keys(), ...(await this.deps.store.products())]) dirty.add(p);
+        dirty.add(UNATTRIBUTED);
+      }
+      for (const p of this.partitionsOf(read.changes)) dirty.add(p);
+    }
+    for (const key of dirty) await this.rebuild(key);
+    if (dirty.size) this.merged = undefined;
+    this.built = true;
+    this.freshAsOf = startedAt;
+    const report = { rebuilt: [...dirty], changes, ms: Date.now() - started };
+    if (dirty.size) this.deps.logger?.debug(report, `rebuilt ${dirty.size} history partition(s) after ${changes} change(s) in ${report.ms} ms`);
+    return report;
+  }
+
+  /** Which partitions the changed records belong to, now and before (a release can gain its product late). */
+  private partitionsOf(changes: readonly ChangedRecord[]): Set<string> {
+    const out = new Set<string>();
+    const unattributed = this.partitions.get(UNATTRIBUTED);
+    // Releases first: a rollout in the same batch finds the product its release just gained.
+    for (const c of changes) {
+      if (c.entity !== 'release') continue;
+      const before = this.productOfRelease.get(c.id);
+      if (c.product) {
+        out.add(c.product);
+        this.productOfRelease.set(c.id, c.product);
+      } else out.add(UNATTRIBUTED);
+      if (before && before !== c.product) out.add(before);
+      if (!before && unattributed && (unattributed.releases.has(c.id) || unattributed.index.rolloutsByRelease.has(c.id))) out.add(UNATTRIBUTED);
+    }
+    for (const c of changes) {
+      if (c.entity === 'rollout') {
+        const product = c.releaseId ? this.productOfRelease.get(c.releaseId) : undefined;
+        out.add(product ?? UNATTRIBUTED);
+        const before = this.productOfRollout.get(c.id);
+        if (before && before !== product) out.add(before);
+      } else if (c.entity === 'incident') {
+        if (c.product) out.add(c.product);
+        const ofRollout = c.rolloutId ? this.productOfRollout.get(c.rolloutId) : undefined;
+        if (ofRollout) out.add(ofRollout);
+        const ofWorkload = c.workload ? this.productsOfWorkload.get(c.workload) : undefined;
+        for (const p of ofWorkload ?? []) out.add(p);
+        if (isUnattributedIncident(c, { rollout: (id) => this.productOfRollout.has(id), workload: (w) => this.productsOfWorkload.has(w) })) out.add(UNATTRIBUTED);
+      }
+    }
+    return out;
+  }
+
+  private async rebuild(key: string): Promise<void> {
+    const records = key === UNATTRIBUTED ? await this.deps.store.loadUnattributed() : await this.deps.store.load(key);
+    const history = buildHistory(records);
+    if (history.releases.size === 0 && history.rollouts.length === 0 && history.incidents.length === 0) this.partitions.delete(key);
+    else this.partitions.set(key, history);
+    if (key === UNATTRIBUTED) return;
+    for (const id of history.releases.keys()) this.productOfRelease.set(id, key);
+    for (const r of history.rollouts) {
+      this.productOfRollout.set(r.id, key);
+      if (!r.workload) continue;
+      const set = this.productsOfWorkload.get(r.workload) ?? new Set();
+      set.add(key);
+      this.productsOfWorkload.set(r.workload, set);
+    }
+  }
+}
