@@ -7,6 +7,8 @@ export { MongoProjectionStore } from './adapters/mongo/mongo-projection-store.js
 export { projectionModels } from './adapters/mongo/projection-models.js';
 export { factsOf, PROJECTED_TYPES } from './application/project-event.js';
 export { AnalyticsQueries } from './application/queries.js';
+export { HistoryPartitions, type RefreshReport } from './application/history-partitions.js';
+export type { ProjectionStore } from './application/ports.js';
 export { Projector } from './application/projector.js';
 export { Retrospectives } from './application/retrospectives.js';
 export * as domain from './domain/index.js';

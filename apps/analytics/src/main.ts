@@ -29,6 +29,7 @@ const service = createAnalyticsService({
   metrics,
   verifier,
   durable: config.ANALYTICS_CONSUMER,
+  refreshIntervalMs: config.ANALYTICS_REFRESH_INTERVAL_MS,
   ...(config.ALERTMANAGER_WEBHOOK_TOKEN ? { webhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN } : {}),
 });
 

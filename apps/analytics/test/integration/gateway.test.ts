@@ -66,7 +66,7 @@ const dora = (args: string, token = viewer) =>
       deploymentFrequency { deployments days perDay deploymentDays level formula }
       leadTimeForChanges { releases medianHours codeFreezeToProductionMedianHours level }
       changeFailureRate { deployments failed rate level formula }
-      failedDeploymentRecoveryTime { failures recovered medianHours level } levels } }`,
+      failedDeploymentRecoveryTime { failures recovered medianHours level } levels asOf } }`,
     token,
   );
 
@@ -78,6 +78,8 @@ describe('analytics through the gateway, fed through real NATS', () => {
     }, 'four production rollouts projected');
     expect(m.deploymentFrequency).toMatchObject({ deployments: 3, days: 30, perDay: 0.1, deploymentDays: 3, level: 'MEDIUM' });
     expect(m.changeFailureRate).toMatchObject({ deployments: 4, failed: 2, rate: 0.5, level: 'LOW' });
+    // The service's clock: when the partitions last caught up.
+    expect(m.asOf).toBe(NOW.toISOString());
     expect(m.changeFailureRate.formula).toContain('within 48 h');
     expect(m.failedDeploymentRecoveryTime).toEqual({ failures: 2, recovered: 2, medianHours: 1.25, level: 'HIGH' });
     // r1: first change 1 March 02:00 → production 2 March 11:00 = 33 h; r2 has no feature: creation 9 March 00:00 → 10 March 11:00 = 35 h;

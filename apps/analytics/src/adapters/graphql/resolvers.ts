@@ -113,6 +113,7 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
         changeFailureRate: { ...m.changeFailureRate, rate: m.changeFailureRate.rate ?? null, formula: FORMULAS.changeFailureRate },
         failedDeploymentRecoveryTime: { ...m.recoveryTime, medianHours: hours(m.recoveryTime.medianMs), formula: FORMULAS.recovery },
         levels: FORMULAS.levels,
+        asOf: ctx.queries.asOf() ?? null,
       };
     }),
     releaseKpis: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
