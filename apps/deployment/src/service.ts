@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraph, sendGraphQLError } from '@flightdeck/subgraph';
-import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { createSubgraphService } from '@flightdeck/subgraph';
+import type { ServiceMetrics } from '@flightdeck/telemetry';
 import type { Clock, IdGenerator, Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
 import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
@@ -96,7 +95,9 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });
   const commands = new RolloutCommands({ rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => controller.wake() });
-  const subgraph = createSubgraph<Pick<DeploymentContext, 'rollouts'>>({
+  let subscription: Subscription | undefined;
+  let releaseLease = true; // what stop(opts) asked for, read by onStop
+  const shell = createSubgraphService<Pick<DeploymentContext, 'rollouts'>>({
     service: 'deployment',
     typeDefs: loadTypeDefs(),
     resolvers,
@@ -105,61 +106,35 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     verifier: deps.verifier,
     context: () => ({ rollouts: commands }),
     introspection: deps.introspection ?? false,
-  });
-
-  let graphql: RequestHandler | undefined;
-  let subscription: Subscription | undefined;
-  let starting: Promise<void> | undefined;
-  const http = createHttpServer({
-    service: 'deployment',
-    logger,
-    metrics,
-    readiness: [
-      { name: 'mongodb', check: () => deps.mongo.isReady() },
-      { name: 'graphql', check: () => graphql !== undefined },
-      { name: 'events', check: () => subscription !== undefined },
-    ],
-  });
-  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
-    if (graphql) return graphql(req, res, next);
-    sendGraphQLError(res, 503, 'deployment is starting; retry in a moment', 'SERVICE_UNAVAILABLE');
-  });
-
-  function start(): Promise<void> {
-    starting ??= (async () => {
+    readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
+    async onStart() {
       await model.init();
       await gatesModel.init();
-      await subgraph.start();
-      graphql = subgraph.middleware();
       relay.start();
       subscription = await consumeGateEvaluations(deps.bus, clearance, logger, deps.durable ?? GATES_DURABLE);
       await lease?.start();
       controller.start();
       logger.info('deployment started');
-    })();
-    return starting;
-  }
-
-  return {
-    app: http.app,
-    commands,
-    controller,
-    leadership,
-    start,
-    async listen(port, host = '127.0.0.1') {
-      await start();
-      const address = await http.listen(port, host);
-      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
     },
-    async stop(opts = {}) {
-      graphql = undefined;
-      await http.close();
+    async onStop() {
       await controller.stop();
-      await lease?.stop({ release: opts.releaseLease ?? true });
+      await lease?.stop({ release: releaseLease });
       await subscription?.stop();
       subscription = undefined;
       await relay.stop();
-      await subgraph.stop();
+    },
+  });
+
+  return {
+    app: shell.app,
+    commands,
+    controller,
+    leadership,
+    start: shell.start,
+    listen: shell.listen,
+    async stop(opts = {}) {
+      releaseLease = opts.releaseLease ?? true;
+      await shell.stop();
     },
   };
 }

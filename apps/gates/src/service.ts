@@ -7,8 +7,8 @@ import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraph } from '@flightdeck/subgraph';
-import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
+import type { ServiceMetrics } from '@flightdeck/telemetry';
 import { Gates } from './application/gates.js';
 import type { Clock, MetricsSource } from './application/ports.js';
 import { resolvers, type GatesContext } from './adapters/graphql/resolvers.js';
@@ -40,7 +40,7 @@ export interface GatesServiceDeps {
 
 export interface GatesService {
   gates: Gates;
-  app: ReturnType<typeof createHttpServer>['app'];
+  app: SubgraphService['app'];
   start(): Promise<void>;
   listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
   close(): Promise<void>;
@@ -69,7 +69,8 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
   const gates = new Gates({ store, readEvidence: parseEvidence, metrics: metricsSource, advisor: deps.advisor, clock: deps.clock ?? { now: () => new Date() }, ids: randomUUID });
   const maxEvidenceBytes = deps.maxEvidenceBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
 
-  const subgraph = createSubgraph<GatesContext>({
+  let consumer: Subscription | undefined;
+  const shell = createSubgraphService<GatesContext>({
     service: 'gates',
     typeDefs: parse(gatesSchemaSdl()),
     resolvers,
@@ -79,50 +80,21 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
     // Base64 of gzip, or plain text, plus the rest of the request.
     maxBodyBytes: Math.ceil(maxEvidenceBytes * 1.4) + 64 * 1024,
     context: () => ({ gates, maxEvidenceBytes }),
-  });
-  let consumer: Subscription | undefined;
-  let started: Promise<void> | undefined;
-  const http = createHttpServer({
-    service: 'gates',
-    logger,
-    metrics: deps.metrics,
-    readiness: [
+    readiness: () => [
       { name: 'mongodb', check: () => deps.connection.readyState === 1 },
       { name: 'planning-events', check: () => consumer !== undefined },
     ],
-  });
-  let graphql: ReturnType<typeof subgraph.middleware> | undefined;
-  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
-    if (graphql) return graphql(req, res, next);
-    res.status(503).json({ errors: [{ message: 'gates is starting; retry in a moment', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
-  });
-
-  async function start(): Promise<void> {
-    started ??= (async () => {
+    async onStart() {
       await Promise.all([models.definitions.init(), models.states.init(), models.releases.init()]);
-      await subgraph.start();
-      graphql = subgraph.middleware();
       consumer = await consumePlanningEvents(deps.bus, store, logger, deps.consumerName, (releaseId, why) => gates.scopeChanged(releaseId, why));
       relay.start();
       logger.info({ prometheus: deps.prometheusUrl ?? null, maxEvidenceBytes }, 'gates service started');
-    })();
-    return started;
-  }
-
-  return {
-    gates,
-    app: http.app,
-    start,
-    async listen(port, host = '127.0.0.1') {
-      await start();
-      const address = await http.listen(port, host);
-      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
     },
-    async close() {
-      await http.close();
+    async onStop() {
       await consumer?.stop();
       await relay.stop();
-      await subgraph.stop();
     },
-  };
+  });
+
+  return { gates, app: shell.app, start: shell.start, listen: shell.listen, close: shell.stop };
 }

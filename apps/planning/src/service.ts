@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraph, sendGraphQLError } from '@flightdeck/subgraph';
-import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { createSubgraphService } from '@flightdeck/subgraph';
+import type { ServiceMetrics } from '@flightdeck/telemetry';
 import { ReleaseInsights } from './application/release-insights.js';
 import { ReleasePlanning } from './application/release-planning.js';
 import { ReleaseSignals } from './application/release-signals.js';
@@ -54,7 +54,8 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
   const planning = new ReleasePlanning({ releases, clock, newId: deps.newId ?? randomUUID });
   const insights = new ReleaseInsights({ planning, clock, advisor: deps.advisor });
   const signals = new ReleaseSignals({ releases, clock, logger });
-  const subgraph = createSubgraph<Pick<PlanningContext, 'planning' | 'insights'>>({
+  let subscription: Subscription | undefined;
+  const shell = createSubgraphService<Pick<PlanningContext, 'planning' | 'insights'>>({
     service: 'planning',
     typeDefs: loadTypeDefs(),
     resolvers,
@@ -63,56 +64,19 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     verifier: deps.verifier,
     context: () => ({ planning, insights }),
     introspection: deps.introspection ?? false,
-  });
-
-  let graphql: RequestHandler | undefined;
-  let subscription: Subscription | undefined;
-  let starting: Promise<void> | undefined;
-  const http = createHttpServer({
-    service: 'planning',
-    logger,
-    metrics,
-    readiness: [
-      { name: 'mongodb', check: () => deps.mongo.isReady() },
-      { name: 'graphql', check: () => graphql !== undefined },
-      { name: 'events', check: () => subscription !== undefined },
-    ],
-  });
-  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
-    if (graphql) return graphql(req, res, next);
-    sendGraphQLError(res, 503, 'planning is starting; retry in a moment', 'SERVICE_UNAVAILABLE');
-  });
-
-  function start(): Promise<void> {
-    starting ??= (async () => {
+    readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
+    async onStart() {
       await model.init();
-      await subgraph.start();
-      graphql = subgraph.middleware();
       relay.start();
       subscription = await consumeReleaseSignals(deps.bus, signals, logger, deps.durable ?? SIGNALS_DURABLE);
       logger.info('planning started');
-    })();
-    return starting;
-  }
-
-  return {
-    app: http.app,
-    planning,
-    insights,
-    signals,
-    start,
-    async listen(port, host = '127.0.0.1') {
-      await start();
-      const address = await http.listen(port, host);
-      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
     },
-    async stop() {
-      graphql = undefined;
-      await http.close();
+    async onStop() {
       await subscription?.stop();
       subscription = undefined;
       await relay.stop();
-      await subgraph.stop();
     },
-  };
+  });
+
+  return { ...shell, planning, insights, signals };
 }

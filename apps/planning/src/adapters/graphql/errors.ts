@@ -1,27 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { ConflictError, InvalidCursorError } from '@flightdeck/persistence';
+import { mapDomainErrors } from '@flightdeck/subgraph';
 import { NotFoundError, PlanningRuleError } from '../../domain/errors.js';
 
-/** Domain and persistence errors as GraphQL errors with a code clients can act on. */
-export function toGraphQLError(err: unknown): unknown {
-  if (err instanceof GraphQLError) return err;
-  if (err instanceof PlanningRuleError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', field: err.field } });
-  if (err instanceof NotFoundError) return new GraphQLError(err.message, { extensions: { code: 'NOT_FOUND' } });
-  if (err instanceof ConflictError) {
-    return new GraphQLError(err.message, { extensions: { code: 'CONFLICT', expectedRevision: err.expectedVersion, actualRevision: err.actualVersion } });
-  }
-  if (err instanceof InvalidCursorError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
-  if (err instanceof RangeError && /^first must be/.test(err.message)) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
-  return err;
-}
-
-/** Wraps a resolver so its errors reach the client in the shape above. */
-export function mapped<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      throw toGraphQLError(err);
-    }
-  };
-}
+/** Wraps a resolver so its domain and persistence errors reach the client as GraphQL errors with a code clients can act on. */
+export const { mapped } = mapDomainErrors({ rule: PlanningRuleError, notFound: NotFoundError });
