@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraph, sendGraphQLError } from '@flightdeck/subgraph';
-import { createHttpServer, markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { createSubgraphService } from '@flightdeck/subgraph';
+import { markMount, type ServiceMetrics } from '@flightdeck/telemetry';
 import { Incidents } from './application/incidents.js';
 import type { Clock, IdGenerator } from './application/ports.js';
 import { Projector } from './application/projector.js';
@@ -66,7 +66,8 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const projector = new Projector({ store, retrospectives, logger });
   registerMetricGauges(metrics.registry, queries, () => clock.now());
 
-  const subgraph = createSubgraph<Pick<AnalyticsContext, 'queries' | 'incidents' | 'retrospectives' | 'advisor' | 'now'>>({
+  let subscription: Subscription | undefined;
+  const shell = createSubgraphService<Pick<AnalyticsContext, 'queries' | 'incidents' | 'retrospectives' | 'advisor' | 'now'>>({
     service: 'analytics',
     typeDefs: loadTypeDefs(),
     resolvers,
@@ -75,59 +76,31 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
     verifier: deps.verifier,
     context: () => ({ queries, incidents, retrospectives, advisor: deps.advisor, now: () => clock.now() }),
     introspection: deps.introspection ?? false,
-  });
-
-  let graphql: RequestHandler | undefined;
-  let subscription: Subscription | undefined;
-  let starting: Promise<void> | undefined;
-  const http = createHttpServer({
-    service: 'analytics',
-    logger,
-    metrics,
-    readiness: [
+    readiness: (graphql) => [
       { name: 'mongodb', check: () => deps.mongo.isReady() },
-      { name: 'graphql', check: () => graphql !== undefined },
+      graphql,
       { name: 'events', check: () => subscription !== undefined },
     ],
-  });
-  http.app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {}));
-  http.app.use('/graphql', markMount('/graphql'), (req, res, next) => {
-    if (graphql) return graphql(req, res, next);
-    sendGraphQLError(res, 503, 'analytics is starting; retry in a moment', 'SERVICE_UNAVAILABLE');
-  });
-
-  function start(): Promise<void> {
-    starting ??= (async () => {
+    mount: (app) => app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
+    async onStart() {
       await Promise.all([models.release.init(), models.rollout.init(), models.incident.init(), retroModel.init()]);
-      await subgraph.start();
-      graphql = subgraph.middleware();
       relay.start();
       subscription = await consumeEvents(deps.bus, projector, logger, deps.durable ?? PROJECTION_DURABLE);
       logger.info('analytics started');
-    })();
-    return starting;
-  }
+    },
+    async onStop() {
+      await subscription?.stop();
+      subscription = undefined;
+      await relay.stop();
+    },
+  });
 
   return {
-    app: http.app,
+    ...shell,
     queries,
     incidents,
     retrospectives,
     projector,
     store,
-    start,
-    async listen(port, host = '127.0.0.1') {
-      await start();
-      const address = await http.listen(port, host);
-      return { ...address, graphqlUrl: `${address.url.replace(/\/$/, '')}/graphql` };
-    },
-    async stop() {
-      graphql = undefined;
-      await http.close();
-      await subscription?.stop();
-      subscription = undefined;
-      await relay.stop();
-      await subgraph.stop();
-    },
   };
 }
