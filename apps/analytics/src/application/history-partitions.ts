@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { doraIndex } from '../domain/dora-index.js';
 import { buildHistory, type History } from '../domain/history.js';
 import { emptyHistory, isUnattributedIncident, mergeHistories, UNATTRIBUTED } from '../domain/partitions.js';
 import type { ChangeCursor, ChangedRecord, ProjectionStore } from './ports.js';
@@ -95,10 +96,10 @@ export class HistoryPartitions {
     return this.merged;
   }
 
-  /** Every partition's history: metrics that combine per partition need not merge them. */
-  async all(): Promise<History[]> {
+  /** Every partition's history by product ('' for the unattributed): metrics that combine per partition need not merge them. */
+  async entries(): Promise<[string, History][]> {
     await this.ready();
-    return [...this.partitions.values()];
+    return [...this.partitions.entries()];
   }
 
   async products(): Promise<string[]> {
@@ -172,6 +173,8 @@ export class HistoryPartitions {
   private async rebuild(key: string): Promise<void> {
     const records = key === UNATTRIBUTED ? await this.deps.store.loadUnattributed() : await this.deps.store.load(key);
     const history = buildHistory(records);
+    // The index doraMetrics answers from, built here so that no query pays for it.
+    doraIndex(history, key === UNATTRIBUTED ? {} : { product: key });
     if (history.releases.size === 0 && history.rollouts.length === 0 && history.incidents.length === 0) this.partitions.delete(key);
     else this.partitions.set(key, history);
     if (key === UNATTRIBUTED) return;

@@ -49,7 +49,10 @@ export class AnalyticsQueries {
   async dora(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
     if (scope.product !== undefined) return combinedDoraMetrics([{ history: await this.history(scope.product), scope }], window);
-    return combinedDoraMetrics((await this.partitions.all()).map((history) => ({ history, scope })), window);
+    // Every rollout and release of a product's partition is that product's, so the product's own index (built by the
+    // refresh) serves the organisation's question too.
+    const parts = await this.partitions.entries();
+    return combinedDoraMetrics(parts.map(([product, history]) => ({ history, scope: product === UNATTRIBUTED ? scope : { ...scope, product } })), window);
   }
 
   /** The products with metrics. */
