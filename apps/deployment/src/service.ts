@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraphService } from '@flightdeck/subgraph';
+import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import type { ServiceMetrics } from '@flightdeck/telemetry';
 import type { Clock, IdGenerator, Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
 import { DeploymentHealthAdvice } from './application/health-advice.js';
@@ -50,13 +50,10 @@ export interface DeploymentServiceDeps {
   introspection?: boolean;
 }
 
-export interface DeploymentService {
-  app: import('express').Express;
+export interface DeploymentService extends SubgraphService {
   commands: RolloutCommands;
   controller: RolloutController;
   leadership: Leadership;
-  start(): Promise<void>;
-  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
   /**
    * Stops intake, the controller, the lease, the consumer and the relay; leaves MongoDB and the bus to their owner.
    * `releaseLease: false` keeps the lease held until it expires, as a replica that died would.

@@ -38,12 +38,9 @@ export interface GatesServiceDeps {
   consumerName?: string;
 }
 
-export interface GatesService {
+export interface GatesService extends Omit<SubgraphService, 'stop'> {
   gates: Gates;
-  app: SubgraphService['app'];
-  start(): Promise<void>;
-  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
-  close(): Promise<void>;
+  close: SubgraphService['stop'];
 }
 
 let typeDefsCache: string | undefined;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraphService } from '@flightdeck/subgraph';
+import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import type { ServiceMetrics } from '@flightdeck/telemetry';
 import { ReleaseInsights } from './application/release-insights.js';
 import { ReleasePlanning } from './application/release-planning.js';
@@ -32,17 +31,11 @@ export interface PlanningServiceDeps {
   introspection?: boolean;
 }
 
-export interface PlanningService {
-  /** The express app: /graphql, /healthz, /readyz, /metrics. */
-  app: Express;
+/** `start` adds indexes, the outbox relay and the event consumer; `stop` leaves MongoDB and the bus to their owner. */
+export interface PlanningService extends SubgraphService {
   planning: ReleasePlanning;
   insights: ReleaseInsights;
   signals: ReleaseSignals;
-  /** Creates indexes, starts GraphQL, the outbox relay and the event consumer. */
-  start(): Promise<void>;
-  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
-  /** Stops intake, then the consumer and relay; leaves MongoDB and the bus to their owner. */
-  stop(): Promise<void>;
 }
 
 export function createPlanningService(deps: PlanningServiceDeps): PlanningService {
