@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
 import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraphService } from '@flightdeck/subgraph';
+import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import { markMount, type ServiceMetrics } from '@flightdeck/telemetry';
 import { Incidents } from './application/incidents.js';
 import type { Clock, IdGenerator } from './application/ports.js';
@@ -38,18 +37,13 @@ export interface AnalyticsServiceDeps {
   introspection?: boolean;
 }
 
-export interface AnalyticsService {
-  /** The express app: /graphql, /webhooks/alertmanager, /healthz, /readyz, /metrics. */
-  app: Express;
+/** The app also serves /webhooks/alertmanager; `stop` leaves MongoDB and the bus to their owner. */
+export interface AnalyticsService extends SubgraphService {
   queries: AnalyticsQueries;
   incidents: Incidents;
   retrospectives: Retrospectives;
   projector: Projector;
   store: MongoProjectionStore;
-  start(): Promise<void>;
-  listen(port: number, host?: string): Promise<{ url: string; port: number; graphqlUrl: string }>;
-  /** Stops intake, then the consumer and relay; leaves MongoDB and the bus to their owner. */
-  stop(): Promise<void>;
 }
 
 export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsService {
