@@ -86,6 +86,8 @@ export class DoraIndex {
       }
     });
     this.successes = { times: Float64Array.from(successTimes), values: succeededAt };
+    // The default zone's days up front: the first query of a window in UTC then costs no more than the next.
+    this.days('UTC');
     this.failed = { times: Float64Array.from(failedTimes), values: recoveries };
 
     const produced = [...scoped(history, scope).releases.values()].flatMap((release) => {
