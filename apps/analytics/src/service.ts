@@ -9,6 +9,7 @@ import { markMount, type ServiceMetrics } from '@flightdeck/telemetry';
 import { Incidents } from './application/incidents.js';
 import type { Clock, IdGenerator } from './application/ports.js';
 import { Projector } from './application/projector.js';
+import { HistoryPartitions } from './application/history-partitions.js';
 import { AnalyticsQueries } from './application/queries.js';
 import { Retrospectives } from './application/retrospectives.js';
 import { resolvers, type AnalyticsContext } from './adapters/graphql/resolvers.js';
@@ -32,6 +33,8 @@ export interface AnalyticsServiceDeps {
   newId?: IdGenerator;
   /** Durable consumer name for flightdeck.>; default analytics-projections. */
   durable?: string;
+  /** How often the metrics catch up with the projections (other replicas' writes included); default 1000 ms. */
+  refreshIntervalMs?: number;
   /** Bearer token the Alertmanager webhook must present; none: unauthenticated. */
   webhookToken?: string;
   introspection?: boolean;
@@ -55,8 +58,9 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const relay = new OutboxRelay({ bus: deps.bus, models: [models.incident, retroModel], logger });
   const store = new MongoProjectionStore(models, () => relay.kick());
   const retrospectives = new Retrospectives({ store: new MongoRetrospectiveStore(retroModel, () => relay.kick()), projections: store, clock, newId });
-  const queries = new AnalyticsQueries({ store, clock });
-  const incidents = new Incidents({ store, clock, newId });
+  const partitions = new HistoryPartitions({ store, logger, now: () => clock.now() });
+  const queries = new AnalyticsQueries({ store, partitions, clock });
+  const incidents = new Incidents({ store, clock, newId, onRecorded: () => partitions.requireFresh() });
   const projector = new Projector({ store, retrospectives, logger });
   registerMetricGauges(metrics.registry, queries, () => clock.now());
 
@@ -74,11 +78,13 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
       { name: 'mongodb', check: () => deps.mongo.isReady() },
       graphql,
       { name: 'events', check: () => subscription !== undefined },
+      { name: 'metrics', check: () => partitions.isBuilt() },
     ],
     mount: (app) => app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
     async onStart() {
       await Promise.all([models.release.init(), models.rollout.init(), models.incident.init(), retroModel.init()]);
       relay.start();
+      partitions.startRefreshing(deps.refreshIntervalMs ?? 1000);
       subscription = await consumeEvents(deps.bus, projector, logger, deps.durable ?? PROJECTION_DURABLE);
       logger.info('analytics started');
     },
@@ -86,6 +92,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
       await subscription?.stop();
       subscription = undefined;
       await relay.stop();
+      await partitions.stopRefreshing();
     },
   });
 
