@@ -48,7 +48,7 @@ function bySource<T extends { source: Source }>(items: T[], metric: Effectivenes
 }
 
 /** The last scope the source recommended by code freeze (or by release when it never froze): what the team could still act on. */
-function lastRecommendation(release: Release, source: Source): Release['recommendations'][number] | undefined {
+export function lastRecommendation(release: Release, source: Source): Release['recommendations'][number] | undefined {
   const until = (release.codeFreezeAt ?? release.releasedAt)?.getTime();
   return release.recommendations.filter((r) => r.source === source && (until === undefined || r.at.getTime() <= until)).at(-1);
 }

@@ -1,6 +1,7 @@
 import { deploymentOutcome, type FailureCause } from './failures.js';
 import { hotfixesOf } from './dora.js';
 import { isProduction, productionAt, type History, type Incident, type Release } from './history.js';
+import { AI_TARGETS, lastRecommendation } from './ai-effectiveness.js';
 import { criticalIncidentsAfter } from './kpis.js';
 
 export interface ReleaseMetrics {
@@ -80,6 +81,21 @@ export function analyseRelease(release: Release, history: History): ReleaseAnaly
       const next = release.gates.find((g) => g.at.getTime() >= a.at.getTime());
       const expected = { GO: 'PASS', CONDITIONAL_GO: 'CONDITIONAL', NO_GO: 'FAIL' }[a.recommendation];
       return { what: 'readiness', source: a.source, predicted: a.recommendation, actual: next ? `${next.gate} ${next.outcome}` : 'no gate evaluated since', hit: next ? next.outcome === expected : undefined };
+    }),
+    ...(['ai', 'deterministic'] as const).flatMap((source) => {
+      const last = lastRecommendation(release, source);
+      if (!last || last.recommended.length === 0) return [];
+      const done = last.recommended.filter((f) => release.doneAtRelease.includes(f));
+      const share = done.length / last.recommended.length;
+      return [
+        {
+          what: 'scope',
+          source,
+          predicted: `${last.recommended.length} feature(s) deliverable: ${last.recommended.join(', ')}`,
+          actual: release.releasedAt ? `${done.length} of them done at release (${Math.round(share * 100)}%)` : 'not released',
+          hit: release.releasedAt ? share >= AI_TARGETS.PLANNING_ACCURACY.target : undefined,
+        },
+      ];
     }),
     ...release.forecasts.map((f) => ({
       what: 'timeline',

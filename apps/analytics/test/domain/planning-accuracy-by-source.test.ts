@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aiEffectiveness, type EffectivenessRow } from '../../src/domain/index.js';
+import { aiEffectiveness, analyseRelease, type EffectivenessRow } from '../../src/domain/index.js';
 import { historyOf, Story } from './history-builder.js';
 
 const march = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') };
@@ -35,6 +35,18 @@ describe('planning accuracy per source (AI vs deterministic)', () => {
       { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', samples: 1, value: 0.75, target: 0.85, met: false },
       { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: 'ai', samples: 1, value: 0.5, target: 0.85, met: false },
       { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: 'deterministic', samples: 1, value: 2 / 3, target: 0.85, met: false },
+    ]);
+  });
+
+  it('lists each source\'s scope recommendation in the release analysis, against what was done at release', () => {
+    const s = frozenRelease()
+      .recommend('r', 'deterministic', ['f1', 'f2', 'f3'], '2026-02-10T00:00:00Z')
+      .recommend('r', 'ai', ['f1', 'f4'], '2026-02-15T00:00:00Z');
+    const h = historyOf(s.events);
+    const scope = analyseRelease(h.releases.get('r')!, h).predictions.filter((p) => p.what === 'scope');
+    expect(scope).toEqual([
+      { what: 'scope', source: 'ai', predicted: '2 feature(s) deliverable: f1, f4', actual: '1 of them done at release (50%)', hit: false },
+      { what: 'scope', source: 'deterministic', predicted: '3 feature(s) deliverable: f1, f2, f3', actual: '3 of them done at release (100%)', hit: true },
     ]);
   });
 
