@@ -17,15 +17,34 @@ export interface PrometheusHandle {
   stop(): Promise<void>;
 }
 
+async function waitForTargetsUp(url: string, count: number, stop: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const body = (await (await fetch(`${url}/api/v1/targets?state=active`)).json()) as { data?: { activeTargets?: { health: string; scrapeUrl: string; lastError: string }[] } };
+      const targets = body.data?.activeTargets ?? [];
+      if (targets.length >= count && targets.every((t) => t.health === 'up')) return;
+      last = targets.length ? targets.map((t) => `${t.scrapeUrl}: ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`).join(', ') : 'no active targets yet';
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error(`prometheus at ${url} did not scrape every target within ${timeoutMs / 1000} s: ${last}`);
+}
+
 function duration(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
 }
 
 /**
  * Starts a real `prometheus` on a free port with a temporary storage directory, scraping each target URL
- * (e.g. `http://127.0.0.1:4000/metrics`) every `scrapeIntervalSeconds`.
+ * (e.g. `http://127.0.0.1:4000/metrics`) every `scrapeIntervalSeconds`. Resolves once every target has been
+ * scraped, unless `waitForFirstScrape` is false.
  */
-export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeIntervalSeconds?: number }): Promise<PrometheusHandle> {
+export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeIntervalSeconds?: number; waitForFirstScrape?: boolean }): Promise<PrometheusHandle> {
   const binary = requireBinary('prometheus');
   const interval = duration(opts.scrapeIntervalSeconds ?? 1);
   const dir = await mkdtemp(join(tmpdir(), 'flightdeck-prometheus-'));
@@ -62,6 +81,9 @@ export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeInt
     await rm(dir, { recursive: true, force: true });
     throw e;
   });
+  // Prometheus hands static targets to its scrapers only on its discovery tick (every 5 s): until then every
+  // query is empty, which a test that starts analysing right away would read as "no traffic".
+  if (opts.waitForFirstScrape ?? true) await waitForTargetsUp(url, opts.scrapeTargets.length, proc.stop);
   return {
     url,
     async query(promql) {

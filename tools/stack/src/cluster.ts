@@ -34,7 +34,7 @@ export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL
 
   let prometheusUrl = config.PROMETHEUS_URL;
   if (!prometheusUrl && scrapeTarget && hasBinary('prometheus')) {
-    const prometheus = await startPrometheus({ scrapeTargets: [scrapeTarget], scrapeIntervalSeconds: 5 });
+    const prometheus = await startPrometheus({ scrapeTargets: [scrapeTarget], scrapeIntervalSeconds: 5, waitForFirstScrape: false });
     stops.push(() => prometheus.stop());
     prometheusUrl = prometheus.url;
     logger.info(`prometheus at ${prometheus.url}, scraping the simulated workloads`);
