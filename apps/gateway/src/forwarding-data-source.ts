@@ -33,6 +33,25 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<Context> {
     if (forwarded.correlationId) request.http.headers.set('x-correlation-id', forwarded.correlationId);
   }
 
+  /**
+   * A subgraph that refused the request (HTTP 4xx with GraphQL errors, e.g. a malformed DateTime literal it
+   * validates and the gateway cannot) is answered with its own message and code, not "400: Bad Request".
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const fallback = () => super.errorFromResponse(response);
+    if (response.status < 400 || response.status >= 500) return fallback();
+    let body: unknown;
+    try {
+      body = await response.clone().json();
+    } catch {
+      return fallback();
+    }
+    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null)?.errors?.[0];
+    if (typeof first?.message !== 'string') return fallback();
+    const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'BAD_USER_INPUT';
+    return new GraphQLError(first.message, { extensions: { code: code === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : code, subgraph: this.subgraphName } });
+  }
+
   /** A subgraph that cannot be reached gets an error naming it (the URL stays in the log, not in the answer). */
   override didEncounterError(error: Error, _request: unknown, response?: unknown): void {
     if (response || error instanceof GraphQLError) throw error;

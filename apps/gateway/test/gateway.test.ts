@@ -191,6 +191,16 @@ describe('gateway over two test subgraphs', () => {
     expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('passes on what a subgraph said about a bad argument it validates (a DateTime literal), without a stack trace or its address', async () => {
+    const good = await query({ query: '{ releasesSince(since: "2026-07-01T12:00:00Z") { id } }' });
+    expect(good.body.data).toEqual({ releasesSince: [{ id: 'r1' }, { id: 'r2' }] });
+    const bad = await query({ query: '{ releasesSince(since: "2026-13-01") { id } }' });
+    expect(bad.body.errors).toHaveLength(1);
+    expect(bad.body.errors?.[0]?.message).toBe('DateTime must be an ISO 8601 date-time such as 2026-07-01T12:00:00Z, got "2026-13-01"');
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', subgraph: 'releases' });
+    expect(JSON.stringify(bad.body)).not.toMatch(/stacktrace|127\.0\.0\.1|at parse/);
+  });
+
   it('names a subgraph that does not answer, without leaking its address', async () => {
     const composed = composeSupergraph([{ name: 'releases', schema: fixtureSchemas.releases, url: `http://127.0.0.1:${await freePort()}/graphql` }], repoRoot);
     if (!composed.ok) throw new Error(composed.errors.join('\n'));

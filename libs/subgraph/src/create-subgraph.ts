@@ -65,6 +65,8 @@ export function createSubgraph<TExtra extends object = object>(options: Subgraph
     introspection: options.introspection ?? false,
     plugins: [graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<SubgraphContext & TExtra>, ...(options.plugins ?? [])],
     logger,
+    // Stack traces belong in the log; a client (and through the gateway, anyone) only needs the message and code.
+    includeStacktraceInErrorResponses: false,
     // The service's own graceful shutdown (libs/telemetry createShutdown) stops Apollo in its turn; Apollo's
     // built-in handler would stop it first and re-raise the signal, killing the process mid-shutdown.
     stopOnTerminationSignals: false,
