@@ -74,7 +74,6 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     introspection: deps.introspection ?? false,
     // Apollo's own guard against fragment explosions runs first; the limits below run once it passed.
     maxRecursiveSelections: true,
-    includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(limits.maxDepth)],
     plugins: [
       graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<GatewayContext>,
