@@ -20,6 +20,7 @@ import { projectionModels } from './adapters/mongo/projection-models.js';
 import { MongoRetrospectiveStore, retrospectiveModel } from './adapters/mongo/mongo-retrospective-store.js';
 import { consumeEvents, PROJECTION_DURABLE } from './adapters/nats/projection-consumer.js';
 import { registerMetricGauges } from './adapters/prometheus/metric-gauges.js';
+import { refreshMetrics } from './adapters/prometheus/refresh-metrics.js';
 
 export interface AnalyticsServiceDeps {
   /** The service's own MongoDB database; the caller opens and closes it. */
@@ -58,7 +59,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const relay = new OutboxRelay({ bus: deps.bus, models: [models.incident, retroModel], logger });
   const store = new MongoProjectionStore(models, () => relay.kick());
   const retrospectives = new Retrospectives({ store: new MongoRetrospectiveStore(retroModel, () => relay.kick()), projections: store, clock, newId });
-  const partitions = new HistoryPartitions({ store, logger, now: () => clock.now() });
+  const partitions = new HistoryPartitions({ store, logger, now: () => clock.now(), onRefresh: refreshMetrics(metrics.registry) });
   const queries = new AnalyticsQueries({ store, partitions, clock });
   const incidents = new Incidents({ store, clock, newId, onRecorded: () => partitions.requireFresh() });
   const projector = new Projector({ store, retrospectives, logger });

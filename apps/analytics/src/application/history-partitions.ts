@@ -30,7 +30,8 @@ export class HistoryPartitions {
   /** When the last refresh that saw every change up to its start began. */
   private freshAsOf: Date | undefined;
 
-  constructor(private readonly deps: { store: ProjectionStore; logger?: Logger; now?: () => Date }) {}
+  /** `onRefresh`: told of every completed refresh (metrics). */
+  constructor(private readonly deps: { store: ProjectionStore; logger?: Logger; now?: () => Date; onRefresh?: (report: RefreshReport) => void }) {}
 
   /** Reads the changes since the last refresh and rebuilds the partitions they touch; refreshes run one at a time. */
   refresh(): Promise<RefreshReport> {
@@ -133,6 +134,7 @@ export class HistoryPartitions {
     this.built = true;
     this.freshAsOf = startedAt;
     const report = { rebuilt: [...dirty], changes, ms: Date.now() - started };
+    this.deps.onRefresh?.(report);
     if (dirty.size) this.deps.logger?.debug(report, `rebuilt ${dirty.size} history partition(s) after ${changes} change(s) in ${report.ms} ms`);
     return report;
   }

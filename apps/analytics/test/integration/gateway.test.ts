@@ -264,5 +264,11 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(text).toMatch(/flightdeck_dora_change_failure_ratio\{product="shop",service="analytics"\} 0\.75/);
     expect(text).toMatch(/flightdeck_release_deployment_success_ratio\{product="shop",service="analytics"\} 0\.75/);
     expect(text).toMatch(/flightdeck_dora_deployments_per_day\{product="shop",service="analytics"\} 0\.1/);
+    // and how far behind the events the metrics are: refreshed at least once, within the last minute
+    const rebuilt = Number(/flightdeck_analytics_partitions_rebuilt_total\{service="analytics"\} (\d+)/.exec(text)?.[1]);
+    expect(rebuilt).toBeGreaterThanOrEqual(1);
+    const age = Number(/flightdeck_analytics_metrics_age_seconds\{service="analytics"\} ([\d.e-]+)/.exec(text)?.[1]);
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(60);
   });
 });
