@@ -6,7 +6,8 @@ import { releaseKpis } from '../domain/kpis.js';
 import { analyseRelease, releaseMetrics } from '../domain/release-metrics.js';
 import { UNATTRIBUTED } from '../domain/partitions.js';
 import type { Scope } from '../domain/scope.js';
-import { inWindow, isTimeZone, type Window } from '../domain/time.js';
+import { calendarPeriods, inWindow, isTimeZone, type TrendInterval, type Window } from '../domain/time.js';
+import type { DoraMetrics } from '../domain/dora.js';
 import { HistoryPartitions } from './history-partitions.js';
 import type { Clock, ProjectionStore } from './ports.js';
 
@@ -19,6 +20,8 @@ export interface WindowArgs {
 /** At most about five years per query: a bound on the work one request can ask for. */
 const MAX_WINDOW_MS = 5 * 366 * 86_400_000;
 export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
+/** Points of one trend: a daily trend of a year, a weekly one of seven years. */
+const MAX_TREND_POINTS = 400;
 
 export class AnalyticsQueries {
   /** The histories the answers come from; refreshed by whoever owns the queries (the service, a test, the benchmark). */
@@ -48,11 +51,36 @@ export class AnalyticsQueries {
    */
   async dora(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    if (scope.product !== undefined) return combinedDoraMetrics([{ history: await this.history(scope.product), scope }], window);
+    return (await this.doraParts(scope))(window);
+  }
+
+  /**
+   * The four keys per calendar day, week or month of the window (in its time zone; the first and last clipped to
+   * it): whether the team is getting better. Each point is a window query on the same indexes.
+   */
+  async doraTrend(scope: Scope, w: WindowArgs, interval: TrendInterval) {
+    const window = this.window(w);
+    const periods = calendarPeriods(window, interval);
+    if (periods.length > MAX_TREND_POINTS) {
+      throw new AnalyticsRuleError(`${periods.length} ${interval.toLowerCase()}s from ${window.from.toISOString()} to ${window.to.toISOString()} are more than the ${MAX_TREND_POINTS} points a trend gives; ask for a longer interval or a shorter window`, 'interval');
+    }
+    const metrics = await this.doraParts(scope);
+    return { window, interval, points: periods.map(metrics) };
+  }
+
+  /**
+   * For a product, its partition's DoraIndex; for the organisation (or a team across products), every partition's
+   * index combined: a change to one product rebuilds only that product's index.
+   */
+  private async doraParts(scope: Scope): Promise<(window: Window) => DoraMetrics> {
+    if (scope.product !== undefined) {
+      const history = await this.history(scope.product);
+      return (window) => combinedDoraMetrics([{ history, scope }], window);
+    }
     // Every rollout and release of a product's partition is that product's, so the product's own index (built by the
     // refresh) serves the organisation's question too.
-    const parts = await this.partitions.entries();
-    return combinedDoraMetrics(parts.map(([product, history]) => ({ history, scope: product === UNATTRIBUTED ? scope : { ...scope, product } })), window);
+    const parts = (await this.partitions.entries()).map(([product, history]) => ({ history, scope: product === UNATTRIBUTED ? scope : { ...scope, product } }));
+    return (window) => combinedDoraMetrics(parts, window);
   }
 
   /** The products with metrics. */

@@ -86,3 +86,40 @@ export function mean(values: readonly number[]): number | undefined {
 
 export const minDate = (dates: (Date | undefined)[]): Date | undefined =>
   dates.reduce<Date | undefined>((m, d) => (d && (!m || d.getTime() < m.getTime()) ? d : m), undefined);
+
+/** The instant at which a wall-clock reading (ms since the epoch of that reading taken as UTC) occurs in `timeZone`. */
+export function instantOfWallClock(wall: number, timeZone: string): Date {
+  // The offset at the answer can differ from the offset at `wall` read as UTC (near a DST change): settle it twice.
+  let t = wall - zoneOffsetMs(new Date(wall), timeZone);
+  t = wall - zoneOffsetMs(new Date(t), timeZone);
+  return new Date(t);
+}
+
+export type TrendInterval = 'DAY' | 'WEEK' | 'MONTH';
+
+/** Start (as a wall-clock reading) of the calendar period after the one containing `wall`: next day, next Monday, next 1st. */
+function nextPeriodStart(wall: number, interval: TrendInterval): number {
+  const d = new Date(Math.floor(wall / DAY) * DAY);
+  if (interval === 'DAY') return d.getTime() + DAY;
+  if (interval === 'WEEK') return d.getTime() + (7 - ((d.getUTCDay() + 6) % 7)) * DAY;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+/**
+ * The window cut at calendar boundaries of its time zone (local midnight; weeks start on Monday; months on the 1st).
+ * The first and last parts are clipped to the window, so the parts cover it exactly and never overlap.
+ */
+export function calendarPeriods(window: Window, interval: TrendInterval): Window[] {
+  const tz = window.timeZone ?? 'UTC';
+  const periods: Window[] = [];
+  let from = window.from;
+  while (from.getTime() < window.to.getTime()) {
+    const boundary = instantOfWallClock(nextPeriodStart(wallClock(from, tz), interval), tz);
+    // A period is at least a day and an offset changes by hours, so each boundary is after the last.
+    if (boundary.getTime() <= from.getTime()) throw new Error(`calendarPeriods: no progress at ${from.toISOString()} in ${tz}`);
+    const to = boundary.getTime() < window.to.getTime() ? boundary : window.to;
+    periods.push({ from, to, ...(window.timeZone ? { timeZone: window.timeZone } : {}) });
+    from = to;
+  }
+  return periods;
+}

@@ -103,10 +103,29 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(backwards.errors![0]!.message).toContain('must be before to');
     const tz = await dora(`${MARCH}, timeZone: "Mars/Olympus"`);
     expect(tz.errors![0]!.message).toContain("'Mars/Olympus' is not an IANA time zone");
-    const badDate = await gql(stack.analyticsUrl, '{ doraMetrics(from: "yesterday") { levels } }', viewer);
-    expect(badDate.errors![0]!.message).toContain('ISO 8601');
+    const badDate = await gql(stack.gatewayUrl, '{ doraMetrics(from: "yesterday") { levels } }', viewer);
+    expect(badDate.errors![0]!.message).toContain('DateTime must be an ISO 8601 date-time such as 2026-07-01T12:00:00Z, got "yesterday"');
+    expect(badDate.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     const anonymous = await dora(MARCH, '');
     expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('doraTrend gives the four keys per week of the window, adding up to the month', async () => {
+    const t = await gql<{ doraTrend: Answer }>(
+      stack.gatewayUrl,
+      `{ doraTrend(product: "shop", ${MARCH}, interval: WEEK) { interval window { from to }
+        points { window { from to } deploymentFrequency { deployments level } changeFailureRate { deployments failed } failedDeploymentRecoveryTime { recovered } } } }`,
+      viewer,
+    );
+    expect(t.errors).toBeUndefined();
+    const points = t.data!.doraTrend.points as Answer[];
+    // Sunday 1 March, then Monday-to-Monday weeks, the last clipped at 31 March
+    expect(points.map((p) => p.window.from)).toEqual(['2026-03-01T00:00:00.000Z', '2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', '2026-03-16T00:00:00.000Z', '2026-03-23T00:00:00.000Z', '2026-03-30T00:00:00.000Z']);
+    expect(points.map((p) => p.deploymentFrequency.deployments)).toEqual([0, 2, 1, 0, 0, 0]);
+    expect(points.reduce((n, p) => n + p.changeFailureRate.deployments, 0)).toBe(4);
+    const tooMany = await gql(stack.gatewayUrl, '{ doraTrend(from: "2020-01-01T00:00:00Z", to: "2024-01-01T00:00:00Z", interval: DAY) { interval } }', viewer);
+    expect(tooMany.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'interval' });
+    expect(tooMany.errors![0]!.message).toContain('more than the 400 points a trend gives');
   });
 
   it('releaseKpis and aiEffectiveness per source', async () => {

@@ -11,7 +11,8 @@ import { AnalyticsRuleError } from '../../domain/errors.js';
 import type { Incident } from '../../domain/history.js';
 import type { ReleaseAnalysis, ReleaseMetrics } from '../../domain/release-metrics.js';
 import { AGENDA, currentStage, isActionOverdue, isRetrospectiveOverdue, type ActionItem, type ActionStatus, type AgendaStage, type ItemKind } from '../../domain/retrospective.js';
-import type { Window } from '../../domain/time.js';
+import type { DoraMetrics } from '../../domain/dora.js';
+import type { TrendInterval, Window } from '../../domain/time.js';
 import { mapped } from './errors.js';
 import { FORMULAS } from './formulas.js';
 import { CAN } from './roles.js';
@@ -49,6 +50,20 @@ function windowArgs(a: { from?: Date | null; to?: Date | null; timeZone?: string
 
 function scopeArgs(a: { product?: string | null; team?: string | null }) {
   return { ...(a.product ? { product: a.product } : {}), ...(a.team ? { team: a.team } : {}) };
+}
+
+function doraView(m: DoraMetrics, a: { product?: string | null; team?: string | null }, ctx: AnalyticsContext) {
+  return {
+    product: a.product ?? null,
+    team: a.team ?? null,
+    window: windowView(m.window),
+    deploymentFrequency: { ...m.deploymentFrequency, perDay: m.deploymentFrequency.perDay ?? null, formula: FORMULAS.deploymentFrequency },
+    leadTimeForChanges: { ...m.leadTimeForChanges, medianHours: hours(m.leadTimeForChanges.medianMs), codeFreezeToProductionMedianHours: hours(m.leadTimeForChanges.codeFreezeToProductionMedianMs), formula: FORMULAS.leadTime },
+    changeFailureRate: { ...m.changeFailureRate, rate: m.changeFailureRate.rate ?? null, formula: FORMULAS.changeFailureRate },
+    failedDeploymentRecoveryTime: { ...m.recoveryTime, medianHours: hours(m.recoveryTime.medianMs), formula: FORMULAS.recovery },
+    levels: FORMULAS.levels,
+    asOf: ctx.queries.asOf() ?? null,
+  };
 }
 
 function metricsView(m: ReleaseMetrics) {
@@ -103,18 +118,12 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
   Query: {
     doraMetrics: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
       reader(ctx);
-      const m = await ctx.queries.dora(scopeArgs(a), windowArgs(a));
-      return {
-        product: a.product ?? null,
-        team: a.team ?? null,
-        window: windowView(m.window),
-        deploymentFrequency: { ...m.deploymentFrequency, perDay: m.deploymentFrequency.perDay ?? null, formula: FORMULAS.deploymentFrequency },
-        leadTimeForChanges: { ...m.leadTimeForChanges, medianHours: hours(m.leadTimeForChanges.medianMs), codeFreezeToProductionMedianHours: hours(m.leadTimeForChanges.codeFreezeToProductionMedianMs), formula: FORMULAS.leadTime },
-        changeFailureRate: { ...m.changeFailureRate, rate: m.changeFailureRate.rate ?? null, formula: FORMULAS.changeFailureRate },
-        failedDeploymentRecoveryTime: { ...m.recoveryTime, medianHours: hours(m.recoveryTime.medianMs), formula: FORMULAS.recovery },
-        levels: FORMULAS.levels,
-        asOf: ctx.queries.asOf() ?? null,
-      };
+      return doraView(await ctx.queries.dora(scopeArgs(a), windowArgs(a)), a, ctx);
+    }),
+    doraTrend: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string; interval: TrendInterval }, ctx: AnalyticsContext) => {
+      reader(ctx);
+      const t = await ctx.queries.doraTrend(scopeArgs(a), windowArgs(a), a.interval);
+      return { product: a.product ?? null, team: a.team ?? null, window: windowView(t.window), interval: t.interval, points: t.points.map((m) => doraView(m, a, ctx)) };
     }),
     releaseKpis: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
       reader(ctx);
