@@ -60,6 +60,8 @@ export interface IngestBenchResult {
   buildMs: number;
   /** p50/p99 of doraMetrics on the built partitions; fullRecompute: doraMetrics recomputed over the same history (baseline); identical: same answers. */
   query: { oneProduct: ScopeTimes; all: ScopeTimes };
+  /** doraTrend over the year by week (53 points), p50/p99 of `queries` runs (at least 5). */
+  weeklyTrend: { oneProduct: { p50: number; p99: number }; all: { p50: number; p99: number } };
   live: LiveTimes;
   heapMb: number;
 }
@@ -266,6 +268,16 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
         };
         const oneProduct = await time('product-0');
         const all = await time();
+        const trend = async (product?: string) => {
+          const xs: number[] = [];
+          for (let i = 0; i < Math.max(5, opts.queries); i++) {
+            const s = performance.now();
+            await queries.doraTrend(product ? { product } : {}, window, 'WEEK');
+            xs.push(performance.now() - s);
+          }
+          return { p50: percentile(xs, 50), p99: percentile(xs, 99) };
+        };
+        const weeklyTrend = { oneProduct: await trend('product-0'), all: await trend() };
 
         const stale: number[] = [];
         const refreshes: number[] = [];
@@ -292,6 +304,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
           entities: await entities(),
           buildMs,
           query: { oneProduct, all },
+          weeklyTrend,
           live: {
             changes: opts.changes,
             staleQuery: { p50: percentile(stale, 50), p99: percentile(stale, 99) },
@@ -338,6 +351,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     `p50 ${x.p50.toFixed(1)} ms  p99 ${x.p99.toFixed(1)} ms; full recomputation (baseline) p50 ${x.fullRecompute.p50.toFixed(1)} ms  p99 ${x.fullRecompute.p99.toFixed(1)} ms; baseline / query p50 ${(x.fullRecompute.p50 / x.p50).toFixed(0)}; same answer: ${x.identical}`;
   console.log(`  doraMetrics one product  ${q(r.query.oneProduct)}  (target p99 < 100 ms)`);
   console.log(`  doraMetrics all products ${q(r.query.all)}  (target p99 < 100 ms)`);
+  console.log(`  doraTrend by week, one product p50 ${r.weeklyTrend.oneProduct.p50.toFixed(1)} ms p99 ${r.weeklyTrend.oneProduct.p99.toFixed(1)} ms; all products p50 ${r.weeklyTrend.all.p50.toFixed(1)} ms p99 ${r.weeklyTrend.all.p99.toFixed(1)} ms`);
   const l = r.live;
   console.log(
     `  ${l.changes} live rollouts: organisation query before the refresh p50 ${l.staleQuery.p50.toFixed(1)} ms p99 ${l.staleQuery.p99.toFixed(1)} ms; refresh p50 ${l.refresh.p50.toFixed(0)} ms p99 ${l.refresh.p99.toFixed(0)} ms (${l.refresh.rebuiltPerRefresh.toFixed(1)} partition(s) each; full build / refresh p50 ${(r.buildMs / l.refresh.p50).toFixed(0)}); every one counted after its refresh: ${l.visible}`,

@@ -14,6 +14,7 @@ describe('analytics ingest benchmark', () => {
     // the indexed query and the full recomputation agree, for one product and for all
     expect(r.query.oneProduct.identical).toBe(true);
     expect(r.query.all.identical).toBe(true);
+    expect(r.weeklyTrend.all.p99).toBeGreaterThanOrEqual(r.weeklyTrend.all.p50);
     // each live rollout rebuilt one product's partition and was then counted
     expect(r.live.refresh.rebuiltPerRefresh).toBe(1);
     expect(r.live.visible).toBe(true);
