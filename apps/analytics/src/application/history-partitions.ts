@@ -29,6 +29,8 @@ export class HistoryPartitions {
   private stale = false;
   /** When the last refresh that saw every change up to its start began. */
   private freshAsOf: Date | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing = false;
 
   /** `onRefresh`: told of every completed refresh (metrics). */
   constructor(private readonly deps: { store: ProjectionStore; logger?: Logger; now?: () => Date; onRefresh?: (report: RefreshReport) => void }) {}
@@ -45,9 +47,6 @@ export class HistoryPartitions {
     this.queue = run.catch(() => undefined);
     return run;
   }
-
-  private timer: NodeJS.Timeout | undefined;
-  private refreshing = false;
 
   /** Refreshes every `intervalMs` until stopRefreshing(); a failed refresh is logged and tried again at the next tick. */
   startRefreshing(intervalMs: number): void {
@@ -129,7 +128,10 @@ export class HistoryPartitions {
       }
       for (const p of this.partitionsOf(read.changes)) dirty.add(p);
     }
-    for (const key of dirty) await this.rebuild(key);
+    // Built first, swapped in together: a reader never sees a record in two partitions, or in none.
+    const rebuilt: [string, History][] = [];
+    for (const key of dirty) rebuilt.push([key, await this.rebuild(key)]);
+    for (const [key, history] of rebuilt) this.swapIn(key, history);
     if (dirty.size) this.merged = undefined;
     this.built = true;
     this.freshAsOf = startedAt;
@@ -172,11 +174,15 @@ export class HistoryPartitions {
     return out;
   }
 
-  private async rebuild(key: string): Promise<void> {
+  private async rebuild(key: string): Promise<History> {
     const records = key === UNATTRIBUTED ? await this.deps.store.loadUnattributed() : await this.deps.store.load(key);
     const history = buildHistory(records);
     // The index doraMetrics answers from, built here so that no query pays for it.
     doraIndex(history, key === UNATTRIBUTED ? {} : { product: key });
+    return history;
+  }
+
+  private swapIn(key: string, history: History): void {
     if (history.releases.size === 0 && history.rollouts.length === 0 && history.incidents.length === 0) this.partitions.delete(key);
     else this.partitions.set(key, history);
     if (key === UNATTRIBUTED) return;
