@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { doraIndex } from '../domain/dora-index.js';
 import { buildHistory, type History } from '../domain/history.js';
-import { emptyHistory, isUnattributedIncident, mergeHistories, UNATTRIBUTED } from '../domain/partitions.js';
+import { emptyHistory, isProductPartition, isUnattributedIncident, mergeHistories, namespaceOfPartition, namespacePartition, UNATTRIBUTED, unattributedPartitionOf } from '../domain/partitions.js';
 import type { ChangeCursor, ChangedRecord, ProjectionStore } from './ports.js';
 
 export interface RefreshReport {
@@ -22,7 +22,8 @@ export class HistoryPartitions {
   private cursor: ChangeCursor | undefined;
   private readonly productOfRelease = new Map<string, string>();
   private readonly productsOfWorkload = new Map<string, Set<string>>();
-  private readonly productOfRollout = new Map<string, string>();
+  /** The partition each rollout was last built into. */
+  private readonly partitionOfRollout = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
   private pending: Promise<RefreshReport> | undefined;
   private built = false;
@@ -104,7 +105,7 @@ export class HistoryPartitions {
 
   async products(): Promise<string[]> {
     await this.ready();
-    return [...this.partitions.keys()].filter((k) => k !== UNATTRIBUTED).sort();
+    return [...this.partitions.keys()].filter(isProductPartition).sort();
   }
 
   private async refreshNow(): Promise<RefreshReport> {
@@ -116,16 +117,12 @@ export class HistoryPartitions {
     if (!this.built) {
       const { cursor } = await this.deps.store.changesSince(undefined);
       this.cursor = cursor;
-      for (const p of await this.deps.store.products()) dirty.add(p);
-      dirty.add(UNATTRIBUTED);
+      for (const p of await this.allPartitions()) dirty.add(p);
     } else {
       const read = await this.deps.store.changesSince(this.cursor);
       this.cursor = read.cursor;
       changes = read.changes.length;
-      if (read.everything) {
-        for (const p of [...this.partitions.keys(), ...(await this.deps.store.products())]) dirty.add(p);
-        dirty.add(UNATTRIBUTED);
-      }
+      if (read.everything) for (const p of [...this.partitions.keys(), ...(await this.allPartitions())]) dirty.add(p);
       for (const p of this.partitionsOf(read.changes)) dirty.add(p);
     }
     // Built first, swapped in together: a reader never sees a record in two partitions, or in none.
@@ -141,10 +138,16 @@ export class HistoryPartitions {
     return report;
   }
 
+  /** Every partition the store's records fall into: the products, the namespaces of rollouts of no known product, and UNATTRIBUTED. */
+  private async allPartitions(): Promise<string[]> {
+    const namespaces = await this.deps.store.unattributedNamespaces();
+    return [...(await this.deps.store.products()), ...namespaces.map(namespacePartition), UNATTRIBUTED];
+  }
+
   /** Which partitions the changed records belong to, now and before (a release can gain its product late). */
   private partitionsOf(changes: readonly ChangedRecord[]): Set<string> {
     const out = new Set<string>();
-    const unattributed = this.partitions.get(UNATTRIBUTED);
+    const attributed = { rollout: (id: string) => isProductPartition(this.partitionOfRollout.get(id) ?? UNATTRIBUTED), workload: (w: string) => this.productsOfWorkload.has(w) };
     // Releases first: a rollout in the same batch finds the product its release just gained.
     for (const c of changes) {
       if (c.entity !== 'release') continue;
@@ -154,41 +157,41 @@ export class HistoryPartitions {
         this.productOfRelease.set(c.id, c.product);
       } else out.add(UNATTRIBUTED);
       if (before && before !== c.product) out.add(before);
-      if (!before && unattributed && (unattributed.releases.has(c.id) || unattributed.index.rolloutsByRelease.has(c.id))) out.add(UNATTRIBUTED);
+      // Its rollouts so far were the namespaces' (or UNATTRIBUTED's), until it named a product.
+      if (!before) for (const [key, h] of this.partitions) if (!isProductPartition(key) && (h.releases.has(c.id) || h.index.rolloutsByRelease.has(c.id))) out.add(key);
     }
     for (const c of changes) {
       if (c.entity === 'rollout') {
-        const product = c.releaseId ? this.productOfRelease.get(c.releaseId) : undefined;
-        out.add(product ?? UNATTRIBUTED);
-        const before = this.productOfRollout.get(c.id);
-        if (before && before !== product) out.add(before);
+        const now = (c.releaseId ? this.productOfRelease.get(c.releaseId) : undefined) ?? unattributedPartitionOf(c);
+        out.add(now);
+        const before = this.partitionOfRollout.get(c.id);
+        if (before !== undefined && before !== now) out.add(before);
       } else if (c.entity === 'incident') {
         if (c.product) out.add(c.product);
-        const ofRollout = c.rolloutId ? this.productOfRollout.get(c.rolloutId) : undefined;
-        if (ofRollout) out.add(ofRollout);
-        const ofWorkload = c.workload ? this.productsOfWorkload.get(c.workload) : undefined;
-        for (const p of ofWorkload ?? []) out.add(p);
-        if (isUnattributedIncident(c, { rollout: (id) => this.productOfRollout.has(id), workload: (w) => this.productsOfWorkload.has(w) })) out.add(UNATTRIBUTED);
+        const ofRollout = c.rolloutId ? this.partitionOfRollout.get(c.rolloutId) : undefined;
+        if (ofRollout !== undefined) out.add(ofRollout);
+        for (const p of (c.workload ? this.productsOfWorkload.get(c.workload) : undefined) ?? []) out.add(p);
+        if (isUnattributedIncident(c, attributed)) out.add(unattributedPartitionOf(c));
       }
     }
     return out;
   }
 
   private async rebuild(key: string): Promise<History> {
-    const records = key === UNATTRIBUTED ? await this.deps.store.loadUnattributed() : await this.deps.store.load(key);
+    const records = isProductPartition(key) ? await this.deps.store.load(key) : await this.deps.store.loadUnattributed(namespaceOfPartition(key));
     const history = buildHistory(records);
     // The index doraMetrics answers from, built here so that no query pays for it.
-    doraIndex(history, key === UNATTRIBUTED ? {} : { product: key });
+    doraIndex(history, isProductPartition(key) ? { product: key } : {});
     return history;
   }
 
   private swapIn(key: string, history: History): void {
     if (history.releases.size === 0 && history.rollouts.length === 0 && history.incidents.length === 0) this.partitions.delete(key);
     else this.partitions.set(key, history);
-    if (key === UNATTRIBUTED) return;
+    for (const r of history.rollouts) this.partitionOfRollout.set(r.id, key);
+    if (!isProductPartition(key)) return;
     for (const id of history.releases.keys()) this.productOfRelease.set(id, key);
     for (const r of history.rollouts) {
-      this.productOfRollout.set(r.id, key);
       if (!r.workload) continue;
       const set = this.productsOfWorkload.get(r.workload) ?? new Set();
       set.add(key);

@@ -21,6 +21,8 @@ export interface ChangedRecord {
   releaseId?: string;
   workload?: string;
   rolloutId?: string;
+  /** A rollout's namespace. */
+  team?: string;
 }
 
 /** Where a reader of changes is; opaque to it. */
@@ -33,10 +35,13 @@ export interface ProjectionStore {
   /** What the metrics of a product need (its releases, their rollouts, the incidents of it or its workloads), or everything. */
   load(product?: string): Promise<ProjectionRecords>;
   /**
-   * The records of no known product: releases without a product, rollouts of releases not known to carry one, and
-   * the incidents that isUnattributedIncident (domain/partitions.ts) says belong to none.
+   * Records of no known product (see domain/partitions.ts): with a namespace, the rollouts in it whose release is
+   * not known to carry a product and the unattributed incidents on its workloads; without one, releases without a
+   * product, rollouts with no namespace yet and unattributed incidents on no workload.
    */
-  loadUnattributed(): Promise<ProjectionRecords>;
+  loadUnattributed(namespace?: string): Promise<ProjectionRecords>;
+  /** The namespaces that have rollouts (or incidents on workloads) of no known product: the partitions loadUnattributed serves. */
+  unattributedNamespaces(): Promise<string[]>;
   /**
    * The records changed since the cursor (possibly some seen before, never one missed), and the next cursor.
    * Without a cursor: no changes and a cursor at the present, to start from after reading everything.

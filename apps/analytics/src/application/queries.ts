@@ -4,7 +4,7 @@ import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
 import { releaseKpis } from '../domain/kpis.js';
 import { analyseRelease, releaseMetrics } from '../domain/release-metrics.js';
-import { UNATTRIBUTED } from '../domain/partitions.js';
+import { isProductPartition, UNATTRIBUTED } from '../domain/partitions.js';
 import type { Scope } from '../domain/scope.js';
 import { calendarPeriods, inWindow, isTimeZone, type TrendInterval, type Window } from '../domain/time.js';
 import type { DoraMetrics } from '../domain/dora.js';
@@ -79,7 +79,7 @@ export class AnalyticsQueries {
     }
     // Every rollout and release of a product's partition is that product's, so the product's own index (built by the
     // refresh) serves the organisation's question too.
-    const parts = (await this.partitions.entries()).map(([product, history]) => ({ history, scope: product === UNATTRIBUTED ? scope : { ...scope, product } }));
+    const parts = (await this.partitions.entries()).map(([key, history]) => ({ history, scope: isProductPartition(key) ? { ...scope, product: key } : scope }));
     return (window) => combinedDoraMetrics(parts, window);
   }
 

@@ -3,11 +3,30 @@ import { groupBy, type History, type Incident, type Release, type Rollout } from
 /**
  * The projections are partitioned by product: every join the metrics make (a rollout and its release, an incident
  * and the rollout live on its workload, a hotfix and the rollouts it fixed) stays inside one product, so a product's
- * history can be rebuilt alone when its facts change. Records of no known product form one more partition.
+ * history can be rebuilt alone when its facts change. Rollouts of releases that name no product (deployment used
+ * without planning, or a release whose planning event has not arrived) are partitioned by their namespace, since
+ * their joins (incidents, the rollout that fixed one failed in place) are by workload; what names neither a product
+ * nor a namespace is one more partition, UNATTRIBUTED.
  */
 export const UNATTRIBUTED = '';
 
-type Header = { product?: string; releaseId?: string; workload?: string; rolloutId?: string };
+const NAMESPACE_MARK = '\u0000';
+
+/** The partition of a namespace's rollouts (and incidents) that belong to no known product. */
+export const namespacePartition = (namespace: string): string => `${NAMESPACE_MARK}${namespace}`;
+
+export const isProductPartition = (key: string): boolean => key !== UNATTRIBUTED && !key.startsWith(NAMESPACE_MARK);
+
+/** The namespace of a namespace partition; undefined for a product's partition and for UNATTRIBUTED. */
+export const namespaceOfPartition = (key: string): string | undefined => (key.startsWith(NAMESPACE_MARK) ? key.slice(NAMESPACE_MARK.length) : undefined);
+
+type Header = { product?: string; releaseId?: string; workload?: string; rolloutId?: string; team?: string };
+
+/** The partition of a record of no known product: its namespace's (the rollout's team, or the workload's namespace), else UNATTRIBUTED. */
+export function unattributedPartitionOf(header: Header): string {
+  const namespace = header.team ?? (header.workload?.includes('/') ? header.workload.split('/')[0] : undefined);
+  return namespace ? namespacePartition(namespace) : UNATTRIBUTED;
+}
 
 /**
  * An incident belongs to the records of no known product when it names no product and is neither linked to a rollout

@@ -12,7 +12,7 @@ import type { ProjectionStore } from '../../src/application/ports.js';
 import { MemoryProjectionStore } from '../../src/adapters/memory/memory-projection-store.js';
 import { MongoProjectionStore } from '../../src/adapters/mongo/mongo-projection-store.js';
 import { projectionModels } from '../../src/adapters/mongo/projection-models.js';
-import { doraMetrics, releaseKpis, type Scope } from '../../src/domain/index.js';
+import { doraMetrics, namespacePartition, releaseKpis, type Scope } from '../../src/domain/index.js';
 import { historyOf, Story } from '../domain/history-builder.js';
 
 const NOW = new Date('2026-03-31T00:00:00Z');
@@ -66,7 +66,9 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     await apply(store, [...shop, ...search]);
     const queries = new AnalyticsQueries({ store, clock: { now: () => NOW } });
     const first = await queries.partitions.refresh();
-    expect(first.rebuilt.sort()).toEqual(['', 'search', 'shop']);
+    // every candidate: the products, the namespace of an incident without a product (empty once its workload is known to be search's), the rest
+    expect(first.rebuilt.sort()).toEqual(['', namespacePartition('search'), 'search', 'shop']);
+    expect(await queries.products()).toEqual(['search', 'shop']);
     for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf([...shop, ...search]), scope, WINDOW));
 
     const more = new Story().rollout('s1', 'so3', '2026-03-06T10:00:00Z', { succeededAt: '2026-03-06T10:30:00Z' }).events;
@@ -99,7 +101,8 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
 
     await apply(store, [created!]);
     const report = await queries.partitions.refresh();
-    expect(report.rebuilt.sort()).toEqual(['', 'search']);
+    // out of the search namespace's partition (rollouts of a release that named no product) into the product's
+    expect(report.rebuilt.sort()).toEqual([namespacePartition('search'), 'search']);
     expect(await queries.products()).toEqual(['search']);
     for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(search), scope, WINDOW));
     // qo1 failed at its start 10:00 and was restored by qo2 at 12:40 (160 min); the incident 15:00–16:00 (60 min).
@@ -118,10 +121,34 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     expect(await queries.dora({ product: 'shop' }, WINDOW)).toEqual(doraMetrics(historyOf([...shop, ...search, ...incident]), { product: 'shop' }, WINDOW));
     expect((await queries.dora({ product: 'shop' }, WINDOW)).changeFailureRate).toMatchObject({ deployments: 2, failed: 2 });
 
-    // An incident on a workload nobody deployed belongs to no product.
+    // An incident on a workload nobody deployed belongs to no product: to its namespace's partition.
     await apply(store, new Story().incident('i3', '2026-03-10T12:00:00Z', { workload: 'ops/unknown', product: undefined }).events);
-    expect((await queries.partitions.refresh()).rebuilt).toEqual(['']);
+    expect((await queries.partitions.refresh()).rebuilt).toEqual([namespacePartition('ops')]);
     expect((await queries.incidents({})).map((i) => i.id)).toContain('i3');
+  });
+
+  it('keeps rollouts without planning apart per namespace: a change in one rebuilds only that one', async () => {
+    const store = await makeStore();
+    // Deployment used without planning: releases no planning event ever names, two teams' namespaces.
+    const events = new Story()
+      .rollout('x1', 'a1', '2026-03-02T10:00:00Z', { succeededAt: '2026-03-02T10:30:00Z' }, { namespace: 'payments', deployment: 'api' })
+      .rollout('x1', 'a2', '2026-03-03T10:00:00Z', { failedAt: '2026-03-03T10:10:00Z' }, { namespace: 'payments', deployment: 'api' })
+      .rollout('x2', 'b1', '2026-03-02T11:00:00Z', { succeededAt: '2026-03-02T11:30:00Z' }, { namespace: 'search', deployment: 'indexer' })
+      .incident('i5', '2026-03-02T12:00:00Z', { workload: 'search/indexer', product: undefined, resolvedAt: '2026-03-02T12:30:00Z' }).events;
+    await apply(store, events);
+    const queries = new AnalyticsQueries({ store, clock: { now: () => NOW } });
+    const first = await queries.partitions.refresh();
+    expect(first.rebuilt.sort()).toEqual(['', namespacePartition('payments'), namespacePartition('search')]);
+    expect(await queries.products()).toEqual([]);
+    for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(events), scope, WINDOW));
+
+    // the fix of a2 (failed in place) is the next success on payments/api: a join inside the namespace
+    const fix = new Story().rollout('x1', 'a3', '2026-03-03T12:00:00Z', { succeededAt: '2026-03-03T12:10:00Z' }, { namespace: 'payments', deployment: 'api' }).events;
+    await apply(store, fix);
+    expect((await queries.partitions.refresh()).rebuilt).toEqual([namespacePartition('payments')]);
+    const all = [...events, ...fix];
+    for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(all), scope, WINDOW));
+    expect((await queries.dora({ team: 'payments' }, WINDOW)).recoveryTime).toMatchObject({ failures: 1, recovered: 1, medianMs: 130 * 60_000 });
   });
 
   it('makes the next read wait for a refresh after requireFresh (a write of its own)', async () => {

@@ -1,9 +1,9 @@
 import type { CloudEvent } from '@flightdeck/events';
 import { applyUpdate, type EntityKind, type EntityRecord, type FactUpdate, type IncidentRecord, type ReleaseRecord, type RolloutRecord } from '../../domain/facts.js';
-import { isUnattributedIncident } from '../../domain/partitions.js';
+import { isUnattributedIncident, namespaceOfPartition, namespacePartition, UNATTRIBUTED, unattributedPartitionOf } from '../../domain/partitions.js';
 import type { ChangeCursor, ChangedRecord, ProjectionRecords, ProjectionStore } from '../../application/ports.js';
 
-type Header = { product?: string; releaseId?: string; workload?: string; rolloutId?: string };
+type Header = { product?: string; releaseId?: string; workload?: string; rolloutId?: string; team?: string };
 
 /**
  * The projections in memory (all-in-one mode without persistence, and the ingest benchmark); own events are not
@@ -59,17 +59,29 @@ export class MemoryProjectionStore implements ProjectionStore {
     return { releases, rollouts: rollouts as RolloutRecord[], incidents: incidents as IncidentRecord[] };
   }
 
-  async loadUnattributed(): Promise<ProjectionRecords> {
+  async loadUnattributed(namespace?: string): Promise<ProjectionRecords> {
     const attributed = new Set([...this.maps.release.values()].filter((r) => (r.header as Header).product).map((r) => r.id));
-    const releases = [...this.maps.release.values()].filter((r) => !attributed.has(r.id)) as ReleaseRecord[];
-    const rollouts = [...this.maps.rollout.values()].filter((r) => !attributed.has((r.header as Header).releaseId ?? '')) as RolloutRecord[];
-    const attributedRollouts = [...this.maps.rollout.values()].filter((r) => attributed.has((r.header as Header).releaseId ?? ''));
+    const all = [...this.maps.rollout.values()];
+    const attributedRollouts = all.filter((r) => attributed.has((r.header as Header).releaseId ?? ''));
     const rolloutIds = new Set(attributedRollouts.map((r) => r.id));
     const workloads = new Set(attributedRollouts.map((r) => (r.header as Header).workload));
-    const incidents = [...this.maps.incident.values()].filter((i) =>
-      isUnattributedIncident(i.header as Header, { rollout: (id) => rolloutIds.has(id), workload: (w) => workloads.has(w) }),
-    ) as IncidentRecord[];
+    const here = (h: Header) => unattributedPartitionOf(h) === (namespace === undefined ? UNATTRIBUTED : namespacePartition(namespace));
+    const releases = namespace === undefined ? ([...this.maps.release.values()].filter((r) => !attributed.has(r.id)) as ReleaseRecord[]) : [];
+    const rollouts = all.filter((r) => !rolloutIds.has(r.id) && here(r.header as Header)) as RolloutRecord[];
+    const incidents = [...this.maps.incident.values()].filter((i) => {
+      const h = i.header as Header;
+      return here(h) && isUnattributedIncident(h, { rollout: (id) => rolloutIds.has(id), workload: (w) => workloads.has(w) });
+    }) as IncidentRecord[];
     return { releases, rollouts, incidents };
+  }
+
+  async unattributedNamespaces(): Promise<string[]> {
+    const attributed = new Set([...this.maps.release.values()].filter((r) => (r.header as Header).product).map((r) => r.id));
+    const headers = [
+      ...[...this.maps.rollout.values()].map((r) => r.header as Header).filter((h) => !attributed.has(h.releaseId ?? '')),
+      ...[...this.maps.incident.values()].map((i) => i.header as Header).filter((h) => !h.product),
+    ];
+    return [...new Set(headers.map((h) => namespaceOfPartition(unattributedPartitionOf(h))).filter((n): n is string => n !== undefined))].sort();
   }
 
   async release(id: string) {
@@ -101,5 +113,6 @@ function pick(h: Header): Omit<ChangedRecord, 'entity' | 'id'> {
     ...(h.releaseId ? { releaseId: h.releaseId } : {}),
     ...(h.workload ? { workload: h.workload } : {}),
     ...(h.rolloutId ? { rolloutId: h.rolloutId } : {}),
+    ...(h.team ? { team: h.team } : {}),
   };
 }

@@ -12,6 +12,8 @@ interface MongoChangeCursor {
   seen: Record<string, number>;
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const isDuplicateKey = (err: unknown) => (err as { code?: number } | null)?.code === 11000;
 
 function toRecord<R extends EntityRecord<object, unknown>>(d: RecordDocument): R {
@@ -61,14 +63,19 @@ export class MongoProjectionStore implements ProjectionStore {
     return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents: incidents.map(toRecord<IncidentRecord>) };
   }
 
-  async loadUnattributed(): Promise<ProjectionRecords> {
+  async loadUnattributed(namespace?: string): Promise<ProjectionRecords> {
     const lean = { projection: { outbox: 0 } };
     const noProduct = { 'header.product': { $not: { $type: 'string' } } };
     const attributed = (await this.models.release.distinct('_id', { 'header.product': { $type: 'string' } })) as string[];
+    const inNamespace =
+      namespace === undefined
+        ? // (a workload without a namespace, e.g. from an alert without one, names no namespace either)
+          { rollout: { 'header.team': { $not: { $type: 'string' } } }, incident: { 'header.workload': { $not: /\// } } }
+        : { rollout: { 'header.team': namespace }, incident: { 'header.workload': { $regex: `^${escapeRegExp(namespace)}/` } } };
     const [releases, rollouts, candidates] = await Promise.all([
-      this.models.release.find(noProduct, null, lean).lean<RecordDocument[]>(),
-      this.models.rollout.find({ 'header.releaseId': { $nin: attributed } }, null, lean).lean<RecordDocument[]>(),
-      this.models.incident.find(noProduct, null, lean).lean<RecordDocument[]>(),
+      namespace === undefined ? this.models.release.find(noProduct, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
+      this.models.rollout.find({ ...inNamespace.rollout, 'header.releaseId': { $nin: attributed } }, null, lean).lean<RecordDocument[]>(),
+      this.models.incident.find({ ...noProduct, ...inNamespace.incident }, null, lean).lean<RecordDocument[]>(),
     ]);
     const named = <K extends string>(key: K) => [...new Set(candidates.map((i) => i.header[key]).filter((v): v is string => typeof v === 'string'))];
     const [linked, deployed] = await Promise.all([
@@ -81,6 +88,16 @@ export class MongoProjectionStore implements ProjectionStore {
       .map(toRecord<IncidentRecord>)
       .filter((i) => isUnattributedIncident(i.header, { rollout: (id) => attributedRollouts.has(id), workload: (w) => attributedWorkloads.has(w) }));
     return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents };
+  }
+
+  async unattributedNamespaces(): Promise<string[]> {
+    const attributed = (await this.models.release.distinct('_id', { 'header.product': { $type: 'string' } })) as string[];
+    const [teams, workloads] = await Promise.all([
+      this.models.rollout.distinct('header.team', { 'header.releaseId': { $nin: attributed } }),
+      this.models.incident.distinct('header.workload', { 'header.product': { $not: { $type: 'string' } } }),
+    ]);
+    const namespaces = [...(teams as unknown[]), ...(workloads as unknown[]).map((w) => (typeof w === 'string' && w.includes('/') ? w.split('/')[0] : undefined))];
+    return [...new Set(namespaces.filter((n): n is string => typeof n === 'string' && n.length > 0))].sort();
   }
 
   /**
@@ -96,7 +113,7 @@ export class MongoProjectionStore implements ProjectionStore {
       return { cursor: (await this.changesSince({ at, seen: {} } satisfies MongoChangeCursor)).cursor, changes: [] };
     }
     const { at, seen } = cursor as MongoChangeCursor;
-    const projection = { changedAt: 1, 'header.product': 1, 'header.releaseId': 1, 'header.workload': 1, 'header.rolloutId': 1 };
+    const projection = { changedAt: 1, 'header.product': 1, 'header.releaseId': 1, 'header.workload': 1, 'header.rolloutId': 1, 'header.team': 1 };
     const found = await Promise.all(
       kinds.map(async (entity) => {
         const docs = await this.models[entity].find({ changedAt: { $gte: new Date(at - OVERLAP_MS) } }, projection).lean<RecordDocument[]>();
@@ -112,7 +129,7 @@ export class MongoProjectionStore implements ProjectionStore {
       newest = Math.max(newest, t);
       stamps.push({ key, t });
       if (seen[key] === t) continue;
-      const h = d.header as { product?: unknown; releaseId?: unknown; workload?: unknown; rolloutId?: unknown };
+      const h = d.header as { product?: unknown; releaseId?: unknown; workload?: unknown; rolloutId?: unknown; team?: unknown };
       changes.push({
         entity,
         id: d._id,
@@ -120,6 +137,7 @@ export class MongoProjectionStore implements ProjectionStore {
         ...(typeof h.releaseId === 'string' ? { releaseId: h.releaseId } : {}),
         ...(typeof h.workload === 'string' ? { workload: h.workload } : {}),
         ...(typeof h.rolloutId === 'string' ? { rolloutId: h.rolloutId } : {}),
+        ...(typeof h.team === 'string' ? { team: h.team } : {}),
       });
     }
     const next: Record<string, number> = {};
