@@ -190,6 +190,59 @@ export const configmaps: KindDefinition = {
   },
 };
 
+const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Stored as given; `stringData` is folded into `data` (base64) on every write, as the API server does. Nothing reads the values. */
+export const secrets: KindDefinition = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  singular: 'secret',
+  namespaced: true,
+  nameForm: 'subdomain',
+  statusSubresource: false,
+  scaleSubresource: false,
+  fieldSelectors: ['type'],
+  defaults(o) {
+    o.type ??= 'Opaque';
+    if (isPlainObject(o.stringData)) {
+      const data = (o.data = obj(o.data));
+      for (const [k, v] of Object.entries(o.stringData)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+      delete o.stringData;
+    }
+  },
+  validate(o, old) {
+    const out = checkMetadata(o, 'subdomain');
+    if (o.data !== undefined && !isPlainObject(o.data)) out.push(cause.invalid('data', o.data, 'must be a map of keys to base64-encoded values'));
+    for (const [k, v] of Object.entries(obj(o.data))) {
+      if (!configKey.test(k)) out.push(cause.invalid(`data[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+      if (typeof v !== 'string' || !base64.test(v)) out.push(cause.invalid(`data[${k}]`, '<secret contents redacted>', 'must be base64-encoded (or sent as plain text under stringData)'));
+    }
+    if (old && old.type !== o.type) out.push(cause.immutable('type', o.type));
+    return out;
+  },
+  table: {
+    columns: [nameColumn, { name: 'Type', type: 'string', description: 'The type of the secret.', priority: 0 }, { name: 'Data', type: 'integer', description: 'The number of data entries.', priority: 0 }, ageColumn],
+    cells: (o, now) => [o.metadata.name, o.type ?? 'Opaque', Object.keys(obj(o.data)).length, humanAge(o.metadata.creationTimestamp, now)],
+  },
+};
+
+/** Stored only: no tokens are minted, and pods are not checked against it. */
+export const serviceaccounts: KindDefinition = {
+  group: '',
+  version: 'v1',
+  kind: 'ServiceAccount',
+  plural: 'serviceaccounts',
+  singular: 'serviceaccount',
+  namespaced: true,
+  shortNames: ['sa'],
+  nameForm: 'subdomain',
+  statusSubresource: false,
+  scaleSubresource: false,
+  validate: (o) => checkMetadata(o, 'subdomain'),
+};
+
 export const events: KindDefinition = {
   group: '',
   version: 'v1',

@@ -1,11 +1,12 @@
 import { deployments, replicasets } from './apps.js';
 import { leases } from './coordination.js';
-import { configmaps, events, namespaces, pods, services } from './core.js';
+import { configmaps, events, namespaces, pods, secrets, serviceaccounts, services } from './core.js';
 import { groupVersion, type KindDefinition } from './kind.js';
+import { rolebindings, roles } from './rbac.js';
 
 /** The kinds this simulator serves, looked up by group version and plural (or by kind for owner references). */
 export class KindRegistry {
-  readonly all: KindDefinition[] = [namespaces, pods, services, configmaps, events, deployments, replicasets, leases];
+  readonly all: KindDefinition[] = [namespaces, pods, services, configmaps, secrets, serviceaccounts, events, deployments, replicasets, leases, roles, rolebindings];
 
   byResource(group: string, version: string, plural: string): KindDefinition | undefined {
     return this.all.find((k) => k.group === group && k.version === version && k.plural === plural);
@@ -26,4 +27,4 @@ export class KindRegistry {
   }
 }
 
-export const kinds = { namespaces, pods, services, configmaps, events, deployments, replicasets, leases };
+export const kinds = { namespaces, pods, services, configmaps, secrets, serviceaccounts, events, deployments, replicasets, leases, roles, rolebindings };
