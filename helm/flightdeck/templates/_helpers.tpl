@@ -17,14 +17,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{ printf "%s/%s%s:%s" $root.Values.image.registry $root.Values.image.repositoryPrefix $service (default $root.Chart.AppVersion $root.Values.image.tag) }}
 {{- end -}}
 
-{{/* Environment shared by every service: logging, auth, NATS, AI. */}}
+{{/* Environment of every component, the gateway included: listening, logging, auth. */}}
 {{- define "flightdeck.commonEnv" -}}
 - name: HOST
   value: "0.0.0.0"
 - name: LOG_LEVEL
   value: {{ .Values.logLevel | quote }}
-- name: NATS_URL
-  value: {{ .Values.nats.url | quote }}
 - name: AUTH_ISSUER
   value: {{ .Values.auth.issuer | quote }}
 - name: AUTH_AUDIENCE
@@ -39,6 +37,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
       name: {{ required "auth.jwksUrl or auth.jwtSecretName must be set" .Values.auth.jwtSecretName }}
       key: jwt-secret
 {{- end }}
+{{- end -}}
+
+{{/* Environment of the four subgraph services (not the gateway): NATS and the AI advisor. */}}
+{{- define "flightdeck.serviceEnv" -}}
+- name: NATS_URL
+  value: {{ .Values.nats.url | quote }}
 {{- if .Values.ai.baseUrl }}
 - name: AI_BASE_URL
   value: {{ .Values.ai.baseUrl | quote }}
