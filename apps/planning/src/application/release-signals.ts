@@ -26,12 +26,12 @@ export class ReleaseSignals {
     if (rolloutSucceeded.is(event)) {
       const d = event.data;
       if (!PRODUCTION.test(d.environment)) return 'ignored';
-      return this.apply(event, d.releaseId, (r) => recordProductionRollout(r, true), 'flightdeck-deployment', `production rollout ${d.rolloutId} succeeded`);
+      return this.apply(event, d.releaseId, (r) => recordProductionRollout(r, { rolloutId: d.rolloutId, succeeded: true, at: new Date(d.completedAt) }), 'flightdeck-deployment', `production rollout ${d.rolloutId} succeeded`);
     }
     if (rolloutRolledBack.is(event)) {
       const d = event.data;
       if (!PRODUCTION.test(d.environment)) return 'ignored';
-      return this.apply(event, d.releaseId, (r) => (r.status === 'RELEASED' || r.status === 'CLOSED' ? r : recordProductionRollout(r, false)), 'flightdeck-deployment', '');
+      return this.apply(event, d.releaseId, (r) => (r.status === 'RELEASED' || r.status === 'CLOSED' ? r : recordProductionRollout(r, { rolloutId: d.rolloutId, succeeded: false, at: new Date(d.rolledBackAt) })), 'flightdeck-deployment', '');
     }
     return 'ignored';
   }

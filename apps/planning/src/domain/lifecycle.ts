@@ -23,7 +23,7 @@ export type GateOutcome = 'PASS' | 'FAIL' | 'CONDITIONAL';
 export interface ReleaseSignals {
   /** The latest outcome of each gate evaluated for this release. */
   gates: Partial<Record<string, GateOutcome>>;
-  /** A production rollout of this release completed successfully. */
+  /** A production rollout of this release completed successfully and was not rolled back since. */
   productionRolloutSucceeded: boolean;
 }
 

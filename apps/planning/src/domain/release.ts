@@ -27,10 +27,19 @@ export interface Release {
   signals: ReleaseSignals;
   /** Every gate evaluation reported for this release, in arrival order. */
   gateResults: GateResult[];
+  /** Every production rollout outcome reported for this release, in arrival order. */
+  productionRollouts: ProductionRolloutResult[];
   /** The latest timeline forecast, kept for the health report. */
   lastForecast?: StoredForecast;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A production rollout of the release succeeded, or was rolled back, at `at` (the deployment service's event time). */
+export interface ProductionRolloutResult {
+  rolloutId: string;
+  succeeded: boolean;
+  at: Date;
 }
 
 export interface GateResult {
@@ -118,6 +127,7 @@ export function planRelease(id: string, input: PlanReleaseInput, released: reado
     team: checkTeam(input.team),
     signals: { gates: {}, productionRolloutSucceeded: false },
     gateResults: [],
+    productionRollouts: [],
     createdAt: actor.at,
     updatedAt: actor.at,
   };
@@ -248,8 +258,19 @@ export function recordGateResult(release: Release, result: GateResult): Release 
   return { ...release, gateResults, signals: { ...release.signals, gates } };
 }
 
-export function recordProductionRollout(release: Release, succeeded: boolean): Release {
-  return { ...release, signals: { ...release.signals, productionRolloutSucceeded: succeeded } };
+/**
+ * Records a production rollout's outcome. Each rollout counts by its latest outcome (by event time; a rollback
+ * wins a tie), so a rollback of one workload does not undo another's success, and arrival order does not matter.
+ */
+export function recordProductionRollout(release: Release, result: ProductionRolloutResult): Release {
+  const productionRollouts = [...release.productionRollouts, result];
+  const latest = new Map<string, ProductionRolloutResult>();
+  for (const r of productionRollouts) {
+    const seen = latest.get(r.rolloutId);
+    if (!seen || r.at > seen.at || (r.at.getTime() === seen.at.getTime() && !r.succeeded)) latest.set(r.rolloutId, r);
+  }
+  const productionRolloutSucceeded = [...latest.values()].some((r) => r.succeeded);
+  return { ...release, productionRollouts, signals: { ...release.signals, productionRolloutSucceeded } };
 }
 
 /**

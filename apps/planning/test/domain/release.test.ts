@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addFeature, changeStatus, planRelease, removeFeature, updateDetails, updateFeature, type Release } from '../../src/domain/release.js';
+import { addFeature, changeStatus, planRelease, recordProductionRollout, removeFeature, updateDetails, updateFeature, type Release } from '../../src/domain/release.js';
 import { releaseNotes, scopeDocument, weeklyStatus } from '../../src/domain/documents.js';
 import { assessHealth } from '../../src/domain/health.js';
 import { planTimeline } from '../../src/domain/timeline.js';
@@ -78,6 +78,24 @@ describe('scope changes', () => {
     const r = changeStatus(release(), 'IN_DEVELOPMENT', actor, 'kickoff held').release;
     expect(r.status).toBe('IN_DEVELOPMENT');
     expect(r.transitions).toEqual([{ from: 'PLANNING', to: 'IN_DEVELOPMENT', by: 'alice', at: now, reason: 'kickoff held' }]);
+  });
+});
+
+describe('production rollouts reported by deployment', () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 4, 1, 10, minute));
+  const apply = (...results: [string, boolean, number][]) =>
+    results.reduce((r, [rolloutId, succeeded, minute]) => recordProductionRollout(r, { rolloutId, succeeded, at: at(minute) }), release()).signals.productionRolloutSucceeded;
+
+  it('keeps one workload in production when another workload of the release is rolled back, in either arrival order', () => {
+    expect(apply(['web', true, 5], ['api', false, 9])).toBe(true);
+    expect(apply(['api', false, 9], ['web', true, 5])).toBe(true);
+  });
+
+  it('counts each rollout by its latest outcome by event time: a rollback after promotion undoes it, a retry that succeeds later counts', () => {
+    expect(apply(['web', true, 5], ['web', false, 20])).toBe(false);
+    expect(apply(['web', false, 20], ['web', true, 5])).toBe(false);
+    expect(apply(['web', false, 5], ['web', true, 20])).toBe(true);
+    expect(apply(['web', true, 5], ['web', false, 5])).toBe(false);
   });
 });
 

@@ -125,4 +125,28 @@ describe('releases in MongoDB', () => {
     const unknown = gateEvaluationCompleted.create({ source: 'test', data: { releaseId: 'nope', evaluationId: 'e9', gate: 'ALPHA', outcome: 'PASS', evaluatedAt: now.toISOString() } });
     expect(await signals.handle(unknown)).toBe('unknown-release');
   });
+
+  it('keeps a release in production when one of its workloads is promoted and another rolled back, and releases it once Production passes', async () => {
+    let { release } = await planning.create(meta, { ...input, product: 'storefront', version: '1.0.0' });
+    const passed = (gate: string, at: string) => signals.handle(gateEvaluationCompleted.create({ source: 'test', data: { releaseId: release.id, evaluationId: `${gate}-1`, gate, outcome: 'PASS', evaluatedAt: at } }));
+    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const) release = (await planning.transition(meta, release.id, to, 'on plan')).release;
+    await passed('FEATURE_COMPLETE', '2026-05-01T08:00:00Z'); // moves it to CODE_FREEZE
+    await planning.transition(meta, release.id, 'ALPHA', 'on plan');
+    await passed('ALPHA', '2026-05-01T08:10:00Z'); // to BETA
+    await passed('BETA', '2026-05-01T08:20:00Z'); // to RELEASE_CANDIDATE
+    expect((await planning.get(release.id)).release.status).toBe('RELEASE_CANDIDATE');
+    const web = rolloutSucceeded.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'web-1', environment: 'production', completedAt: '2026-05-01T09:05:00Z' } });
+    const api = rolloutRolledBack.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'api-1', environment: 'production', reason: 'error rate', rolledBackAt: '2026-05-01T09:09:00Z' } });
+    expect(await signals.handle(web)).toBe('applied');
+    expect(await signals.handle(api)).toBe('applied');
+    const stored = await planning.get(release.id);
+    expect(stored.release.signals.productionRolloutSucceeded).toBe(true);
+    expect(stored.release.productionRollouts).toEqual([
+      { rolloutId: 'web-1', succeeded: true, at: new Date('2026-05-01T09:05:00Z') },
+      { rolloutId: 'api-1', succeeded: false, at: new Date('2026-05-01T09:09:00Z') },
+    ]);
+    // Planning learns of the Production gate last: the web rollout still counts, so the release moves on.
+    expect(await passed('PRODUCTION', '2026-05-01T09:00:00Z')).toBe('applied');
+    expect((await planning.get(release.id)).release.status).toBe('RELEASED');
+  });
 });

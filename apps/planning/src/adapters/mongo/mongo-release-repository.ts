@@ -9,7 +9,7 @@ const KEEP_APPLIED = 500;
 const MAX_PAGE = 100;
 const SORT = 'targetDate';
 const LIST_PROJECTION = '-scopeChanges -outbox';
-const SUMMARY_PROJECTION = '-scopeChanges -outbox -features -transitions -gateResults -lastForecast';
+const SUMMARY_PROJECTION = '-scopeChanges -outbox -features -transitions -gateResults -productionRollouts -lastForecast';
 
 type Doc = Record<string, unknown> & { _id: string; __v?: number };
 
@@ -21,6 +21,7 @@ function toRelease(doc: Doc): Release {
     id: _id,
     team: { velocityHistory: r.team?.velocityHistory ?? [], ...(typeof r.team?.plannedVelocity === 'number' ? { plannedVelocity: r.team.plannedVelocity } : {}) },
     signals: { gates: r.signals?.gates ?? {}, productionRolloutSucceeded: r.signals?.productionRolloutSucceeded ?? false },
+    productionRollouts: r.productionRollouts ?? [],
   };
   if (!r.hotfix) delete release.hotfix;
   if (!r.baseVersion) delete release.baseVersion;
@@ -135,7 +136,7 @@ export class MongoReleaseRepository implements ReleaseRepository {
       .lean()
       .exec()) as Doc[];
     const more = docs.length > size;
-    const edges = docs.slice(0, size).map((d) => ({ node: { ...toStored({ ...d, scopeChanges: [], ...(page.summaryOnly ? { features: [], transitions: [], gateResults: [] } : {}) }), partial: true }, cursor: encodeCursor(SORT, d.targetDate, d._id) }));
+    const edges = docs.slice(0, size).map((d) => ({ node: { ...toStored({ ...d, scopeChanges: [], ...(page.summaryOnly ? { features: [], transitions: [], gateResults: [], productionRollouts: [] } : {}) }), partial: true }, cursor: encodeCursor(SORT, d.targetDate, d._id) }));
     return {
       edges,
       pageInfo: { hasNextPage: more, hasPreviousPage: after !== undefined, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },

@@ -30,6 +30,8 @@ const scopeChange = new Schema(
 
 const gateResult = new Schema({ gate: String, outcome: String, evaluationId: String, at: Date }, { _id: false });
 
+const productionRollout = new Schema({ rolloutId: String, succeeded: Boolean, at: Date }, { _id: false });
+
 export const releaseSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -48,6 +50,7 @@ export const releaseSchema = new Schema(
     team: { velocityHistory: { type: [Number], default: [] }, plannedVelocity: Number },
     signals: { gates: { type: Schema.Types.Mixed, default: {} }, productionRolloutSucceeded: { type: Boolean, default: false } },
     gateResults: { type: [gateResult], default: [] },
+    productionRollouts: { type: [productionRollout], default: [] },
     lastForecast: { type: Schema.Types.Mixed, default: undefined },
     createdAt: Date,
     updatedAt: Date,
