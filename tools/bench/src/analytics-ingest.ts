@@ -46,6 +46,8 @@ export interface IngestBenchOptions {
   changes: number;
   /** Where the projections live: in memory, or MongoDB (the embedded MongoDB-wire server, or MONGODB_URI). */
   store: 'memory' | 'mongo';
+  /** Told as each phase of a long run begins. */
+  onProgress?: (step: string) => void;
 }
 
 export interface IngestBenchResult {
@@ -218,6 +220,7 @@ async function openStore(kind: IngestBenchOptions['store']): Promise<{ store: Pr
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBenchResult> {
+  const progress = (step: string) => opts.onProgress?.(step);
   const nats = await startNatsServer();
   const logger = createLogger({ service: 'bench', level: 'silent' });
   try {
@@ -226,11 +229,13 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
     const nc = await connect({ servers: nats.url });
     try {
       let t = performance.now();
+      progress(`publishing ${opts.events} events`);
       const published = await publishAll(nc, organisationEvents(opts));
       const publishPerSecond = published / ((performance.now() - t) / 1000);
       const last = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).state.last_seq;
 
       t = performance.now();
+      progress('raw consume');
       const raw = await rawConsume(nc, last);
       const rawConsumePerSecond = raw / ((performance.now() - t) / 1000);
 
@@ -238,6 +243,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
       try {
         const projector = new Projector({ store, retrospectives: { openForHotfix: async () => undefined } as never, logger });
         t = performance.now();
+        progress(`ingest into the ${opts.store} projections`);
         const replay = await replayStream(bus.connection, (e) => projector.handle(e), { parallel: 64 });
         const ingestPerSecond = replay.handled / ((performance.now() - t) / 1000);
 
@@ -245,6 +251,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
         const queries = new AnalyticsQueries({ store, clock: { now: () => new Date(end) } });
         const window = { from: new Date(YEAR_START), to: new Date(end) };
         t = performance.now();
+        progress('first refresh: every partition');
         await queries.partitions.refresh();
         const buildMs = performance.now() - t;
 
@@ -268,6 +275,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
           }
           return { p50: percentile(xs, 50), p99: percentile(xs, 99), fullRecompute: { p50: percentile(full, 50), p99: percentile(full, 99) }, identical };
         };
+        progress('doraMetrics, trend and KPI queries');
         const oneProduct = await time('product-0');
         const all = await time();
         const trend = async (product?: string) => {
@@ -299,6 +307,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
         const refreshes: number[] = [];
         let rebuilt = 0;
         let visible = true;
+        progress(`${opts.changes} live changes`);
         for (let i = 0; i < opts.changes; i++) {
           const before = (await queries.dora({}, window)).deploymentFrequency.deployments;
           for (const e of liveRollout(i, opts.products, end)) await projector.handle(e);
@@ -355,7 +364,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const a = program.opts<Record<keyof IngestBenchOptions, string>>();
   const counts = { events: Number(a.events), services: Number(a.services), products: Number(a.products), queries: Number(a.queries), changes: Number(a.changes) };
   for (const [k, v] of Object.entries(counts)) if (!Number.isInteger(v) || v <= 0) program.error(`--${k} must be a positive whole number, got ${a[k as keyof typeof a]}`);
-  const opts: IngestBenchOptions = { ...counts, store: a.store as IngestBenchOptions['store'] };
+  const started = performance.now();
+  const opts: IngestBenchOptions = { ...counts, store: a.store as IngestBenchOptions['store'], onProgress: (step) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${step}\n`) };
   const r = await runIngestBench(opts);
   const f = (x: number) => x.toFixed(0).padStart(8);
   console.log(`${r.events} events (${opts.services} services, ${opts.products} products, one year); projections: ${JSON.stringify(r.entities)}; heap ${r.heapMb.toFixed(0)} MB`);

@@ -57,16 +57,33 @@ export class MongoProjectionStore implements ProjectionStore {
     const releases = await this.models.release.find({ 'header.product': product }, null, lean).lean<RecordDocument[]>();
     const rollouts = await this.models.rollout.find({ 'header.releaseId': { $in: releases.map((r) => r._id) } }, null, lean).lean<RecordDocument[]>();
     const workloads = [...new Set(rollouts.map((r) => r.header.workload).filter((w): w is string => typeof w === 'string'))];
-    const incidents = await this.models.incident
-      .find({ $or: [{ 'header.product': product }, { 'header.workload': { $in: workloads } }, { 'header.rolloutId': { $in: rollouts.map((r) => r._id) } }] }, null, lean)
-      .lean<RecordDocument[]>();
+    // Three indexed lookups rather than one $or, which would compare every incident with every rollout id.
+    const found = await Promise.all([
+      this.models.incident.find({ 'header.product': product }, null, lean).lean<RecordDocument[]>(),
+      workloads.length ? this.models.incident.find({ 'header.workload': { $in: workloads } }, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
+      rollouts.length ? this.models.incident.find({ 'header.rolloutId': { $in: rollouts.map((r) => r._id) } }, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
+    ]);
+    const incidents = [...new Map(found.flat().map((d) => [d._id, d])).values()];
     return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents: incidents.map(toRecord<IncidentRecord>) };
+  }
+
+  /**
+   * Releases rollouts name that carry no product (or have no record yet). Found from the distinct release ids of
+   * the rollouts rather than with $nin over every rollout, which a large projection cannot afford per refresh.
+   */
+  private async unattributedReleaseIds(): Promise<{ attributed: string[]; unattributed: string[] }> {
+    const [referenced, attributed] = await Promise.all([
+      this.models.rollout.distinct('header.releaseId') as Promise<unknown[]>,
+      this.models.release.distinct('_id', { 'header.product': { $type: 'string' } }) as Promise<string[]>,
+    ]);
+    const known = new Set(attributed);
+    return { attributed, unattributed: referenced.filter((id): id is string => typeof id === 'string' && !known.has(id)) };
   }
 
   async loadUnattributed(namespace?: string): Promise<ProjectionRecords> {
     const lean = { projection: { outbox: 0 } };
     const noProduct = { 'header.product': { $not: { $type: 'string' } } };
-    const attributed = (await this.models.release.distinct('_id', { 'header.product': { $type: 'string' } })) as string[];
+    const { attributed, unattributed } = await this.unattributedReleaseIds();
     const inNamespace =
       namespace === undefined
         ? // (a workload without a namespace, e.g. from an alert without one, names no namespace either)
@@ -74,7 +91,7 @@ export class MongoProjectionStore implements ProjectionStore {
         : { rollout: { 'header.team': namespace }, incident: { 'header.workload': { $regex: `^${escapeRegExp(namespace)}/` } } };
     const [releases, rollouts, candidates] = await Promise.all([
       namespace === undefined ? this.models.release.find(noProduct, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
-      this.models.rollout.find({ ...inNamespace.rollout, 'header.releaseId': { $nin: attributed } }, null, lean).lean<RecordDocument[]>(),
+      unattributed.length ? this.models.rollout.find({ 'header.releaseId': { $in: unattributed }, ...inNamespace.rollout }, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
       this.models.incident.find({ ...noProduct, ...inNamespace.incident }, null, lean).lean<RecordDocument[]>(),
     ]);
     const named = <K extends string>(key: K) => [...new Set(candidates.map((i) => i.header[key]).filter((v): v is string => typeof v === 'string'))];
@@ -91,9 +108,9 @@ export class MongoProjectionStore implements ProjectionStore {
   }
 
   async unattributedNamespaces(): Promise<string[]> {
-    const attributed = (await this.models.release.distinct('_id', { 'header.product': { $type: 'string' } })) as string[];
+    const { unattributed } = await this.unattributedReleaseIds();
     const [teams, workloads] = await Promise.all([
-      this.models.rollout.distinct('header.team', { 'header.releaseId': { $nin: attributed } }),
+      unattributed.length ? this.models.rollout.distinct('header.team', { 'header.releaseId': { $in: unattributed } }) : Promise.resolve([]),
       this.models.incident.distinct('header.workload', { 'header.product': { $not: { $type: 'string' } } }),
     ]);
     const namespaces = [...(teams as unknown[]), ...(workloads as unknown[]).map((w) => (typeof w === 'string' && w.includes('/') ? w.split('/')[0] : undefined))];

@@ -18,6 +18,7 @@ function recordSchema(withOutbox: boolean): Schema<RecordDocument> {
   schema.index({ 'header.releaseId': 1 });
   schema.index({ 'header.workload': 1 });
   schema.index({ 'header.team': 1 });
+  schema.index({ 'header.rolloutId': 1 });
   schema.index({ changedAt: 1 });
   // Incidents are analytics' own entities: their events go out through the outbox of the same document.
   if (withOutbox) schema.plugin(outboxPlugin);
