@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { aiEnv } from '@flightdeck/ai';
-import { authEnv, httpEnv, loggingEnv, mongoEnv, natsEnv, shutdownEnv } from '@flightdeck/config';
+import { authEnv, envString, httpEnv, loggingEnv, mongoEnv, natsEnv, shutdownEnv } from '@flightdeck/config';
 
 /** Everything the planning service reads from its environment when it runs on its own. */
 export const planningConfigSchema = z.object({
@@ -12,6 +12,7 @@ export const planningConfigSchema = z.object({
   ...authEnv,
   ...shutdownEnv,
   ...aiEnv,
+  PLANNING_CONSUMER: envString('Durable JetStream consumer name for the gates and deployment events a release learns from').default('planning-release-signals'),
 });
 
 export type PlanningConfig = z.output<typeof planningConfigSchema>;

@@ -22,7 +22,7 @@ const mongo = await connectMongo({ uri: config.MONGODB_URI, logger, appName: 'fl
 const bus = await JetStreamBus.connect({ servers: config.NATS_URL.split(',').map((s) => s.trim()), name: 'planning', logger });
 const ai = aiOptionsFromEnv(config);
 const advisor = createAdvisor(ai, { recorder: new MongoosePredictionStore(mongo.connection), logger }, 'no AI endpoint is configured (AI_BASE_URL is not set)');
-const service = createPlanningService({ mongo, bus, advisor, logger, metrics, verifier });
+const service = createPlanningService({ mongo, bus, advisor, logger, metrics, verifier, durable: config.PLANNING_CONSUMER });
 
 createShutdown({
   logger,
