@@ -2,7 +2,7 @@ import { AnalyticsRuleError, NotFoundError } from '../domain/errors.js';
 import { aiEffectiveness } from '../domain/ai-effectiveness.js';
 import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
-import { releaseKpis } from '../domain/kpis.js';
+import { combineKpis, kpiPartial } from '../domain/kpis.js';
 import { analyseRelease, releaseMetrics } from '../domain/release-metrics.js';
 import { isProductPartition, UNATTRIBUTED } from '../domain/partitions.js';
 import type { Scope } from '../domain/scope.js';
@@ -73,14 +73,18 @@ export class AnalyticsQueries {
    * index combined: a change to one product rebuilds only that product's index.
    */
   private async doraParts(scope: Scope): Promise<(window: Window) => DoraMetrics> {
-    if (scope.product !== undefined) {
-      const history = await this.history(scope.product);
-      return (window) => combinedDoraMetrics([{ history, scope }], window);
-    }
-    // Every rollout and release of a product's partition is that product's, so the product's own index (built by the
-    // refresh) serves the organisation's question too.
-    const parts = (await this.partitions.entries()).map(([key, history]) => ({ history, scope: isProductPartition(key) ? { ...scope, product: key } : scope }));
+    const parts = await this.parts(scope);
     return (window) => combinedDoraMetrics(parts, window);
+  }
+
+  /**
+   * The histories a scope's answer combines: its product's partition, or for the organisation (or a team across
+   * products) every partition. Every rollout and release of a product's partition is that product's, so asking it
+   * with the product in scope gives the same answer and uses what the refresh built and memoised for the product.
+   */
+  private async parts(scope: Scope): Promise<{ history: History; scope: Scope }[]> {
+    if (scope.product !== undefined) return [{ history: await this.history(scope.product), scope }];
+    return (await this.partitions.entries()).map(([key, history]) => ({ history, scope: isProductPartition(key) ? { ...scope, product: key } : scope }));
   }
 
   /** The products with metrics. */
@@ -95,7 +99,10 @@ export class AnalyticsQueries {
 
   async kpis(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    return { window, ...releaseKpis(await this.history(scope.product), scope, window) };
+    // Unlike the DoraIndex, the KPIs keep nothing per scope: asked without the product, a product's partition (all of
+    // it the product's) is not filtered down to itself first.
+    const histories = scope.product !== undefined ? [await this.history(scope.product)] : (await this.partitions.entries()).map(([, history]) => history);
+    return { window, ...combineKpis(histories.map((history) => kpiPartial(history, scope, window))) };
   }
 
   async aiEffectiveness(scope: Scope, w: WindowArgs) {

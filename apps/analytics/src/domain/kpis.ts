@@ -38,30 +38,59 @@ export function criticalIncidentsAfter(release: Release, prodAt: Date, history: 
  * - release quality = critical incidents within 48 h of production / releases in production in the window (target < 0.5).
  */
 export function releaseKpis(history: History, scope: Scope, window: Window): ReleaseKpis {
+  return combineKpis([kpiPartial(history, scope, window)]);
+}
+
+/** What one part of a history contributes to the KPIs of a window: counts, and the samples of the median. */
+export interface KpiPartial {
+  planned: number;
+  delivered: number;
+  onTime: number;
+  freezeLeads: number[];
+  deployments: number;
+  succeeded: number;
+  criticalIncidents: number;
+}
+
+export function kpiPartial(history: History, scope: Scope, window: Window): KpiPartial {
   const inScope = scoped(history, scope);
   const releases = [...inScope.releases.values()].filter((r) => r.status !== 'CANCELLED');
-  const planned = releases.filter((r) => r.targetDate && inWindow(new Date(r.targetDate), window));
   const delivered = releases.flatMap((r) => {
     const at = productionAt(r, history);
     return inWindow(at, window) ? [{ release: r, at }] : [];
   });
-  const onTime = delivered.filter((d) => d.release.targetDate && d.at.getTime() <= Date.parse(d.release.targetDate)).length;
-  const freezeLeads = delivered.filter((d) => d.release.codeFreezeAt).map((d) => d.at.getTime() - d.release.codeFreezeAt!.getTime());
-  const leadMedian = median(freezeLeads);
   const outcomes = outcomesIn(history, scope, window);
-  const succeeded = outcomes.filter((o) => !o.rollout.rolledBackAt).length;
-  const successRate = outcomes.length ? succeeded / outcomes.length : undefined;
-  const critical = delivered.reduce((n, d) => n + criticalIncidentsAfter(d.release, d.at, history).length, 0);
-  const perRelease = delivered.length ? critical / delivered.length : undefined;
   return {
-    releaseFrequency: { planned: planned.length, delivered: delivered.length, onTime, ratio: planned.length ? delivered.length / planned.length : undefined },
+    planned: releases.filter((r) => r.targetDate && inWindow(new Date(r.targetDate), window)).length,
+    delivered: delivered.length,
+    onTime: delivered.filter((d) => d.release.targetDate && d.at.getTime() <= Date.parse(d.release.targetDate)).length,
+    freezeLeads: delivered.filter((d) => d.release.codeFreezeAt).map((d) => d.at.getTime() - d.release.codeFreezeAt!.getTime()),
+    deployments: outcomes.length,
+    succeeded: outcomes.filter((o) => !o.rollout.rolledBackAt).length,
+    criticalIncidents: delivered.reduce((n, d) => n + criticalIncidentsAfter(d.release, d.at, history).length, 0),
+  };
+}
+
+/** The KPIs of disjoint parts of a history (the partitions of an organisation): counts add up, the median is over every part's samples. */
+export function combineKpis(parts: readonly KpiPartial[]): ReleaseKpis {
+  const sum = (f: (p: KpiPartial) => number) => parts.reduce((n, p) => n + f(p), 0);
+  const planned = sum((p) => p.planned);
+  const delivered = sum((p) => p.delivered);
+  const deployments = sum((p) => p.deployments);
+  const succeeded = sum((p) => p.succeeded);
+  const critical = sum((p) => p.criticalIncidents);
+  const leadMedian = median(parts.flatMap((p) => p.freezeLeads));
+  const successRate = deployments ? succeeded / deployments : undefined;
+  const perRelease = delivered ? critical / delivered : undefined;
+  return {
+    releaseFrequency: { planned, delivered, onTime: sum((p) => p.onTime), ratio: planned ? delivered / planned : undefined },
     leadTimeCodeFreezeToProduction: {
-      releases: freezeLeads.length,
+      releases: sum((p) => p.freezeLeads.length),
       medianMs: leadMedian,
       targetMs: KPI_TARGETS.leadTimeCodeFreezeToProductionMs,
       met: leadMedian === undefined ? undefined : leadMedian < KPI_TARGETS.leadTimeCodeFreezeToProductionMs,
     },
-    deploymentSuccessRate: { deployments: outcomes.length, succeeded, rate: successRate, target: KPI_TARGETS.deploymentSuccessRate, met: successRate === undefined ? undefined : successRate > KPI_TARGETS.deploymentSuccessRate },
-    releaseQuality: { releases: delivered.length, criticalIncidents: critical, perRelease, target: KPI_TARGETS.criticalIssuesPerRelease, met: perRelease === undefined ? undefined : perRelease < KPI_TARGETS.criticalIssuesPerRelease },
+    deploymentSuccessRate: { deployments, succeeded, rate: successRate, target: KPI_TARGETS.deploymentSuccessRate, met: successRate === undefined ? undefined : successRate > KPI_TARGETS.deploymentSuccessRate },
+    releaseQuality: { releases: delivered, criticalIncidents: critical, perRelease, target: KPI_TARGETS.criticalIssuesPerRelease, met: perRelease === undefined ? undefined : perRelease < KPI_TARGETS.criticalIssuesPerRelease },
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { factsOf } from '../../src/application/project-event.js';
 import { AnalyticsQueries } from '../../src/application/queries.js';
 import { MemoryProjectionStore } from '../../src/adapters/memory/memory-projection-store.js';
-import { doraIndex, doraMetrics, type Scope, type Window } from '../../src/domain/index.js';
+import { doraIndex, doraMetrics, releaseKpis, type Scope, type Window } from '../../src/domain/index.js';
 import { historyOf, iso, Story } from './history-builder.js';
 
 /** mulberry32: a failure can be reproduced from its seed. */
@@ -150,6 +150,8 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
     const report = await queries.partitions.refresh();
     expect(report.changes).toBe(delivery.slice(half).flatMap(factsOf).length);
     for (const scope of SCOPES) expect(await queries.dora(scope, args)).toEqual(doraMetrics(historyOf(delivery), scope, window));
+    // the KPIs combine the partitions the same way
+    for (const scope of SCOPES) expect(await queries.kpis(scope, args)).toEqual({ window, ...releaseKpis(historyOf(delivery), scope, window) });
     expect((await queries.dora({}, args)).changeFailureRate.deployments).toBeGreaterThan(before.changeFailureRate.deployments);
   });
 });
