@@ -114,21 +114,26 @@ export class HistoryPartitions {
     this.stale = false;
     const dirty = new Set<string>();
     let changes = 0;
+    let wholeStore = !this.built;
     if (!this.built) {
-      const { cursor } = await this.deps.store.changesSince(undefined);
-      this.cursor = cursor;
-      for (const p of await this.allPartitions()) dirty.add(p);
+      this.cursor = (await this.deps.store.changesSince(undefined)).cursor;
     } else {
       const read = await this.deps.store.changesSince(this.cursor);
       this.cursor = read.cursor;
       changes = read.changes.length;
-      if (read.everything) for (const p of [...this.partitions.keys(), ...(await this.allPartitions())]) dirty.add(p);
+      wholeStore = read.everything === true;
+      if (wholeStore) for (const p of this.partitions.keys()) dirty.add(p);
       for (const p of this.partitionsOf(read.changes)) dirty.add(p);
     }
-    // Built first, swapped in together: a reader never sees a record in two partitions, or in none.
-    const rebuilt: [string, History][] = [];
-    for (const key of dirty) rebuilt.push([key, await this.rebuild(key)]);
-    for (const [key, history] of rebuilt) this.swapIn(key, history);
+    if (wholeStore) for (const p of [...(await this.deps.store.products()), UNATTRIBUTED]) dirty.add(p);
+    await this.rebuildAll(dirty);
+    if (wholeStore) {
+      // Which namespaces hold records of no known product can be told only once the products' workloads are known.
+      const namespaces = await this.deps.store.unattributedNamespaces((workload) => this.productsOfWorkload.has(workload));
+      const more = new Set(namespaces.map(namespacePartition).filter((key) => !dirty.has(key)));
+      await this.rebuildAll(more);
+      for (const key of more) dirty.add(key);
+    }
     if (dirty.size) this.merged = undefined;
     this.built = true;
     this.freshAsOf = startedAt;
@@ -138,10 +143,11 @@ export class HistoryPartitions {
     return report;
   }
 
-  /** Every partition the store's records fall into: the products, the namespaces of rollouts of no known product, and UNATTRIBUTED. */
-  private async allPartitions(): Promise<string[]> {
-    const namespaces = await this.deps.store.unattributedNamespaces();
-    return [...(await this.deps.store.products()), ...namespaces.map(namespacePartition), UNATTRIBUTED];
+  /** Built first, swapped in together: a reader never sees a record in two partitions, or in none. */
+  private async rebuildAll(keys: Iterable<string>): Promise<void> {
+    const rebuilt: [string, History][] = [];
+    for (const key of keys) rebuilt.push([key, await this.rebuild(key)]);
+    for (const [key, history] of rebuilt) this.swapIn(key, history);
   }
 
   /** Which partitions the changed records belong to, now and before (a release can gain its product late). */

@@ -40,8 +40,11 @@ export interface ProjectionStore {
    * product, rollouts with no namespace yet and unattributed incidents on no workload.
    */
   loadUnattributed(namespace?: string): Promise<ProjectionRecords>;
-  /** The namespaces that have rollouts (or incidents on workloads) of no known product: the partitions loadUnattributed serves. */
-  unattributedNamespaces(): Promise<string[]>;
+  /**
+   * The namespaces that have rollouts of no known product, or incidents of none on workloads that no known
+   * product deployed (`deployedByAProduct` says which): the partitions loadUnattributed serves.
+   */
+  unattributedNamespaces(deployedByAProduct: (workload: string) => boolean): Promise<string[]>;
   /**
    * The records changed since the cursor (possibly some seen before, never one missed), and the next cursor.
    * Without a cursor: no changes and a cursor at the present, to start from after reading everything.

@@ -75,11 +75,11 @@ export class MemoryProjectionStore implements ProjectionStore {
     return { releases, rollouts, incidents };
   }
 
-  async unattributedNamespaces(): Promise<string[]> {
+  async unattributedNamespaces(deployedByAProduct: (workload: string) => boolean): Promise<string[]> {
     const attributed = new Set([...this.maps.release.values()].filter((r) => (r.header as Header).product).map((r) => r.id));
     const headers = [
       ...[...this.maps.rollout.values()].map((r) => r.header as Header).filter((h) => !attributed.has(h.releaseId ?? '')),
-      ...[...this.maps.incident.values()].map((i) => i.header as Header).filter((h) => !h.product),
+      ...[...this.maps.incident.values()].map((i) => i.header as Header).filter((h) => !h.product && !(h.workload && deployedByAProduct(h.workload))),
     ];
     return [...new Set(headers.map((h) => namespaceOfPartition(unattributedPartitionOf(h))).filter((n): n is string => n !== undefined))].sort();
   }

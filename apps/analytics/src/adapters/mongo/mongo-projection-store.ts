@@ -107,13 +107,14 @@ export class MongoProjectionStore implements ProjectionStore {
     return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents };
   }
 
-  async unattributedNamespaces(): Promise<string[]> {
+  async unattributedNamespaces(deployedByAProduct: (workload: string) => boolean): Promise<string[]> {
     const { unattributed } = await this.unattributedReleaseIds();
     const [teams, workloads] = await Promise.all([
       unattributed.length ? this.models.rollout.distinct('header.team', { 'header.releaseId': { $in: unattributed } }) : Promise.resolve([]),
       this.models.incident.distinct('header.workload', { 'header.product': { $not: { $type: 'string' } } }),
     ]);
-    const namespaces = [...(teams as unknown[]), ...(workloads as unknown[]).map((w) => (typeof w === 'string' && w.includes('/') ? w.split('/')[0] : undefined))];
+    const unclaimed = (workloads as unknown[]).filter((w): w is string => typeof w === 'string' && !deployedByAProduct(w));
+    const namespaces = [...(teams as unknown[]), ...unclaimed.map((w) => (w.includes('/') ? w.split('/')[0] : undefined))];
     return [...new Set(namespaces.filter((n): n is string => typeof n === 'string' && n.length > 0))].sort();
   }
 
