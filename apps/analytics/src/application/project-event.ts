@@ -17,7 +17,7 @@ import {
   timelineForecasted,
   type CloudEvent,
 } from '@flightdeck/events';
-import type { FactUpdate } from '../domain/facts.js';
+import { definedOnly, type FactUpdate } from '../domain/facts.js';
 
 /** The event types the projections are built from; everything else on flightdeck.> is acknowledged and ignored. */
 export const PROJECTED_TYPES = [
@@ -46,6 +46,18 @@ export function factKey(eventId: string): string {
 
 /** The projection additions an event makes (none for events the projections do not use). */
 export function factsOf(event: CloudEvent): FactUpdate[] {
+  return updatesOf(event).map((u) => {
+    if (u.entity !== 'release') return u;
+    // A release's version, type or dates can change between events: they go with the fact (resolved by event time,
+    // see releaseOf), so the stored record is the same whatever order events arrive in. The header keeps only
+    // what the store looks releases up by.
+    const stated = definedOnly(u.header);
+    if (!Object.keys(stated).length) return u;
+    return { ...u, header: stated.product ? { product: stated.product } : {}, fact: { ...u.fact, h: stated } };
+  });
+}
+
+function updatesOf(event: CloudEvent): FactUpdate[] {
   const key = factKey(event.id);
   const at = event.time;
   if (releaseCreatedV2.is(event)) {

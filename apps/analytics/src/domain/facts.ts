@@ -20,7 +20,10 @@ export interface ReleaseHeader {
   baseVersion?: string;
 }
 
-export type ReleaseFact =
+/** `h`: the header fields the fact's event stated, so that a release's header follows event time, not arrival order. */
+export type ReleaseFact = ReleaseFactBody & { h?: ReleaseHeader };
+
+type ReleaseFactBody =
   | { k: 'created'; at: Timestamp }
   | { k: 'status'; to: string; at: Timestamp }
   | { k: 'scope'; featureId: string; change: 'ADDED' | 'UPDATED' | 'REMOVED' | 'STATUS_CHANGED'; at: Timestamp }

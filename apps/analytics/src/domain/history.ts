@@ -76,6 +76,8 @@ function scopeAt(facts: ReturnType<typeof factsInOrder<ReleaseRecord['facts'][st
 
 export function releaseOf(r: ReleaseRecord): Release {
   const facts = factsInOrder(r);
+  // The stored header is whatever arrived last; the facts' own statements, in event-time order, decide.
+  const header = facts.reduce<ReleaseHeader>((h, f) => (f.h ? { ...h, ...f.h } : h), { ...r.header });
   const created = facts.find((f) => f.k === 'created');
   const statuses = facts.filter((f) => f.k === 'status');
   const firstWork = facts.find((f) => f.k === 'feature' && WORK_STARTED.has(f.to));
@@ -86,7 +88,7 @@ export function releaseOf(r: ReleaseRecord): Release {
   const doneAtRelease = releasedAt ? [...atRelease.status].flatMap(([id, s]) => (s === 'DONE' ? [id] : [])).sort() : [];
   return {
     id: r.id,
-    ...r.header,
+    ...header,
     ...(created ? { createdAt: new Date(created.at) } : {}),
     ...(firstWork || created ? { firstChangeAt: new Date((firstWork ?? created)!.at) } : {}),
     ...(codeFreezeAt ? { codeFreezeAt } : {}),
@@ -166,14 +168,16 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string | undefine
 
 export const isProduction = (r: Rollout) => r.environment === 'production';
 
-/** The rollout live on the workload when the incident started: the latest one started by then and not rolled back before it. */
+/** The rollout live on the workload when the incident started: the latest one started by then and not rolled back before it (ties: the larger id). */
 export function liveRollout(rollouts: readonly Rollout[], workload: string, at: Date): Rollout | undefined {
   let live: Rollout | undefined;
   for (const r of rollouts) {
     const start = r.startedAt ?? r.finishedAt;
     if (r.workload !== workload || !isProduction(r) || !start || start.getTime() > at.getTime()) continue;
     if (r.rolledBackAt && r.rolledBackAt.getTime() <= at.getTime()) continue;
-    if (!live || start.getTime() > (live.startedAt ?? live.finishedAt)!.getTime()) live = r;
+    const liveStart = live ? (live.startedAt ?? live.finishedAt)!.getTime() : -Infinity;
+    // Two started at the same instant: the larger id, so the answer never depends on the order records arrived in.
+    if (!live || start.getTime() > liveStart || (start.getTime() === liveStart && r.id > live.id)) live = r;
   }
   return live;
 }

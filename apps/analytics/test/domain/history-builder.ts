@@ -38,6 +38,7 @@ export class Story {
   }
 
   release(releaseId: string, at: string, opts: { product?: string; version?: string; type?: Type; target?: string; baseVersion?: string } = {}) {
+    this.versions.set(releaseId, opts.version ?? '1.0.0');
     return this.push(
       releaseCreatedV2.create({
         id: this.id(),
@@ -48,13 +49,16 @@ export class Story {
     );
   }
 
-  status(releaseId: string, to: 'CODE_FREEZE' | 'RELEASED' | 'CANCELLED' | 'BETA', at: string, opts: { type?: Type; product?: string } = {}) {
+  /** Each release's version as created: status events carry the current one, as planning's do. */
+  private readonly versions = new Map<string, string>();
+
+  status(releaseId: string, to: 'CODE_FREEZE' | 'RELEASED' | 'CANCELLED' | 'BETA', at: string, opts: { type?: Type; product?: string; version?: string } = {}) {
     return this.push(
       releaseStatusChangedV2.create({
         id: this.id(),
         source: '/flightdeck/planning',
         time: at,
-        data: { releaseId, product: opts.product ?? 'shop', version: '1.0.0', releaseType: opts.type ?? 'MINOR', from: 'BETA', to, by: 'rita', at, reason: 'on plan' },
+        data: { releaseId, product: opts.product ?? 'shop', version: opts.version ?? this.versions.get(releaseId) ?? '1.0.0', releaseType: opts.type ?? 'MINOR', from: 'BETA', to, by: 'rita', at, reason: 'on plan' },
       }),
     );
   }

@@ -42,4 +42,17 @@ describe('projections are idempotent and order-tolerant', () => {
       expect({ dora: doraMetrics(historyOf(delivery), {}, window), kpis: releaseKpis(historyOf(delivery), {}, window) }).toEqual(expected);
     }
   });
+
+  it('a release whose version changed between events has the later one, whatever order they arrive in', () => {
+    const renamed = new Story()
+      .release('v', '2026-03-01T00:00:00Z', { version: '1.2.0' })
+      .status('v', 'CODE_FREEZE', '2026-03-05T00:00:00Z', { version: '1.3.0' })
+      .status('v', 'RELEASED', '2026-03-09T00:00:00Z', { version: '1.3.0' }).events;
+    const records = project(renamed);
+    for (let seed = 1; seed <= 10; seed++) {
+      const delivery = shuffled([...renamed, renamed[0]!], seed);
+      expect(project(delivery)).toEqual(records);
+      expect(historyOf(delivery).releases.get('v')!.version).toBe('1.3.0');
+    }
+  });
 });
