@@ -1,5 +1,5 @@
 import { AnalyticsRuleError, NotFoundError } from '../domain/errors.js';
-import { aiEffectiveness } from '../domain/ai-effectiveness.js';
+import { combineEffectiveness, effectivenessSamples } from '../domain/ai-effectiveness.js';
 import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
 import { combineKpis, kpiPartial } from '../domain/kpis.js';
@@ -99,15 +99,21 @@ export class AnalyticsQueries {
 
   async kpis(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    // Unlike the DoraIndex, the KPIs keep nothing per scope: asked without the product, a product's partition (all of
-    // it the product's) is not filtered down to itself first.
-    const histories = scope.product !== undefined ? [await this.history(scope.product)] : (await this.partitions.entries()).map(([, history]) => history);
-    return { window, ...combineKpis(histories.map((history) => kpiPartial(history, scope, window))) };
+    return { window, ...combineKpis((await this.histories(scope)).map((history) => kpiPartial(history, scope, window))) };
   }
 
   async aiEffectiveness(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    return { window, rows: aiEffectiveness(await this.history(scope.product), scope, window) };
+    return { window, rows: combineEffectiveness((await this.histories(scope)).map((history) => effectivenessSamples(history, scope, window))) };
+  }
+
+  /**
+   * The partitions a KPI or AI answer combines: its product's, or every one. Unlike the DoraIndex these keep nothing
+   * per scope, so a product's partition (all of it the product's) is asked without the product rather than filtered
+   * down to itself first.
+   */
+  private async histories(scope: Scope): Promise<History[]> {
+    return scope.product !== undefined ? [await this.history(scope.product)] : (await this.partitions.entries()).map(([, history]) => history);
   }
 
   private async releaseWithHistory(releaseId: string): Promise<{ release: Release; history: History }> {

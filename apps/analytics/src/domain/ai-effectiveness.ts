@@ -36,13 +36,34 @@ function row(metric: EffectivenessMetric, kind: EffectivenessRow['kind'], source
   return { metric, kind, ...(source ? { source } : {}), samples: values.length, value, target, met: higherIsBetter ? value > target : value < target };
 }
 
-function bySource<T extends { source: Source }>(items: T[], metric: EffectivenessMetric, kind: EffectivenessRow['kind'], score: (t: T) => number | undefined): EffectivenessRow[] {
-  return (['ai', 'deterministic'] as const).flatMap((source) => {
-    const values = items.filter((i) => i.source === source).flatMap((i) => {
+/** The scores of one row before averaging: what one part of a history contributes to it. */
+export interface EffectivenessSamples {
+  metric: EffectivenessMetric;
+  kind: EffectivenessRow['kind'];
+  source?: Source;
+  values: number[];
+}
+
+function bySource<T extends { source: Source }>(items: T[], metric: EffectivenessMetric, kind: EffectivenessRow['kind'], score: (t: T) => number | undefined): EffectivenessSamples[] {
+  return (['ai', 'deterministic'] as const).map((source) => ({
+    metric,
+    kind,
+    source,
+    values: items.filter((i) => i.source === source).flatMap((i) => {
       const s = score(i);
       return s === undefined ? [] : [s];
-    });
-    const r = row(metric, kind, source, values);
+    }),
+  }));
+}
+
+/**
+ * The rows of disjoint parts of a history (the partitions of an organisation): every part gives the same rows in the
+ * same order, so each row averages the samples of that row across the parts. Rows without samples are left out.
+ */
+export function combineEffectiveness(parts: readonly EffectivenessSamples[][]): EffectivenessRow[] {
+  if (!parts.length) return [];
+  return parts[0]!.flatMap((first, i) => {
+    const r = row(first.metric, first.kind, first.source, parts.length === 1 ? first.values : parts.flatMap((p) => p[i]!.values));
     return r ? [r] : [];
   });
 }
@@ -72,6 +93,11 @@ function wentWrong(release: Release, history: History, hotfixes: ReturnType<type
  * Forecasts carry no advisor source (they are Monte Carlo runs), so they count as deterministic.
  */
 export function aiEffectiveness(history: History, scope: Scope, window: Window): EffectivenessRow[] {
+  return combineEffectiveness([effectivenessSamples(history, scope, window)]);
+}
+
+/** The samples behind aiEffectiveness's rows, every row present (possibly without samples) and always in the same order. */
+export function effectivenessSamples(history: History, scope: Scope, window: Window): EffectivenessSamples[] {
   const releases = [...scoped(history, scope).releases.values()];
   const hotfixes = hotfixesOf(history);
   const delivered = releases.flatMap((r) => {
@@ -106,7 +132,7 @@ export function aiEffectiveness(history: History, scope: Scope, window: Window):
   };
 
   return [
-    ...(planning.length ? [row('PLANNING_ACCURACY', 'prioritisation', undefined, planning)!] : []),
+    { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', values: planning },
     ...bySource(recommendations, 'PLANNING_ACCURACY', 'prioritisation', recommendationHits),
     ...bySource(assessments, 'RISK_PREDICTION', 'readiness', readinessRisk),
     ...bySource(forecasts, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),

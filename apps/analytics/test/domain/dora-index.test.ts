@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { factsOf } from '../../src/application/project-event.js';
 import { AnalyticsQueries } from '../../src/application/queries.js';
 import { MemoryProjectionStore } from '../../src/adapters/memory/memory-projection-store.js';
-import { doraIndex, doraMetrics, releaseKpis, type Scope, type Window } from '../../src/domain/index.js';
+import { aiEffectiveness, doraIndex, doraMetrics, releaseKpis, type Scope, type Window } from '../../src/domain/index.js';
 import { historyOf, iso, Story } from './history-builder.js';
 
 /** mulberry32: a failure can be reproduced from its seed. */
@@ -50,6 +50,10 @@ function organisation(seed: number, opts: { failThenSucceed: boolean }) {
       if (rnd() < 0.8) s.feature(releaseId, `${releaseId}-f`, 'IN_PROGRESS', at(t0 + 5 * HOUR));
       if (rnd() < 0.7) s.status(releaseId, 'CODE_FREEZE', at(t0 + 7 * 24 * HOUR), { product });
       if (rnd() < 0.9) s.status(releaseId, 'RELEASED', at(t0 + 10 * 24 * HOUR), { product });
+      // advice to hold against what happened (no randomness drawn: the rest of the history stays as it was)
+      s.readiness(releaseId, cycle % 3 === 0 ? 'NO_GO' : 'GO', cycle % 2 ? 'ai' : 'deterministic', at(t0 + 8 * 24 * HOUR));
+      s.gate(releaseId, 'PRODUCTION', cycle % 4 === 0 ? 'FAIL' : 'PASS', at(t0 + 9 * 24 * HOUR));
+      s.forecast(releaseId, at(t0 + 2 * 24 * HOUR), at(t0 + 9 * 24 * HOUR), at(t0 + 10 * 24 * HOUR), cycle % 2 ? 0.4 : 0.8);
       if (cycle === 5 && product === 'billing') continue; // released without a rollout: production time from planning
       const rollouts = 4 + Math.floor(rnd() * 12);
       for (let k = 0; k < rollouts; k++) {
@@ -152,6 +156,17 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
     for (const scope of SCOPES) expect(await queries.dora(scope, args)).toEqual(doraMetrics(historyOf(delivery), scope, window));
     // the KPIs combine the partitions the same way
     for (const scope of SCOPES) expect(await queries.kpis(scope, args)).toEqual({ window, ...releaseKpis(historyOf(delivery), scope, window) });
+    // and the AI effectiveness rows: the same rows, the same samples, means equal but for the order of summation
+    for (const scope of SCOPES) {
+      const { rows } = await queries.aiEffectiveness(scope, args);
+      const whole = aiEffectiveness(historyOf(delivery), scope, window);
+      expect(rows.map(({ value: _, ...r }) => r)).toEqual(whole.map(({ value: _, ...r }) => r));
+      rows.forEach((r, i) => expect(r.value).toBeCloseTo(whole[i]!.value, 12));
+    }
+    expect((await queries.aiEffectiveness({}, args)).rows.map((r) => `${r.metric} ${r.kind} ${r.source ?? 'plan'}`)).toEqual(
+      aiEffectiveness(historyOf(delivery), {}, window).map((r) => `${r.metric} ${r.kind} ${r.source ?? 'plan'}`),
+    );
+    expect((await queries.aiEffectiveness({}, args)).rows.length).toBeGreaterThanOrEqual(6);
     expect((await queries.dora({}, args)).changeFailureRate.deployments).toBeGreaterThan(before.changeFailureRate.deployments);
   });
 });
