@@ -5,18 +5,9 @@ import { databaseUri } from '@flightdeck/testing';
 import { flightdeck } from '../src/cli.js';
 import { graphql } from '../src/graphql.js';
 import { startServiceProcess, type ServiceProcess } from '../src/processes.js';
+import { eventually } from '../src/eventually.js';
 
 const secret = 'e2e-secret-that-is-at-least-32-characters-long';
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('a release planned, then gated from CI evidence: planning, gates and the gateway as processes, the CLI as a pipeline step', () => {
   const started: ServiceProcess[] = [];
@@ -54,7 +45,7 @@ describe('a release planned, then gated from CI evidence: planning, gates and th
     const gates = await eventually('gates learning the release from planning', async () => {
       const res = await graphql<{ release: { version: string; gates: { name: string }[] } }>(gatewayUrl, 'query($id: ID!) { release(id: $id) { version gates { name } } }', { id }, manager);
       return res.data?.release?.gates?.length ? res.data.release : undefined;
-    });
+    }, 20_000);
     expect(gates.version).toBe('1.0.0');
     expect(gates.gates.map((g) => g.name)).toEqual(['FEATURE_COMPLETE', 'ALPHA', 'BETA', 'PRODUCTION']);
 
@@ -88,7 +79,7 @@ describe('a release planned, then gated from CI evidence: planning, gates and th
       );
       const list = res.data?.release?.gateOutcomes ?? [];
       return list.some((o) => o.gate === 'FEATURE_COMPLETE') ? list : undefined;
-    });
+    }, 20_000);
     expect(outcomes).toContainEqual({ gate: 'FEATURE_COMPLETE', outcome: 'FAIL' });
   });
 });

@@ -10,6 +10,7 @@ import { databaseUri, startNatsServer, startPrometheus, type NatsServerHandle, t
 import { flightdeck } from '../src/cli.js';
 import { graphql, type GraphQLResponse } from '../src/graphql.js';
 import { startServiceProcess, type ServiceProcess } from '../src/processes.js';
+import { eventually } from '../src/eventually.js';
 
 const secret = 'e2e-secret-that-is-at-least-32-characters-long';
 
@@ -51,16 +52,6 @@ interface RolloutView {
 }
 
 const FINISHED = ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK'];
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function workload(name: string, image: string): V1Deployment {
   const labels = { app: name };
