@@ -4,7 +4,7 @@ import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
 import { combineKpis, kpiPartial } from '../domain/kpis.js';
 import { analyseRelease, releaseMetrics } from '../domain/release-metrics.js';
-import { isProductPartition, UNATTRIBUTED } from '../domain/partitions.js';
+import { isProductPartition, mergeIncidents, UNATTRIBUTED } from '../domain/partitions.js';
 import type { Scope } from '../domain/scope.js';
 import { calendarPeriods, inWindow, isTimeZone, type TrendInterval, type Window } from '../domain/time.js';
 import type { DoraMetrics } from '../domain/dora.js';
@@ -143,10 +143,15 @@ export class AnalyticsQueries {
     return analyseRelease(release, history);
   }
 
+  /** Without a product, every partition's incidents: listing them need not join the organisation's history. */
+  private async allIncidents(product?: string): Promise<Incident[]> {
+    if (product !== undefined) return (await this.history(product)).incidents;
+    return mergeIncidents((await this.partitions.entries()).map(([, history]) => history));
+  }
+
   async incidents(filter: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean }): Promise<Incident[]> {
-    const history = await this.history(filter.product);
     const window = filter.from || filter.to ? { from: filter.from ?? new Date(0), to: filter.to ?? new Date(8.64e15) } : undefined;
-    return history.incidents
+    return (await this.allIncidents(filter.product))
       .filter((i) => (!filter.product || i.product === filter.product) && (!filter.severity || i.severity === filter.severity))
       .filter((i) => filter.open === undefined || filter.open === !i.resolvedAt)
       .filter((i) => !window || inWindow(i.openedAt, window))
@@ -156,7 +161,6 @@ export class AnalyticsQueries {
   async incident(id: string): Promise<Incident | undefined> {
     const record = await this.deps.store.incident(id);
     if (!record) return undefined;
-    const history = await this.history(record.header.product);
-    return history.incidents.find((i) => i.id === id) ?? buildHistory({ releases: [], rollouts: [], incidents: [record] }).incidents[0];
+    return (await this.allIncidents(record.header.product)).find((i) => i.id === id) ?? buildHistory({ releases: [], rollouts: [], incidents: [record] }).incidents[0];
   }
 }

@@ -40,19 +40,24 @@ export function isUnattributedIncident(header: Header, attributed: { rollout(id:
 
 export const emptyHistory = (): History => ({ releases: new Map(), rollouts: [], incidents: [], index: { rolloutsByRelease: new Map(), rolloutsByWorkload: new Map(), incidentsByRollout: new Map() } });
 
+/** The incidents of several partitions, each once (one on a workload two partitions share: as linked to a rollout, if either links it). */
+export function mergeIncidents(histories: readonly History[]): Incident[] {
+  const incidents = new Map<string, Incident>();
+  for (const h of histories) for (const i of h.incidents) if (!incidents.has(i.id) || i.rolloutId) incidents.set(i.id, i);
+  return [...incidents.values()];
+}
+
 /** The histories of several partitions as one (an incident on a workload shared by two partitions appears once). */
 export function mergeHistories(histories: readonly History[]): History {
   if (histories.length === 1) return histories[0]!;
   const releases = new Map<string, Release>();
   const rollouts = new Map<string, Rollout>();
-  const incidents = new Map<string, Incident>();
   for (const h of histories) {
     for (const [id, r] of h.releases) releases.set(id, r);
     for (const r of h.rollouts) rollouts.set(r.id, r);
-    for (const i of h.incidents) if (!incidents.has(i.id) || i.rolloutId) incidents.set(i.id, i);
   }
   const allRollouts = [...rollouts.values()];
-  const allIncidents = [...incidents.values()];
+  const allIncidents = mergeIncidents(histories);
   return {
     releases,
     rollouts: allRollouts,

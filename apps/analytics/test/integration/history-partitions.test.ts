@@ -81,6 +81,10 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     const all = [...shop, ...search, ...more];
     for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(all), scope, WINDOW));
     expect(await queries.kpis({}, WINDOW)).toEqual({ window: WINDOW, ...releaseKpis(historyOf(all), {}, WINDOW) });
+    // the organisation's incidents, from every partition, each once and linked as in the whole history
+    const byOpened = (a: { openedAt?: Date }, b: { openedAt?: Date }) => (b.openedAt?.getTime() ?? 0) - (a.openedAt?.getTime() ?? 0);
+    expect(await queries.incidents({})).toEqual([...historyOf(all).incidents].sort(byOpened));
+    expect((await queries.incident('i1'))?.rolloutId).toBe('qo2');
 
     // Nothing new: nothing rebuilt.
     expect((await queries.partitions.refresh()).rebuilt).toEqual([]);
