@@ -5,7 +5,7 @@ import { emptyHistory, isProductPartition, isUnattributedIncident, mergeHistorie
 import type { ChangeCursor, ChangedRecord, ProjectionStore } from './ports.js';
 
 export interface RefreshReport {
-  /** Partitions rebuilt, by product ('' for the records of no known product). */
+  /** Partitions rebuilt: products, namespace partitions (see domain/partitions.ts) and '' for what names neither. */
   rebuilt: string[];
   changes: number;
   ms: number;
@@ -97,7 +97,7 @@ export class HistoryPartitions {
     return this.merged;
   }
 
-  /** Every partition's history by product ('' for the unattributed): metrics that combine per partition need not merge them. */
+  /** Every partition's history by key (see domain/partitions.ts): metrics that combine per partition need not merge them. */
   async entries(): Promise<[string, History][]> {
     await this.ready();
     return [...this.partitions.entries()];

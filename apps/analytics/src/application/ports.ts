@@ -25,6 +25,19 @@ export interface ChangedRecord {
   team?: string;
 }
 
+/** The header fields a ChangedRecord carries. */
+export const CHANGE_FIELDS = ['product', 'releaseId', 'workload', 'rolloutId', 'team'] as const;
+
+/** The ChangedRecord of a stored record: the string-valued CHANGE_FIELDS of its header. */
+export function changedRecordOf(entity: EntityKind, id: string, header: Record<string, unknown>): ChangedRecord {
+  const record: ChangedRecord = { entity, id };
+  for (const field of CHANGE_FIELDS) {
+    const value = header[field];
+    if (typeof value === 'string' && value) record[field] = value;
+  }
+  return record;
+}
+
 /** Where a reader of changes is; opaque to it. */
 export type ChangeCursor = unknown;
 

@@ -68,10 +68,6 @@ export class AnalyticsQueries {
     return { window, interval, points: periods.map(metrics) };
   }
 
-  /**
-   * For a product, its partition's DoraIndex; for the organisation (or a team across products), every partition's
-   * index combined: a change to one product rebuilds only that product's index.
-   */
   private async doraParts(scope: Scope): Promise<(window: Window) => DoraMetrics> {
     const parts = await this.parts(scope);
     return (window) => combinedDoraMetrics(parts, window);

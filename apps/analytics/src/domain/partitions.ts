@@ -20,10 +20,11 @@ export const isProductPartition = (key: string): boolean => key !== UNATTRIBUTED
 /** The namespace of a namespace partition; undefined for a product's partition and for UNATTRIBUTED. */
 export const namespaceOfPartition = (key: string): string | undefined => (key.startsWith(NAMESPACE_MARK) ? key.slice(NAMESPACE_MARK.length) : undefined);
 
-type Header = { product?: string; releaseId?: string; workload?: string; rolloutId?: string; team?: string };
+/** The header fields a record's partition is decided by. */
+export type PartitionHeader = { product?: string; releaseId?: string; workload?: string; rolloutId?: string; team?: string };
 
 /** The partition of a record of no known product: its namespace's (the rollout's team, or the workload's namespace), else UNATTRIBUTED. */
-export function unattributedPartitionOf(header: Header): string {
+export function unattributedPartitionOf(header: PartitionHeader): string {
   const namespace = header.team ?? (header.workload?.includes('/') ? header.workload.split('/')[0] : undefined);
   return namespace ? namespacePartition(namespace) : UNATTRIBUTED;
 }
@@ -32,7 +33,7 @@ export function unattributedPartitionOf(header: Header): string {
  * An incident belongs to the records of no known product when it names no product and is neither linked to a rollout
  * of a known product nor on a workload one of them deployed.
  */
-export function isUnattributedIncident(header: Header, attributed: { rollout(id: string): boolean; workload(name: string): boolean }): boolean {
+export function isUnattributedIncident(header: PartitionHeader, attributed: { rollout(id: string): boolean; workload(name: string): boolean }): boolean {
   if (header.product) return false;
   if (header.rolloutId && attributed.rollout(header.rolloutId)) return false;
   return !(header.workload && attributed.workload(header.workload));

@@ -1,9 +1,9 @@
 import type { CloudEvent } from '@flightdeck/events';
 import { applyUpdate, type EntityKind, type EntityRecord, type FactUpdate, type IncidentRecord, type ReleaseRecord, type RolloutRecord } from '../../domain/facts.js';
-import { isUnattributedIncident, namespaceOfPartition, namespacePartition, UNATTRIBUTED, unattributedPartitionOf } from '../../domain/partitions.js';
-import type { ChangeCursor, ChangedRecord, ProjectionRecords, ProjectionStore } from '../../application/ports.js';
+import { isUnattributedIncident, namespaceOfPartition, namespacePartition, UNATTRIBUTED, unattributedPartitionOf, type PartitionHeader } from '../../domain/partitions.js';
+import { changedRecordOf, type ChangeCursor, type ChangedRecord, type ProjectionRecords, type ProjectionStore } from '../../application/ports.js';
 
-type Header = { product?: string; releaseId?: string; workload?: string; rolloutId?: string; team?: string };
+type Header = PartitionHeader;
 
 /**
  * The projections in memory (all-in-one mode without persistence, and the ingest benchmark); own events are not
@@ -25,8 +25,7 @@ export class MemoryProjectionStore implements ProjectionStore {
     const map = this.maps[u.entity];
     const record = applyUpdate(map.get(u.id), u.id, u.header as object, u.key, u.fact);
     map.set(u.id, record);
-    const h = record.header as Header;
-    this.log.push({ entity: u.entity, id: u.id, ...pick(h) });
+    this.log.push(changedRecordOf(u.entity, u.id, record.header as Record<string, unknown>));
     if (u.entity === 'rollout' && u.header.releaseId) {
       const set = this.rolloutsByRelease.get(u.header.releaseId) ?? new Set();
       set.add(u.id);
@@ -59,8 +58,13 @@ export class MemoryProjectionStore implements ProjectionStore {
     return { releases, rollouts: rollouts as RolloutRecord[], incidents: incidents as IncidentRecord[] };
   }
 
+  /** Releases that carry a product. */
+  private attributedReleases(): Set<string> {
+    return new Set([...this.maps.release.values()].filter((r) => (r.header as Header).product).map((r) => r.id));
+  }
+
   async loadUnattributed(namespace?: string): Promise<ProjectionRecords> {
-    const attributed = new Set([...this.maps.release.values()].filter((r) => (r.header as Header).product).map((r) => r.id));
+    const attributed = this.attributedReleases();
     const all = [...this.maps.rollout.values()];
     const attributedRollouts = all.filter((r) => attributed.has((r.header as Header).releaseId ?? ''));
     const rolloutIds = new Set(attributedRollouts.map((r) => r.id));
@@ -76,7 +80,7 @@ export class MemoryProjectionStore implements ProjectionStore {
   }
 
   async unattributedNamespaces(deployedByAProduct: (workload: string) => boolean): Promise<string[]> {
-    const attributed = new Set([...this.maps.release.values()].filter((r) => (r.header as Header).product).map((r) => r.id));
+    const attributed = this.attributedReleases();
     const headers = [
       ...[...this.maps.rollout.values()].map((r) => r.header as Header).filter((h) => !attributed.has(h.releaseId ?? '')),
       ...[...this.maps.incident.values()].map((i) => i.header as Header).filter((h) => !h.product && !(h.workload && deployedByAProduct(h.workload))),
@@ -105,14 +109,4 @@ export class MemoryProjectionStore implements ProjectionStore {
   size(): Record<EntityKind, number> {
     return { release: this.maps.release.size, rollout: this.maps.rollout.size, incident: this.maps.incident.size };
   }
-}
-
-function pick(h: Header): Omit<ChangedRecord, 'entity' | 'id'> {
-  return {
-    ...(h.product ? { product: h.product } : {}),
-    ...(h.releaseId ? { releaseId: h.releaseId } : {}),
-    ...(h.workload ? { workload: h.workload } : {}),
-    ...(h.rolloutId ? { rolloutId: h.rolloutId } : {}),
-    ...(h.team ? { team: h.team } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 import { outboxPush, type CloudEvent } from '@flightdeck/events';
 import type { EntityKind, EntityRecord, FactUpdate, IncidentRecord, ReleaseRecord, RolloutRecord } from '../../domain/facts.js';
-import type { ChangeCursor, ChangedRecord, ProjectionRecords, ProjectionStore } from '../../application/ports.js';
+import { CHANGE_FIELDS, changedRecordOf, type ChangeCursor, type ChangedRecord, type ProjectionRecords, type ProjectionStore } from '../../application/ports.js';
 import { isUnattributedIncident } from '../../domain/partitions.js';
 import type { ProjectionModels, RecordDocument } from './projection-models.js';
 
@@ -131,7 +131,7 @@ export class MongoProjectionStore implements ProjectionStore {
       return { cursor: (await this.changesSince({ at, seen: {} } satisfies MongoChangeCursor)).cursor, changes: [] };
     }
     const { at, seen } = cursor as MongoChangeCursor;
-    const projection = { changedAt: 1, 'header.product': 1, 'header.releaseId': 1, 'header.workload': 1, 'header.rolloutId': 1, 'header.team': 1 };
+    const projection = { changedAt: 1, ...Object.fromEntries(CHANGE_FIELDS.map((f) => [`header.${f}`, 1])) };
     const found = await Promise.all(
       kinds.map(async (entity) => {
         const docs = await this.models[entity].find({ changedAt: { $gte: new Date(at - OVERLAP_MS) } }, projection).lean<RecordDocument[]>();
@@ -147,16 +147,7 @@ export class MongoProjectionStore implements ProjectionStore {
       newest = Math.max(newest, t);
       stamps.push({ key, t });
       if (seen[key] === t) continue;
-      const h = d.header as { product?: unknown; releaseId?: unknown; workload?: unknown; rolloutId?: unknown; team?: unknown };
-      changes.push({
-        entity,
-        id: d._id,
-        ...(typeof h.product === 'string' ? { product: h.product } : {}),
-        ...(typeof h.releaseId === 'string' ? { releaseId: h.releaseId } : {}),
-        ...(typeof h.workload === 'string' ? { workload: h.workload } : {}),
-        ...(typeof h.rolloutId === 'string' ? { rolloutId: h.rolloutId } : {}),
-        ...(typeof h.team === 'string' ? { team: h.team } : {}),
-      });
+      changes.push(changedRecordOf(entity, d._id, d.header ?? {}));
     }
     const next: Record<string, number> = {};
     for (const { key, t } of stamps) if (t >= newest - OVERLAP_MS) next[key] = t;
