@@ -2,6 +2,7 @@ export { ROLES, isRole, type Role, type Identity } from './roles.js';
 export { AuthenticationError, type AuthFailure } from './errors.js';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verifier.js';
 export { identityFromClaims } from './claims.js';
+export { personOf, type Person } from './people.js';
 export { identityFromRequest } from './request.js';
 export { requireRole, requireHuman } from './guards.js';
 export { mintToken, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type MintTokenOptions } from './mint.js';

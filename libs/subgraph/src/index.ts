@@ -2,6 +2,7 @@ export { createSubgraph, type Subgraph, type SubgraphContext, type SubgraphOptio
 export { createSubgraphService, type SubgraphService, type SubgraphServiceOptions } from './subgraph-service.js';
 export { mapDomainErrors, errorRule, type DomainErrors, type DomainErrorMapping, type ErrorRule, type ErrorRuleOptions } from './domain-errors.js';
 export { authenticate, identityOf } from './authenticate.js';
+export { requestActor, type RequestActor } from './request-actor.js';
 export { bodyLimit, formatBytes } from './body-limit.js';
 export { sendGraphQLError } from './graphql-error-response.js';
 export { DateTime } from './date-time.js';

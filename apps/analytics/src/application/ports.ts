@@ -86,7 +86,9 @@ export interface RetrospectiveStore {
   open(): Promise<StoredRetrospective[]>;
 }
 
+/** Who asks, from the token: `by` is the subject (the identity key), `byName` the display name. */
 export interface RequestMeta {
   by: string;
+  byName?: string;
   correlationId?: string;
 }

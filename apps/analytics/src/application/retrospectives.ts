@@ -32,7 +32,7 @@ export class Retrospectives {
   /** Starts the release's retrospective; starting it again returns the one already there. */
   async start(meta: RequestMeta, releaseId: string, dueAt?: Date): Promise<StoredRetrospective> {
     if (!(await this.deps.projections.release(releaseId))) throw new NotFoundError(`release ${releaseId} is not known to analytics (no planning event for it has arrived)`);
-    return this.deps.store.create(newRetrospective({ id: this.deps.newId(), releaseId, by: meta.by, at: this.deps.clock.now(), ...(dueAt ? { dueAt } : {}) }));
+    return this.deps.store.create(newRetrospective({ id: this.deps.newId(), releaseId, by: meta.by, ...(meta.byName ? { byName: meta.byName } : {}), at: this.deps.clock.now(), ...(dueAt ? { dueAt } : {}) }));
   }
 
   /** The release process: a hotfix gets a retrospective due within 48 h of its release. */
@@ -49,7 +49,7 @@ export class Retrospectives {
   }
 
   addItem(meta: RequestMeta, releaseId: string, input: { stage: AgendaStage; kind: ItemKind; text: string }, expectedRevision?: number) {
-    return this.change(releaseId, expectedRevision, (r) => addItem(r, { ...input, id: this.deps.newId(), by: meta.by, at: this.deps.clock.now() }));
+    return this.change(releaseId, expectedRevision, (r) => addItem(r, { ...input, id: this.deps.newId(), by: meta.by, ...(meta.byName ? { byName: meta.byName } : {}), at: this.deps.clock.now() }));
   }
 
   addActionItem(meta: RequestMeta, releaseId: string, input: { title: string; owner: string; dueDate: Date }, expectedRevision?: number) {

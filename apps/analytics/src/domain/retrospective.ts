@@ -17,7 +17,9 @@ export interface RetrospectiveItem {
   stage: AgendaStage;
   kind: ItemKind;
   text: string;
+  /** The subject of whoever added the item; `byName` is their display name. */
   by: string;
+  byName?: string;
   at: Date;
 }
 
@@ -38,7 +40,9 @@ export interface Retrospective {
   /** Opened by analytics itself for a hotfix, rather than by a person. */
   automatic: boolean;
   dueAt?: Date;
+  /** The subject of whoever started it (`flightdeck` for an automatic one); `startedByName` is their display name. */
   startedBy: string;
+  startedByName?: string;
   startedAt: Date;
   items: RetrospectiveItem[];
   actionItems: ActionItem[];
@@ -56,11 +60,11 @@ function open(r: Retrospective): void {
   if (r.status === 'COMPLETED') throw new AnalyticsRuleError(`the retrospective of release ${r.releaseId} was completed on ${r.completedAt!.toISOString()}; it takes no more changes`, 'releaseId');
 }
 
-export function newRetrospective(input: { id: string; releaseId: string; by: string; at: Date; dueAt?: Date; automatic?: boolean }): Retrospective {
-  return { id: input.id, releaseId: input.releaseId, status: 'OPEN', automatic: input.automatic ?? false, ...(input.dueAt ? { dueAt: input.dueAt } : {}), startedBy: input.by, startedAt: input.at, items: [], actionItems: [] };
+export function newRetrospective(input: { id: string; releaseId: string; by: string; byName?: string; at: Date; dueAt?: Date; automatic?: boolean }): Retrospective {
+  return { id: input.id, releaseId: input.releaseId, status: 'OPEN', automatic: input.automatic ?? false, ...(input.dueAt ? { dueAt: input.dueAt } : {}), startedBy: input.by, ...(input.byName ? { startedByName: input.byName } : {}), startedAt: input.at, items: [], actionItems: [] };
 }
 
-export function addItem(r: Retrospective, item: { id: string; stage: AgendaStage; kind: ItemKind; text: string; by: string; at: Date }): Retrospective {
+export function addItem(r: Retrospective, item: { id: string; stage: AgendaStage; kind: ItemKind; text: string; by: string; byName?: string; at: Date }): Retrospective {
   open(r);
   if (item.stage === 'DECIDE_ACTIONS') throw new AnalyticsRuleError('decisions of the DECIDE_ACTIONS stage are action items: use addActionItem (owner and due date required)', 'stage');
   return { ...r, items: [...r.items, { ...item, text: text(item.text, 'text') }] };

@@ -44,7 +44,7 @@ function history(): Story {
 
 beforeAll(async () => {
   stack = await startStack('gateway', { now: () => NOW });
-  [sre, dev, viewer, ci] = await Promise.all([stack.token(['SRE'], 'sam'), stack.token(['DEVELOPER'], 'dora'), stack.token(['VIEWER'], 'val'), stack.token(['CI'], 'pipeline', true)]);
+  [sre, dev, viewer, ci] = await Promise.all([stack.token(['SRE'], 'sam'), stack.token(['DEVELOPER'], 'dora', false, 'Dora Developer'), stack.token(['VIEWER'], 'val'), stack.token(['CI'], 'pipeline', true)]);
   nc = await connect({ servers: inject('natsUrl') });
   watcher = await stack.bus.subscribe({ durable: `analytics-watch-${Date.now()}`, filter: 'flightdeck.analytics.>', handler: (e) => void seen.push(e) });
   // Published in reverse, and the first five again as fresh NATS messages (as after a lost ack): order and duplicates must not matter.
@@ -229,11 +229,13 @@ describe('analytics through the gateway, fed through real NATS', () => {
 
   it('runs a retrospective: agenda, items, action items with overdue ones visible, completion published', async () => {
     const q = (m: string, token = dev) => gql<Answer>(stack.gatewayUrl, m, token);
-    const R = 'id status currentStage agenda revision overdue items { stage kind text by } actionItems { id title owner status overdue }';
+    const R = 'id status currentStage agenda revision overdue startedBy startedByName items { stage kind text by byName } actionItems { id title owner status overdue }';
     const started = await q(`mutation { startRetrospective(releaseId: "r1", dueAt: "2026-04-02T00:00:00Z") { ${R} } }`);
     expect(started.errors).toBeUndefined();
-    expect(started.data!.startRetrospective).toMatchObject({ status: 'OPEN', currentStage: 'SET_THE_STAGE', revision: 0, agenda: ['SET_THE_STAGE', 'GATHER_DATA', 'GENERATE_INSIGHTS', 'DECIDE_ACTIONS', 'CLOSE'] });
-    await q('mutation { addRetrospectiveItem(releaseId: "r1", stage: GATHER_DATA, kind: TO_IMPROVE, text: "rollback took 30 minutes") { revision } }');
+    // People are kept by subject (the token's `sub`), with the display name beside it for display.
+    expect(started.data!.startRetrospective).toMatchObject({ status: 'OPEN', currentStage: 'SET_THE_STAGE', revision: 0, startedBy: 'dora', startedByName: 'Dora Developer', agenda: ['SET_THE_STAGE', 'GATHER_DATA', 'GENERATE_INSIGHTS', 'DECIDE_ACTIONS', 'CLOSE'] });
+    const added = await q(`mutation { addRetrospectiveItem(releaseId: "r1", stage: GATHER_DATA, kind: TO_IMPROVE, text: "rollback took 30 minutes") { ${R} } }`);
+    expect(added.data!.addRetrospectiveItem.items).toEqual([{ stage: 'GATHER_DATA', kind: 'TO_IMPROVE', text: 'rollback took 30 minutes', by: 'dora', byName: 'Dora Developer' }]);
     const decide = await q('mutation { addRetrospectiveItem(releaseId: "r1", stage: DECIDE_ACTIONS, kind: NOTE, text: "x") { revision } }');
     expect(decide.errors![0]!.message).toContain('use addActionItem');
     const late = await q(`mutation { addActionItem(releaseId: "r1", input: { title: "alert on canary errors", owner: "sam", dueDate: "2026-03-31T00:00:00Z" }) { ${R} } }`);
@@ -257,8 +259,8 @@ describe('analytics through the gateway, fed through real NATS', () => {
   });
 
   it('opens a hotfix retrospective due 48 h after its release by itself', async () => {
-    const r = await eventually(async () => (await gql<{ retrospective: Answer | null }>(stack.gatewayUrl, '{ retrospective(releaseId: "hf") { automatic dueAt status overdue startedBy } }', viewer)).data?.retrospective ?? undefined, 'hotfix retrospective');
-    expect(r).toEqual({ automatic: true, dueAt: '2026-03-14T20:00:00.000Z', status: 'OPEN', overdue: true, startedBy: 'flightdeck' });
+    const r = await eventually(async () => (await gql<{ retrospective: Answer | null }>(stack.gatewayUrl, '{ retrospective(releaseId: "hf") { automatic dueAt status overdue startedBy startedByName } }', viewer)).data?.retrospective ?? undefined, 'hotfix retrospective');
+    expect(r).toEqual({ automatic: true, dueAt: '2026-03-14T20:00:00.000Z', status: 'OPEN', overdue: true, startedBy: 'flightdeck', startedByName: 'flightdeck' });
   });
 
   it('releaseAnalysis: objectives vs outcomes, predictions vs what happened, and a narrative recorded as advice', async () => {

@@ -23,7 +23,8 @@ export interface Stack {
   gatewayUrl: string;
   analyticsUrl: string;
   baseUrl: string;
-  token(roles: Role[], subject?: string, machine?: boolean): Promise<string>;
+  /** A token for `subject`; `name` puts a display name in it, as identity providers and `npm start` do. */
+  token(roles: Role[], subject?: string, machine?: boolean, name?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +61,7 @@ export async function startStack(name: string, opts: { now?: () => Date; natsUrl
     gatewayUrl,
     analyticsUrl: address.graphqlUrl,
     baseUrl: address.url.replace(/\/$/, ''),
-    token: (roles, subject = 'alice', machine = false) => mintToken({ secret: SECRET, subject, roles, machine }),
+    token: (roles, subject = 'alice', machine = false, name) => mintToken({ secret: SECRET, subject, roles, machine, ...(name ? { name } : {}) }),
     async stop() {
       await gateway.close();
       await analytics.stop();

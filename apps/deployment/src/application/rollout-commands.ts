@@ -1,13 +1,18 @@
+import type { Person } from '@flightdeck/auth';
 import type { CloudEvent } from '@flightdeck/events';
 import { ConflictError } from '@flightdeck/persistence';
 import { approveStep, createRollout, recordCheck, NotFoundError, requestAbort, retry, RolloutRuleError, type Rollout, type RolloutRequest } from '../domain/index.js';
 import { startedEvent } from './events.js';
 import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
 
+/** Who asks, from the token: `by` is the subject (the identity key), `byName` the display name. */
 export interface RequestMeta {
   by: string;
+  byName?: string;
   correlationId?: string;
 }
+
+const personOf = (meta: RequestMeta): Person => ({ subject: meta.by, name: meta.byName ?? meta.by });
 
 export type StartInput = Omit<RolloutRequest, 'id' | 'createdBy'>;
 
@@ -35,26 +40,26 @@ export class RolloutCommands {
     if (busy) throw new RolloutRuleError(`${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`, 'target');
     const live = await target.live(ref);
     if (!live) throw new RolloutRuleError(`Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, 'target');
-    const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: meta.by }, live, clock.now());
+    const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: personOf(meta) }, live, clock.now());
     const stored = await rollouts.insert(rollout, [startedEvent(rollout, meta.correlationId)]);
     this.deps.wake?.();
     return stored;
   }
 
   approve(id: string, meta: RequestMeta): Promise<StoredRollout> {
-    return this.change(id, (r) => approveStep(r, meta.by, this.deps.clock.now()));
+    return this.change(id, (r) => approveStep(r, personOf(meta), this.deps.clock.now()));
   }
 
   abort(id: string, reason: string, meta: RequestMeta): Promise<StoredRollout> {
-    return this.change(id, (r) => requestAbort(r, meta.by, reason, this.deps.clock.now()));
+    return this.change(id, (r) => requestAbort(r, personOf(meta), reason, this.deps.clock.now()));
   }
 
   retry(id: string, meta: RequestMeta): Promise<StoredRollout> {
-    return this.change(id, (r) => retry(r, meta.by, this.deps.clock.now()));
+    return this.change(id, (r) => retry(r, personOf(meta), this.deps.clock.now()));
   }
 
   recordCheck(id: string, checkId: string, passed: boolean, note: string, meta: RequestMeta): Promise<StoredRollout> {
-    return this.change(id, (r) => recordCheck(r, checkId, passed, meta.by, note, this.deps.clock.now()));
+    return this.change(id, (r) => recordCheck(r, checkId, passed, personOf(meta), note, this.deps.clock.now()));
   }
 
   async get(id: string): Promise<StoredRollout> {

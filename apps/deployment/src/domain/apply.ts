@@ -1,3 +1,4 @@
+import type { Person } from '@flightdeck/auth';
 import { newRun, recordMeasurements, type AnalysisRun, type QueryOutcome } from './analysis.js';
 import type { Action } from './decide.js';
 import { notesOf, queryVars } from './decide.js';
@@ -133,19 +134,19 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
 }
 
 /** A person lets a paused rollout go on: past a manual pause, or past an inconclusive analysis. */
-export function approveStep(r: Rollout, by: string, now: Date): Rollout {
+export function approveStep(r: Rollout, who: Person, now: Date): Rollout {
   if (r.phase !== 'PAUSED') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}, not PAUSED: there is no step waiting for approval`, 'id');
   const i = r.stepIndex;
   const at = now.toISOString();
-  const message = r.pauseReason === 'INCONCLUSIVE' ? `${by} approved step ${i + 1} despite inconclusive analysis` : `${by} approved step ${i + 1}`;
-  const stepStates = r.stepStates.map((s, k) => (k === i ? { ...s, approvedBy: by } : s));
+  const message = r.pauseReason === 'INCONCLUSIVE' ? `${who.name} approved step ${i + 1} despite inconclusive analysis` : `${who.name} approved step ${i + 1}`;
+  const stepStates = r.stepStates.map((s, k) => (k === i ? { ...s, approvedBy: who.subject, approvedByName: who.name } : s));
   const runs = r.analysisRuns;
   const next = r.pauseReason === 'INCONCLUSIVE' ? { stepIndex: i + 1, stepStates: stepStates.map((s, k) => (k === i ? { ...s, status: 'COMPLETED' as const, completedAt: at } : s)) } : { stepStates };
   const { pauseReason: _p, ...rest } = r;
   return { ...rest, ...next, analysisRuns: runs, phase: 'PROGRESSING', message, updatedAt: at, decisions: log(r, at, 'APPROVE', message) };
 }
 
-export function requestAbort(r: Rollout, by: string, reason: string, now: Date): Rollout {
+export function requestAbort(r: Rollout, who: Person, reason: string, now: Date): Rollout {
   if (!reason.trim()) throw new RolloutRuleError('reason: say why the rollout is aborted', 'reason');
   const at = now.toISOString();
   if (r.phase === 'PROMOTED') {
@@ -153,26 +154,26 @@ export function requestAbort(r: Rollout, by: string, reason: string, now: Date):
       const why = r.warmUntil ? `its rollback window closed at ${r.warmUntil}` : 'it kept no warm previous version';
       throw new RolloutRuleError(`rollout ${r.id} is PROMOTED and ${why}: roll ${r.stableImage} out as a new rollout instead`, 'id');
     }
-    const message = `${by} rolled back the promoted ${r.image} inside its rollback window: ${reason}`;
+    const message = `${who.name} rolled back the promoted ${r.image} inside its rollback window: ${reason}`;
     const { completedAt: _c, ...rest } = r;
-    return { ...rest, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${by} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
+    return { ...rest, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${who.name} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
   }
   if (r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
-  const message = `${by} asked to abort: ${reason}`;
+  const message = `${who.name} asked to abort: ${reason}`;
   // FAILED and STUCK rollouts are held, not driven; an abort puts them back in the loop to be rolled back.
-  return { ...r, phase: r.phase === 'FAILED' || r.phase === 'STUCK' || r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase, abortRequest: { by, reason, at }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
+  return { ...r, phase: r.phase === 'FAILED' || r.phase === 'STUCK' || r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase, abortRequest: { by: who.subject, byName: who.name, reason, at }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
 }
 
 /** Retry: a paused analysis gets a fresh run; a rolled-back, failed or stuck rollout starts again from step 1. */
-export function retry(r: Rollout, by: string, now: Date): Rollout {
+export function retry(r: Rollout, who: Person, now: Date): Rollout {
   const at = now.toISOString();
   if (r.phase === 'PAUSED' && r.pauseReason === 'INCONCLUSIVE') {
-    const message = `${by} retried the analysis of step ${r.stepIndex + 1}`;
+    const message = `${who.name} retried the analysis of step ${r.stepIndex + 1}`;
     const { pauseReason: _p, ...rest } = r;
     return { ...rest, phase: 'PROGRESSING', stepStates: r.stepStates.map((s, i) => (i === r.stepIndex ? { ...s, runId: undefined } : s)), message, updatedAt: at, decisions: log(r, at, 'RETRY', message) };
   }
   if (r.phase === 'ROLLED_BACK' || r.phase === 'FAILED' || r.phase === 'STUCK') {
-    const message = `${by} retried the rollout (attempt ${r.attempt + 1}) from step 1`;
+    const message = `${who.name} retried the rollout (attempt ${r.attempt + 1}) from step 1`;
     const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, hookResults: _h, ...rest } = r;
     return { ...rest, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: log(r, at, 'RETRY', message) };
   }

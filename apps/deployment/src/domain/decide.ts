@@ -93,7 +93,7 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
       return decidePromotion(r, obs);
     default:
   }
-  if (r.abortRequest) return { kind: 'START_ROLLBACK', cause: 'ABORT', reason: `${r.abortRequest.by} aborted the rollout: ${r.abortRequest.reason}`, measurements: [] };
+  if (r.abortRequest) return { kind: 'START_ROLLBACK', cause: 'ABORT', reason: `${r.abortRequest.byName ?? r.abortRequest.by} aborted the rollout: ${r.abortRequest.reason}`, measurements: [] };
   if (r.phase === 'PAUSED') return { kind: 'WAIT', reason: r.message };
   const gate = hookGate(r, r.stepIndex === 0 && r.stepStates[0]?.status === 'PENDING' ? 'PRE_ROLLOUT' : r.stepIndex >= r.steps.length ? 'PRE_PROMOTION' : undefined);
   if (gate) return gate;
@@ -123,7 +123,7 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
     }
     case 'PAUSE': {
       if (step.seconds === undefined) {
-        if (state.approvedBy) return { kind: 'COMPLETE_STEP', index: i, message: `${label}: approved by ${state.approvedBy}` };
+        if (state.approvedBy) return { kind: 'COMPLETE_STEP', index: i, message: `${label}: approved by ${state.approvedByName ?? state.approvedBy}` };
         return { kind: 'AWAIT_APPROVAL', index: i, message: `${label}: waiting for a person to approve the next step (approveStep) or abort` };
       }
       const until = Date.parse(state.startedAt!) + step.seconds * 1000;

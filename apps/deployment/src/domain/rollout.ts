@@ -1,4 +1,5 @@
 import { DEFAULT_SCORING, validateMetric, type AnalysisRun, type MetricTemplate, type Scoring } from './analysis.js';
+import type { Person } from '@flightdeck/auth';
 import { RolloutRuleError } from './errors.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES } from './templates.js';
 
@@ -32,7 +33,9 @@ export interface StepState {
   /** When the step's change was applied to the cluster (weights, image): never applied twice. */
   appliedAt?: string;
   completedAt?: string;
+  /** The approver's subject; `approvedByName` is their display name. */
   approvedBy?: string;
+  approvedByName?: string;
   runId?: string;
 }
 
@@ -121,11 +124,14 @@ export interface Rollout {
   /** The post-deployment validation checklist, from promotion on. */
   validation?: import('./validation.js').ValidationCheck[];
   promotion?: { decidedAt: string; appliedAt?: string };
-  abortRequest?: { by: string; reason: string; at: string };
+  /** `by` is the subject of whoever asked, `byName` their display name. */
+  abortRequest?: { by: string; byName?: string; reason: string; at: string };
   analysisRuns: AnalysisRun[];
   decisions: Decision[];
   attempt: number;
+  /** The subject of whoever started the rollout; `createdByName` is their display name. */
   createdBy: string;
+  createdByName?: string;
   startedAt: string;
   updatedAt: string;
   completedAt?: string;
@@ -149,7 +155,8 @@ export interface RolloutRequest {
   /** How long after promotion a rollback is a scale-up of the warm previous version; default 3600, 0 for none. */
   rollbackWindowSeconds?: number;
   webhooks?: Omit<Webhooks, 'timeoutSeconds'> & { timeoutSeconds?: number };
-  createdBy: string;
+  /** Who starts the rollout: the subject is kept as `createdBy`, the display name as `createdByName`. */
+  createdBy: Person;
 }
 
 export const DEFAULT_CANARY_STEPS: StepSpec[] = [
@@ -250,9 +257,10 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
     weight: 0,
     message: `rolling out ${req.image} to ${req.target.namespace}/${req.target.deployment} (now ${live.image}, ${live.replicas} replicas) by ${req.strategy.toLowerCase()}`,
     analysisRuns: [],
-    decisions: [{ at, action: 'START', message: `${req.createdBy} started rolling out ${req.image} over ${live.image} with ${steps.length} steps` }],
+    decisions: [{ at, action: 'START', message: `${req.createdBy.name} started rolling out ${req.image} over ${live.image} with ${steps.length} steps` }],
     attempt: 1,
-    createdBy: req.createdBy,
+    createdBy: req.createdBy.subject,
+    createdByName: req.createdBy.name,
     startedAt: at,
     updatedAt: at,
   };

@@ -1,3 +1,4 @@
+import type { Person } from '@flightdeck/auth';
 import { RolloutRuleError } from './errors.js';
 import type { Rollout } from './rollout.js';
 
@@ -11,7 +12,9 @@ export interface ValidationCheck {
   window: CheckWindow;
   dueAt: string;
   status: CheckStatus;
+  /** The subject of whoever recorded the check; `byName` is their display name. */
   by?: string;
+  byName?: string;
   at?: string;
   note?: string;
 }
@@ -35,17 +38,17 @@ export function validationChecklist(promotedAt: Date): ValidationCheck[] {
 }
 
 /** A person records one check as passed or failed; a failed check is raised, and a rollback stays a person's call. */
-export function recordCheck(r: Rollout, checkId: string, passed: boolean, by: string, note: string, now: Date): Rollout {
+export function recordCheck(r: Rollout, checkId: string, passed: boolean, who: Person, note: string, now: Date): Rollout {
   if (!r.validation) throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: the validation checklist starts when a rollout is promoted`, 'id');
   const check = r.validation.find((c) => c.id === checkId);
   if (!check) throw new RolloutRuleError(`checkId "${checkId}" is not on the checklist; it has: ${r.validation.map((c) => c.id).join(', ')}`, 'checkId');
   if (!passed && !note.trim()) throw new RolloutRuleError('note: say what failed', 'note');
   const at = now.toISOString();
   const late = Date.parse(check.dueAt) < now.getTime() ? ` (after its due time ${check.dueAt})` : '';
-  const message = `${by} marked "${check.title}" ${passed ? 'passed' : 'FAILED'}${late}${note ? `: ${note}` : ''}`;
+  const message = `${who.name} marked "${check.title}" ${passed ? 'passed' : 'FAILED'}${late}${note ? `: ${note}` : ''}`;
   return {
     ...r,
-    validation: r.validation.map((c) => (c.id === checkId ? { ...c, status: passed ? 'PASSED' : 'FAILED', by, at, ...(note ? { note } : {}) } : c)),
+    validation: r.validation.map((c) => (c.id === checkId ? { ...c, status: passed ? 'PASSED' : 'FAILED', by: who.subject, byName: who.name, at, ...(note ? { note } : {}) } : c)),
     updatedAt: at,
     decisions: [...r.decisions, { at, action: 'VALIDATION', message }].slice(-300),
   };

@@ -16,7 +16,7 @@ describe('deployment-health advice', () => {
 
   it('records disagreeing advice on the run and says the verdict stands, changing nothing else', () => {
     const base = createRollout(
-      { id: 'ro', releaseId: 'rel', environment: 'production', target: { cluster: '', namespace: 'ns', deployment: 'web', container: 'app' }, image: 'web:2', strategy: 'CANARY', createdBy: 'sam' },
+      { id: 'ro', releaseId: 'rel', environment: 'production', target: { cluster: '', namespace: 'ns', deployment: 'web', container: 'app' }, image: 'web:2', strategy: 'CANARY', createdBy: { subject: 'sam', name: 'sam' } },
       { image: 'web:1', replicas: 2 },
       t0,
     );
@@ -36,17 +36,17 @@ describe('post-deployment validation checklist', () => {
     expect(checks.filter((c) => c.window === 'IMMEDIATE').every((c) => c.dueAt === '2026-01-01T02:00:00.000Z')).toBe(true);
     expect(checks.filter((c) => c.window === 'EXTENDED').every((c) => c.dueAt === '2026-01-01T08:00:00.000Z')).toBe(true);
     const base = createRollout(
-      { id: 'ro', releaseId: 'rel', environment: 'production', target: { cluster: '', namespace: 'ns', deployment: 'web', container: 'app' }, image: 'web:2', strategy: 'CANARY', createdBy: 'sam' },
+      { id: 'ro', releaseId: 'rel', environment: 'production', target: { cluster: '', namespace: 'ns', deployment: 'web', container: 'app' }, image: 'web:2', strategy: 'CANARY', createdBy: { subject: 'sam', name: 'sam' } },
       { image: 'web:1', replicas: 2 },
       t0,
     );
-    expect(() => recordCheck(base, 'logs-clean', true, 'qa', '', t0)).toThrow(/starts when a rollout is promoted/);
+    expect(() => recordCheck(base, 'logs-clean', true, { subject: 'qa', name: 'qa' }, '', t0)).toThrow(/starts when a rollout is promoted/);
     const promoted: Rollout = { ...base, phase: 'PROMOTED', validation: checks };
     const late = new Date('2026-01-01T03:00:00Z');
-    const r = recordCheck(promoted, 'logs-clean', false, 'qa-quinn', 'new NullPointerException in checkout', late);
+    const r = recordCheck(promoted, 'logs-clean', false, { subject: 'qa-quinn', name: 'qa-quinn' }, 'new NullPointerException in checkout', late);
     expect(r.validation!.find((c) => c.id === 'logs-clean')).toMatchObject({ status: 'FAILED', by: 'qa-quinn' });
     expect(r.decisions.at(-1)?.message).toMatch(/qa-quinn marked "Logs show no new errors or warnings" FAILED \(after its due time 2026-01-01T02:00:00.000Z\): new NullPointerException/);
-    expect(() => recordCheck(promoted, 'nope', true, 'qa', '', t0)).toThrow(/"nope" is not on the checklist; it has: error-rate-latency/);
-    expect(() => recordCheck(promoted, 'logs-clean', false, 'qa', ' ', t0)).toThrow(/say what failed/);
+    expect(() => recordCheck(promoted, 'nope', true, { subject: 'qa', name: 'qa' }, '', t0)).toThrow(/"nope" is not on the checklist; it has: error-rate-latency/);
+    expect(() => recordCheck(promoted, 'logs-clean', false, { subject: 'qa', name: 'qa' }, ' ', t0)).toThrow(/say what failed/);
   });
 });

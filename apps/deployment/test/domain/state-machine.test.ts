@@ -17,6 +17,8 @@ import {
 } from '../../src/domain/index.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
+/** A token without a display name: the subject is shown. */
+const person = (subject: string) => ({ subject, name: subject });
 
 /** A cluster that settles every change at once (or never, for a crashing image), and a fixed metric answer. */
 class World {
@@ -89,7 +91,7 @@ const request = (over: Partial<RolloutRequest> = {}): RolloutRequest => ({
   analysisIntervalSeconds: 5,
   analysisCount: 2,
   progressDeadlineSeconds: 30,
-  createdBy: 'sre-sam',
+  createdBy: person('sre-sam'),
   ...over,
 });
 const start = (over: Partial<RolloutRequest> = {}) => createRollout(request(over), { image: 'shop/web:1.0.0', replicas: 4 }, t0);
@@ -137,7 +139,7 @@ describe('the canary state machine', () => {
     expect(first.rollout.message).toMatch(/paused rather than promoted/);
     expect(w.effects.some((e) => e.type === 'SET_STABLE')).toBe(false);
     answer = healthy;
-    const second = drive(retry(first.rollout, 'sre-sam', w.now), w);
+    const second = drive(retry(first.rollout, person('sre-sam'), w.now), w);
     expect(second.rollout.phase).toBe('PROMOTED');
     expect(second.rollout.analysisRuns.map((a) => a.phase)).toEqual(['INCONCLUSIVE', 'SUCCESSFUL', 'SUCCESSFUL']);
   });
@@ -164,13 +166,13 @@ describe('the canary state machine', () => {
     const w = new World(healthy);
     const paused = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }, { kind: 'SET_WEIGHT', weight: 100 }] }), w);
     expect(paused.rollout).toMatchObject({ phase: 'PAUSED', pauseReason: 'APPROVAL', stepIndex: 1 });
-    expect(() => approveStep({ ...paused.rollout, phase: 'PROGRESSING' }, 'x', w.now)).toThrow(/not PAUSED/);
-    const done = drive(approveStep(paused.rollout, 'rm-rita', w.now), w);
+    expect(() => approveStep({ ...paused.rollout, phase: 'PROGRESSING' }, person('x'), w.now)).toThrow(/not PAUSED/);
+    const done = drive(approveStep(paused.rollout, person('rm-rita'), w.now), w);
     expect(done.rollout.phase).toBe('PROMOTED');
 
     const w2 = new World(healthy);
     const paused2 = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }] }), w2);
-    const aborted = drive(requestAbort(paused2.rollout, 'sre-sam', 'customer reports', w2.now), w2);
+    const aborted = drive(requestAbort(paused2.rollout, person('sre-sam'), 'customer reports', w2.now), w2);
     expect(aborted.rollout.phase).toBe('ROLLED_BACK');
     expect(aborted.rollout.rollback).toMatchObject({ cause: 'ABORT', reason: 'sre-sam aborted the rollout: customer reports' });
     expect(w2.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4 });
@@ -180,7 +182,7 @@ describe('the canary state machine', () => {
     const w = new World(healthy);
     const promoted = drive(start(), w).rollout;
     w.effects = [];
-    const back = drive(requestAbort(promoted, 'sre-sam', 'latency alert after promotion', w.now), w);
+    const back = drive(requestAbort(promoted, person('sre-sam'), 'latency alert after promotion', w.now), w);
     expect(back.rollout.phase).toBe('ROLLED_BACK');
     expect(back.rollout.rollback).toMatchObject({ fast: true, cause: 'ABORT' });
     expect(w.effects).toEqual([
@@ -190,9 +192,9 @@ describe('the canary state machine', () => {
     ]);
     expect(w.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4, ready: 4 });
     const late = new Date(Date.parse(promoted.warmUntil!) + 1);
-    expect(() => requestAbort(promoted, 'sre-sam', 'too late', late)).toThrow(/rollback window closed at .*: roll shop\/web:1.0.0 out as a new rollout instead/);
+    expect(() => requestAbort(promoted, person('sre-sam'), 'too late', late)).toThrow(/rollback window closed at .*: roll shop\/web:1.0.0 out as a new rollout instead/);
     const noWindow = drive(start({ rollbackWindowSeconds: 0 }), new World(healthy)).rollout;
-    expect(() => requestAbort(noWindow, 'sre-sam', 'x', w.now)).toThrow(/kept no warm previous version/);
+    expect(() => requestAbort(noWindow, person('sre-sam'), 'x', w.now)).toThrow(/kept no warm previous version/);
   });
 
   it('calls the pre-rollout and pre-promotion webhooks, and rolls back when pre-promotion refuses', () => {

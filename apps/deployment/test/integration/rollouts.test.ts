@@ -210,8 +210,15 @@ describe('rollouts against the simulated cluster and a real Prometheus, through 
     expect(paused.message).toMatch(/waiting for a person to approve/);
     const viewer = await gql(gw.url, `mutation($id: ID!) { approveStep(id: $id) { id } }`, { id: started.id }, await token(['VIEWER']));
     expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const ok = await gql<{ approveStep: RolloutView }>(gw.url, `mutation($id: ID!) { approveStep(id: $id) { phase } }`, { id: started.id }, await token(['TECHNICAL_LEAD'], 'tina'));
+    const ok = await gql<{ approveStep: { phase: string; startedBy: string; startedByName: string; steps: { approvedBy: string | null; approvedByName: string | null }[] } }>(
+      gw.url,
+      `mutation($id: ID!) { approveStep(id: $id) { phase startedBy startedByName steps { approvedBy approvedByName } } }`,
+      { id: started.id },
+      await token(['TECHNICAL_LEAD'], 'tina', false, 'Tina Lead'),
+    );
     expect(ok.errors).toBeUndefined();
+    // People are kept by subject (the token's `sub`), with the display name beside it for display.
+    expect(ok.data!.approveStep).toMatchObject({ startedBy: 'sam', startedByName: 'sam', steps: [{ approvedBy: null }, { approvedBy: 'tina', approvedByName: 'Tina Lead' }, { approvedBy: null }] });
     const r = await until(started.id, ['FAILED', 'ROLLED_BACK', 'PROMOTED']);
     expect(r.phase).toBe('FAILED');
     expect(r.message).toMatch(/roll-forward-only, so nothing is undone/);
@@ -271,17 +278,17 @@ describe('rollouts against the simulated cluster and a real Prometheus, through 
     const entity = await gql<{ _entities: { rollouts: { phase: string }[] }[] }>(s.url, `{ _entities(representations: [{ __typename: "Release", id: "rel-good" }]) { ... on Release { rollouts { phase } } } }`, {}, sre);
     expect(entity.data?._entities[0]?.rollouts[0]?.phase).toBe('ROLLED_BACK');
     const good = res.data!.rollouts.edges[0]!.node.id;
-    const checked = await gql<{ recordValidationCheck: { validation: { complete: boolean; items: { id: string; window: string; status: string; by: string | null }[] } } }>(
+    const checked = await gql<{ recordValidationCheck: { validation: { complete: boolean; items: { id: string; window: string; status: string; by: string | null; byName: string | null }[] } } }>(
       gw.url,
-      `mutation($id: ID!) { recordValidationCheck(id: $id, checkId: "error-rate-latency", passed: true, note: "dashboards flat") { validation { complete items { id window status by } } } }`,
+      `mutation($id: ID!) { recordValidationCheck(id: $id, checkId: "error-rate-latency", passed: true, note: "dashboards flat") { validation { complete items { id window status by byName } } } }`,
       { id: good },
-      await token(['QA_LEAD'], 'quinn'),
+      await token(['QA_LEAD'], 'quinn', false, 'Quinn QA'),
     );
     expect(checked.errors).toBeUndefined();
     const items = checked.data!.recordValidationCheck.validation.items;
     expect(items).toHaveLength(8);
     expect(items.filter((i) => i.window === 'IMMEDIATE')).toHaveLength(4);
-    expect(items.find((i) => i.id === 'error-rate-latency')).toMatchObject({ status: 'PASSED', by: 'quinn' });
+    expect(items.find((i) => i.id === 'error-rate-latency')).toMatchObject({ status: 'PASSED', by: 'quinn', byName: 'Quinn QA' });
     expect(checked.data!.recordValidationCheck.validation.complete).toBe(false);
     const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/flightdeck_rollouts_total\{[^}]*outcome="promoted"[^}]*\} [1-9]/);

@@ -50,6 +50,12 @@ function needRole(actor: Actor, roles: Role[], what: string): void {
   }
 }
 
+/** How a person is named in sentences: their display name; records keep the subject beside it. */
+const shown = (actor: Actor) => actor.name ?? actor.subject;
+
+/** The display name of an actor to keep beside their subject, when the token gave one. */
+const nameOf = <K extends string>(key: K, actor: Actor): Partial<Record<K, string>> => (actor.name ? ({ [key]: actor.name } as Record<K, string>) : {});
+
 function needHuman(actor: Actor, what: string): void {
   if (actor.machine || actor.roles.includes('CI')) throw new GateForbiddenError(`${actor.subject} is a machine identity (CI): only a person may ${what}`);
 }
@@ -84,7 +90,7 @@ export class Gates {
   constructor(private readonly deps: GatesDeps) {}
 
   private audit(actor: Actor, action: AuditEntry['action'], product: string, what: string, extra: Partial<AuditEntry> = {}): AuditEntry {
-    return { id: this.deps.ids(), at: this.deps.clock.now(), by: actor.subject, action, product, what, ...extra };
+    return { id: this.deps.ids(), at: this.deps.clock.now(), by: actor.subject, ...nameOf('byName', actor), action, product, what, ...extra };
   }
 
   /** A release by id or by PRODUCT@VERSION, as gates knows it from planning's events. */
@@ -131,6 +137,7 @@ export class Gates {
         fourEyes: parsed.fourEyes ?? previous?.fourEyes ?? false,
         version: (previous?.version ?? 0) + 1,
         definedBy: actor.subject,
+        ...nameOf('definedByName', actor),
         definedAt: this.deps.clock.now(),
       };
       const what = `${previous ? `version ${def.version} replaces version ${previous.version}` : 'new gate'}: ${def.criteria.length} criteria (${def.criteria.map((c) => c.id).join(', ')}), approvals ${def.approvals.map((a) => `${a.count}× ${a.role}`).join(', ') || 'none'}`;
@@ -223,6 +230,7 @@ export class Gates {
       requester: release.requestedBy,
       at,
       by: actor.subject,
+      ...nameOf('byName', actor),
       trigger,
     });
     adjust?.(evaluation);
@@ -239,7 +247,7 @@ export class Gates {
     // Parsed before anything is loaded or stored: a malformed report changes nothing.
     const summary = await this.deps.readEvidence(input.kind, input.name, input.content, { changedFiles: input.changedFiles });
     const bytes = typeof input.bytes === 'function' ? input.bytes() : input.bytes;
-    const evidence = { id: this.deps.ids(), kind: input.kind, name: input.name, summary, submittedBy: actor.subject, submittedAt: this.deps.clock.now(), bytes };
+    const evidence = { id: this.deps.ids(), kind: input.kind, name: input.name, summary, submittedBy: actor.subject, ...nameOf('submittedByName', actor), submittedAt: this.deps.clock.now(), bytes };
     return this.change(release.id, input.gate, actor, `evidence ${input.name} submitted`, (state) => {
       const replaced = state.evidence.findIndex((e) => e.kind === input.kind && e.name === input.name);
       if (replaced >= 0) state.evidence.splice(replaced, 1);
@@ -279,16 +287,16 @@ export class Gates {
       const item = c.items.find((i) => i.id === itemId);
       if (!item) throw new GateRuleError(`checklist ${criterionId} has no item ${itemId}; its items are ${c.items.map((i) => i.id).join(', ')}`, 'itemId');
       state.ticks = state.ticks.filter((t) => !(t.criterionId === criterionId && t.itemId === itemId));
-      state.ticks.push({ criterionId, itemId, by: actor.subject, at: this.deps.clock.now(), ...(opts.evidenceUrl ? { evidenceUrl: opts.evidenceUrl } : {}), ...(opts.note ? { note: opts.note } : {}) });
+      state.ticks.push({ criterionId, itemId, by: actor.subject, ...nameOf('byName', actor), at: this.deps.clock.now(), ...(opts.evidenceUrl ? { evidenceUrl: opts.evidenceUrl } : {}), ...(opts.note ? { note: opts.note } : {}) });
       return { events: [], audit: [this.audit(actor, 'CHECKLIST_TICKED', release.product, `${c.name}: "${item.label}" ticked${opts.evidenceUrl ? ` with ${opts.evidenceUrl}` : ''}`, { releaseId: release.id, gate, why: opts.note })] };
     });
   }
 
   async approveGate(ref: string, gate: string, opts: { role?: Role; comment?: string }, actor: Actor): Promise<GateView> {
     let granted: Approval | undefined;
-    return this.change(ref, gate, actor, `approval by ${actor.subject}`, (state, def, release) => {
+    return this.change(ref, gate, actor, `approval by ${shown(actor)}`, (state, def, release) => {
       const role = checkApproval(def, state.approvals, actor, opts.role, state.passedAt);
-      granted = { id: this.deps.ids(), by: actor.subject, role, comment: opts.comment ?? '', at: this.deps.clock.now() };
+      granted = { id: this.deps.ids(), by: actor.subject, ...nameOf('byName', actor), role, comment: opts.comment ?? '', at: this.deps.clock.now() };
       state.approvals.push(granted);
       return {
         events: [approvalGrantedEvent(release.id, gate, granted, actor)],
@@ -300,7 +308,7 @@ export class Gates {
   async withdrawApproval(ref: string, gate: string, reason: string, actor: Actor): Promise<GateView> {
     needHuman(actor, 'withdraw an approval');
     if (!reason.trim()) throw new GateRuleError('say why the approval is withdrawn (reason)', 'reason');
-    return this.change(ref, gate, actor, `approval withdrawn by ${actor.subject}`, (state, _def, release) => {
+    return this.change(ref, gate, actor, `approval withdrawn by ${shown(actor)}`, (state, _def, release) => {
       if (state.passedAt) throw new GateRuleError(`the ${gate} gate passed at ${state.passedAt.toISOString()}; an approval cannot be withdrawn once its gate has passed`);
       const mine = state.approvals.filter((a) => active(a) && a.by === actor.subject);
       if (!mine.length) throw new GateRuleError(`${actor.subject} has no approval of the ${gate} gate to withdraw`);
@@ -321,11 +329,11 @@ export class Gates {
     needHuman(actor, 'override a gate');
     needRole(actor, ['RELEASE_MANAGER'], 'overriding a gate');
     if (!reason.trim()) throw new GateRuleError('say why the outcome is overridden (reason)', 'reason');
-    const view = await this.change(ref, gate, actor, `override to ${outcome} by ${actor.subject}`, () => ({ events: [], audit: [] }), (evaluation) => {
+    const view = await this.change(ref, gate, actor, `override to ${outcome} by ${shown(actor)}`, () => ({ events: [], audit: [] }), (evaluation) => {
       const measured = evaluation.outcome;
-      evaluation.override = { by: actor.subject, reason, measuredOutcome: measured };
+      evaluation.override = { by: actor.subject, ...nameOf('byName', actor), reason, measuredOutcome: measured };
       evaluation.outcome = outcome;
-      evaluation.reasons = [`overridden to ${outcome} by ${actor.subject} (measured ${measured}): ${reason}`, ...evaluation.reasons];
+      evaluation.reasons = [`overridden to ${outcome} by ${shown(actor)} (measured ${measured}): ${reason}`, ...evaluation.reasons];
       return this.audit(actor, 'GATE_OVERRIDDEN', '', `${measured} overridden to ${outcome}`, { releaseId: evaluation.releaseId, gate, why: reason });
     });
     return view;
@@ -370,6 +378,7 @@ export class Gates {
       predictionId: advice.predictionId,
       assessedAt: this.deps.clock.now(),
       assessedBy: actor.subject,
+      ...nameOf('assessedByName', actor),
     };
     const what = `score ${readiness.score}, ${readiness.recommendation} (${readiness.source}, confidence ${readiness.confidence.toFixed(2)})`;
     await this.deps.store.saveReadiness(readiness, this.audit(actor, 'READINESS_ASSESSED', release.product, what, { releaseId: release.id }), [readinessEvent(readiness, actor)]);

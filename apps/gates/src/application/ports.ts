@@ -10,7 +10,10 @@ export type IdGenerator = () => string;
 
 /** Who is acting: from the verified token. */
 export interface Actor {
+  /** The token's subject: the identity key every rule compares and every record keeps. */
   subject: string;
+  /** The display name, kept beside the subject where people are shown; never compared. */
+  name?: string;
   roles: Role[];
   machine: boolean;
   correlationId?: string;
@@ -23,6 +26,7 @@ export interface AuditEntry {
   id: string;
   at: Date;
   by: string;
+  byName?: string;
   action: AuditAction;
   product: string;
   releaseId?: string;
@@ -56,6 +60,7 @@ export interface ReleaseView {
   product: string;
   version: string;
   type: 'MAJOR' | 'MINOR' | 'PATCH' | 'HOTFIX';
+  /** The subject of whoever created the release in planning: four-eyes compares approvers with it. */
   requestedBy?: string;
   status?: string;
   features: { id: string; title: string; status: string }[];
@@ -70,6 +75,7 @@ export interface Readiness extends ReadinessBaseline {
   predictionId: string;
   assessedAt: Date;
   assessedBy: string;
+  assessedByName?: string;
 }
 
 export interface AuditFilter {

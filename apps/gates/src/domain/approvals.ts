@@ -5,7 +5,10 @@ import type { GateDefinition } from './gate-definition.js';
 
 export interface Approval {
   id: string;
+  /** The approver's subject: the identity key every rule compares. */
   by: string;
+  /** The approver's display name, for display only. */
+  byName?: string;
   role: Role;
   comment: string;
   at: Date;
@@ -15,6 +18,7 @@ export interface Approval {
 
 export interface Approver {
   subject: string;
+  name?: string;
   roles: Role[];
   machine: boolean;
 }
@@ -22,8 +26,10 @@ export interface Approver {
 export interface ApprovalStatus {
   role: Role;
   required: number;
-  /** Who approved for this role and still does. */
+  /** Who approved for this role and still does: their subjects. */
   approvedBy: string[];
+  /** Their display names, in the same order. */
+  approvedByNames: string[];
   satisfied: boolean;
 }
 
@@ -62,18 +68,20 @@ export function checkApproval(def: GateDefinition, approvals: Approval[], who: A
 /**
  * Counts the active approvals against the gate's requirements. One person counts once per role. With
  * four-eyes, the release's requester cannot be the only approver: at least one other person must approve.
+ * People are told apart by subject only (`requester` is the subject planning recorded), never by display name.
  */
 export function approvalsOutcome(requirements: ApprovalRequirement[], approvals: Approval[], fourEyes: boolean, requester: string | undefined): ApprovalsOutcome {
   const live = approvals.filter(active);
+  const names = new Map(live.map((a) => [a.by, a.byName ?? a.by]));
   const statuses = requirements.map((req) => {
     const approvedBy = [...new Set(live.filter((a) => a.role === req.role).map((a) => a.by))];
-    return { role: req.role, required: req.count, approvedBy, satisfied: approvedBy.length >= req.count };
+    return { role: req.role, required: req.count, approvedBy, approvedByNames: approvedBy.map((s) => names.get(s) ?? s), satisfied: approvedBy.length >= req.count };
   });
   const pending = statuses.filter((s) => !s.satisfied).map((s) => `${s.required - s.approvedBy.length} more approval${s.required - s.approvedBy.length > 1 ? 's' : ''} from ${s.role} (${s.approvedBy.length} of ${s.required})`);
   if (fourEyes && requester && requirements.length > 0) {
     const people = new Set(live.map((a) => a.by));
     if (people.size > 0 && [...people].every((p) => p === requester)) {
-      pending.push(`four-eyes: ${requester} requested the release and cannot be its only approver; another person must approve`);
+      pending.push(`four-eyes: ${names.get(requester) ?? requester} requested the release and cannot be its only approver; another person must approve`);
     }
   }
   return { statuses, complete: pending.length === 0, pending };

@@ -36,16 +36,19 @@ export interface Evaluation {
   /** Why the outcome is what it is, in sentences. */
   reasons: string[];
   evaluatedAt: Date;
+  /** The subject of whoever (or whatever service) caused the evaluation; `evaluatedByName` is for display. */
   evaluatedBy: string;
+  evaluatedByName?: string;
   trigger: string;
-  /** Set when a person overrode the measured outcome: who and why, and what it was. */
-  override?: { by: string; reason: string; measuredOutcome: Outcome };
+  /** Set when a person overrode the measured outcome: who (subject and display name) and why, and what it was. */
+  override?: { by: string; byName?: string; reason: string; measuredOutcome: Outcome };
 }
 
 export interface ChecklistTick {
   criterionId: string;
   itemId: string;
   by: string;
+  byName?: string;
   at: Date;
   evidenceUrl?: string;
   note?: string;
@@ -70,9 +73,11 @@ export interface EvaluationInput {
   /** PromQL values fetched for slo and performance-query criteria, by criterion id (one per objective for slo). */
   measurements: Record<string, Measurement[]>;
   approvals: Approval[];
+  /** The subject of whoever requested the release (planning's `createdBy`). */
   requester?: string;
   at: Date;
   by: string;
+  byName?: string;
   trigger: string;
 }
 
@@ -285,6 +290,7 @@ export function evaluateGate(input: EvaluationInput): Evaluation {
     reasons,
     evaluatedAt: input.at,
     evaluatedBy: input.by,
+    ...(input.byName ? { evaluatedByName: input.byName } : {}),
     trigger: input.trigger,
   };
 }

@@ -75,6 +75,7 @@ export interface Evidence {
   name: string;
   summary: EvidenceSummary;
   submittedBy: string;
+  submittedByName?: string;
   submittedAt: Date;
   bytes: number;
 }

@@ -20,6 +20,7 @@ export interface GateDefinition {
   fourEyes: boolean;
   version: number;
   definedBy: string;
+  definedByName?: string;
   definedAt: Date;
 }
 

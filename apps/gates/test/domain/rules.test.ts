@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkApproval, evaluateSlo, GateForbiddenError, GateRuleError, gatesForRelease, gatesOfProduct, parseGateDefinition, readinessBaseline, type Approval } from '../../src/domain/index.js';
+import { approvalsOutcome, checkApproval, evaluateSlo, GateForbiddenError, GateRuleError, gatesForRelease, gatesOfProduct, parseGateDefinition, readinessBaseline, type Approval } from '../../src/domain/index.js';
 import { template } from './helpers.js';
 
 const person = (subject: string, ...roles: Approval['role'][]) => ({ subject, roles, machine: false });
@@ -16,6 +16,25 @@ describe('who may approve', () => {
     const given: Approval[] = [{ id: 'a', by: 'rm', role: 'RELEASE_MANAGER', comment: '', at: new Date() }];
     expect(() => checkApproval(prod, given, person('rm', 'RELEASE_MANAGER'), 'RELEASE_MANAGER', undefined)).toThrow('rm has already approved the PRODUCTION gate as RELEASE_MANAGER');
     expect(() => checkApproval(prod, [], person('rm', 'RELEASE_MANAGER'), undefined, new Date('2026-03-02T00:00:00Z'))).toThrow(GateRuleError);
+  });
+});
+
+describe('four-eyes', () => {
+  const needs = [{ role: 'TECHNICAL_LEAD' as const, count: 1 }, { role: 'PRODUCT_OWNER' as const, count: 1 }];
+  const approval = (by: string, byName: string, role: Approval['role']): Approval => ({ id: `${by}-${role}`, by, byName, role, comment: '', at: new Date() });
+
+  it('tells the requester apart by subject, whatever display name their approvals carry', () => {
+    const alone = approvalsOutcome(needs, [approval('tina', 'Tina Lead', 'TECHNICAL_LEAD'), approval('tina', 'Tina Lead', 'PRODUCT_OWNER')], true, 'tina');
+    expect(alone.complete).toBe(false);
+    expect(alone.pending).toEqual(['four-eyes: Tina Lead requested the release and cannot be its only approver; another person must approve']);
+    expect(alone.statuses.map((s) => [s.approvedBy, s.approvedByNames])).toEqual([[['tina'], ['Tina Lead']], [['tina'], ['Tina Lead']]]);
+  });
+
+  it('is not fooled by a display name: someone else named like the requester is another person', () => {
+    const other = approvalsOutcome(needs, [approval('tina', 'Tina Lead', 'TECHNICAL_LEAD'), approval('mallory', 'tina', 'PRODUCT_OWNER')], true, 'tina');
+    expect(other).toMatchObject({ complete: true, pending: [] });
+    const impostor = approvalsOutcome(needs, [approval('mallory', 'tina', 'TECHNICAL_LEAD'), approval('mallory', 'tina', 'PRODUCT_OWNER')], true, 'tina');
+    expect(impostor.complete).toBe(true);
   });
 });
 

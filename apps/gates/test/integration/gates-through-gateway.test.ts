@@ -15,8 +15,8 @@ const SUBMIT = `mutation($input: SubmitEvidenceInput!) {
 }`;
 const GATE = `query($r: String!, $g: String!) {
   gate(release: $r, gate: $g) {
-    outcome passedAt evidence { name } evaluations { outcome } approvals { by role active }
-    checklist { itemId ticked by evidenceUrl }
+    outcome passedAt evidence { name } evaluations { outcome } approvals { by byName role active }
+    checklist { itemId ticked by byName evidenceUrl }
     latestEvaluation { outcome approvalsPending reasons approvals { role required approvedBy satisfied } criteria { criterionId result explanation } }
   }
 }`;
@@ -158,7 +158,7 @@ describe('SLO criteria against a real Prometheus', () => {
 
 describe('approvals, four-eyes and the audit trail', () => {
   const R = 'shop@2.3.1-hotfix.1';
-  it('the hotfix gate: CI never approves; the requester alone is not enough; withdrawal until it passes', async () => {
+  it('the hotfix gate: CI never approves; the requester alone is not enough, told apart by subject whatever their display name; withdrawal until it passes', async () => {
     await stack.createRelease({ product: 'shop', version: '2.3.1-hotfix.1', type: 'HOTFIX', createdBy: 'tina' });
     const ci = await stack.token('pipeline', 'CI');
     await stack.gql(ci, SUBMIT, { input: { release: R, gate: 'HOTFIX', kind: 'JUNIT', name: 'smoke.xml', content: junit(12) } });
@@ -167,7 +167,8 @@ describe('approvals, four-eyes and the audit trail', () => {
 
     const ciTick = await stack.gql(ci, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: 'qualifies' });
     expect(ciTick.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const tina = await stack.token('tina', 'TECHNICAL_LEAD', 'PRODUCT_OWNER');
+    // Planning records the requester by subject; tina's token also carries a display name, which is only shown.
+    const tina = await stack.namedToken('tina', 'Tina Lead', 'TECHNICAL_LEAD', 'PRODUCT_OWNER');
     for (const item of ['qualifies', 'enhanced-monitoring', 'retro-scheduled']) {
       const t = await stack.gql(tina, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: item, u: `https://wiki.example.com/hotfix/${item}` });
       expect(t.errors).toBeUndefined();
@@ -181,26 +182,27 @@ describe('approvals, four-eyes and the audit trail', () => {
 
     await stack.gql(tina, APPROVE, { r: R, g: 'HOTFIX', role: 'TECHNICAL_LEAD' });
     const both = await stack.gql<{ approveGate: { outcome: string; latestEvaluation: { reasons: string[] } } }>(tina, APPROVE, { r: R, g: 'HOTFIX', role: 'PRODUCT_OWNER' });
-    expect(both.data!.approveGate).toEqual({ outcome: 'CONDITIONAL', latestEvaluation: { reasons: ['approval pending: four-eyes: tina requested the release and cannot be its only approver; another person must approve'] } });
+    expect(both.data!.approveGate).toEqual({ outcome: 'CONDITIONAL', latestEvaluation: { reasons: ['approval pending: four-eyes: Tina Lead requested the release and cannot be its only approver; another person must approve'] } });
 
     const withdrawn = await stack.gql<{ withdrawApproval: { outcome: string; latestEvaluation: { reasons: string[] } } }>(tina, 'mutation($r: String!) { withdrawApproval(release: $r, gate: "HOTFIX", reason: "I requested it; Paul should approve") { outcome latestEvaluation { reasons } } }', { r: R });
     expect(withdrawn.data!.withdrawApproval.latestEvaluation.reasons).toEqual(['approval pending: 1 more approval from TECHNICAL_LEAD (0 of 1)', 'approval pending: 1 more approval from PRODUCT_OWNER (0 of 1)']);
 
-    await stack.gql(await stack.token('tom', 'TECHNICAL_LEAD'), APPROVE, { r: R, g: 'HOTFIX' });
+    await stack.gql(await stack.namedToken('tom', 'Tom Lead', 'TECHNICAL_LEAD'), APPROVE, { r: R, g: 'HOTFIX' });
     const passed = await stack.gql<{ approveGate: { outcome: string } }>(await stack.token('paul', 'PRODUCT_OWNER'), APPROVE, { r: R, g: 'HOTFIX' });
     expect(passed.data!.approveGate.outcome).toBe('PASS');
 
     const tooLate = await stack.gql(await stack.token('paul', 'PRODUCT_OWNER'), 'mutation($r: String!) { withdrawApproval(release: $r, gate: "HOTFIX", reason: "changed my mind") { outcome } }', { r: R });
     expect(tooLate.errors?.[0]?.message).toMatch(/^the HOTFIX gate passed at .+; an approval cannot be withdrawn once its gate has passed$/);
 
-    const state = await stack.gql<{ gate: { passedAt: string; approvals: { by: string; role: string; active: boolean }[]; checklist: { ticked: boolean; evidenceUrl: string }[] } }>(tina, GATE, { r: R, g: 'HOTFIX' });
+    const state = await stack.gql<{ gate: { passedAt: string; approvals: { by: string; byName: string; role: string; active: boolean }[]; checklist: { ticked: boolean; by: string; byName: string; evidenceUrl: string }[] } }>(tina, GATE, { r: R, g: 'HOTFIX' });
     expect(state.data!.gate.passedAt).toBeTruthy();
     expect(state.data!.gate.approvals).toEqual([
-      { by: 'tina', role: 'TECHNICAL_LEAD', active: false },
-      { by: 'tina', role: 'PRODUCT_OWNER', active: false },
-      { by: 'tom', role: 'TECHNICAL_LEAD', active: true },
-      { by: 'paul', role: 'PRODUCT_OWNER', active: true },
+      { by: 'tina', byName: 'Tina Lead', role: 'TECHNICAL_LEAD', active: false },
+      { by: 'tina', byName: 'Tina Lead', role: 'PRODUCT_OWNER', active: false },
+      { by: 'tom', byName: 'Tom Lead', role: 'TECHNICAL_LEAD', active: true },
+      { by: 'paul', byName: 'paul', role: 'PRODUCT_OWNER', active: true },
     ]);
+    expect(state.data!.gate.checklist.map((c) => [c.by, c.byName])).toEqual([['tina', 'Tina Lead'], ['tina', 'Tina Lead'], ['tina', 'Tina Lead']]);
     expect(state.data!.gate.checklist.every((c) => c.ticked && c.evidenceUrl.startsWith('https://wiki.example.com/'))).toBe(true);
 
     const granted = await eventually('approval events', () => {
@@ -217,7 +219,7 @@ describe('approvals, four-eyes and the audit trail', () => {
 
   it('the audit trail lists who did what and why, oldest first', async () => {
     const rm = await stack.token('rita', 'RELEASE_MANAGER');
-    const res = await stack.gql<{ auditTrail: { action: string; by: string; what: string; why: string | null }[] }>(rm, 'query($r: String!) { auditTrail(release: $r, gate: "HOTFIX") { action by what why } }', { r: R });
+    const res = await stack.gql<{ auditTrail: { action: string; by: string; byName: string; what: string; why: string | null }[] }>(rm, 'query($r: String!) { auditTrail(release: $r, gate: "HOTFIX") { action by byName what why } }', { r: R });
     const trail = res.data!.auditTrail.filter((e) => e.action !== 'GATE_EVALUATED');
     expect(trail.map((e) => `${e.action} ${e.by}`)).toEqual([
       'EVIDENCE_SUBMITTED pipeline',
@@ -231,7 +233,7 @@ describe('approvals, four-eyes and the audit trail', () => {
       'APPROVAL_GRANTED tom',
       'APPROVAL_GRANTED paul',
     ]);
-    expect(trail.find((e) => e.action === 'APPROVAL_WITHDRAWN')).toMatchObject({ what: 'withdrew the approval as TECHNICAL_LEAD, PRODUCT_OWNER', why: 'I requested it; Paul should approve' });
+    expect(trail.find((e) => e.action === 'APPROVAL_WITHDRAWN')).toMatchObject({ by: 'tina', byName: 'Tina Lead', what: 'withdrew the approval as TECHNICAL_LEAD, PRODUCT_OWNER', why: 'I requested it; Paul should approve' });
     expect(res.data!.auditTrail.filter((e) => e.action === 'GATE_EVALUATED').at(-1)!.what).toMatch(/^PASS: /);
     const anonymous = await stack.gql(undefined, 'query { auditTrail(product: "shop") { id } }');
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

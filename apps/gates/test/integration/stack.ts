@@ -25,6 +25,8 @@ export interface Stack {
   prometheus?: PrometheusHandle;
   predictions: InMemoryPredictionStore;
   token(subject: string, ...roles: Role[]): Promise<string>;
+  /** A token that also carries a display name (`name` claim), as identity providers and `npm start` issue them. */
+  namedToken(subject: string, name: string, ...roles: Role[]): Promise<string>;
   /** Sends a GraphQL operation through the gateway (or straight to the subgraph). */
   gql<T = Record<string, unknown>>(token: string | undefined, query: string, variables?: Record<string, unknown>, url?: string): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   /** Publishes planning's events for a new release with its features, and waits until gates knows it. */
@@ -90,6 +92,7 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     prometheus,
     predictions,
     token: (subject, ...roles) => mintToken({ secret: SECRET, subject, roles }),
+    namedToken: (subject, name, ...roles) => mintToken({ secret: SECRET, subject, name, roles }),
     gql,
     async createRelease({ product, version, type = 'MINOR', createdBy, features = [] }) {
       const releaseId = randomUUID();

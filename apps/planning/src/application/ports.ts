@@ -61,7 +61,10 @@ export interface ReleaseRepository {
 
 /** Who is asking, for the history and the events' correlation. */
 export interface RequestMeta {
+  /** The caller's subject: the identity key that records and events carry and rules compare. */
   by: string;
+  /** The caller's display name, for display only. */
+  byName?: string;
   correlationId?: string;
 }
 

@@ -6,6 +6,7 @@ import {
   addFeature,
   changeStatus,
   planRelease,
+  attribution,
   removeFeature,
   updateDetails,
   updateFeature,
@@ -63,17 +64,17 @@ export class ReleasePlanning {
       throw new PlanningRuleError(`${existing.release.product} ${existing.release.version} already exists (release ${existing.release.id}, ${existing.release.status})`, 'version');
     }
     const released = await this.deps.releases.releasedVersions(input.product.trim());
-    const release = planRelease(this.deps.newId(), input, released, { by: meta.by, at: now });
+    const release = planRelease(this.deps.newId(), input, released, { ...attribution(meta), at: now });
     return this.deps.releases.insert(release, [releaseCreatedEvent(release, meta)]);
   }
 
   async update(meta: RequestMeta, id: string, patch: ReleaseDetailsPatch, expectedRevision?: number): Promise<StoredRelease> {
-    return this.change(id, expectedRevision, (r, now) => ({ release: updateDetails(r, patch, { by: meta.by, at: now }), events: [] }));
+    return this.change(id, expectedRevision, (r, now) => ({ release: updateDetails(r, patch, { ...attribution(meta), at: now }), events: [] }));
   }
 
   async transition(meta: RequestMeta, id: string, to: ReleaseStatus, reason: string, expectedRevision?: number): Promise<StoredRelease> {
     return this.change(id, expectedRevision, (r, now) => {
-      const result = changeStatus(r, to, { by: meta.by, at: now }, reason);
+      const result = changeStatus(r, to, { ...attribution(meta), at: now }, reason);
       return { release: result.release, events: [statusChangedEvent(result.release, result.transition, meta)] };
     });
   }
@@ -81,7 +82,7 @@ export class ReleasePlanning {
   async addFeature(meta: RequestMeta, id: string, input: FeatureInput, reason?: string, expectedRevision?: number): Promise<{ stored: StoredRelease; featureId: string }> {
     const featureId = this.deps.newId();
     const stored = await this.change(id, expectedRevision, (r, now) => {
-      const result = addFeature(r, featureId, input, { by: meta.by, at: now }, reason);
+      const result = addFeature(r, featureId, input, { ...attribution(meta), at: now }, reason);
       return { release: result.release, events: [scopeChangedEvent(result.release, result.change, meta)] };
     });
     return { stored, featureId };
@@ -89,7 +90,7 @@ export class ReleasePlanning {
 
   async updateFeature(meta: RequestMeta, id: string, featureId: string, patch: Partial<FeatureInput>, reason?: string, expectedRevision?: number): Promise<StoredRelease> {
     return this.change(id, expectedRevision, (r, now) => {
-      const result = updateFeature(r, featureId, patch, { by: meta.by, at: now }, reason);
+      const result = updateFeature(r, featureId, patch, { ...attribution(meta), at: now }, reason);
       if (result.release === r) return { release: r, events: [] };
       const events = [scopeChangedEvent(result.release, result.change, meta)];
       if (result.statusChanged) events.push(featureStatusEvent(result.release, featureId, result.statusChanged, meta, now));
@@ -99,7 +100,7 @@ export class ReleasePlanning {
 
   async removeFeature(meta: RequestMeta, id: string, featureId: string, reason?: string, expectedRevision?: number): Promise<StoredRelease> {
     return this.change(id, expectedRevision, (r, now) => {
-      const result = removeFeature(r, featureId, { by: meta.by, at: now }, reason);
+      const result = removeFeature(r, featureId, { ...attribution(meta), at: now }, reason);
       return { release: result.release, events: [scopeChangedEvent(result.release, result.change, meta)] };
     });
   }

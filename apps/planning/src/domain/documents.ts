@@ -76,7 +76,7 @@ export function weeklyStatus(r: Release, health: HealthReport, timeline: Timelin
   if (forecast) {
     lines.push('', '## Forecast', '', `- Development done: P50 ${day(forecast.p50)}, P85 ${day(forecast.p85)} (feature complete ${day(timeline.featureComplete)})`, `- Chance to make feature complete: ${Math.round(forecast.probabilityOnTime * 100)}%`);
   }
-  lines.push('', '## Scope changes this week', '', ...(changes.length ? changes.map((c) => `- ${c.kind.toLowerCase().replace('_', ' ')}: ${c.title}${c.reason ? ` — ${c.reason}` : ''} (${c.by})`) : ['- none']));
+  lines.push('', '## Scope changes this week', '', ...(changes.length ? changes.map((c) => `- ${c.kind.toLowerCase().replace('_', ' ')}: ${c.title}${c.reason ? ` — ${c.reason}` : ''} (${c.byName ?? c.by})`) : ['- none']));
   return lines.join('\n') + '\n';
 }
 

@@ -30,7 +30,9 @@ export interface ReleaseSignals {
 export interface StatusTransition {
   from: ReleaseStatus;
   to: ReleaseStatus;
+  /** The subject of whoever moved the release (or the service that did); `byName` is their display name. */
   by: string;
+  byName?: string;
   at: Date;
   reason: string;
 }
@@ -84,7 +86,7 @@ export function transition(
   current: { status: ReleaseStatus; type: ReleaseType },
   to: ReleaseStatus,
   signals: ReleaseSignals,
-  who: { by: string; at: Date; reason: string },
+  who: { by: string; byName?: string; at: Date; reason: string },
 ): StatusTransition {
   const allowed = allowedNext(current.status, current.type);
   if (!allowed.includes(to)) {
@@ -107,5 +109,5 @@ export function transition(
       throw new PlanningRuleError('RELEASED follows a successful production rollout, and none has been reported for this release yet', 'to');
     }
   }
-  return { from: current.status, to, by: who.by, at: who.at, reason: who.reason.trim() };
+  return { from: current.status, to, by: who.by, ...(who.byName ? { byName: who.byName } : {}), at: who.at, reason: who.reason.trim() };
 }

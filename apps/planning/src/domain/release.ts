@@ -54,9 +54,16 @@ export interface StoredForecast extends Forecast {
   seed: number;
 }
 
+/** Who made a change, and when: `by` is the subject (the identity key), `byName` only for display. */
 export interface Actor {
   by: string;
+  byName?: string;
   at: Date;
+}
+
+/** The actor as a record keeps them: the subject and, when known, the display name. */
+export function attribution(actor: Pick<Actor, 'by' | 'byName'>): { by: string; byName?: string } {
+  return { by: actor.by, ...(actor.byName ? { byName: actor.byName } : {}) };
 }
 
 export interface PlanReleaseInput {
@@ -193,7 +200,7 @@ export function addFeature(release: Release, id: string, input: FeatureInput, ac
   if (release.features.length >= 5000) throw new PlanningRuleError('a release holds at most 5000 features; split it', 'features');
   const features = [...release.features, feature];
   checkDependencies(features);
-  const change: ScopeChange = { kind: 'ADDED', featureId: id, title: feature.title, by: actor.by, at: actor.at, changes: [], ...(reason ? { reason } : {}) };
+  const change: ScopeChange = { kind: 'ADDED', featureId: id, title: feature.title, ...attribution(actor), at: actor.at, changes: [], ...(reason ? { reason } : {}) };
   return { release: { ...release, features, scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at }, change, feature };
 }
 
@@ -216,7 +223,7 @@ export function updateFeature(release: Release, id: string, patch: Partial<Featu
   const features = release.features.map((f) => (f.id === id ? after : f));
   if (changes.some((c) => c.field === 'dependsOn')) checkDependencies(features);
   const kind = onlyStatus && changes.length > 0 ? 'STATUS_CHANGED' : 'UPDATED';
-  const change: ScopeChange = { kind, featureId: id, title: after.title, by: actor.by, at: actor.at, changes, ...(reason ? { reason } : {}) };
+  const change: ScopeChange = { kind, featureId: id, title: after.title, ...attribution(actor), at: actor.at, changes, ...(reason ? { reason } : {}) };
   const next = changes.length ? { ...release, features, scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at } : release;
   return {
     release: next,
@@ -233,7 +240,7 @@ export function removeFeature(release: Release, id: string, actor: Actor, reason
   if (dependents.length) {
     throw new PlanningRuleError(`'${feature.title}' cannot be removed: ${dependents.map((f) => `'${f.title}'`).join(', ')} depend on it; remove those dependencies first`, 'id');
   }
-  const change: ScopeChange = { kind: 'REMOVED', featureId: id, title: feature.title, by: actor.by, at: actor.at, changes: [], ...(reason ? { reason } : {}) };
+  const change: ScopeChange = { kind: 'REMOVED', featureId: id, title: feature.title, ...attribution(actor), at: actor.at, changes: [], ...(reason ? { reason } : {}) };
   return {
     release: { ...release, features: release.features.filter((f) => f.id !== id), scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at },
     change,

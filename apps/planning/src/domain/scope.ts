@@ -28,7 +28,9 @@ export interface ScopeChange {
   kind: ScopeChangeKind;
   featureId: string;
   title: string;
+  /** The subject of whoever made the change; `byName` is their display name. */
   by: string;
+  byName?: string;
   at: Date;
   /** Fields that changed, with their previous and new values. */
   changes: { field: string; from: unknown; to: unknown }[];

@@ -252,6 +252,52 @@ describe('planning through the gateway', () => {
   });
 });
 
+describe('who acted', () => {
+  // Every record and event names people by subject (the token's `sub`), the identity key other services
+  // compare (gates' four-eyes rule); the display name is kept beside it for display only.
+  it('is recorded by subject, with the display name beside it, for tokens with and without a display name', async () => {
+    const named = await stack.token(['RELEASE_MANAGER', 'TECHNICAL_LEAD'], 'rita.m', false, 'Rita Manager');
+    const plain = await stack.token(['RELEASE_MANAGER', 'TECHNICAL_LEAD'], 'ravi');
+    const people = [
+      { token: named, version: '1.0.0', subject: 'rita.m', name: 'Rita Manager' },
+      { token: plain, version: '1.1.0', subject: 'ravi', name: 'ravi' },
+    ];
+    for (const p of people) {
+      const created = await gql<{ createRelease: { id: string } }>(
+        stack.gatewayUrl,
+        'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
+        { input: { product: 'ledger-api', version: p.version, theme: 'Ledger', owner: 'finance team', targetDate: new Date(Date.now() + 60 * DAY).toISOString() } },
+        p.token,
+      );
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createRelease.id;
+      await addFeature(id, { title: 'Journal', priority: 'MUST', businessValue: 3, timeCriticality: 3, riskReduction: 3, effort: 2 }, p.token);
+      expect((await transition(id, 'IN_DEVELOPMENT', p.token)).errors).toBeUndefined();
+
+      const r = await gql<{ release: { transitions: { by: string; byName: string }[]; scopeChanges: { by: string; byName: string }[]; documents: { weeklyStatus: string } } }>(
+        stack.gatewayUrl,
+        'query($id: ID!) { release(id: $id) { transitions { by byName } scopeChanges { by byName } documents { weeklyStatus } } }',
+        { id },
+        p.token,
+      );
+      expect(r.data!.release.transitions).toEqual([{ by: p.subject, byName: p.name }]);
+      expect(r.data!.release.scopeChanges).toEqual([{ by: p.subject, byName: p.name }]);
+      expect(r.data!.release.documents.weeklyStatus).toContain(`- added: Journal — planning (${p.name})`);
+
+      const events = await eventually(async () => {
+        const mine = seen.filter((e) => (e.data as { releaseId?: string }).releaseId === id);
+        return mine.length >= 3 ? mine : undefined;
+      }, `the events of ledger-api ${p.version}`);
+      const created_ = events.find((e) => e.type === 'flightdeck.planning.release.created')!;
+      expect((created_.data as { createdBy: string }).createdBy).toBe(p.subject);
+      const moved = events.find((e) => e.type === 'flightdeck.planning.release.status_changed')!;
+      expect((moved.data as { by: string }).by).toBe(p.subject);
+      const scoped = events.find((e) => e.type === 'flightdeck.planning.release.scope_changed')!;
+      expect((scoped.data as { by: string }).by).toBe(p.subject);
+    }
+  });
+});
+
 describe('release lists', () => {
   it('load the scope history of a listed release when asked for it', async () => {
     const { id } = (await create('6.0.0')).data!.createRelease;

@@ -21,7 +21,8 @@ export interface Stack {
   predictions: InMemoryPredictionStore;
   gatewayUrl: string;
   planningUrl: string;
-  token(roles: Role[], subject?: string, machine?: boolean): Promise<string>;
+  /** A token for `subject`; `name` puts a display name in it, as identity providers and `npm start` do. */
+  token(roles: Role[], subject?: string, machine?: boolean, name?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ export async function startStack(name: string, opts: { now?: () => Date } = {}):
     predictions,
     gatewayUrl,
     planningUrl,
-    token: (roles, subject = 'alice', machine = false) => mintToken({ secret: SECRET, subject, roles, machine }),
+    token: (roles, subject = 'alice', machine = false, name) => mintToken({ secret: SECRET, subject, roles, machine, ...(name ? { name } : {}) }),
     async stop() {
       await gateway.close();
       await planning.stop();

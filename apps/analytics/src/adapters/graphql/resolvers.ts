@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Advisor } from '@flightdeck/ai';
 import { requireHuman, requireRole, type Identity, type Role } from '@flightdeck/auth';
-import { DateTime, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
-import { currentContext } from '@flightdeck/telemetry';
+import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import type { Incidents, OpenIncidentInput } from '../../application/incidents.js';
 import type { RequestMeta, StoredRetrospective } from '../../application/ports.js';
 import type { AnalyticsQueries, WindowArgs } from '../../application/queries.js';
@@ -38,8 +37,7 @@ function reader(ctx: AnalyticsContext): Identity {
 function mutator(ctx: AnalyticsContext, roles: readonly Role[]): RequestMeta {
   const identity = requireRole(ctx.identity, ...roles);
   requireHuman(identity);
-  const correlationId = currentContext()?.correlationId;
-  return { by: identity.name ?? identity.subject, ...(correlationId ? { correlationId } : {}) };
+  return requestActor(identity);
 }
 
 const windowView = (w: Window) => ({ from: w.from, to: w.to, timeZone: w.timeZone ?? 'UTC' });
@@ -92,6 +90,8 @@ function retrospectiveView(s: StoredRetrospective, now: Date) {
     agenda: AGENDA,
     currentStage: currentStage(r),
     overdue: isRetrospectiveOverdue(r, now),
+    startedByName: r.startedByName ?? r.startedBy,
+    items: r.items.map((i) => ({ ...i, byName: i.byName ?? i.by })),
     actionItems: r.actionItems.map((a) => actionView(r.releaseId, a, now)),
   };
 }

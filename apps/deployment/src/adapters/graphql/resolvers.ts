@@ -1,6 +1,5 @@
 import { requireHuman, requireRole, type Role } from '@flightdeck/auth';
-import { DateTime, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
-import { currentContext } from '@flightdeck/telemetry';
+import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import type { RequestMeta, RolloutCommands, StartInput } from '../../application/rollout-commands.js';
 import type { StoredRollout, RolloutFilter } from '../../application/ports.js';
 import { RolloutRuleError, type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
@@ -15,9 +14,7 @@ type View = Rollout & { revision: number };
 const view = (s: StoredRollout): View => ({ ...s.rollout, revision: s.revision });
 
 function mutator(ctx: DeploymentContext, roles: readonly Role[]): RequestMeta {
-  const identity = requireHuman(requireRole(ctx.identity, ...roles));
-  const correlationId = currentContext()?.correlationId;
-  return { by: identity.name ?? identity.subject, ...(correlationId ? { correlationId } : {}) };
+  return requestActor(requireHuman(requireRole(ctx.identity, ...roles)));
 }
 
 interface StepInput {
@@ -101,6 +98,7 @@ function stepsView(r: View) {
       pauseSeconds: s.kind === 'PAUSE' ? (s.seconds ?? null) : null,
       templates: s.kind === 'ANALYSIS' ? s.templates : null,
       ...st,
+      approvedByName: st.approvedByName ?? st.approvedBy ?? null,
     };
   });
 }
@@ -127,11 +125,12 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
     release: (r: View) => ({ __typename: 'Release', id: r.releaseId }),
     currentStepIndex: (r: View) => r.stepIndex,
     startedBy: (r: View) => r.createdBy,
+    startedByName: (r: View) => r.createdByName ?? r.createdBy,
     webhooks: (r: View) => Object.entries(r.hookResults ?? {}).map(([hook, result]) => ({ hook, ...result })),
     validation: (r: View) => {
       if (!r.validation) return null;
       const now = Date.now();
-      const items = r.validation.map((c) => ({ ...c, overdue: c.status === 'PENDING' && Date.parse(c.dueAt) < now }));
+      const items = r.validation.map((c) => ({ ...c, byName: c.byName ?? c.by ?? null, overdue: c.status === 'PENDING' && Date.parse(c.dueAt) < now }));
       return { items, complete: items.every((c) => c.status === 'PASSED'), failed: items.filter((c) => c.status === 'FAILED').length };
     },
     rollback: (r: View) => (r.rollback ? { ...r.rollback, fast: r.rollback.fast ?? false } : null),

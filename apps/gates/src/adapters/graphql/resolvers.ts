@@ -1,8 +1,8 @@
-import { requireRole, type Role } from '@flightdeck/auth';
+import { personOf, requireRole, type Role } from '@flightdeck/auth';
 import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
-import type { Actor, Readiness } from '../../application/ports.js';
+import type { Actor, AuditEntry, Readiness } from '../../application/ports.js';
 import type { Gates, GateView } from '../../application/gates.js';
-import type { Criterion, EvidenceKind, GateDefinition } from '../../domain/index.js';
+import type { Criterion, Evaluation, EvidenceKind, GateDefinition } from '../../domain/index.js';
 import { guarded } from './errors.js';
 import { evidenceStream } from './evidence-content.js';
 import { DateTime } from '@flightdeck/subgraph';
@@ -18,7 +18,8 @@ type GateParent = GateView & { releaseId: string };
 
 function actor(ctx: Ctx): Actor {
   const id = requireRole(ctx.identity);
-  return { subject: id.subject, roles: id.roles, machine: id.machine, correlationId: ctx.requestId };
+  const person = personOf(id);
+  return { subject: person.subject, name: person.name, roles: id.roles, machine: id.machine, correlationId: ctx.requestId };
 }
 
 const withRelease = (releaseId: string) => (v: GateView): GateParent => ({ ...v, releaseId });
@@ -38,6 +39,20 @@ export const resolvers: SubgraphResolvers<Ctx> = {
   },
   GateDefinition: {
     criteria: (d: GateDefinition) => d.criteria.map(criterionView),
+    definedByName: (d: GateDefinition) => d.definedByName ?? d.definedBy,
+  },
+  // Records written before display names were kept show the subject.
+  Evaluation: {
+    evaluatedByName: (e: Evaluation) => e.evaluatedByName ?? e.evaluatedBy,
+  },
+  Override: {
+    byName: (o: { by: string; byName?: string }) => o.byName ?? o.by,
+  },
+  ApprovalStatus: {
+    approvedByNames: (s: { approvedBy: string[]; approvedByNames?: string[] }) => s.approvedByNames ?? s.approvedBy,
+  },
+  AuditEntry: {
+    byName: (e: AuditEntry) => e.byName ?? e.by,
   },
   Gate: {
     name: (g: GateParent) => g.definition.name,
@@ -46,7 +61,7 @@ export const resolvers: SubgraphResolvers<Ctx> = {
     latestEvaluation: (g: GateParent) => g.latest ?? null,
     evaluations: (g: GateParent, args: { last: number }) => (g.state?.evaluations ?? []).slice(-Math.max(0, Math.min(args.last, 500))).reverse(),
     evidence: (g: GateParent) => g.state?.evidence ?? [],
-    approvals: (g: GateParent) => (g.state?.approvals ?? []).map((a) => ({ ...a, active: a.withdrawnAt === undefined })),
+    approvals: (g: GateParent) => (g.state?.approvals ?? []).map((a) => ({ ...a, byName: a.byName ?? a.by, active: a.withdrawnAt === undefined })),
     passedAt: (g: GateParent) => g.state?.passedAt ?? null,
     checklist: (g: GateParent) =>
       g.definition.criteria.flatMap((c) =>
@@ -54,11 +69,12 @@ export const resolvers: SubgraphResolvers<Ctx> = {
           ? []
           : c.items.map((i) => {
               const t = g.state?.ticks.find((x) => x.criterionId === c.id && x.itemId === i.id);
-              return { criterionId: c.id, itemId: i.id, label: i.label, ticked: !!t, by: t?.by ?? null, at: t?.at ?? null, evidenceUrl: t?.evidenceUrl ?? null, note: t?.note ?? null };
+              return { criterionId: c.id, itemId: i.id, label: i.label, ticked: !!t, by: t?.by ?? null, byName: t ? (t.byName ?? t.by) : null, at: t?.at ?? null, evidenceUrl: t?.evidenceUrl ?? null, note: t?.note ?? null };
             }),
       ),
   },
   Evidence: {
+    submittedByName: (e: { submittedBy: string; submittedByName?: string }) => e.submittedByName ?? e.submittedBy,
     summary: (e: { summary: Record<string, unknown> }) => {
       const { kind: _k, ...rest } = e.summary;
       return Object.values(rest)[0] ?? {};
@@ -66,6 +82,7 @@ export const resolvers: SubgraphResolvers<Ctx> = {
   },
   Readiness: {
     score: (r: Readiness) => Math.round(r.score),
+    assessedByName: (r: Readiness) => r.assessedByName ?? r.assessedBy,
   },
   Query: {
     gateDefinitions: (_p, args: { product: string }, ctx) => guarded(() => ctx.gates.definitions(args.product)),

@@ -1,8 +1,7 @@
 import type { Advice } from '@flightdeck/ai';
-import { requireHuman, requireRole, type Identity } from '@flightdeck/auth';
+import { requireHuman, requireRole } from '@flightdeck/auth';
 import type { GraphQLResolveInfo } from 'graphql';
-import { DateTime, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
-import { currentContext } from '@flightdeck/telemetry';
+import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import type { ReleaseInsights } from '../../application/release-insights.js';
 import type { ReleasePlanning } from '../../application/release-planning.js';
 import type { RequestMeta, StoredRelease } from '../../application/ports.js';
@@ -36,15 +35,10 @@ async function complete(r: ReleaseView, ctx: PlanningContext): Promise<Release> 
   return r.partial ? (await ctx.planning.get(r.id)).release : r;
 }
 
-function meta(identity: Identity): RequestMeta {
-  const correlationId = currentContext()?.correlationId;
-  return { by: identity.name ?? identity.subject, ...(correlationId ? { correlationId } : {}) };
-}
-
 function mutator(ctx: PlanningContext, roles: readonly Parameters<typeof requireRole>[1][]): RequestMeta {
   const identity = requireRole(ctx.identity, ...roles);
   requireHuman(identity);
-  return meta(identity);
+  return requestActor(identity);
 }
 
 function featureMap(r: Release): Map<string, Feature> {
@@ -124,6 +118,12 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     health: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.health(r)),
     scopeChanges: mapped(async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).scopeChanges),
     documents: mapped(async (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(await complete(r, ctx))),
+  },
+  StatusTransition: {
+    byName: (t: { by: string; byName?: string }) => t.byName ?? t.by,
+  },
+  ScopeChange: {
+    byName: (c: { by: string; byName?: string }) => c.byName ?? c.by,
   },
   Feature: {
     costOfDelay: (f: Feature) => costOfDelay(f),

@@ -21,10 +21,10 @@ const feature = new Schema(
   { _id: false },
 );
 
-const transition = new Schema({ from: String, to: String, by: String, at: Date, reason: String }, { _id: false });
+const transition = new Schema({ from: String, to: String, by: String, byName: String, at: Date, reason: String }, { _id: false });
 
 const scopeChange = new Schema(
-  { kind: String, featureId: String, title: String, by: String, at: Date, changes: { type: [Schema.Types.Mixed], default: [] }, reason: String },
+  { kind: String, featureId: String, title: String, by: String, byName: String, at: Date, changes: { type: [Schema.Types.Mixed], default: [] }, reason: String },
   { _id: false },
 );
 
