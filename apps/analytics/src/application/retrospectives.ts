@@ -1,4 +1,5 @@
 import { retrospectiveCompleted } from '@flightdeck/events';
+import { checkRevision, retryOnConflict } from '@flightdeck/persistence';
 import { NotFoundError } from '../domain/errors.js';
 import {
   addActionItem,
@@ -42,10 +43,21 @@ export class Retrospectives {
     );
   }
 
-  private async change(releaseId: string, expectedRevision: number | undefined, f: (r: Retrospective) => Retrospective, events?: (r: Retrospective) => ReturnType<typeof retrospectiveCompleted.create>[]) {
-    const s = await this.existing(releaseId);
-    const next = f(s.retrospective);
-    return this.deps.store.save(next, expectedRevision ?? s.revision, events?.(next));
+  /**
+   * Applies a change to the release's retrospective. With `expectedRevision` (what the caller saw) a stale or lost
+   * write is a ConflictError; without one, a write that lost the race to another person's is re-applied to the
+   * retrospective as it is now, its rules checked again.
+   */
+  private change(releaseId: string, expectedRevision: number | undefined, f: (r: Retrospective) => Retrospective, events?: (r: Retrospective) => ReturnType<typeof retrospectiveCompleted.create>[]) {
+    return retryOnConflict(
+      async () => {
+        const s = await this.existing(releaseId);
+        checkRevision('retrospective of release', releaseId, expectedRevision, s.revision);
+        const next = f(s.retrospective);
+        return this.deps.store.save(next, s.revision, events?.(next));
+      },
+      { expectedRevision },
+    );
   }
 
   addItem(meta: RequestMeta, releaseId: string, input: { stage: AgendaStage; kind: ItemKind; text: string }, expectedRevision?: number) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
-import { ConflictError } from '@flightdeck/persistence';
+import { ConflictError, retryOnConflict } from '@flightdeck/persistence';
 import { baselineHealth, healthInput, withAdvice, type HealthAdvice } from '../domain/index.js';
 import type { Clock, RolloutRepository } from './ports.js';
 
@@ -39,18 +39,16 @@ export class DeploymentHealthAdvice {
       predictionId: a.predictionId,
       ...(a.fallbackReason ? { fallbackReason: a.fallbackReason } : {}),
     };
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const current = attempt === 1 ? stored : await rollouts.get(rolloutId);
-      if (!current) return advice;
-      try {
-        await rollouts.save(withAdvice(current.rollout, runId, advice, clock.now()), current.revision, []);
-        logger.info({ rolloutId, runId, advice }, `rollout ${rolloutId}: ${advice.source.toLowerCase()} advice ${advice.recommendation} for run ${runId}`);
-        return advice;
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-      }
+    try {
+      await retryOnConflict(async (attempt) => {
+        const current = attempt === 1 ? stored : await rollouts.get(rolloutId);
+        if (current) await rollouts.save(withAdvice(current.rollout, runId, advice, clock.now()), current.revision, []);
+      });
+      logger.info({ rolloutId, runId, advice }, `rollout ${rolloutId}: ${advice.source.toLowerCase()} advice ${advice.recommendation} for run ${runId}`);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      logger.warn({ rolloutId, runId }, `rollout ${rolloutId}: could not record the advice on run ${runId} after 5 conflicting writes`);
     }
-    logger.warn({ rolloutId, runId }, `rollout ${rolloutId}: could not record the advice on run ${runId} after 5 conflicting writes`);
     return advice;
   }
 }

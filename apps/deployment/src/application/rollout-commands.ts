@@ -1,6 +1,6 @@
 import type { Person } from '@flightdeck/auth';
 import type { CloudEvent } from '@flightdeck/events';
-import { ConflictError } from '@flightdeck/persistence';
+import { retryOnConflict } from '@flightdeck/persistence';
 import { approveStep, createRollout, recordCheck, NotFoundError, requestAbort, retry, RolloutRuleError, type Rollout, type RolloutRequest } from '../domain/index.js';
 import { startedEvent } from './events.js';
 import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
@@ -72,17 +72,16 @@ export class RolloutCommands {
     return this.deps.rollouts.list(filter, page);
   }
 
-  /** Applies a person's change; the controller may write in between, so a conflict is retried on the fresh state. */
+  /**
+   * Applies a person's change. The API takes no revision and the controller writes every few hundred
+   * milliseconds, so a write that lost the race is re-applied to the rollout as it is now, its rules checked again.
+   */
   private async change(id: string, fn: (r: Rollout) => Rollout, events: CloudEvent[] = []): Promise<StoredRollout> {
-    for (let attempt = 1; ; attempt++) {
+    const saved = await retryOnConflict(async () => {
       const current = await this.get(id);
-      try {
-        const saved = await this.deps.rollouts.save(fn(current.rollout), current.revision, events);
-        this.deps.wake?.();
-        return saved;
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= 5) throw err;
-      }
-    }
+      return this.deps.rollouts.save(fn(current.rollout), current.revision, events);
+    });
+    this.deps.wake?.();
+    return saved;
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ConflictError } from '@flightdeck/persistence';
+import { ConflictError, retryOnConflict } from '@flightdeck/persistence';
 import { applyAction, decide, type Action, type HookResult, type QueryOutcome, type Rollout } from '../domain/index.js';
 import { eventsOf } from './events.js';
 import type { Clock, Leadership, MetricProvider, Notifier, RolloutRepository, RolloutTarget, StoredRollout, WebhookCaller } from './ports.js';
@@ -141,18 +141,17 @@ export class RolloutController {
   /** Told after the fact; its answer is recorded, it cannot change the rollback. */
   private async postRollback(r: Rollout): Promise<void> {
     const result = await this.callHook(r.webhooks!.postRollback!, r, 'POST_ROLLBACK', r.webhooks!.timeoutSeconds);
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const current = await this.o.rollouts.get(r.id);
-      if (!current) return;
-      const message = `post-rollback webhook ${r.webhooks!.postRollback}: ${result.ok ? 'notified' : 'failed'} (${result.status || 'no answer'}: ${result.detail})`;
-      const next = { ...current.rollout, hookResults: { ...current.rollout.hookResults, POST_ROLLBACK: result }, decisions: [...current.rollout.decisions, { at: result.at, action: 'WEBHOOK', message }].slice(-300) };
-      try {
+    const message = `post-rollback webhook ${r.webhooks!.postRollback}: ${result.ok ? 'notified' : 'failed'} (${result.status || 'no answer'}: ${result.detail})`;
+    try {
+      await retryOnConflict(async () => {
+        const current = await this.o.rollouts.get(r.id);
+        if (!current) return;
+        const next = { ...current.rollout, hookResults: { ...current.rollout.hookResults, POST_ROLLBACK: result }, decisions: [...current.rollout.decisions, { at: result.at, action: 'WEBHOOK', message }].slice(-300) };
         await this.o.rollouts.save(next, current.revision, []);
-        this.o.logger[result.ok ? 'info' : 'warn']({ rolloutId: r.id }, `rollout ${r.id}: ${message}`);
-        return;
-      } catch (err) {
-        if (!(err instanceof ConflictError)) return void this.o.logger.warn({ err, rolloutId: r.id }, `rollout ${r.id}: could not record the post-rollback webhook`);
-      }
+      });
+      this.o.logger[result.ok ? 'info' : 'warn']({ rolloutId: r.id }, `rollout ${r.id}: ${message}`);
+    } catch (err) {
+      this.o.logger.warn({ err, rolloutId: r.id }, `rollout ${r.id}: could not record the post-rollback webhook`);
     }
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Advisor } from '@flightdeck/ai';
 import type { Role } from '@flightdeck/auth';
 import type { CloudEvent } from '@flightdeck/events';
-import { ConflictError } from '@flightdeck/persistence';
+import { retryOnConflict } from '@flightdeck/persistence';
 import {
   active,
   checkApproval,
@@ -42,7 +42,6 @@ export interface GatesDeps {
 const DEFINERS: Role[] = ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD'];
 const SUBMITTERS: Role[] = ['CI', 'DEVELOPER', 'QA_LEAD', 'TECHNICAL_LEAD', 'RELEASE_MANAGER', 'SRE'];
 const ASSESSORS: Role[] = ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'];
-const ATTEMPTS = 4;
 
 function needRole(actor: Actor, roles: Role[], what: string): void {
   if (!roles.some((r) => actor.roles.includes(r))) {
@@ -118,7 +117,8 @@ export class Gates {
     needRole(actor, DEFINERS, 'defining a gate');
     if (!/^[a-z0-9][a-z0-9._-]*$/i.test(product)) throw new GateRuleError(`product "${product}" is not a product name (letters, digits, ".", "_", "-")`, 'product');
     const parsed = parseGateDefinition(input);
-    for (let attempt = 1; ; attempt++) {
+    // Two definitions of the same gate at once: the one that loses the version is numbered again on a fresh read.
+    return retryOnConflict(async () => {
       const existing = await this.definitions(product);
       const previous = existing.find((g) => g.name === parsed.name);
       for (const c of parsed.criteria) {
@@ -141,13 +141,9 @@ export class Gates {
         definedAt: this.deps.clock.now(),
       };
       const what = `${previous ? `version ${def.version} replaces version ${previous.version}` : 'new gate'}: ${def.criteria.length} criteria (${def.criteria.map((c) => c.id).join(', ')}), approvals ${def.approvals.map((a) => `${a.count}× ${a.role}`).join(', ') || 'none'}`;
-      try {
-        await this.deps.store.insertDefinition(def, this.audit(actor, 'GATE_DEFINED', product, what, { gate: def.name }));
-        return def;
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= ATTEMPTS) throw err;
-      }
-    }
+      await this.deps.store.insertDefinition(def, this.audit(actor, 'GATE_DEFINED', product, what, { gate: def.name }));
+      return def;
+    });
   }
 
   async gatesOfRelease(releaseId: string): Promise<GateView[]> {
@@ -168,7 +164,11 @@ export class Gates {
     return { definition, state, latest: state?.evaluations.at(-1) };
   }
 
-  /** Loads, changes, re-evaluates and stores one gate state, retrying when another writer got there first. */
+  /**
+   * Loads, changes, re-evaluates and stores one gate state. No change here carries a revision claim, so a write
+   * that lost the race to another (a re-evaluation after a planning event, another person) is re-applied to the
+   * state as it is now, its rules checked again (retryOnConflict).
+   */
   private async change(
     ref: string,
     gate: string,
@@ -177,21 +177,18 @@ export class Gates {
     apply: (state: GateState, def: GateDefinition, release: ReleaseView) => { events: CloudEvent[]; audit: AuditEntry[] },
     adjust?: (evaluation: Evaluation) => AuditEntry,
   ): Promise<GateView> {
-    const release = await this.release(ref);
-    const def = await this.definitionFor(release, gate);
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(async () => {
+      // Everything is read again on each run: the release's scope may have changed with the state.
+      const release = await this.release(ref);
+      const def = await this.definitionFor(release, gate);
       const stored = await this.deps.store.state(release.id, gate);
       const state: GateState = stored?.state ?? { releaseId: release.id, gate, product: release.product, evidence: [], ticks: [], approvals: [], evaluations: [], audit: [] };
       const { events, audit } = apply(state, def, release);
       const evaluation = await this.evaluate(state, def, release, actor, trigger, adjust ? (e) => audit.push({ ...adjust(e), product: release.product }) : undefined);
       state.audit.push(...audit, this.audit(actor, 'GATE_EVALUATED', release.product, `${evaluation.outcome}: ${evaluation.reasons.join(' | ')}`, { releaseId: release.id, gate, why: trigger }));
-      try {
-        await this.deps.store.saveState(state, stored?.revision, [...events, evaluationEvent(evaluation, actor)]);
-        return { definition: def, state, latest: evaluation };
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= ATTEMPTS) throw err;
-      }
-    }
+      await this.deps.store.saveState(state, stored?.revision, [...events, evaluationEvent(evaluation, actor)]);
+      return { definition: def, state, latest: evaluation };
+    });
   }
 
   private async measure(def: GateDefinition, at: Date): Promise<Record<string, Measurement[]>> {

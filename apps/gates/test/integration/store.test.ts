@@ -79,6 +79,38 @@ describe('writes under contention', () => {
     expect(state.evaluations.at(-1)!.approvals.every((a) => a.satisfied)).toBe(true);
   });
 
+  it('an approval racing a re-evaluation after a planning event is re-applied to the state and scope as they are now', async () => {
+    const releaseId = randomUUID();
+    const rescope = (id: string, why: string) => gates.scopeChanged(id, why);
+    await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.6.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }));
+    await applyPlanningEvent(store, releaseScopeChanged.create({ source, data: { releaseId, kind: 'ADDED', featureId: 'f1', title: 'Export', fields: [], by: 'rita', at, featureCount: 1, totalPoints: 2 } }));
+    await gates.evaluateGate(releaseId, 'FEATURE_COMPLETE', { subject: 'ci', roles: ['CI'], machine: true });
+    // The store as it is, except that right after the approval reads the gate state, planning's "feature done"
+    // event is applied and re-evaluates that same gate: its write lands between the approval's read and write.
+    let between: (() => Promise<unknown>) | undefined = () =>
+      applyPlanningEvent(store, featureStatusChanged.create({ source, data: { releaseId, featureId: 'f1', title: 'Export', from: 'IN_REVIEW', to: 'DONE', effort: 2, by: 'dev', at } }), rescope);
+    const racing = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key !== 'state') return Reflect.get(target, key, receiver);
+        return async (id: string, gate: string) => {
+          const read = await target.state(id, gate);
+          const write = between;
+          between = undefined;
+          await write?.();
+          return read;
+        };
+      },
+    });
+    const racingGates = new Gates({ store: racing, readEvidence: parseEvidence, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }), clock: { now: () => new Date() }, ids: randomUUID });
+    const view = await racingGates.approveGate(releaseId, 'FEATURE_COMPLETE', {}, { subject: 'tom', roles: ['TECHNICAL_LEAD'], machine: false });
+    expect(between).toBeUndefined();
+    const state = (await store.state(releaseId, 'FEATURE_COMPLETE'))!.state;
+    expect(state.evaluations.map((e) => e.trigger)).toEqual(['evaluation requested', 'planning: feature "Export" now DONE', 'approval by tom']);
+    expect(state.approvals.map((a) => a.by)).toEqual(['tom']);
+    expect(view.latest!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'PASS' });
+    expect(view.latest!.approvals).toMatchObject([{ role: 'TECHNICAL_LEAD', approvedBy: ['tom'], satisfied: true }]);
+  });
+
   it('a malformed report stores nothing, not even an empty gate state', async () => {
     const releaseId = randomUUID();
     await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.4.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }));

@@ -154,7 +154,8 @@ export class ReleaseInsights {
       baseline: () => baselineRisk(timeline, forecast),
       baselineConfidence: 0.5,
     });
-    const stored = await this.deps.planning.change(id, current.revision, (rel) => ({
+    // The forecast takes no revision: stored on the release as it is now, even if an event changed it meanwhile.
+    const stored = await this.deps.planning.change(id, undefined, (rel) => ({
       release: { ...rel, lastForecast: forecast, updatedAt: now },
       events: [forecastedEvent(rel, timeline, forecast, meta, now, advice.predictionId)],
     }));

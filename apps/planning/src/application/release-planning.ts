@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@flightdeck/events';
-import { ConflictError } from '@flightdeck/persistence';
+import { checkRevision, retryOnConflict } from '@flightdeck/persistence';
 import { NotFoundError, PlanningRuleError } from '../domain/errors.js';
 import { RELEASE_STATUSES, type ReleaseStatus } from '../domain/lifecycle.js';
 import {
@@ -22,13 +22,6 @@ export interface ReleasePlanningDeps {
   releases: ReleaseRepository;
   clock: Clock;
   newId: IdGenerator;
-}
-
-/** The revision the caller last saw, when it sends one: a stale one is refused before any work. */
-function checkRevision(stored: StoredRelease, expected: number | undefined): void {
-  if (expected !== undefined && expected !== stored.revision) {
-    throw new ConflictError('Release', stored.release.id, expected, stored.revision);
-  }
 }
 
 /** Use cases that change a release or its scope; each stores the change and its events in one write. */
@@ -110,12 +103,22 @@ export class ReleasePlanning {
     return this.deps.releases.recordEvents(id, events);
   }
 
-  /** Loads, applies a pure change and stores it if nobody wrote in between (else ConflictError: nothing is overwritten). */
+  /**
+   * Loads, applies a pure change and stores it if nobody wrote in between; nothing is ever overwritten. With
+   * `expectedRevision` (the revision the caller saw) a stale or lost write is a ConflictError. Without one, a
+   * write that lost the race to another (an event from another service, another person) is re-applied to the
+   * release as it is now, its rules checked again (retryOnConflict).
+   */
   async change(id: string, expectedRevision: number | undefined, apply: (r: Release, now: Date) => { release: Release; events: CloudEvent[] }): Promise<StoredRelease> {
-    const stored = await this.get(id);
-    checkRevision(stored, expectedRevision);
-    const { release, events } = apply(stored.release, this.deps.clock.now());
-    if (release === stored.release) return stored;
-    return this.deps.releases.update(release, stored.revision, events);
+    return retryOnConflict(
+      async () => {
+        const stored = await this.get(id);
+        checkRevision('Release', id, expectedRevision, stored.revision);
+        const { release, events } = apply(stored.release, this.deps.clock.now());
+        if (release === stored.release) return stored;
+        return this.deps.releases.update(release, stored.revision, events);
+      },
+      { expectedRevision },
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded, type CloudEvent } from '@flightdeck/events';
-import { ConflictError } from '@flightdeck/persistence';
+import { retryOnConflict } from '@flightdeck/persistence';
 import type { Logger } from 'pino';
 import { automaticNextStatus, changeStatus, recordGateResult, recordProductionRollout, type Release } from '../domain/release.js';
 import { statusChangedEvent } from './events.js';
@@ -7,7 +7,6 @@ import type { Clock, ReleaseRepository } from './ports.js';
 
 export type SignalOutcome = 'applied' | 'duplicate' | 'unknown-release' | 'ignored';
 
-const MAX_ATTEMPTS = 5;
 const PRODUCTION = /^prod(uction)?$/i;
 
 /**
@@ -36,8 +35,9 @@ export class ReleaseSignals {
     return 'ignored';
   }
 
-  private async apply(event: CloudEvent, releaseId: string, record: (r: Release) => Release, by: string, why: string): Promise<SignalOutcome> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  /** Applies the event to the release as it is now; a write that lost a race to another is applied again on a fresh read. */
+  private apply(event: CloudEvent, releaseId: string, record: (r: Release) => Release, by: string, why: string): Promise<SignalOutcome> {
+    return retryOnConflict(async () => {
       const stored = await this.deps.releases.get(releaseId);
       if (!stored) {
         this.deps.logger.warn({ eventId: event.id, type: event.type, releaseId }, 'event names a release planning does not know; ignored');
@@ -55,14 +55,9 @@ export class ReleaseSignals {
         events.push(statusChangedEvent(release, result.transition, meta));
         this.deps.logger.info({ releaseId, from: result.transition.from, to: next, eventId: event.id }, `release moved to ${next}: ${why}`);
       }
-      try {
-        await this.deps.releases.update(release, stored.revision, events, { processedEvent: event.id });
-        return 'applied';
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt === MAX_ATTEMPTS) throw err;
-      }
-    }
-    return 'applied';
+      await this.deps.releases.update(release, stored.revision, events, { processedEvent: event.id });
+      return 'applied';
+    });
   }
 }
 
