@@ -98,13 +98,14 @@ export class RolloutController {
         const obs = await this.o.target.observe(rollout);
         const now = this.o.clock.now();
         const action = decide(rollout, obs, now);
-        if (action.kind === 'WAIT') return;
         const started = performance.now();
         if ('effect' in action && action.effect) await this.o.target.apply(rollout, action.effect);
         const results = action.kind === 'MEASURE' ? await this.measure(action) : {};
         const hook = action.kind === 'CALL_HOOK' ? await this.callHook(action.url, rollout, action.hook, action.timeoutSeconds) : undefined;
-        this.o.metrics?.decisionSeconds.observe({ action: action.kind }, (performance.now() - started) / 1000);
+        if (action.kind !== 'WAIT') this.o.metrics?.decisionSeconds.observe({ action: action.kind }, (performance.now() - started) / 1000);
         const change = applyAction(rollout, action, now, results, hook);
+        // A wait is written only when what the rollout waits for changed; otherwise there is nothing to do this pass.
+        if (change.rollout === rollout) return;
         const events = eventsOf(change.rollout, change.happenings);
         const saved = await this.o.rollouts.save(change.rollout, revision, events);
         rollout = saved.rollout;
@@ -120,6 +121,7 @@ export class RolloutController {
           if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
         }
         this.o.metrics?.record(rollout, change.happenings);
+        if (action.kind === 'WAIT') return;
       }
     } catch (err) {
       if (err instanceof ConflictError) {

@@ -3,8 +3,9 @@ import { newRun, recordMeasurements, type AnalysisRun, type QueryOutcome } from 
 import type { Action } from './decide.js';
 import { notesOf, queryVars } from './decide.js';
 import { RolloutRuleError } from './errors.js';
-import type { Decision, HookResult, MeasurementNote, Rollout } from './rollout.js';
+import { DRIVEN_PHASES, type Decision, type HookResult, type MeasurementNote, type Rollout, type StepSpec } from './rollout.js';
 import { validationChecklist } from './validation.js';
+import { count } from './words.js';
 
 /** Something an SRE (and other services) should hear about; the application turns these into events. */
 export type Happening =
@@ -28,24 +29,55 @@ function log(r: Rollout, at: string, action: string, message: string, measuremen
   return [...r.decisions, d].slice(-MAX_DECISIONS);
 }
 
+/** What a step does, for the sentence saying it started. */
+function describeStep(r: Rollout, step: StepSpec): string {
+  switch (step.kind) {
+    case 'SET_WEIGHT':
+      return `canary weight ${step.weight}%`;
+    case 'PAUSE':
+      return step.seconds === undefined ? 'a pause until a person approves the next step' : `a pause of ${step.seconds} s`;
+    case 'ROLLING_UPDATE':
+      return `a rolling update of ${r.target.deployment} to ${r.image}`;
+    case 'ANALYSIS':
+      return `analysis of ${step.templates.join(', ')}`;
+  }
+}
+
+/** A wait as the rollout's message says it: the reason, and with a time how long from now. */
+function waitMessage(reason: string, until: string | undefined, now: Date): string {
+  if (!until) return reason;
+  const seconds = Math.max(0, Math.ceil((Date.parse(until) - now.getTime()) / 1000));
+  return `${reason} in ${seconds} s (at ${until})`;
+}
+
 function withStep(r: Rollout, index: number, patch: Partial<Rollout['stepStates'][number]>): Rollout['stepStates'] {
   return r.stepStates.map((s, i) => (i === index ? { ...s, ...patch } : s));
 }
 
 /**
  * The rollout after `action` was carried out (its effect applied, its queries answered in `results`): a pure
- * function, so every transition is tested without a cluster. WAIT changes nothing.
+ * function, so every transition is tested without a cluster. A WAIT changes the rollout only when what it waits
+ * for changed since the last one recorded: then it becomes the message and the last decision (a run of waits
+ * keeps only the latest), so the rollout always says what it is doing without a write on every tick.
  */
 export function applyAction(r: Rollout, action: Action, now: Date, results: Record<string, QueryOutcome> = {}, hook?: HookResult): Change {
   const at = now.toISOString();
-  const base = { ...r, updatedAt: at };
+  const { waiting: _done, ...rest } = r;
+  const base = { ...rest, updatedAt: at };
   switch (action.kind) {
-    case 'WAIT':
-      return { rollout: r, happenings: [] };
+    case 'WAIT': {
+      const same = r.waiting?.reason === action.reason && r.waiting?.until === action.until;
+      if (same || !DRIVEN_PHASES.includes(r.phase)) return { rollout: r, happenings: [] };
+      const message = waitMessage(action.reason, action.until, now);
+      const earlier = r.decisions.at(-1)?.action === 'WAIT' ? r.decisions.slice(0, -1) : r.decisions;
+      const waiting = { reason: action.reason, ...(action.until ? { until: action.until } : {}) };
+      return { rollout: { ...base, waiting, message, decisions: log({ ...r, decisions: earlier }, at, 'WAIT', message) }, happenings: [] };
+    }
     case 'START_STEP': {
       const step = r.steps[action.index]!;
       if (step.kind !== 'ANALYSIS') {
-        return { rollout: { ...base, stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: at }), message: `step ${action.index + 1} of ${r.steps.length} started: ${step.kind.toLowerCase().replace('_', ' ')}` }, happenings: [] };
+        const message = `step ${action.index + 1} of ${r.steps.length} started: ${describeStep(r, step)}`;
+        return { rollout: { ...base, stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: at }), message, decisions: log(r, at, 'START_STEP', message) }, happenings: [] };
       }
       const runId = `${r.id}-s${action.index + 1}-a${r.attempt}-${r.analysisRuns.length + 1}`;
       const templates = step.templates.map((name) => r.metrics.find((m) => m.name === name)!);
@@ -56,7 +88,7 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
           stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: r.stepStates[action.index]!.startedAt ?? at, runId }),
           analysisRuns: [...r.analysisRuns, run],
           message: `step ${action.index + 1} of ${r.steps.length}: analysing ${step.templates.join(', ')}`,
-          decisions: log(r, at, 'START_ANALYSIS', `step ${action.index + 1}: analysis run ${runId} started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s x${t.count}`).join(', ')}`),
+          decisions: log(r, at, 'START_ANALYSIS', `step ${action.index + 1} of ${r.steps.length}: analysis run ${runId} started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s, ${count(t.count, 'measurement')}`).join('; ')}`),
         },
         happenings: [],
       };

@@ -1,5 +1,6 @@
 import { dueMetrics, type AnalysisRun } from './analysis.js';
 import { canaryName, imageTag, replicasFor, type HookName, type MeasurementNote, type RollbackCause, type Rollout } from './rollout.js';
+import { agree, count } from './words.js';
 
 /** What the cluster shows of one Deployment. */
 export interface DeploymentState {
@@ -28,6 +29,8 @@ export type Effect =
   | { type: 'PARK_PREVIOUS'; image: string };
 
 export type Action =
+  /** Nothing to do yet. `reason` is a sentence without a changing figure, recorded when it changes; with `until`
+   * it reads on with "in N s (at …)", so it should end on what happens then (e.g. "the next measurement is due"). */
   | { kind: 'WAIT'; reason: string; until?: string }
   | { kind: 'START_STEP'; index: number }
   | { kind: 'APPLY_STEP'; index: number; effect: Effect; message: string }
@@ -66,10 +69,13 @@ export function queryVars(r: Rollout): Record<string, string> {
   return { namespace: ns, deployment: dep, canary: r.strategy === 'CANARY' ? canaryName(r) : dep, canarySelector: canary, stableSelector: stable };
 }
 
+/** The stable Deployment runs the new image: the rolling strategy, or a canary whose promotion was applied. */
+const stableTookNewImage = (r: Rollout) => r.strategy === 'ROLLING' || r.promotion?.appliedAt !== undefined;
+
 function rollbackEffect(r: Rollout): Effect {
-  return r.strategy === 'CANARY'
-    ? { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: 0, stableReplicas: r.totalReplicas }
-    : { type: 'SET_STABLE', image: r.stableImage, replicas: r.totalReplicas };
+  return stableTookNewImage(r)
+    ? { type: 'SET_STABLE', image: r.stableImage, replicas: r.totalReplicas }
+    : { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: 0, stableReplicas: r.totalReplicas };
 }
 
 function failure(r: Rollout, cause: RollbackCause, reason: string, measurements: MeasurementNote[]): Action {
@@ -89,15 +95,15 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
       return { kind: 'WAIT', reason: `the rollout is ${r.phase.toLowerCase().replace('_', ' ')}` };
     case 'ROLLING_BACK':
       return decideRollback(r, obs);
-    case 'PROMOTING':
-      return decidePromotion(r, obs);
     default:
   }
+  // A person's abort comes first in every phase the controller drives, a promotion under way included.
   if (r.abortRequest) return { kind: 'START_ROLLBACK', cause: 'ABORT', reason: `${r.abortRequest.byName ?? r.abortRequest.by} aborted the rollout: ${r.abortRequest.reason}`, measurements: [] };
+  if (r.phase === 'PROMOTING') return decidePromotion(r, obs);
   if (r.phase === 'PAUSED') return { kind: 'WAIT', reason: r.message };
   const gate = hookGate(r, r.stepIndex === 0 && r.stepStates[0]?.status === 'PENDING' ? 'PRE_ROLLOUT' : r.stepIndex >= r.steps.length ? 'PRE_PROMOTION' : undefined);
   if (gate) return gate;
-  if (r.stepIndex >= r.steps.length) return { kind: 'START_PROMOTION', message: `all ${r.steps.length} steps completed; promoting ${r.image}` };
+  if (r.stepIndex >= r.steps.length) return { kind: 'START_PROMOTION', message: `${r.steps.length === 1 ? 'the only step' : `all ${r.steps.length} steps`} completed; promoting ${r.image}` };
 
   const i = r.stepIndex;
   const step = r.steps[i]!;
@@ -109,17 +115,23 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
     case 'SET_WEIGHT': {
       const { canary, stable } = replicasFor(r.totalReplicas, step.weight);
       if (!state.appliedAt) {
-        return { kind: 'APPLY_STEP', index: i, effect: { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: canary, stableReplicas: stable }, message: `${label}: canary weight ${step.weight}%: ${canary} canary and ${stable} stable replicas` };
+        return { kind: 'APPLY_STEP', index: i, effect: { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: canary, stableReplicas: stable }, message: `${label}: canary weight ${step.weight}%: ${count(canary, 'canary replica')} and ${count(stable, 'stable replica')}` };
       }
       const c = obs.canary;
-      if (settled(c, r.image, canary) && (obs.stable.ready >= stable && obs.stable.replicas === stable)) {
-        return { kind: 'COMPLETE_STEP', index: i, message: `${label}: ${canary} canary replicas of ${r.image} are ready (weight ${step.weight}%)` };
+      const canaryReady = settled(c, r.image, canary);
+      const stableReady = obs.stable.ready >= stable && obs.stable.replicas === stable;
+      if (canaryReady && stableReady) {
+        return { kind: 'COMPLETE_STEP', index: i, message: `${label}: ${count(canary, 'canary replica')} of ${r.image} ${agree(canary, 'is', 'are')} ready (weight ${step.weight}%)` };
       }
       const waited = elapsedSeconds(state.appliedAt, now);
       if (waited > r.progressDeadlineSeconds || c?.deadlineExceeded) {
-        return failure(r, 'DEADLINE', `${label}: the canary made no progress within ${r.progressDeadlineSeconds} s: ${c?.ready ?? 0} of ${canary} canary replicas of ${r.image} ready`, []);
+        return failure(r, 'DEADLINE', `${label}: the canary made no progress within ${r.progressDeadlineSeconds} s: ${c?.ready ?? 0} of ${count(canary, 'canary replica')} of ${r.image} ready`, []);
       }
-      return { kind: 'WAIT', reason: `${label}: waiting for ${canary} canary replicas to be ready (${c?.ready ?? 0} are)` };
+      if (!canaryReady) {
+        const ready = c?.ready ?? 0;
+        return { kind: 'WAIT', reason: `${label}: waiting for ${count(canary, 'canary replica')} of ${r.image} to be ready (${ready} ${agree(ready, 'is', 'are')})` };
+      }
+      return { kind: 'WAIT', reason: `${label}: waiting for ${r.target.deployment} to come down to ${count(stable, 'stable replica')} (${obs.stable.replicas} now, ${obs.stable.ready} ready)` };
     }
     case 'PAUSE': {
       if (step.seconds === undefined) {
@@ -128,7 +140,7 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
       }
       const until = Date.parse(state.startedAt!) + step.seconds * 1000;
       if (now.getTime() >= until) return { kind: 'COMPLETE_STEP', index: i, message: `${label}: paused ${step.seconds} s` };
-      return { kind: 'WAIT', reason: `${label}: pausing ${step.seconds} s`, until: new Date(until).toISOString() };
+      return { kind: 'WAIT', reason: `${label}: pausing ${step.seconds} s; the next step starts`, until: new Date(until).toISOString() };
     }
     case 'ROLLING_UPDATE': {
       if (!state.appliedAt) return { kind: 'APPLY_STEP', index: i, effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: `${label}: rolling update of ${r.target.deployment} to ${r.image}` };
@@ -139,17 +151,20 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
       if (!run) return { kind: 'START_STEP', index: i };
       const rolling = r.strategy === 'ROLLING';
       if (rolling && (obs.stable.deadlineExceeded || (!settled(obs.stable, r.image, r.totalReplicas) && elapsedSeconds(r.stepStates[0]?.appliedAt, now) > r.progressDeadlineSeconds))) {
-        return failure(r, 'DEADLINE', `${label}: the rolling update made no progress within ${r.progressDeadlineSeconds} s: ${obs.stable.ready} of ${r.totalReplicas} replicas ready`, notesOf(run));
+        return failure(r, 'DEADLINE', `${label}: the rolling update made no progress within ${r.progressDeadlineSeconds} s: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} ready`, notesOf(run));
       }
       if (run.phase === 'FAILED') return failure(r, 'ANALYSIS', `${label}: ${run.message}`, notesOf(run));
       if (run.phase === 'INCONCLUSIVE') return { kind: 'PAUSE_INCONCLUSIVE', reason: `${label}: ${run.message}; paused rather than promoted: retry the analysis, approve to go on, or abort`, measurements: notesOf(run) };
       if (run.phase === 'SUCCESSFUL') {
-        if (rolling && !settled(obs.stable, r.image, r.totalReplicas)) return { kind: 'WAIT', reason: `${label}: analysis passed; waiting for the rolling update (${obs.stable.ready} of ${r.totalReplicas} ready)` };
+        if (rolling && !settled(obs.stable, r.image, r.totalReplicas)) return { kind: 'WAIT', reason: `${label}: analysis passed; waiting for the rolling update (${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} ready)` };
         return { kind: 'COMPLETE_STEP', index: i, message: `${label}: ${run.message}` };
       }
       const { due, nextAt } = dueMetrics(run, now);
       if (due.length) return { kind: 'MEASURE', runId: run.id, metrics: run.metrics.filter((m) => due.includes(m.name)).map((m) => ({ name: m.name, query: m.query })) };
-      return { kind: 'WAIT', reason: `${label}: analysis running`, ...(nextAt ? { until: nextAt.toISOString() } : {}) };
+      const taken = run.metrics.reduce((n, m) => n + m.measurements.length, 0);
+      const planned = run.metrics.reduce((n, m) => n + m.count, 0);
+      const progress = `${label}: analysing ${run.metrics.map((m) => m.name).join(', ')}, ${taken} of ${count(planned, 'measurement')} taken`;
+      return nextAt ? { kind: 'WAIT', reason: `${progress}; the ${taken === 0 ? 'first' : 'next'} measurement is due`, until: nextAt.toISOString() } : { kind: 'WAIT', reason: `${progress}; waiting for the run's verdict` };
     }
   }
 }
@@ -171,38 +186,45 @@ function decideFastRollback(r: Rollout, obs: Observation): Action {
   const rb = r.rollback!;
   const n = r.totalReplicas;
   if (!rb.appliedAt) {
-    return { kind: 'APPLY_ROLLBACK', effect: { type: 'SCALE_CANARY', canaryImage: r.stableImage, canaryReplicas: n, stableReplicas: 0 }, message: `fast rollback: scaling the warm ${canaryName(r)} (${r.stableImage}) up to ${n} replicas and ${r.target.deployment} (${r.image}) to 0` };
+    return { kind: 'APPLY_ROLLBACK', effect: { type: 'SCALE_CANARY', canaryImage: r.stableImage, canaryReplicas: n, stableReplicas: 0 }, message: `fast rollback: scaling the warm ${canaryName(r)} (${r.stableImage}) up to ${count(n, 'replica')} and ${r.target.deployment} (${r.image}) to 0` };
   }
   if (!rb.restoredAt) {
-    if (settled(obs.canary, r.stableImage, n)) return { kind: 'RESTORE_STABLE', effect: { type: 'SET_STABLE', image: r.stableImage, replicas: n }, message: `${n} replicas of ${r.stableImage} serve again; putting ${r.target.deployment} back to ${r.stableImage}` };
-    return { kind: 'WAIT', reason: `fast rollback: ${obs.canary?.ready ?? 0} of ${n} warm replicas of ${r.stableImage} ready` };
+    if (settled(obs.canary, r.stableImage, n)) return { kind: 'RESTORE_STABLE', effect: { type: 'SET_STABLE', image: r.stableImage, replicas: n }, message: `${count(n, 'replica')} of ${r.stableImage} ${agree(n, 'serves', 'serve')} again; putting ${r.target.deployment} back to ${r.stableImage}` };
+    return { kind: 'WAIT', reason: `fast rollback: ${obs.canary?.ready ?? 0} of ${count(n, 'warm replica')} of ${r.stableImage} ready` };
   }
-  if (settled(obs.stable, r.stableImage, n)) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: `rolled back: ${n} replicas of ${r.stableImage} are serving from ${r.target.deployment}` };
-  return { kind: 'WAIT', reason: `fast rollback: ${obs.stable.ready} of ${n} replicas of ${r.stableImage} ready in ${r.target.deployment}` };
+  if (settled(obs.stable, r.stableImage, n)) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: `rolled back: ${count(n, 'replica')} of ${r.stableImage} ${agree(n, 'is', 'are')} serving from ${r.target.deployment}` };
+  return { kind: 'WAIT', reason: `fast rollback: ${obs.stable.ready} of ${count(n, 'replica')} of ${r.stableImage} ready in ${r.target.deployment}` };
 }
 
 function decideRollback(r: Rollout, obs: Observation): Action {
   const rb = r.rollback!;
   if (rb.fast) return decideFastRollback(r, obs);
   if (!rb.appliedAt) {
-    const what = r.strategy === 'CANARY' ? `scaling the canary to 0 and ${r.target.deployment} back to ${r.totalReplicas} replicas of ${r.stableImage}` : `undoing ${r.target.deployment} to its previous template (${r.stableImage})`;
+    const what =
+      r.strategy === 'ROLLING'
+        ? `undoing ${r.target.deployment} to its previous template (${r.stableImage})`
+        : stableTookNewImage(r)
+          ? `undoing the promotion: ${r.target.deployment} back to ${count(r.totalReplicas, 'replica')} of ${r.stableImage}, then the canary scaled to 0`
+          : `scaling the canary to 0 and ${r.target.deployment} back to ${count(r.totalReplicas, 'replica')} of ${r.stableImage}`;
     return { kind: 'APPLY_ROLLBACK', effect: rollbackEffect(r), message: `rolling back: ${what}` };
   }
   const stableBack = settled(obs.stable, r.stableImage, r.totalReplicas);
   const canaryGone = r.strategy === 'ROLLING' || !obs.canary || obs.canary.replicas === 0;
-  if (stableBack && canaryGone) return { kind: 'FINISH_ROLLBACK', message: `rolled back: ${r.totalReplicas} replicas of ${r.stableImage} are serving` };
-  return { kind: 'WAIT', reason: `rolling back: ${obs.stable.ready} of ${r.totalReplicas} replicas of ${r.stableImage} ready` };
+  if (stableBack && canaryGone) return { kind: 'FINISH_ROLLBACK', message: `rolled back: ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ${agree(r.totalReplicas, 'is', 'are')} serving` };
+  // After an undone promotion the canary still runs the new image: it goes once the stable Deployment serves again.
+  if (stableBack) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: `rolled back: ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ${agree(r.totalReplicas, 'is', 'are')} serving; the canary is scaled to 0` };
+  return { kind: 'WAIT', reason: `rolling back: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ready` };
 }
 
 function decidePromotion(r: Rollout, obs: Observation): Action {
   if (!r.promotion?.appliedAt) {
-    return { kind: 'APPLY_PROMOTION', effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: `promoting: ${r.target.deployment} takes ${r.image} at ${r.totalReplicas} replicas` };
+    return { kind: 'APPLY_PROMOTION', effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: `promoting: ${r.target.deployment} takes ${r.image} at ${count(r.totalReplicas, 'replica')}` };
   }
   if (settled(obs.stable, r.image, r.totalReplicas)) {
     const warm = r.rollbackWindowSeconds > 0 && r.strategy === 'CANARY';
     return warm
-      ? { kind: 'FINISH_PROMOTION', effect: { type: 'PARK_PREVIOUS', image: r.stableImage }, message: `promoted: ${r.totalReplicas} replicas of ${r.image} serve all traffic; ${r.stableImage} stays warm at 0 replicas in ${canaryName(r)} for ${r.rollbackWindowSeconds} s` }
-      : { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: `promoted: ${r.totalReplicas} replicas of ${r.image} serve all traffic; the canary is scaled to 0` };
+      ? { kind: 'FINISH_PROMOTION', effect: { type: 'PARK_PREVIOUS', image: r.stableImage }, message: `promoted: ${count(r.totalReplicas, 'replica')} of ${r.image} ${agree(r.totalReplicas, 'serves', 'serve')} all traffic; ${r.stableImage} stays warm at 0 replicas in ${canaryName(r)} for ${r.rollbackWindowSeconds} s` }
+      : { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: `promoted: ${count(r.totalReplicas, 'replica')} of ${r.image} ${agree(r.totalReplicas, 'serves', 'serve')} all traffic; the canary is scaled to 0` };
   }
-  return { kind: 'WAIT', reason: `promoting: ${obs.stable.ready} of ${r.totalReplicas} replicas of ${r.image} ready` };
+  return { kind: 'WAIT', reason: `promoting: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.image} ready` };
 }

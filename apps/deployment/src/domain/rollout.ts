@@ -2,6 +2,7 @@ import { DEFAULT_SCORING, validateMetric, type AnalysisRun, type MetricTemplate,
 import type { Person } from '@flightdeck/auth';
 import { RolloutRuleError } from './errors.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES } from './templates.js';
+import { count } from './words.js';
 
 export type Strategy = 'CANARY' | 'ROLLING';
 
@@ -16,6 +17,8 @@ export const PHASES: Phase[] = ['PROGRESSING', 'PAUSED', 'PROMOTING', 'ROLLING_B
 export const FINAL_PHASES: Phase[] = ['PROMOTED', 'ROLLED_BACK'];
 /** Phases the controller drives on its own. */
 export const ACTIVE_PHASES: Phase[] = ['PROGRESSING', 'PROMOTING', 'ROLLING_BACK', 'PAUSED'];
+/** Phases the controller loop moves on every tick (a paused rollout waits for a person). */
+export const DRIVEN_PHASES: Phase[] = ['PROGRESSING', 'PROMOTING', 'ROLLING_BACK'];
 
 export type StepSpec =
   | { kind: 'SET_WEIGHT'; weight: number }
@@ -105,7 +108,10 @@ export interface Rollout {
   /** The canary's desired share of the replicas, 0 to 100. */
   weight: number;
   pauseReason?: 'APPROVAL' | 'INCONCLUSIVE';
+  /** What the rollout is doing now, in a sentence: the last decision, or what it waits for. */
   message: string;
+  /** What the rollout waits for, as last recorded: a wait is recorded again only when this changes. */
+  waiting?: { reason: string; until?: string };
   rollback?: {
     cause: RollbackCause;
     reason: string;
@@ -255,9 +261,9 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
     phase: 'PROGRESSING',
     stepIndex: 0,
     weight: 0,
-    message: `rolling out ${req.image} to ${req.target.namespace}/${req.target.deployment} (now ${live.image}, ${live.replicas} replicas) by ${req.strategy.toLowerCase()}`,
+    message: `rolling out ${req.image} to ${req.target.namespace}/${req.target.deployment} (now ${live.image}, ${count(live.replicas, 'replica')}) by ${req.strategy.toLowerCase()}`,
     analysisRuns: [],
-    decisions: [{ at, action: 'START', message: `${req.createdBy.name} started rolling out ${req.image} over ${live.image} with ${steps.length} steps` }],
+    decisions: [{ at, action: 'START', message: `${req.createdBy.name} started rolling out ${req.image} over ${live.image} with ${count(steps.length, 'step')}` }],
     attempt: 1,
     createdBy: req.createdBy.subject,
     createdByName: req.createdBy.name,

@@ -46,7 +46,7 @@ describe('analysis runs', () => {
     const run = newRun('r', 1, [metric()], { canarySelector: 'x' }, { pass: 90, warning: 75 }, t0);
     const after = recordMeasurements(run, { errors: { ok: true, value: 0.3 } }, at(0));
     expect(after.phase).toBe('FAILED');
-    expect(after.message).toMatch(/errors: 0 successful, 1 failed.*failure limit 0.*0.3.* meets the failure condition result > 0.05/);
+    expect(after.message).toMatch(/^analysis failed: errors: 0 successful, 1 failed, 0 inconclusive of \d+, failure limit 0; last: 0\.300 meets the failure condition result > 0\.05$/);
   });
   it('tolerates failures up to the limit and succeeds after count measurements', () => {
     let run = newRun('r', 1, [metric({ failureLimit: 1 })], { canarySelector: 'x' }, { pass: 50, warning: 25 }, t0);

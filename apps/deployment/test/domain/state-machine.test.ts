@@ -51,15 +51,16 @@ class World {
   }
 }
 
-/** Drives the rollout as the controller does: decide, carry out, apply; time moves on when it waits. */
-function drive(r: Rollout, w: World, maxSteps = 500): { rollout: Rollout; actions: Action[]; events: string[] } {
+/** Drives the rollout as the controller does: decide, carry out, apply; time moves on when it waits. Stops early once `until` holds. */
+function drive(r: Rollout, w: World, maxSteps = 500, until?: (r: Rollout) => boolean): { rollout: Rollout; actions: Action[]; events: string[] } {
   const actions: Action[] = [];
   const events: string[] = [];
-  for (let i = 0; i < maxSteps; i++) {
+  for (let i = 0; i < maxSteps && !until?.(r); i++) {
     const a = decide(r, w.obs(), w.now);
     actions.push(a);
     if (a.kind === 'WAIT') {
       if (['PROMOTED', 'ROLLED_BACK', 'FAILED', 'STUCK', 'PAUSED'].includes(r.phase)) break;
+      r = applyAction(r, a, w.now).rollout;
       w.now = new Date(w.now.getTime() + 1000);
       continue;
     }
@@ -121,7 +122,7 @@ describe('the canary state machine', () => {
     expect(rollout.phase).toBe('ROLLED_BACK');
     expect(rollout.rollback?.cause).toBe('ANALYSIS');
     expect(rollout.rollback?.measurements[0]).toMatchObject({ metric: 'success-rate', value: 0.7, phase: 'FAILED' });
-    expect(rollout.rollback?.reason).toMatch(/step 2 of 4: analysis failed: success-rate.*0\.7.* misses|meets/);
+    expect(rollout.rollback?.reason).toBe('step 2 of 4: analysis failed: success-rate: 0 successful, 1 failed, 0 inconclusive of 2, failure limit 0; last: 0.700 meets the failure condition result < 0.95');
     expect(events).toEqual(['step_completed', 'analysis_completed', 'rolled_back']);
     expect(w.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4, ready: 4 });
     expect(w.canary?.replicas).toBe(0);
@@ -149,7 +150,7 @@ describe('the canary state machine', () => {
     const { rollout, events } = drive(start(), w);
     expect(events).toEqual(['stuck', 'rolled_back']);
     expect(rollout.phase).toBe('ROLLED_BACK');
-    expect(rollout.rollback?.reason).toMatch(/no progress within 30 s: 0 of 1 canary replicas/);
+    expect(rollout.rollback?.reason).toBe('step 1 of 4: the canary made no progress within 30 s: 0 of 1 canary replica of shop/web:2.0.0 ready');
     expect((Date.parse(rollout.rollback!.decidedAt) - t0.getTime()) / 1000).toBeGreaterThan(30);
   });
 
@@ -219,6 +220,136 @@ describe('the canary state machine', () => {
     expect(() => start({ steps: [{ kind: 'ANALYSIS', templates: ['nope'] }] })).toThrow(/"nope" is no known template; known: success-rate/);
     expect(() => start({ image: 'shop/web:1.0.0' })).toThrow(/already runs shop\/web:1.0.0/);
     expect(() => start({ strategy: 'ROLLING', steps: [{ kind: 'SET_WEIGHT', weight: 10 }] })).toThrow(/rolling rollout has no weights/);
+  });
+});
+
+describe('what the rollout says', () => {
+  const waits = (r: Rollout) => r.decisions.filter((d) => d.action === 'WAIT').map((d) => d.message);
+
+  it('records what it waits for when that changes, not on every tick: the next analysis measurement', () => {
+    const w = new World(healthy);
+    const waiting = drive(start({ analysisIntervalSeconds: 40 }), w, 500, (r) => r.waiting !== undefined).rollout;
+    const message = 'step 2 of 4: analysing success-rate, 1 of 2 measurements taken; the next measurement is due in 40 s (at 2026-01-01T00:00:40.000Z)';
+    expect(waiting.message).toBe(message);
+    expect(waiting.decisions.at(-1)).toEqual({ at: '2026-01-01T00:00:00.000Z', action: 'WAIT', message });
+    // The same wait a tick later changes nothing, so nothing is written.
+    const later = new Date(w.now.getTime() + 1000);
+    expect(applyAction(waiting, decide(waiting, w.obs(), later), later).rollout).toBe(waiting);
+    const { rollout } = drive(waiting, w);
+    expect(rollout.phase).toBe('PROMOTED');
+    expect(waits(rollout)).toEqual([message, 'step 4 of 4: analysing success-rate, 1 of 2 measurements taken; the next measurement is due in 40 s (at 2026-01-01T00:01:20.000Z)']);
+  });
+
+  it('says how many pods it waits for while a canary is not ready', () => {
+    const w = new World(healthy, true);
+    const waiting = drive(start(), w, 500, (r) => r.waiting !== undefined).rollout;
+    expect(waiting.message).toBe('step 1 of 4: waiting for 1 canary replica of shop/web:2.0.0 to be ready (0 are)');
+    expect(waits(drive(waiting, w).rollout)).toEqual(['step 1 of 4: waiting for 1 canary replica of shop/web:2.0.0 to be ready (0 are)']);
+  });
+
+  it('writes a decision for every step that starts, with or without analysis, and for a timed pause', () => {
+    const w = new World(healthy);
+    const { rollout } = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE', seconds: 30 }, { kind: 'PAUSE' }] }), w);
+    expect(rollout.phase).toBe('PAUSED');
+    expect(rollout.decisions.map((d) => `${d.action}: ${d.message}`)).toEqual([
+      'START: sre-sam started rolling out shop/web:2.0.0 over shop/web:1.0.0 with 3 steps',
+      'START_STEP: step 1 of 3 started: canary weight 50%',
+      'APPLY_STEP: step 1 of 3: canary weight 50%: 2 canary replicas and 2 stable replicas',
+      'COMPLETE_STEP: step 1 of 3: 2 canary replicas of shop/web:2.0.0 are ready (weight 50%)',
+      'START_STEP: step 2 of 3 started: a pause of 30 s',
+      'WAIT: step 2 of 3: pausing 30 s; the next step starts in 30 s (at 2026-01-01T00:00:30.000Z)',
+      'COMPLETE_STEP: step 2 of 3: paused 30 s',
+      'START_STEP: step 3 of 3 started: a pause until a person approves the next step',
+      'AWAIT_APPROVAL: step 3 of 3: waiting for a person to approve the next step (approveStep) or abort',
+    ]);
+  });
+
+  it('puts counts of one in the singular', () => {
+    const w = new World(healthy);
+    w.stable = { ...w.stable, replicas: 1, ready: 1, updated: 1 };
+    const one = createRollout(request({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }] }), { image: 'shop/web:1.0.0', replicas: 1 }, t0);
+    const { rollout } = drive(one, w);
+    expect(rollout.phase).toBe('PROMOTED');
+    const said = [one.message, ...rollout.decisions.map((d) => d.message)];
+    expect(said).toEqual([
+      'rolling out shop/web:2.0.0 to shop/web (now shop/web:1.0.0, 1 replica) by canary',
+      'sre-sam started rolling out shop/web:2.0.0 over shop/web:1.0.0 with 1 step',
+      'step 1 of 1 started: canary weight 50%',
+      'step 1 of 1: canary weight 50%: 1 canary replica and 0 stable replicas',
+      'step 1 of 1: 1 canary replica of shop/web:2.0.0 is ready (weight 50%)',
+      'the only step completed; promoting shop/web:2.0.0',
+      'promoting: web takes shop/web:2.0.0 at 1 replica',
+      'promoted: 1 replica of shop/web:2.0.0 serves all traffic; shop/web:1.0.0 stays warm at 0 replicas in web-canary for 3600 s',
+    ]);
+    const back = drive(requestAbort(rollout, person('sre-sam'), 'errors', w.now), w).rollout;
+    expect(back.decisions.slice(-3).map((d) => d.message)).toEqual([
+      'fast rollback: scaling the warm web-canary (shop/web:1.0.0) up to 1 replica and web (shop/web:2.0.0) to 0',
+      '1 replica of shop/web:1.0.0 serves again; putting web back to shop/web:1.0.0',
+      'rolled back: 1 replica of shop/web:1.0.0 is serving from web',
+    ]);
+  });
+});
+
+describe('an abort in every phase', () => {
+  const aborted = (r: Rollout, w: World) => drive(requestAbort(r, person('sre-sam'), 'customer reports', w.now), w).rollout;
+  const rolledBack = (r: Rollout, w: World) => {
+    expect(r.phase).toBe('ROLLED_BACK');
+    expect(r.rollback).toMatchObject({ cause: 'ABORT', reason: 'sre-sam aborted the rollout: customer reports' });
+    expect(w.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4, ready: 4 });
+    expect(w.canary?.replicas ?? 0).toBe(0);
+  };
+
+  it('PROGRESSING: rolls back', () => {
+    const w = new World(healthy);
+    const midway = drive(start(), w, 500, (r) => r.stepIndex === 2).rollout;
+    expect(midway.phase).toBe('PROGRESSING');
+    rolledBack(aborted(midway, w), w);
+  });
+
+  it('PAUSED for an approval or after inconclusive analysis: rolls back', () => {
+    const w = new World(healthy);
+    const waiting = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }] }), w).rollout;
+    expect(waiting).toMatchObject({ phase: 'PAUSED', pauseReason: 'APPROVAL' });
+    rolledBack(aborted(waiting, w), w);
+    const w2 = new World(() => ({ ok: false, reason: 'no data' }));
+    const unsure = drive(start(), w2).rollout;
+    expect(unsure).toMatchObject({ phase: 'PAUSED', pauseReason: 'INCONCLUSIVE' });
+    rolledBack(aborted(unsure, w2), w2);
+  });
+
+  it('PROMOTING, before and after the stable Deployment took the new image: rolls back to the previous image', () => {
+    const w = new World(healthy);
+    const deciding = drive(start(), w, 500, (r) => r.phase === 'PROMOTING').rollout;
+    expect(deciding.promotion?.appliedAt).toBeUndefined();
+    rolledBack(aborted(deciding, w), w);
+
+    const w2 = new World(healthy);
+    const applied = drive(start(), w2, 500, (r) => r.promotion?.appliedAt !== undefined).rollout;
+    expect(applied.phase).toBe('PROMOTING');
+    expect(w2.stable.image).toBe('shop/web:2.0.0');
+    const back = aborted(applied, w2);
+    rolledBack(back, w2);
+    expect(w2.effects.slice(-2)).toEqual([{ type: 'SET_STABLE', image: 'shop/web:1.0.0', replicas: 4 }, { type: 'SCALE_DOWN_CANARY' }]);
+    expect(back.decisions.some((d) => d.action === 'FINISH_PROMOTION')).toBe(false);
+  });
+
+  it('FAILED or STUCK (held, roll-forward-only): rolls back', () => {
+    const w = new World(erroring);
+    const failed = drive(start({ rollForwardOnly: true }), w).rollout;
+    expect(failed.phase).toBe('FAILED');
+    rolledBack(aborted(failed, w), w);
+    const w2 = new World(healthy, true);
+    const stuck = drive(start({ rollForwardOnly: true }), w2).rollout;
+    expect(stuck.phase).toBe('STUCK');
+    rolledBack(aborted(stuck, w2), w2);
+  });
+
+  it('ROLLING_BACK or ROLLED_BACK: refused at the mutation, saying why', () => {
+    const w = new World(erroring);
+    const rollingBack = drive(start(), w, 500, (r) => r.phase === 'ROLLING_BACK').rollout;
+    expect(() => requestAbort(rollingBack, person('sre-sam'), 'x', w.now)).toThrow('rollout ro-1 is ROLLING_BACK: there is nothing left to abort');
+    const done = drive(rollingBack, w).rollout;
+    expect(() => requestAbort(done, person('sre-sam'), 'x', w.now)).toThrow('rollout ro-1 is ROLLED_BACK: there is nothing left to abort');
   });
 });
 

@@ -195,7 +195,7 @@ describe('approvals, four-eyes and the audit trail', () => {
     expect(tooLate.errors?.[0]?.message).toMatch(/^the HOTFIX gate passed at .+; an approval cannot be withdrawn once its gate has passed$/);
 
     const state = await stack.gql<{ gate: { passedAt: string; approvals: { by: string; byName: string; role: string; active: boolean }[]; checklist: { ticked: boolean; by: string; byName: string; evidenceUrl: string }[] } }>(tina, GATE, { r: R, g: 'HOTFIX' });
-    expect(state.data!.gate.passedAt).toBeTruthy();
+    expect(state.data!.gate.passedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     expect(state.data!.gate.approvals).toEqual([
       { by: 'tina', byName: 'Tina Lead', role: 'TECHNICAL_LEAD', active: false },
       { by: 'tina', byName: 'Tina Lead', role: 'PRODUCT_OWNER', active: false },

@@ -2,10 +2,9 @@ import { outboxPush, type CloudEvent } from '@flightdeck/events';
 import { paginate, updateWithVersion } from '@flightdeck/persistence';
 import type { QueryFilter } from 'mongoose';
 import type { PageRequest, RolloutFilter, RolloutPage, RolloutRepository, StoredRollout } from '../../application/ports.js';
-import type { Phase, Rollout, RolloutTargetRef } from '../../domain/index.js';
+import { DRIVEN_PHASES, type Phase, type Rollout, type RolloutTargetRef } from '../../domain/index.js';
 import type { RolloutModel } from './rollout-model.js';
 
-const DRIVEN: Phase[] = ['PROGRESSING', 'PROMOTING', 'ROLLING_BACK'];
 const UNFINISHED: Phase[] = ['PROGRESSING', 'PAUSED', 'PROMOTING', 'ROLLING_BACK', 'FAILED', 'STUCK'];
 
 type Doc = { _id: string; __v?: number; state: Rollout };
@@ -48,7 +47,7 @@ export class MongoRolloutRepository implements RolloutRepository {
   }
 
   async active(): Promise<StoredRollout[]> {
-    const docs = (await this.model.find({ phase: { $in: DRIVEN } }).select('state __v').lean().exec()) as unknown as Doc[];
+    const docs = (await this.model.find({ phase: { $in: DRIVEN_PHASES } }).select('state __v').lean().exec()) as unknown as Doc[];
     return docs.map(toStored);
   }
 
