@@ -345,6 +345,7 @@ export class Gates {
       outcome: v.latest?.outcome,
       history: (v.state?.evaluations ?? []).map((e) => e.outcome),
       failingHard: (v.latest?.criteria ?? []).filter((c) => c.hard && c.result === 'FAIL').map((c) => c.name),
+      ...(v.latest?.override ? { override: { byName: v.latest.override.byName ?? v.latest.override.by, reason: v.latest.override.reason } } : {}),
     }));
     const critical: string[] = [];
     for (const v of views) {

@@ -5,7 +5,10 @@ export interface GateStanding {
   outcome?: Outcome;
   /** Outcomes of the gate's evaluations, oldest first. */
   history: Outcome[];
+  /** Names of the hard criteria the latest evaluation measured as failing. */
   failingHard: string[];
+  /** The latest outcome was set by a person (an audited override): who (display name) and why. */
+  override?: { byName: string; reason: string };
 }
 
 export interface ReadinessBaseline {
@@ -28,7 +31,9 @@ const value = (o: Outcome | undefined) => (o === 'PASS' ? 1 : o === 'CONDITIONAL
  */
 export function readinessBaseline(gates: GateStanding[], criticalIssues: string[]): ReadinessBaseline {
   const gateScore = gates.length ? (60 * gates.reduce((a, g) => a + value(g.outcome), 0)) / gates.length : 0;
-  const issues = [...criticalIssues, ...gates.flatMap((g) => g.failingHard.map((c) => `${g.gate}: ${c}`))];
+  // A person who overrode a gate to PASS or CONDITIONAL accepted its failing criteria: they are followed up, not blocking.
+  const accepted = gates.filter((g) => g.override && g.outcome !== 'FAIL' && g.failingHard.length > 0);
+  const issues = [...criticalIssues, ...gates.filter((g) => !accepted.includes(g)).flatMap((g) => g.failingHard.map((c) => `${g.gate}: ${c}`))];
   const issueScore = Math.max(0, 25 - 5 * issues.length);
   const trends = gates.filter((g) => g.history.length >= 2).map((g) => Math.sign(value(g.history.at(-1)) - value(g.history.at(-2))));
   const trendScore = trends.length ? 15 * (trends.filter((t) => t >= 0).length / trends.length) : 7.5;
@@ -41,7 +46,13 @@ export function readinessBaseline(gates: GateStanding[], criticalIssues: string[
     recommendation,
     confidence: 0.6,
     blockingIssues: [...failed.map((g) => `${g.gate} gate ${g.outcome ? 'failed' : 'not evaluated'}`), ...issues],
-    mitigations: gates.filter((g) => g.outcome === 'CONDITIONAL').map((g) => `resolve the conditions of the ${g.gate} gate before going live`),
+    mitigations: [
+      ...gates.filter((g) => g.outcome === 'CONDITIONAL').map((g) => `resolve the conditions of the ${g.gate} gate before going live`),
+      ...accepted.map(
+        (g) =>
+          `the ${g.gate} gate was overridden to ${g.outcome} by ${g.override!.byName} (${g.override!.reason}) with ${g.failingHard.length} hard ${g.failingHard.length === 1 ? 'criterion' : 'criteria'} failing: ${g.failingHard.join(', ')}; follow ${g.failingHard.length === 1 ? 'it' : 'them'} up`,
+      ),
+    ],
     monitoring: ['error rate and latency SLOs for the first 48 h', 'rollback readiness during the rollout'],
     predictedOutcome: last?.outcome ?? (recommendation === 'GO' ? 'PASS' : recommendation === 'CONDITIONAL_GO' ? 'CONDITIONAL' : 'FAIL'),
   };

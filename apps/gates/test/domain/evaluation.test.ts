@@ -124,7 +124,7 @@ describe('the standard gates', () => {
 
     const second = evaluateGate(input(def, { ticks, upstream: { BETA: 'PASS' }, requester: 'rita', approvals: [approval('rita', 'RELEASE_MANAGER'), approval('sam', 'RELEASE_MANAGER')] }));
     expect(second.outcome).toBe('PASS');
-    expect(second.approvals).toEqual([{ role: 'RELEASE_MANAGER', required: 1, approvedBy: ['rita', 'sam'], satisfied: true }]);
+    expect(second.approvals).toEqual([{ role: 'RELEASE_MANAGER', required: 1, approvedBy: ['rita', 'sam'], approvedByNames: ['rita', 'sam'], satisfied: true }]);
 
     const withdrawn = evaluateGate(input(def, { ticks, upstream: { BETA: 'PASS' }, approvals: [approval('sam', 'RELEASE_MANAGER', { withdrawnAt: new Date() })] }));
     expect(withdrawn.outcome).toBe('CONDITIONAL');

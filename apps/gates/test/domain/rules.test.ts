@@ -82,4 +82,12 @@ describe('readiness baseline', () => {
     expect(noGo.score).toBe(30 + 20 + 0);
     expect(noGo.blockingIssues).toEqual(['PRODUCTION gate failed', 'PRODUCTION: Rollback validated']);
   });
+  it("an override to PASS accepts the gate's failing criteria: followed up, not blocking; an override to FAIL still blocks", () => {
+    const override = { byName: 'Rita Manager', reason: 'waived by the CTO' };
+    const passed = readinessBaseline([{ gate: 'PRODUCTION', outcome: 'PASS', history: ['FAIL', 'PASS'], failingHard: ['Rollback validated'], override }], []);
+    expect(passed).toMatchObject({ recommendation: 'GO', score: 100, blockingIssues: [] });
+    expect(passed.mitigations).toEqual(['the PRODUCTION gate was overridden to PASS by Rita Manager (waived by the CTO) with 1 hard criterion failing: Rollback validated; follow it up']);
+    const failed = readinessBaseline([{ gate: 'PRODUCTION', outcome: 'FAIL', history: ['CONDITIONAL', 'FAIL'], failingHard: ['Rollback validated'], override }], []);
+    expect(failed.blockingIssues).toEqual(['PRODUCTION gate failed', 'PRODUCTION: Rollback validated']);
+  });
 });

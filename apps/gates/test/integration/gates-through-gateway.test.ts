@@ -266,4 +266,33 @@ describe('readiness', () => {
     const dev = await stack.gql(await stack.token('dan', 'DEVELOPER'), 'mutation { assessReadiness(release: "shop@2.4.0") { id } }');
     expect(dev.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it("after an audited override to PASS, names none of that gate's failed criteria as blocking, and says they were accepted", async () => {
+    await stack.createRelease({ product: 'shop', version: '2.5.0', createdBy: 'rita', features: [{ title: 'Gift cards', done: false }] });
+    const ci = await stack.token('pipeline', 'CI');
+    await stack.gql(ci, SUBMIT, { input: { release: 'shop@2.5.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'junit.xml', content: junit(3, 1) } });
+    const rm = await stack.namedToken('rita', 'Rita Manager', 'RELEASE_MANAGER');
+    const ASSESS = 'mutation { assessReadiness(release: "shop@2.5.0") { blockingIssues mitigations } }';
+    const before = await stack.gql<{ assessReadiness: { blockingIssues: string[] } }>(rm, ASSESS);
+    expect(before.data!.assessReadiness.blockingIssues).toEqual([
+      'FEATURE_COMPLETE gate failed',
+      'ALPHA gate not evaluated',
+      'BETA gate not evaluated',
+      'SLO_CHECK gate not evaluated',
+      'PRODUCTION gate not evaluated',
+      'FEATURE_COMPLETE: All planned features done',
+      'FEATURE_COMPLETE: Code freeze checklist',
+      'FEATURE_COMPLETE: Unit test line coverage above 90%',
+      'FEATURE_COMPLETE: Integration tests passing',
+    ]);
+
+    const over = await stack.gql(rm, 'mutation { overrideGate(release: "shop@2.5.0", gate: "FEATURE_COMPLETE", outcome: PASS, reason: "gift cards ship dark; coverage waived by the CTO") { outcome } }');
+    expect(over.errors).toBeUndefined();
+    const after = await stack.gql<{ assessReadiness: { blockingIssues: string[]; mitigations: string[] } }>(rm, ASSESS);
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.assessReadiness.blockingIssues).toEqual(['ALPHA gate not evaluated', 'BETA gate not evaluated', 'SLO_CHECK gate not evaluated', 'PRODUCTION gate not evaluated']);
+    expect(after.data!.assessReadiness.mitigations).toEqual([
+      'the FEATURE_COMPLETE gate was overridden to PASS by Rita Manager (gift cards ship dark; coverage waived by the CTO) with 4 hard criteria failing: All planned features done, Code freeze checklist, Unit test line coverage above 90%, Integration tests passing; follow them up',
+    ]);
+  });
 });
