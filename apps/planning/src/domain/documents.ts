@@ -62,7 +62,7 @@ export function weeklyStatus(r: Release, health: HealthReport, timeline: Timelin
     '',
     `**Health:** ${ICON[health.status]}`,
     '',
-    ...(health.reasons.length ? health.reasons.map((x) => `- ${x.status}: ${x.message}`) : ['- no rule raised a concern']),
+    ...(health.status === 'GREEN' ? ['No rule raised a concern:', '', ...health.reasons.map((x) => `- ${x.message}`)] : health.reasons.map((x) => `- ${x.status}: ${x.message}`)),
     '',
     '## Progress',
     '',

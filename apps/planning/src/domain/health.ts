@@ -24,9 +24,13 @@ export interface Progress {
   criticalPathDelayDays: number;
 }
 
+/**
+ * Why the report is what it is. RED and YELLOW reasons are the rules that fired; a GREEN report lists instead
+ * the rules that were checked and held (status GREEN), so a Green report says why it is Green.
+ */
 export interface HealthReason {
   rule: string;
-  status: Exclude<HealthStatus, 'GREEN'>;
+  status: HealthStatus;
   message: string;
 }
 
@@ -141,7 +145,35 @@ export function assessHealth(input: HealthInput): HealthReport {
   if (!finished && progress.velocityTrend === 'DECLINING') add('VELOCITY_DECLINING', 'velocity of the last 3 weeks is under 90% of the 3 weeks before');
 
   const status: HealthStatus = reasons.some((r) => r.status === 'RED') ? 'RED' : reasons.length ? 'YELLOW' : 'GREEN';
+  if (status === 'GREEN') return { status, progress, reasons: rulesThatHeld(input, progress, { finished, stillDeveloping, pointsPercent }) };
   return { status, progress, reasons };
+}
+
+/**
+ * The rules a Green report checked, each with what it found. Of a RED/YELLOW pair on one measure only the
+ * YELLOW rule is named: the measure is within it, so within the RED one too.
+ */
+function rulesThatHeld(input: HealthInput, progress: Progress, at: { finished: boolean; stillDeveloping: boolean; pointsPercent: number }): HealthReason[] {
+  const held: HealthReason[] = [];
+  const add = (rule: string, message: string) => held.push({ rule, status: 'GREEN', message });
+  const passed = Object.keys(input.gates).sort();
+  if (passed.length === 0) add('GATE_FAILED', 'no gate has been evaluated yet');
+  else {
+    add('GATE_FAILED', `no gate failed: ${passed.join(', ')} passed`);
+    add('GATE_CONDITIONAL', 'no gate passed with conditions');
+  }
+  if (at.finished) return held;
+  const days = Math.floor(daysBetween(input.now, input.targetDate));
+  add('PAST_TARGET', `the target date ${input.targetDate.toISOString().slice(0, 10)} is ${days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} away`}`);
+  if (at.stillDeveloping && input.forecast) add('FORECAST_AT_RISK', `${Math.round(input.forecast.probabilityOnTime * 100)}% of forecast runs finish by feature complete (85% wanted)`);
+  if (at.stillDeveloping) {
+    add('CRITICAL_PATH_DELAYED', 'the critical path ends by feature complete');
+    add('BEHIND_SCHEDULE', `${round(at.pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone (within 15 percentage points)`);
+    const t = input.timeline;
+    if (t.velocity > 0) add('OVER_CAPACITY', `${t.remainingPoints} points remain; about ${t.capacityPoints} fit before feature complete`);
+  }
+  add('VELOCITY_DECLINING', progress.velocityTrend === 'UNKNOWN' ? 'under 4 weeks of velocity history: no trend to judge yet' : `velocity is ${progress.velocityTrend.toLowerCase()} (the last 3 weeks against the 3 before)`);
+  return held;
 }
 
 function round(x: number): number {

@@ -37,10 +37,21 @@ describe('velocity trend', () => {
 describe('health report', () => {
   const midway = new Date('2026-05-26T12:00:00Z'); // half of the 4-week development window gone
 
-  it('is GREEN when on track, with progress figures', () => {
-    const r = assessHealth(input({ now: midway, forecast: forecast(0.95) }));
+  it('is GREEN when on track, saying which rules were checked and held, with progress figures', () => {
+    const r = assessHealth(input({ now: midway, gates: { FEATURE_COMPLETE: 'PASS' }, forecast: forecast(0.95) }));
     expect(r.status).toBe('GREEN');
-    expect(r.reasons).toEqual([]);
+    expect(r.reasons).toEqual([
+      { rule: 'GATE_FAILED', status: 'GREEN', message: 'no gate failed: FEATURE_COMPLETE passed' },
+      { rule: 'GATE_CONDITIONAL', status: 'GREEN', message: 'no gate passed with conditions' },
+      { rule: 'PAST_TARGET', status: 'GREEN', message: 'the target date 2026-06-30 is 35 days away' },
+      { rule: 'FORECAST_AT_RISK', status: 'GREEN', message: '95% of forecast runs finish by feature complete (85% wanted)' },
+      { rule: 'CRITICAL_PATH_DELAYED', status: 'GREEN', message: 'the critical path ends by feature complete' },
+      { rule: 'BEHIND_SCHEDULE', status: 'GREEN', message: '50% of points done with 50% of the development window gone (within 15 percentage points)' },
+      { rule: 'OVER_CAPACITY', status: 'GREEN', message: '10 points remain; about 20 fit before feature complete' },
+      { rule: 'VELOCITY_DECLINING', status: 'GREEN', message: 'velocity is stable (the last 3 weeks against the 3 before)' },
+    ]);
+    // Every rule named is one of the documented rules.
+    expect(r.reasons.every((x) => HEALTH_RULES.some((h) => h.rule === x.rule))).toBe(true);
     expect(r.progress).toMatchObject({ featuresDone: 1, featuresTotal: 2, percentComplete: 50, pointsDone: 10, pointsTotal: 20, expectedPercent: 50, velocityTrend: 'STABLE' });
   });
 
@@ -69,7 +80,9 @@ describe('health report', () => {
   it('is RED once the target date passes unreleased, and not after release', () => {
     const after = new Date('2026-07-02T00:00:00Z');
     expect(assessHealth(input({ now: after })).reasons.map((x) => x.rule)).toEqual(['PAST_TARGET']);
-    expect(assessHealth(input({ now: after, status: 'RELEASED' })).status).toBe('GREEN');
+    const released = assessHealth(input({ now: after, status: 'RELEASED' }));
+    expect(released.status).toBe('GREEN');
+    expect(released.reasons).toEqual([{ rule: 'GATE_FAILED', status: 'GREEN', message: 'no gate has been evaluated yet' }]);
   });
 
   it('documents every rule it can raise', () => {

@@ -145,7 +145,7 @@ describe('planning through the gateway', () => {
     await addFeature(id, { title: 'Search', priority: 'MUST', businessValue: 8, timeCriticality: 3, riskReduction: 2, effort: 20 });
     const q = `mutation($id: ID!) { forecastTimeline(releaseId: $id, runs: 2000, seed: 7) {
       forecast { at runs seed p50 p85 probabilityOnTime basis } timeline { remainingPoints capacityPoints milestones { name } criticalPath { points features { title } } }
-      advice { source commentary } release { forecast { seed } health { status reasons { rule } progress { featuresTotal pointsTotal } } } } }`;
+      advice { source commentary } release { forecast { seed } health { status reasons { rule status message } progress { featuresTotal pointsTotal } } } } }`;
     const a = await gql<{ forecastTimeline: Answer }>(stack.gatewayUrl, q, { id }, manager);
     expect(a.errors).toBeUndefined();
     const b = await gql<{ forecastTimeline: Answer }>(stack.gatewayUrl, q, { id }, manager);
@@ -158,6 +158,9 @@ describe('planning through the gateway', () => {
     expect(fa.timeline.milestones.map((m: { name: string }) => m.name)).toContain('CODE_FREEZE');
     expect(fa.release.forecast.seed).toBe(7);
     expect(fa.release.health).toMatchObject({ status: 'GREEN', progress: { featuresTotal: 1, pointsTotal: 20 } });
+    // A Green report says why: the rules it checked, each holding.
+    expect(fa.release.health.reasons).toContainEqual({ rule: 'FORECAST_AT_RISK', status: 'GREEN', message: '100% of forecast runs finish by feature complete (85% wanted)' });
+    expect(fa.release.health.reasons.every((r: { status: string }) => r.status === 'GREEN')).toBe(true);
     expect(fa.advice.source).toBe('DETERMINISTIC');
   });
 
