@@ -5,3 +5,4 @@ export { identityFromClaims } from './claims.js';
 export { identityFromRequest } from './request.js';
 export { requireRole, requireHuman } from './guards.js';
 export { mintToken, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type MintTokenOptions } from './mint.js';
+export { localSecretFile, readLocalSecret, ensureLocalSecret } from './local-secret.js';

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createAdvisor, aiOptionsFromEnv, MongoosePredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken } from '@flightdeck/auth';
+import { createTokenVerifier, ensureLocalSecret, mintToken } from '@flightdeck/auth';
 import { InProcessBus, JetStreamBus, type EventBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
@@ -10,7 +10,6 @@ import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
 import { stackCluster, type StackCluster } from './cluster.js';
-import { localSecret } from './secret.js';
 import { services as allServices, type EmbeddedService, type ServiceEntry } from './services.js';
 
 export interface RunningStack {
@@ -52,7 +51,7 @@ export async function startStack(
     }
     stops.push(() => bus.close());
 
-    const secret = config.AUTH_JWT_SECRET ?? localSecret(dataDir);
+    const secret = config.AUTH_JWT_SECRET ?? ensureLocalSecret(dataDir);
     const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
     const ai = aiOptionsFromEnv(config);
 
