@@ -7,6 +7,7 @@ import { InProcessBus, JetStreamBus, type EventBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway';
+import { buildExplorer } from '@flightdeck/gateway/explorer-build';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
 import { stackCluster, type StackCluster } from './cluster.js';
@@ -78,6 +79,8 @@ export async function startStack(
       urls[entry.name] = graphqlUrl;
     }
 
+    const explorer = await buildExplorer(join(dataDir, 'explorer'));
+    if (explorer.built) logger.info({ dir: explorer.dir }, 'bundled the GraphQL explorer (GraphiQL) from node_modules');
     const gateway = createGatewayService({
       supergraphSdl: readFileSync(opts.supergraphPath ?? defaultSupergraphPath, 'utf8'),
       verifier,
@@ -85,6 +88,7 @@ export async function startStack(
       metrics: createMetrics({ service: 'gateway' }),
       subgraphUrls: urls,
       introspection: true,
+      explorerDir: explorer.dir,
     });
     const { graphqlUrl } = await gateway.listen(config.PORT, config.HOST);
     stops.push(() => gateway.close());
