@@ -1,17 +1,12 @@
 // Mints a local HS256 token: npm run mint-token -- --user alice --roles RELEASE_MANAGER,SRE [--machine] [--expires 8h]
 import { Command, InvalidArgumentError } from 'commander';
-import { z } from 'zod';
-import { authEnv, ConfigError, envString, formatEnvHelp, formatIssues, loadConfig } from '@flightdeck/config';
+import { ConfigError, formatEnvHelp, formatIssues, loadConfig } from '@flightdeck/config';
 import { localSecretFile, readLocalSecret } from './local-secret.js';
 import { mintToken } from './mint.js';
+import { mintTokenEnvSchema } from './mint-token-env.js';
 import { ROLES, isRole, type Role } from './roles.js';
 
-const env = z.object({
-  AUTH_JWT_SECRET: authEnv.AUTH_JWT_SECRET,
-  FLIGHTDECK_DATA_DIR: envString('Data directory of the embedded stack (npm start); its jwt-secret signs when AUTH_JWT_SECRET is unset').default('.flightdeck'),
-  AUTH_ISSUER: authEnv.AUTH_ISSUER,
-  AUTH_AUDIENCE: authEnv.AUTH_AUDIENCE,
-});
+const env = mintTokenEnvSchema;
 
 function parseRoles(value: string): Role[] {
   const roles = value.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);

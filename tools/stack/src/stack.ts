@@ -15,13 +15,23 @@ import { services as allServices, type EmbeddedService, type ServiceEntry } from
 
 export interface RunningStack {
   graphqlUrl: string;
-  /** A token for a local release manager, valid for 12 hours. */
+  /** A token for the local user (LOCAL_USER), valid for 12 hours. */
   token: string;
   mongoUri: string;
+  dataDir: string;
+  /** Where the signing secret comes from: AUTH_JWT_SECRET, or the file in the data directory. */
+  secretSource: 'AUTH_JWT_SECRET' | 'data directory';
+  /** The cluster rollouts go to, when a service that needs one runs. */
+  cluster?: Pick<StackCluster, 'simulatedKubeconfig' | 'analysis'>;
   stop(): Promise<void>;
 }
 
-const LOCAL_ROLES = ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'] as const;
+/** Who the printed token is for: one person holding every role a release needs, so one can try every step. */
+export const LOCAL_USER = {
+  subject: 'local-admin',
+  name: 'Local release manager',
+  roles: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'] as const,
+};
 
 /** Starts every service in this process behind the gateway, on embedded infrastructure unless real ones are configured. */
 export async function startStack(
@@ -93,8 +103,16 @@ export async function startStack(
     const { graphqlUrl } = await gateway.listen(config.PORT, config.HOST);
     stops.push(() => gateway.close());
 
-    const token = await mintToken({ secret, subject: 'local-admin', name: 'Local release manager', roles: [...LOCAL_ROLES], expiresIn: '12h' });
-    return { graphqlUrl, token, mongoUri, stop: stopAll };
+    const token = await mintToken({ secret, subject: LOCAL_USER.subject, name: LOCAL_USER.name, roles: [...LOCAL_USER.roles], expiresIn: '12h' });
+    return {
+      graphqlUrl,
+      token,
+      mongoUri,
+      dataDir,
+      secretSource: config.AUTH_JWT_SECRET ? 'AUTH_JWT_SECRET' : 'data directory',
+      ...(cluster ? { cluster: { simulatedKubeconfig: cluster.simulatedKubeconfig, analysis: cluster.analysis } } : {}),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
