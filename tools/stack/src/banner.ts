@@ -49,7 +49,7 @@ export function startBanner(stack: Pick<RunningStack, 'graphqlUrl' | 'token' | '
       `Rollouts go to a simulated cluster (kubectl --kubeconfig ${sh(cluster.simulatedKubeconfig)} get deployments -A), holding ${namespace}/${deployment} (${image}).`,
       'There an image behaves by its tag: demo/web:1.1.0 is healthy, demo/web:1.1.0-bad answers 30% errors, -slow has a p99 of 2 s, -crash never starts.',
       cluster.analysis
-        ? 'A rollout of a -bad, -slow or -crash image is rolled back on its own: README.md, "See a bad version rolled back".'
+        ? 'A rollout of a -bad, -slow or -crash image is rolled back on its own: README.md, "Trying it".'
         : 'No prometheus on PATH: analysis is inconclusive, so -bad and -slow rollouts pause instead of rolling back (-crash still is, at its deadline). Install prometheus to see it.',
     );
   } else if (cluster) {
