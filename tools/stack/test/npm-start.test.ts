@@ -201,16 +201,23 @@ describe('npm start (the embedded stack)', () => {
           return res.data?.startRollout as { id: string; phase: string };
         });
       };
-      const finished = (image: string) =>
-        eventually(
-          `the rollout of ${image} finished`,
-          async () => {
-            const res = await run('WatchRollouts');
-            const rollout = (res.data?.rollouts as { edges: { node: Rollout }[] }).edges.map((e) => e.node).find((r) => r.image === image);
-            return rollout && ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK'].includes(rollout.phase) ? rollout : undefined;
-          },
-          90_000,
-        );
+      // A rollout takes about half a minute (15 s, then two measurements 10 s apart); a loaded machine slows it down.
+      const finished = async (image: string) => {
+        let last: Rollout | undefined;
+        try {
+          return await eventually(
+            `the rollout of ${image} finished`,
+            async () => {
+              const res = await run('WatchRollouts');
+              last = (res.data?.rollouts as { edges: { node: Rollout }[] }).edges.map((e) => e.node).find((r) => r.image === image);
+              return last && ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK'].includes(last.phase) ? last : undefined;
+            },
+            180_000,
+          );
+        } catch (err) {
+          throw new Error(`${(err as Error).message}; last seen: ${JSON.stringify(last)}`);
+        }
+      };
 
       expect((await rollOut('demo/web:1.1.0-bad')).phase).toBe('PROGRESSING');
       const bad = await finished('demo/web:1.1.0-bad');
@@ -221,6 +228,6 @@ describe('npm start (the embedded stack)', () => {
       await rollOut('demo/web:1.1.0');
       const good = await finished('demo/web:1.1.0');
       expect(good.phase, good.message).toBe('PROMOTED');
-    }, 240_000);
+    }, 420_000);
   });
 });
