@@ -5,6 +5,12 @@ import { submitEvidence } from './evidence-submit.js';
 import { EXIT } from './exit-codes.js';
 import { waitForGate } from './gate-wait.js';
 
+// A reader that stops early (flightdeck --help | head) closes the pipe: nothing is wrong, so end quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const collect = (v: string, prev: string[]) => [...prev, v];

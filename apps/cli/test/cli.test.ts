@@ -126,6 +126,16 @@ describe('flightdeck --help', () => {
     expect((await flightdeck(['evidence', 'submit', '--help'])).stdout).toContain('--junit <glob>');
   });
 
+  it('ends quietly with 0 when the reader of its output stops early (flightdeck --help | head)', async () => {
+    const child = spawn(process.execPath, [bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before anything is written: every write fails with EPIPE
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('exits 3 on bad usage and without a token', async () => {
     const usage = await flightdeck(['gate', 'wait', '--release', 'shop@3.0.0']);
     expect(usage.code).toBe(3);

@@ -3,11 +3,13 @@ import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Identity, TokenVerifier } from '@flightdeck/auth';
 import { authenticate, bodyLimit, identityOf, sendGraphQLError } from '@flightdeck/subgraph';
 import { createHttpServer, graphqlMetricsPlugin, markMount, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
 import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-source.js';
+import { mountApiPointer, mountExplorer } from './explorer/serve.js';
 import { costLimitPlugin, depthLimitRule } from './limits/index.js';
 import { mutationsNeedIdentity } from './mutation-guard.js';
 import { supergraphSubgraphs } from './supergraph.js';
@@ -35,6 +37,8 @@ export interface GatewayDeps {
   subgraphUrls?: Record<string, string>;
   /** Answer introspection queries; default false. */
   introspection?: boolean;
+  /** The folder of a built explorer page (see explorer/build.ts) to serve at GET /graphql for browsers, with / leading there. */
+  explorerDir?: string;
 }
 
 export interface GatewayContext {
@@ -76,6 +80,8 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     maxRecursiveSelections: true,
     validationRules: [depthLimitRule(limits.maxDepth)],
     plugins: [
+      // Apollo's own landing page loads Sandbox from a CDN; the explorer (when given) is served from explorerDir instead.
+      ApolloServerPluginLandingPageDisabled(),
       graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<GatewayContext>,
       mutationsNeedIdentity<GatewayContext>(),
       costLimitPlugin<GatewayContext>(limits.maxCost),
@@ -95,6 +101,8 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
   const http = createHttpServer({ service: 'gateway', logger, metrics, readiness: [{ name: 'supergraph', check: () => graphql !== undefined }] });
   const origins = deps.corsOrigins ?? [];
 
+  if (deps.explorerDir) mountExplorer(http.app, deps.explorerDir);
+  else mountApiPointer(http.app);
   http.app.use(
     '/graphql',
     markMount('/graphql'),
@@ -124,7 +132,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
           };
         },
       });
-      logger.info({ subgraphs: [...known], limits, introspection: deps.introspection ?? false }, 'gateway loaded the supergraph');
+      logger.info({ subgraphs: [...known], limits, introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
     })();
     return starting;
   }

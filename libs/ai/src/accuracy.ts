@@ -15,7 +15,7 @@ export interface ResolvedPrediction {
   errorRatio?: number;
 }
 
-/** The timeline estimation variance target of DESIGN.md: a numeric prediction within 15% is a hit. */
+/** The timeline estimation variance target (docs/ARCHITECTURE.md, "AI effectiveness"): a numeric prediction within 15% is a hit. */
 export const DEFAULT_TOLERANCE = 0.15;
 
 /**

@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
 
-/** The steps of a release the AI advises on (DESIGN.md). */
+/** The steps of a release the AI advises on (docs/ARCHITECTURE.md, "AI advice"). */
 export const ADVICE_KINDS = ['prioritisation', 'timeline-risk', 'readiness', 'deployment-health', 'post-release'] as const;
 export type AdviceKind = (typeof ADVICE_KINDS)[number];
 

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +18,7 @@ function mint(args: string[], env: Record<string, string> = { AUTH_JWT_SECRET: s
 describe('mint-token CLI', () => {
   it('prints a token that the verifier accepts, for the user and roles given', async () => {
     const run = mint(['--user', 'alice', '--roles', 'RELEASE_MANAGER,sre', '--name', 'Alice', '--expires', '2h']);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe('mint-token: signed with AUTH_JWT_SECRET\n');
     expect(run.status).toBe(0);
     const token = run.stdout.trim();
     const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
@@ -37,6 +40,20 @@ describe('mint-token CLI', () => {
     expect(await verifier.verify(run.stdout.trim())).toEqual({ subject: 'bot', roles: ['DEVELOPER'], machine: true });
   });
 
+  it('without AUTH_JWT_SECRET, signs with the secret `npm start` keeps in FLIGHTDECK_DATA_DIR/jwt-secret, and says so', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mint-token-'));
+    try {
+      const stackSecret = 'the-embedded-stacks-secret-0123456789abcdef';
+      writeFileSync(join(dataDir, 'jwt-secret'), `${stackSecret}\n`);
+      const run = mint(['--user', 'alice', '--roles', 'SRE'], { FLIGHTDECK_DATA_DIR: dataDir });
+      expect(run.stderr).toBe(`mint-token: signed with the secret of the embedded stack in ${join(dataDir, 'jwt-secret')} (AUTH_JWT_SECRET is not set)\n`);
+      expect(run.status).toBe(0);
+      expect(await createTokenVerifier({ secret: stackSecret }).verify(run.stdout.trim())).toEqual({ subject: 'alice', roles: ['SRE'], machine: false });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses unknown roles, bad durations and a missing secret, with what would be right', () => {
     const role = mint(['--user', 'alice', '--roles', 'SRE,ADMIN']);
     expect(role.status).not.toBe(0);
@@ -44,10 +61,14 @@ describe('mint-token CLI', () => {
     const expiry = mint(['--user', 'alice', '--roles', 'SRE', '--expires', 'forever']);
     expect(expiry.status).not.toBe(0);
     expect(expiry.stderr).toContain('expected a duration like 30m, 8h or 7d');
-    const noSecret = mint(['--user', 'alice', '--roles', 'SRE'], {});
+    const empty = mkdtempSync(join(tmpdir(), 'mint-token-'));
+    const noSecret = mint(['--user', 'alice', '--roles', 'SRE'], { FLIGHTDECK_DATA_DIR: empty });
+    rmSync(empty, { recursive: true, force: true });
     expect(noSecret.status).toBe(1);
     expect(noSecret.stdout).toBe('');
-    expect(noSecret.stderr).toContain('mint-token: invalid configuration, 1 environment variable to fix:\n  AUTH_JWT_SECRET: missing (required, no default)');
+    expect(noSecret.stderr).toBe(
+      `mint-token: no secret to sign with: AUTH_JWT_SECRET is not set, and ${join(empty, 'jwt-secret')} (the embedded stack's, written by npm start) does not exist; set AUTH_JWT_SECRET to the services' secret, or FLIGHTDECK_DATA_DIR to the data directory of npm start\n`,
+    );
   });
 
   it('explains itself with --help, including the environment it reads', () => {
@@ -56,6 +77,7 @@ describe('mint-token CLI', () => {
     expect(run.stdout).toMatch(/Usage: mint-token \[options\]/);
     expect(run.stdout).toMatch(/--roles <roles>/);
     expect(run.stdout).toMatch(/AUTH_JWT_SECRET +HS256 shared secret/);
+    expect(run.stdout).toMatch(/FLIGHTDECK_DATA_DIR +Data directory of the embedded stack \(npm start\)/);
   });
 
   it('runs as the root script: npm run mint-token', async () => {

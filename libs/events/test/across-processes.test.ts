@@ -7,7 +7,7 @@ import { databaseUri, startNatsServer, startProcess, type NatsServerHandle, type
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { JetStreamBus, OutboxRelay, type CloudEvent } from '../src/index.js';
-import { aRelease, sleep, storedCopies, waitFor } from './helpers.js';
+import { aRelease, publishMarker, storedCopies, waitFor } from './helpers.js';
 import { projectionModel, releaseModel, type ProjectionDoc, type ReleaseModel } from './models.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
@@ -79,12 +79,13 @@ describe('events across processes', () => {
       // A producer re-publishing the same events (say after its own crash) changes nothing either.
       const republisher = await JetStreamBus.connect({ servers: nats.url });
       const again = await Promise.all(events.map((e) => republisher.publish(e)));
-      await republisher.close();
       expect(again.map((p) => p.duplicate)).toEqual([true, true, true, true, true]);
-      await sleep(300);
+      const marker = await publishMarker(republisher);
+      await republisher.close();
+      await waitFor('the projector handling a marker published after them', () => outcomes(second.output()).some((o) => o.id === marker.id), 15_000);
       const docs = await Projections.find({ _id: { $in: ids } }).lean();
       expect(docs.map((d) => [d._id, d.applied]).sort()).toEqual(ids.map((id) => [id, 1]));
-      const applied = [...outcomes(first.output()), ...outcomes(second.output())].filter((o) => o.outcome === 'applied').map((o) => o.id);
+      const applied = [...outcomes(first.output()), ...outcomes(second.output())].filter((o) => o.outcome === 'applied' && o.id !== marker.id).map((o) => o.id);
       expect(applied.sort()).toEqual(events.map((e) => e.id).sort());
     } finally {
       await second.stop();
@@ -110,14 +111,16 @@ describe('events across processes', () => {
       const pending = await Releases.findById('rel-killed').lean();
       expect(pending?.status).toBe('PLANNING');
       expect(pending?.outbox.map((e) => e.id)).toEqual([eventId]);
-      await sleep(300);
+      const before = await publishMarker(bus);
+      await waitFor('a marker published after the kill', () => seen.some((e) => e.id === before.id));
       expect(seen.some((e) => e.id === eventId)).toBe(false);
 
       // The service comes back (here: in this process) and its relay finds the pending event.
       expect(await new OutboxRelay({ bus, models: [Releases] }).runOnce()).toBe(1);
       await waitFor('the relayed event', () => seen.some((e) => e.id === eventId), 10_000);
       expect((await Releases.findById('rel-killed').lean())?.outbox).toEqual([]);
-      await sleep(300);
+      const after = await publishMarker(bus);
+      await waitFor('a marker published after the relay', () => seen.some((e) => e.id === after.id));
       expect(seen.filter((e) => e.id === eventId)).toHaveLength(1);
       expect(await storedCopies(jsm, eventId)).toBe(1);
     } finally {

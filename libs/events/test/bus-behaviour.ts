@@ -8,7 +8,7 @@ import {
   type HandlerContext,
   type Subscription,
 } from '../src/index.js';
-import { aRelease, sleep, waitFor } from './helpers.js';
+import { aRelease, publishMarker, sleep, waitFor } from './helpers.js';
 
 export interface BusHarness {
   bus: EventBus & DeadLetterReader;
@@ -70,20 +70,23 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       for (const e of whileDown) await bus.publish(e);
       sub = await bus.subscribe({ durable: d, filter: 'flightdeck.planning.release.created', handler });
       await waitFor('the events published while stopped', () => whileDown.every((e) => seen.includes(e.id)));
-      await sleep(200);
-      expect(seen).toEqual([...first, ...whileDown].map((e) => e.id));
+      const marker = await publishMarker(bus);
+      await waitFor('a marker published after them', () => seen.includes(marker.id));
+      expect(seen).toEqual([...first, ...whileDown, marker].map((e) => e.id));
       await sub.stop();
     });
 
     it('redelivers after a handler failure with a growing delivery count, until it succeeds', async () => {
       const { bus } = harness();
       const counts: number[] = [];
+      const handled: string[] = [];
       const event = aRelease();
       const sub = await bus.subscribe({
         durable: durable('retry'),
         filter: 'flightdeck.planning.release.created',
         retryDelayMs: 20,
         handler: (e, ctx) => {
+          handled.push(e.id);
           if (e.id !== event.id) return;
           counts.push(ctx.deliveryCount);
           if (ctx.deliveryCount < 3) throw new Error('database is down');
@@ -91,7 +94,8 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       });
       await bus.publish(event);
       await waitFor('three deliveries', () => counts.length >= 3);
-      await sleep(200);
+      const marker = await publishMarker(bus);
+      await waitFor('a marker published after the third delivery', () => handled.includes(marker.id));
       expect(counts).toEqual([1, 2, 3]);
       expect(await bus.deadLetters()).not.toContainEqual(expect.objectContaining({ event: expect.objectContaining({ id: event.id }) }));
       await sub.stop();
@@ -102,12 +106,14 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       const d = durable('poison');
       const event = aRelease();
       let calls = 0;
+      const handled: string[] = [];
       const sub = await bus.subscribe({
         durable: d,
         filter: 'flightdeck.planning.release.created',
         maxDeliver: 3,
         retryDelayMs: 10,
         handler: (e) => {
+          handled.push(e.id);
           if (e.id !== event.id) return;
           calls++;
           throw new Error('projection refused the release');
@@ -119,7 +125,8 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       expect(letter).toMatchObject({ consumer: d, reason: 'failed', deliveryCount: 3, subject: event.type, event });
       expect(letter!.error).toContain('projection refused the release');
       expect(JSON.parse(letter!.original)).toEqual(event);
-      await sleep(200);
+      const marker = await publishMarker(bus);
+      await waitFor('a marker published after the dead letter', () => handled.includes(marker.id));
       expect(calls).toBe(3);
       await sub.stop();
     });
@@ -208,8 +215,10 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       await bus.publish(releaseStatusChanged.create({ source: 's', data: { releaseId: 'r', from: 'PLANNED', to: 'IN_PROGRESS' } }));
       await bus.publish(featureChanged.create({ source: 's', data: { releaseId: 'r', featureId: 'f', title: 'SSO', status: 'DONE' } }));
       await waitFor('two events', () => got.length === 2);
-      await sleep(200);
-      expect(got).toEqual(['flightdeck.planning.release.status_changed', 'flightdeck.planning.feature.changed']);
+      // A marker inside the filters, published last: once it is here, the event outside them would have been too.
+      await bus.publish(featureChanged.create({ source: 's', data: { releaseId: 'r', featureId: 'marker', title: 'marker', status: 'DONE' } }));
+      await waitFor('the marker', () => got.length === 3);
+      expect(got).toEqual(['flightdeck.planning.release.status_changed', 'flightdeck.planning.feature.changed', 'flightdeck.planning.feature.changed']);
       await sub.stop();
     });
 

@@ -23,6 +23,17 @@ export function aRelease(overrides: Partial<{ id: string; releaseId: string }> =
   });
 }
 
+/**
+ * Publishes a marker event after everything a test sent so far. A consumer gets a stream's messages in order, so once
+ * it has the marker it has had every message stored before it: "nothing else arrived" is then a fact, not a guess
+ * after a sleep.
+ */
+export async function publishMarker(bus: { publish(e: CloudEvent): Promise<unknown> }): Promise<CloudEvent> {
+  const marker = aRelease({ releaseId: `marker-${++n}` });
+  await bus.publish(marker);
+  return marker;
+}
+
 /** How many messages in the event stream carry this Nats-Msg-Id. */
 export async function storedCopies(jsm: JetStreamManager, eventId: string): Promise<number> {
   const info = await jsm.streams.info(EVENTS_STREAM);

@@ -5,7 +5,7 @@ import { startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
 import { DEAD_LETTER_STREAM, EVENTS_STREAM, JetStreamBus, ensureStreams } from '../src/index.js';
 import { busBehaviour } from './bus-behaviour.js';
 import { pino } from 'pino';
-import { aRelease, sleep, storedCopies, waitFor } from './helpers.js';
+import { aRelease, storedCopies, waitFor } from './helpers.js';
 
 // Its own server: the tests purge the streams between cases.
 let server: NatsServerHandle;
@@ -70,7 +70,7 @@ describe('JetStreamBus: provisioning and publishing', () => {
     const quick = await JetStreamBus.connect({ servers: server.url, logger, publishRetry: { attempts: 10, timeoutMs: 300, baseDelayMs: 50, maxDelayMs: 300 } });
     await server.stop({ keepStore: true });
     const publishing = quick.publish(event);
-    await sleep(1_000);
+    await waitFor('a publish retried while the server is down', () => logged.some((l) => l.includes('publish failed; retrying')), 10_000);
     await server.restart();
     const res = await publishing;
     await quick.close();

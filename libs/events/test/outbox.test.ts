@@ -5,7 +5,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { databaseUri, startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { InvalidEventError, JetStreamBus, OutboxRelay, outboxPush, releaseCreated, type CloudEvent, type Subscription } from '../src/index.js';
-import { sleep, storedCopies, waitFor } from './helpers.js';
+import { publishMarker, sleep, storedCopies, waitFor } from './helpers.js';
 import { releaseModel, type ReleaseModel } from './models.js';
 
 let server: NatsServerHandle;
@@ -79,7 +79,8 @@ describe('transactional outbox', () => {
     expect((await Releases.findById('rel-outbox-2').lean())?.outbox).toEqual([]);
     expect(await storedCopies(jsm, event.id)).toBe(1);
     await waitFor('the event', () => received.some((e) => e.id === event.id));
-    await sleep(200);
+    const marker = await publishMarker(bus);
+    await waitFor('a marker published after it', () => received.some((e) => e.id === marker.id));
     expect(received.filter((e) => e.id === event.id)).toHaveLength(1);
   });
 

@@ -52,6 +52,8 @@ export interface IngestBenchOptions {
 
 export interface IngestBenchResult {
   events: number;
+  /** Events the raw consumer read and the projector handled: every published one, once each. */
+  consumed: { raw: number; projected: number };
   publishPerSecond: number;
   rawConsumePerSecond: number;
   ingestPerSecond: number;
@@ -322,6 +324,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
         }
         return {
           events: published,
+          consumed: { raw, projected: replay.handled },
           publishPerSecond,
           rawConsumePerSecond,
           ingestPerSecond,

@@ -37,6 +37,8 @@ export interface RollbackBenchResult {
   max: number;
   /** max / interval: 1 means no delay beyond the measurement cadence itself. */
   ratio: number;
+  /** Why each bad rollout was rolled back: the analysis, every one. */
+  rollbacks: { cause: string }[];
   concurrent: { rollouts: number; promoted: number; seconds: number; cpuSeconds: number; idleCpuSeconds: number; rssMb: number; idleRssMb: number; heapMb: number };
 }
 
@@ -132,6 +134,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
       inconclusiveLimit: 50,
       weight: 1,
     };
+    const rollbacks: { cause: string }[] = [];
     const detections = await Promise.all(
       Array.from({ length: opts.badRollouts }, async (_, i) => {
         const { rollout } = await svc.commands.start(
@@ -153,6 +156,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
           const s = (await svc.commands.get(rollout.id)).rollout;
           return s.rollback?.appliedAt ? s : undefined;
         }, 120_000);
+        rollbacks.push({ cause: done.rollback!.cause });
         return (Date.parse(done.rollback!.appliedAt!) - conditionAt) / 1000;
       }),
     );
@@ -196,6 +200,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
     return {
       intervalSeconds: interval,
       detections,
+      rollbacks,
       median: median(detections),
       max,
       ratio: max / interval,

@@ -40,9 +40,20 @@ export interface Latency {
   max: number;
 }
 
+/** What one run's consumer handled: every one of `events` exactly once means received = distinct = events. */
+export interface Handled {
+  side: 'raw' | 'library';
+  run: 'throughput' | 'latency';
+  events: number;
+  received: number;
+  distinct: number;
+}
+
 export interface EventsBenchResult {
   serverVersion: string;
   payloadBytes: number;
+  /** Every measured run, with what its consumer handled. */
+  handled: Handled[];
   throughput: { raw: number[]; library: number[]; rawMedian: number; libraryMedian: number; ratio: number };
   latency: { rate: number; raw: Latency; library: Latency };
 }
@@ -83,17 +94,24 @@ async function paced(count: number, rate: number, send: (i: number) => Promise<u
   await Promise.all(inFlight);
 }
 
-function counter(n: number) {
-  let seen = 0;
+/** Counts the events a consumer handled, by sequence number; done once each of the `n` was seen. */
+function tracker(n: number) {
+  let received = 0;
+  const seqs = new Set<number>();
   let resolve!: () => void;
   const done = new Promise<void>((r) => (resolve = r));
   return {
     done,
-    hit() {
-      if (++seen === n) resolve();
+    hit(seq: number) {
+      received++;
+      seqs.add(seq);
+      if (seqs.size === n) resolve();
     },
+    counts: () => ({ received, distinct: seqs.size }),
   };
 }
+
+type RunResult = { perSecond: number; latencies: number[]; received: number; distinct: number };
 
 async function resetStream(jsm: JetStreamManager): Promise<void> {
   await jsm.streams.purge(EVENTS_STREAM);
@@ -101,7 +119,7 @@ async function resetStream(jsm: JetStreamManager): Promise<void> {
 }
 
 /** Raw client: durable explicit-ack pull consumer, JSON parse and ack per message. */
-async function rawRun(url: string, o: EventsBenchOptions, mode: { kind: 'throughput' } | { kind: 'latency'; count: number }): Promise<{ perSecond: number; latencies: number[] }> {
+async function rawRun(url: string, o: EventsBenchOptions, mode: { kind: 'throughput' } | { kind: 'latency'; count: number }): Promise<RunResult> {
   const nc = await connect({ servers: url });
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
@@ -110,14 +128,14 @@ async function rawRun(url: string, o: EventsBenchOptions, mode: { kind: 'through
   await jsm.consumers.add(EVENTS_STREAM, { durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: RAW_SUBJECT, ack_wait: nanos(30_000), max_deliver: 6, max_ack_pending: prefetch * 2 });
   const n = mode.kind === 'throughput' ? o.events : mode.count;
   const latencies: number[] = [];
-  const seen = counter(n);
+  const seen = tracker(n);
   const messages = await (await js.consumers.get(EVENTS_STREAM, durable)).consume({ max_messages: prefetch });
   void (async () => {
     for await (const m of messages) {
-      const event = JSON.parse(new TextDecoder().decode(m.data)) as CloudEvent<{ sentAt: number }>;
+      const event = JSON.parse(new TextDecoder().decode(m.data)) as CloudEvent<{ sentAt: number; seq: number }>;
       latencies.push(performance.now() - event.data.sentAt);
       m.ack();
-      seen.hit();
+      seen.hit(event.data.seq);
     }
   })();
   const events = mode.kind === 'throughput' ? Array.from({ length: n }, (_, i) => makeEvent(i)) : [];
@@ -131,22 +149,23 @@ async function rawRun(url: string, o: EventsBenchOptions, mode: { kind: 'through
   const elapsed = performance.now() - start;
   await messages.close();
   await nc.drain();
-  return { perSecond: (n / elapsed) * 1000, latencies };
+  return { perSecond: (n / elapsed) * 1000, latencies, ...seen.counts() };
 }
 
 /** The library: JetStreamBus.publish and subscribe (catalog validation on both sides, consumer runner). */
-async function libraryRun(url: string, o: EventsBenchOptions, mode: { kind: 'throughput' } | { kind: 'latency'; count: number }): Promise<{ perSecond: number; latencies: number[] }> {
+async function libraryRun(url: string, o: EventsBenchOptions, mode: { kind: 'throughput' } | { kind: 'latency'; count: number }): Promise<RunResult> {
   const bus = await JetStreamBus.connect({ servers: url, catalog });
   const n = mode.kind === 'throughput' ? o.events : mode.count;
   const latencies: number[] = [];
-  const seen = counter(n);
+  const seen = tracker(n);
   const sub = await bus.subscribe({
     durable: `lib-${Date.now()}`,
     filter: sample.type,
     concurrency: o.concurrency,
     handler: (e) => {
-      latencies.push(performance.now() - (e.data as { sentAt: number }).sentAt);
-      seen.hit();
+      const data = e.data as { sentAt: number; seq: number };
+      latencies.push(performance.now() - data.sentAt);
+      seen.hit(data.seq);
     },
   });
   const events = mode.kind === 'throughput' ? Array.from({ length: n }, (_, i) => makeEvent(i)) : [];
@@ -157,7 +176,7 @@ async function libraryRun(url: string, o: EventsBenchOptions, mode: { kind: 'thr
   const elapsed = performance.now() - start;
   await sub.stop();
   await bus.close();
-  return { perSecond: (n / elapsed) * 1000, latencies };
+  return { perSecond: (n / elapsed) * 1000, latencies, ...seen.counts() };
 }
 
 export async function runEventsBench(o: EventsBenchOptions): Promise<EventsBenchResult> {
@@ -173,6 +192,8 @@ export async function runEventsBench(o: EventsBenchOptions): Promise<EventsBench
 
     const raw: number[] = [];
     const library: number[] = [];
+    const handled: Handled[] = [];
+    const record = (side: Handled['side'], run: Handled['run'], events: number, r: RunResult) => handled.push({ side, run, events, received: r.received, distinct: r.distinct });
     for (let round = 0; round < o.rounds; round++) {
       // Alternate which goes first so neither always gets the warmer machine.
       const order = round % 2 === 0 ? (['raw', 'library'] as const) : (['library', 'raw'] as const);
@@ -180,6 +201,7 @@ export async function runEventsBench(o: EventsBenchOptions): Promise<EventsBench
         await resetStream(jsm);
         const r = side === 'raw' ? await rawRun(server.url, o, { kind: 'throughput' }) : await libraryRun(server.url, o, { kind: 'throughput' });
         (side === 'raw' ? raw : library).push(r.perSecond);
+        record(side, 'throughput', o.events, r);
       }
     }
 
@@ -188,10 +210,13 @@ export async function runEventsBench(o: EventsBenchOptions): Promise<EventsBench
     const rawLatency = await rawRun(server.url, o, { kind: 'latency', count });
     await resetStream(jsm);
     const libLatency = await libraryRun(server.url, o, { kind: 'latency', count });
+    record('raw', 'latency', count, rawLatency);
+    record('library', 'latency', count, libLatency);
 
     return {
       serverVersion: admin.info?.version ?? 'unknown',
       payloadBytes: JSON.stringify(makeEvent(0)).length,
+      handled,
       throughput: { raw, library, rawMedian: median(raw), libraryMedian: median(library), ratio: median(library) / median(raw) },
       latency: { rate: o.rate, raw: summarize(rawLatency.latencies), library: summarize(libLatency.latencies) },
     };

@@ -13,10 +13,12 @@ import { createSubgraph } from '@flightdeck/subgraph';
 import { createHttpServer, createLogger, createMetrics } from '@flightdeck/telemetry';
 
 interface LoadResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
+  /** Answers whose body was not the expected one (autocannon's verifyBody). */
+  mismatches: number;
 }
 type Autocannon = (opts: {
   url: string;
@@ -25,6 +27,7 @@ type Autocannon = (opts: {
   body: string;
   duration: number;
   connections: number;
+  verifyBody: (body: string) => boolean;
 }) => Promise<LoadResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -40,6 +43,9 @@ const typeDefs = gql`
 `;
 const releases = Array.from({ length: 20 }, (_, i) => ({ id: `r${i}`, version: `1.${i}.0` }));
 const secret = 'bench-secret-of-at-least-32-characters!';
+/** Both sides must answer every request with all the releases, no errors. */
+const expectedBody = JSON.stringify({ data: { releases } });
+const isExpected = (body: string) => JSON.stringify(JSON.parse(body)) === expectedBody;
 
 export interface GatewayBenchResult {
   direct: LoadResult;
@@ -83,6 +89,7 @@ export async function runGatewayBench(opts: { durationSeconds: number; connectio
       body: JSON.stringify({ query: 'query Releases { releases { id version } }' }),
       duration: opts.durationSeconds,
       connections: opts.connections,
+      verifyBody: isExpected,
     });
   try {
     await load(graphqlUrl); // warm-up: JIT, query plan cache, keep-alive connections
@@ -103,7 +110,7 @@ export async function runGatewayBench(opts: { durationSeconds: number; connectio
 }
 
 function line(name: string, r: LoadResult): string {
-  return `${name.padEnd(18)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  return `${name.padEnd(18)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}   wrong bodies ${r.mismatches}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

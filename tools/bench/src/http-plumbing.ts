@@ -12,15 +12,19 @@ import { pino } from 'pino';
 import { createHttpServer, createLogger, createMetrics } from '@flightdeck/telemetry';
 
 interface LoadResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
+  /** Answers whose body was not the expected one (autocannon's verifyBody). */
+  mismatches: number;
 }
-type Autocannon = (opts: { url: string; duration: number; connections: number }) => Promise<LoadResult>;
+type Autocannon = (opts: { url: string; duration: number; connections: number; verifyBody: (body: string) => boolean }) => Promise<LoadResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const release = { id: 'r1', version: '1.4.0', status: 'PLANNED' };
+/** Both apps must answer every request with the release. */
+const isExpected = (body: string) => JSON.stringify(JSON.parse(body)) === JSON.stringify(release);
 
 export interface HttpPlumbingResult {
   bare: LoadResult;
@@ -42,7 +46,7 @@ export async function runHttpPlumbingBench(opts: { durationSeconds: number; conn
   http.app.get('/releases/:id', (req, res) => void res.json({ ...release, id: req.params.id }));
   const telemetryUrl = `${(await http.listen(0)).url}/releases/r1`;
 
-  const load = (url: string) => autocannon({ url, duration: opts.durationSeconds, connections: opts.connections });
+  const load = (url: string) => autocannon({ url, duration: opts.durationSeconds, connections: opts.connections, verifyBody: isExpected });
   try {
     await load(bareUrl); // warm-up: JIT and keep-alive connections
     await load(telemetryUrl);
@@ -56,7 +60,7 @@ export async function runHttpPlumbingBench(opts: { durationSeconds: number; conn
 }
 
 function line(name: string, r: LoadResult): string {
-  return `${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  return `${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}   wrong bodies ${r.mismatches}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

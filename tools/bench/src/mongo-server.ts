@@ -47,6 +47,15 @@ export interface MongoBenchResult {
   growth: { small: LookupTimes; large: LookupTimes; ratio: LookupTimes };
   group: { ms: number; docsPerSecond: number; groups: number };
   peakRssMb: number;
+  /** What the server must get right while it is timed: every document stored, every lookup answered right. */
+  checks: {
+    /** Documents in each collection afterwards (docs, docs, large). */
+    stored: { memory: number; dbpath: number; growth: number };
+    /** Lookups (of every kind, at every size) whose answer was not the document(s) asked for. */
+    wrongAnswers: number;
+    /** Documents the $group counted over all its groups (docs). */
+    grouped: number;
+  };
 }
 
 const doc = (i: number): Doc => ({ _id: i, seq: i, plain: i, group: i % 100, name: `item-${i}` });
@@ -59,23 +68,29 @@ async function insertAll(c: Collection<Doc>, from: number, to: number, batch: nu
   return ((to - from) / (performance.now() - started)) * 1000;
 }
 
-/** Microseconds per call of `op` over `n` sequential calls with keys spread over the collection. */
-async function timeOps(n: number, size: number, op: (key: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(50, n); i++) await op((i * 7919) % size);
+let wrongAnswers = 0;
+
+/** Microseconds per call of `op` over `n` sequential calls with keys spread over the collection; `op` says whether its answer was right. */
+async function timeOps(n: number, size: number, op: (key: number) => Promise<boolean>): Promise<number> {
+  for (let i = 0; i < Math.min(50, n); i++) if (!(await op((i * 7919) % size))) wrongAnswers++;
   const started = performance.now();
-  for (let i = 0; i < n; i++) await op((i * 104_729) % size);
+  for (let i = 0; i < n; i++) if (!(await op((i * 104_729) % size))) wrongAnswers++;
   return ((performance.now() - started) * 1000) / n;
 }
 
 async function lookupTimes(c: Collection<Doc>, size: number, n: number): Promise<LookupTimes> {
   return {
-    byId: await timeOps(n, size, (k) => c.findOne({ _id: k })),
-    byIndex: await timeOps(n, size, (k) => c.findOne({ seq: k })),
-    range: await timeOps(n, size, (k) => c.find({ seq: { $gte: k, $lt: k + 20 } }).toArray()),
+    byId: await timeOps(n, size, async (k) => (await c.findOne({ _id: k }))?.seq === k),
+    byIndex: await timeOps(n, size, async (k) => (await c.findOne({ seq: k }))?._id === k),
+    range: await timeOps(n, size, async (k) => {
+      const docs = await c.find({ seq: { $gte: k, $lt: k + 20 } }).toArray();
+      return docs.length === Math.min(20, size - k) && docs.every((d) => d.seq >= k && d.seq < k + 20);
+    }),
   };
 }
 
 export async function runMongoServerBench(o: MongoBenchOptions): Promise<MongoBenchResult> {
+  wrongAnswers = 0;
   const dbpath = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mongo-'));
   const memory = await startMongoServer({ port: 0 });
   const durable = await startMongoServer({ port: 0, dbpath });
@@ -89,7 +104,7 @@ export async function runMongoServerBench(o: MongoBenchOptions): Promise<MongoBe
 
     const scanN = Math.max(5, Math.floor(o.lookups / 50));
     const base = await lookupTimes(c, o.docs, o.lookups);
-    const scan = await timeOps(scanN, o.docs, (k) => c.findOne({ plain: k }));
+    const scan = await timeOps(scanN, o.docs, async (k) => (await c.findOne({ plain: k }))?.seq === k);
 
     const started = performance.now();
     const groups = await c.aggregate([{ $group: { _id: '$group', n: { $sum: 1 }, total: { $sum: '$seq' } } }]).toArray();
@@ -115,6 +130,11 @@ export async function runMongoServerBench(o: MongoBenchOptions): Promise<MongoBe
       growth: { small, large, ratio: { byId: large.byId / small.byId, byIndex: large.byIndex / small.byIndex, range: large.range / small.range } },
       group: { ms: groupMs, docsPerSecond: (o.docs / groupMs) * 1000, groups: groups.length },
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      checks: {
+        stored: { memory: await c.countDocuments(), dbpath: await dc.db('bench').collection<Doc>('docs').countDocuments(), growth: await g.countDocuments() },
+        wrongAnswers,
+        grouped: groups.reduce((a, x) => a + (x.n as number), 0),
+      },
     };
   } finally {
     await mc.close();

@@ -81,19 +81,34 @@ function timeMs(fn: () => unknown, repeats: number): number {
 }
 
 export interface DomainBenchResult {
-  prioritize: { features: number; edges: number; ms: number; baselineMs: number; ratio: number; selected: number };
-  forecast: { runs: number; features: number; ms: number; baselineMs: number; ratio: number };
+  prioritize: {
+    features: number;
+    edges: number;
+    ms: number;
+    baselineMs: number;
+    ratio: number;
+    selected: number;
+    capacity: number;
+    /** Story points of the recommended scope: within the capacity. */
+    selectedEffort: number;
+    /** Every selected feature comes after the features it depends on, which are selected too. */
+    dependenciesFirst: boolean;
+  };
+  forecast: { runs: number; features: number; ms: number; baselineMs: number; ratio: number; simulatedRuns: number; remainingPoints: number };
 }
 
 export function runPlanningDomainBench(opts: { features: number; edges: number; runs: number; forecastFeatures: number; repeats: number }): DomainBenchResult {
   const scope = syntheticScope(opts.features, opts.edges);
   const edges = scope.reduce((a, f) => a + f.dependsOn.length, 0);
   const capacity = (scope.reduce((a, f) => a + f.effort, 0) * 0.3) | 0;
-  let selected = 0;
+  let recommended: ReturnType<typeof prioritize>['recommended'] | undefined;
   // Warm-up of both, then the median of `repeats` measurements of each.
   prioritize(scope, { capacity });
   baselinePrioritize(scope);
-  const ms = timeMs(() => (selected = prioritize(scope, { capacity }).recommended.selected.length), opts.repeats);
+  const ms = timeMs(() => (recommended = prioritize(scope, { capacity }).recommended), opts.repeats);
+  const byId = new Map(scope.map((f) => [f.id, f]));
+  const position = new Map(recommended!.selected.map((id, i) => [id, i]));
+  const dependenciesFirst = recommended!.selected.every((id, i) => byId.get(id)!.dependsOn.every((d) => (position.get(d) ?? Infinity) < i));
   const baselineMs = timeMs(() => baselinePrioritize(scope), opts.repeats);
 
   const forecastScope = syntheticScope(opts.forecastFeatures, 0, 2);
@@ -101,12 +116,12 @@ export function runPlanningDomainBench(opts: { features: number; edges: number; 
   const history = [30, 42, 38, 25, 45, 40, 35, 50, 28, 44];
   const start = new Date('2026-01-05T00:00:00Z');
   const input = { remainingPoints: remaining, velocityHistory: history, start, deadline: new Date('2026-12-31T00:00:00Z'), runs: opts.runs };
-  forecastCompletion({ ...input, random: seededRandom(3) });
-  const fms = timeMs(() => forecastCompletion({ ...input, random: seededRandom(3) }), opts.repeats);
+  let forecast = forecastCompletion({ ...input, random: seededRandom(3) });
+  const fms = timeMs(() => (forecast = forecastCompletion({ ...input, random: seededRandom(3) })), opts.repeats);
   const fbase = timeMs(() => baselineDraws(opts.runs, remaining, history, 3), opts.repeats);
   return {
-    prioritize: { features: opts.features, edges, ms, baselineMs, ratio: ms / baselineMs, selected },
-    forecast: { runs: opts.runs, features: opts.forecastFeatures, ms: fms, baselineMs: fbase, ratio: fms / fbase },
+    prioritize: { features: opts.features, edges, ms, baselineMs, ratio: ms / baselineMs, selected: recommended!.selected.length, capacity, selectedEffort: recommended!.totalEffort, dependenciesFirst },
+    forecast: { runs: opts.runs, features: opts.forecastFeatures, ms: fms, baselineMs: fbase, ratio: fms / fbase, simulatedRuns: forecast.runs, remainingPoints: forecast.remainingPoints },
   };
 }
 

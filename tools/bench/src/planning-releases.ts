@@ -16,12 +16,14 @@ import { createPlanningService, schemaPath } from '@flightdeck/planning';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 
 interface LoadResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
+  /** Answers whose body was not the expected one (autocannon's verifyBody). */
+  mismatches: number;
 }
-type Autocannon = (opts: { url: string; method: string; headers: Record<string, string>; body: string; duration: number; connections: number }) => Promise<LoadResult>;
+type Autocannon = (opts: { url: string; method: string; headers: Record<string, string>; body: string; duration: number; connections: number; verifyBody: (body: string) => boolean }) => Promise<LoadResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const secret = 'bench-secret-of-at-least-32-characters!';
@@ -74,6 +76,11 @@ export async function runPlanningReleasesBench(opts: { releases: number; duratio
         body: JSON.stringify({ query: RELEASES_QUERY }),
         duration: opts.durationSeconds,
         connections: opts.connections,
+        // Every answer holds every seeded release (up to the page of 100) and no error.
+        verifyBody: (body: string) => {
+          const r = JSON.parse(body) as { data?: { releases?: { totalCount: number; edges: unknown[] } }; errors?: unknown };
+          return !r.errors && r.data?.releases?.totalCount === opts.releases && r.data.releases.edges.length === Math.min(100, opts.releases);
+        },
       });
     await load(graphqlUrl); // warm-up: JIT, query plan cache, keep-alive connections
     const direct: LoadResult[] = [];
@@ -94,7 +101,7 @@ export async function runPlanningReleasesBench(opts: { releases: number; duratio
 }
 
 function line(name: string, r: LoadResult): string {
-  return `${name.padEnd(18)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  return `${name.padEnd(18)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}   wrong bodies ${r.mismatches}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { jwtVerify } from 'jose';
-import { createTokenVerifier, mintToken } from '@flightdeck/auth';
+import { createTokenVerifier, mintToken, type Identity } from '@flightdeck/auth';
 
 export interface TokenVerifyResult {
   iterations: number;
@@ -13,6 +13,8 @@ export interface TokenVerifyResult {
   verifierOpsPerSecond: number;
   /** Verifier throughput divided by raw jose throughput. */
   ratio: number;
+  /** What the last verification of each side found in the token: both must have read the same claims. */
+  verified: { jose: { sub?: string; roles?: unknown }; verifier: Identity };
 }
 
 async function opsPerSecond(iterations: number, fn: () => Promise<unknown>): Promise<number> {
@@ -26,8 +28,10 @@ export async function runTokenVerifyBench(opts: { iterations: number }): Promise
   const token = await mintToken({ secret, subject: 'alice', name: 'Alice', roles: ['RELEASE_MANAGER', 'SRE'] });
   const key = new TextEncoder().encode(secret);
   const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
-  const raw = () => jwtVerify(token, key, { algorithms: ['HS256'] });
-  const ours = () => verifier.verify(token);
+  let jose: { sub?: string; roles?: unknown } = {};
+  let identity: Identity | undefined;
+  const raw = async () => (jose = (await jwtVerify(token, key, { algorithms: ['HS256'] })).payload);
+  const ours = async () => (identity = await verifier.verify(token));
   // Warm-up both, then alternate the measurements so drift on a shared machine hits both alike.
   await opsPerSecond(Math.min(1000, opts.iterations), raw);
   await opsPerSecond(Math.min(1000, opts.iterations), ours);
@@ -38,7 +42,7 @@ export async function runTokenVerifyBench(opts: { iterations: number }): Promise
   const ours2 = await opsPerSecond(half, ours);
   const joseOpsPerSecond = (jose1 + jose2) / 2;
   const verifierOpsPerSecond = (ours1 + ours2) / 2;
-  return { iterations: half * 2, joseOpsPerSecond, verifierOpsPerSecond, ratio: verifierOpsPerSecond / joseOpsPerSecond };
+  return { iterations: half * 2, joseOpsPerSecond, verifierOpsPerSecond, ratio: verifierOpsPerSecond / joseOpsPerSecond, verified: { jose: { sub: jose.sub, roles: jose.roles }, verifier: identity! } };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -5,16 +5,13 @@ describe('analytics ingest benchmark', () => {
   it.each(['memory', 'mongo'] as const)('runs end to end at a tiny size on the %s store: every event ingested, both reads measured, queries timed, live changes counted', async (store) => {
     const r = await runIngestBench({ events: 2000, services: 20, products: 4, queries: 3, changes: 3, store });
     expect(r.events).toBe(2000);
-    expect(r.rawConsumePerSecond).toBeGreaterThan(0);
-    expect(r.ingestPerSecond).toBeGreaterThan(0);
+    // every published event read by the raw consumer and handled by the projector, once each
+    expect(r.consumed).toEqual({ raw: 2000, projected: 2000 });
     expect(r.entities.rollout).toBeGreaterThan(100);
     expect(r.entities.release).toBeGreaterThan(0);
-    expect(r.query.all.p99).toBeGreaterThanOrEqual(r.query.all.p50);
-    expect(r.query.all.fullRecompute.p99).toBeGreaterThanOrEqual(r.query.all.fullRecompute.p50);
     // the indexed query and the full recomputation agree, for one product and for all
     expect(r.query.oneProduct.identical).toBe(true);
     expect(r.query.all.identical).toBe(true);
-    expect(r.weeklyTrend.all.p99).toBeGreaterThanOrEqual(r.weeklyTrend.all.p50);
     // each live rollout rebuilt one product's partition and was then counted
     expect(r.live.refresh.rebuiltPerRefresh).toBe(1);
     expect(r.live.visible).toBe(true);

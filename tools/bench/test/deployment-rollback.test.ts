@@ -7,8 +7,7 @@ describe('deployment rollback benchmark', () => {
     const r = await runRollbackBench({ badRollouts: 2, intervalSeconds: 1, concurrentRollouts: 2, timeScale: 20 });
     expect(r.detections).toHaveLength(2);
     expect(r.detections.every((d) => Number.isFinite(d))).toBe(true);
-    expect(r.max).toBeGreaterThanOrEqual(r.median);
+    expect(r.rollbacks).toEqual([{ cause: 'ANALYSIS' }, { cause: 'ANALYSIS' }]);
     expect(r.concurrent).toMatchObject({ rollouts: 2, promoted: 2 });
-    expect(r.concurrent.cpuSeconds).toBeGreaterThan(0);
   }, 120_000);
 });

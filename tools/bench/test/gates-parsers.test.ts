@@ -9,6 +9,5 @@ describe('gates-parsers benchmark', () => {
       ['lcov', 120, 120],
       ['sarif', 900, 900],
     ]);
-    for (const r of results) expect(r.parser.peakRssMB).toBeGreaterThan(0);
   });
 });

@@ -8,10 +8,12 @@ describe('planning-domain benchmark', () => {
     scope.forEach((f, i) => f.dependsOn.forEach((d) => expect(Number(d.slice(1))).toBeLessThan(i)));
   });
 
-  it('runs end to end at a tiny size', () => {
+  it('runs end to end at a tiny size: a recommended scope within capacity, dependencies first; a forecast over every run', () => {
     const r = runPlanningDomainBench({ features: 200, edges: 400, runs: 100, forecastFeatures: 20, repeats: 1 });
     expect(r.prioritize.selected).toBeGreaterThan(0);
-    expect(r.prioritize.ratio).toBeGreaterThan(0);
-    expect(r.forecast.ratio).toBeGreaterThan(0);
+    expect(r.prioritize.selectedEffort).toBeLessThanOrEqual(r.prioritize.capacity);
+    expect(r.prioritize.dependenciesFirst).toBe(true);
+    expect(r.forecast.simulatedRuns).toBe(100);
+    expect(r.forecast.remainingPoints).toBeGreaterThan(0);
   });
 });

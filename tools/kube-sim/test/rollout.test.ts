@@ -240,12 +240,19 @@ describe('deployments through @kubernetes/client-node', () => {
     await waitFor('the careful ReplicaSets and pods to be collected', async () =>
       (await replicaSetsOf('careful')).length === 0 && (await c.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=careful' })).items.length === 0,
     );
+    const before = (await replicaSetsOf('batch')).map((rs) => rs.metadata!.name);
+    expect(before.length).toBeGreaterThan(0);
     await c.apps.deleteNamespacedDeployment({ name: 'batch', namespace: ns, body: { propagationPolicy: 'Orphan' } });
-    await new Promise((r) => setTimeout(r, 100));
-    const orphans = await replicaSetsOf('batch');
-    expect(orphans.length).toBeGreaterThan(0);
-    expect(orphans.every((rs) => (rs.metadata!.ownerReferences ?? []).length === 0)).toBe(true);
-    const err = await c.apps.readNamespacedDeployment({ name: 'batch', namespace: ns }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 404 });
+    // Orphaning is done once the Deployment is gone and no ReplicaSet names it as owner any more.
+    await waitFor('the batch Deployment deleted and its ReplicaSets orphaned', async () => {
+      const gone = await c.apps.readNamespacedDeployment({ name: 'batch', namespace: ns }).then(() => false, (e: unknown) => (e as { code?: number }).code === 404);
+      return gone && (await replicaSetsOf('batch')).every((rs) => (rs.metadata!.ownerReferences ?? []).length === 0);
+    });
+    // A later cascading delete, collected in full, shows the collector has run since: it left the orphans alone.
+    await c.apps.createNamespacedDeployment({ namespace: ns, body: deployment('marker', 'shop/web:1.0.0', { replicas: 1 }) });
+    await waitFor('the marker ReplicaSet', async () => (await replicaSetsOf('marker')).length > 0);
+    await c.apps.deleteNamespacedDeployment({ name: 'marker', namespace: ns });
+    await waitFor('the marker ReplicaSets collected', async () => (await replicaSetsOf('marker')).length === 0);
+    expect((await replicaSetsOf('batch')).map((rs) => rs.metadata!.name).sort()).toEqual([...before].sort());
   });
 });

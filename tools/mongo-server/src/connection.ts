@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type { ServerState } from './commands/context.js';
 import { runCommand } from './commands/index.js';
+import { ErrorCodes } from './errors.js';
 import { MessageFramer, ProtocolError, type RawMessage } from './wire/framing.js';
 import { decodeOpMsg, encodeOpMsg, OP_MSG } from './wire/op-msg.js';
 import { decodeOpQuery, encodeOpReply, OP_QUERY } from './wire/op-query.js';
@@ -40,7 +41,7 @@ export function serveConnection(socket: net.Socket, state: ServerState, connecti
             connectionId,
             messageLength: message.header.messageLength,
           })
-        : { $err: 'OP_QUERY is only supported for commands on <db>.$cmd; use OP_MSG', code: 352, ok: 0 };
+        : { $err: 'OP_QUERY is only supported for commands on <db>.$cmd; use OP_MSG', code: ErrorCodes.UnsupportedOpQueryCommand, ok: 0 };
       if (!closed) socket.write(encodeOpReply(nextRequestId++, message.header.requestId, reply));
       return;
     }

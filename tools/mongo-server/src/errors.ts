@@ -1,44 +1,62 @@
-/** MongoDB's own error codes and names, so the driver and mongoose recognise the errors we send. */
+/**
+ * The codes this server answers with, each under the name mongod sends as `codeName`: the name in mongod's
+ * src/mongo/base/error_codes.yml, or `Location<code>` for a numbered assertion (uassert) where mongod raises one.
+ * test/error-codes.test.ts checks every entry against mongod's list.
+ */
 export const ErrorCodes = {
   InternalError: 1,
-  Unauthorized: 13,
   BadValue: 2,
   NoSuchKey: 4,
   FailedToParse: 9,
+  Unauthorized: 13,
   TypeMismatch: 14,
+  InvalidLength: 16,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  DollarPrefixedFieldName: 52,
+  InvalidIdField: 53,
   CommandNotFound: 59,
-  InvalidLength: 16,
   ImmutableField: 66,
   CannotCreateIndex: 67,
   InvalidOptions: 72,
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
+  DocumentValidationFailure: 121,
   NotImplemented: 238,
   OperationNotSupportedInTransaction: 263,
-  Location40352: 40352,
-  DuplicateKey: 11000,
-  DocumentValidationFailure: 121,
+  UnsupportedOpQueryCommand: 352,
   BSONObjectTooLarge: 10334,
-  InvalidIdField: 53,
-  DollarPrefixedFieldName: 52,
-  ConflictingUpdateOperators: 40,
-  FailedToParseUpdate: 9,
-  UnknownPipelineStage: 40324,
+  DuplicateKey: 11000,
+  /** A command field that is required is missing (IDL parsing). */
+  IDLFailedToParse: 40414,
+  /** A command field the command does not know (IDL parsing of a strict command). */
+  IDLUnknownField: 40415,
+  /** Illegal key in a sort specification (not a number). */
+  Location15974: 15974,
+  /** A sort direction other than 1 or -1. */
+  Location15975: 15975,
+  /** $bucket: a value outside the boundaries and no default. */
+  Location40066: 40066,
+  /** A pipeline stage document with more or less than one field. */
+  Location40323: 40323,
+  /** An unknown pipeline stage name. */
+  Location40324: 40324,
+  /** $out not the last stage. */
   Location40601: 40601,
+  /** A command's numeric field below its minimum, e.g. a negative skip or batchSize (IDL validator). */
+  Location51024: 51024,
 } as const;
 
-const names: Record<number, string> = {};
-for (const [name, code] of Object.entries(ErrorCodes)) if (!(code in names)) names[code] = name;
-names[9] = 'FailedToParse';
+const names = new Map<number, string>(Object.entries(ErrorCodes).map(([name, code]) => [code, name]));
 
 export function codeName(code: number): string {
-  return names[code] ?? 'UnknownError';
+  return names.get(code) ?? `Location${code}`;
 }
 
 /** An error a command answers with: `{ ok: 0, errmsg, code, codeName, ...extra }`. */

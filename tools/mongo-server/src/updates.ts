@@ -3,6 +3,7 @@ import { Aggregator, update as applyOperators } from 'mingo';
 import { cloneDocument, setPath, withIdFirst } from './documents.js';
 import { CommandError, ErrorCodes } from './errors.js';
 import { seedMissingPushArrays } from './push-modifiers.js';
+import { checkOperandTypes, checkOperators } from './update-rules.js';
 import { compareValues, isPlainObject } from './storage/values.js';
 
 const PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
@@ -36,6 +37,7 @@ export function checkUpdateSpec(update: unknown): UpdateSpec {
     const plain = keys.find((k) => !k.startsWith('$'));
     throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`);
   }
+  if (operators.length) checkOperators(update);
   return update;
 }
 
@@ -45,12 +47,15 @@ function runOperators(doc: Document, ops: Document, opts: UpdateOptions): void {
   }
   const effective = Object.fromEntries(Object.entries(ops).filter(([, args]) => Object.keys(args as Document).length));
   if (!Object.keys(effective).length) return;
+  checkOperandTypes(doc, effective);
   seedMissingPushArrays(doc, effective.$push);
   try {
     applyOperators(doc, effective, opts.arrayFilters, opts.filter, { cloneMode: 'deep' });
   } catch (err) {
     const message = (err as Error).message;
     if (/immutable field '_id'/.test(message)) throw new CommandError(ErrorCodes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+    const conflict = /updating the path '([^']*)' would create a conflict at '([^']*)'/i.exec(message);
+    if (conflict) throw new CommandError(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${conflict[1]}' would create a conflict at '${conflict[2]}'`);
     const unknown = /Unknown update operator: '?(\$\w+)/.exec(message);
     if (unknown) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${unknown[1]}. Expected a valid update modifier or pipeline-style update specified as an array`);
     throw new CommandError(ErrorCodes.BadValue, message);

@@ -3,10 +3,15 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { startKubeSim } from '@flightdeck/kube-sim';
 import { hasBinary, startPrometheus } from '@flightdeck/testing';
+import { DEMO_WORKLOAD, ensureDemoWorkload } from './demo-workload.js';
 
 export interface StackCluster {
   kubeconfig: KubeConfig;
   prometheusUrl: string;
+  /** The kubeconfig file of the simulated cluster (for kubectl), when the cluster is the simulated one. */
+  simulatedKubeconfig?: string;
+  /** Whether a Prometheus answers analysis queries; without one, analysis is inconclusive and rollouts pause. */
+  analysis: boolean;
   stop(): Promise<void>;
 }
 
@@ -21,6 +26,7 @@ export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL
   const stops: (() => Promise<void>)[] = [];
   const kubeconfig = new KubeConfig();
   let scrapeTarget: string | undefined;
+  let simulatedKubeconfig: string | undefined;
   if (config.KUBECONFIG) {
     kubeconfig.loadFromFile(config.KUBECONFIG);
     logger.info({ kubeconfig: config.KUBECONFIG, context: kubeconfig.getCurrentContext() }, 'deployment drives the cluster of KUBECONFIG');
@@ -29,6 +35,8 @@ export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL
     stops.push(() => sim.stop());
     kubeconfig.loadFromString(sim.kubeconfig);
     scrapeTarget = sim.metricsUrl;
+    simulatedKubeconfig = join(dataDir, 'kubeconfig');
+    if (await ensureDemoWorkload(kubeconfig)) logger.info(DEMO_WORKLOAD, `simulated cluster: created the demo workload ${DEMO_WORKLOAD.namespace}/${DEMO_WORKLOAD.deployment}`);
     logger.info({ kubeconfig: join(dataDir, 'kubeconfig') }, `simulated Kubernetes cluster at ${sim.url} (kubectl --kubeconfig ${join(dataDir, 'kubeconfig')})`);
   }
 
@@ -39,6 +47,7 @@ export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL
     prometheusUrl = prometheus.url;
     logger.info(`prometheus at ${prometheus.url}, scraping the simulated workloads`);
   }
+  const analysis = prometheusUrl !== undefined;
   if (!prometheusUrl) {
     logger.warn('no Prometheus (set PROMETHEUS_URL, or install prometheus): rollout analysis is inconclusive, so rollouts pause instead of promoting');
     prometheusUrl = NO_PROMETHEUS;
@@ -46,6 +55,8 @@ export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL
   return {
     kubeconfig,
     prometheusUrl,
+    simulatedKubeconfig,
+    analysis,
     async stop() {
       for (const stop of stops.reverse()) await stop();
     },

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { z } from 'zod';
+import { mintTokenEnvSchema } from '@flightdeck/auth/mint-token-env';
 import { envMarkdownTable } from '@flightdeck/config';
 import { gatewayConfigSchema, supergraphSubgraphs, defaultSupergraphPath } from '@flightdeck/gateway';
 import { analyticsConfigSchema, replayConfigSchema } from '@flightdeck/analytics/config';
@@ -42,6 +43,11 @@ function sections(): Section[] {
       title: 'analytics projection rebuild (`apps/analytics/src/replay-main.ts`)',
       intro: 'Empties the projections and replays the whole stream into them.',
       schema: replayConfigSchema,
+    },
+    {
+      title: '`npm run mint-token` (`libs/auth/src/mint-token.ts`)',
+      intro: "Signs with AUTH_JWT_SECRET, or when it is unset with the embedded stack's secret in FLIGHTDECK_DATA_DIR, and says which on stderr.",
+      schema: mintTokenEnvSchema,
     },
   ];
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { formatEnvHelp, loadConfigOrExit } from '@flightdeck/config';
 import { createLogger, createShutdown } from '@flightdeck/telemetry';
 import { stackConfigSchema } from './config.js';
+import { startBanner } from './banner.js';
 import { startStack } from './stack.js';
 
 new Command('flightdeck-stack')
@@ -17,15 +18,4 @@ const stack = await startStack(config, logger);
 
 createShutdown({ logger, deadlineMs: config.SHUTDOWN_DEADLINE_MS, steps: [{ name: 'stop every service and the embedded infrastructure', run: () => stack.stop() }] }).install();
 
-process.stdout.write(
-  [
-    '',
-    `Flightdeck is running. GraphQL: ${stack.graphqlUrl}`,
-    '',
-    'A token for a local release manager (12 h), for the Authorization header:',
-    `  Bearer ${stack.token}`,
-    '',
-    `Try: curl -s ${stack.graphqlUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -d '{"query":"{ __typename }"}'`,
-    '',
-  ].join('\n'),
-);
+process.stdout.write(startBanner(stack));

@@ -2,26 +2,36 @@ import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createAdvisor, aiOptionsFromEnv, MongoosePredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken } from '@flightdeck/auth';
+import { createTokenVerifier, ensureLocalSecret, mintToken } from '@flightdeck/auth';
 import { InProcessBus, JetStreamBus, type EventBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway';
+import { buildExplorer } from '@flightdeck/gateway/explorer-build';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
 import { stackCluster, type StackCluster } from './cluster.js';
-import { localSecret } from './secret.js';
 import { services as allServices, type EmbeddedService, type ServiceEntry } from './services.js';
 
 export interface RunningStack {
   graphqlUrl: string;
-  /** A token for a local release manager, valid for 12 hours. */
+  /** A token for the local user (LOCAL_USER), valid for 12 hours. */
   token: string;
   mongoUri: string;
+  dataDir: string;
+  /** Where the signing secret comes from: AUTH_JWT_SECRET, or the file in the data directory. */
+  secretSource: 'AUTH_JWT_SECRET' | 'data directory';
+  /** The cluster rollouts go to, when a service that needs one runs. */
+  cluster?: Pick<StackCluster, 'simulatedKubeconfig' | 'analysis'>;
   stop(): Promise<void>;
 }
 
-const LOCAL_ROLES = ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'] as const;
+/** Who the printed token is for: one person holding every role a release needs, so one can try every step. */
+export const LOCAL_USER = {
+  subject: 'local-admin',
+  name: 'Local release manager',
+  roles: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'] as const,
+};
 
 /** Starts every service in this process behind the gateway, on embedded infrastructure unless real ones are configured. */
 export async function startStack(
@@ -52,7 +62,7 @@ export async function startStack(
     }
     stops.push(() => bus.close());
 
-    const secret = config.AUTH_JWT_SECRET ?? localSecret(dataDir);
+    const secret = config.AUTH_JWT_SECRET ?? ensureLocalSecret(dataDir);
     const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
     const ai = aiOptionsFromEnv(config);
 
@@ -79,6 +89,8 @@ export async function startStack(
       urls[entry.name] = graphqlUrl;
     }
 
+    const explorer = await buildExplorer(join(dataDir, 'explorer'));
+    if (explorer.built) logger.info({ dir: explorer.dir }, 'bundled the GraphQL explorer (GraphiQL) from node_modules');
     const gateway = createGatewayService({
       supergraphSdl: readFileSync(opts.supergraphPath ?? defaultSupergraphPath, 'utf8'),
       verifier,
@@ -86,12 +98,21 @@ export async function startStack(
       metrics: createMetrics({ service: 'gateway' }),
       subgraphUrls: urls,
       introspection: true,
+      explorerDir: explorer.dir,
     });
     const { graphqlUrl } = await gateway.listen(config.PORT, config.HOST);
     stops.push(() => gateway.close());
 
-    const token = await mintToken({ secret, subject: 'local-admin', name: 'Local release manager', roles: [...LOCAL_ROLES], expiresIn: '12h' });
-    return { graphqlUrl, token, mongoUri, stop: stopAll };
+    const token = await mintToken({ secret, subject: LOCAL_USER.subject, name: LOCAL_USER.name, roles: [...LOCAL_USER.roles], expiresIn: '12h' });
+    return {
+      graphqlUrl,
+      token,
+      mongoUri,
+      dataDir,
+      secretSource: config.AUTH_JWT_SECRET ? 'AUTH_JWT_SECRET' : 'data directory',
+      ...(cluster ? { cluster: { simulatedKubeconfig: cluster.simulatedKubeconfig, analysis: cluster.analysis } } : {}),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

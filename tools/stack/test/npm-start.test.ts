@@ -1,26 +1,49 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startProcess, type RunningProcess } from '@flightdeck/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, hasBinary, startProcess, type RunningProcess } from '@flightdeck/testing';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function startEmbedded(dataDir: string, port: number): Promise<RunningProcess> {
   return startProcess(join(repoRoot, 'node_modules/.bin/tsx'), ['tools/stack/src/main.ts'], {
     name: 'npm start',
-    timeoutMs: 60_000,
-    env: { ...process.env, PORT: String(port), FLIGHTDECK_DATA_DIR: dataDir, LOG_LEVEL: 'warn', MONGODB_URI: '', NATS_URL: '' },
-    isReady: (out) => /Bearer \S+/.test(out),
+    timeoutMs: 90_000,
+    env: { ...process.env, PORT: String(port), FLIGHTDECK_DATA_DIR: dataDir, LOG_LEVEL: 'warn', MONGODB_URI: '', NATS_URL: '', AUTH_JWT_SECRET: '', KUBECONFIG: '', PROMETHEUS_URL: '' },
+    isReady: (out) => /export TOKEN=\S+\n/.test(out),
     cwd: repoRoot,
   });
 }
 
 function tokenFrom(output: string): string {
-  const match = /Bearer (\S+)/.exec(output);
+  const match = /export TOKEN=(\S+)/.exec(output);
   if (!match?.[1]) throw new Error(`no token printed:\n${output}`);
   return match[1];
+}
+
+/** The banner's line that starts with `start` (after its indentation). */
+function bannerLine(output: string, start: string): string {
+  const line = output.split('\n').map((l) => l.trim()).find((l) => l.startsWith(start));
+  if (!line) throw new Error(`the banner has no line starting with "${start}":\n${output}`);
+  return line;
+}
+
+/** Runs shell lines as a user pasting them would: one bash, the repository as the working directory. */
+function shell(lines: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AUTH_JWT_SECRET|FLIGHTDECK_|TOKEN$)/.test(k)));
+    execFile('bash', ['-euc', lines.join('\n')], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+interface GraphQLBody {
+  data?: Record<string, unknown>;
+  errors?: { message: string; extensions?: { code?: string } }[];
 }
 
 async function graphql(url: string, token: string | undefined, query: string, variables?: Record<string, unknown>) {
@@ -29,7 +52,23 @@ async function graphql(url: string, token: string | undefined, query: string, va
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return { status: res.status, body: (await res.json()) as GraphQLBody };
+}
+
+/** Polls `check` every 250 ms until it returns a value, for at most `timeoutMs`. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 describe('npm start (the embedded stack)', () => {
@@ -46,7 +85,7 @@ describe('npm start (the embedded stack)', () => {
 
     let stack = await startEmbedded(dataDir, port);
     cleanup.push(() => stack.stop());
-    expect(stack.output()).toContain(`GraphQL: ${url}`);
+    expect(stack.output()).toContain(`GraphQL API   ${url}`);
     const token = tokenFrom(stack.output());
 
     const anonymous = await graphql(url, undefined, 'mutation { createRelease(input: { product: "shop", version: "1.0.0", theme: "t", owner: "o", targetDate: "2027-03-01T00:00:00Z" }) { id } }');
@@ -63,12 +102,11 @@ describe('npm start (the embedded stack)', () => {
     expect(release).toMatchObject({ version: '1.0.0', type: 'MAJOR', status: 'PLANNING' });
 
     // The gates service learns the release from planning's event over the in-process bus.
-    let gates: { name: string }[] = [];
-    for (let i = 0; i < 80 && gates.length === 0; i++) {
+    const gates = await eventually('gates learning the release', async () => {
       const res = await graphql(url, token, 'query($id: ID!) { release(id: $id) { gates { name } } }', { id: release.id });
-      gates = ((res.body.data?.release as { gates?: { name: string }[] } | undefined)?.gates ?? []);
-      if (gates.length === 0) await new Promise((r) => setTimeout(r, 250));
-    }
+      const found = (res.body.data?.release as { gates?: { name: string }[] } | undefined)?.gates ?? [];
+      return found.length ? found : undefined;
+    });
     expect(gates.map((g) => g.name)).toEqual(['FEATURE_COMPLETE', 'ALPHA', 'BETA', 'PRODUCTION']);
 
     // One query reads all four subgraphs: planning owns the release, the others extend it.
@@ -85,5 +123,111 @@ describe('npm start (the embedded stack)', () => {
     const again = await graphql(url, token, 'query($id: ID!) { release(id: $id) { id version theme } }', { id: release.id });
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data?.release).toEqual({ id: release.id, version: '1.0.0', theme: 'First release' });
+  }, 240_000);
+
+  describe('a new user, following the banner and the README', () => {
+    let stack: RunningProcess;
+    let base: string;
+    let url: string;
+    let token: string;
+
+    beforeAll(async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'flightdeck-first-run-'));
+      cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+      const port = await freePort();
+      stack = await startEmbedded(dataDir, port);
+      cleanup.push(() => stack.stop());
+      base = `http://127.0.0.1:${port}`;
+      url = `${base}/graphql`;
+      token = tokenFrom(stack.output());
+    }, 120_000);
+
+    it("runs the banner's lines as printed: the curl after the export, the CLI, and mint-token with the stack's secret", async () => {
+      const out = stack.output();
+      expect(out).toContain('holding the roles RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER and SRE');
+
+      const curl = await shell([bannerLine(out, 'export TOKEN='), bannerLine(out, 'curl ')]);
+      expect(curl.stderr).toBe('');
+      expect(JSON.parse(curl.stdout)).toEqual({ data: { releases: { totalCount: 0 } } });
+
+      const cli = await shell([bannerLine(out, 'export TOKEN='), bannerLine(out, 'FLIGHTDECK_URL=')]);
+      expect(cli.code, cli.stderr).toBe(0);
+      expect(cli.stdout).toMatch(/^Usage: flightdeck \[options\] \[command\]/);
+
+      const mint = await shell([bannerLine(out, 'FLIGHTDECK_DATA_DIR=').replace('--user bob --roles QA_LEAD', '--user bob --roles RELEASE_MANAGER')]);
+      expect(mint.code, mint.stderr).toBe(0);
+      expect(mint.stderr).toMatch(/^mint-token: signed with the secret of the embedded stack in \S+\/jwt-secret \(AUTH_JWT_SECRET is not set\)$/m);
+      const bobs = await graphql(url, mint.stdout.trim(), 'mutation { createRelease(input: { product: "bobs", version: "0.1.0", theme: "t", owner: "bob", targetDate: "2030-01-01T00:00:00Z" }) { id } }');
+      expect(bobs.body.errors).toBeUndefined();
+    }, 120_000);
+
+    it('leads / to the explorer, which the gateway serves itself', async () => {
+      const root = await fetch(`${base}/`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      expect(root.url).toBe(url);
+      expect(root.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await root.text();
+      expect(html).toContain('<title>Flightdeck GraphQL explorer</title>');
+      expect(html).not.toMatch(/(https?:)?\/\/[a-z]/i);
+      expect((await fetch(`${base}/explorer/page.js`)).status).toBe(200);
+    });
+
+    it("rolls a bad image back on its own, and promotes a good one, with the README's operations", async () => {
+      // Analysis needs a Prometheus; .ci/run installs one.
+      expect(hasBinary('prometheus'), 'prometheus on PATH').toBe(true);
+      const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+      const demo = /<!-- demo:start -->\n```graphql\n([\s\S]*?)```\n<!-- demo:end -->/.exec(readme)?.[1];
+      if (!demo) throw new Error('README.md has no demo block');
+      const run = async (operationName: string, document = demo) => {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: document, operationName }) });
+        return (await res.json()) as GraphQLBody;
+      };
+      const planned = await run('PlanRelease');
+      expect(planned.errors).toBeUndefined();
+      const releaseId = (planned.data?.createRelease as { id: string }).id;
+      // Gates learns the release from planning's event: until then the override is refused.
+      await eventually('the Production gate overridden', async () => {
+        const res = await run('ClearForProduction');
+        return res.errors ? undefined : res.data;
+      });
+
+      type Rollout = { image: string; phase: string; message: string; rollback: { cause: string; reason: string } | null };
+      const rollOut = async (image: string) => {
+        const document = demo.replace('RELEASE_ID', releaseId).replace('demo/web:1.1.0-bad', image);
+        // Deployment learns that Production passed from gates' event: until then it refuses, saying so.
+        return eventually(`a rollout of ${image} started`, async () => {
+          const res = await run('RollOutBadBuild', document);
+          if (res.errors?.[0]?.message.includes('no PRODUCTION (or HOTFIX) gate has passed')) return undefined;
+          expect(res.errors).toBeUndefined();
+          return res.data?.startRollout as { id: string; phase: string };
+        });
+      };
+      // A rollout takes about half a minute (15 s, then two measurements 10 s apart); a loaded machine slows it down.
+      const finished = async (image: string) => {
+        let last: Rollout | undefined;
+        try {
+          return await eventually(
+            `the rollout of ${image} finished`,
+            async () => {
+              const res = await run('WatchRollouts');
+              last = (res.data?.rollouts as { edges: { node: Rollout }[] }).edges.map((e) => e.node).find((r) => r.image === image);
+              return last && ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK'].includes(last.phase) ? last : undefined;
+            },
+            180_000,
+          );
+        } catch (err) {
+          throw new Error(`${(err as Error).message}; last seen: ${JSON.stringify(last)}`);
+        }
+      };
+
+      expect((await rollOut('demo/web:1.1.0-bad')).phase).toBe('PROGRESSING');
+      const bad = await finished('demo/web:1.1.0-bad');
+      expect(bad.phase, bad.message).toBe('ROLLED_BACK');
+      expect(bad.rollback?.cause).toBe('ANALYSIS');
+      expect(bad.message).toMatch(/rolled back: 4 replicas of demo\/web:1\.0\.0 are serving/);
+
+      await rollOut('demo/web:1.1.0');
+      const good = await finished('demo/web:1.1.0');
+      expect(good.phase, good.message).toBe('PROMOTED');
+    }, 420_000);
   });
 });

@@ -7,7 +7,7 @@ import { inWindow, mean, type Window } from './time.js';
 
 export type EffectivenessMetric = 'PLANNING_ACCURACY' | 'RISK_PREDICTION' | 'QUALITY_GATE_PREDICTION' | 'TIMELINE_VARIANCE';
 
-/** Targets from DESIGN.md: accuracy above, variance below. */
+/** Targets (docs/ARCHITECTURE.md, "AI effectiveness"): accuracy above, variance below. */
 export const AI_TARGETS: Record<EffectivenessMetric, { target: number; higherIsBetter: boolean }> = {
   PLANNING_ACCURACY: { target: 0.85, higherIsBetter: true },
   RISK_PREDICTION: { target: 0.8, higherIsBetter: true },

@@ -4,7 +4,7 @@ import { FAILURE_HORIZON_MS } from './failures.js';
 import { scoped, type Scope } from './scope.js';
 import { DAY, inWindow, median, type Window } from './time.js';
 
-/** Targets of the release process (DESIGN.md). */
+/** Targets of the release process (docs/ARCHITECTURE.md, "KPIs"). */
 export const KPI_TARGETS = {
   leadTimeCodeFreezeToProductionMs: 28 * DAY,
   deploymentSuccessRate: 0.98,

@@ -7,7 +7,7 @@ const checklist = (id: string, name: string, items: [string, string][], hard = t
 type Template = Omit<GateDefinition, 'product' | 'version' | 'definedBy' | 'definedAt'>;
 
 /**
- * The standard gates of DESIGN.md and the reduced hotfix gate. A product starts with these; defining a
+ * The standard gates (docs/ARCHITECTURE.md, "Quality gates") and the reduced hotfix gate. A product starts with these; defining a
  * gate of the same name for the product replaces the template for that product.
  */
 export const GATE_TEMPLATES: Template[] = [

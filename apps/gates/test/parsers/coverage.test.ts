@@ -42,6 +42,22 @@ describe('Cobertura on a real report', () => {
     expect(files.get('test/AbstractClass_SampleImpl1.java')).toEqual({ lines: { covered: 3, total: 5 }, branches: { covered: 0, total: 0 } });
   });
 
+  it('coverlet (.NET, branch="True"): 18 files, 156 of 255 lines and 9 of 14 branches, as its own totals say', async () => {
+    const files = await parseCobertura('coverage.cobertura.xml', stream('cobertura-coverlet-csharp.xml'));
+    expect(summariseCoverage('cobertura', files)).toMatchObject({ files: 18, lines: { covered: 156, total: 255 }, branches: { covered: 9, total: 14 } });
+  });
+
+  it('reads every XML Schema boolean spelling tools write (true/false, 1/0, True/False) and refuses anything else by name', async () => {
+    const report = (branch: string) => [`<coverage><packages><package><classes><class filename="a.cs"><lines><line number="1" hits="1" branch="${branch}" condition-coverage="50% (1/2)"/></lines></class></classes></package></packages></coverage>`];
+    for (const yes of ['true', 'True', 'TRUE', '1', ' true ']) {
+      expect((await parseCobertura('c.xml', report(yes))).get('a.cs')!.branches, yes).toEqual({ covered: 1, total: 2 });
+    }
+    for (const no of ['false', 'False', '0']) {
+      expect((await parseCobertura('c.xml', report(no))).get('a.cs')!.branches, no).toEqual({ covered: 0, total: 0 });
+    }
+    await expect(parseCobertura('c.xml', report('yes'))).rejects.toThrow('c.xml:1:139: the attribute branch="yes" of <line> is not a boolean; expected true or false (or 1, 0)');
+  });
+
   it('refuses a truncated report and a JUnit file given as coverage', async () => {
     await expect(parseCobertura('cobertura.xml', truncated('cobertura-2.1.1-java.xml'))).rejects.toThrow(/^cobertura\.xml:\d+:\d+: malformed XML/);
     await expect(parseCobertura('junit.xml', stream('jest-junit.xml'))).rejects.toThrow(/not a Cobertura report: the root element is <testsuites>/);

@@ -1,6 +1,6 @@
 import { PlanningRuleError } from './errors.js';
 
-/** The only reasons that justify an emergency release (DESIGN.md, "Hotfix"). */
+/** The only reasons that justify an emergency release (docs/ARCHITECTURE.md, "Hotfix"). */
 export const HOTFIX_REASONS = [
   'PRODUCTION_DOWN',
   'CRITICAL_SECURITY_VULNERABILITY',

@@ -39,7 +39,7 @@ export interface StatusTransition {
 
 const OPEN_END: ReleaseStatus[] = ['RELEASED', 'CLOSED', 'CANCELLED'];
 
-/** The regular path; a hotfix skips the alpha and beta stages (minimal tests, DESIGN.md "Hotfix"). */
+/** The regular path; a hotfix skips the alpha and beta stages (minimal tests, docs/ARCHITECTURE.md, "Hotfix"). */
 export function pathFor(type: ReleaseType): ReleaseStatus[] {
   if (type === 'HOTFIX') return ['PLANNING', 'IN_DEVELOPMENT', 'RELEASE_CANDIDATE', 'RELEASED', 'CLOSED'];
   return ['PLANNING', 'IN_DEVELOPMENT', 'FEATURE_COMPLETE', 'CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE', 'RELEASED', 'CLOSED'];

@@ -16,7 +16,7 @@ export interface ReleaseTypeRules {
 
 const HOUR = 1 / 24;
 
-/** The release process's defaults per type (DESIGN.md, "Release types"). */
+/** The release process's defaults per type (docs/ARCHITECTURE.md, "Release types"). */
 export const RELEASE_TYPE_RULES: Record<ReleaseType, ReleaseTypeRules> = {
   MAJOR: { pattern: 'X.0.0', cadence: 'quarterly', planning: { minDays: 42, maxDays: 56 }, testing: { minDays: 14, maxDays: 21 } },
   MINOR: { pattern: 'X.Y.0', cadence: 'monthly', planning: { minDays: 21, maxDays: 28 }, testing: { minDays: 7, maxDays: 14 } },

@@ -10,6 +10,9 @@ import { z } from 'zod';
  *   default: { rps: 10, errorRatio: 0.001, p99Seconds: 0.2 }
  *   shop/web:2.0.0: { rps: 50, errorRatio: 0.2, p99Seconds: 1.5 }
  *   shop/web:2.0.1-broken: { crash: true }
+ *
+ * Images the file does not name follow TAG_CONVENTIONS: a tag whose pre-release part holds the word `bad`, `slow` or
+ * `crash` (`2.0.0-bad`, `1.4.0-rc.1.slow`) behaves so, any other tag as the default.
  */
 
 export const behaviourSchema = z
@@ -28,6 +31,27 @@ export type Behaviour = z.infer<typeof behaviourSchema>;
 export const builtInDefault: Behaviour = { rps: 10, errorRatio: 0.001, p99Seconds: 0.25 };
 
 export type BehaviourMap = Record<string, Partial<Behaviour>>;
+
+/** What a tag's pre-release word makes of an image the behaviour file does not name; each fails a built-in analysis. */
+export const TAG_CONVENTIONS = {
+  /** 30% of requests fail and p99 is 1.5 s: success-rate and latency-p99 fail. */
+  bad: { errorRatio: 0.3, p99Seconds: 1.5 },
+  /** No more errors than the default, but p99 is 2 s: latency-p99 fails. */
+  slow: { p99Seconds: 2 },
+  /** Never Ready, restartCount keeps growing: the rollout makes no progress. */
+  crash: { crash: true },
+} as const satisfies Record<string, Partial<Behaviour>>;
+
+function tagConvention(image: string): Partial<Behaviour> | undefined {
+  const name = image.split('@')[0]!;
+  const colon = name.lastIndexOf(':');
+  if (colon <= name.lastIndexOf('/')) return undefined; // no tag (a registry port is not one)
+  const tag = name.slice(colon + 1);
+  const dash = tag.indexOf('-');
+  if (dash < 0) return undefined;
+  const words = tag.slice(dash + 1).split(/[.-]/);
+  return Object.entries(TAG_CONVENTIONS).find(([word]) => words.includes(word))?.[1];
+}
 
 const fileSchema = z.record(z.string(), behaviourSchema.partial());
 
@@ -67,6 +91,6 @@ export class Behaviours {
     if (probeDelaySeconds !== undefined) base.startSeconds = probeDelaySeconds;
     const exact = this.map[image];
     const pattern = exact ? undefined : Object.keys(this.map).find((k) => k.includes('*') && wildcard(k).test(image));
-    return { ...base, ...(exact ?? (pattern ? this.map[pattern] : {})) } as Behaviour & { startSeconds: number };
+    return { ...base, ...(exact ?? (pattern ? this.map[pattern] : tagConvention(image))) } as Behaviour & { startSeconds: number };
   }
 }

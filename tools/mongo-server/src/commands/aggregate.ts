@@ -10,9 +10,9 @@ import { type CommandContext, type CommandHandler, documentArg, numberArg } from
 const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount', '$bucket', '$bucketAuto', '$project']);
 const UNSUPPORTED = new Set(['$merge', '$changeStream', '$currentOp', '$listSessions', '$listLocalSessions', '$indexStats', '$collStats', '$planCacheStats', '$search', '$geoNear']);
 
-function stageName(stage: unknown, i: number): string {
+function stageName(stage: unknown): string {
   if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
-    throw new CommandError(ErrorCodes.TypeMismatch, `pipeline[${i}] must be a document with exactly one field, the stage name, like { $match: {...} }`);
+    throw new CommandError(ErrorCodes.Location40323, 'A pipeline stage specification object must contain exactly one field.');
   }
   return Object.keys(stage)[0];
 }
@@ -20,9 +20,9 @@ function stageName(stage: unknown, i: number): string {
 function mingoError(err: unknown): CommandError {
   if (err instanceof CommandError) return err;
   const message = (err as Error).message;
-  const unknown = /unknown pipeline operator:? '?(\$\w+)/i.exec(message);
-  if (unknown) return new CommandError(ErrorCodes.UnknownPipelineStage, `Unrecognized pipeline stage name: '${unknown[1]}'`);
-  if (message.includes(NO_MATCHING_BUCKET)) return new CommandError(40066, NO_MATCHING_BUCKET, { codeName: 'Location40066' });
+  const unknown = /(?:unknown|unregistered) pipeline operator:? '?(\$\w+)/i.exec(message);
+  if (unknown) return new CommandError(ErrorCodes.Location40324, `Unrecognized pipeline stage name: '${unknown[1]}'`);
+  if (message.includes(NO_MATCHING_BUCKET)) return new CommandError(ErrorCodes.Location40066, NO_MATCHING_BUCKET);
   return new CommandError(ErrorCodes.BadValue, message);
 }
 
@@ -30,7 +30,7 @@ export const aggregate: CommandHandler = (ctx: CommandContext) => {
   const target = ctx.body.aggregate;
   if (!Array.isArray(ctx.body.pipeline)) throw new CommandError(ErrorCodes.TypeMismatch, "aggregate needs 'pipeline': an array of stages");
   const pipeline = ctx.body.pipeline as Document[];
-  const names = pipeline.map(stageName);
+  const names = pipeline.map((stage) => stageName(stage));
   const unsupported = names.find((n) => UNSUPPORTED.has(n));
   if (unsupported) throw new CommandError(ErrorCodes.NotImplemented, `the ${unsupported} aggregation stage is not supported by this server`);
   if (ctx.body.explain) throw new CommandError(ErrorCodes.NotImplemented, 'aggregate with explain is not supported by this server');

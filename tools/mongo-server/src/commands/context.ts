@@ -4,7 +4,7 @@ import type { CursorStore } from '../cursors.js';
 import { CommandError, ErrorCodes } from '../errors.js';
 import type { Catalog } from '../storage/catalog.js';
 import { checkCollectionName } from '../storage/catalog.js';
-import { isPlainObject } from '../storage/values.js';
+import { bsonTypeName, isPlainObject } from '../storage/values.js';
 
 export interface ServerState {
   catalog: Catalog;
@@ -43,15 +43,17 @@ export function documentArg(body: Document, field: string, fallback?: Document):
   const v = body[field];
   if (v === undefined || v === null) {
     if (fallback) return fallback;
-    throw new CommandError(ErrorCodes.FailedToParse, `BSON field '${field}' is missing but a required field`);
+    throw new CommandError(ErrorCodes.IDLFailedToParse, `BSON field '${field}' is missing but a required field`);
   }
-  if (!isPlainObject(v)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${Array.isArray(v) ? 'array' : typeof v}', expected type 'object'`);
+  if (!isPlainObject(v)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${bsonTypeName(v)}', expected type 'object'`);
   return v;
 }
 
-export function arrayArg(body: Document, field: string): unknown[] {
-  const v = body[field];
-  if (!Array.isArray(v)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${typeof v}', expected type 'array'`);
+/** A required array field of the command, named `<command>.<field>` in errors as mongod's IDL parser does. */
+export function arrayArg(ctx: CommandContext, field: string): unknown[] {
+  const v = ctx.body[field];
+  if (v === undefined) throw new CommandError(ErrorCodes.IDLFailedToParse, `BSON field '${ctx.name}.${field}' is missing but a required field`);
+  if (!Array.isArray(v)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${ctx.name}.${field}' is the wrong type '${bsonTypeName(v)}', expected type 'array'`);
   return v;
 }
 

@@ -1,4 +1,4 @@
-import { Long, type Document } from 'bson';
+import { Long, UUID, type Document } from 'bson';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE, MAX_WRITE_BATCH_SIZE } from '../wire/limits.js';
 import type { CommandContext, CommandHandler } from './context.js';
 
@@ -47,7 +47,8 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   endSessions: () => ({ ok: 1 }),
   killAllSessions: () => ({ ok: 1 }),
   refreshSessions: () => ({ ok: 1 }),
-  startSession: () => ({ ok: 0, errmsg: 'startSession is not needed: this server accepts any lsid', code: 59, codeName: 'CommandNotFound' }),
+  // Drivers make their own lsids; this server accepts any, so a session is only an id handed out.
+  startSession: () => ({ id: { id: new UUID() }, timeoutMinutes: 30, ok: 1 }),
   whatsmyuri: () => ({ you: '127.0.0.1', ok: 1 }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   hostInfo: () => ({ system: { currentTime: new Date(), hostname: '127.0.0.1' }, os: { type: process.platform }, extra: {}, ok: 1 }),

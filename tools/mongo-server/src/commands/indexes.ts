@@ -68,7 +68,7 @@ function existing(collection: Collection, spec: IndexSpec): boolean {
 export const indexCommands: Record<string, CommandHandler> = {
   createIndexes: (ctx) => {
     const name = collectionArg(ctx);
-    const specs = arrayArg(ctx.body, 'indexes');
+    const specs = arrayArg(ctx, 'indexes');
     if (!specs.length) throw new CommandError(ErrorCodes.BadValue, "Must specify at least one index to create in 'indexes'");
     const checked = specs.map((s) => checkSpec(s, `${ctx.db}.${name}`));
     const { collection, created } = ctx.state.catalog.ensure(ctx.db, name);

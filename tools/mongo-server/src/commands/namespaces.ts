@@ -47,8 +47,8 @@ export const namespaceCommands: Record<string, CommandHandler> = {
 
   create: (ctx) => {
     const name = collectionArg(ctx);
-    const unsupported = Object.keys(ctx.body).filter((k) => !CREATE_OPTIONS.has(k));
-    if (unsupported.length) throw new CommandError(ErrorCodes.InvalidOptions, `create: unknown option(s) ${unsupported.join(', ')}`);
+    const unknown = Object.keys(ctx.body).find((k) => !CREATE_OPTIONS.has(k));
+    if (unknown) throw new CommandError(ErrorCodes.IDLUnknownField, `BSON field 'create.${unknown}' is an unknown field.`);
     for (const feature of ['capped', 'timeseries', 'clusteredIndex', 'expireAfterSeconds'] as const) {
       if (ctx.body[feature]) throw new CommandError(ErrorCodes.NotImplemented, `create: '${feature}' collections are not supported by this server`);
     }

@@ -2,14 +2,16 @@ import { Long, type Document } from 'bson';
 import { CommandError, ErrorCodes } from '../errors.js';
 import { compileFilter } from '../query.js';
 import { valuesAtPath } from '../storage/paths.js';
-import { compareValues, idKey, isPlainObject } from '../storage/values.js';
+import { bsonTypeName, compareValues, idKey, isPlainObject } from '../storage/values.js';
 import { collectionArg, documentArg, numberArg, type CommandContext, type CommandHandler } from './context.js';
 
 export function checkSort(sort: unknown): Document | undefined {
   if (sort === undefined || sort === null) return undefined;
   if (!isPlainObject(sort)) throw new CommandError(ErrorCodes.TypeMismatch, "'sort' must be a document like { field: 1 }");
   for (const [field, dir] of Object.entries(sort)) {
-    if (dir !== 1 && dir !== -1 && !isPlainObject(dir)) throw new CommandError(ErrorCodes.BadValue, `$sort key ordering for '${field}' must be 1 (for ascending) or -1 (for descending)`);
+    if (dir === 1 || dir === -1 || isPlainObject(dir)) continue;
+    if (typeof dir !== 'number') throw new CommandError(ErrorCodes.Location15974, `Illegal key in $sort specification: ${field}: ${JSON.stringify(dir)}`);
+    throw new CommandError(ErrorCodes.Location15975, '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
   }
   return Object.keys(sort).length ? sort : undefined;
 }
@@ -39,7 +41,7 @@ export function findDocuments(ctx: CommandContext, coll: string, opts: { filter:
 
 function nonNegative(body: Document, field: string): number | undefined {
   const n = numberArg(body, field);
-  if (n !== undefined && n < 0) throw new CommandError(ErrorCodes.BadValue, `${field} must be non-negative, got ${n}`);
+  if (n !== undefined && n < 0) throw new CommandError(ErrorCodes.Location51024, `BSON field '${field}' value must be >= 0, actual value '${n}'`);
   return n;
 }
 
@@ -97,7 +99,8 @@ const count: CommandHandler = (ctx) => {
 const distinct: CommandHandler = (ctx) => {
   const coll = collectionArg(ctx);
   const key = ctx.body.key;
-  if (typeof key !== 'string' || !key) throw new CommandError(ErrorCodes.TypeMismatch, "distinct needs 'key': the field name to collect values of");
+  if (key === undefined || key === null) throw new CommandError(ErrorCodes.IDLFailedToParse, "BSON field 'distinct.key' is missing but a required field");
+  if (typeof key !== 'string') throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'distinct.key' is the wrong type '${bsonTypeName(key)}', expected type 'string'`);
   const filter = documentArg(ctx.body, 'query', {});
   const seen = new Map<string, unknown>();
   for (const doc of findDocuments(ctx, coll, { filter })) {

@@ -21,7 +21,7 @@ function writeError(index: number, err: unknown): WriteError {
 }
 
 function statements(ctx: CommandContext, field: string): unknown[] {
-  const list = arrayArg(ctx.body, field);
+  const list = arrayArg(ctx, field);
   if (list.length > MAX_WRITE_BATCH_SIZE) {
     throw new CommandError(ErrorCodes.InvalidLength, `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${list.length} operations.`);
   }

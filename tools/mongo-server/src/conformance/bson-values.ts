@@ -123,7 +123,7 @@ export function scalarEquals(expected: unknown, actual: unknown): boolean {
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined (absent)';
   try {
-    const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? Object.fromEntries(v) : v));
     const t = bsonTypeOf(value);
     const rendered = t ? `${t}(${String(value)})` : (text ?? String(value));
     return rendered.length > 300 ? `${rendered.slice(0, 300)}…` : rendered;

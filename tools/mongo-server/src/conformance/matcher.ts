@@ -38,9 +38,10 @@ function operatorOf(value: unknown): string | undefined {
 }
 
 function matchValue(
-  expected: unknown, actual: unknown, path: string, root: boolean, rootElements: boolean,
+  expected: unknown, given: unknown, path: string, root: boolean, rootElements: boolean,
   entity: (name: string) => unknown, problems: string[],
 ): void {
+  const actual = asDocument(given);
   const op = operatorOf(expected);
   if (op) {
     matchOperator(op, (expected as Document)[op], actual, path, root, entity, problems);
@@ -92,6 +93,11 @@ function matchValue(
     return;
   }
   if (!scalarEquals(expected, actual)) problems.push(`${path}: expected ${show(expected)}, got ${show(actual)}`);
+}
+
+/** The driver builds ordered documents such as a command's `sort` as a Map: for matching, that is a document. */
+function asDocument(value: unknown): unknown {
+  return value instanceof Map ? Object.fromEntries(value) : value;
 }
 
 /** Driver result classes (BulkWriteResult…) are documents for matching purposes. */
@@ -190,7 +196,8 @@ export function exactMismatches(expected: unknown, actual: unknown, path: string
   return problems;
 }
 
-function exact(expected: unknown, actual: unknown, path: string, problems: string[]): void {
+function exact(expected: unknown, given: unknown, path: string, problems: string[]): void {
+  const actual = asDocument(given);
   if (isDocument(expected)) {
     if (!isDocument(actual)) {
       problems.push(`${path}: expected ${show(expected)}, got ${show(actual)}`);

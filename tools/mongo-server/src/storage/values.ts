@@ -141,3 +141,16 @@ export function isPlainObject(v: unknown): v is Document {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
+
+/** The BSON type name mongod uses in its messages, for a decoded value. */
+export function bsonTypeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'double';
+  const t = (v as { _bsontype?: string } | undefined)?._bsontype;
+  if (t) return ({ Long: 'long', Int32: 'int', Double: 'double', Decimal128: 'decimal', ObjectId: 'objectId', Binary: 'binData' } as Record<string, string>)[t] ?? t;
+  if (v instanceof Date) return 'date';
+  return typeof v === 'object' ? 'object' : typeof v;
+}

@@ -1,11 +1,12 @@
 import type { FileCoverage } from '../../domain/evidence.js';
 import { EvidenceParseError, type ReportSource } from './evidence-error.js';
-import { attr, streamXml } from './xml-stream.js';
+import { attr, booleanAttr, streamXml } from './xml-stream.js';
 
 /**
  * Reads a Cobertura XML report into per-file line and branch coverage. Lines are taken from each
  * <class>'s own <lines> (the <method> elements repeat them); classes of one file are merged, a line
- * counting as covered when any class covers it. Branches come from `condition-coverage="50% (1/2)"`.
+ * counting as covered when any class covers it. Branches come from `condition-coverage="50% (1/2)"` on lines
+ * marked `branch="true"` (`True` from .NET tools).
  */
 export async function parseCobertura(file: string, source: ReportSource): Promise<Map<string, FileCoverage>> {
   const perFile = new Map<string, Map<number, { hits: number; covered: number; total: number }>>();
@@ -31,7 +32,7 @@ export async function parseCobertura(file: string, source: ReportSource): Promis
         const prev = currentFile.get(number) ?? { hits: 0, covered: 0, total: 0 };
         prev.hits = Math.max(prev.hits, hits);
         const cond = /\((\d+)\/(\d+)\)/.exec(attr(tag, 'condition-coverage') ?? '');
-        if (attr(tag, 'branch') === 'true' && cond) {
+        if (booleanAttr(tag, 'branch') && cond) {
           prev.covered = Math.max(prev.covered, Number(cond[1]));
           prev.total = Math.max(prev.total, Number(cond[2]));
         }

@@ -22,7 +22,12 @@ export async function streamXml(file: string, source: ReportSource, handlers: Xm
     throw new EvidenceParseError(file, `malformed XML: ${problem}`, parser.line, parser.column);
   });
   parser.on('opentag', (tag) => {
-    handlers.open(tag as SaxesTagPlain, depth);
+    try {
+      handlers.open(tag as SaxesTagPlain, depth);
+    } catch (err) {
+      if (err instanceof AttributeError) throw new EvidenceParseError(file, err.message, parser.line, parser.column);
+      throw err;
+    }
     if (!tag.isSelfClosing) depth++;
     else handlers.close(tag.name, depth);
   });
@@ -53,6 +58,23 @@ export async function streamXml(file: string, source: ReportSource, handlers: Xm
 export function attr(tag: SaxesTagPlain, name: string): string | undefined {
   const v = tag.attributes[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** An attribute whose value is not what its schema allows; `streamXml` reports it with the position of its element. */
+class AttributeError extends Error {}
+
+const XS_BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
+
+/**
+ * An xs:boolean attribute as tools really write it: the schema's `true`, `false`, `1`, `0`, and the capitalised
+ * `True`/`False` of .NET's `bool.ToString()` (coverlet, dotnet-coverage). Absent is undefined; anything else is refused.
+ */
+export function booleanAttr(tag: SaxesTagPlain, name: string): boolean | undefined {
+  const v = attr(tag, name);
+  if (v === undefined) return undefined;
+  const b = XS_BOOLEAN[v.trim().toLowerCase()];
+  if (b === undefined) throw new AttributeError(`the attribute ${name}="${v}" of <${tag.name}> is not a boolean; expected true or false (or 1, 0)`);
+  return b;
 }
 
 export function numberAttr(tag: SaxesTagPlain, name: string): number | undefined {
