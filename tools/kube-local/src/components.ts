@@ -47,7 +47,11 @@ export function apiserverArgs(pki: Pki, port: number, etcdClientPort: number): s
   ];
 }
 
-/** The controllers a Deployment needs, and those that keep namespaces and service accounts working. */
+/**
+ * The controllers a Deployment needs, those that keep namespaces and service accounts working, and the node
+ * lifecycle controller: it lifts the not-ready taint a new node is created with once kwok reports it Ready, and
+ * watches the nodes' heartbeats (the Leases kwok renews in kube-node-lease).
+ */
 export const defaultControllers = [
   'deployment-controller',
   'replicaset-controller',
@@ -57,6 +61,8 @@ export const defaultControllers = [
   'serviceaccount-token-controller',
   'root-ca-certificate-publisher-controller',
   'endpointslice-controller',
+  'node-lifecycle-controller',
+  'pod-garbage-collector-controller',
 ];
 
 export function controllerManagerArgs(pki: Pki, kubeconfig: string, controllers: string[]): string[] {
@@ -86,8 +92,9 @@ export function kwokArgs(kubeconfig: string, stagesFile: string): string[] {
     `--kubeconfig=${kubeconfig}`,
     `--config=${stagesFile}`,
     '--manage-all-nodes=true',
-    // Pod addresses: room for 65 000 pods.
+    // Pod addresses: room for 65 000 pods; every node reports the one node address.
     '--cidr=10.0.0.1/16',
+    '--node-ip=10.1.0.1',
     '--node-lease-duration-seconds=40',
   ];
 }

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, main, readyLine, run } from './helpers.js';
+
+/** The processes whose parent is `pid`, with their command names. */
+function childrenOf(pid: number): { pid: number; command: string }[] {
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' }).trim();
+  return out ? out.split('\n').map((l) => ({ pid: Number(l.trim().split(/\s+/)[0]), command: l.trim().split(/\s+/)[1]! })) : [];
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm run kube-local', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kube-local-cli-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('lists every option in --help', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', main, '--help']);
+    for (const option of ['--port <n>', '--kubeconfig <file>', '--data-dir <dir>', '--behaviours <file>', '--pod-start-seconds <s>', '--metrics-port <n>', '--nodes <n>', '--controllers <list>', '--bin-dir <dir>', '--start-timeout <s>', '--verbose', '--log-level <level>']) {
+      expect(stdout).toContain(option);
+    }
+    expect(stdout).toMatch(/SIGTERM/);
+  });
+
+  it('refuses a bad option value with a clear message', async () => {
+    const failed = await run(process.execPath, ['--import', 'tsx', main, '--port', 'http', '--kubeconfig', join(dir, 'k')]).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toMatch(/a port is an integer from 0 to 65535/);
+  });
+
+  it('prints the ready line, serves kubectl with the kubeconfig it wrote, and on SIGTERM stops every component and removes its files', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    const p = launch(['--port', '0', '--kubeconfig', kubeconfig, '--log-level', 'info']);
+    try {
+      const { url, metricsUrl } = await readyLine(p);
+      const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz']);
+      expect(stdout).toBe('ok');
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(metricsUrl)).status).toBe(200);
+
+      const components = childrenOf(p.child.pid!);
+      expect(components.map((c) => c.command).sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controller', 'kube-scheduler', 'kwok'].sort());
+      const runDir = /"runDir":"([^"]+)"/.exec(p.stderr())?.[1];
+      expect(runDir && existsSync(runDir)).toBe(true);
+
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      for (const c of components) expect(alive(c.pid), `${c.command} (pid ${c.pid}) still running`).toBe(false);
+      expect(existsSync(runDir!)).toBe(false);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+});
