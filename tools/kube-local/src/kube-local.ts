@@ -37,6 +37,8 @@ export interface KubeLocalOptions {
   startTimeoutMs?: number;
   /** Copy every component's log lines to stderr. */
   echoLogs?: boolean;
+  /** Aborting it while kube-local starts stops what has started and rejects (a SIGTERM before ready, say). */
+  signal?: AbortSignal;
   logger?: Logger;
 }
 
@@ -93,6 +95,7 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
 
   const runDir = await mkdtemp(join(tmpdir(), 'kube-local-'));
   const dataDir = opts.dataDir ?? join(runDir, 'etcd');
+  log.info({ runDir, dataDir }, 'starting');
   const children: Child[] = [];
   let workloads: WorkloadSim | undefined;
   let stopping = false;
@@ -134,6 +137,7 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
       },
       [etcd],
       timeout,
+      opts.signal,
     );
 
     const port = opts.port || (await freePort());
@@ -149,6 +153,7 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
       },
       [etcd, apiserver],
       timeout,
+      opts.signal,
     );
 
     const kubeconfig = kubeconfigFor(url, pki.ca.certPem, pki.admin, 'kube-local-admin');
@@ -186,10 +191,12 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
       },
       everyone,
       timeout,
+      opts.signal,
     );
     // Pods need their namespace's `default` service account: until the controller makes it, they are refused.
-    await waitFor('kube-controller-manager did not make the default service account', () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true), everyone, timeout);
+    await waitFor('kube-controller-manager did not make the default service account', () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true), everyone, timeout, opts.signal);
 
+    if (opts.signal?.aborted) throw new StartError(`stopped while starting (${String(opts.signal.reason ?? 'aborted')})`);
     if (opts.kubeconfigPath) await writeFile(opts.kubeconfigPath, kubeconfig, { mode: 0o600 });
     log.info({ url, metricsUrl: workloads.metricsUrl, dataDir, runDir }, 'kube-local ready');
 

@@ -66,6 +66,12 @@ const o = program.opts<{
 }>();
 const log = pino({ level: o.logLevel }, pino.destination(2));
 
+// A signal before ready stops the start-up (startKubeLocal cleans up what it started); after ready, the cluster.
+const starting = new AbortController();
+let shutdown = (why: string, _code: number) => starting.abort(why);
+process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+process.on('SIGINT', () => shutdown('SIGINT', 0));
+
 try {
   const cluster = await startKubeLocal({
     port: o.port,
@@ -79,11 +85,12 @@ try {
     binDir: o.binDir,
     startTimeoutMs: o.startTimeout * 1000,
     echoLogs: o.verbose,
+    signal: starting.signal,
     logger: log,
   });
   process.stdout.write(`ready ${cluster.url} metrics ${cluster.metricsUrl}\n`);
   let stopping = false;
-  const shutdown = (why: string, code: number) => {
+  shutdown = (why: string, code: number) => {
     if (stopping) return;
     stopping = true;
     log.info({ why }, 'stopping');
@@ -95,8 +102,6 @@ try {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
-  process.on('SIGINT', () => shutdown('SIGINT', 0));
   void cluster.failed.then((why) => {
     process.stderr.write(`kube-local: a component stopped on its own, so kube-local stops too: ${why}\n`);
     shutdown('a component failed', 1);

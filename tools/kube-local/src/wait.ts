@@ -9,10 +9,11 @@ export class StartError extends Error {}
  * Polls `probe` until it answers, failing at once when one of `children` exits (with what that child said) and
  * after `timeoutMs` otherwise (with the last problem the probe saw).
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, children: Child[], timeoutMs: number): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, children: Child[], timeoutMs: number, signal?: AbortSignal): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
+    if (signal?.aborted) throw new StartError(`stopped while starting (${String(signal.reason ?? 'aborted')})`);
     for (const c of children) {
       if (!c.running) throw new StartError(`${what}: ${failureOf(c, await c.exited)}`);
     }

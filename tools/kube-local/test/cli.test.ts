@@ -65,4 +65,25 @@ describe('npm run kube-local', () => {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
     }
   });
+
+  it('on SIGTERM while starting, stops what it started, removes its files and says so', async () => {
+    const p = launch(['--port', '0', '--kubeconfig', join(dir, 'early')]);
+    try {
+      // As soon as the API server is being started: etcd is up, the API server is on its way.
+      const deadline = Date.now() + 60_000;
+      while (!/"component":"kube-apiserver","msg":"starting"/.test(p.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const components = childrenOf(p.child.pid!);
+      expect(components.map((c) => c.command)).toContain('etcd');
+      const runDir = /"runDir":"([^"]+)"/.exec(p.stderr())![1]!;
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(1);
+      expect(p.stderr()).toContain('kube-local: stopped while starting (SIGTERM)');
+      expect(p.stdout()).not.toMatch(/^ready/m);
+      for (const c of components) expect(alive(c.pid), `${c.command} (pid ${c.pid}) still running`).toBe(false);
+      expect(existsSync(runDir)).toBe(false);
+      expect(existsSync(join(dir, 'early'))).toBe(false);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
 });
