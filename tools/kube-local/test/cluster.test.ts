@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
@@ -35,10 +35,12 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reports the pinned Kubernetes version to kubectl', async () => {
+  it('reports the Kubernetes version pinned in go.mod to kubectl', async () => {
+    const goMod = await readFile(new URL('../go.mod', import.meta.url), 'utf8');
+    const pinned = /^\s*k8s\.io\/kubernetes (v1\.(\d+)\.\d+)\b/m.exec(goMod)!;
     const { stdout } = await kubectl('version', '-o', 'json');
     const server = (JSON.parse(stdout) as { serverVersion: { gitVersion: string; major: string; minor: string } }).serverVersion;
-    expect(server).toMatchObject({ gitVersion: 'v1.36.3', major: '1', minor: '36' });
+    expect(server).toMatchObject({ gitVersion: pinned[1], major: '1', minor: pinned[2] });
   });
 
   it('answers kubectl auth can-i from real RBAC, and accepts a token minted through TokenRequest', async () => {
