@@ -27,7 +27,7 @@ export function findBinaries(dir = defaultBinDir): Binaries {
   if (missing.length) {
     throw new Error(
       `kube-local is not built: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing from ${dir}. ` +
-        'Build them with `npm run kube-local:build` (Go 1.26 and the Go module proxy; about 15 minutes the first time, seconds after that).',
+        'Build them with `npm run kube-local:build` (Go 1.26 and the Go module proxy; about 12 CPU-minutes the first time, seconds after that).',
     );
   }
   return found;
