@@ -46,7 +46,7 @@ const program = new Command('kube-local')
   .addHelpText(
     'after',
     '\nPrints "ready https://127.0.0.1:PORT metrics http://127.0.0.1:PORT/metrics" once a Deployment can run; stops every component and removes\n' +
-      'its temporary files on SIGTERM or SIGINT. If it cannot start, it says why and exits with code 1.',
+      'its temporary files on SIGTERM, SIGINT or SIGHUP. If it cannot start, it says why and exits with code 1.',
   );
 
 program.parse();
@@ -71,6 +71,7 @@ const starting = new AbortController();
 let shutdown = (why: string, _code: number) => starting.abort(why);
 process.on('SIGTERM', () => shutdown('SIGTERM', 0));
 process.on('SIGINT', () => shutdown('SIGINT', 0));
+process.on('SIGHUP', () => shutdown('SIGHUP', 0));
 
 try {
   const cluster = await startKubeLocal({

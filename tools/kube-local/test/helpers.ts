@@ -49,9 +49,13 @@ export interface Launched {
   exited: Promise<number | null>;
 }
 
-/** Runs `tsx src/main.ts ARGS` (what `npm run kube-local -- ARGS` runs) and collects its output. */
-export function launch(args: string[]): Launched {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Runs `node --import tsx src/main.ts ARGS`, or with `viaNpm` the way a person does, `npm run kube-local -- ARGS`, and collects its output. */
+export function launch(args: string[], viaNpm = false): Launched {
+  const child = viaNpm
+    ? spawn('npm', ['run', '--silent', 'kube-local', '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot })
+    : spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
