@@ -23,7 +23,7 @@ export interface KubeLocalOptions {
   dataDir?: string;
   behaviours?: BehaviourMap;
   behavioursFile?: string;
-  /** Seconds from scheduling to Ready for images whose behaviour does not say (default 1). */
+  /** Seconds from scheduling to Ready for images whose behaviour does not say (default 2, as kube-sim). */
   podStartSeconds?: number;
   /** Port of the workloads' /metrics on 127.0.0.1; 0 (the default) picks a free one. */
   metricsPort?: number;
@@ -90,7 +90,7 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
   const bin = findBinaries(opts.binDir);
   if (opts.port) await checkPortFree(opts.port, 'the API server');
   if (opts.metricsPort) await checkPortFree(opts.metricsPort, 'the metrics');
-  const behaviours = new Behaviours({ ...(opts.behavioursFile ? loadBehaviours(opts.behavioursFile) : {}), ...opts.behaviours }, opts.podStartSeconds ?? 1);
+  const behaviours = new Behaviours({ ...(opts.behavioursFile ? loadBehaviours(opts.behavioursFile) : {}), ...opts.behaviours }, opts.podStartSeconds ?? 2);
   if (opts.dataDir) await prepareDataDir(opts.dataDir);
 
   const runDir = await mkdtemp(join(tmpdir(), 'kube-local-'));
