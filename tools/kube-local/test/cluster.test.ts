@@ -144,7 +144,7 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     });
     afterAll(() => prom?.stop());
 
-    it('shows a bad image\'s error ratio above its good predecessor\'s after an image change', async () => {
+    it('shows a bad image\'s error ratio and latency above its good predecessor\'s after an image change', async () => {
       await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('shop', 'shop/web:1.0.0', 2) });
       await eventually('shop 1.0.0 rolled out', async () => rolloutComplete(await c.apps.readNamespacedDeployment({ name: 'shop', namespace: 'default' })));
       await c.apps.patchNamespacedDeployment(
@@ -161,6 +161,10 @@ describe('kube-local: a real control plane with kwok nodes', () => {
       });
       expect(ratios['2.0.0']).toBeGreaterThan(0.2);
       expect(ratios['1.0.0']).toBeLessThan(0.05);
+      const p99 = await prom.query('histogram_quantile(0.99, sum by (le, version) (rate(http_request_duration_seconds_bucket{deployment="shop"}[1m])))');
+      const byVersion = Object.fromEntries(p99.map((x) => [x.metric.version, Number(x.value[1])]));
+      expect(byVersion['2.0.0']).toBeGreaterThan(1);
+      expect(byVersion['1.0.0']).toBeLessThan(0.5);
     });
   });
 
