@@ -1,6 +1,6 @@
 import tseslint from 'typescript-eslint';
 
-const stand_ins = ['@flightdeck/mongo-server', '@flightdeck/mongo-server/*', '@flightdeck/kube-sim', '@flightdeck/kube-sim/*', '@flightdeck/testing', '@flightdeck/testing/*'];
+const stand_ins = ['@flightdeck/mongo-server', '@flightdeck/mongo-server/*', '@flightdeck/kube-sim', '@flightdeck/kube-sim/*', '@flightdeck/kube-local', '@flightdeck/kube-local/*', '@flightdeck/workload-sim', '@flightdeck/workload-sim/*', '@flightdeck/testing', '@flightdeck/testing/*'];
 const services = ['@flightdeck/planning', '@flightdeck/gates', '@flightdeck/deployment', '@flightdeck/analytics', '@flightdeck/gateway'];
 
 export default tseslint.config(

@@ -1,3 +1,4 @@
+import { Behaviours, loadBehaviours, startWorkloadSim, TrafficMetrics, type BehaviourMap } from '@flightdeck/workload-sim';
 import pino, { type Logger } from 'pino';
 import { ClusterApi } from './api/cluster-api.js';
 import { SimClock } from './clock.js';
@@ -11,8 +12,6 @@ import { kinds, KindRegistry } from './kinds/registry.js';
 import { kubeconfigFor, writeKubeconfig } from './kubeconfig.js';
 import { StateFile } from './state-file.js';
 import { ResourceStore } from './store/store.js';
-import { Behaviours, loadBehaviours, type BehaviourMap } from './workloads/behaviours.js';
-import { TrafficMetrics } from './workloads/traffic-metrics.js';
 
 export interface KubeSimOptions {
   /** 0 (the default) picks a free port. */
@@ -64,7 +63,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const traffic = new TrafficMetrics(clock);
   const deployments = new DeploymentController(api, new EventRecorder(api, 'deployment-controller'), log);
   const replicaSets = new ReplicaSetController(api, new EventRecorder(api, 'replicaset-controller'), log);
-  const kubelet = new Kubelet(api, behaviours, traffic, new EventRecorder(api, 'kubelet'), log);
+  const kubelet = new Kubelet(api, behaviours, new EventRecorder(api, 'kubelet'), log);
   const gc = new GarbageCollector(api, log);
   const unsubscribe = store.subscribe((e) => {
     deployments.onEvent(e);
@@ -84,6 +83,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const port = await http.listen(opts.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   if (opts.kubeconfigPath) writeKubeconfig(opts.kubeconfigPath, url, opts.token);
+  // The simulated workloads watch this server's pods like any client would, and count into the /metrics above.
+  const workloads = await startWorkloadSim({ kubeconfig: kubeconfigFor(url, opts.token), behaviours, traffic, logger: log.child({ part: 'workload-sim' }) });
   log.info({ url, timeScale: clock.timeScale, restored }, 'kube-sim listening');
 
   let stopped = false;
@@ -101,6 +102,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       deployments.queue.stop();
       replicaSets.queue.stop();
       kubelet.stop();
+      await workloads.stop();
       clock.stop();
       await http.close();
       state?.close();

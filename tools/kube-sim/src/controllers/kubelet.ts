@@ -2,11 +2,9 @@ import type { Logger } from 'pino';
 import type { ClusterApi } from '../api/cluster-api.js';
 import { ApiError } from '../api/errors.js';
 import { clone, isPlainObject, type KubeObject } from '../api/types.js';
-import { versionOfImage } from '../kinds/pod-defaults.js';
 import { kinds } from '../kinds/registry.js';
 import type { StoreEvent } from '../store/store.js';
-import type { Behaviours } from '../workloads/behaviours.js';
-import type { TrafficMetrics } from '../workloads/traffic-metrics.js';
+import type { Behaviours, PodSpecLike } from '@flightdeck/workload-sim';
 import { rec } from './deployment-util.js';
 import type { EventRecorder } from './event-recorder.js';
 
@@ -28,7 +26,8 @@ function containersOf(pod: KubeObject): Rec[] {
 /**
  * The simulated kubelet: schedules every new pod onto the one node, starts its containers after the image's start
  * delay and reports Ready, or, for an image marked as crashing, keeps restarting it with a growing back-off
- * (restartCount rises, the pod never becomes Ready). Ready pods serve simulated traffic.
+ * (restartCount rises, the pod never becomes Ready). The traffic of Ready pods is @flightdeck/workload-sim's, which
+ * watches them through the API like any other client.
  */
 export class Kubelet {
   private readonly runs = new Map<string, PodRun>();
@@ -37,7 +36,6 @@ export class Kubelet {
   constructor(
     private readonly api: ClusterApi,
     private readonly behaviours: Behaviours,
-    private readonly traffic: TrafficMetrics,
     private readonly events: EventRecorder,
     private readonly log: Logger,
   ) {}
@@ -48,7 +46,6 @@ export class Kubelet {
     if (e.type === 'DELETED') {
       this.runs.get(uid)?.cancel?.();
       this.runs.delete(uid);
-      this.traffic.podGone(uid);
       return;
     }
     const images = containersOf(e.object).map((c) => c.image).join(',');
@@ -60,7 +57,6 @@ export class Kubelet {
       // A changed image restarts the containers with the new image's behaviour.
       run.images = images;
       run.cancel?.();
-      this.traffic.podNotReady(uid);
       setImmediate(() => this.safely(() => this.startAfterDelay(e.object.metadata.namespace!, e.object.metadata.name!, uid, 0)));
     }
   }
@@ -71,8 +67,7 @@ export class Kubelet {
       const uid = pod.metadata.uid!;
       this.runs.set(uid, { images: containersOf(pod).map((c) => c.image).join(',') });
       const ready = (rec(pod.status).conditions as Rec[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
-      if (ready) this.traffic.podReady(this.identity(pod), this.behaviourOf(pod));
-      else this.safely(() => this.startAfterDelay(pod.metadata.namespace!, pod.metadata.name!, uid, 0));
+      if (!ready) this.safely(() => this.startAfterDelay(pod.metadata.namespace!, pod.metadata.name!, uid, 0));
     }
   }
 
@@ -96,23 +91,7 @@ export class Kubelet {
   }
 
   private behaviourOf(pod: KubeObject) {
-    const each = containersOf(pod).map((c) => {
-      const probe = rec(c.readinessProbe).initialDelaySeconds;
-      return this.behaviours.forImage(String(c.image ?? ''), typeof probe === 'number' ? probe : undefined);
-    });
-    const first = each[0] ?? this.behaviours.forImage('');
-    return { ...first, crash: each.some((b) => b.crash), startSeconds: Math.max(...each.map((b) => b.startSeconds), 0) };
-  }
-
-  private identity(pod: KubeObject) {
-    const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
-    let deployment = pod.metadata.labels?.app ?? owner?.name ?? '';
-    if (owner?.kind === 'ReplicaSet') {
-      const rs = this.api.tryGet(kinds.replicasets, pod.metadata.namespace, owner.name);
-      const top = rs?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Deployment');
-      deployment = top?.name ?? owner.name;
-    }
-    return { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, deployment, pod: pod.metadata.name!, version: versionOfImage(String(containersOf(pod)[0]?.image ?? '')) };
+    return this.behaviours.forPod(pod.spec as PodSpecLike);
   }
 
   private writeStatus(pod: KubeObject, status: Rec): void {
@@ -182,7 +161,6 @@ export class Kubelet {
           lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now } },
         })),
       });
-      this.traffic.podNotReady(uid);
       this.events.record(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');
       run.cancel = this.api.clock.after(backoff, () => this.safely(() => this.start(namespace, name, uid, restarts + 1)));
       return;
@@ -210,6 +188,5 @@ export class Kubelet {
       }),
     });
     for (const c of containersOf(pod)) this.events.record(pod, 'Normal', 'Started', `Started container ${String(c.name)}`);
-    this.traffic.podReady(this.identity(pod), behaviour);
   }
 }

@@ -8,7 +8,7 @@ import { isPlainObject, type KubeObject } from '../api/types.js';
 import { groupVersion, resourceKey } from '../kinds/kind.js';
 import { patchTypes } from '../patch/apply-patch.js';
 import { openWatch, type WatchEvent } from '../store/watch.js';
-import type { TrafficMetrics } from '../workloads/traffic-metrics.js';
+import type { TrafficMetrics } from '@flightdeck/workload-sim';
 import { mediaType, parseBody, readBody } from './body.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, openApiV3GroupVersion, openApiV3Index, serverVersion } from './discovery.js';
 import { parseResourcePath, type ResourcePath } from './resource-path.js';

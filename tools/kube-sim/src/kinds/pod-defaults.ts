@@ -1,13 +1,8 @@
+import { imageTag } from '@flightdeck/workload-sim';
 import { isPlainObject } from '../api/types.js';
 
 /** The defaults Kubernetes fills into every pod spec, so templates compare equal after a round trip. */
 
-function imageTag(image: string): string | undefined {
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  if (image.includes('@')) return undefined;
-  return colon >= 0 ? image.slice(colon + 1) : undefined;
-}
 
 function defaultContainer(c: unknown): void {
   if (!isPlainObject(c)) return;
@@ -36,9 +31,4 @@ export function defaultPodTemplate(template: unknown): void {
   if (!isPlainObject(template)) return;
   template.metadata ??= {};
   defaultPodSpec(template.spec);
-}
-
-/** The tag of an image reference (`shop/web:2.0.0` → `2.0.0`, `shop/web` → `latest`). */
-export function versionOfImage(image: string): string {
-  return imageTag(image) ?? (image.includes('@') ? image.slice(image.indexOf('@') + 1) : 'latest');
 }

@@ -1,5 +1,4 @@
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import type { SimClock } from '../clock.js';
 import type { Behaviour } from './behaviours.js';
 import { LatencyModel } from './latency.js';
 
@@ -9,6 +8,13 @@ import { LatencyModel } from './latency.js';
  * Traffic accrues in simulated time at the pod's behaviour (rps, errorRatio, latency) while the pod is Ready,
  * and is worked out when scraped, so the counts are exact and cost nothing between scrapes.
  */
+
+/** Where the traffic's time comes from: the real clock, or kube-sim's simulated one. */
+export interface Clock {
+  now(): Date;
+}
+
+export const realClock: Clock = { now: () => new Date() };
 
 export const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 5, 10];
 
@@ -34,7 +40,7 @@ export class TrafficMetrics {
   readonly registry = new Registry();
   private readonly pods = new Map<string, PodTraffic>();
 
-  constructor(private readonly clock: SimClock) {
+  constructor(private readonly clock: Clock = realClock) {
     const pods = this.pods;
     const advance = () => this.advance();
     new Counter({
@@ -55,8 +61,8 @@ export class TrafficMetrics {
     });
     this.registry.registerMetric(this.histogram() as unknown as Metric);
     new Gauge({
-      name: 'kube_sim_ready_pods',
-      help: 'Pods of the simulated cluster that are Ready and serving traffic',
+      name: 'workload_sim_ready_pods',
+      help: 'Simulated pods that are Ready and serving traffic',
       labelNames: ['namespace', 'deployment', 'version'],
       registers: [this.registry],
       collect() {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBehaviours } from '../src/index.js';
-import { Behaviours, TAG_CONVENTIONS } from '../src/workloads/behaviours.js';
+import { Behaviours, parseBehaviours, TAG_CONVENTIONS } from '../src/index.js';
 
 describe('behaviour files', () => {
   it('maps images to behaviour with a default and wildcards', () => {

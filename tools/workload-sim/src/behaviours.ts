@@ -93,4 +93,19 @@ export class Behaviours {
     const pattern = exact ? undefined : Object.keys(this.map).find((k) => k.includes('*') && wildcard(k).test(image));
     return { ...base, ...(exact ?? (pattern ? this.map[pattern] : tagConvention(image))) } as Behaviour & { startSeconds: number };
   }
+
+  /**
+   * The behaviour of a pod: its first container's traffic, crashing when any container crashes, Ready once the
+   * slowest container has started.
+   */
+  forPod(spec: PodSpecLike | undefined): Behaviour & { startSeconds: number } {
+    const each = (spec?.containers ?? []).map((c) => this.forImage(String(c.image ?? ''), c.readinessProbe?.initialDelaySeconds));
+    const first = each[0] ?? this.forImage('');
+    return { ...first, crash: each.some((b) => b.crash), startSeconds: Math.max(...each.map((b) => b.startSeconds), 0) };
+  }
+}
+
+/** The parts of a pod spec that decide its behaviour (both client-node's V1PodSpec and plain JSON fit). */
+export interface PodSpecLike {
+  containers?: { image?: string; readinessProbe?: { initialDelaySeconds?: number } }[];
 }

@@ -1,0 +1,4 @@
+export { startKubeLocal, type KubeLocal, type KubeLocalOptions } from './kube-local.js';
+export { StartError } from './wait.js';
+export { defaultControllers } from './components.js';
+export { defaultBinDir, binaryNames } from './binaries.js';
