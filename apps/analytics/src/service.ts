@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import { markMount, type ServiceMetrics } from '@flightdeck/telemetry';
 import { Incidents } from './application/incidents.js';
@@ -56,7 +56,10 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const newId = deps.newId ?? randomUUID;
   const models = projectionModels(deps.mongo.connection);
   const retroModel = retrospectiveModel(deps.mongo.connection);
-  const relay = new OutboxRelay({ bus: deps.bus, models: [models.incident, retroModel], logger });
+  // Consumers count their dead letters and report their lag; the outbox its backlog.
+  const bus = withEventMetrics(deps.bus, metrics.registry);
+  const relay = new OutboxRelay({ bus, models: [models.incident, retroModel], logger });
+  registerOutboxMetrics(metrics.registry, relay);
   const store = new MongoProjectionStore(models, () => relay.kick());
   const retrospectives = new Retrospectives({ store: new MongoRetrospectiveStore(retroModel, () => relay.kick()), projections: store, clock, newId });
   const partitions = new HistoryPartitions({ store, logger, now: () => clock.now(), onRefresh: refreshMetrics(metrics.registry) });
@@ -86,7 +89,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
       await Promise.all([models.release.init(), models.rollout.init(), models.incident.init(), retroModel.init()]);
       relay.start();
       partitions.startRefreshing(deps.refreshIntervalMs ?? 1000);
-      subscription = await consumeEvents(deps.bus, projector, logger, deps.durable ?? PROJECTION_DURABLE);
+      subscription = await consumeEvents(bus, projector, logger, deps.durable ?? PROJECTION_DURABLE);
       logger.info('analytics started');
     },
     async onStop() {
