@@ -23,6 +23,7 @@ import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repositor
 import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
 import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
+import { registerRolloutStateGauges } from './adapters/prometheus/rollout-state-gauges.js';
 
 export interface DeploymentServiceDeps {
   /** The service's own MongoDB database; the caller opens and closes it. */
@@ -73,10 +74,11 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const rollouts = new MongoRolloutRepository(model, () => relay.kick());
   const clearance = new MongoReleaseClearance(gatesModel);
   const target = deps.target ?? new KubernetesDeploymentTarget(deps.kubeconfig);
-  const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs);
+  const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs, metrics.registry);
   const lease = deps.lease ? new LeaseLeadership(deps.kubeconfig, { ...deps.lease, logger }) : undefined;
   const leadership = deps.leadership ?? lease ?? soleLeader;
   const rolloutMetrics = new RolloutMetrics(metrics.registry);
+  registerRolloutStateGauges(metrics.registry, rollouts, () => clock.now());
   const health = deps.advisor ? new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger }) : undefined;
   const controller = new RolloutController({
     rollouts,
