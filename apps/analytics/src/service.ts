@@ -21,6 +21,7 @@ import { MongoRetrospectiveStore, retrospectiveModel } from './adapters/mongo/mo
 import { consumeEvents, PROJECTION_DURABLE } from './adapters/nats/projection-consumer.js';
 import { registerMetricGauges } from './adapters/prometheus/metric-gauges.js';
 import { refreshMetrics } from './adapters/prometheus/refresh-metrics.js';
+import { registerReleaseIncidentGauges } from './adapters/prometheus/release-incident-gauges.js';
 
 export interface AnalyticsServiceDeps {
   /** The service's own MongoDB database; the caller opens and closes it. */
@@ -67,6 +68,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const incidents = new Incidents({ store, clock, newId, onRecorded: () => partitions.requireFresh() });
   const projector = new Projector({ store, retrospectives, logger });
   registerMetricGauges(metrics.registry, queries, () => clock.now());
+  registerReleaseIncidentGauges(metrics.registry, queries, () => clock.now());
 
   let subscription: Subscription | undefined;
   const shell = createSubgraphService<Pick<AnalyticsContext, 'queries' | 'incidents' | 'retrospectives' | 'advisor' | 'now'>>({
