@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import { markMount, type ServiceMetrics } from '@flightdeck/telemetry';
 import { Incidents } from './application/incidents.js';
@@ -21,6 +21,7 @@ import { MongoRetrospectiveStore, retrospectiveModel } from './adapters/mongo/mo
 import { consumeEvents, PROJECTION_DURABLE } from './adapters/nats/projection-consumer.js';
 import { registerMetricGauges } from './adapters/prometheus/metric-gauges.js';
 import { refreshMetrics } from './adapters/prometheus/refresh-metrics.js';
+import { registerReleaseIncidentGauges } from './adapters/prometheus/release-incident-gauges.js';
 
 export interface AnalyticsServiceDeps {
   /** The service's own MongoDB database; the caller opens and closes it. */
@@ -56,7 +57,10 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const newId = deps.newId ?? randomUUID;
   const models = projectionModels(deps.mongo.connection);
   const retroModel = retrospectiveModel(deps.mongo.connection);
-  const relay = new OutboxRelay({ bus: deps.bus, models: [models.incident, retroModel], logger });
+  // Consumers count their dead letters and report their lag; the outbox its backlog.
+  const bus = withEventMetrics(deps.bus, metrics.registry);
+  const relay = new OutboxRelay({ bus, models: [models.incident, retroModel], logger });
+  registerOutboxMetrics(metrics.registry, relay);
   const store = new MongoProjectionStore(models, () => relay.kick());
   const retrospectives = new Retrospectives({ store: new MongoRetrospectiveStore(retroModel, () => relay.kick()), projections: store, clock, newId });
   const partitions = new HistoryPartitions({ store, logger, now: () => clock.now(), onRefresh: refreshMetrics(metrics.registry) });
@@ -64,6 +68,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const incidents = new Incidents({ store, clock, newId, onRecorded: () => partitions.requireFresh() });
   const projector = new Projector({ store, retrospectives, logger });
   registerMetricGauges(metrics.registry, queries, () => clock.now());
+  registerReleaseIncidentGauges(metrics.registry, queries, () => clock.now());
 
   let subscription: Subscription | undefined;
   const shell = createSubgraphService<Pick<AnalyticsContext, 'queries' | 'incidents' | 'retrospectives' | 'advisor' | 'now'>>({
@@ -86,7 +91,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
       await Promise.all([models.release.init(), models.rollout.init(), models.incident.init(), retroModel.init()]);
       relay.start();
       partitions.startRefreshing(deps.refreshIntervalMs ?? 1000);
-      subscription = await consumeEvents(deps.bus, projector, logger, deps.durable ?? PROJECTION_DURABLE);
+      subscription = await consumeEvents(bus, projector, logger, deps.durable ?? PROJECTION_DURABLE);
       logger.info('analytics started');
     },
     async onStop() {

@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import type { ServiceMetrics } from '@flightdeck/telemetry';
 import type { Clock, IdGenerator, Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
@@ -23,6 +23,7 @@ import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repositor
 import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
 import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
+import { registerRolloutStateGauges } from './adapters/prometheus/rollout-state-gauges.js';
 
 export interface DeploymentServiceDeps {
   /** The service's own MongoDB database; the caller opens and closes it. */
@@ -66,14 +67,18 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const clock = deps.clock ?? { now: () => new Date() };
   const model = rolloutModel(deps.mongo.connection);
   const gatesModel = releaseGatesModel(deps.mongo.connection);
-  const relay = new OutboxRelay({ bus: deps.bus, models: [model], logger });
+  // Consumers count their dead letters and report their lag; the outbox its backlog.
+  const bus = withEventMetrics(deps.bus, metrics.registry);
+  const relay = new OutboxRelay({ bus, models: [model], logger });
+  registerOutboxMetrics(metrics.registry, relay);
   const rollouts = new MongoRolloutRepository(model, () => relay.kick());
   const clearance = new MongoReleaseClearance(gatesModel);
   const target = deps.target ?? new KubernetesDeploymentTarget(deps.kubeconfig);
-  const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs);
+  const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs, metrics.registry);
   const lease = deps.lease ? new LeaseLeadership(deps.kubeconfig, { ...deps.lease, logger }) : undefined;
   const leadership = deps.leadership ?? lease ?? soleLeader;
   const rolloutMetrics = new RolloutMetrics(metrics.registry);
+  registerRolloutStateGauges(metrics.registry, rollouts, () => clock.now());
   const health = deps.advisor ? new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger }) : undefined;
   const controller = new RolloutController({
     rollouts,
@@ -108,7 +113,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       await model.init();
       await gatesModel.init();
       relay.start();
-      subscription = await consumeGateEvaluations(deps.bus, clearance, logger, deps.durable ?? GATES_DURABLE);
+      subscription = await consumeGateEvaluations(bus, clearance, logger, deps.durable ?? GATES_DURABLE);
       await lease?.start();
       controller.start();
       logger.info('deployment started');

@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import type { ServiceMetrics } from '@flightdeck/telemetry';
 import { Gates } from './application/gates.js';
@@ -61,7 +61,10 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
   const { logger } = deps;
   const models = gatesModels(deps.connection);
   const store = new MongoGatesStore(models, () => relay.kick());
-  const relay = new OutboxRelay({ bus: deps.bus, models: [models.states, models.releases], logger });
+  // Consumers count their dead letters and report their lag; the outbox its backlog.
+  const bus = withEventMetrics(deps.bus, deps.metrics.registry);
+  const relay = new OutboxRelay({ bus, models: [models.states, models.releases], logger });
+  registerOutboxMetrics(deps.metrics.registry, relay);
   const metricsSource = deps.metricsSource ?? (deps.prometheusUrl ? new PrometheusMetrics(deps.prometheusUrl) : undefined);
   const gates = new Gates({ store, readEvidence: parseEvidence, metrics: metricsSource, advisor: deps.advisor, clock: deps.clock ?? { now: () => new Date() }, ids: randomUUID });
   const maxEvidenceBytes = deps.maxEvidenceBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
@@ -83,7 +86,7 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
     ],
     async onStart() {
       await Promise.all([models.definitions.init(), models.states.init(), models.releases.init()]);
-      consumer = await consumePlanningEvents(deps.bus, store, logger, deps.consumerName, (releaseId, why) => gates.scopeChanged(releaseId, why));
+      consumer = await consumePlanningEvents(bus, store, logger, deps.consumerName, (releaseId, why) => gates.scopeChanged(releaseId, why));
       relay.start();
       logger.info({ prometheus: deps.prometheusUrl ?? null, maxEvidenceBytes }, 'gates service started');
     },

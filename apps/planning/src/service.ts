@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, type EventBus, type Subscription } from '@flightdeck/events';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
 import type { ServiceMetrics } from '@flightdeck/telemetry';
 import { ReleaseInsights } from './application/release-insights.js';
@@ -14,6 +14,7 @@ import { resolvers, type PlanningContext } from './adapters/graphql/resolvers.js
 import { loadTypeDefs } from './adapters/graphql/schema.js';
 import { MongoReleaseRepository } from './adapters/mongo/mongo-release-repository.js';
 import { releaseModel } from './adapters/mongo/release-model.js';
+import { registerReleaseGauges } from './adapters/prometheus/release-gauges.js';
 import { consumeReleaseSignals, SIGNALS_DURABLE } from './adapters/nats/signal-consumer.js';
 
 export interface PlanningServiceDeps {
@@ -42,8 +43,12 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
   const { logger, metrics } = deps;
   const clock = deps.clock ?? { now: () => new Date() };
   const model = releaseModel(deps.mongo.connection);
-  const relay = new OutboxRelay({ bus: deps.bus, models: [model], logger });
+  // Consumers count their dead letters and report their lag; the outbox its backlog.
+  const bus = withEventMetrics(deps.bus, metrics.registry);
+  const relay = new OutboxRelay({ bus, models: [model], logger });
+  registerOutboxMetrics(metrics.registry, relay);
   const releases = new MongoReleaseRepository(model, () => relay.kick());
+  registerReleaseGauges(metrics.registry, releases);
   const planning = new ReleasePlanning({ releases, clock, newId: deps.newId ?? randomUUID });
   const insights = new ReleaseInsights({ planning, clock, advisor: deps.advisor });
   const signals = new ReleaseSignals({ releases, clock, logger });
@@ -61,7 +66,7 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     async onStart() {
       await model.init();
       relay.start();
-      subscription = await consumeReleaseSignals(deps.bus, signals, logger, deps.durable ?? SIGNALS_DURABLE);
+      subscription = await consumeReleaseSignals(bus, signals, logger, deps.durable ?? SIGNALS_DURABLE);
       logger.info('planning started');
     },
     async onStop() {

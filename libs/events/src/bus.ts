@@ -28,6 +28,8 @@ export interface SubscribeOptions {
   handlerTimeoutMs?: number;
   /** Delay before the first redelivery after a failure, doubled each time up to 30 s; default 500 ms. */
   retryDelayMs?: number;
+  /** Told of each event this subscription sent to the dead letters, once the letter is stored (e.g. to count them). */
+  onDeadLettered?: (letter: DeadLetter) => void;
 }
 
 export interface Subscription {
@@ -71,6 +73,20 @@ export interface DeadLetterReader {
   deadLetters(opts?: { consumer?: string }): Promise<DeadLetter[]>;
 }
 
-export interface ResolvedSubscribeOptions extends Required<Omit<SubscribeOptions, 'filter'>> {
+export interface ResolvedSubscribeOptions extends Required<Omit<SubscribeOptions, 'filter' | 'onDeadLettered'>> {
   filters: string[];
+  onDeadLettered?: (letter: DeadLetter) => void;
+}
+
+/** How far a durable consumer is behind the stream. */
+export interface ConsumerLag {
+  /** Events matching its filter that it has not been given yet. */
+  pending: number;
+  /** Events given to it and neither acknowledged nor given up yet (in a handler, or waiting for a redelivery). */
+  ackPending: number;
+}
+
+/** Both buses tell how far a durable consumer is behind (undefined when it does not exist). */
+export interface ConsumerLagReader {
+  consumerLag(durable: string): Promise<ConsumerLag | undefined>;
 }

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { DeadLetter, DeadLetterReader, EventBus, PublishResult, ResolvedSubscribeOptions, SubscribeOptions, Subscription } from './bus.js';
+import type { ConsumerLag, ConsumerLagReader, DeadLetter, DeadLetterReader, EventBus, PublishResult, ResolvedSubscribeOptions, SubscribeOptions, Subscription } from './bus.js';
 import type { EventCatalog } from './catalog.js';
 import { eventCatalog } from './catalog/index.js';
 import { processDelivery } from './delivery.js';
@@ -39,7 +39,7 @@ interface ConsumerState {
  * then dead-lettered, invalid ones are dead-lettered at once. Nothing survives the process, and
  * the ack wait has no counterpart: a handler can only end or time out.
  */
-export class InProcessBus implements EventBus, DeadLetterReader {
+export class InProcessBus implements EventBus, DeadLetterReader, ConsumerLagReader {
   private readonly log: Stored[] = [];
   private firstSeq = 1;
   private lastSeq = 0;
@@ -118,7 +118,10 @@ export class InProcessBus implements EventBus, DeadLetterReader {
         this.wake(); // a waiting loop recomputes when the next retry is due
         return;
       }
-      if (outcome.kind === 'dead') this.letters.push(outcome.letter);
+      if (outcome.kind === 'dead') {
+        this.letters.push(outcome.letter);
+        o.onDeadLettered?.(outcome.letter);
+      }
       state.deliveries.delete(m.seq);
       state.retryAt.delete(m.seq);
     };
@@ -193,6 +196,18 @@ export class InProcessBus implements EventBus, DeadLetterReader {
 
   async deadLetters(opts: { consumer?: string } = {}): Promise<DeadLetter[]> {
     return this.letters.filter((l) => !opts.consumer || l.consumer === opts.consumer);
+  }
+
+  /** Events after the consumer's position that match its filters, and those handed out but not finished. */
+  async consumerLag(durable: string): Promise<ConsumerLag | undefined> {
+    const state = this.consumers.get(durable);
+    if (!state) return undefined;
+    let pending = 0;
+    for (let seq = Math.max(state.nextSeq, this.firstSeq); seq <= this.lastSeq; seq++) {
+      const m = this.at(seq);
+      if (m && state.filters.some((f) => subjectMatches(f, m.subject))) pending++;
+    }
+    return { pending, ackPending: state.deliveries.size };
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,7 @@ export function resolveSubscribeOptions(o: SubscribeOptions): ResolvedSubscribeO
     ackWaitMs: positiveInt('ackWaitMs', o.ackWaitMs ?? 30_000),
     handlerTimeoutMs: positiveInt('handlerTimeoutMs', o.handlerTimeoutMs ?? 10_000),
     retryDelayMs: positiveInt('retryDelayMs', o.retryDelayMs ?? 500),
+    ...(o.onDeadLettered ? { onDeadLettered: o.onDeadLettered } : {}),
   };
   if (r.handlerTimeoutMs >= r.ackWaitMs) {
     throw new Error(`subscribe ${o.durable}: handlerTimeoutMs (${r.handlerTimeoutMs}) must be below ackWaitMs (${r.ackWaitMs}), or the server redelivers while the handler still runs`);

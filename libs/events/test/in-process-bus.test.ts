@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import { InProcessBus } from '../src/index.js';
 import { busBehaviour } from './bus-behaviour.js';
+import { eventMetricsBehaviour } from './event-metrics.js';
 
 let bus: InProcessBus;
 beforeEach(() => {
@@ -11,6 +12,13 @@ afterEach(async () => {
 });
 
 busBehaviour('InProcessBus', () => ({
+  bus,
+  injectRaw: async (subject, data) => {
+    await bus.publishRaw(subject, data);
+  },
+}));
+
+eventMetricsBehaviour('InProcessBus', () => ({
   bus,
   injectRaw: async (subject, data) => {
     await bus.publishRaw(subject, data);

@@ -4,6 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
 import { DEAD_LETTER_STREAM, EVENTS_STREAM, JetStreamBus, ensureStreams } from '../src/index.js';
 import { busBehaviour } from './bus-behaviour.js';
+import { eventMetricsBehaviour } from './event-metrics.js';
 import { pino } from 'pino';
 import { aRelease, storedCopies, waitFor } from './helpers.js';
 
@@ -32,6 +33,14 @@ afterEach(async () => {
 });
 
 busBehaviour('JetStreamBus', () => ({
+  bus,
+  injectRaw: async (subject, data) => {
+    await nc.publish(subject, data);
+    await nc.flush();
+  },
+}));
+
+eventMetricsBehaviour('JetStreamBus', () => ({
   bus,
   injectRaw: async (subject, data) => {
     await nc.publish(subject, data);

@@ -4,7 +4,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { databaseUri, startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { InvalidEventError, JetStreamBus, OutboxRelay, outboxPush, releaseCreated, type CloudEvent, type Subscription } from '../src/index.js';
+import { Registry } from 'prom-client';
+import { InvalidEventError, JetStreamBus, OutboxRelay, outboxPush, registerOutboxMetrics, releaseCreated, type CloudEvent, type Subscription } from '../src/index.js';
 import { publishMarker, sleep, storedCopies, waitFor } from './helpers.js';
 import { releaseModel, type ReleaseModel } from './models.js';
 
@@ -115,6 +116,35 @@ describe('transactional outbox', () => {
     relay.kick();
     await waitFor('the kicked event', () => received.some((e) => e.id === event.id), 5_000);
     await relay.stop();
+  });
+
+  it('exports how many events wait in the outboxes and how old the oldest is, until the relay sends them', async () => {
+    const relay = new OutboxRelay({ bus, models: [Releases] });
+    await relay.runOnce(); // whatever earlier cases left behind
+    const registry = new Registry();
+    const recordedAt = new Date();
+    registerOutboxMetrics(registry, relay, () => recordedAt.getTime() + 90_000);
+    const read = async () => {
+      const text = await registry.metrics();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      return { events: value('flightdeck_events_outbox_pending_events'), age: value('flightdeck_events_outbox_oldest_pending_age_seconds') };
+    };
+    expect(await read()).toEqual({ events: 0, age: 0 });
+
+    const release = new Releases({ _id: 'rel-outbox-backlog', name: 'Autumn', status: 'PLANNING' });
+    release.recordEvent(created('rel-outbox-backlog'));
+    release.recordEvent(created('rel-outbox-backlog'));
+    await release.save();
+    await sleep(1100); // past the one-second reuse of a reading
+    const waiting = await read();
+    expect(waiting.events).toBe(2);
+    // Recorded at or just after `recordedAt`, read 90 s later by the injected clock.
+    expect(waiting.age).toBeGreaterThan(85);
+    expect(waiting.age).toBeLessThanOrEqual(90);
+
+    expect(await relay.runOnce()).toBe(2);
+    await sleep(1100);
+    expect(await read()).toEqual({ events: 0, age: 0 });
   });
 
   it('rejects a model without the outbox plugin', () => {

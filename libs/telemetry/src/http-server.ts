@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { accessLog } from './access-log.js';
 import type { ServiceMetrics } from './metrics.js';
 import { readyzHandler, type ReadinessCheck } from './readiness.js';
+import { registerReadinessMetric } from './readiness-metrics.js';
 import { requestIds } from './request-ids.js';
 
 export interface HttpServerOptions {
@@ -55,6 +56,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     res.json({ status: 'ok', service: opts.service, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
   });
   app.get('/readyz', readyzHandler(opts.readiness, () => draining, opts.checkTimeoutMs));
+  registerReadinessMetric(metrics.registry, opts.readiness, () => draining, opts.checkTimeoutMs);
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());

@@ -179,3 +179,31 @@ describe('createHttpServer', () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });
+
+describe('flightdeck_readiness_check_passing', () => {
+  const series = (text: string) => text.split('\n').filter((l) => l.startsWith('flightdeck_readiness_check_passing{'));
+
+  it('exports what /readyz answers, per check, at scrape time, and 0 for shutdown once the server closes', async () => {
+    let natsUp = true;
+    const { server } = await start([
+      { name: 'mongodb', check: () => true },
+      { name: 'nats', check: () => natsUp },
+    ]);
+    const { url } = await server.listen(0);
+    const scrape = async () => series(await (await fetch(`${url}/metrics`)).text());
+    expect(await scrape()).toEqual([
+      'flightdeck_readiness_check_passing{check="mongodb",service="demo"} 1',
+      'flightdeck_readiness_check_passing{check="nats",service="demo"} 1',
+      'flightdeck_readiness_check_passing{check="shutdown",service="demo"} 1',
+    ]);
+    natsUp = false;
+    expect(await scrape()).toContain('flightdeck_readiness_check_passing{check="nats",service="demo"} 0');
+  });
+
+  it('says shutdown 0 while the server drains', async () => {
+    const { server, metrics } = await start([{ name: 'mongodb', check: () => true }]);
+    await server.listen(0);
+    await server.close();
+    expect(series(await metrics.registry.metrics())).toContain('flightdeck_readiness_check_passing{check="shutdown",service="demo"} 0');
+  });
+});

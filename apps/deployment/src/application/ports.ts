@@ -54,6 +54,8 @@ export interface RolloutRepository {
   /** A rollout of the same Deployment that is not final yet. */
   unfinishedFor(target: RolloutTargetRef): Promise<StoredRollout | undefined>;
   list(filter: RolloutFilter, page: PageRequest): Promise<RolloutPage>;
+  /** Rollouts not final yet (driven or held), and final ones completed at `since` or later: what the metrics show. */
+  unfinishedOrCompletedSince(since: Date): Promise<StoredRollout[]>;
 }
 
 /** Whether a release may go to production, known from gates events. */

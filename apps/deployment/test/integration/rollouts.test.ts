@@ -299,4 +299,17 @@ describe('rollouts against the simulated cluster and a real Prometheus, through 
     expect(metrics).toMatch(/flightdeck_rollout_rollbacks_total\{[^}]*cause="DEADLINE"[^}]*\} 1\n/);
     expect(metrics).toMatch(/flightdeck_rollout_phase\{[^}]*phase="ROLLED_BACK"[^}]*\} 1\n/);
   });
+
+  it('exports, read from MongoDB, when each rollout entered its phase and its progress deadline, and counts the analysis queries', async () => {
+    const before = Date.now() / 1000;
+    const res = await gql<{ rollouts: { edges: { node: { id: string; startedAt: string } }[] } }>(gw.url, `{ rollouts(filter: { releaseId: "rel-crash" }, first: 1) { edges { node { id startedAt } } } }`, {}, sre);
+    const { id, startedAt } = res.data!.rollouts.edges[0]!.node;
+    const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
+    const series = (name: string, labels: string) => new RegExp(`^${name}\\{rollout="${id}",release="rel-crash",environment="production",[^}]*namespace="default",deployment="crash"${labels},service="deployment"\\} (\\S+)$`, 'm').exec(metrics)?.[1];
+    const rolledBackAt = Number(series('flightdeck_deployment_rollout_phase_entered_timestamp_seconds', ',phase="ROLLED_BACK"'));
+    expect(rolledBackAt).toBeGreaterThan(Date.parse(startedAt) / 1000);
+    expect(rolledBackAt).toBeLessThanOrEqual(before);
+    expect(series('flightdeck_deployment_rollout_progress_deadline_seconds', '')).toBe('8');
+    expect(Number(/^flightdeck_deployment_analysis_queries_total\{result="value",service="deployment"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+  });
 });

@@ -1,14 +1,14 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino, type Logger } from 'pino';
-import type { DeadLetter, DeadLetterReader, EventBus, PublishResult, SubscribeOptions, Subscription } from '../bus.js';
+import type { ConsumerLag, ConsumerLagReader, DeadLetter, DeadLetterReader, EventBus, PublishResult, SubscribeOptions, Subscription } from '../bus.js';
 import type { EventCatalog } from '../catalog.js';
 import { eventCatalog } from '../catalog/index.js';
 import { encodeEvent, type CloudEvent } from '../envelope.js';
-import { DEAD_LETTER_STREAM, deadLetterSubject } from '../subjects.js';
+import { DEAD_LETTER_STREAM, EVENTS_STREAM, deadLetterSubject } from '../subjects.js';
 import { resolveSubscribeOptions } from '../subscribe-options.js';
 import { startConsumer } from './consumer-runner.js';
-import { ensureStreams, type StreamSettings } from './provision.js';
+import { ensureStreams, isNotFound, type StreamSettings } from './provision.js';
 import { publishWithRetry, type RetryPolicy } from './publisher.js';
 
 export interface JetStreamBusOptions extends StreamSettings {
@@ -26,7 +26,7 @@ export interface JetStreamBusOptions extends StreamSettings {
 const decoder = new TextDecoder();
 
 /** The production bus: events in the FLIGHTDECK stream, durable pull consumers, dead letters in their own stream. */
-export class JetStreamBus implements EventBus, DeadLetterReader {
+export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagReader {
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -94,7 +94,18 @@ export class JetStreamBus implements EventBus, DeadLetterReader {
     return out;
   }
 
-  /** Stops every subscription (waiting for handlers in flight), then drains the connection if the bus opened it. */
+  /** The server's count of the durable's undelivered (`num_pending`) and unacknowledged (`num_ack_pending`) events. */
+  async consumerLag(durable: string): Promise<ConsumerLag | undefined> {
+    try {
+      const info = await this.jsm.consumers.info(EVENTS_STREAM, durable);
+      return { pending: info.num_pending, ackPending: info.num_ack_pending };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+    /** Stops every subscription (waiting for handlers in flight), then drains the connection if the bus opened it. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

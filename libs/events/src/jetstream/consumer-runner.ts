@@ -37,6 +37,7 @@ export async function startConsumer(deps: RunnerDeps, o: ResolvedSubscribeOption
   let idle: (() => void) | undefined;
   const deadLetter = async (m: JsMsg, letter: DeadLetter) => {
     await publishWithRetry(js, deadLetterSubject(o.durable), encoder.encode(JSON.stringify(letter)), `${o.durable}:${m.seq}`, deps.publishRetry, logger);
+    o.onDeadLettered?.(letter);
   };
 
   const handle = async (m: JsMsg) => {

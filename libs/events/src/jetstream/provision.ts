@@ -49,7 +49,7 @@ function streamConfigs(s: StreamSettings): Array<Partial<StreamConfig> & { name:
   ];
 }
 
-function isNotFound(err: unknown): boolean {
+export function isNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && (err.code === 404 || /not found/i.test(err.message));
 }
 

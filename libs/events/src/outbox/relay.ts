@@ -6,6 +6,12 @@ import { OUTBOX_PATH, pendingOutboxFilter, type OutboxEntry } from './plugin.js'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- models of any document type
 type AnyModel = Model<any>;
 
+export interface OutboxBacklog {
+  events: number;
+  /** Absent when no event waits. */
+  oldestRecordedAt?: Date;
+}
+
 export interface OutboxRelayOptions {
   bus: EventBus;
   /** Models whose schema uses outboxPlugin. */
@@ -71,6 +77,25 @@ export class OutboxRelay {
     this.started = false;
     clearTimeout(this.timer);
     await this.running;
+  }
+
+  /** Events waiting in the outboxes of every model, and when the oldest of them was recorded. */
+  async backlog(): Promise<OutboxBacklog> {
+    let events = 0;
+    let oldest: Date | undefined;
+    for (const model of this.opts.models) {
+      const [row] = (await model
+        .aggregate([
+          { $match: pendingOutboxFilter },
+          { $project: { n: { $size: `$${OUTBOX_PATH}` }, oldest: { $min: `$${OUTBOX_PATH}.recordedAt` } } },
+          { $group: { _id: null, events: { $sum: '$n' }, oldest: { $min: '$oldest' } } },
+        ])
+        .exec()) as Array<{ events: number; oldest: Date | null }>;
+      if (!row) continue;
+      events += row.events;
+      if (row.oldest && (!oldest || row.oldest < oldest)) oldest = new Date(row.oldest);
+    }
+    return { events, ...(oldest ? { oldestRecordedAt: oldest } : {}) };
   }
 
   /** One pass over every model; returns how many events were published. */

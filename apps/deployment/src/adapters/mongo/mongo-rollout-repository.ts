@@ -16,7 +16,7 @@ const toStored = (d: Doc): StoredRollout => ({ rollout: d.state, revision: Numbe
 const plain = (r: Rollout): Rollout => JSON.parse(JSON.stringify(r)) as Rollout;
 
 function fields(r: Rollout) {
-  return { releaseId: r.releaseId, environment: r.environment, phase: r.phase, targetKey: keyOf(r.target), namespace: r.target.namespace, startedAt: new Date(r.startedAt), state: plain(r) };
+  return { releaseId: r.releaseId, environment: r.environment, phase: r.phase, targetKey: keyOf(r.target), namespace: r.target.namespace, startedAt: new Date(r.startedAt), completedAt: r.completedAt ? new Date(r.completedAt) : null, state: plain(r) };
 }
 
 export class MongoRolloutRepository implements RolloutRepository {
@@ -54,6 +54,11 @@ export class MongoRolloutRepository implements RolloutRepository {
   async unfinishedFor(target: RolloutTargetRef): Promise<StoredRollout | undefined> {
     const doc = (await this.model.findOne({ targetKey: keyOf(target), phase: { $in: UNFINISHED } }).select('state __v').lean().exec()) as Doc | null;
     return doc ? toStored(doc) : undefined;
+  }
+
+  async unfinishedOrCompletedSince(since: Date): Promise<StoredRollout[]> {
+    const docs = (await this.model.find({ $or: [{ phase: { $in: UNFINISHED } }, { completedAt: { $gte: since } }] }).select('state __v').lean().exec()) as unknown as Doc[];
+    return docs.map(toStored);
   }
 
   async list(filter: RolloutFilter, page: PageRequest): Promise<RolloutPage> {

@@ -15,6 +15,8 @@ export const rolloutSchema = new Schema(
     targetKey: { type: String, required: true },
     namespace: String,
     startedAt: { type: Date, required: true },
+    /** When the rollout reached PROMOTED or ROLLED_BACK; null while it is not final. */
+    completedAt: Date,
     state: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'rollouts', minimize: false },
@@ -23,6 +25,7 @@ rolloutSchema.index({ phase: 1 });
 rolloutSchema.index({ releaseId: 1, startedAt: -1 });
 rolloutSchema.index({ targetKey: 1, phase: 1 });
 rolloutSchema.index({ startedAt: -1, _id: -1 });
+rolloutSchema.index({ completedAt: 1 });
 rolloutSchema.plugin(outboxPlugin);
 rolloutSchema.plugin(optimisticConcurrencyPlugin);
 
