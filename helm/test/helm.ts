@@ -60,7 +60,7 @@ export interface ChartOptions {
   namespace?: string;
   /** Values files, relative to helm/flightdeck/ci or absolute. */
   valuesFiles?: string[];
-  /** --set-string name=value pairs */
+  /** --set name=value pairs (typed as YAML: true, 3; quote nothing) */
   set?: Record<string, string>;
 }
 
@@ -72,7 +72,7 @@ export function chartArgs({ release = 'flightdeck', namespace = 'flightdeck', va
     '--namespace',
     namespace,
     ...valuesFiles.flatMap((f) => ['--values', f.startsWith('/') ? f : join(ciValuesDir, f)]),
-    ...Object.entries(set).flatMap(([k, v]) => ['--set-string', `${k}=${v}`]),
+    ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
   ];
 }
 
