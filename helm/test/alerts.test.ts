@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Service } from '@kubernetes/client-node';
 import { requireBinary } from '@flightdeck/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ofKind, type Manifest } from '@flightdeck/deploy/test/objects';
 import { namespace, release } from './cases.js';
@@ -16,6 +16,7 @@ import { chartDir, repoRoot, template } from './helm.js';
 const promtool = requireBinary('promtool');
 const amtool = requireBinary('amtool');
 const work = mkdtempSync(join(tmpdir(), 'flightdeck-alerts-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const rulesFile = join(chartDir, 'files/flightdeck-alerts.yaml');
 type Rule = { alert?: string; record?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 type Groups = { groups: { name: string; rules: Rule[] }[] };
@@ -94,5 +95,12 @@ describe('the Alertmanager example (helm/flightdeck/examples/alertmanager.yaml)'
     expect(webhook.http_config?.authorization?.type).toBe('Bearer');
     expect(webhook.http_config?.authorization?.credentials_file).toBe(`/etc/alertmanager/secrets/${secret.metadata.name}/ALERTMANAGER_WEBHOOK_TOKEN`);
     expect(Object.keys(secret.data)).toContain('ALERTMANAGER_WEBHOOK_TOKEN');
+  });
+
+  it("is the route and receiver the chart's README shows", () => {
+    const readme = readFileSync(join(chartDir, 'README.md'), 'utf8');
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Config).find((c) => c.receivers?.length);
+    expect(block, 'a ```yaml block with receivers in helm/flightdeck/README.md').toBeDefined();
+    expect(block!.receivers.find((r) => r.name === 'flightdeck-incidents')).toEqual(config.receivers.find((r) => r.name === 'flightdeck-incidents'));
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,9 @@ describe('README.md', () => {
     copyFileSync(join(chartDir, 'README.md'), join(dir, 'README.md'));
     // It fails listing every value without a `## @param` comment and every comment without a value.
     execFileSync(join(repoRoot, 'node_modules/.bin/readme-generator'), ['--values', join(chartDir, 'values.yaml'), '--readme', join(dir, 'README.md')], { encoding: 'utf8' });
-    expect(readFileSync(join(chartDir, 'README.md'), 'utf8'), 'run: npm run docs -w @flightdeck/helm-chart').toBe(readFileSync(join(dir, 'README.md'), 'utf8'));
+    const generated = readFileSync(join(dir, 'README.md'), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    expect(readFileSync(join(chartDir, 'README.md'), 'utf8'), 'run: npm run docs -w @flightdeck/helm-chart').toBe(generated);
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ export function helmBinary(): string {
 
 // helm's own config, cache and data (repositories, plugins) in a directory of this run, never the user's.
 const helmHome = mkdtempSync(join(tmpdir(), 'flightdeck-helm-'));
+process.on('exit', () => rmSync(helmHome, { recursive: true, force: true }));
 
 export interface HelmResult {
   status: number;

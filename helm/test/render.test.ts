@@ -72,3 +72,11 @@ it('names objects <release>-flightdeck-<service> for a release whose name lacks 
   const lease = deployment.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === 'LEASE_NAME');
   expect(lease?.value, 'two releases in one namespace elect their leaders apart').toBe('rm-flightdeck-deployment');
 });
+
+it('renders for the oldest Kubernetes it supports (1.25: policy/v1, autoscaling/v2), and refuses an older one', () => {
+  const args = ['template', ...chartArgs({ valuesFiles: ['hardened-values.yaml'] })];
+  expect(helm([...args, '--kube-version', '1.25.0']).status).toBe(0);
+  const old = helm([...args, '--kube-version', '1.24.17']);
+  expect(old.status).not.toBe(0);
+  expect(old.stderr).toContain('chart requires kubeVersion: >=1.25.0-0');
+});
