@@ -1,68 +1,95 @@
-{{- define "flightdeck.name" -}}{{ .Chart.Name }}{{- end -}}
+{{- define "flightdeck.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 
 {{- define "flightdeck.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}{{ .Release.Name | trunc 63 | trimSuffix "-" }}{{- else -}}{{ printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}{{- end -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "flightdeck.name" . -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The name of a component's objects: (list $ "gates") -> <fullname>-gates, at most 63 characters. */}}
+{{- define "flightdeck.componentName" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%s" (include "flightdeck.fullname" $root | trunc (int (sub 62 (len (index . 1))))) (index . 1) -}}
+{{- end -}}
+
+{{/* The four subgraph services, in the order of the gateway's supergraph, and every component's HTTP port. */}}
+{{- define "flightdeck.subgraphs" -}}planning gates deployment analytics{{- end -}}
+{{- define "flightdeck.components" -}}gateway planning gates deployment analytics{{- end -}}
+{{- define "flightdeck.port" -}}
+{{- get (dict "gateway" 4000 "planning" 4001 "gates" 4002 "deployment" 4003 "analytics" 4004) . -}}
+{{- end -}}
+
+{{/* Whether a component runs in this release: the gateway always does. */}}
+{{- define "flightdeck.enabled" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}
+{{- if or (eq $name "gateway") (get $root.Values $name).enabled }}true{{ end -}}
 {{- end -}}
 
 {{- define "flightdeck.labels" -}}
-app.kubernetes.io/name: {{ include "flightdeck.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "flightdeck.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+app.kubernetes.io/part-of: flightdeck
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "flightdeck.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "flightdeck.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/*
+metadata.labels and metadata.annotations of an object: (list $ "gates") for a component's, (list $ "") for a
+release-wide one, with an optional third item (dict "labels" ... "annotations" ...) of this object's own, which win
+over commonLabels and commonAnnotations.
+*/}}
+{{- define "flightdeck.metadata" -}}
+{{- $root := index . 0 -}}{{- $component := index . 1 -}}
+{{- $own := dict -}}
+{{- if gt (len .) 2 }}{{ $own = index . 2 }}{{ end -}}
+{{- $annotations := merge (deepCopy ($own.annotations | default dict)) $root.Values.commonAnnotations -}}
+labels:
+  {{- include "flightdeck.labels" $root | nindent 2 }}
+  {{- if $component }}
+  app.kubernetes.io/component: {{ $component }}
+  {{- end }}
+  {{- with $own.labels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- with $annotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end -}}
 
 {{- define "flightdeck.image" -}}
 {{- $root := index . 0 -}}{{- $service := index . 1 -}}
-{{ printf "%s/%s%s:%s" $root.Values.image.registry $root.Values.image.repositoryPrefix $service (default $root.Chart.AppVersion $root.Values.image.tag) }}
+{{- printf "%s/%s%s:%s" $root.Values.image.registry $root.Values.image.repositoryPrefix $service (default $root.Chart.AppVersion $root.Values.image.tag) -}}
 {{- end -}}
 
-{{/* Environment of every component, the gateway included: listening, logging, auth. */}}
-{{- define "flightdeck.commonEnv" -}}
-- name: HOST
-  value: "0.0.0.0"
-- name: LOG_LEVEL
-  value: {{ .Values.logLevel | quote }}
-- name: AUTH_ISSUER
-  value: {{ .Values.auth.issuer | quote }}
-- name: AUTH_AUDIENCE
-  value: {{ .Values.auth.audience | quote }}
-{{- if .Values.auth.jwksUrl }}
-- name: AUTH_JWKS_URL
-  value: {{ .Values.auth.jwksUrl | quote }}
-{{- else }}
-- name: AUTH_JWT_SECRET
-  valueFrom:
-    secretKeyRef:
-      name: {{ required "auth.jwksUrl or auth.jwtSecretName must be set" .Values.auth.jwtSecretName }}
-      key: jwt-secret
-{{- end }}
+{{/* The Secret with AUTH_JWT_SECRET, AI_API_KEY and ALERTMANAGER_WEBHOOK_TOKEN: yours, or the chart's. */}}
+{{- define "flightdeck.secretName" -}}
+{{- .Values.existingSecret | default (printf "%s-secrets" (include "flightdeck.fullname" .)) -}}
 {{- end -}}
 
-{{/* Environment of the four subgraph services (not the gateway): NATS and the AI advisor. */}}
-{{- define "flightdeck.serviceEnv" -}}
-- name: NATS_URL
-  value: {{ .Values.nats.url | quote }}
-{{- if .Values.ai.baseUrl }}
-- name: AI_BASE_URL
-  value: {{ .Values.ai.baseUrl | quote }}
-- name: AI_MODEL
-  value: {{ .Values.ai.model | quote }}
-{{- if .Values.ai.apiKeySecretName }}
-- name: AI_API_KEY
-  valueFrom:
-    secretKeyRef:
-      name: {{ .Values.ai.apiKeySecretName }}
-      key: api-key
-{{- end }}
-{{- end }}
+{{/* The gateway's URL for a subgraph: its Service in this release, or the externalUrl of one run elsewhere ("" when neither). */}}
+{{- define "flightdeck.subgraphUrl" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}
+{{- if include "flightdeck.enabled" (list $root $name) -}}
+{{- printf "http://%s:%s/graphql" (include "flightdeck.componentName" (list $root $name)) (include "flightdeck.port" $name) -}}
+{{- else -}}
+{{- (get $root.Values $name).externalUrl -}}
 {{- end -}}
-
-{{- define "flightdeck.probes" -}}
-livenessProbe:
-  httpGet: { path: /healthz, port: http }
-  periodSeconds: 10
-readinessProbe:
-  httpGet: { path: /readyz, port: http }
-  periodSeconds: 5
 {{- end -}}
