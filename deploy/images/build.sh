@@ -63,7 +63,8 @@ fi
 
 ca="$(npm config get cafile 2>/dev/null || true)"
 { [ -n "$ca" ] && [ "$ca" != null ] && [ "$ca" != undefined ] && [ -r "$ca" ]; } || ca=/etc/ssl/certs/ca-certificates.crt
-build=(build -f deploy/Dockerfile --ignorefile deploy/Dockerfile.dockerignore --layers --build-arg "BASE_IMAGE=$base")
+# The label repeats the Dockerfile's: buildah 1.28 leaves it empty when it takes that step from its cache.
+build=(build -f deploy/Dockerfile --ignorefile deploy/Dockerfile.dockerignore --layers --build-arg "BASE_IMAGE=$base" --label "org.flightdeck.base-image=$base")
 [ -r "$ca" ] && build+=(--secret "id=npm-ca,src=$ca")
 
 cd "$root"
