@@ -24,7 +24,7 @@ usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --base-image | --prefix | --tag)
-      [ $# -ge 2 ] && [ -n "$2" ] || { echo "images: $1 needs a value (see --help)" >&2; exit 2; }
+      if [ $# -lt 2 ] || [ -z "$2" ]; then echo "images: $1 needs a value (see --help)" >&2; exit 2; fi
       case "$1" in --base-image) base="$2" ;; --prefix) prefix="${2%/}" ;; --tag) tag="$2" ;; esac
       shift 2 ;;
     -h | --help) usage; exit 0 ;;
