@@ -10,16 +10,17 @@ function portNumber(value: string): number {
 
 const program = new Command('mongo-server')
   .description('Embedded MongoDB-wire server: the mongodb driver and mongoose talk to it as to mongod')
-  .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free port)', portNumber, 27017)
+  .option('--port <n>', 'TCP port (0 picks a free port)', portNumber, 27017)
+  .option('--host <address>', 'interface to listen on (0.0.0.0 for every interface, e.g. inside a container)', '127.0.0.1')
   .option('--dbpath <dir>', 'keep data in this directory (fsynced before each write is acknowledged); in memory without it')
   .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
   .parse();
 
-const opts = program.opts<{ port: number; dbpath?: string; logLevel: string }>();
+const opts = program.opts<{ port: number; host: string; dbpath?: string; logLevel: string }>();
 const logger = pino({ name: 'mongo-server', level: opts.logLevel }, pino.destination(2));
 
 try {
-  const server = await startMongoServer({ port: opts.port, dbpath: opts.dbpath, logger });
+  const server = await startMongoServer({ port: opts.port, host: opts.host, dbpath: opts.dbpath, logger });
   process.stdout.write(`ready ${server.uri}\n`);
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'stopping');

@@ -12,6 +12,8 @@ import { startTtlMonitor } from './ttl.js';
 export interface MongoServerOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Interface to listen on; 127.0.0.1 by default (0.0.0.0 serves other hosts, e.g. containers on one network). */
+  host?: string;
   /** Keep data in this directory (fsynced before each write is acknowledged); in memory when absent. */
   dbpath?: string;
   logger?: Logger;
@@ -24,7 +26,7 @@ export interface MongoServerOptions {
 }
 
 export interface MongoServer {
-  /** `mongodb://127.0.0.1:PORT` */
+  /** `mongodb://HOST:PORT` (127.0.0.1 when listening on every interface) */
   uri: string;
   port: number;
   stop(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startMongoServer(opts: MongoServerOptions = {}): Promise<M
       throw err;
     }
   }
+  const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<net.Socket>();
   const cursors = new CursorStore(opts.cursorTimeoutMs ?? 10 * 60_000);
   const state: ServerState = {
@@ -72,7 +75,7 @@ export async function startMongoServer(opts: MongoServerOptions = {}): Promise<M
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+    server.listen(opts.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -83,7 +86,7 @@ export async function startMongoServer(opts: MongoServerOptions = {}): Promise<M
   const stopTtl = startTtlMonitor(catalog, logger, opts.ttlIntervalMs ?? 1000);
   let stopping: Promise<void> | undefined;
   return {
-    uri: `mongodb://127.0.0.1:${port}`,
+    uri: `mongodb://${uriHost(host)}:${port}`,
     port,
     stop: () =>
       (stopping ??= (async () => {
@@ -96,4 +99,9 @@ export async function startMongoServer(opts: MongoServerOptions = {}): Promise<M
         unlock?.();
       })()),
   };
+}
+
+function uriHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return net.isIPv6(host) ? `[${host}]` : host;
 }

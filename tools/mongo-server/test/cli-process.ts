@@ -23,7 +23,7 @@ export async function startCli(args: string[], timeoutMs = 20_000): Promise<CliS
     }, timeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^ready (mongodb:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      const m = /^ready (mongodb:\/\/\S+:\d+)$/m.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);

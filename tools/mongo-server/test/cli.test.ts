@@ -18,6 +18,18 @@ describe('mongo-server CLI', () => {
     expect(cli.output().match(/^ready /gm)).toHaveLength(1);
   });
 
+  it('listens on the interface --host names (the default is 127.0.0.1 only)', async () => {
+    const cli = await startCli(['--port', '0', '--host', '::1']);
+    expect(cli.uri).toMatch(/^mongodb:\/\/\[::1\]:\d+$/);
+    const client = await MongoClient.connect(cli.uri, { serverSelectionTimeoutMS: 5_000 });
+    expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
+    await client.close();
+    const loopbackV4 = await MongoClient.connect(cli.uri.replace('[::1]', '127.0.0.1'), { serverSelectionTimeoutMS: 1_000 }).catch((e: Error) => e);
+    expect(loopbackV4).toBeInstanceOf(Error);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('has --help and refuses a bad port with a clear message', async () => {
     const [help, bad] = await Promise.all([
       run(process.execPath, ['--import', 'tsx', MAIN, '--help']),
