@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Behaviours, parseBehaviours, TAG_CONVENTIONS } from '../src/index.js';
+import { Behaviours, parseBehaviours } from '../src/index.js';
+import { TAG_CONVENTIONS } from '../src/behaviours.js';
 
 describe('behaviour files', () => {
   it('maps images to behaviour with a default and wildcards', () => {
