@@ -18,7 +18,7 @@ function aRollout(): Rollout {
       strategy: 'CANARY',
       steps: [{ kind: 'PAUSE' }],
       progressDeadlineSeconds: 600,
-      createdBy: 'rita',
+      createdBy: { subject: 'rita', name: 'Rita' },
     },
     { image: 'shop/web:1.0.0', replicas: 4 },
     at(0),
@@ -33,7 +33,7 @@ describe('phaseEnteredAt', () => {
     // A webhook answer recorded later changes the rollout, not the time it paused.
     r = applyAction(r, { kind: 'CALL_HOOK', hook: 'PRE_ROLLOUT', url: 'http://hooks', timeoutSeconds: 5 }, at(2), {}, { ok: true, status: 200, detail: 'ok', at: iso(2) }).rollout;
     expect([r.phase, phaseEnteredAt(r)]).toEqual(['PAUSED', iso(1)]);
-    r = approveStep(r, 'tina', at(3));
+    r = approveStep(r, { subject: 'tina', name: 'Tina' }, at(3));
     expect([r.phase, phaseEnteredAt(r)]).toEqual(['PROGRESSING', iso(3)]);
     const promoting = applyAction(r, { kind: 'START_PROMOTION', message: 'promoting' }, at(4)).rollout;
     expect([promoting.phase, phaseEnteredAt(promoting)]).toEqual(['PROMOTING', iso(4)]);

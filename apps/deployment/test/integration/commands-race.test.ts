@@ -30,6 +30,7 @@ class RacingRepository implements RolloutRepository {
   active = () => this.inner.active();
   unfinishedFor = (t: RolloutTargetRef) => this.inner.unfinishedFor(t);
   list = (f: RolloutFilter, p: PageRequest) => this.inner.list(f, p);
+  unfinishedOrCompletedSince = (since: Date) => this.inner.unfinishedOrCompletedSince(since);
 }
 
 let mongo: MongoConnection;
