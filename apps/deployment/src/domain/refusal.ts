@@ -37,7 +37,7 @@ export function applyRefusal(r: Rollout, refusal: Refusal, now: Date): Change {
   }
   const held =
     r.phase === 'ROLLING_BACK'
-      ? `the rollback could not finish, so ${r.target.deployment}${r.strategy === 'CANARY' ? ` and ${canaryName(r)}` : ''} stay as they are: settle the refusal, then abort to roll back again`
+      ? `the rollback could not finish, so ${r.target.deployment}${r.strategy === 'CANARY' ? ` and ${canaryName(r)}` : ''} stay as they are now: settle the refusal, then abort to roll back again`
       : changedCluster(r)
         ? 'the rollout is roll-forward-only, so nothing is undone: settle the refusal, then retry or abort'
         : 'nothing was changed: settle the refusal, then retry';

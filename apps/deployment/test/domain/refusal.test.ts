@@ -52,7 +52,7 @@ describe('a change the cluster refuses for good', () => {
     const rollingBack = applyRefusal(pastFirstWeight(start()), forbidden, t0).rollout;
     const held = applyRefusal(rollingBack, forbidden, t0);
     expect(held.rollout.phase).toBe('FAILED');
-    expect(held.rollout.message).toMatch(/; the rollback could not finish, so web and web-canary stay as they are: settle the refusal, then abort to roll back again$/);
+    expect(held.rollout.message).toMatch(/; the rollback could not finish, so web and web-canary stay as they are now: settle the refusal, then abort to roll back again$/);
     expect(held.happenings.map((h) => h.type)).toEqual(['failed']);
     const aborted = requestAbort(held.rollout, { subject: 'sam', name: 'Sam' }, 'permission granted', t0);
     expect(decide(aborted, settled, t0)).toMatchObject({ kind: 'START_ROLLBACK', cause: 'ABORT' });

@@ -23,10 +23,11 @@ describe('the service killed mid-rollout (SIGKILL) and started again', () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    c = await startCluster();
+    // On kube-local the service acts as the ServiceAccount of the kustomize base, bound to its Roles only.
+    c = await startCluster({ rbac: 'kustomize' });
     dir = await mkdtemp(join(tmpdir(), 'deployment-crash-'));
     const kubeconfig = join(dir, 'kubeconfig.yaml');
-    await writeFile(kubeconfig, c.sim.kubeconfig);
+    await writeFile(kubeconfig, c.serviceKubeconfig);
     const db = dbFor('crash');
     mongo = await connectMongo({ uri: db, retries: 2 });
     bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'deployment-crash-test' });

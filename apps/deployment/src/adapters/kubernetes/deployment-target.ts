@@ -79,7 +79,7 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
   private async mustRead(ref: RolloutTargetRef, name: string, verb: 'get' | 'patch'): Promise<V1Deployment> {
     const d = await this.read(ref, name);
     const object = objectName(ref.namespace, name);
-    if (!d) throw new TargetNotFoundError(object, verb, `${object} is gone from the cluster: ${verb === 'get' ? 'get' : `there is nothing to ${verb}`} (404 Not Found)`);
+    if (!d) throw new TargetNotFoundError(object, verb, `${object} is gone from the cluster: get answered 404 Not Found${verb === 'get' ? '' : `, so there is nothing to ${verb}`}`);
     return d;
   }
 
