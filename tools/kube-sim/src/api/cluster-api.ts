@@ -4,6 +4,7 @@ import { groupVersion, resourceKey, type KindDefinition } from '../kinds/kind.js
 import type { KindRegistry } from '../kinds/registry.js';
 import { applyPatch, patchTypes } from '../patch/apply-patch.js';
 import { strategicMerge } from '../patch/strategic-merge.js';
+import { afterApply, afterUpdate, removeField, type ManagedFieldsEntry } from '../fields/managed-fields.js';
 import type { ResourceStore } from '../store/store.js';
 import { cause, errors, type Status } from './errors.js';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector, selectorToString } from './selectors.js';
@@ -32,7 +33,16 @@ export interface DeleteOptions {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who writes, for managedFields: the request's fieldManager, else its User-Agent's name; the controllers' by default. */
+  fieldManager?: string;
+  /** A server-side apply's: take fields another manager owns instead of answering 409. */
+  force?: boolean;
+  /** Set by server-side apply: the object's managedFields after it, instead of those of a plain write. */
+  appliedFields?: ManagedFieldsEntry[];
 }
+
+/** The manager of writes made by the simulator's own controllers. */
+export const CONTROLLER_MANAGER = 'kube-controller-manager';
 
 const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -127,6 +137,7 @@ export class ClusterApi {
     if (def.statusSubresource) delete obj.status;
     def.defaults?.(obj);
     this.validate(def, obj);
+    meta.managedFields = opts.appliedFields ?? afterUpdate(undefined, obj, def.kind, this.writer(def, opts));
     if (opts.dryRun) {
       if (this.tryGet(def, meta.namespace, meta.name!)) throw errors.alreadyExists(def.plural, def.group, meta.name!);
       return obj;
@@ -135,7 +146,12 @@ export class ClusterApi {
   }
 
   /** Writes `next` over `existing` after the checks every update shares; a no-op update keeps the resourceVersion. */
-  private replace(def: KindDefinition, existing: KubeObject, next: KubeObject, opts: WriteOptions, statusOnly = false): KubeObject {
+  private writer(def: KindDefinition, opts: WriteOptions, subresource?: string) {
+    return { manager: opts.fieldManager ?? CONTROLLER_MANAGER, apiVersion: groupVersion(def), time: this.clock.timestamp(), ...(subresource ? { subresource } : {}) };
+  }
+
+  private replace(def: KindDefinition, existing: KubeObject, next: KubeObject, opts: WriteOptions, subresource?: 'status' | 'scale'): KubeObject {
+    const statusOnly = subresource === 'status';
     const rv = next.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== existing.metadata.resourceVersion) throw errors.conflict(def.plural, def.group, existing.metadata.name!);
     if (next.metadata.name !== undefined && next.metadata.name !== existing.metadata.name)
@@ -153,9 +169,10 @@ export class ClusterApi {
     meta.generation = existing.metadata.generation;
     if (existing.metadata.deletionTimestamp) meta.deletionTimestamp = existing.metadata.deletionTimestamp;
     else delete meta.deletionTimestamp;
-    delete meta.managedFields;
+    meta.managedFields = existing.metadata.managedFields;
     def.defaults?.(obj);
     this.validate(def, obj, existing);
+    meta.managedFields = opts.appliedFields ?? afterUpdate(existing, obj, def.kind, this.writer(def, opts, subresource));
     if (def.generation && !statusOnly) {
       const changed =
         !deepEqual(specPart(obj), specPart(existing)) || (def.generation === 'spec-and-annotations' && !deepEqual(obj.metadata.annotations ?? {}, existing.metadata.annotations ?? {}));
@@ -194,7 +211,7 @@ export class ClusterApi {
     next.status = incoming.status;
     next.metadata.resourceVersion = incoming.metadata.resourceVersion;
     if (incoming.metadata.annotations !== undefined) next.metadata.annotations = incoming.metadata.annotations;
-    return this.replace(def, existing, next, opts, true);
+    return this.replace(def, existing, next, opts, 'status');
   }
 
   getScale(def: KindDefinition, namespace: string | undefined, name: string): KubeObject {
@@ -223,7 +240,7 @@ export class ClusterApi {
     const next = clone(existing);
     next.metadata.resourceVersion = typeof rv === 'string' ? rv : undefined;
     (next.spec as Record<string, unknown>).replicas = replicas;
-    this.replace(def, existing, next, opts);
+    this.replace(def, existing, next, opts, 'scale');
     return opts.dryRun ? { ...this.getScale(def, namespace, name), spec: { replicas } } : this.getScale(def, namespace, name);
   }
 
@@ -236,13 +253,25 @@ export class ClusterApi {
     return this.update(def, namespace, name, patched, opts);
   }
 
-  /** A simplified server-side apply: the applied configuration is merged into the live object (no field ownership). */
+  /**
+   * Server-side apply: the applied configuration is merged into the live object as a strategic merge patch, and
+   * field ownership decides conflicts and removals (fields/managed-fields.ts); an absent object is created.
+   */
   private serverSideApply(def: KindDefinition, namespace: string | undefined, name: string, body: unknown, subresource: string | undefined, opts: WriteOptions): KubeObject {
     if (!isPlainObject(body)) throw errors.badRequest('an apply patch must be a YAML or JSON object with apiVersion, kind and metadata.name');
     if (subresource) throw errors.badRequest('server-side apply to a subresource is not supported by this simulator: patch the main resource');
+    if (!opts.fieldManager) throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [cause.required('fieldManager', 'Required value: is required for apply patch')]);
+    const config = this.checkBody(def, body, def.namespaced ? namespace : undefined);
+    if (config.metadata.name !== undefined && config.metadata.name !== name)
+      throw errors.badRequest(`the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${name})`);
     const existing = this.tryGet(def, namespace, name);
-    if (!existing) return this.create(def, namespace, { ...body, metadata: { ...(isPlainObject(body.metadata) ? body.metadata : {}), name } }, opts);
-    return this.update(def, namespace, name, strategicMerge(existing, body, def.kind), opts);
+    const names = { name, group: def.group, plural: def.plural };
+    const writer = this.writer(def, opts);
+    const outcome = afterApply(existing, config, def.kind, writer, opts.force === true, names);
+    if (!existing) return this.create(def, namespace, { ...config, metadata: { ...config.metadata, name } }, { ...opts, appliedFields: outcome.managedFields });
+    const merged = strategicMerge(existing, config, def.kind);
+    for (const path of outcome.removed) removeField(merged, path);
+    return this.update(def, namespace, name, merged, { ...opts, appliedFields: outcome.managedFields });
   }
 
   /** Objects that list `uid` among their ownerReferences. */

@@ -158,6 +158,9 @@ export class ApiHttpServer {
     if (subresource !== undefined && !((subresource === 'status' && def.statusSubresource) || (subresource === 'scale' && def.scaleSubresource)))
       throw errors.noRoute(req.url ?? '');
     const dryRun = q.getAll('dryRun').includes('All');
+    // As the API server names a writer without a fieldManager: its User-Agent up to the first slash.
+    const fieldManager = q.get('fieldManager') || (req.headers['user-agent'] ?? '').split('/')[0]!.slice(0, 128) || undefined;
+    const write = { dryRun, fieldManager, force: boolParam(q, 'force') === true };
     const tableFor = (items: ReturnType<typeof api.list>['items'], meta: Record<string, unknown>) =>
       toTable(def, items, meta, q.get('includeObject') ?? undefined, api.clock.now());
 
@@ -171,7 +174,7 @@ export class ApiHttpServer {
       }
       if (method === 'POST') {
         const { value } = await this.body(req, bodyTypes);
-        send(res, dryRun ? 200 : 201, api.create(def, namespace, value, { dryRun }));
+        send(res, dryRun ? 200 : 201, api.create(def, namespace, value, write));
         return;
       }
       if (method === 'DELETE') {
@@ -192,15 +195,15 @@ export class ApiHttpServer {
       }
       case 'PUT': {
         const { value } = await this.body(req, bodyTypes);
-        if (subresource === 'scale') return send(res, 200, api.updateScale(def, namespace, name, value, { dryRun }));
-        if (subresource === 'status') return send(res, 200, api.updateStatus(def, namespace, name, value, { dryRun }));
-        send(res, 200, api.update(def, namespace, name, value, { dryRun }));
+        if (subresource === 'scale') return send(res, 200, api.updateScale(def, namespace, name, value, write));
+        if (subresource === 'status') return send(res, 200, api.updateStatus(def, namespace, name, value, write));
+        send(res, 200, api.update(def, namespace, name, value, write));
         return;
       }
       case 'PATCH': {
         const { type, value } = await this.body(req, Object.values(patchTypes));
         const existed = type === patchTypes.apply ? !!api.tryGet(def, namespace, name) : true;
-        send(res, existed ? 200 : 201, api.patch(def, namespace, name, type, value, subresource, { dryRun }));
+        send(res, existed ? 200 : 201, api.patch(def, namespace, name, type, value, subresource, { ...write, fieldManager: type === patchTypes.apply ? (q.get('fieldManager') ?? undefined) : fieldManager }));
         return;
       }
       case 'DELETE': {
