@@ -94,7 +94,8 @@ export class ClusterApi {
       apiVersion: groupVersion(def),
       kind: `${def.kind}List`,
       metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}) },
-      items: page.items,
+      // As the API server lists them: the list says kind and apiVersion once, its items do not.
+      items: page.items.map(({ apiVersion: _a, kind: _k, ...item }) => item),
     };
   }
 
@@ -136,6 +137,7 @@ export class ClusterApi {
     else delete meta.generation;
     if (def.statusSubresource) delete obj.status;
     def.defaults?.(obj);
+    if (def.initialStatus) obj.status = def.initialStatus(obj);
     this.validate(def, obj);
     meta.managedFields = opts.appliedFields ?? afterUpdate(undefined, obj, def.kind, this.writer(def, opts));
     if (opts.dryRun) {

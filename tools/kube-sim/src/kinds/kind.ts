@@ -29,6 +29,8 @@ export interface KindDefinition {
   /** Field selector paths beyond metadata.name and metadata.namespace. */
   fieldSelectors?: string[];
   defaults?(obj: KubeObject): void;
+  /** The status a new object starts with, whatever the request said (statusSubresource kinds; none: no status). */
+  initialStatus?(obj: KubeObject): Record<string, unknown>;
   validate?(obj: KubeObject, old?: KubeObject): StatusCause[];
   table?: { columns: TableColumn[]; cells(obj: KubeObject, now: Date): unknown[] };
 }
