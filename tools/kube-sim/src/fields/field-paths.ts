@@ -14,12 +14,33 @@ export interface Leaf {
   value: unknown;
 }
 
+/**
+ * How server-side apply identifies an element of a keyed list (x-kubernetes-list-map-keys): mostly the strategic
+ * merge key; ports by port (or containerPort) and protocol, the protocol defaulted to TCP.
+ */
+function elementKey(kind: string, names: string[], item: Record<string, unknown>): Record<string, unknown> | undefined {
+  const field = names[names.length - 1];
+  if (field === 'ports') {
+    const port = kind === 'Service' && names.join('.') === 'spec.ports' ? 'port' : 'containerPort';
+    return item[port] === undefined ? undefined : { [port]: item[port], protocol: item.protocol ?? 'TCP' };
+  }
+  const strategy = listStrategy(kind, names);
+  return strategy.kind === 'merge' && item[strategy.key] !== undefined ? { [strategy.key]: item[strategy.key] } : undefined;
+}
+
+/** Fields owned whole, as one value (structType: atomic): a workload's label selector. */
+const atomicFields = new Set(['Deployment spec.selector', 'ReplicaSet spec.selector']);
+
 /** Metadata a manager can own; the rest (name, uid, resourceVersion, …) is the server's. */
 const ownedMetadata = new Set(['labels', 'annotations', 'finalizers', 'ownerReferences']);
 
 export const pathKey = (p: FieldPath) => JSON.stringify(p);
 
 function walk(value: unknown, kind: string, names: string[], path: FieldPath, out: Map<string, Leaf>): void {
+  if (atomicFields.has(`${kind} ${names.join('.')}`)) {
+    out.set(pathKey(path), { path, value });
+    return;
+  }
   if (isPlainObject(value)) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined && value[k] !== null);
     if (keys.length === 0) out.set(pathKey(path), { path, value: {} });
@@ -28,9 +49,10 @@ function walk(value: unknown, kind: string, names: string[], path: FieldPath, ou
   }
   if (Array.isArray(value)) {
     const strategy = listStrategy(kind, names);
-    if (strategy.kind === 'merge' && value.every((v) => isPlainObject(v) && v[strategy.key] !== undefined)) {
-      for (const item of value as Record<string, unknown>[]) {
-        const at = [...path, `k:${canonicalJson({ [strategy.key]: item[strategy.key] })}`];
+    const keys = value.map((v) => (isPlainObject(v) ? elementKey(kind, names, v) : undefined));
+    if (strategy.kind === 'merge' && keys.every((k) => k !== undefined)) {
+      for (const [i, item] of (value as Record<string, unknown>[]).entries()) {
+        const at = [...path, `k:${canonicalJson(keys[i])}`];
         out.set(pathKey(at), { path: at, value: true });
         for (const [k, v] of Object.entries(item)) if (v !== undefined && v !== null) walk(v, kind, [...names, k], [...at, `f:${k}`], out);
       }

@@ -79,7 +79,8 @@ export interface ApplyOutcome {
 
 /** Conflicts of an apply, as the API server words them (409 Conflict, a cause per field). */
 function conflictError(conflicts: { path: FieldPath; owner: Omit<ManagedFieldsEntry, 'fieldsV1'> }[], name: string, group: string, plural: string): ApiError {
-  const who = (o: Omit<ManagedFieldsEntry, 'fieldsV1'>) => `"${o.manager}"${o.subresource ? ` with subresource "${o.subresource}"` : ''} using ${o.apiVersion}`;
+  // As Kubernetes prints a manager: a plain writer with the API version it wrote with, an applier by name only.
+  const who = (o: Omit<ManagedFieldsEntry, 'fieldsV1'>) => `"${o.manager}"${o.subresource ? ` with subresource "${o.subresource}"` : ''}${o.operation === 'Update' ? ` using ${o.apiVersion}` : ''}`;
   const byOwner = new Map<string, string[]>();
   for (const c of conflicts) byOwner.set(who(c.owner), [...(byOwner.get(who(c.owner)) ?? []), printPath(c.path)]);
   const n = conflicts.length;
