@@ -8,7 +8,10 @@ import { afterApply, afterUpdate, removeField, type ManagedFieldsEntry } from '.
 import type { ResourceStore } from '../store/store.js';
 import { cause, errors, type Status } from './errors.js';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector, selectorToString } from './selectors.js';
-import { clone, deepEqual, isPlainObject, pruneNulls, type KubeObject } from './types.js';
+import { clone, deepEqual, isPlainObject, pathGet, pruneNulls, type KubeObject } from './types.js';
+
+/** Kubernetes `MicroTime` as its decoder takes it: exactly six digits of fractional seconds. */
+const microTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * The API semantics of a small apiserver, shared by the HTTP layer and the controllers: defaulting, validation,
@@ -54,6 +57,11 @@ export function randomSuffix(length = 5): string {
 
 function specPart(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  // Binding a pod to its node is not a change of its spec: the pod's generation stays.
+  if (obj.kind === 'Pod' && isPlainObject(rest.spec)) {
+    const { nodeName: _n, ...spec } = rest.spec;
+    return { ...rest, spec };
+  }
   return rest;
 }
 
@@ -93,7 +101,8 @@ export class ClusterApi {
     return {
       apiVersion: groupVersion(def),
       kind: `${def.kind}List`,
-      metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}) },
+      // As the API server: no count of what is left when a selector filters the list (it cannot know it cheaply).
+      metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue, ...(opts.labelSelector || opts.fieldSelector ? {} : { remainingItemCount: page.remainingItemCount }) } : {}) },
       // As the API server lists them: the list says kind and apiVersion once, its items do not.
       items: page.items.map(({ apiVersion: _a, kind: _k, ...item }) => item),
     };
@@ -105,6 +114,11 @@ export class ClusterApi {
     if ((body.kind !== undefined && body.kind !== def.kind) || (body.apiVersion !== undefined && body.apiVersion !== gv))
       throw errors.badRequest(`the body is a ${String(body.kind ?? '?')} (apiVersion ${String(body.apiVersion ?? '?')}) but this URL takes ${def.kind} objects (apiVersion ${gv}): send it to the URL of its own kind or fix kind and apiVersion`);
     if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be a JSON object');
+    for (const path of def.microTimeFields ?? []) {
+      const v = pathGet(body, path);
+      if (v !== undefined && v !== null && (typeof v !== 'string' || !microTime.test(v)))
+        throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${path}: ${JSON.stringify(v)} is not a MicroTime: RFC 3339 with six digits of fractional seconds, e.g. "2026-01-02T03:04:05.000000Z"`);
+    }
     const obj = pruneNulls(clone(body)) as KubeObject;
     obj.apiVersion = gv;
     obj.kind = def.kind;
@@ -169,8 +183,13 @@ export class ClusterApi {
     meta.uid = existing.metadata.uid;
     meta.creationTimestamp = existing.metadata.creationTimestamp;
     meta.generation = existing.metadata.generation;
-    if (existing.metadata.deletionTimestamp) meta.deletionTimestamp = existing.metadata.deletionTimestamp;
-    else delete meta.deletionTimestamp;
+    if (existing.metadata.deletionTimestamp) {
+      meta.deletionTimestamp = existing.metadata.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds;
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
     meta.managedFields = existing.metadata.managedFields;
     def.defaults?.(obj);
     this.validate(def, obj, existing);
@@ -295,6 +314,8 @@ export class ClusterApi {
     if ((existing.metadata.finalizers ?? []).length > 0) {
       if (existing.metadata.deletionTimestamp) return existing;
       existing.metadata.deletionTimestamp = this.clock.timestamp();
+      // No graceful termination here: the grace period is spent at once.
+      existing.metadata.deletionGracePeriodSeconds = 0;
       return this.store.update(resourceKey(def), existing);
     }
     const policy = opts.propagationPolicy ?? 'Background';

@@ -174,7 +174,7 @@ export class ApiHttpServer {
       }
       if (method === 'POST') {
         const { value } = await this.body(req, bodyTypes);
-        send(res, dryRun ? 200 : 201, api.create(def, namespace, value, write));
+        send(res, 201, api.create(def, namespace, value, write));
         return;
       }
       if (method === 'DELETE') {

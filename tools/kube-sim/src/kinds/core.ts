@@ -2,7 +2,7 @@ import { cause, type StatusCause } from '../api/errors.js';
 import { isPlainObject, type KubeObject } from '../api/types.js';
 import { humanAge } from './age.js';
 import type { KindDefinition } from './kind.js';
-import { defaultPodSpec } from './pod-defaults.js';
+import { admitPod, defaultPodSpec, qosClass } from './pod-defaults.js';
 import { checkMetadata, checkPodSpec } from './validation.js';
 
 const nameColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 } as const;
@@ -57,8 +57,11 @@ export const pods: KindDefinition = {
   statusSubresource: true,
   scaleSubresource: false,
   fieldSelectors: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP'],
+  generation: 'spec',
+  initialStatus: (o) => ({ phase: 'Pending', qosClass: qosClass(o.spec) }),
   defaults(o) {
     defaultPodSpec(o.spec);
+    admitPod(o.spec);
   },
   validate(o, old) {
     const out = [...checkMetadata(o, 'subdomain'), ...checkPodSpec(o.spec, 'spec')];
@@ -109,6 +112,11 @@ export const services: KindDefinition = {
     const spec = (o.spec = obj(o.spec));
     spec.type ??= 'ClusterIP';
     spec.sessionAffinity ??= 'None';
+    if (spec.type !== 'ExternalName') {
+      spec.internalTrafficPolicy ??= 'Cluster';
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
+    }
     if (spec.type !== 'ExternalName' && spec.clusterIP === undefined) {
       const n = nextClusterIp++;
       spec.clusterIP = `10.96.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
@@ -255,6 +263,13 @@ export const events: KindDefinition = {
   statusSubresource: false,
   scaleSubresource: false,
   fieldSelectors: ['involvedObject.kind', 'involvedObject.name', 'involvedObject.namespace', 'involvedObject.uid', 'reason', 'type', 'source'],
+  microTimeFields: ['eventTime'],
+  defaults(o) {
+    // Times without omitempty: the API server writes the ones an Event does not have as null.
+    o.firstTimestamp ??= null;
+    o.lastTimestamp ??= null;
+    o.eventTime ??= null;
+  },
   validate(o) {
     const out = checkMetadata(o, 'subdomain');
     const involved = obj(o.involvedObject);

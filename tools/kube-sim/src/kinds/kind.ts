@@ -26,6 +26,11 @@ export interface KindDefinition {
   scaleSubresource: boolean;
   /** metadata.generation counts changes of everything but metadata and status (and, when set, of annotations too). */
   generation?: 'spec' | 'spec-and-annotations';
+  /**
+   * MicroTime fields (dotted paths): RFC 3339 with exactly six digits of fractional seconds. Anything else does not
+   * decode, and the request is refused with 400, as the API server's decoder refuses it.
+   */
+  microTimeFields?: string[];
   /** Field selector paths beyond metadata.name and metadata.namespace. */
   fieldSelectors?: string[];
   defaults?(obj: KubeObject): void;

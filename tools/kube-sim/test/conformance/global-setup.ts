@@ -5,7 +5,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startKubeLocal } from '@flightdeck/kube-local';
-import { BEHAVIOURS } from './behaviours.js';
+import { BEHAVIOURS, POD_START_SECONDS } from './behaviours.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,7 +14,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const local = await startKubeLocal({ behaviours: BEHAVIOURS, podStartSeconds: 1 });
+  const local = await startKubeLocal({ behaviours: BEHAVIOURS, podStartSeconds: POD_START_SECONDS });
   project.provide('kubeLocal', { url: local.url, kubeconfig: local.kubeconfig });
   return () => local.stop();
 }

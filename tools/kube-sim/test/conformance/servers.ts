@@ -28,8 +28,8 @@ export interface Server {
   rbac: RbacAuthorizationV1Api;
   /** kubectl against this server, its context in the test's namespace; never throws (tests look at the exit code). */
   kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** One HTTP request as the administrator: the status and the body (parsed JSON when it is JSON). */
-  request(method: string, path: string, body?: string, contentType?: string): Promise<{ status: number; body: unknown }>;
+  /** One HTTP request as the administrator (or, with `bearer`, with that token and no client certificate): the status and the body, parsed when JSON. */
+  request(method: string, path: string, body?: string, contentType?: string, bearer?: string): Promise<{ status: number; body: unknown }>;
 }
 
 export interface Servers {
@@ -69,10 +69,16 @@ function server(name: ServerName, url: string, kubeconfig: string, dir: string, 
         if (input !== undefined) child.stdin!.end(input);
       });
     },
-    async request(method, path, body, contentType = 'application/json') {
+    async request(method, path, body, contentType = 'application/json', bearer) {
       const target = new URL(path, url);
       const opts: RequestOptions = { method, hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: body !== undefined ? { 'Content-Type': contentType } : {} };
-      await kc.applyToHTTPSOptions(opts);
+      if (bearer === undefined) await kc.applyToHTTPSOptions(opts);
+      else {
+        // Only the cluster's CA and the token: a client certificate would sign the request in whatever the token says.
+        const ca = kc.getCurrentCluster()?.caData;
+        if (ca) opts.ca = Buffer.from(ca, 'base64');
+        opts.headers = { ...opts.headers, Authorization: `Bearer ${bearer}` };
+      }
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       return new Promise((resolve, reject) => {
         const req = send(opts, (res) => {
@@ -134,8 +140,8 @@ export interface Refusal {
   code?: number;
   reason?: string;
   causes?: { reason?: string; field?: string }[];
-  /** Kept for assertions on one server's wording; left out of comparisons. */
-  message?: string;
+  /** One server's wording, for assertions; not enumerable, so comparisons leave it out. */
+  readonly message?: string;
 }
 
 export function refusalOf(code: number | undefined, body: unknown): Refusal {
@@ -144,12 +150,15 @@ export function refusalOf(code: number | undefined, body: unknown): Refusal {
     try {
       status = JSON.parse(status);
     } catch {
-      return { code, message: status as string };
+      return refusalOf(code, { message: status });
     }
   }
   const st = (status ?? {}) as { reason?: string; message?: string; details?: { causes?: { reason?: string; field?: string }[] } };
   const causes = st.details?.causes?.map((c) => ({ reason: c.reason, field: c.field }));
-  return { code, reason: st.reason, ...(causes ? { causes } : {}), ...(st.message ? { message: st.message } : {}) };
+  const refusal: Refusal = { code, reason: st.reason, ...(causes ? { causes } : {}) };
+  // Not enumerable: comparisons (normalise, toEqual) leave the wording out; a test can still read it.
+  Object.defineProperty(refusal, 'message', { value: st.message, enumerable: false });
+  return refusal;
 }
 
 /** An API call's answer, or the refusal it met, as data: `{ ok: value }` or `{ error: Refusal }`. */
@@ -192,7 +201,7 @@ export function normalise(value: unknown, key = ''): unknown {
       else if (addressLists.has(k)) out[k] = (v as unknown[]).map(() => ({ ip: '<ip>' }));
       else if (k === 'nodeName') out[k] = '<node>';
       else if (k === 'pod-template-hash') out[k] = '<hash>';
-      else if (key === 'error' && k === 'message') continue;
+      else if (k === 'ca.crt') out[k] = '<the cluster CA, which kube-sim has not>';
       else if (k === 'continue' || k === '_continue') out[k] = '<continue>';
       else out[k] = normalise(v, k);
     }
@@ -201,7 +210,11 @@ export function normalise(value: unknown, key = ''): unknown {
   }
   if (typeof value === 'string') {
     if (timestamp.test(value)) return '<time>';
-    return value.replace(eventName, '.<event>').replace(templateHash, '-<hash>').replace(randomSuffix, '-<random>');
+    return value
+      .replace(eventName, '.<event>')
+      .replace(templateHash, '-<hash>')
+      .replace(randomSuffix, '-<random>')
+      .replace(/\bkube-(sim-node|local-node-\d+)\b/g, '<node>');
   }
   return value;
 }
