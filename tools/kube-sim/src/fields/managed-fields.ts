@@ -81,10 +81,13 @@ export interface ApplyOutcome {
 function conflictError(conflicts: { path: FieldPath; owner: Omit<ManagedFieldsEntry, 'fieldsV1'> }[], name: string, group: string, plural: string): ApiError {
   // As Kubernetes prints a manager: a plain writer with the API version it wrote with, an applier by name only.
   const who = (o: Omit<ManagedFieldsEntry, 'fieldsV1'>) => `"${o.manager}"${o.subresource ? ` with subresource "${o.subresource}"` : ''}${o.operation === 'Update' ? ` using ${o.apiVersion}` : ''}`;
+  // By manager, managers and fields in order, as structured-merge-diff prints them.
   const byOwner = new Map<string, string[]>();
-  for (const c of conflicts) byOwner.set(who(c.owner), [...(byOwner.get(who(c.owner)) ?? []), printPath(c.path)]);
+  for (const c of [...conflicts].sort((a, b) => (a.owner.manager === b.owner.manager ? printPath(a.path).localeCompare(printPath(b.path)) : a.owner.manager < b.owner.manager ? -1 : 1)))
+    byOwner.set(who(c.owner), [...(byOwner.get(who(c.owner)) ?? []), printPath(c.path)]);
   const n = conflicts.length;
-  const lines = [...byOwner].map(([owner, fields]) => (fields.length === 1 ? `conflict with ${owner}: ${fields[0]}` : `conflicts with ${owner}:\n${fields.map((f) => `- ${f}`).join('\n')}`));
+  // One conflict in all: on one line; more: a list per manager, even of one field.
+  const lines = [...byOwner].map(([owner, fields]) => (n === 1 ? `conflict with ${owner}: ${fields[0]}` : `conflicts with ${owner}:\n${fields.map((f) => `- ${f}`).join('\n')}`));
   return new ApiError(409, 'Conflict', `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${lines.join('\n')}`, {
     name,
     group,
