@@ -119,6 +119,8 @@ export class ClusterApi {
       if (v !== undefined && v !== null && (typeof v !== 'string' || !microTime.test(v)))
         throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${path}: ${JSON.stringify(v)} is not a MicroTime: RFC 3339 with six digits of fractional seconds, e.g. "2026-01-02T03:04:05.000000Z"`);
     }
+    const undecodable = def.decode?.(body);
+    if (undecodable) throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${undecodable}`);
     const obj = pruneNulls(clone(body)) as KubeObject;
     obj.apiVersion = gv;
     obj.kind = def.kind;

@@ -31,6 +31,8 @@ export interface KindDefinition {
    * decode, and the request is refused with 400, as the API server's decoder refuses it.
    */
   microTimeFields?: string[];
+  /** Checks what the API server's decoder checks (a body that does not decode is refused with 400); returns why not, if not. */
+  decode?(body: Record<string, unknown>): string | undefined;
   /** Field selector paths beyond metadata.name and metadata.namespace. */
   fieldSelectors?: string[];
   defaults?(obj: KubeObject): void;

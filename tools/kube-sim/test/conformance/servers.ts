@@ -95,7 +95,7 @@ function server(name: ServerName, url: string, kubeconfig: string, dir: string, 
             resolve({ status: res.statusCode ?? 0, body: parsed });
           });
         });
-        req.on('error', reject);
+        req.on('error', (e) => reject(new Error(`${name}: ${method} ${path}: ${e.message}`, { cause: e })));
         req.end(body);
       });
     },
@@ -228,6 +228,15 @@ export function expectSame<T>(r: { sim: T; local: T }, what: string): T {
 /** Objects without their status: what a write answers, compared while the controllers may still be changing the status. */
 export function withoutStatus<T extends { status?: unknown }>(r: { sim: T; local: T }): { sim: T; local: T } {
   return { sim: { ...r.sim, status: undefined }, local: { ...r.local, status: undefined } };
+}
+
+/**
+ * A difference that stays (listed in the README with why): kube-sim answers `sim`, the API server `local`. Checked
+ * both ways, so a change on either side is noticed.
+ */
+export function expectKnownDifference<T>(r: { sim: T; local: T }, expected: { sim: T; local: T }, why: string): void {
+  expect(normalise(r.sim), `kube-sim: ${why}`).toEqual(normalise(expected.sim));
+  expect(normalise(r.local), `kube-local: ${why}`).toEqual(normalise(expected.local));
 }
 
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
