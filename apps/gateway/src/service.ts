@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { Express, RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -39,6 +39,8 @@ export interface GatewayDeps {
   introspection?: boolean;
   /** The folder of a built explorer page (see explorer/build.ts) to serve at GET /graphql for browsers, with / leading there. */
   explorerDir?: string;
+  /** The built web console (apps/console/dist), served at /; absent: no console. */
+  consoleDir?: string;
 }
 
 export interface GatewayContext {
@@ -101,6 +103,9 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
   const http = createHttpServer({ service: 'gateway', logger, metrics, readiness: [{ name: 'supergraph', check: () => graphql !== undefined }] });
   const origins = deps.corsOrigins ?? [];
 
+  // The web console, when built, is what / shows: static files calling /graphql like any other client (its routes live
+  // after '#', so no fallback is needed). The explorer stays at GET /graphql for browsers.
+  if (deps.consoleDir) http.app.use(express.static(deps.consoleDir, { index: 'index.html' }));
   if (deps.explorerDir) mountExplorer(http.app, deps.explorerDir);
   else mountApiPointer(http.app);
   http.app.use(
