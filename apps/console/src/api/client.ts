@@ -7,6 +7,8 @@ export function createApiClient(getToken: () => string | undefined): Client {
   return new Client({
     url: GRAPHQL_PATH,
     exchanges: [fetchExchange],
+    // POST with a JSON body: Apollo's CSRF prevention refuses a GET without a preflight header.
+    preferGetMethod: false,
     // Every view asks the API again when it opens: what others changed shows without a reload.
     requestPolicy: 'network-only',
     fetchOptions: () => {
