@@ -1,15 +1,17 @@
-import { useMemo, useRef } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { createHashRouter, Link, NavLink, Outlet, RouterProvider } from 'react-router';
 import { Provider } from 'urql';
 import { createApiClient } from './api/client.js';
 import { SessionProvider, useSession } from './auth/SessionContext.js';
-import { AnalyticsPage } from './pages/AnalyticsPage.js';
 import { NewReleasePage } from './pages/NewReleasePage.js';
 import { NotFound } from './pages/NotFound.js';
-import { ReleasePage } from './pages/release/ReleasePage.js';
 import { ReleasesBoard } from './pages/ReleasesBoard.js';
-import { RolloutPage } from './pages/RolloutPage.js';
 import { SignInPage } from './pages/SignInPage.js';
+
+// The pages with charts load on first visit, so the board and sign-in come up without the chart library.
+const ReleasePage = lazy(() => import('./pages/release/ReleasePage.js').then((m) => ({ default: m.ReleasePage })));
+const RolloutPage = lazy(() => import('./pages/RolloutPage.js').then((m) => ({ default: m.RolloutPage })));
+const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage.js').then((m) => ({ default: m.AnalyticsPage })));
 
 /** Where the gateway serves its GraphQL explorer. */
 export const EXPLORER_PATH = './graphql';
@@ -40,7 +42,9 @@ function Layout() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<p aria-live="polite">Loading…</p>}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );
@@ -62,11 +66,9 @@ const router = createHashRouter([
 ]);
 
 function ApiProvider({ children }: { children: React.ReactNode }) {
-  const { session } = useSession();
-  const token = useRef<string | undefined>(undefined);
-  token.current = session?.token;
-  // One client; it reads the current token on every request. Re-created on sign-in so no answer of another identity is reused.
-  const client = useMemo(() => createApiClient(() => token.current), [session?.token]); // eslint-disable-line react-hooks/exhaustive-deps
+  const token = useSession().session?.token;
+  // One client per identity: signing in as someone else starts afresh, so no answer given to another identity is reused.
+  const client = useMemo(() => createApiClient(() => token), [token]);
   return <Provider value={client}>{children}</Provider>;
 }
 

@@ -19,6 +19,7 @@ export function ForecastChart({ input, width }: { input: ForecastInput; width?: 
       <Tooltip labelFormatter={(t) => new Date(Number(t)).toISOString().slice(0, 10)} formatter={(p) => `${Math.round(Number(p) * 100)}%`} />
     </ComposedChart>
   );
+  if (view.curve.length === 0) return <p className="chart">{view.summary}</p>;
   return (
     <figure className="chart" role="group" aria-label="Timeline forecast">
       <div role="img" aria-label={view.summary}>

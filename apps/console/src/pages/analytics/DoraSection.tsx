@@ -87,7 +87,7 @@ export function DoraSection({ scope }: { scope: Scope }) {
             <Trend title="Deployments per day" data={points} dataKey="perDay" format={(v) => v.toFixed(2)} />
             <Trend title="Lead time (h, median)" data={points} dataKey="leadHours" format={(v) => v.toFixed(0)} />
             <Trend title="Change failure rate" data={points} dataKey="cfr" format={(v) => `${Math.round(v * 100)}%`} />
-            <Trend title="Recovery time (h, median)" data={points} dataKey="recoveryHours" format={(v) => v.toFixed(1)} />
+            <Trend title="Recovery time (h, median)" data={points} dataKey="recoveryHours" format={(v) => (v < 10 ? v.toFixed(2) : v.toFixed(0))} />
           </div>
         </>
       )}

@@ -150,7 +150,7 @@ function GateCard({ gate, releaseId, owner, onChange }: { gate: Gate; releaseId:
         </>
       )}
       {can(session, 'evaluateGate') && (
-        <button type="button" className="secondary" disabled={evaluation.fetching} onClick={() => void evaluate({ release: releaseId, gate: gate.name }).then(onChange)}>Evaluate {gate.title} again</button>
+        <button type="button" className="secondary" disabled={evaluation.fetching} onClick={() => void evaluate({ release: releaseId, gate: gate.name }).then(onChange)}>{latest ? `Evaluate ${gate.title} again` : `Evaluate ${gate.title}`}</button>
       )}
       <ApiError error={evaluation.error} action={`Evaluating ${gate.title}`} />
     </section>
