@@ -171,7 +171,11 @@ export async function shipRelease(deps: ShipDeps, spec: ReleaseSpec): Promise<{ 
     const done = await rollOut(api, id, deps.namespace, r.deployment, r.image);
     rollouts.push(done);
     logger.info(`demo: ${ref} rollout of ${r.image}: ${done.phase} — ${done.message}`);
-    if (done.phase === 'PROMOTED') break;
+    if (done.phase === 'PROMOTED') {
+      // Planning releases it on deployment's event: wait, so the step is dated before the clock moves on.
+      await waitForStatus(api, id, 'RELEASED');
+      break;
+    }
   }
   return { id, rollouts };
 }
