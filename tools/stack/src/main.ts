@@ -48,5 +48,5 @@ if (demo && secret && clock && stack.kubeconfig) {
   const lines = ['Demo people: paste a token into the web console to sign in as them.'];
   for (const who of ['rita', 'rob', 'quinn', 'sam'] as const) lines.push(`  ${PEOPLE[who].name}: ${tokens[who]}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
-  void runDemo({ graphqlUrl: stack.graphqlUrl, secret, clock, kubeconfig: stack.kubeconfig, logger }).catch((err: unknown) => logger.error({ err }, `demo: stopped: ${(err as Error).message}`));
+  void runDemo({ graphqlUrl: stack.graphqlUrl, secret, clock, kubeconfig: stack.kubeconfig }).catch((err: unknown) => logger.error({ err }, `demo: stopped: ${(err as Error).message}`));
 }

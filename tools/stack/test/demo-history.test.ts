@@ -34,7 +34,7 @@ describe.skipIf(!hasBinary('prometheus'))('the demo lives a past release through
       await api.as('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', { i: { release, gate, kind, name, content } });
     };
     const shipped = await shipRelease(
-      { api, logger: createLogger({ service: 'demo', level: 'warn' }), namespace: 'shop', moveTo: (at) => clock.set(at), submit },
+      { api, narrate: () => {}, namespace: 'shop', moveTo: (at) => clock.set(at), submit },
       {
         product: 'shop',
         version: '2.0.0',

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { DemoApi } from './api.js';
 import type { DemoClock } from './clock.js';
 import { shipRelease, type FeatureSpec, type ReleaseSpec, type ShipDeps } from './ship.js';
@@ -37,18 +36,18 @@ export const HISTORY_BEHAVIOURS = (product: string) => ({
  * followed 2.4.0, and its retrospective has action items.
  */
 export async function seedHistory(deps: ShipDeps & { clock: DemoClock }, product: string): Promise<void> {
-  const { api, clock, logger } = deps;
+  const { api, clock, narrate } = deps;
   const today = new Date();
   const specs = historySpecs(product, today);
   for (const spec of specs) {
     const { id } = await shipRelease(deps, spec);
-    logger.info(`demo: history: ${product} ${spec.version} shipped (${spec.target.toISOString().slice(0, 10)})`);
-    if (spec.version === '2.4.0') await incidentAndRetro(api, clock, logger, id, product, spec.target);
+    narrate(`history: ${product} ${spec.version} shipped (${spec.target.toISOString().slice(0, 10)})`);
+    if (spec.version === '2.4.0') await incidentAndRetro(api, clock, narrate, id, product, spec.target);
   }
   clock.reset();
 }
 
-async function incidentAndRetro(api: DemoApi, clock: DemoClock, logger: Logger, releaseId: string, product: string, production: Date): Promise<void> {
+async function incidentAndRetro(api: DemoApi, clock: DemoClock, narrate: (line: string) => void, releaseId: string, product: string, production: Date): Promise<void> {
   const opened = new Date(production.getTime() + 20 * 3_600_000);
   clock.set(opened);
   const incident = await api.as<{ openIncident: { id: string } }>('sam', 'mutation($i: OpenIncidentInput!) { openIncident(input: $i) { id } }', {
@@ -65,5 +64,5 @@ async function incidentAndRetro(api: DemoApi, clock: DemoClock, logger: Logger, 
   const action = 'mutation($id: ID!, $i: ActionItemInput!) { addActionItem(releaseId: $id, input: $i) { id } }';
   await api.as('rita', action, { id: releaseId, i: { title: 'Add a regression test for gift card balances', owner: 'quinn', dueDate: new Date(production.getTime() + 10 * 86_400_000).toISOString() } });
   await api.as('rita', action, { id: releaseId, i: { title: 'Alert on a zero balance ratio', owner: 'sam', dueDate: new Date(production.getTime() + 60 * 86_400_000).toISOString() } });
-  logger.info(`demo: history: incident after ${product} 2.4.0 opened and resolved; retrospective with two action items`);
+  narrate(`history: incident after ${product} 2.4.0 opened and resolved; retrospective with two action items`);
 }

@@ -1,5 +1,4 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
 import { DemoApi, mintPeople } from './api.js';
 import { submitWithCli } from './cli.js';
 import type { DemoClock } from './clock.js';
@@ -25,14 +24,14 @@ export interface DemoDeps {
   secret: string;
   clock: DemoClock;
   kubeconfig: KubeConfig;
-  logger: Logger;
   /** Seconds between the live story's steps. */
   pace?: number;
 }
 
 /** Seeds five months of history through the API (clock set back), then plays today's story live. */
 export async function runDemo(deps: DemoDeps): Promise<void> {
-  const { logger, clock } = deps;
+  const { clock } = deps;
+  const narrate = (line: string) => process.stdout.write(`demo: ${line}\n`);
   const tokens = await mintPeople(deps.secret);
   const api = new DemoApi(deps.graphqlUrl, tokens);
   const namespace = DEMO_PRODUCT;
@@ -42,10 +41,12 @@ export async function runDemo(deps: DemoDeps): Promise<void> {
     await api.as('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', { i: { release, gate, kind, name, content } });
   };
   const started = Date.now();
-  logger.info('demo: replaying five months of shop releases through the API (a few minutes; the console fills as it goes)');
-  await seedHistory({ api, clock, logger, namespace, moveTo: (at) => clock.set(at), submit: direct }, DEMO_PRODUCT);
-  logger.info(`demo: history seeded in ${Math.round((Date.now() - started) / 1000)} s; today's story starts`);
+  narrate('replaying five months of shop releases through the API (a few minutes; the console fills as it goes)');
+  await seedHistory({ api, clock, narrate, namespace, moveTo: (at) => clock.set(at), submit: direct }, DEMO_PRODUCT);
+  narrate(`history seeded in ${Math.round((Date.now() - started) / 1000)} s; today's story starts`);
   const cli = (release: string, gate: string, kind: 'JUNIT' | 'LCOV' | 'SARIF', name: string, content: string) =>
-    submitWithCli({ url: deps.graphqlUrl, token: tokens.pipeline }, release, gate, kind, name, content).then((out) => logger.info(`demo: CI: ${out.split('\n').at(-1)}`));
-  await playStory({ api, logger, namespace, submit: cli, pace: deps.pace ?? 8 }, DEMO_PRODUCT);
+    submitWithCli({ url: deps.graphqlUrl, token: tokens.pipeline }, release, gate, kind, name, content).then((out) => {
+      narrate(`CI: ${out.split('\n').at(-1)}`);
+    });
+  await playStory({ api, narrate, namespace, submit: cli, pace: deps.pace ?? 8 }, DEMO_PRODUCT);
 }

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { eventually, GraphQLRefusal, type DemoApi } from './api.js';
 import { CHECKOUT_TESTS, junitReport, lcovReport } from './reports.js';
 
@@ -45,7 +44,8 @@ const FINAL = ['PROMOTED', 'ROLLED_BACK', 'FAILED', 'STUCK'];
 
 export interface ShipDeps {
   api: DemoApi;
-  logger: Logger;
+  /** Tells the person watching what just happened, in a sentence. */
+  narrate(line: string): void;
   /** Moves the services' clock to a moment of the release's life (history), or does nothing (live). */
   moveTo(at: Date): void;
   namespace: string;
@@ -127,7 +127,7 @@ export async function rollOut(api: DemoApi, releaseId: string, namespace: string
  * release manager on the pipeline's reports, and rolled out (a bad image rolled back by its analysis).
  */
 export async function shipRelease(deps: ShipDeps, spec: ReleaseSpec): Promise<{ id: string; rollouts: { id: string; phase: string }[] }> {
-  const { api, moveTo, logger } = deps;
+  const { api, moveTo, narrate } = deps;
   const ref = `${spec.product}@${spec.version}`;
   const production = spec.target.getTime();
   const planned = new Date(production - (spec.slipDays ?? 0) * DAY);
@@ -170,7 +170,7 @@ export async function shipRelease(deps: ShipDeps, spec: ReleaseSpec): Promise<{ 
     on(-i / 8); // a fixed build follows a rollback three hours later
     const done = await rollOut(api, id, deps.namespace, r.deployment, r.image);
     rollouts.push(done);
-    logger.info(`demo: ${ref} rollout of ${r.image}: ${done.phase} — ${done.message}`);
+    narrate(`${ref} rollout of ${r.image}: ${done.phase} — ${done.message}`);
     if (done.phase === 'PROMOTED') {
       // Planning releases it on deployment's event: wait, so the step is dated before the clock moves on.
       await waitForStatus(api, id, 'RELEASED');

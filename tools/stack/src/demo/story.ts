@@ -1,11 +1,10 @@
-import type { Logger } from 'pino';
 import type { DemoApi } from './api.js';
 import { CHECKOUT_TESTS, junitReport, lcovReport, sarifReport } from './reports.js';
 import { addFeatures, approve, createRelease, rollOut, setFeatureStatus, tick, transition, waitForGate, waitForStatus } from './ship.js';
 
 export interface StoryDeps {
   api: DemoApi;
-  logger: Logger;
+  narrate(line: string): void;
   namespace: string;
   /** Uploads through the flightdeck CLI, as a pipeline does. */
   submit(release: string, gate: string, kind: 'JUNIT' | 'LCOV' | 'SARIF', name: string, content: string): Promise<void>;
@@ -16,7 +15,6 @@ export interface StoryDeps {
 /** The bad build of the live story: a third of its requests fail, so its canary is rolled back on its own. */
 export const STORY_BEHAVIOURS = (product: string) => ({ [`${product}/api:2.6.0`]: { errorRatio: 0.3, p99Seconds: 1.5 } });
 
-const say = (logger: Logger, line: string) => logger.info(`demo: ${line}`);
 
 /**
  * Today's release, live: 2.6.0 goes through its gates on the pipeline's reports (a failing regression run first),
@@ -24,7 +22,7 @@ const say = (logger: Logger, line: string) => logger.info(`demo: ${line}`);
  * analysis and is rolled back on its own, and a hotfix with the fixed api build follows through the Hotfix gate.
  */
 export async function playStory(deps: StoryDeps, product: string): Promise<void> {
-  const { api, logger, submit } = deps;
+  const { api, narrate: say, submit } = deps;
   const wait = () => new Promise((r) => setTimeout(r, deps.pace * 1000));
   const ref = `${product}@2.6.0`;
   const id = await createRelease(api, { product, version: '2.6.0', theme: 'Express delivery', targetDate: new Date(Date.now() + 2 * 86_400_000) });
@@ -35,7 +33,7 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   await api.as('rita', 'mutation($id: ID!) { prioritizeScope(releaseId: $id) { capacity } }', { id });
   await transition(api, id, 'IN_DEVELOPMENT', 'scope agreed');
   await api.as('rita', 'mutation($id: ID!) { forecastTimeline(releaseId: $id, runs: 2000) { forecast { p85 } } }', { id });
-  say(logger, `live: ${ref} planned (open the console's Releases board)`);
+  say(`live: ${ref} planned (open the console's Releases board)`);
   await wait();
   await setFeatureStatus(api, id, features, 'IN_PROGRESS');
   await setFeatureStatus(api, id, features, 'DONE');
@@ -43,7 +41,7 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   await tick(api, ref, 'FEATURE_COMPLETE', 'code-freeze', ['reviews-done', 'branch-cut']);
   await approve(api, 'tina', ref, 'FEATURE_COMPLETE', 'reviewed');
   await waitForStatus(api, id, 'CODE_FREEZE');
-  say(logger, `live: ${ref} passed Feature Complete and is frozen`);
+  say(`live: ${ref} passed Feature Complete and is frozen`);
   await wait();
   await transition(api, id, 'ALPHA', 'on the test environment');
   await submit(ref, 'ALPHA', 'JUNIT', 'reports/system-tests.xml', junitReport('system', CHECKOUT_TESTS));
@@ -53,23 +51,23 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   await approve(api, 'paula', ref, 'BETA', 'pilot customers happy');
   await waitForStatus(api, id, 'RELEASE_CANDIDATE');
   await api.as('quinn', 'mutation($r: String!) { assessReadiness(release: $r) { id } }', { r: id });
-  say(logger, `live: ${ref} is a release candidate; CI uploads the regression run, with one failure`);
+  say(`live: ${ref} is a release candidate; CI uploads the regression run, with one failure`);
   await wait();
   await submit(ref, 'PRODUCTION', 'JUNIT', 'reports/regression.xml', junitReport('regression', CHECKOUT_TESTS, ['applies a voucher']));
   await submit(ref, 'PRODUCTION', 'LCOV', 'coverage/lcov.info', lcovReport(['src/checkout.ts', 'src/delivery.ts'], 150, 0.86));
   await waitForGate(api, ref, 'PRODUCTION', 'FAIL');
-  say(logger, `live: ${ref} PRODUCTION gate FAILS on "Regression tests passing" (1 failed); the fix is on its way`);
+  say(`live: ${ref} PRODUCTION gate FAILS on "Regression tests passing" (1 failed); the fix is on its way`);
   await wait();
   await submit(ref, 'PRODUCTION', 'JUNIT', 'reports/regression.xml', junitReport('regression', CHECKOUT_TESTS));
   await approve(api, 'rob', ref, 'PRODUCTION', 'go for production');
   await waitForGate(api, ref, 'PRODUCTION');
-  say(logger, `live: ${ref} PRODUCTION gate passes (rob approved: four-eyes, rita requested it); rolling out the web image`);
+  say(`live: ${ref} PRODUCTION gate passes (rob approved: four-eyes, rita requested it); rolling out the web image`);
   const web = await rollOut(api, id, deps.namespace, 'web', `${product}/web:2.6.0`);
-  say(logger, `live: web ${web.phase}: ${web.message}`);
+  say(`live: web ${web.phase}: ${web.message}`);
   await wait();
-  say(logger, 'live: rolling out the api image (a bad build): watch its canary in the rollout live view');
+  say('live: rolling out the api image (a bad build): watch its canary in the rollout live view');
   const bad = await rollOut(api, id, deps.namespace, 'api', `${product}/api:2.6.0`);
-  say(logger, `live: api ${bad.phase}: ${bad.message}`);
+  say(`live: api ${bad.phase}: ${bad.message}`);
   await wait();
 
   const hotfixRef = `${product}@2.6.0-hotfix`;
@@ -87,7 +85,7 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   await approve(api, 'tina', hotfixRef, 'HOTFIX', 'fix reviewed');
   await approve(api, 'paula', hotfixRef, 'HOTFIX', 'customers are waiting');
   await waitForGate(api, hotfixRef, 'HOTFIX');
-  say(logger, `live: ${hotfixRef} passed the Hotfix gate; rolling out the fixed api`);
+  say(`live: ${hotfixRef} passed the Hotfix gate; rolling out the fixed api`);
   const fixed = await rollOut(api, hotfix, deps.namespace, 'api', `${product}/api:2.6.0-hotfix`);
-  say(logger, `live: hotfix ${fixed.phase}: ${fixed.message}. The story is over; the console's Analytics page shows the change failure rate it moved.`);
+  say(`live: hotfix ${fixed.phase}: ${fixed.message}. The story is over; the console's Analytics page shows the change failure rate it moved.`);
 }
