@@ -8,6 +8,8 @@ const timeline = {
   featureComplete: '2027-02-08T00:00:00Z',
   milestones: [
     { name: 'Alpha', date: '2027-02-01T00:00:00Z' },
+    { name: 'Code freeze', date: '2027-02-15T00:00:00Z' },
+    { name: 'Beta', date: '2027-02-15T00:00:00Z' },
     { name: 'Feature complete', date: '2027-02-08T00:00:00Z' },
     { name: 'Production', date: '2027-03-01T00:00:00Z' },
   ],
@@ -30,9 +32,9 @@ describe('forecastView', () => {
     expect(view.band).toEqual({ from: Date.parse('2027-02-03T00:00:00Z'), to: Date.parse('2027-02-16T00:00:00Z') });
   });
 
-  it('marks feature complete and the release once, and the other milestones', () => {
+  it('marks feature complete and the release once, and the other milestones one per day', () => {
     const view = forecastView(input);
-    expect(view.markers.map((m) => `${m.kind}:${m.label}`)).toEqual(['feature-complete:Feature complete', 'release:Release', 'milestone:Alpha']);
+    expect(view.markers.map((m) => `${m.kind}:${m.label}`)).toEqual(['feature-complete:Feature complete', 'release:Release', 'milestone:Alpha', 'milestone:Code freeze / Beta']);
     // The axis holds every point and marker with a day to spare.
     expect(view.domain).toEqual([Date.parse('2027-01-03T00:00:00Z'), Date.parse('2027-03-02T00:00:00Z')]);
   });

@@ -31,6 +31,13 @@ function day(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+/** One marker per date: milestones on the same day share it ("CODE_FREEZE / BETA"), so labels never overlap. */
+function milestonesByDay(milestones: readonly { name: string; date: string }[]): { t: number; label: string; kind: 'milestone' }[] {
+  const byDay = new Map<number, string[]>();
+  for (const m of milestones) byDay.set(Date.parse(m.date), [...(byDay.get(Date.parse(m.date)) ?? []), m.name]);
+  return [...byDay].map(([t, names]) => ({ t, label: names.join(' / '), kind: 'milestone' }));
+}
+
 export function forecastView(input: ForecastInput): ForecastView {
   const start = Date.parse(input.timeline.developmentStart);
   const featureComplete = Date.parse(input.timeline.featureComplete);
@@ -38,9 +45,7 @@ export function forecastView(input: ForecastInput): ForecastView {
   const markers: ForecastView['markers'] = [
     { t: featureComplete, label: 'Feature complete', kind: 'feature-complete' },
     { t: release, label: 'Release', kind: 'release' },
-    ...input.timeline.milestones
-      .map((m) => ({ t: Date.parse(m.date), label: m.name, kind: 'milestone' as const }))
-      .filter((m) => m.t !== featureComplete && m.t !== release),
+    ...milestonesByDay(input.timeline.milestones).filter((m) => m.t !== featureComplete && m.t !== release),
   ];
   const f = input.forecast;
   if (!f) {

@@ -20,6 +20,6 @@ export function formatNumber(value: number | null | undefined, digits = 1): stri
 }
 
 export function humanize(constant: string): string {
-  const words = constant.toLowerCase().replace(/_/g, ' ').replace(/\b(qa|ai|sre|ci)\b/g, (w) => w.toUpperCase());
+  const words = constant.toLowerCase().replace(/_/g, ' ').replace(/\b(qa|ai|sre|ci|mvp)\b/g, (w) => w.toUpperCase());
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

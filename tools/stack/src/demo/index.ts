@@ -48,5 +48,5 @@ export async function runDemo(deps: DemoDeps): Promise<void> {
     submitWithCli({ url: deps.graphqlUrl, token: tokens.pipeline }, release, gate, kind, name, content).then((out) => {
       narrate(`CI: ${out.split('\n').at(-1)}`);
     });
-  await playStory({ api, narrate, namespace, submit: cli, pace: deps.pace ?? 8 }, DEMO_PRODUCT);
+  await playStory({ api, narrate, namespace, submit: cli, pace: deps.pace ?? 8, consoleUrl: deps.graphqlUrl.replace(/graphql$/, '') }, DEMO_PRODUCT);
 }

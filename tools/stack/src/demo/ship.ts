@@ -104,17 +104,25 @@ export async function approve(api: DemoApi, who: 'rob' | 'rita' | 'tina' | 'quin
 }
 
 /** Starts a rollout as the SRE once deployment has heard that the release's production gate passed, and waits for its end. */
-export async function rollOut(api: DemoApi, releaseId: string, namespace: string, deployment: string, image: string): Promise<{ id: string; phase: string; message: string }> {
+export async function rollOut(
+  api: DemoApi,
+  releaseId: string,
+  namespace: string,
+  deployment: string,
+  image: string,
+  opts: { canary?: Record<string, unknown>; onStarted?(id: string): void } = {},
+): Promise<{ id: string; phase: string; message: string }> {
   const started = await eventually(`deployment accepting a rollout of ${image}`, async () => {
     try {
       return (await api.as<{ startRollout: { id: string } }>('sam', 'mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }', {
-        input: { ...DEMO_CANARY, releaseId, target: { namespace, deployment, container: 'app' }, image },
+        input: { ...(opts.canary ?? DEMO_CANARY), releaseId, target: { namespace, deployment, container: 'app' }, image },
       })).startRollout;
     } catch (err) {
       if (err instanceof GraphQLRefusal && /gate has passed for it yet/.test(err.message)) return undefined;
       throw err;
     }
   });
+  opts.onStarted?.(started.id);
   return eventually(`rollout of ${image} finishing`, async () => {
     const r = (await api.as<{ rollout: { id: string; phase: string; message: string } }>('sam', 'query($id: ID!) { rollout(id: $id) { id phase message } }', { id: started.id })).rollout;
     return FINAL.includes(r.phase) ? r : undefined;
@@ -165,6 +173,7 @@ export async function shipRelease(deps: ShipDeps, spec: ReleaseSpec): Promise<{ 
   await approve(api, 'rob', ref, 'PRODUCTION', 'go for production');
   await waitForGate(api, ref, 'PRODUCTION');
   on(0);
+  await api.as('rita', 'mutation($r: String!) { assessReadiness(release: $r) { id } }', { r: id });
   const rollouts: { id: string; phase: string }[] = [];
   for (const [i, r] of spec.rollouts.entries()) {
     on(-i / 8); // a fixed build follows a rollback three hours later

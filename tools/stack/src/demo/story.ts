@@ -1,6 +1,6 @@
 import type { DemoApi } from './api.js';
 import { CHECKOUT_TESTS, junitReport, lcovReport, sarifReport } from './reports.js';
-import { addFeatures, approve, createRelease, rollOut, setFeatureStatus, tick, transition, waitForGate, waitForStatus } from './ship.js';
+import { addFeatures, approve, createRelease, DEMO_CANARY, rollOut, setFeatureStatus, tick, transition, waitForGate, waitForStatus } from './ship.js';
 
 export interface StoryDeps {
   api: DemoApi;
@@ -10,6 +10,8 @@ export interface StoryDeps {
   submit(release: string, gate: string, kind: 'JUNIT' | 'LCOV' | 'SARIF', name: string, content: string): Promise<void>;
   /** Seconds between the story's steps, so a person watching the console sees each one. */
   pace: number;
+  /** The console's address, for the narration's links. */
+  consoleUrl: string;
 }
 
 /** The bad build of the live story: a third of its requests fail, so its canary is rolled back on its own. */
@@ -25,7 +27,7 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   const { api, narrate: say, submit } = deps;
   const wait = () => new Promise((r) => setTimeout(r, deps.pace * 1000));
   const ref = `${product}@2.6.0`;
-  const id = await createRelease(api, { product, version: '2.6.0', theme: 'Express delivery', targetDate: new Date(Date.now() + 2 * 86_400_000) });
+  const id = await createRelease(api, { product, version: '2.6.0', theme: 'Express delivery', targetDate: new Date(Date.now() + 28 * 86_400_000) });
   const features = await addFeatures(api, id, [
     { title: 'Express delivery option', priority: 'MUST', businessValue: 13, timeCriticality: 10, riskReduction: 3, effort: 8 },
     { title: 'Delivery slot picker', priority: 'SHOULD', businessValue: 8, timeCriticality: 5, riskReduction: 2, effort: 5 },
@@ -65,8 +67,13 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   const web = await rollOut(api, id, deps.namespace, 'web', `${product}/web:2.6.0`);
   say(`live: web ${web.phase}: ${web.message}`);
   await wait();
-  say('live: rolling out the api image (a bad build): watch its canary in the rollout live view');
-  const bad = await rollOut(api, id, deps.namespace, 'api', `${product}/api:2.6.0`);
+  await api.as('rita', 'mutation($r: String!) { assessReadiness(release: $r) { id } }', { r: id });
+  // Slower than the history's canaries, so a person has time to open the live view before the analysis fails it.
+  const watched = { ...DEMO_CANARY, steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'ANALYSIS', templates: ['success-rate', 'latency-p99'], initialDelaySeconds: 8 }, { kind: 'SET_WEIGHT', weight: 50 }], analysisIntervalSeconds: 2, analysisCount: 5 };
+  const bad = await rollOut(api, id, deps.namespace, 'api', `${product}/api:2.6.0`, {
+    canary: watched,
+    onStarted: (rollout) => say(`live: rolling out the api image, a bad build: watch its canary at ${deps.consoleUrl}#/rollouts/${rollout}`),
+  });
   say(`live: api ${bad.phase}: ${bad.message}`);
   await wait();
 
