@@ -77,8 +77,8 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   say(`live: api ${bad.phase}: ${bad.message}`);
   await wait();
 
-  const hotfixRef = `${product}@2.6.0-hotfix`;
-  const hotfix = await createRelease(api, { product, version: '2.6.0-hotfix', theme: 'Fix the express delivery API', targetDate: new Date(Date.now() + 86_400_000) }, {
+  const hotfixRef = `${product}@2.6.1-hotfix`;
+  const hotfix = await createRelease(api, { product, version: '2.6.1-hotfix', theme: 'Fix the express delivery API', targetDate: new Date(Date.now() + 86_400_000) }, {
     hotfixReason: 'MAJOR_SLA_BREACH',
     hotfixDetails: 'express delivery quotes fail for a third of the requests on 2.6.0',
   });
@@ -93,6 +93,6 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   await approve(api, 'paula', hotfixRef, 'HOTFIX', 'customers are waiting');
   await waitForGate(api, hotfixRef, 'HOTFIX');
   say(`live: ${hotfixRef} passed the Hotfix gate; rolling out the fixed api`);
-  const fixed = await rollOut(api, hotfix, deps.namespace, 'api', `${product}/api:2.6.0-hotfix`);
+  const fixed = await rollOut(api, hotfix, deps.namespace, 'api', `${product}/api:2.6.1-hotfix`);
   say(`live: hotfix ${fixed.phase}: ${fixed.message}. The story is over; the console's Analytics page shows the change failure rate it moved.`);
 }
