@@ -9,13 +9,14 @@ import { createGatewayService, defaultSupergraphPath, type GatewayService } from
 
 const verifier = createTokenVerifier({ secret: 'gateway-test-secret-at-least-32-characters', issuer: 'flightdeck', audience: 'flightdeck' });
 
-function gatewayWith(consoleDir: string | undefined): GatewayService {
+function gatewayWith(consoleDir: string | undefined, explorerDir: string | undefined): GatewayService {
   return createGatewayService({
     supergraphSdl: readFileSync(defaultSupergraphPath, 'utf8'),
     verifier,
     logger: createLogger({ service: 'gateway', level: 'silent' }),
     metrics: createMetrics({ service: 'gateway' }),
     consoleDir,
+    explorerDir,
   });
 }
 
@@ -31,8 +32,11 @@ describe('the web console served by the gateway', () => {
     await mkdir(join(dir, 'assets'));
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>Flightdeck</title><div id="root"></div>');
     await writeFile(join(dir, 'assets/app.js'), 'console.log("console")');
-    withConsole = gatewayWith(dir);
-    without = gatewayWith(undefined);
+    // A stand-in for the built explorer page: what matters here is which of the two a path reaches.
+    await mkdir(join(dir, 'explorer'));
+    await writeFile(join(dir, 'explorer/index.html'), '<!doctype html><title>GraphiQL</title><div id="graphiql"></div>');
+    withConsole = gatewayWith(dir, join(dir, 'explorer'));
+    without = gatewayWith(undefined, undefined);
     base = (await withConsole.listen(0)).url;
     bare = (await without.listen(0)).url;
   });
@@ -53,6 +57,11 @@ describe('the web console served by the gateway', () => {
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
   });
 
+  it('keeps the explorer at the GraphQL URL for browsers', async () => {
+    const explorer = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await explorer.text()).toContain('<div id="graphiql">');
+  });
+
   it('leaves /graphql, /healthz and unknown paths as they were', async () => {
     const graphql = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });
@@ -62,7 +71,9 @@ describe('the web console served by the gateway', () => {
     expect(await missing.json()).toEqual({ error: 'no route for GET /no-such-file.js' });
   });
 
-  it('serves nothing at / without a console', async () => {
-    expect((await fetch(`${bare}/`)).status).toBe(404);
+  it('without a console (nor an explorer), / still says where the API is', async () => {
+    const root = await fetch(`${bare}/`);
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('POST GraphQL requests to /graphql');
   });
 });

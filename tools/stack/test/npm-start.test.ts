@@ -118,7 +118,7 @@ describe('npm start (the embedded stack)', () => {
     expect(health.status).toBe(200);
 
     // The gateway serves the web console at / (built by `npm start` when missing; the test target builds it first).
-    expect(stack.output()).toContain(`Web console: http://127.0.0.1:${port}/`);
+    expect(stack.output()).toContain(`Web console   http://127.0.0.1:${port}/`);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root"></div>');

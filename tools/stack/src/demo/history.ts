@@ -6,7 +6,10 @@ const DAY = 86_400_000;
 
 const f = (title: string, priority: FeatureSpec['priority'], businessValue: number, effort: number): FeatureSpec => ({ title, priority, businessValue, timeCriticality: Math.max(1, businessValue - 3), riskReduction: 3, effort });
 
-/** Five months of shop's releases, oldest first: days before today, what shipped, and which builds went out. */
+/**
+ * Five months of shop's releases, oldest first: days before today, what shipped, and which builds went out. A build
+ * tagged -bad answers 30% errors in the simulated cluster (kube-sim's tag conventions), so its canary is rolled back.
+ */
 export function historySpecs(product: string, today: Date): ReleaseSpec[] {
   const at = (daysAgo: number) => new Date(today.getTime() - daysAgo * DAY);
   const web = (v: string) => ({ deployment: 'web', image: `${product}/web:${v}` });
@@ -15,20 +18,14 @@ export function historySpecs(product: string, today: Date): ReleaseSpec[] {
     { product, version: '2.0.0', theme: 'New storefront', target: at(150), slipDays: 6, features: [f('Storefront redesign', 'MUST', 13, 13), f('Product search', 'MUST', 10, 8), f('Wish lists', 'COULD', 4, 5)], rollouts: [web('2.0.0')] },
     { product, version: '2.1.0', theme: 'Faster checkout', target: at(126), features: [f('One-page checkout', 'MUST', 13, 8), f('Saved cards', 'SHOULD', 8, 5)], rollouts: [api('2.1.0')] },
     { product, version: '2.1.1', theme: 'Checkout fixes', target: at(112), features: [f('Fix rounding of vouchers', 'MUST', 8, 2)], rollouts: [api('2.1.1')] },
-    { product, version: '2.2.0', theme: 'Invoices', target: at(96), slipDays: 3, features: [f('Pay by invoice', 'MUST', 10, 8), f('Invoice PDFs', 'SHOULD', 6, 5)], rollouts: [api('2.2.0'), api('2.2.0-build.2')] },
+    { product, version: '2.2.0', theme: 'Invoices', target: at(96), slipDays: 3, features: [f('Pay by invoice', 'MUST', 10, 8), f('Invoice PDFs', 'SHOULD', 6, 5)], rollouts: [api('2.2.0-bad'), api('2.2.0')] },
     { product, version: '2.3.0', theme: 'Recommendations', target: at(70), features: [f('Recommended products', 'MUST', 11, 8), f('Recently viewed', 'COULD', 4, 3)], rollouts: [web('2.3.0')] },
     { product, version: '2.3.1', theme: 'Search relevance', target: at(58), features: [f('Typo-tolerant search', 'MUST', 9, 3)], rollouts: [web('2.3.1')] },
-    { product, version: '2.4.0', theme: 'Gift cards', target: at(38), slipDays: 2, features: [f('Gift cards', 'MUST', 12, 8), f('Gift wrapping', 'COULD', 3, 3)], rollouts: [api('2.4.0'), api('2.4.0-build.2')] },
+    { product, version: '2.4.0', theme: 'Gift cards', target: at(38), slipDays: 2, features: [f('Gift cards', 'MUST', 12, 8), f('Gift wrapping', 'COULD', 3, 3)], rollouts: [api('2.4.0-bad'), api('2.4.0')] },
     { product, version: '2.5.0', theme: 'Subscriptions', target: at(17), features: [f('Subscribe and save', 'MUST', 12, 8), f('Pause a subscription', 'SHOULD', 7, 3)], rollouts: [web('2.5.0')] },
     { product, version: '2.5.1', theme: 'Subscription fixes', target: at(6), features: [f('Fix renewal e-mails', 'MUST', 7, 2)], rollouts: [web('2.5.1')] },
   ];
 }
-
-/** The bad builds of the history: their canaries fail their analysis and are rolled back. */
-export const HISTORY_BEHAVIOURS = (product: string) => ({
-  [`${product}/api:2.2.0`]: { errorRatio: 0.25, p99Seconds: 1.2 },
-  [`${product}/api:2.4.0`]: { errorRatio: 0.3, p99Seconds: 1.6 },
-});
 
 /**
  * Lives shop's last five months through the API with the services' clock set back to each step's moment, so the

@@ -14,9 +14,6 @@ export interface StoryDeps {
   consoleUrl: string;
 }
 
-/** The bad build of the live story: a third of its requests fail, so its canary is rolled back on its own. */
-export const STORY_BEHAVIOURS = (product: string) => ({ [`${product}/api:2.6.0`]: { errorRatio: 0.3, p99Seconds: 1.5 } });
-
 
 /**
  * Today's release, live: 2.6.0 goes through its gates on the pipeline's reports (a failing regression run first),
@@ -70,7 +67,7 @@ export async function playStory(deps: StoryDeps, product: string): Promise<void>
   await api.as('rita', 'mutation($r: String!) { assessReadiness(release: $r) { id } }', { r: id });
   // Slower than the history's canaries, so a person has time to open the live view before the analysis fails it.
   const watched = { ...DEMO_CANARY, steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'ANALYSIS', templates: ['success-rate', 'latency-p99'], initialDelaySeconds: 8 }, { kind: 'SET_WEIGHT', weight: 50 }], analysisIntervalSeconds: 2, analysisCount: 5 };
-  const bad = await rollOut(api, id, deps.namespace, 'api', `${product}/api:2.6.0`, {
+  const bad = await rollOut(api, id, deps.namespace, 'api', `${product}/api:2.6.0-bad`, {
     canary: watched,
     onStarted: (rollout) => say(`live: rolling out the api image, a bad build: watch its canary at ${deps.consoleUrl}#/rollouts/${rollout}`),
   });
