@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { ensureLocalSecret } from '@flightdeck/auth';
 import { formatEnvHelp, loadConfigOrExit } from '@flightdeck/config';
 import { createLogger, createShutdown } from '@flightdeck/telemetry';
 import { hasBinary } from '@flightdeck/testing';
@@ -34,8 +34,9 @@ const consoleDir = ensureConsoleBuilt(logger);
 const clock = demo ? new DemoClock() : undefined;
 const demoDir = join(config.FLIGHTDECK_DATA_DIR, 'demo');
 if (demo) rmSync(demoDir, { recursive: true, force: true });
-const secret = demo ? randomBytes(32).toString('hex') : undefined;
-const stack = await startStack(demo ? { ...config, FLIGHTDECK_DATA_DIR: demoDir, AUTH_JWT_SECRET: secret } : config, logger, {
+// The demo's people sign with the demo stack's own secret (kept in its data directory, as mint-token expects).
+const secret = demo ? (config.AUTH_JWT_SECRET ?? ensureLocalSecret(demoDir)) : undefined;
+const stack = await startStack(demo ? { ...config, FLIGHTDECK_DATA_DIR: demoDir } : config, logger, {
   ...(consoleDir ? { consoleDir } : {}),
   ...(clock ? { clock, cluster: DEMO_CLUSTER } : {}),
 });
