@@ -1,3 +1,4 @@
+import type { FreezeRecord } from './code-freeze.js';
 import { PlanningRuleError, NotFoundError } from './errors.js';
 import { qualifyHotfix, type HotfixJustification } from './hotfix.js';
 import { allowedNext, gateToLeave, transition, type GateOutcome, type ReleaseSignals, type ReleaseStatus, type StatusTransition } from './lifecycle.js';
@@ -33,6 +34,8 @@ export interface Release {
   lastForecast?: StoredForecast;
   /** The scope document's technical considerations and success criteria. */
   considerations?: TechnicalConsiderations;
+  /** The code-freeze checklist's ticks and the changes let in during the freeze. */
+  freeze?: FreezeRecord;
   createdAt: Date;
   updatedAt: Date;
 }
