@@ -33,10 +33,19 @@ export function testPlanBaseline(features: readonly Feature[]): TestPlan {
   const scored = scope.map((f) => {
     const reasons: string[] = [];
     let score = f.businessValue + f.riskReduction + Math.min(10, f.effort / 2);
-    if (f.priority === 'MUST') (score += 5), reasons.push('must have');
-    if (f.breakingChange) (score += 5), reasons.push('breaks an interface');
+    if (f.priority === 'MUST') {
+      score += 5;
+      reasons.push('must have');
+    }
+    if (f.breakingChange) {
+      score += 5;
+      reasons.push('breaks an interface');
+    }
     const deps = dependents.get(f.id) ?? 0;
-    if (deps) (score += 2 * deps), reasons.push(`${deps} feature${deps === 1 ? '' : 's'} depend on it`);
+    if (deps) {
+      score += 2 * deps;
+      reasons.push(`${deps} feature${deps === 1 ? '' : 's'} depend on it`);
+    }
     if (f.effort >= 8) reasons.push(`large (${f.effort} points)`);
     const risk: RiskLevel = score >= 20 ? 'HIGH' : score >= 12 ? 'MEDIUM' : 'LOW';
     const types: TestType[] = ['unit', 'integration'];
