@@ -1,4 +1,6 @@
-import parseExpression, { type LicenseNode } from 'spdx-expression-parse';
+import parseExpression from 'spdx-expression-parse';
+
+type LicenseNode = parseExpression.Info;
 
 /** One licence expression found in an SBOM and how many components carry it. */
 export interface LicenceUse {
