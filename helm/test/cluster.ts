@@ -149,3 +149,14 @@ export async function canI(cluster: Cluster, user: string, verb: string, resourc
   if (answer !== 'yes' && answer !== 'no') throw new Error(`kubectl auth can-i ${verb} ${resource} answered neither yes nor no (exit ${r.status}): ${r.stderr}${r.stdout}`);
   return answer;
 }
+
+/** Polls until the probe gives a value (not undefined), at most `timeoutMs`; then fails naming what it waited for. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { requiredPermissions } from '@flightdeck/deploy/test/api-calls';
 import { parseManifests, type Manifest } from '@flightdeck/deploy/test/objects';
 import { cases, namespace as renderedNamespace, release, type Case } from './cases.js';
-import { applyNamespaces, canI, createSecrets, grants, key, liveObjects, namespaceContents, restrictedLabels, rollouts, startCluster, type Cluster } from './cluster.js';
+import { applyNamespaces, canI, createSecrets, eventually, grants, key, liveObjects, namespaceContents, restrictedLabels, rollouts, startCluster, type Cluster } from './cluster.js';
 import { chartArgs, repoRoot } from './helm.js';
 
 // `helm install --wait`, `upgrade`, `rollback` and `uninstall` of the chart with the values files of ci/, into a
@@ -78,7 +80,7 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
     for (const name of c.cluster?.priorityClasses ?? []) await cluster.kubectlOk(['create', 'priorityclass', name, '--value=1000000', '--dry-run=client', '-o', 'yaml']).then((y) => cluster.kubectlOk(['apply', '-f', '-'], y));
     for (const [label, value] of Object.entries(c.cluster?.nodeLabels ?? {})) await cluster.kubectlOk(['label', 'nodes', '--all', '--overwrite', `${label}=${value}`]);
     before = Object.fromEntries(await Promise.all(touched.map(async (n) => [n, await namespaceContents(cluster, n)] as const)));
-  });
+  }, 120_000);
 
   it.sequential('installs with --wait: every object as rendered, every pod Ready and admitted under Pod Security "restricted"', async () => {
     const install = await cluster.helm(['install', ...chart, '--wait', '--timeout', '3m']);
@@ -167,10 +169,63 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
     if (c.enabled.includes('deployment')) expect(await canI(cluster, account, 'patch', 'deployments.apps', targets[0])).toBe('yes');
   });
 
-  it.sequential('uninstalls leaving every namespace as it was before the install', async () => {
-    const uninstall = await cluster.helm(['uninstall', release, '-n', ns, '--wait', '--cascade', 'foreground', '--timeout', '2m']);
+  const leaseStays = c.enabled.includes('deployment') ? ' but the Lease the deployment service made' : '';
+  it.sequential(`uninstalls leaving every namespace as it was before the install${leaseStays}`, async () => {
+    const lease = `${release}-deployment`;
+    // The running service makes its leader-election Lease itself (LEASE_NAME): made here as that ServiceAccount would.
+    if (leaseStays) await cluster.kubectlOk(['create', '-f', '-', '--as', account], stringify({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: lease, namespace: ns }, spec: { holderIdentity: 'flightdeck-deployment-0', leaseDurationSeconds: 15 } }));
+    // --wait=legacy: helm 4.3's default waiter may return before a foreground deletion is over (helm/helm#31651).
+    const uninstall = await cluster.helm(['uninstall', release, '-n', ns, '--wait=legacy', '--cascade', 'foreground', '--timeout', '2m']);
     expect(uninstall.status, uninstall.stderr).toBe(0);
-    for (const n of touched) expect(await namespaceContents(cluster, n), `what is left in ${n}`).toEqual(before[n]);
+    for (const n of touched) expect(await namespaceContents(cluster, n), `what is left in ${n}`).toEqual([...before[n]!, ...(leaseStays && n === ns ? [`Lease/${lease}`] : [])].sort());
     expect((await cluster.helm(['status', release, '-n', ns])).stderr).toMatch(/release: not found/);
+  });
+});
+
+describe.concurrent('what the cluster refuses', { timeout: 300_000 }, () => {
+  it('a "restricted" namespace refuses the chart’s pods once a container may escalate its privileges, and helm shows why', async () => {
+    const ns = 'fd-weakened';
+    await applyNamespaces(cluster, [ns], restrictedLabels);
+    const install = await cluster.helm(['install', ...chartArgs({ release, namespace: ns, set: { 'containerSecurityContext.allowPrivilegeEscalation': 'true' } })]);
+    expect(install.status, install.stderr).toBe(0);
+    const components = cases[0]!.enabled;
+    for (const s of components) expect(podSecurityWarnings(install.stderr).join('\n')).toContain(`would violate PodSecurity \\"restricted:latest\\": allowPrivilegeEscalation != false (container \\"${s}\\"`);
+    // Each ReplicaSet tries to make its pods and is refused, saying why.
+    const failures = await eventually('every ReplicaSet to report that its pods are refused', async () => {
+      const sets = (JSON.parse(await cluster.kubectlOk(['get', 'replicasets', '-n', ns, '-o', 'json'])) as { items: V1ReplicaSet[] }).items;
+      const refused = sets.map((r) => r.status?.conditions?.find((c) => c.type === 'ReplicaFailure')?.message ?? '');
+      return sets.length === components.length && refused.every(Boolean) ? refused : undefined;
+    });
+    for (const message of failures) expect(message).toMatch(/is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
+    expect(await cluster.kubectlOk(['get', 'pods', '-n', ns, '-o', 'name'])).toBe('');
+    await cluster.helmOk(['uninstall', release, '-n', ns]);
+  });
+
+  it('an install naming a target namespace that does not exist fails, naming it', async () => {
+    const ns = 'fd-no-targets';
+    await applyNamespaces(cluster, [ns], restrictedLabels);
+    const install = await cluster.helm(['install', ...chartArgs({ release, namespace: ns, set: { 'deployment.targetNamespaces': '{nowhere}' } })]);
+    expect(install.status).not.toBe(0);
+    expect(install.stderr).toContain('Role: namespaces "nowhere" not found');
+    expect(await cluster.helmOk(['status', release, '-n', ns])).toMatch(/^STATUS: failed$/m);
+    await cluster.helmOk(['uninstall', release, '-n', ns]);
+  });
+
+  it('an upgrade whose pods never get Ready fails --wait, and --rollback-on-failure puts the last good revision back', async () => {
+    const ns = 'fd-crashing';
+    await applyNamespaces(cluster, [ns], restrictedLabels);
+    const chart = chartArgs({ release, namespace: ns });
+    await cluster.helmOk(['install', ...chart, '--wait', '--timeout', '3m']);
+    // kube-local's pods of an image tagged *-crash start and crash over and over, never Ready (tools/workload-sim).
+    const upgrade = await cluster.helm(['upgrade', ...chart, '--set', 'image.tag=0.1.0-crash', '--rollback-on-failure', '--timeout', '20s']);
+    expect(upgrade.status).not.toBe(0);
+    expect(upgrade.stderr).toMatch(/UPGRADE FAILED: .*rolled back due to rollback-on-failure/s);
+    const history = JSON.parse(await cluster.helmOk(['history', release, '-n', ns, '-o', 'json'])) as { revision: number; status: string; description: string }[];
+    expect(history.map((h) => `${h.revision} ${h.status}`)).toEqual(['1 superseded', '2 failed', '3 deployed']);
+    expect(history[2]!.description).toBe('Rollback to 1');
+    await expectRolledOut(ns, cases[0]!.enabled.map((s) => `${release}-${s}`));
+    const images = await cluster.kubectlOk(['get', 'pods', '-n', ns, '-o', 'jsonpath={.items[*].spec.containers[0].image}']);
+    expect(images.split(' ').filter((i) => !i.endsWith(':0.1.0'))).toEqual([]);
+    await cluster.helmOk(['uninstall', release, '-n', ns]);
   });
 });
