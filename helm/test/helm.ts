@@ -46,10 +46,13 @@ export function helm(args: string[], opts: HelmOptions = {}): HelmResult {
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** helm without blocking the event loop, for tests that drive several releases at once; never throws on a non-zero exit. */
+/**
+ * helm without blocking the event loop, for tests that drive several releases at once; never throws on a non-zero
+ * exit. The default time limit (5 min) leaves room for helm's own --timeout to expire and say what it waited for.
+ */
 export function helmAsync(args: string[], opts: Omit<HelmOptions, 'input'> = {}): Promise<HelmResult> {
   return new Promise((resolve, reject) => {
-    execFile(helmBinary(), args, { cwd: repoRoot, encoding: 'utf8', timeout: opts.timeoutMs ?? 180_000, maxBuffer: 64 << 20, env: helmEnv(opts.env) }, (error, stdout, stderr) => {
+    execFile(helmBinary(), args, { cwd: repoRoot, encoding: 'utf8', timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 << 20, env: helmEnv(opts.env) }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
     });

@@ -63,7 +63,7 @@ async function secretData(ns: string, name: string): Promise<Record<string, stri
 }
 
 // Several releases at once on a shared 2-core machine: a step may wait minutes for its turn.
-describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
+describe.concurrent.each(installable)('$file', { timeout: 360_000 }, (c) => {
   const ns = namespaceOf(c);
   const targets = targetsOf(c);
   const touched = [...new Set([ns, ...targets])];
@@ -72,6 +72,16 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
   let before: Record<string, string[]>;
   let revision1: Manifest[];
   let chartSecret: Record<string, string> | undefined;
+  // The steps build on each other: after a failed one the rest are skipped, naming it, instead of failing for its reason.
+  let failed: string | undefined;
+  const step = (name: string, fn: () => Promise<void>) =>
+    it.sequential(name, async (ctx) => {
+      if (failed) ctx.skip(`"${failed}" failed`);
+      await fn().catch((e: unknown) => {
+        failed = name;
+        throw e;
+      });
+    });
 
   beforeAll(async () => {
     // What the operator does first: the namespaces (labelled "restricted"), its Secrets, what the pods need of the cluster.
@@ -82,7 +92,7 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
     before = Object.fromEntries(await Promise.all(touched.map(async (n) => [n, await namespaceContents(cluster, n)] as const)));
   }, 120_000);
 
-  it.sequential('installs with --wait: every object as rendered, every pod Ready and admitted under Pod Security "restricted"', async () => {
+  step('installs with --wait: every object as rendered, every pod Ready and admitted under Pod Security "restricted"', async () => {
     const install = await cluster.helm(['install', ...chart, '--wait', '--timeout', '3m']);
     expect(install.status, install.stderr).toBe(0);
     expect(podSecurityWarnings(install.stderr), 'Pod Security warnings').toEqual([]);
@@ -97,7 +107,7 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
     ? `lets the deployment service's ServiceAccount make exactly its calls: Deployments in ${targets.join(', ')}, its Lease in ${ns}`
     : 'grants nothing to a deployment service that is not installed';
   if (checksRbac(c))
-    it.sequential(rbacStep, async () => {
+    step(rbacStep, async () => {
       const bare = `system:serviceaccount:${ns}:default`; // a ServiceAccount no Role names: what every account may do
       for (const n of [...touched, 'default', 'kube-system']) {
         const expected = c.enabled.includes('deployment') ? [...(targets.includes(n) ? onDeployments : []), ...(n === ns ? onLeases : [])] : [];
@@ -130,7 +140,7 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
       expect(Object.entries(refused).filter(([, a]) => a !== 'no'), 'allowed though it must be refused').toEqual([]);
     });
 
-  it.sequential('upgrades with changed values: more pods, a new setting in the pods, disabled services gone, generated secrets kept', async () => {
+  step('upgrades with changed values: more pods, a new setting in the pods, disabled services gone, generated secrets kept', async () => {
     const upgrade = await cluster.helm(['upgrade', ...chart, '--values', upgradeValues, '--wait', '--timeout', '3m']);
     expect(upgrade.status, upgrade.stderr).toBe(0);
     expect(podSecurityWarnings(upgrade.stderr), 'Pod Security warnings').toEqual([]);
@@ -157,7 +167,7 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
     if (chartSecret) expect(await secretData(ns, `${release}-secrets`), 'generated secrets are read back, not made anew').toEqual(chartSecret);
   });
 
-  it.sequential("rolls back to revision 1's objects", async () => {
+  step("rolls back to revision 1's objects", async () => {
     const rollback = await cluster.helm(['rollback', release, '1', '-n', ns, '--wait', '--timeout', '3m']);
     expect(rollback.status, rollback.stderr).toBe(0);
     const history = JSON.parse(await cluster.helmOk(['history', release, '-n', ns, '-o', 'json'])) as { revision: number; status: string; description: string }[];
@@ -169,16 +179,23 @@ describe.concurrent.each(installable)('$file', { timeout: 300_000 }, (c) => {
     if (c.enabled.includes('deployment')) expect(await canI(cluster, account, 'patch', 'deployments.apps', targets[0])).toBe('yes');
   });
 
-  const leaseStays = c.enabled.includes('deployment') ? ' but the Lease the deployment service made' : '';
-  it.sequential(`uninstalls leaving every namespace as it was before the install${leaseStays}`, async () => {
+  const makesLease = c.enabled.includes('deployment');
+  step(`uninstalls leaving every namespace as it was before the install${makesLease ? ', once the Lease the notes name is deleted as they say' : ''}`, async () => {
     const lease = `${release}-deployment`;
     // The running service makes its leader-election Lease itself (LEASE_NAME): made here as that ServiceAccount would.
-    if (leaseStays) await cluster.kubectlOk(['create', '-f', '-', '--as', account], stringify({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: lease, namespace: ns }, spec: { holderIdentity: 'flightdeck-deployment-0', leaseDurationSeconds: 15 } }));
+    if (makesLease) await cluster.kubectlOk(['create', '-f', '-', '--as', account], stringify({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: lease, namespace: ns }, spec: { holderIdentity: 'flightdeck-deployment-0', leaseDurationSeconds: 15 } }));
+    const notes = await cluster.helmOk(['get', 'notes', release, '-n', ns]);
     // --wait=legacy: helm 4.3's default waiter may return before a foreground deletion is over (helm/helm#31651).
     const uninstall = await cluster.helm(['uninstall', release, '-n', ns, '--wait=legacy', '--cascade', 'foreground', '--timeout', '2m']);
     expect(uninstall.status, uninstall.stderr).toBe(0);
-    for (const n of touched) expect(await namespaceContents(cluster, n), `what is left in ${n}`).toEqual([...before[n]!, ...(leaseStays && n === ns ? [`Lease/${lease}`] : [])].sort());
+    for (const n of touched) expect(await namespaceContents(cluster, n), `what is left in ${n}`).toEqual([...before[n]!, ...(makesLease && n === ns ? [`Lease/${lease}`] : [])].sort());
     expect((await cluster.helm(['status', release, '-n', ns])).stderr).toMatch(/release: not found/);
+
+    const command = /^\s*(kubectl -n \S+ delete lease \S+)$/m.exec(notes)?.[1];
+    if (!makesLease) return expect(command).toBeUndefined();
+    expect(command).toBe(`kubectl -n ${ns} delete lease ${lease}`);
+    await cluster.kubectlOk(command!.split(' ').slice(1));
+    expect(await namespaceContents(cluster, ns)).toEqual(before[ns]);
   });
 });
 
