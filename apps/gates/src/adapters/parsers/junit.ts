@@ -1,7 +1,7 @@
 import type { SaxesTagPlain } from 'saxes';
 import type { TestSummary, FailedCase } from '../../domain/evidence.js';
-import { EvidenceParseError, excerpt, type ReportSource } from './evidence-error.js';
-import { AttributeError, attr, numberAttr, streamXml } from './xml-stream.js';
+import { excerpt, shorten, type ReportSource } from './evidence-error.js';
+import { ContentError, attr, numberAttr, streamXml } from './xml-stream.js';
 
 const MAX_SAMPLES = 20;
 const MAX_MESSAGE = 500;
@@ -11,7 +11,7 @@ type Outcome = 'passed' | 'failure' | 'error' | 'skipped';
 /** A test case's `time` in seconds; absent or unreadable (some tools write "1,234.5") counts 0, a negative one is refused. */
 function duration(tag: SaxesTagPlain): number {
   const time = numberAttr(tag, 'time') ?? 0;
-  if (time < 0) throw new AttributeError(`the attribute time=${excerpt(attr(tag, 'time') ?? '')} of <testcase> is negative; expected a duration in seconds`);
+  if (time < 0) throw new ContentError(`the attribute time=${excerpt(attr(tag, 'time') ?? '')} of <testcase> is negative; expected a duration in seconds`);
   return time;
 }
 
@@ -38,7 +38,7 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
     else if (current.outcome === 'error') summary.errors++;
     else summary.skipped++;
     summary.durationSeconds += current.time;
-    if (!Number.isFinite(summary.durationSeconds)) throw new AttributeError('the test case durations add up to more than a number holds; a time is in seconds');
+    if (!Number.isFinite(summary.durationSeconds)) throw new ContentError('the test case durations add up to more than a number holds; a time is in seconds');
     const suite = suites.at(-1);
     if (suite) suite.cases++;
     current = undefined;
@@ -60,7 +60,7 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
       if (!rootSeen) {
         rootSeen = true;
         if (tag.name !== 'testsuites' && tag.name !== 'testsuite') {
-          throw new EvidenceParseError(file, `not a JUnit XML report: the root element is <${tag.name}>, expected <testsuites> or <testsuite>`, 1);
+          throw new ContentError(`not a JUnit XML report: the root element is <${shorten(tag.name, 60)}>, expected <testsuites> or <testsuite>`);
         }
       }
       switch (tag.name) {

@@ -25,12 +25,12 @@ export async function streamXml(file: string, source: ReportSource, handlers: Xm
     const problem = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
     throw new EvidenceParseError(file, `malformed XML: ${problem}`, parser.line, parser.column);
   });
-  // Errors of the handlers (AttributeError) are reported at the element being read.
+  // What the handlers refuse (ContentError) is reported at the element being read.
   const at = <T>(run: () => T): T => {
     try {
       return run();
     } catch (err) {
-      if (err instanceof AttributeError) throw new EvidenceParseError(file, err.message, parser.line, parser.column);
+      if (err instanceof ContentError) throw new EvidenceParseError(file, err.message, parser.line, parser.column);
       throw err;
     }
   };
@@ -74,8 +74,8 @@ export function attr(tag: SaxesTagPlain, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A value in the report that its schema does not allow; `streamXml` reports it with the position of its element. */
-export class AttributeError extends Error {}
+/** A part of the report its format does not allow; `streamXml` reports it with the position of its element. */
+export class ContentError extends Error {}
 
 const XS_BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
@@ -87,7 +87,7 @@ export function booleanAttr(tag: SaxesTagPlain, name: string): boolean | undefin
   const v = attr(tag, name);
   if (v === undefined) return undefined;
   const b = XS_BOOLEAN[v.trim().toLowerCase()];
-  if (b === undefined) throw new AttributeError(`the attribute ${name}=${excerpt(v)} of <${tag.name}> is not a boolean; expected true or false (or 1, 0)`);
+  if (b === undefined) throw new ContentError(`the attribute ${name}=${excerpt(v)} of <${tag.name}> is not a boolean; expected true or false (or 1, 0)`);
   return b;
 }
 
