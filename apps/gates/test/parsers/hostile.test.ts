@@ -155,3 +155,23 @@ describe('JUnit durations that are no duration', () => {
     expect(err.line).toBe(3);
   });
 });
+
+describe('positions found by the fuzzing', () => {
+  it('an XML error right after a line break is at column 1, not 0', async () => {
+    const err = await refusal(parseJUnit, '<testsuite/>x\n');
+    expect(err).toMatchObject({ line: 2 });
+    expect(err.column).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a total duration of 1e308 s stays a number (rounding to milliseconds overflowed to Infinity)', async () => {
+    const summary = await parseJUnit('big.xml', ['<testsuite><testcase name="c" time="1e308"/></testsuite>']);
+    expect(summary.durationSeconds).toBe(1e308);
+  });
+
+  it('a structure error deep inside a benchmark file still says where (the tree walk gave up past 1000 levels)', async () => {
+    const depth = 5000;
+    const err = await refusal(parseBenchmark, `{"benchmarks":[{"name":"a","value":1,\n"unit":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`);
+    expect(err.message).toMatch(/benchmarks\[0\]\.unit/);
+    expect(err).toMatchObject({ line: 2, column: 8 });
+  });
+});

@@ -32,3 +32,4 @@ export async function parseEvidence(kind: EvidenceKind, file: string, source: Re
       return { kind, artifact: await parseArtifactRecord(file, source) };
   }
 }
+export type { BenchmarkSummary, FileCoverage, SecuritySummary, TestSummary } from '../../domain/evidence.js';

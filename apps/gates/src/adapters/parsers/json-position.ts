@@ -1,4 +1,4 @@
-import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, visit, type JSONPath } from 'jsonc-parser';
+import { createScanner, printParseErrorCode, visit } from 'jsonc-parser';
 
 /** Where something is in a text: 1-based line and column. */
 export interface Position {
@@ -6,7 +6,7 @@ export interface Position {
   column: number;
 }
 
-/** Deepest nesting of arrays and objects the positions below are looked up in; jsonc-parser recurses once per level. */
+/** Deepest nesting of arrays and objects in which a syntax error is looked for: jsonc-parser's visit recurses once per level. */
 export const MAX_JSON_DEPTH = 1000;
 
 const strict = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
@@ -53,17 +53,45 @@ export function syntaxError(text: string): { problem: string; at?: Position } {
   return { problem: `${words}${ended ? ' (the file ends early: truncated?)' : ''}`, at: positionOf(text, first.offset) };
 }
 
-/** Where the value at `path` starts in valid JSON text; undefined when it is not there or the text nests too deep to look. */
-export function valuePosition(text: string, path: JSONPath): Position | undefined {
-  if (tooDeepAt(text) !== undefined) return undefined;
-  const root = parseTree(text, [], strict);
-  if (!root) return undefined;
-  // An absent member is reported where its nearest present parent starts.
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = findNodeAtLocation(root, path.slice(0, depth));
-    if (node) return positionOf(text, node.offset);
+/**
+ * Where the value at `path` starts in valid JSON text, or where its nearest present parent starts when it is absent.
+ * Tokens are scanned without recursion, so any nesting is fine.
+ */
+export function valuePosition(text: string, path: readonly (string | number)[]): Position | undefined {
+  const scanner = createScanner(text, true);
+  const frames: { array: boolean; key?: string; index: number; wantKey: boolean }[] = [];
+  let nearest: number | undefined;
+  const here = () => frames.map((f) => (f.array ? f.index : f.key));
+  const valueStarts = (offset: number): boolean => {
+    const at = here();
+    if (at.length > path.length || !at.every((p, i) => p === path[i])) return false;
+    nearest = offset;
+    return at.length === path.length;
+  };
+  for (let token = scanner.scan(); token !== 17 /* EOF */; token = scanner.scan()) {
+    const frame = frames.at(-1);
+    const offset = scanner.getTokenOffset();
+    if (token === 10 /* string */ && frame && !frame.array && frame.wantKey) {
+      frame.key = scanner.getTokenValue();
+      frame.wantKey = false;
+      continue;
+    }
+    if (token === 5 /* , */) {
+      if (frame?.array) frame.index++;
+      else if (frame) frame.wantKey = true;
+      continue;
+    }
+    if (token === 2 /* } */ || token === 4 /* ] */) {
+      frames.pop();
+      continue;
+    }
+    if (token === 6 /* : */) continue;
+    // Anything else starts a value: an object, an array or a scalar.
+    if (valueStarts(offset)) return positionOf(text, offset);
+    if (token === 1 /* { */) frames.push({ array: false, index: 0, wantKey: true });
+    else if (token === 3 /* [ */) frames.push({ array: true, index: 0, wantKey: false });
   }
-  return undefined;
+  return nearest === undefined ? undefined : positionOf(text, nearest);
 }
 
 /** A JSON path as it reads in a message: runs[0].results[3].ruleId. */

@@ -103,6 +103,8 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
       if (sample && sample.message.length < MAX_MESSAGE) sample.message += t;
     },
   });
-  summary.durationSeconds = Math.round(summary.durationSeconds * 1000) / 1000;
+  // Milliseconds are the finest unit kept; a total too large to scale stays as summed.
+  const rounded = Math.round(summary.durationSeconds * 1000) / 1000;
+  if (Number.isFinite(rounded)) summary.durationSeconds = rounded;
   return summary;
 }

@@ -23,24 +23,24 @@ export async function streamXml(file: string, source: ReportSource, handlers: Xm
   let depth = 0;
   parser.on('error', (err) => {
     const problem = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
-    throw new EvidenceParseError(file, `malformed XML: ${problem}`, parser.line, parser.column);
+    throw new EvidenceParseError(file, `malformed XML: ${problem}`, parser.line, Math.max(1, parser.column));
   });
   // What the handlers refuse (ContentError) is reported at the element being read.
   const at = <T>(run: () => T): T => {
     try {
       return run();
     } catch (err) {
-      if (err instanceof ContentError) throw new EvidenceParseError(file, err.message, parser.line, parser.column);
+      if (err instanceof ContentError) throw new EvidenceParseError(file, err.message, parser.line, Math.max(1, parser.column));
       throw err;
     }
   };
   parser.on('doctype', (doctype) => {
     if (/<!ENTITY/i.test(doctype)) {
-      throw new EvidenceParseError(file, 'entity declarations are not accepted in a report (<!ENTITY … > in its DOCTYPE): remove the DOCTYPE\'s internal subset', parser.line, parser.column);
+      throw new EvidenceParseError(file, 'entity declarations are not accepted in a report (<!ENTITY … > in its DOCTYPE): remove the DOCTYPE\'s internal subset', parser.line, Math.max(1, parser.column));
     }
   });
   parser.on('opentag', (tag) => {
-    if (depth >= MAX_XML_DEPTH) throw new EvidenceParseError(file, `nested more than ${MAX_XML_DEPTH} elements deep; no report format nests that deep`, parser.line, parser.column);
+    if (depth >= MAX_XML_DEPTH) throw new EvidenceParseError(file, `nested more than ${MAX_XML_DEPTH} elements deep; no report format nests that deep`, parser.line, Math.max(1, parser.column));
     at(() => handlers.open(tag as SaxesTagPlain, depth));
     if (!tag.isSelfClosing) depth++;
     else at(() => handlers.close(tag.name, depth));
