@@ -12,6 +12,7 @@ import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-s
 import { mountApiPointer, mountExplorer } from './explorer/serve.js';
 import { costLimitPlugin, depthLimitRule } from './limits/index.js';
 import { mutationsNeedIdentity } from './mutation-guard.js';
+import { rateLimit, type RateLimitSettings } from './rate-limit.js';
 import { supergraphSubgraphs } from './supergraph.js';
 
 export interface GatewayLimits {
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   explorerDir?: string;
   /** The built web console (apps/console/dist), served at /; absent: no console. */
   consoleDir?: string;
+  /** Requests per window per identity (and per address without a token); absent: no limit (npm start). */
+  rateLimit?: RateLimitSettings;
 }
 
 export interface GatewayContext {
@@ -114,6 +117,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     cors({ origin: origins.includes('*') ? true : origins.length ? origins : false, credentials: true }),
     bodyLimit(limits.maxBodyBytes),
     authenticate(deps.verifier),
+    ...(deps.rateLimit ? [rateLimit(deps.rateLimit, logger)] : []),
     (req, res, next) => {
       if (graphql) return graphql(req, res, next);
       sendGraphQLError(res, 503, 'The gateway is still loading its supergraph; retry in a moment.', 'SERVICE_UNAVAILABLE');
@@ -137,7 +141,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
           };
         },
       });
-      logger.info({ subgraphs: [...known], limits, introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
+      logger.info({ subgraphs: [...known], limits, rateLimit: deps.rateLimit ?? 'off', introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
     })();
     return starting;
   }
