@@ -10,7 +10,7 @@ import { authenticate, bodyLimit, identityOf, sendGraphQLError } from '@flightde
 import { createHttpServer, graphqlMetricsPlugin, markMount, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
 import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-source.js';
 import { mountApiPointer, mountExplorer } from './explorer/serve.js';
-import { costLimitPlugin, depthLimitRule } from './limits/index.js';
+import { costLimitPlugin, depthLimitRule, jsonDepthLimit } from './limits/index.js';
 import { mutationsNeedIdentity } from './mutation-guard.js';
 import { rateLimit, type RateLimitSettings } from './rate-limit.js';
 import { supergraphSubgraphs } from './supergraph.js';
@@ -116,6 +116,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     markMount('/graphql'),
     cors({ origin: origins.includes('*') ? true : origins.length ? origins : false, credentials: true }),
     bodyLimit(limits.maxBodyBytes),
+    jsonDepthLimit(),
     authenticate(deps.verifier),
     ...(deps.rateLimit ? [rateLimit(deps.rateLimit, logger)] : []),
     (req, res, next) => {
