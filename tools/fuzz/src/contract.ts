@@ -1,4 +1,4 @@
-import { EvidenceParseError, parseBenchmark, parseCobertura, parseJUnit, parseLcov, parseSarif, type ReportSource } from '@flightdeck/gates/parsers';
+import { EvidenceParseError, parseArtifactRecord, parseBenchmark, parseCobertura, parseJUnit, parseLcov, parseSarif, parseSbom, type ReportSource } from '@flightdeck/gates/parsers';
 import type { Format } from './hostile.js';
 
 export const parsers: Record<Format, (file: string, source: ReportSource) => Promise<unknown>> = {
@@ -7,6 +7,8 @@ export const parsers: Record<Format, (file: string, source: ReportSource) => Pro
   lcov: parseLcov,
   sarif: parseSarif,
   benchmark: parseBenchmark,
+  sbom: parseSbom,
+  artifact: parseArtifactRecord,
 };
 
 /** Problems that are about the whole file, so they have no line to point at. */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 
-export type Format = 'junit' | 'cobertura' | 'lcov' | 'sarif' | 'benchmark';
+export type Format = 'junit' | 'cobertura' | 'lcov' | 'sarif' | 'benchmark' | 'sbom' | 'artifact';
 
 type Family = 'xml' | 'lines' | 'json';
-export const familyOf: Record<Format, Family> = { junit: 'xml', cobertura: 'xml', lcov: 'lines', sarif: 'json', benchmark: 'json' };
+export const familyOf: Record<Format, Family> = { junit: 'xml', cobertura: 'xml', lcov: 'lines', sarif: 'json', benchmark: 'json', sbom: 'json', artifact: 'json' };
 
 /** Fragments that break each family in interesting ways when spliced into a valid report. */
 const tokens: Record<Family, string[]> = {
@@ -80,16 +80,46 @@ export function bombs(format: Format, scale = 1): fc.Arbitrary<string> {
         n(2000, 30_000).map((k) => `SF:a\n${'BRDA:1,0,0,1\n'.repeat(k)}`),
       );
     case 'json': {
-      const wrap = (inner: string) => (format === 'sarif' ? `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[{"ruleId":"a","properties":${inner}}]}]}` : `{"benchmarks":[{"name":"a","value":1,"unit":${inner}}]}`);
+      const shapes: Record<string, { wrap: (inner: string) => string; huge: (digits: string) => string; many: (k: number) => string; proto: string; operator: string }> = {
+        sarif: {
+          wrap: (inner) => `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[{"ruleId":"a","properties":${inner}}]}]}`,
+          huge: (d) => `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[{"ruleIndex":${d},"properties":{"security-severity":"1e${d}"}}]}]}`,
+          many: (k) => `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t","rules":[{"id":"a"}]}},"results":[${Array.from({ length: k }, (_, i) => `{"ruleIndex":${i % 3},"ruleId":"a/${i}"}`).join(',')}]}]}`,
+          proto: '{"version":"2.1.0","__proto__":{"runs":[]},"runs":[{"__proto__":{"tool":{"driver":{"name":"x"}}}}]}',
+          operator: '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":{"$gt":""}}}}]}',
+        },
+        benchmark: {
+          wrap: (inner) => `{"benchmarks":[{"name":"a","value":1,"unit":${inner}}]}`,
+          huge: (d) => `{"benchmarks":[{"name":"a","value":1e${d}}]}`,
+          many: (k) => `{"benchmarks":[${Array.from({ length: k }, (_, i) => `{"name":"b${i % 50}","value":${i}}`).join(',')}]}`,
+          proto: '{"__proto__":{"benchmarks":[{"name":"x","value":1}]}}',
+          operator: '{"benchmarks":[{"name":{"$gt":""},"value":1}]}',
+        },
+        sbom: {
+          wrap: (inner) => `{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"a","licenses":[{"expression":${inner}}]}]}`,
+          huge: (d) => `{"bomFormat":"CycloneDX","specVersion":"1.${d}","components":[]}`,
+          many: (k) => `{"bomFormat":"CycloneDX","specVersion":"1.5","components":[${Array.from({ length: k }, (_, i) => `{"type":"library","name":"c${i}","licenses":[{"expression":"${'('.repeat(i % 50)}MIT${')'.repeat(i % 50)}"}]}`).join(',')}]}`,
+          proto: '{"bomFormat":"CycloneDX","specVersion":"1.5","__proto__":{"components":[]},"components":[{"__proto__":{"name":"x"},"type":"library"}]}',
+          operator: '{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":{"$gt":""},"packages":[]}',
+        },
+        artifact: {
+          wrap: (inner) => `{"artifact":${inner},"versionTag":"v1","digest":"sha256:${'a'.repeat(64)}","sourceBranch":"main","commit":"abcdef1","cleanBuild":true,"signature":"AAAA"}`,
+          huge: (d) => `{"artifact":"a","versionTag":"v1","digest":"sha256:${'a'.repeat(64)}","sourceBranch":"main","commit":"${'a'.repeat(Number(d.length))}","cleanBuild":true,"signature":"${'A'.repeat(d.length * 4)}"}`,
+          many: (k) => `{"artifact":"a",${Array.from({ length: k }, (_, i) => `"k${i}":${i}`).join(',')}}`,
+          proto: '{"__proto__":{"cleanBuild":true},"artifact":"a"}',
+          operator: `{"artifact":{"$gt":""},"versionTag":"v1","digest":"sha256:${'a'.repeat(64)}","sourceBranch":"main","commit":"abcdef1","cleanBuild":true,"signature":"AAAA"}`,
+        },
+      };
+      const { wrap, huge, many, proto, operator } = shapes[format]!;
       return fc.oneof(
         n(500, 50_000).map((d) => wrap(`${'['.repeat(d)}${']'.repeat(d)}`)),
         n(500, 50_000).map((d) => `${'['.repeat(d)}1${']'.repeat(d - 1)}`),
         n(500, 50_000).map((d) => wrap(`${'{"a":'.repeat(d)}1${'}'.repeat(d)}`)),
         n(10_000, 300_000).map((k) => wrap(`"${'s'.repeat(k)}"`)),
-        n(100, 5000).map((k) => (format === 'sarif' ? `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[{"ruleIndex":${'9'.repeat(k)},"properties":{"security-severity":"1e${'9'.repeat(k)}"}}]}]}` : `{"benchmarks":[{"name":"a","value":1e${'9'.repeat(k)}}]}`)),
-        n(2000, 30_000).map((k) => (format === 'sarif' ? `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t","rules":[{"id":"a"}]}},"results":[${Array.from({ length: k }, (_, i) => `{"ruleIndex":${i % 3},"ruleId":"a/${i}"}`).join(',')}]}]}` : `{"benchmarks":[${Array.from({ length: k }, (_, i) => `{"name":"b${i % 50}","value":${i}}`).join(',')}]}`)),
-        fc.constant(format === 'sarif' ? '{"version":"2.1.0","__proto__":{"runs":[]},"runs":[{"__proto__":{"tool":{"driver":{"name":"x"}}}}]}' : '{"__proto__":{"benchmarks":[{"name":"x","value":1}]}}'),
-        fc.constant(format === 'sarif' ? '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":{"$gt":""}}}}]}' : '{"benchmarks":[{"name":{"$gt":""},"value":1}]}'),
+        n(100, 5000).map((k) => huge('9'.repeat(k))),
+        n(2000, 30_000).map(many),
+        fc.constant(proto),
+        fc.constant(operator),
       );
     }
   }

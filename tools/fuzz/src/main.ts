@@ -16,7 +16,7 @@ const positive = (what: string) => (v: string) => {
 };
 
 const options = new Command('fuzz')
-  .description('Fuzz the gates evidence parsers (JUnit, Cobertura, lcov, SARIF, benchmark) with fast-check.')
+  .description('Fuzz the gates evidence parsers (JUnit, Cobertura, lcov, SARIF, benchmark, SBOM, build record) with fast-check.')
   .option('--runs <n>', 'inputs per parser and kind (default 2000 when --minutes is not given)', positive('--runs'))
   .option('--minutes <n>', 'run rounds until this many minutes have passed', positive('--minutes'))
   .option('--seed <n>', 'seed of the first round (each round adds 1), to replay a run', (v) => Number.parseInt(v, 10))

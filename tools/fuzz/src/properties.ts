@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { parseUnderContract, ContractBroken } from './contract.js';
 import { bombs, familyOf, garbage, mutated, type Format } from './hostile.js';
+import { artifactReport } from './reports/artifact.js';
 import { benchmarkReport } from './reports/benchmark.js';
 import { coberturaReport, lcovReport } from './reports/coverage.js';
 import { junitReport } from './reports/junit.js';
 import { sarifReport } from './reports/sarif.js';
+import { sbomReport } from './reports/sbom.js';
 import { chunksAt, cuts } from './text.js';
 
-export const FORMATS: Format[] = ['junit', 'cobertura', 'lcov', 'sarif', 'benchmark'];
+export const FORMATS: Format[] = ['junit', 'cobertura', 'lcov', 'sarif', 'benchmark', 'sbom', 'artifact'];
 
 export const validReports: Record<Format, fc.Arbitrary<{ text: string; expected: unknown }>> = {
   junit: junitReport,
@@ -15,6 +17,8 @@ export const validReports: Record<Format, fc.Arbitrary<{ text: string; expected:
   lcov: lcovReport,
   sarif: sarifReport,
   benchmark: benchmarkReport,
+  sbom: sbomReport,
+  artifact: artifactReport,
 };
 
 /** What a run saw, for the figures. */

@@ -19,6 +19,6 @@ describe('the long-run command', () => {
   it.concurrent('refuses an unknown parser by name', async () => {
     const err = await run(tsx, [main, '--formats', 'yaml']).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({ code: 2 });
-    expect((err as { stderr: string }).stderr).toMatch(/unknown --formats yaml; take some of junit, cobertura, lcov, sarif, benchmark/);
+    expect((err as { stderr: string }).stderr).toMatch(/unknown --formats yaml; take some of junit, cobertura, lcov, sarif, benchmark, sbom, artifact/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvidenceParseError, parseBenchmark, parseCobertura, parseJUnit, parseLcov, parseSarif } from '../../src/adapters/parsers/index.js';
+import { EvidenceParseError, parseArtifactRecord, parseBenchmark, parseCobertura, parseJUnit, parseLcov, parseSarif, parseSbom } from '../../src/adapters/parsers/index.js';
 
 /** Reports an attacker (or a broken tool) could upload, each found wanting by the fuzzing in tools/fuzz or by reading the parsers. */
 
@@ -173,5 +173,26 @@ describe('positions found by the fuzzing', () => {
     const err = await refusal(parseBenchmark, `{"benchmarks":[{"name":"a","value":1,\n"unit":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`);
     expect(err.message).toMatch(/benchmarks\[0\]\.unit/);
     expect(err).toMatchObject({ line: 2, column: 8 });
+  });
+});
+
+describe('SBOMs and build records say where they are wrong', () => {
+  it('an SBOM broken by an unexpected token', async () => {
+    const err = await refusal(parseSbom, '{\n  "bomFormat": "CycloneDX",\n  "specVersion": 1.5x\n}');
+    expect(err).toMatchObject({ line: 3, column: 21 });
+  });
+
+  it('a CycloneDX component of the wrong shape', async () => {
+    const err = await refusal(parseSbom, '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[\n {"type":"library","name":"a"},\n {"type":"library","name":7}]}');
+    expect(err.message).toMatch(/components\.1\.name/);
+    expect(err.line).toBe(3);
+  });
+
+  it('a build record broken by an unexpected token, and one with a bad digest', async () => {
+    expect(await refusal(parseArtifactRecord, '{"artifact": shop}')).toMatchObject({ line: 1, column: 14 });
+    const record = { artifact: 'shop/api', versionTag: 'v1.0.0-rc.1', digest: 'sha256:abc', sourceBranch: 'release/1.0', commit: 'abcdef1', cleanBuild: true, signature: 'AAAA' };
+    const err = await refusal(parseArtifactRecord, JSON.stringify(record, null, 2));
+    expect(err.message).toMatch(/digest/);
+    expect(err.line).toBe(4);
   });
 });

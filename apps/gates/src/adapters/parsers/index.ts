@@ -33,3 +33,5 @@ export async function parseEvidence(kind: EvidenceKind, file: string, source: Re
   }
 }
 export type { BenchmarkSummary, FileCoverage, SecuritySummary, TestSummary } from '../../domain/evidence.js';
+export type { ArtifactRecord } from '../../domain/artifact.js';
+export type { SbomSummary } from '../../domain/sbom.js';
