@@ -4,4 +4,5 @@ export { readSubgraphList, subgraphUrlVariable, SubgraphListError, type Subgraph
 export { supergraphSubgraphs } from './supergraph.js';
 export { gatewayConfigSchema, gatewayEnvShape, subgraphUrlOverrides } from './config.js';
 export { depthLimitRule, costLimitPlugin, operationCost } from './limits/index.js';
+export { rateLimit, defaultRateLimit, type RateLimitSettings } from './rate-limit.js';
 export { defaultConsoleDir, defaultSubgraphListPath, defaultSupergraphPath } from './paths.js';

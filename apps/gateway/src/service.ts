@@ -10,8 +10,9 @@ import { authenticate, bodyLimit, identityOf, sendGraphQLError } from '@flightde
 import { createHttpServer, graphqlMetricsPlugin, markMount, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
 import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-source.js';
 import { mountApiPointer, mountExplorer } from './explorer/serve.js';
-import { costLimitPlugin, depthLimitRule } from './limits/index.js';
+import { costLimitPlugin, depthLimitRule, jsonDepthLimit } from './limits/index.js';
 import { mutationsNeedIdentity } from './mutation-guard.js';
+import { rateLimit, type RateLimitSettings } from './rate-limit.js';
 import { supergraphSubgraphs } from './supergraph.js';
 
 export interface GatewayLimits {
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   explorerDir?: string;
   /** The built web console (apps/console/dist), served at /; absent: no console. */
   consoleDir?: string;
+  /** Requests per window per identity (and per address without a token); absent: no limit (npm start). */
+  rateLimit?: RateLimitSettings;
 }
 
 export interface GatewayContext {
@@ -113,7 +116,9 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     markMount('/graphql'),
     cors({ origin: origins.includes('*') ? true : origins.length ? origins : false, credentials: true }),
     bodyLimit(limits.maxBodyBytes),
+    jsonDepthLimit(),
     authenticate(deps.verifier),
+    ...(deps.rateLimit ? [rateLimit(deps.rateLimit, logger)] : []),
     (req, res, next) => {
       if (graphql) return graphql(req, res, next);
       sendGraphQLError(res, 503, 'The gateway is still loading its supergraph; retry in a moment.', 'SERVICE_UNAVAILABLE');
@@ -137,7 +142,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
           };
         },
       });
-      logger.info({ subgraphs: [...known], limits, introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
+      logger.info({ subgraphs: [...known], limits, rateLimit: deps.rateLimit ?? 'off', introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
     })();
     return starting;
   }
