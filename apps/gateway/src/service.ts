@@ -68,11 +68,14 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     if (!known.has(name)) logger.warn({ subgraph: name, known: [...known] }, 'URL override for a subgraph the supergraph does not contain; ignored');
   }
 
+  const dataSources: ForwardingDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
-    // Node's own fetch (undici, pooled keep-alive connections): faster here than the default make-fetch-happen
-    // in tools/bench/src/gateway-overhead.ts.
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url, fetcher: fetch, subgraphName: name, logger }),
+    buildService: ({ name, url }) => {
+      const source = new ForwardingDataSource({ url: overrides[name] ?? url, subgraphName: name, logger });
+      dataSources.push(source);
+      return source;
+    },
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -154,6 +157,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
       graphql = undefined;
       await http.close();
       if (starting) await apollo.stop();
+      await Promise.all(dataSources.map((source) => source.close()));
     },
   };
 }
