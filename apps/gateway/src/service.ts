@@ -68,6 +68,9 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     if (!known.has(name)) logger.warn({ subgraph: name, known: [...known] }, 'URL override for a subgraph the supergraph does not contain; ignored');
   }
 
+  // The Apollo Gateway otherwise probes cloud metadata endpoints at start and sends usage data to Apollo hourly and
+  // when it stops (a network call in the middle of a graceful shutdown); Flightdeck has its own /metrics.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const dataSources: ForwardingDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
@@ -104,6 +107,9 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
   let graphql: RequestHandler | undefined;
   let starting: Promise<void> | undefined;
   const http = createHttpServer({ service: 'gateway', logger, metrics, readiness: [{ name: 'supergraph', check: () => graphql !== undefined }] });
+  // No ETag on answers: every GraphQL answer is a POST nobody revalidates, and hashing each one cost about 1% of the
+  // gateway's CPU. Static files (console, explorer) keep theirs (express.static sets its own).
+  http.app.set('etag', false);
   const origins = deps.corsOrigins ?? [];
 
   // The web console, when built, is what / shows: static files calling /graphql like any other client (its routes live

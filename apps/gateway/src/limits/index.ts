@@ -1,2 +1,2 @@
 export { depthLimitRule } from './depth-limit.js';
-export { costLimitPlugin, operationCost } from './cost-limit.js';
+export { costLimitPlugin, costDependsOnVariables, operationCost, OperationCostCache } from './cost-limit.js';
