@@ -51,15 +51,26 @@ export class ForwardingDataSource implements GraphQLDataSource<Context> {
     if (forwarded?.requestId) headers['x-request-id'] = forwarded.requestId;
     if (forwarded?.correlationId) headers['x-correlation-id'] = forwarded.correlationId;
 
-    let status: number;
-    let text: string;
-    try {
+    const send = async () => {
       const response = await this.pool.request({ path: this.path, method: 'POST', headers, body: JSON.stringify(operation) });
-      status = response.statusCode;
-      text = await response.body.text();
+      return { status: response.statusCode, text: await response.body.text() };
+    };
+    let answer: { status: number; text: string };
+    try {
+      answer = await send();
     } catch (error) {
-      throw this.unreachable(error);
+      // A kept-alive connection the subgraph closed while idle fails the request sent on it (the subgraph closes idle
+      // connections after 5 s; the pool's own timer is 2 s shorter, but a stalled event loop can miss it). A query is
+      // safe to send again on a new connection; a mutation is not: the subgraph may have run it.
+      if (!isConnectionLost(error) || isMutation(request.query)) throw this.unreachable(error);
+      this.logger?.warn({ subgraph: this.subgraphName, reason: reasonOf(error) }, 'subgraph connection lost; sending the query again on a new one');
+      try {
+        answer = await send();
+      } catch (again) {
+        throw this.unreachable(again);
+      }
     }
+    const { status, text } = answer;
     const body = parseJson(text);
     if (status >= 200 && status < 300 && body !== null && typeof body === 'object' && !Array.isArray(body)) return body as GatewayGraphQLResponse;
     throw this.refused(status, body, text);
@@ -88,13 +99,28 @@ export class ForwardingDataSource implements GraphQLDataSource<Context> {
 
   /** A subgraph that cannot be reached gets an error naming it (the URL stays in the log, not in the answer). */
   private unreachable(error: unknown): GraphQLError {
-    const err = error as Error & { code?: string; cause?: { code?: string; message?: string } };
-    const reason = err.code && !err.code.startsWith('UND_ERR_') ? err.code : (err.cause?.code ?? err.message ?? String(error));
-    this.logger?.error({ subgraph: this.subgraphName, url: this.url, reason, err }, 'subgraph unreachable');
+    const reason = reasonOf(error);
+    this.logger?.error({ subgraph: this.subgraphName, url: this.url, reason, err: error }, 'subgraph unreachable');
     return new GraphQLError(`The ${this.subgraphName} subgraph did not answer (${reason}); try again shortly.`, {
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName },
     });
   }
+}
+
+/** The system error code (ECONNREFUSED, ECONNRESET) when there is one, else undici's message ("other side closed"). */
+function reasonOf(error: unknown): string {
+  const err = error as Error & { code?: string; cause?: { code?: string } };
+  return err.code && !err.code.startsWith('UND_ERR_') ? err.code : (err.cause?.code ?? err.message ?? String(error));
+}
+
+/** The connection went away under the request (closed or reset by the other side), as opposed to refused or timed out. */
+function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+function isMutation(query: string | undefined): boolean {
+  return query !== undefined && /^\s*mutation\b/.test(query);
 }
 
 function parseJson(text: string): unknown {

@@ -19,7 +19,10 @@ describe('ForwardingDataSource against an HTTP server answering like a subgraph,
     '{ broken }': { status: 502, body: '<html>Bad Gateway at 10.0.0.7</html>', contentType: 'text/html' },
     '{ garbled }': { status: 200, body: 'not json' },
     '{ hangUp }': 'hang-up',
+    'query Flaky { flaky }': { status: 200, body: JSON.stringify({ data: { flaky: true } }) },
+    'mutation Flaky { flaky }': { status: 200, body: JSON.stringify({ data: { flaky: true } }) },
   };
+  const attempts: Record<string, number> = {};
 
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -28,6 +31,8 @@ describe('ForwardingDataSource against an HTTP server answering like a subgraph,
       req.on('end', () => {
         const body = JSON.parse(raw) as { query: string };
         seen.push({ headers: req.headers, body });
+        // The flaky ones drop the connection the first time they are asked, as a subgraph closing an idle connection does.
+        if (body.query.includes('flaky') && (attempts[body.query] = (attempts[body.query] ?? 0) + 1) === 1) return req.socket.destroy();
         const answer = answers[body.query];
         if (!answer || answer === 'hang-up') return req.socket.destroy();
         res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json' });
@@ -96,6 +101,19 @@ describe('ForwardingDataSource against an HTTP server answering like a subgraph,
         expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', subgraph: 'releases' });
         expect(JSON.stringify(error)).not.toMatch(/127\.0\.0\.1|10\.0\.0\.7|html/);
       }
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('sends a query again on a new connection when its connection was lost, but never a mutation (the subgraph may have run it)', async () => {
+    const source = new ForwardingDataSource({ subgraphName: 'releases', url });
+    try {
+      expect(await ask(source, 'query Flaky { flaky }')).toEqual({ data: { flaky: true } });
+      expect(attempts['query Flaky { flaky }']).toBe(2);
+      const error = (await ask(source, 'mutation Flaky { flaky }').catch((e: unknown) => e)) as GraphQLError;
+      expect(error.message).toMatch(/^The releases subgraph did not answer \(.+\); try again shortly\.$/);
+      expect(attempts['mutation Flaky { flaky }']).toBe(1);
     } finally {
       await source.close();
     }
