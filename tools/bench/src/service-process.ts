@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -28,6 +28,8 @@ export interface ServiceProcessOptions {
   logDir: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Modules loaded before the entry (after tsx, so they may be TypeScript), e.g. the soak's heap probe. */
+  imports?: string[];
   readyTimeoutMs?: number;
 }
 
@@ -35,7 +37,8 @@ export interface ServiceProcessOptions {
 export async function startServiceProcess(opts: ServiceProcessOptions): Promise<ServiceProcess> {
   const logPath = join(opts.logDir, `${opts.name}.log`);
   const fd = openSync(logPath, 'w');
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.entry], {
+  const imports = (opts.imports ?? []).flatMap((m) => ['--import', pathToFileURL(m).href]);
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...imports, opts.entry], {
     cwd: opts.cwd ?? repoRoot,
     stdio: ['ignore', fd, fd],
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(opts.port), ...opts.env },
@@ -63,6 +66,53 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
     baseUrl,
     child,
     log,
+    async stop(timeoutMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface ReadyLineProcess {
+  child: ChildProcess;
+  /** What the process printed after "ready", e.g. its URL. */
+  ready: string[];
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a tool that prints "ready <url> ..." on stdout when it listens (tools/mongo-server, tools/kube-sim), as its
+ * own node process; its stderr goes to `<logDir>/<name>.log`.
+ */
+export async function startReadyLineProcess(opts: { name: string; entry: string; args: string[]; logDir: string; timeoutMs?: number }): Promise<ReadyLineProcess> {
+  const fd = openSync(join(opts.logDir, `${opts.name}.log`), 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry, ...opts.args], { cwd: repoRoot, stdio: ['ignore', 'pipe', fd] });
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<string[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${opts.name} printed no "ready" line within ${opts.timeoutMs ?? 60_000} ms`)), opts.timeoutMs ?? 60_000);
+    let out = '';
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const line = /^ready (.*)$/m.exec(out);
+      if (!line) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve(line[1]!.trim().split(/\s+/));
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${opts.name} exited (${code}) before it was ready; see ${join(opts.logDir, `${opts.name}.log`)}`));
+    });
+  });
+  return {
+    child,
+    ready,
     async stop(timeoutMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
