@@ -71,11 +71,17 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     if (!known.has(name)) logger.warn({ subgraph: name, known: [...known] }, 'URL override for a subgraph the supergraph does not contain; ignored');
   }
 
+  // The Apollo Gateway otherwise probes cloud metadata endpoints at start and sends usage data to Apollo hourly and
+  // when it stops (a network call in the middle of a graceful shutdown); Flightdeck has its own /metrics.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const dataSources: ForwardingDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
-    // Node's own fetch (undici, pooled keep-alive connections): faster here than the default make-fetch-happen
-    // in tools/bench/src/gateway-overhead.ts.
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url, fetcher: fetch, subgraphName: name, logger }),
+    buildService: ({ name, url }) => {
+      const source = new ForwardingDataSource({ url: overrides[name] ?? url, subgraphName: name, logger });
+      dataSources.push(source);
+      return source;
+    },
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -104,6 +110,9 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
   let graphql: RequestHandler | undefined;
   let starting: Promise<void> | undefined;
   const http = createHttpServer({ service: 'gateway', logger, metrics, readiness: [{ name: 'supergraph', check: () => graphql !== undefined }] });
+  // No ETag on answers: every GraphQL answer is a POST nobody revalidates, and hashing each one cost about 1% of the
+  // gateway's CPU. Static files (console, explorer) keep theirs (express.static sets its own).
+  http.app.set('etag', false);
   const origins = deps.corsOrigins ?? [];
 
   // The web console, when built, is what / shows: static files calling /graphql like any other client (its routes live
@@ -159,6 +168,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
       graphql = undefined;
       await http.close();
       if (starting) await apollo.stop();
+      await Promise.all(dataSources.map((source) => source.close()));
     },
   };
 }
