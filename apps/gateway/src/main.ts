@@ -5,7 +5,7 @@ import { createTokenVerifier } from '@flightdeck/auth';
 import { formatEnvHelp, loadConfigOrExit } from '@flightdeck/config';
 import { createLogger, createMetrics, createShutdown } from '@flightdeck/telemetry';
 import { gatewayConfigSchema, subgraphUrlOverrides } from './config.js';
-import { defaultSupergraphPath } from './paths.js';
+import { defaultConsoleDir, defaultSupergraphPath } from './paths.js';
 import { createGatewayService } from './service.js';
 import { supergraphSubgraphs } from './supergraph.js';
 
@@ -39,6 +39,7 @@ const verifier = createTokenVerifier({
   audience: config.AUTH_AUDIENCE,
 });
 
+const consoleDir = defaultConsoleDir();
 const gateway = createGatewayService({
   supergraphSdl,
   verifier,
@@ -48,6 +49,8 @@ const gateway = createGatewayService({
   corsOrigins: config.GATEWAY_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [],
   subgraphUrls: subgraphUrlOverrides(subgraphNames, config),
   introspection: config.GATEWAY_INTROSPECTION,
+  consoleDir,
+  rateLimit: { requests: config.GATEWAY_RATE_LIMIT_REQUESTS, anonymousRequests: config.GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS, windowSeconds: config.GATEWAY_RATE_LIMIT_WINDOW_SECONDS },
 });
 
 createShutdown({
@@ -58,3 +61,5 @@ createShutdown({
 
 const { graphqlUrl } = await gateway.listen(config.PORT, config.HOST);
 logger.info({ graphqlUrl }, `gateway serving GraphQL at ${graphqlUrl}`);
+if (consoleDir) logger.info({ consoleDir }, `web console at ${graphqlUrl.replace(/graphql$/, '')}`);
+else logger.info('no built console (npx nx run @flightdeck/console:build builds apps/console/dist): / serves nothing');

@@ -5,6 +5,10 @@ export const ROLES = [
   'PRODUCT_OWNER',
   'DEVELOPER',
   'SRE',
+  /** Signs off a release candidate for the business (docs/ARCHITECTURE.md, "Roles"). */
+  'BUSINESS_STAKEHOLDER',
+  /** Signs off that support is ready for a release candidate. */
+  'SUPPORT_LEAD',
   'VIEWER',
   'CI',
 ] as const;

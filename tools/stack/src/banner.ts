@@ -16,7 +16,11 @@ function list(words: readonly string[]): string {
  * use it (copy-paste runnable: the token is exported before anything uses it), the CLI, a token for someone else,
  * and how images behave in the simulated cluster.
  */
-export function startBanner(stack: Pick<RunningStack, 'graphqlUrl' | 'token' | 'dataDir' | 'secretSource' | 'cluster'>, cwd = process.cwd()): string {
+export function startBanner(
+  stack: Pick<RunningStack, 'graphqlUrl' | 'url' | 'token' | 'dataDir' | 'secretSource' | 'cluster'>,
+  opts: { console?: boolean; cwd?: string } = {},
+): string {
+  const cwd = opts.cwd ?? process.cwd();
   const url = stack.graphqlUrl;
   const dataDirEnv = resolve(cwd, '.flightdeck') === stack.dataDir ? '' : `FLIGHTDECK_DATA_DIR=${sh(stack.dataDir)} `;
   const mint =
@@ -27,6 +31,7 @@ export function startBanner(stack: Pick<RunningStack, 'graphqlUrl' | 'token' | '
     '',
     'Flightdeck is running.',
     '',
+    ...(opts.console ? [`  Web console   ${stack.url}   (sign in with a token below)`] : []),
     `  GraphQL API   ${url}   (open it in a browser for the GraphQL explorer)`,
     `  data          ${stack.dataDir}`,
     '',

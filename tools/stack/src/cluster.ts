@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { startKubeSim } from '@flightdeck/kube-sim';
+import { startKubeSim, type KubeSimOptions } from '@flightdeck/kube-sim';
 import { hasBinary, startPrometheus } from '@flightdeck/testing';
 import { DEMO_WORKLOAD, ensureDemoWorkload } from './demo-workload.js';
 
@@ -15,6 +15,13 @@ export interface StackCluster {
   stop(): Promise<void>;
 }
 
+/** How the simulated cluster runs: image behaviours, simulated seconds per real second, Prometheus' scrape interval. */
+export interface StackClusterOptions {
+  behaviours?: KubeSimOptions['behaviours'];
+  timeScale?: number;
+  scrapeIntervalSeconds?: number;
+}
+
 // Nothing listens here: every analysis query is inconclusive, so rollouts pause instead of promoting.
 const NO_PROMETHEUS = 'http://127.0.0.1:9';
 
@@ -22,7 +29,12 @@ const NO_PROMETHEUS = 'http://127.0.0.1:9';
  * The cluster and Prometheus the deployment service drives: the ones configured (KUBECONFIG, PROMETHEUS_URL), or
  * the simulated cluster (state kept in the data directory) with a local `prometheus` scraping its workloads.
  */
-export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL?: string }, dataDir: string, logger: Logger): Promise<StackCluster> {
+export async function stackCluster(
+  config: { KUBECONFIG?: string; PROMETHEUS_URL?: string },
+  dataDir: string,
+  logger: Logger,
+  opts: StackClusterOptions = {},
+): Promise<StackCluster> {
   const stops: (() => Promise<void>)[] = [];
   const kubeconfig = new KubeConfig();
   let scrapeTarget: string | undefined;
@@ -31,7 +43,11 @@ export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL
     kubeconfig.loadFromFile(config.KUBECONFIG);
     logger.info({ kubeconfig: config.KUBECONFIG, context: kubeconfig.getCurrentContext() }, 'deployment drives the cluster of KUBECONFIG');
   } else {
-    const sim = await startKubeSim({ port: 0, stateFile: join(dataDir, 'cluster.json'), kubeconfigPath: join(dataDir, 'kubeconfig'), logger: logger.child({ part: 'kube-sim' }) });
+    const sim = await startKubeSim({ port: 0, stateFile: join(dataDir, 'cluster.json'), kubeconfigPath: join(dataDir, 'kubeconfig'),
+      logger: logger.child({ part: 'kube-sim' }),
+      ...(opts.behaviours ? { behaviours: opts.behaviours } : {}),
+      ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
+    });
     stops.push(() => sim.stop());
     kubeconfig.loadFromString(sim.kubeconfig);
     scrapeTarget = sim.metricsUrl;
@@ -42,7 +58,7 @@ export async function stackCluster(config: { KUBECONFIG?: string; PROMETHEUS_URL
 
   let prometheusUrl = config.PROMETHEUS_URL;
   if (!prometheusUrl && scrapeTarget && hasBinary('prometheus')) {
-    const prometheus = await startPrometheus({ scrapeTargets: [scrapeTarget], scrapeIntervalSeconds: 5, waitForFirstScrape: false });
+    const prometheus = await startPrometheus({ scrapeTargets: [scrapeTarget], scrapeIntervalSeconds: opts.scrapeIntervalSeconds ?? 5, waitForFirstScrape: false });
     stops.push(() => prometheus.stop());
     prometheusUrl = prometheus.url;
     logger.info(`prometheus at ${prometheus.url}, scraping the simulated workloads`);

@@ -22,6 +22,8 @@ export interface ServiceDeps {
   logger: Logger;
   metrics: ServiceMetrics;
   verifier: TokenVerifier;
+  /** Absent: the real time. */
+  clock?: { now(): Date };
 }
 
 export interface EmbeddedService {

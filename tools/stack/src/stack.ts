@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createAdvisor, aiOptionsFromEnv, MongoosePredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier, ensureLocalSecret, mintToken } from '@flightdeck/auth';
@@ -10,11 +11,13 @@ import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway
 import { buildExplorer } from '@flightdeck/gateway/explorer-build';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
-import { stackCluster, type StackCluster } from './cluster.js';
+import { stackCluster, type StackCluster, type StackClusterOptions } from './cluster.js';
 import { services as allServices, type EmbeddedService, type ServiceEntry } from './services.js';
 
 export interface RunningStack {
   graphqlUrl: string;
+  /** The gateway's base URL: the web console when one is served. */
+  url: string;
   /** A token for the local user (LOCAL_USER), valid for 12 hours. */
   token: string;
   mongoUri: string;
@@ -23,6 +26,8 @@ export interface RunningStack {
   secretSource: 'AUTH_JWT_SECRET' | 'data directory';
   /** The cluster rollouts go to, when a service that needs one runs. */
   cluster?: Pick<StackCluster, 'simulatedKubeconfig' | 'analysis'>;
+  /** The cluster rollouts go to (the simulated one unless KUBECONFIG is set); absent without the deployment service. */
+  kubeconfig?: KubeConfig;
   stop(): Promise<void>;
 }
 
@@ -37,7 +42,16 @@ export const LOCAL_USER = {
 export async function startStack(
   config: StackConfig,
   logger: Logger,
-  opts: { services?: ServiceEntry[]; supergraphPath?: string } = {},
+  opts: {
+    services?: ServiceEntry[];
+    supergraphPath?: string;
+    /** The built web console, served by the gateway at /. */
+    consoleDir?: string;
+    /** The services' clock (the demo sets it back to replay history); default the real time. */
+    clock?: { now(): Date };
+    /** The simulated cluster's workload behaviours, time scale and scrape interval (tests, the demo). */
+    cluster?: StackClusterOptions;
+  } = {},
 ): Promise<RunningStack> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -69,7 +83,7 @@ export async function startStack(
     const entries = opts.services ?? allServices;
     let cluster: StackCluster | undefined;
     if (entries.some((e) => e.needsCluster)) {
-      cluster = await stackCluster(config, dataDir, logger);
+      cluster = await stackCluster(config, dataDir, logger, opts.cluster);
       stops.push(() => cluster!.stop());
     }
 
@@ -83,7 +97,7 @@ export async function startStack(
         { recorder: new MongoosePredictionStore(mongo.connection), logger: serviceLogger },
         'no AI endpoint is configured (AI_BASE_URL is not set)',
       );
-      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL, cluster });
+      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL, cluster, ...(opts.clock ? { clock: opts.clock } : {}) });
       const { graphqlUrl } = await service.listen(0, '127.0.0.1');
       stops.push(() => service.stop());
       urls[entry.name] = graphqlUrl;
@@ -99,18 +113,20 @@ export async function startStack(
       subgraphUrls: urls,
       introspection: true,
       explorerDir: explorer.dir,
+      consoleDir: opts.consoleDir,
     });
-    const { graphqlUrl } = await gateway.listen(config.PORT, config.HOST);
+    const { graphqlUrl, url } = await gateway.listen(config.PORT, config.HOST);
     stops.push(() => gateway.close());
 
     const token = await mintToken({ secret, subject: LOCAL_USER.subject, name: LOCAL_USER.name, roles: [...LOCAL_USER.roles], expiresIn: '12h' });
     return {
       graphqlUrl,
+      url: `${url.replace(/\/$/, '')}/`,
       token,
       mongoUri,
       dataDir,
       secretSource: config.AUTH_JWT_SECRET ? 'AUTH_JWT_SECRET' : 'data directory',
-      ...(cluster ? { cluster: { simulatedKubeconfig: cluster.simulatedKubeconfig, analysis: cluster.analysis } } : {}),
+      ...(cluster ? { cluster: { simulatedKubeconfig: cluster.simulatedKubeconfig, analysis: cluster.analysis }, kubeconfig: cluster.kubeconfig } : {}),
       stop: stopAll,
     };
   } catch (err) {

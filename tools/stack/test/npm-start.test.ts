@@ -117,6 +117,9 @@ describe('npm start (the embedded stack)', () => {
     const health = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(health.status).toBe(200);
 
+    // The banner names the web console (built by `npm start` when missing; the test target builds it first).
+    expect(stack.output()).toContain(`Web console   http://127.0.0.1:${port}/`);
+
     await stack.stop();
     stack = await startEmbedded(dataDir, port);
     // The signing secret is kept in the data directory, so the first token still works after a restart.
@@ -161,11 +164,13 @@ describe('npm start (the embedded stack)', () => {
       expect(bobs.body.errors).toBeUndefined();
     }, 120_000);
 
-    it('leads / to the explorer, which the gateway serves itself', async () => {
+    it('shows the web console at / and keeps the explorer, which the gateway serves itself, at the GraphQL URL', async () => {
       const root = await fetch(`${base}/`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
-      expect(root.url).toBe(url);
-      expect(root.headers.get('content-type')).toMatch(/^text\/html/);
-      const html = await root.text();
+      expect(root.url).toBe(`${base}/`);
+      expect(await root.text()).toContain('<div id="root"></div>');
+      const explorer = await fetch(url, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      expect(explorer.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await explorer.text();
       expect(html).toContain('<title>Flightdeck GraphQL explorer</title>');
       expect(html).not.toMatch(/(https?:)?\/\/[a-z]/i);
       expect((await fetch(`${base}/explorer/page.js`)).status).toBe(200);

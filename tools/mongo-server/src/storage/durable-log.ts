@@ -155,22 +155,29 @@ export class DurableLog {
 
   private async drain(): Promise<void> {
     this.flushing = true;
+    // A writer may ask to flush while the batch holding its op is being written (it appended before the batch was
+    // taken): its waiter lands in the next round, which then has no ops and answers with the last batch's result.
+    let lastError: Error | undefined;
     try {
-      while (this.pending.length) {
+      while (this.pending.length || this.waiters.length) {
         const ops = this.pending;
         const waiters = this.waiters;
         this.pending = [];
         this.waiters = [];
-        try {
-          const buffer = Buffer.concat(encodeOps(ops));
-          for (let off = 0; off < buffer.length; ) off += (await write(this.fd, buffer, off, buffer.length - off)).bytesWritten;
-          await fdatasync(this.fd);
-          this.bytesSinceCompaction += buffer.length;
-          waiters.forEach((w) => w.resolve());
-        } catch (err) {
-          this.logger.error({ err }, 'writing the durable log failed; the write is not acknowledged');
-          waiters.forEach((w) => w.reject(err as Error));
+        if (ops.length) {
+          try {
+            const buffer = Buffer.concat(encodeOps(ops));
+            for (let off = 0; off < buffer.length; ) off += (await write(this.fd, buffer, off, buffer.length - off)).bytesWritten;
+            await fdatasync(this.fd);
+            this.bytesSinceCompaction += buffer.length;
+            lastError = undefined;
+          } catch (err) {
+            this.logger.error({ err }, 'writing the durable log failed; the write is not acknowledged');
+            lastError = err as Error;
+          }
         }
+        if (lastError) waiters.forEach((w) => w.reject(lastError!));
+        else waiters.forEach((w) => w.resolve());
         if (this.compactRequested.length || this.bytesSinceCompaction > Math.max(this.compactMinBytes, 2 * this.liveBytes)) this.compactBetweenCommits();
       }
     } finally {
