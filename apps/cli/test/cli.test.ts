@@ -76,13 +76,13 @@ beforeAll(async () => {
   bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'cli-test' });
   const verifier = createTokenVerifier({ secret: SECRET, issuer: 'flightdeck', audience: 'flightdeck' });
   gates = createGatesService({
-    connection: mongo.connection,
+    mongo,
     bus,
     verifier,
     logger,
     metrics: createMetrics({ service: 'gates' }),
     advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
-    consumerName: `cli-test-${randomUUID().slice(0, 8)}`,
+    durable: `cli-test-${randomUUID().slice(0, 8)}`,
   });
   const { graphqlUrl } = await gates.listen(0);
   const composed = composeSupergraph([{ name: 'gates', schema: 'apps/gates/schema.graphql', url: graphqlUrl }], repoRoot);
@@ -109,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await gates?.close();
+  await gates?.stop();
   await bus?.close();
   await mongo?.close();
 });

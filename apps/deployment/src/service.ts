@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
-import type { Advisor } from '@flightdeck/ai';
-import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
-import type { ServiceMetrics } from '@flightdeck/telemetry';
-import type { Clock, IdGenerator, Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
+import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
+import type { Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
 import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
 import { RolloutController } from './application/rollout-controller.js';
@@ -25,30 +20,19 @@ import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-cons
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
 import { registerRolloutStateGauges } from './adapters/prometheus/rollout-state-gauges.js';
 
-export interface DeploymentServiceDeps {
-  /** The service's own MongoDB database; the caller opens and closes it. */
-  mongo: { connection: Connection; isReady(): boolean };
-  bus: EventBus;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  verifier: TokenVerifier;
+/** The shared dependencies (`durable` names the consumer of gates' events, default deployment-gates), and: */
+export interface DeploymentServiceDeps extends ServiceDeps {
   /** The cluster(s): contexts of this kubeconfig are the rollouts' `cluster` names. */
   kubeconfig: KubeConfig;
   prometheusUrl: string;
-  /** Deployment-health advice after each analysis run (recorded as a prediction; never overrides a metric). */
-  advisor?: Advisor;
   /** Overrides for tests: another metric provider or target. */
   provider?: MetricProvider;
   target?: RolloutTarget;
   /** Leader election; absent: this replica is the only one. */
   lease?: { namespace: string; name: string; identity: string; leaseSeconds?: number; renewMs?: number };
   leadership?: Leadership;
-  clock?: Clock;
-  newId?: IdGenerator;
   tickMs?: number;
   queryTimeoutMs?: number;
-  durable?: string;
-  introspection?: boolean;
 }
 
 export interface DeploymentService extends SubgraphService {
@@ -79,7 +63,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const leadership = deps.leadership ?? lease ?? soleLeader;
   const rolloutMetrics = new RolloutMetrics(metrics.registry);
   registerRolloutStateGauges(metrics.registry, rollouts, () => clock.now());
-  const health = deps.advisor ? new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger }) : undefined;
+  const health = new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger });
   const controller = new RolloutController({
     rollouts,
     target,
@@ -90,9 +74,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     notifier: new LogNotifier(logger),
     webhooks: new HttpWebhookCaller(),
     metrics: rolloutMetrics,
-    ...(health
-      ? { onAnalysisCompleted: (rolloutId: string, runId: string) => void health.adviseOn(rolloutId, runId).catch((err: unknown) => logger.warn({ err, rolloutId, runId }, `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`)) }
-      : {}),
+    onAnalysisCompleted: (rolloutId: string, runId: string) =>
+      void health.adviseOn(rolloutId, runId).catch((err: unknown) => logger.warn({ err, rolloutId, runId }, `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`)),
     ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });

@@ -7,3 +7,5 @@ export { bodyLimit, formatBytes } from './body-limit.js';
 export { sendGraphQLError } from './graphql-error-response.js';
 export { DateTime } from './date-time.js';
 export { findSchemaFile, loadSchemaFile } from './schema-file.js';
+export { runService, type RunnableService, type RunServiceOptions } from './run-service.js';
+export { serviceEnv, type ServiceDeps } from './service-deps.js';

@@ -8,11 +8,13 @@ import { freePort, hasBinary, startProcess, type RunningProcess } from '@flightd
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function startEmbedded(dataDir: string, port: number): Promise<RunningProcess> {
-  return startProcess(join(repoRoot, 'node_modules/.bin/tsx'), ['tools/stack/src/main.ts'], {
+/** The embedded stack as `npm start` runs it (tools/stack/src/main.ts under tsx), or through npm itself. */
+async function startEmbedded(dataDir: string, port: number, opts: { viaNpm?: boolean; logLevel?: string } = {}): Promise<RunningProcess> {
+  const [command, args] = opts.viaNpm ? ['npm', ['start']] : [join(repoRoot, 'node_modules/.bin/tsx'), ['tools/stack/src/main.ts']];
+  return startProcess(command, args, {
     name: 'npm start',
     timeoutMs: 90_000,
-    env: { ...process.env, PORT: String(port), FLIGHTDECK_DATA_DIR: dataDir, LOG_LEVEL: 'warn', MONGODB_URI: '', NATS_URL: '', AUTH_JWT_SECRET: '', KUBECONFIG: '', PROMETHEUS_URL: '' },
+    env: { ...process.env, PORT: String(port), FLIGHTDECK_DATA_DIR: dataDir, LOG_LEVEL: opts.logLevel ?? 'warn', MONGODB_URI: '', NATS_URL: '', AUTH_JWT_SECRET: '', KUBECONFIG: '', PROMETHEUS_URL: '' },
     isReady: (out) => /export TOKEN=\S+\n/.test(out),
     cwd: repoRoot,
   });
@@ -127,6 +129,22 @@ describe('npm start (the embedded stack)', () => {
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data?.release).toEqual({ id: release.id, version: '1.0.0', theme: 'First release' });
   }, 240_000);
+
+  it('stops when the npm process is sent SIGTERM (the script execs tsx: no shell is left holding the stack)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'flightdeck-stack-npm-'));
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const stack = await startEmbedded(dataDir, port, { viaNpm: true, logLevel: 'info' });
+    cleanup.push(() => stack.stop('SIGKILL'));
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+    const exited = new Promise<number | null>((resolve) => stack.child.once('exit', (code) => resolve(code)));
+    stack.child.kill('SIGTERM'); // the npm process, as `kill <pid of npm start>` does
+    const code = await exited;
+    expect({ code, shutdown: /shutdown finished/.test(stack.output()) }).toEqual({ code: 0, shutdown: true });
+    // Nothing answers on the port any more: the gateway and the services went with npm.
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 120_000);
 
   describe('a new user, following the banner and the README', () => {
     let stack: RunningProcess;

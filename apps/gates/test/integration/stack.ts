@@ -56,14 +56,14 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     prometheus = await startPrometheus({ scrapeTargets: [endpoint.url], scrapeIntervalSeconds: 1 });
   }
   const service: GatesService = createGatesService({
-    connection: mongo.connection,
+    mongo,
     bus,
     verifier,
     logger,
     metrics: createMetrics({ service: 'gates' }),
     advisor: createAdvisor(undefined, { recorder: predictions }),
     prometheusUrl: prometheus?.url,
-    consumerName: `gates-test-${randomUUID().slice(0, 8)}`,
+    durable: `gates-test-${randomUUID().slice(0, 8)}`,
     maxEvidenceBytes: 256 * 1024,
   });
   const { graphqlUrl: subgraphUrl } = await service.listen(0);
@@ -119,7 +119,7 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     },
     async stop() {
       await gateway.close();
-      await service.close();
+      await service.stop();
       await bus.close();
       await mongo.close();
       await prometheus?.stop();
