@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
-import { Gates } from './application/gates.js';
+import { createGates, type Gates } from './application/gates.js';
 import type { MetricsSource } from './application/ports.js';
 import { resolvers, type GatesContext } from './adapters/graphql/resolvers.js';
 import { gatesModels } from './adapters/mongo/models.js';
@@ -52,7 +52,7 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
   const relay = new OutboxRelay({ bus, models: [models.states, models.releases], logger });
   registerOutboxMetrics(deps.metrics.registry, relay);
   const metricsSource = deps.metricsSource ?? (deps.prometheusUrl ? new PrometheusMetrics(deps.prometheusUrl) : undefined);
-  const gates = new Gates({ store, readEvidence: parseEvidence, metrics: metricsSource, advisor: deps.advisor, clock: deps.clock ?? { now: () => new Date() }, ids: deps.newId ?? randomUUID });
+  const gates = createGates({ store, readEvidence: parseEvidence, metrics: metricsSource, advisor: deps.advisor, clock: deps.clock ?? { now: () => new Date() }, ids: deps.newId ?? randomUUID });
   const maxEvidenceBytes = deps.maxEvidenceBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
 
   let subscription: Subscription | undefined;
@@ -69,7 +69,7 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
     readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
     async onStart() {
       await Promise.all([models.definitions.init(), models.states.init(), models.releases.init()]);
-      subscription = await consumePlanningEvents(bus, store, logger, deps.durable ?? PLANNING_DURABLE, (releaseId, why) => gates.scopeChanged(releaseId, why));
+      subscription = await consumePlanningEvents(bus, store, logger, deps.durable ?? PLANNING_DURABLE, (releaseId, why) => gates.evidence.scopeChanged(releaseId, why));
       relay.start();
       logger.info({ prometheus: deps.prometheusUrl ?? null, maxEvidenceBytes }, 'gates started');
     },

@@ -4,6 +4,5 @@ export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } fr
 export { identityFromClaims } from './claims.js';
 export { personOf, type Person } from './people.js';
 export { identityFromRequest } from './request.js';
-export { requireRole, requireHuman } from './guards.js';
 export { mintToken, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type MintTokenOptions } from './mint.js';
 export { localSecretFile, readLocalSecret, ensureLocalSecret } from './local-secret.js';

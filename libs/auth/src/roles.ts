@@ -1,25 +1,2 @@
-export const ROLES = [
-  'RELEASE_MANAGER',
-  'TECHNICAL_LEAD',
-  'QA_LEAD',
-  'PRODUCT_OWNER',
-  'DEVELOPER',
-  'SRE',
-  'VIEWER',
-  'CI',
-] as const;
-
-export type Role = (typeof ROLES)[number];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
-/** Who is calling, as established from a verified token. */
-export interface Identity {
-  subject: string;
-  name?: string;
-  roles: Role[];
-  /** A machine identity (CI pipeline): may submit evidence, never approve. */
-  machine: boolean;
-}
+// Roles, identities and people are part of the shared kernel (pure, used by the services' domains); re-exported here.
+export { ROLES, isRole, type Role, type Identity } from '@flightdeck/kernel';

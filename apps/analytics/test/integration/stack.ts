@@ -3,12 +3,13 @@ import type {} from '@flightdeck/testing/global-setup';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
+import { createTokenVerifier, mintToken } from '@flightdeck/auth';
 import { JetStreamBus } from '@flightdeck/events';
 import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { databaseUri } from '@flightdeck/testing';
+import type { Role } from '@flightdeck/kernel';
 import { createAnalyticsService, schemaPath, type AnalyticsService } from '../../src/index.js';
 
 export const SECRET = 'analytics-integration-test-secret-0123456789';

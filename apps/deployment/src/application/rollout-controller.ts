@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ConflictError, retryOnConflict } from '@flightdeck/persistence';
+import { ConflictError, retryOnConflict } from '@flightdeck/kernel';
 import { applyAction, decide, type Action, type HookResult, type QueryOutcome, type Rollout } from '../domain/index.js';
 import { eventsOf } from './events.js';
 import type { Clock, Leadership, MetricProvider, Notifier, RolloutRepository, RolloutTarget, StoredRollout, WebhookCaller } from './ports.js';

@@ -1,5 +1,5 @@
+import { RuleError } from '@flightdeck/kernel';
 import { conditionHolds, parseCondition, type Condition } from './conditions.js';
-import { RolloutRuleError } from './errors.js';
 
 export type MeasurementPhase = 'SUCCESSFUL' | 'FAILED' | 'INCONCLUSIVE';
 export type RunPhase = 'RUNNING' | 'SUCCESSFUL' | 'FAILED' | 'INCONCLUSIVE';
@@ -74,7 +74,7 @@ export interface AnalysisRun {
 }
 
 export function validateMetric(m: MetricTemplate, where: string): void {
-  const bad = (field: string, what: string) => new RolloutRuleError(`${where}.${field}: ${what}`, `${where}.${field}`);
+  const bad = (field: string, what: string) => new RuleError(`${where}.${field}: ${what}`, `${where}.${field}`);
   if (!/^[a-z0-9][a-z0-9-]*$/i.test(m.name)) throw bad('name', `"${m.name}" must be letters, digits and dashes`);
   if (!m.query.trim()) throw bad('query', 'a PromQL query is required');
   if (!m.successCondition && !m.failureCondition) throw bad('successCondition', 'give a success condition, a failure condition or both');
@@ -90,7 +90,7 @@ export function validateMetric(m: MetricTemplate, where: string): void {
 export function renderQuery(query: string, vars: Record<string, string>): string {
   return query.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (whole, name: string) => {
     const v = vars[name];
-    if (v === undefined) throw new RolloutRuleError(`query variable {{${name}}} is unknown; known: ${Object.keys(vars).map((k) => `{{${k}}}`).join(', ')}`, 'query');
+    if (v === undefined) throw new RuleError(`query variable {{${name}}} is unknown; known: ${Object.keys(vars).map((k) => `{{${k}}}`).join(', ')}`, 'query');
     return v;
   });
 }

@@ -1,6 +1,6 @@
+import { agree, count } from '@flightdeck/kernel';
 import { dueMetrics, type AnalysisRun } from './analysis.js';
 import { canaryName, imageTag, replicasFor, type HookName, type MeasurementNote, type RollbackCause, type Rollout } from './rollout.js';
-import { agree, count } from './words.js';
 
 /** What the cluster shows of one Deployment. */
 export interface DeploymentState {

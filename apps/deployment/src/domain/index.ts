@@ -2,7 +2,6 @@ export * from './analysis.js';
 export * from './apply.js';
 export * from './conditions.js';
 export * from './decide.js';
-export * from './errors.js';
 export * from './rollout.js';
 export * from './templates.js';
 export * from './health.js';

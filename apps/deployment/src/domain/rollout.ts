@@ -1,8 +1,6 @@
+import { count, type Person, RuleError } from '@flightdeck/kernel';
 import { DEFAULT_SCORING, validateMetric, type AnalysisRun, type MetricTemplate, type Scoring } from './analysis.js';
-import type { Person } from '@flightdeck/auth';
-import { RolloutRuleError } from './errors.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES } from './templates.js';
-import { count } from './words.js';
 
 export type Strategy = 'CANARY' | 'ROLLING';
 
@@ -186,21 +184,21 @@ function resolveMetrics(req: RolloutRequest): MetricTemplate[] {
 }
 
 function validateSteps(steps: StepSpec[], strategy: Strategy, metrics: MetricTemplate[]): void {
-  if (steps.length === 0) throw new RolloutRuleError('steps: give at least one step', 'steps');
-  if (steps.length > 50) throw new RolloutRuleError(`steps: ${steps.length} steps is too many; at most 50`, 'steps');
+  if (steps.length === 0) throw new RuleError('steps: give at least one step', 'steps');
+  if (steps.length > 50) throw new RuleError(`steps: ${steps.length} steps is too many; at most 50`, 'steps');
   const known = new Set(metrics.map((m) => m.name));
   steps.forEach((s, i) => {
     const where = `steps[${i}]`;
-    if (strategy === 'ROLLING' && s.kind === 'SET_WEIGHT') throw new RolloutRuleError(`${where}: a rolling rollout has no weights; use the canary strategy for weighted steps`, where);
-    if (strategy === 'CANARY' && s.kind === 'ROLLING_UPDATE') throw new RolloutRuleError(`${where}: ROLLING_UPDATE belongs to the rolling strategy`, where);
-    if (s.kind === 'SET_WEIGHT' && !(Number.isInteger(s.weight) && s.weight >= 1 && s.weight <= 100)) throw new RolloutRuleError(`${where}.weight: ${s.weight} must be a whole percentage from 1 to 100`, `${where}.weight`);
-    if (s.kind === 'PAUSE' && s.seconds !== undefined && !(s.seconds > 0 && s.seconds <= 86_400)) throw new RolloutRuleError(`${where}.seconds: ${s.seconds} must be above 0 and at most 86400; leave it out to wait for an approval`, `${where}.seconds`);
+    if (strategy === 'ROLLING' && s.kind === 'SET_WEIGHT') throw new RuleError(`${where}: a rolling rollout has no weights; use the canary strategy for weighted steps`, where);
+    if (strategy === 'CANARY' && s.kind === 'ROLLING_UPDATE') throw new RuleError(`${where}: ROLLING_UPDATE belongs to the rolling strategy`, where);
+    if (s.kind === 'SET_WEIGHT' && !(Number.isInteger(s.weight) && s.weight >= 1 && s.weight <= 100)) throw new RuleError(`${where}.weight: ${s.weight} must be a whole percentage from 1 to 100`, `${where}.weight`);
+    if (s.kind === 'PAUSE' && s.seconds !== undefined && !(s.seconds > 0 && s.seconds <= 86_400)) throw new RuleError(`${where}.seconds: ${s.seconds} must be above 0 and at most 86400; leave it out to wait for an approval`, `${where}.seconds`);
     if (s.kind === 'ANALYSIS') {
-      if (s.templates.length === 0) throw new RolloutRuleError(`${where}.templates: name at least one template (built in: ${Object.keys(BUILT_IN_TEMPLATES).join(', ')})`, `${where}.templates`);
-      for (const t of s.templates) if (!known.has(t)) throw new RolloutRuleError(`${where}.templates: "${t}" is no known template; known: ${[...known].join(', ')}`, `${where}.templates`);
+      if (s.templates.length === 0) throw new RuleError(`${where}.templates: name at least one template (built in: ${Object.keys(BUILT_IN_TEMPLATES).join(', ')})`, `${where}.templates`);
+      for (const t of s.templates) if (!known.has(t)) throw new RuleError(`${where}.templates: "${t}" is no known template; known: ${[...known].join(', ')}`, `${where}.templates`);
     }
   });
-  if (strategy === 'ROLLING' && steps[0]?.kind !== 'ROLLING_UPDATE') throw new RolloutRuleError('steps[0]: a rolling rollout starts with ROLLING_UPDATE', 'steps[0]');
+  if (strategy === 'ROLLING' && steps[0]?.kind !== 'ROLLING_UPDATE') throw new RuleError('steps[0]: a rolling rollout starts with ROLLING_UPDATE', 'steps[0]');
 }
 
 export function defaultSteps(strategy: Strategy): StepSpec[] {
@@ -217,29 +215,29 @@ export function imageTag(image: string): string {
 
 /** A new rollout, checked; `live` is what the Deployment runs now. */
 export function createRollout(req: RolloutRequest, live: { image: string; replicas: number }, now: Date): Rollout {
-  if (!/^[^\s]+$/.test(req.image) || req.image.length > 512) throw new RolloutRuleError(`image "${req.image}" is not an image reference such as registry/app:1.2.3`, 'image');
-  if (req.image === live.image) throw new RolloutRuleError(`${req.target.namespace}/${req.target.deployment} already runs ${req.image}; nothing to roll out`, 'image');
+  if (!/^[^\s]+$/.test(req.image) || req.image.length > 512) throw new RuleError(`image "${req.image}" is not an image reference such as registry/app:1.2.3`, 'image');
+  if (req.image === live.image) throw new RuleError(`${req.target.namespace}/${req.target.deployment} already runs ${req.image}; nothing to roll out`, 'image');
   const metrics = resolveMetrics(req);
   metrics.forEach((m, i) => validateMetric(m, `metrics[${i}]`));
   const steps = req.steps?.length ? req.steps : defaultSteps(req.strategy);
   validateSteps(steps, req.strategy, metrics);
   const deadline = req.progressDeadlineSeconds ?? 600;
-  if (!(deadline >= 1 && deadline <= 86_400)) throw new RolloutRuleError(`progressDeadlineSeconds: ${deadline} must be from 1 to 86400`, 'progressDeadlineSeconds');
+  if (!(deadline >= 1 && deadline <= 86_400)) throw new RuleError(`progressDeadlineSeconds: ${deadline} must be from 1 to 86400`, 'progressDeadlineSeconds');
   const window = req.rollbackWindowSeconds ?? 3600;
-  if (!(window >= 0 && window <= 7 * 86_400)) throw new RolloutRuleError(`rollbackWindowSeconds: ${window} must be from 0 to 604800 (a week)`, 'rollbackWindowSeconds');
+  if (!(window >= 0 && window <= 7 * 86_400)) throw new RuleError(`rollbackWindowSeconds: ${window} must be from 0 to 604800 (a week)`, 'rollbackWindowSeconds');
   let webhooks: Webhooks | undefined;
   if (req.webhooks) {
     const timeoutSeconds = req.webhooks.timeoutSeconds ?? 10;
-    if (!(timeoutSeconds > 0 && timeoutSeconds <= 300)) throw new RolloutRuleError(`webhooks.timeoutSeconds: ${timeoutSeconds} must be above 0 and at most 300`, 'webhooks.timeoutSeconds');
+    if (!(timeoutSeconds > 0 && timeoutSeconds <= 300)) throw new RuleError(`webhooks.timeoutSeconds: ${timeoutSeconds} must be above 0 and at most 300`, 'webhooks.timeoutSeconds');
     for (const key of ['preRollout', 'prePromotion', 'postRollback'] as const) {
       const url = req.webhooks[key];
-      if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) throw new RolloutRuleError(`webhooks.${key}: "${url}" is not an http(s) URL`, `webhooks.${key}`);
+      if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) throw new RuleError(`webhooks.${key}: "${url}" is not an http(s) URL`, `webhooks.${key}`);
     }
     webhooks = { ...req.webhooks, timeoutSeconds };
   }
   const scoring = req.scoring ?? DEFAULT_SCORING;
-  if (!(scoring.warning <= scoring.pass && scoring.pass <= 100 && scoring.warning >= 0)) throw new RolloutRuleError(`scoring: need 0 <= warning (${scoring.warning}) <= pass (${scoring.pass}) <= 100`, 'scoring');
-  if (live.replicas < 1) throw new RolloutRuleError(`${req.target.namespace}/${req.target.deployment} has 0 replicas; scale it up before rolling out`, 'target');
+  if (!(scoring.warning <= scoring.pass && scoring.pass <= 100 && scoring.warning >= 0)) throw new RuleError(`scoring: need 0 <= warning (${scoring.warning}) <= pass (${scoring.pass}) <= 100`, 'scoring');
+  if (live.replicas < 1) throw new RuleError(`${req.target.namespace}/${req.target.deployment} has 0 replicas; scale it up before rolling out`, 'target');
   const at = now.toISOString();
   return {
     id: req.id,

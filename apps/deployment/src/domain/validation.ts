@@ -1,5 +1,4 @@
-import type { Person } from '@flightdeck/auth';
-import { RolloutRuleError } from './errors.js';
+import { type Person, RuleError } from '@flightdeck/kernel';
 import type { Rollout } from './rollout.js';
 
 export type CheckWindow = 'IMMEDIATE' | 'EXTENDED';
@@ -39,10 +38,10 @@ export function validationChecklist(promotedAt: Date): ValidationCheck[] {
 
 /** A person records one check as passed or failed; a failed check is raised, and a rollback stays a person's call. */
 export function recordCheck(r: Rollout, checkId: string, passed: boolean, who: Person, note: string, now: Date): Rollout {
-  if (!r.validation) throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: the validation checklist starts when a rollout is promoted`, 'id');
+  if (!r.validation) throw new RuleError(`rollout ${r.id} is ${r.phase}: the validation checklist starts when a rollout is promoted`, 'id');
   const check = r.validation.find((c) => c.id === checkId);
-  if (!check) throw new RolloutRuleError(`checkId "${checkId}" is not on the checklist; it has: ${r.validation.map((c) => c.id).join(', ')}`, 'checkId');
-  if (!passed && !note.trim()) throw new RolloutRuleError('note: say what failed', 'note');
+  if (!check) throw new RuleError(`checkId "${checkId}" is not on the checklist; it has: ${r.validation.map((c) => c.id).join(', ')}`, 'checkId');
+  if (!passed && !note.trim()) throw new RuleError('note: say what failed', 'note');
   const at = now.toISOString();
   const late = Date.parse(check.dueAt) < now.getTime() ? ` (after its due time ${check.dueAt})` : '';
   const message = `${who.name} marked "${check.title}" ${passed ? 'passed' : 'FAILED'}${late}${note ? `: ${note}` : ''}`;

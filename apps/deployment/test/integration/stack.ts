@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { AppsV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
+import { createTokenVerifier, mintToken } from '@flightdeck/auth';
 import { gateEvaluationCompleted, JetStreamBus, type CloudEvent, type Subscription } from '@flightdeck/events';
 import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { startKubeSim, type KubeSim } from '@flightdeck/kube-sim';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
+import type { Role } from '@flightdeck/kernel';
 import { createDeploymentService, schemaPath, type DeploymentService, type DeploymentServiceDeps } from '../../src/index.js';
 
 export const SECRET = 'deployment-integration-test-secret-0123456789';

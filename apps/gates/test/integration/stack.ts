@@ -7,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { pino } from 'pino';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
+import { createTokenVerifier, mintToken } from '@flightdeck/auth';
 import { featureStatusChanged, JetStreamBus, releaseCreatedV2, releaseScopeChanged, type CloudEvent } from '@flightdeck/events';
 import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
+import type { Role } from '@flightdeck/kernel';
 import { createGatesService, type GatesService } from '../../src/index.js';
 
 const SECRET = 'gates-integration-test-secret-0123456789';

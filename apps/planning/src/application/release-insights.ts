@@ -1,7 +1,7 @@
 import type { Advice, Advisor } from '@flightdeck/ai';
 import { z } from 'zod';
+import { RuleError } from '@flightdeck/kernel';
 import { releaseNotes, scopeDocument, weeklyStatus } from '../domain/documents.js';
-import { PlanningRuleError } from '../domain/errors.js';
 import { forecastCompletion } from '../domain/forecast.js';
 import { assessHealth, type HealthReport } from '../domain/health.js';
 import { seededRandom } from '../domain/random.js';
@@ -92,7 +92,7 @@ export class ReleaseInsights {
     const timeline = this.timeline(r);
     const capacity = options.capacity ?? (timeline.velocity > 0 ? timeline.capacityPoints : undefined);
     if (capacity === undefined) {
-      throw new PlanningRuleError('give a capacity in story points, or set the team velocity (velocityHistory or plannedVelocity) so capacity follows from the timeline', 'capacity');
+      throw new RuleError('give a capacity in story points, or set the team velocity (velocityHistory or plannedVelocity) so capacity follows from the timeline', 'capacity');
     }
     const prioritization = prioritize(r.features, { capacity, ...(options.stretch !== undefined ? { stretch: options.stretch } : {}) });
     const byId = new Map(r.features.map((f) => [f.id, f]));

@@ -1,15 +1,4 @@
-/** A report that cannot be read: names the file and where it broke, so the pipeline's author can fix it. */
-export class EvidenceParseError extends Error {
-  override readonly name = 'EvidenceParseError';
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${problem}`);
-  }
-}
+export { EvidenceParseError } from '../../application/evidence.js';
 
 /** What every parser reads: a Node stream or any async iterable of chunks. */
 export type ReportSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
