@@ -6,7 +6,6 @@ import type { Leadership, MetricProvider, RolloutTarget } from './application/po
 import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
 import { RolloutController } from './application/rollout-controller.js';
-import { RolloutMetrics } from './application/rollout-metrics.js';
 import { resolvers, type DeploymentContext } from './adapters/graphql/resolvers.js';
 import { loadTypeDefs } from './adapters/graphql/schema.js';
 import { KubernetesDeploymentTarget } from './adapters/kubernetes/deployment-target.js';
@@ -18,7 +17,7 @@ import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repositor
 import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
 import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
-import { registerRolloutStateGauges } from './adapters/prometheus/rollout-state-gauges.js';
+import { PrometheusRolloutMetrics } from './adapters/prometheus/rollout-metrics.js';
 
 /** The shared dependencies (`durable` names the consumer of gates' events, default deployment-gates), and: */
 export interface DeploymentServiceDeps extends ServiceDeps {
@@ -61,8 +60,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs, metrics.registry);
   const lease = deps.lease ? new LeaseLeadership(deps.kubeconfig, { ...deps.lease, logger }) : undefined;
   const leadership = deps.leadership ?? lease ?? soleLeader;
-  const rolloutMetrics = new RolloutMetrics(metrics.registry);
-  registerRolloutStateGauges(metrics.registry, rollouts, () => clock.now());
+  const rolloutMetrics = new PrometheusRolloutMetrics(metrics.registry, rollouts, () => clock.now());
   const health = new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger });
   const controller = new RolloutController({
     rollouts,

@@ -2,5 +2,4 @@ export * from './ports.js';
 export * from './events.js';
 export * from './rollout-commands.js';
 export * from './rollout-controller.js';
-export * from './rollout-metrics.js';
 export * from './health-advice.js';
