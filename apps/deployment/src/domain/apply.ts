@@ -1,9 +1,10 @@
 import { count, type Person, RuleError } from '@flightdeck/kernel';
-import { newRun, recordMeasurements, type AnalysisRun, type QueryOutcome } from './analysis.js';
+import { newRun, recordMeasurements } from './analysis.js';
 import type { Action } from './decide.js';
 import { notesOf, queryVars } from './decide.js';
-import { DRIVEN_PHASES, type Decision, type HookResult, type MeasurementNote, type Rollout, type StepSpec } from './rollout.js';
+import { DRIVEN_PHASES } from './rollout.js';
 import { validationChecklist } from './validation.js';
+import type { AnalysisRun, Decision, HookResult, MeasurementNote, QueryOutcome, Rollout, StepSpec } from './types.js';
 
 /** Something an SRE (and other services) should hear about; the application turns these into events. */
 export type Happening =

@@ -1,13 +1,5 @@
 import { RuleError } from '@flightdeck/kernel';
-
-export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
-
-/** `result <op> threshold`, e.g. `result >= 0.95`; several joined by `&&` must all hold, by `||` one must. */
-export interface Condition {
-  text: string;
-  clauses: { op: Comparator; threshold: number }[];
-  join: 'and' | 'or';
-}
+import type { Comparator, Condition } from './types.js';
 
 const clause = /^\s*result\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i;
 

@@ -1,6 +1,7 @@
 import { agree, count } from '@flightdeck/kernel';
-import { dueMetrics, type AnalysisRun } from './analysis.js';
-import { canaryName, imageTag, replicasFor, type HookName, type MeasurementNote, type RollbackCause, type Rollout } from './rollout.js';
+import { dueMetrics } from './analysis.js';
+import { canaryName, imageTag, replicasFor } from './rollout.js';
+import type { AnalysisRun, HookName, MeasurementNote, RollbackCause, Rollout } from './types.js';
 
 /** What the cluster shows of one Deployment. */
 export interface DeploymentState {

@@ -6,3 +6,4 @@ export * from './rollout.js';
 export * from './templates.js';
 export * from './health.js';
 export * from './validation.js';
+export * from './types.js';

@@ -1,145 +1,14 @@
 import { count, type Person, RuleError } from '@flightdeck/kernel';
-import { DEFAULT_SCORING, validateMetric, type AnalysisRun, type MetricTemplate, type Scoring } from './analysis.js';
+import { DEFAULT_SCORING, validateMetric } from './analysis.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES } from './templates.js';
+import type { MetricTemplate, Phase, Rollout, RolloutTargetRef, Scoring, StepSpec, Strategy, Webhooks } from './types.js';
 
-export type Strategy = 'CANARY' | 'ROLLING';
-
-/**
- * PROGRESSING moves through the steps; PAUSED waits for a person (an approval, or a decision after inconclusive
- * analysis); PROMOTING and ROLLING_BACK are applying their change; PROMOTED and ROLLED_BACK are final; FAILED
- * (a roll-forward-only rollout whose analysis failed) and STUCK (no progress by the deadline, nothing undone) are
- * held for a person to retry or abort.
- */
-export type Phase = 'PROGRESSING' | 'PAUSED' | 'PROMOTING' | 'ROLLING_BACK' | 'PROMOTED' | 'ROLLED_BACK' | 'FAILED' | 'STUCK';
 export const PHASES: Phase[] = ['PROGRESSING', 'PAUSED', 'PROMOTING', 'ROLLING_BACK', 'PROMOTED', 'ROLLED_BACK', 'FAILED', 'STUCK'];
 export const FINAL_PHASES: Phase[] = ['PROMOTED', 'ROLLED_BACK'];
 /** Phases the controller drives on its own. */
 export const ACTIVE_PHASES: Phase[] = ['PROGRESSING', 'PROMOTING', 'ROLLING_BACK', 'PAUSED'];
 /** Phases the controller loop moves on every tick (a paused rollout waits for a person). */
 export const DRIVEN_PHASES: Phase[] = ['PROGRESSING', 'PROMOTING', 'ROLLING_BACK'];
-
-export type StepSpec =
-  | { kind: 'SET_WEIGHT'; weight: number }
-  /** Without seconds: wait for approveStep. */
-  | { kind: 'PAUSE'; seconds?: number }
-  | { kind: 'ANALYSIS'; templates: string[]; initialDelaySeconds?: number }
-  /** Rolling strategy: the Deployment's own rolling update to the new image. */
-  | { kind: 'ROLLING_UPDATE' };
-
-export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED';
-
-export interface StepState {
-  status: StepStatus;
-  startedAt?: string;
-  /** When the step's change was applied to the cluster (weights, image): never applied twice. */
-  appliedAt?: string;
-  completedAt?: string;
-  /** The approver's subject; `approvedByName` is their display name. */
-  approvedBy?: string;
-  approvedByName?: string;
-  runId?: string;
-}
-
-export interface RolloutTargetRef {
-  /** Kubeconfig context name; '' for the current one. */
-  cluster: string;
-  namespace: string;
-  deployment: string;
-  container: string;
-}
-
-export type RollbackCause = 'ANALYSIS' | 'DEADLINE' | 'ABORT' | 'WEBHOOK';
-
-export type HookName = 'PRE_ROLLOUT' | 'PRE_PROMOTION' | 'POST_ROLLBACK';
-
-/** Webhooks called with the rollout as JSON; a 2xx answer within the time-out lets the rollout go on. */
-export interface Webhooks {
-  preRollout?: string;
-  prePromotion?: string;
-  postRollback?: string;
-  timeoutSeconds: number;
-}
-
-export interface HookResult {
-  ok: boolean;
-  /** HTTP status, or 0 when there was no answer. */
-  status: number;
-  detail: string;
-  at: string;
-}
-
-export interface MeasurementNote {
-  metric: string;
-  value: number | null;
-  phase: string;
-  detail: string;
-  query: string;
-}
-
-export interface Decision {
-  at: string;
-  action: string;
-  message: string;
-  measurements?: MeasurementNote[];
-}
-
-export interface Rollout {
-  id: string;
-  releaseId: string;
-  environment: string;
-  target: RolloutTargetRef;
-  image: string;
-  /** The image serving before the rollout, found on the Deployment at start. */
-  stableImage: string;
-  /** The stable Deployment's replica count at start; canary weights are shares of it. */
-  totalReplicas: number;
-  strategy: Strategy;
-  steps: StepSpec[];
-  stepStates: StepState[];
-  /** The metric templates analysis steps refer to by name. */
-  metrics: MetricTemplate[];
-  scoring: Scoring;
-  rollForwardOnly: boolean;
-  progressDeadlineSeconds: number;
-  phase: Phase;
-  stepIndex: number;
-  /** The canary's desired share of the replicas, 0 to 100. */
-  weight: number;
-  pauseReason?: 'APPROVAL' | 'INCONCLUSIVE';
-  /** What the rollout is doing now, in a sentence: the last decision, or what it waits for. */
-  message: string;
-  /** What the rollout waits for, as last recorded: a wait is recorded again only when this changes. */
-  waiting?: { reason: string; until?: string };
-  rollback?: {
-    cause: RollbackCause;
-    reason: string;
-    decidedAt: string;
-    appliedAt?: string;
-    measurements: MeasurementNote[];
-    /** After promotion: the warm previous version scaled up, then the stable Deployment put back. */
-    fast?: boolean;
-    restoredAt?: string;
-  };
-  /** After promotion the previous version stays warm (scaled to 0 in the canary Deployment) until then. */
-  rollbackWindowSeconds: number;
-  warmUntil?: string;
-  webhooks?: Webhooks;
-  hookResults?: Partial<Record<HookName, HookResult>>;
-  /** The post-deployment validation checklist, from promotion on. */
-  validation?: import('./validation.js').ValidationCheck[];
-  promotion?: { decidedAt: string; appliedAt?: string };
-  /** `by` is the subject of whoever asked, `byName` their display name. */
-  abortRequest?: { by: string; byName?: string; reason: string; at: string };
-  analysisRuns: AnalysisRun[];
-  decisions: Decision[];
-  attempt: number;
-  /** The subject of whoever started the rollout; `createdByName` is their display name. */
-  createdBy: string;
-  createdByName?: string;
-  startedAt: string;
-  updatedAt: string;
-  completedAt?: string;
-}
 
 export interface RolloutRequest {
   id: string;

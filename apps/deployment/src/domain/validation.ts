@@ -1,22 +1,5 @@
 import { type Person, RuleError } from '@flightdeck/kernel';
-import type { Rollout } from './rollout.js';
-
-export type CheckWindow = 'IMMEDIATE' | 'EXTENDED';
-export type CheckStatus = 'PENDING' | 'PASSED' | 'FAILED';
-
-export interface ValidationCheck {
-  id: string;
-  title: string;
-  /** IMMEDIATE: within 2 h of promotion; EXTENDED: within 8 h. */
-  window: CheckWindow;
-  dueAt: string;
-  status: CheckStatus;
-  /** The subject of whoever recorded the check; `byName` is their display name. */
-  by?: string;
-  byName?: string;
-  at?: string;
-  note?: string;
-}
+import type { CheckWindow, Rollout, ValidationCheck } from './types.js';
 
 /** The post-deployment validation checklist of the release process: immediate (0–2 h) and extended (2–8 h) checks. */
 export const VALIDATION_CHECKS: { id: string; title: string; window: CheckWindow }[] = [
