@@ -7,9 +7,9 @@ import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { freePort, startProcess, type RunningProcess } from '@flightdeck/testing';
+import { eventually, freePort, gql, type RunningProcess, startProcess } from '@flightdeck/testing';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
-import { collectEvents, createWorkload, dbFor, eventually, gql, SECRET, startCluster, token, type Cluster } from './stack.js';
+import { collectEvents, createWorkload, dbFor, SECRET, startCluster, token, type Cluster } from './stack.js';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -69,7 +69,7 @@ describe('the service killed mid-rollout (SIGKILL) and started again', () => {
     const collected = await collectEvents(bus);
     await createWorkload(c, 'crashed');
     await bus.publish(gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: 'rel-crash', evaluationId: 'ev-1', gate: 'PRODUCTION', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
-    await eventually(async () => ((await mongo.connection.collection('release_gates').findOne({ _id: 'rel-crash' as never })) ? true : undefined), 'the gate projected');
+    await eventually('the gate projected', async () => ((await mongo.connection.collection('release_gates').findOne({ _id: 'rel-crash' as never })) ? true : undefined));
     const sre = await token(['SRE']);
     const started = await gql<{ startRollout: { id: string } }>(
       first.url,
@@ -89,21 +89,21 @@ describe('the service killed mid-rollout (SIGKILL) and started again', () => {
     expect(started.errors).toBeUndefined();
     const id = started.data!.startRollout.id;
     const stateOf = async () => (await mongo.connection.collection('rollouts').findOne({ _id: id as never }))?.state as { stepIndex: number; phase: string; decisions: { action: string }[] } | undefined;
-    await eventually(async () => ((await stateOf())?.stepIndex ?? 0) >= 1 ? true : undefined, 'the first step done');
+    await eventually('the first step done', async () => ((await stateOf())?.stepIndex ?? 0) >= 1 ? true : undefined);
     first.proc.child.kill('SIGKILL');
     await new Promise((r) => first.proc.child.once('exit', r));
     const paused = await stateOf();
     expect(paused?.phase).toBe('PROGRESSING');
 
     await launch();
-    const done = await eventually(async () => {
+    const done = await eventually('the rollout finished by the restarted service', async () => {
       const s = await stateOf();
       return s && s.phase !== 'PROGRESSING' && s.phase !== 'PROMOTING' ? s : undefined;
-    }, 'the rollout finished by the restarted service', 45_000);
+    }, 45_000);
     expect(done.phase).toBe('PROMOTED');
     expect(done.decisions.filter((d) => d.action === 'APPLY_STEP')).toHaveLength(2);
     expect(done.decisions.filter((d) => d.action === 'COMPLETE_STEP')).toHaveLength(4);
-    await eventually(async () => (collected.events.some((e) => e.type.endsWith('.succeeded') && (e.data as { rolloutId: string }).rolloutId === id) ? true : undefined), 'the events');
+    await eventually('the events', async () => (collected.events.some((e) => e.type.endsWith('.succeeded') && (e.data as { rolloutId: string }).rolloutId === id) ? true : undefined));
     const steps = collected.events.filter((e) => e.type.endsWith('.step_completed') && (e.data as { rolloutId: string }).rolloutId === id).map((e) => (e.data as { stepIndex: number }).stepIndex);
     expect(steps).toEqual([0, 1, 2, 3]);
     await collected.sub.stop();

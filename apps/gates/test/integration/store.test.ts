@@ -61,7 +61,7 @@ describe('scope changes from planning re-evaluate the gates that measure scope',
     const state = (await store.state(releaseId, 'FEATURE_COMPLETE'))!.state;
     expect(state.evaluations).toHaveLength(2);
     expect(state.evaluations[1]!.trigger).toBe('planning: feature "Export" now DONE');
-    expect(state.evaluations[1]!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'PASS', explanation: 'all 1 planned features are done' });
+    expect(state.evaluations[1]!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'PASS', explanation: 'the one planned feature is done', measured: '1 of 1 feature done' });
     expect((await gates.queries.gate(releaseId, 'ALPHA')).state).toBeUndefined(); // never evaluated and no scope criterion: left alone
   });
 });

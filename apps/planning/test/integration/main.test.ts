@@ -3,8 +3,7 @@ import type {} from '@flightdeck/testing/global-setup';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { mintToken } from '@flightdeck/auth';
-import { databaseUri, freePort, startProcess, type RunningProcess } from '@flightdeck/testing';
-import { gql } from './stack.js';
+import { databaseUri, freePort, gql, type RunningProcess, startProcess } from '@flightdeck/testing';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const secret = 'planning-main-secret-at-least-32-characters';
