@@ -1,5 +1,6 @@
-import { count, type Person, RuleError } from '@flightdeck/kernel';
+import { type Person, RuleError } from '@flightdeck/kernel';
 import { newRun, recordMeasurements } from './analysis.js';
+import { analysisStarted } from './messages.js';
 import type { Action } from './decide.js';
 import { notesOf, queryVars } from './decide.js';
 import { DRIVEN_PHASES } from './rollout.js';
@@ -87,7 +88,7 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
           stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: r.stepStates[action.index]!.startedAt ?? at, runId }),
           analysisRuns: [...r.analysisRuns, run],
           message: `step ${action.index + 1} of ${r.steps.length}: analysing ${step.templates.join(', ')}`,
-          decisions: log(r, at, 'START_ANALYSIS', `step ${action.index + 1} of ${r.steps.length}: analysis run ${runId} started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s, ${count(t.count, 'measurement')}`).join('; ')}`),
+          decisions: log(r, at, 'START_ANALYSIS', analysisStarted(`step ${action.index + 1} of ${r.steps.length}`, runId, templates)),
         },
         happenings: [],
       };
