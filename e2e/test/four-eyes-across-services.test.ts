@@ -1,10 +1,7 @@
 import type {} from '@flightdeck/testing/global-setup';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { mintToken, type Role } from '@flightdeck/auth';
-import { databaseUri } from '@flightdeck/testing';
-import { graphql } from '../src/graphql.js';
+import { databaseUri, DEADLINES, eventually, gql, tokensFor } from '@flightdeck/testing';
 import { startServiceProcess, type ServiceProcess } from '../src/processes.js';
-import { eventually } from '../src/eventually.js';
 
 const secret = 'e2e-secret-that-is-at-least-32-characters-long';
 
@@ -24,7 +21,7 @@ interface Approved {
 describe('four-eyes: the requester of a release cannot be the only approver of its Production gate', () => {
   const started: ServiceProcess[] = [];
   let gatewayUrl: string;
-  const token = (subject: string, roles: Role[], name?: string) => mintToken({ secret, subject, roles, ...(name ? { name } : {}) });
+  const token = tokensFor(secret);
 
   beforeAll(async () => {
     const common = { NATS_URL: inject('natsUrl'), AUTH_JWT_SECRET: secret };
@@ -37,7 +34,7 @@ describe('four-eyes: the requester of a release cannot be the only approver of i
     gatewayUrl = gateway.url;
 
     // A Production gate that only needs a ticked runbook and one Release Manager, with four-eyes: the approvals decide it.
-    const definer = await token('qa-lead', ['QA_LEAD']);
+    const definer = await token(['QA_LEAD'], 'qa-lead');
     const definition = {
       name: 'PRODUCTION',
       order: 40,
@@ -45,7 +42,7 @@ describe('four-eyes: the requester of a release cannot be the only approver of i
       approvals: [{ role: 'RELEASE_MANAGER', count: 1 }],
       fourEyes: true,
     };
-    const defined = await graphql(gatewayUrl, GATE, { d: definition }, definer);
+    const defined = await gql(gatewayUrl, GATE, { d: definition }, definer);
     expect(defined.errors).toBeUndefined();
   });
 
@@ -60,8 +57,8 @@ describe('four-eyes: the requester of a release cannot be the only approver of i
 
   for (const c of cases) {
     it(`holds for a requester ${c.title}`, async () => {
-      const requester = await token(c.subject, ['RELEASE_MANAGER'], c.name);
-      const created = await graphql<{ createRelease: { id: string } }>(
+      const requester = await token(['RELEASE_MANAGER'], c.subject, { name: c.name });
+      const created = await gql<{ createRelease: { id: string } }>(
         gatewayUrl,
         'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
         { input: { product: 'ledger', version: c.version, theme: 'General ledger', owner: 'finance', targetDate: '2027-05-03T00:00:00Z' } },
@@ -70,12 +67,12 @@ describe('four-eyes: the requester of a release cannot be the only approver of i
       expect(created.errors).toBeUndefined();
       const release = `ledger@${c.version}`;
       await eventually('gates learning the release from planning', async () => {
-        const res = await graphql<{ releaseGates: { name: string }[] }>(gatewayUrl, 'query($r: String!) { releaseGates(release: $r) { name } }', { r: release }, requester);
+        const res = await gql<{ releaseGates: { name: string }[] }>(gatewayUrl, 'query($r: String!) { releaseGates(release: $r) { name } }', { r: release }, requester);
         return res.data?.releaseGates?.length ? true : undefined;
-      });
-      expect((await graphql(gatewayUrl, TICK, { r: release }, requester)).errors).toBeUndefined();
+      }, DEADLINES.stack);
+      expect((await gql(gatewayUrl, TICK, { r: release }, requester)).errors).toBeUndefined();
 
-      const alone = await graphql<Approved>(gatewayUrl, APPROVE, { r: release }, requester);
+      const alone = await gql<Approved>(gatewayUrl, APPROVE, { r: release }, requester);
       expect(alone.errors).toBeUndefined();
       const shown = c.name ?? c.subject;
       expect(alone.data!.approveGate.outcome).toBe('CONDITIONAL');
@@ -84,8 +81,8 @@ describe('four-eyes: the requester of a release cannot be the only approver of i
       expect(alone.data!.approveGate.latestEvaluation.approvals).toEqual([{ approvedBy: [c.subject], approvedByNames: [shown] }]);
 
       // Another person, with a display name of their own, completes the approvals.
-      const other = await token(`${c.subject}-colleague`, ['RELEASE_MANAGER'], 'Sam Second');
-      const both = await graphql<Approved>(gatewayUrl, APPROVE, { r: release }, other);
+      const other = await token(['RELEASE_MANAGER'], `${c.subject}-colleague`, { name: 'Sam Second' });
+      const both = await gql<Approved>(gatewayUrl, APPROVE, { r: release }, other);
       expect(both.errors).toBeUndefined();
       expect(both.data!.approveGate.outcome).toBe('PASS');
       expect(both.data!.approveGate.latestEvaluation.approvals).toEqual([{ approvedBy: [c.subject, `${c.subject}-colleague`], approvedByNames: [shown, 'Sam Second'] }]);

@@ -3,8 +3,7 @@ import type {} from '@flightdeck/testing/global-setup';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mintToken } from '@flightdeck/auth';
-import { databaseUri } from '@flightdeck/testing';
-import { graphql } from '../src/graphql.js';
+import { databaseUri, gql } from '@flightdeck/testing';
 import { startServiceProcess, type ServiceProcess } from '../src/processes.js';
 
 const secret = 'e2e-secret-that-is-at-least-32-characters-long';
@@ -32,14 +31,14 @@ describe('planning as its own process, through the gateway, on real NATS JetStre
   });
 
   it('creates a release, publishes release.created to JetStream, and keeps it across a restart of the service', async () => {
-    const anonymous = await graphql(
+    const anonymous = await gql(
       gateway.url,
       'mutation { createRelease(input: { product: "shop", version: "1.0.0", theme: "t", owner: "o", targetDate: "2027-03-01T00:00:00Z" }) { id } }',
     );
     expect(anonymous.status).toBe(401);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const created = await graphql<{ createRelease: { id: string; type: string; status: string } }>(
+    const created = await gql<{ createRelease: { id: string; type: string; status: string } }>(
       gateway.url,
       'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id type status } }',
       { input: { product: 'checkout', version: '2.0.0', theme: 'New payment flow', owner: 'rita', targetDate: '2027-04-01T00:00:00Z' } },
@@ -63,7 +62,7 @@ describe('planning as its own process, through the gateway, on real NATS JetStre
 
     await planning.process.stop();
     planning = await startServiceProcess('planning', { ...env(), ...planningEnv }, Number(new URL(planning.url).port));
-    const again = await graphql<{ release: { id: string; version: string } }>(gateway.url, 'query($id: ID!) { release(id: $id) { id version } }', { id }, token);
+    const again = await gql<{ release: { id: string; version: string } }>(gateway.url, 'query($id: ID!) { release(id: $id) { id version } }', { id }, token);
     expect(again.errors).toBeUndefined();
     expect(again.data?.release).toEqual({ id, version: '2.0.0' });
   });

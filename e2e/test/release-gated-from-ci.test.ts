@@ -1,11 +1,9 @@
 import type {} from '@flightdeck/testing/global-setup';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mintToken } from '@flightdeck/auth';
-import { databaseUri } from '@flightdeck/testing';
+import { databaseUri, eventually, gql } from '@flightdeck/testing';
 import { flightdeck } from '../src/cli.js';
-import { graphql } from '../src/graphql.js';
 import { startServiceProcess, type ServiceProcess } from '../src/processes.js';
-import { eventually } from '../src/eventually.js';
 
 const secret = 'e2e-secret-that-is-at-least-32-characters-long';
 
@@ -32,7 +30,7 @@ describe('a release planned, then gated from CI evidence: planning, gates and th
     const manager = await mintToken({ secret, subject: 'rita', roles: ['RELEASE_MANAGER'] });
     const ci = await mintToken({ secret, subject: 'pipeline', roles: ['CI'], machine: true });
 
-    const created = await graphql<{ createRelease: { id: string } }>(
+    const created = await gql<{ createRelease: { id: string } }>(
       gatewayUrl,
       'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
       { input: { product: 'payments', version: '1.0.0', theme: 'Card payments', owner: 'rita', targetDate: '2027-05-03T00:00:00Z' } },
@@ -43,7 +41,7 @@ describe('a release planned, then gated from CI evidence: planning, gates and th
 
     // The gates subgraph extends Release: one query through the gateway reads both services.
     const gates = await eventually('gates learning the release from planning', async () => {
-      const res = await graphql<{ release: { version: string; gates: { name: string }[] } }>(gatewayUrl, 'query($id: ID!) { release(id: $id) { version gates { name } } }', { id }, manager);
+      const res = await gql<{ release: { version: string; gates: { name: string }[] } }>(gatewayUrl, 'query($id: ID!) { release(id: $id) { version gates { name } } }', { id }, manager);
       return res.data?.release?.gates?.length ? res.data.release : undefined;
     }, 20_000);
     expect(gates.version).toBe('1.0.0');
@@ -66,12 +64,12 @@ describe('a release planned, then gated from CI evidence: planning, gates and th
     expect(wait.stdout).toMatch(/FAIL\s+Integration tests passing\s+6 tests: 1 passed, 4 failed/);
 
     // The CI identity may submit evidence but never approve.
-    const approval = await graphql(gatewayUrl, 'mutation { approveGate(release: "payments@1.0.0", gate: "FEATURE_COMPLETE") { name } }', undefined, ci);
+    const approval = await gql(gatewayUrl, 'mutation { approveGate(release: "payments@1.0.0", gate: "FEATURE_COMPLETE") { name } }', undefined, ci);
     expect(approval.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     // Planning keeps its own record of gate outcomes from the gates service's events.
     const outcomes = await eventually('planning learning the gate outcome', async () => {
-      const res = await graphql<{ release: { gateOutcomes: { gate: string; outcome: string }[] } }>(
+      const res = await gql<{ release: { gateOutcomes: { gate: string; outcome: string }[] } }>(
         gatewayUrl,
         'query($id: ID!) { release(id: $id) { gateOutcomes { gate outcome } } }',
         { id },

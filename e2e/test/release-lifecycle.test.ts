@@ -6,11 +6,9 @@ import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mintToken, type Role } from '@flightdeck/auth';
 import { startKubeSim, type KubeSim } from '@flightdeck/kube-sim';
-import { databaseUri, startNatsServer, startPrometheus, type NatsServerHandle, type PrometheusHandle } from '@flightdeck/testing';
+import { databaseUri, DEADLINES, eventually, gql as request, type GraphQLResult, type NatsServerHandle, type PrometheusHandle, startNatsServer, startPrometheus } from '@flightdeck/testing';
 import { flightdeck } from '../src/cli.js';
-import { graphql, type GraphQLResponse } from '../src/graphql.js';
 import { startServiceProcess, type ServiceProcess } from '../src/processes.js';
-import { eventually } from '../src/eventually.js';
 
 const secret = 'e2e-secret-that-is-at-least-32-characters-long';
 
@@ -83,7 +81,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
   let bad: RolloutView;
 
   const gql = async <T>(who: keyof typeof people, query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res: GraphQLResponse<T> = await graphql<T>(gatewayUrl, query, variables, people[who]);
+    const res: GraphQLResult<T> = await request<T>(gatewayUrl, query, variables, people[who]);
     if (res.errors?.length) throw new Error(`${who}: ${res.errors.map((e) => e.message).join('; ')}`);
     return res.data!;
   };
@@ -131,7 +129,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
     await eventually('shop/web and shop/api ready', async () => {
       const ready = await Promise.all(['web', 'api'].map(async (name) => (await apps.readNamespacedDeployment({ name, namespace: 'shop' })).status?.readyReplicas ?? 0));
       return ready.every((n) => n === 4) ? true : undefined;
-    });
+    }, DEADLINES.stack);
   });
 
   afterAll(async () => {
@@ -197,7 +195,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
     const known = await eventually('gates learning the release from planning', async () => {
       const r = await gql<{ release: { gates: { name: string; definition: { version: number } }[] } }>('tina', 'query($id: ID!) { release(id: $id) { gates { name definition { version } } } }', { id: releaseId });
       return r.release.gates.length ? r.release.gates : undefined;
-    });
+    }, DEADLINES.stack);
     expect(known).toEqual([
       { name: 'FEATURE_COMPLETE', definition: { version: 1 } },
       { name: 'ALPHA', definition: { version: 0 } },
@@ -216,7 +214,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
         '{ gate(release: "shop@2.1.0", gate: "FEATURE_COMPLETE") { outcome latestEvaluation { criteria { criterionId result measured } } } }',
       );
       return g.gate.outcome === 'PASS' ? g.gate : undefined;
-    });
+    }, DEADLINES.stack);
     expect(fc.latestEvaluation!.criteria).toContainEqual({ criterionId: 'scope-done', result: 'PASS', measured: '2 of 2 features done' });
 
     // Planning learns the outcome from gates' event and freezes the release on its own: the gate of its status passed.
@@ -227,11 +225,11 @@ describe('a release of shop from plan to production and back: planning, gates, d
         { id: releaseId },
       );
       return r.release.status === 'CODE_FREEZE' ? r.release : undefined;
-    });
+    }, DEADLINES.stack);
     expect(frozen.transitions.at(-1)).toEqual({ from: 'FEATURE_COMPLETE', to: 'CODE_FREEZE', by: 'flightdeck-gates' });
     expect(frozen.gateOutcomes).toContainEqual({ gate: 'FEATURE_COMPLETE', outcome: 'PASS' });
     // Frozen scope: only release blockers (MUST) may still be added.
-    const late = await graphql(
+    const late = await request(
       gatewayUrl,
       'mutation($id: ID!, $input: FeatureInput!) { addFeature(releaseId: $id, input: $input) { feature { id } } }',
       { id: releaseId, input: { title: 'Gift cards', priority: 'COULD', businessValue: 3, timeCriticality: 1, riskReduction: 1, effort: 3 } },
@@ -266,7 +264,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
     const start = (deployment: string, image: string) =>
       // Deployment learns that Production passed from gates' event; until then it refuses, saying so.
       eventually(`deployment accepting a rollout of ${image}`, async () => {
-        const res = await graphql<{ startRollout: RolloutView }>(
+        const res = await request<{ startRollout: RolloutView }>(
           gatewayUrl,
           `mutation($input: StartRolloutInput!) { startRollout(input: $input) { ${ROLLOUT} } }`,
           { input: { ...canary, releaseId, target: { namespace: 'shop', deployment, container: 'app' }, image } },
@@ -276,7 +274,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
         if (refusal?.includes('no PRODUCTION (or HOTFIX) gate has passed for it yet')) return undefined;
         if (refusal) throw new Error(refusal);
         return res.data!.startRollout;
-      });
+      }, DEADLINES.stack);
     const finished = (id: string) =>
       eventually(`rollout ${id} finishing`, async () => {
         const r = (await gql<{ rollout: RolloutView }>('sam', `query($id: ID!) { rollout(id: $id) { ${ROLLOUT} } }`, { id })).rollout;
@@ -311,7 +309,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
     const restored = await eventually('shop/api back on 2.0.0 with every replica ready', async () => {
       const d = await apps.readNamespacedDeployment({ name: 'api', namespace: 'shop' });
       return d.status?.readyReplicas === 4 ? d : undefined;
-    });
+    }, DEADLINES.stack);
     expect(restored.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/api:2.0.0');
   });
 
@@ -322,7 +320,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
         '{ doraMetrics(product: "shop") { deploymentFrequency { deployments } changeFailureRate { deployments failed rate } } }',
       );
       return d.doraMetrics.changeFailureRate.deployments === 2 ? d.doraMetrics : undefined;
-    });
+    }, DEADLINES.stack);
     expect(dora.changeFailureRate).toEqual({ deployments: 2, failed: 1, rate: 0.5 });
     expect(dora.deploymentFrequency.deployments).toBe(1);
 
@@ -356,7 +354,7 @@ describe('a release of shop from plan to production and back: planning, gates, d
         { id: releaseId },
       );
       return r.release.productionRolloutSucceeded ? r.release : undefined;
-    });
+    }, DEADLINES.stack);
     expect(release).toMatchObject({ version: '2.1.0', status: 'CODE_FREEZE' });
     expect(release.gates).toEqual([
       { name: 'FEATURE_COMPLETE', outcome: 'PASS' },

@@ -1,9 +1,8 @@
 import type {} from '@flightdeck/testing/global-setup';
+import { DEADLINES, eventually, gql, type GraphQLResult } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES } from '@flightdeck/auth';
 import { COLUMNS, operationOf, readExpectedMatrix, renderMatrix, type Column } from '../src/authz-matrix.js';
-import { eventually } from '../src/eventually.js';
-import { graphql, type GraphQLResponse } from '../src/graphql.js';
 import { supergraphOperations } from '../src/operations.js';
 import { startSecurityStack, type SecurityStack } from '../src/security-stack.js';
 import { ATTACKS, forgedTokens, issuedToken, type Attack } from '../src/tokens.js';
@@ -111,7 +110,7 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
 const MERITS = new Set(['NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']);
 
 /** The cell an answer fills; anything that is neither an authorisation answer nor a refusal on the merits is reported. */
-function cellOf(res: GraphQLResponse): { cell: string; detail: string } {
+function cellOf(res: GraphQLResult): { cell: string; detail: string } {
   const codes = (res.errors ?? []).map((e) => String(e.extensions?.code ?? 'NO_CODE'));
   const detail = res.errors?.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ') ?? 'answered';
   if (codes.includes('UNAUTHENTICATED')) return { cell: '401', detail };
@@ -134,7 +133,7 @@ describe('the authorisation matrix, through the gateway of the whole stack, agai
 
     const admin = await issuedToken(stack.idp, 'matrix-fixtures', ['RELEASE_MANAGER', 'QA_LEAD']);
     const ask = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-      const res = await graphql<T>(stack.gatewayUrl, query, variables, admin);
+      const res = await gql<T>(stack.gatewayUrl, query, variables, admin);
       if (res.errors?.length) throw new Error(`fixture: ${res.errors.map((e) => e.message).join('; ')}`);
       return res.data!;
     };
@@ -151,7 +150,7 @@ describe('the authorisation matrix, through the gateway of the whole stack, agai
       { r: releaseId },
     );
     fixtures = { releaseId, release: 'matrix@1.0.0', cancelId, featureId: added.addFeature.feature.id };
-    await eventually('gates learning matrix@1.0.0 from planning', async () => ((await ask<{ releaseGates: unknown[] }>('{ releaseGates(release: "matrix@1.0.0") { name } }').catch(() => undefined))?.releaseGates.length ? true : undefined));
+    await eventually('gates learning matrix@1.0.0 from planning', async () => ((await ask<{ releaseGates: unknown[] }>('{ releaseGates(release: "matrix@1.0.0") { name } }').catch(() => undefined))?.releaseGates.length ? true : undefined), DEADLINES.stack);
   }, 300_000);
 
   afterAll(async () => {
@@ -177,7 +176,7 @@ describe('the authorisation matrix, through the gateway of the whole stack, agai
       observed.set(row, seen);
       for (const column of COLUMNS) {
         const { query, variables } = request(fixtures);
-        const { cell, detail } = cellOf(await graphql(stack.gatewayUrl, query, variables, tokens.get(column)));
+        const { cell, detail } = cellOf(await gql(stack.gatewayUrl, query, variables, tokens.get(column)));
         seen.set(column, cell);
         if (cell !== cells.get(column)) differences.push(`${row} × ${column}: expected ${cells.get(column)}, got ${cell} (${detail.slice(0, 200)})`);
       }

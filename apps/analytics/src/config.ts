@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { aiEnv } from '@flightdeck/ai';
-import { authEnv, envInt, envString, httpEnv, loggingEnv, mongoEnv, natsEnv, shutdownEnv } from '@flightdeck/config';
+import { envInt, envString, loggingEnv, mongoEnv, natsEnv } from '@flightdeck/config';
+import { serviceEnv } from '@flightdeck/subgraph';
 
+/** Everything the analytics service reads from its environment when it runs on its own. */
 export const analyticsConfigSchema = z.object({
-  ...httpEnv,
-  PORT: httpEnv.PORT.default(4004),
-  ...loggingEnv,
-  ...mongoEnv,
-  ...natsEnv,
-  ...authEnv,
-  ...shutdownEnv,
-  ...aiEnv,
+  ...serviceEnv(4004),
   ANALYTICS_CONSUMER: envString('Durable JetStream consumer name for the projections (every flightdeck.> event)').default('analytics-projections'),
   ANALYTICS_REFRESH_INTERVAL_MS: envInt('Milliseconds between catch-ups of the metrics with the projections (each rebuilds only the products whose records changed, including other replicas’ writes)', {
     min: 100,

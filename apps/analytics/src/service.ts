@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
-import type { Advisor } from '@flightdeck/ai';
-import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
-import { markMount, type ServiceMetrics } from '@flightdeck/telemetry';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
+import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
+import { markMount } from '@flightdeck/telemetry';
 import { Incidents } from './application/incidents.js';
-import type { Clock, IdGenerator } from './application/ports.js';
 import { Projector } from './application/projector.js';
 import { HistoryPartitions } from './application/history-partitions.js';
 import { AnalyticsQueries } from './application/queries.js';
@@ -23,23 +18,12 @@ import { registerMetricGauges } from './adapters/prometheus/metric-gauges.js';
 import { refreshMetrics } from './adapters/prometheus/refresh-metrics.js';
 import { registerReleaseIncidentGauges } from './adapters/prometheus/release-incident-gauges.js';
 
-export interface AnalyticsServiceDeps {
-  /** The service's own MongoDB database; the caller opens and closes it. */
-  mongo: { connection: Connection; isReady(): boolean };
-  bus: EventBus;
-  advisor: Advisor;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  verifier: TokenVerifier;
-  clock?: Clock;
-  newId?: IdGenerator;
-  /** Durable consumer name for flightdeck.>; default analytics-projections. */
-  durable?: string;
+/** The shared dependencies (`durable` names the consumer of every flightdeck.> event, default analytics-projections), and: */
+export interface AnalyticsServiceDeps extends ServiceDeps {
   /** How often the metrics catch up with the projections (other replicas' writes included); default 1000 ms. */
   refreshIntervalMs?: number;
   /** Bearer token the Alertmanager webhook must present; none: unauthenticated. */
   webhookToken?: string;
-  introspection?: boolean;
 }
 
 /** The app also serves /webhooks/alertmanager; `stop` leaves MongoDB and the bus to their owner. */

@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pino } from 'pino';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
+import { createTokenVerifier } from '@flightdeck/auth';
 import { JetStreamBus, releaseCreatedV2 } from '@flightdeck/events';
-import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
 import { createGatesService, type GatesService } from '@flightdeck/gates';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createMetrics } from '@flightdeck/telemetry';
-import { databaseUri } from '@flightdeck/testing';
+import { databaseUri, gql, tokensFor } from '@flightdeck/testing';
+import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
 
 const SECRET = 'cli-process-test-secret-0123456789abcdef';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,12 +25,12 @@ const shared = (name: string) => join(repoRoot, 'apps/gates/test/fixtures', name
 let mongo: MongoConnection;
 let bus: JetStreamBus;
 let gates: GatesService;
-let gateway: GatewayService;
+let gateway: TestGateway;
 let url: string;
 let ciToken: string;
 let work: string;
 
-const token = (subject: string, ...roles: Role[]) => mintToken({ secret: SECRET, subject, roles });
+const token = tokensFor(SECRET);
 
 interface Run {
   code: number | null;
@@ -54,17 +54,12 @@ function flightdeck(args: string[], env: Record<string, string | undefined> = {}
   });
 }
 
-async function gql(tok: string, query: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` }, body: JSON.stringify({ query }) });
-  return (await res.json()) as never;
-}
-
 async function createRelease(product: string, version: string, type: 'MINOR' | 'HOTFIX', createdBy: string): Promise<void> {
   const releaseId = randomUUID();
   await bus.publish(releaseCreatedV2.create({ source: 'flightdeck/planning', data: { releaseId, product, version, releaseType: type, theme: 't', owner: createdBy, targetDate: new Date().toISOString(), createdBy } }));
-  const viewer = await token('viewer', 'VIEWER');
+  const viewer = await token(['VIEWER'], 'viewer');
   for (let i = 0; i < 100; i++) {
-    if ((await gql(viewer, `{ releaseGates(release: "${product}@${version}") { name } }`)).data) return;
+    if ((await gql(url, `{ releaseGates(release: "${product}@${version}") { name } }`, {}, viewer)).data) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`gates did not learn ${product}@${version} within 10 s`);
@@ -76,20 +71,18 @@ beforeAll(async () => {
   bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'cli-test' });
   const verifier = createTokenVerifier({ secret: SECRET, issuer: 'flightdeck', audience: 'flightdeck' });
   gates = createGatesService({
-    connection: mongo.connection,
+    mongo,
     bus,
     verifier,
     logger,
     metrics: createMetrics({ service: 'gates' }),
     advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
-    consumerName: `cli-test-${randomUUID().slice(0, 8)}`,
+    durable: `cli-test-${randomUUID().slice(0, 8)}`,
   });
   const { graphqlUrl } = await gates.listen(0);
-  const composed = composeSupergraph([{ name: 'gates', schema: 'apps/gates/schema.graphql', url: graphqlUrl }], repoRoot);
-  if (!composed.ok) throw new Error(composed.errors.join('\n'));
-  gateway = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier, logger, metrics: createMetrics({ service: 'gateway' }) });
-  url = (await gateway.listen(0)).graphqlUrl;
-  ciToken = await token('pipeline', 'CI');
+  gateway = await startTestGateway([{ name: 'gates', schema: 'apps/gates/schema.graphql', url: graphqlUrl }], { verifier }, { root: repoRoot });
+  url = gateway.url;
+  ciToken = await token(['CI'], 'pipeline');
 
   work = mkdtempSync(join(tmpdir(), 'flightdeck-cli-'));
   mkdirSync(join(work, 'build/test-results/unit'), { recursive: true });
@@ -108,8 +101,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await gateway?.close();
-  await gates?.close();
+  await gateway?.stop();
+  await gates?.stop();
   await bus?.close();
   await mongo?.close();
 });
@@ -179,16 +172,16 @@ describe('flightdeck evidence submit and gate wait, as processes against the run
     const submit = await flightdeck(['evidence', 'submit', '--release', R, '--gate', 'HOTFIX', '--junit', 'smoke.xml', '--sarif', 'trivy.sarif']);
     expect(submit.code).toBe(0);
     expect(submit.stderr).toMatch(/uploading JUNIT smoke\.xml \([\d.]+ KB, [\d.]+ KB gzipped\)/);
-    const tina = await token('tina', 'TECHNICAL_LEAD');
+    const tina = await token(['TECHNICAL_LEAD'], 'tina');
     for (const item of ['qualifies', 'enhanced-monitoring', 'retro-scheduled']) {
-      expect((await gql(tina, `mutation { tickChecklistItem(release: "${R}", gate: "HOTFIX", criterion: "hotfix-checklist", item: "${item}") { outcome } }`)).errors).toBeUndefined();
+      expect((await gql(url, `mutation { tickChecklistItem(release: "${R}", gate: "HOTFIX", criterion: "hotfix-checklist", item: "${item}") { outcome } }`, {}, tina)).errors).toBeUndefined();
     }
     const pending = await flightdeck(['gate', 'wait', '--release', R, '--gate', 'HOTFIX', '--timeout', '2s', '--interval', '500ms', '--json']);
     expect(pending.code).toBe(2);
     expect(JSON.parse(pending.stdout)).toMatchObject({ timedOut: true, outcome: 'CONDITIONAL', evaluation: { approvalsPending: true } });
 
-    await gql(tina, `mutation { approveGate(release: "${R}", gate: "HOTFIX") { outcome } }`);
-    await gql(await token('paul', 'PRODUCT_OWNER'), `mutation { approveGate(release: "${R}", gate: "HOTFIX") { outcome } }`);
+    await gql(url, `mutation { approveGate(release: "${R}", gate: "HOTFIX") { outcome } }`, {}, tina);
+    await gql(url, `mutation { approveGate(release: "${R}", gate: "HOTFIX") { outcome } }`, {}, await token(['PRODUCT_OWNER'], 'paul'));
     const passed = await flightdeck(['gate', 'wait', '--release', R, '--gate', 'HOTFIX', '--timeout', '10s', '--interval', '500ms']);
     expect(passed.code).toBe(0);
     expect(passed.stdout).toMatch(/^shop@3\.0\.1-hotfix\.1 HOTFIX: PASS/);

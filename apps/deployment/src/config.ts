@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { aiEnv } from '@flightdeck/ai';
-import { authEnv, envInt, envString, envUrl, httpEnv, loggingEnv, mongoEnv, natsEnv, shutdownEnv } from '@flightdeck/config';
+import { envInt, envString, envUrl } from '@flightdeck/config';
+import { serviceEnv } from '@flightdeck/subgraph';
 
+/** Everything the deployment service reads from its environment when it runs on its own. */
 export const deploymentConfigSchema = z.object({
-  ...httpEnv,
-  PORT: httpEnv.PORT.default(4003),
-  ...loggingEnv,
-  ...mongoEnv,
-  ...natsEnv,
-  ...authEnv,
-  ...shutdownEnv,
-  ...aiEnv,
+  ...serviceEnv(4003),
   PROMETHEUS_URL: envUrl('Prometheus base URL the rollout analysis queries, e.g. http://127.0.0.1:9090', ['http:', 'https:']),
   KUBECONFIG: envString('Kubeconfig file with the clusters rollouts target (its contexts are the cluster names); unset: in-cluster configuration, else ~/.kube/config').optional(),
   LEASE_NAMESPACE: envString('Namespace of the coordination.k8s.io Lease for leader election').default('default'),
@@ -21,3 +15,5 @@ export const deploymentConfigSchema = z.object({
   PROMETHEUS_TIMEOUT_MS: envInt('Time-out of one analysis query, in ms (a time-out is inconclusive)', { min: 100, max: 60_000 }).default(3000),
   DEPLOYMENT_CONSUMER: envString('Durable JetStream consumer name for gates events').default('deployment-gates'),
 });
+
+export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;

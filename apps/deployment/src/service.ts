@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
-import type { Advisor } from '@flightdeck/ai';
-import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
-import type { ServiceMetrics } from '@flightdeck/telemetry';
-import type { Clock, IdGenerator, Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
+import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
+import type { Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
 import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
 import { RolloutController } from './application/rollout-controller.js';
-import { RolloutMetrics } from './application/rollout-metrics.js';
 import { resolvers, type DeploymentContext } from './adapters/graphql/resolvers.js';
 import { loadTypeDefs } from './adapters/graphql/schema.js';
 import { KubernetesDeploymentTarget } from './adapters/kubernetes/deployment-target.js';
@@ -23,32 +17,21 @@ import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repositor
 import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
 import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
-import { registerRolloutStateGauges } from './adapters/prometheus/rollout-state-gauges.js';
+import { PrometheusRolloutMetrics } from './adapters/prometheus/rollout-metrics.js';
 
-export interface DeploymentServiceDeps {
-  /** The service's own MongoDB database; the caller opens and closes it. */
-  mongo: { connection: Connection; isReady(): boolean };
-  bus: EventBus;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  verifier: TokenVerifier;
+/** The shared dependencies (`durable` names the consumer of gates' events, default deployment-gates), and: */
+export interface DeploymentServiceDeps extends ServiceDeps {
   /** The cluster(s): contexts of this kubeconfig are the rollouts' `cluster` names. */
   kubeconfig: KubeConfig;
   prometheusUrl: string;
-  /** Deployment-health advice after each analysis run (recorded as a prediction; never overrides a metric). */
-  advisor?: Advisor;
   /** Overrides for tests: another metric provider or target. */
   provider?: MetricProvider;
   target?: RolloutTarget;
   /** Leader election; absent: this replica is the only one. */
   lease?: { namespace: string; name: string; identity: string; leaseSeconds?: number; renewMs?: number };
   leadership?: Leadership;
-  clock?: Clock;
-  newId?: IdGenerator;
   tickMs?: number;
   queryTimeoutMs?: number;
-  durable?: string;
-  introspection?: boolean;
 }
 
 export interface DeploymentService extends SubgraphService {
@@ -77,9 +60,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs, metrics.registry);
   const lease = deps.lease ? new LeaseLeadership(deps.kubeconfig, { ...deps.lease, logger }) : undefined;
   const leadership = deps.leadership ?? lease ?? soleLeader;
-  const rolloutMetrics = new RolloutMetrics(metrics.registry);
-  registerRolloutStateGauges(metrics.registry, rollouts, () => clock.now());
-  const health = deps.advisor ? new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger }) : undefined;
+  const rolloutMetrics = new PrometheusRolloutMetrics(metrics.registry, rollouts, () => clock.now());
+  const health = new DeploymentHealthAdvice({ advisor: deps.advisor, rollouts, clock, logger });
   const controller = new RolloutController({
     rollouts,
     target,
@@ -90,9 +72,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     notifier: new LogNotifier(logger),
     webhooks: new HttpWebhookCaller(),
     metrics: rolloutMetrics,
-    ...(health
-      ? { onAnalysisCompleted: (rolloutId: string, runId: string) => void health.adviseOn(rolloutId, runId).catch((err: unknown) => logger.warn({ err, rolloutId, runId }, `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`)) }
-      : {}),
+    onAnalysisCompleted: (rolloutId: string, runId: string) =>
+      void health.adviseOn(rolloutId, runId).catch((err: unknown) => logger.warn({ err, rolloutId, runId }, `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`)),
     ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });

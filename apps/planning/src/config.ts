@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import { aiEnv } from '@flightdeck/ai';
-import { authEnv, envString, httpEnv, loggingEnv, mongoEnv, natsEnv, shutdownEnv } from '@flightdeck/config';
+import { envString } from '@flightdeck/config';
+import { serviceEnv } from '@flightdeck/subgraph';
 
 /** Everything the planning service reads from its environment when it runs on its own. */
 export const planningConfigSchema = z.object({
-  ...httpEnv,
-  PORT: httpEnv.PORT.default(4001),
-  ...loggingEnv,
-  ...mongoEnv,
-  ...natsEnv,
-  ...authEnv,
-  ...shutdownEnv,
-  ...aiEnv,
+  ...serviceEnv(4001),
   PLANNING_CONSUMER: envString('Durable JetStream consumer name for the gates and deployment events a release learns from').default('planning-release-signals'),
 });
 

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
-import type { Advisor } from '@flightdeck/ai';
-import type { TokenVerifier } from '@flightdeck/auth';
-import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type EventBus, type Subscription } from '@flightdeck/events';
-import { createSubgraphService, type SubgraphService } from '@flightdeck/subgraph';
-import type { ServiceMetrics } from '@flightdeck/telemetry';
+import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
+import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
 import { ReleaseInsights } from './application/release-insights.js';
 import { ReleasePlanning } from './application/release-planning.js';
 import { ReleaseSignals } from './application/release-signals.js';
-import type { Clock, IdGenerator } from './application/ports.js';
 import { resolvers, type PlanningContext } from './adapters/graphql/resolvers.js';
 import { loadTypeDefs } from './adapters/graphql/schema.js';
 import { MongoReleaseRepository } from './adapters/mongo/mongo-release-repository.js';
@@ -17,20 +11,8 @@ import { releaseModel } from './adapters/mongo/release-model.js';
 import { registerReleaseGauges } from './adapters/prometheus/release-gauges.js';
 import { consumeReleaseSignals, SIGNALS_DURABLE } from './adapters/nats/signal-consumer.js';
 
-export interface PlanningServiceDeps {
-  /** The service's own MongoDB database; the caller opens and closes it. */
-  mongo: { connection: Connection; isReady(): boolean };
-  bus: EventBus;
-  advisor: Advisor;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  verifier: TokenVerifier;
-  clock?: Clock;
-  newId?: IdGenerator;
-  /** Durable consumer name for the gates/deployment events; default planning-release-signals. */
-  durable?: string;
-  introspection?: boolean;
-}
+/** The shared dependencies; `durable` names the consumer of gates' and deployment's events (default planning-release-signals). */
+export type PlanningServiceDeps = ServiceDeps;
 
 /** `start` adds indexes, the outbox relay and the event consumer; `stop` leaves MongoDB and the bus to their owner. */
 export interface PlanningService extends SubgraphService {

@@ -5,6 +5,5 @@ export { withTokenCache, type TokenCacheOptions, type VerifiedToken } from './to
 export { identityFromClaims } from './claims.js';
 export { personOf, type Person } from './people.js';
 export { identityFromRequest } from './request.js';
-export { requireRole, requireHuman } from './guards.js';
 export { mintToken, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type MintTokenOptions } from './mint.js';
 export { localSecretFile, readLocalSecret, ensureLocalSecret } from './local-secret.js';

@@ -1,5 +1,6 @@
 import { EJSON } from 'bson';
 import type { HydratedDocument, Model, QueryFilter } from 'mongoose';
+import { RuleError } from '@flightdeck/kernel';
 
 /** Relay connection arguments: `first`/`after` pages forward, `last`/`before` backward. */
 export interface PageArgs {
@@ -30,9 +31,12 @@ export interface PaginateOptions<T> {
   maxPageSize?: number;
 }
 
-/** A cursor that this API did not hand out, or that belongs to another ordering. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
+/** A cursor that this API did not hand out, or that belongs to another ordering: bad input on `after` (or `before`). */
+export class InvalidCursorError extends RuleError {
+  override readonly name: string = 'InvalidCursorError';
+  constructor(message: string, field: 'after' | 'before' = 'after') {
+    super(message, field);
+  }
 }
 
 interface CursorData {
@@ -45,22 +49,22 @@ export function encodeCursor(sortBy: string, value: unknown, id: unknown): strin
   return Buffer.from(EJSON.stringify({ s: sortBy, v: value ?? null, i: id }, { relaxed: false })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, sortBy: string): { value: unknown; id: unknown } {
+export function decodeCursor(cursor: string, sortBy: string, field: 'after' | 'before' = 'after'): { value: unknown; id: unknown } {
   let data: CursorData;
   try {
     data = EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: false }) as CursorData;
   } catch {
-    throw new InvalidCursorError(`cursor "${cursor.slice(0, 40)}" is not valid: pass a startCursor or endCursor from an earlier page's pageInfo`);
+    throw new InvalidCursorError(`cursor "${cursor.slice(0, 40)}" is not valid: pass a startCursor or endCursor from an earlier page's pageInfo`, field);
   }
   if (!data || typeof data !== 'object' || data.s !== sortBy || !('i' in data)) {
-    throw new InvalidCursorError(`cursor "${cursor.slice(0, 40)}" belongs to another ordering than ${sortBy}: start again without after/before`);
+    throw new InvalidCursorError(`cursor "${cursor.slice(0, 40)}" belongs to another ordering than ${sortBy}: start again without after/before`, field);
   }
   return { value: data.v, id: data.i };
 }
 
 function pageSize(name: string, value: number | null | undefined, fallback: number, max: number): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new RangeError(`${name} must be an integer from 0 to ${max}, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new RuleError(`${name} must be an integer from 0 to ${max}, got ${value}`, name);
   return n;
 }
 
@@ -79,11 +83,11 @@ export async function paginate<T>(model: Model<T>, args: PageArgs, opts: Paginat
   const sortBy = opts.sortBy ?? '_id';
   const dir: 1 | -1 = opts.direction === 'desc' ? -1 : 1;
   const max = opts.maxPageSize ?? 100;
-  if (args.first != null && args.last != null) throw new RangeError('give first (with after) or last (with before), not both');
+  if (args.first != null && args.last != null) throw new RuleError('give first (with after) or last (with before), not both', 'last');
   const backward = args.last != null || (args.before != null && args.first == null);
   const size = backward ? pageSize('last', args.last, opts.defaultPageSize ?? 20, max) : pageSize('first', args.first, opts.defaultPageSize ?? 20, max);
   const after = args.after ? decodeCursor(args.after, sortBy) : undefined;
-  const before = args.before ? decodeCursor(args.before, sortBy) : undefined;
+  const before = args.before ? decodeCursor(args.before, sortBy, 'before') : undefined;
 
   const base = (opts.filter ?? {}) as Record<string, unknown>;
   const conditions: Record<string, unknown>[] = [base];

@@ -1,5 +1,5 @@
 import type { Model, Schema, UpdateQuery } from 'mongoose';
-import { ConflictError } from './conflict-error.js';
+import { ConflictError } from '@flightdeck/kernel';
 
 /** `createdAt` and `updatedAt` on every document, taken from the service's clock when given. */
 export function timestampsPlugin(schema: Schema, opts: { now?: () => Date } = {}): void {

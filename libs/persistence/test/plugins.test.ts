@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {} from '@flightdeck/testing/global-setup';
 import { Schema, type Model } from 'mongoose';
 import { databaseUri } from '@flightdeck/testing';
-import { ConflictError, connectMongo, optimisticConcurrencyPlugin, timestampsPlugin, updateWithVersion, type MongoConnection } from '../src/index.js';
+import { ConflictError } from '@flightdeck/kernel';
+import { connectMongo, optimisticConcurrencyPlugin, timestampsPlugin, updateWithVersion, type MongoConnection } from '../src/index.js';
 
 interface Release {
   name: string;

@@ -9,6 +9,7 @@ import type { Identity, TokenVerifier } from '@flightdeck/auth';
 import { currentContext, graphqlMetricsPlugin, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
 import { authenticate, identityOf } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
+import { mapped } from './domain-errors.js';
 
 /** Resolvers as buildSubgraphSchema takes them (entities add `__resolveReference`), typed with our context. */
 export interface SubgraphResolvers<TContext = SubgraphContext> {
@@ -57,9 +58,34 @@ export interface Subgraph<TExtra extends object = object> {
   stop(): Promise<void>;
 }
 
+/**
+ * Every resolver function wrapped so that the domain errors it throws reach the client with their GraphQL code
+ * (domain-errors.ts): resolvers never map errors themselves. Scalars and enum values are left as they are.
+ */
+function withDomainErrors<T extends SubgraphResolvers<never>>(resolvers: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    // Scalars are class instances (GraphQLScalarType, maybe from another copy of graphql): only plain maps hold resolvers.
+    const proto = Object.getPrototypeOf(fields) as unknown;
+    if (proto !== Object.prototype && proto !== null) {
+      out[typeName] = fields;
+      continue;
+    }
+    out[typeName] = Object.fromEntries(
+      Object.entries(fields).map(([field, r]) => {
+        if (typeof r === 'function') return [field, mapped(r as (...args: unknown[]) => unknown)];
+        if (r && typeof r === 'object' && typeof r.resolve === 'function') return [field, { ...r, resolve: mapped(r.resolve as (...args: unknown[]) => unknown) }];
+        return [field, r];
+      }),
+    );
+  }
+  return out as T;
+}
+
 export function createSubgraph<TExtra extends object = object>(options: SubgraphOptions<TExtra>): Subgraph<TExtra> {
   const { logger, metrics, verifier } = options;
-  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as unknown as ApolloResolvers });
+  const resolvers = withDomainErrors(options.resolvers as SubgraphResolvers<never>);
+  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: resolvers as unknown as ApolloResolvers });
   const apollo = new ApolloServer<SubgraphContext & TExtra>({
     schema,
     introspection: options.introspection ?? false,

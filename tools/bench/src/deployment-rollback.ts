@@ -14,6 +14,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Command } from 'commander';
 import { createTokenVerifier } from '@flightdeck/auth';
+import { DeterministicAdvisor } from '@flightdeck/ai';
 import { createDeploymentService, PrometheusMetricProvider, type DeploymentService } from '@flightdeck/deployment';
 import { gateEvaluationCompleted, InProcessBus } from '@flightdeck/events';
 import { startMongoServer } from '@flightdeck/mongo-server';
@@ -97,6 +98,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
       logger: createLogger({ service: 'deployment', level: 'silent' }),
       metrics: createMetrics({ service: 'deployment' }),
       verifier: createTokenVerifier({ secret: 'bench-secret-of-at-least-32-characters!' }),
+      advisor: new DeterministicAdvisor('benchmark'),
       kubeconfig: kc,
       prometheusUrl: prom.url,
     });

@@ -12,7 +12,7 @@ import { buildExplorer } from '@flightdeck/gateway/explorer-build';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
 import { stackCluster, type StackCluster, type StackClusterOptions } from './cluster.js';
-import { services as allServices, type EmbeddedService, type ServiceEntry } from './services.js';
+import { services as allServices, type ServiceEntry } from './services.js';
 
 export interface RunningStack {
   graphqlUrl: string;
@@ -97,7 +97,7 @@ export async function startStack(
         { recorder: new MongoosePredictionStore(mongo.connection), logger: serviceLogger },
         'no AI endpoint is configured (AI_BASE_URL is not set)',
       );
-      const service: EmbeddedService = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL, cluster, ...(opts.clock ? { clock: opts.clock } : {}) });
+      const service = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL, cluster, ...(opts.clock ? { clock: opts.clock } : {}) });
       const { graphqlUrl } = await service.listen(0, '127.0.0.1');
       stops.push(() => service.stop());
       urls[entry.name] = graphqlUrl;

@@ -4,15 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, hasBinary, startProcess, type RunningProcess } from '@flightdeck/testing';
+import { eventually, freePort, gql, hasBinary, startProcess, type GraphQLResult, type RunningProcess } from '@flightdeck/testing';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function startEmbedded(dataDir: string, port: number): Promise<RunningProcess> {
-  return startProcess(join(repoRoot, 'node_modules/.bin/tsx'), ['tools/stack/src/main.ts'], {
+/** The embedded stack as `npm start` runs it (tools/stack/src/main.ts under tsx), or through npm itself. */
+async function startEmbedded(dataDir: string, port: number, opts: { viaNpm?: boolean; logLevel?: string } = {}): Promise<RunningProcess> {
+  const [command, args] = opts.viaNpm ? ['npm', ['start']] : [join(repoRoot, 'node_modules/.bin/tsx'), ['tools/stack/src/main.ts']];
+  return startProcess(command, args, {
     name: 'npm start',
     timeoutMs: 90_000,
-    env: { ...process.env, PORT: String(port), FLIGHTDECK_DATA_DIR: dataDir, LOG_LEVEL: 'warn', MONGODB_URI: '', NATS_URL: '', AUTH_JWT_SECRET: '', KUBECONFIG: '', PROMETHEUS_URL: '' },
+    env: { ...process.env, PORT: String(port), FLIGHTDECK_DATA_DIR: dataDir, LOG_LEVEL: opts.logLevel ?? 'warn', MONGODB_URI: '', NATS_URL: '', AUTH_JWT_SECRET: '', KUBECONFIG: '', PROMETHEUS_URL: '' },
     isReady: (out) => /export TOKEN=\S+\n/.test(out),
     cwd: repoRoot,
   });
@@ -41,36 +43,6 @@ function shell(lines: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-interface GraphQLBody {
-  data?: Record<string, unknown>;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-async function graphql(url: string, token: string | undefined, query: string, variables?: Record<string, unknown>) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.status, body: (await res.json()) as GraphQLBody };
-}
-
-/** Polls `check` every 250 ms until it returns a value, for at most `timeoutMs`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('npm start (the embedded stack)', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => {
@@ -88,31 +60,26 @@ describe('npm start (the embedded stack)', () => {
     expect(stack.output()).toContain(`GraphQL API   ${url}`);
     const token = tokenFrom(stack.output());
 
-    const anonymous = await graphql(url, undefined, 'mutation { createRelease(input: { product: "shop", version: "1.0.0", theme: "t", owner: "o", targetDate: "2027-03-01T00:00:00Z" }) { id } }');
-    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const anonymous = await gql(url, 'mutation { createRelease(input: { product: "shop", version: "1.0.0", theme: "t", owner: "o", targetDate: "2027-03-01T00:00:00Z" }) { id } }', {});
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const created = await graphql(
-      url,
-      token,
-      'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id version type status } }',
-      { input: { product: 'shop', version: '1.0.0', theme: 'First release', owner: 'alice', targetDate: '2027-03-01T00:00:00Z' } },
-    );
-    expect(created.body.errors).toBeUndefined();
-    const release = created.body.data?.createRelease as { id: string; version: string; type: string; status: string };
+    const created = await gql(url, 'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id version type status } }', { input: { product: 'shop', version: '1.0.0', theme: 'First release', owner: 'alice', targetDate: '2027-03-01T00:00:00Z' } }, token);
+    expect(created.errors).toBeUndefined();
+    const release = created.data?.createRelease as { id: string; version: string; type: string; status: string };
     expect(release).toMatchObject({ version: '1.0.0', type: 'MAJOR', status: 'PLANNING' });
 
     // The gates service learns the release from planning's event over the in-process bus.
     const gates = await eventually('gates learning the release', async () => {
-      const res = await graphql(url, token, 'query($id: ID!) { release(id: $id) { gates { name } } }', { id: release.id });
-      const found = (res.body.data?.release as { gates?: { name: string }[] } | undefined)?.gates ?? [];
+      const res = await gql(url, 'query($id: ID!) { release(id: $id) { gates { name } } }', { id: release.id }, token);
+      const found = (res.data?.release as { gates?: { name: string }[] } | undefined)?.gates ?? [];
       return found.length ? found : undefined;
     });
     expect(gates.map((g) => g.name)).toEqual(['FEATURE_COMPLETE', 'ALPHA', 'BETA', 'PRODUCTION']);
 
     // One query reads all four subgraphs: planning owns the release, the others extend it.
-    const whole = await graphql(url, token, 'query($id: ID!) { release(id: $id) { version gates { name } rollouts { id } metrics { productionRollouts } } }', { id: release.id });
-    expect(whole.body.errors).toBeUndefined();
-    expect(whole.body.data?.release).toMatchObject({ version: '1.0.0', rollouts: [] });
+    const whole = await gql(url, 'query($id: ID!) { release(id: $id) { version gates { name } rollouts { id } metrics { productionRollouts } } }', { id: release.id }, token);
+    expect(whole.errors).toBeUndefined();
+    expect(whole.data?.release).toMatchObject({ version: '1.0.0', rollouts: [] });
 
     const health = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(health.status).toBe(200);
@@ -123,10 +90,26 @@ describe('npm start (the embedded stack)', () => {
     await stack.stop();
     stack = await startEmbedded(dataDir, port);
     // The signing secret is kept in the data directory, so the first token still works after a restart.
-    const again = await graphql(url, token, 'query($id: ID!) { release(id: $id) { id version theme } }', { id: release.id });
-    expect(again.body.errors).toBeUndefined();
-    expect(again.body.data?.release).toEqual({ id: release.id, version: '1.0.0', theme: 'First release' });
+    const again = await gql(url, 'query($id: ID!) { release(id: $id) { id version theme } }', { id: release.id }, token);
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.release).toEqual({ id: release.id, version: '1.0.0', theme: 'First release' });
   }, 240_000);
+
+  it('stops when the npm process is sent SIGTERM (the script execs tsx: no shell is left holding the stack)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'flightdeck-stack-npm-'));
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const stack = await startEmbedded(dataDir, port, { viaNpm: true, logLevel: 'info' });
+    cleanup.push(() => stack.stop('SIGKILL'));
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+    const exited = new Promise<number | null>((resolve) => stack.child.once('exit', (code) => resolve(code)));
+    stack.child.kill('SIGTERM'); // the npm process, as `kill <pid of npm start>` does
+    const code = await exited;
+    expect({ code, shutdown: /shutdown finished/.test(stack.output()) }).toEqual({ code: 0, shutdown: true });
+    // Nothing answers on the port any more: the gateway and the services went with npm.
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 120_000);
 
   describe('a new user, following the banner and the README', () => {
     let stack: RunningProcess;
@@ -160,8 +143,8 @@ describe('npm start (the embedded stack)', () => {
       const mint = await shell([bannerLine(out, 'FLIGHTDECK_DATA_DIR=').replace('--user bob --roles QA_LEAD', '--user bob --roles RELEASE_MANAGER')]);
       expect(mint.code, mint.stderr).toBe(0);
       expect(mint.stderr).toMatch(/^mint-token: signed with the secret of the embedded stack in \S+\/jwt-secret \(AUTH_JWT_SECRET is not set\)$/m);
-      const bobs = await graphql(url, mint.stdout.trim(), 'mutation { createRelease(input: { product: "bobs", version: "0.1.0", theme: "t", owner: "bob", targetDate: "2030-01-01T00:00:00Z" }) { id } }');
-      expect(bobs.body.errors).toBeUndefined();
+      const bobs = await gql(url, 'mutation { createRelease(input: { product: "bobs", version: "0.1.0", theme: "t", owner: "bob", targetDate: "2030-01-01T00:00:00Z" }) { id } }', {}, mint.stdout.trim());
+      expect(bobs.errors).toBeUndefined();
     }, 120_000);
 
     it('shows the web console at / and keeps the explorer, which the gateway serves itself, at the GraphQL URL', async () => {
@@ -184,7 +167,7 @@ describe('npm start (the embedded stack)', () => {
       if (!demo) throw new Error('README.md has no demo block');
       const run = async (operationName: string, document = demo) => {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: document, operationName }) });
-        return (await res.json()) as GraphQLBody;
+        return (await res.json()) as Omit<GraphQLResult, 'status'>;
       };
       const planned = await run('PlanRelease');
       expect(planned.errors).toBeUndefined();

@@ -1,6 +1,6 @@
 import { incidentOpened, incidentResolved, type CloudEvent } from '@flightdeck/events';
+import { NotFoundError, RuleError } from '@flightdeck/kernel';
 import { incidentsFromAlerts, type AlertmanagerPayload } from '../domain/alertmanager.js';
-import { AnalyticsRuleError, NotFoundError } from '../domain/errors.js';
 import type { Severity } from '../domain/facts.js';
 import { factsOf } from './project-event.js';
 import type { Clock, IdGenerator, ProjectionStore, RequestMeta } from './ports.js';
@@ -28,10 +28,10 @@ export class Incidents {
 
   async open(meta: RequestMeta, input: OpenIncidentInput): Promise<string> {
     const title = input.title.trim();
-    if (!title) throw new AnalyticsRuleError('title must not be empty', 'title');
-    if (input.workload && !/^[^/\s]+\/[^/\s]+$/.test(input.workload)) throw new AnalyticsRuleError(`workload '${input.workload}' must be namespace/name, e.g. shop/checkout-api`, 'workload');
+    if (!title) throw new RuleError('title must not be empty', 'title');
+    if (input.workload && !/^[^/\s]+\/[^/\s]+$/.test(input.workload)) throw new RuleError(`workload '${input.workload}' must be namespace/name, e.g. shop/checkout-api`, 'workload');
     const openedAt = input.openedAt ?? this.deps.clock.now();
-    if (openedAt.getTime() > this.deps.clock.now().getTime() + 60_000) throw new AnalyticsRuleError(`openedAt ${openedAt.toISOString()} is in the future`, 'openedAt');
+    if (openedAt.getTime() > this.deps.clock.now().getTime() + 60_000) throw new RuleError(`openedAt ${openedAt.toISOString()} is in the future`, 'openedAt');
     const incidentId = this.deps.newId();
     await this.record(
       incidentOpened.create({
@@ -58,10 +58,10 @@ export class Incidents {
     const record = await this.deps.store.incident(incidentId);
     if (!record) throw new NotFoundError(`incident ${incidentId} does not exist`);
     const done = Object.values(record.facts).find((f) => f.k === 'resolved');
-    if (done) throw new AnalyticsRuleError(`incident ${incidentId} was already resolved at ${done.at} by ${done.by}`, 'incidentId');
+    if (done) throw new RuleError(`incident ${incidentId} was already resolved at ${done.at} by ${done.by}`, 'incidentId');
     const at = resolvedAt ?? this.deps.clock.now();
     const opened = Object.values(record.facts).find((f) => f.k === 'opened');
-    if (opened && at.getTime() < Date.parse(opened.at)) throw new AnalyticsRuleError(`resolvedAt ${at.toISOString()} is before the incident opened (${opened.at})`, 'resolvedAt');
+    if (opened && at.getTime() < Date.parse(opened.at)) throw new RuleError(`resolvedAt ${at.toISOString()} is before the incident opened (${opened.at})`, 'resolvedAt');
     await this.record(
       incidentResolved.create({
         source: SOURCE,

@@ -1,4 +1,4 @@
-import { AnalyticsRuleError, NotFoundError } from '../domain/errors.js';
+import { NotFoundError, RuleError } from '@flightdeck/kernel';
 import { combineEffectiveness, effectivenessSamples } from '../domain/ai-effectiveness.js';
 import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
@@ -34,9 +34,9 @@ export class AnalyticsQueries {
   window(a: WindowArgs): Window {
     const to = a.to ?? this.deps.clock.now();
     const from = a.from ?? new Date(to.getTime() - DEFAULT_WINDOW_MS);
-    if (from.getTime() >= to.getTime()) throw new AnalyticsRuleError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`, 'from');
-    if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new AnalyticsRuleError(`the window from ${from.toISOString()} to ${to.toISOString()} is longer than five years; ask for a shorter one`, 'from');
-    if (a.timeZone && !isTimeZone(a.timeZone)) throw new AnalyticsRuleError(`timeZone '${a.timeZone}' is not an IANA time zone such as Europe/Berlin or UTC`, 'timeZone');
+    if (from.getTime() >= to.getTime()) throw new RuleError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`, 'from');
+    if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new RuleError(`the window from ${from.toISOString()} to ${to.toISOString()} is longer than five years; ask for a shorter one`, 'from');
+    if (a.timeZone && !isTimeZone(a.timeZone)) throw new RuleError(`timeZone '${a.timeZone}' is not an IANA time zone such as Europe/Berlin or UTC`, 'timeZone');
     return { from, to, ...(a.timeZone ? { timeZone: a.timeZone } : {}) };
   }
 
@@ -62,7 +62,7 @@ export class AnalyticsQueries {
     const window = this.window(w);
     const periods = calendarPeriods(window, interval);
     if (periods.length > MAX_TREND_POINTS) {
-      throw new AnalyticsRuleError(`${periods.length} ${interval.toLowerCase()}s from ${window.from.toISOString()} to ${window.to.toISOString()} are more than the ${MAX_TREND_POINTS} points a trend gives; ask for a longer interval or a shorter window`, 'interval');
+      throw new RuleError(`${periods.length} ${interval.toLowerCase()}s from ${window.from.toISOString()} to ${window.to.toISOString()} are more than the ${MAX_TREND_POINTS} points a trend gives; ask for a longer interval or a shorter window`, 'interval');
     }
     const metrics = await this.doraParts(scope);
     return { window, interval, points: periods.map(metrics) };

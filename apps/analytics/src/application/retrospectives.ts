@@ -1,6 +1,4 @@
 import { retrospectiveCompleted } from '@flightdeck/events';
-import { checkRevision, retryOnConflict } from '@flightdeck/persistence';
-import { NotFoundError } from '../domain/errors.js';
 import {
   addActionItem,
   addItem,
@@ -15,6 +13,7 @@ import {
   type ItemKind,
   type Retrospective,
 } from '../domain/retrospective.js';
+import { checkRevision, NotFoundError, retryOnConflict } from '@flightdeck/kernel';
 import type { Clock, IdGenerator, ProjectionStore, RequestMeta, RetrospectiveStore, StoredRetrospective } from './ports.js';
 
 export class Retrospectives {

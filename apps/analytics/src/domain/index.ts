@@ -11,5 +11,4 @@ export * from './ai-effectiveness.js';
 export * from './release-metrics.js';
 export * from './retrospective.js';
 export * from './alertmanager.js';
-export * from './errors.js';
 export * from './partitions.js';

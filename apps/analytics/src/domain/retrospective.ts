@@ -1,4 +1,4 @@
-import { AnalyticsRuleError } from './errors.js';
+import { RuleError } from '@flightdeck/kernel';
 import { HOUR } from './time.js';
 
 /** The structured agenda of a retrospective, in order. */
@@ -51,13 +51,13 @@ export interface Retrospective {
 
 function text(value: string, field: string, max = 2000): string {
   const t = value.trim();
-  if (!t) throw new AnalyticsRuleError(`${field} must not be empty`, field);
-  if (t.length > max) throw new AnalyticsRuleError(`${field} is ${t.length} characters; at most ${max} are allowed`, field);
+  if (!t) throw new RuleError(`${field} must not be empty`, field);
+  if (t.length > max) throw new RuleError(`${field} is ${t.length} characters; at most ${max} are allowed`, field);
   return t;
 }
 
 function open(r: Retrospective): void {
-  if (r.status === 'COMPLETED') throw new AnalyticsRuleError(`the retrospective of release ${r.releaseId} was completed on ${r.completedAt!.toISOString()}; it takes no more changes`, 'releaseId');
+  if (r.status === 'COMPLETED') throw new RuleError(`the retrospective of release ${r.releaseId} was completed on ${r.completedAt!.toISOString()}; it takes no more changes`, 'releaseId');
 }
 
 export function newRetrospective(input: { id: string; releaseId: string; by: string; byName?: string; at: Date; dueAt?: Date; automatic?: boolean }): Retrospective {
@@ -66,13 +66,13 @@ export function newRetrospective(input: { id: string; releaseId: string; by: str
 
 export function addItem(r: Retrospective, item: { id: string; stage: AgendaStage; kind: ItemKind; text: string; by: string; byName?: string; at: Date }): Retrospective {
   open(r);
-  if (item.stage === 'DECIDE_ACTIONS') throw new AnalyticsRuleError('decisions of the DECIDE_ACTIONS stage are action items: use addActionItem (owner and due date required)', 'stage');
+  if (item.stage === 'DECIDE_ACTIONS') throw new RuleError('decisions of the DECIDE_ACTIONS stage are action items: use addActionItem (owner and due date required)', 'stage');
   return { ...r, items: [...r.items, { ...item, text: text(item.text, 'text') }] };
 }
 
 export function addActionItem(r: Retrospective, a: { id: string; title: string; owner: string; dueDate: Date; at: Date }): Retrospective {
   open(r);
-  if (a.dueDate.getTime() < r.startedAt.getTime()) throw new AnalyticsRuleError(`dueDate ${a.dueDate.toISOString()} is before the retrospective started (${r.startedAt.toISOString()}); give a future date`, 'dueDate');
+  if (a.dueDate.getTime() < r.startedAt.getTime()) throw new RuleError(`dueDate ${a.dueDate.toISOString()} is before the retrospective started (${r.startedAt.toISOString()}); give a future date`, 'dueDate');
   const item: ActionItem = { id: a.id, title: text(a.title, 'title', 300), owner: text(a.owner, 'owner', 200), dueDate: a.dueDate, status: 'OPEN', createdAt: a.at, updatedAt: a.at };
   return { ...r, actionItems: [...r.actionItems, item] };
 }
@@ -80,7 +80,7 @@ export function addActionItem(r: Retrospective, a: { id: string; title: string; 
 /** Action items stay editable after the retrospective closed: following them up is the point. */
 export function updateActionItem(r: Retrospective, id: string, patch: { status?: ActionStatus; owner?: string; dueDate?: Date; title?: string }, at: Date): Retrospective {
   const existing = r.actionItems.find((a) => a.id === id);
-  if (!existing) throw new AnalyticsRuleError(`action item ${id} is not in the retrospective of release ${r.releaseId} (it has ${r.actionItems.map((a) => a.id).join(', ') || 'none'})`, 'actionItemId');
+  if (!existing) throw new RuleError(`action item ${id} is not in the retrospective of release ${r.releaseId} (it has ${r.actionItems.map((a) => a.id).join(', ') || 'none'})`, 'actionItemId');
   const next: ActionItem = {
     ...existing,
     ...(patch.status ? { status: patch.status } : {}),

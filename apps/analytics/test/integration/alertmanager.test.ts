@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireBinary, startProcess, type RunningProcess } from '@flightdeck/testing';
+import { eventually, freePort, gql, requireBinary, type RunningProcess, startProcess } from '@flightdeck/testing';
 import { Story } from '../domain/history-builder.js';
-import { eventually, gql, startStack, WEBHOOK_TOKEN, type Stack } from './stack.js';
+import { startStack, WEBHOOK_TOKEN, type Stack } from './stack.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = Record<string, any>;
@@ -86,25 +86,25 @@ afterAll(async () => {
 });
 
 const incidents = async () =>
-  (await gql<{ incidents: Answer[] }>(stack.gatewayUrl, `{ incidents(product: "amshop", from: "${at(-30)}") { title severity source workload rolloutId release { id } openedAt resolvedAt } }`, viewer)).data?.incidents ?? [];
+  (await gql<{ incidents: Answer[] }>(stack.gatewayUrl, `{ incidents(product: "amshop", from: "${at(-30)}") { title severity source workload rolloutId release { id } openedAt resolvedAt } }`, {}, viewer)).data?.incidents ?? [];
 
 describe('a real Alertmanager posting to the webhook receiver', () => {
   it('opens an incident when the alert fires, linked to the live rollout, and resolves it when the alert ends', async () => {
     await postAlert();
-    const [opened] = await eventually(async () => {
+    const [opened] = await eventually('the firing alert recorded as an incident', async () => {
       const list = await incidents();
       return list.length && list[0]!.rolloutId ? list : undefined;
-    }, 'the firing alert recorded as an incident', 20_000).catch(async (err: Error) => {
+    }, 20_000).catch(async (err: Error) => {
       throw new Error(`${err.message}; incidents: ${JSON.stringify(await incidents())}; alertmanager said:\n${alertmanager.output().slice(-3000)}`);
     });
     expect(opened).toMatchObject({ title: 'checkout error rate above 5%', severity: 'critical', source: 'alertmanager', workload: 'am/am-api', rolloutId: 'am-ro1', release: { id: 'am-r1' }, resolvedAt: null });
     expect(opened!.openedAt).toBe(at(-5));
 
     await postAlert(at(-1));
-    const [resolved] = await eventually(async () => {
+    const [resolved] = await eventually('the resolved alert recorded', async () => {
       const list = await incidents();
       return list[0]?.resolvedAt ? list : undefined;
-    }, 'the resolved alert recorded', 20_000);
+    }, 20_000);
     expect(resolved!.resolvedAt).toBe(at(-1));
     expect(await incidents()).toHaveLength(1);
   });

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { inject } from 'vitest';
 import { encodeEvent, type CloudEvent, type Subscription } from '@flightdeck/events';
+import { eventually, gql } from '@flightdeck/testing';
 import { doraMetrics } from '../../src/domain/index.js';
 import { historyOf, Story } from '../domain/history-builder.js';
-import { eventually, gql, startStack, WEBHOOK_TOKEN, type Stack } from './stack.js';
+import { startStack, WEBHOOK_TOKEN, type Stack } from './stack.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = Record<string, any>;
@@ -44,7 +45,7 @@ function history(): Story {
 
 beforeAll(async () => {
   stack = await startStack('gateway', { now: () => NOW });
-  [sre, dev, viewer, ci] = await Promise.all([stack.token(['SRE'], 'sam'), stack.token(['DEVELOPER'], 'dora', false, 'Dora Developer'), stack.token(['VIEWER'], 'val'), stack.token(['CI'], 'pipeline', true)]);
+  [sre, dev, viewer, ci] = await Promise.all([stack.token(['SRE'], 'sam'), stack.token(['DEVELOPER'], 'dora', { name: 'Dora Developer' }), stack.token(['VIEWER'], 'val'), stack.token(['CI'], 'pipeline', { machine: true })]);
   nc = await connect({ servers: inject('natsUrl') });
   watcher = await stack.bus.subscribe({ durable: `analytics-watch-${Date.now()}`, filter: 'flightdeck.analytics.>', handler: (e) => void seen.push(e) });
   // Published in reverse, and the first five again as fresh NATS messages (as after a lost ack): order and duplicates must not matter.
@@ -60,22 +61,18 @@ afterAll(async () => {
 });
 
 const dora = (args: string, token = viewer) =>
-  gql<{ doraMetrics: Answer }>(
-    stack.gatewayUrl,
-    `{ doraMetrics(${args}) { product window { from to timeZone }
+  gql<{ doraMetrics: Answer }>(stack.gatewayUrl, `{ doraMetrics(${args}) { product window { from to timeZone }
       deploymentFrequency { deployments days perDay deploymentDays level formula }
       leadTimeForChanges { releases medianHours codeFreezeToProductionMedianHours level }
       changeFailureRate { deployments failed rate level formula }
-      failedDeploymentRecoveryTime { failures recovered medianHours level } levels asOf } }`,
-    token,
-  );
+      failedDeploymentRecoveryTime { failures recovered medianHours level } levels asOf } }`, {}, token);
 
 describe('analytics through the gateway, fed through real NATS', () => {
   it('answers doraMetrics from events delivered out of order and twice, with formulas and levels', async () => {
-    const m = await eventually(async () => {
+    const m = await eventually('four production rollouts projected', async () => {
       const r = await dora(`product: "shop", ${MARCH}`);
       return r.data?.doraMetrics.changeFailureRate.deployments === 4 ? r.data.doraMetrics : undefined;
-    }, 'four production rollouts projected');
+    });
     expect(m.deploymentFrequency).toMatchObject({ deployments: 3, days: 30, perDay: 0.1, deploymentDays: 3, level: 'MEDIUM' });
     expect(m.changeFailureRate).toMatchObject({ deployments: 4, failed: 2, rate: 0.5, level: 'LOW' });
     // The service's clock: when the partitions last caught up.
@@ -103,7 +100,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(backwards.errors![0]!.message).toContain('must be before to');
     const tz = await dora(`${MARCH}, timeZone: "Mars/Olympus"`);
     expect(tz.errors![0]!.message).toContain("'Mars/Olympus' is not an IANA time zone");
-    const badDate = await gql(stack.gatewayUrl, '{ doraMetrics(from: "yesterday") { levels } }', viewer);
+    const badDate = await gql(stack.gatewayUrl, '{ doraMetrics(from: "yesterday") { levels } }', {}, viewer);
     expect(badDate.errors![0]!.message).toContain('DateTime must be an ISO 8601 date-time such as 2026-07-01T12:00:00Z, got "yesterday"');
     expect(badDate.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     const anonymous = await dora(MARCH, '');
@@ -111,31 +108,23 @@ describe('analytics through the gateway, fed through real NATS', () => {
   });
 
   it('doraTrend gives the four keys per week of the window, adding up to the month', async () => {
-    const t = await gql<{ doraTrend: Answer }>(
-      stack.gatewayUrl,
-      `{ doraTrend(product: "shop", ${MARCH}, interval: WEEK) { interval window { from to }
-        points { window { from to } deploymentFrequency { deployments level } changeFailureRate { deployments failed } failedDeploymentRecoveryTime { recovered } } } }`,
-      viewer,
-    );
+    const t = await gql<{ doraTrend: Answer }>(stack.gatewayUrl, `{ doraTrend(product: "shop", ${MARCH}, interval: WEEK) { interval window { from to }
+        points { window { from to } deploymentFrequency { deployments level } changeFailureRate { deployments failed } failedDeploymentRecoveryTime { recovered } } } }`, {}, viewer);
     expect(t.errors).toBeUndefined();
     const points = t.data!.doraTrend.points as Answer[];
     // Sunday 1 March, then Monday-to-Monday weeks, the last clipped at 31 March
     expect(points.map((p) => p.window.from)).toEqual(['2026-03-01T00:00:00.000Z', '2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', '2026-03-16T00:00:00.000Z', '2026-03-23T00:00:00.000Z', '2026-03-30T00:00:00.000Z']);
     expect(points.map((p) => p.deploymentFrequency.deployments)).toEqual([0, 2, 1, 0, 0, 0]);
     expect(points.reduce((n, p) => n + p.changeFailureRate.deployments, 0)).toBe(4);
-    const tooMany = await gql(stack.gatewayUrl, '{ doraTrend(from: "2020-01-01T00:00:00Z", to: "2024-01-01T00:00:00Z", interval: DAY) { interval } }', viewer);
+    const tooMany = await gql(stack.gatewayUrl, '{ doraTrend(from: "2020-01-01T00:00:00Z", to: "2024-01-01T00:00:00Z", interval: DAY) { interval } }', {}, viewer);
     expect(tooMany.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'interval' });
     expect(tooMany.errors![0]!.message).toContain('more than the 400 points a trend gives');
   });
 
   it('releaseKpis and aiEffectiveness per source', async () => {
-    const k = await gql<{ releaseKpis: Answer }>(
-      stack.gatewayUrl,
-      `{ releaseKpis(product: "shop", ${MARCH}) { releaseFrequency { planned delivered onTime ratio }
+    const k = await gql<{ releaseKpis: Answer }>(stack.gatewayUrl, `{ releaseKpis(product: "shop", ${MARCH}) { releaseFrequency { planned delivered onTime ratio }
         leadTimeCodeFreezeToProduction { releases medianDays targetDays met }
-        deploymentSuccessRate { samples value target met } releaseQuality { samples value target met } } }`,
-      viewer,
-    );
+        deploymentSuccessRate { samples value target met } releaseQuality { samples value target met } } }`, {}, viewer);
     expect(k.errors).toBeUndefined();
     // planned for March: r1 (target 7 March); r2 and the hotfix target April. Delivered in March: all three, each by its target.
     expect(k.data!.releaseKpis.releaseFrequency).toEqual({ planned: 1, delivered: 3, onTime: 3, ratio: 3 });
@@ -144,7 +133,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(k.data!.releaseKpis.releaseQuality).toEqual({ samples: 3, value: 0, target: 0.5, met: true });
     expect(k.data!.releaseKpis.leadTimeCodeFreezeToProduction).toMatchObject({ releases: 1, targetDays: 28, met: true });
 
-    const ai = await gql<{ aiEffectiveness: Answer }>(stack.gatewayUrl, `{ aiEffectiveness(product: "shop", ${MARCH}) { rows { metric kind source samples value target met } formulas } }`, viewer);
+    const ai = await gql<{ aiEffectiveness: Answer }>(stack.gatewayUrl, `{ aiEffectiveness(product: "shop", ${MARCH}) { rows { metric kind source samples value target met } formulas } }`, {}, viewer);
     expect(ai.data!.aiEffectiveness.rows).toEqual([
       { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: null, samples: 1, value: 0.5, target: 0.85, met: false },
       { metric: 'QUALITY_GATE_PREDICTION', kind: 'readiness', source: 'AI', samples: 1, value: 1, target: 0.9, met: true },
@@ -152,11 +141,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
   });
 
   it('Release.metrics resolves as the entity the gateway asks for', async () => {
-    const res = await gql<{ _entities: Answer[] }>(
-      stack.analyticsUrl,
-      '{ _entities(representations: [{ __typename: "Release", id: "r1" }, { __typename: "Release", id: "unknown" }]) { ... on Release { id metrics { productionAt leadTimeHours productionRollouts rolledBack failedDeployments failureCauses plannedFeatures deliveredFeatures planningAccuracy } } } }',
-      viewer,
-    );
+    const res = await gql<{ _entities: Answer[] }>(stack.analyticsUrl, '{ _entities(representations: [{ __typename: "Release", id: "r1" }, { __typename: "Release", id: "unknown" }]) { ... on Release { id metrics { productionAt leadTimeHours productionRollouts rolledBack failedDeployments failureCauses plannedFeatures deliveredFeatures planningAccuracy } } } }', {}, viewer);
     expect(res.errors).toBeUndefined();
     expect(res.data!._entities[0]).toEqual({
       id: 'r1',
@@ -166,7 +151,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
   });
 
   it('opens and resolves incidents through the API, linking the rollout live on the workload, with roles enforced', async () => {
-    const open = (input: string, token = sre) => gql<{ openIncident: Answer }>(stack.gatewayUrl, `mutation { openIncident(input: { ${input} }) { id title severity source workload rolloutId release { id } openedAt resolvedAt } }`, token);
+    const open = (input: string, token = sre) => gql<{ openIncident: Answer }>(stack.gatewayUrl, `mutation { openIncident(input: { ${input} }) { id title severity source workload rolloutId release { id } openedAt resolvedAt } }`, {}, token);
     const created = await open('title: "cart 500s", severity: critical, workload: "shop/cart", openedAt: "2026-03-10T12:00:00Z"');
     expect(created.errors).toBeUndefined();
     expect(created.data!.openIncident).toMatchObject({ title: 'cart 500s', severity: 'critical', source: 'api', workload: 'shop/cart', rolloutId: 'ro4', release: { id: 'r2' }, resolvedAt: null });
@@ -178,13 +163,13 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(badWorkload.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'workload' });
     expect(badWorkload.errors![0]!.message).toContain('namespace/name');
 
-    const resolve = () => gql<{ resolveIncident: Answer }>(stack.gatewayUrl, `mutation { resolveIncident(id: "${id}", resolution: "rolled forward", resolvedAt: "2026-03-10T12:45:00Z") { resolvedAt resolution durationHours } }`, sre);
+    const resolve = () => gql<{ resolveIncident: Answer }>(stack.gatewayUrl, `mutation { resolveIncident(id: "${id}", resolution: "rolled forward", resolvedAt: "2026-03-10T12:45:00Z") { resolvedAt resolution durationHours } }`, {}, sre);
     expect((await resolve()).data!.resolveIncident).toEqual({ resolvedAt: '2026-03-10T12:45:00.000Z', resolution: 'rolled forward', durationHours: 0.75 });
     expect((await resolve()).errors![0]!.message).toContain('was already resolved');
-    const missing = await gql(stack.gatewayUrl, 'mutation { resolveIncident(id: "nope") { id } }', sre);
+    const missing = await gql(stack.gatewayUrl, 'mutation { resolveIncident(id: "nope") { id } }', {}, sre);
     expect(missing.errors![0]!.extensions!.code).toBe('NOT_FOUND');
 
-    await eventually(async () => (seen.some((e) => e.type === 'flightdeck.analytics.incident.resolved' && (e.data as { incidentId: string }).incidentId === id) ? true : undefined), 'incident.resolved published');
+    await eventually('incident.resolved published', async () => (seen.some((e) => e.type === 'flightdeck.analytics.incident.resolved' && (e.data as { incidentId: string }).incidentId === id) ? true : undefined));
     // this incident makes ro4 a failed deployment (within 48 h of it), restored 45 minutes later
     const m = await dora(`product: "shop", ${MARCH}`);
     expect(m.data!.doraMetrics.changeFailureRate).toMatchObject({ deployments: 4, failed: 3 });
@@ -215,7 +200,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(await (await post(alert('firing'))).json()).toEqual({ opened: 0, resolved: 0, unchanged: 1 });
     expect(await (await post(alert('resolved'))).json()).toEqual({ opened: 0, resolved: 1, unchanged: 0 });
 
-    const list = await gql<{ incidents: Answer[] }>(stack.gatewayUrl, '{ incidents(product: "shop", from: "2026-03-06T11:00:00Z", to: "2026-03-06T13:00:00Z") { title severity source rolloutId openedAt resolvedAt } }', viewer);
+    const list = await gql<{ incidents: Answer[] }>(stack.gatewayUrl, '{ incidents(product: "shop", from: "2026-03-06T11:00:00Z", to: "2026-03-06T13:00:00Z") { title severity source rolloutId openedAt resolvedAt } }', {}, viewer);
     expect(list.data!.incidents).toEqual([{ title: 'shop-api error rate above 5%', severity: 'critical', source: 'alertmanager', rolloutId: 'ro3', openedAt: '2026-03-06T12:00:00.000Z', resolvedAt: '2026-03-06T12:20:00.000Z' }]);
 
     const unauthorised = await post(alert('firing'), 'wrong-token-wrong-token');
@@ -228,7 +213,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
   });
 
   it('runs a retrospective: agenda, items, action items with overdue ones visible, completion published', async () => {
-    const q = (m: string, token = dev) => gql<Answer>(stack.gatewayUrl, m, token);
+    const q = (m: string, token = dev) => gql<Answer>(stack.gatewayUrl, m, {}, token);
     const R = 'id status currentStage agenda revision overdue startedBy startedByName items { stage kind text by byName } actionItems { id title owner status overdue }';
     const started = await q(`mutation { startRetrospective(releaseId: "r1", dueAt: "2026-04-02T00:00:00Z") { ${R} } }`);
     expect(started.errors).toBeUndefined();
@@ -254,21 +239,17 @@ describe('analytics through the gateway, fed through real NATS', () => {
     const done = await q(`mutation { completeRetrospective(releaseId: "r1") { ${R} completedAt } }`);
     expect(done.data!.completeRetrospective).toMatchObject({ status: 'COMPLETED', currentStage: 'CLOSE', completedAt: NOW.toISOString() });
     expect((await q('mutation { addRetrospectiveItem(releaseId: "r1", stage: CLOSE, kind: NOTE, text: "late") { id } }')).errors![0]!.message).toContain('takes no more changes');
-    const event = await eventually(async () => seen.find((e) => e.type === 'flightdeck.analytics.retrospective.completed'), 'retrospective.completed published');
+    const event = await eventually('retrospective.completed published', async () => seen.find((e) => e.type === 'flightdeck.analytics.retrospective.completed'));
     expect(event.data).toMatchObject({ releaseId: 'r1', items: 1, actionItems: [{ title: 'alert on canary errors', owner: 'sam' }], by: 'dora' });
   });
 
   it('opens a hotfix retrospective due 48 h after its release by itself', async () => {
-    const r = await eventually(async () => (await gql<{ retrospective: Answer | null }>(stack.gatewayUrl, '{ retrospective(releaseId: "hf") { automatic dueAt status overdue startedBy startedByName } }', viewer)).data?.retrospective ?? undefined, 'hotfix retrospective');
+    const r = await eventually('hotfix retrospective', async () => (await gql<{ retrospective: Answer | null }>(stack.gatewayUrl, '{ retrospective(releaseId: "hf") { automatic dueAt status overdue startedBy startedByName } }', {}, viewer)).data?.retrospective ?? undefined);
     expect(r).toEqual({ automatic: true, dueAt: '2026-03-14T20:00:00.000Z', status: 'OPEN', overdue: true, startedBy: 'flightdeck', startedByName: 'flightdeck' });
   });
 
   it('releaseAnalysis: objectives vs outcomes, predictions vs what happened, and a narrative recorded as advice', async () => {
-    const a = await gql<{ releaseAnalysis: Answer }>(
-      stack.gatewayUrl,
-      '{ releaseAnalysis(releaseId: "r1") { version plannedFeatures deliveredFeatures missedFeatures onTime gates { gate outcome } predictions { what source predicted actual hit } findings narrative { text source predictionId } } }',
-      viewer,
-    );
+    const a = await gql<{ releaseAnalysis: Answer }>(stack.gatewayUrl, '{ releaseAnalysis(releaseId: "r1") { version plannedFeatures deliveredFeatures missedFeatures onTime gates { gate outcome } predictions { what source predicted actual hit } findings narrative { text source predictionId } } }', {}, viewer);
     expect(a.errors).toBeUndefined();
     const r = a.data!.releaseAnalysis;
     expect(r).toMatchObject({ version: '1.1.0', plannedFeatures: ['f1', 'f2'], deliveredFeatures: ['f1'], missedFeatures: ['f2'], onTime: true, gates: [{ gate: 'PRODUCTION', outcome: 'PASS' }] });

@@ -5,13 +5,13 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger } from '@flightdeck/telemetry';
-import { databaseUri, startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
+import { databaseUri, eventually, type NatsServerHandle, startNatsServer } from '@flightdeck/testing';
 import { MongoProjectionStore, projectionModels, rebuildProjections, replayStream } from '../../src/index.js';
 import { Projector } from '../../src/application/projector.js';
 import { Retrospectives } from '../../src/application/retrospectives.js';
 import { MongoRetrospectiveStore, retrospectiveModel } from '../../src/adapters/mongo/mongo-retrospective-store.js';
 import { iso, Story } from '../domain/history-builder.js';
-import { eventually, startStack, type Stack } from './stack.js';
+import { startStack, type Stack } from './stack.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,13 +65,13 @@ beforeAll(async () => {
   for (const e of order) await stack.bus.publish(e);
   await stack.analytics.incidents.open({ by: 'sam' }, { title: 'search latency', severity: 'critical', workload: 'search/search-api', openedAt: new Date('2026-03-20T10:00:00Z') });
   const expected = new Set(events.map((e) => e.id)).size + 1;
-  await eventually(async () => {
+  await eventually(`${expected} facts in the live projections`, async () => {
     const d = await stack.analytics.store.dump();
     const facts = [...d.releases, ...d.rollouts, ...d.incidents].reduce((n, r) => n + Object.keys(r.facts).length, 0);
     return facts === expected ? true : undefined;
-  }, `${expected} facts in the live projections`, 30_000);
+  }, 30_000);
   // the incident's own event has left the outbox
-  await eventually(async () => ((await stack.mongo.connection.collection('incidents').countDocuments({ 'outbox.0': { $exists: true } })) === 0 ? true : undefined), 'outbox drained');
+  await eventually('outbox drained', async () => ((await stack.mongo.connection.collection('incidents').countDocuments({ 'outbox.0': { $exists: true } })) === 0 ? true : undefined));
 });
 
 afterAll(async () => {

@@ -3,13 +3,13 @@ import type {} from '@flightdeck/testing/global-setup';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@flightdeck/events';
-import { connectMongo, ConflictError, type MongoConnection } from '@flightdeck/persistence';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { databaseUri } from '@flightdeck/testing';
+import { ConflictError, RuleError } from '@flightdeck/kernel';
 import { MemoryProjectionStore } from '../../src/adapters/memory/memory-projection-store.js';
 import { MongoRetrospectiveStore, retrospectiveModel } from '../../src/adapters/mongo/mongo-retrospective-store.js';
 import type { RetrospectiveStore } from '../../src/application/ports.js';
 import { Retrospectives } from '../../src/application/retrospectives.js';
-import { AnalyticsRuleError } from '../../src/domain/errors.js';
 import { newRetrospective, type Retrospective } from '../../src/domain/retrospective.js';
 
 /** The real store, with a hook that runs once right after the next read: another person's write lands between a change's read and its write. */
@@ -86,7 +86,7 @@ describe('a retrospective change racing another person\'s', () => {
     const releaseId = await retrospective();
     racing.between(() => theirs.complete(sam, releaseId));
     const change = mine.addItem(dora, releaseId, item('too late'));
-    await expect(change).rejects.toBeInstanceOf(AnalyticsRuleError);
+    await expect(change).rejects.toBeInstanceOf(RuleError);
     await expect(change).rejects.toThrow('it takes no more changes');
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
-import { ConflictError, retryOnConflict } from '@flightdeck/persistence';
+import { ConflictError, retryOnConflict } from '@flightdeck/kernel';
 import { baselineHealth, healthInput, withAdvice, type HealthAdvice } from '../domain/index.js';
 import type { Clock, RolloutRepository } from './ports.js';
 

@@ -3,5 +3,4 @@ export * from './target-errors.js';
 export * from './events.js';
 export * from './rollout-commands.js';
 export * from './rollout-controller.js';
-export * from './rollout-metrics.js';
 export * from './health-advice.js';

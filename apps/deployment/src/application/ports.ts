@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@flightdeck/events';
-import type { Effect, HookResult, Observation, Phase, QueryOutcome, Rollout, RolloutTargetRef } from '../domain/index.js';
+import type { Effect, Happening, HookResult, Observation, Phase, QueryOutcome, Rollout, RolloutTargetRef } from '../domain/index.js';
 
 /** A metrics backend (Prometheus first): one instant query, a number or why there is none. */
 export interface MetricProvider {
@@ -65,6 +65,20 @@ export interface RolloutRepository {
 /** Whether a release may go to production, known from gates events. */
 export interface ReleaseClearance {
   clearance(releaseId: string): Promise<{ cleared: boolean; reason: string }>;
+}
+
+/** Where gates' evaluations are kept as they arrive (what ReleaseClearance answers from). */
+export interface GateOutcomes {
+  /** Keeps a gate's latest evaluation of a release; an earlier or repeated one changes nothing. */
+  record(releaseId: string, gate: string, outcome: string, evaluationId: string, at: string): Promise<void>;
+}
+
+/** What SREs see of rollouts on /metrics (Prometheus first). */
+export interface RolloutMetrics {
+  /** The rollout after one of the leader's decisions, and what happened in it. */
+  decided(rollout: Rollout, happenings: Happening[]): void;
+  /** How long one controller action (a cluster change, queries, a webhook) took. */
+  actionTook(action: string, seconds: number): void;
 }
 
 export interface Clock {

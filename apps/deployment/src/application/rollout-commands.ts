@@ -1,7 +1,6 @@
-import type { Person } from '@flightdeck/auth';
 import type { CloudEvent } from '@flightdeck/events';
-import { retryOnConflict } from '@flightdeck/persistence';
-import { approveStep, createRollout, recordCheck, NotFoundError, requestAbort, retry, RolloutRuleError, type Rollout, type RolloutRequest } from '../domain/index.js';
+import { NotFoundError, type Person, retryOnConflict, RuleError } from '@flightdeck/kernel';
+import { approveStep, createRollout, recordCheck, requestAbort, retry, type Rollout, type RolloutRequest } from '../domain/index.js';
 import { startedEvent } from './events.js';
 import { TargetRefusedError } from './target-errors.js';
 import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
@@ -34,16 +33,16 @@ export class RolloutCommands {
   async start(input: StartInput, meta: RequestMeta): Promise<StoredRollout> {
     const { rollouts, target, clearance, clock } = this.deps;
     const cleared = await clearance.clearance(input.releaseId);
-    if (!cleared.cleared) throw new RolloutRuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
+    if (!cleared.cleared) throw new RuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
     const ref = input.target;
     const where = `${ref.namespace}/${ref.deployment}`;
     const busy = await rollouts.unfinishedFor(ref);
-    if (busy) throw new RolloutRuleError(`${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`, 'target');
+    if (busy) throw new RuleError(`${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`, 'target');
     const live = await target.live(ref).catch((err: unknown) => {
       // The cluster refused to show the Deployment (a missing permission, say): the caller hears why.
-      throw err instanceof TargetRefusedError ? new RolloutRuleError(err.message, 'target') : err;
+      throw err instanceof TargetRefusedError ? new RuleError(err.message, 'target') : err;
     });
-    if (!live) throw new RolloutRuleError(`Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, 'target');
+    if (!live) throw new RuleError(`Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, 'target');
     const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: personOf(meta) }, live, clock.now());
     const stored = await rollouts.insert(rollout, [startedEvent(rollout, meta.correlationId)]);
     this.deps.wake?.();
@@ -67,9 +66,14 @@ export class RolloutCommands {
   }
 
   async get(id: string): Promise<StoredRollout> {
-    const s = await this.deps.rollouts.get(id);
+    const s = await this.find(id);
     if (!s) throw new NotFoundError(`rollout ${id} does not exist`);
     return s;
+  }
+
+  /** The rollout, or undefined when there is none with this id. */
+  find(id: string): Promise<StoredRollout | undefined> {
+    return this.deps.rollouts.get(id);
   }
 
   list(filter: RolloutFilter, page: PageRequest): Promise<RolloutPage> {

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import { ConflictError, retryOnConflict } from '@flightdeck/persistence';
+import { ConflictError, retryOnConflict } from '@flightdeck/kernel';
 import { applyAction, applyRefusal, decide, type Action, type Change, type HookResult, type QueryOutcome, type Rollout } from '../domain/index.js';
 import { eventsOf } from './events.js';
-import type { Clock, Leadership, MetricProvider, Notifier, RolloutRepository, RolloutTarget, StoredRollout, WebhookCaller } from './ports.js';
-import type { RolloutMetrics } from './rollout-metrics.js';
+import type { Clock, Leadership, MetricProvider, Notifier, RolloutMetrics, RolloutRepository, RolloutTarget, StoredRollout, WebhookCaller } from './ports.js';
 import { TargetRefusedError } from './target-errors.js';
 
 export interface ControllerOptions {
@@ -103,7 +102,7 @@ export class RolloutController {
         if ('effect' in action && action.effect) await this.o.target.apply(rollout, action.effect);
         const results = action.kind === 'MEASURE' ? await this.measure(action) : {};
         const hook = action.kind === 'CALL_HOOK' ? await this.callHook(action.url, rollout, action.hook, action.timeoutSeconds) : undefined;
-        if (action.kind !== 'WAIT') this.o.metrics?.decisionSeconds.observe({ action: action.kind }, (performance.now() - started) / 1000);
+        if (action.kind !== 'WAIT') this.o.metrics?.actionTook(action.kind, (performance.now() - started) / 1000);
         const change = applyAction(rollout, action, now, results, hook);
         // A wait is written only when what the rollout waits for changed; otherwise there is nothing to do this pass.
         if (change.rollout === rollout) return;
@@ -145,7 +144,7 @@ export class RolloutController {
       if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
       if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
     }
-    this.o.metrics?.record(rollout, change.happenings);
+    this.o.metrics?.decided(rollout, change.happenings);
     return saved;
   }
 

@@ -1,80 +1,11 @@
-import { conditionHolds, parseCondition, type Condition } from './conditions.js';
-import { RolloutRuleError } from './errors.js';
-
-export type MeasurementPhase = 'SUCCESSFUL' | 'FAILED' | 'INCONCLUSIVE';
-export type RunPhase = 'RUNNING' | 'SUCCESSFUL' | 'FAILED' | 'INCONCLUSIVE';
-
-/** A metric of an analysis template, in the manner of an Argo Rollouts AnalysisTemplate metric. */
-export interface MetricTemplate {
-  name: string;
-  /** PromQL with {{namespace}}, {{deployment}}, {{canary}}, {{canarySelector}}, {{stableSelector}}, {{interval}}. */
-  query: string;
-  successCondition?: string;
-  failureCondition?: string;
-  intervalSeconds: number;
-  /** Measurements in a run; the run succeeds for this metric once all are taken without hitting a limit. */
-  count: number;
-  /** Failed measurements tolerated; one more fails the metric (0: the first failure does). */
-  failureLimit: number;
-  /** Inconclusive measurements tolerated; one more makes the metric inconclusive. */
-  inconclusiveLimit: number;
-  /** Weight in the run's score. */
-  weight: number;
-}
-
-export interface Scoring {
-  /** Score (0 to 100) at or above which a run passes. */
-  pass: number;
-  /** Score at or above which a run that did not pass is inconclusive (a person decides) rather than failed. */
-  warning: number;
-}
+import { RuleError } from '@flightdeck/kernel';
+import { conditionHolds, parseCondition } from './conditions.js';
+import type { AnalysisRun, Measurement, MeasurementPhase, MetricRun, MetricTemplate, QueryOutcome, RunPhase, Scoring } from './types.js';
 
 export const DEFAULT_SCORING: Scoring = { pass: 90, warning: 75 };
 
-/** What a query returned: a number, or why there is none. */
-export type QueryOutcome = { ok: true; value: number } | { ok: false; reason: string };
-
-export interface Measurement {
-  at: string;
-  value: number | null;
-  phase: MeasurementPhase;
-  /** Why the measurement is inconclusive, or which condition decided it. */
-  detail: string;
-}
-
-export interface MetricRun {
-  name: string;
-  /** The query as sent, variables filled in. */
-  query: string;
-  successCondition?: Condition;
-  failureCondition?: Condition;
-  intervalSeconds: number;
-  count: number;
-  failureLimit: number;
-  inconclusiveLimit: number;
-  weight: number;
-  measurements: Measurement[];
-  phase: RunPhase;
-}
-
-export interface AnalysisRun {
-  id: string;
-  stepIndex: number;
-  startedAt: string;
-  /** Wait before the first measurement, so the new pods have been scraped. */
-  initialDelaySeconds: number;
-  completedAt?: string;
-  phase: RunPhase;
-  score?: number;
-  message?: string;
-  scoring: Scoring;
-  metrics: MetricRun[];
-  /** What the advisor said once the run finished (recorded, never acted on). */
-  advice?: import('./health.js').HealthAdvice;
-}
-
 export function validateMetric(m: MetricTemplate, where: string): void {
-  const bad = (field: string, what: string) => new RolloutRuleError(`${where}.${field}: ${what}`, `${where}.${field}`);
+  const bad = (field: string, what: string) => new RuleError(`${where}.${field}: ${what}`, `${where}.${field}`);
   if (!/^[a-z0-9][a-z0-9-]*$/i.test(m.name)) throw bad('name', `"${m.name}" must be letters, digits and dashes`);
   if (!m.query.trim()) throw bad('query', 'a PromQL query is required');
   if (!m.successCondition && !m.failureCondition) throw bad('successCondition', 'give a success condition, a failure condition or both');
@@ -90,7 +21,7 @@ export function validateMetric(m: MetricTemplate, where: string): void {
 export function renderQuery(query: string, vars: Record<string, string>): string {
   return query.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (whole, name: string) => {
     const v = vars[name];
-    if (v === undefined) throw new RolloutRuleError(`query variable {{${name}}} is unknown; known: ${Object.keys(vars).map((k) => `{{${k}}}`).join(', ')}`, 'query');
+    if (v === undefined) throw new RuleError(`query variable {{${name}}} is unknown; known: ${Object.keys(vars).map((k) => `{{${k}}}`).join(', ')}`, 'query');
     return v;
   });
 }

@@ -1,11 +1,11 @@
-import type { Person } from '@flightdeck/auth';
-import { newRun, recordMeasurements, type AnalysisRun, type QueryOutcome } from './analysis.js';
+import { type Person, RuleError } from '@flightdeck/kernel';
+import { newRun, recordMeasurements } from './analysis.js';
+import { analysisStarted } from './messages.js';
 import type { Action } from './decide.js';
 import { notesOf, queryVars } from './decide.js';
-import { RolloutRuleError } from './errors.js';
-import { DRIVEN_PHASES, type Decision, type HookResult, type MeasurementNote, type Rollout, type StepSpec } from './rollout.js';
+import { DRIVEN_PHASES } from './rollout.js';
 import { validationChecklist } from './validation.js';
-import { count } from './words.js';
+import type { AnalysisRun, Decision, HookResult, MeasurementNote, QueryOutcome, Rollout, StepSpec } from './types.js';
 
 /** Something an SRE (and other services) should hear about; the application turns these into events. */
 export type Happening =
@@ -89,7 +89,7 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
           stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: r.stepStates[action.index]!.startedAt ?? at, runId }),
           analysisRuns: [...r.analysisRuns, run],
           message: `step ${action.index + 1} of ${r.steps.length}: analysing ${step.templates.join(', ')}`,
-          decisions: logDecision(r, at, 'START_ANALYSIS', `step ${action.index + 1} of ${r.steps.length}: analysis run ${runId} started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s, ${count(t.count, 'measurement')}`).join('; ')}`),
+          decisions: logDecision(r, at, 'START_ANALYSIS', analysisStarted(`step ${action.index + 1} of ${r.steps.length}`, runId, templates)),
         },
         happenings: [],
       };
@@ -168,7 +168,7 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
 
 /** A person lets a paused rollout go on: past a manual pause, or past an inconclusive analysis. */
 export function approveStep(r: Rollout, who: Person, now: Date): Rollout {
-  if (r.phase !== 'PAUSED') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}, not PAUSED: there is no step waiting for approval`, 'id');
+  if (r.phase !== 'PAUSED') throw new RuleError(`rollout ${r.id} is ${r.phase}, not PAUSED: there is no step waiting for approval`, 'id');
   const i = r.stepIndex;
   const at = now.toISOString();
   const message = r.pauseReason === 'INCONCLUSIVE' ? `${who.name} approved step ${i + 1} despite inconclusive analysis` : `${who.name} approved step ${i + 1}`;
@@ -180,18 +180,18 @@ export function approveStep(r: Rollout, who: Person, now: Date): Rollout {
 }
 
 export function requestAbort(r: Rollout, who: Person, reason: string, now: Date): Rollout {
-  if (!reason.trim()) throw new RolloutRuleError('reason: say why the rollout is aborted', 'reason');
+  if (!reason.trim()) throw new RuleError('reason: say why the rollout is aborted', 'reason');
   const at = now.toISOString();
   if (r.phase === 'PROMOTED') {
     if (!r.warmUntil || Date.parse(r.warmUntil) <= now.getTime()) {
       const why = r.warmUntil ? `its rollback window closed at ${r.warmUntil}` : 'it kept no warm previous version';
-      throw new RolloutRuleError(`rollout ${r.id} is PROMOTED and ${why}: roll ${r.stableImage} out as a new rollout instead`, 'id');
+      throw new RuleError(`rollout ${r.id} is PROMOTED and ${why}: roll ${r.stableImage} out as a new rollout instead`, 'id');
     }
     const message = `${who.name} rolled back the promoted ${r.image} inside its rollback window: ${reason}`;
     const { completedAt: _c, ...rest } = r;
     return { ...rest, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${who.name} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: logDecision(r, at, 'ABORT', message) };
   }
-  if (r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
+  if (r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
   const message = `${who.name} asked to abort: ${reason}`;
   // FAILED and STUCK rollouts are held, not driven; an abort puts them back in the loop to be rolled back.
   return { ...r, phase: r.phase === 'FAILED' || r.phase === 'STUCK' || r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase, abortRequest: { by: who.subject, byName: who.name, reason, at }, message, updatedAt: at, decisions: logDecision(r, at, 'ABORT', message) };
@@ -210,5 +210,5 @@ export function retry(r: Rollout, who: Person, now: Date): Rollout {
     const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, hookResults: _h, ...rest } = r;
     return { ...rest, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: logDecision(r, at, 'RETRY', message) };
   }
-  throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}${r.pauseReason ? ` (${r.pauseReason})` : ''}: retry applies to a rollout paused by inconclusive analysis, rolled back, failed or stuck`, 'id');
+  throw new RuleError(`rollout ${r.id} is ${r.phase}${r.pauseReason ? ` (${r.pauseReason})` : ''}: retry applies to a rollout paused by inconclusive analysis, rolled back, failed or stuck`, 'id');
 }

@@ -1,24 +1,16 @@
-import { RolloutRuleError } from './errors.js';
-
-export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
-
-/** `result <op> threshold`, e.g. `result >= 0.95`; several joined by `&&` must all hold, by `||` one must. */
-export interface Condition {
-  text: string;
-  clauses: { op: Comparator; threshold: number }[];
-  join: 'and' | 'or';
-}
+import { RuleError } from '@flightdeck/kernel';
+import type { Comparator, Condition } from './types.js';
 
 const clause = /^\s*result\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i;
 
 export function parseCondition(text: string, field = 'condition'): Condition {
   const trimmed = text.trim();
   const join = trimmed.includes('||') ? 'or' : 'and';
-  if (trimmed.includes('||') && trimmed.includes('&&')) throw new RolloutRuleError(`${field} "${text}" mixes && and ||; use one of them`, field);
+  if (trimmed.includes('||') && trimmed.includes('&&')) throw new RuleError(`${field} "${text}" mixes && and ||; use one of them`, field);
   const parts = trimmed.split(join === 'or' ? '||' : '&&');
   const clauses = parts.map((p) => {
     const m = clause.exec(p);
-    if (!m) throw new RolloutRuleError(`${field} "${text}" is not understood: write result <op> <number>, e.g. "result >= 0.95" (op one of < <= > >= == !=), joined by && or ||`, field);
+    if (!m) throw new RuleError(`${field} "${text}" is not understood: write result <op> <number>, e.g. "result >= 0.95" (op one of < <= > >= == !=), joined by && or ||`, field);
     return { op: m[1] as Comparator, threshold: Number(m[2]) };
   });
   return { text: trimmed, clauses, join };

@@ -1,6 +1,8 @@
-import { dueMetrics, type AnalysisRun } from './analysis.js';
-import { canaryName, imageTag, replicasFor, type HookName, type MeasurementNote, type RollbackCause, type Rollout } from './rollout.js';
-import { agree, count } from './words.js';
+import { count } from '@flightdeck/kernel';
+import { dueMetrics } from './analysis.js';
+import { promotionMessages, rollbackMessages, stepMessages } from './messages.js';
+import { canaryName, imageTag, replicasFor } from './rollout.js';
+import type { AnalysisRun, HookName, MeasurementNote, RollbackCause, Rollout } from './types.js';
 
 /** What the cluster shows of one Deployment. */
 export interface DeploymentState {
@@ -103,7 +105,7 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
   if (r.phase === 'PAUSED') return { kind: 'WAIT', reason: r.message };
   const gate = hookGate(r, r.stepIndex === 0 && r.stepStates[0]?.status === 'PENDING' ? 'PRE_ROLLOUT' : r.stepIndex >= r.steps.length ? 'PRE_PROMOTION' : undefined);
   if (gate) return gate;
-  if (r.stepIndex >= r.steps.length) return { kind: 'START_PROMOTION', message: `${r.steps.length === 1 ? 'the only step' : `all ${r.steps.length} steps`} completed; promoting ${r.image}` };
+  if (r.stepIndex >= r.steps.length) return { kind: 'START_PROMOTION', message: stepMessages.allStepsDone(r) };
 
   const i = r.stepIndex;
   const step = r.steps[i]!;
@@ -115,23 +117,23 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
     case 'SET_WEIGHT': {
       const { canary, stable } = replicasFor(r.totalReplicas, step.weight);
       if (!state.appliedAt) {
-        return { kind: 'APPLY_STEP', index: i, effect: { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: canary, stableReplicas: stable }, message: `${label}: canary weight ${step.weight}%: ${count(canary, 'canary replica')} and ${count(stable, 'stable replica')}` };
+        return { kind: 'APPLY_STEP', index: i, effect: { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: canary, stableReplicas: stable }, message: stepMessages.weightApplied(label, step.weight, canary, stable) };
       }
       const c = obs.canary;
       const canaryReady = settled(c, r.image, canary);
       const stableReady = obs.stable.ready >= stable && obs.stable.replicas === stable;
       if (canaryReady && stableReady) {
-        return { kind: 'COMPLETE_STEP', index: i, message: `${label}: ${count(canary, 'canary replica')} of ${r.image} ${agree(canary, 'is', 'are')} ready (weight ${step.weight}%)` };
+        return { kind: 'COMPLETE_STEP', index: i, message: stepMessages.canaryReady(label, r, canary, step.weight) };
       }
       const waited = elapsedSeconds(state.appliedAt, now);
       if (waited > r.progressDeadlineSeconds || c?.deadlineExceeded) {
-        return failure(r, 'DEADLINE', `${label}: the canary made no progress within ${r.progressDeadlineSeconds} s: ${c?.ready ?? 0} of ${count(canary, 'canary replica')} of ${r.image} ready`, []);
+        return failure(r, 'DEADLINE', stepMessages.canaryStalled(label, r, c?.ready ?? 0, canary), []);
       }
       if (!canaryReady) {
         const ready = c?.ready ?? 0;
-        return { kind: 'WAIT', reason: `${label}: waiting for ${count(canary, 'canary replica')} of ${r.image} to be ready (${ready} ${agree(ready, 'is', 'are')})` };
+        return { kind: 'WAIT', reason: stepMessages.awaitingCanary(label, r, canary, ready) };
       }
-      return { kind: 'WAIT', reason: `${label}: waiting for ${r.target.deployment} to come down to ${count(stable, 'stable replica')} (${obs.stable.replicas} now, ${obs.stable.ready} ready)` };
+      return { kind: 'WAIT', reason: stepMessages.awaitingStable(label, r, stable, obs.stable.replicas, obs.stable.ready) };
     }
     case 'PAUSE': {
       if (step.seconds === undefined) {
@@ -143,7 +145,7 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
       return { kind: 'WAIT', reason: `${label}: pausing ${step.seconds} s; the next step starts`, until: new Date(until).toISOString() };
     }
     case 'ROLLING_UPDATE': {
-      if (!state.appliedAt) return { kind: 'APPLY_STEP', index: i, effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: `${label}: rolling update of ${r.target.deployment} to ${r.image}` };
+      if (!state.appliedAt) return { kind: 'APPLY_STEP', index: i, effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: stepMessages.rollingUpdate(label, r) };
       return { kind: 'COMPLETE_STEP', index: i, message: `${label}: the rolling update to ${r.image} is under way` };
     }
     case 'ANALYSIS': {
@@ -151,12 +153,12 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
       if (!run) return { kind: 'START_STEP', index: i };
       const rolling = r.strategy === 'ROLLING';
       if (rolling && (obs.stable.deadlineExceeded || (!settled(obs.stable, r.image, r.totalReplicas) && elapsedSeconds(r.stepStates[0]?.appliedAt, now) > r.progressDeadlineSeconds))) {
-        return failure(r, 'DEADLINE', `${label}: the rolling update made no progress within ${r.progressDeadlineSeconds} s: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} ready`, notesOf(run));
+        return failure(r, 'DEADLINE', stepMessages.rollingStalled(label, r, obs.stable.ready), notesOf(run));
       }
       if (run.phase === 'FAILED') return failure(r, 'ANALYSIS', `${label}: ${run.message}`, notesOf(run));
-      if (run.phase === 'INCONCLUSIVE') return { kind: 'PAUSE_INCONCLUSIVE', reason: `${label}: ${run.message}; paused rather than promoted: retry the analysis, approve to go on, or abort`, measurements: notesOf(run) };
+      if (run.phase === 'INCONCLUSIVE') return { kind: 'PAUSE_INCONCLUSIVE', reason: stepMessages.inconclusive(label, run.message), measurements: notesOf(run) };
       if (run.phase === 'SUCCESSFUL') {
-        if (rolling && !settled(obs.stable, r.image, r.totalReplicas)) return { kind: 'WAIT', reason: `${label}: analysis passed; waiting for the rolling update (${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} ready)` };
+        if (rolling && !settled(obs.stable, r.image, r.totalReplicas)) return { kind: 'WAIT', reason: stepMessages.analysisPassedRolling(label, r, obs.stable.ready) };
         return { kind: 'COMPLETE_STEP', index: i, message: `${label}: ${run.message}` };
       }
       const { due, nextAt } = dueMetrics(run, now);
@@ -186,13 +188,13 @@ function decideFastRollback(r: Rollout, obs: Observation): Action {
   const rb = r.rollback!;
   const n = r.totalReplicas;
   if (!rb.appliedAt) {
-    return { kind: 'APPLY_ROLLBACK', effect: { type: 'SCALE_CANARY', canaryImage: r.stableImage, canaryReplicas: n, stableReplicas: 0 }, message: `fast rollback: scaling the warm ${canaryName(r)} (${r.stableImage}) up to ${count(n, 'replica')} and ${r.target.deployment} (${r.image}) to 0` };
+    return { kind: 'APPLY_ROLLBACK', effect: { type: 'SCALE_CANARY', canaryImage: r.stableImage, canaryReplicas: n, stableReplicas: 0 }, message: rollbackMessages.fastStart(r, canaryName(r)) };
   }
   if (!rb.restoredAt) {
-    if (settled(obs.canary, r.stableImage, n)) return { kind: 'RESTORE_STABLE', effect: { type: 'SET_STABLE', image: r.stableImage, replicas: n }, message: `${count(n, 'replica')} of ${r.stableImage} ${agree(n, 'serves', 'serve')} again; putting ${r.target.deployment} back to ${r.stableImage}` };
+    if (settled(obs.canary, r.stableImage, n)) return { kind: 'RESTORE_STABLE', effect: { type: 'SET_STABLE', image: r.stableImage, replicas: n }, message: rollbackMessages.fastServing(r) };
     return { kind: 'WAIT', reason: `fast rollback: ${obs.canary?.ready ?? 0} of ${count(n, 'warm replica')} of ${r.stableImage} ready` };
   }
-  if (settled(obs.stable, r.stableImage, n)) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: `rolled back: ${count(n, 'replica')} of ${r.stableImage} ${agree(n, 'is', 'are')} serving from ${r.target.deployment}` };
+  if (settled(obs.stable, r.stableImage, n)) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: rollbackMessages.fastDone(r) };
   return { kind: 'WAIT', reason: `fast rollback: ${obs.stable.ready} of ${count(n, 'replica')} of ${r.stableImage} ready in ${r.target.deployment}` };
 }
 
@@ -210,21 +212,21 @@ function decideRollback(r: Rollout, obs: Observation): Action {
   }
   const stableBack = settled(obs.stable, r.stableImage, r.totalReplicas);
   const canaryGone = r.strategy === 'ROLLING' || !obs.canary || obs.canary.replicas === 0;
-  if (stableBack && canaryGone) return { kind: 'FINISH_ROLLBACK', message: `rolled back: ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ${agree(r.totalReplicas, 'is', 'are')} serving` };
+  if (stableBack && canaryGone) return { kind: 'FINISH_ROLLBACK', message: rollbackMessages.done(r) };
   // After an undone promotion the canary still runs the new image: it goes once the stable Deployment serves again.
-  if (stableBack) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: `rolled back: ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ${agree(r.totalReplicas, 'is', 'are')} serving; the canary is scaled to 0` };
+  if (stableBack) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: rollbackMessages.doneCanaryGoes(r) };
   return { kind: 'WAIT', reason: `rolling back: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ready` };
 }
 
 function decidePromotion(r: Rollout, obs: Observation): Action {
   if (!r.promotion?.appliedAt) {
-    return { kind: 'APPLY_PROMOTION', effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: `promoting: ${r.target.deployment} takes ${r.image} at ${count(r.totalReplicas, 'replica')}` };
+    return { kind: 'APPLY_PROMOTION', effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: promotionMessages.start(r) };
   }
   if (settled(obs.stable, r.image, r.totalReplicas)) {
     const warm = r.rollbackWindowSeconds > 0 && r.strategy === 'CANARY';
     return warm
-      ? { kind: 'FINISH_PROMOTION', effect: { type: 'PARK_PREVIOUS', image: r.stableImage }, message: `promoted: ${count(r.totalReplicas, 'replica')} of ${r.image} ${agree(r.totalReplicas, 'serves', 'serve')} all traffic; ${r.stableImage} stays warm at 0 replicas in ${canaryName(r)} for ${r.rollbackWindowSeconds} s` }
-      : { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: `promoted: ${count(r.totalReplicas, 'replica')} of ${r.image} ${agree(r.totalReplicas, 'serves', 'serve')} all traffic; the canary is scaled to 0` };
+      ? { kind: 'FINISH_PROMOTION', effect: { type: 'PARK_PREVIOUS', image: r.stableImage }, message: promotionMessages.doneWarm(r, canaryName(r)) }
+      : { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: promotionMessages.done(r) };
   }
   return { kind: 'WAIT', reason: `promoting: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.image} ready` };
 }

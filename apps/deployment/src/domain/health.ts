@@ -1,18 +1,5 @@
-import type { AnalysisRun } from './analysis.js';
 import { tally } from './analysis.js';
-import type { Rollout } from './rollout.js';
-
-export type HealthRecommendation = 'PROMOTE' | 'HOLD' | 'ROLLBACK';
-
-/** What the advisor said about a finished analysis run. It is recorded and shown; it never changes the verdict. */
-export interface HealthAdvice {
-  recommendation: HealthRecommendation;
-  rationale: string;
-  source: 'AI' | 'DETERMINISTIC';
-  confidence: number;
-  predictionId: string;
-  fallbackReason?: string;
-}
+import type { AnalysisRun, HealthAdvice, HealthRecommendation, Rollout } from './types.js';
 
 /** The offline answer: the analysis verdict itself, in words. */
 export function baselineHealth(run: AnalysisRun): { recommendation: HealthRecommendation; rationale: string } {

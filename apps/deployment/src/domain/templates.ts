@@ -1,4 +1,4 @@
-import type { MetricTemplate } from './analysis.js';
+import type { MetricTemplate } from './types.js';
 
 /**
  * Built-in analysis templates on the metric names the simulated workloads (and most HTTP services) export:

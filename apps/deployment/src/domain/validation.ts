@@ -1,23 +1,5 @@
-import type { Person } from '@flightdeck/auth';
-import { RolloutRuleError } from './errors.js';
-import type { Rollout } from './rollout.js';
-
-export type CheckWindow = 'IMMEDIATE' | 'EXTENDED' | 'BUSINESS';
-export type CheckStatus = 'PENDING' | 'PASSED' | 'FAILED';
-
-export interface ValidationCheck {
-  id: string;
-  title: string;
-  /** IMMEDIATE: within 2 h of promotion; EXTENDED: within 8 h; BUSINESS: within 24 h. */
-  window: CheckWindow;
-  dueAt: string;
-  status: CheckStatus;
-  /** The subject of whoever recorded the check; `byName` is their display name. */
-  by?: string;
-  byName?: string;
-  at?: string;
-  note?: string;
-}
+import { type Person, RuleError } from '@flightdeck/kernel';
+import type { CheckWindow, Rollout, ValidationCheck } from './types.js';
 
 /**
  * The production validation checklist of the release process, every item: immediate (0–2 h after promotion), extended
@@ -49,10 +31,10 @@ export function validationChecklist(promotedAt: Date): ValidationCheck[] {
 
 /** A person records one check as passed or failed; a failed check is raised, and a rollback stays a person's call. */
 export function recordCheck(r: Rollout, checkId: string, passed: boolean, who: Person, note: string, now: Date): Rollout {
-  if (!r.validation) throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: the validation checklist starts when a rollout is promoted`, 'id');
+  if (!r.validation) throw new RuleError(`rollout ${r.id} is ${r.phase}: the validation checklist starts when a rollout is promoted`, 'id');
   const check = r.validation.find((c) => c.id === checkId);
-  if (!check) throw new RolloutRuleError(`checkId "${checkId}" is not on the checklist; it has: ${r.validation.map((c) => c.id).join(', ')}`, 'checkId');
-  if (!passed && !note.trim()) throw new RolloutRuleError('note: say what failed', 'note');
+  if (!check) throw new RuleError(`checkId "${checkId}" is not on the checklist; it has: ${r.validation.map((c) => c.id).join(', ')}`, 'checkId');
+  if (!passed && !note.trim()) throw new RuleError('note: say what failed', 'note');
   const at = now.toISOString();
   const late = Date.parse(check.dueAt) < now.getTime() ? ` (after its due time ${check.dueAt})` : '';
   const message = `${who.name} marked "${check.title}" ${passed ? 'passed' : 'FAILED'}${late}${note ? `: ${note}` : ''}`;

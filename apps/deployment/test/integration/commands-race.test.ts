@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { databaseUri } from '@flightdeck/testing';
+import { RuleError } from '@flightdeck/kernel';
 import { MongoRolloutRepository } from '../../src/adapters/mongo/mongo-rollout-repository.js';
 import { rolloutModel } from '../../src/adapters/mongo/rollout-model.js';
 import type { PageRequest, RolloutFilter, RolloutRepository, RolloutTarget } from '../../src/application/ports.js';
 import { RolloutCommands } from '../../src/application/rollout-commands.js';
-import { applyAction, createRollout, decide, RolloutRuleError, type Rollout, type RolloutTargetRef } from '../../src/domain/index.js';
+import { applyAction, createRollout, decide, type Rollout, type RolloutTargetRef } from '../../src/domain/index.js';
 
 /** The real repository, with a hook that runs once right after the next read: the controller's write lands between a person's read and write. */
 class RacingRepository implements RolloutRepository {
@@ -86,7 +87,7 @@ describe('a person\'s change racing the controller', () => {
     const id = await rollout();
     racing.between(() => commands.abort(id, 'first abort', { by: 'rita' }).then(() => controllerStep(id)));
     const late = commands.abort(id, 'second abort', { by: 'sam' });
-    await expect(late).rejects.toBeInstanceOf(RolloutRuleError);
+    await expect(late).rejects.toBeInstanceOf(RuleError);
     await expect(late).rejects.toThrow('is ROLLING_BACK: there is nothing left to abort');
   });
 });

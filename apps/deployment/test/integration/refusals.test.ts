@@ -4,7 +4,8 @@ import type { Manifest } from '@flightdeck/deploy/test/objects';
 import type { StoredRollout } from '../../src/application/ports.js';
 import type { StepSpec } from '../../src/domain/index.js';
 import { clusterKind, NAMESPACE } from './cluster.js';
-import { clearRelease, collectEvents, createWorkload, dbFor, deployment, eventually, startCluster, startService, type Cluster, type Service } from './stack.js';
+import { clearRelease, collectEvents, createWorkload, dbFor, deployment, startCluster, startService, type Cluster, type Service } from './stack.js';
+import { eventually } from '@flightdeck/testing';
 
 const onKubeLocal = clusterKind() === 'kube-local';
 // A first weight, then a pause until a person approves: a place to change the cluster under the rollout.
@@ -35,13 +36,13 @@ describe('a Deployment the service may not or cannot change: the rollout ends sa
     return s.service.commands.start({ releaseId: `rel-${name}`, environment: 'production', target, image: 'shop/web:2.0.0', strategy: 'CANARY', steps, progressDeadlineSeconds: 30, ...over }, { by: 'sam' });
   };
   const until = (id: string, phases: string[]) =>
-    eventually(async () => {
+    eventually(`rollout ${id} in ${phases.join(' or ')}`, async () => {
       const x = await s.service.commands.get(id);
       return phases.includes(x.rollout.phase) ? x : undefined;
-    }, `rollout ${id} in ${phases.join(' or ')}`, 40_000);
+    }, 40_000);
   const read = (name: string) => c.apps.readNamespacedDeployment({ name, namespace: NAMESPACE }).catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)));
   const failedEvent = (id: string) =>
-    eventually(async () => events.events.find((e) => e.type === 'flightdeck.deployment.rollout.failed' && (e.data as { rolloutId: string }).rolloutId === id)?.data as { reason: string } | undefined, 'the failed event');
+    eventually('the failed event', async () => events.events.find((e) => e.type === 'flightdeck.deployment.rollout.failed' && (e.data as { rolloutId: string }).rolloutId === id)?.data as { reason: string } | undefined);
 
   /** The stable Deployment as it was made (4 replicas of 1.0.0, no Flightdeck annotation) and no canary beside it. */
   async function expectUntouched(name: string, stableReplicas = 4): Promise<void> {
@@ -65,7 +66,7 @@ describe('a Deployment the service may not or cannot change: the rollout ends sa
     await createWorkload(c, 'deleted');
     // A timed pause after the first weight: the rollout is driven (and looks at the cluster) while it waits.
     const r = await start('deleted', { steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'PAUSE', seconds: 60 }, { kind: 'SET_WEIGHT', weight: 50 }] });
-    await eventually(async () => ((await s.service.commands.get(r.rollout.id)).rollout.stepIndex === 1 ? true : undefined), 'the first weight done');
+    await eventually('the first weight done', async () => ((await s.service.commands.get(r.rollout.id)).rollout.stepIndex === 1 ? true : undefined));
     await c.apps.deleteNamespacedDeployment({ name: 'deleted', namespace: NAMESPACE });
     const done = await until(r.rollout.id, ['FAILED', 'ROLLED_BACK']);
     const gone = 'Deployment default/deleted is gone from the cluster: get answered 404 Not Found';
@@ -90,7 +91,7 @@ describe('a Deployment the service may not or cannot change: the rollout ends sa
 
   it('replicas another field manager applies (server-side apply, as Argo CD or Flux do) are not taken over: held, nothing changed', async () => {
     await c.apply([deployment('applied', 'shop/web:1.0.0') as Manifest], 'gitops');
-    await eventually(async () => ((await read('applied'))?.status?.readyReplicas === 4 ? true : undefined), 'applied ready');
+    await eventually('applied ready', async () => ((await read('applied'))?.status?.readyReplicas === 4 ? true : undefined));
     const r = await start('applied');
     await expectHeldUnchanged(
       r,
@@ -122,10 +123,10 @@ describe('a Deployment the service may not or cannot change: the rollout ends sa
     await createWorkload(c, 'policed');
     await c.apply([policy, binding] as Manifest[]);
     // The policy is in force once the API server refuses a dry run it covers.
-    await eventually(async () => {
+    await eventually('the admission policy in force', async () => {
       const body: V1Deployment = deployment('policed-probe', 'shop/web:2.0.0', 1);
       return c.apps.createNamespacedDeployment({ namespace: NAMESPACE, body, dryRun: 'All' }).then(() => undefined, (e: { code?: number }) => (e.code === 422 ? true : undefined));
-    }, 'the admission policy in force');
+    });
     const r = await start('policed');
     const done = await until(r.rollout.id, ['FAILED', 'PAUSED']);
     expect(done.rollout.message).toMatch(
@@ -147,12 +148,12 @@ describe('a Deployment the service may not or cannot change: the rollout ends sa
     async function withoutVerb<T>(verb: string, fn: () => Promise<T>): Promise<T> {
       const original = role();
       await c.apply([{ ...original, rules: original.rules.map((r) => ({ ...r, verbs: r.verbs.filter((v) => v !== verb) })) }]);
-      await eventually(async () => ((await allowed(verb)) ? undefined : true), `${verb} taken away`);
+      await eventually(`${verb} taken away`, async () => ((await allowed(verb)) ? undefined : true));
       try {
         return await fn();
       } finally {
         await c.apply([original]);
-        await eventually(async () => ((await allowed(verb)) ? true : undefined), `${verb} given back`);
+        await eventually(`${verb} given back`, async () => ((await allowed(verb)) ? true : undefined));
       }
     }
 

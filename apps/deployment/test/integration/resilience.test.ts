@@ -1,11 +1,11 @@
 import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { grantedPermissions } from '@flightdeck/deploy/test/objects';
-import { startPrometheus } from '@flightdeck/testing';
+import { eventually, startPrometheus } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRollout } from '../../src/application/ports.js';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
 import { callsOf, clusterKind, NAMESPACE } from './cluster.js';
-import { clearRelease, createWorkload, dbFor, eventually, startCluster, startService, type Cluster, type Service } from './stack.js';
+import { clearRelease, createWorkload, dbFor, startCluster, startService, type Cluster, type Service } from './stack.js';
 
 const steps = [
   { kind: 'SET_WEIGHT' as const, weight: 25 },
@@ -40,7 +40,7 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
     const a = track(await startService(c, db, lease('replica-a')));
     const b = track(await startService(c, db, lease('replica-b')));
     const leaders = () => [a, b].filter((s) => s.service.leadership.isLeader());
-    await eventually(async () => (leaders().length === 1 ? true : undefined), 'one leader');
+    await eventually('one leader', async () => (leaders().length === 1 ? true : undefined));
     const leader = leaders()[0]!;
     const other = leader === a ? b : a;
 
@@ -58,21 +58,21 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
     }, 50);
     try {
       // Past the first weight, inside the pause: the leader dies without giving up its lease.
-      await eventually(async () => ((await other.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined), 'the first step done');
+      await eventually('the first step done', async () => ((await other.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined));
       const before = await coordination.readNamespacedLease({ name: 'deployment-test', namespace: NAMESPACE });
       expect(before.spec).toMatchObject({ holderIdentity: leader === a ? 'replica-a' : 'replica-b', leaseDurationSeconds: 2 });
       const diedAt = Date.now();
       await leader.stop({ releaseLease: false });
       // The other replica takes the Lease once it has run out: within the lease duration (2 s), its next try
       // (every 200 ms) and the time one API call takes on a busy machine.
-      await eventually(async () => (tookOverAt !== undefined ? true : undefined), 'the other replica to take the Lease');
+      await eventually('the other replica to take the Lease', async () => (tookOverAt !== undefined ? true : undefined));
       expect(tookOverAt! - diedAt).toBeLessThanOrEqual(2000 + 200 + 300);
       const after = await coordination.readNamespacedLease({ name: 'deployment-test', namespace: NAMESPACE });
       expect(after.spec).toMatchObject({ holderIdentity: other === a ? 'replica-a' : 'replica-b', leaseTransitions: (before.spec?.leaseTransitions ?? 0) + 1 });
       const done = await eventually(async () => {
         const s: StoredRollout = await other.service.commands.get(started.rollout.id);
         return s.rollout.phase === 'PROMOTED' || s.rollout.phase === 'ROLLED_BACK' || s.rollout.phase === 'PAUSED' ? s : undefined;
-      }, 'the rollout finished by the other replica', 40_000);
+      }, 40_000);
       expect(done.rollout.phase, done.rollout.message).toBe('PROMOTED');
       expect(other.service.leadership.isLeader()).toBe(true);
       const applied = done.rollout.decisions.filter((d) => d.action === 'APPLY_STEP').map((d) => d.message);
@@ -95,13 +95,13 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
       { releaseId: 'rel-restart', environment: 'production', target: target('restarted'), image: 'shop/web:2.0.0', strategy: 'CANARY', steps, metrics: patient, progressDeadlineSeconds: 20 },
       { by: 'sam' },
     );
-    await eventually(async () => ((await first.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined), 'the first step done');
+    await eventually('the first step done', async () => ((await first.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined));
     await first.stop();
     const second = track(await startService(c, db));
-    const done = await eventually(async () => {
+    const done = await eventually('the rollout finished after the restart', async () => {
       const s = await second.service.commands.get(started.rollout.id);
       return ['PROMOTED', 'ROLLED_BACK', 'PAUSED'].includes(s.rollout.phase) ? s : undefined;
-    }, 'the rollout finished after the restart', 40_000);
+    }, 40_000);
     expect(done.rollout.phase, done.rollout.message).toBe('PROMOTED');
     expect(done.rollout.decisions.filter((d) => d.action === 'APPLY_STEP')).toHaveLength(2);
     expect(done.rollout.decisions.filter((d) => d.action === 'COMPLETE_STEP').map((d) => d.message.slice(0, 6))).toEqual(['step 1', 'step 2', 'step 3', 'step 4']);
@@ -128,18 +128,18 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
         { by: 'sam' },
       );
       // Prometheus answers the first measurements, then goes away mid-run.
-      await eventually(async () => {
+      await eventually('a measurement with a value', async () => {
         const run = (await s.service.commands.get(started.rollout.id)).rollout.analysisRuns[0];
         if (run?.metrics[0]?.measurements.some((m) => m.value !== null)) return true;
         const now = (await s.service.commands.get(started.rollout.id)).rollout;
         throw new Error(`${now.phase}: ${now.message}; ${JSON.stringify(run?.metrics[0]?.measurements ?? [])}`);
-      }, 'a measurement with a value');
+      });
       await prom.stop();
       stopped = true;
-      const paused = await eventually(async () => {
+      const paused = await eventually('the rollout to stop progressing', async () => {
         const x = await s.service.commands.get(started.rollout.id);
         return x.rollout.phase !== 'PROGRESSING' ? x : undefined;
-      }, 'the rollout to stop progressing');
+      });
       expect(paused.rollout.phase).toBe('PAUSED');
       expect(paused.rollout.pauseReason).toBe('INCONCLUSIVE');
       expect(paused.rollout.message).toMatch(/inconclusive limit 5.*Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED.*paused rather than promoted/);

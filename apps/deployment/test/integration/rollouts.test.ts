@@ -1,12 +1,12 @@
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { startOpenAIStub, type OpenAIStub } from '@flightdeck/testing';
+import { eventually, gql, type OpenAIStub, startOpenAIStub } from '@flightdeck/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent, Subscription } from '@flightdeck/events';
-import type { GatewayService } from '@flightdeck/gateway';
+import type { TestGateway } from '@flightdeck/testing/stack';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
-import { clearRelease, collectEvents, createWorkload, dbFor, eventually, gql, startCluster, startGateway, startService, token, type Cluster, type Service } from './stack.js';
+import { clearRelease, collectEvents, createWorkload, dbFor, startCluster, startGateway, startService, token, type Cluster, type Service } from './stack.js';
 
 const ROLLOUT = `
   fragment R on Rollout {
@@ -59,7 +59,7 @@ const input = (releaseId: string, deployment: string, image: string, over: Recor
 describe('rollouts on the project’s cluster (kube-sim or kube-local) with a real Prometheus, through the gateway', () => {
   let c: Cluster;
   let s: Service;
-  let gw: { gateway: GatewayService; url: string };
+  let gw: TestGateway;
   let sre: string;
   let collected: { events: CloudEvent[]; sub: Subscription };
   let ai: OpenAIStub;
@@ -77,7 +77,7 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
   }, 60_000);
   afterAll(async () => {
     await collected?.sub.stop();
-    await gw?.gateway.close();
+    await gw?.stop();
     await s?.stop();
     await ai?.stop();
     await c?.stop();
@@ -85,10 +85,10 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
 
   const get = async (id: string) => (await gql<{ rollout: RolloutView }>(gw.url, GET, { id }, sre)).data!.rollout;
   const until = (id: string, phases: string[], timeoutMs = 40_000) =>
-    eventually(async () => {
+    eventually(`rollout ${id} in ${phases.join(' or ')}`, async () => {
       const r = await get(id);
       return phases.includes(r.phase) ? r : undefined;
-    }, `rollout ${id} in ${phases.join(' or ')}`, timeoutMs);
+    }, timeoutMs);
   const start = async (releaseId: string, name: string, image: string, over: Record<string, unknown> = {}) => {
     await createWorkload(c, name);
     await clearRelease(s, releaseId);
@@ -107,7 +107,7 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     expect(failed.errors?.[0]?.message).toMatch(/PRODUCTION is FAIL; the PRODUCTION gate .* must PASS/);
     const dev = await gql(gw.url, START, { input: input('rel-failed', 'refused', 'shop/web:2.0.0') }, await token(['DEVELOPER']));
     expect(dev.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const ci = await gql(gw.url, START, { input: input('rel-failed', 'refused', 'shop/web:2.0.0') }, await token(['SRE', 'CI'], 'ci-bot', true));
+    const ci = await gql(gw.url, START, { input: input('rel-failed', 'refused', 'shop/web:2.0.0') }, await token(['SRE', 'CI'], 'ci-bot', { machine: true }));
     expect(ci.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -134,7 +134,7 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     expect(canary.spec?.replicas).toBe(0);
     expect(canary.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0'); // the previous version, warm
     expect(r.warmUntil).not.toBeNull();
-    await eventually(async () => (eventsOf(r.id).includes('succeeded') ? true : undefined), 'the promotion events');
+    await eventually('the promotion events', async () => (eventsOf(r.id).includes('succeeded') ? true : undefined));
     expect(eventsOf(r.id)).toEqual(['started', 'step_completed', 'analysis_completed', 'step_completed', 'step_completed', 'analysis_completed', 'step_completed', 'promoted', 'succeeded']);
 
     // Inside the rollback window, aborting the promoted rollout scales the warm previous version up.
@@ -165,14 +165,14 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     expect(stable.status?.readyReplicas).toBe(4);
     const canary = await c.apps.readNamespacedDeployment({ name: 'bad-canary', namespace: 'default' });
     expect(canary.spec?.replicas).toBe(0);
-    await eventually(async () => (eventsOf(r.id).includes('rolled_back') ? true : undefined), 'the rolled_back event');
+    await eventually('the rolled_back event', async () => (eventsOf(r.id).includes('rolled_back') ? true : undefined));
     const event = collected.events.find((e) => e.type === 'flightdeck.deployment.rollout.rolled_back' && (e.data as { rolloutId: string }).rolloutId === r.id)!;
     expect((event.data as { reason: string }).reason).toMatch(/measurements: /);
     // The AI said PROMOTE; it was recorded as a prediction and shown, and the rollback stood.
-    const advised = await eventually(async () => {
+    const advised = await eventually('the advice on the failed run', async () => {
       const x = await get(r.id);
       return x.analysisRuns[0]?.advice ? x : undefined;
-    }, 'the advice on the failed run');
+    });
     expect(advised.analysisRuns[0]!.advice).toMatchObject({ recommendation: 'PROMOTE', source: 'AI', confidence: 0.8 });
     expect(advised.phase).toBe('ROLLED_BACK');
     expect(advised.decisions.find((d) => d.action === 'ADVICE')?.message).toMatch(/differs from the analysis verdict FAILED, which stands: advice never overrides a metric/);
@@ -186,7 +186,7 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     expect(r.phase, r.message).toBe('ROLLED_BACK');
     expect(r.rollback).toMatchObject({ cause: 'DEADLINE' });
     expect(r.rollback!.reason).toBe('step 1 of 4: the canary made no progress within 8 s: 0 of 1 canary replica of shop/web:4.0.0-crash ready');
-    await eventually(async () => (eventsOf(r.id).includes('rolled_back') ? true : undefined), 'the events');
+    await eventually('the events', async () => (eventsOf(r.id).includes('rolled_back') ? true : undefined));
     expect(eventsOf(r.id)).toEqual(['started', 'stuck', 'rolled_back']);
   });
 
@@ -198,10 +198,10 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     const r = await until(started.id, ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK']);
     expect(r.phase, r.message).toBe('ROLLED_BACK');
     expect(r.analysisRuns[0]!.metrics[0]!.query).toContain('version="3.0.0-bad"');
-    const d = await eventually(async () => {
+    const d = await eventually('the undone rolling deployment', async () => {
       const x = await c.apps.readNamespacedDeployment({ name: 'rolling', namespace: 'default' });
       return x.status?.readyReplicas === 4 && x.status.updatedReplicas === 4 ? x : undefined;
-    }, 'the undone rolling deployment');
+    });
     expect(d.spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:1.0.0');
   });
 
@@ -218,7 +218,7 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
       gw.url,
       `mutation($id: ID!) { approveStep(id: $id) { phase startedBy startedByName steps { approvedBy approvedByName } } }`,
       { id: started.id },
-      await token(['TECHNICAL_LEAD'], 'tina', false, 'Tina Lead'),
+      await token(['TECHNICAL_LEAD'], 'tina', { name: 'Tina Lead' }),
     );
     expect(ok.errors).toBeUndefined();
     // People are kept by subject (the token's `sub`), with the display name beside it for display.
@@ -255,16 +255,16 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
       const r = await until(started.id, ['ROLLED_BACK', 'PROMOTED']);
       expect(r.phase).toBe('ROLLED_BACK');
       expect(r.rollback).toMatchObject({ cause: 'WEBHOOK', reason: `the pre-promotion webhook ${base}/promote refused: change freeze until 18:00` });
-      await eventually(async () => (calls.length === 3 ? true : undefined), 'the post-rollback call');
+      await eventually('the post-rollback call', async () => (calls.length === 3 ? true : undefined));
       expect(calls).toEqual([
         { path: '/start', hook: 'PRE_ROLLOUT' },
         { path: '/promote', hook: 'PRE_PROMOTION' },
         { path: '/rolled-back', hook: 'POST_ROLLBACK' },
       ]);
-      const recorded = await eventually(async () => {
+      const recorded = await eventually('the three webhook results', async () => {
         const x = await gql<{ rollout: { webhooks: { hook: string; ok: boolean; status: number }[] } }>(gw.url, `query($id: ID!) { rollout(id: $id) { webhooks { hook ok status } } }`, { id: r.id }, sre);
         return x.data?.rollout.webhooks.length === 3 ? x.data.rollout.webhooks : undefined;
-      }, 'the three webhook results');
+      });
       expect(recorded).toEqual([
         { hook: 'PRE_ROLLOUT', ok: true, status: 200 },
         { hook: 'PRE_PROMOTION', ok: false, status: 503 },
@@ -286,7 +286,7 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
       gw.url,
       `mutation($id: ID!) { recordValidationCheck(id: $id, checkId: "error-rate-latency", passed: true, note: "dashboards flat") { validation { complete items { id window status by byName } } } }`,
       { id: good },
-      await token(['QA_LEAD'], 'quinn', false, 'Quinn QA'),
+      await token(['QA_LEAD'], 'quinn', { name: 'Quinn QA' }),
     );
     expect(checked.errors).toBeUndefined();
     const items = checked.data!.recordValidationCheck.validation.items;

@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
+import { createTokenVerifier } from '@flightdeck/auth';
 import { gateEvaluationCompleted, JetStreamBus, type CloudEvent, type Subscription } from '@flightdeck/events';
-import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
-import { databaseUri } from '@flightdeck/testing';
+import { databaseUri, DEADLINES, eventually, tokensFor } from '@flightdeck/testing';
+import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
 import { createDeploymentService, schemaPath, type DeploymentService, type DeploymentServiceDeps } from '../../src/index.js';
 import { NAMESPACE, startCluster as startProjectCluster, type Cluster, type ClusterOptions } from './cluster.js';
 
@@ -43,10 +43,10 @@ export function deployment(name: string, image: string, replicas = 4): V1Deploym
 
 export async function createWorkload(c: Cluster, name: string, image = 'shop/web:1.0.0', replicas = 4): Promise<void> {
   await c.apps.createNamespacedDeployment({ namespace: NAMESPACE, body: deployment(name, image, replicas) });
-  await eventually(async () => {
+  await eventually(`${name} ready`, async () => {
     const d = await c.apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
     return (d.status?.readyReplicas ?? 0) === replicas ? d : undefined;
-  }, `${name} ready`);
+  }, DEADLINES.cluster);
 }
 
 export interface Service {
@@ -89,48 +89,19 @@ export async function startService(c: Cluster, dbUri: string, over: Partial<Depl
 
 export const dbFor = (name: string) => databaseUri(inject('mongoUri'), name);
 
-export async function startGateway(subgraphUrl: string): Promise<{ gateway: GatewayService; url: string }> {
-  const composed = composeSupergraph([{ name: 'deployment', schema: schemaPath(), url: subgraphUrl }], '/');
-  if (!composed.ok) throw new Error(composed.errors.join('\n'));
-  const gateway = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier: createTokenVerifier({ secret: SECRET }), logger: createLogger({ service: 'gateway', level: 'silent' }), metrics: createMetrics({ service: 'gateway' }) });
-  const { graphqlUrl } = await gateway.listen(0);
-  return { gateway, url: graphqlUrl };
+export function startGateway(subgraphUrl: string): Promise<TestGateway> {
+  return startTestGateway([{ name: 'deployment', schema: schemaPath(), url: subgraphUrl }], { secret: SECRET });
 }
 
 /** A token for `subject`; `name` puts a display name in it, as identity providers and `npm start` do. */
-export const token = (roles: Role[], subject = 'sam', machine = false, name?: string) => mintToken({ secret: SECRET, subject, roles, machine, ...(name ? { name } : {}) });
+export const token = tokensFor(SECRET, 'sam');
 
 /** Publishes the gates event that clears a release for production, and waits until deployment has it. */
 export async function clearRelease(s: Service, releaseId: string, outcome: 'PASS' | 'FAIL' = 'PASS'): Promise<void> {
   await s.bus.publish(
     gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId, evaluationId: randomUUID(), gate: 'PRODUCTION', outcome, evaluatedAt: new Date().toISOString() } }),
   );
-  await eventually(async () => ((await s.mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined), `the gate of ${releaseId} projected`);
-}
-
-export interface GraphQLResult<T = Record<string, unknown>> {
-  data?: T;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
-
-export async function gql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<GraphQLResult<T>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as GraphQLResult<T>;
-}
-
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(`the gate of ${releaseId} projected`, async () => ((await s.mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined));
 }
 
 /** Collects the deployment events published on the bus. */

@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@flightdeck/events';
-import type { Role } from '@flightdeck/auth';
+import type { Role } from '@flightdeck/kernel';
 import type { Approval, ChecklistTick, Evaluation, Evidence, GateDefinition, ReadinessBaseline } from '../domain/index.js';
 
 export interface Clock {

@@ -1,6 +1,5 @@
-import type { Role } from '@flightdeck/auth';
+import { ForbiddenError, type Role, RuleError } from '@flightdeck/kernel';
 import type { ApprovalRequirement } from './criteria.js';
-import { GateForbiddenError, GateRuleError } from './errors.js';
 import type { GateDefinition } from './gate-definition.js';
 
 export interface Approval {
@@ -48,19 +47,19 @@ export const active = (a: Approval) => a.withdrawnAt === undefined;
  */
 export function checkApproval(def: GateDefinition, approvals: Approval[], who: Approver, role: Role | undefined, passedAt: Date | undefined): Role {
   if (who.machine || who.roles.includes('CI')) {
-    throw new GateForbiddenError(`${who.subject} is a machine identity (CI): it may submit evidence but never approve a gate`);
+    throw new ForbiddenError(`${who.subject} is a machine identity (CI): it may submit evidence but never approve a gate`);
   }
-  if (passedAt) throw new GateRuleError(`the ${def.name} gate passed at ${passedAt.toISOString()}; approvals are final once a gate has passed`);
+  if (passedAt) throw new RuleError(`the ${def.name} gate passed at ${passedAt.toISOString()}; approvals are final once a gate has passed`);
   const required = def.approvals.map((a) => a.role);
-  if (required.length === 0) throw new GateRuleError(`the ${def.name} gate of ${def.product} needs no approvals`);
+  if (required.length === 0) throw new RuleError(`the ${def.name} gate of ${def.product} needs no approvals`);
   const chosen = role ?? required.find((r) => who.roles.includes(r) && !approvals.some((a) => active(a) && a.by === who.subject && a.role === r));
   if (!chosen) {
-    throw new GateForbiddenError(`${who.subject} holds ${who.roles.join(', ') || 'no roles'}, none of which the ${def.name} gate still needs an approval from (it needs ${required.join(', ')})`);
+    throw new ForbiddenError(`${who.subject} holds ${who.roles.join(', ') || 'no roles'}, none of which the ${def.name} gate still needs an approval from (it needs ${required.join(', ')})`);
   }
-  if (!required.includes(chosen)) throw new GateRuleError(`the ${def.name} gate needs no approval from ${chosen}; it needs ${required.join(', ')}`, 'role');
-  if (!who.roles.includes(chosen)) throw new GateForbiddenError(`${who.subject} does not hold the role ${chosen} and cannot approve as it`);
+  if (!required.includes(chosen)) throw new RuleError(`the ${def.name} gate needs no approval from ${chosen}; it needs ${required.join(', ')}`, 'role');
+  if (!who.roles.includes(chosen)) throw new ForbiddenError(`${who.subject} does not hold the role ${chosen} and cannot approve as it`);
   if (approvals.some((a) => active(a) && a.by === who.subject && a.role === chosen)) {
-    throw new GateRuleError(`${who.subject} has already approved the ${def.name} gate as ${chosen}`);
+    throw new RuleError(`${who.subject} has already approved the ${def.name} gate as ${chosen}`);
   }
   return chosen;
 }

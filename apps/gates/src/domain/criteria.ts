@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '@flightdeck/auth';
+import { ROLES } from '@flightdeck/kernel';
 
 export const COMPARISONS = ['<', '<=', '>', '>='] as const;
 export type Comparison = (typeof COMPARISONS)[number];

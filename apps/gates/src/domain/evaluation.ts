@@ -1,3 +1,4 @@
+import { agree, count } from '@flightdeck/kernel';
 import { approvalsOutcome, type Approval, type ApprovalStatus } from './approvals.js';
 import { compare, type Criterion } from './criteria.js';
 import { ratio, type BenchmarkSummary, type CoverageSummary, type Evidence, type SecuritySummary, type TestSummary } from './evidence.js';
@@ -172,7 +173,7 @@ function judge(c: Criterion, input: EvaluationInput): Partial {
         const first = s.failed.slice(0, 3).map((f) => `${f.classname ? `${f.classname}.` : ''}${f.name}`).join(', ');
         broken.push(`${s.failures} failures and ${s.errors} errors exceed ${c.maxFailures}${first ? ` (first: ${first})` : ''}`);
       }
-      if (c.minTests !== undefined && s.tests < c.minTests) broken.push(`${s.tests} tests is fewer than ${c.minTests}`);
+      if (c.minTests !== undefined && s.tests < c.minTests) broken.push(`${count(s.tests, 'test')} ${agree(s.tests, 'is', 'are')} fewer than ${c.minTests}`);
       const measured = `${s.tests} tests: ${s.passed} passed, ${s.failures} failed, ${s.errors} errors, ${s.skipped} skipped (pass rate ${pct(rate)})`;
       return { ok: broken.length === 0, value: rate, measured, threshold: bounds, explanation: broken.length ? broken.join('; ') : `${measured} meets ${bounds}`, evidence: names(t.from) };
     }
@@ -235,8 +236,8 @@ function judge(c: Criterion, input: EvaluationInput): Partial {
       return {
         ok: open.length === 0,
         value: ticked.length,
-        measured: `${ticked.length} of ${c.items.length} items ticked`,
-        threshold: `all ${c.items.length} items ticked`,
+        measured: `${ticked.length} of ${count(c.items.length, 'item')} ticked`,
+        threshold: c.items.length === 1 ? 'the one item ticked' : `all ${c.items.length} items ticked`,
         explanation: open.length ? `not ticked yet: ${open.map((i) => i.label).join('; ')}` : `every item ticked (${c.items.map((i) => i.label).join('; ')})`,
         evidence: links,
       };
@@ -287,7 +288,7 @@ function judge(c: Criterion, input: EvaluationInput): Partial {
       const threshold = 'every planned feature DONE';
       if (!s || s.total === 0) return { ok: false, measured: 'no planned features known', threshold, explanation: 'no planned features are known for this release (from planning\'s events)', evidence: ['planning'] };
       const ok = s.done === s.total;
-      return { ok, value: (100 * s.done) / s.total, measured: `${s.done} of ${s.total} features done`, threshold, explanation: ok ? `all ${s.total} planned features are done` : `not done yet: ${s.open.slice(0, 5).join('; ')}${s.open.length > 5 ? ` and ${s.open.length - 5} more` : ''}`, evidence: ['planning'] };
+      return { ok, value: (100 * s.done) / s.total, measured: `${s.done} of ${count(s.total, 'feature')} done`, threshold, explanation: ok ? allDone(s.total) : `not done yet: ${s.open.slice(0, 5).join('; ')}${s.open.length > 5 ? ` and ${s.open.length - 5} more` : ''}`, evidence: ['planning'] };
     }
   }
 }
@@ -329,4 +330,9 @@ export function evaluateGate(input: EvaluationInput): Evaluation {
     ...(input.byName ? { evaluatedByName: input.byName } : {}),
     trigger: input.trigger,
   };
+}
+
+/** "all 3 planned features are done", "the one planned feature is done". */
+function allDone(total: number): string {
+  return total === 1 ? 'the one planned feature is done' : `all ${total} planned features are done`;
 }

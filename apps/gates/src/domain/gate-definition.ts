@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { RuleError } from '@flightdeck/kernel';
 import { approvalRequirementSchema, criterionSchema, type ApprovalRequirement, type Criterion } from './criteria.js';
-import { GateRuleError } from './errors.js';
 
 export const STANDARD_GATES = ['FEATURE_COMPLETE', 'ALPHA', 'BETA', 'PRODUCTION'] as const;
 export const HOTFIX_GATE = 'HOTFIX';
@@ -56,7 +56,7 @@ export function parseGateDefinition(input: unknown): z.output<typeof gateDefinit
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const all = parsed.error.issues.map((i) => `${i.path.join('.') || '(definition)'}: ${i.message}`).join('; ');
-    throw new GateRuleError(`the gate definition is invalid: ${all}`, issue.path.join('.'));
+    throw new RuleError(`the gate definition is invalid: ${all}`, issue.path.join('.'));
   }
   return parsed.data;
 }

@@ -1,4 +1,3 @@
-export * from './errors.js';
 export * from './criteria.js';
 export * from './evidence.js';
 export * from './gate-definition.js';

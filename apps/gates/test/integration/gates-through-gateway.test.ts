@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '@flightdeck/events';
+import { eventually, gql } from '@flightdeck/testing';
 import { junit, startStack, type Stack } from './stack.js';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8');
@@ -32,22 +33,13 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => stack?.stop());
 
-async function eventually<T>(what: string, find: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const found = find();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not happen within 10 s`);
-}
-
 describe('evidence through the gateway', () => {
   it('a failing Surefire report fails Feature Complete, explained per criterion, and publishes the outcome', async () => {
     const releaseId = await stack.createRelease({ product: 'shop', version: '2.4.0', createdBy: 'rita', features: [{ title: 'Checkout v2', done: true }, { title: 'Wishlist', done: false }] });
-    const ci = await stack.token('pipeline', 'CI');
-    const res = await stack.gql<{ submitEvidence: { outcome: string; latestEvaluation: { id: string; reasons: string[]; criteria: { criterionId: string; result: string; measured: string; explanation: string }[] } } }>(ci, SUBMIT, {
+    const ci = await stack.token(['CI'], 'pipeline');
+    const res = await gql<{ submitEvidence: { outcome: string; latestEvaluation: { id: string; reasons: string[]; criteria: { criterionId: string; result: string; measured: string; explanation: string }[] } } }>(stack.gatewayUrl, SUBMIT, {
       input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'target/surefire-reports/TEST-EmailAddressTest.xml', content: fixture('maven-surefire-EmailAddressTest.xml') },
-    });
+    }, ci);
     expect(res.errors).toBeUndefined();
     const g = res.data!.submitEvidence;
     expect(g.outcome).toBe('FAIL');
@@ -62,39 +54,39 @@ describe('evidence through the gateway', () => {
   });
 
   it('coverage from lcov and Cobertura is kept per file name and combined', async () => {
-    const ci = await stack.token('pipeline', 'CI');
-    await stack.gql(ci, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'LCOV', name: 'coverage/lcov.info', content: fixture('lcov-coverlet-csharp.info') } });
-    const res = await stack.gql<{ submitEvidence: { latestEvaluation: { criteria: { criterionId: string; measured: string }[] }; evidence: { name: string }[] } }>(ci, SUBMIT, {
+    const ci = await stack.token(['CI'], 'pipeline');
+    await gql(stack.gatewayUrl, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'LCOV', name: 'coverage/lcov.info', content: fixture('lcov-coverlet-csharp.info') } }, ci);
+    const res = await gql<{ submitEvidence: { latestEvaluation: { criteria: { criterionId: string; measured: string }[] }; evidence: { name: string }[] } }>(stack.gatewayUrl, SUBMIT, {
       input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'COBERTURA', name: 'coverage/cobertura.xml', content: fixture('cobertura-2.1.1-java.xml') },
-    });
+    }, ci);
     expect(res.data!.submitEvidence.evidence.map((e) => e.name)).toEqual(['target/surefire-reports/TEST-EmailAddressTest.xml', 'coverage/lcov.info', 'coverage/cobertura.xml']);
     expect(res.data!.submitEvidence.latestEvaluation.criteria.find((c) => c.criterionId === 'unit-coverage')!.measured).toBe('142 of 220 lines (64.55%)');
   });
 
   it('a truncated report is refused with the file and line, and nothing stored changes', async () => {
-    const ci = await stack.token('pipeline', 'CI');
-    const viewer = await stack.token('vera', 'VIEWER');
-    const before = await stack.gql<{ gate: { evidence: unknown[]; evaluations: unknown[] } }>(viewer, GATE, { r: 'shop@2.4.0', g: 'FEATURE_COMPLETE' });
+    const ci = await stack.token(['CI'], 'pipeline');
+    const viewer = await stack.token(['VIEWER'], 'vera');
+    const before = await gql<{ gate: { evidence: unknown[]; evaluations: unknown[] } }>(stack.gatewayUrl, GATE, { r: 'shop@2.4.0', g: 'FEATURE_COMPLETE' }, viewer);
     const text = fixture('jest-junit.xml');
-    const res = await stack.gql(ci, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'reports/jest.xml', content: text.slice(0, text.length / 2) } });
+    const res = await gql(stack.gatewayUrl, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'reports/jest.xml', content: text.slice(0, text.length / 2) } }, ci);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', file: 'reports/jest.xml' });
     expect(res.errors![0]!.message).toMatch(/^evidence refused, nothing was stored: reports\/jest\.xml:\d+:\d+: malformed XML/);
-    const after = await stack.gql<{ gate: { evidence: unknown[]; evaluations: unknown[] } }>(viewer, GATE, { r: 'shop@2.4.0', g: 'FEATURE_COMPLETE' });
+    const after = await gql<{ gate: { evidence: unknown[]; evaluations: unknown[] } }>(stack.gatewayUrl, GATE, { r: 'shop@2.4.0', g: 'FEATURE_COMPLETE' }, viewer);
     expect(after.data!.gate.evidence).toEqual(before.data!.gate.evidence);
     expect(after.data!.gate.evaluations).toHaveLength(before.data!.gate.evaluations.length);
   });
 
   it('refuses evidence over the size limit, from a viewer, and for a gate the release does not have', async () => {
-    const ci = await stack.token('pipeline', 'CI');
-    const big = await stack.gql(ci, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'big.xml', content: junit(5000) } });
+    const ci = await stack.token(['CI'], 'pipeline');
+    const big = await gql(stack.gatewayUrl, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'big.xml', content: junit(5000) } }, ci);
     expect(big.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(big.errors![0]!.message).toMatch(/big\.xml is larger than the limit of 262144 bytes/);
-    const viewer = await stack.token('vera', 'VIEWER');
-    const denied = await stack.gql(viewer, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'a.xml', content: junit(1) } });
+    const viewer = await stack.token(['VIEWER'], 'vera');
+    const denied = await gql(stack.gatewayUrl, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'a.xml', content: junit(1) } }, viewer);
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const wrongGate = await stack.gql(ci, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'HOTFIX', kind: 'JUNIT', name: 'a.xml', content: junit(1) } });
+    const wrongGate = await gql(stack.gatewayUrl, SUBMIT, { input: { release: 'shop@2.4.0', gate: 'HOTFIX', kind: 'JUNIT', name: 'a.xml', content: junit(1) } }, ci);
     expect(wrongGate.errors?.[0]).toMatchObject({ message: 'shop@2.4.0 (MINOR) has no gate HOTFIX; its gates are FEATURE_COMPLETE, ALPHA, BETA, PRODUCTION', extensions: { code: 'BAD_USER_INPUT', field: 'gate' } });
-    const unknown = await stack.gql(ci, SUBMIT, { input: { release: 'shop@9.9.9', gate: 'ALPHA', kind: 'JUNIT', name: 'a.xml', content: junit(1) } });
+    const unknown = await gql(stack.gatewayUrl, SUBMIT, { input: { release: 'shop@9.9.9', gate: 'ALPHA', kind: 'JUNIT', name: 'a.xml', content: junit(1) } }, ci);
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
@@ -106,7 +98,7 @@ describe('SLO criteria against a real Prometheus', () => {
       if (samples.length) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const tl = await stack.token('tom', 'TECHNICAL_LEAD');
+    const tl = await stack.token(['TECHNICAL_LEAD'], 'tom');
     const definition = {
       name: 'SLO_CHECK',
       appliesTo: 'STANDARD',
@@ -126,12 +118,12 @@ describe('SLO criteria against a real Prometheus', () => {
         },
       ],
     };
-    const defined = await stack.gql<{ defineGate: { version: number; criteria: { id: string; kind: string; settings: { window: string } }[] } }>(tl, 'mutation($p: String!, $d: JSON!) { defineGate(product: $p, definition: $d) { version criteria { id kind settings } } }', { p: 'shop', d: definition });
+    const defined = await gql<{ defineGate: { version: number; criteria: { id: string; kind: string; settings: { window: string } }[] } }>(stack.gatewayUrl, 'mutation($p: String!, $d: JSON!) { defineGate(product: $p, definition: $d) { version criteria { id kind settings } } }', { p: 'shop', d: definition }, tl);
     expect(defined.errors).toBeUndefined();
     expect(defined.data!.defineGate).toMatchObject({ version: 1, criteria: [{ id: 'checkout-slo', kind: 'slo', settings: { window: '1m' } }] });
 
-    const ci = await stack.token('pipeline', 'CI');
-    const res = await stack.gql<{ evaluateGate: { outcome: string; latestEvaluation: { criteria: { result: string; value: number; explanation: string }[] } } }>(ci, 'mutation { evaluateGate(release: "shop@2.4.0", gate: "SLO_CHECK") { outcome latestEvaluation { criteria { result value explanation } } } }');
+    const ci = await stack.token(['CI'], 'pipeline');
+    const res = await gql<{ evaluateGate: { outcome: string; latestEvaluation: { criteria: { result: string; value: number; explanation: string }[] } } }>(stack.gatewayUrl, 'mutation { evaluateGate(release: "shop@2.4.0", gate: "SLO_CHECK") { outcome latestEvaluation { criteria { result value explanation } } } }', {}, ci);
     expect(res.errors).toBeUndefined();
     expect(res.data!.evaluateGate.outcome).toBe('CONDITIONAL');
     expect(res.data!.evaluateGate.latestEvaluation.criteria[0]).toEqual({
@@ -141,16 +133,16 @@ describe('SLO criteria against a real Prometheus', () => {
     });
 
     const OVERRIDE = 'mutation($reason: String!) { overrideGate(release: "shop@2.4.0", gate: "SLO_CHECK", outcome: PASS, reason: $reason) { outcome latestEvaluation { reasons override { by reason measuredOutcome } criteria { result } } } }';
-    const refused = await stack.gql(tl, OVERRIDE, { reason: 'latency is a known CDN issue' });
+    const refused = await gql(stack.gatewayUrl, OVERRIDE, { reason: 'latency is a known CDN issue' }, tl);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const rm = await stack.token('rita', 'RELEASE_MANAGER');
-    const over = await stack.gql<{ overrideGate: { outcome: string; latestEvaluation: { reasons: string[]; override: unknown; criteria: { result: string }[] } } }>(rm, OVERRIDE, { reason: 'latency is a known CDN issue' });
+    const rm = await stack.token(['RELEASE_MANAGER'], 'rita');
+    const over = await gql<{ overrideGate: { outcome: string; latestEvaluation: { reasons: string[]; override: unknown; criteria: { result: string }[] } } }>(stack.gatewayUrl, OVERRIDE, { reason: 'latency is a known CDN issue' }, rm);
     expect(over.data!.overrideGate).toMatchObject({ outcome: 'PASS', latestEvaluation: { override: { by: 'rita', reason: 'latency is a known CDN issue', measuredOutcome: 'CONDITIONAL' }, criteria: [{ result: 'WARN' }] } });
     expect(over.data!.overrideGate.latestEvaluation.reasons[0]).toBe('overridden to PASS by rita (measured CONDITIONAL): latency is a known CDN issue');
-    const audit = await stack.gql<{ auditTrail: { by: string; what: string; why: string }[] }>(rm, 'query { auditTrail(release: "shop@2.4.0", action: GATE_OVERRIDDEN) { by what why } }');
+    const audit = await gql<{ auditTrail: { by: string; what: string; why: string }[] }>(stack.gatewayUrl, 'query { auditTrail(release: "shop@2.4.0", action: GATE_OVERRIDDEN) { by what why } }', {}, rm);
     expect(audit.data!.auditTrail).toEqual([{ by: 'rita', what: 'CONDITIONAL overridden to PASS', why: 'latency is a known CDN issue' }]);
 
-    const bad = await stack.gql(tl, 'mutation($d: JSON!) { defineGate(product: "shop", definition: $d) { version } }', { d: { name: 'SLO_CHECK', criteria: [{ id: 'x', name: 'x', kind: 'slo', window: 'soon', objectives: [] }] } });
+    const bad = await gql(stack.gatewayUrl, 'mutation($d: JSON!) { defineGate(product: "shop", definition: $d) { version } }', { d: { name: 'SLO_CHECK', criteria: [{ id: 'x', name: 'x', kind: 'slo', window: 'soon', objectives: [] }] } }, tl);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(bad.errors![0]!.message).toMatch(/criteria\.0\.window: a Prometheus duration such as 30s, 5m, 1h or 1d/);
   });
@@ -160,41 +152,41 @@ describe('approvals, four-eyes and the audit trail', () => {
   const R = 'shop@2.3.1-hotfix.1';
   it('the hotfix gate: CI never approves; the requester alone is not enough, told apart by subject whatever their display name; withdrawal until it passes', async () => {
     await stack.createRelease({ product: 'shop', version: '2.3.1-hotfix.1', type: 'HOTFIX', createdBy: 'tina' });
-    const ci = await stack.token('pipeline', 'CI');
-    await stack.gql(ci, SUBMIT, { input: { release: R, gate: 'HOTFIX', kind: 'JUNIT', name: 'smoke.xml', content: junit(12) } });
-    const scan = await stack.gql<{ submitEvidence: { latestEvaluation: { criteria: { criterionId: string; result: string }[] } } }>(ci, SUBMIT, { input: { release: R, gate: 'HOTFIX', kind: 'SARIF', name: 'trivy.sarif', content: fixture('trivy-alpine-310.sarif') } });
+    const ci = await stack.token(['CI'], 'pipeline');
+    await gql(stack.gatewayUrl, SUBMIT, { input: { release: R, gate: 'HOTFIX', kind: 'JUNIT', name: 'smoke.xml', content: junit(12) } }, ci);
+    const scan = await gql<{ submitEvidence: { latestEvaluation: { criteria: { criterionId: string; result: string }[] } } }>(stack.gatewayUrl, SUBMIT, { input: { release: R, gate: 'HOTFIX', kind: 'SARIF', name: 'trivy.sarif', content: fixture('trivy-alpine-310.sarif') } }, ci);
     expect(scan.data!.submitEvidence.latestEvaluation.criteria.map((c) => c.result)).toEqual(['PASS', 'PASS', 'FAIL']);
 
-    const ciTick = await stack.gql(ci, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: 'qualifies' });
+    const ciTick = await gql(stack.gatewayUrl, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: 'qualifies' }, ci);
     expect(ciTick.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // Planning records the requester by subject; tina's token also carries a display name, which is only shown.
-    const tina = await stack.namedToken('tina', 'Tina Lead', 'TECHNICAL_LEAD', 'PRODUCT_OWNER');
+    const tina = await stack.token(['TECHNICAL_LEAD', 'PRODUCT_OWNER'], 'tina', { name: 'Tina Lead' });
     for (const item of ['qualifies', 'enhanced-monitoring', 'retro-scheduled']) {
-      const t = await stack.gql(tina, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: item, u: `https://wiki.example.com/hotfix/${item}` });
+      const t = await gql(stack.gatewayUrl, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: item, u: `https://wiki.example.com/hotfix/${item}` }, tina);
       expect(t.errors).toBeUndefined();
     }
-    const badItem = await stack.gql(tina, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: 'nope' });
+    const badItem = await gql(stack.gatewayUrl, TICK, { r: R, g: 'HOTFIX', c: 'hotfix-checklist', i: 'nope' }, tina);
     expect(badItem.errors?.[0]).toMatchObject({ message: 'checklist hotfix-checklist has no item nope; its items are qualifies, enhanced-monitoring, retro-scheduled', extensions: { code: 'BAD_USER_INPUT' } });
 
-    const ciApproves = await stack.gql(await stack.token('pipeline', 'CI', 'TECHNICAL_LEAD'), APPROVE, { r: R, g: 'HOTFIX' });
+    const ciApproves = await gql(stack.gatewayUrl, APPROVE, { r: R, g: 'HOTFIX' }, await stack.token(['CI', 'TECHNICAL_LEAD'], 'pipeline'));
     expect(ciApproves.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(ciApproves.errors![0]!.message).toMatch(/machine identity \(CI\)/);
 
-    await stack.gql(tina, APPROVE, { r: R, g: 'HOTFIX', role: 'TECHNICAL_LEAD' });
-    const both = await stack.gql<{ approveGate: { outcome: string; latestEvaluation: { reasons: string[] } } }>(tina, APPROVE, { r: R, g: 'HOTFIX', role: 'PRODUCT_OWNER' });
+    await gql(stack.gatewayUrl, APPROVE, { r: R, g: 'HOTFIX', role: 'TECHNICAL_LEAD' }, tina);
+    const both = await gql<{ approveGate: { outcome: string; latestEvaluation: { reasons: string[] } } }>(stack.gatewayUrl, APPROVE, { r: R, g: 'HOTFIX', role: 'PRODUCT_OWNER' }, tina);
     expect(both.data!.approveGate).toEqual({ outcome: 'CONDITIONAL', latestEvaluation: { reasons: ['approval pending: four-eyes: Tina Lead requested the release and cannot be its only approver; another person must approve'] } });
 
-    const withdrawn = await stack.gql<{ withdrawApproval: { outcome: string; latestEvaluation: { reasons: string[] } } }>(tina, 'mutation($r: String!) { withdrawApproval(release: $r, gate: "HOTFIX", reason: "I requested it; Paul should approve") { outcome latestEvaluation { reasons } } }', { r: R });
+    const withdrawn = await gql<{ withdrawApproval: { outcome: string; latestEvaluation: { reasons: string[] } } }>(stack.gatewayUrl, 'mutation($r: String!) { withdrawApproval(release: $r, gate: "HOTFIX", reason: "I requested it; Paul should approve") { outcome latestEvaluation { reasons } } }', { r: R }, tina);
     expect(withdrawn.data!.withdrawApproval.latestEvaluation.reasons).toEqual(['approval pending: 1 more approval from TECHNICAL_LEAD (0 of 1)', 'approval pending: 1 more approval from PRODUCT_OWNER (0 of 1)']);
 
-    await stack.gql(await stack.namedToken('tom', 'Tom Lead', 'TECHNICAL_LEAD'), APPROVE, { r: R, g: 'HOTFIX' });
-    const passed = await stack.gql<{ approveGate: { outcome: string } }>(await stack.token('paul', 'PRODUCT_OWNER'), APPROVE, { r: R, g: 'HOTFIX' });
+    await gql(stack.gatewayUrl, APPROVE, { r: R, g: 'HOTFIX' }, await stack.token(['TECHNICAL_LEAD'], 'tom', { name: 'Tom Lead' }));
+    const passed = await gql<{ approveGate: { outcome: string } }>(stack.gatewayUrl, APPROVE, { r: R, g: 'HOTFIX' }, await stack.token(['PRODUCT_OWNER'], 'paul'));
     expect(passed.data!.approveGate.outcome).toBe('PASS');
 
-    const tooLate = await stack.gql(await stack.token('paul', 'PRODUCT_OWNER'), 'mutation($r: String!) { withdrawApproval(release: $r, gate: "HOTFIX", reason: "changed my mind") { outcome } }', { r: R });
+    const tooLate = await gql(stack.gatewayUrl, 'mutation($r: String!) { withdrawApproval(release: $r, gate: "HOTFIX", reason: "changed my mind") { outcome } }', { r: R }, await stack.token(['PRODUCT_OWNER'], 'paul'));
     expect(tooLate.errors?.[0]?.message).toMatch(/^the HOTFIX gate passed at .+; an approval cannot be withdrawn once its gate has passed$/);
 
-    const state = await stack.gql<{ gate: { passedAt: string; approvals: { by: string; byName: string; role: string; active: boolean }[]; checklist: { ticked: boolean; by: string; byName: string; evidenceUrl: string }[] } }>(tina, GATE, { r: R, g: 'HOTFIX' });
+    const state = await gql<{ gate: { passedAt: string; approvals: { by: string; byName: string; role: string; active: boolean }[]; checklist: { ticked: boolean; by: string; byName: string; evidenceUrl: string }[] } }>(stack.gatewayUrl, GATE, { r: R, g: 'HOTFIX' }, tina);
     expect(state.data!.gate.passedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     expect(state.data!.gate.approvals).toEqual([
       { by: 'tina', byName: 'Tina Lead', role: 'TECHNICAL_LEAD', active: false },
@@ -218,8 +210,8 @@ describe('approvals, four-eyes and the audit trail', () => {
   });
 
   it('the audit trail lists who did what and why, oldest first', async () => {
-    const rm = await stack.token('rita', 'RELEASE_MANAGER');
-    const res = await stack.gql<{ auditTrail: { action: string; by: string; byName: string; what: string; why: string | null }[] }>(rm, 'query($r: String!) { auditTrail(release: $r, gate: "HOTFIX") { action by byName what why } }', { r: R });
+    const rm = await stack.token(['RELEASE_MANAGER'], 'rita');
+    const res = await gql<{ auditTrail: { action: string; by: string; byName: string; what: string; why: string | null }[] }>(stack.gatewayUrl, 'query($r: String!) { auditTrail(release: $r, gate: "HOTFIX") { action by byName what why } }', { r: R }, rm);
     const trail = res.data!.auditTrail.filter((e) => e.action !== 'GATE_EVALUATED');
     expect(trail.map((e) => `${e.action} ${e.by}`)).toEqual([
       'EVIDENCE_SUBMITTED pipeline',
@@ -235,25 +227,22 @@ describe('approvals, four-eyes and the audit trail', () => {
     ]);
     expect(trail.find((e) => e.action === 'APPROVAL_WITHDRAWN')).toMatchObject({ by: 'tina', byName: 'Tina Lead', what: 'withdrew the approval as TECHNICAL_LEAD, PRODUCT_OWNER', why: 'I requested it; Paul should approve' });
     expect(res.data!.auditTrail.filter((e) => e.action === 'GATE_EVALUATED').at(-1)!.what).toMatch(/^PASS: /);
-    const anonymous = await stack.gql(undefined, 'query { auditTrail(product: "shop") { id } }');
+    const anonymous = await gql(stack.gatewayUrl, 'query { auditTrail(product: "shop") { id } }', {}, undefined);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('Release.gates resolves the release entity the gateway asks for', async () => {
-    const viewer = await stack.token('vera', 'VIEWER');
-    const id = (await stack.gql<{ releaseGates: { releaseId: string }[] }>(viewer, 'query { releaseGates(release: "shop@2.3.1-hotfix.1") { releaseId } }')).data!.releaseGates[0]!.releaseId;
-    const res = await stack.gql<{ _entities: { gates: { name: string; outcome: string }[] }[] }>(viewer, 'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Release { gates { name outcome } } } }', { reps: [{ __typename: 'Release', id }] }, stack.subgraphUrl);
+    const viewer = await stack.token(['VIEWER'], 'vera');
+    const id = (await gql<{ releaseGates: { releaseId: string }[] }>(stack.gatewayUrl, 'query { releaseGates(release: "shop@2.3.1-hotfix.1") { releaseId } }', {}, viewer)).data!.releaseGates[0]!.releaseId;
+    const res = await gql<{ _entities: { gates: { name: string; outcome: string }[] }[] }>(stack.subgraphUrl, 'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Release { gates { name outcome } } } }', { reps: [{ __typename: 'Release', id }] }, viewer);
     expect(res.data!._entities).toEqual([{ gates: [{ name: 'HOTFIX', outcome: 'PASS' }] }]);
   });
 });
 
 describe('readiness', () => {
   it('assesses go/no-go from the gates, records the prediction and publishes it', async () => {
-    const rm = await stack.token('rita', 'RELEASE_MANAGER');
-    const res = await stack.gql<{ assessReadiness: { id: string; score: number; recommendation: string; predictedOutcome: string; source: string; fallbackReason: string; predictionId: string; blockingIssues: string[] } }>(
-      rm,
-      'mutation { assessReadiness(release: "shop@2.4.0") { id score recommendation predictedOutcome source fallbackReason predictionId blockingIssues } }',
-    );
+    const rm = await stack.token(['RELEASE_MANAGER'], 'rita');
+    const res = await gql<{ assessReadiness: { id: string; score: number; recommendation: string; predictedOutcome: string; source: string; fallbackReason: string; predictionId: string; blockingIssues: string[] } }>(stack.gatewayUrl, 'mutation { assessReadiness(release: "shop@2.4.0") { id score recommendation predictedOutcome source fallbackReason predictionId blockingIssues } }', {}, rm);
     expect(res.errors).toBeUndefined();
     const r = res.data!.assessReadiness;
     expect(r).toMatchObject({ recommendation: 'NO_GO', source: 'deterministic', fallbackReason: 'no AI endpoint is configured' });
@@ -263,17 +252,17 @@ describe('readiness', () => {
     expect(predictions.find((p) => p.id === r.predictionId)).toMatchObject({ kind: 'readiness', value: { recommendation: 'NO_GO', predictedOutcome: r.predictedOutcome } });
     const published = await eventually('readiness.assessed', () => events.find((e) => e.type === 'flightdeck.gates.readiness.assessed' && e.id === r.id));
     expect(published.data).toMatchObject({ score: r.score, recommendation: 'NO_GO', predictionId: r.predictionId, source: 'deterministic' });
-    const dev = await stack.gql(await stack.token('dan', 'DEVELOPER'), 'mutation { assessReadiness(release: "shop@2.4.0") { id } }');
+    const dev = await gql(stack.gatewayUrl, 'mutation { assessReadiness(release: "shop@2.4.0") { id } }', {}, await stack.token(['DEVELOPER'], 'dan'));
     expect(dev.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it("after an audited override to PASS, names none of that gate's failed criteria as blocking, and says they were accepted", async () => {
     await stack.createRelease({ product: 'shop', version: '2.5.0', createdBy: 'rita', features: [{ title: 'Gift cards', done: false }] });
-    const ci = await stack.token('pipeline', 'CI');
-    await stack.gql(ci, SUBMIT, { input: { release: 'shop@2.5.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'junit.xml', content: junit(3, 1) } });
-    const rm = await stack.namedToken('rita', 'Rita Manager', 'RELEASE_MANAGER');
+    const ci = await stack.token(['CI'], 'pipeline');
+    await gql(stack.gatewayUrl, SUBMIT, { input: { release: 'shop@2.5.0', gate: 'FEATURE_COMPLETE', kind: 'JUNIT', name: 'junit.xml', content: junit(3, 1) } }, ci);
+    const rm = await stack.token(['RELEASE_MANAGER'], 'rita', { name: 'Rita Manager' });
     const ASSESS = 'mutation { assessReadiness(release: "shop@2.5.0") { blockingIssues mitigations } }';
-    const before = await stack.gql<{ assessReadiness: { blockingIssues: string[] } }>(rm, ASSESS);
+    const before = await gql<{ assessReadiness: { blockingIssues: string[] } }>(stack.gatewayUrl, ASSESS, {}, rm);
     expect(before.data!.assessReadiness.blockingIssues).toEqual([
       'FEATURE_COMPLETE gate failed',
       'ALPHA gate not evaluated',
@@ -286,9 +275,9 @@ describe('readiness', () => {
       'FEATURE_COMPLETE: Integration tests passing',
     ]);
 
-    const over = await stack.gql(rm, 'mutation { overrideGate(release: "shop@2.5.0", gate: "FEATURE_COMPLETE", outcome: PASS, reason: "gift cards ship dark; coverage waived by the CTO") { outcome } }');
+    const over = await gql(stack.gatewayUrl, 'mutation { overrideGate(release: "shop@2.5.0", gate: "FEATURE_COMPLETE", outcome: PASS, reason: "gift cards ship dark; coverage waived by the CTO") { outcome } }', {}, rm);
     expect(over.errors).toBeUndefined();
-    const after = await stack.gql<{ assessReadiness: { blockingIssues: string[]; mitigations: string[] } }>(rm, ASSESS);
+    const after = await gql<{ assessReadiness: { blockingIssues: string[]; mitigations: string[] } }>(stack.gatewayUrl, ASSESS, {}, rm);
     expect(after.errors).toBeUndefined();
     expect(after.data!.assessReadiness.blockingIssues).toEqual(['ALPHA gate not evaluated', 'BETA gate not evaluated', 'SLO_CHECK gate not evaluated', 'PRODUCTION gate not evaluated']);
     expect(after.data!.assessReadiness.mitigations).toEqual([

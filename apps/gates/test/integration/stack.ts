@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { pino } from 'pino';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
+import { createTokenVerifier } from '@flightdeck/auth';
 import { featureStatusChanged, JetStreamBus, releaseCreatedV2, releaseScopeChanged, type CloudEvent } from '@flightdeck/events';
-import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createMetrics } from '@flightdeck/telemetry';
-import { databaseUri, startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
+import { databaseUri, gql, type PrometheusHandle, startPrometheus, tokensFor } from '@flightdeck/testing';
+import { startTestGateway } from '@flightdeck/testing/stack';
 import { createGatesService, type GatesService } from '../../src/index.js';
 
 const SECRET = 'gates-integration-test-secret-0123456789';
@@ -24,11 +24,8 @@ export interface Stack {
   bus: JetStreamBus;
   prometheus?: PrometheusHandle;
   predictions: InMemoryPredictionStore;
-  token(subject: string, ...roles: Role[]): Promise<string>;
-  /** A token that also carries a display name (`name` claim), as identity providers and `npm start` issue them. */
-  namedToken(subject: string, name: string, ...roles: Role[]): Promise<string>;
-  /** Sends a GraphQL operation through the gateway (or straight to the subgraph). */
-  gql<T = Record<string, unknown>>(token: string | undefined, query: string, variables?: Record<string, unknown>, url?: string): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  /** A token for `subject`; `name` puts a display name in it, as identity providers and `npm start` do. */
+  token: ReturnType<typeof tokensFor>;
   /** Publishes planning's events for a new release with its features, and waits until gates knows it. */
   createRelease(opts: { product: string; version: string; type?: 'MAJOR' | 'MINOR' | 'PATCH' | 'HOTFIX'; createdBy: string; features?: { title: string; done: boolean }[] }): Promise<string>;
   stop(): Promise<void>;
@@ -56,31 +53,19 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     prometheus = await startPrometheus({ scrapeTargets: [endpoint.url], scrapeIntervalSeconds: 1 });
   }
   const service: GatesService = createGatesService({
-    connection: mongo.connection,
+    mongo,
     bus,
     verifier,
     logger,
     metrics: createMetrics({ service: 'gates' }),
     advisor: createAdvisor(undefined, { recorder: predictions }),
     prometheusUrl: prometheus?.url,
-    consumerName: `gates-test-${randomUUID().slice(0, 8)}`,
+    durable: `gates-test-${randomUUID().slice(0, 8)}`,
     maxEvidenceBytes: 256 * 1024,
   });
   const { graphqlUrl: subgraphUrl } = await service.listen(0);
-  const composed = composeSupergraph([{ name: 'gates', schema: 'apps/gates/schema.graphql', url: subgraphUrl }], repoRoot);
-  if (!composed.ok) throw new Error(composed.errors.join('\n'));
-  const gateway: GatewayService = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier, logger, metrics: createMetrics({ service: 'gateway' }), limits: { maxBodyBytes: 1024 * 1024 } });
-  const { graphqlUrl: gatewayUrl } = await gateway.listen(0);
-
-  const gql: Stack['gql'] = async (token, query, variables, url = gatewayUrl) => {
-    const body = { query, variables };
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    return (await res.json()) as never;
-  };
+  const gateway = await startTestGateway([{ name: 'gates', schema: 'apps/gates/schema.graphql', url: subgraphUrl }], { verifier }, { root: repoRoot, maxBodyBytes: 1024 * 1024 });
+  const gatewayUrl = gateway.url;
 
   const publish = (e: CloudEvent) => bus.publish(e);
   const source = 'flightdeck/planning';
@@ -91,9 +76,7 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     bus,
     prometheus,
     predictions,
-    token: (subject, ...roles) => mintToken({ secret: SECRET, subject, roles }),
-    namedToken: (subject, name, ...roles) => mintToken({ secret: SECRET, subject, name, roles }),
-    gql,
+    token: tokensFor(SECRET),
     async createRelease({ product, version, type = 'MINOR', createdBy, features = [] }) {
       const releaseId = randomUUID();
       const at = new Date().toISOString();
@@ -105,10 +88,10 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
         await publish(releaseScopeChanged.create({ source, data: { releaseId, kind: 'ADDED', featureId, title: f.title, fields: [], by: createdBy, at, featureCount: count, totalPoints: count } }));
         if (f.done) await publish(featureStatusChanged.create({ source, data: { releaseId, featureId, title: f.title, from: 'IN_REVIEW', to: 'DONE', effort: 1, by: createdBy, at } }));
       }
-      const viewer = await mintToken({ secret: SECRET, subject: 'viewer', roles: ['VIEWER'] });
+      const viewer = await tokensFor(SECRET)(['VIEWER'], 'viewer');
       // Bounded wait for the consumer to apply planning's events.
       for (let i = 0; i < 100; i++) {
-        const r = await gql<{ releaseGates: unknown[] }>(viewer, 'query($r: String!) { releaseGates(release: $r) { name } }', { r: `${product}@${version}` });
+        const r = await gql<{ releaseGates: unknown[] }>(gatewayUrl, 'query($r: String!) { releaseGates(release: $r) { name } }', { r: `${product}@${version}` }, viewer);
         const state = await mongo.connection.collection('releases').findOne({ _id: releaseId as never });
         const known = Object.keys((state?.features as object | undefined) ?? {}).length;
         const done = Object.values((state?.features as Record<string, { status: string }> | undefined) ?? {}).filter((x) => x.status === 'DONE').length;
@@ -118,8 +101,8 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
       throw new Error(`gates did not learn release ${product}@${version} from planning's events within 10 s`);
     },
     async stop() {
-      await gateway.close();
-      await service.close();
+      await gateway.stop();
+      await service.stop();
       await bus.close();
       await mongo.close();
       await prometheus?.stop();

@@ -6,11 +6,12 @@ import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { featureStatusChanged, releaseCreatedV2, releaseScopeChanged, releaseStatusChangedV2 } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { databaseUri } from '@flightdeck/testing';
-import { Gates } from '../../src/application/gates.js';
+import { createGates, type Gates } from '../../src/application/gates.js';
 import { applyPlanningEvent } from '../../src/application/planning-events.js';
 import { gatesModels } from '../../src/adapters/mongo/models.js';
 import { MongoGatesStore } from '../../src/adapters/mongo/mongo-gates-store.js';
-import { EvidenceParseError, parseEvidence } from '../../src/adapters/parsers/index.js';
+import { RuleError } from '@flightdeck/kernel';
+import { parseEvidence } from '../../src/adapters/parsers/index.js';
 
 let mongo: MongoConnection;
 let store: MongoGatesStore;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   const models = gatesModels(mongo.connection);
   await Promise.all([models.states.init(), models.releases.init(), models.definitions.init()]);
   store = new MongoGatesStore(models);
-  gates = new Gates({ store, readEvidence: parseEvidence, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }), clock: { now: () => new Date() }, ids: randomUUID });
+  gates = createGates({ store, readEvidence: parseEvidence, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }), clock: { now: () => new Date() }, ids: randomUUID });
 });
 afterAll(async () => mongo?.close());
 
@@ -47,12 +48,12 @@ describe('the release projection from planning events', () => {
 describe('scope changes from planning re-evaluate the gates that measure scope', () => {
   it('a feature done in planning turns Feature Complete\'s scope criterion to PASS, once per event', async () => {
     const releaseId = randomUUID();
-    const rescope = (id: string, why: string) => gates.scopeChanged(id, why);
+    const rescope = (id: string, why: string) => gates.evidence.scopeChanged(id, why);
     await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.5.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }), rescope);
     await applyPlanningEvent(store, releaseScopeChanged.create({ source, data: { releaseId, kind: 'ADDED', featureId: 'f1', title: 'Export', fields: [], by: 'rita', at, featureCount: 1, totalPoints: 2 } }), rescope);
-    const first = await gates.evaluateGate(releaseId, 'FEATURE_COMPLETE', { subject: 'ci', roles: ['CI'], machine: true });
+    const first = await gates.evidence.evaluate(releaseId, 'FEATURE_COMPLETE', { subject: 'ci', roles: ['CI'], machine: true });
     expect(first.latest!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'FAIL', explanation: 'not done yet: Export' });
-    expect((await gates.gate(releaseId, 'ALPHA')).state).toBeUndefined();
+    expect((await gates.queries.gate(releaseId, 'ALPHA')).state).toBeUndefined();
 
     const done = featureStatusChanged.create({ source, data: { releaseId, featureId: 'f1', title: 'Export', from: 'IN_REVIEW', to: 'DONE', effort: 2, by: 'dev', at } });
     expect(await applyPlanningEvent(store, done, rescope)).toBe('applied');
@@ -60,8 +61,8 @@ describe('scope changes from planning re-evaluate the gates that measure scope',
     const state = (await store.state(releaseId, 'FEATURE_COMPLETE'))!.state;
     expect(state.evaluations).toHaveLength(2);
     expect(state.evaluations[1]!.trigger).toBe('planning: feature "Export" now DONE');
-    expect(state.evaluations[1]!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'PASS', explanation: 'all 1 planned features are done' });
-    expect((await gates.gate(releaseId, 'ALPHA')).state).toBeUndefined(); // never evaluated and no scope criterion: left alone
+    expect(state.evaluations[1]!.criteria.find((c) => c.criterionId === 'scope-done')).toMatchObject({ result: 'PASS', explanation: 'the one planned feature is done', measured: '1 of 1 feature done' });
+    expect((await gates.queries.gate(releaseId, 'ALPHA')).state).toBeUndefined(); // never evaluated and no scope criterion: left alone
   });
 });
 
@@ -69,10 +70,10 @@ describe('writes under contention', () => {
   it('two approvals at the same moment both land (optimistic concurrency with retries)', async () => {
     const releaseId = randomUUID();
     await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.3.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }));
-    await gates.evaluateGate(releaseId, 'ALPHA', { subject: 'ci', roles: ['CI'], machine: true });
+    await gates.evidence.evaluate(releaseId, 'ALPHA', { subject: 'ci', roles: ['CI'], machine: true });
     await Promise.all([
-      gates.approveGate(releaseId, 'ALPHA', {}, { subject: 'quinn', roles: ['QA_LEAD'], machine: false }),
-      gates.approveGate(releaseId, 'ALPHA', {}, { subject: 'tom', roles: ['TECHNICAL_LEAD'], machine: false }),
+      gates.approvals.approve(releaseId, 'ALPHA', {}, { subject: 'quinn', roles: ['QA_LEAD'], machine: false }),
+      gates.approvals.approve(releaseId, 'ALPHA', {}, { subject: 'tom', roles: ['TECHNICAL_LEAD'], machine: false }),
     ]);
     const state = (await store.state(releaseId, 'ALPHA'))!.state;
     expect(state.approvals.map((a) => `${a.by}:${a.role}`).sort()).toEqual(['quinn:QA_LEAD', 'tom:TECHNICAL_LEAD']);
@@ -81,10 +82,10 @@ describe('writes under contention', () => {
 
   it('an approval racing a re-evaluation after a planning event is re-applied to the state and scope as they are now', async () => {
     const releaseId = randomUUID();
-    const rescope = (id: string, why: string) => gates.scopeChanged(id, why);
+    const rescope = (id: string, why: string) => gates.evidence.scopeChanged(id, why);
     await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.6.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }));
     await applyPlanningEvent(store, releaseScopeChanged.create({ source, data: { releaseId, kind: 'ADDED', featureId: 'f1', title: 'Export', fields: [], by: 'rita', at, featureCount: 1, totalPoints: 2 } }));
-    await gates.evaluateGate(releaseId, 'FEATURE_COMPLETE', { subject: 'ci', roles: ['CI'], machine: true });
+    await gates.evidence.evaluate(releaseId, 'FEATURE_COMPLETE', { subject: 'ci', roles: ['CI'], machine: true });
     // The store as it is, except that right after the approval reads the gate state, planning's "feature done"
     // event is applied and re-evaluates that same gate: its write lands between the approval's read and write.
     let between: (() => Promise<unknown>) | undefined = () =>
@@ -101,8 +102,8 @@ describe('writes under contention', () => {
         };
       },
     });
-    const racingGates = new Gates({ store: racing, readEvidence: parseEvidence, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }), clock: { now: () => new Date() }, ids: randomUUID });
-    const view = await racingGates.approveGate(releaseId, 'FEATURE_COMPLETE', {}, { subject: 'tom', roles: ['TECHNICAL_LEAD'], machine: false });
+    const racingGates = createGates({ store: racing, readEvidence: parseEvidence, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }), clock: { now: () => new Date() }, ids: randomUUID });
+    const view = await racingGates.approvals.approve(releaseId, 'FEATURE_COMPLETE', {}, { subject: 'tom', roles: ['TECHNICAL_LEAD'], machine: false });
     expect(between).toBeUndefined();
     const state = (await store.state(releaseId, 'FEATURE_COMPLETE'))!.state;
     expect(state.evaluations.map((e) => e.trigger)).toEqual(['evaluation requested', 'planning: feature "Export" now DONE', 'approval by tom']);
@@ -115,9 +116,10 @@ describe('writes under contention', () => {
     const releaseId = randomUUID();
     await applyPlanningEvent(store, releaseCreatedV2.create({ source, data: { releaseId, product: 'api', version: '1.4.0', releaseType: 'MINOR', theme: '', owner: 'o', targetDate: at, createdBy: 'rita' } }));
     const err = await gates
-      .submitEvidence({ release: 'api@1.4.0', gate: 'ALPHA', kind: 'SARIF', name: 'scan.sarif', content: ['{"version":"2.1.0","runs":[{"tool":'], bytes: 30 }, { subject: 'ci', roles: ['CI'], machine: true })
+      .evidence.submit({ release: 'api@1.4.0', gate: 'ALPHA', kind: 'SARIF', name: 'scan.sarif', content: ['{"version":"2.1.0","runs":[{"tool":'], bytes: 30 }, { subject: 'ci', roles: ['CI'], machine: true })
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EvidenceParseError);
+    expect(err).toBeInstanceOf(RuleError);
+    expect((err as RuleError).message).toMatch(/^evidence refused, nothing was stored: scan\.sarif\b/);
     expect(await store.state(releaseId, 'ALPHA')).toBeUndefined();
     expect(await store.audit({ releaseId })).toEqual([]);
   });

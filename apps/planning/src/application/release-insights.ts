@@ -1,7 +1,7 @@
 import type { Advice, Advisor } from '@flightdeck/ai';
 import { z } from 'zod';
+import { count, RuleError } from '@flightdeck/kernel';
 import { releaseNotes, scopeDocument, weeklyStatus } from '../domain/documents.js';
-import { PlanningRuleError } from '../domain/errors.js';
 import { forecastCompletion } from '../domain/forecast.js';
 import { assessHealth, type HealthReport } from '../domain/health.js';
 import { seededRandom } from '../domain/random.js';
@@ -92,7 +92,7 @@ export class ReleaseInsights {
     const timeline = this.timeline(r);
     const capacity = options.capacity ?? (timeline.velocity > 0 ? timeline.capacityPoints : undefined);
     if (capacity === undefined) {
-      throw new PlanningRuleError('give a capacity in story points, or set the team velocity (velocityHistory or plannedVelocity) so capacity follows from the timeline', 'capacity');
+      throw new RuleError('give a capacity in story points, or set the team velocity (velocityHistory or plannedVelocity) so capacity follows from the timeline', 'capacity');
     }
     const prioritization = prioritize(r.features, { capacity, ...(options.stretch !== undefined ? { stretch: options.stretch } : {}) });
     const byId = new Map(r.features.map((f) => [f.id, f]));
@@ -118,7 +118,7 @@ export class ReleaseInsights {
           return { featureId: x.featureId, score: Math.round((100 * (n - x.rank + 1)) / n), rationale: `WSJF ${x.wsjf.toFixed(2)}: cost of delay ${x.costOfDelay} over ${x.effort} points`, risk } as const;
         }),
         sequencing: prioritization.recommended.selected,
-        summary: `${prioritization.recommended.selected.length} of ${r.features.length} features fit ${capacity} points (${Math.round(prioritization.recommended.valueShare * 100)}% of the value)`,
+        summary: `${prioritization.recommended.selected.length} of ${count(r.features.length, 'feature')} fit ${count(capacity, 'point')} (${Math.round(prioritization.recommended.valueShare * 100)}% of the value)`,
       }),
       baselineConfidence: 0.6,
     });
@@ -172,10 +172,10 @@ function baselineRisk(t: Timeline, f: StoredForecast): TimelineRisk {
   const p = Math.round(f.probabilityOnTime * 100);
   const risks: TimelineRisk['risks'] = [];
   if (p < 85) risks.push({ description: `only ${p}% of forecast runs finish by feature complete`, likelihood: p < 50 ? 'HIGH' : 'MEDIUM', impact: 'HIGH', contingency: 'cut the lowest-WSJF SHOULD/COULD features or move the target date' });
-  if (t.criticalPathDelayDays > 0) risks.push({ description: `the critical path ends ${t.criticalPathDelayDays} days after feature complete`, likelihood: 'HIGH', impact: 'HIGH', contingency: 'split or parallelise the features on the critical path' });
+  if (t.criticalPathDelayDays > 0) risks.push({ description: `the critical path ends ${count(t.criticalPathDelayDays, 'day')} after feature complete`, likelihood: 'HIGH', impact: 'HIGH', contingency: 'split or parallelise the features on the critical path' });
   for (const w of t.warnings) risks.push({ description: w, likelihood: 'MEDIUM', impact: 'MEDIUM', contingency: 'review the plan with the team' });
   const commentary = risks.length
     ? `${risks.length} timeline risk(s); P50 ${f.p50.toISOString().slice(0, 10)}, P85 ${f.p85.toISOString().slice(0, 10)}, feature complete ${t.featureComplete.toISOString().slice(0, 10)}.`
-    : `On track: ${p}% of runs finish by feature complete, with ${f.bufferDays} days of buffer at P85.`;
+    : `On track: ${p}% of runs finish by feature complete, with ${count(f.bufferDays, 'day')} of buffer at P85.`;
   return { commentary, risks };
 }

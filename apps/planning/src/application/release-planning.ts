@@ -1,6 +1,4 @@
 import type { CloudEvent } from '@flightdeck/events';
-import { checkRevision, retryOnConflict } from '@flightdeck/persistence';
-import { NotFoundError, PlanningRuleError } from '../domain/errors.js';
 import { RELEASE_STATUSES, type ReleaseStatus } from '../domain/lifecycle.js';
 import {
   addFeature,
@@ -15,6 +13,7 @@ import {
   type Release,
   type ReleaseDetailsPatch,
 } from '../domain/release.js';
+import { checkRevision, NotFoundError, retryOnConflict, RuleError } from '@flightdeck/kernel';
 import { featureStatusEvent, releaseCreatedEvent, scopeChangedEvent, statusChangedEvent } from './events.js';
 import type { Clock, IdGenerator, PageRequest, ReleaseFilter, ReleasePage, ReleaseRepository, RequestMeta, StoredRelease } from './ports.js';
 
@@ -43,9 +42,9 @@ export class ReleasePlanning {
   }
 
   list(filter: ReleaseFilter, page: PageRequest): Promise<ReleasePage> {
-    if (filter.status) for (const s of filter.status) if (!RELEASE_STATUSES.includes(s)) throw new PlanningRuleError(`unknown status ${s}`, 'filter.status');
+    if (filter.status) for (const s of filter.status) if (!RELEASE_STATUSES.includes(s)) throw new RuleError(`unknown status ${s}`, 'filter.status');
     if (filter.targetFrom && filter.targetTo && filter.targetFrom > filter.targetTo) {
-      throw new PlanningRuleError('filter.targetFrom is after filter.targetTo', 'filter.targetFrom');
+      throw new RuleError('filter.targetFrom is after filter.targetTo', 'filter.targetFrom');
     }
     return this.deps.releases.list(filter, page);
   }
@@ -54,7 +53,7 @@ export class ReleasePlanning {
     const now = this.deps.clock.now();
     const existing = await this.deps.releases.getByVersion(input.product.trim(), input.version.trim());
     if (existing) {
-      throw new PlanningRuleError(`${existing.release.product} ${existing.release.version} already exists (release ${existing.release.id}, ${existing.release.status})`, 'version');
+      throw new RuleError(`${existing.release.product} ${existing.release.version} already exists (release ${existing.release.id}, ${existing.release.status})`, 'version');
     }
     const released = await this.deps.releases.releasedVersions(input.product.trim());
     const release = planRelease(this.deps.newId(), input, released, { ...attribution(meta), at: now });

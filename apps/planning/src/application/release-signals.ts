@@ -1,6 +1,6 @@
 import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded, type CloudEvent } from '@flightdeck/events';
-import { retryOnConflict } from '@flightdeck/persistence';
 import type { Logger } from 'pino';
+import { retryOnConflict } from '@flightdeck/kernel';
 import { automaticNextStatus, changeStatus, recordGateResult, recordProductionRollout, type Release } from '../domain/release.js';
 import { statusChangedEvent } from './events.js';
 import type { Clock, ReleaseRepository } from './ports.js';

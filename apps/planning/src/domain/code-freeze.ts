@@ -1,4 +1,4 @@
-import { PlanningRuleError } from './errors.js';
+import { RuleError } from '@flightdeck/kernel';
 import type { ReleaseStatus } from './lifecycle.js';
 import type { Actor, Release } from './release.js';
 
@@ -81,11 +81,11 @@ function record(r: Release): FreezeRecord {
 
 /** The release manager lets one change in during the freeze; the reason is kept with who and when. */
 export function approveFreezeException(r: Release, changeId: string, reason: string, actor: Actor): Release {
-  if (!FROZEN_STATUSES.includes(r.status)) throw new PlanningRuleError(`${r.product} ${r.version} is ${r.status}: there is no freeze to make an exception to`, 'release');
-  if (!changeId.trim()) throw new PlanningRuleError('changeId must name the commit or the pull/merge request', 'changeId');
-  if (!reason.trim()) throw new PlanningRuleError('reason: say why this change must go in during the freeze', 'reason');
+  if (!FROZEN_STATUSES.includes(r.status)) throw new RuleError(`${r.product} ${r.version} is ${r.status}: there is no freeze to make an exception to`, 'release');
+  if (!changeId.trim()) throw new RuleError('changeId must name the commit or the pull/merge request', 'changeId');
+  if (!reason.trim()) throw new RuleError('reason: say why this change must go in during the freeze', 'reason');
   const f = record(r);
-  if (f.exceptions.length >= 500) throw new PlanningRuleError('a freeze holds at most 500 exceptions', 'changeId');
+  if (f.exceptions.length >= 500) throw new RuleError('a freeze holds at most 500 exceptions', 'changeId');
   const exception: FreezeException = { changeId: changeId.trim(), reason: reason.trim(), by: actor.by, ...(actor.byName ? { byName: actor.byName } : {}), at: actor.at };
   return { ...r, freeze: { ...f, exceptions: [...f.exceptions.filter((e) => e.changeId !== exception.changeId), exception] }, updatedAt: actor.at };
 }
@@ -93,9 +93,9 @@ export function approveFreezeException(r: Release, changeId: string, reason: str
 /** Ticks one checklist item with its evidence (ticking it again replaces the evidence). */
 export function tickFreezeItem(r: Release, itemId: string, evidence: string, actor: Actor): Release {
   const item = FREEZE_CHECKLIST.find((i) => i.id === itemId);
-  if (!item) throw new PlanningRuleError(`itemId "${itemId}" is not on the code-freeze checklist; it has: ${FREEZE_CHECKLIST.map((i) => i.id).join(', ')}`, 'itemId');
-  if (!evidence.trim()) throw new PlanningRuleError('evidence: give a link or a sentence showing the item is done', 'evidence');
-  if (['RELEASED', 'CLOSED', 'CANCELLED'].includes(r.status)) throw new PlanningRuleError(`${r.product} ${r.version} is ${r.status}; its checklist can no longer change`, 'release');
+  if (!item) throw new RuleError(`itemId "${itemId}" is not on the code-freeze checklist; it has: ${FREEZE_CHECKLIST.map((i) => i.id).join(', ')}`, 'itemId');
+  if (!evidence.trim()) throw new RuleError('evidence: give a link or a sentence showing the item is done', 'evidence');
+  if (['RELEASED', 'CLOSED', 'CANCELLED'].includes(r.status)) throw new RuleError(`${r.product} ${r.version} is ${r.status}; its checklist can no longer change`, 'release');
   const f = record(r);
   const tick: FreezeTick = { itemId, evidence: evidence.trim(), by: actor.by, ...(actor.byName ? { byName: actor.byName } : {}), at: actor.at };
   return { ...r, freeze: { ...f, ticks: [...f.ticks.filter((t) => t.itemId !== itemId), tick] }, updatedAt: actor.at };

@@ -1,5 +1,5 @@
+import { RuleError } from '@flightdeck/kernel';
 import { addDays, daysBetween } from './calendar.js';
-import { PlanningRuleError } from './errors.js';
 import type { RandomSource } from './random.js';
 
 export interface ForecastInput {
@@ -41,17 +41,17 @@ const MAX_WEEKS = 520;
 export function forecastCompletion(input: ForecastInput): Forecast {
   const { runs, random } = input;
   if (!Number.isInteger(runs) || runs < 1 || runs > 1_000_000) {
-    throw new PlanningRuleError(`runs must be a whole number from 1 to 1000000, got ${runs}`, 'runs');
+    throw new RuleError(`runs must be a whole number from 1 to 1000000, got ${runs}`, 'runs');
   }
   if (!Number.isFinite(input.remainingPoints) || input.remainingPoints < 0) {
-    throw new PlanningRuleError(`remaining points must be ≥ 0, got ${input.remainingPoints}`, 'remainingPoints');
+    throw new RuleError(`remaining points must be ≥ 0, got ${input.remainingPoints}`, 'remainingPoints');
   }
   for (const v of input.velocityHistory) {
-    if (!Number.isFinite(v) || v < 0) throw new PlanningRuleError(`velocity history holds ${v}; every week must be ≥ 0 points`, 'velocityHistory');
+    if (!Number.isFinite(v) || v < 0) throw new RuleError(`velocity history holds ${v}; every week must be ≥ 0 points`, 'velocityHistory');
   }
   const history = input.velocityHistory.length > 0 ? input.velocityHistory : input.plannedVelocity !== undefined ? [input.plannedVelocity] : [];
   if (!history.some((v) => v > 0)) {
-    throw new PlanningRuleError('a forecast needs a velocity history with at least one week above 0 points, or a planned velocity above 0', 'velocityHistory');
+    throw new RuleError('a forecast needs a velocity history with at least one week above 0 points, or a planned velocity above 0', 'velocityHistory');
   }
   const samples = Float64Array.from(history);
   const weeks = new Float64Array(runs);

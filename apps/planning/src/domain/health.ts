@@ -1,3 +1,4 @@
+import { agree, count } from '@flightdeck/kernel';
 import type { Forecast } from './forecast.js';
 import type { GateOutcome, ReleaseStatus } from './lifecycle.js';
 import { inScope, type Feature } from './scope.js';
@@ -134,12 +135,12 @@ export function assessHealth(input: HealthInput): HealthReport {
   }
   if (stillDeveloping) {
     const d = progress.criticalPathDelayDays;
-    if (d > 7) add('CRITICAL_PATH_LATE', `the critical path ends ${d} days after feature complete`);
-    else if (d > 0) add('CRITICAL_PATH_DELAYED', `the critical path ends ${d} days after feature complete`);
+    if (d > 7) add('CRITICAL_PATH_LATE', `the critical path ends ${count(d, 'day')} after feature complete`);
+    else if (d > 0) add('CRITICAL_PATH_DELAYED', `the critical path ends ${count(d, 'day')} after feature complete`);
     if (lag > 30) add('BEHIND_SCHEDULE_FAR', `${round(pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone`);
     else if (lag > 15) add('BEHIND_SCHEDULE', `${round(pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone`);
     const t = input.timeline;
-    if (t.velocity > 0 && t.remainingPoints > t.capacityPoints) add('OVER_CAPACITY', `${t.remainingPoints} points remain; about ${t.capacityPoints} fit before feature complete`);
+    if (t.velocity > 0 && t.remainingPoints > t.capacityPoints) add('OVER_CAPACITY', `${count(t.remainingPoints, 'point')} ${agree(t.remainingPoints, 'remains', 'remain')}; about ${t.capacityPoints} fit before feature complete`);
   }
   for (const g of progress.conditionalGates) add('GATE_CONDITIONAL', `the ${g} gate passed with conditions`);
   if (!finished && progress.velocityTrend === 'DECLINING') add('VELOCITY_DECLINING', 'velocity of the last 3 weeks is under 90% of the 3 weeks before');
@@ -170,7 +171,7 @@ function rulesThatHeld(input: HealthInput, progress: Progress, at: { finished: b
     add('CRITICAL_PATH_DELAYED', 'the critical path ends by feature complete');
     add('BEHIND_SCHEDULE', `${round(at.pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone (within 15 percentage points)`);
     const t = input.timeline;
-    if (t.velocity > 0) add('OVER_CAPACITY', `${t.remainingPoints} points remain; about ${t.capacityPoints} fit before feature complete`);
+    if (t.velocity > 0) add('OVER_CAPACITY', `${count(t.remainingPoints, 'point')} ${agree(t.remainingPoints, 'remains', 'remain')}; about ${t.capacityPoints} fit before feature complete`);
   }
   add('VELOCITY_DECLINING', progress.velocityTrend === 'UNKNOWN' ? 'under 4 weeks of velocity history: no trend to judge yet' : `velocity is ${progress.velocityTrend.toLowerCase()} (the last 3 weeks against the 3 before)`);
   return held;

@@ -1,4 +1,3 @@
-export * from './errors.js';
 export * from './release-type.js';
 export * from './version.js';
 export * from './hotfix.js';

@@ -1,4 +1,4 @@
-import { PlanningRuleError } from './errors.js';
+import { RuleError } from '@flightdeck/kernel';
 import type { ReleaseType } from './release-type.js';
 
 export const RELEASE_STATUSES = [
@@ -91,22 +91,22 @@ export function transition(
   const allowed = allowedNext(current.status, current.type);
   if (!allowed.includes(to)) {
     const options = allowed.length ? allowed.join(' or ') : 'nothing (the release is finished)';
-    throw new PlanningRuleError(`a ${current.type} release in ${current.status} cannot move to ${to}; it can move to ${options}`, 'to');
+    throw new RuleError(`a ${current.type} release in ${current.status} cannot move to ${to}; it can move to ${options}`, 'to');
   }
   if (to === 'CANCELLED' && who.reason.trim().length === 0) {
-    throw new PlanningRuleError('cancelling a release needs a reason', 'reason');
+    throw new RuleError('cancelling a release needs a reason', 'reason');
   }
   if (to !== 'CANCELLED') {
     const gate = gateToLeave(current.status, current.type);
     if (gate && !passed(signals.gates[gate])) {
       const seen = signals.gates[gate];
-      throw new PlanningRuleError(
+      throw new RuleError(
         `moving from ${current.status} to ${to} needs the ${gate} gate to have passed; it ${seen ? `was last evaluated ${seen}` : 'has not been evaluated yet'}`,
         'to',
       );
     }
     if (to === 'RELEASED' && !signals.productionRolloutSucceeded) {
-      throw new PlanningRuleError('RELEASED follows a successful production rollout, and none has been reported for this release yet', 'to');
+      throw new RuleError('RELEASED follows a successful production rollout, and none has been reported for this release yet', 'to');
     }
   }
   return { from: current.status, to, by: who.by, ...(who.byName ? { byName: who.byName } : {}), at: who.at, reason: who.reason.trim() };

@@ -1,5 +1,5 @@
+import { NotFoundError, RuleError } from '@flightdeck/kernel';
 import type { FreezeRecord } from './code-freeze.js';
-import { PlanningRuleError, NotFoundError } from './errors.js';
 import { qualifyHotfix, type HotfixJustification } from './hotfix.js';
 import { allowedNext, gateToLeave, transition, type GateOutcome, type ReleaseSignals, type ReleaseStatus, type StatusTransition } from './lifecycle.js';
 import type { Forecast } from './forecast.js';
@@ -95,20 +95,20 @@ const PRODUCT = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 function checkText(value: string, field: string, max: number): string {
   const t = value.trim();
-  if (t.length === 0) throw new PlanningRuleError(`${field} must not be empty`, field);
-  if (t.length > max) throw new PlanningRuleError(`${field} is ${t.length} characters; at most ${max}`, field);
+  if (t.length === 0) throw new RuleError(`${field} must not be empty`, field);
+  if (t.length > max) throw new RuleError(`${field} is ${t.length} characters; at most ${max}`, field);
   return t;
 }
 
 export function checkTeam(team: Partial<TeamCapacity> | undefined): TeamCapacity {
   const velocityHistory = team?.velocityHistory ?? [];
-  if (velocityHistory.length > 104) throw new PlanningRuleError('velocityHistory holds at most 104 weeks', 'velocityHistory');
+  if (velocityHistory.length > 104) throw new RuleError('velocityHistory holds at most 104 weeks', 'velocityHistory');
   for (const v of velocityHistory) {
-    if (!Number.isFinite(v) || v < 0 || v > 10_000) throw new PlanningRuleError(`velocityHistory holds ${v}; each week is 0…10000 points`, 'velocityHistory');
+    if (!Number.isFinite(v) || v < 0 || v > 10_000) throw new RuleError(`velocityHistory holds ${v}; each week is 0…10000 points`, 'velocityHistory');
   }
   const planned = team?.plannedVelocity;
   if (planned !== undefined && (!Number.isFinite(planned) || planned < 0 || planned > 10_000)) {
-    throw new PlanningRuleError(`plannedVelocity must be 0…10000 points per week, got ${planned}`, 'plannedVelocity');
+    throw new RuleError(`plannedVelocity must be 0…10000 points per week, got ${planned}`, 'plannedVelocity');
   }
   return { velocityHistory: [...velocityHistory], ...(planned !== undefined ? { plannedVelocity: planned } : {}) };
 }
@@ -117,19 +117,19 @@ export function checkTeam(team: Partial<TeamCapacity> | undefined): TeamCapacity
 export function planRelease(id: string, input: PlanReleaseInput, released: readonly string[], actor: Actor): Release {
   const product = input.product.trim();
   if (!PRODUCT.test(product)) {
-    throw new PlanningRuleError(`product '${input.product}' must be lower-case letters, digits, '.', '_' or '-' (a service name such as checkout-api)`, 'product');
+    throw new RuleError(`product '${input.product}' must be lower-case letters, digits, '.', '_' or '-' (a service name such as checkout-api)`, 'product');
   }
   if (input.type !== undefined && !isReleaseType(input.type)) {
-    throw new PlanningRuleError(`type must be MAJOR, MINOR, PATCH or HOTFIX, got '${input.type}'`, 'type');
+    throw new RuleError(`type must be MAJOR, MINOR, PATCH or HOTFIX, got '${input.type}'`, 'type');
   }
   const decision = decideVersion(input.version, released, input.type as ReleaseType | undefined);
-  if (Number.isNaN(input.targetDate.getTime())) throw new PlanningRuleError('targetDate is not a valid date', 'targetDate');
+  if (Number.isNaN(input.targetDate.getTime())) throw new RuleError('targetDate is not a valid date', 'targetDate');
   if (input.targetDate <= actor.at) {
-    throw new PlanningRuleError(`targetDate ${input.targetDate.toISOString()} is not in the future (now ${actor.at.toISOString()})`, 'targetDate');
+    throw new RuleError(`targetDate ${input.targetDate.toISOString()} is not in the future (now ${actor.at.toISOString()})`, 'targetDate');
   }
   let hotfix: HotfixJustification | undefined;
   if (decision.type === 'HOTFIX') hotfix = qualifyHotfix(input.hotfixReason, input.hotfixDetails);
-  else if (input.hotfixReason) throw new PlanningRuleError(`a hotfix reason only applies to HOTFIX releases; ${decision.version} is ${decision.type}`, 'hotfixReason');
+  else if (input.hotfixReason) throw new RuleError(`a hotfix reason only applies to HOTFIX releases; ${decision.version} is ${decision.type}`, 'hotfixReason');
   return {
     id,
     product,
@@ -164,7 +164,7 @@ export interface ReleaseDetailsPatch {
 function checkConsiderations(c: Partial<TechnicalConsiderations>, current?: TechnicalConsiderations): TechnicalConsiderations {
   const out = { architectureChanges: [], dependencies: [], migrations: [], successCriteria: [], ...current, ...c };
   for (const [field, list] of Object.entries(out)) {
-    if (list.length > 50) throw new PlanningRuleError(`considerations.${field} holds ${list.length} items; at most 50`, `considerations.${field}`);
+    if (list.length > 50) throw new RuleError(`considerations.${field} holds ${list.length} items; at most 50`, `considerations.${field}`);
     list.forEach((item, i) => checkText(item, `considerations.${field}.${i}`, 500));
   }
   return { architectureChanges: out.architectureChanges.map((x) => x.trim()), dependencies: out.dependencies.map((x) => x.trim()), migrations: out.migrations.map((x) => x.trim()), successCriteria: out.successCriteria.map((x) => x.trim()) };
@@ -176,7 +176,7 @@ export function updateDetails(release: Release, patch: ReleaseDetailsPatch, acto
   if (patch.theme !== undefined) next.theme = checkText(patch.theme, 'theme', 200);
   if (patch.owner !== undefined) next.owner = checkText(patch.owner, 'owner', 100);
   if (patch.targetDate !== undefined) {
-    if (Number.isNaN(patch.targetDate.getTime())) throw new PlanningRuleError('targetDate is not a valid date', 'targetDate');
+    if (Number.isNaN(patch.targetDate.getTime())) throw new RuleError('targetDate is not a valid date', 'targetDate');
     next.targetDate = patch.targetDate;
   }
   if (patch.team !== undefined) next.team = checkTeam({ ...release.team, ...patch.team });
@@ -186,7 +186,7 @@ export function updateDetails(release: Release, patch: ReleaseDetailsPatch, acto
 
 function assertEditable(release: Release): void {
   if (['RELEASED', 'CLOSED', 'CANCELLED'].includes(release.status)) {
-    throw new PlanningRuleError(`release ${release.product} ${release.version} is ${release.status}; it can no longer change`, 'id');
+    throw new RuleError(`release ${release.product} ${release.version} is ${release.status}; it can no longer change`, 'id');
   }
 }
 
@@ -194,7 +194,7 @@ function assertScopeOpen(release: Release, f: { priority?: string } = {}): void 
   assertEditable(release);
   const frozen = ['CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE'].includes(release.status);
   if (frozen && f.priority !== 'MUST') {
-    throw new PlanningRuleError(`release is in ${release.status}: scope is frozen; only MUST changes (release blockers) are accepted`, 'priority');
+    throw new RuleError(`release is in ${release.status}: scope is frozen; only MUST changes (release blockers) are accepted`, 'priority');
   }
 }
 
@@ -225,7 +225,7 @@ export function addFeature(release: Release, id: string, input: FeatureInput, ac
     ...(input.exclusion ? { exclusion: input.exclusion } : {}),
   };
   checkFeature(feature);
-  if (release.features.length >= 5000) throw new PlanningRuleError('a release holds at most 5000 features; split it', 'features');
+  if (release.features.length >= 5000) throw new RuleError('a release holds at most 5000 features; split it', 'features');
   const features = [...release.features, feature];
   checkDependencies(features);
   const change: ScopeChange = { kind: 'ADDED', featureId: id, title: feature.title, ...attribution(actor), at: actor.at, changes: [], ...(reason ? { reason } : {}) };
@@ -267,7 +267,7 @@ export function removeFeature(release: Release, id: string, actor: Actor, reason
   assertScopeOpen(release, feature);
   const dependents = release.features.filter((f) => f.dependsOn.includes(id));
   if (dependents.length) {
-    throw new PlanningRuleError(`'${feature.title}' cannot be removed: ${dependents.map((f) => `'${f.title}'`).join(', ')} depend on it; remove those dependencies first`, 'id');
+    throw new RuleError(`'${feature.title}' cannot be removed: ${dependents.map((f) => `'${f.title}'`).join(', ')} depend on it; remove those dependencies first`, 'id');
   }
   const change: ScopeChange = { kind: 'REMOVED', featureId: id, title: feature.title, ...attribution(actor), at: actor.at, changes: [], ...(reason ? { reason } : {}) };
   return {

@@ -1,4 +1,4 @@
-import { PlanningRuleError } from './errors.js';
+import { RuleError } from '@flightdeck/kernel';
 
 export const PRIORITIES = ['MUST', 'SHOULD', 'COULD', 'WONT'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -56,28 +56,28 @@ const MAX_EFFORT = 1000;
 
 function checkNumber(value: number, field: string, min: number, max: number): void {
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new PlanningRuleError(`${field} must be a number from ${min} to ${max}, got ${value}`, field);
+    throw new RuleError(`${field} must be a number from ${min} to ${max}, got ${value}`, field);
   }
 }
 
 /** Checks the values of one feature (not its dependencies: see `checkDependencies`). */
 export function checkFeature(f: Feature): void {
-  if (f.title.trim().length === 0) throw new PlanningRuleError('a feature needs a title', 'title');
-  if (f.title.length > 200) throw new PlanningRuleError(`title is ${f.title.length} characters; at most 200`, 'title');
-  if (!PRIORITIES.includes(f.priority)) throw new PlanningRuleError(`priority must be one of ${PRIORITIES.join(', ')}`, 'priority');
-  if (!FEATURE_STATUSES.includes(f.status)) throw new PlanningRuleError(`status must be one of ${FEATURE_STATUSES.join(', ')}`, 'status');
+  if (f.title.trim().length === 0) throw new RuleError('a feature needs a title', 'title');
+  if (f.title.length > 200) throw new RuleError(`title is ${f.title.length} characters; at most 200`, 'title');
+  if (!PRIORITIES.includes(f.priority)) throw new RuleError(`priority must be one of ${PRIORITIES.join(', ')}`, 'priority');
+  if (!FEATURE_STATUSES.includes(f.status)) throw new RuleError(`status must be one of ${FEATURE_STATUSES.join(', ')}`, 'status');
   checkNumber(f.businessValue, 'businessValue', 0, MAX_SCALE);
   checkNumber(f.timeCriticality, 'timeCriticality', 0, MAX_SCALE);
   checkNumber(f.riskReduction, 'riskReduction', 0, MAX_SCALE);
   checkNumber(f.effort, 'effort', 0.5, MAX_EFFORT);
-  if (new Set(f.dependsOn).size !== f.dependsOn.length) throw new PlanningRuleError('dependsOn lists a feature twice', 'dependsOn');
-  if (f.dependsOn.includes(f.id)) throw new PlanningRuleError(`'${f.title}' cannot depend on itself`, 'dependsOn');
-  if (f.kind !== undefined && !FEATURE_KINDS.includes(f.kind)) throw new PlanningRuleError(`kind must be one of ${FEATURE_KINDS.join(', ')}, got '${f.kind}'`, 'kind');
+  if (new Set(f.dependsOn).size !== f.dependsOn.length) throw new RuleError('dependsOn lists a feature twice', 'dependsOn');
+  if (f.dependsOn.includes(f.id)) throw new RuleError(`'${f.title}' cannot depend on itself`, 'dependsOn');
+  if (f.kind !== undefined && !FEATURE_KINDS.includes(f.kind)) throw new RuleError(`kind must be one of ${FEATURE_KINDS.join(', ')}, got '${f.kind}'`, 'kind');
   for (const [field, text] of [['breakingChange', f.breakingChange], ['migration', f.migration], ['exclusion.reason', f.exclusion?.reason]] as const) {
-    if (text !== undefined && text.length > 2000) throw new PlanningRuleError(`${field} is ${text.length} characters; at most 2000`, field);
+    if (text !== undefined && text.length > 2000) throw new RuleError(`${field} is ${text.length} characters; at most 2000`, field);
   }
-  if (f.migration && !f.breakingChange) throw new PlanningRuleError('a migration guide belongs to a breaking change: give breakingChange too', 'migration');
-  if (f.exclusion && !f.exclusion.reason.trim()) throw new PlanningRuleError('an exclusion needs a reason', 'exclusion.reason');
+  if (f.migration && !f.breakingChange) throw new RuleError('a migration guide belongs to a breaking change: give breakingChange too', 'migration');
+  if (f.exclusion && !f.exclusion.reason.trim()) throw new RuleError('an exclusion needs a reason', 'exclusion.reason');
 }
 
 /**
@@ -123,14 +123,14 @@ export function checkDependencies(features: readonly Feature[]): void {
   for (const f of features) {
     for (const dep of f.dependsOn) {
       if (!byId.has(dep)) {
-        throw new PlanningRuleError(`'${f.title}' depends on feature ${dep}, which is not in this release's scope`, 'dependsOn');
+        throw new RuleError(`'${f.title}' depends on feature ${dep}, which is not in this release's scope`, 'dependsOn');
       }
     }
   }
   const cycle = findCycle(features);
   if (cycle) {
     const names = cycle.map((id) => `'${byId.get(id)!.title}'`).join(' → ');
-    throw new PlanningRuleError(`dependencies would form a cycle: ${names}; remove one of these dependencies`, 'dependsOn');
+    throw new RuleError(`dependencies would form a cycle: ${names}; remove one of these dependencies`, 'dependsOn');
   }
 }
 

@@ -1,4 +1,4 @@
-import { PlanningRuleError } from './errors.js';
+import { RuleError } from '@flightdeck/kernel';
 import { MaxHeap } from './heap.js';
 import type { Feature } from './scope.js';
 import { costOfDelay, rankByWsjf, type RankedFeature } from './wsjf.js';
@@ -57,7 +57,7 @@ function buildGraph(features: readonly Feature[]): Graph {
   const deps = features.map((f) =>
     f.dependsOn.map((d) => {
       const j = index.get(d);
-      if (j === undefined) throw new PlanningRuleError(`'${f.title}' depends on feature ${d}, which is not in this release's scope`, 'dependsOn');
+      if (j === undefined) throw new RuleError(`'${f.title}' depends on feature ${d}, which is not in this release's scope`, 'dependsOn');
       return j;
     }),
   );
@@ -72,7 +72,7 @@ function buildGraph(features: readonly Feature[]): Graph {
   for (let k = 0; k < topo.length; k++) {
     for (const j of dependents[topo[k]!]!) if (--waiting[j] === 0) topo.push(j);
   }
-  if (topo.length !== features.length) throw new PlanningRuleError('the dependencies form a cycle; remove it before prioritising', 'dependsOn');
+  if (topo.length !== features.length) throw new RuleError('the dependencies form a cycle; remove it before prioritising', 'dependsOn');
   const wsjf = Float64Array.from(features, (f) => costOfDelay(f) / f.effort);
   return { features, index, deps, topo, wsjf };
 }
@@ -249,11 +249,11 @@ function round(x: number, digits = 2): number {
  */
 export function prioritize(features: readonly Feature[], options: SelectionOptions): Prioritization {
   if (!Number.isFinite(options.capacity) || options.capacity < 0) {
-    throw new PlanningRuleError(`capacity must be a number of story points ≥ 0, got ${options.capacity}`, 'capacity');
+    throw new RuleError(`capacity must be a number of story points ≥ 0, got ${options.capacity}`, 'capacity');
   }
   const stretch = options.stretch ?? 0.25;
   if (!Number.isFinite(stretch) || stretch < 0 || stretch > 5) {
-    throw new PlanningRuleError(`stretch must be a fraction from 0 to 5 (0.25 = 25% more capacity), got ${stretch}`, 'stretch');
+    throw new RuleError(`stretch must be a fraction from 0 to 5 (0.25 = 25% more capacity), got ${stretch}`, 'stretch');
   }
   const g = buildGraph(features);
   const ranking = rankByWsjf(features);

@@ -1,3 +1,4 @@
+import { agree, count } from '@flightdeck/kernel';
 import { addDays, daysBetween, milestoneDate, milestonesFor, type Milestone } from './calendar.js';
 import { criticalPath } from './critical-path.js';
 import type { ReleaseType } from './release-type.js';
@@ -51,13 +52,13 @@ export function planTimeline(release: { type: ReleaseType; targetDate: Date; fea
   const pathEnd = addDays(developmentStart, Number.isFinite(pathWeeks) ? pathWeeks * 7 : 0);
   const warnings: string[] = [];
   if (velocity <= 0) warnings.push('no velocity history and no planned velocity: capacity and critical-path duration are unknown');
-  if (now > featureComplete && remainingPoints > 0) warnings.push(`feature complete (${day(featureComplete)}) has passed with ${remainingPoints} points still open`);
+  if (now > featureComplete && remainingPoints > 0) warnings.push(`feature complete (${day(featureComplete)}) has passed with ${count(remainingPoints, 'point')} still open`);
   if (now > kickoff && now < featureComplete) {
     const lost = daysBetween(kickoff, now);
-    if (lost >= 1 && release.features.every((f) => f.status === 'TODO')) warnings.push(`kickoff was ${Math.round(lost)} days ago and no feature has started`);
+    if (lost >= 1 && release.features.every((f) => f.status === 'TODO')) warnings.push(`kickoff was ${count(Math.round(lost), 'day')} ago and no feature has started`);
   }
   const capacityPoints = round(velocity * developmentWeeks);
-  if (velocity > 0 && remainingPoints > capacityPoints) warnings.push(`${remainingPoints} points remain but the team can deliver about ${capacityPoints} before feature complete`);
+  if (velocity > 0 && remainingPoints > capacityPoints) warnings.push(`${count(remainingPoints, 'point')} ${agree(remainingPoints, 'remains', 'remain')} but the team can deliver about ${capacityPoints} before feature complete`);
   return {
     milestones,
     developmentStart,

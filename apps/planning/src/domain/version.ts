@@ -1,5 +1,5 @@
 import semver, { SemVer } from 'semver';
-import { PlanningRuleError } from './errors.js';
+import { RuleError } from '@flightdeck/kernel';
 import { RELEASE_TYPE_RULES, type ReleaseType } from './release-type.js';
 
 const HOTFIX_TAG = /^hotfix(\.[1-9]\d*)?$/;
@@ -15,10 +15,10 @@ export interface VersionDecision {
 export function parseVersion(text: string, field = 'version'): SemVer {
   const parsed = semver.parse(text.trim());
   if (!parsed || !/^\d/.test(text.trim())) {
-    throw new PlanningRuleError(`'${text}' is not a semantic version; expected MAJOR.MINOR.PATCH such as 2.4.0 or 2.4.1-hotfix.1`, field);
+    throw new RuleError(`'${text}' is not a semantic version; expected MAJOR.MINOR.PATCH such as 2.4.0 or 2.4.1-hotfix.1`, field);
   }
   if (parsed.build.length > 0) {
-    throw new PlanningRuleError(`'${text}' carries build metadata (+${parsed.build.join('.')}); release versions are MAJOR.MINOR.PATCH[-hotfix[.N]]`, field);
+    throw new RuleError(`'${text}' carries build metadata (+${parsed.build.join('.')}); release versions are MAJOR.MINOR.PATCH[-hotfix[.N]]`, field);
   }
   return parsed;
 }
@@ -72,7 +72,7 @@ export function decideVersion(version: string, released: readonly string[], requ
   const latest = sorted.at(-1);
 
   if (v.prerelease.length > 0 && !isHotfixVersion(v)) {
-    throw new PlanningRuleError(
+    throw new RuleError(
       `'${version}' has pre-release tag '${v.prerelease.join('.')}'; the only release pre-release is the hotfix pattern ${RELEASE_TYPE_RULES.HOTFIX.pattern} (${suggestion(latest?.version)})`,
       'version',
     );
@@ -80,7 +80,7 @@ export function decideVersion(version: string, released: readonly string[], requ
   if (isHotfixVersion(v)) return decideHotfix(v, sorted, requestedType);
 
   if (requestedType === 'HOTFIX') {
-    throw new PlanningRuleError(`a HOTFIX version follows ${RELEASE_TYPE_RULES.HOTFIX.pattern}; ${suggestion(latest?.version)}`, 'version');
+    throw new RuleError(`a HOTFIX version follows ${RELEASE_TYPE_RULES.HOTFIX.pattern}; ${suggestion(latest?.version)}`, 'version');
   }
   const earlier = sorted.filter((r) => r.prerelease.length === 0);
   const last = earlier.at(-1);
@@ -89,7 +89,7 @@ export function decideVersion(version: string, released: readonly string[], requ
     type = typeFromShape(v);
   } else {
     if (semver.lte(v, last)) {
-      throw new PlanningRuleError(`${version} does not increase over the released ${last.version}; ${suggestion(latest?.version)}`, 'version');
+      throw new RuleError(`${version} does not increase over the released ${last.version}; ${suggestion(latest?.version)}`, 'version');
     }
     if (v.major > last.major) type = 'MAJOR';
     else if (v.minor > last.minor) type = 'MINOR';
@@ -97,14 +97,14 @@ export function decideVersion(version: string, released: readonly string[], requ
   }
   const pattern = RELEASE_TYPE_RULES[type].pattern;
   if (type === 'MAJOR' && (v.minor !== 0 || v.patch !== 0)) {
-    throw new PlanningRuleError(`${version} is a new major version and must follow ${pattern}: did you mean ${v.major}.0.0?`, 'version');
+    throw new RuleError(`${version} is a new major version and must follow ${pattern}: did you mean ${v.major}.0.0?`, 'version');
   }
   if (type === 'MINOR' && v.patch !== 0) {
-    throw new PlanningRuleError(`${version} is a new minor version and must follow ${pattern}: did you mean ${v.major}.${v.minor}.0?`, 'version');
+    throw new RuleError(`${version} is a new minor version and must follow ${pattern}: did you mean ${v.major}.${v.minor}.0?`, 'version');
   }
   if (requestedType && requestedType !== type) {
     const next = nextVersions(latest?.version);
-    throw new PlanningRuleError(
+    throw new RuleError(
       `${version} is a ${type} release${last ? ` after ${last.version}` : ''}, not a ${requestedType}; a ${requestedType} would be ${next[requestedType as Exclude<ReleaseType, 'HOTFIX'>]}`,
       'type',
     );
@@ -114,10 +114,10 @@ export function decideVersion(version: string, released: readonly string[], requ
 
 function decideHotfix(v: SemVer, sorted: SemVer[], requestedType?: ReleaseType): VersionDecision {
   if (requestedType && requestedType !== 'HOTFIX') {
-    throw new PlanningRuleError(`${v.version} follows the hotfix pattern ${RELEASE_TYPE_RULES.HOTFIX.pattern}, so it is a HOTFIX, not a ${requestedType}`, 'type');
+    throw new RuleError(`${v.version} follows the hotfix pattern ${RELEASE_TYPE_RULES.HOTFIX.pattern}, so it is a HOTFIX, not a ${requestedType}`, 'type');
   }
   if (v.patch === 0) {
-    throw new PlanningRuleError(
+    throw new RuleError(
       `${v.version} cannot be a hotfix: a hotfix X.Y.Z-hotfix[.N] starts from the released X.Y.(Z-1), and there is none before ${core(v)}`,
       'version',
     );
@@ -128,10 +128,10 @@ function decideHotfix(v: SemVer, sorted: SemVer[], requestedType?: ReleaseType):
   const newestOfLine = lineReleases.at(-1);
   if (!lineReleases.some((r) => r.version === base)) {
     const fit = newestOfLine ? `; a hotfix of the released ${newestOfLine.version} would be ${semver.inc(newestOfLine, 'patch')}-hotfix.1` : '';
-    throw new PlanningRuleError(`${v.version} would start from ${base}, which was never released${fit}`, 'version');
+    throw new RuleError(`${v.version} would start from ${base}, which was never released${fit}`, 'version');
   }
   if (newestOfLine && newestOfLine.version !== base) {
-    throw new PlanningRuleError(
+    throw new RuleError(
       `${v.version} starts from ${base}, but ${newestOfLine.version} was released since; a hotfix of it would be ${semver.inc(newestOfLine, 'patch')}-hotfix.1`,
       'version',
     );
@@ -139,7 +139,7 @@ function decideHotfix(v: SemVer, sorted: SemVer[], requestedType?: ReleaseType):
   const previousHotfix = line.filter((r) => isHotfixVersion(r) && core(r) === core(v)).at(-1);
   if (previousHotfix && semver.lte(v, previousHotfix)) {
     const n = Number(previousHotfix.prerelease[1] ?? 0) + 1;
-    throw new PlanningRuleError(`${v.version} does not increase over the released hotfix ${previousHotfix.version}; the next hotfix would be ${core(v)}-hotfix.${n}`, 'version');
+    throw new RuleError(`${v.version} does not increase over the released hotfix ${previousHotfix.version}; the next hotfix would be ${core(v)}-hotfix.${n}`, 'version');
   }
   return { version: v.version, type: 'HOTFIX', baseVersion: base };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RuleError } from '@flightdeck/kernel';
 import { allowedNext, transition, type ReleaseSignals } from '../../src/domain/lifecycle.js';
-import { PlanningRuleError } from '../../src/domain/errors.js';
 
 const who = { by: 'alice', at: new Date('2026-03-01T10:00:00Z'), reason: 'on plan' };
 const none: ReleaseSignals = { gates: {}, productionRolloutSucceeded: false };
@@ -57,7 +57,7 @@ describe('release lifecycle', () => {
         return err;
       }
     })();
-    expect(e).toBeInstanceOf(PlanningRuleError);
-    expect((e as PlanningRuleError).field).toBe('to');
+    expect(e).toBeInstanceOf(RuleError);
+    expect((e as RuleError).field).toBe('to');
   });
 });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { RuleError } from '@flightdeck/kernel';
 import { decideVersion, nextVersions, parseVersion } from '../../src/domain/version.js';
-import { PlanningRuleError } from '../../src/domain/errors.js';
 
-function refusal(fn: () => unknown): PlanningRuleError {
+function refusal(fn: () => unknown): RuleError {
   try {
     fn();
   } catch (e) {
-    if (e instanceof PlanningRuleError) return e;
+    if (e instanceof RuleError) return e;
     throw e;
   }
-  throw new Error('expected a PlanningRuleError');
+  throw new Error('expected a RuleError');
 }
 
 describe('parseVersion', () => {

@@ -5,15 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { gateEvaluationCompleted, type CloudEvent } from '@flightdeck/events';
-import { connectMongo, ConflictError, type MongoConnection } from '@flightdeck/persistence';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { databaseUri } from '@flightdeck/testing';
+import { ConflictError, RuleError } from '@flightdeck/kernel';
 import { ReleaseInsights } from '../../src/application/release-insights.js';
 import { ReleasePlanning } from '../../src/application/release-planning.js';
 import { ReleaseSignals } from '../../src/application/release-signals.js';
 import type { PageRequest, ReleaseFilter, ReleaseRepository, SaveOptions } from '../../src/application/ports.js';
 import { MongoReleaseRepository } from '../../src/adapters/mongo/mongo-release-repository.js';
 import { releaseModel } from '../../src/adapters/mongo/release-model.js';
-import { PlanningRuleError } from '../../src/domain/errors.js';
 import type { Release } from '../../src/domain/release.js';
 
 /**
@@ -111,7 +111,7 @@ describe('a change racing another write to the same release', () => {
     const { id, featureId } = await releaseInDevelopment();
     racing.between(() => other.transition({ by: 'rita' }, id, 'CANCELLED', 'budget cut'));
     const change = planning.updateFeature(meta, id, featureId, { status: 'DONE' });
-    await expect(change).rejects.toBeInstanceOf(PlanningRuleError);
+    await expect(change).rejects.toBeInstanceOf(RuleError);
     await expect(change).rejects.toThrow('is CANCELLED; it can no longer change');
     expect((await other.get(id)).release.features[0]!.status).toBe('TODO');
   });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { inject } from 'vitest';
 import { encodeEvent, gateEvaluationCompleted, rolloutSucceeded, type CloudEvent, type Subscription } from '@flightdeck/events';
-import { eventually, startStack, viaGateway as gql, type Stack } from './stack.js';
+import { eventually, gql } from '@flightdeck/testing';
+import { startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let manager: string;
@@ -25,7 +26,7 @@ beforeAll(async () => {
     stack.token(['RELEASE_MANAGER'], 'rita'),
     stack.token(['TECHNICAL_LEAD', 'PRODUCT_OWNER'], 'tom'),
     stack.token(['DEVELOPER'], 'dev'),
-    stack.token(['CI'], 'pipeline', true),
+    stack.token(['CI'], 'pipeline', { machine: true }),
   ]);
   nc = await connect({ servers: inject('natsUrl') });
   watcher = await stack.bus.subscribe({ durable: `planning-watch-${Date.now()}`, filter: 'flightdeck.planning.>', handler: (e) => void seen.push(e) });
@@ -131,7 +132,7 @@ describe('planning through the gateway', () => {
     expect(r.advice.sequencing).toEqual([api, ui]);
     const recorded = await stack.predictions.find({ kind: 'prioritisation', subject: id });
     expect(recorded.map((x) => x.id)).toEqual([r.advice.predictionId]);
-    const recommended = await eventually(async () => seen.find((e) => e.type === 'flightdeck.planning.scope.recommended' && e.subject === id), 'the scope recommended event');
+    const recommended = await eventually('the scope recommended event', async () => seen.find((e) => e.type === 'flightdeck.planning.scope.recommended' && e.subject === id));
     expect(recommended.data).toMatchObject({ releaseId: id, product: 'checkout-api', source: 'deterministic', predictionId: r.advice.predictionId, recommended: [api, ui], capacity: 12 });
     expect((recommended.data as { leftOut: string[] }).leftOut).toHaveLength(1);
 
@@ -176,36 +177,36 @@ describe('planning through the gateway', () => {
       gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: id, evaluationId: `${gateName}-1`, gate: gateName, outcome, evaluatedAt: new Date().toISOString() } });
     const passed = gate('FEATURE_COMPLETE');
     await stack.bus.publish(passed);
-    const moved = await eventually(async () => {
+    const moved = await eventually('the gate event to move the release', async () => {
       const r = await release(id);
       return r.status === 'CODE_FREEZE' ? r : undefined;
-    }, 'the gate event to move the release');
+    });
     expect(moved.transitions.at(-1)).toEqual({ from: 'FEATURE_COMPLETE', to: 'CODE_FREEZE', by: 'flightdeck-gates', reason: 'FEATURE_COMPLETE gate passed (evaluation FEATURE_COMPLETE-1)' });
 
     // The same event again (a redelivery), then a marker event: once the marker is applied, the redelivery was handled before it.
     publishRaw(passed);
     await stack.bus.publish(gate('SECURITY_REVIEW'));
-    const after = await eventually(async () => {
+    const after = await eventually('the marker event', async () => {
       const r = await release(id);
       return r.gateOutcomes.length >= 2 ? r : undefined;
-    }, 'the marker event');
+    });
     expect(after.gateOutcomes.map((g) => g.gate)).toEqual(['FEATURE_COMPLETE', 'SECURITY_REVIEW']);
     expect(after.transitions).toHaveLength(moved.transitions.length);
     expect(after.revision).toBe(moved.revision + 1);
 
     expect((await transition(id, 'ALPHA')).errors).toBeUndefined();
     await stack.bus.publish(gate('ALPHA'));
-    await eventually(async () => ((await release(id)).status === 'BETA' ? true : undefined), 'BETA');
+    await eventually('BETA', async () => ((await release(id)).status === 'BETA' ? true : undefined));
     await stack.bus.publish(gate('BETA'));
-    await eventually(async () => ((await release(id)).status === 'RELEASE_CANDIDATE' ? true : undefined), 'RELEASE_CANDIDATE');
+    await eventually('RELEASE_CANDIDATE', async () => ((await release(id)).status === 'RELEASE_CANDIDATE' ? true : undefined));
     await stack.bus.publish(gate('PRODUCTION'));
-    await eventually(async () => ((await release(id)).gateOutcomes.some((g) => g.gate === 'PRODUCTION') ? true : undefined), 'the production gate');
+    await eventually('the production gate', async () => ((await release(id)).gateOutcomes.some((g) => g.gate === 'PRODUCTION') ? true : undefined));
     expect((await release(id)).status).toBe('RELEASE_CANDIDATE');
     await stack.bus.publish(rolloutSucceeded.create({ source: 'flightdeck/deployment', data: { releaseId: id, rolloutId: 'ro-1', environment: 'production', completedAt: new Date().toISOString() } }));
-    const released = await eventually(async () => {
+    const released = await eventually('RELEASED', async () => {
       const r = await release(id);
       return r.status === 'RELEASED' ? r : undefined;
-    }, 'RELEASED');
+    });
     expect(released.transitions.at(-1)).toMatchObject({ from: 'RELEASE_CANDIDATE', to: 'RELEASED', by: 'flightdeck-deployment' });
 
     // Released versions now bound the next ones, and a hotfix may start from 4.0.0.
@@ -245,7 +246,7 @@ describe('planning through the gateway', () => {
   });
 
   it('published its events through the outbox', async () => {
-    await eventually(async () => (seen.some((e) => e.type === 'flightdeck.planning.timeline.forecasted') ? true : undefined), 'the forecast event');
+    await eventually('the forecast event', async () => (seen.some((e) => e.type === 'flightdeck.planning.timeline.forecasted') ? true : undefined));
     const types = new Set(seen.map((e) => e.type));
     for (const t of ['release.created', 'release.status_changed', 'release.scope_changed', 'feature.status_changed', 'timeline.forecasted', 'scope.recommended']) {
       expect(types).toContain(`flightdeck.planning.${t}`);
@@ -259,7 +260,7 @@ describe('who acted', () => {
   // Every record and event names people by subject (the token's `sub`), the identity key other services
   // compare (gates' four-eyes rule); the display name is kept beside it for display only.
   it('is recorded by subject, with the display name beside it, for tokens with and without a display name', async () => {
-    const named = await stack.token(['RELEASE_MANAGER', 'TECHNICAL_LEAD'], 'rita.m', false, 'Rita Manager');
+    const named = await stack.token(['RELEASE_MANAGER', 'TECHNICAL_LEAD'], 'rita.m', { name: 'Rita Manager' });
     const plain = await stack.token(['RELEASE_MANAGER', 'TECHNICAL_LEAD'], 'ravi');
     const people = [
       { token: named, version: '1.0.0', subject: 'rita.m', name: 'Rita Manager' },
@@ -287,10 +288,10 @@ describe('who acted', () => {
       expect(r.data!.release.scopeChanges).toEqual([{ by: p.subject, byName: p.name }]);
       expect(r.data!.release.documents.weeklyStatus).toContain(`- scope added: Journal — planning (${p.name})`);
 
-      const events = await eventually(async () => {
+      const events = await eventually(`the events of ledger-api ${p.version}`, async () => {
         const mine = seen.filter((e) => (e.data as { releaseId?: string }).releaseId === id);
         return mine.length >= 3 ? mine : undefined;
-      }, `the events of ledger-api ${p.version}`);
+      });
       const created_ = events.find((e) => e.type === 'flightdeck.planning.release.created')!;
       expect((created_.data as { createdBy: string }).createdBy).toBe(p.subject);
       const moved = events.find((e) => e.type === 'flightdeck.planning.release.status_changed')!;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted } from '@flightdeck/events';
-import { eventually, startStack, type Stack } from './stack.js';
+import { eventually } from '@flightdeck/testing';
+import { startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 const meta = { by: 'rita' };
@@ -27,12 +28,12 @@ describe('release gauges on /metrics', () => {
     await stack.bus.publish(
       gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: release.id, evaluationId: 'ev-1', gate: 'PRODUCTION', outcome: 'FAIL', evaluatedAt: new Date().toISOString() } }),
     );
-    await eventually(async () => ((await stack.planning.planning.get(release.id)).release.signals.gates.PRODUCTION === 'FAIL' ? true : undefined), 'planning to record the failed gate');
+    await eventually('planning to record the failed gate', async () => ((await stack.planning.planning.get(release.id)).release.signals.gates.PRODUCTION === 'FAIL' ? true : undefined));
     const lines = await scrape();
     expect(lines).toContain(`flightdeck_planning_release_target_timestamp_seconds{${labels},status="PLANNING",service="planning"} ${target.getTime() / 1000}`);
     expect(lines).toContain(`flightdeck_planning_release_gate_outcome{${labels},gate="PRODUCTION",outcome="FAIL",service="planning"} 1`);
 
     await stack.planning.planning.transition(meta, release.id, 'CANCELLED', 'dropped from the roadmap');
-    await eventually(async () => ((await scrape()).some((x) => x.includes(release.id)) ? undefined : true), 'the cancelled release to leave /metrics (gauges are read at most every 5 s)', 15_000);
+    await eventually('the cancelled release to leave /metrics (gauges are read at most every 5 s)', async () => ((await scrape()).some((x) => x.includes(release.id)) ? undefined : true), 15_000);
   });
 });

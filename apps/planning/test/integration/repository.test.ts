@@ -2,7 +2,7 @@
 import type {} from '@flightdeck/testing/global-setup';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { connectMongo, ConflictError, type MongoConnection } from '@flightdeck/persistence';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { databaseUri } from '@flightdeck/testing';
 import { pino } from 'pino';
 import { ReleasePlanning } from '../../src/application/release-planning.js';
@@ -10,6 +10,7 @@ import { ReleaseSignals } from '../../src/application/release-signals.js';
 import { MongoReleaseRepository } from '../../src/adapters/mongo/mongo-release-repository.js';
 import { releaseModel, type ReleaseModel } from '../../src/adapters/mongo/release-model.js';
 import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded } from '@flightdeck/events';
+import { ConflictError } from '@flightdeck/kernel';
 
 let mongo: MongoConnection;
 let model: ReleaseModel;

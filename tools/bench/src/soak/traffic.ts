@@ -4,7 +4,8 @@
  * followed until it is promoted. Every answer is checked; latencies and errors are kept per operation.
  */
 import { performance } from 'node:perf_hooks';
-import { eventually, type GraphQLClient } from './graphql-client.js';
+import { DEADLINES, eventually } from '@flightdeck/testing';
+import type { GraphQLClient } from './graphql-client.js';
 import { OPERATIONS, PRODUCT, schedule, type SoakState } from './operations.js';
 import { WORKLOAD } from './stack.js';
 
@@ -38,6 +39,7 @@ export async function prepareSoak(client: GraphQLClient): Promise<SoakState> {
   // Gates learns of the release from planning's event.
   await eventually('gates knowing the soak release', () =>
     client.request('mutation($r: String!) { overrideGate(release: $r, gate: "PRODUCTION", outcome: PASS, reason: "soak: rollouts of the soak release") { name } }', { r: releaseId }),
+    DEADLINES.cluster,
   );
   const state: SoakState = { releaseId, recentReleases: [], openIncidents: [], nextMinor: 0, gateVersion: 0 };
   await rollOnce(client, state, 0, () => undefined, true);
@@ -80,6 +82,7 @@ export async function rollOnce(client: GraphQLClient, state: SoakState, n: numbe
           if (err.message.includes('no PRODUCTION (or HOTFIX) gate has passed')) return undefined;
           throw err;
         }),
+        DEADLINES.cluster,
       )
     : await start();
   const id = started.startRollout.id;

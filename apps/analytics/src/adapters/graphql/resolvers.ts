@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import type { Advisor } from '@flightdeck/ai';
-import { requireHuman, requireRole, type Identity, type Role } from '@flightdeck/auth';
 import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
+import { authorize, type Identity, requireHuman, type Role, RuleError } from '@flightdeck/kernel';
 import type { Incidents, OpenIncidentInput } from '../../application/incidents.js';
 import type { RequestMeta, StoredRetrospective } from '../../application/ports.js';
 import type { AnalyticsQueries, WindowArgs } from '../../application/queries.js';
 import type { Retrospectives } from '../../application/retrospectives.js';
-import { AnalyticsRuleError } from '../../domain/errors.js';
 import type { Incident } from '../../domain/history.js';
 import type { ReleaseAnalysis, ReleaseMetrics } from '../../domain/release-metrics.js';
 import { AGENDA, currentStage, isActionOverdue, isRetrospectiveOverdue, type ActionItem, type ActionStatus, type AgendaStage, type ItemKind } from '../../domain/retrospective.js';
 import type { DoraMetrics } from '../../domain/dora.js';
 import type { TrendInterval, Window } from '../../domain/time.js';
-import { mapped } from './errors.js';
 import { FORMULAS } from './formulas.js';
 import { CAN } from './roles.js';
 
@@ -31,11 +29,11 @@ const days = (ms: number | undefined) => (ms === undefined ? null : ms / DAY);
 const upper = (s: 'ai' | 'deterministic') => (s === 'ai' ? 'AI' : 'DETERMINISTIC');
 
 function reader(ctx: AnalyticsContext): Identity {
-  return requireRole(ctx.identity);
+  return authorize(ctx.identity);
 }
 
 function mutator(ctx: AnalyticsContext, roles: readonly Role[]): RequestMeta {
-  const identity = requireRole(ctx.identity, ...roles);
+  const identity = authorize(ctx.identity, roles);
   requireHuman(identity);
   return requestActor(identity);
 }
@@ -116,16 +114,16 @@ async function narrative(ctx: AnalyticsContext, a: ReleaseAnalysis) {
 export const resolvers: SubgraphResolvers<AnalyticsContext> = {
   DateTime,
   Query: {
-    doraMetrics: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
+    doraMetrics: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
       reader(ctx);
       return doraView(await ctx.queries.dora(scopeArgs(a), windowArgs(a)), a, ctx);
-    }),
-    doraTrend: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string; interval: TrendInterval }, ctx: AnalyticsContext) => {
+    },
+    doraTrend: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string; interval: TrendInterval }, ctx: AnalyticsContext) => {
       reader(ctx);
       const t = await ctx.queries.doraTrend(scopeArgs(a), windowArgs(a), a.interval);
       return { product: a.product ?? null, team: a.team ?? null, window: windowView(t.window), interval: t.interval, points: t.points.map((m) => doraView(m, a, ctx)) };
-    }),
-    releaseKpis: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
+    },
+    releaseKpis: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
       reader(ctx);
       const k = await ctx.queries.kpis(scopeArgs(a), windowArgs(a));
       return {
@@ -137,25 +135,25 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
         deploymentSuccessRate: { samples: k.deploymentSuccessRate.deployments, value: k.deploymentSuccessRate.rate ?? null, target: k.deploymentSuccessRate.target, met: k.deploymentSuccessRate.met ?? null, formula: FORMULAS.successRate },
         releaseQuality: { samples: k.releaseQuality.releases, value: k.releaseQuality.perRelease ?? null, target: k.releaseQuality.target, met: k.releaseQuality.met ?? null, formula: FORMULAS.quality },
       };
-    }),
-    aiEffectiveness: mapped(async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date }, ctx: AnalyticsContext) => {
+    },
+    aiEffectiveness: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date }, ctx: AnalyticsContext) => {
       reader(ctx);
       const e = await ctx.queries.aiEffectiveness(scopeArgs(a), windowArgs(a));
       return { product: a.product ?? null, window: windowView(e.window), rows: e.rows.map((r) => ({ ...r, source: r.source ? upper(r.source) : null })), formulas: FORMULAS.ai };
-    }),
-    incidents: mapped(async (_: unknown, a: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean; first?: number }, ctx: AnalyticsContext) => {
+    },
+    incidents: async (_: unknown, a: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean; first?: number }, ctx: AnalyticsContext) => {
       reader(ctx);
       const first = a.first ?? 100;
-      if (first < 1 || first > 1000) throw new AnalyticsRuleError(`first must be between 1 and 1000, got ${first}`, 'first');
+      if (first < 1 || first > 1000) throw new RuleError(`first must be between 1 and 1000, got ${first}`, 'first');
       const list = await ctx.queries.incidents({ ...scopeArgs(a), ...windowArgs(a), ...(a.severity ? { severity: a.severity } : {}), ...(a.open === null || a.open === undefined ? {} : { open: a.open }) });
       return list.slice(0, first).map(incidentView);
-    }),
-    incident: mapped(async (_: unknown, a: { id: string }, ctx: AnalyticsContext) => {
+    },
+    incident: async (_: unknown, a: { id: string }, ctx: AnalyticsContext) => {
       reader(ctx);
       const i = await ctx.queries.incident(a.id);
       return i ? incidentView(i) : null;
-    }),
-    releaseAnalysis: mapped(async (_: unknown, a: { releaseId: string }, ctx: AnalyticsContext) => {
+    },
+    releaseAnalysis: async (_: unknown, a: { releaseId: string }, ctx: AnalyticsContext) => {
       reader(ctx);
       const r = await ctx.queries.releaseAnalysis(a.releaseId);
       return {
@@ -176,68 +174,66 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
         findings: r.findings,
         narrative: () => narrative(ctx, r),
       };
-    }),
-    retrospective: mapped(async (_: unknown, a: { releaseId: string }, ctx: AnalyticsContext) => {
+    },
+    retrospective: async (_: unknown, a: { releaseId: string }, ctx: AnalyticsContext) => {
       reader(ctx);
       const s = await ctx.retrospectives.find(a.releaseId);
       return s ? retrospectiveView(s, ctx.now()) : null;
-    }),
-    overdueActionItems: mapped(async (_: unknown, _a: unknown, ctx: AnalyticsContext) => {
+    },
+    overdueActionItems: async (_: unknown, _a: unknown, ctx: AnalyticsContext) => {
       reader(ctx);
       const now = ctx.now();
       return (await ctx.retrospectives.overdueActionItems()).map((o) => actionView(o.releaseId, o.item, now));
-    }),
+    },
   },
   Incident: {
-    release: mapped(async (i: ReturnType<typeof incidentView>, _: unknown, ctx: AnalyticsContext) => {
+    release: async (i: ReturnType<typeof incidentView>, _: unknown, ctx: AnalyticsContext) => {
       if (!i.rolloutId) return null;
       const history = await ctx.queries.history(i.product);
       const releaseId = history.rollouts.find((r) => r.id === i.rolloutId)?.releaseId;
       return releaseId ? { id: releaseId } : null;
-    }),
+    },
   },
   Release: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    metrics: mapped(async (r: { id: string }, _: unknown, ctx: AnalyticsContext) => {
+    metrics: async (r: { id: string }, _: unknown, ctx: AnalyticsContext) => {
       reader(ctx);
       const m = await ctx.queries.releaseMetrics(r.id);
       return m ? metricsView(m) : null;
-    }),
+    },
   },
   Mutation: {
-    openIncident: mapped(async (_: unknown, a: { input: OpenIncidentInput & Record<string, unknown> }, ctx: AnalyticsContext) => {
+    openIncident: async (_: unknown, a: { input: OpenIncidentInput & Record<string, unknown> }, ctx: AnalyticsContext) => {
       const m = mutator(ctx, CAN.manageIncidents);
       const input = Object.fromEntries(Object.entries(a.input).filter(([, v]) => v !== null && v !== undefined)) as unknown as OpenIncidentInput;
       const id = await ctx.incidents.open(m, input);
       return incidentView((await ctx.queries.incident(id))!);
-    }),
-    resolveIncident: mapped(async (_: unknown, a: { id: string; resolution?: string; resolvedAt?: Date }, ctx: AnalyticsContext) => {
+    },
+    resolveIncident: async (_: unknown, a: { id: string; resolution?: string; resolvedAt?: Date }, ctx: AnalyticsContext) => {
       const m = mutator(ctx, CAN.manageIncidents);
       await ctx.incidents.resolve(m, a.id, a.resolution ?? undefined, a.resolvedAt ?? undefined);
       return incidentView((await ctx.queries.incident(a.id))!);
-    }),
-    startRetrospective: mapped(async (_: unknown, a: { releaseId: string; dueAt?: Date }, ctx: AnalyticsContext) => {
+    },
+    startRetrospective: async (_: unknown, a: { releaseId: string; dueAt?: Date }, ctx: AnalyticsContext) => {
       const m = mutator(ctx, CAN.runRetrospectives);
       return retrospectiveView(await ctx.retrospectives.start(m, a.releaseId, a.dueAt ?? undefined), ctx.now());
-    }),
-    addRetrospectiveItem: mapped(async (_: unknown, a: { releaseId: string; stage: AgendaStage; kind: ItemKind; text: string; expectedRevision?: number }, ctx: AnalyticsContext) => {
+    },
+    addRetrospectiveItem: async (_: unknown, a: { releaseId: string; stage: AgendaStage; kind: ItemKind; text: string; expectedRevision?: number }, ctx: AnalyticsContext) => {
       const m = mutator(ctx, CAN.runRetrospectives);
       return retrospectiveView(await ctx.retrospectives.addItem(m, a.releaseId, { stage: a.stage, kind: a.kind, text: a.text }, a.expectedRevision ?? undefined), ctx.now());
-    }),
-    addActionItem: mapped(async (_: unknown, a: { releaseId: string; input: { title: string; owner: string; dueDate: Date }; expectedRevision?: number }, ctx: AnalyticsContext) => {
+    },
+    addActionItem: async (_: unknown, a: { releaseId: string; input: { title: string; owner: string; dueDate: Date }; expectedRevision?: number }, ctx: AnalyticsContext) => {
       const m = mutator(ctx, CAN.runRetrospectives);
       return retrospectiveView(await ctx.retrospectives.addActionItem(m, a.releaseId, a.input, a.expectedRevision ?? undefined), ctx.now());
-    }),
-    updateActionItem: mapped(
-      async (_: unknown, a: { releaseId: string; actionItemId: string; patch: { title?: string; owner?: string; dueDate?: Date; status?: ActionStatus }; expectedRevision?: number }, ctx: AnalyticsContext) => {
+    },
+    updateActionItem: async (_: unknown, a: { releaseId: string; actionItemId: string; patch: { title?: string; owner?: string; dueDate?: Date; status?: ActionStatus }; expectedRevision?: number }, ctx: AnalyticsContext) => {
         const m = mutator(ctx, CAN.runRetrospectives);
         const patch = Object.fromEntries(Object.entries(a.patch).filter(([, v]) => v !== null && v !== undefined));
         return retrospectiveView(await ctx.retrospectives.updateActionItem(m, a.releaseId, a.actionItemId, patch, a.expectedRevision ?? undefined), ctx.now());
       },
-    ),
-    completeRetrospective: mapped(async (_: unknown, a: { releaseId: string; expectedRevision?: number }, ctx: AnalyticsContext) => {
+    completeRetrospective: async (_: unknown, a: { releaseId: string; expectedRevision?: number }, ctx: AnalyticsContext) => {
       const m = mutator(ctx, CAN.runRetrospectives);
       return retrospectiveView(await ctx.retrospectives.complete(m, a.releaseId, a.expectedRevision ?? undefined), ctx.now());
-    }),
+    },
   },
 };

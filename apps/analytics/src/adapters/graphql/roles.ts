@@ -1,4 +1,4 @@
-import type { Role } from '@flightdeck/auth';
+import type { Role } from '@flightdeck/kernel';
 
 /** Who may do what in analytics. Reading needs any role; CI never writes here. */
 export const CAN = {

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxPlugin, outboxPush, type CloudEvent } from '@flightdeck/events';
-import { ConflictError } from '@flightdeck/persistence';
+import { ConflictError } from '@flightdeck/kernel';
 import type { Retrospective } from '../../domain/retrospective.js';
 import type { RetrospectiveStore, StoredRetrospective } from '../../application/ports.js';
 

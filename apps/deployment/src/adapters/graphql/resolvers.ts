@@ -1,9 +1,8 @@
-import { requireHuman, requireRole, type Role } from '@flightdeck/auth';
 import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
+import { authorize, requireHuman, type Role, RuleError } from '@flightdeck/kernel';
 import type { RequestMeta, RolloutCommands, StartInput } from '../../application/rollout-commands.js';
 import type { StoredRollout, RolloutFilter } from '../../application/ports.js';
-import { RolloutRuleError, type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
-import { mapped } from './errors.js';
+import { type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
 import { CAN } from './roles.js';
 
 export interface DeploymentContext extends SubgraphContext {
@@ -14,7 +13,7 @@ type View = Rollout & { revision: number };
 const view = (s: StoredRollout): View => ({ ...s.rollout, revision: s.revision });
 
 function mutator(ctx: DeploymentContext, roles: readonly Role[]): RequestMeta {
-  return requestActor(requireHuman(requireRole(ctx.identity, ...roles)));
+  return requestActor(requireHuman(authorize(ctx.identity, roles)));
 }
 
 interface StepInput {
@@ -28,7 +27,7 @@ interface StepInput {
 function stepOf(s: StepInput, i: number): StepSpec {
   switch (s.kind) {
     case 'SET_WEIGHT':
-      if (s.weight == null) throw new RolloutRuleError(`steps[${i}].weight: a SET_WEIGHT step needs a weight (1 to 100)`, `steps[${i}].weight`);
+      if (s.weight == null) throw new RuleError(`steps[${i}].weight: a SET_WEIGHT step needs a weight (1 to 100)`, `steps[${i}].weight`);
       return { kind: 'SET_WEIGHT', weight: s.weight };
     case 'PAUSE':
       return s.pauseSeconds == null ? { kind: 'PAUSE' } : { kind: 'PAUSE', seconds: s.pauseSeconds };
@@ -117,11 +116,11 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
   Release: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     // Reached through planning's public release queries: it needs a token like Query.rollouts does.
-    rollouts: mapped(async (release: { id: string }, _: unknown, ctx: DeploymentContext) => {
-      requireRole(ctx.identity);
+    rollouts: async (release: { id: string }, _: unknown, ctx: DeploymentContext) => {
+      authorize(ctx.identity);
       const page = await ctx.rollouts.list({ releaseId: release.id }, { first: 100 });
       return page.edges.map((e) => view(e.node));
-    }),
+    },
   },
   Rollout: {
     release: (r: View) => ({ __typename: 'Release', id: r.releaseId }),
@@ -141,24 +140,23 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
     decisions: (r: View, args: { last?: number | null }) => r.decisions.slice(-Math.max(1, Math.min(args.last ?? 50, 300))).map((d) => ({ ...d, measurements: d.measurements ?? [] })),
   },
   Query: {
-    rollout: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => {
-      requireRole(ctx.identity);
-      const s = await ctx.rollouts.get(args.id).catch((e: unknown) => ((e as Error).name === 'NotFoundError' ? undefined : Promise.reject(e)));
+    rollout: async (_: unknown, args: { id: string }, ctx: DeploymentContext) => {
+      authorize(ctx.identity);
+      const s = await ctx.rollouts.find(args.id);
       return s ? view(s) : null;
-    }),
-    rollouts: mapped(async (_: unknown, args: { filter?: RolloutFilter | null; first?: number | null; after?: string | null }, ctx: DeploymentContext) => {
-      requireRole(ctx.identity);
+    },
+    rollouts: async (_: unknown, args: { filter?: RolloutFilter | null; first?: number | null; after?: string | null }, ctx: DeploymentContext) => {
+      authorize(ctx.identity);
       const page = await ctx.rollouts.list(args.filter ?? {}, { ...(args.first != null ? { first: args.first } : {}), ...(args.after ? { after: args.after } : {}) });
       return { edges: page.edges.map((e) => ({ node: view(e.node), cursor: e.cursor })), pageInfo: page.pageInfo, totalCount: () => page.totalCount() };
-    }),
+    },
   },
   Mutation: {
-    startRollout: mapped(async (_: unknown, args: { input: StartArgs }, ctx: DeploymentContext) => view(await ctx.rollouts.start(startInput(args.input), mutator(ctx, CAN.start)))),
-    approveStep: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.approve(args.id, mutator(ctx, CAN.approve)))),
-    abortRollout: mapped(async (_: unknown, args: { id: string; reason: string }, ctx: DeploymentContext) => view(await ctx.rollouts.abort(args.id, args.reason, mutator(ctx, CAN.abort)))),
-    recordValidationCheck: mapped(async (_: unknown, args: { id: string; checkId: string; passed: boolean; note?: string | null }, ctx: DeploymentContext) =>
+    startRollout: async (_: unknown, args: { input: StartArgs }, ctx: DeploymentContext) => view(await ctx.rollouts.start(startInput(args.input), mutator(ctx, CAN.start))),
+    approveStep: async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.approve(args.id, mutator(ctx, CAN.approve))),
+    abortRollout: async (_: unknown, args: { id: string; reason: string }, ctx: DeploymentContext) => view(await ctx.rollouts.abort(args.id, args.reason, mutator(ctx, CAN.abort))),
+    recordValidationCheck: async (_: unknown, args: { id: string; checkId: string; passed: boolean; note?: string | null }, ctx: DeploymentContext) =>
       view(await ctx.rollouts.recordCheck(args.id, args.checkId, args.passed, args.note ?? '', mutator(ctx, CAN.validate))),
-    ),
-    retryRollout: mapped(async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.retry(args.id, mutator(ctx, CAN.retry)))),
+    retryRollout: async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.retry(args.id, mutator(ctx, CAN.retry))),
   },
 };

@@ -1,4 +1,4 @@
-import type { Role } from '@flightdeck/auth';
+import type { Role } from '@flightdeck/kernel';
 
 /** Who may do what with rollouts. CI is never listed: a machine identity does not start or approve rollouts. */
 export const CAN = {

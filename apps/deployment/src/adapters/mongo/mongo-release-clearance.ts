@@ -1,11 +1,11 @@
-import type { ReleaseClearance } from '../../application/ports.js';
+import type { GateOutcomes, ReleaseClearance } from '../../application/ports.js';
 import type { ReleaseGatesModel } from './rollout-model.js';
 
 /** The gates that clear a release for production: the Production gate, or the hotfix gate for a hotfix. */
 export const CLEARING_GATES = ['PRODUCTION', 'HOTFIX'];
 
 /** The projection of gates events: the latest outcome per gate per release. */
-export class MongoReleaseClearance implements ReleaseClearance {
+export class MongoReleaseClearance implements ReleaseClearance, GateOutcomes {
   constructor(private readonly model: ReleaseGatesModel) {}
 
   async record(releaseId: string, gate: string, outcome: string, evaluationId: string, at: string): Promise<void> {

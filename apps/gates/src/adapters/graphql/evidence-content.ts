@@ -1,9 +1,8 @@
 import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GraphQLError } from 'graphql';
+import { RuleError } from '@flightdeck/kernel';
 
-const tooLarge = (name: string, limit: number) =>
-  new GraphQLError(`evidence ${name} is larger than the limit of ${limit} bytes; split the report or raise EVIDENCE_MAX_BYTES`, { extensions: { code: 'BAD_USER_INPUT', field: 'content' } });
+const tooLarge = (name: string, limit: number) => new RuleError(`evidence ${name} is larger than the limit of ${limit} bytes; split the report or raise EVIDENCE_MAX_BYTES`, 'content');
 
 /**
  * The uploaded content as a stream of bytes for the parsers, gunzipped on the fly when encoded so,
@@ -24,11 +23,11 @@ export function evidenceStream(name: string, content: string, encoding: 'PLAIN' 
     seen = bytes.length;
     return { stream: Readable.from([bytes]), bytes: () => seen };
   }
-  if (!/^[A-Za-z0-9+/=\s]*$/.test(content)) throw new GraphQLError(`evidence ${name}: content is not base64 (encoding GZIP_BASE64 expects the gzipped report in base64)`, { extensions: { code: 'BAD_USER_INPUT', field: 'content' } });
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(content)) throw new RuleError(`evidence ${name}: content is not base64 (encoding GZIP_BASE64 expects the gzipped report in base64)`, 'content');
   const gunzip = createGunzip();
   const source = Readable.from([Buffer.from(content, 'base64')]);
   const fail = (err: Error) =>
-    counter.destroy(err instanceof GraphQLError ? err : new GraphQLError(`evidence ${name}: the content is not valid gzip (${err.message})`, { extensions: { code: 'BAD_USER_INPUT', field: 'content' } }));
+    counter.destroy(err instanceof RuleError ? err : new RuleError(`evidence ${name}: the content is not valid gzip (${err.message})`, 'content'));
   source.on('error', fail);
   gunzip.on('error', fail);
   source.pipe(gunzip).pipe(counter);

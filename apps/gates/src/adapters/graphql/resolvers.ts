@@ -1,11 +1,10 @@
-import { personOf, requireRole, type Role } from '@flightdeck/auth';
-import type { SubgraphContext, SubgraphResolvers } from '@flightdeck/subgraph';
+import { authorize, personOf, requireHuman, type Identity, type Role } from '@flightdeck/kernel';
+import { DateTime, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import type { Actor, AuditEntry, Readiness } from '../../application/ports.js';
 import type { Gates, GateView } from '../../application/gates.js';
 import type { Criterion, Evaluation, EvidenceKind, GateDefinition } from '../../domain/index.js';
-import { guarded } from './errors.js';
 import { evidenceStream } from './evidence-content.js';
-import { DateTime } from '@flightdeck/subgraph';
+import { CAN } from './roles.js';
 import { JSONScalar } from './scalars.js';
 
 export interface GatesContext {
@@ -16,13 +15,15 @@ export interface GatesContext {
 type Ctx = SubgraphContext & GatesContext;
 type GateParent = GateView & { releaseId: string };
 
-function actor(ctx: Ctx): Actor {
-  const id = requireRole(ctx.identity);
+/** The caller as the use cases record them; authorisation is checked here, before the use case runs. */
+function actor(ctx: Ctx, id: Identity = authorize(ctx.identity)): Actor {
   const person = personOf(id);
   return { subject: person.subject, name: person.name, roles: id.roles, machine: id.machine, correlationId: ctx.requestId };
 }
 
 const withRelease = (releaseId: string) => (v: GateView): GateParent => ({ ...v, releaseId });
+/** A gate a change has just written: its state names the release. */
+const withState = (v: GateView): GateParent => withRelease(v.state!.releaseId)(v);
 
 function criterionView(c: Criterion) {
   const { id, name, kind, hard, ...settings } = c;
@@ -34,8 +35,8 @@ export const resolvers: SubgraphResolvers<Ctx> = {
   JSON: JSONScalar,
   Release: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    gates: (r: { id: string }, _a, ctx) => guarded(async () => (await ctx.gates.gatesOfRelease(r.id)).map(withRelease(r.id))),
-    readiness: (r: { id: string }, _a, ctx) => guarded(async () => (await ctx.gates.readiness(r.id))[0] ?? null),
+    gates: async (r: { id: string }, _a, ctx) => (await ctx.gates.queries.gatesOfRelease(r.id)).map(withRelease(r.id)),
+    readiness: async (r: { id: string }, _a, ctx) => (await ctx.gates.readiness.history(r.id))[0] ?? null,
   },
   GateDefinition: {
     criteria: (d: GateDefinition) => d.criteria.map(criterionView),
@@ -85,58 +86,44 @@ export const resolvers: SubgraphResolvers<Ctx> = {
     assessedByName: (r: Readiness) => r.assessedByName ?? r.assessedBy,
   },
   Query: {
-    gateDefinitions: (_p, args: { product: string }, ctx) => guarded(() => ctx.gates.definitions(args.product)),
-    releaseGates: (_p, args: { release: string }, ctx) =>
-      guarded(async () => {
-        const release = await ctx.gates.release(args.release);
-        return (await ctx.gates.gatesOfRelease(release.id)).map(withRelease(release.id));
-      }),
-    gate: (_p, args: { release: string; gate: string }, ctx) =>
-      guarded(async () => {
-        const release = await ctx.gates.release(args.release);
-        return withRelease(release.id)(await ctx.gates.gate(release.id, args.gate));
-      }),
-    auditTrail: (_p, args: { release?: string; product?: string; gate?: string; action?: string; last?: number }, ctx) =>
-      guarded(async () => {
-        actor(ctx);
-        const releaseId = args.release ? (await ctx.gates.release(args.release)).id : undefined;
-        return ctx.gates.auditTrail({ releaseId, product: args.product, gate: args.gate, action: args.action as never, limit: args.last });
-      }),
+    gateDefinitions: (_p, args: { product: string }, ctx) => ctx.gates.definitions.list(args.product),
+    releaseGates: async (_p, args: { release: string }, ctx) => {
+      const release = await ctx.gates.queries.release(args.release);
+      return (await ctx.gates.queries.gatesOfRelease(release.id)).map(withRelease(release.id));
+    },
+    gate: async (_p, args: { release: string; gate: string }, ctx) => {
+      const release = await ctx.gates.queries.release(args.release);
+      return withRelease(release.id)(await ctx.gates.queries.gate(release.id, args.gate));
+    },
+    auditTrail: async (_p, args: { release?: string; product?: string; gate?: string; action?: string; last?: number }, ctx) => {
+      authorize(ctx.identity);
+      const releaseId = args.release ? (await ctx.gates.queries.release(args.release)).id : undefined;
+      return ctx.gates.queries.auditTrail({ releaseId, product: args.product, gate: args.gate, action: args.action as never, limit: args.last });
+    },
   },
   Mutation: {
-    defineGate: (_p, args: { product: string; definition: unknown }, ctx) => guarded(() => ctx.gates.defineGate(args.product, args.definition, actor(ctx))),
-    submitEvidence: (_p, { input }: { input: { release: string; gate: string; kind: EvidenceKind; name: string; content: string; encoding: 'PLAIN' | 'GZIP_BASE64'; changedFiles?: string[] } }, ctx) =>
-      guarded(async () => {
-        const who = actor(ctx);
-        const { stream, bytes } = evidenceStream(input.name, input.content, input.encoding, ctx.maxEvidenceBytes);
-        const view = await ctx.gates.submitEvidence({ release: input.release, gate: input.gate, kind: input.kind, name: input.name, content: stream, bytes, changedFiles: input.changedFiles }, who);
-        return withRelease(view.state!.releaseId)(view);
-      }),
-    evaluateGate: (_p, args: { release: string; gate: string }, ctx) =>
-      guarded(async () => {
-        const v = await ctx.gates.evaluateGate(args.release, args.gate, actor(ctx));
-        return withRelease(v.state!.releaseId)(v);
-      }),
-    approveGate: (_p, args: { release: string; gate: string; role?: Role; comment?: string }, ctx) =>
-      guarded(async () => {
-        const v = await ctx.gates.approveGate(args.release, args.gate, { role: args.role, comment: args.comment }, actor(ctx));
-        return withRelease(v.state!.releaseId)(v);
-      }),
-    withdrawApproval: (_p, args: { release: string; gate: string; reason: string }, ctx) =>
-      guarded(async () => {
-        const v = await ctx.gates.withdrawApproval(args.release, args.gate, args.reason, actor(ctx));
-        return withRelease(v.state!.releaseId)(v);
-      }),
-    tickChecklistItem: (_p, args: { release: string; gate: string; criterion: string; item: string; evidenceUrl?: string; note?: string }, ctx) =>
-      guarded(async () => {
-        const v = await ctx.gates.tickChecklistItem(args.release, args.gate, args.criterion, args.item, { evidenceUrl: args.evidenceUrl, note: args.note }, actor(ctx));
-        return withRelease(v.state!.releaseId)(v);
-      }),
-    overrideGate: (_p, args: { release: string; gate: string; outcome: 'PASS' | 'FAIL' | 'CONDITIONAL'; reason: string }, ctx) =>
-      guarded(async () => {
-        const v = await ctx.gates.overrideGate(args.release, args.gate, args.outcome, args.reason, actor(ctx));
-        return withRelease(v.state!.releaseId)(v);
-      }),
-    assessReadiness: (_p, args: { release: string }, ctx) => guarded(() => ctx.gates.assessReadiness(args.release, actor(ctx))),
+    defineGate: (_p, args: { product: string; definition: unknown }, ctx) =>
+      ctx.gates.definitions.define(args.product, args.definition, actor(ctx, authorize(ctx.identity, CAN.define, 'defining a gate'))),
+    submitEvidence: async (_p, { input }: { input: { release: string; gate: string; kind: EvidenceKind; name: string; content: string; encoding: 'PLAIN' | 'GZIP_BASE64'; changedFiles?: string[] } }, ctx) => {
+      const who = actor(ctx, authorize(ctx.identity, CAN.submitEvidence, 'submitting evidence'));
+      const { stream, bytes } = evidenceStream(input.name, input.content, input.encoding, ctx.maxEvidenceBytes);
+      const submission = { release: input.release, gate: input.gate, kind: input.kind, name: input.name, content: stream, bytes, changedFiles: input.changedFiles };
+      return withState(await ctx.gates.evidence.submit(submission, who));
+    },
+    evaluateGate: async (_p, args: { release: string; gate: string }, ctx) =>
+      withState(await ctx.gates.evidence.evaluate(args.release, args.gate, actor(ctx, authorize(ctx.identity, CAN.evaluate, 'evaluating a gate')))),
+    approveGate: async (_p, args: { release: string; gate: string; role?: Role; comment?: string }, ctx) =>
+      withState(await ctx.gates.approvals.approve(args.release, args.gate, { role: args.role, comment: args.comment }, actor(ctx))),
+    withdrawApproval: async (_p, args: { release: string; gate: string; reason: string }, ctx) =>
+      withState(await ctx.gates.approvals.withdraw(args.release, args.gate, args.reason, actor(ctx, requireHuman(ctx.identity, 'withdraw an approval')))),
+    tickChecklistItem: async (_p, args: { release: string; gate: string; criterion: string; item: string; evidenceUrl?: string; note?: string }, ctx) => {
+      const who = actor(ctx, authorize(requireHuman(ctx.identity, 'tick a checklist item'), CAN.tickChecklist, 'ticking a checklist item'));
+      return withState(await ctx.gates.evidence.tickChecklistItem(args.release, args.gate, args.criterion, args.item, { evidenceUrl: args.evidenceUrl, note: args.note }, who));
+    },
+    overrideGate: async (_p, args: { release: string; gate: string; outcome: 'PASS' | 'FAIL' | 'CONDITIONAL'; reason: string }, ctx) => {
+      const who = actor(ctx, authorize(requireHuman(ctx.identity, 'override a gate'), CAN.override, 'overriding a gate'));
+      return withState(await ctx.gates.overrides.override(args.release, args.gate, args.outcome, args.reason, who));
+    },
+    assessReadiness: (_p, args: { release: string }, ctx) => ctx.gates.readiness.assess(args.release, actor(ctx, authorize(ctx.identity, CAN.assessReadiness, 'assessing readiness'))),
   },
 };

@@ -1,5 +1,6 @@
 import { applyOnce, outboxPush, type CloudEvent } from '@flightdeck/events';
-import { ConflictError, updateWithVersion } from '@flightdeck/persistence';
+import { updateWithVersion } from '@flightdeck/persistence';
+import { ConflictError } from '@flightdeck/kernel';
 import type { GateDefinition } from '../../domain/index.js';
 import type { AuditEntry, AuditFilter, GateState, GatesStore, Readiness, ReleaseChange, ReleaseView, StoredGateState } from '../../application/ports.js';
 import type { GatesModels } from './models.js';

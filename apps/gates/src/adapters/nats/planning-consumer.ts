@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import { applyPlanningEvent, CONSUMED_EVENT_TYPES } from '../../application/planning-events.js';
 import type { GatesStore } from '../../application/ports.js';
 
+export const PLANNING_DURABLE = 'gates-planning';
+
 /** Keeps gates' release projection from planning's events on a durable consumer; redeliveries are idempotent. */
 export async function consumePlanningEvents(
   bus: EventBus,
   store: GatesStore,
   logger: Logger,
-  durable = 'gates-planning',
+  durable = PLANNING_DURABLE,
   onScopeChanged?: (releaseId: string, why: string) => Promise<unknown>,
 ): Promise<Subscription> {
   return bus.subscribe({

@@ -1,6 +1,4 @@
-/** Longest problem text an error carries; past it the text is cut (a hostile report must not make a huge message). */
-const MAX_PROBLEM = 600;
-const MAX_FILE = 200;
+export { EvidenceParseError } from '../../application/evidence.js';
 
 /** A value from a report as a message shows it (a path, a name): cut to `max` characters. */
 export function shorten(value: string, max = 120): string {
@@ -10,24 +8,6 @@ export function shorten(value: string, max = 120): string {
 /** A value from a report as a message quotes it: JSON-quoted and cut to `max` characters. */
 export function excerpt(value: string, max = 60): string {
   return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length - max} more characters)`;
-}
-
-const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (cut)`);
-
-/** A report that cannot be read: names the file and where it broke, so the pipeline's author can fix it. */
-export class EvidenceParseError extends Error {
-  override readonly name = 'EvidenceParseError';
-  readonly problem: string;
-  constructor(
-    readonly file: string,
-    problem: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    const shownProblem = cut(problem, MAX_PROBLEM);
-    super(`${cut(file, MAX_FILE)}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${shownProblem}`);
-    this.problem = shownProblem;
-  }
 }
 
 /** What every parser reads: a Node stream or any async iterable of chunks. */

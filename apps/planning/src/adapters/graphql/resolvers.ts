@@ -1,7 +1,7 @@
 import type { Advice } from '@flightdeck/ai';
-import { requireHuman, requireRole } from '@flightdeck/auth';
 import type { GraphQLResolveInfo } from 'graphql';
 import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
+import { authorize, requireHuman, type Role } from '@flightdeck/kernel';
 import type { ReleaseInsights } from '../../application/release-insights.js';
 import type { ReleasePlanning } from '../../application/release-planning.js';
 import type { RequestMeta, StoredRelease } from '../../application/ports.js';
@@ -13,7 +13,6 @@ import type { Feature, FeatureStatus, Priority } from '../../domain/scope.js';
 import type { ScopeAlternative } from '../../domain/selection.js';
 import type { Timeline } from '../../domain/timeline.js';
 import { costOfDelay, wsjf } from '../../domain/wsjf.js';
-import { mapped } from './errors.js';
 import { CAN } from './roles.js';
 import { requestedNodeFields } from './requested-fields.js';
 
@@ -35,8 +34,8 @@ async function complete(r: ReleaseView, ctx: PlanningContext): Promise<Release> 
   return r.partial ? (await ctx.planning.get(r.id)).release : r;
 }
 
-function mutator(ctx: PlanningContext, roles: readonly Parameters<typeof requireRole>[1][]): RequestMeta {
-  const identity = requireRole(ctx.identity, ...roles);
+function mutator(ctx: PlanningContext, roles: readonly Role[]): RequestMeta {
+  const identity = authorize(ctx.identity, roles);
   requireHuman(identity);
   return requestActor(identity);
 }
@@ -86,38 +85,38 @@ function defined<T extends object>(o: T | null | undefined): Partial<T> {
 export const resolvers: SubgraphResolvers<PlanningContext> = {
   DateTime,
   Query: {
-    release: mapped(async (_: unknown, a: { id: string }, ctx: PlanningContext) => {
+    release: async (_: unknown, a: { id: string }, ctx: PlanningContext) => {
       const s = await ctx.planning.find(a.id);
       return s ? view(s) : null;
-    }),
-    releaseByVersion: mapped(async (_: unknown, a: { product: string; version: string }, ctx: PlanningContext) => {
+    },
+    releaseByVersion: async (_: unknown, a: { product: string; version: string }, ctx: PlanningContext) => {
       const s = await ctx.planning.byVersion(a.product, a.version);
       return s ? view(s) : null;
-    }),
-    releases: mapped(async (_: unknown, a: { filter?: { product?: string; status?: ReleaseStatus[]; type?: ReleaseType[]; targetFrom?: Date; targetTo?: Date }; first?: number; after?: string }, ctx: PlanningContext, info: GraphQLResolveInfo) => {
+    },
+    releases: async (_: unknown, a: { filter?: { product?: string; status?: ReleaseStatus[]; type?: ReleaseType[]; targetFrom?: Date; targetTo?: Date }; first?: number; after?: string }, ctx: PlanningContext, info: GraphQLResolveInfo) => {
       const fields = requestedNodeFields(info);
       const summaryOnly = fields !== undefined && [...fields].every((f) => SUMMARY_FIELDS.has(f));
       const page = await ctx.planning.list(defined(a.filter), { first: a.first ?? null, after: a.after ?? null, summaryOnly });
       return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })), pageInfo: page.pageInfo, totalCount: page.totalCount };
-    }),
+    },
     healthRules: () => HEALTH_RULES,
   },
   ReleaseConnection: {
-    totalCount: mapped((p: { totalCount: () => Promise<number> }) => p.totalCount()),
+    totalCount: (p: { totalCount: () => Promise<number> }) => p.totalCount(),
   },
   Release: {
-    __resolveReference: mapped(async (ref: { id: string }, ctx: PlanningContext) => {
+    __resolveReference: async (ref: { id: string }, ctx: PlanningContext) => {
       const s = await ctx.planning.find(ref.id);
       return s ? view(s) : null;
-    }),
+    },
     allowedTransitions: (r: ReleaseView) => allowedNext(r.status, r.type),
     gateOutcomes: (r: ReleaseView) => r.gateResults,
     productionRolloutSucceeded: (r: ReleaseView) => r.signals.productionRolloutSucceeded,
-    timeline: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => timelineView(ctx.insights.timeline(r), r)),
+    timeline: (r: ReleaseView, _: unknown, ctx: PlanningContext) => timelineView(ctx.insights.timeline(r), r),
     forecast: (r: ReleaseView) => r.lastForecast ?? null,
-    health: mapped((r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.health(r)),
-    scopeChanges: mapped(async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).scopeChanges),
-    documents: mapped(async (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(await complete(r, ctx))),
+    health: (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.health(r),
+    scopeChanges: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).scopeChanges,
+    documents: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(await complete(r, ctx)),
   },
   StatusTransition: {
     byName: (t: { by: string; byName?: string }) => t.byName ?? t.by,
@@ -134,38 +133,38 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     to: (c: { to: unknown }) => (c.to === undefined ? null : JSON.stringify(c.to)),
   },
   Mutation: {
-    createRelease: mapped(async (_: unknown, a: { input: Record<string, unknown> & { team?: { velocityHistory?: number[]; plannedVelocity?: number } } }, ctx: PlanningContext) => {
+    createRelease: async (_: unknown, a: { input: Record<string, unknown> & { team?: { velocityHistory?: number[]; plannedVelocity?: number } } }, ctx: PlanningContext) => {
       const m = mutator(ctx, CAN.manageReleases);
       const input = defined(a.input) as never as Parameters<ReleasePlanning['create']>[1];
       if (a.input.team) input.team = defined(a.input.team);
       return view(await ctx.planning.create(m, input));
-    }),
-    updateRelease: mapped(async (_: unknown, a: { id: string; input: Record<string, unknown> & { team?: object }; expectedRevision?: number }, ctx: PlanningContext) => {
+    },
+    updateRelease: async (_: unknown, a: { id: string; input: Record<string, unknown> & { team?: object }; expectedRevision?: number }, ctx: PlanningContext) => {
       const m = mutator(ctx, CAN.manageReleases);
       const patch = defined(a.input) as Parameters<ReleasePlanning['update']>[2];
       if (a.input.team) patch.team = defined(a.input.team);
       return view(await ctx.planning.update(m, a.id, patch, a.expectedRevision ?? undefined));
-    }),
-    transitionRelease: mapped(async (_: unknown, a: { id: string; to: ReleaseStatus; reason: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    },
+    transitionRelease: async (_: unknown, a: { id: string; to: ReleaseStatus; reason: string; expectedRevision?: number }, ctx: PlanningContext) => {
       const m = mutator(ctx, a.to === 'CANCELLED' ? CAN.manageReleases : CAN.transition);
       return view(await ctx.planning.transition(m, a.id, a.to, a.reason, a.expectedRevision ?? undefined));
-    }),
-    addFeature: mapped(async (_: unknown, a: { releaseId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    },
+    addFeature: async (_: unknown, a: { releaseId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
       const m = mutator(ctx, CAN.changeScope);
       const { stored, featureId } = await ctx.planning.addFeature(m, a.releaseId, defined(a.input) as never, a.reason ?? undefined, a.expectedRevision ?? undefined);
       return { release: view(stored), feature: featureMap(stored.release).get(featureId) };
-    }),
-    updateFeature: mapped(async (_: unknown, a: { releaseId: string; featureId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    },
+    updateFeature: async (_: unknown, a: { releaseId: string; featureId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
       const patch = defined(a.input);
       const onlyStatus = Object.keys(patch).every((k) => k === 'status');
       const m = mutator(ctx, onlyStatus ? CAN.reportProgress : CAN.changeScope);
       return view(await ctx.planning.updateFeature(m, a.releaseId, a.featureId, patch, a.reason ?? undefined, a.expectedRevision ?? undefined));
-    }),
-    removeFeature: mapped(async (_: unknown, a: { releaseId: string; featureId: string; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    },
+    removeFeature: async (_: unknown, a: { releaseId: string; featureId: string; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
       const m = mutator(ctx, CAN.changeScope);
       return view(await ctx.planning.removeFeature(m, a.releaseId, a.featureId, a.reason ?? undefined, a.expectedRevision ?? undefined));
-    }),
-    prioritizeScope: mapped(async (_: unknown, a: { releaseId: string; capacity?: number; stretch?: number }, ctx: PlanningContext) => {
+    },
+    prioritizeScope: async (_: unknown, a: { releaseId: string; capacity?: number; stretch?: number }, ctx: PlanningContext) => {
       const m = mutator(ctx, CAN.plan);
       const result = await ctx.insights.prioritize(m, a.releaseId, defined({ capacity: a.capacity, stretch: a.stretch }));
       const byId = featureMap(result.release);
@@ -178,11 +177,11 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
         extended: alternativeView(p.extended, byId),
         advice: adviceView(result.advice),
       };
-    }),
-    forecastTimeline: mapped(async (_: unknown, a: { releaseId: string; runs?: number; seed?: number }, ctx: PlanningContext) => {
+    },
+    forecastTimeline: async (_: unknown, a: { releaseId: string; runs?: number; seed?: number }, ctx: PlanningContext) => {
       const m = mutator(ctx, CAN.plan);
       const result = await ctx.insights.forecast(m, a.releaseId, defined({ runs: a.runs, seed: a.seed }));
       return { release: view(result.stored), timeline: timelineView(result.timeline, result.stored.release), forecast: result.forecast, advice: adviceView(result.advice) };
-    }),
+    },
   },
 };

@@ -1,4 +1,4 @@
-import type { Role } from '@flightdeck/auth';
+import type { Role } from '@flightdeck/kernel';
 
 /** Who may do what in planning. CI is never listed: a machine identity submits evidence, it does not plan. */
 export const CAN = {

@@ -1,6 +1,6 @@
 import { outboxPush, APPLIED_EVENTS_PATH, type CloudEvent } from '@flightdeck/events';
-import { ConflictError, decodeCursor, encodeCursor, updateWithVersion } from '@flightdeck/persistence';
-import { NotFoundError, PlanningRuleError } from '../../domain/errors.js';
+import { decodeCursor, encodeCursor, updateWithVersion } from '@flightdeck/persistence';
+import { ConflictError, NotFoundError, RuleError } from '@flightdeck/kernel';
 import type { Release } from '../../domain/release.js';
 import type { PageRequest, ReleaseFilter, ReleasePage, ReleaseRepository, SaveOptions, StoredRelease } from '../../application/ports.js';
 import type { ReleaseModel } from './release-model.js';
@@ -71,7 +71,7 @@ export class MongoReleaseRepository implements ReleaseRepository {
     try {
       await doc.save();
     } catch (err) {
-      if (isDuplicateKey(err)) throw new PlanningRuleError(`${release.product} ${release.version} already exists`, 'version');
+      if (isDuplicateKey(err)) throw new RuleError(`${release.product} ${release.version} already exists`, 'version');
       throw err;
     }
     this.onEvents();
@@ -122,7 +122,7 @@ export class MongoReleaseRepository implements ReleaseRepository {
       where.targetDate = { ...(filter.targetFrom ? { $gte: filter.targetFrom } : {}), ...(filter.targetTo ? { $lte: filter.targetTo } : {}) };
     }
     const size = page.first ?? 20;
-    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) throw new RangeError(`first must be an integer from 0 to ${MAX_PAGE}, got ${page.first}`);
+    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) throw new RuleError(`first must be an integer from 0 to ${MAX_PAGE}, got ${page.first}`, 'first');
     const conditions: Record<string, unknown>[] = [where];
     const after = page.after ? decodeCursor(page.after, SORT) : undefined;
     if (after) {

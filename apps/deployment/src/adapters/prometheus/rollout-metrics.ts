@@ -1,17 +1,25 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { PHASES, type Happening, type Rollout } from '../domain/index.js';
+import type { RolloutMetrics, RolloutRepository } from '../../application/ports.js';
+import { PHASES, type Happening, type Rollout } from '../../domain/index.js';
+import { registerRolloutStateGauges } from './rollout-state-gauges.js';
 
-/** What SREs watch during rollouts, on the service's own registry. */
-export class RolloutMetrics {
+/**
+ * What SREs watch during rollouts, on the service's own registry: the port the controller reports to, and every
+ * rollout metric the alert rules and runbooks name. Two families, both here:
+ * - set by the leader as it decides (`flightdeck_rollout_*`, `flightdeck_rollouts_total`, `flightdeck_analysis_runs_total`);
+ * - read from the rollouts store when Prometheus scrapes, the same on every replica
+ *   (`flightdeck_deployment_rollout_*`, see rollout-state-gauges.ts), which the alert rules use.
+ */
+export class PrometheusRolloutMetrics implements RolloutMetrics {
   private readonly phase: Gauge<'rollout' | 'namespace' | 'deployment' | 'phase'>;
   private readonly weight: Gauge<'rollout' | 'namespace' | 'deployment'>;
   private readonly outcomes: Counter<'outcome'>;
   private readonly rollbacks: Counter<'cause'>;
   private readonly analysisRuns: Counter<'result'>;
   private readonly duration: Histogram<'outcome'>;
-  readonly decisionSeconds: Histogram<'action'>;
+  private readonly actionSeconds: Histogram<'action'>;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, rollouts: RolloutRepository, now: () => Date) {
     const registers = [registry];
     this.phase = new Gauge({ name: 'flightdeck_rollout_phase', help: 'Phase of each rollout: 1 for its current phase, 0 for the others', labelNames: ['rollout', 'namespace', 'deployment', 'phase'], registers });
     this.weight = new Gauge({ name: 'flightdeck_rollout_canary_weight_percent', help: 'Canary share of the replicas per rollout, 0 to 100', labelNames: ['rollout', 'namespace', 'deployment'], registers });
@@ -19,16 +27,21 @@ export class RolloutMetrics {
     this.rollbacks = new Counter({ name: 'flightdeck_rollout_rollbacks_total', help: 'Rollbacks by cause (ANALYSIS, DEADLINE, ABORT, WEBHOOK, REFUSED)', labelNames: ['cause'], registers });
     this.analysisRuns = new Counter({ name: 'flightdeck_analysis_runs_total', help: 'Analysis runs by result (SUCCESSFUL, FAILED, INCONCLUSIVE)', labelNames: ['result'], registers });
     this.duration = new Histogram({ name: 'flightdeck_rollout_duration_seconds', help: 'Time from start to the final phase, by outcome', labelNames: ['outcome'], buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200], registers });
-    this.decisionSeconds = new Histogram({ name: 'flightdeck_rollout_reconcile_seconds', help: 'Time to carry out one controller action (cluster change or queries), by action', labelNames: ['action'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers });
+    this.actionSeconds = new Histogram({ name: 'flightdeck_rollout_reconcile_seconds', help: 'Time to carry out one controller action (cluster change or queries), by action', labelNames: ['action'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers });
+    registerRolloutStateGauges(registry, rollouts, now);
   }
 
-  observe(r: Rollout): void {
+  private observe(r: Rollout): void {
     const labels = { rollout: r.id, namespace: r.target.namespace, deployment: r.target.deployment };
     for (const p of PHASES) this.phase.set({ ...labels, phase: p }, p === r.phase ? 1 : 0);
     this.weight.set(labels, r.weight);
   }
 
-  record(r: Rollout, happenings: Happening[]): void {
+  actionTook(action: string, seconds: number): void {
+    this.actionSeconds.observe({ action }, seconds);
+  }
+
+  decided(r: Rollout, happenings: Happening[]): void {
     this.observe(r);
     for (const h of happenings) {
       if (h.type === 'analysis_completed') this.analysisRuns.inc({ result: h.run.phase });

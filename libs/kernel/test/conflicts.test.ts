@@ -45,7 +45,7 @@ describe('retryOnConflict', () => {
     expect(s.value).toBe(0);
   });
 
-  it('gives up after the attempts, with the last conflict, and passes other errors through at once', async () => {
+  it('gives up after the attempts, with the last conflict saying how many, and passes other errors through at once', async () => {
     let runs = 0;
     await expect(
       retryOnConflict(
@@ -55,7 +55,7 @@ describe('retryOnConflict', () => {
         },
         { attempts: 3 },
       ),
-    ).rejects.toThrow('Counter c was changed by someone else: you had version 2, it is now at version 3');
+    ).rejects.toMatchObject({ message: 'Counter c was changed by someone else: you had version 2, it is now at version 3; reload it and apply your change again', attempts: 3 });
     expect(runs).toBe(3);
     let ruleRuns = 0;
     const refused = retryOnConflict(async () => {

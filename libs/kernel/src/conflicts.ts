@@ -1,4 +1,4 @@
-import { ConflictError } from './conflict-error.js';
+import { ConflictError } from './errors.js';
 
 export interface RetryOnConflictOptions {
   /**
@@ -15,8 +15,8 @@ export interface RetryOnConflictOptions {
  * revision read) so that a writer who made no revision claim is not refused for someone else's write:
  * without `expectedRevision`, a ConflictError from the write (another write landed between the read and the
  * write, e.g. an event from another service) runs `change` again on a fresh read, so the change is re-applied
- * and its rules checked again on what is there now; only when it still conflicts after `attempts` runs does the
- * ConflictError reach the caller. With `expectedRevision` the first ConflictError stands.
+ * and its rules checked again on what is there now; only when it still conflicts after `attempts` runs does a
+ * ConflictError (saying how many) reach the caller. With `expectedRevision` the first ConflictError stands.
  */
 export async function retryOnConflict<R>(change: (attempt: number) => Promise<R>, options: RetryOnConflictOptions = {}): Promise<R> {
   const attempts = options.attempts ?? 5;
@@ -24,7 +24,8 @@ export async function retryOnConflict<R>(change: (attempt: number) => Promise<R>
     try {
       return await change(attempt);
     } catch (err) {
-      if (!(err instanceof ConflictError) || options.expectedRevision !== undefined || attempt >= attempts) throw err;
+      if (!(err instanceof ConflictError) || options.expectedRevision !== undefined) throw err;
+      if (attempt >= attempts) throw new ConflictError(err.model, err.id, err.expectedVersion, err.actualVersion, attempt);
     }
   }
 }
