@@ -1,5 +1,6 @@
 import { logDecision, type Change } from './apply.js';
-import { canaryName, type Rollout } from './rollout.js';
+import { canaryName } from './rollout.js';
+import type { Rollout } from './types.js';
 
 /** The cluster refused a read or a change of the rollout's target for good: `verb` on `object`, and why. */
 export interface Refusal {

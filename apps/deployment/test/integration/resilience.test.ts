@@ -69,7 +69,7 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
       expect(tookOverAt! - diedAt).toBeLessThanOrEqual(2000 + 200 + 300);
       const after = await coordination.readNamespacedLease({ name: 'deployment-test', namespace: NAMESPACE });
       expect(after.spec).toMatchObject({ holderIdentity: other === a ? 'replica-a' : 'replica-b', leaseTransitions: (before.spec?.leaseTransitions ?? 0) + 1 });
-      const done = await eventually(async () => {
+      const done = await eventually('the rollout finished by the other replica', async () => {
         const s: StoredRollout = await other.service.commands.get(started.rollout.id);
         return s.rollout.phase === 'PROMOTED' || s.rollout.phase === 'ROLLED_BACK' || s.rollout.phase === 'PAUSED' ? s : undefined;
       }, 40_000);
