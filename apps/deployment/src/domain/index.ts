@@ -7,3 +7,4 @@ export * from './templates.js';
 export * from './health.js';
 export * from './validation.js';
 export * from './types.js';
+export * from './release/index.js';
