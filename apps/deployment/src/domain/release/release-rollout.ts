@@ -159,3 +159,9 @@ export function retryRelease(r: ReleaseRollout, who: Person, now: Date): Release
   }
   throw new RuleError(`release rollout ${r.id} is ${r.phase}: retry resumes a paused release rollout, or restarts a rolled-back or failed one`, 'id');
 }
+
+/** Share of the workloads ready to promote (held at the release's hold) or promoted, 0 to 1, as the controller last saw them. */
+export function releaseProgress(r: ReleaseRollout): number {
+  if (!r.workloads.length) return 0;
+  return r.progress.filter((p) => p.phase === 'PROMOTED' || p.phase === 'PAUSED').length / r.workloads.length;
+}
