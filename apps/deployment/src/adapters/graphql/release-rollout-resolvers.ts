@@ -69,6 +69,11 @@ export const releaseRolloutResolvers: SubgraphResolvers<ReleaseRolloutContext> =
       const s = await ctx.releaseRollouts.find(args.id);
       return s ? view(s) : null;
     },
+    latestReleaseRollout: async (_: unknown, args: { releaseId: string; environment: string }, ctx: ReleaseRolloutContext) => {
+      authorize(ctx.identity);
+      const newest = (await ctx.releaseRollouts.forRelease(args.releaseId)).find((s) => s.release.environment === args.environment);
+      return newest ? view(newest) : null;
+    },
   },
   Mutation: {
     startReleaseRollout: async (_: unknown, args: { input: StartReleaseArgs }, ctx: ReleaseRolloutContext) => view(await ctx.releaseRollouts.start(startReleaseInput(args.input), mutator(ctx, CAN.start))),
