@@ -133,4 +133,42 @@ describe('release-wide rollouts against the simulated cluster and a real Prometh
     expect(metrics).toContain(`flightdeck_deployment_release_rollout_progress_ratio{release_rollout="${r.id}",release="shop@2.0.0",environment="production",service="deployment"} 1`);
     expect(metrics).toMatch(new RegExp(`flightdeck_deployment_release_rollout_workload_phase\\{release_rollout="${r.id}",release="shop@2.0.0",environment="production",workload="good-api",namespace="default",deployment="good-api",wave="1",phase="PROMOTED",service="deployment"\\} 1`));
   }, 150_000);
+  it('promote-all, pause-all, abort-all and retry, each one action, authorised like the per-rollout actions', async () => {
+    for (const n of ['act-api', 'act-web']) await createWorkload(c, n);
+    const workloads = [workloadInput('act-api', 'shop/web:2.0.0'), workloadInput('act-web', 'shop/web:2.0.0', ['act-api'])];
+    const act = (mutation: string, id: string, who: string, extra = '') => gql<Record<string, { phase: string; message: string }>>(gw.url, `mutation($id: ID!) { ${mutation}(id: $id${extra}) { phase message } }`, { id }, who);
+    // Manual promotion: every workload ready, then it waits for promote-all.
+    const manual = await start('act@2.0.0', { mode: 'TOGETHER', autoPromote: false, workloads });
+    const ready = await until(manual.id, ['PAUSED', 'ROLLED_BACK', 'FAILED']);
+    expect(ready.message).toBe('all 2 workloads ready to promote (act-api, act-web); waiting for a person to promote all (promoteReleaseRollout) or abort all');
+    expect(ready.progress).toBe(1);
+    expect((await act('promoteReleaseRollout', manual.id, await token(['DEVELOPER']))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await act('promoteReleaseRollout', manual.id, await token(['TECHNICAL_LEAD'], 'tina'))).errors).toBeUndefined();
+    const promoted = await until(manual.id, ['PROMOTED', 'ROLLED_BACK', 'FAILED']);
+    expect(promoted.phase).toBe('PROMOTED');
+    expect(promoted.workloads.map((w) => w.rollout!.decisions.find((d) => d.action === 'APPROVE')!.message)).toEqual(['tina approved step 3', 'tina approved step 3']);
+
+    // Pause-all holds the second wave; abort-all rolls back what moved; retry starts again with new child rollouts.
+    for (const n of ['act2-api', 'act2-web']) await createWorkload(c, n);
+    const waves = await start('act@3.0.0', { mode: 'WAVES', workloads: [workloadInput('act2-api', 'shop/web:2.0.0'), workloadInput('act2-web', 'shop/web:2.0.0', ['act2-api'])] });
+    const paused = await act('pauseReleaseRollout', waves.id, sre, ', reason: "checking dashboards"');
+    expect(paused.errors).toBeUndefined();
+    expect(paused.data!.pauseReleaseRollout.phase).toBe('PAUSED');
+    await eventually('act2-api ready to promote', async () => ((await get(waves.id)).workloads.find((w) => w.name === 'act2-api')?.rollout?.phase === 'PAUSED' ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1000)); // a second of ticks: the paused release must not start wave 2
+    expect((await get(waves.id)).workloads.find((w) => w.name === 'act2-web')!.rollout).toBeNull();
+    expect((await act('abortReleaseRollout', waves.id, await token(['TECHNICAL_LEAD']), ', reason: "x"')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await act('abortReleaseRollout', waves.id, sre, ', reason: "dashboards look wrong"')).errors).toBeUndefined();
+    const aborted = await until(waves.id, ['ROLLED_BACK', 'FAILED', 'PROMOTED']);
+    expect(aborted.phase).toBe('ROLLED_BACK');
+    expect(aborted.failure).toMatchObject({ workload: null, cause: 'ABORT', reason: 'sam aborted the release rollout: dashboards look wrong', rollbackOrder: ['act2-api'] });
+    expect(await image('act2-api')).toBe('shop/web:1.0.0');
+    expect(await replicas('act2-api-canary')).toBe(0);
+    expect((await act('retryReleaseRollout', waves.id, sre)).errors).toBeUndefined();
+    const retried = await until(waves.id, ['PROMOTED', 'ROLLED_BACK', 'FAILED'], 90_000);
+    expect(retried.phase, retried.message).toBe('PROMOTED');
+    expect(retried.attempt).toBe(2);
+    expect(retried.workloads.map((w) => w.rollout!.id)).toEqual([`${waves.id}.act2-api.2`, `${waves.id}.act2-web.2`]);
+    expect(await image('act2-web')).toBe('shop/web:2.0.0');
+  }, 180_000);
 });
