@@ -5,6 +5,7 @@ import {
   createReleaseRollout,
   decideRelease,
   isHeld,
+  releaseProgress,
   requestAbortAll,
   requestPauseAll,
   requestPromoteAll,
@@ -137,6 +138,8 @@ describe('a release rollout wave by wave', () => {
     r = requestPromoteAll(r, sam, t0);
     const s = step(r, { backend: held(r, 'backend'), api: manual, web: held(r, 'web') });
     expect(s.action).toMatchObject({ kind: 'APPROVE_CHILDREN', workloads: ['api'] });
+    // a workload paused at a pause of its own is not ready: 2 of 3
+    expect(releaseProgress(s.r)).toBeCloseTo(2 / 3);
     const later = { backend: held(r, 'backend'), api: held(r, 'api'), web: held(r, 'web') };
     expect(step(r, later).action.kind).toBe('START_PROMOTION');
     const waiting = step(release({ autoPromote: false, mode: 'TOGETHER' }), {}).r;

@@ -1,6 +1,6 @@
 import { count } from '@flightdeck/kernel';
 import type { Children, ReleaseAction } from './decide.js';
-import { logDecision } from './release-rollout.js';
+import { isHeld, logDecision } from './release-rollout.js';
 import type { ReleaseFailure, ReleaseRollout, WorkloadProgress } from './types.js';
 
 /** Something other services and people should hear about; the application turns these into events. */
@@ -25,11 +25,11 @@ export interface ReleaseOutcome {
 function progressOf(r: ReleaseRollout, children: Children, patch: (p: WorkloadProgress) => Partial<WorkloadProgress> = () => ({})): WorkloadProgress[] {
   return r.progress.map((p) => {
     const c = children[p.name];
-    return { ...p, ...(c ? { rolloutId: c.id, startedAt: p.startedAt ?? c.startedAt, phase: c.phase } : {}), ...patch(p) };
+    return { ...p, ...(c ? { rolloutId: c.id, startedAt: p.startedAt ?? c.startedAt, phase: c.phase, ready: isHeld(c) || c.phase === 'PROMOTED' } : {}), ...patch(p) };
   });
 }
 
-const sameProgress = (a: WorkloadProgress[], b: WorkloadProgress[]) => a.every((p, i) => p.phase === b[i]!.phase && p.rolloutId === b[i]!.rolloutId);
+const sameProgress = (a: WorkloadProgress[], b: WorkloadProgress[]) => a.every((p, i) => p.phase === b[i]!.phase && p.ready === b[i]!.ready && p.rolloutId === b[i]!.rolloutId);
 
 /** The release rollout after `action` was carried out: a pure function, so every transition is tested without a cluster. */
 export function applyReleaseAction(r: ReleaseRollout, action: ReleaseAction, now: Date, children: Children, outcome: ReleaseOutcome = {}): ReleaseChange {

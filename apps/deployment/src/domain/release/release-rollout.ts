@@ -163,5 +163,5 @@ export function retryRelease(r: ReleaseRollout, who: Person, now: Date): Release
 /** Share of the workloads ready to promote (held at the release's hold) or promoted, 0 to 1, as the controller last saw them. */
 export function releaseProgress(r: ReleaseRollout): number {
   if (!r.workloads.length) return 0;
-  return r.progress.filter((p) => p.phase === 'PROMOTED' || p.phase === 'PAUSED').length / r.workloads.length;
+  return r.progress.filter((p) => p.ready).length / r.workloads.length;
 }

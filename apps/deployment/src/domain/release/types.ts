@@ -30,6 +30,8 @@ export interface WorkloadProgress {
   startedAt?: string;
   /** The child's phase as last seen by the controller (for the read side and metrics). */
   phase?: Phase;
+  /** Ready to promote (held at the release's hold) or promoted, as last seen. */
+  ready?: boolean;
   /** Why the child could not be rolled back (e.g. promoted and its rollback window closed). */
   rollbackRefused?: string;
 }
