@@ -7,3 +7,5 @@ export { startOpenAIStub, type OpenAIStub, type OpenAIStubOptions, type StubRepl
 export { startPrometheus, type PrometheusHandle, type PromSample } from './prometheus.js';
 export { eventually, DEADLINES } from './eventually.js';
 export { gql, tokensFor, type GraphQLResult } from './graphql.js';
+export { startSmtpSink, type SmtpSink, type ReceivedMail } from './smtp-sink.js';
+export { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './http-receiver.js';
