@@ -36,20 +36,20 @@ describe('SBOMs from real projects', () => {
 
 describe('bad SBOMs are refused naming what is wrong', () => {
   it('truncated JSON', async () => {
-    await expect(parseSbom('bom.json', truncated('cyclonedx-1.4-laravel-7.12.0.json'))).rejects.toThrow(/^bom\.json: malformed JSON: /);
+    await expect(parseSbom('bom.json', truncated('cyclonedx-1.4-laravel-7.12.0.json'))).rejects.toThrow(/^bom\.json:\d+:\d+: malformed JSON: /);
   });
   it('a CycloneDX document that breaks the schema names the path', async () => {
     const bad = JSON.parse(text('cyclonedx-1.4-laravel-7.12.0.json'));
     delete bad.components[3].name;
     const error = await parseSbom('bom.json', [JSON.stringify(bad)]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvidenceParseError);
-    expect((error as Error).message).toMatch(/^bom\.json: not a valid CycloneDX JSON SBOM: components\.3\.name: /);
+    expect((error as Error).message).toMatch(/^bom\.json:\d+:\d+: not a valid CycloneDX JSON SBOM: components\.3\.name: /);
   });
   it('an unsupported version says which are read', async () => {
     await expect(parseSbom('bom.json', [JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.0', components: [] })])).rejects.toThrow(/specVersion: Invalid option: expected one of "1\.2"\|"1\.3"/);
   });
   it('neither format', async () => {
-    await expect(parseSbom('x.json', ['{"packages":[]}'])).rejects.toThrow('x.json: not an SBOM: expected CycloneDX JSON ("bomFormat": "CycloneDX") or SPDX 2.2/2.3 JSON ("spdxVersion": "SPDX-2.3")');
+    await expect(parseSbom('x.json', ['{"packages":[]}'])).rejects.toThrow('x.json:1:1: not an SBOM: expected CycloneDX JSON ("bomFormat": "CycloneDX") or SPDX 2.2/2.3 JSON ("spdxVersion": "SPDX-2.3")');
   });
 });
 
@@ -59,7 +59,7 @@ describe('build records', () => {
     expect(await parseArtifactRecord('rc.json', [JSON.stringify(good)])).toEqual(good);
   });
   it('refuses a malformed digest or signature naming the field', async () => {
-    await expect(parseArtifactRecord('rc.json', [JSON.stringify({ ...good, digest: 'md5:abc' })])).rejects.toThrow('rc.json: not a build record: digest: sha256:<64 lower-case hex digits>');
+    await expect(parseArtifactRecord('rc.json', [JSON.stringify({ ...good, digest: 'md5:abc' })])).rejects.toThrow('rc.json:1:69: not a build record: digest: sha256:<64 lower-case hex digits>');
     await expect(parseArtifactRecord('rc.json', [JSON.stringify({ ...good, signature: 'not base64!' })])).rejects.toThrow(/signature: base64/);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ArtifactRecord } from '../../domain/artifact.js';
 import { EvidenceParseError, textChunks, type ReportSource } from './evidence-error.js';
+import { syntaxError, valuePosition } from './json-position.js';
 
 const LIMIT = 64 * 1024;
 
@@ -32,13 +33,16 @@ export async function parseArtifactRecord(file: string, source: ReportSource): P
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (err) {
-    throw new EvidenceParseError(file, `malformed JSON: ${(err as Error).message}`);
+  } catch {
+    const { problem, at } = syntaxError(text);
+    throw new EvidenceParseError(file, `malformed JSON: ${problem}`, at?.line, at?.column);
   }
+  // Where the first problem the schema finds is, in the text.
+  const at = (error: z.ZodError) => valuePosition(text, (error.issues[0]?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)));
   const parsed = artifactRecordSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new EvidenceParseError(file, `not a build record: ${issues}`);
+    throw new EvidenceParseError(file, `not a build record: ${issues}`, at(parsed.error)?.line, at(parsed.error)?.column);
   }
   return parsed.data;
 }

@@ -32,3 +32,6 @@ export async function parseEvidence(kind: EvidenceKind, file: string, source: Re
       return { kind, artifact: await parseArtifactRecord(file, source) };
   }
 }
+export type { BenchmarkSummary, FileCoverage, SecuritySummary, TestSummary } from '../../domain/evidence.js';
+export type { ArtifactRecord } from '../../domain/artifact.js';
+export type { SbomSummary } from '../../domain/sbom.js';

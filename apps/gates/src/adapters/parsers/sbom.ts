@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { countLicences, type SbomSummary } from '../../domain/sbom.js';
 import { EvidenceParseError, textChunks, type ReportSource } from './evidence-error.js';
+import { syntaxError, valuePosition } from './json-position.js';
 
 const LIMIT = 64 * 1024 * 1024;
 
@@ -57,21 +58,24 @@ export async function parseSbom(file: string, source: ReportSource): Promise<Sbo
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (err) {
-    throw new EvidenceParseError(file, `malformed JSON: ${(err as Error).message}`);
+  } catch {
+    const { problem, at } = syntaxError(text);
+    throw new EvidenceParseError(file, `malformed JSON: ${problem}`, at?.line, at?.column);
   }
+  // Where the first problem the schema finds is, in the text.
+  const at = (error: z.ZodError) => valuePosition(text, (error.issues[0]?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)));
   const o = (json ?? {}) as Record<string, unknown>;
   if (o.bomFormat === 'CycloneDX') {
     const parsed = cycloneDx.safeParse(json);
-    if (!parsed.success) throw new EvidenceParseError(file, `not a valid CycloneDX JSON SBOM: ${issues(parsed.error)}`);
+    if (!parsed.success) throw new EvidenceParseError(file, `not a valid CycloneDX JSON SBOM: ${issues(parsed.error)}`, at(parsed.error)?.line, at(parsed.error)?.column);
     const d = parsed.data;
     return { format: 'CycloneDX', specVersion: d.specVersion, ...(d.metadata?.component?.name ? { subject: d.metadata.component.name } : {}), ...countLicences(d.components.map((c) => ({ name: c.version ? `${c.name}@${c.version}` : c.name, licence: cdxLicenceOf(c) }))) };
   }
   if (typeof o.spdxVersion === 'string') {
     const parsed = spdx.safeParse(json);
-    if (!parsed.success) throw new EvidenceParseError(file, `not a valid SPDX 2.2/2.3 JSON document: ${issues(parsed.error)}`);
+    if (!parsed.success) throw new EvidenceParseError(file, `not a valid SPDX 2.2/2.3 JSON document: ${issues(parsed.error)}`, at(parsed.error)?.line, at(parsed.error)?.column);
     const d = parsed.data;
     return { format: 'SPDX', specVersion: d.spdxVersion.slice(5), subject: d.name, ...countLicences(d.packages.map((p) => ({ name: p.name, licence: spdxLicenceOf(p) }))) };
   }
-  throw new EvidenceParseError(file, 'not an SBOM: expected CycloneDX JSON ("bomFormat": "CycloneDX") or SPDX 2.2/2.3 JSON ("spdxVersion": "SPDX-2.3")');
+  throw new EvidenceParseError(file, 'not an SBOM: expected CycloneDX JSON ("bomFormat": "CycloneDX") or SPDX 2.2/2.3 JSON ("spdxVersion": "SPDX-2.3")', 1, 1);
 }
