@@ -38,11 +38,16 @@ function startReleaseInput(a: StartReleaseArgs): StartReleaseInput {
 /** The read side and mutations of release-wide rollouts, merged into the deployment subgraph's resolvers. */
 export const releaseRolloutResolvers: SubgraphResolvers<ReleaseRolloutContext> = {
   Release: {
+    // Reached through planning's public release queries: they need a token like Query.releaseRollout does.
     releaseRollout: async (release: { id: string }, _: unknown, ctx: ReleaseRolloutContext) => {
+      authorize(ctx.identity);
       const all = await ctx.releaseRollouts.forRelease(release.id);
       return all[0] ? view(all[0]) : null;
     },
-    releaseRollouts: async (release: { id: string }, _: unknown, ctx: ReleaseRolloutContext) => (await ctx.releaseRollouts.forRelease(release.id)).map(view),
+    releaseRollouts: async (release: { id: string }, _: unknown, ctx: ReleaseRolloutContext) => {
+      authorize(ctx.identity);
+      return (await ctx.releaseRollouts.forRelease(release.id)).map(view);
+    },
   },
   ReleaseRollout: {
     release: (r: View) => ({ __typename: 'Release', id: r.releaseId }),
