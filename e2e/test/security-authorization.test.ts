@@ -54,6 +54,14 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
   'Mutation.abortRollout': () => ({ query: 'mutation { abortRollout(id: "no-such-rollout", reason: "matrix") { id } }' }),
   'Mutation.recordValidationCheck': () => ({ query: 'mutation { recordValidationCheck(id: "no-such-rollout", checkId: "c", passed: true) { id } }' }),
   'Mutation.retryRollout': () => ({ query: 'mutation { retryRollout(id: "no-such-rollout") { id } }' }),
+  'Mutation.startReleaseRollout': (f) => ({
+    query: 'mutation($r: ID!) { startReleaseRollout(input: { releaseId: $r, workloads: [{ target: { namespace: "demo", deployment: "web", container: "web" }, image: "demo/web:9.9.9" }] }) { id } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.promoteReleaseRollout': () => ({ query: 'mutation { promoteReleaseRollout(id: "no-such-release-rollout") { id } }' }),
+  'Mutation.pauseReleaseRollout': () => ({ query: 'mutation { pauseReleaseRollout(id: "no-such-release-rollout", reason: "matrix") { id } }' }),
+  'Mutation.abortReleaseRollout': () => ({ query: 'mutation { abortReleaseRollout(id: "no-such-release-rollout", reason: "matrix") { id } }' }),
+  'Mutation.retryReleaseRollout': () => ({ query: 'mutation { retryReleaseRollout(id: "no-such-release-rollout") { id } }' }),
   'Mutation.defineGate': () => ({ query: 'mutation($d: JSON!) { defineGate(product: "matrix", definition: $d) { version } }', variables: { d: SIGNOFF } }),
   'Mutation.submitEvidence': (f) => ({
     query: 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }',
@@ -92,6 +100,8 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
   'Query.overdueActionItems': () => ({ query: '{ overdueActionItems { __typename } }' }),
   'Query.rollout': () => ({ query: '{ rollout(id: "no-such-rollout") { id } }' }),
   'Query.rollouts': () => ({ query: '{ rollouts { totalCount } }' }),
+  'Query.releaseRollout': () => ({ query: '{ releaseRollout(id: "no-such-release-rollout") { id } }' }),
+  'Query.latestReleaseRollout': (f) => ({ query: 'query($r: ID!) { latestReleaseRollout(releaseId: $r) { id } }', variables: { r: f.releaseId } }),
   'Query.gateDefinitions': () => ({ query: '{ gateDefinitions(product: "matrix") { name } }' }),
   'Query.releaseGates': (f) => ({ query: 'query($r: String!) { releaseGates(release: $r) { name } }', variables: { r: f.release } }),
   'Query.gate': (f) => ({ query: 'query($r: String!) { gate(release: $r, gate: "SIGNOFF") { name } }', variables: { r: f.release } }),
@@ -102,6 +112,8 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
   'Query.healthRules': () => ({ query: '{ healthRules { __typename } }' }),
   'Release.metrics': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id metrics { __typename } } }', variables: { r: f.releaseId } }),
   'Release.rollouts': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id rollouts { id } } }', variables: { r: f.releaseId } }),
+  'Release.releaseRollout': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id releaseRollout { id } } }', variables: { r: f.releaseId } }),
+  'Release.releaseRollouts': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id releaseRollouts { id } } }', variables: { r: f.releaseId } }),
   'Release.gates': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id gates { name } } }', variables: { r: f.releaseId } }),
   'Release.readiness': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id readiness { __typename } } }', variables: { r: f.releaseId } }),
 };

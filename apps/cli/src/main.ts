@@ -4,6 +4,8 @@ import { parseDuration } from './duration.js';
 import { submitEvidence } from './evidence-submit.js';
 import { EXIT } from './exit-codes.js';
 import { waitForGate } from './gate-wait.js';
+import { startReleaseRollout } from './rollout-start.js';
+import { waitForReleaseRollout } from './rollout-wait.js';
 
 // A reader that stops early (flightdeck --help | head) closes the pipe: nothing is wrong, so end quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -31,7 +33,7 @@ function api(): ApiOptions {
 }
 
 const program = new Command('flightdeck')
-  .description('Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome.')
+  .description('Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome; start a release-wide rollout and wait for it.')
   .addHelpText('after', ENV_HELP)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -67,6 +69,44 @@ gate
     const timeoutMs = parseDuration(opts.timeout, '--timeout');
     const intervalMs = parseDuration(opts.interval, '--interval');
     process.exitCode = await waitForGate(api(), { release: opts.release, gate: opts.gate, timeoutMs, intervalMs, json: opts.json }, log, out);
+  });
+
+const ROLLOUT_HELP = `
+Environment:
+  FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
+  FLIGHTDECK_TOKEN  a person's token with the Release Manager or SRE role, sent as Authorization: Bearer (required)
+
+Exit codes (rollout wait): 0 PROMOTED, 1 ROLLED_BACK or FAILED, 2 timed out, 3 error (usage, token, network, refused).`;
+
+const rollout = program.command('rollout').description('Release-wide rollouts: several workloads of a release rolled out, promoted and rolled back together.').addHelpText('after', ROLLOUT_HELP);
+rollout
+  .command('start')
+  .description('Start a release-wide rollout of a release whose PRODUCTION (or HOTFIX) gate passed; prints its id on stdout.')
+  .requiredOption('--release <product@version>', 'the release, e.g. shop@2.4.0')
+  .option('--workload <key=value,...>', 'a workload: deployment=api,container=app,image=registry/api:2.4.0 and optionally name, namespace (default "default"), cluster, strategy (canary|rolling), dependsOn=db+auth, analysisIntervalSeconds, analysisCount, progressDeadlineSeconds, rollbackWindowSeconds (repeatable)', collect, [])
+  .option('--file <release.yaml>', 'the workloads in a YAML or JSON file: { workloads: [{ name, dependsOn, target: { namespace, deployment, container }, image, strategy, steps, metrics, ... }], mode, autoPromote }')
+  .addOption(new Option('--mode <mode>', 'start wave by wave in dependency order, or all together').choices(['waves', 'together']))
+  .option('--environment <name>', 'the environment (default production)')
+  .option('--manual-promotion', 'wait for promote-all (promoteReleaseRollout) once every workload is ready, instead of promoting at once', false)
+  .option('--json', 'print the answer as JSON on stdout', false)
+  .addHelpText('after', ROLLOUT_HELP)
+  .action(async (opts: { release: string; workload: string[]; file?: string; mode?: string; environment?: string; manualPromotion: boolean; json: boolean }) => {
+    process.exitCode = await startReleaseRollout(api(), opts, log, out);
+  });
+rollout
+  .command('wait')
+  .description('Wait until a release-wide rollout is promoted or rolled back, print its workloads (and what decided a rollback) and exit 0 on PROMOTED, 1 on ROLLED_BACK or FAILED, 2 on time-out.')
+  .option('--id <id>', 'the release rollout id (printed by rollout start)')
+  .option('--release <product@version>', "the release: follow its newest release rollout in --environment")
+  .addOption(new Option('--environment <name>', 'with --release: the environment').default('production'))
+  .addOption(new Option('--timeout <duration>', 'how long to wait, e.g. 30m, 90s, 1h').default('30m'))
+  .addOption(new Option('--interval <duration>', 'how often to ask').default('5s'))
+  .option('--json', 'print the outcome as JSON on stdout', false)
+  .addHelpText('after', ROLLOUT_HELP)
+  .action(async (opts: { id?: string; release?: string; environment: string; timeout: string; interval: string; json: boolean }) => {
+    const timeoutMs = parseDuration(opts.timeout, '--timeout');
+    const intervalMs = parseDuration(opts.interval, '--interval');
+    process.exitCode = await waitForReleaseRollout(api(), { ...(opts.id ? { id: opts.id } : {}), ...(opts.release ? { release: opts.release } : {}), environment: opts.environment, timeoutMs, intervalMs, json: opts.json }, log, out);
   });
 
 try {

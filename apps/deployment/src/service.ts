@@ -6,7 +6,10 @@ import type { Leadership, MetricProvider, RolloutTarget } from './application/po
 import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
 import { RolloutController } from './application/rollout-controller.js';
-import { resolvers, type DeploymentContext } from './adapters/graphql/resolvers.js';
+import { ReleaseRolloutCommands } from './application/release-rollout-commands.js';
+import { ReleaseRolloutController } from './application/release-rollout-controller.js';
+import { resolvers } from './adapters/graphql/resolvers.js';
+import { withReleaseRollouts, type ReleaseRolloutContext } from './adapters/graphql/release-rollout-resolvers.js';
 import { loadTypeDefs } from './adapters/graphql/schema.js';
 import { KubernetesDeploymentTarget } from './adapters/kubernetes/deployment-target.js';
 import { LeaseLeadership, soleLeader } from './adapters/kubernetes/lease-leadership.js';
@@ -14,6 +17,9 @@ import { HttpWebhookCaller } from './adapters/http-webhook-caller.js';
 import { LogNotifier } from './adapters/log-notifier.js';
 import { MongoReleaseClearance } from './adapters/mongo/mongo-release-clearance.js';
 import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repository.js';
+import { MongoReleaseRolloutRepository } from './adapters/mongo/mongo-release-rollout-repository.js';
+import { releaseRolloutModel } from './adapters/mongo/release-rollout-model.js';
+import { registerReleaseRolloutGauges } from './adapters/prometheus/release-rollout-gauges.js';
 import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
 import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
@@ -37,6 +43,8 @@ export interface DeploymentServiceDeps extends ServiceDeps {
 export interface DeploymentService extends SubgraphService {
   commands: RolloutCommands;
   controller: RolloutController;
+  releaseRollouts: ReleaseRolloutCommands;
+  releaseController: ReleaseRolloutController;
   leadership: Leadership;
   /**
    * Stops intake, the controller, the lease, the consumer and the relay; leaves MongoDB and the bus to their owner.
@@ -52,7 +60,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const gatesModel = releaseGatesModel(deps.mongo.connection);
   // Consumers count their dead letters and report their lag; the outbox its backlog.
   const bus = withEventMetrics(deps.bus, metrics.registry);
-  const relay = new OutboxRelay({ bus, models: [model], logger });
+  const releaseModel = releaseRolloutModel(deps.mongo.connection);
+  const relay = new OutboxRelay({ bus, models: [model, releaseModel], logger });
   registerOutboxMetrics(metrics.registry, relay);
   const rollouts = new MongoRolloutRepository(model, () => relay.kick());
   const clearance = new MongoReleaseClearance(gatesModel);
@@ -78,28 +87,36 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });
   const commands = new RolloutCommands({ rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => controller.wake() });
+  // Release-wide rollouts: their own aggregate and loop; their child rollouts are driven by the controller above.
+  const releases = new MongoReleaseRolloutRepository(releaseModel, () => relay.kick());
+  const releaseController = new ReleaseRolloutController({ releases, rollouts, commands, target, clock, logger, leadership, wakeRollouts: () => controller.wake(), ...(deps.tickMs ? { tickMs: deps.tickMs } : {}) });
+  const releaseRollouts = new ReleaseRolloutCommands({ releases, rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => releaseController.wake() });
+  registerReleaseRolloutGauges(metrics.registry, releases, () => clock.now());
   let subscription: Subscription | undefined;
   let releaseLease = true; // what stop(opts) asked for, read by onStop
-  const shell = createSubgraphService<Pick<DeploymentContext, 'rollouts'>>({
+  const shell = createSubgraphService<Pick<ReleaseRolloutContext, 'rollouts' | 'releaseRollouts'>>({
     service: 'deployment',
     typeDefs: loadTypeDefs(),
-    resolvers,
+    resolvers: withReleaseRollouts(resolvers),
     logger,
     metrics,
     verifier: deps.verifier,
-    context: () => ({ rollouts: commands }),
+    context: () => ({ rollouts: commands, releaseRollouts }),
     introspection: deps.introspection ?? false,
     readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
     async onStart() {
       await model.init();
       await gatesModel.init();
+      await releaseModel.init();
       relay.start();
       subscription = await consumeGateEvaluations(bus, clearance, logger, deps.durable ?? GATES_DURABLE);
       await lease?.start();
       controller.start();
+      releaseController.start();
       logger.info('deployment started');
     },
     async onStop() {
+      await releaseController.stop();
       await controller.stop();
       await lease?.stop({ release: releaseLease });
       await subscription?.stop();
@@ -112,6 +129,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     app: shell.app,
     commands,
     controller,
+    releaseRollouts,
+    releaseController,
     leadership,
     start: shell.start,
     listen: shell.listen,

@@ -8,3 +8,4 @@ export * from './health.js';
 export * from './validation.js';
 export * from './refusal.js';
 export * from './types.js';
+export * from './release/index.js';

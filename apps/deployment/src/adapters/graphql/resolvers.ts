@@ -12,7 +12,7 @@ export interface DeploymentContext extends SubgraphContext {
 type View = Rollout & { revision: number };
 const view = (s: StoredRollout): View => ({ ...s.rollout, revision: s.revision });
 
-function mutator(ctx: DeploymentContext, roles: readonly Role[]): RequestMeta {
+export function mutator(ctx: DeploymentContext, roles: readonly Role[]): RequestMeta {
   return requestActor(requireHuman(authorize(ctx.identity, roles)));
 }
 
@@ -38,7 +38,7 @@ function stepOf(s: StepInput, i: number): StepSpec {
   }
 }
 
-interface StartArgs {
+export interface StartArgs {
   releaseId: string;
   environment: string;
   target: { cluster?: string | null; namespace: string; deployment: string; container: string };
@@ -56,7 +56,7 @@ interface StartArgs {
   webhooks?: { preRollout?: string | null; prePromotion?: string | null; postRollback?: string | null; timeoutSeconds?: number | null } | null;
 }
 
-function startInput(a: StartArgs): StartInput {
+export function startInput(a: StartArgs): StartInput {
   return {
     releaseId: a.releaseId,
     environment: a.environment,
