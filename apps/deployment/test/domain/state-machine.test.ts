@@ -27,6 +27,8 @@ class World {
   effects: Effect[] = [];
   now = t0;
   hooks: Record<string, { ok: boolean; status: number; detail: string }> = {};
+  /** Drive on after promotion, through the bake; otherwise driving stops at PROMOTED. */
+  bake = false;
   called: string[] = [];
   constructor(
     readonly answer: (query: string) => QueryOutcome,
@@ -55,7 +57,7 @@ class World {
 function drive(r: Rollout, w: World, maxSteps = 500, until?: (r: Rollout) => boolean): { rollout: Rollout; actions: Action[]; events: string[] } {
   const actions: Action[] = [];
   const events: string[] = [];
-  for (let i = 0; i < maxSteps && !until?.(r); i++) {
+  for (let i = 0; i < maxSteps && !until?.(r) && !(r.phase === 'PROMOTED' && !w.bake); i++) {
     const a = decide(r, w.obs(), w.now);
     actions.push(a);
     if (a.kind === 'WAIT') {
@@ -280,6 +282,7 @@ describe('what the rollout says', () => {
       'the only step completed; promoting shop/web:2.0.0',
       'promoting: web takes shop/web:2.0.0 at 1 replica',
       'promoted: 1 replica of shop/web:2.0.0 serves all traffic; shop/web:1.0.0 stays warm at 0 replicas in web-canary for 3600 s',
+      'bake: analysing shop/web:2.0.0 with success-rate, latency-p99 until the rollback window closes at 2026-01-01T01:00:00.000Z',
     ]);
     const back = drive(requestAbort(rollout, person('sre-sam'), 'errors', w.now), w).rollout;
     expect(back.decisions.slice(-3).map((d) => d.message)).toEqual([
