@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
+import { JetStreamBus, OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
+import { markMount } from '@flightdeck/telemetry';
+import { AlertIntake } from './application/alert-intake.js';
 import type { Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
 import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
@@ -16,6 +18,8 @@ import { MongoReleaseClearance } from './adapters/mongo/mongo-release-clearance.
 import { MongoRolloutRepository } from './adapters/mongo/mongo-rollout-repository.js';
 import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
 import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
+import { NatsLeaderWake } from './adapters/nats/leader-wake.js';
+import { alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
 import { PrometheusRolloutMetrics } from './adapters/prometheus/rollout-metrics.js';
 
@@ -32,10 +36,14 @@ export interface DeploymentServiceDeps extends ServiceDeps {
   leadership?: Leadership;
   tickMs?: number;
   queryTimeoutMs?: number;
+  /** Bearer token the Alertmanager webhook must present; none: unauthenticated. */
+  webhookToken?: string;
 }
 
+/** The app also serves POST /webhooks/alertmanager (alerts that abort rollouts). */
 export interface DeploymentService extends SubgraphService {
   commands: RolloutCommands;
+  alerts: AlertIntake;
   controller: RolloutController;
   leadership: Leadership;
   /**
@@ -77,6 +85,18 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });
+  // On NATS every replica hears a wake, so the alert webhook reaches the leader's controller wherever it lands.
+  const leaderWake = deps.bus instanceof JetStreamBus ? new NatsLeaderWake(deps.bus.connection, logger) : undefined;
+  const alerts = new AlertIntake({
+    rollouts,
+    clock,
+    logger,
+    metrics: rolloutMetrics,
+    wake: () => {
+      controller.wake();
+      leaderWake?.announce();
+    },
+  });
   const commands = new RolloutCommands({ rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => controller.wake() });
   let subscription: Subscription | undefined;
   let releaseLease = true; // what stop(opts) asked for, read by onStop
@@ -89,6 +109,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     verifier: deps.verifier,
     context: () => ({ rollouts: commands }),
     introspection: deps.introspection ?? false,
+    mount: (app) => app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(alerts, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
     readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
     async onStart() {
       await model.init();
@@ -96,10 +117,12 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       relay.start();
       subscription = await consumeGateEvaluations(bus, clearance, logger, deps.durable ?? GATES_DURABLE);
       await lease?.start();
+      leaderWake?.listen(() => controller.wake());
       controller.start();
       logger.info('deployment started');
     },
     async onStop() {
+      leaderWake?.stop();
       await controller.stop();
       await lease?.stop({ release: releaseLease });
       await subscription?.stop();
@@ -111,6 +134,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   return {
     app: shell.app,
     commands,
+    alerts,
     controller,
     leadership,
     start: shell.start,

@@ -116,6 +116,7 @@ export class RolloutController {
         );
         for (const h of change.happenings) {
           this.o.notifier?.notify(rollout, h.type, h.message);
+          if (h.type === 'bake_failed') this.o.logger.warn({ rolloutId: id, releaseId: rollout.releaseId, outcome: h.outcome }, `rollout ${id}: ${h.message}`);
           if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
           if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
         }
