@@ -18,6 +18,8 @@ export interface Case {
   scrapeAnnotations: boolean;
   /** Namespaces the deployment service rolls out in. */
   targetNamespaces: string[];
+  /** What the cluster must have before the pods can be scheduled: PriorityClasses they name, labels their nodeSelectors ask for. */
+  cluster?: { priorityClasses?: string[]; nodeLabels?: Record<string, string> };
 }
 
 const all = ['gateway', 'planning', 'gates', 'deployment', 'analytics'];
@@ -55,5 +57,6 @@ export const cases: Case[] = [
     ...defaults,
     image: (c) => `registry.example.com/mirror/flightdeck/${c}:0.1.1`,
     kinds: { ...base, NetworkPolicy: 5, HorizontalPodAutoscaler: 4 },
+    cluster: { priorityClasses: ['business-critical'], nodeLabels: { 'node-role.example.com/control': 'true' } },
   },
 ];

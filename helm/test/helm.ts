@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,21 +29,38 @@ export interface HelmResult {
   stderr: string;
 }
 
+export interface HelmOptions {
+  env?: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+function helmEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_DATA_HOME: join(helmHome, 'data'), ...env };
+}
+
 /** Runs helm with the arguments as given; never throws on a non-zero exit (tests look at it). */
-export function helm(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): HelmResult {
-  const run = spawnSync(helmBinary(), args, {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    input: opts.input,
-    timeout: opts.timeoutMs ?? 60_000,
-    env: { ...process.env, HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_DATA_HOME: join(helmHome, 'data'), ...opts.env },
-  });
+export function helm(args: string[], opts: HelmOptions = {}): HelmResult {
+  const run = spawnSync(helmBinary(), args, { cwd: repoRoot, encoding: 'utf8', input: opts.input, timeout: opts.timeoutMs ?? 60_000, env: helmEnv(opts.env) });
   if (run.error) throw run.error;
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
+/**
+ * helm without blocking the event loop, for tests that drive several releases at once; never throws on a non-zero
+ * exit. The default time limit (5 min) leaves room for helm's own --timeout to expire and say what it waited for.
+ */
+export function helmAsync(args: string[], opts: Omit<HelmOptions, 'input'> = {}): Promise<HelmResult> {
+  return new Promise((resolve, reject) => {
+    execFile(helmBinary(), args, { cwd: repoRoot, encoding: 'utf8', timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 << 20, env: helmEnv(opts.env) }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
 /** helm, throwing with its output when it fails. */
-export function helmOk(args: string[], opts: Parameters<typeof helm>[1] = {}): string {
+export function helmOk(args: string[], opts: HelmOptions = {}): string {
   const result = helm(args, opts);
   if (result.status !== 0) throw new Error(`helm ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`);
   return result.stdout;

@@ -13,6 +13,12 @@ export const gatewayEnvShape = {
   GATEWAY_MAX_DEPTH: envInt('Deepest accepted operation, in nested fields ({ releases { id } } is 2)', { min: 1, max: 100 }).default(10),
   GATEWAY_MAX_COST: envInt('Highest accepted operation cost (every selected field costs 1)', { min: 1, max: 1_000_000 }).default(1000),
   GATEWAY_MAX_BODY_BYTES: envInt('Largest accepted request body in bytes; larger ones get HTTP 413', { min: 1024, max: 100 * 1024 * 1024 }).default(1024 * 1024),
+  GATEWAY_RATE_LIMIT_REQUESTS: envInt('Requests one identity (a token\'s subject) may make per window, from any address; over it: HTTP 429 with Retry-After; 0 turns the limit off', {
+    min: 0,
+    max: 10_000_000,
+  }).default(600),
+  GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS: envInt('Requests per window from one network address without a token; 0 turns that limit off', { min: 0, max: 10_000_000 }).default(120),
+  GATEWAY_RATE_LIMIT_WINDOW_SECONDS: envInt('Length of the rate-limit window in seconds', { min: 1, max: 86_400 }).default(60),
   GATEWAY_CORS_ORIGINS: envUrlList('Comma-separated browser origins allowed to call the gateway (CORS), e.g. https://console.example.com; unset allows none', [
     'http:',
     'https:',

@@ -50,6 +50,7 @@ const gateway = createGatewayService({
   subgraphUrls: subgraphUrlOverrides(subgraphNames, config),
   introspection: config.GATEWAY_INTROSPECTION,
   consoleDir,
+  rateLimit: { requests: config.GATEWAY_RATE_LIMIT_REQUESTS, anonymousRequests: config.GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS, windowSeconds: config.GATEWAY_RATE_LIMIT_WINDOW_SECONDS },
 });
 
 createShutdown({

@@ -10,8 +10,9 @@ import { authenticate, bodyLimit, identityOf, sendGraphQLError } from '@flightde
 import { createHttpServer, graphqlMetricsPlugin, markMount, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
 import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-source.js';
 import { mountApiPointer, mountExplorer } from './explorer/serve.js';
-import { costLimitPlugin, depthLimitRule } from './limits/index.js';
+import { costLimitPlugin, depthLimitRule, jsonDepthLimit } from './limits/index.js';
 import { mutationsNeedIdentity } from './mutation-guard.js';
+import { rateLimit, type RateLimitSettings } from './rate-limit.js';
 import { supergraphSubgraphs } from './supergraph.js';
 
 export interface GatewayLimits {
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   explorerDir?: string;
   /** The built web console (apps/console/dist), served at /; absent: no console. */
   consoleDir?: string;
+  /** Requests per window per identity (and per address without a token); absent: no limit (npm start). */
+  rateLimit?: RateLimitSettings;
 }
 
 export interface GatewayContext {
@@ -68,11 +71,17 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     if (!known.has(name)) logger.warn({ subgraph: name, known: [...known] }, 'URL override for a subgraph the supergraph does not contain; ignored');
   }
 
+  // The Apollo Gateway otherwise probes cloud metadata endpoints at start and sends usage data to Apollo hourly and
+  // when it stops (a network call in the middle of a graceful shutdown); Flightdeck has its own /metrics.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const dataSources: ForwardingDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
-    // Node's own fetch (undici, pooled keep-alive connections): faster here than the default make-fetch-happen
-    // in tools/bench/src/gateway-overhead.ts.
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url, fetcher: fetch, subgraphName: name, logger }),
+    buildService: ({ name, url }) => {
+      const source = new ForwardingDataSource({ url: overrides[name] ?? url, subgraphName: name, logger });
+      dataSources.push(source);
+      return source;
+    },
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -101,6 +110,9 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
   let graphql: RequestHandler | undefined;
   let starting: Promise<void> | undefined;
   const http = createHttpServer({ service: 'gateway', logger, metrics, readiness: [{ name: 'supergraph', check: () => graphql !== undefined }] });
+  // No ETag on answers: every GraphQL answer is a POST nobody revalidates, and hashing each one cost about 1% of the
+  // gateway's CPU. Static files (console, explorer) keep theirs (express.static sets its own).
+  http.app.set('etag', false);
   const origins = deps.corsOrigins ?? [];
 
   // The web console, when built, is what / shows: static files calling /graphql like any other client (its routes live
@@ -113,7 +125,9 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     markMount('/graphql'),
     cors({ origin: origins.includes('*') ? true : origins.length ? origins : false, credentials: true }),
     bodyLimit(limits.maxBodyBytes),
+    jsonDepthLimit(),
     authenticate(deps.verifier),
+    ...(deps.rateLimit ? [rateLimit(deps.rateLimit, logger)] : []),
     (req, res, next) => {
       if (graphql) return graphql(req, res, next);
       sendGraphQLError(res, 503, 'The gateway is still loading its supergraph; retry in a moment.', 'SERVICE_UNAVAILABLE');
@@ -137,7 +151,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
           };
         },
       });
-      logger.info({ subgraphs: [...known], limits, introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
+      logger.info({ subgraphs: [...known], limits, rateLimit: deps.rateLimit ?? 'off', introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
     })();
     return starting;
   }
@@ -154,6 +168,7 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
       graphql = undefined;
       await http.close();
       if (starting) await apollo.stop();
+      await Promise.all(dataSources.map((source) => source.close()));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { gateEvaluationCompleted } from '@flightdeck/events';
-import { eventually, type Flightdeck } from './flightdeck.js';
+import { DEADLINES, eventually } from '@flightdeck/testing';
+import type { Flightdeck } from './flightdeck.js';
 
 const DAY = 86_400_000;
 
@@ -15,7 +16,7 @@ export async function driveFlightdeck(fd: Flightdeck): Promise<void> {
   const { release: gated } = await fd.planning.planning.create(rita, { product: 'shop', version: '2.1.0', theme: 'Checkout', owner: 'rita', targetDate: new Date(Date.now() + 5 * DAY), team });
   const manager = { subject: 'rita', roles: ['RELEASE_MANAGER' as const], machine: false };
   // Gates learns of the release from planning's event; evaluated without evidence, its Production gate does not pass.
-  await eventually('gates to know shop@2.1.0 and evaluate its Production gate', () => fd.gates.gates.evaluateGate('shop@2.1.0', 'PRODUCTION', manager));
+  await eventually('gates to know shop@2.1.0 and evaluate its Production gate', () => fd.gates.gates.evidence.evaluate('shop@2.1.0', 'PRODUCTION', manager));
   await eventually('planning to record the Production gate', async () => ((await fd.planning.planning.get(gated.id)).release.signals.gates.PRODUCTION ? true : undefined));
 
   const { release: shipped } = await fd.planning.planning.create(rita, { product: 'shop', version: '2.2.0', theme: 'Payments', owner: 'rita', targetDate: new Date(Date.now() + 2 * DAY), team });
@@ -34,7 +35,7 @@ export async function driveFlightdeck(fd: Flightdeck): Promise<void> {
       { by: 'sam' },
     ),
   );
-  await eventually('the rollout promoted', async () => ((await fd.deployment.commands.get(started.rollout.id)).rollout.phase === 'PROMOTED' ? true : undefined), 60_000);
+  await eventually('the rollout promoted', async () => ((await fd.deployment.commands.get(started.rollout.id)).rollout.phase === 'PROMOTED' ? true : undefined), DEADLINES.cluster);
 
   const alert = { status: 'firing', labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'default', deployment: 'web' }, annotations: {}, startsAt: new Date().toISOString() };
   const res = await fetch(`${fd.urls.analytics}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: '4', status: 'firing', alerts: [alert] }) });
@@ -42,6 +43,6 @@ export async function driveFlightdeck(fd: Flightdeck): Promise<void> {
   await eventually(
     'analytics to count the critical incident against the promoted release',
     async () => ((await (await fetch(`${fd.urls.analytics}/metrics`)).text()).includes(`flightdeck_analytics_release_critical_incidents{product="shop",release="${shipped.id}",version="2.2.0",service="analytics"} 1`) ? true : undefined),
-    60_000,
+    DEADLINES.cluster,
   );
 }

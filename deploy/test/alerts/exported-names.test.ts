@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { domain as deploymentDomain } from '@flightdeck/deployment';
 import { gateEvaluationCompleted } from '@flightdeck/events';
 import { GATE_TEMPLATES } from '@flightdeck/gates';
-import { requireBinary } from '@flightdeck/testing';
+import { DEADLINES, eventually, requireBinary } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveFlightdeck } from './drive.js';
-import { eventually, SERVICES, startFlightdeck, type Flightdeck } from './flightdeck.js';
+import { SERVICES, startFlightdeck, type Flightdeck } from './flightdeck.js';
 import { analyseExpression, analyseSeries, type SeriesCatalog } from './promql.js';
 import { loadRules, loadRuleTests, templateLabels } from './rules.js';
 
@@ -78,7 +78,7 @@ describe('the alert rules against what the running services export', () => {
         const s = await seriesOf(fd.prometheus.url);
         return DRIVEN.every((m) => s.labels.has(m)) ? s : undefined;
       },
-      60_000,
+      DEADLINES.cluster,
     );
   }, 240_000);
   afterAll(async () => {
@@ -125,7 +125,7 @@ describe('the alert rules against what the running services export', () => {
       const body = (await (await fetch(`${fd.prometheus.url}/api/v1/rules`)).json()) as { data: { groups: { name: string; lastEvaluation: string; rules: { name: string; health: string; lastError?: string }[] }[] } };
       const g = body.data.groups;
       return g.length > 0 && g.every((x) => !x.lastEvaluation.startsWith('0001')) ? g : undefined;
-    });
+    }, DEADLINES.stack);
     const loaded = groups.flatMap((g) => g.rules);
     expect(loaded.map((r) => r.name).sort()).toEqual(rules.map((r) => r.alert).sort());
     expect(loaded.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual([]);

@@ -73,9 +73,9 @@ export async function startFlightdeck(): Promise<Flightdeck> {
     await planning.listen(ports.planning, '127.0.0.1');
     stops.push(() => planning.stop());
     const g = await parts('gates');
-    const gates = createGatesService({ ...g, connection: g.mongo.connection, prometheusUrl: prometheus.url });
+    const gates = createGatesService({ ...g, prometheusUrl: prometheus.url });
     await gates.listen(ports.gates, '127.0.0.1');
-    stops.push(() => gates.close());
+    stops.push(() => gates.stop());
     const deployment = createDeploymentService({ ...(await parts('deployment')), kubeconfig, prometheusUrl: prometheus.url, tickMs: 100 });
     await deployment.listen(ports.deployment, '127.0.0.1');
     stops.push(() => deployment.stop());
@@ -98,21 +98,5 @@ export async function startFlightdeck(): Promise<Flightdeck> {
   } catch (err) {
     await stop();
     throw err;
-  }
-}
-
-/** Polls until `check` gives a value; fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,7 +1,9 @@
+import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { identityFromClaims } from './claims.js';
 import { AuthenticationError } from './errors.js';
 import type { Identity } from './roles.js';
+import { withTokenCache, type TokenCacheOptions, type VerifiedToken } from './token-cache.js';
 
 export interface TokenVerifierOptions {
   /** HS256 shared secret (local use). */
@@ -12,6 +14,13 @@ export interface TokenVerifierOptions {
   issuer?: string;
   /** Expected `aud`; not checked when omitted. */
   audience?: string;
+  /**
+   * Accepted tokens are remembered (see token-cache.ts) so the next request with the same token skips the signature
+   * check; `false` checks every time. Default: 10,000 tokens, each trusted for 60 s at most and never past its `exp`.
+   */
+  cache?: Omit<TokenCacheOptions, 'now'> | false;
+  /** The clock, in ms since the epoch (tests); default Date.now. */
+  now?: () => number;
 }
 
 export interface TokenVerifier {
@@ -25,28 +34,33 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   if (!opts.secret === !opts.jwksUrl) {
     throw new Error('createTokenVerifier needs exactly one of `secret` (HS256, local use) or `jwksUrl` (production)');
   }
-  const key: Uint8Array | JWTVerifyGetKey = opts.secret
-    ? new TextEncoder().encode(opts.secret)
+  // The HS256 key is imported into WebCrypto once; given as bytes, jose would import it again for every token.
+  const key: Promise<webcrypto.CryptoKey> | JWTVerifyGetKey = opts.secret
+    ? webcrypto.subtle.importKey('raw', new TextEncoder().encode(opts.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
     : createRemoteJWKSet(new URL(opts.jwksUrl as string), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
   const algorithms = opts.secret ? ['HS256'] : ASYMMETRIC;
+  const now = opts.now ?? Date.now;
 
-  return {
-    async verify(token) {
-      if (typeof token !== 'string' || token.split('.').length !== 3) {
-        throw new AuthenticationError('malformed token: expected a JWT (three base64url parts separated by dots)', 'malformed');
-      }
-      try {
-        const { payload } = await jwtVerify(token, key as Uint8Array, {
-          algorithms,
-          ...(opts.issuer !== undefined ? { issuer: opts.issuer } : {}),
-          ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
-        });
-        return identityFromClaims(payload);
-      } catch (err) {
-        throw toAuthenticationError(err, opts);
-      }
-    },
-  };
+  async function verifyToken(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.split('.').length !== 3) {
+      throw new AuthenticationError('malformed token: expected a JWT (three base64url parts separated by dots)', 'malformed');
+    }
+    try {
+      const checks = {
+        algorithms,
+        currentDate: new Date(now()),
+        ...(opts.issuer !== undefined ? { issuer: opts.issuer } : {}),
+        ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
+      };
+      const { payload } = typeof key === 'function' ? await jwtVerify(token, key, checks) : await jwtVerify(token, await key, checks);
+      return { identity: identityFromClaims(payload), ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
+    } catch (err) {
+      throw toAuthenticationError(err, opts);
+    }
+  }
+
+  if (opts.cache === false) return { verify: async (token) => (await verifyToken(token)).identity };
+  return withTokenCache(verifyToken, { ...opts.cache, now });
 }
 
 function shownClaim(value: unknown): string {

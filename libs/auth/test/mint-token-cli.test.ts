@@ -57,7 +57,7 @@ describe('mint-token CLI', () => {
   it('refuses unknown roles, bad durations and a missing secret, with what would be right', () => {
     const role = mint(['--user', 'alice', '--roles', 'SRE,ADMIN']);
     expect(role.status).not.toBe(0);
-    expect(role.stderr).toContain("unknown role 'ADMIN' (known: RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER, DEVELOPER, SRE, VIEWER, CI)");
+    expect(role.stderr).toContain("unknown role 'ADMIN' (known: RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER, DEVELOPER, SRE, BUSINESS_STAKEHOLDER, SUPPORT_LEAD, VIEWER, CI)");
     const expiry = mint(['--user', 'alice', '--roles', 'SRE', '--expires', 'forever']);
     expect(expiry.status).not.toBe(0);
     expect(expiry.stderr).toContain('expected a duration like 30m, 8h or 7d');

@@ -64,7 +64,7 @@ describe('createTokenVerifier with an HS256 secret', () => {
   });
 
   it('refuses unknown roles and a missing roles claim, listing the known roles', async () => {
-    const known = 'RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER, DEVELOPER, SRE, VIEWER, CI';
+    const known = 'RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER, DEVELOPER, SRE, BUSINESS_STAKEHOLDER, SUPPORT_LEAD, VIEWER, CI';
     expect(await refusal(await signed({ roles: ['SRE', 'ADMIN'] }))).toEqual({ reason: 'bad_claims', message: `unknown role 'ADMIN' (known: ${known})` });
     expect(await refusal(await signed({}))).toEqual({ reason: 'bad_claims', message: `token has no \`roles\` claim (expected an array of roles, known: ${known})` });
     expect((await refusal(await signed({ roles: 'SRE' }))).message).toMatch(/^token claim `roles` must be an array of roles/);

@@ -1,4 +1,17 @@
-export const ROLES = ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'DEVELOPER', 'SRE', 'VIEWER', 'CI'] as const;
+export const ROLES = [
+  'RELEASE_MANAGER',
+  'TECHNICAL_LEAD',
+  'QA_LEAD',
+  'PRODUCT_OWNER',
+  'DEVELOPER',
+  'SRE',
+  /** Signs off a release candidate for the business (docs/ARCHITECTURE.md, "Roles"). */
+  'BUSINESS_STAKEHOLDER',
+  /** Signs off that support is ready for a release candidate. */
+  'SUPPORT_LEAD',
+  'VIEWER',
+  'CI',
+] as const;
 
 export type Role = (typeof ROLES)[number];
 

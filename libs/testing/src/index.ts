@@ -8,3 +8,5 @@ export { startPrometheus, type PrometheusHandle, type PromSample } from './prome
 export { startAlertmanager, type AlertmanagerHandle } from './alertmanager.js';
 export { eventually, DEADLINES } from './eventually.js';
 export { gql, tokensFor, type GraphQLResult } from './graphql.js';
+export { startSmtpSink, type SmtpSink, type ReceivedMail } from './smtp-sink.js';
+export { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './http-receiver.js';

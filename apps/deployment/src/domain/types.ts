@@ -262,14 +262,14 @@ export interface HealthAdvice {
   fallbackReason?: string;
 }
 
-export type CheckWindow = 'IMMEDIATE' | 'EXTENDED';
+export type CheckWindow = 'IMMEDIATE' | 'EXTENDED' | 'BUSINESS';
 
 export type CheckStatus = 'PENDING' | 'PASSED' | 'FAILED';
 
 export interface ValidationCheck {
   id: string;
   title: string;
-  /** IMMEDIATE: within 2 h of promotion; EXTENDED: within 8 h. */
+  /** IMMEDIATE: within 2 h of promotion; EXTENDED: within 8 h; BUSINESS: within 24 h. */
   window: CheckWindow;
   dueAt: string;
   status: CheckStatus;

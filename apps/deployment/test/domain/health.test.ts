@@ -35,6 +35,9 @@ describe('post-deployment validation checklist', () => {
     const checks = validationChecklist(t0);
     expect(checks.filter((c) => c.window === 'IMMEDIATE').every((c) => c.dueAt === '2026-01-01T02:00:00.000Z')).toBe(true);
     expect(checks.filter((c) => c.window === 'EXTENDED').every((c) => c.dueAt === '2026-01-01T08:00:00.000Z')).toBe(true);
+    expect(checks.filter((c) => c.window === 'BUSINESS').every((c) => c.dueAt === '2026-01-02T00:00:00.000Z')).toBe(true);
+    expect(checks.map((c) => c.window).filter((w, i, all) => all.indexOf(w) === i)).toEqual(['IMMEDIATE', 'EXTENDED', 'BUSINESS']);
+    expect(checks).toHaveLength(15);
     const base = createRollout(
       { id: 'ro', releaseId: 'rel', environment: 'production', target: { cluster: '', namespace: 'ns', deployment: 'web', container: 'app' }, image: 'web:2', strategy: 'CANARY', createdBy: { subject: 'sam', name: 'sam' } },
       { image: 'web:1', replicas: 2 },
@@ -46,7 +49,7 @@ describe('post-deployment validation checklist', () => {
     const r = recordCheck(promoted, 'logs-clean', false, { subject: 'qa-quinn', name: 'qa-quinn' }, 'new NullPointerException in checkout', late);
     expect(r.validation!.find((c) => c.id === 'logs-clean')).toMatchObject({ status: 'FAILED', by: 'qa-quinn' });
     expect(r.decisions.at(-1)?.message).toMatch(/qa-quinn marked "Logs show no new errors or warnings" FAILED \(after its due time 2026-01-01T02:00:00.000Z\): new NullPointerException/);
-    expect(() => recordCheck(promoted, 'nope', true, { subject: 'qa', name: 'qa' }, '', t0)).toThrow(/"nope" is not on the checklist; it has: error-rate-latency/);
+    expect(() => recordCheck(promoted, 'nope', true, { subject: 'qa', name: 'qa' }, '', t0)).toThrow(/"nope" is not on the checklist; it has: health-checks, error-rate-latency/);
     expect(() => recordCheck(promoted, 'logs-clean', false, { subject: 'qa', name: 'qa' }, ' ', t0)).toThrow(/say what failed/);
   });
 });

@@ -291,8 +291,9 @@ describe('rollouts against the simulated cluster and a real Prometheus, through 
     );
     expect(checked.errors).toBeUndefined();
     const items = checked.data!.recordValidationCheck.validation.items;
-    expect(items).toHaveLength(8);
-    expect(items.filter((i) => i.window === 'IMMEDIATE')).toHaveLength(4);
+    expect(items).toHaveLength(15);
+    expect(items.filter((i) => i.window === 'IMMEDIATE')).toHaveLength(6);
+    expect(items.filter((i) => i.window === 'BUSINESS').map((i) => i.id)).toEqual(['kpis-tracking', 'support-tickets', 'feature-adoption', 'revenue-conversion', 'customer-complaints']);
     expect(items.find((i) => i.id === 'error-rate-latency')).toMatchObject({ status: 'PASSED', by: 'quinn', byName: 'Quinn QA' });
     expect(checked.data!.recordValidationCheck.validation.complete).toBe(false);
     const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();

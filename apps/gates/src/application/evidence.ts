@@ -3,16 +3,26 @@ import type { EvidenceKind, EvidenceSummary } from '../domain/index.js';
 import { nameOf, type GateChanges, type GatesDeps, type GateView } from './gate-changes.js';
 import type { Actor } from './ports.js';
 
+/** Longest problem text and file name an error carries; past them the text is cut (a hostile report must not make a huge message). */
+const MAX_PROBLEM = 600;
+const MAX_FILE = 200;
+
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (cut)`);
+
 /** A report that cannot be read (the reader's own error): names the file and where it broke, so the pipeline's author can fix it. */
 export class EvidenceParseError extends RuleError {
   override readonly name: string = 'EvidenceParseError';
+  readonly problem: string;
   constructor(
     readonly file: string,
-    readonly problem: string,
+    problem: string,
     readonly line?: number,
     readonly column?: number,
   ) {
-    super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${problem}`, undefined, { file, line, column });
+    const shownProblem = cut(problem, MAX_PROBLEM);
+    const shownFile = cut(file, MAX_FILE);
+    super(`${shownFile}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${shownProblem}`, undefined, { file: shownFile, line, column });
+    this.problem = shownProblem;
   }
 }
 

@@ -65,6 +65,24 @@ export const criterionSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ ...base, kind: z.literal('checklist'), items: z.array(z.object({ id, label: z.string().min(1) })).min(1) }),
   z.object({ ...base, kind: z.literal('upstream'), gate: z.string().min(1) }),
+  z.object({
+    ...base,
+    kind: z.literal('sbom'),
+    /** SPDX ids refused; an id also refuses its -only/-or-later variants. */
+    deniedLicences: z.array(z.string().min(1)).default(['AGPL-3.0', 'GPL-2.0', 'GPL-3.0', 'SSPL-1.0']),
+    maxWithoutLicence: count.default(0),
+    allowUnparsed: z.boolean().default(false),
+    minComponents: count.default(1),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('artifact'),
+    /** The team's public key (PEM, SPKI: Ed25519 or ECDSA) the release candidate must be signed with. */
+    publicKey: z.string().includes('-----BEGIN PUBLIC KEY-----', { message: 'a PEM public key ("-----BEGIN PUBLIC KEY-----…")' }).optional(),
+    /** The build must come from a branch matching this regular expression. */
+    branchPattern: z.string().min(1).default('^release/'),
+    requireCleanBuild: z.boolean().default(true),
+  }),
   z.object({ ...base, kind: z.literal('scope') }),
 ]);
 

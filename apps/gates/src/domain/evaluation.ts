@@ -4,6 +4,8 @@ import { compare, type Criterion } from './criteria.js';
 import { ratio, type BenchmarkSummary, type CoverageSummary, type Evidence, type SecuritySummary, type TestSummary } from './evidence.js';
 import type { GateDefinition } from './gate-definition.js';
 import { evaluateSlo, fmt, type Measurement } from './slo.js';
+import { verifyArtifactSignature } from './artifact.js';
+import { judgeLicences } from './sbom.js';
 
 export type Outcome = 'PASS' | 'FAIL' | 'CONDITIONAL';
 export type CriterionResult = 'PASS' | 'WARN' | 'FAIL';
@@ -246,6 +248,40 @@ function judge(c: Criterion, input: EvaluationInput): Partial {
       if (o === 'PASS') return { ok: true, measured: 'PASS', threshold, explanation: `the ${c.gate} gate passed`, evidence: [c.gate] };
       if (o === 'CONDITIONAL') return { ok: 'warn', measured: 'CONDITIONAL', threshold, explanation: `the ${c.gate} gate passed only with conditions`, evidence: [c.gate] };
       return { ok: false, measured: o ?? 'not evaluated', threshold, explanation: o ? `the ${c.gate} gate failed` : `the ${c.gate} gate has not been evaluated yet`, evidence: [c.gate] };
+    }
+    case 'sbom': {
+      const threshold = `no ${c.deniedLicences.join(', ')} licences; at most ${c.maxWithoutLicence} components without a licence${c.allowUnparsed ? '' : '; every licence an SPDX expression'}; at least ${c.minComponents} components`;
+      const from = ev.filter((e) => e.summary.kind === 'SBOM');
+      const latest = from.at(-1);
+      if (!latest || latest.summary.kind !== 'SBOM') return missing('SBOM (CycloneDX or SPDX JSON)', threshold);
+      const sbom = latest.summary.sbom;
+      const verdict = judgeLicences(sbom, { denied: c.deniedLicences, maxWithoutLicence: c.maxWithoutLicence, allowUnparsed: c.allowUnparsed });
+      const broken = [
+        ...verdict.refused.map((u) => `${u.components} with ${u.expression} (${u.examples.join(', ')})`),
+        ...(c.allowUnparsed ? [] : verdict.unparsed.map((u) => `${u.components} with "${u.expression}", not an SPDX expression (${u.examples.join(', ')})`)),
+        ...(verdict.withoutLicence > c.maxWithoutLicence ? [`${verdict.withoutLicence} without a licence (${sbom.withoutLicence.examples.join(', ')})`] : []),
+        ...(sbom.components < c.minComponents ? [`only ${sbom.components} components listed`] : []),
+      ];
+      const measured = `${sbom.format} ${sbom.specVersion}: ${sbom.components} components, ${sbom.licences.length} distinct licences (${sbom.licences.slice(0, 5).map((u) => `${u.expression} ${u.components}`).join(', ')}), ${sbom.withoutLicence.components} without`;
+      return { ok: broken.length === 0, value: sbom.components, measured, threshold, explanation: broken.length ? `the licence policy refuses: ${broken.join('; ')}` : `${measured}: within the licence policy`, evidence: [latest.name] };
+    }
+    case 'artifact': {
+      const threshold = `signed with the team's key, built from a branch matching ${c.branchPattern}${c.requireCleanBuild ? ', from a clean checkout' : ''}`;
+      const latest = ev.filter((e) => e.summary.kind === 'ARTIFACT').at(-1);
+      if (!latest || latest.summary.kind !== 'ARTIFACT') return missing('build record of the release candidate', threshold);
+      const a = latest.summary.artifact;
+      const measured = `${a.artifact} ${a.versionTag} ${a.digest} from ${a.sourceBranch}@${a.commit.slice(0, 12)}${a.cleanBuild ? ' (clean build)' : ' (not a clean build)'}`;
+      const broken: string[] = [];
+      if (!new RegExp(c.branchPattern).test(a.sourceBranch)) broken.push(`built from ${a.sourceBranch}, not a branch matching ${c.branchPattern}`);
+      if (c.requireCleanBuild && !a.cleanBuild) broken.push('the build did not start from a clean checkout');
+      let signed = '';
+      if (!c.publicKey) broken.push("the gate names no public key of the team: define the gate for the product with the team's key (criterion publicKey)");
+      else {
+        const check = verifyArtifactSignature(a, c.publicKey);
+        if (check.valid) signed = `, ${check.algorithm} signature verified`;
+        else broken.push(check.reason);
+      }
+      return { ok: broken.length === 0, measured: measured + signed, threshold, explanation: broken.length ? broken.join('; ') : `${measured}${signed}`, evidence: [latest.name] };
     }
     case 'scope': {
       const s = input.scope;

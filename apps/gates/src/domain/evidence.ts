@@ -1,3 +1,5 @@
+import type { ArtifactRecord } from './artifact.js';
+import type { SbomSummary } from './sbom.js';
 /** What a report says, reduced to the figures the criteria need (the raw file is not kept). */
 
 export interface FailedCase {
@@ -60,13 +62,15 @@ export interface BenchmarkSummary {
   metrics: Record<string, { value: number; unit?: string }>;
 }
 
-export type EvidenceKind = 'JUNIT' | 'LCOV' | 'COBERTURA' | 'SARIF' | 'BENCHMARK';
+export type EvidenceKind = 'JUNIT' | 'LCOV' | 'COBERTURA' | 'SARIF' | 'BENCHMARK' | 'SBOM' | 'ARTIFACT';
 
 export type EvidenceSummary =
   | { kind: 'JUNIT'; tests: TestSummary }
   | { kind: 'LCOV' | 'COBERTURA'; coverage: CoverageSummary }
   | { kind: 'SARIF'; security: SecuritySummary }
-  | { kind: 'BENCHMARK'; benchmark: BenchmarkSummary };
+  | { kind: 'BENCHMARK'; benchmark: BenchmarkSummary }
+  | { kind: 'SBOM'; sbom: SbomSummary }
+  | { kind: 'ARTIFACT'; artifact: ArtifactRecord };
 
 export interface Evidence {
   id: string;

@@ -105,6 +105,33 @@ export const GATE_TEMPLATES: Template[] = [
   },
 ];
 
+/**
+ * The Release Candidate gate: a clean, signed build from the release branch (digest and version tag), its SBOM within
+ * the licence policy, smoke tests and performance as evidence, and the stakeholders' sign-offs. The team's public key
+ * is the product's own, so a product defines this gate with its key (`defineGate`, criterion `signed-build`'s
+ * `publicKey`); without one the signature criterion fails saying so.
+ */
+export const RELEASE_CANDIDATE_TEMPLATE: Template = {
+  name: 'RELEASE_CANDIDATE',
+  title: 'Release Candidate',
+  order: 35,
+  appliesTo: 'STANDARD',
+  criteria: [
+    c({ id: 'beta-passed', name: 'Beta gate passed', kind: 'upstream', gate: 'BETA' }),
+    c({ id: 'signed-build', name: 'Clean build from the release branch, signed by the team', kind: 'artifact' }),
+    c({ id: 'sbom-licences', name: 'SBOM within the licence policy', kind: 'sbom' }),
+    c({ id: 'smoke-tests', name: 'Smoke tests passing', kind: 'tests', maxFailures: 0, minTests: 1 }),
+    c({ id: 'performance', name: 'Performance within budget (p95 latency)', kind: 'performance', metric: 'p95_latency_ms', op: '<=', bound: 500 }),
+  ],
+  approvals: [
+    { role: 'PRODUCT_OWNER', count: 1 },
+    { role: 'TECHNICAL_LEAD', count: 1 },
+    { role: 'BUSINESS_STAKEHOLDER', count: 1 },
+    { role: 'SUPPORT_LEAD', count: 1 },
+  ],
+  fourEyes: true,
+};
+
 export function templateFor(product: string, name: string, at = new Date(0)): GateDefinition | undefined {
   const t = GATE_TEMPLATES.find((g) => g.name === name);
   return t && { ...structuredClone(t), product, version: 0, definedBy: 'template', definedAt: at };

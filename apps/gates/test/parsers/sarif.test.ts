@@ -38,7 +38,7 @@ describe('SARIF 2.1.0 on real logs', () => {
   });
 
   it('refuses JSON that is not SARIF 2.1.0', async () => {
-    await expect(parseSarif('x.sarif', ['{"version":"2.0.0","runs":[]}'])).rejects.toThrow('x.sarif: SARIF version "2.0.0" is not supported; expected "2.1.0"');
+    await expect(parseSarif('x.sarif', ['{"version":"2.0.0","runs":[]}'])).rejects.toThrow('x.sarif:1:12: SARIF version "2.0.0" is not supported; expected "2.1.0"');
     await expect(parseSarif('x.sarif', ['[1,2]'])).rejects.toThrow(/not a SARIF log/);
   });
 });
@@ -47,6 +47,6 @@ describe('benchmark result JSON', () => {
   it('reads named values and refuses other shapes with the expected format', async () => {
     const b = await parseBenchmark('bench.json', ['{"benchmarks":[{"name":"p95_ms","value":182.5,"unit":"ms"}]}']);
     expect(b.metrics).toEqual({ p95_ms: { value: 182.5, unit: 'ms' } });
-    await expect(parseBenchmark('bench.json', ['{"results":[]}'])).rejects.toThrow(/bench\.json: not a benchmark result: benchmarks: .*expected \{"benchmarks"/);
+    await expect(parseBenchmark('bench.json', ['{"results":[]}'])).rejects.toThrow(/bench\.json:1:1: not a benchmark result: benchmarks: .*expected \{"benchmarks"/);
   });
 });

@@ -80,7 +80,7 @@ export class ReleaseInsights {
     const plan = timeline.velocity > 0 ? prioritize(r.features, { capacity }).recommended : undefined;
     return {
       scope: scopeDocument(r, timeline, plan),
-      weeklyStatus: weeklyStatus(r, this.health(r), timeline, this.deps.clock.now(), r.lastForecast),
+      weeklyStatus: weeklyStatus({ release: r, health: this.health(r), timeline, now: this.deps.clock.now(), ...(r.lastForecast ? { forecast: r.lastForecast } : {}) }),
       releaseNotes: releaseNotes(r),
     };
   }

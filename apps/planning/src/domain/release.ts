@@ -1,9 +1,10 @@
 import { NotFoundError, RuleError } from '@flightdeck/kernel';
+import type { FreezeRecord } from './code-freeze.js';
 import { qualifyHotfix, type HotfixJustification } from './hotfix.js';
 import { allowedNext, gateToLeave, transition, type GateOutcome, type ReleaseSignals, type ReleaseStatus, type StatusTransition } from './lifecycle.js';
 import type { Forecast } from './forecast.js';
 import { isReleaseType, type ReleaseType } from './release-type.js';
-import { checkDependencies, checkFeature, diffFeature, type Feature, type FeatureStatus, type ScopeChange } from './scope.js';
+import { checkDependencies, checkFeature, diffFeature, NOTE_FIELDS, type Feature, type FeatureStatus, type ScopeChange } from './scope.js';
 import type { TeamCapacity } from './timeline.js';
 import { decideVersion } from './version.js';
 
@@ -31,8 +32,20 @@ export interface Release {
   productionRollouts: ProductionRolloutResult[];
   /** The latest timeline forecast, kept for the health report. */
   lastForecast?: StoredForecast;
+  /** The scope document's technical considerations and success criteria. */
+  considerations?: TechnicalConsiderations;
+  /** The code-freeze checklist's ticks and the changes let in during the freeze. */
+  freeze?: FreezeRecord;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What the scope document lists besides the features (each a list of sentences). */
+export interface TechnicalConsiderations {
+  architectureChanges: string[];
+  dependencies: string[];
+  migrations: string[];
+  successCriteria: string[];
 }
 
 /** A production rollout of the release succeeded, or was rolled back, at `at` (the deployment service's event time). */
@@ -145,6 +158,16 @@ export interface ReleaseDetailsPatch {
   owner?: string;
   targetDate?: Date;
   team?: Partial<TeamCapacity>;
+  considerations?: Partial<TechnicalConsiderations>;
+}
+
+function checkConsiderations(c: Partial<TechnicalConsiderations>, current?: TechnicalConsiderations): TechnicalConsiderations {
+  const out = { architectureChanges: [], dependencies: [], migrations: [], successCriteria: [], ...current, ...c };
+  for (const [field, list] of Object.entries(out)) {
+    if (list.length > 50) throw new RuleError(`considerations.${field} holds ${list.length} items; at most 50`, `considerations.${field}`);
+    list.forEach((item, i) => checkText(item, `considerations.${field}.${i}`, 500));
+  }
+  return { architectureChanges: out.architectureChanges.map((x) => x.trim()), dependencies: out.dependencies.map((x) => x.trim()), migrations: out.migrations.map((x) => x.trim()), successCriteria: out.successCriteria.map((x) => x.trim()) };
 }
 
 export function updateDetails(release: Release, patch: ReleaseDetailsPatch, actor: Actor): Release {
@@ -157,6 +180,7 @@ export function updateDetails(release: Release, patch: ReleaseDetailsPatch, acto
     next.targetDate = patch.targetDate;
   }
   if (patch.team !== undefined) next.team = checkTeam({ ...release.team, ...patch.team });
+  if (patch.considerations !== undefined) next.considerations = checkConsiderations(patch.considerations, release.considerations);
   return next;
 }
 
@@ -195,6 +219,10 @@ export function addFeature(release: Release, id: string, input: FeatureInput, ac
     effort: input.effort,
     status: input.status ?? 'TODO',
     dependsOn: input.dependsOn ?? [],
+    ...(input.kind ? { kind: input.kind } : {}),
+    ...(input.breakingChange ? { breakingChange: input.breakingChange.trim() } : {}),
+    ...(input.migration ? { migration: input.migration.trim() } : {}),
+    ...(input.exclusion ? { exclusion: input.exclusion } : {}),
   };
   checkFeature(feature);
   if (release.features.length >= 5000) throw new RuleError('a release holds at most 5000 features; split it', 'features');
@@ -216,8 +244,9 @@ export function updateFeature(release: Release, id: string, patch: Partial<Featu
   const after: Feature = { ...before, ...defined, id, title: (defined.title ?? before.title).trim() };
   const changes = diffFeature(before, after);
   const onlyStatus = changes.every((c) => c.field === 'status');
-  // Progress on existing work is always allowed; changing what is in scope is not, once frozen.
-  if (onlyStatus) assertEditable(release);
+  const progressOrNotes = changes.every((c) => c.field === 'status' || (NOTE_FIELDS as readonly string[]).includes(c.field));
+  // Progress on existing work and what the documents say about it are always allowed; changing what is in scope is not, once frozen.
+  if (progressOrNotes) assertEditable(release);
   else assertScopeOpen(release, after);
   checkFeature(after);
   const features = release.features.map((f) => (f.id === id ? after : f));

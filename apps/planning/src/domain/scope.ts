@@ -19,7 +19,21 @@ export interface Feature {
   effort: number;
   status: FeatureStatus;
   dependsOn: string[];
+  /** What customers read about it in the release notes (absent: a new feature). */
+  kind?: FeatureKind;
+  /** A change customers must act on, said for them; it puts the feature under "Breaking changes". */
+  breakingChange?: string;
+  /** How to move over, for a breaking change: the release notes' migration guide. */
+  migration?: string;
+  /** For a feature left out (WONT or DROPPED): why, and the release it is meant for instead. */
+  exclusion?: { reason: string; targetRelease?: string };
 }
+
+/** What the documents say about a feature: writing them goes on after the scope freezes. */
+export const NOTE_FIELDS = ['kind', 'breakingChange', 'migration', 'exclusion'] as const;
+
+export const FEATURE_KINDS = ['FEATURE', 'IMPROVEMENT', 'FIX'] as const;
+export type FeatureKind = (typeof FEATURE_KINDS)[number];
 
 export type ScopeChangeKind = 'ADDED' | 'UPDATED' | 'REMOVED' | 'STATUS_CHANGED';
 
@@ -58,6 +72,12 @@ export function checkFeature(f: Feature): void {
   checkNumber(f.effort, 'effort', 0.5, MAX_EFFORT);
   if (new Set(f.dependsOn).size !== f.dependsOn.length) throw new RuleError('dependsOn lists a feature twice', 'dependsOn');
   if (f.dependsOn.includes(f.id)) throw new RuleError(`'${f.title}' cannot depend on itself`, 'dependsOn');
+  if (f.kind !== undefined && !FEATURE_KINDS.includes(f.kind)) throw new RuleError(`kind must be one of ${FEATURE_KINDS.join(', ')}, got '${f.kind}'`, 'kind');
+  for (const [field, text] of [['breakingChange', f.breakingChange], ['migration', f.migration], ['exclusion.reason', f.exclusion?.reason]] as const) {
+    if (text !== undefined && text.length > 2000) throw new RuleError(`${field} is ${text.length} characters; at most 2000`, field);
+  }
+  if (f.migration && !f.breakingChange) throw new RuleError('a migration guide belongs to a breaking change: give breakingChange too', 'migration');
+  if (f.exclusion && !f.exclusion.reason.trim()) throw new RuleError('an exclusion needs a reason', 'exclusion.reason');
 }
 
 /**
@@ -116,7 +136,7 @@ export function checkDependencies(features: readonly Feature[]): void {
 
 /** The fields that differ between two versions of a feature, for the scope history. */
 export function diffFeature(before: Feature, after: Feature): ScopeChange['changes'] {
-  const fields: (keyof Feature)[] = ['title', 'description', 'priority', 'businessValue', 'timeCriticality', 'riskReduction', 'effort', 'status', 'dependsOn'];
+  const fields: (keyof Feature)[] = ['title', 'description', 'priority', 'businessValue', 'timeCriticality', 'riskReduction', 'effort', 'status', 'dependsOn', ...NOTE_FIELDS];
   return fields
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
     .map((k) => ({ field: k, from: before[k], to: after[k] }));

@@ -109,12 +109,12 @@ describe('documents', () => {
     const scope = scopeDocument(r, timeline, prioritize(r.features, { capacity: 20 }).recommended);
     expect(scope).toContain('# Release scope: checkout-api 1.3.0');
     expect(scope).toContain('| One-click pay | MUST | 5 | 16 | 3.20 | DONE | — |');
-    expect(scope).toContain('- Legacy | import (WONT)');
+    expect(scope).toContain("- **Legacy | import** — reason: won't have in this release; target release: not decided");
     expect(scope).toContain('priority WONT');
     const health = assessHealth({ ...r, gates: {}, velocityHistory: r.team.velocityHistory, timeline, now });
-    const weekly = weeklyStatus(r, health, timeline, now);
-    expect(weekly).toContain('Features complete: 1 of 1 (100%)');
-    expect(weekly).toContain('- status changed: One-click pay (alice)');
-    expect(releaseNotes(r)).toContain('- **One-click pay**: Pay with one tap');
+    const weekly = weeklyStatus({ release: r, health, timeline, now });
+    expect(weekly).toContain('Features complete: 1/1 (100%)');
+    expect(weekly).toContain('- One-click pay done');
+    expect(releaseNotes(r)).toContain('- **One-click pay** — Pay with one tap');
   });
 });

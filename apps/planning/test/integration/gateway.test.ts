@@ -286,7 +286,7 @@ describe('who acted', () => {
       );
       expect(r.data!.release.transitions).toEqual([{ by: p.subject, byName: p.name }]);
       expect(r.data!.release.scopeChanges).toEqual([{ by: p.subject, byName: p.name }]);
-      expect(r.data!.release.documents.weeklyStatus).toContain(`- added: Journal — planning (${p.name})`);
+      expect(r.data!.release.documents.weeklyStatus).toContain(`- scope added: Journal — planning (${p.name})`);
 
       const events = await eventually(`the events of ledger-api ${p.version}`, async () => {
         const mine = seen.filter((e) => (e.data as { releaseId?: string }).releaseId === id);
@@ -312,7 +312,7 @@ describe('release lists', () => {
     );
     const node = list.data!.releases.edges.find((e) => e.node.id === id)!.node;
     expect(node.scopeChanges).toEqual([{ kind: 'ADDED' }]);
-    expect(node.documents.weeklyStatus).toContain('- added: Audit log');
+    expect(node.documents.weeklyStatus).toContain("- scope added: Audit log");
   });
 
   it('read only the release documents\' own fields for a summary, and the scope when it is selected', async () => {

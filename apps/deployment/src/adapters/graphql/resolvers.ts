@@ -119,7 +119,9 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
   DateTime,
   Release: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    // Reached through planning's public release queries: it needs a token like Query.rollouts does.
     rollouts: async (release: { id: string }, _: unknown, ctx: DeploymentContext) => {
+      authorize(ctx.identity);
       const page = await ctx.rollouts.list({ releaseId: release.id }, { first: 100 });
       return page.edges.map((e) => view(e.node));
     },

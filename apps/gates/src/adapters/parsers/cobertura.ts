@@ -1,6 +1,6 @@
 import type { FileCoverage } from '../../domain/evidence.js';
-import { EvidenceParseError, type ReportSource } from './evidence-error.js';
-import { attr, booleanAttr, streamXml } from './xml-stream.js';
+import { shorten, type ReportSource } from './evidence-error.js';
+import { ContentError, attr, booleanAttr, streamXml } from './xml-stream.js';
 
 /**
  * Reads a Cobertura XML report into per-file line and branch coverage. Lines are taken from each
@@ -18,7 +18,7 @@ export async function parseCobertura(file: string, source: ReportSource): Promis
     open(tag) {
       if (!rootSeen) {
         rootSeen = true;
-        if (tag.name !== 'coverage') throw new EvidenceParseError(file, `not a Cobertura report: the root element is <${tag.name}>, expected <coverage>`, 1);
+        if (tag.name !== 'coverage') throw new ContentError(`not a Cobertura report: the root element is <${shorten(tag.name, 60)}>, expected <coverage>`);
       }
       if (tag.name === 'class') {
         const name = attr(tag, 'filename') ?? attr(tag, 'name') ?? '(unknown file)';

@@ -5,9 +5,11 @@ import type { ReportSource } from './evidence-error.js';
 import { parseJUnit } from './junit.js';
 import { parseLcov } from './lcov.js';
 import { parseSarif } from './sarif.js';
+import { parseSbom } from './sbom.js';
+import { parseArtifactRecord } from './artifact.js';
 
 export { EvidenceParseError, type ReportSource } from './evidence-error.js';
-export { parseJUnit, parseLcov, parseCobertura, parseSarif, parseBenchmark };
+export { parseJUnit, parseLcov, parseCobertura, parseSarif, parseBenchmark, parseSbom, parseArtifactRecord };
 export { DEFAULT_SARIF_LIMIT } from './sarif.js';
 export { summariseCoverage };
 
@@ -24,5 +26,12 @@ export async function parseEvidence(kind: EvidenceKind, file: string, source: Re
       return { kind, security: await parseSarif(file, source) };
     case 'BENCHMARK':
       return { kind, benchmark: await parseBenchmark(file, source) };
+    case 'SBOM':
+      return { kind, sbom: await parseSbom(file, source) };
+    case 'ARTIFACT':
+      return { kind, artifact: await parseArtifactRecord(file, source) };
   }
 }
+export type { BenchmarkSummary, FileCoverage, SecuritySummary, TestSummary } from '../../domain/evidence.js';
+export type { ArtifactRecord } from '../../domain/artifact.js';
+export type { SbomSummary } from '../../domain/sbom.js';

@@ -1,12 +1,19 @@
 import type { SaxesTagPlain } from 'saxes';
 import type { TestSummary, FailedCase } from '../../domain/evidence.js';
-import { EvidenceParseError, type ReportSource } from './evidence-error.js';
-import { attr, numberAttr, streamXml } from './xml-stream.js';
+import { excerpt, shorten, type ReportSource } from './evidence-error.js';
+import { ContentError, attr, numberAttr, streamXml } from './xml-stream.js';
 
 const MAX_SAMPLES = 20;
 const MAX_MESSAGE = 500;
 
 type Outcome = 'passed' | 'failure' | 'error' | 'skipped';
+
+/** A test case's `time` in seconds; absent or unreadable (some tools write "1,234.5") counts 0, a negative one is refused. */
+function duration(tag: SaxesTagPlain): number {
+  const time = numberAttr(tag, 'time') ?? 0;
+  if (time < 0) throw new ContentError(`the attribute time=${excerpt(attr(tag, 'time') ?? '')} of <testcase> is negative; expected a duration in seconds`);
+  return time;
+}
 
 /**
  * Reads a JUnit XML report (Surefire, pytest, Jest, Go, Gradle, PHPUnit flavours; nested suites).
@@ -16,6 +23,7 @@ type Outcome = 'passed' | 'failure' | 'error' | 'skipped';
  */
 export async function parseJUnit(file: string, source: ReportSource): Promise<TestSummary> {
   const summary: TestSummary = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, suites: 0, durationSeconds: 0, failed: [], warnings: [] };
+  // The open suites, innermost last; `cases` counts the cases directly inside and, once closed, those of nested suites.
   const suites: { name: string; declared?: number; cases: number }[] = [];
   let rootSeen = false;
   let current: { suite: string; classname: string; name: string; outcome: Outcome; time: number } | undefined;
@@ -30,7 +38,9 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
     else if (current.outcome === 'error') summary.errors++;
     else summary.skipped++;
     summary.durationSeconds += current.time;
-    for (const s of suites) s.cases++;
+    if (!Number.isFinite(summary.durationSeconds)) throw new ContentError('the test case durations add up to more than a number holds; a time is in seconds');
+    const suite = suites.at(-1);
+    if (suite) suite.cases++;
     current = undefined;
   };
 
@@ -50,7 +60,7 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
       if (!rootSeen) {
         rootSeen = true;
         if (tag.name !== 'testsuites' && tag.name !== 'testsuite') {
-          throw new EvidenceParseError(file, `not a JUnit XML report: the root element is <${tag.name}>, expected <testsuites> or <testsuite>`, 1);
+          throw new ContentError(`not a JUnit XML report: the root element is <${shorten(tag.name, 60)}>, expected <testsuites> or <testsuite>`);
         }
       }
       switch (tag.name) {
@@ -59,7 +69,7 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
           suites.push({ name: attr(tag, 'name') ?? '(unnamed suite)', declared: numberAttr(tag, 'tests'), cases: 0 });
           break;
         case 'testcase':
-          current = { suite: suites.at(-1)?.name ?? '', classname: attr(tag, 'classname') ?? '', name: attr(tag, 'name') ?? '(unnamed case)', outcome: 'passed', time: numberAttr(tag, 'time') ?? 0 };
+          current = { suite: suites.at(-1)?.name ?? '', classname: attr(tag, 'classname') ?? '', name: attr(tag, 'name') ?? '(unnamed case)', outcome: 'passed', time: duration(tag) };
           break;
         case 'failure':
           marks(tag, 'failure');
@@ -76,6 +86,8 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
       if (name === 'testcase') finishCase();
       else if (name === 'testsuite') {
         const s = suites.pop()!;
+        const parent = suites.at(-1);
+        if (parent) parent.cases += s.cases;
         if (s.declared !== undefined && s.declared !== s.cases) {
           summary.warnings.push(`suite "${s.name}" declares tests="${s.declared}" but holds ${s.cases} <testcase> elements; counted the elements`);
         }
@@ -91,6 +103,8 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
       if (sample && sample.message.length < MAX_MESSAGE) sample.message += t;
     },
   });
-  summary.durationSeconds = Math.round(summary.durationSeconds * 1000) / 1000;
+  // Milliseconds are the finest unit kept; a total too large to scale stays as summed.
+  const rounded = Math.round(summary.durationSeconds * 1000) / 1000;
+  if (Number.isFinite(rounded)) summary.durationSeconds = rounded;
   return summary;
 }

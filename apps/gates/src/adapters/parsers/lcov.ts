@@ -1,5 +1,5 @@
 import type { FileCoverage } from '../../domain/evidence.js';
-import { EvidenceParseError, textChunks, type ReportSource } from './evidence-error.js';
+import { EvidenceParseError, excerpt, shorten, textChunks, type ReportSource } from './evidence-error.js';
 
 interface Record {
   path: string;
@@ -14,14 +14,22 @@ interface Record {
 
 const FIELD = /^([A-Z]+):(.*)$/;
 
+/** Longest lcov line accepted: a line is a path or a few numbers. Without a bound one endless line is held and re-split per chunk. */
+export const MAX_LCOV_LINE = 64 * 1024;
+
 /** The lines of each chunk as it arrives (a line may span chunks), a batch at a time: one await per chunk, not per line. */
-async function* lineBatches(source: ReportSource): AsyncGenerator<string[]> {
+async function* lineBatches(file: string, source: ReportSource): AsyncGenerator<string[]> {
   let rest = '';
+  let lines = 0;
+  const tooLong = (line: number) => new EvidenceParseError(file, `the line is longer than ${MAX_LCOV_LINE / 1024} KiB; an lcov line holds a path or a few numbers`, line);
   for await (const chunk of textChunks(source)) {
-    const text = rest + chunk;
-    const lines = text.split('\n');
-    rest = lines.pop()!;
-    yield lines;
+    const batch = (rest + chunk).split('\n');
+    rest = batch.pop()!;
+    const long = batch.findIndex((l) => l.length > MAX_LCOV_LINE);
+    if (long >= 0) throw tooLong(lines + long + 1);
+    if (rest.length > MAX_LCOV_LINE) throw tooLong(lines + batch.length + 1);
+    lines += batch.length;
+    yield batch;
   }
   if (rest) yield [rest];
 }
@@ -52,11 +60,11 @@ export async function parseLcov(file: string, source: ReportSource): Promise<Map
     throw new EvidenceParseError(file, problem, n);
   };
   const int = (v: string | undefined, what: string): number => {
-    if (v === undefined || !/^-?\d+$/.test(v.trim())) fail(`${what} is ${JSON.stringify(v ?? '')}, expected a whole number`);
+    if (v === undefined || !/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) fail(`${what} is ${excerpt(v ?? '')}, expected a whole number`);
     return Number(v);
   };
 
-  for await (const batch of lineBatches(source)) {
+  for await (const batch of lineBatches(file, source)) {
     for (const raw of batch) {
     n++;
     const line = raw.charCodeAt(raw.length - 1) === 13 || raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32 ? raw.trim() : raw;
@@ -76,16 +84,16 @@ export async function parseLcov(file: string, source: ReportSource): Promise<Map
       continue;
     }
     const m = FIELD.exec(line);
-    if (!m) fail(`not an lcov line: ${JSON.stringify(line.slice(0, 60))}; expected KEY:value (SF:, DA:, BRDA:, end_of_record …)`);
+    if (!m) fail(`not an lcov line: ${excerpt(line)}; expected KEY:value (SF:, DA:, BRDA:, end_of_record …)`);
     sawField = true;
     const [, key, value] = m!;
     if (key === 'SF') {
-      if (rec) fail(`SF:${value} starts before the record of ${rec.path} (line ${rec.startLine}) was closed by end_of_record`);
+      if (rec) fail(`SF:${shorten(value!)} starts before the record of ${shorten(rec.path)} (line ${rec.startLine}) was closed by end_of_record`);
       rec = { path: value!, startLine: n, lines: new Map(), branches: new Map() };
       continue;
     }
     if (key === 'TN' || key === 'VER') continue;
-    if (!rec) fail(`${key}: outside a record; every record starts with SF:<path>`);
+    if (!rec) fail(`${shorten(key!, 20)}: outside a record; every record starts with SF:<path>`);
     const r = rec!;
     switch (key) {
       case 'DA': {
@@ -98,7 +106,7 @@ export async function parseLcov(file: string, source: ReportSource): Promise<Map
       case 'BRDA': {
         // BRDA:<line>,<block>,<branch>,<taken or ->
         const parts = value!.split(',');
-        if (parts.length < 4) fail(`BRDA needs line,block,branch,taken; got ${JSON.stringify(value)}`);
+        if (parts.length < 4) fail(`BRDA needs line,block,branch,taken; got ${excerpt(value!)}`);
         const taken = parts[parts.length - 1]!.trim();
         const id = parts.slice(0, -1).join(',');
         const hit = taken !== '-' && int(taken, 'the BRDA taken count') > 0;
@@ -123,7 +131,7 @@ export async function parseLcov(file: string, source: ReportSource): Promise<Map
     }
     }
   }
-  if (rec) throw new EvidenceParseError(file, `the file ends inside the record of ${rec.path} (opened at line ${rec.startLine}) with no end_of_record: truncated?`, n);
+  if (rec) throw new EvidenceParseError(file, `the file ends inside the record of ${shorten(rec.path)} (opened at line ${rec.startLine}) with no end_of_record: truncated?`, n);
   if (!sawField) throw new EvidenceParseError(file, 'the file is empty; expected an lcov tracefile (SF:, DA:, end_of_record …)');
 
   const out = new Map<string, FileCoverage>();

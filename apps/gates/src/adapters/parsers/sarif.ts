@@ -1,24 +1,43 @@
+import { z } from 'zod';
 import { SARIF_LEVELS, type SarifLevel, type SecuritySummary } from '../../domain/evidence.js';
 import { EvidenceParseError, type ReportSource } from './evidence-error.js';
+import { pathText, syntaxError, valuePosition } from './json-position.js';
 
 /** Default largest SARIF log read, in bytes. */
 export const DEFAULT_SARIF_LIMIT = 128 * 1024 * 1024;
 
-interface SarifRule {
-  id?: string;
-  defaultConfiguration?: { level?: string };
-  properties?: Record<string, unknown>;
-}
+/** Property bags carry `security-severity` (a number or a numeric string). */
+const propertyBag = z.record(z.string(), z.unknown());
 
-interface SarifResult {
-  ruleId?: string;
-  ruleIndex?: number;
-  rule?: { id?: string; index?: number };
-  kind?: string;
-  level?: string;
-  suppressions?: { status?: string }[];
-  properties?: Record<string, unknown>;
-}
+/** The parts of a SARIF 2.1.0 run that the summary reads, with the types the specification gives them; the rest passes unread. */
+const sarifRun = z.looseObject({
+  tool: z.looseObject({
+    driver: z.looseObject({
+      name: z.string(),
+      rules: z
+        .array(z.looseObject({ id: z.string().optional(), defaultConfiguration: z.looseObject({ level: z.string().optional() }).optional(), properties: propertyBag.optional() }))
+        .optional(),
+    }),
+  }),
+  results: z
+    .array(
+      z.looseObject({
+        ruleId: z.string().optional(),
+        ruleIndex: z.number().int().optional(),
+        rule: z.looseObject({ id: z.string().optional(), index: z.number().int().optional() }).optional(),
+        kind: z.string().optional(),
+        level: z.string().optional(),
+        suppressions: z.array(z.looseObject({ status: z.string().optional() })).optional(),
+        properties: propertyBag.optional(),
+      }),
+    )
+    .nullable()
+    .optional(),
+});
+
+type SarifRunShape = z.infer<typeof sarifRun>;
+type SarifRule = NonNullable<SarifRunShape['tool']['driver']['rules']>[number];
+type SarifResult = NonNullable<SarifRunShape['results']>[number];
 
 /**
  * Reads a SARIF 2.1.0 log with a bounded JSON.parse: the bytes are collected up to `limit` (refused
@@ -46,24 +65,11 @@ export async function parseSarif(file: string, source: ReportSource, limit = DEF
   let log: unknown;
   try {
     log = JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const pos = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : undefined;
-    const where = pos === undefined ? undefined : lineColumn(text, pos);
-    throw new EvidenceParseError(file, `malformed JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}${pos === text.length ? ' (the file ends early: truncated?)' : ''}`, where?.line, where?.column);
+  } catch {
+    const { problem, at } = syntaxError(text);
+    throw new EvidenceParseError(file, `malformed JSON: ${problem}`, at?.line, at?.column);
   }
-  return summarise(file, log);
-}
-
-function lineColumn(text: string, pos: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
-  }
-  return { line, column: pos - last };
+  return summarise(file, text, log);
 }
 
 function levelOf(r: SarifResult, rules: SarifRule[], byId: Map<string, SarifRule>): SarifLevel {
@@ -88,23 +94,33 @@ function severityOf(r: SarifResult, rule: SarifRule | undefined): number | undef
   return Number.isFinite(n) ? n : undefined;
 }
 
-function summarise(file: string, log: unknown): SecuritySummary {
+function summarise(file: string, text: string, log: unknown): SecuritySummary {
+  const refuse = (path: (string | number)[], problem: string): never => {
+    const at = valuePosition(text, path);
+    throw new EvidenceParseError(file, problem, at?.line, at?.column);
+  };
   const root = log as { version?: unknown; runs?: unknown };
   if (typeof log !== 'object' || log === null || !Array.isArray(root.runs)) {
-    throw new EvidenceParseError(file, 'not a SARIF log: expected a JSON object with a "runs" array (SARIF 2.1.0)');
+    refuse(typeof log === 'object' && log !== null ? ['runs'] : [], 'not a SARIF log: expected a JSON object with a "runs" array (SARIF 2.1.0)');
   }
-  if (root.version !== '2.1.0') throw new EvidenceParseError(file, `SARIF version ${JSON.stringify(root.version)} is not supported; expected "2.1.0"`);
+  if (root.version !== '2.1.0') refuse(['version'], `SARIF version ${JSON.stringify(root.version)?.slice(0, 60)} is not supported; expected "2.1.0"`);
   const out: SecuritySummary = { runs: 0, tools: [], byLevel: { error: 0, warning: 0, note: 0, none: 0 }, bySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, suppressed: 0, total: 0 };
-  root.runs.forEach((run: { tool?: { driver?: { name?: string; rules?: SarifRule[] } }; results?: SarifResult[] }, i: number) => {
-    const driver = run?.tool?.driver;
-    if (!driver || typeof driver.name !== 'string') throw new EvidenceParseError(file, `runs[${i}] has no tool.driver.name; every SARIF run names its tool`);
+  (root.runs as unknown[]).forEach((raw, i) => {
+    const driverName = (raw as { tool?: { driver?: { name?: unknown } } } | null)?.tool?.driver?.name;
+    if (typeof driverName !== 'string') refuse(['runs', i], `runs[${i}] has no tool.driver.name; every SARIF run names its tool`);
+    const parsed = sarifRun.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const path = ['runs', i, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+      refuse(path, `${pathText(path)}: ${issue.message}`);
+    }
+    const run = parsed.data!;
+    const driver = run.tool.driver;
     out.runs++;
     if (!out.tools.includes(driver.name)) out.tools.push(driver.name);
-    const rules = Array.isArray(driver.rules) ? driver.rules : [];
-    const byId = new Map(rules.filter((r) => r?.id).map((r) => [r.id!, r]));
-    const results = run.results ?? [];
-    if (!Array.isArray(results)) throw new EvidenceParseError(file, `runs[${i}].results is not an array`);
-    for (const r of results) {
+    const rules = driver.rules ?? [];
+    const byId = new Map(rules.filter((r) => r.id).map((r) => [r.id!, r]));
+    for (const r of run.results ?? []) {
       out.total++;
       if (r.suppressions?.some((s) => s.status === undefined || s.status === 'accepted')) {
         out.suppressed++;

@@ -1,5 +1,8 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { EvidenceParseError, textChunks, type ReportSource } from './evidence-error.js';
+import { EvidenceParseError, excerpt, textChunks, type ReportSource } from './evidence-error.js';
+
+/** Deepest element nesting accepted: reports nest a few levels (nested JUnit suites a few dozen); each open element is held in memory. */
+export const MAX_XML_DEPTH = 256;
 
 export interface XmlHandlers {
   open(tag: SaxesTagPlain, depth: number): void;
@@ -12,29 +15,40 @@ export interface XmlHandlers {
 /**
  * Feeds a report through saxes chunk by chunk: only the current chunk and the open elements are
  * held in memory, never the whole document. Malformed or truncated XML is refused with the line and
- * column where it broke.
+ * column where it broke. A DOCTYPE may name a DTD (Cobertura's does), which is never fetched; one declaring
+ * entities (billion laughs, external entities) is refused, and so is nesting deeper than MAX_XML_DEPTH.
  */
 export async function streamXml(file: string, source: ReportSource, handlers: XmlHandlers): Promise<void> {
   const parser = new SaxesParser({ position: true });
   let depth = 0;
   parser.on('error', (err) => {
     const problem = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
-    throw new EvidenceParseError(file, `malformed XML: ${problem}`, parser.line, parser.column);
+    throw new EvidenceParseError(file, `malformed XML: ${problem}`, parser.line, Math.max(1, parser.column));
   });
-  parser.on('opentag', (tag) => {
+  // What the handlers refuse (ContentError) is reported at the element being read.
+  const at = <T>(run: () => T): T => {
     try {
-      handlers.open(tag as SaxesTagPlain, depth);
+      return run();
     } catch (err) {
-      if (err instanceof AttributeError) throw new EvidenceParseError(file, err.message, parser.line, parser.column);
+      if (err instanceof ContentError) throw new EvidenceParseError(file, err.message, parser.line, Math.max(1, parser.column));
       throw err;
     }
+  };
+  parser.on('doctype', (doctype) => {
+    if (/<!ENTITY/i.test(doctype)) {
+      throw new EvidenceParseError(file, 'entity declarations are not accepted in a report (<!ENTITY … > in its DOCTYPE): remove the DOCTYPE\'s internal subset', parser.line, Math.max(1, parser.column));
+    }
+  });
+  parser.on('opentag', (tag) => {
+    if (depth >= MAX_XML_DEPTH) throw new EvidenceParseError(file, `nested more than ${MAX_XML_DEPTH} elements deep; no report format nests that deep`, parser.line, Math.max(1, parser.column));
+    at(() => handlers.open(tag as SaxesTagPlain, depth));
     if (!tag.isSelfClosing) depth++;
-    else handlers.close(tag.name, depth);
+    else at(() => handlers.close(tag.name, depth));
   });
   parser.on('closetag', (tag) => {
     if (tag.isSelfClosing) return;
     depth--;
-    handlers.close(tag.name, depth);
+    at(() => handlers.close(tag.name, depth));
   });
   if (handlers.text) {
     const onText = handlers.text;
@@ -60,8 +74,8 @@ export function attr(tag: SaxesTagPlain, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** An attribute whose value is not what its schema allows; `streamXml` reports it with the position of its element. */
-class AttributeError extends Error {}
+/** A part of the report its format does not allow; `streamXml` reports it with the position of its element. */
+export class ContentError extends Error {}
 
 const XS_BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
@@ -73,7 +87,7 @@ export function booleanAttr(tag: SaxesTagPlain, name: string): boolean | undefin
   const v = attr(tag, name);
   if (v === undefined) return undefined;
   const b = XS_BOOLEAN[v.trim().toLowerCase()];
-  if (b === undefined) throw new AttributeError(`the attribute ${name}="${v}" of <${tag.name}> is not a boolean; expected true or false (or 1, 0)`);
+  if (b === undefined) throw new ContentError(`the attribute ${name}=${excerpt(v)} of <${tag.name}> is not a boolean; expected true or false (or 1, 0)`);
   return b;
 }
 

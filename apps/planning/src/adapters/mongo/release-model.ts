@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { appliedEventsPlugin, outboxPlugin } from '@flightdeck/events';
 import { optimisticConcurrencyPlugin } from '@flightdeck/persistence';
-import { FEATURE_STATUSES, PRIORITIES } from '../../domain/scope.js';
+import { FEATURE_KINDS, FEATURE_STATUSES, PRIORITIES } from '../../domain/scope.js';
 import { RELEASE_STATUSES } from '../../domain/lifecycle.js';
 import { RELEASE_TYPES } from '../../domain/release-type.js';
 
@@ -17,6 +17,10 @@ const feature = new Schema(
     effort: Number,
     status: { type: String, enum: FEATURE_STATUSES, required: true },
     dependsOn: { type: [String], default: [] },
+    kind: { type: String, enum: FEATURE_KINDS },
+    breakingChange: String,
+    migration: String,
+    exclusion: { type: new Schema({ reason: String, targetRelease: String }, { _id: false }), default: undefined },
   },
   { _id: false },
 );
@@ -52,6 +56,7 @@ export const releaseSchema = new Schema(
     gateResults: { type: [gateResult], default: [] },
     productionRollouts: { type: [productionRollout], default: [] },
     lastForecast: { type: Schema.Types.Mixed, default: undefined },
+    considerations: { type: Schema.Types.Mixed, default: undefined },
     createdAt: Date,
     updatedAt: Date,
   },
