@@ -30,7 +30,7 @@ export interface AlertBenchOptions {
   alerted: number;
   /** Rollouts left to analysis alone. */
   analysed: number;
-  /** The analysis interval of the rollouts left to analysis (the alerted ones measure once an hour). */
+  /** The analysis interval of the rollouts left to analysis (the alerted ones take no measurement within the run). */
   intervalSeconds: number;
   timeScale: number;
 }
@@ -95,11 +95,12 @@ export function figures(samples: number[]): Figures {
   return { samples, p50: rank(50), p99: rank(99), max: sorted.at(-1) ?? NaN };
 }
 
-/** The first time each canary Deployment is seen scaled to 0 after `armed` was called for it: the rollback's first change. */
+/** The first time each canary Deployment is seen scaled back to 0 after it ran: the rollback's first change. Re-watches when the server ends a watch. */
 class CanaryWatch {
-  private readonly armedAt = new Map<string, number>();
+  private readonly up = new Set<string>();
   private readonly seen = new Map<string, number>();
   private abort: AbortController | undefined;
+  private stopped = false;
 
   constructor(private readonly kc: KubeConfig) {}
 
@@ -109,16 +110,15 @@ class CanaryWatch {
       {},
       (_type: string, d: V1Deployment) => {
         const name = d.metadata?.name ?? '';
-        if (!name.endsWith('-canary') || d.spec?.replicas !== 0) return;
+        if (!name.endsWith('-canary')) return;
         const workload = name.slice(0, -'-canary'.length);
-        if (this.armedAt.has(workload) && !this.seen.has(workload)) this.seen.set(workload, Date.now());
+        if ((d.spec?.replicas ?? 0) > 0) this.up.add(workload);
+        else if (this.up.has(workload) && !this.seen.has(workload)) this.seen.set(workload, Date.now());
       },
-      () => undefined,
+      () => {
+        if (!this.stopped) void this.start();
+      },
     );
-  }
-
-  arm(workload: string): void {
-    this.armedAt.set(workload, Date.now());
   }
 
   firstChange(workload: string): Promise<number> {
@@ -126,6 +126,7 @@ class CanaryWatch {
   }
 
   stop(): void {
+    this.stopped = true;
     this.abort?.abort();
   }
 }
@@ -211,9 +212,9 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
           target: { cluster: '', namespace: 'default', deployment: name, container: 'app' },
           image: 'bench/web:3.0.0-bad',
           strategy: 'CANARY',
-          steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['error-ratio'] }],
-          // The alerted ones measure once an hour: only their alert can roll them back within the run.
-          metrics: [name.startsWith('alerted') ? { ...metric, intervalSeconds: 3600 } : metric],
+          // The alerted ones take their first measurement after an hour: only their alert can roll them back within the run.
+          steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['error-ratio'], ...(name.startsWith('alerted') ? { initialDelaySeconds: 3600 } : {}) }],
+          metrics: [metric],
           progressDeadlineSeconds: 300,
           ...(name.startsWith('alerted') ? { abortOnAlerts: { matchers: ['alertname="CheckoutErrors"'], minSeverity: 'CRITICAL' as const } } : {}),
         },
@@ -222,14 +223,14 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
       ids.set(name, rollout.id);
     }
     const provider = new PrometheusMetricProvider(prom.url);
-    /** When the failure condition first holds in Prometheus for this rollout's canary (polled every 100 ms). */
-    const failureVisible = async (name: string): Promise<number> => {
-      const run = await waitFor(`the analysis run of ${name}`, async () => (await svc.commands.get(ids.get(name)!)).rollout.analysisRuns[0], 120_000, 250);
+    /** When the failure condition first holds in Prometheus for this rollout's canary: the run's own query, polled every 250 ms from the start. */
+    const failureVisible = (name: string, intervalSeconds: number): Promise<number> => {
+      const query = metric.query.replaceAll('{{canarySelector}}', `namespace="default",deployment="${name}-canary"`).replaceAll('{{interval}}', `${Math.max(4, Math.ceil(intervalSeconds * 2))}s`);
       return waitFor(`the failure condition of ${name} in Prometheus`, async () => {
         const at = Date.now();
-        const r = await provider.runQuery(run.metrics[0]!.query);
+        const r = await provider.runQuery(query);
         return r.ok && r.value > 0.1 ? at : undefined;
-      }, 120_000);
+      }, 120_000, 250);
     };
 
     // Analysis alone: each timed from its failure becoming visible to the rollback's first change.
@@ -237,8 +238,7 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
       names
         .filter((n) => n.startsWith('analysed'))
         .map(async (name) => {
-          const visible = await failureVisible(name);
-          watch.arm(name);
+          const visible = await failureVisible(name, opts.intervalSeconds);
           return (await watch.firstChange(name)) - visible;
         }),
     );
@@ -246,8 +246,7 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
     const alertTimes: number[] = [];
     const alertmanagerTimes: number[] = [];
     for (const name of names.filter((n) => n.startsWith('alerted'))) {
-      await failureVisible(name);
-      watch.arm(name);
+      await failureVisible(name, opts.intervalSeconds);
       const posted = Date.now();
       await alertmanager.postAlerts([{ labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'default', deployment: name }, startsAt: new Date().toISOString() }]);
       const changed = await watch.firstChange(name);
