@@ -92,9 +92,9 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     clock,
     logger,
     metrics: rolloutMetrics,
-    wake: () => {
-      controller.wake();
-      leaderWake?.announce();
+    wake: (rolloutId) => {
+      controller.wake(rolloutId);
+      leaderWake?.announce(rolloutId);
     },
   });
   const commands = new RolloutCommands({ rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => controller.wake() });
@@ -117,7 +117,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       relay.start();
       subscription = await consumeGateEvaluations(bus, clearance, logger, deps.durable ?? GATES_DURABLE);
       await lease?.start();
-      leaderWake?.listen(() => controller.wake());
+      leaderWake?.listen((rolloutId) => controller.wake(rolloutId || undefined));
       controller.start();
       logger.info('deployment started');
     },

@@ -21,8 +21,8 @@ export class AlertIntake {
       rollouts: RolloutRepository;
       clock: Clock;
       logger: Logger;
-      /** Wakes the leader's controller. */
-      wake: () => void;
+      /** Wakes the leader's controller to act on this rollout now. */
+      wake: (rolloutId: string) => void;
       metrics?: Pick<RolloutMetrics, 'alertReceived'>;
     },
   ) {}
@@ -44,7 +44,7 @@ export class AlertIntake {
         }
         outcome.matched.push({ rolloutId: stored.rollout.id, alertname });
         // Wake at once: later alerts of the same notification need not wait for this rollback.
-        this.deps.wake();
+        this.deps.wake(stored.rollout.id);
       }
     }
     return outcome;

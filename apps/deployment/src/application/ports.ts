@@ -101,6 +101,6 @@ export interface WebhookCaller {
 
 /** Wakes the controller of whichever replica leads, at once, rather than at its next tick. */
 export interface LeaderWake {
-  /** Tells every replica (this one included) to look at the active rollouts now. */
-  announce(): void;
+  /** Tells every replica (this one included) to act on this rollout now; the leader does. */
+  announce(rolloutId: string): void;
 }

@@ -52,11 +52,24 @@ export class RolloutController {
     await this.pass;
   }
 
-  /** Look again now (after a mutation) rather than at the next tick. */
-  wake(): void {
+  /**
+   * Look again now (after a mutation) rather than at the next tick. With a rollout's id (an alert that rolls it back)
+   * that rollout is reconciled at once, beside a pass under way, rather than after it.
+   */
+  wake(rolloutId?: string): void {
     if (!this.running) return;
+    if (rolloutId && this.o.leadership.isLeader() && !this.inFlight.has(rolloutId)) void this.reconcileNow(rolloutId);
     if (this.pass) this.wakeRequested = true;
     else this.schedule(0);
+  }
+
+  private async reconcileNow(id: string): Promise<void> {
+    try {
+      const stored = await this.o.rollouts.get(id);
+      if (stored) await this.reconcile(stored);
+    } catch (err) {
+      this.o.logger.warn({ err, rolloutId: id }, `rollout ${id}: could not be read to act on it at once (${(err as Error).message}); the next pass does`);
+    }
   }
 
   private schedule(ms: number): void {

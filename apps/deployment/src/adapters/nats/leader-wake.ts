@@ -18,13 +18,14 @@ export class NatsLeaderWake implements LeaderWake {
     private readonly logger: Logger,
   ) {}
 
-  listen(onWake: () => void): void {
-    this.subscription = this.connection.subscribe(WAKE_SUBJECT, { callback: (err) => (err ? this.logger.warn({ err }, `${WAKE_SUBJECT}: ${err.message}`) : onWake()) });
+  /** Calls `onWake` with the rollout id each wake names. */
+  listen(onWake: (rolloutId: string) => void): void {
+    this.subscription = this.connection.subscribe(WAKE_SUBJECT, { callback: (err, msg) => (err ? this.logger.warn({ err }, `${WAKE_SUBJECT}: ${err.message}`) : onWake(msg.string())) });
   }
 
-  announce(): void {
+  announce(rolloutId: string): void {
     try {
-      this.connection.publish(WAKE_SUBJECT);
+      this.connection.publish(WAKE_SUBJECT, rolloutId);
     } catch (err) {
       this.logger.warn({ err }, `could not announce a wake on ${WAKE_SUBJECT}; the leader acts at its next tick`);
     }
