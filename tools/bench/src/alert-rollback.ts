@@ -298,5 +298,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`alert reaching the webhook -> first Deployment change, ${r.alert.samples.length} rollouts: ${line(r.alert)}   (target p99 < 1 s)`);
   console.log(`failure visible in Prometheus -> first Deployment change by analysis alone (interval ${r.intervalSeconds} s), ${r.analysis.samples.length} rollouts: ${line(r.analysis)}`);
   console.log(`p99 ratio analysis / alert: ${(r.analysis.p99 / r.alert.p99).toFixed(1)}; Alertmanager's own part (posted -> webhook, not counted above): ${line(r.alertmanager)}`);
+  console.log(`alert samples (s, sorted): ${[...r.alert.samples].sort((a, b) => a - b).map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`analysis samples (s, sorted): ${[...r.analysis.samples].sort((a, b) => a - b).map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`causes recorded: alert part ${[...new Set(r.causes.alert)].join(', ')}; analysis part ${[...new Set(r.causes.analysis)].join(', ')}`);
 }
