@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { retryable, withRetry } from '../../src/adapters/kubernetes/retry.js';
+import { isConflict, retryable, withRetry } from '../../src/adapters/kubernetes/retry.js';
 
 const api = (code: number, message = 'boom') => new ApiException(code, `HTTP ${code}`, JSON.stringify({ kind: 'Status', message }), {});
 
@@ -34,5 +34,14 @@ describe('Kubernetes API retries', () => {
     ).rejects.toThrow('patching Deployment default/web failed after 3 attempts: HTTP 500: internal error');
     expect(calls).toBe(3);
     await expect(withRetry('reading Deployment default/x', async () => Promise.reject(api(404, 'deployments.apps "x" not found')))).rejects.toThrow('failed after 1 attempt: HTTP 404: deployments.apps "x" not found');
+  });
+
+  it('tells a 409 by its status code, thrown as is or as the cause of the error withRetry gives up with', async () => {
+    expect(isConflict(api(409, 'deployments.apps "web-canary" already exists'))).toBe(true);
+    const gaveUp = await withRetry('creating Deployment default/web-canary', async () => Promise.reject(api(409, 'already exists')), 1).catch((e: unknown) => e);
+    expect(isConflict(gaveUp)).toBe(true);
+    expect(isConflict(api(404))).toBe(false);
+    // A message that merely mentions the status is not a conflict.
+    expect(isConflict(new Error('HTTP 409 in a message'))).toBe(false);
   });
 });

@@ -34,7 +34,7 @@ describe('apps/planning/src/main.ts', { timeout: 120_000 }, () => {
       { i: { product: 'billing', version: '0.1.0', theme: 'first', owner: 'rita', targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString() } },
       token,
     );
-    expect(created).toEqual({ data: { createRelease: { type: 'MINOR' } } });
+    expect(created).toEqual({ status: 200, data: { createRelease: { type: 'MINOR' } } });
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('service="planning"');
     await planning.stop('SIGTERM', 15_000);
     expect(planning.child.exitCode).toBe(0);

@@ -1,7 +1,7 @@
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import type { RolloutTarget } from '../../application/ports.js';
 import { canaryName, type DeploymentState, type Effect, type Observation, type Rollout, type RolloutTargetRef } from '../../domain/index.js';
-import { isNotFound, withRetry } from './retry.js';
+import { isConflict, isNotFound, withRetry } from './retry.js';
 
 export const ANNOTATION_ROLLOUT = 'flightdeck.io/rollout-id';
 export const ANNOTATION_MANAGED = 'flightdeck.io/managed-by';
@@ -136,7 +136,7 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
       await withRetry(`creating Deployment ${namespace}/${name}`, () => api.createNamespacedDeployment({ namespace, body }));
     } catch (err) {
       // Created by an earlier attempt whose answer was lost: patch it instead.
-      if ((err as Error).message.includes('HTTP 409')) await this.ensureCanary(r, image, replicas, annotations);
+      if (isConflict(err)) await this.ensureCanary(r, image, replicas, annotations);
       else throw err;
     }
   }

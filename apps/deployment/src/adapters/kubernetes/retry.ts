@@ -38,3 +38,9 @@ function bodyMessage(body: unknown): string {
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiException && err.code === 404;
 }
+
+/** A 409 from the API server (already exists, or modified meanwhile), thrown as is or as the cause of withRetry's error. */
+export function isConflict(err: unknown): boolean {
+  const e = err instanceof Error && !(err instanceof ApiException) && err.cause !== undefined ? err.cause : err;
+  return e instanceof ApiException && e.code === 409;
+}
