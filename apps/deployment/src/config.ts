@@ -13,6 +13,9 @@ export const deploymentConfigSchema = z.object({
   LEASE_SECONDS: envInt('Lease duration in seconds: how long a dead leader blocks the others', { min: 2, max: 300 }).default(15),
   CONTROLLER_TICK_MS: envInt('How often the controller looks at the active rollouts, in ms', { min: 50, max: 60_000 }).default(250),
   PROMETHEUS_TIMEOUT_MS: envInt('Time-out of one analysis query, in ms (a time-out is inconclusive)', { min: 100, max: 60_000 }).default(3000),
+  ALERTMANAGER_WEBHOOK_TOKEN: envString('Bearer token Alertmanager must send to POST /webhooks/alertmanager (alerts that abort rollouts; the same token as the analytics incident webhook); unset: the receiver takes unauthenticated posts', {
+    minLength: 16,
+  }).optional(),
   DEPLOYMENT_CONSUMER: envString('Durable JetStream consumer name for gates events').default('deployment-gates'),
 });
 

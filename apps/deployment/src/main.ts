@@ -14,7 +14,7 @@ function kubeconfigOf(config: DeploymentConfig): KubeConfig {
 
 await runService({
   name: 'deployment',
-  description: 'Flightdeck deployment subgraph: progressive rollouts through the Kubernetes API with Prometheus analysis and automatic rollback, at /graphql (plus /healthz, /readyz, /metrics).',
+  description: 'Flightdeck deployment subgraph: progressive rollouts through the Kubernetes API with Prometheus analysis and automatic rollback, at /graphql (plus POST /webhooks/alertmanager for alerts that abort rollouts, /healthz, /readyz, /metrics).',
   config: deploymentConfigSchema,
   create: (deps, config) =>
     createDeploymentService({
@@ -25,5 +25,6 @@ await runService({
       tickMs: config.CONTROLLER_TICK_MS,
       queryTimeoutMs: config.PROMETHEUS_TIMEOUT_MS,
       durable: config.DEPLOYMENT_CONSUMER,
+      ...(config.ALERTMANAGER_WEBHOOK_TOKEN ? { webhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN } : {}),
     }),
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
+import { JetStreamBus, OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
+import { markMount } from '@flightdeck/telemetry';
+import { AlertIntake } from './application/alert-intake.js';
 import type { Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
 import { DeploymentHealthAdvice } from './application/health-advice.js';
 import { RolloutCommands } from './application/rollout-commands.js';
@@ -22,6 +24,8 @@ import { releaseRolloutModel } from './adapters/mongo/release-rollout-model.js';
 import { registerReleaseRolloutGauges } from './adapters/prometheus/release-rollout-gauges.js';
 import { releaseGatesModel, rolloutModel } from './adapters/mongo/rollout-model.js';
 import { consumeGateEvaluations, GATES_DURABLE } from './adapters/nats/gate-consumer.js';
+import { NatsLeaderWake } from './adapters/nats/leader-wake.js';
+import { alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
 import { PrometheusMetricProvider } from './adapters/prometheus/prometheus-provider.js';
 import { PrometheusRolloutMetrics } from './adapters/prometheus/rollout-metrics.js';
 
@@ -38,10 +42,14 @@ export interface DeploymentServiceDeps extends ServiceDeps {
   leadership?: Leadership;
   tickMs?: number;
   queryTimeoutMs?: number;
+  /** Bearer token the Alertmanager webhook must present; none: unauthenticated. */
+  webhookToken?: string;
 }
 
+/** The app also serves POST /webhooks/alertmanager (alerts that abort rollouts). */
 export interface DeploymentService extends SubgraphService {
   commands: RolloutCommands;
+  alerts: AlertIntake;
   controller: RolloutController;
   releaseRollouts: ReleaseRolloutCommands;
   releaseController: ReleaseRolloutController;
@@ -86,6 +94,18 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });
+  // On NATS every replica hears a wake, so the alert webhook reaches the leader's controller wherever it lands.
+  const leaderWake = deps.bus instanceof JetStreamBus ? new NatsLeaderWake(deps.bus.connection, logger) : undefined;
+  const alerts = new AlertIntake({
+    rollouts,
+    clock,
+    logger,
+    metrics: rolloutMetrics,
+    wake: (rolloutId) => {
+      controller.wake(rolloutId);
+      leaderWake?.announce(rolloutId);
+    },
+  });
   const commands = new RolloutCommands({ rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => controller.wake() });
   // Release-wide rollouts: their own aggregate and loop; their child rollouts are driven by the controller above.
   const releases = new MongoReleaseRolloutRepository(releaseModel, () => relay.kick());
@@ -103,6 +123,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     verifier: deps.verifier,
     context: () => ({ rollouts: commands, releaseRollouts }),
     introspection: deps.introspection ?? false,
+    mount: (app) => app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(alerts, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
     readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
     async onStart() {
       await model.init();
@@ -111,12 +132,14 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       relay.start();
       subscription = await consumeGateEvaluations(bus, clearance, logger, deps.durable ?? GATES_DURABLE);
       await lease?.start();
+      leaderWake?.listen((rolloutId) => controller.wake(rolloutId || undefined));
       controller.start();
       releaseController.start();
       logger.info('deployment started');
     },
     async onStop() {
       await releaseController.stop();
+      leaderWake?.stop();
       await controller.stop();
       await lease?.stop({ release: releaseLease });
       await subscription?.stop();
@@ -128,6 +151,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   return {
     app: shell.app,
     commands,
+    alerts,
     controller,
     releaseRollouts,
     releaseController,

@@ -61,6 +61,9 @@ export function eventsOf(r: Rollout, happenings: Happening[]): CloudEvent[] {
         return [rolloutFailed.create({ ...mk, data: { ...base, reason: h.message, measurements: notes(h.measurements), failedAt: at } })];
       case 'stuck':
         return [rolloutStuck.create({ ...mk, data: { ...base, reason: h.message, rolledBack: r.phase === 'ROLLING_BACK', stuckAt: at } })];
+      case 'bake_failed':
+        // Published as rolled_back once the rollback finishes, or as failed (held) beside it; counted in the metrics.
+        return [];
     }
   });
 }

@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './rollout-commands.js';
 export * from './rollout-controller.js';
 export * from './health-advice.js';
+export * from './alert-intake.js';

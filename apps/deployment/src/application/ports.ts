@@ -53,8 +53,12 @@ export interface RolloutRepository {
   /** Saves the state and its events in one write if still at `revision`; throws ConflictError otherwise. */
   save(rollout: Rollout, revision: number, events: CloudEvent[]): Promise<StoredRollout>;
   get(id: string): Promise<StoredRollout | undefined>;
-  /** Rollouts the controller drives (not final, not held). */
+  /** Rollouts the controller drives (not final, not held, or promoted and baking). */
   active(): Promise<StoredRollout[]>;
+  /** Rollouts an alert can still act on: they name `abortOnAlerts` and are under way or baking. */
+  watchingAlerts(): Promise<StoredRollout[]>;
+  /** The promoted rollout of this Deployment whose bake still runs, if any. */
+  bakingFor(target: RolloutTargetRef): Promise<StoredRollout | undefined>;
   /** A rollout of the same Deployment that is not final yet. */
   unfinishedFor(target: RolloutTargetRef): Promise<StoredRollout | undefined>;
   list(filter: RolloutFilter, page: PageRequest): Promise<RolloutPage>;
@@ -79,6 +83,8 @@ export interface RolloutMetrics {
   decided(rollout: Rollout, happenings: Happening[]): void;
   /** How long one controller action (a cluster change, queries, a webhook) took. */
   actionTook(action: string, seconds: number): void;
+  /** One alert looked at for one rollout: it matched (the rollout rolls back) or was ignored. */
+  alertReceived(result: 'matched' | 'ignored'): void;
 }
 
 export interface Clock {
@@ -95,4 +101,10 @@ export type IdGenerator = () => string;
 /** Calls a rollout's webhooks (pre-rollout, pre-promotion, post-rollback). */
 export interface WebhookCaller {
   call(url: string, payload: unknown, timeoutMs: number): Promise<HookResult>;
+}
+
+/** Wakes the controller of whichever replica leads, at once, rather than at its next tick. */
+export interface LeaderWake {
+  /** Tells every replica (this one included) to act on this rollout now; the leader does. */
+  announce(rolloutId: string): void;
 }

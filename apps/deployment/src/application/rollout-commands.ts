@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@flightdeck/events';
 import { NotFoundError, type Person, retryOnConflict, RuleError } from '@flightdeck/kernel';
-import { approveStep, createRollout, recordCheck, requestAbort, retry, type Rollout, type RolloutRequest } from '../domain/index.js';
+import { approveStep, createRollout, recordCheck, requestAbort, retry, supersedeBake, type Rollout, type RolloutRequest } from '../domain/index.js';
 import { startedEvent } from './events.js';
 import { TargetRefusedError } from './target-errors.js';
 import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
@@ -44,6 +44,9 @@ export class RolloutCommands {
     });
     if (!live) throw new RuleError(`Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, 'target');
     const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: personOf(meta) }, live, clock.now());
+    // The new rollout takes the canary Deployment over: an earlier rollout's bake there ends first.
+    const baking = await rollouts.bakingFor(ref);
+    if (baking) await this.change(baking.rollout.id, (r) => (r.bake?.status === 'RUNNING' ? supersedeBake(r, rollout.id, clock.now()) : r));
     const stored = await rollouts.insert(rollout, [startedEvent(rollout, meta.correlationId)]);
     this.deps.wake?.();
     return stored;

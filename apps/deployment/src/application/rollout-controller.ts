@@ -53,11 +53,24 @@ export class RolloutController {
     await this.pass;
   }
 
-  /** Look again now (after a mutation) rather than at the next tick. */
-  wake(): void {
+  /**
+   * Look again now (after a mutation) rather than at the next tick. With a rollout's id (an alert that rolls it back)
+   * that rollout is reconciled at once, beside a pass under way, rather than after it.
+   */
+  wake(rolloutId?: string): void {
     if (!this.running) return;
+    if (rolloutId && this.o.leadership.isLeader() && !this.inFlight.has(rolloutId)) void this.reconcileNow(rolloutId);
     if (this.pass) this.wakeRequested = true;
     else this.schedule(0);
+  }
+
+  private async reconcileNow(id: string): Promise<void> {
+    try {
+      const stored = await this.o.rollouts.get(id);
+      if (stored) await this.reconcile(stored);
+    } catch (err) {
+      this.o.logger.warn({ err, rolloutId: id }, `rollout ${id}: could not be read to act on it at once (${(err as Error).message}); the next pass does`);
+    }
   }
 
   private schedule(ms: number): void {
@@ -141,6 +154,7 @@ export class RolloutController {
     );
     for (const h of change.happenings) {
       this.o.notifier?.notify(rollout, h.type, h.message);
+      if (h.type === 'bake_failed') this.o.logger.warn({ rolloutId: id, releaseId: rollout.releaseId, outcome: h.outcome }, `rollout ${id}: ${h.message}`);
       if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
       if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
     }

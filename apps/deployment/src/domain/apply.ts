@@ -1,8 +1,8 @@
 import { type Person, RuleError } from '@flightdeck/kernel';
 import { newRun, recordMeasurements } from './analysis.js';
-import { analysisStarted } from './messages.js';
+import { analysisStarted, bakeMessages } from './messages.js';
 import type { Action } from './decide.js';
-import { notesOf, queryVars } from './decide.js';
+import { bakeVars, notesOf, queryVars } from './decide.js';
 import { DRIVEN_PHASES } from './rollout.js';
 import { validationChecklist } from './validation.js';
 import type { AnalysisRun, Decision, HookResult, MeasurementNote, QueryOutcome, Rollout, StepSpec } from './types.js';
@@ -15,7 +15,9 @@ export type Happening =
   | { type: 'promoted'; message: string }
   | { type: 'rolled_back'; message: string; measurements: MeasurementNote[] }
   | { type: 'failed'; message: string; measurements: MeasurementNote[] }
-  | { type: 'stuck'; message: string; measurements: MeasurementNote[] };
+  | { type: 'stuck'; message: string; measurements: MeasurementNote[] }
+  /** The bake found the promoted version failing: rolled back to the warm version, or held (roll-forward-only). */
+  | { type: 'bake_failed'; outcome: 'rolled_back' | 'held'; message: string };
 
 export interface Change {
   rollout: Rollout;
@@ -23,6 +25,8 @@ export interface Change {
 }
 
 const MAX_DECISIONS = 300;
+/** Bake analysis runs kept on a rollout (the latest). */
+const MAX_BAKE_RUNS = 3;
 
 /** The rollout's decisions with one more, the oldest dropped past the bound. */
 export function logDecision(r: Rollout, at: string, action: string, message: string, measurements?: MeasurementNote[]): Decision[] {
@@ -68,7 +72,7 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
   switch (action.kind) {
     case 'WAIT': {
       const same = r.waiting?.reason === action.reason && r.waiting?.until === action.until;
-      if (same || !DRIVEN_PHASES.includes(r.phase)) return { rollout: r, happenings: [] };
+      if (same || !(DRIVEN_PHASES.includes(r.phase) || r.bake?.status === 'RUNNING')) return { rollout: r, happenings: [] };
       const message = waitMessage(action.reason, action.until, now);
       const earlier = r.decisions.at(-1)?.action === 'WAIT' ? r.decisions.slice(0, -1) : r.decisions;
       const waiting = { reason: action.reason, ...(action.until ? { until: action.until } : {}) };
@@ -121,6 +125,21 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
     }
     case 'START_ROLLBACK': {
       const stuck = action.cause === 'DEADLINE';
+      if (r.phase === 'PROMOTED') {
+        // Inside the rollback window: the warm previous version is scaled up (a fast rollback), as a person's abort there does.
+        const { completedAt: _c, ...open } = base;
+        return {
+          rollout: {
+            ...open,
+            phase: 'ROLLING_BACK',
+            rollback: { cause: action.cause, reason: action.reason, decidedAt: at, measurements: action.measurements, fast: true },
+            bake: { ...r.bake!, status: 'FAILED', reason: action.reason, endedAt: at },
+            message: `rolling back to the warm ${r.stableImage}: ${action.reason}`,
+            decisions: logDecision(r, at, 'START_ROLLBACK', action.reason, action.measurements),
+          },
+          happenings: [{ type: 'bake_failed', outcome: 'rolled_back', message: action.reason }],
+        };
+      }
       return {
         rollout: { ...base, phase: 'ROLLING_BACK', rollback: { cause: action.cause, reason: action.reason, decidedAt: at, measurements: action.measurements }, message: `rolling back: ${action.reason}`, decisions: logDecision(r, at, 'START_ROLLBACK', action.reason, action.measurements) },
         happenings: stuck ? [{ type: 'stuck', message: action.reason, measurements: action.measurements }] : [],
@@ -149,19 +168,50 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
       return { rollout: { ...base, phase: 'PROMOTING', promotion: { decidedAt: at }, message: action.message, decisions: logDecision(r, at, 'START_PROMOTION', action.message) }, happenings: [] };
     case 'APPLY_PROMOTION':
       return { rollout: { ...base, promotion: { ...r.promotion!, appliedAt: at }, message: action.message, decisions: logDecision(r, at, 'APPLY_PROMOTION', action.message) }, happenings: [] };
-    case 'FINISH_PROMOTION':
+    case 'FINISH_PROMOTION': {
+      const warm = action.effect.type === 'PARK_PREVIOUS';
+      const promoted: Rollout = {
+        ...base,
+        phase: 'PROMOTED',
+        weight: 100,
+        completedAt: at,
+        validation: validationChecklist(now),
+        ...(warm ? { warmUntil: new Date(now.getTime() + r.rollbackWindowSeconds * 1000).toISOString() } : {}),
+        message: action.message,
+        decisions: logDecision(r, at, 'FINISH_PROMOTION', action.message),
+      };
+      const templates = r.bakeTemplates ?? [];
+      if (!warm || templates.length === 0) return { rollout: promoted, happenings: [{ type: 'promoted', message: action.message }] };
+      // The bake: analysis goes on while the previous version is warm.
+      const started = bakeMessages.started(promoted, templates);
       return {
-        rollout: {
-          ...base,
-          phase: 'PROMOTED',
-          weight: 100,
-          completedAt: at,
-          validation: validationChecklist(now),
-          ...(action.effect.type === 'PARK_PREVIOUS' ? { warmUntil: new Date(now.getTime() + r.rollbackWindowSeconds * 1000).toISOString() } : {}),
-          message: action.message,
-          decisions: logDecision(r, at, 'FINISH_PROMOTION', action.message),
-        },
+        rollout: { ...promoted, bake: { status: 'RUNNING', templates, runs: 0 }, decisions: logDecision(promoted, at, 'START_BAKE', started) },
         happenings: [{ type: 'promoted', message: action.message }],
+      };
+    }
+    case 'START_BAKE_RUN': {
+      const bake = r.bake!;
+      const runId = `${r.id}-bake-a${r.attempt}-${bake.runs + 1}`;
+      const templates = bake.templates.map((name) => r.metrics.find((m) => m.name === name)!);
+      const run = newRun(runId, r.steps.length, templates, bakeVars(r), r.scoring, now);
+      // Only the latest bake runs are kept: a week-long window would otherwise grow the rollout without bound.
+      const bakeRuns = r.analysisRuns.filter((a) => a.stepIndex === r.steps.length);
+      const drop = new Set(bakeRuns.slice(0, Math.max(0, bakeRuns.length - (MAX_BAKE_RUNS - 1))).map((a) => a.id));
+      const message = bakeMessages.runStarted(runId, bake.runs + 1, templates);
+      return {
+        rollout: { ...base, bake: { ...bake, runId, runs: bake.runs + 1 }, analysisRuns: [...r.analysisRuns.filter((a) => !drop.has(a.id)), run], decisions: logDecision(r, at, 'START_ANALYSIS', message) },
+        happenings: [],
+      };
+    }
+    case 'END_BAKE':
+      return { rollout: { ...base, bake: { ...r.bake!, status: 'PASSED', endedAt: at }, message: action.message, decisions: logDecision(r, at, 'END_BAKE', action.message) }, happenings: [] };
+    case 'HALT_BAKE':
+      return {
+        rollout: { ...base, bake: { ...r.bake!, status: 'HALTED', reason: action.reason, endedAt: at }, message: action.reason, decisions: logDecision(r, at, 'HALT_BAKE', action.reason, action.measurements) },
+        happenings: [
+          { type: 'failed', message: action.reason, measurements: action.measurements },
+          { type: 'bake_failed', outcome: 'held', message: action.reason },
+        ],
       };
   }
 }
@@ -189,7 +239,8 @@ export function requestAbort(r: Rollout, who: Person, reason: string, now: Date)
     }
     const message = `${who.name} rolled back the promoted ${r.image} inside its rollback window: ${reason}`;
     const { completedAt: _c, ...rest } = r;
-    return { ...rest, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${who.name} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: logDecision(r, at, 'ABORT', message) };
+    const bake = r.bake?.status === 'RUNNING' ? { bake: { ...r.bake, status: 'FAILED' as const, reason: message, endedAt: at } } : {};
+    return { ...rest, ...bake, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${who.name} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: logDecision(r, at, 'ABORT', message) };
   }
   if (r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
   const message = `${who.name} asked to abort: ${reason}`;
@@ -207,8 +258,16 @@ export function retry(r: Rollout, who: Person, now: Date): Rollout {
   }
   if (r.phase === 'ROLLED_BACK' || r.phase === 'FAILED' || r.phase === 'STUCK') {
     const message = `${who.name} retried the rollout (attempt ${r.attempt + 1}) from step 1`;
-    const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, hookResults: _h, ...rest } = r;
-    return { ...rest, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: logDecision(r, at, 'RETRY', message) };
+    const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, hookResults: _h, alertAbort, bake: _b, ...rest } = r;
+    const alertsSeen = alertAbort ? { alertsSeen: [...(r.alertsSeen ?? []), alertAbort.key].slice(-50) } : {};
+    return { ...rest, ...alertsSeen, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: logDecision(r, at, 'RETRY', message) };
   }
   throw new RuleError(`rollout ${r.id} is ${r.phase}${r.pauseReason ? ` (${r.pauseReason})` : ''}: retry applies to a rollout paused by inconclusive analysis, rolled back, failed or stuck`, 'id');
+}
+
+/** A newer rollout of the same Deployment started: the warm previous version is no longer this rollout's, so the bake ends. */
+export function supersedeBake(r: Rollout, by: string, now: Date): Rollout {
+  const at = now.toISOString();
+  const message = bakeMessages.superseded(by);
+  return { ...r, bake: { ...r.bake!, status: 'SUPERSEDED', reason: message, endedAt: at }, warmUntil: at, message, updatedAt: at, decisions: logDecision(r, at, 'END_BAKE', message) };
 }

@@ -1,6 +1,6 @@
 import { count } from '@flightdeck/kernel';
 import { dueMetrics } from './analysis.js';
-import { promotionMessages, rollbackMessages, stepMessages } from './messages.js';
+import { alertMessages, bakeMessages, promotionMessages, rollbackMessages, stepMessages } from './messages.js';
 import { canaryName, imageTag, replicasFor } from './rollout.js';
 import type { AnalysisRun, HookName, MeasurementNote, RollbackCause, Rollout } from './types.js';
 
@@ -48,7 +48,13 @@ export type Action =
   | { kind: 'FINISH_ROLLBACK'; message: string; effect?: Effect }
   | { kind: 'START_PROMOTION'; message: string }
   | { kind: 'APPLY_PROMOTION'; effect: Effect; message: string }
-  | { kind: 'FINISH_PROMOTION'; effect: Effect; message: string };
+  | { kind: 'FINISH_PROMOTION'; effect: Effect; message: string }
+  /** After promotion, inside the rollback window: the next bake analysis run. */
+  | { kind: 'START_BAKE_RUN' }
+  /** The rollback window closed with the bake passing: the warm previous version goes. */
+  | { kind: 'END_BAKE'; effect: Effect; message: string }
+  /** A roll-forward-only rollout failed its bake: nothing is undone, the bake stops and says why. */
+  | { kind: 'HALT_BAKE'; reason: string; measurements: MeasurementNote[] };
 
 const settled = (d: DeploymentState | undefined, image: string, replicas: number) =>
   !!d && d.observed && d.image === image && d.replicas === replicas && d.ready >= replicas && d.updated >= replicas;
@@ -71,6 +77,12 @@ export function queryVars(r: Rollout): Record<string, string> {
   return { namespace: ns, deployment: dep, canary: r.strategy === 'CANARY' ? canaryName(r) : dep, canarySelector: canary, stableSelector: stable };
 }
 
+/** The query variables during the bake: the promoted version is the stable Deployment, the warm previous one the canary Deployment. */
+export function bakeVars(r: Rollout): Record<string, string> {
+  const ns = r.target.namespace;
+  return { namespace: ns, deployment: r.target.deployment, canary: r.target.deployment, canarySelector: `namespace="${ns}",deployment="${r.target.deployment}"`, stableSelector: `namespace="${ns}",deployment="${canaryName(r)}"` };
+}
+
 /** The stable Deployment runs the new image: the rolling strategy, or a canary whose promotion was applied. */
 const stableTookNewImage = (r: Rollout) => r.strategy === 'ROLLING' || r.promotion?.appliedAt !== undefined;
 
@@ -91,6 +103,8 @@ function failure(r: Rollout, cause: RollbackCause, reason: string, measurements:
 export function decide(r: Rollout, obs: Observation, now: Date): Action {
   switch (r.phase) {
     case 'PROMOTED':
+      if (r.bake?.status === 'RUNNING') return decideBake(r, now);
+      return { kind: 'WAIT', reason: 'the rollout is promoted' };
     case 'ROLLED_BACK':
     case 'FAILED':
     case 'STUCK':
@@ -101,6 +115,8 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
   }
   // A person's abort comes first in every phase the controller drives, a promotion under way included.
   if (r.abortRequest) return { kind: 'START_ROLLBACK', cause: 'ABORT', reason: `${r.abortRequest.byName ?? r.abortRequest.by} aborted the rollout: ${r.abortRequest.reason}`, measurements: [] };
+  // A matching alert comes next: at once, whatever the analysis is waiting for.
+  if (r.alertAbort) return failure(r, 'ALERT', alertMessages.cause(r.alertAbort), []);
   if (r.phase === 'PROMOTING') return decidePromotion(r, obs);
   if (r.phase === 'PAUSED') return { kind: 'WAIT', reason: r.message };
   const gate = hookGate(r, r.stepIndex === 0 && r.stepStates[0]?.status === 'PENDING' ? 'PRE_ROLLOUT' : r.stepIndex >= r.steps.length ? 'PRE_PROMOTION' : undefined);
@@ -229,4 +245,25 @@ function decidePromotion(r: Rollout, obs: Observation): Action {
       : { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: promotionMessages.done(r) };
   }
   return { kind: 'WAIT', reason: `promoting: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.image} ready` };
+}
+
+/** A failure inside the rollback window: back to the warm previous version at once, unless the rollout is roll-forward-only. */
+function bakeFailure(r: Rollout, cause: RollbackCause, reason: string, measurements: MeasurementNote[]): Action {
+  if (r.rollForwardOnly) return { kind: 'HALT_BAKE', reason: bakeMessages.halted(reason), measurements };
+  return { kind: 'START_ROLLBACK', cause, reason, measurements };
+}
+
+/** Promoted, the previous version warm: analysis goes on run after run until the window closes. */
+function decideBake(r: Rollout, now: Date): Action {
+  if (r.alertAbort) return bakeFailure(r, 'ALERT', alertMessages.cause(r.alertAbort), []);
+  const closes = Date.parse(r.warmUntil ?? r.updatedAt);
+  if (now.getTime() >= closes) return { kind: 'END_BAKE', effect: { type: 'SCALE_DOWN_CANARY' }, message: bakeMessages.passed(r, r.bake!.runs, canaryName(r)) };
+  const run = r.analysisRuns.find((a) => a.id === r.bake!.runId);
+  if (!run || run.phase === 'SUCCESSFUL' || run.phase === 'INCONCLUSIVE') return { kind: 'START_BAKE_RUN' };
+  if (run.phase === 'FAILED') return bakeFailure(r, 'BAKE', bakeMessages.failed(run.message), notesOf(run));
+  const { due, nextAt } = dueMetrics(run, now);
+  if (due.length) return { kind: 'MEASURE', runId: run.id, metrics: run.metrics.filter((m) => due.includes(m.name)).map((m) => ({ name: m.name, query: m.query })) };
+  const what = `bake: analysing ${r.image} with ${r.bake!.templates.join(', ')} (run ${r.bake!.runs})`;
+  if (nextAt && nextAt.getTime() < closes) return { kind: 'WAIT', reason: `${what}; the next measurement is due`, until: nextAt.toISOString() };
+  return { kind: 'WAIT', reason: `${what}; the rollback window closes`, until: new Date(closes).toISOString() };
 }

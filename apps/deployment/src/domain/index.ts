@@ -1,3 +1,4 @@
+export * from './alerts.js';
 export * from './analysis.js';
 export * from './apply.js';
 export * from './conditions.js';

@@ -1,5 +1,5 @@
 import { agree, count } from '@flightdeck/kernel';
-import type { Rollout } from './types.js';
+import type { AlertCause, Rollout } from './types.js';
 
 // The sentences a rollout's decisions are logged, shown and published with, one builder per kind of decision, so
 // that decide.ts and apply.ts read as the steps of the state machine. Words and counts agree ("1 canary replica is").
@@ -50,3 +50,27 @@ export function analysisStarted(label: string, runId: string, templates: { name:
   const what = templates.map((t) => `${t.name} every ${t.intervalSeconds} s, ${count(t.count, 'measurement')}`).join('; ');
   return `${label}: analysis run ${runId} started with ${what}`;
 }
+
+/** `{alertname="HighErrorRate", namespace="shop", severity="critical"}`: the alert's labels, sorted, as Alertmanager prints them. */
+export const labelSet = (labels: Record<string, string>) =>
+  `{${Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ')}}`;
+
+export const alertMessages = {
+  received: (a: AlertCause) => `alert ${a.alertname} (${a.severity.toLowerCase()}, firing since ${a.startsAt}) matched the rollout's abortOnAlerts: ${labelSet(a.labels)}`,
+  cause: (a: AlertCause) => `alert ${a.alertname} (${a.severity.toLowerCase()}) fired: ${labelSet(a.labels)}`,
+};
+
+export const bakeMessages = {
+  started: (r: Rollout, templates: string[]) => `bake: analysing ${r.image} with ${templates.join(', ')} until the rollback window closes at ${r.warmUntil}`,
+  runStarted: (runId: string, n: number, templates: { name: string; intervalSeconds: number; count: number }[]) =>
+    `bake: analysis run ${runId} (${count(n, 'bake run')} so far) started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s, ${count(t.count, 'measurement')}`).join('; ')}`,
+  failed: (runMessage: string | undefined) => `bake failure after promotion: ${runMessage}`,
+  passed: (r: Rollout, runs: number, warmName: string) =>
+    `bake passed: ${count(runs, 'analysis run')} on ${r.image} found nothing wrong by the end of the rollback window; ${r.stableImage} in ${warmName} is scaled away (0 replicas)`,
+  halted: (reason: string) =>
+    `${reason}; the rollout is roll-forward-only (e.g. an irreversible migration), so the bake does not roll it back: it stops here, and someone must fix forward`,
+  superseded: (by: string) => `bake ended: rollout ${by} of the same Deployment started, so the warm previous version is no longer this rollout's`,
+};

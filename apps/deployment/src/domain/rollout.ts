@@ -1,7 +1,8 @@
 import { count, type Person, RuleError } from '@flightdeck/kernel';
+import { validateAlertSpec } from './alerts.js';
 import { DEFAULT_SCORING, validateMetric } from './analysis.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES } from './templates.js';
-import type { MetricTemplate, Phase, Rollout, RolloutTargetRef, Scoring, StepSpec, Strategy, Webhooks } from './types.js';
+import type { AlertAbortSpec, MetricTemplate, Phase, Rollout, RolloutTargetRef, Scoring, StepSpec, Strategy, Webhooks } from './types.js';
 
 export const PHASES: Phase[] = ['PROGRESSING', 'PAUSED', 'PROMOTING', 'ROLLING_BACK', 'PROMOTED', 'ROLLED_BACK', 'FAILED', 'STUCK'];
 export const FINAL_PHASES: Phase[] = ['PROMOTED', 'ROLLED_BACK'];
@@ -28,6 +29,10 @@ export interface RolloutRequest {
   /** How long after promotion a rollback is a scale-up of the warm previous version; default 3600, 0 for none. */
   rollbackWindowSeconds?: number;
   webhooks?: Omit<Webhooks, 'timeoutSeconds'> & { timeoutSeconds?: number };
+  /** Alerts that roll the rollout back at once; minSeverity defaults to WARNING. */
+  abortOnAlerts?: Omit<AlertAbortSpec, 'minSeverity'> & { minSeverity?: AlertAbortSpec['minSeverity'] };
+  /** Templates the bake analyses after promotion; default: the last analysis step's, without those comparing with the stable version. */
+  bakeTemplates?: string[];
   /** Who starts the rollout: the subject is kept as `createdBy`, the display name as `createdByName`. */
   createdBy: Person;
 }
@@ -104,6 +109,12 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
     }
     webhooks = { ...req.webhooks, timeoutSeconds };
   }
+  const abortOnAlerts = req.abortOnAlerts ? validateAlertSpec({ matchers: req.abortOnAlerts.matchers, minSeverity: req.abortOnAlerts.minSeverity ?? 'WARNING' }) : undefined;
+  const bakeTemplates = req.bakeTemplates ?? bakeTemplatesFrom(steps, metrics);
+  const known = new Set(metrics.map((m) => m.name));
+  bakeTemplates.forEach((t, i) => {
+    if (!known.has(t)) throw new RuleError(`bakeTemplates[${i}]: "${t}" is no known template; known: ${[...known].join(', ')}`, `bakeTemplates[${i}]`);
+  });
   const scoring = req.scoring ?? DEFAULT_SCORING;
   if (!(scoring.warning <= scoring.pass && scoring.pass <= 100 && scoring.warning >= 0)) throw new RuleError(`scoring: need 0 <= warning (${scoring.warning}) <= pass (${scoring.pass}) <= 100`, 'scoring');
   if (live.replicas < 1) throw new RuleError(`${req.target.namespace}/${req.target.deployment} has 0 replicas; scale it up before rolling out`, 'target');
@@ -125,6 +136,8 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
     progressDeadlineSeconds: deadline,
     rollbackWindowSeconds: req.strategy === 'CANARY' ? window : 0,
     ...(webhooks ? { webhooks } : {}),
+    ...(abortOnAlerts ? { abortOnAlerts } : {}),
+    bakeTemplates,
     phase: 'PROGRESSING',
     stepIndex: 0,
     weight: 0,
@@ -137,6 +150,13 @@ export function createRollout(req: RolloutRequest, live: { image: string; replic
     startedAt: at,
     updatedAt: at,
   };
+}
+
+/** The last analysis step's templates (the defaults without one), leaving out those that compare with the stable version: after promotion it is the warm one, at 0 replicas. */
+function bakeTemplatesFrom(steps: StepSpec[], metrics: MetricTemplate[]): string[] {
+  const last = steps.filter((s): s is Extract<StepSpec, { kind: 'ANALYSIS' }> => s.kind === 'ANALYSIS').at(-1);
+  const names = last?.templates ?? DEFAULT_TEMPLATES;
+  return names.filter((n) => !metrics.find((m) => m.name === n)?.query.includes('stableSelector'));
 }
 
 export const canaryName = (r: Pick<Rollout, 'target'>) => `${r.target.deployment}-canary`;

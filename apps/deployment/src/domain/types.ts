@@ -112,8 +112,45 @@ export interface RolloutTargetRef {
   container: string;
 }
 
-/** REFUSED: the cluster refused a change for good (forbidden, gone, fields another manager applies, invalid). */
-export type RollbackCause = 'ANALYSIS' | 'DEADLINE' | 'ABORT' | 'WEBHOOK' | 'REFUSED';
+/**
+ * REFUSED: the cluster refused a change for good (forbidden, gone, fields another manager applies, invalid);
+ * ALERT: an Alertmanager alert the rollout named in `abortOnAlerts`; BAKE: analysis after promotion, inside the rollback window.
+ */
+export type RollbackCause = 'ANALYSIS' | 'DEADLINE' | 'ABORT' | 'WEBHOOK' | 'REFUSED' | 'ALERT' | 'BAKE';
+
+export type AlertSeverity = 'INFO' | 'WARNING' | 'CRITICAL';
+
+/** Which alerts abort a rollout: every matcher (Alertmanager syntax, e.g. `alertname="HighErrorRate"`) holds and the severity is at least `minSeverity`. */
+export interface AlertAbortSpec {
+  matchers: string[];
+  minSeverity: AlertSeverity;
+}
+
+/** The alert that aborted a rollout, as received. */
+export interface AlertCause {
+  /** The alert occurrence: fingerprint and start time. */
+  key: string;
+  alertname: string;
+  severity: AlertSeverity;
+  labels: Record<string, string>;
+  startsAt: string;
+  receivedAt: string;
+}
+
+/**
+ * Analysis after promotion, while the previous version is warm: RUNNING until the window ends (PASSED), a failure
+ * (FAILED: rolled back to the warm version; HALTED: roll-forward-only, nothing undone), or a newer rollout of the
+ * same Deployment took over (SUPERSEDED).
+ */
+export interface Bake {
+  status: 'RUNNING' | 'PASSED' | 'FAILED' | 'HALTED' | 'SUPERSEDED';
+  templates: string[];
+  runId?: string;
+  /** Analysis runs started during the bake. */
+  runs: number;
+  reason?: string;
+  endedAt?: string;
+}
 
 export type HookName = 'PRE_ROLLOUT' | 'PRE_PROMOTION' | 'POST_ROLLBACK';
 
@@ -189,6 +226,16 @@ export interface Rollout {
   rollbackWindowSeconds: number;
   warmUntil?: string;
   webhooks?: Webhooks;
+  /** Alerts that roll the rollout back at once (see alerts.ts). */
+  abortOnAlerts?: AlertAbortSpec;
+  /** The matching alert received, waiting for (or recorded as the cause of) the rollback. */
+  alertAbort?: AlertCause;
+  /** Alerts that acted on an earlier attempt: their repeats change nothing. */
+  alertsSeen?: string[];
+  /** What the bake analyses after promotion (empty: no bake). */
+  bakeTemplates?: string[];
+  /** The post-promotion bake, from promotion to the end of the rollback window. */
+  bake?: Bake;
   hookResults?: Partial<Record<HookName, HookResult>>;
   /** The post-deployment validation checklist, from promotion on. */
   validation?: ValidationCheck[];

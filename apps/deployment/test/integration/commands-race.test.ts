@@ -29,6 +29,8 @@ class RacingRepository implements RolloutRepository {
   insert = (r: Rollout, events: CloudEvent[]) => this.inner.insert(r, events);
   save = (r: Rollout, revision: number, events: CloudEvent[]) => this.inner.save(r, revision, events);
   active = () => this.inner.active();
+  watchingAlerts = () => this.inner.watchingAlerts();
+  bakingFor = (t: RolloutTargetRef) => this.inner.bakingFor(t);
   unfinishedFor = (t: RolloutTargetRef) => this.inner.unfinishedFor(t);
   list = (f: RolloutFilter, p: PageRequest) => this.inner.list(f, p);
   unfinishedOrCompletedSince = (since: Date) => this.inner.unfinishedOrCompletedSince(since);

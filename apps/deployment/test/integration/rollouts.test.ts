@@ -12,7 +12,7 @@ const ROLLOUT = `
   fragment R on Rollout {
     id phase message weight currentStepIndex image stableImage revision
     steps { index kind weight status appliedAt }
-    analysisRuns { id phase score message metrics { name query phase measurements { value phase detail } } advice { recommendation source confidence predictionId rationale } }
+    analysisRuns { id stepIndex phase score message metrics { name query phase measurements { value phase detail } } advice { recommendation source confidence predictionId rationale } }
     decisions(last: 300) { action message measurements { metric value phase } }
     rollback { cause reason fast appliedAt measurements { metric value phase detail } }
     warmUntil
@@ -27,7 +27,7 @@ interface RolloutView {
   weight: number;
   image: string;
   steps: { index: number; kind: string; weight: number | null; status: string; appliedAt: string | null }[];
-  analysisRuns: { id: string; phase: string; score: number | null; message: string | null; advice: { recommendation: string; source: string; confidence: number; predictionId: string; rationale: string } | null; metrics: { name: string; query: string; phase: string; measurements: { value: number | null; phase: string; detail: string }[] }[] }[];
+  analysisRuns: { id: string; stepIndex: number; phase: string; score: number | null; message: string | null; advice: { recommendation: string; source: string; confidence: number; predictionId: string; rationale: string } | null; metrics: { name: string; query: string; phase: string; measurements: { value: number | null; phase: string; detail: string }[] }[] }[];
   decisions: { action: string; message: string; measurements: { metric: string; value: number | null; phase: string }[] }[];
   rollback: { cause: string; reason: string; fast: boolean; appliedAt: string | null; measurements: { metric: string; value: number | null; phase: string; detail: string }[] } | null;
   warmUntil: string | null;
@@ -117,7 +117,9 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     const r = await until(started.id, ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK']);
     expect(r.phase, r.message).toBe('PROMOTED');
     expect(r.steps.map((x) => x.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
-    expect(r.analysisRuns.map((a) => a.phase)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
+    // The steps' runs; after promotion the bake's first run (step index 4, past the steps) may have started already.
+    expect(r.analysisRuns.filter((a) => a.stepIndex < 4).map((a) => a.phase)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
+    expect(r.analysisRuns.filter((a) => a.stepIndex === 4).every((a) => a.id.includes('-bake-'))).toBe(true);
     const successRate = r.analysisRuns[0]!.metrics.find((m) => m.name === 'success-rate')!;
     expect(successRate.query).toContain('deployment="good-canary"');
     // A first measurement may find no data yet (inconclusive, within the limit); every value found is healthy.

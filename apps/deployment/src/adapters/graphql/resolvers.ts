@@ -2,7 +2,7 @@ import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } 
 import { authorize, requireHuman, type Role, RuleError } from '@flightdeck/kernel';
 import type { RequestMeta, RolloutCommands, StartInput } from '../../application/rollout-commands.js';
 import type { StoredRollout, RolloutFilter } from '../../application/ports.js';
-import { type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
+import { type AlertSeverity, type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
 import { CAN } from './roles.js';
 
 export interface DeploymentContext extends SubgraphContext {
@@ -54,6 +54,8 @@ export interface StartArgs {
   progressDeadlineSeconds?: number | null;
   rollbackWindowSeconds?: number | null;
   webhooks?: { preRollout?: string | null; prePromotion?: string | null; postRollback?: string | null; timeoutSeconds?: number | null } | null;
+  abortOnAlerts?: { matchers: string[]; minSeverity?: AlertSeverity | null } | null;
+  bakeTemplates?: string[] | null;
 }
 
 export function startInput(a: StartArgs): StartInput {
@@ -79,6 +81,8 @@ export function startInput(a: StartArgs): StartInput {
     ...(a.progressDeadlineSeconds != null ? { progressDeadlineSeconds: a.progressDeadlineSeconds } : {}),
     ...(a.rollbackWindowSeconds != null ? { rollbackWindowSeconds: a.rollbackWindowSeconds } : {}),
     ...(a.webhooks ? { webhooks: defined(a.webhooks) } : {}),
+    ...(a.abortOnAlerts ? { abortOnAlerts: { matchers: a.abortOnAlerts.matchers, ...(a.abortOnAlerts.minSeverity ? { minSeverity: a.abortOnAlerts.minSeverity } : {}) } } : {}),
+    ...(a.bakeTemplates ? { bakeTemplates: a.bakeTemplates } : {}),
   };
 }
 
@@ -134,6 +138,7 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
       const items = r.validation.map((c) => ({ ...c, byName: c.byName ?? c.by ?? null, overdue: c.status === 'PENDING' && Date.parse(c.dueAt) < now }));
       return { items, complete: items.every((c) => c.status === 'PASSED'), failed: items.filter((c) => c.status === 'FAILED').length };
     },
+    alert: (r: View) => (r.alertAbort ? { ...r.alertAbort, labels: Object.entries(r.alertAbort.labels).map(([name, value]) => ({ name, value })) } : null),
     rollback: (r: View) => (r.rollback ? { ...r.rollback, fast: r.rollback.fast ?? false } : null),
     steps: stepsView,
     analysisRuns: (r: View) => r.analysisRuns.map(runView),

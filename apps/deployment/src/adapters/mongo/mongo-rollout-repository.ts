@@ -2,7 +2,7 @@ import { outboxPush, type CloudEvent } from '@flightdeck/events';
 import { paginate, updateWithVersion } from '@flightdeck/persistence';
 import type { QueryFilter } from 'mongoose';
 import type { PageRequest, RolloutFilter, RolloutPage, RolloutRepository, StoredRollout } from '../../application/ports.js';
-import { DRIVEN_PHASES, type Phase, type Rollout, type RolloutTargetRef } from '../../domain/index.js';
+import { DRIVEN_PHASES, watchesAlerts, type Phase, type Rollout, type RolloutTargetRef } from '../../domain/index.js';
 import type { RolloutModel } from './rollout-model.js';
 
 const UNFINISHED: Phase[] = ['PROGRESSING', 'PAUSED', 'PROMOTING', 'ROLLING_BACK', 'FAILED', 'STUCK'];
@@ -16,7 +16,15 @@ const toStored = (d: Doc): StoredRollout => ({ rollout: d.state, revision: Numbe
 const plain = (r: Rollout): Rollout => JSON.parse(JSON.stringify(r)) as Rollout;
 
 function fields(r: Rollout) {
-  return { releaseId: r.releaseId, environment: r.environment, phase: r.phase, targetKey: keyOf(r.target), namespace: r.target.namespace, startedAt: new Date(r.startedAt), completedAt: r.completedAt ? new Date(r.completedAt) : null, state: plain(r) };
+  return {
+    releaseId: r.releaseId,
+    environment: r.environment,
+    phase: r.phase,
+    // Driven after promotion while the bake runs; looked at by the alert webhook while alerts can act on it.
+    baking: r.phase === 'PROMOTED' && r.bake?.status === 'RUNNING',
+    watchingAlerts: watchesAlerts(r),
+    targetKey: keyOf(r.target),
+    namespace: r.target.namespace, startedAt: new Date(r.startedAt), completedAt: r.completedAt ? new Date(r.completedAt) : null, state: plain(r) };
 }
 
 export class MongoRolloutRepository implements RolloutRepository {
@@ -47,8 +55,18 @@ export class MongoRolloutRepository implements RolloutRepository {
   }
 
   async active(): Promise<StoredRollout[]> {
-    const docs = (await this.model.find({ phase: { $in: DRIVEN_PHASES } }).select('state __v').lean().exec()) as unknown as Doc[];
+    const docs = (await this.model.find({ $or: [{ phase: { $in: DRIVEN_PHASES } }, { baking: true }] }).select('state __v').lean().exec()) as unknown as Doc[];
     return docs.map(toStored);
+  }
+
+  async watchingAlerts(): Promise<StoredRollout[]> {
+    const docs = (await this.model.find({ watchingAlerts: true }).select('state __v').lean().exec()) as unknown as Doc[];
+    return docs.map(toStored);
+  }
+
+  async bakingFor(target: RolloutTargetRef): Promise<StoredRollout | undefined> {
+    const doc = (await this.model.findOne({ targetKey: keyOf(target), baking: true }).select('state __v').lean().exec()) as Doc | null;
+    return doc ? toStored(doc) : undefined;
   }
 
   async unfinishedFor(target: RolloutTargetRef): Promise<StoredRollout | undefined> {

@@ -12,6 +12,10 @@ export const rolloutSchema = new Schema(
     releaseId: { type: String, required: true },
     environment: String,
     phase: { type: String, required: true },
+    /** Promoted, with the bake still analysing inside the rollback window: the controller drives it. */
+    baking: { type: Boolean, default: false },
+    /** Names alerts that abort it and an alert can still act on it. */
+    watchingAlerts: { type: Boolean, default: false },
     targetKey: { type: String, required: true },
     namespace: String,
     startedAt: { type: Date, required: true },
@@ -22,6 +26,8 @@ export const rolloutSchema = new Schema(
   { collection: 'rollouts', minimize: false },
 );
 rolloutSchema.index({ phase: 1 });
+rolloutSchema.index({ baking: 1 });
+rolloutSchema.index({ watchingAlerts: 1 });
 rolloutSchema.index({ releaseId: 1, startedAt: -1 });
 rolloutSchema.index({ targetKey: 1, phase: 1 });
 rolloutSchema.index({ startedAt: -1, _id: -1 });
