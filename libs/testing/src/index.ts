@@ -7,3 +7,13 @@ export { startOpenAIStub, type OpenAIStub, type OpenAIStubOptions, type StubRepl
 export { startPrometheus, type PrometheusHandle, type PromSample } from './prometheus.js';
 export { startSmtpSink, type SmtpSink, type ReceivedMail } from './smtp-sink.js';
 export { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './http-receiver.js';
+export {
+  repoRoot,
+  startServiceProcess,
+  startRestartableServiceProcess,
+  startReadyLineProcess,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+  type RestartableServiceProcess,
+  type ReadyLineProcess,
+} from './node-process.js';
