@@ -40,7 +40,7 @@ export interface FaultScale {
 }
 
 export const DEFAULT_SCALE: FaultScale = {
-  gapMs: [2_000, 8_000],
+  gapMs: [1_000, 6_000],
   serviceDownMs: [200, 3_000],
   natsDownMs: [1_000, 5_000],
   mongoDownMs: [3_000, 8_000],
@@ -54,6 +54,23 @@ const KINDS: { kind: FaultKind; weight: number }[] = [
   { kind: 'stop-prometheus', weight: 1 },
 ];
 const PROCESSES: ProcessName[] = ['planning', 'gates', 'deployment', 'analytics', 'gateway'];
+
+/** The next fault: its kind (by weight), its target and how long the part stays away. */
+export function drawFault(random: Random, scale: FaultScale): { kind: FaultKind; target: string; downMs: number } {
+  const total = KINDS.reduce((sum, k) => sum + k.weight, 0);
+  let x = random.int(0, Math.round(total * 1000) - 1) / 1000;
+  let kind = KINDS[0]!.kind;
+  for (const k of KINDS) {
+    if (x < k.weight) {
+      kind = k.kind;
+      break;
+    }
+    x -= k.weight;
+  }
+  const target = kind === 'kill-service' ? random.pick(PROCESSES) : kind.replace(/^\w+-/, '');
+  const range = kind === 'kill-service' ? scale.serviceDownMs : kind === 'restart-nats' ? scale.natsDownMs : kind === 'stop-mongo' ? scale.mongoDownMs : scale.prometheusDownMs;
+  return { kind, target, downMs: random.int(range[0], range[1]) };
+}
 
 export interface FaultInjector {
   faults: FaultRecord[];
@@ -71,16 +88,6 @@ export function startFaultInjector(stack: ChaosStack, random: Random, scale: Fau
   const takenDown = new Set<string>();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const between = ([a, b]: [number, number]) => random.int(a, b);
-
-  const drawKind = (): FaultKind => {
-    const total = KINDS.reduce((s, k) => s + k.weight, 0);
-    let x = random.int(0, Math.round(total * 1000) - 1) / 1000;
-    for (const k of KINDS) {
-      if (x < k.weight) return k.kind;
-      x -= k.weight;
-    }
-    return KINDS[0]!.kind;
-  };
 
   const inject = async (fault: FaultRecord): Promise<void> => {
     const t0 = Date.now();
@@ -119,12 +126,8 @@ export function startFaultInjector(stack: ChaosStack, random: Random, scale: Fau
     while (!stopping) {
       await sleep(between(scale.gapMs));
       if (stopping) break;
-      const kind = drawKind();
-      const target = kind === 'kill-service' ? random.pick(PROCESSES) : kind.replace(/^\w+-/, '');
-      const downMs = between(
-        kind === 'kill-service' ? scale.serviceDownMs : kind === 'restart-nats' ? scale.natsDownMs : kind === 'stop-mongo' ? scale.mongoDownMs : scale.prometheusDownMs,
-      );
-      const fault: FaultRecord = { atMs: Date.now() - started, kind, target, downMs };
+      const fault: FaultRecord = { atMs: Date.now() - started, ...drawFault(random, scale) };
+      const { kind, target, downMs } = fault;
       faults.push(fault);
       log(`fault ${faults.length}: ${kind} ${target} for ${downMs} ms`);
       await inject(fault).catch((err: unknown) => {

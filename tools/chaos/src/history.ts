@@ -56,7 +56,7 @@ export async function consumerLags(natsUrl: string): Promise<ConsumerLag[]> {
   try {
     const jsm = await jetstreamManager(nc);
     const lags: ConsumerLag[] = [];
-    for await (const c of jsm.consumers.list(EVENTS_STREAM)) lags.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
+    for await (const c of jsm.consumers.list(EVENTS_STREAM)) if (c.config.durable_name) lags.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
     return lags;
   } finally {
     await nc.close();
@@ -87,7 +87,8 @@ export async function readHistory(natsUrl: string): Promise<History> {
     });
     const jsm = await jetstreamManager(nc);
     const consumers: ConsumerLag[] = [];
-    for await (const c of jsm.consumers.list(EVENTS_STREAM)) consumers.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
+    // Durable consumers only: the services' (an ordered reader like the one above is not one).
+    for await (const c of jsm.consumers.list(EVENTS_STREAM)) if (c.config.durable_name) consumers.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
     return { events, undecodable, consumers, deadLetters };
   } finally {
     await nc.close();

@@ -187,10 +187,10 @@ async function release(opts: ScenarioOptions, r: ReleaseRecord): Promise<void> {
       } catch (err) {
         // Deployment learns the gate's outcome from gates' events: an earlier evaluation (FAIL, CONDITIONAL) may still be the latest it knows.
         if (err instanceof Refused && /has passed for it yet|must PASS|is not known|unknown release/i.test(err.message)) return undefined;
-        // The lane's previous rollout was left paused: a person aborts it now to make way for this one.
-        const paused = err instanceof Refused ? /already has rollout (\S+) in phase PAUSED/.exec(err.message) : null;
-        if (paused) {
-          await abortRollout(rita, paused[1]!, 'chaos: superseded by the next release');
+        // The lane's previous rollout was left paused: a person aborts it now to make way for this one (and waits for its rollback).
+        const busy = err instanceof Refused ? /already has rollout (\S+) in phase (\w+)/.exec(err.message) : null;
+        if (busy) {
+          if (busy[2] === 'PAUSED') await abortRollout(rita, busy[1]!, 'chaos: superseded by the next release');
           return undefined;
         }
         throw err;
