@@ -8,9 +8,11 @@
 import type { Random } from './random.js';
 import type { ChaosStack, ProcessName } from './stack.js';
 
-export type FaultKind = 'kill-service' | 'restart-nats' | 'stop-mongo' | 'stop-prometheus';
+export type FaultKind = 'kill-service' | 'freeze-service' | 'restart-nats' | 'stop-mongo' | 'stop-prometheus';
 
 export interface FaultRecord {
+  /** Which of the injector's loops drew it (each has its own seeded stream). */
+  loop: number;
   /** Milliseconds since the injector started. */
   atMs: number;
   kind: FaultKind;
@@ -34,6 +36,8 @@ export interface FaultScale {
   /** Gap between two faults, milliseconds. */
   gapMs: [number, number];
   serviceDownMs: [number, number];
+  /** A frozen (SIGSTOP) service: long enough, at the top, for JetStream to redeliver what it had not acknowledged. */
+  freezeMs: [number, number];
   natsDownMs: [number, number];
   mongoDownMs: [number, number];
   prometheusDownMs: [number, number];
@@ -42,6 +46,7 @@ export interface FaultScale {
 export const DEFAULT_SCALE: FaultScale = {
   gapMs: [1_000, 6_000],
   serviceDownMs: [200, 3_000],
+  freezeMs: [2_000, 40_000],
   natsDownMs: [1_000, 5_000],
   mongoDownMs: [3_000, 8_000],
   prometheusDownMs: [8_000, 25_000],
@@ -49,6 +54,7 @@ export const DEFAULT_SCALE: FaultScale = {
 
 const KINDS: { kind: FaultKind; weight: number }[] = [
   { kind: 'kill-service', weight: 6 },
+  { kind: 'freeze-service', weight: 1 },
   { kind: 'restart-nats', weight: 1.5 },
   { kind: 'stop-mongo', weight: 1.5 },
   { kind: 'stop-prometheus', weight: 1 },
@@ -67,8 +73,15 @@ export function drawFault(random: Random, scale: FaultScale): { kind: FaultKind;
     }
     x -= k.weight;
   }
-  const target = kind === 'kill-service' ? random.pick(PROCESSES) : kind.replace(/^\w+-/, '');
-  const range = kind === 'kill-service' ? scale.serviceDownMs : kind === 'restart-nats' ? scale.natsDownMs : kind === 'stop-mongo' ? scale.mongoDownMs : scale.prometheusDownMs;
+  const target = kind === 'kill-service' || kind === 'freeze-service' ? random.pick(PROCESSES) : kind.replace(/^\w+-/, '');
+  const ranges: Record<FaultKind, [number, number]> = {
+    'kill-service': scale.serviceDownMs,
+    'freeze-service': scale.freezeMs,
+    'restart-nats': scale.natsDownMs,
+    'stop-mongo': scale.mongoDownMs,
+    'stop-prometheus': scale.prometheusDownMs,
+  };
+  const range = ranges[kind];
   return { kind, target, downMs: random.int(range[0], range[1]) };
 }
 
@@ -79,15 +92,20 @@ export interface FaultInjector {
   stop(): Promise<void>;
 }
 
-export function startFaultInjector(stack: ChaosStack, random: Random, scale: FaultScale = DEFAULT_SCALE, log: (line: string) => void = () => undefined): FaultInjector {
+/**
+ * Starts one injector loop per random source: faults of different loops may overlap (a service killed while
+ * MongoDB is away), but a part is never the target of two faults at once (a loop waits for its target to be back).
+ */
+export function startFaultInjector(stack: ChaosStack, randoms: Random[], scale: FaultScale = DEFAULT_SCALE, log: (line: string) => void = () => undefined): FaultInjector {
   const started = Date.now();
   const faults: FaultRecord[] = [];
   const unexpectedExits: UnexpectedExit[] = [];
   let stopping = false;
   /** Processes the injector itself has taken down: their exit is expected. */
   const takenDown = new Set<string>();
+  /** Targets of a fault under way. */
+  const busy = new Set<string>();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const between = ([a, b]: [number, number]) => random.int(a, b);
 
   const inject = async (fault: FaultRecord): Promise<void> => {
     const t0 = Date.now();
@@ -102,6 +120,13 @@ export function startFaultInjector(stack: ChaosStack, random: Random, scale: Fau
         } finally {
           takenDown.delete(fault.target);
         }
+        break;
+      }
+      case 'freeze-service': {
+        const child = stack.processes[fault.target as ProcessName].child;
+        child.kill('SIGSTOP');
+        await sleep(fault.downMs);
+        child.kill('SIGCONT');
         break;
       }
       case 'restart-nats':
@@ -121,21 +146,25 @@ export function startFaultInjector(stack: ChaosStack, random: Random, scale: Fau
     fault.recoveredMs = Date.now() - t0;
   };
 
-  // Every kind and target is drawn from the seed before the fault runs, so a seed gives the same sequence of faults.
-  const loop = (async () => {
+  // Every kind and target is drawn from the loop's seeded stream before the fault runs, so a seed gives the same sequence.
+  const loops = randoms.map(async (random, loop) => {
     while (!stopping) {
-      await sleep(between(scale.gapMs));
+      await sleep(random.int(scale.gapMs[0], scale.gapMs[1]));
+      const drawn = drawFault(random, scale);
+      while (!stopping && (busy.has(drawn.target) || takenDown.has(drawn.target))) await sleep(250);
       if (stopping) break;
-      const fault: FaultRecord = { atMs: Date.now() - started, ...drawFault(random, scale) };
-      const { kind, target, downMs } = fault;
+      const fault: FaultRecord = { loop, atMs: Date.now() - started, ...drawn };
       faults.push(fault);
-      log(`fault ${faults.length}: ${kind} ${target} for ${downMs} ms`);
-      await inject(fault).catch((err: unknown) => {
-        fault.error = (err as Error).message.slice(0, 2000);
-        log(`fault ${faults.length} did not heal: ${fault.error}`);
-      });
+      busy.add(fault.target);
+      log(`fault ${faults.length}: ${fault.kind} ${fault.target} for ${fault.downMs} ms`);
+      await inject(fault)
+        .catch((err: unknown) => {
+          fault.error = (err as Error).message.slice(0, 2000);
+          log(`fault ${fault.kind} ${fault.target} did not heal: ${fault.error}`);
+        })
+        .finally(() => busy.delete(fault.target));
     }
-  })();
+  });
 
   // A process that died without the injector is restarted (as a pod's container would be) and reported.
   const watch = setInterval(() => {
@@ -158,7 +187,7 @@ export function startFaultInjector(stack: ChaosStack, random: Random, scale: Fau
     unexpectedExits,
     async stop() {
       stopping = true;
-      await loop;
+      await Promise.all(loops);
       // Whatever is still down (a failed restart) comes back before the invariants are checked.
       if (!stack.mongo.running()) await stack.mongo.start();
       if (!stack.prometheus.running()) await stack.prometheus.start();

@@ -37,6 +37,8 @@ export interface ChaosOptions {
   /** Bound on the stack catching up once the faults stop (outboxes empty, consumers caught up). */
   settleTimeoutMs: number;
   faultScale?: FaultScale;
+  /** Injector loops running at once (their faults may overlap, never on the same part); 2 by default. */
+  faultLoops?: number;
   /** Keep the run's directory (logs, stores) even when every invariant holds. */
   keep?: boolean;
   log?: (line: string) => void;
@@ -74,7 +76,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     await defineProductionGate(people, 60_000);
 
     const stopStarting = new AbortController();
-    const injector = startFaultInjector(stack, seededRandom(opts.seed), opts.faultScale ?? DEFAULT_SCALE, log);
+    const loops = Array.from({ length: opts.faultLoops ?? 2 }, (_, i) => seededRandom(i === 0 ? opts.seed : opts.seed * 7919 + i));
+    const injector = startFaultInjector(stack, loops, opts.faultScale ?? DEFAULT_SCALE, log);
     const releases = runReleases({
       people,
       randomFor: (lane) => seededRandom(opts.seed * 101 + lane + 1),
