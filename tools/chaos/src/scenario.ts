@@ -167,8 +167,11 @@ async function release(opts: ScenarioOptions, r: ReleaseRecord): Promise<void> {
       input: { release: ref, gate: 'PRODUCTION', kind: 'JUNIT', name: 'reports/junit.xml', content: JUNIT },
     });
     await gateStep('tickChecklistItem', rita, 'mutation($r: String!) { tickChecklistItem(release: $r, gate: "PRODUCTION", criterion: "go-live", item: "runbook") { name } }', { r: ref });
-    // A retry after a lost answer meets gates' own guard against a second approval by the same person.
-    await gateStep('approveGate', rob, 'mutation($r: String!) { approveGate(release: $r, gate: "PRODUCTION", comment: "go") { name } }', { r: ref }, /has already approved/);
+    // A retry after a lost answer meets gates' own guard against a second approval by the same person, or finds the
+    // gate passed on the first one; either way rob's approval must be on the gate.
+    await gateStep('approveGate', rob, 'mutation($r: String!) { approveGate(release: $r, gate: "PRODUCTION", comment: "go") { name } }', { r: ref }, /has already approved|approvals are final once a gate has passed/);
+    const gate = await until('reading the PRODUCTION gate', () => rob.request<{ gate: { approvals: { by: string; active: boolean }[] } }>('query($r: String!) { gate(release: $r, gate: "PRODUCTION") { approvals { by active } } }', { r: ref }), bounded);
+    if (!gate.gate.approvals.some((a) => a.by === 'rob' && a.active)) throw new Error(`${ref}: gates refused rob's approval as a repeat, but the gate has no approval by rob`);
   } else {
     await gateStep('overrideGate', rita, 'mutation($r: String!) { overrideGate(release: $r, gate: "PRODUCTION", outcome: PASS, reason: "chaos: cleared by hand") { name } }', { r: ref });
   }
