@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,18 +7,10 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { startKubeSim, type KubeSim } from '@flightdeck/kube-sim';
 import { requireBinary } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectl, ofKind, render, repoRoot } from './manifests.js';
+import { kubectl, ofKind, readmeSecretCommands, render } from './manifests.js';
 
 const run = promisify(execFile);
 requireBinary('openssl');
-
-/** The README's shell block that creates the namespace and the Secret, run as written. */
-async function readmeSecretCommands(): Promise<string> {
-  const readme = await readFile(join(repoRoot, 'deploy/README.md'), 'utf8');
-  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('create secret generic flightdeck-secrets'));
-  if (!block) throw new Error('deploy/README.md has no ```sh block creating the flightdeck-secrets Secret');
-  return block;
-}
 
 describe('the rendered base on the simulated cluster, with the real kubectl', () => {
   const { yaml, objects } = render('deploy/manifests');

@@ -2,3 +2,6 @@ export { startKubeLocal, type KubeLocal, type KubeLocalOptions } from './kube-lo
 export { StartError } from './wait.js';
 export { defaultControllers } from './components.js';
 export { defaultBinDir, binaryNames } from './binaries.js';
+export { serviceAccountKubeconfig, type ServiceAccountRef } from './service-account.js';
+export { readAudit, type AuditEvent } from './audit.js';
+export { tokenKubeconfig } from './kubeconfig.js';

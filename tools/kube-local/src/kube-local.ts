@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Behaviours, loadBehaviours, startWorkloadSim, type BehaviourMap, type WorkloadSim } from '@flightdeck/workload-sim';
 import pino, { type Logger } from 'pino';
+import { auditArgs, writeAuditPolicy } from './audit.js';
 import { findBinaries } from './binaries.js';
 import { Child } from './child.js';
 import { apiserverArgs, controllerManagerArgs, defaultControllers, etcdArgs, kwokArgs, schedulerArgs } from './components.js';
@@ -37,6 +38,8 @@ export interface KubeLocalOptions {
   startTimeoutMs?: number;
   /** Copy every component's log lines to stderr. */
   echoLogs?: boolean;
+  /** Log what service accounts outside kube-system do to `auditLogPath` (see audit.ts). */
+  auditLog?: boolean;
   /** Aborting it while kube-local starts stops what has started and rejects (a SIGTERM before ready, say). */
   signal?: AbortSignal;
   logger?: Logger;
@@ -57,6 +60,8 @@ export interface KubeLocal {
   /** Certificates, kubeconfigs and each component's log (`logs/NAME.log`); removed on stop. */
   runDir: string;
   nodeNames: string[];
+  /** With `auditLog`: the API server's audit log (JSON lines; read it with readAudit). */
+  auditLogPath?: string;
   /** Resolves when a component stops on its own after start-up, with what it said. */
   failed: Promise<string>;
   stop(): Promise<void>;
@@ -142,7 +147,10 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
 
     const port = opts.port || (await freePort());
     const url = `https://127.0.0.1:${port}`;
-    const apiserver = start('kube-apiserver', bin['kube-apiserver'], apiserverArgs(pki, port, etcdPorts.client));
+    const auditLogPath = opts.auditLog ? join(runDir, 'audit.log') : undefined;
+    const audit = auditLogPath ? auditArgs(join(runDir, 'audit-policy.yaml'), auditLogPath) : [];
+    if (auditLogPath) await writeAuditPolicy(join(runDir, 'audit-policy.yaml'));
+    const apiserver = start('kube-apiserver', bin['kube-apiserver'], [...apiserverArgs(pki, port, etcdPorts.client), ...audit]);
     const adminTls = { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem };
     await waitFor(
       `kube-apiserver on port ${port} did not get ready`,
@@ -210,6 +218,7 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
       dataDir,
       runDir,
       nodeNames,
+      ...(auditLogPath ? { auditLogPath } : {}),
       failed,
       stop: () => (stopped ??= stopAll()),
     };

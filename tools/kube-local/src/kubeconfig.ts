@@ -18,3 +18,16 @@ export function kubeconfigFor(url: string, caPem: string, user: CertFiles, userN
     preferences: {},
   });
 }
+
+/** A kubeconfig for `url` that trusts the cluster's CA and signs in with a bearer token (a service account's, say). */
+export function tokenKubeconfig(url: string, caPem: string, token: string, userName: string, namespace = 'default'): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'kube-local', cluster: { server: url, 'certificate-authority-data': b64(caPem) } }],
+    users: [{ name: userName, user: { token } }],
+    contexts: [{ name: 'kube-local', context: { cluster: 'kube-local', user: userName, namespace } }],
+    'current-context': 'kube-local',
+    preferences: {},
+  });
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppsV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeLocal, type KubeLocal } from '../src/index.js';
+import { readAudit, serviceAccountKubeconfig, startKubeLocal, type KubeLocal } from '../src/index.js';
 import { clients, deployment, eventually, rolloutComplete, run } from './helpers.js';
 
 // Needs the built binaries (npm run kube-local:build; nx builds them before this project's tests), kubectl and
@@ -21,6 +21,7 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     kubeconfigFile = join(dir, 'kubeconfig');
     cluster = await startKubeLocal({
       kubeconfigPath: kubeconfigFile,
+      auditLog: true,
       behaviours: {
         'shop/web:1.0.0': { rps: 50, errorRatio: 0.01, p99Seconds: 0.2 },
         'shop/web:2.0.0': { rps: 50, errorRatio: 0.3, p99Seconds: 1.5 },
@@ -80,6 +81,18 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     await expect(appsWithToken(token).listNamespacedDeployment({ namespace: 'default' })).rejects.toMatchObject({ code: 403 });
     // A token whose signature does not check out is refused.
     await expect(appsWithToken(`${token.slice(0, -6)}AAAAAA`).listNamespacedDeployment({ namespace: 'team' })).rejects.toMatchObject({ code: 401 });
+  });
+
+  it('acts as a service account through serviceAccountKubeconfig, and audits what it does and is refused', async () => {
+    const asDeployer = clients(await serviceAccountKubeconfig(cluster, { namespace: 'team', name: 'deployer' }, 600));
+    await expect(asDeployer.apps.listNamespacedDeployment({ namespace: 'team' })).resolves.toMatchObject({ items: [] });
+    await expect(asDeployer.core.listNamespacedSecret({ namespace: 'team' })).rejects.toMatchObject({ code: 403 });
+    const events = (await readAudit(cluster.auditLogPath!)).filter((e) => e.user.username === 'system:serviceaccount:team:deployer');
+    const seen = events.map((e) => `${e.verb} ${e.objectRef?.apiGroup ?? ''}/${e.objectRef?.resource} ${e.responseStatus?.code}`);
+    expect(seen).toContain('list apps/deployments 200');
+    expect(seen).toContain('list /secrets 403');
+    // Only service accounts outside kube-system are audited: not the admin, not the controllers.
+    expect((await readAudit(cluster.auditLogPath!)).every((e) => e.user.username.startsWith('system:serviceaccount:') && !e.user.username.startsWith('system:serviceaccount:kube-system:'))).toBe(true);
   });
 
   it('runs a Deployment: the real controllers make a ReplicaSet and pods, the scheduler binds them, kwok makes them Ready', async () => {

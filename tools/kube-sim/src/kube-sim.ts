@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Behaviours, loadBehaviours, startWorkloadSim, TrafficMetrics, type BehaviourMap } from '@flightdeck/workload-sim';
 import pino, { type Logger } from 'pino';
 import { ClusterApi } from './api/cluster-api.js';
@@ -6,6 +7,7 @@ import { DeploymentController } from './controllers/deployment-controller.js';
 import { EventRecorder } from './controllers/event-recorder.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { Kubelet } from './controllers/kubelet.js';
+import { NamespaceController } from './controllers/namespace-controller.js';
 import { ReplicaSetController } from './controllers/replicaset-controller.js';
 import { ApiHttpServer } from './http/server.js';
 import { kinds, KindRegistry } from './kinds/registry.js';
@@ -63,9 +65,13 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const traffic = new TrafficMetrics(clock);
   const deployments = new DeploymentController(api, new EventRecorder(api, 'deployment-controller'), log);
   const replicaSets = new ReplicaSetController(api, new EventRecorder(api, 'replicaset-controller'), log);
-  const kubelet = new Kubelet(api, behaviours, new EventRecorder(api, 'kubelet'), log);
+  const scheduler = new EventRecorder(api, 'default-scheduler', { action: 'Binding', reportingInstance: `default-scheduler-${hostname()}` });
+  const kubelet = new Kubelet(api, behaviours, new EventRecorder(api, 'kubelet'), log, scheduler);
   const gc = new GarbageCollector(api, log);
+  const namespaces = new NamespaceController(api);
+  for (const ns of api.list(kinds.namespaces, undefined).items) namespaces.populate(ns);
   const unsubscribe = store.subscribe((e) => {
+    namespaces.onEvent(e);
     deployments.onEvent(e);
     replicaSets.onEvent(e);
     kubelet.onEvent(e);

@@ -48,7 +48,8 @@ describe('npm run kube-sim', () => {
       await proc.stop('SIGTERM');
     }
     expect(proc.child.exitCode).toBe(0);
-  });
+    // Two starts of up to 20 s each (launch) and two stops of up to 5 s: the test's own bound covers them.
+  }, 2 * 20_000 + 2 * 5_000);
 
   it('has --help and refuses a bad option with a clear message', async () => {
     const [help, bad] = await Promise.all([

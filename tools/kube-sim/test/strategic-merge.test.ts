@@ -19,7 +19,8 @@ describe('strategic merge patch', () => {
     expect(out.spec.containers.map((c) => c.name)).toEqual(['web', 'log']);
     expect(web.image).toBe('web:2');
     expect(web.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: 'two' }, { name: 'C', value: '3' }]);
-    expect(web.ports!.map((p) => p.containerPort)).toEqual([80, 443]);
+    // A new element lands before the original's others, as on a real API server (conformance/rollout.test.ts).
+    expect(web.ports!.map((p) => p.containerPort)).toEqual([443, 80]);
     expect(web.args).toEqual(['--two']);
   });
 

@@ -1,4 +1,5 @@
 export * from './ports.js';
+export * from './target-errors.js';
 export * from './events.js';
 export * from './rollout-commands.js';
 export * from './rollout-controller.js';

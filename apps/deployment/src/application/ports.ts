@@ -8,7 +8,11 @@ export interface MetricProvider {
   isOnline(): Promise<boolean>;
 }
 
-/** The workload a rollout changes (a Kubernetes Deployment and its canary first). Every effect is idempotent. */
+/**
+ * The workload a rollout changes (a Kubernetes Deployment and its canary first). Every effect is idempotent, and
+ * all or nothing of it is applied. When the cluster refuses for good it throws a TargetRefusedError
+ * (target-errors.ts: forbidden, not found, conflict, invalid); any other error passes and is tried again.
+ */
 export interface RolloutTarget {
   /** What the Deployment runs now; undefined when it does not exist. */
   live(ref: RolloutTargetRef): Promise<{ image: string; replicas: number } | undefined>;

@@ -3,6 +3,7 @@ import type { CloudEvent } from '@flightdeck/events';
 import { retryOnConflict } from '@flightdeck/persistence';
 import { approveStep, createRollout, recordCheck, NotFoundError, requestAbort, retry, RolloutRuleError, type Rollout, type RolloutRequest } from '../domain/index.js';
 import { startedEvent } from './events.js';
+import { TargetRefusedError } from './target-errors.js';
 import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
 
 /** Who asks, from the token: `by` is the subject (the identity key), `byName` the display name. */
@@ -38,7 +39,10 @@ export class RolloutCommands {
     const where = `${ref.namespace}/${ref.deployment}`;
     const busy = await rollouts.unfinishedFor(ref);
     if (busy) throw new RolloutRuleError(`${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`, 'target');
-    const live = await target.live(ref);
+    const live = await target.live(ref).catch((err: unknown) => {
+      // The cluster refused to show the Deployment (a missing permission, say): the caller hears why.
+      throw err instanceof TargetRefusedError ? new RolloutRuleError(err.message, 'target') : err;
+    });
     if (!live) throw new RolloutRuleError(`Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, 'target');
     const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: personOf(meta) }, live, clock.now());
     const stored = await rollouts.insert(rollout, [startedEvent(rollout, meta.correlationId)]);

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { ConflictError, retryOnConflict } from '@flightdeck/persistence';
-import { applyAction, decide, type Action, type HookResult, type QueryOutcome, type Rollout } from '../domain/index.js';
+import { applyAction, applyRefusal, decide, type Action, type Change, type HookResult, type QueryOutcome, type Rollout } from '../domain/index.js';
 import { eventsOf } from './events.js';
 import type { Clock, Leadership, MetricProvider, Notifier, RolloutRepository, RolloutTarget, StoredRollout, WebhookCaller } from './ports.js';
 import type { RolloutMetrics } from './rollout-metrics.js';
+import { TargetRefusedError } from './target-errors.js';
 
 export interface ControllerOptions {
   rollouts: RolloutRepository;
@@ -92,8 +93,8 @@ export class RolloutController {
     const id = stored.rollout.id;
     if (this.inFlight.has(id)) return;
     this.inFlight.add(id);
+    let { rollout, revision } = stored;
     try {
-      let { rollout, revision } = stored;
       for (let i = 0; i < MAX_ACTIONS_PER_PASS && this.o.leadership.isLeader(); i++) {
         const obs = await this.o.target.observe(rollout);
         const now = this.o.clock.now();
@@ -106,32 +107,46 @@ export class RolloutController {
         const change = applyAction(rollout, action, now, results, hook);
         // A wait is written only when what the rollout waits for changed; otherwise there is nothing to do this pass.
         if (change.rollout === rollout) return;
-        const events = eventsOf(change.rollout, change.happenings);
-        const saved = await this.o.rollouts.save(change.rollout, revision, events);
-        rollout = saved.rollout;
-        revision = saved.revision;
-        const decision = rollout.decisions.at(-1);
-        this.o.logger.info(
-          { rolloutId: id, releaseId: rollout.releaseId, action: action.kind, phase: rollout.phase, ...(decision?.measurements ? { measurements: decision.measurements } : {}) },
-          `rollout ${id} (${rollout.target.namespace}/${rollout.target.deployment}): ${decision?.message ?? rollout.message}`,
-        );
-        for (const h of change.happenings) {
-          this.o.notifier?.notify(rollout, h.type, h.message);
-          if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
-          if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
-        }
-        this.o.metrics?.record(rollout, change.happenings);
+        ({ rollout, revision } = await this.record(change, revision, action.kind));
         if (action.kind === 'WAIT') return;
       }
     } catch (err) {
-      if (err instanceof ConflictError) {
-        this.o.logger.debug({ rolloutId: id }, `rollout ${id} changed meanwhile (a person acted); it is read again at the next tick`);
-      } else {
-        this.o.logger.warn({ err, rolloutId: id }, `rollout ${id}: ${(err as Error).message}; retrying at the next tick (the progress deadline still counts)`);
-      }
+      if (err instanceof TargetRefusedError) {
+        // Asking again cannot help: the rollout rolls back what it changed, or is held for a person (domain/refusal.ts).
+        this.o.logger.warn({ rolloutId: id, object: err.object, verb: err.verb }, `rollout ${id}: ${err.message}`);
+        await this.record(applyRefusal(rollout, { object: err.object, verb: err.verb, message: err.message }, this.o.clock.now()), revision, 'REFUSED').catch((e: unknown) => this.reportPassFailure(id, e));
+      } else this.reportPassFailure(id, err);
     } finally {
       this.inFlight.delete(id);
     }
+  }
+
+  /** A pass over a rollout that stopped on a passing failure: the next tick tries again. */
+  private reportPassFailure(id: string, err: unknown): void {
+    if (err instanceof ConflictError) {
+      this.o.logger.debug({ rolloutId: id }, `rollout ${id} changed meanwhile (a person acted); it is read again at the next tick`);
+    } else {
+      this.o.logger.warn({ err, rolloutId: id }, `rollout ${id}: ${(err as Error).message}; retrying at the next tick (the progress deadline still counts)`);
+    }
+  }
+
+  /** Saves a transition with its events in one write, then says it: the log, the notifier, the metrics. */
+  private async record(change: Change, revision: number, actionKind: string): Promise<{ rollout: Rollout; revision: number }> {
+    const saved = await this.o.rollouts.save(change.rollout, revision, eventsOf(change.rollout, change.happenings));
+    const rollout = saved.rollout;
+    const id = rollout.id;
+    const decision = rollout.decisions.at(-1);
+    this.o.logger.info(
+      { rolloutId: id, releaseId: rollout.releaseId, action: actionKind, phase: rollout.phase, ...(decision?.measurements ? { measurements: decision.measurements } : {}) },
+      `rollout ${id} (${rollout.target.namespace}/${rollout.target.deployment}): ${decision?.message ?? rollout.message}`,
+    );
+    for (const h of change.happenings) {
+      this.o.notifier?.notify(rollout, h.type, h.message);
+      if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
+      if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
+    }
+    this.o.metrics?.record(rollout, change.happenings);
+    return saved;
   }
 
   private callHook(url: string, r: Rollout, hook: string, timeoutSeconds: number): Promise<HookResult> {

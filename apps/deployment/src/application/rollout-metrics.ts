@@ -16,7 +16,7 @@ export class RolloutMetrics {
     this.phase = new Gauge({ name: 'flightdeck_rollout_phase', help: 'Phase of each rollout: 1 for its current phase, 0 for the others', labelNames: ['rollout', 'namespace', 'deployment', 'phase'], registers });
     this.weight = new Gauge({ name: 'flightdeck_rollout_canary_weight_percent', help: 'Canary share of the replicas per rollout, 0 to 100', labelNames: ['rollout', 'namespace', 'deployment'], registers });
     this.outcomes = new Counter({ name: 'flightdeck_rollouts_total', help: 'Finished or held rollouts by outcome (promoted, rolled_back, failed, stuck)', labelNames: ['outcome'], registers });
-    this.rollbacks = new Counter({ name: 'flightdeck_rollout_rollbacks_total', help: 'Rollbacks by cause (ANALYSIS, DEADLINE, ABORT)', labelNames: ['cause'], registers });
+    this.rollbacks = new Counter({ name: 'flightdeck_rollout_rollbacks_total', help: 'Rollbacks by cause (ANALYSIS, DEADLINE, ABORT, WEBHOOK, REFUSED)', labelNames: ['cause'], registers });
     this.analysisRuns = new Counter({ name: 'flightdeck_analysis_runs_total', help: 'Analysis runs by result (SUCCESSFUL, FAILED, INCONCLUSIVE)', labelNames: ['result'], registers });
     this.duration = new Histogram({ name: 'flightdeck_rollout_duration_seconds', help: 'Time from start to the final phase, by outcome', labelNames: ['outcome'], buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200], registers });
     this.decisionSeconds = new Histogram({ name: 'flightdeck_rollout_reconcile_seconds', help: 'Time to carry out one controller action (cluster change or queries), by action', labelNames: ['action'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers });

@@ -24,7 +24,8 @@ export interface Change {
 
 const MAX_DECISIONS = 300;
 
-function log(r: Rollout, at: string, action: string, message: string, measurements?: MeasurementNote[]): Decision[] {
+/** The rollout's decisions with one more, the oldest dropped past the bound. */
+export function logDecision(r: Rollout, at: string, action: string, message: string, measurements?: MeasurementNote[]): Decision[] {
   const d: Decision = { at, action, message, ...(measurements?.length ? { measurements } : {}) };
   return [...r.decisions, d].slice(-MAX_DECISIONS);
 }
@@ -71,13 +72,13 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
       const message = waitMessage(action.reason, action.until, now);
       const earlier = r.decisions.at(-1)?.action === 'WAIT' ? r.decisions.slice(0, -1) : r.decisions;
       const waiting = { reason: action.reason, ...(action.until ? { until: action.until } : {}) };
-      return { rollout: { ...base, waiting, message, decisions: log({ ...r, decisions: earlier }, at, 'WAIT', message) }, happenings: [] };
+      return { rollout: { ...base, waiting, message, decisions: logDecision({ ...r, decisions: earlier }, at, 'WAIT', message) }, happenings: [] };
     }
     case 'START_STEP': {
       const step = r.steps[action.index]!;
       if (step.kind !== 'ANALYSIS') {
         const message = `step ${action.index + 1} of ${r.steps.length} started: ${describeStep(r, step)}`;
-        return { rollout: { ...base, stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: at }), message, decisions: log(r, at, 'START_STEP', message) }, happenings: [] };
+        return { rollout: { ...base, stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: at }), message, decisions: logDecision(r, at, 'START_STEP', message) }, happenings: [] };
       }
       const runId = `${r.id}-s${action.index + 1}-a${r.attempt}-${r.analysisRuns.length + 1}`;
       const templates = step.templates.map((name) => r.metrics.find((m) => m.name === name)!);
@@ -88,22 +89,22 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
           stepStates: withStep(r, action.index, { status: 'RUNNING', startedAt: r.stepStates[action.index]!.startedAt ?? at, runId }),
           analysisRuns: [...r.analysisRuns, run],
           message: `step ${action.index + 1} of ${r.steps.length}: analysing ${step.templates.join(', ')}`,
-          decisions: log(r, at, 'START_ANALYSIS', `step ${action.index + 1} of ${r.steps.length}: analysis run ${runId} started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s, ${count(t.count, 'measurement')}`).join('; ')}`),
+          decisions: logDecision(r, at, 'START_ANALYSIS', `step ${action.index + 1} of ${r.steps.length}: analysis run ${runId} started with ${templates.map((t) => `${t.name} every ${t.intervalSeconds} s, ${count(t.count, 'measurement')}`).join('; ')}`),
         },
         happenings: [],
       };
     }
     case 'APPLY_STEP': {
       const weight = action.effect.type === 'SCALE_CANARY' ? Math.round((action.effect.canaryReplicas / r.totalReplicas) * 100) : r.weight;
-      return { rollout: { ...base, weight, stepStates: withStep(r, action.index, { appliedAt: at }), message: action.message, decisions: log(r, at, 'APPLY_STEP', action.message) }, happenings: [] };
+      return { rollout: { ...base, weight, stepStates: withStep(r, action.index, { appliedAt: at }), message: action.message, decisions: logDecision(r, at, 'APPLY_STEP', action.message) }, happenings: [] };
     }
     case 'COMPLETE_STEP':
       return {
-        rollout: { ...base, stepIndex: action.index + 1, stepStates: withStep(r, action.index, { status: 'COMPLETED', completedAt: at }), message: action.message, decisions: log(r, at, 'COMPLETE_STEP', action.message) },
+        rollout: { ...base, stepIndex: action.index + 1, stepStates: withStep(r, action.index, { status: 'COMPLETED', completedAt: at }), message: action.message, decisions: logDecision(r, at, 'COMPLETE_STEP', action.message) },
         happenings: [{ type: 'step_completed', stepIndex: action.index, message: action.message }],
       };
     case 'AWAIT_APPROVAL':
-      return { rollout: { ...base, phase: 'PAUSED', pauseReason: 'APPROVAL', message: action.message, decisions: log(r, at, 'AWAIT_APPROVAL', action.message) }, happenings: [{ type: 'paused', message: action.message, measurements: [] }] };
+      return { rollout: { ...base, phase: 'PAUSED', pauseReason: 'APPROVAL', message: action.message, decisions: logDecision(r, at, 'AWAIT_APPROVAL', action.message) }, happenings: [{ type: 'paused', message: action.message, measurements: [] }] };
     case 'MEASURE': {
       const before = r.analysisRuns.find((a) => a.id === action.runId);
       if (!before) return { rollout: r, happenings: [] };
@@ -111,43 +112,43 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
       const notes = notesOf(run).filter((n) => action.metrics.some((m) => m.name === n.metric));
       const message = notes.map((n) => `${n.metric} = ${n.value ?? 'no value'} (${n.phase.toLowerCase()}: ${n.detail})`).join('; ');
       const happenings: Happening[] = run.phase !== 'RUNNING' ? [{ type: 'analysis_completed', run, message: run.message! }] : [];
-      return { rollout: { ...base, analysisRuns: r.analysisRuns.map((a) => (a.id === run.id ? run : a)), decisions: log(r, at, 'MEASURE', message, notes) }, happenings };
+      return { rollout: { ...base, analysisRuns: r.analysisRuns.map((a) => (a.id === run.id ? run : a)), decisions: logDecision(r, at, 'MEASURE', message, notes) }, happenings };
     }
     case 'CALL_HOOK': {
       const result = hook ?? { ok: false, status: 0, detail: 'the webhook was not called', at };
       const message = `${action.hook.toLowerCase().replace('_', '-')} webhook ${action.url}: ${result.ok ? 'allowed' : 'refused'} (${result.status || 'no answer'}: ${result.detail})`;
-      return { rollout: { ...base, hookResults: { ...r.hookResults, [action.hook]: result }, message, decisions: log(r, at, 'WEBHOOK', message) }, happenings: [] };
+      return { rollout: { ...base, hookResults: { ...r.hookResults, [action.hook]: result }, message, decisions: logDecision(r, at, 'WEBHOOK', message) }, happenings: [] };
     }
     case 'START_ROLLBACK': {
       const stuck = action.cause === 'DEADLINE';
       return {
-        rollout: { ...base, phase: 'ROLLING_BACK', rollback: { cause: action.cause, reason: action.reason, decidedAt: at, measurements: action.measurements }, message: `rolling back: ${action.reason}`, decisions: log(r, at, 'START_ROLLBACK', action.reason, action.measurements) },
+        rollout: { ...base, phase: 'ROLLING_BACK', rollback: { cause: action.cause, reason: action.reason, decidedAt: at, measurements: action.measurements }, message: `rolling back: ${action.reason}`, decisions: logDecision(r, at, 'START_ROLLBACK', action.reason, action.measurements) },
         happenings: stuck ? [{ type: 'stuck', message: action.reason, measurements: action.measurements }] : [],
       };
     }
     case 'HOLD':
       return {
-        rollout: { ...base, phase: action.phase, message: action.reason, decisions: log(r, at, 'HOLD', action.reason, action.measurements) },
+        rollout: { ...base, phase: action.phase, message: action.reason, decisions: logDecision(r, at, 'HOLD', action.reason, action.measurements) },
         happenings: [{ type: action.phase === 'STUCK' ? 'stuck' : 'failed', message: action.reason, measurements: action.measurements }],
       };
     case 'PAUSE_INCONCLUSIVE':
       return {
-        rollout: { ...base, phase: 'PAUSED', pauseReason: 'INCONCLUSIVE', message: action.reason, decisions: log(r, at, 'PAUSE', action.reason, action.measurements) },
+        rollout: { ...base, phase: 'PAUSED', pauseReason: 'INCONCLUSIVE', message: action.reason, decisions: logDecision(r, at, 'PAUSE', action.reason, action.measurements) },
         happenings: [{ type: 'paused', message: action.reason, measurements: action.measurements }],
       };
     case 'APPLY_ROLLBACK':
-      return { rollout: { ...base, weight: 0, rollback: { ...r.rollback!, appliedAt: at }, message: action.message, decisions: log(r, at, 'APPLY_ROLLBACK', action.message) }, happenings: [] };
+      return { rollout: { ...base, weight: 0, rollback: { ...r.rollback!, appliedAt: at }, message: action.message, decisions: logDecision(r, at, 'APPLY_ROLLBACK', action.message) }, happenings: [] };
     case 'RESTORE_STABLE':
-      return { rollout: { ...base, rollback: { ...r.rollback!, restoredAt: at }, message: action.message, decisions: log(r, at, 'RESTORE_STABLE', action.message) }, happenings: [] };
+      return { rollout: { ...base, rollback: { ...r.rollback!, restoredAt: at }, message: action.message, decisions: logDecision(r, at, 'RESTORE_STABLE', action.message) }, happenings: [] };
     case 'FINISH_ROLLBACK':
       return {
-        rollout: { ...base, phase: 'ROLLED_BACK', completedAt: at, message: `${action.message} (cause: ${r.rollback!.reason})`, decisions: log(r, at, 'FINISH_ROLLBACK', action.message) },
+        rollout: { ...base, phase: 'ROLLED_BACK', completedAt: at, message: `${action.message} (cause: ${r.rollback!.reason})`, decisions: logDecision(r, at, 'FINISH_ROLLBACK', action.message) },
         happenings: [{ type: 'rolled_back', message: r.rollback!.reason, measurements: r.rollback!.measurements }],
       };
     case 'START_PROMOTION':
-      return { rollout: { ...base, phase: 'PROMOTING', promotion: { decidedAt: at }, message: action.message, decisions: log(r, at, 'START_PROMOTION', action.message) }, happenings: [] };
+      return { rollout: { ...base, phase: 'PROMOTING', promotion: { decidedAt: at }, message: action.message, decisions: logDecision(r, at, 'START_PROMOTION', action.message) }, happenings: [] };
     case 'APPLY_PROMOTION':
-      return { rollout: { ...base, promotion: { ...r.promotion!, appliedAt: at }, message: action.message, decisions: log(r, at, 'APPLY_PROMOTION', action.message) }, happenings: [] };
+      return { rollout: { ...base, promotion: { ...r.promotion!, appliedAt: at }, message: action.message, decisions: logDecision(r, at, 'APPLY_PROMOTION', action.message) }, happenings: [] };
     case 'FINISH_PROMOTION':
       return {
         rollout: {
@@ -158,7 +159,7 @@ export function applyAction(r: Rollout, action: Action, now: Date, results: Reco
           validation: validationChecklist(now),
           ...(action.effect.type === 'PARK_PREVIOUS' ? { warmUntil: new Date(now.getTime() + r.rollbackWindowSeconds * 1000).toISOString() } : {}),
           message: action.message,
-          decisions: log(r, at, 'FINISH_PROMOTION', action.message),
+          decisions: logDecision(r, at, 'FINISH_PROMOTION', action.message),
         },
         happenings: [{ type: 'promoted', message: action.message }],
       };
@@ -175,7 +176,7 @@ export function approveStep(r: Rollout, who: Person, now: Date): Rollout {
   const runs = r.analysisRuns;
   const next = r.pauseReason === 'INCONCLUSIVE' ? { stepIndex: i + 1, stepStates: stepStates.map((s, k) => (k === i ? { ...s, status: 'COMPLETED' as const, completedAt: at } : s)) } : { stepStates };
   const { pauseReason: _p, ...rest } = r;
-  return { ...rest, ...next, analysisRuns: runs, phase: 'PROGRESSING', message, updatedAt: at, decisions: log(r, at, 'APPROVE', message) };
+  return { ...rest, ...next, analysisRuns: runs, phase: 'PROGRESSING', message, updatedAt: at, decisions: logDecision(r, at, 'APPROVE', message) };
 }
 
 export function requestAbort(r: Rollout, who: Person, reason: string, now: Date): Rollout {
@@ -188,12 +189,12 @@ export function requestAbort(r: Rollout, who: Person, reason: string, now: Date)
     }
     const message = `${who.name} rolled back the promoted ${r.image} inside its rollback window: ${reason}`;
     const { completedAt: _c, ...rest } = r;
-    return { ...rest, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${who.name} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
+    return { ...rest, phase: 'ROLLING_BACK', rollback: { cause: 'ABORT', reason: `${who.name} aborted the rollout: ${reason}`, decidedAt: at, measurements: [], fast: true }, message, updatedAt: at, decisions: logDecision(r, at, 'ABORT', message) };
   }
   if (r.phase === 'ROLLED_BACK' || r.phase === 'ROLLING_BACK') throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}: there is nothing left to abort`, 'id');
   const message = `${who.name} asked to abort: ${reason}`;
   // FAILED and STUCK rollouts are held, not driven; an abort puts them back in the loop to be rolled back.
-  return { ...r, phase: r.phase === 'FAILED' || r.phase === 'STUCK' || r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase, abortRequest: { by: who.subject, byName: who.name, reason, at }, message, updatedAt: at, decisions: log(r, at, 'ABORT', message) };
+  return { ...r, phase: r.phase === 'FAILED' || r.phase === 'STUCK' || r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase, abortRequest: { by: who.subject, byName: who.name, reason, at }, message, updatedAt: at, decisions: logDecision(r, at, 'ABORT', message) };
 }
 
 /** Retry: a paused analysis gets a fresh run; a rolled-back, failed or stuck rollout starts again from step 1. */
@@ -202,12 +203,12 @@ export function retry(r: Rollout, who: Person, now: Date): Rollout {
   if (r.phase === 'PAUSED' && r.pauseReason === 'INCONCLUSIVE') {
     const message = `${who.name} retried the analysis of step ${r.stepIndex + 1}`;
     const { pauseReason: _p, ...rest } = r;
-    return { ...rest, phase: 'PROGRESSING', stepStates: r.stepStates.map((s, i) => (i === r.stepIndex ? { ...s, runId: undefined } : s)), message, updatedAt: at, decisions: log(r, at, 'RETRY', message) };
+    return { ...rest, phase: 'PROGRESSING', stepStates: r.stepStates.map((s, i) => (i === r.stepIndex ? { ...s, runId: undefined } : s)), message, updatedAt: at, decisions: logDecision(r, at, 'RETRY', message) };
   }
   if (r.phase === 'ROLLED_BACK' || r.phase === 'FAILED' || r.phase === 'STUCK') {
     const message = `${who.name} retried the rollout (attempt ${r.attempt + 1}) from step 1`;
     const { rollback: _r, abortRequest: _a, completedAt: _c, pauseReason: _p, promotion: _pr, hookResults: _h, ...rest } = r;
-    return { ...rest, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: log(r, at, 'RETRY', message) };
+    return { ...rest, phase: 'PROGRESSING', attempt: r.attempt + 1, stepIndex: 0, weight: 0, stepStates: r.steps.map(() => ({ status: 'PENDING' })), message, updatedAt: at, decisions: logDecision(r, at, 'RETRY', message) };
   }
   throw new RolloutRuleError(`rollout ${r.id} is ${r.phase}${r.pauseReason ? ` (${r.pauseReason})` : ''}: retry applies to a rollout paused by inconclusive analysis, rolled back, failed or stuck`, 'id');
 }

@@ -7,3 +7,4 @@ export * from './rollout.js';
 export * from './templates.js';
 export * from './health.js';
 export * from './validation.js';
+export * from './refusal.js';

@@ -50,7 +50,8 @@ export interface RolloutTargetRef {
   container: string;
 }
 
-export type RollbackCause = 'ANALYSIS' | 'DEADLINE' | 'ABORT' | 'WEBHOOK';
+/** REFUSED: the cluster refused a change for good (forbidden, gone, fields another manager applies, invalid). */
+export type RollbackCause = 'ANALYSIS' | 'DEADLINE' | 'ABORT' | 'WEBHOOK' | 'REFUSED';
 
 export type HookName = 'PRE_ROLLOUT' | 'PRE_PROMOTION' | 'POST_ROLLBACK';
 

@@ -1,7 +1,10 @@
+import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { grantedPermissions } from '@flightdeck/deploy/test/objects';
 import { startPrometheus } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRollout } from '../../src/application/ports.js';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
+import { callsOf, clusterKind, NAMESPACE } from './cluster.js';
 import { clearRelease, createWorkload, dbFor, eventually, startCluster, startService, type Cluster, type Service } from './stack.js';
 
 const steps = [
@@ -20,12 +23,16 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
   const services: Service[] = [];
   beforeAll(async () => {
     c = await startCluster();
+    const admin = new KubeConfig();
+    admin.loadFromString(c.adminKubeconfig);
+    coordination = admin.makeApiClient(CoordinationV1Api);
   }, 60_000);
   afterAll(async () => {
     for (const s of services) await s.stop().catch(() => {});
     await c?.stop();
   });
   const track = (s: Service) => (services.push(s), s);
+  let coordination: CoordinationV1Api;
 
   it('two replicas sharing a Lease: one drives; when it dies mid-rollout the other takes over and finishes without repeating a step', async () => {
     const db = dbFor('replicas');
@@ -44,11 +51,24 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
       { by: 'sam' },
     );
     const samples: number[] = [];
-    const sampler = setInterval(() => samples.push(leaders().length), 50);
+    let tookOverAt: number | undefined;
+    const sampler = setInterval(() => {
+      samples.push(leaders().length);
+      if (tookOverAt === undefined && other.service.leadership.isLeader()) tookOverAt = Date.now();
+    }, 50);
     try {
       // Past the first weight, inside the pause: the leader dies without giving up its lease.
       await eventually(async () => ((await other.service.commands.get(started.rollout.id)).rollout.stepIndex >= 1 ? true : undefined), 'the first step done');
+      const before = await coordination.readNamespacedLease({ name: 'deployment-test', namespace: NAMESPACE });
+      expect(before.spec).toMatchObject({ holderIdentity: leader === a ? 'replica-a' : 'replica-b', leaseDurationSeconds: 2 });
+      const diedAt = Date.now();
       await leader.stop({ releaseLease: false });
+      // The other replica takes the Lease once it has run out: within the lease duration (2 s), its next try
+      // (every 200 ms) and the time one API call takes on a busy machine.
+      await eventually(async () => (tookOverAt !== undefined ? true : undefined), 'the other replica to take the Lease');
+      expect(tookOverAt! - diedAt).toBeLessThanOrEqual(2000 + 200 + 300);
+      const after = await coordination.readNamespacedLease({ name: 'deployment-test', namespace: NAMESPACE });
+      expect(after.spec).toMatchObject({ holderIdentity: other === a ? 'replica-a' : 'replica-b', leaseTransitions: (before.spec?.leaseTransitions ?? 0) + 1 });
       const done = await eventually(async () => {
         const s: StoredRollout = await other.service.commands.get(started.rollout.id);
         return s.rollout.phase === 'PROMOTED' || s.rollout.phase === 'ROLLED_BACK' || s.rollout.phase === 'PAUSED' ? s : undefined;
@@ -88,7 +108,7 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
   });
 
   it('pauses instead of promoting when Prometheus goes down during analysis, and says so', async () => {
-    const prom = await startPrometheus({ scrapeTargets: [c.sim.metricsUrl], scrapeIntervalSeconds: 1 });
+    const prom = await startPrometheus({ scrapeTargets: [c.metricsUrl], scrapeIntervalSeconds: 1 });
     let stopped = false;
     try {
       const s = track(await startService(c, dbFor('prom-down'), { prometheusUrl: prom.url, queryTimeoutMs: 500 }));
@@ -133,5 +153,15 @@ describe('running safely: restarts, two replicas, Prometheus down', () => {
     } finally {
       if (!stopped) await prom.stop();
     }
+  });
+
+  // kube-sim authorises nothing and keeps no audit log, so this runs on kube-local only.
+  it.runIf(clusterKind() === 'kube-local')('used every permission the chart grants it and was refused none (kube-local’s audit log; kube-sim authorises nothing)', async () => {
+    const account = c.rbac!.find((o) => o.kind === 'ServiceAccount')!.metadata.name;
+    const granted = grantedPermissions(c.rbac!, { name: account, namespace: NAMESPACE }, NAMESPACE);
+    const { made, refused } = await callsOf(c, `system:serviceaccount:${NAMESPACE}:${account}`);
+    expect(refused.map((e) => `${e.verb} ${e.requestURI}: ${e.responseStatus?.message}`)).toEqual([]);
+    expect([...made].sort(), 'calls the Roles do not grant').toEqual([...made].filter((m) => granted.has(m)).sort());
+    expect([...granted].sort(), 'permissions granted but never used by these scenarios').toEqual([...granted].filter((g) => made.has(g)).sort());
   });
 });

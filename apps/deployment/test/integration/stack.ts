@@ -1,21 +1,23 @@
 // Brings in the typing of inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
 import { randomUUID } from 'node:crypto';
-import { AppsV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier, mintToken, type Role } from '@flightdeck/auth';
 import { gateEvaluationCompleted, JetStreamBus, type CloudEvent, type Subscription } from '@flightdeck/events';
 import { composeSupergraph, createGatewayService, type GatewayService } from '@flightdeck/gateway';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { startKubeSim, type KubeSim } from '@flightdeck/kube-sim';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
-import { databaseUri, startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
+import { databaseUri } from '@flightdeck/testing';
 import { createDeploymentService, schemaPath, type DeploymentService, type DeploymentServiceDeps } from '../../src/index.js';
+import { NAMESPACE, startCluster as startProjectCluster, type Cluster, type ClusterOptions } from './cluster.js';
+
+export type { Cluster } from './cluster.js';
 
 export const SECRET = 'deployment-integration-test-secret-0123456789';
 
-/** Images the simulated cluster knows: a good version, a bad one (30% errors, slow) and one that never starts. */
+/** Images the clusters know: a good version, a bad one (30% errors, slow) and one that never starts. */
 export const BEHAVIOURS = {
   default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 },
   'shop/web:1.0.0': { rps: 20, errorRatio: 0.001, p99Seconds: 0.2 },
@@ -24,31 +26,9 @@ export const BEHAVIOURS = {
   'shop/web:4.0.0-crash': { crash: true },
 };
 
-export interface Cluster {
-  sim: KubeSim;
-  prom: PrometheusHandle;
-  kc: KubeConfig;
-  apps: AppsV1Api;
-  stop(): Promise<void>;
-}
-
-/** The simulated cluster 20× faster than real time, and a real Prometheus scraping its workloads every second. */
-export async function startCluster(): Promise<Cluster> {
-  const sim = await startKubeSim({ timeScale: 20, podStartSeconds: 2, behaviours: BEHAVIOURS });
-  // A 1 s scrape (and time-out): shorter ones miss scrapes when the machine is busy.
-  const prom = await startPrometheus({ scrapeTargets: [sim.metricsUrl], scrapeIntervalSeconds: 1 });
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig);
-  return {
-    sim,
-    prom,
-    kc,
-    apps: kc.makeApiClient(AppsV1Api),
-    async stop() {
-      await prom.stop();
-      await sim.stop();
-    },
-  };
+/** The cluster of this vitest project (kube-sim or kube-local, see cluster.ts) with the images above. */
+export function startCluster(opts: Omit<ClusterOptions, 'behaviours'> = {}): Promise<Cluster> {
+  return startProjectCluster({ behaviours: BEHAVIOURS, ...opts });
 }
 
 export function deployment(name: string, image: string, replicas = 4): V1Deployment {
@@ -62,9 +42,9 @@ export function deployment(name: string, image: string, replicas = 4): V1Deploym
 }
 
 export async function createWorkload(c: Cluster, name: string, image = 'shop/web:1.0.0', replicas = 4): Promise<void> {
-  await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment(name, image, replicas) });
+  await c.apps.createNamespacedDeployment({ namespace: NAMESPACE, body: deployment(name, image, replicas) });
   await eventually(async () => {
-    const d = await c.apps.readNamespacedDeployment({ name, namespace: 'default' });
+    const d = await c.apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
     return (d.status?.readyReplicas ?? 0) === replicas ? d : undefined;
   }, `${name} ready`);
 }

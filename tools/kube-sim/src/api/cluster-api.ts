@@ -4,10 +4,14 @@ import { groupVersion, resourceKey, type KindDefinition } from '../kinds/kind.js
 import type { KindRegistry } from '../kinds/registry.js';
 import { applyPatch, patchTypes } from '../patch/apply-patch.js';
 import { strategicMerge } from '../patch/strategic-merge.js';
+import { afterApply, afterUpdate, removeField, type ManagedFieldsEntry } from '../fields/managed-fields.js';
 import type { ResourceStore } from '../store/store.js';
 import { cause, errors, type Status } from './errors.js';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector, selectorToString } from './selectors.js';
-import { clone, deepEqual, isPlainObject, pruneNulls, type KubeObject } from './types.js';
+import { clone, deepEqual, isPlainObject, pathGet, pruneNulls, type KubeObject } from './types.js';
+
+/** Kubernetes `MicroTime` as its decoder takes it: exactly six digits of fractional seconds. */
+const microTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * The API semantics of a small apiserver, shared by the HTTP layer and the controllers: defaulting, validation,
@@ -32,7 +36,16 @@ export interface DeleteOptions {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who writes, for managedFields: the request's fieldManager, else its User-Agent's name; the controllers' by default. */
+  fieldManager?: string;
+  /** A server-side apply's: take fields another manager owns instead of answering 409. */
+  force?: boolean;
+  /** Set by server-side apply: the object's managedFields after it, instead of those of a plain write. */
+  appliedFields?: ManagedFieldsEntry[];
 }
+
+/** The manager of writes made by the simulator's own controllers. */
+export const CONTROLLER_MANAGER = 'kube-controller-manager';
 
 const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -44,6 +57,11 @@ export function randomSuffix(length = 5): string {
 
 function specPart(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  // Binding a pod to its node is not a change of its spec: the pod's generation stays.
+  if (obj.kind === 'Pod' && isPlainObject(rest.spec)) {
+    const { nodeName: _n, ...spec } = rest.spec;
+    return { ...rest, spec };
+  }
   return rest;
 }
 
@@ -83,8 +101,10 @@ export class ClusterApi {
     return {
       apiVersion: groupVersion(def),
       kind: `${def.kind}List`,
-      metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}) },
-      items: page.items,
+      // As the API server: no count of what is left when a selector filters the list (it cannot know it cheaply).
+      metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue, ...(opts.labelSelector || opts.fieldSelector ? {} : { remainingItemCount: page.remainingItemCount }) } : {}) },
+      // As the API server lists them: the list says kind and apiVersion once, its items do not.
+      items: page.items.map(({ apiVersion: _a, kind: _k, ...item }) => item),
     };
   }
 
@@ -94,6 +114,13 @@ export class ClusterApi {
     if ((body.kind !== undefined && body.kind !== def.kind) || (body.apiVersion !== undefined && body.apiVersion !== gv))
       throw errors.badRequest(`the body is a ${String(body.kind ?? '?')} (apiVersion ${String(body.apiVersion ?? '?')}) but this URL takes ${def.kind} objects (apiVersion ${gv}): send it to the URL of its own kind or fix kind and apiVersion`);
     if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be a JSON object');
+    for (const path of def.microTimeFields ?? []) {
+      const v = pathGet(body, path);
+      if (v !== undefined && v !== null && (typeof v !== 'string' || !microTime.test(v)))
+        throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${path}: ${JSON.stringify(v)} is not a MicroTime: RFC 3339 with six digits of fractional seconds, e.g. "2026-01-02T03:04:05.000000Z"`);
+    }
+    const undecodable = def.decode?.(body);
+    if (undecodable) throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${undecodable}`);
     const obj = pruneNulls(clone(body)) as KubeObject;
     obj.apiVersion = gv;
     obj.kind = def.kind;
@@ -126,7 +153,9 @@ export class ClusterApi {
     else delete meta.generation;
     if (def.statusSubresource) delete obj.status;
     def.defaults?.(obj);
+    if (def.initialStatus) obj.status = def.initialStatus(obj);
     this.validate(def, obj);
+    meta.managedFields = opts.appliedFields ?? afterUpdate(undefined, obj, def.kind, this.writer(def, opts));
     if (opts.dryRun) {
       if (this.tryGet(def, meta.namespace, meta.name!)) throw errors.alreadyExists(def.plural, def.group, meta.name!);
       return obj;
@@ -135,7 +164,12 @@ export class ClusterApi {
   }
 
   /** Writes `next` over `existing` after the checks every update shares; a no-op update keeps the resourceVersion. */
-  private replace(def: KindDefinition, existing: KubeObject, next: KubeObject, opts: WriteOptions, statusOnly = false): KubeObject {
+  private writer(def: KindDefinition, opts: WriteOptions, subresource?: string) {
+    return { manager: opts.fieldManager ?? CONTROLLER_MANAGER, apiVersion: groupVersion(def), time: this.clock.timestamp(), ...(subresource ? { subresource } : {}) };
+  }
+
+  private replace(def: KindDefinition, existing: KubeObject, next: KubeObject, opts: WriteOptions, subresource?: 'status' | 'scale'): KubeObject {
+    const statusOnly = subresource === 'status';
     const rv = next.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== existing.metadata.resourceVersion) throw errors.conflict(def.plural, def.group, existing.metadata.name!);
     if (next.metadata.name !== undefined && next.metadata.name !== existing.metadata.name)
@@ -151,11 +185,17 @@ export class ClusterApi {
     meta.uid = existing.metadata.uid;
     meta.creationTimestamp = existing.metadata.creationTimestamp;
     meta.generation = existing.metadata.generation;
-    if (existing.metadata.deletionTimestamp) meta.deletionTimestamp = existing.metadata.deletionTimestamp;
-    else delete meta.deletionTimestamp;
-    delete meta.managedFields;
+    if (existing.metadata.deletionTimestamp) {
+      meta.deletionTimestamp = existing.metadata.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds;
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+    meta.managedFields = existing.metadata.managedFields;
     def.defaults?.(obj);
     this.validate(def, obj, existing);
+    meta.managedFields = opts.appliedFields ?? afterUpdate(existing, obj, def.kind, this.writer(def, opts, subresource));
     if (def.generation && !statusOnly) {
       const changed =
         !deepEqual(specPart(obj), specPart(existing)) || (def.generation === 'spec-and-annotations' && !deepEqual(obj.metadata.annotations ?? {}, existing.metadata.annotations ?? {}));
@@ -194,7 +234,7 @@ export class ClusterApi {
     next.status = incoming.status;
     next.metadata.resourceVersion = incoming.metadata.resourceVersion;
     if (incoming.metadata.annotations !== undefined) next.metadata.annotations = incoming.metadata.annotations;
-    return this.replace(def, existing, next, opts, true);
+    return this.replace(def, existing, next, opts, 'status');
   }
 
   getScale(def: KindDefinition, namespace: string | undefined, name: string): KubeObject {
@@ -223,7 +263,7 @@ export class ClusterApi {
     const next = clone(existing);
     next.metadata.resourceVersion = typeof rv === 'string' ? rv : undefined;
     (next.spec as Record<string, unknown>).replicas = replicas;
-    this.replace(def, existing, next, opts);
+    this.replace(def, existing, next, opts, 'scale');
     return opts.dryRun ? { ...this.getScale(def, namespace, name), spec: { replicas } } : this.getScale(def, namespace, name);
   }
 
@@ -236,13 +276,25 @@ export class ClusterApi {
     return this.update(def, namespace, name, patched, opts);
   }
 
-  /** A simplified server-side apply: the applied configuration is merged into the live object (no field ownership). */
+  /**
+   * Server-side apply: the applied configuration is merged into the live object as a strategic merge patch, and
+   * field ownership decides conflicts and removals (fields/managed-fields.ts); an absent object is created.
+   */
   private serverSideApply(def: KindDefinition, namespace: string | undefined, name: string, body: unknown, subresource: string | undefined, opts: WriteOptions): KubeObject {
     if (!isPlainObject(body)) throw errors.badRequest('an apply patch must be a YAML or JSON object with apiVersion, kind and metadata.name');
     if (subresource) throw errors.badRequest('server-side apply to a subresource is not supported by this simulator: patch the main resource');
+    if (!opts.fieldManager) throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [cause.required('fieldManager', 'Required value: is required for apply patch')]);
+    const config = this.checkBody(def, body, def.namespaced ? namespace : undefined);
+    if (config.metadata.name !== undefined && config.metadata.name !== name)
+      throw errors.badRequest(`the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${name})`);
     const existing = this.tryGet(def, namespace, name);
-    if (!existing) return this.create(def, namespace, { ...body, metadata: { ...(isPlainObject(body.metadata) ? body.metadata : {}), name } }, opts);
-    return this.update(def, namespace, name, strategicMerge(existing, body, def.kind), opts);
+    const names = { name, group: def.group, plural: def.plural };
+    const writer = this.writer(def, opts);
+    const outcome = afterApply(existing, config, def.kind, writer, opts.force === true, names);
+    if (!existing) return this.create(def, namespace, { ...config, metadata: { ...config.metadata, name } }, { ...opts, appliedFields: outcome.managedFields });
+    const merged = strategicMerge(existing, config, def.kind);
+    for (const path of outcome.removed) removeField(merged, path);
+    return this.update(def, namespace, name, merged, { ...opts, appliedFields: outcome.managedFields });
   }
 
   /** Objects that list `uid` among their ownerReferences. */
@@ -264,6 +316,8 @@ export class ClusterApi {
     if ((existing.metadata.finalizers ?? []).length > 0) {
       if (existing.metadata.deletionTimestamp) return existing;
       existing.metadata.deletionTimestamp = this.clock.timestamp();
+      // No graceful termination here: the grace period is spent at once.
+      existing.metadata.deletionGracePeriodSeconds = 0;
       return this.store.update(resourceKey(def), existing);
     }
     const policy = opts.propagationPolicy ?? 'Background';

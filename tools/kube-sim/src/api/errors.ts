@@ -82,6 +82,7 @@ export const cause = {
     message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${allowed.map((a) => `"${a}"`).join(', ')}`,
   }),
   duplicate: (field: string, value: unknown) => ({ reason: 'FieldValueDuplicate', field, message: `Duplicate value: ${JSON.stringify(value)}` }),
+  tooLong: (field: string, max: number) => ({ reason: 'FieldValueTooLong', field, message: `Too long: may not be more than ${max} bytes` }),
   forbidden: (field: string, why: string) => ({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${why}` }),
   immutable: (field: string, value: unknown) => ({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(value)}: field is immutable` }),
 };

@@ -255,6 +255,8 @@ export class DeploymentController {
       readyReplicas: sum(all, 'readyReplicas'),
       availableReplicas: available,
       unavailableReplicas: Math.max(0, all.reduce((n, rs) => n + replicasOf(rs), 0) - available),
+      // Pods go at once here, without graceful termination: none is ever terminating.
+      terminatingReplicas: 0,
     };
     for (const f of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (status[f] === 0) delete status[f];
     const now = this.now();

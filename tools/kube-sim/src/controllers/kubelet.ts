@@ -38,6 +38,8 @@ export class Kubelet {
     private readonly behaviours: Behaviours,
     private readonly events: EventRecorder,
     private readonly log: Logger,
+    /** This simulator's kubelet schedules too: the scheduler's Events come from it. */
+    private readonly scheduler: EventRecorder = events,
   ) {}
 
   onEvent(e: StoreEvent): void {
@@ -121,7 +123,7 @@ export class Kubelet {
       qosClass: 'BestEffort',
       containerStatuses: containersOf(pod).map((c) => ({ name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } })),
     });
-    this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+    this.scheduler.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
     this.startAfterDelay(namespace, name, uid, this.behaviourOf(pod).startSeconds);
   }
 

@@ -87,6 +87,8 @@ export class ReplicaSetController {
       readyReplicas: ready,
       availableReplicas: available,
       observedGeneration: rs.metadata.generation ?? 1,
+      // Pods go at once here, without graceful termination: none is ever terminating.
+      terminatingReplicas: 0,
     };
     for (const f of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (status[f] === 0) delete status[f];
     if (deepEqual(status, rs.status ?? {})) return;

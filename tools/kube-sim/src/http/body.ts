@@ -2,31 +2,27 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../api/errors.js';
 
-/** Reads a request body up to `limit` bytes; a larger one is answered with 413 and drained, never buffered. */
+/**
+ * Reads a request body up to `limit` bytes; a larger one is read to its end without being kept, then answered
+ * with 413 (answering before the client has sent it all would cut it off mid-request).
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      reject(errors.tooLarge(limit));
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let tooLarge = Number(req.headers['content-length'] ?? 0) > limit;
     req.on('data', (chunk: Buffer) => {
       if (tooLarge) return;
       size += chunk.length;
       if (size > limit) {
         tooLarge = true;
         chunks.length = 0;
-        reject(errors.tooLarge(limit));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => !tooLarge && resolve(Buffer.concat(chunks)));
-    req.on('error', (e) => !tooLarge && reject(errors.badRequest(`the request body could not be read: ${e.message}`)));
+    req.on('end', () => (tooLarge ? reject(errors.tooLarge(limit)) : resolve(Buffer.concat(chunks))));
+    req.on('error', (e) => reject(errors.badRequest(`the request body could not be read: ${e.message}`)));
   });
 }
 

@@ -53,6 +53,21 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
+/** `limit`: a whole number; 0 or less, as for the API server, means no limit. */
+function limitParam(q: URLSearchParams): number | undefined {
+  const v = q.get('limit');
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw errors.badRequest(`limit must be a whole number, got ${JSON.stringify(v)}`);
+  return n > 0 ? n : undefined;
+}
+
+/** A path outside every API group version this server serves: the API server's plain-text 404, not a Status. */
+function notFoundPage(res: ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.end('404 page not found\n');
+}
+
 /** The Kubernetes REST API over HTTP, plus /metrics and the health endpoints. */
 export class ApiHttpServer {
   readonly server: Server;
@@ -112,6 +127,8 @@ export class ApiHttpServer {
     if (method === 'GET' && this.discovery(path, req, res)) return;
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const parsed = parseResourcePath(this.opts.api.registry, segments);
+    const gv = segments[0] === 'api' ? { group: '', version: segments[1] } : segments[0] === 'apis' ? { group: segments[1], version: segments[2] } : undefined;
+    if (!gv || !this.opts.api.registry.inGroupVersion(gv.group ?? '', gv.version ?? '').length) return notFoundPage(res);
     if (parsed.type === 'groupVersion') {
       const list = apiResourceList(this.opts.api.registry, parsed.group, parsed.version);
       if (!list || method !== 'GET') throw errors.noRoute(path);
@@ -158,6 +175,9 @@ export class ApiHttpServer {
     if (subresource !== undefined && !((subresource === 'status' && def.statusSubresource) || (subresource === 'scale' && def.scaleSubresource)))
       throw errors.noRoute(req.url ?? '');
     const dryRun = q.getAll('dryRun').includes('All');
+    // As the API server names a writer without a fieldManager: its User-Agent up to the first slash.
+    const fieldManager = q.get('fieldManager') || (req.headers['user-agent'] ?? '').split('/')[0]!.slice(0, 128) || undefined;
+    const write = { dryRun, fieldManager, force: boolParam(q, 'force') === true };
     const tableFor = (items: ReturnType<typeof api.list>['items'], meta: Record<string, unknown>) =>
       toTable(def, items, meta, q.get('includeObject') ?? undefined, api.clock.now());
 
@@ -165,13 +185,13 @@ export class ApiHttpServer {
       if (method === 'GET') {
         const opts = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
         if (t.legacyWatch || boolParam(q, 'watch')) return this.watch(t, q, opts, req, res);
-        const list = api.list(def, namespace, { ...opts, limit: intParam(q, 'limit'), continue: q.get('continue') ?? undefined });
+        const list = api.list(def, namespace, { ...opts, limit: limitParam(q), continue: q.get('continue') ?? undefined });
         send(res, 200, wantsTable(req.headers.accept) ? tableFor(list.items, list.metadata) : list);
         return;
       }
       if (method === 'POST') {
         const { value } = await this.body(req, bodyTypes);
-        send(res, dryRun ? 200 : 201, api.create(def, namespace, value, { dryRun }));
+        send(res, 201, api.create(def, namespace, value, write));
         return;
       }
       if (method === 'DELETE') {
@@ -192,15 +212,15 @@ export class ApiHttpServer {
       }
       case 'PUT': {
         const { value } = await this.body(req, bodyTypes);
-        if (subresource === 'scale') return send(res, 200, api.updateScale(def, namespace, name, value, { dryRun }));
-        if (subresource === 'status') return send(res, 200, api.updateStatus(def, namespace, name, value, { dryRun }));
-        send(res, 200, api.update(def, namespace, name, value, { dryRun }));
+        if (subresource === 'scale') return send(res, 200, api.updateScale(def, namespace, name, value, write));
+        if (subresource === 'status') return send(res, 200, api.updateStatus(def, namespace, name, value, write));
+        send(res, 200, api.update(def, namespace, name, value, write));
         return;
       }
       case 'PATCH': {
         const { type, value } = await this.body(req, Object.values(patchTypes));
         const existed = type === patchTypes.apply ? !!api.tryGet(def, namespace, name) : true;
-        send(res, existed ? 200 : 201, api.patch(def, namespace, name, type, value, subresource, { dryRun }));
+        send(res, existed ? 200 : 201, api.patch(def, namespace, name, type, value, subresource, { ...write, fieldManager: type === patchTypes.apply ? (q.get('fieldManager') ?? undefined) : fieldManager }));
         return;
       }
       case 'DELETE': {

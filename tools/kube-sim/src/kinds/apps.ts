@@ -41,8 +41,11 @@ export const deployments: KindDefinition = {
   statusSubresource: true,
   scaleSubresource: true,
   generation: 'spec-and-annotations',
+  initialStatus: () => ({}),
   defaults(o) {
     const spec = (o.spec = obj(o.spec));
+    // Kubernetes keeps a false paused as nothing (omitempty): a resumed Deployment has no paused field.
+    if (spec.paused === false) delete spec.paused;
     spec.replicas ??= 1;
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
@@ -110,6 +113,7 @@ export const replicasets: KindDefinition = {
   statusSubresource: true,
   scaleSubresource: true,
   generation: 'spec',
+  initialStatus: () => ({ replicas: 0 }),
   defaults(o) {
     const spec = (o.spec = obj(o.spec));
     spec.replicas ??= 1;

@@ -2,7 +2,7 @@ import { cause, type StatusCause } from '../api/errors.js';
 import { isPlainObject, type KubeObject } from '../api/types.js';
 import { humanAge } from './age.js';
 import type { KindDefinition } from './kind.js';
-import { defaultPodSpec } from './pod-defaults.js';
+import { admitPod, defaultPodSpec, qosClass } from './pod-defaults.js';
 import { checkMetadata, checkPodSpec } from './validation.js';
 
 const nameColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 } as const;
@@ -57,8 +57,11 @@ export const pods: KindDefinition = {
   statusSubresource: true,
   scaleSubresource: false,
   fieldSelectors: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP'],
+  generation: 'spec',
+  initialStatus: (o) => ({ phase: 'Pending', qosClass: qosClass(o.spec) }),
   defaults(o) {
     defaultPodSpec(o.spec);
+    admitPod(o.spec);
   },
   validate(o, old) {
     const out = [...checkMetadata(o, 'subdomain'), ...checkPodSpec(o.spec, 'spec')];
@@ -109,6 +112,11 @@ export const services: KindDefinition = {
     const spec = (o.spec = obj(o.spec));
     spec.type ??= 'ClusterIP';
     spec.sessionAffinity ??= 'None';
+    if (spec.type !== 'ExternalName') {
+      spec.internalTrafficPolicy ??= 'Cluster';
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
+    }
     if (spec.type !== 'ExternalName' && spec.clusterIP === undefined) {
       const n = nextClusterIp++;
       spec.clusterIP = `10.96.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
@@ -168,6 +176,7 @@ export const configmaps: KindDefinition = {
   nameForm: 'subdomain',
   statusSubresource: false,
   scaleSubresource: false,
+  decode: (body) => base64Problem(body.binaryData, 'binaryData'),
   validate(o) {
     const out = checkMetadata(o, 'subdomain');
     for (const field of ['data', 'binaryData']) {
@@ -182,6 +191,9 @@ export const configmaps: KindDefinition = {
         if (typeof v !== 'string') out.push(cause.invalid(`${field}[${k}]`, v, 'must be a string'));
       }
     }
+    const size = textBytes(o.data) + base64Bytes(o.binaryData);
+    // The API server names no field here: the limit is on the object's data as a whole.
+    if (size > MAX_DATA_BYTES) out.push(cause.tooLong('[]', MAX_DATA_BYTES));
     return out;
   },
   table: {
@@ -191,6 +203,22 @@ export const configmaps: KindDefinition = {
 };
 
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The API server's limit on a ConfigMap's or a Secret's data, all values together (core.MaxSecretSize). */
+const MAX_DATA_BYTES = 1024 * 1024;
+
+const textBytes = (data: unknown) => Object.values(obj(data)).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0), 0);
+const base64Bytes = (data: unknown) => Object.values(obj(data)).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'base64') : 0), 0);
+
+/** Why a map of base64 values does not decode, as the API server's decoder says it (never echoing the value), or undefined. */
+function base64Problem(data: unknown, field: string): string | undefined {
+  for (const v of Object.values(obj(data))) {
+    if (typeof v !== 'string') return `${field}: each value must be a base64 string`;
+    const bad = v.search(/[^A-Za-z0-9+/=]/);
+    if (bad >= 0 || !base64.test(v)) return `illegal base64 data at input byte ${bad >= 0 ? bad : v.length}`;
+  }
+  return undefined;
+}
 
 /** Stored as given; `stringData` is folded into `data` (base64) on every write, as the API server does. Nothing reads the values. */
 export const secrets: KindDefinition = {
@@ -204,6 +232,8 @@ export const secrets: KindDefinition = {
   statusSubresource: false,
   scaleSubresource: false,
   fieldSelectors: ['type'],
+  // data holds bytes, sent as base64: a value that is not does not decode.
+  decode: (body) => base64Problem(body.data, 'data'),
   defaults(o) {
     o.type ??= 'Opaque';
     if (isPlainObject(o.stringData)) {
@@ -215,10 +245,10 @@ export const secrets: KindDefinition = {
   validate(o, old) {
     const out = checkMetadata(o, 'subdomain');
     if (o.data !== undefined && !isPlainObject(o.data)) out.push(cause.invalid('data', o.data, 'must be a map of keys to base64-encoded values'));
-    for (const [k, v] of Object.entries(obj(o.data))) {
+    for (const k of Object.keys(obj(o.data))) {
       if (!configKey.test(k)) out.push(cause.invalid(`data[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
-      if (typeof v !== 'string' || !base64.test(v)) out.push(cause.invalid(`data[${k}]`, '<secret contents redacted>', 'must be base64-encoded (or sent as plain text under stringData)'));
     }
+    if (base64Bytes(o.data) > MAX_DATA_BYTES) out.push(cause.tooLong('data', MAX_DATA_BYTES));
     if (old && old.type !== o.type) out.push(cause.immutable('type', o.type));
     return out;
   },
@@ -255,6 +285,13 @@ export const events: KindDefinition = {
   statusSubresource: false,
   scaleSubresource: false,
   fieldSelectors: ['involvedObject.kind', 'involvedObject.name', 'involvedObject.namespace', 'involvedObject.uid', 'reason', 'type', 'source'],
+  microTimeFields: ['eventTime'],
+  defaults(o) {
+    // Times without omitempty: the API server writes the ones an Event does not have as null.
+    o.firstTimestamp ??= null;
+    o.lastTimestamp ??= null;
+    o.eventTime ??= null;
+  },
   validate(o) {
     const out = checkMetadata(o, 'subdomain');
     const involved = obj(o.involvedObject);

@@ -26,9 +26,18 @@ export interface KindDefinition {
   scaleSubresource: boolean;
   /** metadata.generation counts changes of everything but metadata and status (and, when set, of annotations too). */
   generation?: 'spec' | 'spec-and-annotations';
+  /**
+   * MicroTime fields (dotted paths): RFC 3339 with exactly six digits of fractional seconds. Anything else does not
+   * decode, and the request is refused with 400, as the API server's decoder refuses it.
+   */
+  microTimeFields?: string[];
+  /** Checks what the API server's decoder checks (a body that does not decode is refused with 400); returns why not, if not. */
+  decode?(body: Record<string, unknown>): string | undefined;
   /** Field selector paths beyond metadata.name and metadata.namespace. */
   fieldSelectors?: string[];
   defaults?(obj: KubeObject): void;
+  /** The status a new object starts with, whatever the request said (statusSubresource kinds; none: no status). */
+  initialStatus?(obj: KubeObject): Record<string, unknown>;
   validate?(obj: KubeObject, old?: KubeObject): StatusCause[];
   table?: { columns: TableColumn[]; cells(obj: KubeObject, now: Date): unknown[] };
 }

@@ -46,18 +46,46 @@ function mergeList(original: unknown, patch: unknown[], kind: string, path: stri
     return result;
   }
   const key = strategy.key;
+  const originals = Array.isArray(original) ? original : [];
+  const id = (v: unknown) => JSON.stringify(isPlainObject(v) ? v[key] : v);
+  const patched: unknown[] = [];
+  const named = new Set<string>();
   for (const item of patch) {
     if (!isPlainObject(item)) throw errors.badRequest(`${where}: a list merged by "${key}" takes objects, not ${JSON.stringify(item)}`);
     if (!Object.hasOwn(item, key)) throw errors.badRequest(`${where}: every element of this list needs its merge key "${key}"; got ${JSON.stringify(item)}`);
-    const idx = result.findIndex((r) => isPlainObject(r) && JSON.stringify(r[key]) === JSON.stringify(item[key]));
-    if (directive(item, where) === 'delete') {
-      if (idx >= 0) result.splice(idx, 1);
-      continue;
-    }
-    if (idx >= 0) result[idx] = mergeObject(result[idx] as Rec, item, kind, path);
-    else result.push(mergeObject({}, item, kind, path));
+    named.add(id(item));
+    if (directive(item, where) === 'delete') continue;
+    const existing = originals.find((o) => isPlainObject(o) && id(o) === id(item));
+    patched.push(mergeObject(isPlainObject(existing) ? existing : {}, item, kind, path));
   }
-  return result;
+  return mergeSorted(
+    originals.filter((o) => !named.has(id(o))),
+    patched,
+    originals.map(id),
+    id,
+  );
+}
+
+/**
+ * The elements the patch names (merged, in its order) and those only the original has (in theirs), interleaved as
+ * Kubernetes does (mergeSortedSlice): an original-only element goes first only when both it and the next patched
+ * element are in the original and it comes before that one there. So a new element lands before the others.
+ */
+function mergeSorted(serverOnly: unknown[], patched: unknown[], serverOrder: string[], id: (v: unknown) => string): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < patched.length) {
+    if (j >= patched.length) out.push(serverOnly[i++]);
+    else if (i >= serverOnly.length) out.push(patched[j++]);
+    else {
+      const l = serverOrder.indexOf(id(serverOnly[i]));
+      const r = serverOrder.indexOf(id(patched[j]));
+      if (l >= 0 && r >= 0 && l < r) out.push(serverOnly[i++]);
+      else out.push(patched[j++]);
+    }
+  }
+  return out;
 }
 
 function mergeObject(original: Rec, patch: Rec, kind: string, path: string[]): Rec {
