@@ -10,3 +10,13 @@ export { eventually, DEADLINES } from './eventually.js';
 export { gql, tokensFor, type GraphQLResult } from './graphql.js';
 export { startSmtpSink, type SmtpSink, type ReceivedMail } from './smtp-sink.js';
 export { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './http-receiver.js';
+export {
+  repoRoot,
+  startServiceProcess,
+  startRestartableServiceProcess,
+  startReadyLineProcess,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+  type RestartableServiceProcess,
+  type ReadyLineProcess,
+} from './node-process.js';

@@ -11,7 +11,8 @@ export interface NatsServerHandle {
   storeDir: string;
   /** Stops the server; with `keepStore` the JetStream store survives for a restart on the same port. */
   stop(opts?: { keepStore?: boolean }): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops the server and starts it again on the same port and store, after `downMs` (0 by default). */
+  restart(opts?: { downMs?: number }): Promise<void>;
 }
 
 /** Starts a real `nats-server -js` on a free port with its own temporary store directory. */
@@ -33,8 +34,9 @@ export async function startNatsServer(opts: { port?: number; storeDir?: string }
       await proc.stop();
       if (!keepStore) await rm(storeDir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart({ downMs = 0 } = {}) {
       await proc.stop();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       proc = await launch();
     },
   };

@@ -41,10 +41,10 @@ function duration(seconds: number): string {
 
 /**
  * Starts a real `prometheus` on a free port with a temporary storage directory, scraping each target URL
- * (e.g. `http://127.0.0.1:4000/metrics`) every `scrapeIntervalSeconds`. Resolves once every target has been
+ * (e.g. `http://127.0.0.1:4000/metrics`) every `scrapeIntervalSeconds`, on `port` (a free one when not given). Resolves once every target has been
  * scraped, unless `waitForFirstScrape` is false. `ruleFiles` (absolute paths) are loaded and evaluated at the scrape interval.
  */
-export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeIntervalSeconds?: number; waitForFirstScrape?: boolean; ruleFiles?: string[] }): Promise<PrometheusHandle> {
+export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeIntervalSeconds?: number; waitForFirstScrape?: boolean; ruleFiles?: string[]; port?: number }): Promise<PrometheusHandle> {
   const binary = requireBinary('prometheus');
   const interval = duration(opts.scrapeIntervalSeconds ?? 1);
   const dir = await mkdtemp(join(tmpdir(), 'flightdeck-prometheus-'));
@@ -61,7 +61,7 @@ export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeInt
   });
   const config = join(dir, 'prometheus.yml');
   await writeFile(config, JSON.stringify({ global: { scrape_interval: interval, evaluation_interval: interval }, scrape_configs: scrapeConfigs, ...(opts.ruleFiles ? { rule_files: opts.ruleFiles } : {}) }));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const proc = await startProcess(
     binary,

@@ -13,10 +13,9 @@ import { Command } from 'commander';
 import { gql } from 'graphql-tag';
 import { composeServices } from '@apollo/composition';
 import { mintToken } from '@flightdeck/auth';
-import { freePort } from '@flightdeck/testing';
 import { expectedBody, releasesQuery, releasesTypeDefs } from './gateway-overhead/releases-schema.js';
 import { processCpuSeconds } from './process-cpu.js';
-import { startServiceProcess, type ServiceProcess } from './service-process.js';
+import { freePort, startServiceProcess, type ServiceProcess } from '@flightdeck/testing';
 
 export interface LoadResult {
   requests: { average: number; total: number };

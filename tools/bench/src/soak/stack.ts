@@ -6,8 +6,18 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { databaseUri, freePort, startNatsServer, startPrometheus, type NatsServerHandle, type PrometheusHandle } from '@flightdeck/testing';
-import { startReadyLineProcess, startServiceProcess, type ReadyLineProcess, type ServiceProcess } from '../service-process.js';
+import {
+  databaseUri,
+  freePort,
+  startNatsServer,
+  startPrometheus,
+  startReadyLineProcess,
+  startServiceProcess,
+  type NatsServerHandle,
+  type PrometheusHandle,
+  type ReadyLineProcess,
+  type ServiceProcess,
+} from '@flightdeck/testing';
 
 export const SERVICES = ['planning', 'gates', 'deployment', 'analytics'] as const;
 export type ServiceName = (typeof SERVICES)[number] | 'gateway';

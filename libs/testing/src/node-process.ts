@@ -16,6 +16,16 @@ export interface ServiceProcess {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** A service process that can be killed and started again on the same port (fault injection). */
+export interface RestartableServiceProcess extends ServiceProcess {
+  /** The process now running (it changes on each restart). */
+  current(): ServiceProcess;
+  /** Sends `signal` (SIGKILL: no graceful shutdown) and waits for the process to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again with the same options (log appended), waiting for /readyz. */
+  start(): Promise<void>;
+}
+
 export interface ServiceProcessOptions {
   name: string;
   /** A TypeScript entry point, relative to `cwd`, run with `node --import tsx`. */
@@ -31,12 +41,14 @@ export interface ServiceProcessOptions {
   /** Modules loaded before the entry (after tsx, so they may be TypeScript), e.g. the soak's heap probe. */
   imports?: string[];
   readyTimeoutMs?: number;
+  /** Append to the log file instead of truncating it (a restart). */
+  appendLog?: boolean;
 }
 
 /** Starts a Flightdeck service (or a benchmark's own server) as its own node process and waits for its /readyz. */
 export async function startServiceProcess(opts: ServiceProcessOptions): Promise<ServiceProcess> {
   const logPath = join(opts.logDir, `${opts.name}.log`);
-  const fd = openSync(logPath, 'w');
+  const fd = openSync(logPath, opts.appendLog ? 'a' : 'w');
   const imports = (opts.imports ?? []).flatMap((m) => ['--import', pathToFileURL(m).href]);
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...imports, opts.entry], {
     cwd: opts.cwd ?? repoRoot,
@@ -72,6 +84,31 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** startServiceProcess, with kill and start again on the same port, for fault injection. */
+export async function startRestartableServiceProcess(opts: ServiceProcessOptions): Promise<RestartableServiceProcess> {
+  let proc = await startServiceProcess(opts);
+  const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return {
+    name: opts.name,
+    baseUrl: proc.baseUrl,
+    get child() {
+      return proc.child;
+    },
+    current: () => proc,
+    log: () => proc.log(),
+    stop: (timeoutMs) => proc.stop(timeoutMs),
+    async kill(signal = 'SIGKILL') {
+      const done = exited(proc.child);
+      proc.child.kill(signal);
+      await done;
+    },
+    async start() {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) throw new Error(`${opts.name} is still running (pid ${proc.child.pid}): kill it first`);
+      proc = await startServiceProcess({ ...opts, appendLog: true });
     },
   };
 }
