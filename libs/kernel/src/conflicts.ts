@@ -6,9 +6,18 @@ export interface RetryOnConflictOptions {
    * a stale one, or a write that loses a race, is a ConflictError and is not retried.
    */
   expectedRevision?: number;
-  /** Runs of `change` in all, the first included; default 5. */
+  /** Runs of `change` in all, the first included; default 8. */
   attempts?: number;
+  /**
+   * Milliseconds to wait before the n-th retry: a random wait up to `backoffMs * 2^(n-1)`, at most 1 s ("full jitter"),
+   * so writers that lost the same race do not meet again at once; default 10, 0 retries at once.
+   */
+  backoffMs?: number;
 }
+
+const MAX_BACKOFF_MS = 1000;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs a read-apply-write `change` (read the aggregate, apply the change and check its rules, write at the
@@ -19,13 +28,15 @@ export interface RetryOnConflictOptions {
  * ConflictError (saying how many) reach the caller. With `expectedRevision` the first ConflictError stands.
  */
 export async function retryOnConflict<R>(change: (attempt: number) => Promise<R>, options: RetryOnConflictOptions = {}): Promise<R> {
-  const attempts = options.attempts ?? 5;
+  const attempts = options.attempts ?? 8;
+  const backoffMs = options.backoffMs ?? 10;
   for (let attempt = 1; ; attempt++) {
     try {
       return await change(attempt);
     } catch (err) {
       if (!(err instanceof ConflictError) || options.expectedRevision !== undefined) throw err;
       if (attempt >= attempts) throw new ConflictError(err.model, err.id, err.expectedVersion, err.actualVersion, attempt);
+      if (backoffMs > 0) await pause(Math.random() * Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 1)));
     }
   }
 }
