@@ -1,24 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
+import { markMount } from '@flightdeck/telemetry';
+import { CodeFreeze } from './application/code-freeze.js';
 import { ReleaseInsights } from './application/release-insights.js';
 import { ReleasePlanning } from './application/release-planning.js';
 import { ReleaseSignals } from './application/release-signals.js';
 import { resolvers, type PlanningContext } from './adapters/graphql/resolvers.js';
 import { loadTypeDefs } from './adapters/graphql/schema.js';
+import { gitWebhooks, type GitWebhookSecrets } from './adapters/http/git-webhook-route.js';
 import { MongoReleaseRepository } from './adapters/mongo/mongo-release-repository.js';
 import { releaseModel } from './adapters/mongo/release-model.js';
 import { registerReleaseGauges } from './adapters/prometheus/release-gauges.js';
 import { consumeReleaseSignals, SIGNALS_DURABLE } from './adapters/nats/signal-consumer.js';
 
 /** The shared dependencies; `durable` names the consumer of gates' and deployment's events (default planning-release-signals). */
-export type PlanningServiceDeps = ServiceDeps;
+export interface PlanningServiceDeps extends ServiceDeps {
+  /** Secrets of the Git hosts' webhooks (POST /webhooks/git/github, /webhooks/git/gitlab); a host without one is refused. */
+  gitWebhooks?: GitWebhookSecrets;
+}
 
 /** `start` adds indexes, the outbox relay and the event consumer; `stop` leaves MongoDB and the bus to their owner. */
 export interface PlanningService extends SubgraphService {
   planning: ReleasePlanning;
   insights: ReleaseInsights;
   signals: ReleaseSignals;
+  freeze: CodeFreeze;
 }
 
 export function createPlanningService(deps: PlanningServiceDeps): PlanningService {
@@ -33,16 +40,18 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
   registerReleaseGauges(metrics.registry, releases);
   const planning = new ReleasePlanning({ releases, clock, newId: deps.newId ?? randomUUID });
   const insights = new ReleaseInsights({ planning, clock, advisor: deps.advisor });
+  const freeze = new CodeFreeze(planning);
   const signals = new ReleaseSignals({ releases, clock, logger });
   let subscription: Subscription | undefined;
-  const shell = createSubgraphService<Pick<PlanningContext, 'planning' | 'insights'>>({
+  const shell = createSubgraphService<Pick<PlanningContext, 'planning' | 'insights' | 'freeze'>>({
     service: 'planning',
     typeDefs: loadTypeDefs(),
     resolvers,
     logger,
     metrics,
     verifier: deps.verifier,
-    context: () => ({ planning, insights }),
+    context: () => ({ planning, insights, freeze }),
+    mount: (app) => app.use('/webhooks', markMount('/webhooks'), gitWebhooks(freeze, logger, deps.gitWebhooks ?? {})),
     introspection: deps.introspection ?? false,
     readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
     async onStart() {
@@ -58,5 +67,5 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     },
   });
 
-  return { ...shell, planning, insights, signals };
+  return { ...shell, planning, insights, signals, freeze };
 }

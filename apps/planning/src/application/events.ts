@@ -1,5 +1,6 @@
 import {
   featureStatusChanged,
+  freezeExceptionApproved,
   releaseCreatedV2,
   releaseScopeChanged,
   releaseStatusChangedV2,
@@ -8,6 +9,7 @@ import {
   type CloudEvent,
 } from '@flightdeck/events';
 import type { AdviceSource } from '@flightdeck/ai';
+import type { FreezeException } from '../domain/code-freeze.js';
 import type { Forecast } from '../domain/forecast.js';
 import type { StatusTransition } from '../domain/lifecycle.js';
 import type { Release } from '../domain/release.js';
@@ -107,5 +109,12 @@ export function scopeRecommendedEvent(r: Release, advice: { source: AdviceSource
       capacity,
       at: at.toISOString(),
     },
+  });
+}
+
+export function freezeExceptionEvent(r: Release, e: FreezeException, meta: RequestMeta): CloudEvent {
+  return freezeExceptionApproved.create({
+    ...envelope(r, meta, e.at),
+    data: { releaseId: r.id, product: r.product, version: r.version, status: r.status, changeId: e.changeId, reason: e.reason, by: e.by, at: e.at.toISOString() },
   });
 }

@@ -154,5 +154,23 @@ export const scopeRecommended = defineEvent({
   }),
 });
 
+/** A release manager let one change into a release during its code freeze; kept with who and why for the audit. */
+export const freezeExceptionApproved = defineEvent({
+  type: 'flightdeck.planning.freeze.exception_approved',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    product: z.string().min(1),
+    version: z.string().min(1),
+    /** The release's status when the exception was made (one of the frozen ones). */
+    status: z.string().min(1),
+    /** A commit id, or a pull/merge request named by its host, e.g. github:acme/shop#42. */
+    changeId: z.string().min(1),
+    reason: z.string().min(1),
+    by: z.string().min(1),
+    at: timestamp,
+  }),
+});
+
 /** What the planning service publishes (registered next to the version-1 list above). */
-export const planningServiceEvents = [releaseCreatedV2, releaseStatusChangedV2, releaseScopeChanged, featureStatusChanged, timelineForecasted, scopeRecommended];
+export const planningServiceEvents = [releaseCreatedV2, releaseStatusChangedV2, releaseScopeChanged, featureStatusChanged, timelineForecasted, scopeRecommended, freezeExceptionApproved];

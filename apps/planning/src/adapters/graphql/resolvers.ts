@@ -2,6 +2,7 @@ import type { Advice } from '@flightdeck/ai';
 import type { GraphQLResolveInfo } from 'graphql';
 import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } from '@flightdeck/subgraph';
 import { authorize, requireHuman, type Role } from '@flightdeck/kernel';
+import type { CodeFreeze } from '../../application/code-freeze.js';
 import type { ReleaseInsights } from '../../application/release-insights.js';
 import type { ReleasePlanning } from '../../application/release-planning.js';
 import type { RequestMeta, StoredRelease } from '../../application/ports.js';
@@ -19,6 +20,7 @@ import { requestedNodeFields } from './requested-fields.js';
 export interface PlanningContext extends SubgraphContext {
   planning: ReleasePlanning;
   insights: ReleaseInsights;
+  freeze: CodeFreeze;
 }
 
 /** What Release fields resolve from: the domain release and the revision it was read at. */
@@ -100,6 +102,10 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })), pageInfo: page.pageInfo, totalCount: page.totalCount };
     },
     healthRules: () => HEALTH_RULES,
+    freezeDecision: async (_: unknown, a: { release: string; change: string; critical?: boolean | null }, ctx: PlanningContext) => {
+      const d = await ctx.freeze.decide(a.release, a.change, a.critical ?? false);
+      return { allowed: d.allowed, frozen: d.frozen, reason: d.reason, change: d.change.id, critical: d.change.critical, release: view(d.stored), exception: d.exception ?? null, approvers: d.approvers };
+    },
   },
   ReleaseConnection: {
     totalCount: (p: { totalCount: () => Promise<number> }) => p.totalCount(),
@@ -117,9 +123,13 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     health: (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.health(r),
     scopeChanges: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).scopeChanges,
     documents: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(await complete(r, ctx)),
+    freezeExceptions: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).freeze?.exceptions ?? [],
   },
   StatusTransition: {
     byName: (t: { by: string; byName?: string }) => t.byName ?? t.by,
+  },
+  FreezeException: {
+    byName: (e: { by: string; byName?: string }) => e.byName ?? e.by,
   },
   ScopeChange: {
     byName: (c: { by: string; byName?: string }) => c.byName ?? c.by,
@@ -182,6 +192,10 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       const m = mutator(ctx, CAN.plan);
       const result = await ctx.insights.forecast(m, a.releaseId, defined({ runs: a.runs, seed: a.seed }));
       return { release: view(result.stored), timeline: timelineView(result.timeline, result.stored.release), forecast: result.forecast, advice: adviceView(result.advice) };
+    },
+    approveFreezeException: async (_: unknown, a: { releaseId: string; change: string; reason: string; expectedRevision?: number }, ctx: PlanningContext) => {
+      const m = mutator(ctx, CAN.approveFreezeException);
+      return view(await ctx.freeze.approve(m, a.releaseId, a.change, a.reason, a.expectedRevision ?? undefined));
     },
   },
 };

@@ -8,4 +8,6 @@ export const CAN = {
   /** Moving a feature along (status only). */
   reportProgress: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD', 'DEVELOPER', 'QA_LEAD'],
   plan: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD'],
+  /** Letting one change in during the code freeze. */
+  approveFreezeException: ['RELEASE_MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -9,13 +9,13 @@ const KEEP_APPLIED = 500;
 const MAX_PAGE = 100;
 const SORT = 'targetDate';
 const LIST_PROJECTION = '-scopeChanges -outbox';
-const SUMMARY_PROJECTION = '-scopeChanges -outbox -features -transitions -gateResults -productionRollouts -lastForecast -considerations';
+const SUMMARY_PROJECTION = '-scopeChanges -outbox -features -transitions -gateResults -productionRollouts -lastForecast -considerations -freeze';
 
 type Doc = Record<string, unknown> & { _id: string; __v?: number };
 
 function toRelease(doc: Doc): Release {
   const { _id, __v: _v, outbox: _o, [APPLIED_EVENTS_PATH]: _a, ...rest } = doc;
-  const r = rest as unknown as Release & { hotfix?: Release['hotfix'] | null; baseVersion?: string | null; lastForecast?: Release['lastForecast'] | null; considerations?: Release['considerations'] | null };
+  const r = rest as unknown as Release & { hotfix?: Release['hotfix'] | null; baseVersion?: string | null; lastForecast?: Release['lastForecast'] | null; considerations?: Release['considerations'] | null; freeze?: Release['freeze'] | null };
   const release: Release = {
     ...r,
     id: _id,
@@ -27,6 +27,7 @@ function toRelease(doc: Doc): Release {
   if (!r.baseVersion) delete release.baseVersion;
   if (!r.lastForecast) delete release.lastForecast;
   if (!r.considerations) delete release.considerations;
+  if (!r.freeze) delete release.freeze;
   return release;
 }
 

@@ -34,6 +34,10 @@ const scopeChange = new Schema(
 
 const gateResult = new Schema({ gate: String, outcome: String, evaluationId: String, at: Date }, { _id: false });
 
+const freezeTick = new Schema({ itemId: String, evidence: String, by: String, byName: String, at: Date }, { _id: false });
+const freezeException = new Schema({ changeId: String, reason: String, by: String, byName: String, at: Date }, { _id: false });
+const freeze = new Schema({ ticks: { type: [freezeTick], default: [] }, exceptions: { type: [freezeException], default: [] } }, { _id: false });
+
 const productionRollout = new Schema({ rolloutId: String, succeeded: Boolean, at: Date }, { _id: false });
 
 export const releaseSchema = new Schema(
@@ -57,6 +61,7 @@ export const releaseSchema = new Schema(
     productionRollouts: { type: [productionRollout], default: [] },
     lastForecast: { type: Schema.Types.Mixed, default: undefined },
     considerations: { type: Schema.Types.Mixed, default: undefined },
+    freeze: { type: freeze, default: undefined },
     createdAt: Date,
     updatedAt: Date,
   },
