@@ -9,7 +9,7 @@ import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
-import { createPlanningService, schemaPath, type PlanningService } from '../../src/index.js';
+import { createPlanningService, schemaPath, type PlanningService, type PlanningServiceDeps } from '../../src/index.js';
 
 export const SECRET = 'planning-integration-test-secret-0123456789';
 
@@ -21,13 +21,15 @@ export interface Stack {
   predictions: InMemoryPredictionStore;
   gatewayUrl: string;
   planningUrl: string;
+  /** The planning service's own base URL (its webhooks), e.g. http://127.0.0.1:41234 */
+  planningBase: string;
   /** A token for `subject`; `name` puts a display name in it, as identity providers and `npm start` do. */
   token: ReturnType<typeof tokensFor>;
   stop(): Promise<void>;
 }
 
 /** The planning service on its own database and a real NATS, behind a real gateway composed from schema.graphql. */
-export async function startStack(name: string, opts: { now?: () => Date } = {}): Promise<Stack> {
+export async function startStack(name: string, opts: { now?: () => Date; gitWebhooks?: PlanningServiceDeps['gitWebhooks'] } = {}): Promise<Stack> {
   const logger = createLogger({ service: 'planning', level: 'silent' });
   const verifier = createTokenVerifier({ secret: SECRET });
   const mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), name), retries: 2 });
@@ -42,8 +44,9 @@ export async function startStack(name: string, opts: { now?: () => Date } = {}):
     verifier,
     durable: `planning-test-${name}-${randomUUID().slice(0, 8)}`,
     ...(opts.now ? { clock: { now: opts.now } } : {}),
+    ...(opts.gitWebhooks ? { gitWebhooks: opts.gitWebhooks } : {}),
   });
-  const { graphqlUrl: planningUrl } = await planning.listen(0);
+  const { graphqlUrl: planningUrl, url: planningBase } = await planning.listen(0);
   const gateway = await startTestGateway([{ name: 'planning', schema: schemaPath(), url: planningUrl }], { verifier });
   const gatewayUrl = gateway.url;
   return {
@@ -54,6 +57,7 @@ export async function startStack(name: string, opts: { now?: () => Date } = {}):
     predictions,
     gatewayUrl,
     planningUrl,
+    planningBase: planningBase.replace(/\/$/, ''),
     token: tokensFor(SECRET),
     async stop() {
       await gateway.stop();
