@@ -3,6 +3,7 @@ import { ApiError, graphqlUrl, type ApiOptions } from './api.js';
 import { parseDuration } from './duration.js';
 import { submitEvidence } from './evidence-submit.js';
 import { EXIT } from './exit-codes.js';
+import { checkFreeze } from './freeze-check.js';
 import { waitForGate } from './gate-wait.js';
 import { startReleaseRollout } from './rollout-start.js';
 import { waitForReleaseRollout } from './rollout-wait.js';
@@ -33,7 +34,7 @@ function api(): ApiOptions {
 }
 
 const program = new Command('flightdeck')
-  .description('Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome; start a release-wide rollout and wait for it.')
+  .description('Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome; check a change against the code freeze; start a release-wide rollout and wait for it.')
   .addHelpText('after', ENV_HELP)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -69,6 +70,27 @@ gate
     const timeoutMs = parseDuration(opts.timeout, '--timeout');
     const intervalMs = parseDuration(opts.interval, '--interval');
     process.exitCode = await waitForGate(api(), { release: opts.release, gate: opts.gate, timeoutMs, intervalMs, json: opts.json }, log, out);
+  });
+
+const FREEZE_HELP = `
+Environment:
+  FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
+  FLIGHTDECK_TOKEN  a token with the CI role (or a person's token), sent as Authorization: Bearer (required)
+
+Exit codes (freeze check): 0 the change may land, 1 refused (the release is frozen and the change neither critical nor
+let in by a release manager; who may approve is printed), 3 error (usage, token, network, unknown release).`;
+
+const freeze = program.command('freeze').description('Code freeze of a release: whether a change may land during it.').addHelpText('after', FREEZE_HELP);
+freeze
+  .command('check')
+  .description('Ask whether a change may land in the release now: always outside the code freeze (CODE_FREEZE to RELEASE_CANDIDATE); during it only a critical change or one a release manager let in. Prints the reason; exits 0 when allowed, 1 when refused.')
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .requiredOption('--change <id>', 'the change: a commit id, or a pull/merge request such as github:acme/shop#42 or gitlab:group/project!7')
+  .option('--critical', 'the change is a critical fix (allowed during the freeze)', false)
+  .option('--json', 'print the decision as JSON on stdout', false)
+  .addHelpText('after', FREEZE_HELP)
+  .action(async (opts: { release: string; change: string; critical: boolean; json: boolean }) => {
+    process.exitCode = await checkFreeze(api(), opts, log, out);
   });
 
 const ROLLOUT_HELP = `

@@ -1,0 +1,132 @@
+// Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
+import type {} from '@flightdeck/testing/global-setup';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
+import { createTokenVerifier } from '@flightdeck/auth';
+import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
+import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
+import { createPlanningService, schemaPath, type PlanningService } from '@flightdeck/planning';
+import { createMetrics } from '@flightdeck/telemetry';
+import { databaseUri, eventually, gql, tokensFor } from '@flightdeck/testing';
+import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+
+const SECRET = 'cli-freeze-test-secret-0123456789abcdef';
+const bin = fileURLToPath(new URL('../bin/flightdeck.mjs', import.meta.url));
+const token = tokensFor(SECRET);
+const DAY = 86_400_000;
+
+let mongo: MongoConnection;
+let bus: JetStreamBus;
+let planning: PlanningService;
+let gateway: TestGateway;
+let url: string;
+let ciToken: string;
+let manager: string;
+let frozenId: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function flightdeck(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function ask<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await gql<T>(url, query, variables, manager);
+  if (res.errors?.length) throw new Error(res.errors.map((e) => e.message).join('; '));
+  return res.data!;
+}
+
+beforeAll(async () => {
+  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'cli-freeze'), retries: 2 });
+  bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'cli-freeze-test' });
+  const verifier = createTokenVerifier({ secret: SECRET, issuer: 'flightdeck', audience: 'flightdeck' });
+  planning = createPlanningService({
+    mongo,
+    bus,
+    verifier,
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics({ service: 'planning' }),
+    advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
+    durable: `cli-freeze-${randomUUID().slice(0, 8)}`,
+  });
+  const { graphqlUrl } = await planning.listen(0);
+  gateway = await startTestGateway([{ name: 'planning', schema: schemaPath(), url: graphqlUrl }], { verifier });
+  url = gateway.url;
+  [ciToken, manager] = await Promise.all([token(['CI'], 'pipeline', { machine: true }), token(['RELEASE_MANAGER'], 'rita')]);
+
+  const created = await ask<{ createRelease: { id: string } }>('mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
+    input: { product: 'cli-shop', version: '3.0.0', theme: 'Freeze', owner: 'rita', targetDate: new Date(Date.now() + 60 * DAY).toISOString() },
+  });
+  frozenId = created.createRelease.id;
+  for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE']) await ask('mutation($id: ID!, $to: ReleaseStatus!) { transitionRelease(id: $id, to: $to, reason: "on plan") { status } }', { id: frozenId, to });
+  await bus.publish(gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: frozenId, evaluationId: 'fc-1', gate: 'FEATURE_COMPLETE', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
+  await eventually('cli-shop 3.0.0 to enter CODE_FREEZE', async () => ((await ask<{ release: { status: string } }>('query($id: ID!) { release(id: $id) { status } }', { id: frozenId })).release.status === 'CODE_FREEZE' ? true : undefined));
+}, 120_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await planning?.stop();
+  await bus?.close();
+  await mongo?.close();
+});
+
+describe('flightdeck freeze check', () => {
+  it('exits 1 for a change refused during the freeze, printing why and who may approve', async () => {
+    const run = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'abc1234']);
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim()).toBe('refused: cli-shop 3.0.0 is frozen (CODE_FREEZE): abc1234 is not critical and no release manager let it in (approveFreezeException)');
+    expect(run.stderr).toContain(`To let it in, a RELEASE_MANAGER or the release owner rita may approve an exception: approveFreezeException(releaseId: "${frozenId}", change: "abc1234"`);
+  });
+
+  it('exits 0 for a critical change, and for one a release manager let in (by release id, as JSON)', async () => {
+    const critical = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'abc1234', '--critical']);
+    expect(critical.code).toBe(0);
+    expect(critical.stdout).toContain('allowed: cli-shop 3.0.0 is frozen (CODE_FREEZE); abc1234 is marked critical and may go in');
+
+    await ask('mutation($r: ID!) { approveFreezeException(releaseId: $r, change: "def5678", reason: "fixes the login crash") { revision } }', { r: frozenId });
+    const approved = await flightdeck(['freeze', 'check', '--release', frozenId, '--change', 'def5678', '--json']);
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ allowed: true, frozen: true, change: 'def5678', reason: 'cli-shop 3.0.0 is frozen (CODE_FREEZE); def5678 was let in by rita: fixes the login crash' });
+  });
+
+  it('exits 3 naming what was wrong: an unknown release, a missing option, no token', async () => {
+    const unknown = await flightdeck(['freeze', 'check', '--release', 'cli-shop@9.9.9', '--change', 'abc']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('flightdeck: release cli-shop@9.9.9 does not exist (no release 9.9.9 of product cli-shop)');
+    const noChange = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0']);
+    expect(noChange.code).toBe(3);
+    expect(noChange.stderr).toContain("required option '--change <id>' not specified");
+    const empty = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', ' ']);
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain('--change is empty; give the commit id or the pull/merge request');
+    const noToken = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'abc'], { FLIGHTDECK_TOKEN: '' });
+    expect(noToken.code).toBe(3);
+    expect(noToken.stderr).toContain('FLIGHTDECK_TOKEN is not set');
+  });
+
+  it('--help says what it does, the options and the exit codes', async () => {
+    const help = await flightdeck(['freeze', 'check', '--help']);
+    expect(help.code).toBe(0);
+    for (const text of ['--release <product@version|id>', '--change <id>', '--critical', '0 the change may land, 1 refused']) expect(help.stdout).toContain(text);
+  });
+});
