@@ -47,6 +47,8 @@ const transition = async (id: string, to: string) => {
   expect(res.errors).toBeUndefined();
 };
 
+const errorOf = async (res: Response) => ((await res.json()) as { error: string }).error;
+
 function post(path: string, body: Buffer | string, headers: Record<string, string>) {
   return fetch(`${stack.planningBase}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
@@ -158,17 +160,17 @@ describe('Git webhooks (real payloads) answer the freeze decision', () => {
     const notJson = Buffer.from('{"ref":');
     const broken = await github(notJson);
     expect(broken.status).toBe(400);
-    expect((await broken.json()).error).toMatch(/^the body is not JSON/);
+    expect(await errorOf(broken)).toMatch(/^the body is not JSON/);
     const partial = Buffer.from('{"ref":"refs/heads/main"}');
     const incomplete = await github(partial);
     expect(incomplete.status).toBe(400);
-    expect((await incomplete.json()).error).toMatch(/^not a GitHub push payload: after: /);
+    expect(await errorOf(incomplete)).toMatch(/^not a GitHub push payload: after: /);
     const other = await github(body, 'issues');
     expect(await other.json()).toEqual({ error: 'X-GitHub-Event "issues" is not one Flightdeck reads; send push or pull_request events' });
 
     const noRelease = await post('/webhooks/git/github', body, { 'x-github-event': 'push', 'x-hub-signature-256': sign(body) });
     expect(noRelease.status).toBe(400);
-    expect((await noRelease.json()).error).toContain('no ?release= in the webhook URL');
+    expect(await errorOf(noRelease)).toContain('no ?release= in the webhook URL');
     const unknown = await github(body, 'push', 'freeze-shop@9.9.9');
     expect(unknown.status).toBe(404);
   });
@@ -186,6 +188,6 @@ describe('Git webhooks (real payloads) answer the freeze decision', () => {
     expect(await wrong.json()).toEqual({ error: 'X-Gitlab-Token does not match the webhook secret' });
     const malformed = await post('/webhooks/git/gitlab?release=freeze-shop@2.0.0', '{"object_kind":"merge_request"}', { 'x-gitlab-token': GITLAB_TOKEN });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error).toMatch(/^not a GitLab merge request payload: /);
+    expect(await errorOf(malformed)).toMatch(/^not a GitLab merge request payload: /);
   });
 });
