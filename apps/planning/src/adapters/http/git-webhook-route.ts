@@ -28,7 +28,8 @@ export function gitWebhooks(freeze: CodeFreeze, logger: Logger, secrets: GitWebh
       change = read(body);
     } catch (err) {
       if (err instanceof GitWebhookError) return fail(res, err.status, err.message);
-      throw err;
+      logger.error({ err }, 'a Git webhook could not be read');
+      return fail(res, 500, `the webhook could not be read: ${(err as Error).message}`);
     }
     const release = typeof req.query.release === 'string' ? req.query.release.trim() : '';
     if (!release) return fail(res, 400, 'no ?release= in the webhook URL: add the release the branch belongs to, e.g. ?release=shop@2.4.0 (or its id)');
