@@ -10,6 +10,7 @@ import {
   releaseStatusChanged,
   releaseStatusChangedV2,
   rolloutFailed,
+  rolloutHealthAdvised,
   rolloutRolledBack,
   rolloutStarted,
   rolloutSucceeded,
@@ -35,6 +36,7 @@ export const PROJECTED_TYPES = [
   rolloutSucceeded,
   rolloutRolledBack,
   rolloutFailed,
+  rolloutHealthAdvised,
   incidentOpened,
   incidentResolved,
 ].map((d) => d.type);
@@ -114,6 +116,18 @@ function updatesOf(event: CloudEvent): FactUpdate[] {
   if (rolloutRolledBack.is(event)) {
     const d = event.data;
     return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'rolled_back', at: d.rolledBackAt, reason: d.reason } }];
+  }
+  if (rolloutHealthAdvised.is(event)) {
+    const d = event.data;
+    return [
+      {
+        entity: 'rollout',
+        id: d.rolloutId,
+        key,
+        header: { releaseId: d.releaseId, environment: d.environment },
+        fact: { k: 'advice', runId: d.runId, recommendation: d.recommendation, source: d.source, confidence: d.confidence, predictionId: d.predictionId, at: d.advisedAt },
+      },
+    ];
   }
   if (incidentOpened.is(event)) {
     const d = event.data;

@@ -9,6 +9,8 @@ export type Timestamp = string;
 export type GateOutcome = 'PASS' | 'FAIL' | 'CONDITIONAL';
 export type Recommendation = 'GO' | 'CONDITIONAL_GO' | 'NO_GO';
 export type Source = 'ai' | 'deterministic';
+/** What deployment-health advice recommended for a rollout after one of its analysis runs. */
+export type HealthRecommendation = 'PROMOTE' | 'HOLD' | 'ROLLBACK';
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface ReleaseHeader {
@@ -49,7 +51,9 @@ export type RolloutFact =
   | { k: 'succeeded'; at: Timestamp }
   | { k: 'rolled_back'; at: Timestamp; reason: string }
   /** Failed and left in place (roll-forward only). */
-  | { k: 'failed'; at: Timestamp; reason: string };
+  | { k: 'failed'; at: Timestamp; reason: string }
+  /** Deployment-health advice on one analysis run. */
+  | { k: 'advice'; runId: string; recommendation: HealthRecommendation; source: Source; confidence: number; predictionId: string; at: Timestamp };
 
 export interface IncidentHeader {
   title?: string;

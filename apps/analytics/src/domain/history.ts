@@ -1,4 +1,4 @@
-import { factsInOrder, type GateOutcome, type IncidentRecord, type Recommendation, type ReleaseHeader, type ReleaseRecord, type RolloutRecord, type Severity, type Source } from './facts.js';
+import { factsInOrder, type GateOutcome, type HealthRecommendation, type IncidentRecord, type Recommendation, type ReleaseHeader, type ReleaseRecord, type RolloutRecord, type Severity, type Source } from './facts.js';
 import { minDate } from './time.js';
 
 const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
@@ -42,6 +42,8 @@ export interface Rollout {
   failureReason?: string;
   /** When it ended, either way. */
   finishedAt?: Date;
+  /** Deployment-health advice on its analysis runs, oldest first (absent when there was none). */
+  healthAdvice?: { runId: string; recommendation: HealthRecommendation; source: Source; confidence: number; predictionId: string; at: Date }[];
 }
 
 export interface Incident {
@@ -117,6 +119,9 @@ export function rolloutOf(r: RolloutRecord): Rollout {
   const failed = facts.find((f) => f.k === 'failed');
   const failedAt = date(failed?.at);
   const finishedAt = minDate([succeededAt, rolledBackAt, failedAt]);
+  const healthAdvice = facts.flatMap((f) =>
+    f.k === 'advice' ? [{ runId: f.runId, recommendation: f.recommendation, source: f.source, confidence: f.confidence, predictionId: f.predictionId, at: new Date(f.at) }] : [],
+  );
   return {
     id: r.id,
     ...r.header,
@@ -125,6 +130,7 @@ export function rolloutOf(r: RolloutRecord): Rollout {
     ...(rolledBack ? { rolledBackAt: rolledBackAt!, rollbackReason: rolledBack.reason } : {}),
     ...(failed ? { failedAt: failedAt!, failureReason: failed.reason } : {}),
     ...(finishedAt ? { finishedAt } : {}),
+    ...(healthAdvice.length ? { healthAdvice } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   releaseScopeChanged,
   releaseStatusChangedV2,
   rolloutFailed,
+  rolloutHealthAdvised,
   rolloutRolledBack,
   rolloutStarted,
   rolloutSucceeded,
@@ -86,6 +87,20 @@ export class Story {
     if (end.succeededAt) this.push(rolloutSucceeded.create({ id: this.id(), source: '/flightdeck/deployment', time: end.succeededAt, data: { ...base, completedAt: end.succeededAt } }));
     if (end.rolledBackAt) this.push(rolloutRolledBack.create({ id: this.id(), source: '/flightdeck/deployment', time: end.rolledBackAt, data: { ...base, reason: 'error rate', rolledBackAt: end.rolledBackAt } }));
     if (end.failedAt) this.push(rolloutFailed.create({ id: this.id(), source: '/flightdeck/deployment', time: end.failedAt, data: { ...base, reason: 'latency', measurements: [], failedAt: end.failedAt } }));
+    return this;
+  }
+
+  /** Deployment-health advice on an analysis run of a rollout (production unless told). */
+  healthAdvice(releaseId: string, rolloutId: string, recommendation: 'PROMOTE' | 'HOLD' | 'ROLLBACK', source: 'ai' | 'deterministic', at: string, environment = 'production') {
+    const predictionId = `hp-${this.id()}`;
+    this.push(
+      rolloutHealthAdvised.create({
+        id: this.id(),
+        source: '/flightdeck/deployment',
+        time: at,
+        data: { releaseId, rolloutId, environment, runId: `run-${predictionId}`, recommendation, source, confidence: 0.7, predictionId, advisedAt: at },
+      }),
+    );
     return this;
   }
 
