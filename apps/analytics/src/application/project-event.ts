@@ -87,7 +87,16 @@ function updatesOf(event: CloudEvent): FactUpdate[] {
   }
   if (timelineForecasted.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'forecast', p50: d.p50, targetDate: d.targetDate, probabilityOnTime: d.probabilityOnTime, ...(d.predictionId ? { predictionId: d.predictionId } : {}), at } }];
+    const advice = d.adviceSource !== undefined && d.adviceFlagsSlip !== undefined ? { adviceSource: d.adviceSource, adviceFlagsSlip: d.adviceFlagsSlip } : {};
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {},
+        fact: { k: 'forecast', p50: d.p50, targetDate: d.targetDate, probabilityOnTime: d.probabilityOnTime, ...(d.predictionId ? { predictionId: d.predictionId } : {}), ...advice, at },
+      },
+    ];
   }
   if (scopeRecommended.is(event)) {
     const d = event.data;

@@ -123,11 +123,12 @@ function healthAdviceHit(advice: { recommendation: HealthRecommendation; rollout
  *   recommended features DONE at release / recommended features;
  * - quality-gate prediction = readiness assessments in the window whose recommendation matched the next gate outcome (GO→PASS, CONDITIONAL_GO→CONDITIONAL, NO_GO→FAIL);
  * - risk prediction = predicted risks that materialised: a NO_GO/CONDITIONAL_GO assessment followed by a failed gate or a failed production rollout,
- *   and a forecast giving under 50% chance of being on time for a release that reached production after its target date;
+ *   and timeline-risk advice naming a HIGH-likelihood risk (for forecasts whose event does not name the advice: the forecast giving under 50%
+ *   chance of being on time, as deterministic) for a release that reached production after its target date;
  * - timeline variance = |production − forecast p50| / (p50 − forecast time), mean over the forecasts of releases in production in the window;
  * - deployment-health risk prediction = advice in the window that matched its finished rollout's outcome (healthAdviceHit).
  * Rows with fewer than `minOutcomes` samples are left out: tooFewOutcomes lists them.
- * Forecasts carry no advisor source (they are Monte Carlo runs), so they count as deterministic.
+ * Forecasts are Monte Carlo runs, so their variance counts as deterministic.
  */
 export function aiEffectiveness(history: History, scope: Scope, window: Window, minOutcomes = MIN_OUTCOMES): EffectivenessRow[] {
   return combineEffectiveness([effectivenessSamples(history, scope, window)], minOutcomes);
@@ -163,7 +164,9 @@ export function effectivenessSamples(history: History, scope: Scope, window: Win
   };
 
   const forecasts = delivered.flatMap((d) => d.release.forecasts.map((f) => ({ ...f, source: 'deterministic' as const, productionAt: d.at })));
-  const timelineRisk = (f: (typeof forecasts)[number]) => (f.probabilityOnTime < 0.5 ? (f.productionAt.getTime() > f.targetDate.getTime() ? 1 : 0) : undefined);
+  // The risk is the advice's when the forecast event names it (a HIGH-likelihood risk predicts the slip), else the forecast's own (< 50 % on time).
+  const timelineAdvice = forecasts.map((f) => ({ ...f, source: f.advice?.source ?? f.source, flagsSlip: f.advice?.flagsSlip ?? f.probabilityOnTime < 0.5 }));
+  const timelineRisk = (f: (typeof timelineAdvice)[number]) => (f.flagsSlip ? (f.productionAt.getTime() > f.targetDate.getTime() ? 1 : 0) : undefined);
   const variance = (f: (typeof forecasts)[number]) => {
     const horizon = f.p50.getTime() - f.at.getTime();
     return horizon > 0 ? Math.abs(f.productionAt.getTime() - f.p50.getTime()) / horizon : undefined;
@@ -175,7 +178,7 @@ export function effectivenessSamples(history: History, scope: Scope, window: Win
     { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', values: planning },
     ...bySource(recommendations, 'PLANNING_ACCURACY', 'prioritisation', recommendationHits),
     ...bySource(assessments, 'RISK_PREDICTION', 'readiness', readinessRisk),
-    ...bySource(forecasts, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),
+    ...bySource(timelineAdvice, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),
     ...bySource(healthAdvice, 'RISK_PREDICTION', 'deployment-health', (a) => healthAdviceHit(a, history, hotfixes)),
     ...bySource(assessments, 'QUALITY_GATE_PREDICTION', 'readiness', gateHits),
     ...bySource(forecasts, 'TIMELINE_VARIANCE', 'timeline-risk', variance),

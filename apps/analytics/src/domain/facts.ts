@@ -32,7 +32,8 @@ type ReleaseFactBody =
   | { k: 'feature'; featureId: string; to: string; at: Timestamp }
   | { k: 'gate'; gate: string; outcome: GateOutcome; at: Timestamp }
   | { k: 'readiness'; recommendation: Recommendation; source: Source; confidence: number; predictionId: string; at: Timestamp }
-  | { k: 'forecast'; p50: Timestamp; targetDate: Timestamp; probabilityOnTime: number; predictionId?: string; at: Timestamp }
+  /** A forecast, with the timeline-risk advice given with it when the event names it (who answered; whether it named a HIGH-likelihood risk). */
+  | { k: 'forecast'; p50: Timestamp; targetDate: Timestamp; probabilityOnTime: number; predictionId?: string; adviceSource?: Source; adviceFlagsSlip?: boolean; at: Timestamp }
   /** The scope a prioritisation advice proposed. */
   | { k: 'recommendation'; source: Source; predictionId: string; recommended: string[]; at: Timestamp };
 

@@ -142,13 +142,27 @@ export class Story {
     );
   }
 
-  forecast(releaseId: string, at: string, p50: string, target: string, probabilityOnTime: number) {
+  /** A forecast; `advice`: the timeline-risk advice given with it, as planning publishes it (left out: an event from before it did). */
+  forecast(releaseId: string, at: string, p50: string, target: string, probabilityOnTime: number, advice?: { source: 'ai' | 'deterministic'; flagsSlip: boolean }) {
     return this.push(
       timelineForecasted.create({
         id: this.id(),
         source: '/flightdeck/planning',
         time: at,
-        data: { releaseId, targetDate: target, featureComplete: at, p50, p85: p50, p95: p50, probabilityOnTime, remainingPoints: 10, runs: 1000, basis: 'HISTORY', predictionId: `f-${this.n}` },
+        data: {
+          releaseId,
+          targetDate: target,
+          featureComplete: at,
+          p50,
+          p85: p50,
+          p95: p50,
+          probabilityOnTime,
+          remainingPoints: 10,
+          runs: 1000,
+          basis: 'HISTORY',
+          predictionId: `f-${this.n}`,
+          ...(advice ? { adviceSource: advice.source, adviceFlagsSlip: advice.flagsSlip } : {}),
+        },
       }),
     );
   }
