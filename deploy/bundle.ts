@@ -18,6 +18,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // jsonc-parser's main build is a UMD wrapper whose require('./impl/format') esbuild cannot follow (the bundled
+  // gates service died at start with "Cannot find module './impl/format'"); its ES module build bundles plainly.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // Bundled CommonJS packages call require() (for node: built-ins and their optional packages); an ES module
   // has none, so the output makes one.
   banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
