@@ -10,6 +10,7 @@ import {
   releaseStatusChanged,
   releaseStatusChangedV2,
   rolloutFailed,
+  rolloutHealthAdvised,
   rolloutRolledBack,
   rolloutStarted,
   rolloutSucceeded,
@@ -35,6 +36,7 @@ export const PROJECTED_TYPES = [
   rolloutSucceeded,
   rolloutRolledBack,
   rolloutFailed,
+  rolloutHealthAdvised,
   incidentOpened,
   incidentResolved,
 ].map((d) => d.type);
@@ -85,7 +87,16 @@ function updatesOf(event: CloudEvent): FactUpdate[] {
   }
   if (timelineForecasted.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'forecast', p50: d.p50, targetDate: d.targetDate, probabilityOnTime: d.probabilityOnTime, ...(d.predictionId ? { predictionId: d.predictionId } : {}), at } }];
+    const advice = d.adviceSource !== undefined && d.adviceFlagsSlip !== undefined ? { adviceSource: d.adviceSource, adviceFlagsSlip: d.adviceFlagsSlip } : {};
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {},
+        fact: { k: 'forecast', p50: d.p50, targetDate: d.targetDate, probabilityOnTime: d.probabilityOnTime, ...(d.predictionId ? { predictionId: d.predictionId } : {}), ...advice, at },
+      },
+    ];
   }
   if (scopeRecommended.is(event)) {
     const d = event.data;
@@ -114,6 +125,18 @@ function updatesOf(event: CloudEvent): FactUpdate[] {
   if (rolloutRolledBack.is(event)) {
     const d = event.data;
     return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'rolled_back', at: d.rolledBackAt, reason: d.reason } }];
+  }
+  if (rolloutHealthAdvised.is(event)) {
+    const d = event.data;
+    return [
+      {
+        entity: 'rollout',
+        id: d.rolloutId,
+        key,
+        header: { releaseId: d.releaseId, environment: d.environment },
+        fact: { k: 'advice', runId: d.runId, recommendation: d.recommendation, source: d.source, confidence: d.confidence, predictionId: d.predictionId, at: d.advisedAt },
+      },
+    ];
   }
   if (incidentOpened.is(event)) {
     const d = event.data;

@@ -1,5 +1,5 @@
 import { NotFoundError, RuleError } from '@flightdeck/kernel';
-import { combineEffectiveness, effectivenessSamples } from '../domain/ai-effectiveness.js';
+import { combineEffectiveness, effectivenessSamples, MIN_OUTCOMES, tooFewOutcomes } from '../domain/ai-effectiveness.js';
 import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
 import { combineKpis, kpiPartial } from '../domain/kpis.js';
@@ -100,7 +100,8 @@ export class AnalyticsQueries {
 
   async aiEffectiveness(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    return { window, rows: combineEffectiveness((await this.histories(scope)).map((history) => effectivenessSamples(history, scope, window))) };
+    const parts = (await this.histories(scope)).map((history) => effectivenessSamples(history, scope, window));
+    return { window, rows: combineEffectiveness(parts), tooFewOutcomes: tooFewOutcomes(parts), minimumOutcomes: MIN_OUTCOMES };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { deploymentOutcome } from './failures.js';
 import { hotfixesOf } from './dora.js';
-import type { GateOutcome, Recommendation, Source } from './facts.js';
-import { isProduction, productionAt, type History, type Release } from './history.js';
+import type { GateOutcome, HealthRecommendation, Recommendation, Source } from './facts.js';
+import { isProduction, productionAt, type History, type Release, type Rollout } from './history.js';
 import { scoped, type Scope } from './scope.js';
 import { inWindow, mean, type Window } from './time.js';
 
@@ -18,7 +18,7 @@ export const AI_TARGETS: Record<EffectivenessMetric, { target: number; higherIsB
 export interface EffectivenessRow {
   metric: EffectivenessMetric;
   /** The advice kind the predictions were recorded as. */
-  kind: 'prioritisation' | 'readiness' | 'timeline-risk';
+  kind: 'prioritisation' | 'readiness' | 'timeline-risk' | 'deployment-health';
   /** Who predicted; undefined for the team's own plan (the source-less planning accuracy row). */
   source?: Source;
   samples: number;
@@ -27,11 +27,23 @@ export interface EffectivenessRow {
   met: boolean;
 }
 
+/** A row gets a number from this many outcomes on; below it, it is reported as having too few outcomes. */
+export const MIN_OUTCOMES = 5;
+
+/** A kind and source whose predictions have not met enough outcomes yet to be scored. */
+export interface TooFewOutcomes {
+  metric: EffectivenessMetric;
+  kind: EffectivenessRow['kind'];
+  source?: Source;
+  samples: number;
+  minimum: number;
+}
+
 const EXPECTED: Record<Recommendation, GateOutcome> = { GO: 'PASS', CONDITIONAL_GO: 'CONDITIONAL', NO_GO: 'FAIL' };
 
-function row(metric: EffectivenessMetric, kind: EffectivenessRow['kind'], source: Source | undefined, values: number[]): EffectivenessRow | undefined {
+function row(metric: EffectivenessMetric, kind: EffectivenessRow['kind'], source: Source | undefined, values: number[], minOutcomes: number): EffectivenessRow | undefined {
   const value = mean(values);
-  if (value === undefined) return undefined;
+  if (value === undefined || values.length < minOutcomes) return undefined;
   const { target, higherIsBetter } = AI_TARGETS[metric];
   return { metric, kind, ...(source ? { source } : {}), samples: values.length, value, target, met: higherIsBetter ? value > target : value < target };
 }
@@ -56,16 +68,28 @@ function bySource<T extends { source: Source }>(items: T[], metric: Effectivenes
   }));
 }
 
-/**
- * The rows of disjoint parts of a history (the partitions of an organisation): every part gives the same rows in the
- * same order, so each row averages the samples of that row across the parts. Rows without samples are left out.
- */
-export function combineEffectiveness(parts: readonly EffectivenessSamples[][]): EffectivenessRow[] {
+/** Each row's samples across disjoint parts of a history: every part gives the same rows in the same order. */
+function combinedSamples(parts: readonly EffectivenessSamples[][]): EffectivenessSamples[] {
   if (!parts.length) return [];
-  return parts[0]!.flatMap((first, i) => {
-    const r = row(first.metric, first.kind, first.source, parts.length === 1 ? first.values : parts.flatMap((p) => p[i]!.values));
+  return parts[0]!.map((first, i) => ({ ...first, values: parts.length === 1 ? first.values : parts.flatMap((p) => p[i]!.values) }));
+}
+
+/**
+ * The rows of disjoint parts of a history (the partitions of an organisation): each row averages the samples of that
+ * row across the parts. Rows with fewer than `minOutcomes` samples are left out (see tooFewOutcomes).
+ */
+export function combineEffectiveness(parts: readonly EffectivenessSamples[][], minOutcomes = MIN_OUTCOMES): EffectivenessRow[] {
+  return combinedSamples(parts).flatMap((s) => {
+    const r = row(s.metric, s.kind, s.source, s.values, minOutcomes);
     return r ? [r] : [];
   });
+}
+
+/** The rows combineEffectiveness leaves out for having fewer than `minOutcomes` samples (none at all included), so they say so instead of giving a number. */
+export function tooFewOutcomes(parts: readonly EffectivenessSamples[][], minOutcomes = MIN_OUTCOMES): TooFewOutcomes[] {
+  return combinedSamples(parts).flatMap((s) =>
+    s.values.length >= minOutcomes ? [] : [{ metric: s.metric, kind: s.kind, ...(s.source ? { source: s.source } : {}), samples: s.values.length, minimum: minOutcomes }],
+  );
 }
 
 /** The last scope the source recommended by code freeze (or by release when it never froze): what the team could still act on. */
@@ -82,23 +106,38 @@ function wentWrong(release: Release, history: History, hotfixes: ReturnType<type
 }
 
 /**
+ * Deployment-health advice against the rollout's outcome, once the rollout finished: PROMOTE is right when the rollout did
+ * not fail (not rolled back, not failed in place, no incident on it nor hotfix of its product within 48 h of its end);
+ * HOLD and ROLLBACK are right when it did.
+ */
+function healthAdviceHit(advice: { recommendation: HealthRecommendation; rollout: Rollout }, history: History, hotfixes: ReturnType<typeof hotfixesOf>): number | undefined {
+  if (!advice.rollout.finishedAt) return undefined;
+  const failed = deploymentOutcome(advice.rollout, history, hotfixes).failed;
+  return (advice.recommendation === 'PROMOTE') === !failed ? 1 : 0;
+}
+
+/**
  * Predictions against what happened, per advice kind and source:
  * - planning accuracy = planned features (in scope at code freeze) delivered DONE at release / planned, per release in production in the window;
  *   per source, the same releases' last recommendation of that source made by code freeze (or by release when it never froze):
  *   recommended features DONE at release / recommended features;
  * - quality-gate prediction = readiness assessments in the window whose recommendation matched the next gate outcome (GO→PASS, CONDITIONAL_GO→CONDITIONAL, NO_GO→FAIL);
  * - risk prediction = predicted risks that materialised: a NO_GO/CONDITIONAL_GO assessment followed by a failed gate or a failed production rollout,
- *   and a forecast giving under 50% chance of being on time for a release that reached production after its target date;
- * - timeline variance = |production − forecast p50| / (p50 − forecast time), mean over the forecasts of releases in production in the window.
- * Forecasts carry no advisor source (they are Monte Carlo runs), so they count as deterministic.
+ *   and timeline-risk advice naming a HIGH-likelihood risk (for forecasts whose event does not name the advice: the forecast giving under 50%
+ *   chance of being on time, as deterministic) for a release that reached production after its target date;
+ * - timeline variance = |production − forecast p50| / (p50 − forecast time), mean over the forecasts of releases in production in the window;
+ * - deployment-health risk prediction = advice in the window that matched its finished rollout's outcome (healthAdviceHit).
+ * Rows with fewer than `minOutcomes` samples are left out: tooFewOutcomes lists them.
+ * Forecasts are Monte Carlo runs, so their variance counts as deterministic.
  */
-export function aiEffectiveness(history: History, scope: Scope, window: Window): EffectivenessRow[] {
-  return combineEffectiveness([effectivenessSamples(history, scope, window)]);
+export function aiEffectiveness(history: History, scope: Scope, window: Window, minOutcomes = MIN_OUTCOMES): EffectivenessRow[] {
+  return combineEffectiveness([effectivenessSamples(history, scope, window)], minOutcomes);
 }
 
 /** The samples behind aiEffectiveness's rows, every row present (possibly without samples) and always in the same order. */
 export function effectivenessSamples(history: History, scope: Scope, window: Window): EffectivenessSamples[] {
-  const releases = [...scoped(history, scope).releases.values()];
+  const inScope = scoped(history, scope);
+  const releases = [...inScope.releases.values()];
   const hotfixes = hotfixesOf(history);
   const delivered = releases.flatMap((r) => {
     const at = productionAt(r, history);
@@ -125,17 +164,22 @@ export function effectivenessSamples(history: History, scope: Scope, window: Win
   };
 
   const forecasts = delivered.flatMap((d) => d.release.forecasts.map((f) => ({ ...f, source: 'deterministic' as const, productionAt: d.at })));
-  const timelineRisk = (f: (typeof forecasts)[number]) => (f.probabilityOnTime < 0.5 ? (f.productionAt.getTime() > f.targetDate.getTime() ? 1 : 0) : undefined);
+  // The risk is the advice's when the forecast event names it (a HIGH-likelihood risk predicts the slip), else the forecast's own (< 50 % on time).
+  const timelineAdvice = forecasts.map((f) => ({ ...f, source: f.advice?.source ?? f.source, flagsSlip: f.advice?.flagsSlip ?? f.probabilityOnTime < 0.5 }));
+  const timelineRisk = (f: (typeof timelineAdvice)[number]) => (f.flagsSlip ? (f.productionAt.getTime() > f.targetDate.getTime() ? 1 : 0) : undefined);
   const variance = (f: (typeof forecasts)[number]) => {
     const horizon = f.p50.getTime() - f.at.getTime();
     return horizon > 0 ? Math.abs(f.productionAt.getTime() - f.p50.getTime()) / horizon : undefined;
   };
 
+  const healthAdvice = inScope.rollouts.flatMap((rollout) => (rollout.healthAdvice ?? []).filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, rollout })));
+
   return [
     { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', values: planning },
     ...bySource(recommendations, 'PLANNING_ACCURACY', 'prioritisation', recommendationHits),
     ...bySource(assessments, 'RISK_PREDICTION', 'readiness', readinessRisk),
-    ...bySource(forecasts, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),
+    ...bySource(timelineAdvice, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),
+    ...bySource(healthAdvice, 'RISK_PREDICTION', 'deployment-health', (a) => healthAdviceHit(a, history, hotfixes)),
     ...bySource(assessments, 'QUALITY_GATE_PREDICTION', 'readiness', gateHits),
     ...bySource(forecasts, 'TIMELINE_VARIANCE', 'timeline-risk', variance),
   ];

@@ -9,6 +9,8 @@ export type Timestamp = string;
 export type GateOutcome = 'PASS' | 'FAIL' | 'CONDITIONAL';
 export type Recommendation = 'GO' | 'CONDITIONAL_GO' | 'NO_GO';
 export type Source = 'ai' | 'deterministic';
+/** What deployment-health advice recommended for a rollout after one of its analysis runs. */
+export type HealthRecommendation = 'PROMOTE' | 'HOLD' | 'ROLLBACK';
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface ReleaseHeader {
@@ -30,7 +32,8 @@ type ReleaseFactBody =
   | { k: 'feature'; featureId: string; to: string; at: Timestamp }
   | { k: 'gate'; gate: string; outcome: GateOutcome; at: Timestamp }
   | { k: 'readiness'; recommendation: Recommendation; source: Source; confidence: number; predictionId: string; at: Timestamp }
-  | { k: 'forecast'; p50: Timestamp; targetDate: Timestamp; probabilityOnTime: number; predictionId?: string; at: Timestamp }
+  /** A forecast, with the timeline-risk advice given with it when the event names it (who answered; whether it named a HIGH-likelihood risk). */
+  | { k: 'forecast'; p50: Timestamp; targetDate: Timestamp; probabilityOnTime: number; predictionId?: string; adviceSource?: Source; adviceFlagsSlip?: boolean; at: Timestamp }
   /** The scope a prioritisation advice proposed. */
   | { k: 'recommendation'; source: Source; predictionId: string; recommended: string[]; at: Timestamp };
 
@@ -49,7 +52,9 @@ export type RolloutFact =
   | { k: 'succeeded'; at: Timestamp }
   | { k: 'rolled_back'; at: Timestamp; reason: string }
   /** Failed and left in place (roll-forward only). */
-  | { k: 'failed'; at: Timestamp; reason: string };
+  | { k: 'failed'; at: Timestamp; reason: string }
+  /** Deployment-health advice on one analysis run. */
+  | { k: 'advice'; runId: string; recommendation: HealthRecommendation; source: Source; confidence: number; predictionId: string; at: Timestamp };
 
 export interface IncidentHeader {
   title?: string;

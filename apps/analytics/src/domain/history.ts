@@ -1,4 +1,4 @@
-import { factsInOrder, type GateOutcome, type IncidentRecord, type Recommendation, type ReleaseHeader, type ReleaseRecord, type RolloutRecord, type Severity, type Source } from './facts.js';
+import { factsInOrder, type GateOutcome, type HealthRecommendation, type IncidentRecord, type Recommendation, type ReleaseHeader, type ReleaseRecord, type RolloutRecord, type Severity, type Source } from './facts.js';
 import { minDate } from './time.js';
 
 const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
@@ -21,7 +21,8 @@ export interface Release extends ReleaseHeader {
   doneAtRelease: string[];
   gates: { gate: string; outcome: GateOutcome; at: Date }[];
   readiness: { recommendation: Recommendation; source: Source; confidence: number; predictionId: string; at: Date }[];
-  forecasts: { p50: Date; targetDate: Date; probabilityOnTime: number; predictionId?: string; at: Date }[];
+  /** `advice`: the timeline-risk advice given with the forecast, when its event named it. */
+  forecasts: { p50: Date; targetDate: Date; probabilityOnTime: number; predictionId?: string; advice?: { source: Source; flagsSlip: boolean }; at: Date }[];
   /** Scopes proposed by prioritisation advice, oldest first. */
   recommendations: { source: Source; predictionId: string; recommended: string[]; at: Date }[];
 }
@@ -42,6 +43,8 @@ export interface Rollout {
   failureReason?: string;
   /** When it ended, either way. */
   finishedAt?: Date;
+  /** Deployment-health advice on its analysis runs, oldest first (absent when there was none). */
+  healthAdvice?: { runId: string; recommendation: HealthRecommendation; source: Source; confidence: number; predictionId: string; at: Date }[];
 }
 
 export interface Incident {
@@ -100,7 +103,18 @@ export function releaseOf(r: ReleaseRecord): Release {
     gates: facts.flatMap((f) => (f.k === 'gate' ? [{ gate: f.gate, outcome: f.outcome, at: new Date(f.at) }] : [])),
     readiness: facts.flatMap((f) => (f.k === 'readiness' ? [{ recommendation: f.recommendation, source: f.source, confidence: f.confidence, predictionId: f.predictionId, at: new Date(f.at) }] : [])),
     forecasts: facts.flatMap((f) =>
-      f.k === 'forecast' ? [{ p50: new Date(f.p50), targetDate: new Date(f.targetDate), probabilityOnTime: f.probabilityOnTime, ...(f.predictionId ? { predictionId: f.predictionId } : {}), at: new Date(f.at) }] : [],
+      f.k === 'forecast'
+        ? [
+            {
+              p50: new Date(f.p50),
+              targetDate: new Date(f.targetDate),
+              probabilityOnTime: f.probabilityOnTime,
+              ...(f.predictionId ? { predictionId: f.predictionId } : {}),
+              ...(f.adviceSource !== undefined && f.adviceFlagsSlip !== undefined ? { advice: { source: f.adviceSource, flagsSlip: f.adviceFlagsSlip } } : {}),
+              at: new Date(f.at),
+            },
+          ]
+        : [],
     ),
     recommendations: facts.flatMap((f) => (f.k === 'recommendation' ? [{ source: f.source, predictionId: f.predictionId, recommended: f.recommended, at: new Date(f.at) }] : [])),
   };
@@ -117,6 +131,9 @@ export function rolloutOf(r: RolloutRecord): Rollout {
   const failed = facts.find((f) => f.k === 'failed');
   const failedAt = date(failed?.at);
   const finishedAt = minDate([succeededAt, rolledBackAt, failedAt]);
+  const healthAdvice = facts.flatMap((f) =>
+    f.k === 'advice' ? [{ runId: f.runId, recommendation: f.recommendation, source: f.source, confidence: f.confidence, predictionId: f.predictionId, at: new Date(f.at) }] : [],
+  );
   return {
     id: r.id,
     ...r.header,
@@ -125,6 +142,7 @@ export function rolloutOf(r: RolloutRecord): Rollout {
     ...(rolledBack ? { rolledBackAt: rolledBackAt!, rollbackReason: rolledBack.reason } : {}),
     ...(failed ? { failedAt: failedAt!, failureReason: failed.reason } : {}),
     ...(finishedAt ? { finishedAt } : {}),
+    ...(healthAdvice.length ? { healthAdvice } : {}),
   };
 }
 

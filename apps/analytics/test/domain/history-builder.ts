@@ -9,6 +9,7 @@ import {
   releaseScopeChanged,
   releaseStatusChangedV2,
   rolloutFailed,
+  rolloutHealthAdvised,
   rolloutRolledBack,
   rolloutStarted,
   rolloutSucceeded,
@@ -89,6 +90,20 @@ export class Story {
     return this;
   }
 
+  /** Deployment-health advice on an analysis run of a rollout (production unless told). */
+  healthAdvice(releaseId: string, rolloutId: string, recommendation: 'PROMOTE' | 'HOLD' | 'ROLLBACK', source: 'ai' | 'deterministic', at: string, environment = 'production') {
+    const predictionId = `hp-${this.id()}`;
+    this.push(
+      rolloutHealthAdvised.create({
+        id: this.id(),
+        source: '/flightdeck/deployment',
+        time: at,
+        data: { releaseId, rolloutId, environment, runId: `run-${predictionId}`, recommendation, source, confidence: 0.7, predictionId, advisedAt: at },
+      }),
+    );
+    return this;
+  }
+
   incident(incidentId: string, openedAt: string, opts: { resolvedAt?: string; severity?: 'critical' | 'warning'; workload?: string; product?: string; rolloutId?: string } = {}) {
     this.push(
       incidentOpened.create({
@@ -127,13 +142,27 @@ export class Story {
     );
   }
 
-  forecast(releaseId: string, at: string, p50: string, target: string, probabilityOnTime: number) {
+  /** A forecast; `advice`: the timeline-risk advice given with it, as planning publishes it (left out: an event from before it did). */
+  forecast(releaseId: string, at: string, p50: string, target: string, probabilityOnTime: number, advice?: { source: 'ai' | 'deterministic'; flagsSlip: boolean }) {
     return this.push(
       timelineForecasted.create({
         id: this.id(),
         source: '/flightdeck/planning',
         time: at,
-        data: { releaseId, targetDate: target, featureComplete: at, p50, p85: p50, p95: p50, probabilityOnTime, remainingPoints: 10, runs: 1000, basis: 'HISTORY', predictionId: `f-${this.n}` },
+        data: {
+          releaseId,
+          targetDate: target,
+          featureComplete: at,
+          p50,
+          p85: p50,
+          p95: p50,
+          probabilityOnTime,
+          remainingPoints: 10,
+          runs: 1000,
+          basis: 'HISTORY',
+          predictionId: `f-${this.n}`,
+          ...(advice ? { adviceSource: advice.source, adviceFlagsSlip: advice.flagsSlip } : {}),
+        },
       }),
     );
   }

@@ -3,7 +3,7 @@ import { aiEffectiveness, analyseRelease, type EffectivenessRow } from '../../sr
 import { historyOf, Story } from './history-builder.js';
 
 const march = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') };
-const planningRows = (s: Story, window = march): EffectivenessRow[] => aiEffectiveness(historyOf(s.events), {}, window).filter((r) => r.metric === 'PLANNING_ACCURACY');
+const planningRows = (s: Story, window = march): EffectivenessRow[] => aiEffectiveness(historyOf(s.events), {}, window, 1).filter((r) => r.metric === 'PLANNING_ACCURACY');
 
 /** Release r: f1…f4 planned, frozen 1 March; f1, f2, f3 DONE and f4 not by its release on 12 March. */
 const frozenRelease = () =>

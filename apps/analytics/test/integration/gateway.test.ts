@@ -133,11 +133,22 @@ describe('analytics through the gateway, fed through real NATS', () => {
     expect(k.data!.releaseKpis.releaseQuality).toEqual({ samples: 3, value: 0, target: 0.5, met: true });
     expect(k.data!.releaseKpis.leadTimeCodeFreezeToProduction).toMatchObject({ releases: 1, targetDays: 28, met: true });
 
-    const ai = await gql<{ aiEffectiveness: Answer }>(stack.gatewayUrl, `{ aiEffectiveness(product: "shop", ${MARCH}) { rows { metric kind source samples value target met } formulas } }`, {}, viewer);
-    expect(ai.data!.aiEffectiveness.rows).toEqual([
-      { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: null, samples: 1, value: 0.5, target: 0.85, met: false },
-      { metric: 'QUALITY_GATE_PREDICTION', kind: 'readiness', source: 'AI', samples: 1, value: 1, target: 0.9, met: true },
-    ]);
+    const ai = await gql<{ aiEffectiveness: Answer }>(
+      stack.gatewayUrl,
+      `{ aiEffectiveness(product: "shop", ${MARCH}) { rows { metric kind source samples value target met } tooFewOutcomes { metric kind source samples minimum target message } minimumOutcomes formulas } }`,
+      {},
+      viewer,
+    );
+    // one outcome each is too few for a score: each says so instead of giving a number
+    expect(ai.data!.aiEffectiveness.rows).toEqual([]);
+    expect(ai.data!.aiEffectiveness.minimumOutcomes).toBe(5);
+    expect(ai.data!.aiEffectiveness.tooFewOutcomes).toEqual(
+      expect.arrayContaining([
+        { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: null, samples: 1, minimum: 5, target: 0.85, message: 'too few outcomes: 1 of the 5 a score needs' },
+        { metric: 'QUALITY_GATE_PREDICTION', kind: 'readiness', source: 'AI', samples: 1, minimum: 5, target: 0.9, message: 'too few outcomes: 1 of the 5 a score needs' },
+        { metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'AI', samples: 0, minimum: 5, target: 0.8, message: 'too few outcomes: 0 of the 5 a score needs' },
+      ]),
+    );
   });
 
   it('Release.metrics resolves as the entity the gateway asks for', async () => {

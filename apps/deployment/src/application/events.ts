@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@flightdeck/events';
-import { rolloutAnalysisCompleted, rolloutFailed, rolloutPaused, rolloutPromoted, rolloutRolledBack, rolloutStarted, rolloutStepCompleted, rolloutStuck, rolloutSucceeded } from '@flightdeck/events';
-import { notesOf, type Happening, type MeasurementNote, type Rollout } from '../domain/index.js';
+import { rolloutAnalysisCompleted, rolloutFailed, rolloutHealthAdvised, rolloutPaused, rolloutPromoted, rolloutRolledBack, rolloutStarted, rolloutStepCompleted, rolloutStuck, rolloutSucceeded } from '@flightdeck/events';
+import { notesOf, type Happening, type HealthAdvice, type MeasurementNote, type Rollout } from '../domain/index.js';
 
 export const SOURCE = 'flightdeck/deployment';
 
@@ -24,6 +24,26 @@ export function startedEvent(r: Rollout, correlationid?: string): CloudEvent {
       steps: r.steps.length,
       startedBy: r.createdBy,
       startedAt: r.startedAt,
+    },
+  });
+}
+
+/** The advice on an analysis run, as analytics scores it (source in the prediction store's spelling). */
+export function healthAdvisedEvent(r: Rollout, runId: string, advice: HealthAdvice, at: Date): CloudEvent {
+  return rolloutHealthAdvised.create({
+    source: SOURCE,
+    subject: r.id,
+    time: at.toISOString(),
+    data: {
+      releaseId: r.releaseId,
+      rolloutId: r.id,
+      environment: r.environment,
+      runId,
+      recommendation: advice.recommendation,
+      source: advice.source === 'AI' ? 'ai' : 'deterministic',
+      confidence: advice.confidence,
+      predictionId: advice.predictionId,
+      advisedAt: at.toISOString(),
     },
   });
 }

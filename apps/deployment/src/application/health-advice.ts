@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Advisor } from '@flightdeck/ai';
 import { ConflictError, retryOnConflict } from '@flightdeck/kernel';
 import { baselineHealth, healthInput, withAdvice, type HealthAdvice } from '../domain/index.js';
+import { healthAdvisedEvent } from './events.js';
 import type { Clock, RolloutRepository } from './ports.js';
 
 const answer = z.object({ recommendation: z.enum(['PROMOTE', 'HOLD', 'ROLLBACK']), rationale: z.string() });
@@ -42,7 +43,8 @@ export class DeploymentHealthAdvice {
     try {
       await retryOnConflict(async (attempt) => {
         const current = attempt === 1 ? stored : await rollouts.get(rolloutId);
-        if (current) await rollouts.save(withAdvice(current.rollout, runId, advice, clock.now()), current.revision, []);
+        // The advice is published with it, so analytics can score it against the rollout's outcome.
+        if (current) await rollouts.save(withAdvice(current.rollout, runId, advice, clock.now()), current.revision, [healthAdvisedEvent(current.rollout, runId, advice, clock.now())]);
       });
       logger.info({ rolloutId, runId, advice }, `rollout ${rolloutId}: ${advice.source.toLowerCase()} advice ${advice.recommendation} for run ${runId}`);
     } catch (err) {

@@ -96,7 +96,9 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     expect(res.errors).toBeUndefined();
     return res.data!.startRollout;
   };
-  const eventsOf = (id: string) => collected.events.filter((e) => (e.data as { rolloutId?: string }).rolloutId === id).map((e) => e.type.replace('flightdeck.deployment.rollout.', ''));
+  // The advice on each analysis run is published beside the transitions, as the advisor answers: its order among them is not fixed.
+  const eventsOf = (id: string) =>
+    collected.events.filter((e) => (e.data as { rolloutId?: string }).rolloutId === id && e.type !== 'flightdeck.deployment.rollout.health_advised').map((e) => e.type.replace('flightdeck.deployment.rollout.', ''));
 
   it('refuses a release whose Production gate has not passed, and a caller without a fitting role', async () => {
     await createWorkload(c, 'refused');
@@ -180,6 +182,11 @@ describe('rollouts on the project’s cluster (kube-sim or kube-local) with a re
     expect(advised.decisions.find((d) => d.action === 'ADVICE')?.message).toMatch(/differs from the analysis verdict FAILED, which stands: advice never overrides a metric/);
     const recorded = await predictions.find({ kind: 'deployment-health', subject: `rel-bad/${r.id}` });
     expect(recorded.map((p) => p.id)).toContain(advised.analysisRuns[0]!.advice!.predictionId);
+    // and published, so analytics scores it against the rollback.
+    const published = await eventually('the health_advised event', async () =>
+      collected.events.find((e) => e.type === 'flightdeck.deployment.rollout.health_advised' && (e.data as { predictionId: string }).predictionId === advised.analysisRuns[0]!.advice!.predictionId),
+    );
+    expect(published.data).toMatchObject({ rolloutId: r.id, releaseId: 'rel-bad', environment: 'production', runId: advised.analysisRuns[0]!.id, recommendation: 'PROMOTE', source: 'ai', confidence: 0.8 });
   });
 
   it.concurrent('marks a crashing image stuck at its progress deadline and rolls it back', async () => {

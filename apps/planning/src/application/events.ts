@@ -75,7 +75,8 @@ export function featureStatusEvent(r: Release, featureId: string, change: { from
   });
 }
 
-export function forecastedEvent(r: Release, t: Timeline, f: Forecast, meta: RequestMeta, at: Date, predictionId?: string): CloudEvent {
+/** The forecast, and the timeline-risk advice given with it (who answered, and whether it named a HIGH-likelihood risk) so analytics can score it. */
+export function forecastedEvent(r: Release, t: Timeline, f: Forecast, meta: RequestMeta, at: Date, advice?: { predictionId: string; source: AdviceSource; flagsSlip: boolean }): CloudEvent {
   return timelineForecasted.create({
     ...envelope(r, meta, at),
     data: {
@@ -89,7 +90,7 @@ export function forecastedEvent(r: Release, t: Timeline, f: Forecast, meta: Requ
       remainingPoints: f.remainingPoints,
       runs: f.runs,
       basis: f.basis,
-      ...(predictionId ? { predictionId } : {}),
+      ...(advice ? { predictionId: advice.predictionId, adviceSource: advice.source, adviceFlagsSlip: advice.flagsSlip } : {}),
     },
   });
 }

@@ -157,7 +157,7 @@ export class ReleaseInsights {
     // The forecast takes no revision: stored on the release as it is now, even if an event changed it meanwhile.
     const stored = await this.deps.planning.change(id, undefined, (rel) => ({
       release: { ...rel, lastForecast: forecast, updatedAt: now },
-      events: [forecastedEvent(rel, timeline, forecast, meta, now, advice.predictionId)],
+      events: [forecastedEvent(rel, timeline, forecast, meta, now, { predictionId: advice.predictionId, source: advice.source, flagsSlip: advice.value.risks.some((x) => x.likelihood === 'HIGH') })],
     }));
     return { stored, timeline, forecast, advice };
   }

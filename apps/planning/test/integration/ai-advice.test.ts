@@ -107,5 +107,14 @@ describe('AI-assisted prioritisation and timeline risk', () => {
     expect(result.advice).toMatchObject({ source: 'ai', value: { commentary: 'tight but feasible' } });
     expect((await planning.get(id)).release.lastForecast).toMatchObject({ runs: 500, seed: 11 });
     expect(await predictions.find({ kind: 'timeline-risk', subject: id })).toHaveLength(1);
+    // The forecast event says who advised and whether the advice named a HIGH-likelihood risk, so analytics can score it.
+    const doc = (await model.findById(id).lean().exec()) as unknown as { outbox: { type: string; event: { data: Record<string, unknown> } }[] };
+    expect(doc.outbox.filter((o) => o.type === 'flightdeck.planning.timeline.forecasted').map((o) => o.event.data)).toMatchObject([
+      { predictionId: result.advice.predictionId, adviceSource: 'ai', adviceFlagsSlip: false },
+    ]);
+    replies.push({ json: { confidence: 0.7, rationale: 'too much left', value: { commentary: 'will slip', risks: [{ description: 'half the scope is left', likelihood: 'HIGH', impact: 'HIGH', contingency: 'cut scope' }] } } });
+    const second = await insights.forecast(meta, id, { runs: 500, seed: 12 });
+    const again = (await model.findById(id).lean().exec()) as unknown as { outbox: { type: string; event: { data: Record<string, unknown> } }[] };
+    expect(again.outbox.filter((o) => o.type === 'flightdeck.planning.timeline.forecasted').at(-1)!.event.data).toMatchObject({ predictionId: second.advice.predictionId, adviceSource: 'ai', adviceFlagsSlip: true });
   });
 });

@@ -101,6 +101,22 @@ export const rolloutPaused = defineEvent({
   schema: z.object({ ...rollout, reason: z.string(), measurements: z.array(measurement), pausedAt: at }),
 });
 
+/** The advisor's recommendation on a finished analysis run, recorded as a prediction so analytics can score it against the rollout's outcome. */
+export const rolloutHealthAdvised = defineEvent({
+  type: 'flightdeck.deployment.rollout.health_advised',
+  version: 1,
+  schema: z.object({
+    ...rollout,
+    runId: z.string().min(1),
+    recommendation: z.enum(['PROMOTE', 'HOLD', 'ROLLBACK']),
+    /** Which advisor answered: the AI or the deterministic baseline. */
+    source: z.enum(['ai', 'deterministic']),
+    confidence: z.number().min(0).max(1),
+    predictionId: z.string().min(1),
+    advisedAt: at,
+  }),
+});
+
 export const deploymentEvents = [
   rolloutSucceeded,
   rolloutRolledBack,
@@ -111,4 +127,5 @@ export const deploymentEvents = [
   rolloutFailed,
   rolloutStuck,
   rolloutPaused,
+  rolloutHealthAdvised,
 ];

@@ -130,6 +130,10 @@ export const timelineForecasted = defineEvent({
     basis: z.enum(['HISTORY', 'PLANNED_VELOCITY']),
     /** The prediction the forecast was recorded as, for measuring its accuracy later. */
     predictionId: z.string().optional(),
+    /** Who answered the timeline-risk advice given with the forecast: the AI or the deterministic baseline. */
+    adviceSource: z.enum(['ai', 'deterministic']).optional(),
+    /** Whether that advice named a risk of HIGH likelihood: its prediction that the date slips. */
+    adviceFlagsSlip: z.boolean().optional(),
   }),
 });
 

@@ -11,6 +11,7 @@ import type { ReleaseAnalysis, ReleaseMetrics } from '../../domain/release-metri
 import { AGENDA, currentStage, isActionOverdue, isRetrospectiveOverdue, type ActionItem, type ActionStatus, type AgendaStage, type ItemKind } from '../../domain/retrospective.js';
 import type { DoraMetrics } from '../../domain/dora.js';
 import type { TrendInterval, Window } from '../../domain/time.js';
+import { AI_TARGETS } from '../../domain/ai-effectiveness.js';
 import { FORMULAS } from './formulas.js';
 import { CAN } from './roles.js';
 
@@ -139,7 +140,19 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
     aiEffectiveness: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date }, ctx: AnalyticsContext) => {
       reader(ctx);
       const e = await ctx.queries.aiEffectiveness(scopeArgs(a), windowArgs(a));
-      return { product: a.product ?? null, window: windowView(e.window), rows: e.rows.map((r) => ({ ...r, source: r.source ? upper(r.source) : null })), formulas: FORMULAS.ai };
+      return {
+        product: a.product ?? null,
+        window: windowView(e.window),
+        rows: e.rows.map((r) => ({ ...r, source: r.source ? upper(r.source) : null })),
+        tooFewOutcomes: e.tooFewOutcomes.map((t) => ({
+          ...t,
+          source: t.source ? upper(t.source) : null,
+          target: AI_TARGETS[t.metric].target,
+          message: `too few outcomes: ${t.samples} of the ${t.minimum} a score needs`,
+        })),
+        minimumOutcomes: e.minimumOutcomes,
+        formulas: FORMULAS.ai,
+      };
     },
     incidents: async (_: unknown, a: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean; first?: number }, ctx: AnalyticsContext) => {
       reader(ctx);
