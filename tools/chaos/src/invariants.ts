@@ -151,17 +151,21 @@ export function noDuplicateEffects(stores: StoreSnapshot, history: History): Inv
   return result('no-duplicate-effect', 'no person approved a gate twice, no event id is in the stream twice, no rollout step, promotion or rollback was applied twice', `${history.events.length} events, ${decisions} rollout decisions`, violations);
 }
 
-/** A rollout is promoted only on successful analysis: never while a run was inconclusive, failed or still running. */
+/**
+ * A rollout is promoted only on successful analysis: never while a step's run was inconclusive, failed or still
+ * running. The bake's runs after promotion (step index past the steps) are not what promoted it.
+ */
 export function noPromotionOnInconclusive(stores: StoreSnapshot): InvariantResult {
   const violations: string[] = [];
   let promoted = 0;
   for (const r of stores.collections.deployment.rollouts ?? []) {
     if (r.phase !== 'PROMOTED') continue;
     promoted++;
-    const state = r.state as { analysisRuns: { id: string; phase: string }[]; decisions: { action: string; message: string }[] };
+    const state = r.state as { steps: unknown[]; analysisRuns: { id: string; phase: string; stepIndex: number }[]; decisions: { action: string; message: string }[] };
+    const stepRuns = state.analysisRuns.filter((run) => run.stepIndex < state.steps.length);
     const approvedDespite = state.decisions.some((d) => d.action === 'APPROVE' && /despite inconclusive/.test(d.message));
-    for (const run of state.analysisRuns) if (run.phase !== 'SUCCESSFUL' && !approvedDespite) violations.push(`rollout ${String(r._id)} PROMOTED with analysis run ${run.id} ${run.phase}`);
-    if (!state.analysisRuns.length) violations.push(`rollout ${String(r._id)} PROMOTED without any analysis run`);
+    for (const run of stepRuns) if (run.phase !== 'SUCCESSFUL' && !approvedDespite) violations.push(`rollout ${String(r._id)} PROMOTED with analysis run ${run.id} ${run.phase}`);
+    if (!stepRuns.length) violations.push(`rollout ${String(r._id)} PROMOTED without any analysis run`);
   }
   return result('no-promotion-on-inconclusive', 'every promoted rollout had only successful analysis runs (nobody approved past an inconclusive one in this scenario)', `${promoted} promoted rollouts`, violations);
 }
