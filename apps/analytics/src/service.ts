@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
-import { markMount } from '@flightdeck/telemetry';
 import { Incidents } from './application/incidents.js';
 import { Projector } from './application/projector.js';
 import { HistoryPartitions } from './application/history-partitions.js';
@@ -70,7 +69,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
       { name: 'events', check: () => subscription !== undefined },
       { name: 'metrics', check: () => partitions.isBuilt() },
     ],
-    mount: (app) => app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
+    mount: (app) => app.use(alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
     async onStart() {
       await Promise.all([models.release.init(), models.rollout.init(), models.incident.init(), retroModel.init()]);
       relay.start();

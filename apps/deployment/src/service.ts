@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { JetStreamBus, OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
-import { markMount } from '@flightdeck/telemetry';
 import { AlertIntake } from './application/alert-intake.js';
 import type { Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
 import { DeploymentHealthAdvice } from './application/health-advice.js';
@@ -123,7 +122,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     verifier: deps.verifier,
     context: () => ({ rollouts: commands, releaseRollouts }),
     introspection: deps.introspection ?? false,
-    mount: (app) => app.use('/webhooks', markMount('/webhooks'), alertmanagerWebhook(alerts, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
+    mount: (app) => app.use(alertmanagerWebhook(alerts, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
     readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
     async onStart() {
       await model.init();

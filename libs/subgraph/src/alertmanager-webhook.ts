@@ -25,14 +25,17 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Where every Flightdeck service takes Alertmanager's notifications; the chart's Alertmanager example posts here. */
+export const ALERTMANAGER_WEBHOOK_PATH = '/webhooks/alertmanager';
+
 /**
- * POST /alertmanager: an Alertmanager receiver (webhook payload version 4). Every service that takes Alertmanager's
+ * POST /webhooks/alertmanager, mounted at the app's root: an Alertmanager receiver (webhook payload version 4). Every service that takes Alertmanager's
  * notifications shares this contract, so one Alertmanager receiver lists all their URLs: 401 without the configured
  * bearer token, 400 for a payload that is not v4 (or not JSON), 413 when too large, 503 when it could not be applied.
  */
 export function alertmanagerWebhook<P extends { groupKey?: string | undefined; status: string }, R>(o: AlertmanagerWebhookOptions<P, R>): Router {
   const router = express.Router();
-  router.post('/alertmanager', express.json({ limit: o.maxBytes ?? 1024 * 1024, type: () => true }), async (req, res) => {
+  router.post(ALERTMANAGER_WEBHOOK_PATH, express.json({ limit: o.maxBytes ?? 1024 * 1024, type: () => true }), async (req, res) => {
     if (o.token) {
       const header = req.get('authorization') ?? '';
       const given = header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -58,7 +61,7 @@ export function alertmanagerWebhook<P extends { groupKey?: string | undefined; s
     }
   });
   // Body parser failures (malformed JSON, too large) answer 400/413 as JSON, never crash the server.
-  router.use('/alertmanager', (err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  router.use(ALERTMANAGER_WEBHOOK_PATH, (err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (!err.status) return next(err);
     res.status(err.status).json({ error: err.type === 'entity.too.large' ? 'the payload is too large' : `the body is not JSON: ${err.message}` });
   });

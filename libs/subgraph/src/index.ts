@@ -9,4 +9,4 @@ export { DateTime } from './date-time.js';
 export { findSchemaFile, loadSchemaFile } from './schema-file.js';
 export { runService, type RunnableService, type RunServiceOptions } from './run-service.js';
 export { serviceEnv, type ServiceDeps } from './service-deps.js';
-export { alertmanagerWebhook, type AlertmanagerWebhookOptions } from './alertmanager-webhook.js';
+export { ALERTMANAGER_WEBHOOK_PATH, alertmanagerWebhook, type AlertmanagerWebhookOptions } from './alertmanager-webhook.js';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, gql, requireBinary, type RunningProcess, startProcess } from '@flightdeck/testing';
 import { Story } from '../domain/history-builder.js';
 import { startStack, WEBHOOK_TOKEN, type Stack } from './stack.js';
+import { ALERTMANAGER_WEBHOOK_PATH } from '@flightdeck/subgraph';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = Record<string, any>;
@@ -76,7 +77,7 @@ beforeAll(async () => {
   // names of its own: the stream is shared with the other test files
   const s = new Story().release('am-r1', at(-120), { version: '3.0.0', product: 'amshop' }).rollout('am-r1', 'am-ro1', at(-60), { succeededAt: at(-50) }, { namespace: 'am', deployment: 'am-api' });
   for (const e of s.events) await stack.bus.publish(e);
-  await startAlertmanager(`${stack.baseUrl}/webhooks/alertmanager`);
+  await startAlertmanager(`${stack.baseUrl}${ALERTMANAGER_WEBHOOK_PATH}`);
 });
 
 afterAll(async () => {

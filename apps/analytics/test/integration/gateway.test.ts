@@ -6,6 +6,7 @@ import { eventually, gql } from '@flightdeck/testing';
 import { doraMetrics } from '../../src/domain/index.js';
 import { historyOf, Story } from '../domain/history-builder.js';
 import { startStack, WEBHOOK_TOKEN, type Stack } from './stack.js';
+import { ALERTMANAGER_WEBHOOK_PATH } from '@flightdeck/subgraph';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = Record<string, any>;
@@ -188,7 +189,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
 
   it('records Alertmanager webhook posts as incidents, once each, and refuses bad ones', async () => {
     const post = (body: unknown, token = WEBHOOK_TOKEN) =>
-      fetch(`${stack.baseUrl}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      fetch(`${stack.baseUrl}${ALERTMANAGER_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
     const alert = (status: 'firing' | 'resolved') => ({
       version: '4',
       status,
@@ -219,7 +220,7 @@ describe('analytics through the gateway, fed through real NATS', () => {
     const bad = await post({ version: '3', alerts: [] });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('version must be "4"');
-    const notJson = await fetch(`${stack.baseUrl}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` }, body: '{oops' });
+    const notJson = await fetch(`${stack.baseUrl}${ALERTMANAGER_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` }, body: '{oops' });
     expect(notJson.status).toBe(400);
   });
 

@@ -3,6 +3,7 @@ import type { CloudEvent, Subscription } from '@flightdeck/events';
 import { type AlertmanagerHandle, eventually, gql, startAlertmanager } from '@flightdeck/testing';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
 import { clearRelease, collectEvents, createWorkload, dbFor, startCluster, startService, token, type Cluster, type Service } from './stack.js';
+import { ALERTMANAGER_WEBHOOK_PATH } from '@flightdeck/subgraph';
 
 // Needs the real prometheus and prometheus-alertmanager binaries (Debian packages, installed by .ci/run).
 
@@ -55,7 +56,7 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
     c = await startCluster();
     s = await startService(c, dbFor('alerts-and-bake'), { webhookToken: WEBHOOK_TOKEN });
     base = s.url.replace(/\/graphql$/, '');
-    am = await startAlertmanager({ webhookUrls: [`${base}/webhooks/alertmanager`], token: WEBHOOK_TOKEN, groupBy: ['alertname', 'deployment'] });
+    am = await startAlertmanager({ webhookUrls: [`${base}${ALERTMANAGER_WEBHOOK_PATH}`], token: WEBHOOK_TOKEN, groupBy: ['alertname', 'deployment'] });
     sre = await token(['SRE']);
     collected = await collectEvents(s.bus);
   }, 60_000);
@@ -83,7 +84,7 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
   const replicas = async (name: string) => (await c.apps.readNamespacedDeployment({ name, namespace: 'default' })).spec?.replicas;
   const image = async (name: string) => (await c.apps.readNamespacedDeployment({ name, namespace: 'default' })).spec?.template?.spec?.containers?.[0]?.image;
   const post = async (alerts: unknown[], auth = WEBHOOK_TOKEN) => {
-    const res = await fetch(`${base}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify({ version: '4', status: 'firing', alerts }) });
+    const res = await fetch(`${base}${ALERTMANAGER_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify({ version: '4', status: 'firing', alerts }) });
     return { status: res.status, body: (await res.json()) as { matched: { rolloutId: string }[]; ignored: { rolloutId: string; reason: string }[]; error?: string } };
   };
   const eventsOf = (id: string) => collected.events.filter((e) => (e.data as { rolloutId?: string }).rolloutId === id).map((e) => e.type.replace('flightdeck.deployment.rollout.', ''));
