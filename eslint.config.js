@@ -1,8 +1,25 @@
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-const stand_ins = ['@flightdeck/mongo-server', '@flightdeck/mongo-server/*', '@flightdeck/kube-sim', '@flightdeck/kube-sim/*', '@flightdeck/kube-local', '@flightdeck/kube-local/*', '@flightdeck/workload-sim', '@flightdeck/workload-sim/*', '@flightdeck/testing', '@flightdeck/testing/*'];
-const services = ['@flightdeck/planning', '@flightdeck/gates', '@flightdeck/deployment', '@flightdeck/analytics', '@flightdeck/gateway'];
+const stand_ins = [
+  '@flightdeck/mongo-server',
+  '@flightdeck/mongo-server/*',
+  '@flightdeck/kube-sim',
+  '@flightdeck/kube-sim/*',
+  '@flightdeck/kube-local',
+  '@flightdeck/kube-local/*',
+  '@flightdeck/workload-sim',
+  '@flightdeck/workload-sim/*',
+  '@flightdeck/testing',
+  '@flightdeck/testing/*',
+];
+const services = [
+  '@flightdeck/planning',
+  '@flightdeck/gates',
+  '@flightdeck/deployment',
+  '@flightdeck/analytics',
+  '@flightdeck/gateway',
+];
 
 const productionRules = [
   { group: stand_ins, message: 'Production code must not import test stand-ins (tools/, libs/testing).' },
@@ -11,20 +28,60 @@ const productionRules = [
 ];
 const layerRules = {
   application: [
-    { group: ['mongoose', 'mongodb', '@flightdeck/persistence', 'prom-client', '@kubernetes/*', '@nats-io/*', 'express', 'graphql', '@apollo/*', '@flightdeck/subgraph', '@flightdeck/telemetry'], message: 'Application code reaches storage, metrics, clusters and transports through its ports (application/ports.ts); errors and retries come from @flightdeck/kernel.' },
-    { group: ['../adapters/*', '../../adapters/*'], message: 'Application code never imports an adapter: declare a port and let service.ts wire the adapter in.' },
+    {
+      group: [
+        'mongoose',
+        'mongodb',
+        '@flightdeck/persistence',
+        'prom-client',
+        '@kubernetes/*',
+        '@nats-io/*',
+        'express',
+        'graphql',
+        '@apollo/*',
+        '@flightdeck/subgraph',
+        '@flightdeck/telemetry',
+      ],
+      message:
+        'Application code reaches storage, metrics, clusters and transports through its ports (application/ports.ts); errors and retries come from @flightdeck/kernel.',
+    },
+    {
+      group: ['../adapters/*', '../../adapters/*'],
+      message: 'Application code never imports an adapter: declare a port and let service.ts wire the adapter in.',
+    },
   ],
   domain: [
-    { group: ['@flightdeck/*', '!@flightdeck/kernel', 'pino', 'openai', '../application/*', '../adapters/*'], message: 'Domain code is pure: no I/O, no framework; only @flightdeck/kernel of the shared code.' },
+    {
+      group: ['@flightdeck/*', '!@flightdeck/kernel', 'pino', 'openai', '../application/*', '../adapters/*'],
+      message: 'Domain code is pure: no I/O, no framework; only @flightdeck/kernel of the shared code.',
+    },
   ],
   adapters: {
-    group: ['../mongo/*', '../nats/*', '../prometheus/*', '../kubernetes/*', '../graphql/*', '../http/*', '../memory/*', '../parsers/*'],
+    group: [
+      '../mongo/*',
+      '../nats/*',
+      '../prometheus/*',
+      '../kubernetes/*',
+      '../graphql/*',
+      '../http/*',
+      '../memory/*',
+      '../parsers/*',
+    ],
     message: 'One adapter never reaches into another: depend on the port (application/ports.ts).',
   },
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.flightdeck/**', 'apps/console/src/gql/**', 'apps/console/test-results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '**/.flightdeck/**',
+      'apps/console/src/gql/**',
+      'apps/console/test-results/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -32,7 +89,11 @@ export default tseslint.config(
     },
   },
   // The console's React components follow the rules of hooks.
-  { files: ['apps/console/src/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  {
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
   {
     // Production code never imports the stand-ins in tools/ nor the test helpers, and services never import each other.
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
@@ -43,7 +104,12 @@ export default tseslint.config(
     // The layers of a service (README, "Architecture"): domain/ is pure; application/ reaches the world only
     // through its ports; one adapter never reaches into another.
     files: ['apps/*/src/domain/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...productionRules, ...layerRules.application, ...layerRules.domain] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...productionRules, ...layerRules.application, ...layerRules.domain] },
+      ],
+    },
   },
   {
     files: ['apps/*/src/application/**/*.ts'],

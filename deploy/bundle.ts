@@ -23,7 +23,9 @@ await build({
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // Bundled CommonJS packages call require() (for node: built-ins and their optional packages); an ES module
   // has none, so the output makes one.
-  banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+  },
   // Stack traces map back to file and line (node --enable-source-maps); the sources themselves stay out of the
   // map, which keeps it a third of the size.
   sourcemap: true,

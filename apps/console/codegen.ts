@@ -11,7 +11,15 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: {
         // join__* and link__* are the supergraph's own federation scalars; no operation uses them.
-        scalars: { DateTime: 'string', JSON: 'unknown', join__FieldSet: 'string', link__Import: 'string', join__DirectiveArguments: 'unknown', join__ContextArgument: 'unknown', join__FieldValue: 'unknown' },
+        scalars: {
+          DateTime: 'string',
+          JSON: 'unknown',
+          join__FieldSet: 'string',
+          link__Import: 'string',
+          join__DirectiveArguments: 'unknown',
+          join__ContextArgument: 'unknown',
+          join__FieldValue: 'unknown',
+        },
         enumsAsTypes: true,
         useTypeImports: true,
         strictScalars: true,

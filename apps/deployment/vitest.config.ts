@@ -14,9 +14,34 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'without-cluster', include: ['test/domain/**/*.test.ts', 'test/adapters/**/*.test.ts', ...withoutCluster], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'kube-sim', include: integration, exclude: withoutCluster, provide: { cluster: 'kube-sim' }, sequence: { groupOrder: 1 } } },
-      { extends: true, test: { name: 'kube-local', include: integration, exclude: withoutCluster, provide: { cluster: 'kube-local' }, sequence: { groupOrder: 2 } } },
+      {
+        extends: true,
+        test: {
+          name: 'without-cluster',
+          include: ['test/domain/**/*.test.ts', 'test/adapters/**/*.test.ts', ...withoutCluster],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kube-sim',
+          include: integration,
+          exclude: withoutCluster,
+          provide: { cluster: 'kube-sim' },
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kube-local',
+          include: integration,
+          exclude: withoutCluster,
+          provide: { cluster: 'kube-local' },
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

@@ -36,11 +36,16 @@ describe('the rendered base on the simulated cluster, with the real kubectl', ()
     // Typed `kubectl create <kind>` sends protobuf, which the simulator does not decode: the README's block runs as
     // written, with kubectl building each object on the client (JSON), and `kubectl create -f -` sending them all.
     const asObjects = 'kubectl() { command kubectl "$@" --dry-run=client -o yaml; echo ---; }\n';
-    const { stdout: built } = await run('sh', ['-ec', asObjects + (await readmeSecretCommands())], { env: env(), timeout: 60_000 });
+    const { stdout: built } = await run('sh', ['-ec', asObjects + (await readmeSecretCommands())], {
+      env: env(),
+      timeout: 60_000,
+    });
     const created = await k(['create', '-f', '-'], built);
     expect(created).toContain('namespace/flightdeck created');
     expect(created).toContain('secret/flightdeck-secrets created');
-    const secret = JSON.parse(await k(['-n', 'flightdeck', 'get', 'secret', 'flightdeck-secrets', '-o', 'json'])) as { data: Record<string, string> };
+    const secret = JSON.parse(await k(['-n', 'flightdeck', 'get', 'secret', 'flightdeck-secrets', '-o', 'json'])) as {
+      data: Record<string, string>;
+    };
     const value = (key: string) => Buffer.from(secret.data[key] ?? '', 'base64').toString();
     expect(value('AUTH_JWT_SECRET')).toMatch(/^[0-9a-f]{64}$/);
     expect(value('ALERTMANAGER_WEBHOOK_TOKEN')).toMatch(/^[0-9a-f]{64}$/);
@@ -61,9 +66,13 @@ describe('the rendered base on the simulated cluster, with the real kubectl', ()
     const deployments = ofKind<V1Deployment>(objects, 'Deployment');
     expect(deployments).toHaveLength(5);
     for (const d of deployments) {
-      expect(await k(['-n', 'flightdeck', 'rollout', 'status', `deployment/${d.metadata.name}`, '--timeout=60s'])).toContain('successfully rolled out');
+      expect(
+        await k(['-n', 'flightdeck', 'rollout', 'status', `deployment/${d.metadata.name}`, '--timeout=60s']),
+      ).toContain('successfully rolled out');
     }
-    const pods = JSON.parse(await k(['-n', 'flightdeck', 'get', 'pods', '-l', 'app.kubernetes.io/part-of=flightdeck', '-o', 'json'])) as {
+    const pods = JSON.parse(
+      await k(['-n', 'flightdeck', 'get', 'pods', '-l', 'app.kubernetes.io/part-of=flightdeck', '-o', 'json']),
+    ) as {
       items: { status: { conditions?: { type: string; status: string }[] } }[];
     };
     const ready = pods.items.filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
@@ -72,6 +81,11 @@ describe('the rendered base on the simulated cluster, with the real kubectl', ()
 
   it('applying the same render again changes nothing', async () => {
     const out = await k(['apply', '-f', '-'], yaml);
-    expect(out.trim().split('\n').filter((l) => !l.endsWith(' unchanged'))).toEqual([]);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .filter((l) => !l.endsWith(' unchanged')),
+    ).toEqual([]);
   });
 });

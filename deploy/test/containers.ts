@@ -15,7 +15,14 @@ export type ServiceName = (typeof services)[number];
 export const imageOf = (service: ServiceName): string => `localhost/flightdeck/${service}:latest`;
 
 /** The hardening every test container runs with: the shape of the Kubernetes manifests' securityContext. */
-export const hardened = ['--read-only', '--read-only-tmpfs=false', '--user', '1000:1000', '--cap-drop=ALL', '--security-opt=no-new-privileges'];
+export const hardened = [
+  '--read-only',
+  '--read-only-tmpfs=false',
+  '--user',
+  '1000:1000',
+  '--cap-drop=ALL',
+  '--security-opt=no-new-privileges',
+];
 
 export async function podman(args: string[], timeoutMs = 60_000): Promise<string> {
   try {
@@ -31,7 +38,9 @@ export async function requireImages(): Promise<void> {
   try {
     await run('sh', ['-c', 'command -v podman']);
   } catch {
-    throw new Error('podman is not installed: install it (Debian: apt-get install -y podman runc), then build the images with `npx nx run @flightdeck/deploy:images`.');
+    throw new Error(
+      'podman is not installed: install it (Debian: apt-get install -y podman runc), then build the images with `npx nx run @flightdeck/deploy:images`.',
+    );
   }
   const missing: string[] = [];
   for (const service of services) {
@@ -42,7 +51,9 @@ export async function requireImages(): Promise<void> {
     if (!exists) missing.push(imageOf(service));
   }
   if (missing.length)
-    throw new Error(`the container images ${missing.join(', ')} are not built: build them with \`npx nx run @flightdeck/deploy:images\` (or \`bash deploy/images/build.sh\`, see deploy/README.md), then run the tests again.`);
+    throw new Error(
+      `the container images ${missing.join(', ')} are not built: build them with \`npx nx run @flightdeck/deploy:images\` (or \`bash deploy/images/build.sh\`, see deploy/README.md), then run the tests again.`,
+    );
 }
 
 export interface Container {
@@ -59,11 +70,15 @@ export interface Container {
 
 /** `podman run --rm --name NAME ARGS...` in the foreground, so its output and exit code are this process's to read. */
 export function startContainer(name: string, args: string[]): Container {
-  const child: ChildProcess = spawn(podmanScript, ['run', '--rm', '--name', name, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(podmanScript, ['run', '--rm', '--name', name, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))),
+  );
   return {
     name,
     output: () => out,
@@ -80,15 +95,22 @@ export function startContainer(name: string, args: string[]): Container {
  * Polls until `probe` returns a value, failing after `timeoutMs` with what did not happen and the container's
  * output; an error the probe throws fails at once.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, container: Container, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  container: Container,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | undefined;
   void container.exited.then((code) => (exitCode = code));
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (exitCode !== undefined) throw new Error(`${container.name} exited with code ${exitCode} before ${what}:\n${container.output()}`);
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; ${container.name} wrote:\n${container.output()}`);
+    if (exitCode !== undefined)
+      throw new Error(`${container.name} exited with code ${exitCode} before ${what}:\n${container.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within ${timeoutMs} ms; ${container.name} wrote:\n${container.output()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -102,7 +124,11 @@ export const httpOk = (url: string) => async (): Promise<true | undefined> => {
 /** The exit code, failing when the container has not exited within `timeoutMs`. */
 export async function exitWithin(container: Container, timeoutMs: number): Promise<number> {
   const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`${container.name} did not exit within ${timeoutMs} ms; it wrote:\n${container.output()}`)), timeoutMs).unref(),
+    setTimeout(
+      () =>
+        reject(new Error(`${container.name} did not exit within ${timeoutMs} ms; it wrote:\n${container.output()}`)),
+      timeoutMs,
+    ).unref(),
   );
   return Promise.race([container.exited, timeout]);
 }

@@ -8,9 +8,29 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@flightdeck/kube-sim';
-import { databaseUri, freePort, startMongo, startNatsServer, type MongoHandle, type NatsServerHandle } from '@flightdeck/testing';
+import {
+  databaseUri,
+  freePort,
+  startMongo,
+  startNatsServer,
+  type MongoHandle,
+  type NatsServerHandle,
+} from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitWithin, hardened, httpOk, imageOf, logLines, podman, requireImages, services, startContainer, waitFor, type Container, type ServiceName } from './containers.js';
+import {
+  exitWithin,
+  hardened,
+  httpOk,
+  imageOf,
+  logLines,
+  podman,
+  requireImages,
+  services,
+  startContainer,
+  waitFor,
+  type Container,
+  type ServiceName,
+} from './containers.js';
 
 const secret = 'images-test-secret-at-least-32-characters';
 const kubeconfigInContainer = '/etc/flightdeck/kubeconfig';
@@ -26,7 +46,11 @@ describe('the service images, each on its own', () => {
     await requireImages();
     dir = await mkdtemp(join(tmpdir(), 'flightdeck-images-'));
     await chmod(dir, 0o755);
-    [nats, mongo, sim] = await Promise.all([startNatsServer(), startMongo(), startKubeSim({ kubeconfigPath: join(dir, 'kubeconfig') })]);
+    [nats, mongo, sim] = await Promise.all([
+      startNatsServer(),
+      startMongo(),
+      startKubeSim({ kubeconfigPath: join(dir, 'kubeconfig') }),
+    ]);
     await chmod(join(dir, 'kubeconfig'), 0o644);
   }, 120_000);
 
@@ -41,14 +65,16 @@ describe('the service images, each on its own', () => {
     const common = { AUTH_JWT_SECRET: secret, LOG_LEVEL: 'info' };
     if (service === 'gateway') return common;
     const backing = { ...common, NATS_URL: nats.url, MONGODB_URI: databaseUri(mongo.uri, `images_${service}`) };
-    if (service === 'deployment') return { ...backing, KUBECONFIG: kubeconfigInContainer, PROMETHEUS_URL: 'http://127.0.0.1:9090' };
+    if (service === 'deployment')
+      return { ...backing, KUBECONFIG: kubeconfigInContainer, PROMETHEUS_URL: 'http://127.0.0.1:9090' };
     return backing;
   };
 
   const start = async (service: ServiceName): Promise<{ container: Container; base: string }> => {
     const port = await freePort();
     const env = { ...environment(service), HOST: '127.0.0.1', PORT: String(port) };
-    const mounts = service === 'deployment' ? ['--volume', `${join(dir, 'kubeconfig')}:${kubeconfigInContainer}:ro`] : [];
+    const mounts =
+      service === 'deployment' ? ['--volume', `${join(dir, 'kubeconfig')}:${kubeconfigInContainer}:ro`] : [];
     const container = startContainer(`flightdeck-test-${service}-${randomUUID().slice(0, 8)}`, [
       '--network=host',
       ...hardened,
@@ -76,11 +102,21 @@ describe('the service images, each on its own', () => {
       const status = await podman(['exec', container.name, 'cat', '/proc/1/status']);
       expect(status).toMatch(/^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
       expect(status).toMatch(/^CapEff:\s+0{16}$/m);
-      const write = await podman(['exec', container.name, 'sh', '-c', 'for d in /app /tmp /var/tmp /; do touch "$d/probe" 2>/dev/null && echo "$d writable"; done; true']);
+      const write = await podman([
+        'exec',
+        container.name,
+        'sh',
+        '-c',
+        'for d in /app /tmp /var/tmp /; do touch "$d/probe" 2>/dev/null && echo "$d writable"; done; true',
+      ]);
       expect(write).toBe('');
 
       if (service === 'deployment') {
-        await waitFor('the deployment service taking the Lease through the Kubernetes API', async () => (container.output().includes('became the leader') ? true : undefined), container);
+        await waitFor(
+          'the deployment service taking the Lease through the Kubernetes API',
+          async () => (container.output().includes('became the leader') ? true : undefined),
+          container,
+        );
       }
 
       await container.signal('SIGTERM');

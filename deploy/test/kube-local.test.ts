@@ -24,7 +24,9 @@ describe('the rendered base on a real API server (kube-local), applied with serv
   };
   /** `kind/name` and resourceVersion of every object of the base, as the server has them. */
   const versions = async () => {
-    const live = JSON.parse(await k(['get', '-f', '-', '-o', 'json'], yaml)) as { items: { kind: string; metadata: { name: string; resourceVersion: string } }[] };
+    const live = JSON.parse(await k(['get', '-f', '-', '-o', 'json'], yaml)) as {
+      items: { kind: string; metadata: { name: string; resourceVersion: string } }[];
+    };
     return Object.fromEntries(live.items.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]));
   };
 
@@ -42,7 +44,13 @@ describe('the rendered base on a real API server (kube-local), applied with serv
     expect(stdout).toContain('namespace/flightdeck created');
     expect(stdout).toContain('secret/flightdeck-secrets created');
     // The pods must pass the Pod Security Standard "restricted", which the API server then enforces.
-    await k(['label', 'namespace', 'flightdeck', 'pod-security.kubernetes.io/enforce=restricted', 'pod-security.kubernetes.io/enforce-version=latest']);
+    await k([
+      'label',
+      'namespace',
+      'flightdeck',
+      'pod-security.kubernetes.io/enforce=restricted',
+      'pod-security.kubernetes.io/enforce-version=latest',
+    ]);
   });
 
   it('kubectl apply --server-side: the API server accepts every object', async () => {
@@ -57,14 +65,18 @@ describe('the rendered base on a real API server (kube-local), applied with serv
     const deployments = ofKind<V1Deployment>(objects, 'Deployment');
     expect(deployments).toHaveLength(5);
     for (const d of deployments) {
-      expect(await k(['-n', 'flightdeck', 'rollout', 'status', `deployment/${d.metadata.name}`, '--timeout=90s'])).toContain('successfully rolled out');
+      expect(
+        await k(['-n', 'flightdeck', 'rollout', 'status', `deployment/${d.metadata.name}`, '--timeout=90s']),
+      ).toContain('successfully rolled out');
     }
   }, 600_000);
 
   it('the deployment service account may do what the base grants it, and nothing in other namespaces', async () => {
     const as = ['--as', 'system:serviceaccount:flightdeck:flightdeck-deployment'];
     expect((await k(['auth', 'can-i', 'patch', 'deployments.apps', '-n', 'flightdeck', ...as])).trim()).toBe('yes');
-    const other = await run(kubectl, ['auth', 'can-i', 'patch', 'deployments.apps', '-n', 'kube-system', ...as], { env: env() }).catch((e: { stdout: string }) => e);
+    const other = await run(kubectl, ['auth', 'can-i', 'patch', 'deployments.apps', '-n', 'kube-system', ...as], {
+      env: env(),
+    }).catch((e: { stdout: string }) => e);
     expect(other.stdout.trim()).toBe('no');
   });
 

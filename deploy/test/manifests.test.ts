@@ -2,16 +2,34 @@ import { join } from 'node:path';
 import type { V1Service } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { requiredPermissions } from './api-calls.js';
-import { defaultPort, expectConfigLoads, expectGatewayReachesSubgraphs, expectHardened, expectServedOnDefaultPort } from './checks.js';
+import {
+  defaultPort,
+  expectConfigLoads,
+  expectGatewayReachesSubgraphs,
+  expectHardened,
+  expectServedOnDefaultPort,
+} from './checks.js';
 import { components, subgraphNames } from './components.js';
-import { componentObjects, containerEnv, grantedPermissions, ofKind, render, repoRoot, type EnvSources } from './manifests.js';
+import {
+  componentObjects,
+  containerEnv,
+  grantedPermissions,
+  ofKind,
+  render,
+  repoRoot,
+  type EnvSources,
+} from './manifests.js';
 
 // What the README's `kubectl create secret generic flightdeck-secrets` creates: random secrets, no AI key.
 const operatorSecret = { AUTH_JWT_SECRET: 'f'.repeat(64), ALERTMANAGER_WEBHOOK_TOKEN: 'a'.repeat(64), AI_API_KEY: '' };
 
 const renders = [
   { dir: 'deploy/manifests', namespace: 'flightdeck', image: (c: string) => `ghcr.io/flightdeck/${c}:0.1.0` },
-  { dir: 'deploy/examples/overlay', namespace: 'release-tools', image: (c: string) => `registry.example.com/flightdeck/${c}:0.1.1` },
+  {
+    dir: 'deploy/examples/overlay',
+    namespace: 'release-tools',
+    image: (c: string) => `registry.example.com/flightdeck/${c}:0.1.1`,
+  },
 ];
 
 describe.each(renders)('kubectl kustomize $dir', ({ dir, namespace, image }) => {
@@ -51,7 +69,11 @@ describe.each(renders)('kubectl kustomize $dir', ({ dir, namespace, image }) => 
 
   it('points the gateway at the Service of every subgraph in its supergraph', () => {
     const { container } = componentObjects(objects, 'gateway');
-    expectGatewayReachesSubgraphs(objects, containerEnv(objects, container, sources('flightdeck-gateway')), subgraphNames);
+    expectGatewayReachesSubgraphs(
+      objects,
+      containerEnv(objects, container, sources('flightdeck-gateway')),
+      subgraphNames,
+    );
   });
 
   it('grants the deployment service exactly the API calls its source makes, in its own namespace', () => {
@@ -63,7 +85,9 @@ describe.each(renders)('kubectl kustomize $dir', ({ dir, namespace, image }) => 
     expect(needed).toContain('coordination.k8s.io/leases: update');
     expect([...granted].sort()).toEqual([...needed].sort());
     // The Lease is elected in the pod's own namespace, where the Role lets it be written.
-    expect(container.env?.find((e) => e.name === 'LEASE_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.namespace');
+    expect(container.env?.find((e) => e.name === 'LEASE_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath).toBe(
+      'metadata.namespace',
+    );
   });
 
   it('has a Service for each of the five components and no other', () => {

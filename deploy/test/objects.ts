@@ -24,15 +24,23 @@ export function ofKind<T>(objects: Manifest[], kind: string): (Manifest & T)[] {
 }
 
 /** The one Deployment and the one Service labelled with this component. */
-export function componentObjects(objects: Manifest[], component: string): { deployment: V1Deployment; service: V1Service; container: V1Container } {
+export function componentObjects(
+  objects: Manifest[],
+  component: string,
+): { deployment: V1Deployment; service: V1Service; container: V1Container } {
   const labelled = (o: Manifest) => o.metadata.labels?.['app.kubernetes.io/component'] === component;
   const deployments = ofKind<V1Deployment>(objects, 'Deployment').filter(labelled);
   const services = ofKind<V1Service>(objects, 'Service').filter(labelled);
   if (deployments.length !== 1 || services.length !== 1)
-    throw new Error(`expected one Deployment and one Service labelled app.kubernetes.io/component=${component}, found ${deployments.length} and ${services.length}`);
+    throw new Error(
+      `expected one Deployment and one Service labelled app.kubernetes.io/component=${component}, found ${deployments.length} and ${services.length}`,
+    );
   const containers = deployments[0]!.spec?.template.spec?.containers ?? [];
   const container = containers.find((c) => c.name === component);
-  if (!container) throw new Error(`Deployment ${deployments[0]!.metadata?.name} has no container named ${component}; it has: ${containers.map((c) => c.name).join(', ')}`);
+  if (!container)
+    throw new Error(
+      `Deployment ${deployments[0]!.metadata?.name} has no container named ${component}; it has: ${containers.map((c) => c.name).join(', ')}`,
+    );
   return { deployment: deployments[0]!, service: services[0]!, container };
 }
 
@@ -47,7 +55,9 @@ export interface EnvSources {
 function renderedSecrets(objects: Manifest[]): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const s of ofKind<{ data?: Record<string, string>; stringData?: Record<string, string> }>(objects, 'Secret')) {
-    const data = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    const data = Object.fromEntries(
+      Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
+    );
     out[s.metadata.name] = { ...data, ...s.stringData };
   }
   return out;
@@ -60,8 +70,13 @@ function renderedSecrets(objects: Manifest[]): Record<string, Record<string, str
  */
 export function containerEnv(objects: Manifest[], container: V1Container, sources: EnvSources): Record<string, string> {
   const problems: string[] = [];
-  if (container.envFrom?.length) problems.push('envFrom is used: list each variable under env, so that every name can be checked against the config schema');
-  const configMaps = new Map(ofKind<{ data?: Record<string, string> }>(objects, 'ConfigMap').map((c) => [c.metadata.name, c.data ?? {}]));
+  if (container.envFrom?.length)
+    problems.push(
+      'envFrom is used: list each variable under env, so that every name can be checked against the config schema',
+    );
+  const configMaps = new Map(
+    ofKind<{ data?: Record<string, string> }>(objects, 'ConfigMap').map((c) => [c.metadata.name, c.data ?? {}]),
+  );
   const secrets = { ...renderedSecrets(objects), ...sources.secrets };
   const env: Record<string, string> = {};
   const names = (container.env ?? []).map((e) => e.name);
@@ -73,16 +88,27 @@ export function containerEnv(objects: Manifest[], container: V1Container, source
     else if (from.configMapKeyRef) {
       const { name, key, optional } = from.configMapKeyRef;
       const value = configMaps.get(name ?? '')?.[key];
-      if (optional !== false) problems.push(`${e.name}: configMapKeyRef must say optional: false, so a missing key stops the pod instead of leaving ${e.name} unset`);
-      if (value === undefined) problems.push(`${e.name}: no key ${key} in a rendered ConfigMap named ${name}; rendered: ${[...configMaps.keys()].join(', ')}`);
+      if (optional !== false)
+        problems.push(
+          `${e.name}: configMapKeyRef must say optional: false, so a missing key stops the pod instead of leaving ${e.name} unset`,
+        );
+      if (value === undefined)
+        problems.push(
+          `${e.name}: no key ${key} in a rendered ConfigMap named ${name}; rendered: ${[...configMaps.keys()].join(', ')}`,
+        );
       else env[e.name] = value;
     } else if (from.secretKeyRef) {
       const { name = '', key, optional } = from.secretKeyRef;
       const secret = secrets[name];
       if (optional !== false) problems.push(`${e.name}: secretKeyRef must say optional: false`);
-      if (sources.keyIsVariable.includes(name) && key !== e.name) problems.push(`${e.name}: the key in Secret ${name} should be the variable name (${e.name}), not ${key}`);
-      if (!secret) problems.push(`${e.name}: secretKeyRef names Secret ${name}, which is neither rendered nor created by the operator (${Object.keys(secrets).join(', ')})`);
-      else if (!(key in secret)) problems.push(`${e.name}: Secret ${name} has no key ${key}; it has: ${Object.keys(secret).join(', ')}`);
+      if (sources.keyIsVariable.includes(name) && key !== e.name)
+        problems.push(`${e.name}: the key in Secret ${name} should be the variable name (${e.name}), not ${key}`);
+      if (!secret)
+        problems.push(
+          `${e.name}: secretKeyRef names Secret ${name}, which is neither rendered nor created by the operator (${Object.keys(secrets).join(', ')})`,
+        );
+      else if (!(key in secret))
+        problems.push(`${e.name}: Secret ${name} has no key ${key}; it has: ${Object.keys(secret).join(', ')}`);
       else env[e.name] = secret[key]!;
     } else if (from.fieldRef?.fieldPath === 'metadata.name') env[e.name] = sources.pod.name;
     else if (from.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = sources.pod.namespace;
@@ -102,17 +128,37 @@ export function portNumber(container: V1Container, port: number | string | undef
  * `group/resource: verb` granted to a ServiceAccount in one namespace by the rendered Roles and RoleBindings
  * (a RoleBinding's namespace is the object's, or `defaultNamespace` when the renderer leaves it unset).
  */
-export function grantedPermissions(objects: Manifest[], account: { name: string; namespace: string }, namespace: string, defaultNamespace = namespace): Set<string> {
+export function grantedPermissions(
+  objects: Manifest[],
+  account: { name: string; namespace: string },
+  namespace: string,
+  defaultNamespace = namespace,
+): Set<string> {
   const inNamespace = (o: Manifest) => (o.metadata.namespace ?? defaultNamespace) === namespace;
   const bindings = ofKind<V1RoleBinding>(objects, 'RoleBinding')
     .filter(inNamespace)
-    .filter((b) => b.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === account.name && (s.namespace ?? defaultNamespace) === account.namespace));
+    .filter((b) =>
+      b.subjects?.some(
+        (s) =>
+          s.kind === 'ServiceAccount' &&
+          s.name === account.name &&
+          (s.namespace ?? defaultNamespace) === account.namespace,
+      ),
+    );
   const granted = new Set<string>();
   for (const b of bindings) {
-    if (b.roleRef.kind !== 'Role') throw new Error(`RoleBinding ${b.metadata.name} binds a ${b.roleRef.kind}: the deployment service gets namespaced Roles only`);
+    if (b.roleRef.kind !== 'Role')
+      throw new Error(
+        `RoleBinding ${b.metadata.name} binds a ${b.roleRef.kind}: the deployment service gets namespaced Roles only`,
+      );
     const role = ofKind<V1Role>(objects, 'Role').find((r) => r.metadata.name === b.roleRef.name && inNamespace(r));
-    if (!role) throw new Error(`RoleBinding ${b.metadata.name} in ${namespace} refers to Role ${b.roleRef.name}, which is not rendered in ${namespace}`);
-    for (const rule of role.rules ?? []) for (const g of rule.apiGroups ?? []) for (const r of rule.resources ?? []) for (const v of rule.verbs) granted.add(`${g}/${r}: ${v}`);
+    if (!role)
+      throw new Error(
+        `RoleBinding ${b.metadata.name} in ${namespace} refers to Role ${b.roleRef.name}, which is not rendered in ${namespace}`,
+      );
+    for (const rule of role.rules ?? [])
+      for (const g of rule.apiGroups ?? [])
+        for (const r of rule.resources ?? []) for (const v of rule.verbs) granted.add(`${g}/${r}: ${v}`);
   }
   return granted;
 }

@@ -10,10 +10,28 @@ import { mintToken } from '@flightdeck/auth';
 import { freePort, requireBinary } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './manifests.js';
-import { exitWithin, hardened, httpOk, imageOf, podman, requireImages, services, startContainer, waitFor, type Container, type ServiceName } from './containers.js';
+import {
+  exitWithin,
+  hardened,
+  httpOk,
+  imageOf,
+  podman,
+  requireImages,
+  services,
+  startContainer,
+  waitFor,
+  type Container,
+  type ServiceName,
+} from './containers.js';
 
 const secret = 'stack-test-secret-at-least-32-characters';
-const ports: Record<ServiceName, number> = { gateway: 4000, planning: 4001, gates: 4002, deployment: 4003, analytics: 4004 };
+const ports: Record<ServiceName, number> = {
+  gateway: 4000,
+  planning: 4001,
+  gates: 4002,
+  deployment: 4003,
+  analytics: 4004,
+};
 const subgraphs = services.filter((s) => s !== 'gateway');
 
 interface Graphql<T> {
@@ -31,11 +49,19 @@ describe('the five images, nats-server and the MongoDB-wire server on one podman
 
   const env = (vars: Record<string, string>) => Object.entries(vars).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
   const start = (alias: string, args: string[]): Container => {
-    const container = startContainer(`flightdeck-stack-${id}-${alias}`, ['--network', network, '--network-alias', alias, ...hardened, ...args]);
+    const container = startContainer(`flightdeck-stack-${id}-${alias}`, [
+      '--network',
+      network,
+      '--network-alias',
+      alias,
+      ...hardened,
+      ...args,
+    ]);
     containers.push(container);
     return container;
   };
-  const printed = (container: Container, text: string) => async () => (container.output().includes(text) ? true : undefined);
+  const printed = (container: Container, text: string) => async () =>
+    container.output().includes(text) ? true : undefined;
 
   const graphql = async <T>(query: string, variables?: Record<string, unknown>): Promise<Graphql<T>> => {
     const res = await fetch(`${published.gateway}/graphql`, {
@@ -48,12 +74,35 @@ describe('the five images, nats-server and the MongoDB-wire server on one podman
 
   beforeAll(async () => {
     await requireImages();
-    const base = (await podman(['image', 'inspect', '--format', '{{ index .Labels "org.flightdeck.base-image" }}', imageOf('gateway')])).trim();
-    if (!base || base === '<no value>') throw new Error(`${imageOf('gateway')} has no org.flightdeck.base-image label: rebuild the images with \`npx nx run @flightdeck/deploy:images\``);
+    const base = (
+      await podman([
+        'image',
+        'inspect',
+        '--format',
+        '{{ index .Labels "org.flightdeck.base-image" }}',
+        imageOf('gateway'),
+      ])
+    ).trim();
+    if (!base || base === '<no value>')
+      throw new Error(
+        `${imageOf('gateway')} has no org.flightdeck.base-image label: rebuild the images with \`npx nx run @flightdeck/deploy:images\``,
+      );
     await podman(['network', 'create', network]);
     networkCreated = true;
 
-    const nats = start('nats', ['--tmpfs', '/data', '--volume', `${requireBinary('nats-server')}:/usr/local/bin/nats-server:ro`, base, 'nats-server', '-js', '-sd', '/data', '-p', '4222']);
+    const nats = start('nats', [
+      '--tmpfs',
+      '/data',
+      '--volume',
+      `${requireBinary('nats-server')}:/usr/local/bin/nats-server:ro`,
+      base,
+      'nats-server',
+      '-js',
+      '-sd',
+      '/data',
+      '-p',
+      '4222',
+    ]);
     const mongo = start('mongo', [
       '--tmpfs',
       '/tmp',
@@ -71,20 +120,40 @@ describe('the five images, nats-server and the MongoDB-wire server on one podman
       '--port',
       '27017',
     ]);
-    await Promise.all([waitFor('nats-server ready', printed(nats, 'Server is ready'), nats), waitFor('the MongoDB-wire server ready', printed(mongo, 'ready mongodb://'), mongo)]);
+    await Promise.all([
+      waitFor('nats-server ready', printed(nats, 'Server is ready'), nats),
+      waitFor('the MongoDB-wire server ready', printed(mongo, 'ready mongodb://'), mongo),
+    ]);
 
     const started = await Promise.all(
       services.map(async (service) => {
         const hostPort = await freePort();
         published[service] = `http://127.0.0.1:${hostPort}`;
         const vars: Record<string, string> = { PORT: String(ports[service]), AUTH_JWT_SECRET: secret };
-        if (service === 'gateway') for (const s of subgraphs) vars[`SUBGRAPH_${s.toUpperCase()}_URL`] = `http://${s}:${ports[s]}/graphql`;
-        else Object.assign(vars, { NATS_URL: 'nats://nats:4222', MONGODB_URI: `mongodb://mongo:27017/flightdeck-${service}` });
+        if (service === 'gateway')
+          for (const s of subgraphs) vars[`SUBGRAPH_${s.toUpperCase()}_URL`] = `http://${s}:${ports[s]}/graphql`;
+        else
+          Object.assign(vars, {
+            NATS_URL: 'nats://nats:4222',
+            MONGODB_URI: `mongodb://mongo:27017/flightdeck-${service}`,
+          });
         if (service === 'deployment') vars.PROMETHEUS_URL = 'http://prometheus:9090';
-        return { service, container: start(service, ['--publish', `127.0.0.1:${hostPort}:${ports[service]}`, ...env(vars), imageOf(service)]) };
+        return {
+          service,
+          container: start(service, [
+            '--publish',
+            `127.0.0.1:${hostPort}:${ports[service]}`,
+            ...env(vars),
+            imageOf(service),
+          ]),
+        };
       }),
     );
-    await Promise.all(started.map(({ service, container }) => waitFor(`${service} answering /readyz with 200`, httpOk(`${published[service]}/readyz`), container, 120_000)));
+    await Promise.all(
+      started.map(({ service, container }) =>
+        waitFor(`${service} answering /readyz with 200`, httpOk(`${published[service]}/readyz`), container, 120_000),
+      ),
+    );
     token = await mintToken({ secret, subject: 'rita', name: 'Rita Release-Manager', roles: ['RELEASE_MANAGER'] });
   }, 240_000);
 
@@ -96,7 +165,15 @@ describe('the five images, nats-server and the MongoDB-wire server on one podman
   it('creates a release through the gateway container and reads it back from every subgraph; analytics has it from events and rebuilds it by replay', async () => {
     const created = await graphql<{ createRelease: { id: string; type: string; status: string } }>(
       'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id type status } }',
-      { input: { product: 'checkout', version: '3.0.0', theme: 'Containers', owner: 'rita', targetDate: '2027-06-01T00:00:00Z' } },
+      {
+        input: {
+          product: 'checkout',
+          version: '3.0.0',
+          theme: 'Containers',
+          owner: 'rita',
+          targetDate: '2027-06-01T00:00:00Z',
+        },
+      },
     );
     expect(created.errors).toBeUndefined();
     expect(created.data?.createRelease).toMatchObject({ type: 'MAJOR', status: 'PLANNING' });
@@ -104,23 +181,46 @@ describe('the five images, nats-server and the MongoDB-wire server on one podman
 
     // version and status from planning, rollouts from deployment; the gates (which the gates service opens) and
     // the metrics (from analytics' projection) appear once each has consumed release.created from JetStream.
-    type ReadBack = { release: { id: string; version: string; status: string; gates: { name: string }[]; rollouts: unknown[]; metrics: { plannedFeatures: number } | null } };
+    type ReadBack = {
+      release: {
+        id: string;
+        version: string;
+        status: string;
+        gates: { name: string }[];
+        rollouts: unknown[];
+        metrics: { plannedFeatures: number } | null;
+      };
+    };
     const gateway = containers.find((c) => c.name.endsWith('-gateway'))!;
     const readBack = await waitFor(
       'the release read back with its gates and analytics metrics',
       async () => {
-        const res = await graphql<ReadBack>('query($id: ID!) { release(id: $id) { id version status gates { name } rollouts { id } metrics { plannedFeatures } } }', { id: releaseId });
+        const res = await graphql<ReadBack>(
+          'query($id: ID!) { release(id: $id) { id version status gates { name } rollouts { id } metrics { plannedFeatures } } }',
+          { id: releaseId },
+        );
         if (res.errors) throw new Error(res.errors.map((e) => e.message).join('; '));
         const release = res.data?.release;
         return release?.metrics && release.gates.length > 0 ? release : undefined;
       },
       gateway,
     );
-    expect(readBack).toMatchObject({ id: releaseId, version: '3.0.0', status: 'PLANNING', rollouts: [], metrics: { plannedFeatures: 0 } });
+    expect(readBack).toMatchObject({
+      id: releaseId,
+      version: '3.0.0',
+      status: 'PLANNING',
+      rollouts: [],
+      metrics: { plannedFeatures: 0 },
+    });
     expect(readBack.gates.map((g) => g.name)).toContain('PRODUCTION');
 
     // The projection rebuild, run from the analytics image on the same network, replays that event again.
-    const replay = start(`replay-${randomUUID().slice(0, 4)}`, [...env({ NATS_URL: 'nats://nats:4222', MONGODB_URI: 'mongodb://mongo:27017/flightdeck-analytics' }), imageOf('analytics'), 'node', 'dist/replay-main.js']);
+    const replay = start(`replay-${randomUUID().slice(0, 4)}`, [
+      ...env({ NATS_URL: 'nats://nats:4222', MONGODB_URI: 'mongodb://mongo:27017/flightdeck-analytics' }),
+      imageOf('analytics'),
+      'node',
+      'dist/replay-main.js',
+    ]);
     expect(await exitWithin(replay, 90_000), replay.output()).toBe(0);
     const result = replay
       .output()

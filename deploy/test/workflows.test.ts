@@ -24,13 +24,18 @@ interface Finding {
 }
 
 async function lint(cwd: string, files: string[]): Promise<Finding[]> {
-  if (!existsSync(actionlint)) throw new Error(`actionlint is not built: build it with \`npx nx run @flightdeck/deploy:actionlint\` (deploy/actionlint/build.sh), then run the tests again.`);
+  if (!existsSync(actionlint))
+    throw new Error(
+      `actionlint is not built: build it with \`npx nx run @flightdeck/deploy:actionlint\` (deploy/actionlint/build.sh), then run the tests again.`,
+    );
   const shellcheck = requireBinary('shellcheck');
   const args = ['-no-color', `-shellcheck=${shellcheck}`, '-format', '{{json .}}', ...files];
-  const { stdout } = await run(actionlint, args, { cwd }).catch((err: { code?: number; stdout?: string; stderr?: string }) => {
-    if (err.code === 1 && err.stdout) return { stdout: err.stdout };
-    throw new Error(`actionlint ${args.join(' ')} failed (exit ${err.code}): ${err.stderr}`);
-  });
+  const { stdout } = await run(actionlint, args, { cwd }).catch(
+    (err: { code?: number; stdout?: string; stderr?: string }) => {
+      if (err.code === 1 && err.stdout) return { stdout: err.stdout };
+      throw new Error(`actionlint ${args.join(' ')} failed (exit ${err.code}): ${err.stderr}`);
+    },
+  );
   return JSON.parse(stdout || '[]') as Finding[];
 }
 
@@ -45,7 +50,10 @@ describe('the release workflow', () => {
     try {
       await mkdir(join(dir, '.github/workflows'), { recursive: true });
       const text = await readFile(join(repoRoot, workflow), 'utf8');
-      await writeFile(join(dir, workflow), text.replace('needs.version.outputs.tags', 'needs.version.outputs.tag_list'));
+      await writeFile(
+        join(dir, workflow),
+        text.replace('needs.version.outputs.tags', 'needs.version.outputs.tag_list'),
+      );
       const findings = await lint(dir, [workflow]);
       expect(findings.map((f) => f.message).join('\n')).toMatch(/tag_list/);
     } finally {
@@ -54,7 +62,10 @@ describe('the release workflow', () => {
   });
 
   it('builds every service image from deploy/Dockerfile and pushes the chart', async () => {
-    const parsed = parse(await readFile(join(repoRoot, workflow), 'utf8')) as { env: { SERVICES: string }; jobs: Record<string, { steps: { run?: string }[] }> };
+    const parsed = parse(await readFile(join(repoRoot, workflow), 'utf8')) as {
+      env: { SERVICES: string };
+      jobs: Record<string, { steps: { run?: string }[] }>;
+    };
     expect(parsed.env.SERVICES.split(' ')).toEqual([...services]);
     const script = (job: string) => parsed.jobs[job]!.steps.map((s) => s.run ?? '').join('\n');
     expect(script('images')).toContain('--file deploy/Dockerfile');
@@ -65,7 +76,13 @@ describe('the release workflow', () => {
 
 describe('the image scripts', () => {
   it('pass shellcheck', async () => {
-    const scripts = ['deploy/images/base.sh', 'deploy/images/build.sh', 'deploy/images/podman.sh', 'deploy/actionlint/build.sh', '.ci/build-images.sh'];
+    const scripts = [
+      'deploy/images/base.sh',
+      'deploy/images/build.sh',
+      'deploy/images/podman.sh',
+      'deploy/actionlint/build.sh',
+      '.ci/build-images.sh',
+    ];
     const result = await run(requireBinary('shellcheck'), scripts, { cwd: repoRoot }).then(
       () => '',
       (err: { stdout?: string; message: string }) => err.stdout || err.message,

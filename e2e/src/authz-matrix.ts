@@ -20,10 +20,14 @@ export function readExpectedMatrix(markdown = readFileSync(SECURITY_DOC, 'utf8')
   const from = markdown.indexOf(START);
   const to = markdown.indexOf(END);
   if (from < 0 || to < from) throw new Error(`docs/SECURITY.md has no ${START} … ${END} table`);
-  const lines = markdown.slice(from + START.length, to).trim().split('\n');
+  const lines = markdown
+    .slice(from + START.length, to)
+    .trim()
+    .split('\n');
   const header = cells(lines[0]!);
   const columns = header.slice(1);
-  if (columns.join('|') !== COLUMNS.join('|')) throw new Error(`the matrix columns are ${columns.join(', ')}; expected ${COLUMNS.join(', ')}`);
+  if (columns.join('|') !== COLUMNS.join('|'))
+    throw new Error(`the matrix columns are ${columns.join(', ')}; expected ${COLUMNS.join(', ')}`);
   const out = new Map<string, Map<Column, string>>();
   for (const line of lines.slice(2)) {
     const [row, ...values] = cells(line);
@@ -33,14 +37,20 @@ export function readExpectedMatrix(markdown = readFileSync(SECURITY_DOC, 'utf8')
 }
 
 function cells(line: string): string[] {
-  return line.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  return line
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
 }
 
 /** The markdown table of a matrix, as docs/SECURITY.md holds it. */
 export function renderMatrix(rows: Map<string, Map<Column, string>>): string {
   const head = `| operation | ${COLUMNS.join(' | ')} |`;
   const rule = `| --- | ${COLUMNS.map(() => ':-:').join(' | ')} |`;
-  const body = [...rows].map(([row, values]) => `| \`${row}\` | ${COLUMNS.map((c) => values.get(c) ?? '').join(' | ')} |`);
+  const body = [...rows].map(
+    ([row, values]) => `| \`${row}\` | ${COLUMNS.map((c) => values.get(c) ?? '').join(' | ')} |`,
+  );
   return [head, rule, ...body].join('\n');
 }
 

@@ -1,11 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildASTSchema, getNamedType, isInputObjectType, isScalarType, parse, type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import {
+  buildASTSchema,
+  getNamedType,
+  isInputObjectType,
+  isScalarType,
+  parse,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
 import { repoRoot } from './processes.js';
 
 /** The supergraph as a schema (its join directives are declared in it, so it builds as is). */
 export function supergraphSchema(): GraphQLSchema {
-  return buildASTSchema(parse(readFileSync(join(repoRoot, 'apps/gateway/supergraph.graphql'), 'utf8')), { assumeValidSDL: true });
+  return buildASTSchema(parse(readFileSync(join(repoRoot, 'apps/gateway/supergraph.graphql'), 'utf8')), {
+    assumeValidSDL: true,
+  });
 }
 
 /** Every place a caller's value enters: "Mutation.defineGate(definition)", "Mutation.createRelease(input).team.plannedVelocity", with its named type. */
@@ -15,19 +27,26 @@ export function inputPaths(schema: GraphQLSchema): { path: string; type: string 
     const named = getNamedType(type);
     if (isInputObjectType(named)) {
       if (seen.has(named.name)) return;
-      for (const f of Object.values(named.getFields())) walk(`${prefix}.${f.name}`, f.type, new Set([...seen, named.name]));
+      for (const f of Object.values(named.getFields()))
+        walk(`${prefix}.${f.name}`, f.type, new Set([...seen, named.name]));
     } else out.push({ path: prefix, type: named.name });
   };
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
-    for (const field of Object.values(root?.getFields() ?? {})) for (const arg of field.args) walk(`${root!.name}.${field.name}(${arg.name})`, arg.type, new Set());
+    for (const field of Object.values(root?.getFields() ?? {}))
+      for (const arg of field.args) walk(`${root!.name}.${field.name}(${arg.name})`, arg.type, new Set());
   }
   return out.filter((p) => !p.path.includes('join__'));
 }
 
 /** Root fields with an argument whose named type is String or ID, for sending an operator object in its place. */
-export function stringArguments(schema: GraphQLSchema): { root: 'query' | 'mutation'; field: GraphQLField<unknown, unknown>; arg: GraphQLArgument }[] {
+export function stringArguments(
+  schema: GraphQLSchema,
+): { root: 'query' | 'mutation'; field: GraphQLField<unknown, unknown>; arg: GraphQLArgument }[] {
   const out: { root: 'query' | 'mutation'; field: GraphQLField<unknown, unknown>; arg: GraphQLArgument }[] = [];
-  for (const [root, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
+  for (const [root, type] of [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+  ] as const) {
     for (const field of Object.values(type?.getFields() ?? {})) {
       for (const arg of field.args) {
         const named = getNamedType(arg.type);

@@ -16,9 +16,14 @@ const graphOf = (directives: readonly ConstDirectiveNode[] | undefined): string 
  */
 export function supergraphOperations(): string[] {
   const sdl = readFileSync(join(repoRoot, 'apps/gateway/supergraph.graphql'), 'utf8');
-  const types = new Map(parse(sdl).definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION).map((d) => [d.name.value, d]));
+  const types = new Map(
+    parse(sdl)
+      .definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
   const out: string[] = [];
-  for (const root of ['Mutation', 'Query']) for (const f of types.get(root)?.fields ?? []) out.push(`${root}.${f.name.value}`);
+  for (const root of ['Mutation', 'Query'])
+    for (const f of types.get(root)?.fields ?? []) out.push(`${root}.${f.name.value}`);
   for (const f of types.get('Release')?.fields ?? []) {
     const graph = graphOf(f.directives);
     if (graph && graph !== 'PLANNING') out.push(`Release.${f.name.value}`);

@@ -18,11 +18,20 @@ export interface ServiceProcess {
  */
 const consumers = (() => {
   const suffix = `e2e-${randomUUID().slice(0, 8)}`;
-  return { PLANNING_CONSUMER: `planning-${suffix}`, GATES_CONSUMER: `gates-${suffix}`, DEPLOYMENT_CONSUMER: `deployment-${suffix}`, ANALYTICS_CONSUMER: `analytics-${suffix}` };
+  return {
+    PLANNING_CONSUMER: `planning-${suffix}`,
+    GATES_CONSUMER: `gates-${suffix}`,
+    DEPLOYMENT_CONSUMER: `deployment-${suffix}`,
+    ANALYTICS_CONSUMER: `analytics-${suffix}`,
+  };
 })();
 
 /** Runs `apps/<name>/src/main.ts` as its own process, as production does, and waits for /readyz. */
-export async function startServiceProcess(name: string, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  name: string,
+  env: Record<string, string>,
+  port?: number,
+): Promise<ServiceProcess> {
   port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = await startProcess(tsx, [`apps/${name}/src/main.ts`], {

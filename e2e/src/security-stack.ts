@@ -51,7 +51,12 @@ export interface SecurityStack {
  * verifying tokens against the identity provider's JWKS; deployment talks to a simulated cluster and a Prometheus
  * address nothing answers (no rollout here gets as far as analysis). `gatewayEnv` adds to the gateway's environment.
  */
-export async function startSecurityStack(opts: { name: string; natsUrl: string; mongoUri: string; gatewayEnv?: Record<string, string> }): Promise<SecurityStack> {
+export async function startSecurityStack(opts: {
+  name: string;
+  natsUrl: string;
+  mongoUri: string;
+  gatewayEnv?: Record<string, string>;
+}): Promise<SecurityStack> {
   const idp = await startIdentityProvider();
   const dir = await mkdtemp(join(tmpdir(), `flightdeck-${opts.name}-`));
   const started: ServiceProcess[] = [];
@@ -65,18 +70,33 @@ export async function startSecurityStack(opts: { name: string; natsUrl: string; 
   try {
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     sim = await startKubeSim({ kubeconfigPath: kubeconfig });
-    const auth = { AUTH_JWKS_URL: idp.jwksUrl, AUTH_ISSUER: 'flightdeck', AUTH_AUDIENCE: 'flightdeck', NATS_URL: opts.natsUrl };
+    const auth = {
+      AUTH_JWKS_URL: idp.jwksUrl,
+      AUTH_ISSUER: 'flightdeck',
+      AUTH_AUDIENCE: 'flightdeck',
+      NATS_URL: opts.natsUrl,
+    };
     const db = (service: string) => ({ MONGODB_URI: databaseUri(opts.mongoUri, `e2e_${opts.name}_${service}`) });
     const services = await Promise.allSettled([
       startServiceProcess('planning', { ...auth, ...db('planning') }),
       startServiceProcess('gates', { ...auth, ...db('gates') }),
-      startServiceProcess('deployment', { ...auth, ...db('deployment'), KUBECONFIG: kubeconfig, PROMETHEUS_URL: 'http://127.0.0.1:9' }),
+      startServiceProcess('deployment', {
+        ...auth,
+        ...db('deployment'),
+        KUBECONFIG: kubeconfig,
+        PROMETHEUS_URL: 'http://127.0.0.1:9',
+      }),
       startServiceProcess('analytics', { ...auth, ...db('analytics') }),
     ]);
     for (const s of services) if (s.status === 'fulfilled') started.push(s.value);
     const failed = services.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [planning, gates, deployment, analytics] = started as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+    const [planning, gates, deployment, analytics] = started as [
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+    ];
     const gateway = await startServiceProcess('gateway', {
       ...auth,
       SUBGRAPH_PLANNING_URL: planning.url,
@@ -86,7 +106,12 @@ export async function startSecurityStack(opts: { name: string; natsUrl: string; 
       ...opts.gatewayEnv,
     });
     started.push(gateway);
-    return { gatewayUrl: gateway.url, subgraphUrls: { planning: planning.url, gates: gates.url, deployment: deployment.url, analytics: analytics.url }, idp, stop };
+    return {
+      gatewayUrl: gateway.url,
+      subgraphUrls: { planning: planning.url, gates: gates.url, deployment: deployment.url, analytics: analytics.url },
+      idp,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -41,7 +41,15 @@ describe('planning as its own process, through the gateway, on real NATS JetStre
     const created = await gql<{ createRelease: { id: string; type: string; status: string } }>(
       gateway.url,
       'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id type status } }',
-      { input: { product: 'checkout', version: '2.0.0', theme: 'New payment flow', owner: 'rita', targetDate: '2027-04-01T00:00:00Z' } },
+      {
+        input: {
+          product: 'checkout',
+          version: '2.0.0',
+          theme: 'New payment flow',
+          owner: 'rita',
+          targetDate: '2027-04-01T00:00:00Z',
+        },
+      },
       token,
     );
     expect(created.errors).toBeUndefined();
@@ -53,7 +61,9 @@ describe('planning as its own process, through the gateway, on real NATS JetStre
     const deadline = Date.now() + 15_000;
     let event: { type: string; data: unknown } | undefined;
     while (!event && Date.now() < deadline) {
-      const stored = await jsm.streams.getMessage('FLIGHTDECK', { last_by_subj: 'flightdeck.planning.release.created' }).catch(() => null);
+      const stored = await jsm.streams
+        .getMessage('FLIGHTDECK', { last_by_subj: 'flightdeck.planning.release.created' })
+        .catch(() => null);
       if (stored) event = stored.json();
       else await new Promise((r) => setTimeout(r, 200));
     }
@@ -62,7 +72,12 @@ describe('planning as its own process, through the gateway, on real NATS JetStre
 
     await planning.process.stop();
     planning = await startServiceProcess('planning', { ...env(), ...planningEnv }, Number(new URL(planning.url).port));
-    const again = await gql<{ release: { id: string; version: string } }>(gateway.url, 'query($id: ID!) { release(id: $id) { id version } }', { id }, token);
+    const again = await gql<{ release: { id: string; version: string } }>(
+      gateway.url,
+      'query($id: ID!) { release(id: $id) { id version } }',
+      { id },
+      token,
+    );
     expect(again.errors).toBeUndefined();
     expect(again.data?.release).toEqual({ id, version: '2.0.0' });
   });

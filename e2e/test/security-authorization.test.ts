@@ -27,7 +27,9 @@ const JUNIT = '<testsuite name="s" tests="1"><testcase classname="c" name="t" ti
 const SIGNOFF = {
   name: 'SIGNOFF',
   order: 50,
-  criteria: [{ id: 'go', name: 'Go-live checklist', kind: 'checklist', items: [{ id: 'runbook', label: 'Runbook reviewed' }] }],
+  criteria: [
+    { id: 'go', name: 'Go-live checklist', kind: 'checklist', items: [{ id: 'runbook', label: 'Runbook reviewed' }] },
+  ],
   // More approvals than the matrix gives: the gate never passes, so an approval is always judged on the role.
   approvals: [
     { role: 'QA_LEAD', count: 3 },
@@ -39,85 +41,212 @@ let serial = 0;
 
 /** One request per row of the matrix; each is sent once per column, in the order of the table. */
 const REQUESTS: Record<string, (f: Fixtures) => Request> = {
-  'Mutation.openIncident': () => ({ query: 'mutation { openIncident(input: { title: "matrix", severity: info, product: "matrix" }) { id } }' }),
+  'Mutation.openIncident': () => ({
+    query: 'mutation { openIncident(input: { title: "matrix", severity: info, product: "matrix" }) { id } }',
+  }),
   'Mutation.resolveIncident': () => ({ query: 'mutation { resolveIncident(id: "no-such-incident") { id } }' }),
-  'Mutation.startRetrospective': (f) => ({ query: 'mutation($r: ID!) { startRetrospective(releaseId: $r) { __typename } }', variables: { r: f.releaseId } }),
-  'Mutation.addRetrospectiveItem': (f) => ({ query: 'mutation($r: ID!) { addRetrospectiveItem(releaseId: $r, stage: GATHER_DATA, kind: NOTE, text: "matrix") { __typename } }', variables: { r: f.releaseId } }),
-  'Mutation.addActionItem': (f) => ({ query: 'mutation($r: ID!) { addActionItem(releaseId: $r, input: { title: "t", owner: "o", dueDate: "2030-01-01T00:00:00Z" }) { __typename } }', variables: { r: f.releaseId } }),
-  'Mutation.updateActionItem': (f) => ({ query: 'mutation($r: ID!) { updateActionItem(releaseId: $r, actionItemId: "none", patch: { title: "x" }) { __typename } }', variables: { r: f.releaseId } }),
-  'Mutation.completeRetrospective': (f) => ({ query: 'mutation($r: ID!) { completeRetrospective(releaseId: $r) { __typename } }', variables: { r: f.releaseId } }),
+  'Mutation.startRetrospective': (f) => ({
+    query: 'mutation($r: ID!) { startRetrospective(releaseId: $r) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.addRetrospectiveItem': (f) => ({
+    query:
+      'mutation($r: ID!) { addRetrospectiveItem(releaseId: $r, stage: GATHER_DATA, kind: NOTE, text: "matrix") { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.addActionItem': (f) => ({
+    query:
+      'mutation($r: ID!) { addActionItem(releaseId: $r, input: { title: "t", owner: "o", dueDate: "2030-01-01T00:00:00Z" }) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.updateActionItem': (f) => ({
+    query:
+      'mutation($r: ID!) { updateActionItem(releaseId: $r, actionItemId: "none", patch: { title: "x" }) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.completeRetrospective': (f) => ({
+    query: 'mutation($r: ID!) { completeRetrospective(releaseId: $r) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
   'Mutation.startRollout': (f) => ({
-    query: 'mutation($r: ID!) { startRollout(input: { releaseId: $r, target: { namespace: "demo", deployment: "web", container: "web" }, image: "demo/web:9.9.9" }) { id } }',
+    query:
+      'mutation($r: ID!) { startRollout(input: { releaseId: $r, target: { namespace: "demo", deployment: "web", container: "web" }, image: "demo/web:9.9.9" }) { id } }',
     variables: { r: f.releaseId },
   }),
   'Mutation.approveStep': () => ({ query: 'mutation { approveStep(id: "no-such-rollout") { id } }' }),
-  'Mutation.abortRollout': () => ({ query: 'mutation { abortRollout(id: "no-such-rollout", reason: "matrix") { id } }' }),
-  'Mutation.recordValidationCheck': () => ({ query: 'mutation { recordValidationCheck(id: "no-such-rollout", checkId: "c", passed: true) { id } }' }),
+  'Mutation.abortRollout': () => ({
+    query: 'mutation { abortRollout(id: "no-such-rollout", reason: "matrix") { id } }',
+  }),
+  'Mutation.recordValidationCheck': () => ({
+    query: 'mutation { recordValidationCheck(id: "no-such-rollout", checkId: "c", passed: true) { id } }',
+  }),
   'Mutation.retryRollout': () => ({ query: 'mutation { retryRollout(id: "no-such-rollout") { id } }' }),
   'Mutation.startReleaseRollout': (f) => ({
-    query: 'mutation($r: ID!) { startReleaseRollout(input: { releaseId: $r, workloads: [{ target: { namespace: "demo", deployment: "web", container: "web" }, image: "demo/web:9.9.9" }] }) { id } }',
+    query:
+      'mutation($r: ID!) { startReleaseRollout(input: { releaseId: $r, workloads: [{ target: { namespace: "demo", deployment: "web", container: "web" }, image: "demo/web:9.9.9" }] }) { id } }',
     variables: { r: f.releaseId },
   }),
-  'Mutation.promoteReleaseRollout': () => ({ query: 'mutation { promoteReleaseRollout(id: "no-such-release-rollout") { id } }' }),
-  'Mutation.pauseReleaseRollout': () => ({ query: 'mutation { pauseReleaseRollout(id: "no-such-release-rollout", reason: "matrix") { id } }' }),
-  'Mutation.abortReleaseRollout': () => ({ query: 'mutation { abortReleaseRollout(id: "no-such-release-rollout", reason: "matrix") { id } }' }),
-  'Mutation.retryReleaseRollout': () => ({ query: 'mutation { retryReleaseRollout(id: "no-such-release-rollout") { id } }' }),
-  'Mutation.defineGate': () => ({ query: 'mutation($d: JSON!) { defineGate(product: "matrix", definition: $d) { version } }', variables: { d: SIGNOFF } }),
+  'Mutation.promoteReleaseRollout': () => ({
+    query: 'mutation { promoteReleaseRollout(id: "no-such-release-rollout") { id } }',
+  }),
+  'Mutation.pauseReleaseRollout': () => ({
+    query: 'mutation { pauseReleaseRollout(id: "no-such-release-rollout", reason: "matrix") { id } }',
+  }),
+  'Mutation.abortReleaseRollout': () => ({
+    query: 'mutation { abortReleaseRollout(id: "no-such-release-rollout", reason: "matrix") { id } }',
+  }),
+  'Mutation.retryReleaseRollout': () => ({
+    query: 'mutation { retryReleaseRollout(id: "no-such-release-rollout") { id } }',
+  }),
+  'Mutation.defineGate': () => ({
+    query: 'mutation($d: JSON!) { defineGate(product: "matrix", definition: $d) { version } }',
+    variables: { d: SIGNOFF },
+  }),
   'Mutation.submitEvidence': (f) => ({
     query: 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }',
     variables: { i: { release: f.release, gate: 'SIGNOFF', kind: 'JUNIT', name: 'reports/junit.xml', content: JUNIT } },
   }),
-  'Mutation.evaluateGate': (f) => ({ query: 'mutation($r: String!) { evaluateGate(release: $r, gate: "SIGNOFF") { name } }', variables: { r: f.release } }),
-  'Mutation.approveGate (SIGNOFF needs QA_LEAD and TECHNICAL_LEAD)': (f) => ({ query: 'mutation($r: String!) { approveGate(release: $r, gate: "SIGNOFF") { name } }', variables: { r: f.release } }),
-  'Mutation.withdrawApproval': (f) => ({ query: 'mutation($r: String!) { withdrawApproval(release: $r, gate: "SIGNOFF", reason: "matrix") { name } }', variables: { r: f.release } }),
-  'Mutation.tickChecklistItem': (f) => ({ query: 'mutation($r: String!) { tickChecklistItem(release: $r, gate: "SIGNOFF", criterion: "go", item: "runbook") { name } }', variables: { r: f.release } }),
-  'Mutation.overrideGate': (f) => ({ query: 'mutation($r: String!) { overrideGate(release: $r, gate: "SIGNOFF", outcome: FAIL, reason: "matrix") { name } }', variables: { r: f.release } }),
-  'Mutation.assessReadiness': (f) => ({ query: 'mutation($r: String!) { assessReadiness(release: $r) { __typename } }', variables: { r: f.release } }),
+  'Mutation.evaluateGate': (f) => ({
+    query: 'mutation($r: String!) { evaluateGate(release: $r, gate: "SIGNOFF") { name } }',
+    variables: { r: f.release },
+  }),
+  'Mutation.approveGate (SIGNOFF needs QA_LEAD and TECHNICAL_LEAD)': (f) => ({
+    query: 'mutation($r: String!) { approveGate(release: $r, gate: "SIGNOFF") { name } }',
+    variables: { r: f.release },
+  }),
+  'Mutation.withdrawApproval': (f) => ({
+    query: 'mutation($r: String!) { withdrawApproval(release: $r, gate: "SIGNOFF", reason: "matrix") { name } }',
+    variables: { r: f.release },
+  }),
+  'Mutation.tickChecklistItem': (f) => ({
+    query:
+      'mutation($r: String!) { tickChecklistItem(release: $r, gate: "SIGNOFF", criterion: "go", item: "runbook") { name } }',
+    variables: { r: f.release },
+  }),
+  'Mutation.overrideGate': (f) => ({
+    query:
+      'mutation($r: String!) { overrideGate(release: $r, gate: "SIGNOFF", outcome: FAIL, reason: "matrix") { name } }',
+    variables: { r: f.release },
+  }),
+  'Mutation.assessReadiness': (f) => ({
+    query: 'mutation($r: String!) { assessReadiness(release: $r) { __typename } }',
+    variables: { r: f.release },
+  }),
   'Mutation.createRelease': () => ({
-    query: 'mutation($v: String!) { createRelease(input: { product: "matrix", version: $v, theme: "matrix", owner: "matrix", targetDate: "2030-01-01T00:00:00Z" }) { id } }',
+    query:
+      'mutation($v: String!) { createRelease(input: { product: "matrix", version: $v, theme: "matrix", owner: "matrix", targetDate: "2030-01-01T00:00:00Z" }) { id } }',
     variables: { v: `3.0.${serial++}` },
   }),
-  'Mutation.updateRelease': (f) => ({ query: 'mutation($r: ID!) { updateRelease(id: $r, input: { theme: "matrix, updated" }) { id } }', variables: { r: f.releaseId } }),
-  'Mutation.transitionRelease (to IN_DEVELOPMENT)': (f) => ({ query: 'mutation($r: ID!) { transitionRelease(id: $r, to: IN_DEVELOPMENT, reason: "matrix") { id } }', variables: { r: f.releaseId } }),
-  'Mutation.transitionRelease (to CANCELLED)': (f) => ({ query: 'mutation($r: ID!) { transitionRelease(id: $r, to: CANCELLED, reason: "matrix") { id } }', variables: { r: f.cancelId } }),
-  'Mutation.addFeature': (f) => ({
-    query: 'mutation($r: ID!) { addFeature(releaseId: $r, input: { title: "matrix", priority: SHOULD, businessValue: 1, timeCriticality: 1, riskReduction: 1, effort: 1 }) { __typename } }',
+  'Mutation.updateRelease': (f) => ({
+    query: 'mutation($r: ID!) { updateRelease(id: $r, input: { theme: "matrix, updated" }) { id } }',
     variables: { r: f.releaseId },
   }),
-  'Mutation.updateFeature (status only)': (f) => ({ query: 'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { status: IN_PROGRESS }) { id } }', variables: { r: f.releaseId, f: f.featureId } }),
-  'Mutation.updateFeature (scope)': (f) => ({ query: 'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { title: "renamed" }) { id } }', variables: { r: f.releaseId, f: f.featureId } }),
-  'Mutation.removeFeature': (f) => ({ query: 'mutation($r: ID!) { removeFeature(releaseId: $r, featureId: "no-such-feature") { id } }', variables: { r: f.releaseId } }),
-  'Mutation.prioritizeScope': (f) => ({ query: 'mutation($r: ID!) { prioritizeScope(releaseId: $r) { __typename } }', variables: { r: f.releaseId } }),
-  'Mutation.forecastTimeline': (f) => ({ query: 'mutation($r: ID!) { forecastTimeline(releaseId: $r, runs: 100, seed: 1) { __typename } }', variables: { r: f.releaseId } }),
-  'Mutation.approveFreezeException': (f) => ({ query: 'mutation($r: ID!) { approveFreezeException(releaseId: $r, change: "abc1234", reason: "matrix") { id } }', variables: { r: f.releaseId } }),
+  'Mutation.transitionRelease (to IN_DEVELOPMENT)': (f) => ({
+    query: 'mutation($r: ID!) { transitionRelease(id: $r, to: IN_DEVELOPMENT, reason: "matrix") { id } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.transitionRelease (to CANCELLED)': (f) => ({
+    query: 'mutation($r: ID!) { transitionRelease(id: $r, to: CANCELLED, reason: "matrix") { id } }',
+    variables: { r: f.cancelId },
+  }),
+  'Mutation.addFeature': (f) => ({
+    query:
+      'mutation($r: ID!) { addFeature(releaseId: $r, input: { title: "matrix", priority: SHOULD, businessValue: 1, timeCriticality: 1, riskReduction: 1, effort: 1 }) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.updateFeature (status only)': (f) => ({
+    query:
+      'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { status: IN_PROGRESS }) { id } }',
+    variables: { r: f.releaseId, f: f.featureId },
+  }),
+  'Mutation.updateFeature (scope)': (f) => ({
+    query:
+      'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { title: "renamed" }) { id } }',
+    variables: { r: f.releaseId, f: f.featureId },
+  }),
+  'Mutation.removeFeature': (f) => ({
+    query: 'mutation($r: ID!) { removeFeature(releaseId: $r, featureId: "no-such-feature") { id } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.prioritizeScope': (f) => ({
+    query: 'mutation($r: ID!) { prioritizeScope(releaseId: $r) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.forecastTimeline': (f) => ({
+    query: 'mutation($r: ID!) { forecastTimeline(releaseId: $r, runs: 100, seed: 1) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.approveFreezeException': (f) => ({
+    query: 'mutation($r: ID!) { approveFreezeException(releaseId: $r, change: "abc1234", reason: "matrix") { id } }',
+    variables: { r: f.releaseId },
+  }),
   'Query.doraMetrics': () => ({ query: '{ doraMetrics { __typename } }' }),
   'Query.doraTrend': () => ({ query: '{ doraTrend { __typename } }' }),
   'Query.releaseKpis': () => ({ query: '{ releaseKpis { __typename } }' }),
   'Query.aiEffectiveness': () => ({ query: '{ aiEffectiveness { __typename } }' }),
   'Query.incidents': () => ({ query: '{ incidents { id } }' }),
   'Query.incident': () => ({ query: '{ incident(id: "no-such-incident") { id } }' }),
-  'Query.releaseAnalysis': (f) => ({ query: 'query($r: ID!) { releaseAnalysis(releaseId: $r) { __typename } }', variables: { r: f.releaseId } }),
-  'Query.retrospective': (f) => ({ query: 'query($r: ID!) { retrospective(releaseId: $r) { __typename } }', variables: { r: f.releaseId } }),
+  'Query.releaseAnalysis': (f) => ({
+    query: 'query($r: ID!) { releaseAnalysis(releaseId: $r) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Query.retrospective': (f) => ({
+    query: 'query($r: ID!) { retrospective(releaseId: $r) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
   'Query.overdueActionItems': () => ({ query: '{ overdueActionItems { __typename } }' }),
   'Query.rollout': () => ({ query: '{ rollout(id: "no-such-rollout") { id } }' }),
   'Query.rollouts': () => ({ query: '{ rollouts { totalCount } }' }),
   'Query.releaseRollout': () => ({ query: '{ releaseRollout(id: "no-such-release-rollout") { id } }' }),
-  'Query.latestReleaseRollout': (f) => ({ query: 'query($r: ID!) { latestReleaseRollout(releaseId: $r) { id } }', variables: { r: f.releaseId } }),
+  'Query.latestReleaseRollout': (f) => ({
+    query: 'query($r: ID!) { latestReleaseRollout(releaseId: $r) { id } }',
+    variables: { r: f.releaseId },
+  }),
   'Query.gateDefinitions': () => ({ query: '{ gateDefinitions(product: "matrix") { name } }' }),
-  'Query.releaseGates': (f) => ({ query: 'query($r: String!) { releaseGates(release: $r) { name } }', variables: { r: f.release } }),
-  'Query.gate': (f) => ({ query: 'query($r: String!) { gate(release: $r, gate: "SIGNOFF") { name } }', variables: { r: f.release } }),
-  'Query.auditTrail': (f) => ({ query: 'query($r: String!) { auditTrail(release: $r, last: 1) { action } }', variables: { r: f.release } }),
+  'Query.releaseGates': (f) => ({
+    query: 'query($r: String!) { releaseGates(release: $r) { name } }',
+    variables: { r: f.release },
+  }),
+  'Query.gate': (f) => ({
+    query: 'query($r: String!) { gate(release: $r, gate: "SIGNOFF") { name } }',
+    variables: { r: f.release },
+  }),
+  'Query.auditTrail': (f) => ({
+    query: 'query($r: String!) { auditTrail(release: $r, last: 1) { action } }',
+    variables: { r: f.release },
+  }),
   'Query.release': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id } }', variables: { r: f.releaseId } }),
   'Query.releases': () => ({ query: '{ releases(first: 1) { totalCount } }' }),
   'Query.releaseByVersion': () => ({ query: '{ releaseByVersion(product: "matrix", version: "1.0.0") { id } }' }),
   'Query.healthRules': () => ({ query: '{ healthRules { __typename } }' }),
-  'Query.freezeDecision': (f) => ({ query: 'query($r: String!) { freezeDecision(release: $r, change: "abc1234") { allowed } }', variables: { r: f.release } }),
-  'Release.metrics': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id metrics { __typename } } }', variables: { r: f.releaseId } }),
-  'Release.rollouts': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id rollouts { id } } }', variables: { r: f.releaseId } }),
-  'Release.releaseRollout': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id releaseRollout { id } } }', variables: { r: f.releaseId } }),
-  'Release.releaseRollouts': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id releaseRollouts { id } } }', variables: { r: f.releaseId } }),
-  'Release.gates': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id gates { name } } }', variables: { r: f.releaseId } }),
-  'Release.readiness': (f) => ({ query: 'query($r: ID!) { release(id: $r) { id readiness { __typename } } }', variables: { r: f.releaseId } }),
+  'Query.freezeDecision': (f) => ({
+    query: 'query($r: String!) { freezeDecision(release: $r, change: "abc1234") { allowed } }',
+    variables: { r: f.release },
+  }),
+  'Release.metrics': (f) => ({
+    query: 'query($r: ID!) { release(id: $r) { id metrics { __typename } } }',
+    variables: { r: f.releaseId },
+  }),
+  'Release.rollouts': (f) => ({
+    query: 'query($r: ID!) { release(id: $r) { id rollouts { id } } }',
+    variables: { r: f.releaseId },
+  }),
+  'Release.releaseRollout': (f) => ({
+    query: 'query($r: ID!) { release(id: $r) { id releaseRollout { id } } }',
+    variables: { r: f.releaseId },
+  }),
+  'Release.releaseRollouts': (f) => ({
+    query: 'query($r: ID!) { release(id: $r) { id releaseRollouts { id } } }',
+    variables: { r: f.releaseId },
+  }),
+  'Release.gates': (f) => ({
+    query: 'query($r: ID!) { release(id: $r) { id gates { name } } }',
+    variables: { r: f.releaseId },
+  }),
+  'Release.readiness': (f) => ({
+    query: 'query($r: ID!) { release(id: $r) { id readiness { __typename } } }',
+    variables: { r: f.releaseId },
+  }),
 };
 
 /** Codes that say the request was let through and then refused on its merits (a missing rollout, a rule). */
@@ -164,7 +293,18 @@ describe('the authorisation matrix, through the gateway of the whole stack, agai
       { r: releaseId },
     );
     fixtures = { releaseId, release: 'matrix@1.0.0', cancelId, featureId: added.addFeature.feature.id };
-    await eventually('gates learning matrix@1.0.0 from planning', async () => ((await ask<{ releaseGates: unknown[] }>('{ releaseGates(release: "matrix@1.0.0") { name } }').catch(() => undefined))?.releaseGates.length ? true : undefined), DEADLINES.stack);
+    await eventually(
+      'gates learning matrix@1.0.0 from planning',
+      async () =>
+        (
+          await ask<{ releaseGates: unknown[] }>('{ releaseGates(release: "matrix@1.0.0") { name } }').catch(
+            () => undefined,
+          )
+        )?.releaseGates.length
+          ? true
+          : undefined,
+      DEADLINES.stack,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -174,9 +314,18 @@ describe('the authorisation matrix, through the gateway of the whole stack, agai
   it('has a row for every operation of the supergraph and a request for every row', () => {
     const rows = [...readExpectedMatrix().keys()];
     const operations = supergraphOperations();
-    expect(operations.filter((op) => !rows.some((r) => operationOf(r) === op)), 'operations of the supergraph with no row in docs/SECURITY.md').toEqual([]);
-    expect(rows.filter((r) => !operations.includes(operationOf(r))), 'rows of docs/SECURITY.md naming no operation of the supergraph').toEqual([]);
-    expect(rows.filter((r) => !REQUESTS[r]), 'rows with no request in this test').toEqual([]);
+    expect(
+      operations.filter((op) => !rows.some((r) => operationOf(r) === op)),
+      'operations of the supergraph with no row in docs/SECURITY.md',
+    ).toEqual([]);
+    expect(
+      rows.filter((r) => !operations.includes(operationOf(r))),
+      'rows of docs/SECURITY.md naming no operation of the supergraph',
+    ).toEqual([]);
+    expect(
+      rows.filter((r) => !REQUESTS[r]),
+      'rows with no request in this test',
+    ).toEqual([]);
   });
 
   it('gives every cell the answer docs/SECURITY.md says', { timeout: 300_000 }, async () => {
@@ -192,7 +341,8 @@ describe('the authorisation matrix, through the gateway of the whole stack, agai
         const { query, variables } = request(fixtures);
         const { cell, detail } = cellOf(await gql(stack.gatewayUrl, query, variables, tokens.get(column)));
         seen.set(column, cell);
-        if (cell !== cells.get(column)) differences.push(`${row} × ${column}: expected ${cells.get(column)}, got ${cell} (${detail.slice(0, 200)})`);
+        if (cell !== cells.get(column))
+          differences.push(`${row} × ${column}: expected ${cells.get(column)}, got ${cell} (${detail.slice(0, 200)})`);
       }
     }
     const cellCount = [...observed.values()].reduce((n, r) => n + r.size, 0);
@@ -200,4 +350,3 @@ describe('the authorisation matrix, through the gateway of the whole stack, agai
     expect(differences, `the observed matrix:\n${renderMatrix(observed)}\n`).toEqual([]);
   });
 });
-

@@ -24,8 +24,23 @@ export interface Case {
 
 const all = ['gateway', 'planning', 'gates', 'deployment', 'analytics'];
 const ghcr = (c: string) => `ghcr.io/flightdeck/${c}:0.1.0`;
-const base = { Deployment: 5, Service: 5, PodDisruptionBudget: 5, Secret: 1, ServiceAccount: 1, Role: 2, RoleBinding: 2 };
-const defaults = { enabled: all, external: {}, operatorSecrets: {}, image: ghcr, scrapeAnnotations: true, targetNamespaces: [namespace] };
+const base = {
+  Deployment: 5,
+  Service: 5,
+  PodDisruptionBudget: 5,
+  Secret: 1,
+  ServiceAccount: 1,
+  Role: 2,
+  RoleBinding: 2,
+};
+const defaults = {
+  enabled: all,
+  external: {},
+  operatorSecrets: {},
+  image: ghcr,
+  scrapeAnnotations: true,
+  targetNamespaces: [namespace],
+};
 
 export const cases: Case[] = [
   { file: 'default-values.yaml', ...defaults, kinds: base },
@@ -35,14 +50,26 @@ export const cases: Case[] = [
     ...defaults,
     kinds: { ...base, Secret: 0 },
     operatorSecrets: {
-      'flightdeck-secrets': { AUTH_JWT_SECRET: 's'.repeat(64), AI_API_KEY: '', ALERTMANAGER_WEBHOOK_TOKEN: 't'.repeat(48) },
+      'flightdeck-secrets': {
+        AUTH_JWT_SECRET: 's'.repeat(64),
+        AI_API_KEY: '',
+        ALERTMANAGER_WEBHOOK_TOKEN: 't'.repeat(48),
+      },
       'flightdeck-mongodb': Object.fromEntries(
-        ['planning', 'gates', 'deployment', 'analytics'].map((s) => [`${s}.MONGODB_URI`, `mongodb://${s}:pw@mongo-0.mongo.databases:27017/flightdeck-${s}?authSource=admin`]),
+        ['planning', 'gates', 'deployment', 'analytics'].map((s) => [
+          `${s}.MONGODB_URI`,
+          `mongodb://${s}:pw@mongo-0.mongo.databases:27017/flightdeck-${s}?authSource=admin`,
+        ]),
       ),
     },
   },
   { file: 'ingress-tls-values.yaml', ...defaults, kinds: { ...base, Ingress: 1 } },
-  { file: 'monitoring-values.yaml', ...defaults, scrapeAnnotations: false, kinds: { ...base, ServiceMonitor: 1, PrometheusRule: 1 } },
+  {
+    file: 'monitoring-values.yaml',
+    ...defaults,
+    scrapeAnnotations: false,
+    kinds: { ...base, ServiceMonitor: 1, PrometheusRule: 1 },
+  },
   {
     file: 'disabled-services-values.yaml',
     ...defaults,
@@ -51,7 +78,12 @@ export const cases: Case[] = [
     kinds: { Deployment: 3, Service: 3, PodDisruptionBudget: 3, Secret: 1 },
     targetNamespaces: [],
   },
-  { file: 'target-namespaces-values.yaml', ...defaults, targetNamespaces: ['shop', 'payments', 'flightdeck'], kinds: { ...base, Role: 4, RoleBinding: 4 } },
+  {
+    file: 'target-namespaces-values.yaml',
+    ...defaults,
+    targetNamespaces: ['shop', 'payments', 'flightdeck'],
+    kinds: { ...base, Role: 4, RoleBinding: 4 },
+  },
   {
     file: 'hardened-values.yaml',
     ...defaults,

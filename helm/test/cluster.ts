@@ -26,10 +26,15 @@ export interface Cluster {
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<HelmResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20, env }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      command,
+      args,
+      { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20, env },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
     child.stdin?.end(input ?? '');
   });
 }
@@ -69,14 +74,24 @@ export const restrictedLabels = {
 };
 
 /** Creates (or updates) namespaces with these labels. */
-export async function applyNamespaces(cluster: Cluster, names: string[], labels: Record<string, string>): Promise<void> {
+export async function applyNamespaces(
+  cluster: Cluster,
+  names: string[],
+  labels: Record<string, string>,
+): Promise<void> {
   const docs = names.map((name) => stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }));
   await cluster.kubectlOk(['apply', '-f', '-'], docs.join('---\n'));
 }
 
 /** Opaque Secrets made by the operator before installing, by name, with their keys and values. */
-export async function createSecrets(cluster: Cluster, namespace: string, secrets: Record<string, Record<string, string>>): Promise<void> {
-  const docs = Object.entries(secrets).map(([name, stringData]) => stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', stringData }));
+export async function createSecrets(
+  cluster: Cluster,
+  namespace: string,
+  secrets: Record<string, Record<string, string>>,
+): Promise<void> {
+  const docs = Object.entries(secrets).map(([name, stringData]) =>
+    stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', stringData }),
+  );
   if (docs.length) await cluster.kubectlOk(['apply', '-f', '-'], docs.join('---\n'));
 }
 
@@ -88,28 +103,54 @@ let namespacedKinds: Promise<string[]> | undefined;
  * for their time to live (an hour) after the objects are gone.
  */
 export async function namespaceContents(cluster: Cluster, namespace: string): Promise<string[]> {
-  namespacedKinds ??= cluster.kubectlOk(['api-resources', '--namespaced', '--verbs=list', '-o', 'name']).then((out) => out.split('\n').filter((k) => k && k !== 'events' && k !== 'events.events.k8s.io'));
+  namespacedKinds ??= cluster
+    .kubectlOk(['api-resources', '--namespaced', '--verbs=list', '-o', 'name'])
+    .then((out) => out.split('\n').filter((k) => k && k !== 'events' && k !== 'events.events.k8s.io'));
   const kinds = await namespacedKinds;
-  const list = JSON.parse(await cluster.kubectlOk(['get', kinds.join(','), '-n', namespace, '-o', 'json'])) as { items: Manifest[] };
-  return list.items.map((o) => `${o.kind}/${o.metadata.name}${(o.metadata as { deletionTimestamp?: string }).deletionTimestamp ? ' (being deleted)' : ''}`).sort();
+  const list = JSON.parse(await cluster.kubectlOk(['get', kinds.join(','), '-n', namespace, '-o', 'json'])) as {
+    items: Manifest[];
+  };
+  return list.items
+    .map(
+      (o) =>
+        `${o.kind}/${o.metadata.name}${(o.metadata as { deletionTimestamp?: string }).deletionTimestamp ? ' (being deleted)' : ''}`,
+    )
+    .sort();
 }
 
 /** The objects of this manifest as the API server has them now; those it does not have are left out. */
 export async function liveObjects(cluster: Cluster, manifest: Manifest[], namespace: string): Promise<Manifest[]> {
   if (!manifest.length) return [];
   // Each object names its namespace (helm leaves the release namespace out): kubectl refuses -n with objects of others.
-  const named = manifest.map((o) => stringify({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? namespace } }));
+  const named = manifest.map((o) =>
+    stringify({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? namespace } }),
+  );
   const out = await cluster.kubectlOk(['get', '-f', '-', '--ignore-not-found', '-o', 'json'], named.join('---\n'));
   if (!out.trim()) return [];
   const parsed = JSON.parse(out) as Manifest & { items?: Manifest[] };
   return parsed.kind === 'List' ? (parsed.items ?? []) : [parsed];
 }
 
-export const key = (o: Manifest, namespace: string) => `${o.kind} ${o.metadata.namespace ?? namespace}/${o.metadata.name}`;
+export const key = (o: Manifest, namespace: string) =>
+  `${o.kind} ${o.metadata.namespace ?? namespace}/${o.metadata.name}`;
 
 /** Each Deployment of the release and whether its rollout is complete: every pod of the newest template Ready, no other pod left. */
 export async function rollouts(cluster: Cluster, namespace: string, release: string): Promise<Record<string, string>> {
-  const get = async <T>(kind: string) => (JSON.parse(await cluster.kubectlOk(['get', kind, '-n', namespace, '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'])) as { items: T[] }).items;
+  const get = async <T>(kind: string) =>
+    (
+      JSON.parse(
+        await cluster.kubectlOk([
+          'get',
+          kind,
+          '-n',
+          namespace,
+          '-l',
+          `app.kubernetes.io/instance=${release}`,
+          '-o',
+          'json',
+        ]),
+      ) as { items: T[] }
+    ).items;
   const [deployments, pods] = await Promise.all([get<V1Deployment>('deployments'), get<V1Pod>('pods')]);
   const out: Record<string, string> = {};
   for (const d of deployments) {
@@ -117,8 +158,12 @@ export async function rollouts(cluster: Cluster, namespace: string, release: str
     const own = pods.filter((p) => selector.every(([k, v]) => p.metadata?.labels?.[k] === v));
     const ready = own.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     const s = d.status ?? {};
-    const current = (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) && s.updatedReplicas === d.spec!.replicas && s.availableReplicas === d.spec!.replicas;
-    out[d.metadata!.name!] = `${ready.length}/${own.length} pods Ready of ${d.spec!.replicas}${current ? '' : ', rollout not complete'}`;
+    const current =
+      (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) &&
+      s.updatedReplicas === d.spec!.replicas &&
+      s.availableReplicas === d.spec!.replicas;
+    out[d.metadata!.name!] =
+      `${ready.length}/${own.length} pods Ready of ${d.spec!.replicas}${current ? '' : ', rollout not complete'}`;
   }
   return out;
 }
@@ -141,12 +186,30 @@ export async function grants(cluster: Cluster, user: string, namespace: string):
 }
 
 /** `kubectl auth can-i VERB RESOURCE[/SUBRESOURCE]` as the user, in a namespace or all of them: the API server's answer. */
-export async function canI(cluster: Cluster, user: string, verb: string, resource: string, namespace?: string): Promise<'yes' | 'no'> {
+export async function canI(
+  cluster: Cluster,
+  user: string,
+  verb: string,
+  resource: string,
+  namespace?: string,
+): Promise<'yes' | 'no'> {
   // `deployments.apps/scale` would ask about the Deployment named scale: a subresource goes in its own flag.
   const [what, subresource] = resource.split('/');
-  const r = await cluster.kubectl(['auth', 'can-i', verb, what!, ...(subresource ? ['--subresource', subresource] : []), '--as', user, ...(namespace ? ['-n', namespace] : ['--all-namespaces'])]);
+  const r = await cluster.kubectl([
+    'auth',
+    'can-i',
+    verb,
+    what!,
+    ...(subresource ? ['--subresource', subresource] : []),
+    '--as',
+    user,
+    ...(namespace ? ['-n', namespace] : ['--all-namespaces']),
+  ]);
   const answer = r.stdout.trim();
-  if (answer !== 'yes' && answer !== 'no') throw new Error(`kubectl auth can-i ${verb} ${resource} answered neither yes nor no (exit ${r.status}): ${r.stderr}${r.stdout}`);
+  if (answer !== 'yes' && answer !== 'no')
+    throw new Error(
+      `kubectl auth can-i ${verb} ${resource} answered neither yes nor no (exit ${r.status}): ${r.stderr}${r.stdout}`,
+    );
   return answer;
 }
 

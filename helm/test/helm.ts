@@ -15,7 +15,10 @@ export const ciValuesDir = join(chartDir, 'ci');
 /** tools/helm/bin/helm, or an error saying how to build it. */
 export function helmBinary(): string {
   const path = join(repoRoot, 'tools/helm/bin/helm');
-  if (!existsSync(path)) throw new Error(`${path} is missing: build it with \`bash .ci/build-helm.sh\` (or \`npx nx run @flightdeck/helm-cli:build\`; both need Go)`);
+  if (!existsSync(path))
+    throw new Error(
+      `${path} is missing: build it with \`bash .ci/build-helm.sh\` (or \`npx nx run @flightdeck/helm-cli:build\`; both need Go)`,
+    );
   return path;
 }
 
@@ -36,12 +39,24 @@ export interface HelmOptions {
 }
 
 function helmEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_DATA_HOME: join(helmHome, 'data'), ...env };
+  return {
+    ...process.env,
+    HELM_CONFIG_HOME: join(helmHome, 'config'),
+    HELM_CACHE_HOME: join(helmHome, 'cache'),
+    HELM_DATA_HOME: join(helmHome, 'data'),
+    ...env,
+  };
 }
 
 /** Runs helm with the arguments as given; never throws on a non-zero exit (tests look at it). */
 export function helm(args: string[], opts: HelmOptions = {}): HelmResult {
-  const run = spawnSync(helmBinary(), args, { cwd: repoRoot, encoding: 'utf8', input: opts.input, timeout: opts.timeoutMs ?? 60_000, env: helmEnv(opts.env) });
+  const run = spawnSync(helmBinary(), args, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 60_000,
+    env: helmEnv(opts.env),
+  });
   if (run.error) throw run.error;
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
@@ -52,17 +67,29 @@ export function helm(args: string[], opts: HelmOptions = {}): HelmResult {
  */
 export function helmAsync(args: string[], opts: Omit<HelmOptions, 'input'> = {}): Promise<HelmResult> {
   return new Promise((resolve, reject) => {
-    execFile(helmBinary(), args, { cwd: repoRoot, encoding: 'utf8', timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 << 20, env: helmEnv(opts.env) }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      helmBinary(),
+      args,
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: opts.timeoutMs ?? 300_000,
+        maxBuffer: 64 << 20,
+        env: helmEnv(opts.env),
+      },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** helm, throwing with its output when it fails. */
 export function helmOk(args: string[], opts: HelmOptions = {}): string {
   const result = helm(args, opts);
-  if (result.status !== 0) throw new Error(`helm ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`helm ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 
@@ -83,7 +110,12 @@ export interface ChartOptions {
 }
 
 /** The arguments naming the release, namespace, chart and values, shared by template, install and upgrade. */
-export function chartArgs({ release = 'flightdeck', namespace = 'flightdeck', valuesFiles = [], set = {} }: ChartOptions): string[] {
+export function chartArgs({
+  release = 'flightdeck',
+  namespace = 'flightdeck',
+  valuesFiles = [],
+  set = {},
+}: ChartOptions): string[] {
   return [
     release,
     chartDir,

@@ -26,7 +26,10 @@ const outside = {
 
 function pods(objects: Manifest[]): Record<string, Endpoint> {
   return Object.fromEntries(
-    ofKind<V1Deployment>(objects, 'Deployment').map((d) => [d.metadata.labels!['app.kubernetes.io/component']!, pod(namespace, d.spec!.template.metadata!.labels!)]),
+    ofKind<V1Deployment>(objects, 'Deployment').map((d) => [
+      d.metadata.labels!['app.kubernetes.io/component']!,
+      pod(namespace, d.spec!.template.metadata!.labels!),
+    ]),
   );
 }
 
@@ -45,11 +48,14 @@ describe('hardened-values.yaml (peers given for the gateway, metrics, Alertmanag
 
   it('lets the gateway reach each service, and no service reach another or the gateway', () => {
     for (const s of subgraphs) expect(canConnect(objects, own.gateway!, own[s]!, ports[s]!), s).toBe(true);
-    for (const a of subgraphs) for (const b of ['gateway', ...subgraphs]) if (a !== b) expect(canConnect(objects, own[a]!, own[b]!, ports[b]!), `${a} -> ${b}`).toBe(false);
+    for (const a of subgraphs)
+      for (const b of ['gateway', ...subgraphs])
+        if (a !== b) expect(canConnect(objects, own[a]!, own[b]!, ports[b]!), `${a} -> ${b}`).toBe(false);
   });
 
   it('lets Prometheus scrape every service and Alertmanager post to the analytics webhook', () => {
-    for (const c of Object.keys(ports)) expect(canConnect(objects, outside.prometheus, own[c]!, ports[c]!), c).toBe(true);
+    for (const c of Object.keys(ports))
+      expect(canConnect(objects, outside.prometheus, own[c]!, ports[c]!), c).toBe(true);
     expect(canConnect(objects, outside.alertmanager, own.analytics!, 4004)).toBe(true);
   });
 
@@ -57,7 +63,10 @@ describe('hardened-values.yaml (peers given for the gateway, metrics, Alertmanag
     for (const c of Object.keys(ports)) expect(canConnect(objects, own[c]!, outside.dns, 53, 'UDP'), c).toBe(true);
     for (const s of subgraphs) {
       expect(canConnect(objects, own[s]!, outside.mongodb, 27017), s).toBe(true);
-      expect(canConnect(objects, own[s]!, outside.mongodbElsewhere, 27017), `${s}: MongoDB outside the databases namespace`).toBe(false);
+      expect(
+        canConnect(objects, own[s]!, outside.mongodbElsewhere, 27017),
+        `${s}: MongoDB outside the databases namespace`,
+      ).toBe(false);
       expect(canConnect(objects, own[s]!, outside.nats, 4222), s).toBe(true);
       expect(canConnect(objects, own[s]!, outside.prometheusApi, 9090), s).toBe(['gates', 'deployment'].includes(s));
       expect(canConnect(objects, own[s]!, outside.kubernetesApi, 443), s).toBe(s === 'deployment');

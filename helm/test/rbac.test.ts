@@ -13,7 +13,10 @@ import { repoRoot, template } from './helm.js';
 const needed = [...requiredPermissions(join(repoRoot, 'apps/deployment/src'))];
 const onDeployments = needed.filter((p) => p.startsWith('apps/deployments:'));
 const onLeases = needed.filter((p) => p.startsWith('coordination.k8s.io/leases:'));
-const baseRoles = ofKind<V1Role>(parseManifests(readFileSync(join(repoRoot, 'deploy/manifests/deployment-rbac.yaml'), 'utf8'), 'deployment-rbac.yaml'), 'Role');
+const baseRoles = ofKind<V1Role>(
+  parseManifests(readFileSync(join(repoRoot, 'deploy/manifests/deployment-rbac.yaml'), 'utf8'), 'deployment-rbac.yaml'),
+  'Role',
+);
 
 it('the source makes calls on Deployments and Leases only, so each is granted below', () => {
   expect(onDeployments.length).toBeGreaterThan(0);
@@ -31,21 +34,34 @@ describe.each(cases)('$file', (c) => {
     return;
   }
 
-  const deployment = ofKind<V1Deployment>(objects, 'Deployment').find((d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'deployment')!;
+  const deployment = ofKind<V1Deployment>(objects, 'Deployment').find(
+    (d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'deployment',
+  )!;
   const account = { name: deployment.spec!.template.spec!.serviceAccountName!, namespace };
 
   it(`grants Deployments in ${c.targetNamespaces.join(', ')} and the Lease in ${namespace}, nothing anywhere else`, () => {
     expect(ofKind(objects, 'ServiceAccount').map((o) => o.metadata.name)).toEqual([account.name]);
-    const namespaces = new Set([namespace, ...c.targetNamespaces, ...objects.map((o) => o.metadata.namespace ?? namespace)]);
+    const namespaces = new Set([
+      namespace,
+      ...c.targetNamespaces,
+      ...objects.map((o) => o.metadata.namespace ?? namespace),
+    ]);
     for (const ns of namespaces) {
-      const expected = [...(c.targetNamespaces.includes(ns) ? onDeployments : []), ...(ns === namespace ? onLeases : [])];
-      expect([...grantedPermissions(objects, account, ns, namespace)].sort(), `granted in ${ns}`).toEqual(expected.sort());
+      const expected = [
+        ...(c.targetNamespaces.includes(ns) ? onDeployments : []),
+        ...(ns === namespace ? onLeases : []),
+      ];
+      expect([...grantedPermissions(objects, account, ns, namespace)].sort(), `granted in ${ns}`).toEqual(
+        expected.sort(),
+      );
     }
   });
 
   it('uses the Roles of deploy/manifests/deployment-rbac.yaml, rule for rule', () => {
     for (const role of ofKind<V1Role>(objects, 'Role')) {
-      const same = baseRoles.find((b) => role.metadata.name === `${release}-${b.metadata.name.replace(/^flightdeck-/, '')}`);
+      const same = baseRoles.find(
+        (b) => role.metadata.name === `${release}-${b.metadata.name.replace(/^flightdeck-/, '')}`,
+      );
       expect(same, `Role ${role.metadata.name} has a counterpart in the kustomize base`).toBeDefined();
       expect(role.rules).toEqual(same!.rules);
     }

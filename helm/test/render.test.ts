@@ -26,7 +26,10 @@ describe.each(cases)('$file', (c) => {
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
     expect(counts).toEqual(Object.fromEntries(Object.entries(c.kinds).filter(([, n]) => n)));
-    expect(objects.filter((o) => /^Cluster/.test(o.kind)), 'nothing cluster-wide').toEqual([]);
+    expect(
+      objects.filter((o) => /^Cluster/.test(o.kind)),
+      'nothing cluster-wide',
+    ).toEqual([]);
   });
 
   it('labels every object as part of this release of flightdeck, with names Kubernetes accepts', () => {
@@ -44,22 +47,34 @@ describe.each(cases)('$file', (c) => {
 
   it('runs each enabled service with its PodDisruptionBudget, and an autoscaler only where asked (never the leader-elected deployment service)', () => {
     const deployments = ofKind<V1Deployment>(objects, 'Deployment');
-    expect(deployments.map((d) => d.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual([...c.enabled].sort());
+    expect(deployments.map((d) => d.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual(
+      [...c.enabled].sort(),
+    );
     for (const d of deployments) {
       const selector = d.spec!.selector.matchLabels!;
-      const pdbs = ofKind<V1PodDisruptionBudget>(objects, 'PodDisruptionBudget').filter((p) => isDeepStrictEqual(p.spec?.selector?.matchLabels, selector));
+      const pdbs = ofKind<V1PodDisruptionBudget>(objects, 'PodDisruptionBudget').filter((p) =>
+        isDeepStrictEqual(p.spec?.selector?.matchLabels, selector),
+      );
       expect(pdbs, `PodDisruptionBudget of ${d.metadata.name}`).toHaveLength(1);
-      const hpa = ofKind<V1HorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').find((h) => h.spec?.scaleTargetRef.name === d.metadata.name);
+      const hpa = ofKind<V1HorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').find(
+        (h) => h.spec?.scaleTargetRef.name === d.metadata.name,
+      );
       if (hpa) {
-        expect(d.spec?.replicas, `${d.metadata.name}: the autoscaler owns replicas, so an upgrade does not reset them`).toBeUndefined();
+        expect(
+          d.spec?.replicas,
+          `${d.metadata.name}: the autoscaler owns replicas, so an upgrade does not reset them`,
+        ).toBeUndefined();
         expect(hpa.spec?.scaleTargetRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });
         expect(hpa.spec!.maxReplicas).toBeGreaterThanOrEqual(hpa.spec!.minReplicas!);
       } else expect(d.spec?.replicas, d.metadata.name).toBeGreaterThan(0);
       const spread = d.spec?.template.spec?.topologySpreadConstraints ?? [];
       expect(spread.length, `${d.metadata.name} spreads its pods`).toBeGreaterThan(0);
-      for (const s of spread) expect(s.labelSelector?.matchLabels, `${d.metadata.name}: spread over its own pods`).toEqual(selector);
+      for (const s of spread)
+        expect(s.labelSelector?.matchLabels, `${d.metadata.name}: spread over its own pods`).toEqual(selector);
     }
-    const autoscaled = ofKind<V1HorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').map((h) => h.spec?.scaleTargetRef.name);
+    const autoscaled = ofKind<V1HorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').map(
+      (h) => h.spec?.scaleTargetRef.name,
+    );
     expect(autoscaled).not.toContain(`${release}-deployment`);
   });
 });
@@ -67,8 +82,16 @@ describe.each(cases)('$file', (c) => {
 it('names objects <release>-flightdeck-<service> for a release whose name lacks the chart name, and the deployment Lease after them', () => {
   const { objects } = template({ release: 'rm', namespace: 'tools' });
   const names = ofKind<V1Deployment>(objects, 'Deployment').map((d) => d.metadata.name);
-  expect(names.sort()).toEqual(['rm-flightdeck-analytics', 'rm-flightdeck-deployment', 'rm-flightdeck-gates', 'rm-flightdeck-gateway', 'rm-flightdeck-planning']);
-  const deployment = ofKind<V1Deployment>(objects, 'Deployment').find((d) => d.metadata.name === 'rm-flightdeck-deployment')!;
+  expect(names.sort()).toEqual([
+    'rm-flightdeck-analytics',
+    'rm-flightdeck-deployment',
+    'rm-flightdeck-gates',
+    'rm-flightdeck-gateway',
+    'rm-flightdeck-planning',
+  ]);
+  const deployment = ofKind<V1Deployment>(objects, 'Deployment').find(
+    (d) => d.metadata.name === 'rm-flightdeck-deployment',
+  )!;
   const lease = deployment.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === 'LEASE_NAME');
   expect(lease?.value, 'two releases in one namespace elect their leaders apart').toBe('rm-flightdeck-deployment');
 });

@@ -15,8 +15,16 @@ const refused = [
   { set: 'mongodb.uri=mongodb://mongodb:27017/flightdeck', at: '/mongodb/uri', says: 'does not match pattern' },
   { set: 'gateway.corsOrigins[0]=console.example.com', at: '/gateway/corsOrigins/0', says: 'does not match pattern' },
   { set: 'logLevel=verbose', at: '/logLevel', says: 'value must be one of' },
-  { set: 'deployment.autoscaling.enabled=true', at: '/deployment', says: "additional properties 'autoscaling' not allowed" },
-  { set: 'gates.env.evidence_max_bytes=1', at: '/gates/env', says: "additional properties 'evidence_max_bytes' not allowed" },
+  {
+    set: 'deployment.autoscaling.enabled=true',
+    at: '/deployment',
+    says: "additional properties 'autoscaling' not allowed",
+  },
+  {
+    set: 'gates.env.evidence_max_bytes=1',
+    at: '/gates/env',
+    says: "additional properties 'evidence_max_bytes' not allowed",
+  },
   { set: 'serviceMonitor.interval=fast', at: '/serviceMonitor/interval', says: 'does not match pattern' },
 ];
 
@@ -50,7 +58,13 @@ describe('helm refuses a wrong value, naming the key', () => {
   });
 });
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; $ref?: string; $defs?: Record<string, Schema> };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  $ref?: string;
+  $defs?: Record<string, Schema>;
+};
 
 it('types every key of values.yaml, and has no key values.yaml does not document', () => {
   const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8')) as Schema;
@@ -66,9 +80,13 @@ it('types every key of values.yaml, and has no key values.yaml does not document
       if (!(key in value)) undocumented.push(`${path}${key}`);
       else walk(node.properties[key]!, value[key], `${path}${key}.`);
     }
-    for (const key of Object.keys(value)) if (!(key in node.properties) && node.additionalProperties === false) untyped.push(`${path}${key}`);
+    for (const key of Object.keys(value))
+      if (!(key in node.properties) && node.additionalProperties === false) untyped.push(`${path}${key}`);
   };
   walk(schema, values, '');
   expect(untyped, 'in values.yaml, not in values.schema.json').toEqual([]);
-  expect(undocumented.filter((k) => !k.endsWith('.claims') && !k.endsWith('.endPort')), 'in values.schema.json, not in values.yaml').toEqual([]);
+  expect(
+    undocumented.filter((k) => !k.endsWith('.claims') && !k.endsWith('.endPort')),
+    'in values.schema.json, not in values.yaml',
+  ).toEqual([]);
 });

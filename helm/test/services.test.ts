@@ -1,6 +1,11 @@
 import { subgraphUrlVariable } from '@flightdeck/gateway';
 import { describe, expect, it } from 'vitest';
-import { expectConfigLoads, expectGatewayReachesSubgraphs, expectHardened, expectServedOnDefaultPort } from '@flightdeck/deploy/test/checks';
+import {
+  expectConfigLoads,
+  expectGatewayReachesSubgraphs,
+  expectHardened,
+  expectServedOnDefaultPort,
+} from '@flightdeck/deploy/test/checks';
 import { components, subgraphNames } from '@flightdeck/deploy/test/components';
 import { componentObjects, containerEnv, type EnvSources } from '@flightdeck/deploy/test/objects';
 import { cases, namespace, release } from './cases.js';
@@ -44,6 +49,7 @@ describe.each(cases)('$file', (c) => {
       env,
       subgraphNames.filter((s) => c.enabled.includes(s)),
     );
-    for (const subgraph of subgraphNames.filter((s) => !c.enabled.includes(s))) expect(env[subgraphUrlVariable(subgraph)], subgraph).toBe(c.external[subgraph]);
+    for (const subgraph of subgraphNames.filter((s) => !c.enabled.includes(s)))
+      expect(env[subgraphUrlVariable(subgraph)], subgraph).toBe(c.external[subgraph]);
   });
 });

@@ -22,7 +22,9 @@ const program = new Command('analytics-replay')
 
 const parallel = Number(program.opts<{ parallel: string }>().parallel);
 if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) {
-  console.error(`--parallel must be a whole number from 1 to 256, got ${program.opts<{ parallel: string }>().parallel}`);
+  console.error(
+    `--parallel must be a whole number from 1 to 256, got ${program.opts<{ parallel: string }>().parallel}`,
+  );
   process.exit(2);
 }
 const config = loadConfigOrExit(replayConfigSchema, { service: 'analytics-replay' });
@@ -32,8 +34,15 @@ const bus = await JetStreamBus.connect({ servers: config.NATS_URL, name: 'analyt
 try {
   const models = projectionModels(mongo.connection);
   const store = new MongoProjectionStore(models);
-  const retrospectives = new Retrospectives({ store: new MongoRetrospectiveStore(retrospectiveModel(mongo.connection)), projections: store, clock: { now: () => new Date() }, newId: () => crypto.randomUUID() });
-  const result = await rebuildProjections(store, new Projector({ store, retrospectives, logger }), (handle) => replayStream(bus.connection, handle, { logger, parallel }));
+  const retrospectives = new Retrospectives({
+    store: new MongoRetrospectiveStore(retrospectiveModel(mongo.connection)),
+    projections: store,
+    clock: { now: () => new Date() },
+    newId: () => crypto.randomUUID(),
+  });
+  const result = await rebuildProjections(store, new Projector({ store, retrospectives, logger }), (handle) =>
+    replayStream(bus.connection, handle, { logger, parallel }),
+  );
   console.log(JSON.stringify(result));
 } finally {
   await bus.close();

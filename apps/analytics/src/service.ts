@@ -45,8 +45,18 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   const relay = new OutboxRelay({ bus, models: [models.incident, retroModel], logger });
   registerOutboxMetrics(metrics.registry, relay);
   const store = new MongoProjectionStore(models, () => relay.kick());
-  const retrospectives = new Retrospectives({ store: new MongoRetrospectiveStore(retroModel, () => relay.kick()), projections: store, clock, newId });
-  const partitions = new HistoryPartitions({ store, logger, now: () => clock.now(), onRefresh: refreshMetrics(metrics.registry) });
+  const retrospectives = new Retrospectives({
+    store: new MongoRetrospectiveStore(retroModel, () => relay.kick()),
+    projections: store,
+    clock,
+    newId,
+  });
+  const partitions = new HistoryPartitions({
+    store,
+    logger,
+    now: () => clock.now(),
+    onRefresh: refreshMetrics(metrics.registry),
+  });
   const queries = new AnalyticsQueries({ store, partitions, clock });
   const incidents = new Incidents({ store, clock, newId, onRecorded: () => partitions.requireFresh() });
   const projector = new Projector({ store, retrospectives, logger });
@@ -54,7 +64,9 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
   registerReleaseIncidentGauges(metrics.registry, queries, () => clock.now());
 
   let subscription: Subscription | undefined;
-  const shell = createSubgraphService<Pick<AnalyticsContext, 'queries' | 'incidents' | 'retrospectives' | 'advisor' | 'now'>>({
+  const shell = createSubgraphService<
+    Pick<AnalyticsContext, 'queries' | 'incidents' | 'retrospectives' | 'advisor' | 'now'>
+  >({
     service: 'analytics',
     typeDefs: loadTypeDefs(),
     resolvers,
@@ -69,7 +81,8 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps): AnalyticsSer
       { name: 'events', check: () => subscription !== undefined },
       { name: 'metrics', check: () => partitions.isBuilt() },
     ],
-    mount: (app) => app.use(alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
+    mount: (app) =>
+      app.use(alertmanagerWebhook(incidents, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
     async onStart() {
       await Promise.all([models.release.init(), models.rollout.init(), models.incident.init(), retroModel.init()]);
       relay.start();

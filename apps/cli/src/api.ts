@@ -22,7 +22,9 @@ export function graphqlUrl(raw: string): string {
   try {
     u = new URL(raw);
   } catch {
-    throw new ApiError(`FLIGHTDECK_URL "${raw}" is not a URL; expected the gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql`);
+    throw new ApiError(
+      `FLIGHTDECK_URL "${raw}" is not a URL; expected the gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql`,
+    );
   }
   if (u.pathname === '/' || u.pathname === '') u.pathname = '/graphql';
   return u.toString();
@@ -33,7 +35,11 @@ export async function graphql<T>(opts: ApiOptions, query: string, variables: Rec
   try {
     res = await fetch(opts.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000),
     });
@@ -41,7 +47,8 @@ export async function graphql<T>(opts: ApiOptions, query: string, variables: Rec
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     throw new ApiError(`could not reach Flightdeck at ${opts.url}: ${cause ?? (err as Error).message}`);
   }
-  const body = (await res.json().catch(() => undefined)) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
+  const body = (await res.json().catch(() => undefined)) as
+    { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
   if (!body) throw new ApiError(`Flightdeck at ${opts.url} answered HTTP ${res.status} without a GraphQL response`);
   if (body.errors?.length) {
     const e = body.errors[0]!;

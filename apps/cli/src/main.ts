@@ -28,28 +28,44 @@ Exit codes: 0 PASS (or all evidence accepted), 1 FAIL, 2 CONDITIONAL or timed ou
 function api(): ApiOptions {
   const url = process.env.FLIGHTDECK_URL?.trim();
   const token = process.env.FLIGHTDECK_TOKEN?.trim();
-  if (!url) throw new ApiError('FLIGHTDECK_URL is not set; set it to the Flightdeck gateway, e.g. https://flightdeck.example.com');
-  if (!token) throw new ApiError('FLIGHTDECK_TOKEN is not set; set it to a token with the CI role (npm run mint-token -- --roles CI for local use)');
+  if (!url)
+    throw new ApiError(
+      'FLIGHTDECK_URL is not set; set it to the Flightdeck gateway, e.g. https://flightdeck.example.com',
+    );
+  if (!token)
+    throw new ApiError(
+      'FLIGHTDECK_TOKEN is not set; set it to a token with the CI role (npm run mint-token -- --roles CI for local use)',
+    );
   return { url: graphqlUrl(url), token };
 }
 
 const program = new Command('flightdeck')
-  .description('Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome; check a change against the code freeze; start a release-wide rollout and wait for it.')
+  .description(
+    'Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome; check a change against the code freeze; start a release-wide rollout and wait for it.',
+  )
   .addHelpText('after', ENV_HELP)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-const evidence = program.command('evidence').description('Evidence for quality gates (test reports, coverage, scans, benchmarks).').addHelpText('after', ENV_HELP);
+const evidence = program
+  .command('evidence')
+  .description('Evidence for quality gates (test reports, coverage, scans, benchmarks).')
+  .addHelpText('after', ENV_HELP);
 evidence
   .command('submit')
-  .description('Upload reports to a gate of a release; each is parsed by Flightdeck and the gate re-evaluated. Large files are gzipped on the way.')
+  .description(
+    'Upload reports to a gate of a release; each is parsed by Flightdeck and the gate re-evaluated. Large files are gzipped on the way.',
+  )
   .requiredOption('--release <product@version>', 'the release, e.g. shop@2.4.0 (or its id)')
   .requiredOption('--gate <name>', 'the gate, e.g. FEATURE_COMPLETE, ALPHA, BETA, PRODUCTION, HOTFIX')
   .option('--junit <glob>', 'JUnit XML reports, e.g. "build/test-results/**/*.xml" (repeatable)', collect, [])
   .option('--coverage <file>', 'coverage report: lcov (.info) or Cobertura (.xml) (repeatable)', collect, [])
   .option('--sarif <file>', 'SARIF 2.1.0 scan (repeatable)', collect, [])
   .option('--bench <file>', 'benchmark result JSON {"benchmarks":[{"name","value","unit"}]} (repeatable)', collect, [])
-  .option('--changed-files <file|list>', 'files changed by the release, one per line in a file or comma-separated, for coverage of changed files')
+  .option(
+    '--changed-files <file|list>',
+    'files changed by the release, one per line in a file or comma-separated, for coverage of changed files',
+  )
   .option('--json', 'print the result as JSON on stdout', false)
   .addHelpText('after', ENV_HELP)
   .action(async (opts) => {
@@ -59,7 +75,9 @@ evidence
 const gate = program.command('gate').description('Quality gates of a release.').addHelpText('after', ENV_HELP);
 gate
   .command('wait')
-  .description('Wait until the gate has an outcome that waiting will not change (PASS, FAIL, or CONDITIONAL with no approval pending), print the per-criterion table and exit 0 on PASS, 1 on FAIL, 2 on CONDITIONAL or time-out.')
+  .description(
+    'Wait until the gate has an outcome that waiting will not change (PASS, FAIL, or CONDITIONAL with no approval pending), print the per-criterion table and exit 0 on PASS, 1 on FAIL, 2 on CONDITIONAL or time-out.',
+  )
   .requiredOption('--release <product@version>', 'the release, e.g. shop@2.4.0 (or its id)')
   .requiredOption('--gate <name>', 'the gate, e.g. PRODUCTION')
   .addOption(new Option('--timeout <duration>', 'how long to wait, e.g. 30m, 90s, 1h').default('30m'))
@@ -69,7 +87,12 @@ gate
   .action(async (opts: { release: string; gate: string; timeout: string; interval: string; json: boolean }) => {
     const timeoutMs = parseDuration(opts.timeout, '--timeout');
     const intervalMs = parseDuration(opts.interval, '--interval');
-    process.exitCode = await waitForGate(api(), { release: opts.release, gate: opts.gate, timeoutMs, intervalMs, json: opts.json }, log, out);
+    process.exitCode = await waitForGate(
+      api(),
+      { release: opts.release, gate: opts.gate, timeoutMs, intervalMs, json: opts.json },
+      log,
+      out,
+    );
   });
 
 const FREEZE_HELP = `
@@ -80,12 +103,20 @@ Environment:
 Exit codes (freeze check): 0 the change may land, 1 refused (the release is frozen and the change neither critical nor
 let in by a release manager; who may approve is printed), 3 error (usage, token, network, unknown release).`;
 
-const freeze = program.command('freeze').description('Code freeze of a release: whether a change may land during it.').addHelpText('after', FREEZE_HELP);
+const freeze = program
+  .command('freeze')
+  .description('Code freeze of a release: whether a change may land during it.')
+  .addHelpText('after', FREEZE_HELP);
 freeze
   .command('check')
-  .description('Ask whether a change may land in the release now: always outside the code freeze (CODE_FREEZE to RELEASE_CANDIDATE); during it only a critical change or one a release manager let in. Prints the reason; exits 0 when allowed, 1 when refused.')
+  .description(
+    'Ask whether a change may land in the release now: always outside the code freeze (CODE_FREEZE to RELEASE_CANDIDATE); during it only a critical change or one a release manager let in. Prints the reason; exits 0 when allowed, 1 when refused.',
+  )
   .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
-  .requiredOption('--change <id>', 'the change: a commit id, or a pull/merge request such as github:acme/shop#42 or gitlab:group/project!7')
+  .requiredOption(
+    '--change <id>',
+    'the change: a commit id, or a pull/merge request such as github:acme/shop#42 or gitlab:group/project!7',
+  )
   .option('--critical', 'the change is a critical fix (allowed during the freeze)', false)
   .option('--json', 'print the decision as JSON on stdout', false)
   .addHelpText('after', FREEZE_HELP)
@@ -100,36 +131,91 @@ Environment:
 
 Exit codes (rollout wait): 0 PROMOTED, 1 ROLLED_BACK or FAILED, 2 timed out, 3 error (usage, token, network, refused).`;
 
-const rollout = program.command('rollout').description('Release-wide rollouts: several workloads of a release rolled out, promoted and rolled back together.').addHelpText('after', ROLLOUT_HELP);
+const rollout = program
+  .command('rollout')
+  .description('Release-wide rollouts: several workloads of a release rolled out, promoted and rolled back together.')
+  .addHelpText('after', ROLLOUT_HELP);
 rollout
   .command('start')
-  .description('Start a release-wide rollout of a release whose PRODUCTION (or HOTFIX) gate passed; prints its id on stdout.')
+  .description(
+    'Start a release-wide rollout of a release whose PRODUCTION (or HOTFIX) gate passed; prints its id on stdout.',
+  )
   .requiredOption('--release <product@version>', 'the release, e.g. shop@2.4.0')
-  .option('--workload <key=value,...>', 'a workload: deployment=api,container=app,image=registry/api:2.4.0 and optionally name, namespace (default "default"), cluster, strategy (canary|rolling), dependsOn=db+auth, analysisIntervalSeconds, analysisCount, progressDeadlineSeconds, rollbackWindowSeconds (repeatable)', collect, [])
-  .option('--file <release.yaml>', 'the workloads in a YAML or JSON file: { workloads: [{ name, dependsOn, target: { namespace, deployment, container }, image, strategy, steps, metrics, ... }], mode, autoPromote }')
-  .addOption(new Option('--mode <mode>', 'start wave by wave in dependency order, or all together').choices(['waves', 'together']))
+  .option(
+    '--workload <key=value,...>',
+    'a workload: deployment=api,container=app,image=registry/api:2.4.0 and optionally name, namespace (default "default"), cluster, strategy (canary|rolling), dependsOn=db+auth, analysisIntervalSeconds, analysisCount, progressDeadlineSeconds, rollbackWindowSeconds (repeatable)',
+    collect,
+    [],
+  )
+  .option(
+    '--file <release.yaml>',
+    'the workloads in a YAML or JSON file: { workloads: [{ name, dependsOn, target: { namespace, deployment, container }, image, strategy, steps, metrics, ... }], mode, autoPromote }',
+  )
+  .addOption(
+    new Option('--mode <mode>', 'start wave by wave in dependency order, or all together').choices([
+      'waves',
+      'together',
+    ]),
+  )
   .option('--environment <name>', 'the environment (default production)')
-  .option('--manual-promotion', 'wait for promote-all (promoteReleaseRollout) once every workload is ready, instead of promoting at once', false)
+  .option(
+    '--manual-promotion',
+    'wait for promote-all (promoteReleaseRollout) once every workload is ready, instead of promoting at once',
+    false,
+  )
   .option('--json', 'print the answer as JSON on stdout', false)
   .addHelpText('after', ROLLOUT_HELP)
-  .action(async (opts: { release: string; workload: string[]; file?: string; mode?: string; environment?: string; manualPromotion: boolean; json: boolean }) => {
-    process.exitCode = await startReleaseRollout(api(), opts, log, out);
-  });
+  .action(
+    async (opts: {
+      release: string;
+      workload: string[];
+      file?: string;
+      mode?: string;
+      environment?: string;
+      manualPromotion: boolean;
+      json: boolean;
+    }) => {
+      process.exitCode = await startReleaseRollout(api(), opts, log, out);
+    },
+  );
 rollout
   .command('wait')
-  .description('Wait until a release-wide rollout is promoted or rolled back, print its workloads (and what decided a rollback) and exit 0 on PROMOTED, 1 on ROLLED_BACK or FAILED, 2 on time-out.')
+  .description(
+    'Wait until a release-wide rollout is promoted or rolled back, print its workloads (and what decided a rollback) and exit 0 on PROMOTED, 1 on ROLLED_BACK or FAILED, 2 on time-out.',
+  )
   .option('--id <id>', 'the release rollout id (printed by rollout start)')
-  .option('--release <product@version>', "the release: follow its newest release rollout in --environment")
+  .option('--release <product@version>', 'the release: follow its newest release rollout in --environment')
   .addOption(new Option('--environment <name>', 'with --release: the environment').default('production'))
   .addOption(new Option('--timeout <duration>', 'how long to wait, e.g. 30m, 90s, 1h').default('30m'))
   .addOption(new Option('--interval <duration>', 'how often to ask').default('5s'))
   .option('--json', 'print the outcome as JSON on stdout', false)
   .addHelpText('after', ROLLOUT_HELP)
-  .action(async (opts: { id?: string; release?: string; environment: string; timeout: string; interval: string; json: boolean }) => {
-    const timeoutMs = parseDuration(opts.timeout, '--timeout');
-    const intervalMs = parseDuration(opts.interval, '--interval');
-    process.exitCode = await waitForReleaseRollout(api(), { ...(opts.id ? { id: opts.id } : {}), ...(opts.release ? { release: opts.release } : {}), environment: opts.environment, timeoutMs, intervalMs, json: opts.json }, log, out);
-  });
+  .action(
+    async (opts: {
+      id?: string;
+      release?: string;
+      environment: string;
+      timeout: string;
+      interval: string;
+      json: boolean;
+    }) => {
+      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      const intervalMs = parseDuration(opts.interval, '--interval');
+      process.exitCode = await waitForReleaseRollout(
+        api(),
+        {
+          ...(opts.id ? { id: opts.id } : {}),
+          ...(opts.release ? { release: opts.release } : {}),
+          environment: opts.environment,
+          timeoutMs,
+          intervalMs,
+          json: opts.json,
+        },
+        log,
+        out,
+      );
+    },
+  );
 
 try {
   await program.parseAsync(process.argv);

@@ -40,7 +40,10 @@ interface Run {
 
 function flightdeck(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: work,
+      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -54,9 +57,28 @@ function flightdeck(args: string[], env: Record<string, string | undefined> = {}
   });
 }
 
-async function createRelease(product: string, version: string, type: 'MINOR' | 'HOTFIX', createdBy: string): Promise<void> {
+async function createRelease(
+  product: string,
+  version: string,
+  type: 'MINOR' | 'HOTFIX',
+  createdBy: string,
+): Promise<void> {
   const releaseId = randomUUID();
-  await bus.publish(releaseCreatedV2.create({ source: 'flightdeck/planning', data: { releaseId, product, version, releaseType: type, theme: 't', owner: createdBy, targetDate: new Date().toISOString(), createdBy } }));
+  await bus.publish(
+    releaseCreatedV2.create({
+      source: 'flightdeck/planning',
+      data: {
+        releaseId,
+        product,
+        version,
+        releaseType: type,
+        theme: 't',
+        owner: createdBy,
+        targetDate: new Date().toISOString(),
+        createdBy,
+      },
+    }),
+  );
   const viewer = await token(['VIEWER'], 'viewer');
   for (let i = 0; i < 100; i++) {
     if ((await gql(url, `{ releaseGates(release: "${product}@${version}") { name } }`, {}, viewer)).data) return;
@@ -80,21 +102,37 @@ beforeAll(async () => {
     durable: `cli-test-${randomUUID().slice(0, 8)}`,
   });
   const { graphqlUrl } = await gates.listen(0);
-  gateway = await startTestGateway([{ name: 'gates', schema: 'apps/gates/schema.graphql', url: graphqlUrl }], { verifier }, { root: repoRoot });
+  gateway = await startTestGateway(
+    [{ name: 'gates', schema: 'apps/gates/schema.graphql', url: graphqlUrl }],
+    { verifier },
+    { root: repoRoot },
+  );
   url = gateway.url;
   ciToken = await token(['CI'], 'pipeline');
 
   work = mkdtempSync(join(tmpdir(), 'flightdeck-cli-'));
   mkdirSync(join(work, 'build/test-results/unit'), { recursive: true });
-  copyFileSync(shared('maven-surefire-EmailAddressTest.xml'), join(work, 'build/test-results/unit/TEST-EmailAddressTest.xml'));
+  copyFileSync(
+    shared('maven-surefire-EmailAddressTest.xml'),
+    join(work, 'build/test-results/unit/TEST-EmailAddressTest.xml'),
+  );
   copyFileSync(shared('jest-junit.xml'), join(work, 'build/test-results/TEST-jest.xml'));
   copyFileSync(shared('lcov-istanbul-coveralls.info'), join(work, 'lcov.info'));
   copyFileSync(shared('trivy-alpine-310.sarif'), join(work, 'trivy.sarif'));
-  const cases = Array.from({ length: 3000 }, (_, i) => `<testcase classname="shop.Smoke" name="case ${i}" time="0.001"/>`).join('\n');
-  writeFileSync(join(work, 'smoke.xml'), `<?xml version="1.0"?>\n<testsuite name="smoke" tests="3000">\n${cases}\n</testsuite>\n`);
+  const cases = Array.from(
+    { length: 3000 },
+    (_, i) => `<testcase classname="shop.Smoke" name="case ${i}" time="0.001"/>`,
+  ).join('\n');
+  writeFileSync(
+    join(work, 'smoke.xml'),
+    `<?xml version="1.0"?>\n<testsuite name="smoke" tests="3000">\n${cases}\n</testsuite>\n`,
+  );
   const broken = readFileSync(shared('jest-junit.xml'), 'utf8');
   writeFileSync(join(work, 'broken.xml'), broken.slice(0, broken.length / 2));
-  writeFileSync(join(work, 'bench.json'), JSON.stringify({ benchmarks: [{ name: 'p95_latency_ms', value: 182.5, unit: 'ms' }] }));
+  writeFileSync(
+    join(work, 'bench.json'),
+    JSON.stringify({ benchmarks: [{ name: 'p95_latency_ms', value: 182.5, unit: 'ms' }] }),
+  );
 
   await createRelease('shop', '3.0.0', 'MINOR', 'rita');
   await createRelease('shop', '3.0.1-hotfix.1', 'HOTFIX', 'tina');
@@ -133,7 +171,9 @@ describe('flightdeck --help', () => {
     const usage = await flightdeck(['gate', 'wait', '--release', 'shop@3.0.0']);
     expect(usage.code).toBe(3);
     expect(usage.stderr).toContain("required option '--gate <name>' not specified");
-    const noToken = await flightdeck(['gate', 'wait', '--release', 'shop@3.0.0', '--gate', 'ALPHA'], { FLIGHTDECK_TOKEN: '' });
+    const noToken = await flightdeck(['gate', 'wait', '--release', 'shop@3.0.0', '--gate', 'ALPHA'], {
+      FLIGHTDECK_TOKEN: '',
+    });
     expect(noToken.code).toBe(3);
     expect(noToken.stderr).toContain('FLIGHTDECK_TOKEN is not set');
   });
@@ -141,7 +181,23 @@ describe('flightdeck --help', () => {
 
 describe('flightdeck evidence submit and gate wait, as processes against the running stack', () => {
   it('uploads a glob of JUnit reports, coverage, a scan and a benchmark, with progress, then gate wait exits 1 on FAIL', async () => {
-    const r = await flightdeck(['evidence', 'submit', '--release', 'shop@3.0.0', '--gate', 'FEATURE_COMPLETE', '--junit', 'build/test-results/**/*.xml', '--coverage', 'lcov.info', '--sarif', 'trivy.sarif', '--bench', 'bench.json', '--json']);
+    const r = await flightdeck([
+      'evidence',
+      'submit',
+      '--release',
+      'shop@3.0.0',
+      '--gate',
+      'FEATURE_COMPLETE',
+      '--junit',
+      'build/test-results/**/*.xml',
+      '--coverage',
+      'lcov.info',
+      '--sarif',
+      'trivy.sarif',
+      '--bench',
+      'bench.json',
+      '--json',
+    ]);
     expect(r.stderr).toContain('[1/5] uploading JUNIT build/test-results/TEST-jest.xml');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as { ok: boolean; results: { file: string; kind: string; ok: boolean }[] };
@@ -154,7 +210,18 @@ describe('flightdeck evidence submit and gate wait, as processes against the run
       'BENCHMARK bench.json',
     ]);
 
-    const wait = await flightdeck(['gate', 'wait', '--release', 'shop@3.0.0', '--gate', 'FEATURE_COMPLETE', '--timeout', '20s', '--interval', '500ms']);
+    const wait = await flightdeck([
+      'gate',
+      'wait',
+      '--release',
+      'shop@3.0.0',
+      '--gate',
+      'FEATURE_COMPLETE',
+      '--timeout',
+      '20s',
+      '--interval',
+      '500ms',
+    ]);
     expect(wait.code).toBe(1);
     expect(wait.stdout).toMatch(/^shop@3\.0\.0 FEATURE_COMPLETE: FAIL/);
     expect(wait.stdout).toMatch(/FAIL\s+Integration tests passing\s+15 tests: 3 passed, 6 failed, 5 errors, 1 skipped/);
@@ -162,27 +229,90 @@ describe('flightdeck evidence submit and gate wait, as processes against the run
   });
 
   it('refuses a truncated report with exit 3, naming the file and line', async () => {
-    const r = await flightdeck(['evidence', 'submit', '--release', 'shop@3.0.0', '--gate', 'FEATURE_COMPLETE', '--junit', 'broken.xml']);
+    const r = await flightdeck([
+      'evidence',
+      'submit',
+      '--release',
+      'shop@3.0.0',
+      '--gate',
+      'FEATURE_COMPLETE',
+      '--junit',
+      'broken.xml',
+    ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/broken\.xml refused: evidence refused, nothing was stored: broken\.xml:\d+:\d+: malformed XML/);
+    expect(r.stderr).toMatch(
+      /broken\.xml refused: evidence refused, nothing was stored: broken\.xml:\d+:\d+: malformed XML/,
+    );
   });
 
   it('gate wait exits 2 when approvals stay pending until the time-out, then 0 once the gate passes', async () => {
     const R = 'shop@3.0.1-hotfix.1';
-    const submit = await flightdeck(['evidence', 'submit', '--release', R, '--gate', 'HOTFIX', '--junit', 'smoke.xml', '--sarif', 'trivy.sarif']);
+    const submit = await flightdeck([
+      'evidence',
+      'submit',
+      '--release',
+      R,
+      '--gate',
+      'HOTFIX',
+      '--junit',
+      'smoke.xml',
+      '--sarif',
+      'trivy.sarif',
+    ]);
     expect(submit.code).toBe(0);
     expect(submit.stderr).toMatch(/uploading JUNIT smoke\.xml \([\d.]+ KB, [\d.]+ KB gzipped\)/);
     const tina = await token(['TECHNICAL_LEAD'], 'tina');
     for (const item of ['qualifies', 'enhanced-monitoring', 'retro-scheduled']) {
-      expect((await gql(url, `mutation { tickChecklistItem(release: "${R}", gate: "HOTFIX", criterion: "hotfix-checklist", item: "${item}") { outcome } }`, {}, tina)).errors).toBeUndefined();
+      expect(
+        (
+          await gql(
+            url,
+            `mutation { tickChecklistItem(release: "${R}", gate: "HOTFIX", criterion: "hotfix-checklist", item: "${item}") { outcome } }`,
+            {},
+            tina,
+          )
+        ).errors,
+      ).toBeUndefined();
     }
-    const pending = await flightdeck(['gate', 'wait', '--release', R, '--gate', 'HOTFIX', '--timeout', '2s', '--interval', '500ms', '--json']);
+    const pending = await flightdeck([
+      'gate',
+      'wait',
+      '--release',
+      R,
+      '--gate',
+      'HOTFIX',
+      '--timeout',
+      '2s',
+      '--interval',
+      '500ms',
+      '--json',
+    ]);
     expect(pending.code).toBe(2);
-    expect(JSON.parse(pending.stdout)).toMatchObject({ timedOut: true, outcome: 'CONDITIONAL', evaluation: { approvalsPending: true } });
+    expect(JSON.parse(pending.stdout)).toMatchObject({
+      timedOut: true,
+      outcome: 'CONDITIONAL',
+      evaluation: { approvalsPending: true },
+    });
 
     await gql(url, `mutation { approveGate(release: "${R}", gate: "HOTFIX") { outcome } }`, {}, tina);
-    await gql(url, `mutation { approveGate(release: "${R}", gate: "HOTFIX") { outcome } }`, {}, await token(['PRODUCT_OWNER'], 'paul'));
-    const passed = await flightdeck(['gate', 'wait', '--release', R, '--gate', 'HOTFIX', '--timeout', '10s', '--interval', '500ms']);
+    await gql(
+      url,
+      `mutation { approveGate(release: "${R}", gate: "HOTFIX") { outcome } }`,
+      {},
+      await token(['PRODUCT_OWNER'], 'paul'),
+    );
+    const passed = await flightdeck([
+      'gate',
+      'wait',
+      '--release',
+      R,
+      '--gate',
+      'HOTFIX',
+      '--timeout',
+      '10s',
+      '--interval',
+      '500ms',
+    ]);
     expect(passed.code).toBe(0);
     expect(passed.stdout).toMatch(/^shop@3\.0\.1-hotfix\.1 HOTFIX: PASS/);
     expect(passed.stdout).toMatch(/PASS\s+Minimal tests passing\s+3000 tests: 3000 passed/);

@@ -36,7 +36,9 @@ interface Run {
 
 function flightdeck(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -72,15 +74,47 @@ beforeAll(async () => {
   const { graphqlUrl } = await planning.listen(0);
   gateway = await startTestGateway([{ name: 'planning', schema: schemaPath(), url: graphqlUrl }], { verifier });
   url = gateway.url;
-  [ciToken, manager] = await Promise.all([token(['CI'], 'pipeline', { machine: true }), token(['RELEASE_MANAGER'], 'rita')]);
+  [ciToken, manager] = await Promise.all([
+    token(['CI'], 'pipeline', { machine: true }),
+    token(['RELEASE_MANAGER'], 'rita'),
+  ]);
 
-  const created = await ask<{ createRelease: { id: string } }>('mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
-    input: { product: 'cli-shop', version: '3.0.0', theme: 'Freeze', owner: 'rita', targetDate: new Date(Date.now() + 60 * DAY).toISOString() },
-  });
+  const created = await ask<{ createRelease: { id: string } }>(
+    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
+    {
+      input: {
+        product: 'cli-shop',
+        version: '3.0.0',
+        theme: 'Freeze',
+        owner: 'rita',
+        targetDate: new Date(Date.now() + 60 * DAY).toISOString(),
+      },
+    },
+  );
   frozenId = created.createRelease.id;
-  for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE']) await ask('mutation($id: ID!, $to: ReleaseStatus!) { transitionRelease(id: $id, to: $to, reason: "on plan") { status } }', { id: frozenId, to });
-  await bus.publish(gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: frozenId, evaluationId: 'fc-1', gate: 'FEATURE_COMPLETE', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
-  await eventually('cli-shop 3.0.0 to enter CODE_FREEZE', async () => ((await ask<{ release: { status: string } }>('query($id: ID!) { release(id: $id) { status } }', { id: frozenId })).release.status === 'CODE_FREEZE' ? true : undefined));
+  for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'])
+    await ask(
+      'mutation($id: ID!, $to: ReleaseStatus!) { transitionRelease(id: $id, to: $to, reason: "on plan") { status } }',
+      { id: frozenId, to },
+    );
+  await bus.publish(
+    gateEvaluationCompleted.create({
+      source: 'flightdeck/gates',
+      data: {
+        releaseId: frozenId,
+        evaluationId: 'fc-1',
+        gate: 'FEATURE_COMPLETE',
+        outcome: 'PASS',
+        evaluatedAt: new Date().toISOString(),
+      },
+    }),
+  );
+  await eventually('cli-shop 3.0.0 to enter CODE_FREEZE', async () =>
+    (await ask<{ release: { status: string } }>('query($id: ID!) { release(id: $id) { status } }', { id: frozenId }))
+      .release.status === 'CODE_FREEZE'
+      ? true
+      : undefined,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -94,32 +128,58 @@ describe('flightdeck freeze check', () => {
   it('exits 1 for a change refused during the freeze, printing why and who may approve', async () => {
     const run = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'abc1234']);
     expect(run.code).toBe(1);
-    expect(run.stdout.trim()).toBe('refused: cli-shop 3.0.0 is frozen (CODE_FREEZE): abc1234 is not critical and no release manager let it in (approveFreezeException)');
-    expect(run.stderr).toContain(`To let it in, a RELEASE_MANAGER or the release owner rita may approve an exception: approveFreezeException(releaseId: "${frozenId}", change: "abc1234"`);
+    expect(run.stdout.trim()).toBe(
+      'refused: cli-shop 3.0.0 is frozen (CODE_FREEZE): abc1234 is not critical and no release manager let it in (approveFreezeException)',
+    );
+    expect(run.stderr).toContain(
+      `To let it in, a RELEASE_MANAGER or the release owner rita may approve an exception: approveFreezeException(releaseId: "${frozenId}", change: "abc1234"`,
+    );
   });
 
   it('exits 0 for a critical change, and for one a release manager let in (by release id, as JSON)', async () => {
-    const critical = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'abc1234', '--critical']);
+    const critical = await flightdeck([
+      'freeze',
+      'check',
+      '--release',
+      'cli-shop@3.0.0',
+      '--change',
+      'abc1234',
+      '--critical',
+    ]);
     expect(critical.code).toBe(0);
-    expect(critical.stdout).toContain('allowed: cli-shop 3.0.0 is frozen (CODE_FREEZE); abc1234 is marked critical and may go in');
+    expect(critical.stdout).toContain(
+      'allowed: cli-shop 3.0.0 is frozen (CODE_FREEZE); abc1234 is marked critical and may go in',
+    );
 
-    await ask('mutation($r: ID!) { approveFreezeException(releaseId: $r, change: "def5678", reason: "fixes the login crash") { revision } }', { r: frozenId });
+    await ask(
+      'mutation($r: ID!) { approveFreezeException(releaseId: $r, change: "def5678", reason: "fixes the login crash") { revision } }',
+      { r: frozenId },
+    );
     const approved = await flightdeck(['freeze', 'check', '--release', frozenId, '--change', 'def5678', '--json']);
     expect(approved.code).toBe(0);
-    expect(JSON.parse(approved.stdout)).toMatchObject({ allowed: true, frozen: true, change: 'def5678', reason: 'cli-shop 3.0.0 is frozen (CODE_FREEZE); def5678 was let in by rita: fixes the login crash' });
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      allowed: true,
+      frozen: true,
+      change: 'def5678',
+      reason: 'cli-shop 3.0.0 is frozen (CODE_FREEZE); def5678 was let in by rita: fixes the login crash',
+    });
   });
 
   it('exits 3 naming what was wrong: an unknown release, a missing option, no token', async () => {
     const unknown = await flightdeck(['freeze', 'check', '--release', 'cli-shop@9.9.9', '--change', 'abc']);
     expect(unknown.code).toBe(3);
-    expect(unknown.stderr).toContain('flightdeck: release cli-shop@9.9.9 does not exist (no release 9.9.9 of product cli-shop)');
+    expect(unknown.stderr).toContain(
+      'flightdeck: release cli-shop@9.9.9 does not exist (no release 9.9.9 of product cli-shop)',
+    );
     const noChange = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0']);
     expect(noChange.code).toBe(3);
     expect(noChange.stderr).toContain("required option '--change <id>' not specified");
     const empty = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', ' ']);
     expect(empty.code).toBe(3);
     expect(empty.stderr).toContain('--change is empty; give the commit id or the pull/merge request');
-    const noToken = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'abc'], { FLIGHTDECK_TOKEN: '' });
+    const noToken = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'abc'], {
+      FLIGHTDECK_TOKEN: '',
+    });
     expect(noToken.code).toBe(3);
     expect(noToken.stderr).toContain('FLIGHTDECK_TOKEN is not set');
   });
@@ -127,6 +187,12 @@ describe('flightdeck freeze check', () => {
   it('--help says what it does, the options and the exit codes', async () => {
     const help = await flightdeck(['freeze', 'check', '--help']);
     expect(help.code).toBe(0);
-    for (const text of ['--release <product@version|id>', '--change <id>', '--critical', '0 the change may land, 1 refused']) expect(help.stdout).toContain(text);
+    for (const text of [
+      '--release <product@version|id>',
+      '--change <id>',
+      '--critical',
+      '0 the change may land, 1 refused',
+    ])
+      expect(help.stdout).toContain(text);
   });
 });

@@ -24,7 +24,14 @@ describe('globs for report paths', () => {
 
 describe('durations', () => {
   it('reads 30m, 45s, 500ms and bare seconds, and refuses anything else', () => {
-    expect([parseDuration('30m', 't'), parseDuration('45s', 't'), parseDuration('500ms', 't'), parseDuration('2', 't')]).toEqual([1_800_000, 45_000, 500, 2000]);
-    expect(() => parseDuration('soon', '--timeout')).toThrow('--timeout "soon" is not a duration; use e.g. 30m, 45s, 1h or 500ms');
+    expect([
+      parseDuration('30m', 't'),
+      parseDuration('45s', 't'),
+      parseDuration('500ms', 't'),
+      parseDuration('2', 't'),
+    ]).toEqual([1_800_000, 45_000, 500, 2000]);
+    expect(() => parseDuration('soon', '--timeout')).toThrow(
+      '--timeout "soon" is not a duration; use e.g. 30m, 45s, 1h or 500ms',
+    );
   });
 });

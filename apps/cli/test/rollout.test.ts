@@ -36,9 +36,15 @@ let gateway: TestGateway;
 let sreToken: string;
 let work: string;
 
-function flightdeck(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function flightdeck(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, FLIGHTDECK_URL: gateway.url, FLIGHTDECK_TOKEN: sreToken, ...env } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: work,
+      env: { ...process.env, FLIGHTDECK_URL: gateway.url, FLIGHTDECK_TOKEN: sreToken, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -54,26 +60,82 @@ function flightdeck(args: string[], env: Record<string, string | undefined> = {}
 
 async function createWorkload(name: string): Promise<void> {
   const labels = { app: name };
-  await apps.createNamespacedDeployment({ namespace: 'default', body: { metadata: { name, labels }, spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'shop/web:1.0.0' }] } } } } });
-  await eventually(`${name} ready`, async () => ((await apps.readNamespacedDeployment({ name, namespace: 'default' })).status?.readyReplicas === 2 ? true : undefined));
+  await apps.createNamespacedDeployment({
+    namespace: 'default',
+    body: {
+      metadata: { name, labels },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'shop/web:1.0.0' }] } },
+      },
+    },
+  });
+  await eventually(`${name} ready`, async () =>
+    (await apps.readNamespacedDeployment({ name, namespace: 'default' })).status?.readyReplicas === 2
+      ? true
+      : undefined,
+  );
 }
 
 async function clear(releaseId: string): Promise<void> {
-  await bus.publish(gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId, evaluationId: randomUUID(), gate: 'PRODUCTION', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
-  await eventually(`the gate of ${releaseId} projected`, async () => ((await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined));
+  await bus.publish(
+    gateEvaluationCompleted.create({
+      source: 'flightdeck/gates',
+      data: {
+        releaseId,
+        evaluationId: randomUUID(),
+        gate: 'PRODUCTION',
+        outcome: 'PASS',
+        evaluatedAt: new Date().toISOString(),
+      },
+    }),
+  );
+  await eventually(`the gate of ${releaseId} projected`, async () =>
+    (await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined,
+  );
 }
 
 /** A release file: two workloads, the web after the api, with fast analysis. */
 function releaseFile(name: string, apiImage: string): string {
-  const fast = { steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 }], metrics: [{ name: 'success-rate', query: 'sum(rate(http_requests_total{ {{canarySelector}},code!~"5.." }[30s])) / sum(rate(http_requests_total{ {{canarySelector}} }[30s]))', successCondition: 'result >= 0.95', intervalSeconds: 1, count: 2, inconclusiveLimit: 6 }], progressDeadlineSeconds: 20, rollbackWindowSeconds: 0 };
+  const fast = {
+    steps: [
+      { kind: 'SET_WEIGHT', weight: 50 },
+      { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 },
+    ],
+    metrics: [
+      {
+        name: 'success-rate',
+        query:
+          'sum(rate(http_requests_total{ {{canarySelector}},code!~"5.." }[30s])) / sum(rate(http_requests_total{ {{canarySelector}} }[30s]))',
+        successCondition: 'result >= 0.95',
+        intervalSeconds: 1,
+        count: 2,
+        inconclusiveLimit: 6,
+      },
+    ],
+    progressDeadlineSeconds: 20,
+    rollbackWindowSeconds: 0,
+  };
   const file = join(work, `${name}.yaml`);
   writeFileSync(
     file,
     stringify({
       mode: 'WAVES',
       workloads: [
-        { name: 'api', target: { namespace: 'default', deployment: `${name}-api`, container: 'app' }, image: apiImage, ...fast },
-        { name: 'web', dependsOn: ['api'], target: { namespace: 'default', deployment: `${name}-web`, container: 'app' }, image: 'shop/web:2.0.0', ...fast },
+        {
+          name: 'api',
+          target: { namespace: 'default', deployment: `${name}-api`, container: 'app' },
+          image: apiImage,
+          ...fast,
+        },
+        {
+          name: 'web',
+          dependsOn: ['api'],
+          target: { namespace: 'default', deployment: `${name}-web`, container: 'app' },
+          image: 'shop/web:2.0.0',
+          ...fast,
+        },
       ],
     }),
   );
@@ -81,7 +143,14 @@ function releaseFile(name: string, apiImage: string): string {
 }
 
 beforeAll(async () => {
-  sim = await startKubeSim({ timeScale: 20, podStartSeconds: 2, behaviours: { default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2 }, 'shop/web:3.0.0-bad': { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 } } });
+  sim = await startKubeSim({
+    timeScale: 20,
+    podStartSeconds: 2,
+    behaviours: {
+      default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2 },
+      'shop/web:3.0.0-bad': { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 },
+    },
+  });
   prom = await startPrometheus({ scrapeTargets: [sim.metricsUrl], scrapeIntervalSeconds: 1 });
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig);
@@ -102,7 +171,11 @@ beforeAll(async () => {
     tickMs: 100,
   });
   const { graphqlUrl } = await deployment.listen(0);
-  gateway = await startTestGateway([{ name: 'deployment', schema: schemaPath(), url: graphqlUrl }], { verifier }, { root: repoRoot });
+  gateway = await startTestGateway(
+    [{ name: 'deployment', schema: schemaPath(), url: graphqlUrl }],
+    { verifier },
+    { root: repoRoot },
+  );
   sreToken = await token(['SRE'], 'sam');
   work = mkdtempSync(join(tmpdir(), 'flightdeck-cli-rollout-'));
 }, 90_000);
@@ -118,35 +191,62 @@ afterAll(async () => {
 
 describe('flightdeck rollout', () => {
   it('has help for start and wait, with the environment and exit codes', async () => {
-    for (const args of [['rollout', 'start', '--help'], ['rollout', 'wait', '--help']]) {
+    for (const args of [
+      ['rollout', 'start', '--help'],
+      ['rollout', 'wait', '--help'],
+    ]) {
       const r = await flightdeck(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('FLIGHTDECK_TOKEN');
-      expect(r.stdout).toContain('Exit codes (rollout wait): 0 PROMOTED, 1 ROLLED_BACK or FAILED, 2 timed out, 3 error');
+      expect(r.stdout).toContain(
+        'Exit codes (rollout wait): 0 PROMOTED, 1 ROLLED_BACK or FAILED, 2 timed out, 3 error',
+      );
     }
   });
 
   it('reads --workload key=value lists, and refuses a bad one naming the keys', async () => {
-    expect(parseWorkload('deployment=api,container=app,image=shop/api:2.0.0,dependsOn=db+auth,strategy=rolling,analysisCount=2')).toEqual({
+    expect(
+      parseWorkload(
+        'deployment=api,container=app,image=shop/api:2.0.0,dependsOn=db+auth,strategy=rolling,analysisCount=2',
+      ),
+    ).toEqual({
       target: { namespace: 'default', deployment: 'api', container: 'app' },
       image: 'shop/api:2.0.0',
       strategy: 'ROLLING',
       dependsOn: ['db', 'auth'],
       analysisCount: 2,
     });
-    const r = await flightdeck(['rollout', 'start', '--release', 'x@1.0.0', '--workload', 'deployment=api,imgae=shop/api:2']);
+    const r = await flightdeck([
+      'rollout',
+      'start',
+      '--release',
+      'x@1.0.0',
+      '--workload',
+      'deployment=api,imgae=shop/api:2',
+    ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('--workload "deployment=api,imgae=shop/api:2": unknown key "imgae"; keys: name, cluster, namespace, deployment, container, image');
+    expect(r.stderr).toContain(
+      '--workload "deployment=api,imgae=shop/api:2": unknown key "imgae"; keys: name, cluster, namespace, deployment, container, image',
+    );
   });
 
   it('starts a release from a file and waits: exit 0 when promoted', async () => {
     await createWorkload('good-api');
     await createWorkload('good-web');
     await clear('cli@2.0.0');
-    const started = await flightdeck(['rollout', 'start', '--release', 'cli@2.0.0', '--file', releaseFile('good', 'shop/web:2.0.0')]);
+    const started = await flightdeck([
+      'rollout',
+      'start',
+      '--release',
+      'cli@2.0.0',
+      '--file',
+      releaseFile('good', 'shop/web:2.0.0'),
+    ]);
     expect(started.code, started.stderr).toBe(0);
     const id = started.stdout.trim();
-    expect(started.stderr).toContain(`release rollout ${id}: sam started rolling out release cli@2.0.0 to 2 workloads in 2 waves: api, then web`);
+    expect(started.stderr).toContain(
+      `release rollout ${id}: sam started rolling out release cli@2.0.0 to 2 workloads in 2 waves: api, then web`,
+    );
     const waited = await flightdeck(['rollout', 'wait', '--id', id, '--interval', '500ms', '--timeout', '90s']);
     expect(waited.code, waited.stdout + waited.stderr).toBe(0);
     expect(waited.stdout).toMatch(new RegExp(`^release rollout ${id}: PROMOTED\\n`));
@@ -158,9 +258,25 @@ describe('flightdeck rollout', () => {
     await createWorkload('bad-api');
     await createWorkload('bad-web');
     await clear('cli@3.0.0');
-    const started = await flightdeck(['rollout', 'start', '--release', 'cli@3.0.0', '--file', releaseFile('bad', 'shop/web:3.0.0-bad')]);
+    const started = await flightdeck([
+      'rollout',
+      'start',
+      '--release',
+      'cli@3.0.0',
+      '--file',
+      releaseFile('bad', 'shop/web:3.0.0-bad'),
+    ]);
     expect(started.code, started.stderr).toBe(0);
-    const waited = await flightdeck(['rollout', 'wait', '--release', 'cli@3.0.0', '--interval', '500ms', '--timeout', '90s']);
+    const waited = await flightdeck([
+      'rollout',
+      'wait',
+      '--release',
+      'cli@3.0.0',
+      '--interval',
+      '500ms',
+      '--timeout',
+      '90s',
+    ]);
     expect(waited.code, waited.stdout + waited.stderr).toBe(1);
     expect(waited.stdout).toContain(': ROLLED_BACK\n');
     expect(waited.stdout).toMatch(/decided by: api \(rollout \S+\.api\.1\): /);

@@ -20,11 +20,17 @@ function Layout() {
   const { session, signOut } = useSession();
   return (
     <>
-      <a href="#main" className="skip-link">Skip to content</a>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <header className="topbar">
-        <Link to="/" className="brand">Flightdeck</Link>
+        <Link to="/" className="brand">
+          Flightdeck
+        </Link>
         <nav aria-label="Main">
-          <NavLink to="/" end>Releases</NavLink>
+          <NavLink to="/" end>
+            Releases
+          </NavLink>
           <NavLink to="/analytics">Analytics</NavLink>
           <a href={EXPLORER_PATH}>GraphQL explorer</a>
         </nav>
@@ -32,9 +38,12 @@ function Layout() {
           {session ? (
             <>
               <span>
-                Signed in as <strong>{session.name ?? session.subject}</strong> <span className="muted">({session.roles.join(', ') || 'no roles'})</span>
+                Signed in as <strong>{session.name ?? session.subject}</strong>{' '}
+                <span className="muted">({session.roles.join(', ') || 'no roles'})</span>
               </span>
-              <button type="button" onClick={signOut}>Sign out</button>
+              <button type="button" onClick={signOut}>
+                Sign out
+              </button>
             </>
           ) : (
             <NavLink to="/sign-in">Sign in</NavLink>

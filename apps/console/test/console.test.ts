@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { mintToken, type Role } from '@flightdeck/auth';
 import { createLogger } from '@flightdeck/telemetry';
-import { createWorkloads, ensureConsoleBuilt, stackConfigSchema, startStack, type RunningStack } from '@flightdeck/stack';
+import {
+  createWorkloads,
+  ensureConsoleBuilt,
+  stackConfigSchema,
+  startStack,
+  type RunningStack,
+} from '@flightdeck/stack';
 import { launchChromium, screenshot, seriousViolations } from './browser.js';
 
 const secret = 'console-browser-test-secret-of-32-characters';
@@ -28,7 +34,13 @@ const CANARY = {
 
 function junit(failing: string[]): string {
   const cases = ['pays by card', 'pays by invoice', 'keeps the basket on reload', 'refuses an expired card'];
-  const body = cases.map((c) => (failing.includes(c) ? `<testcase classname="shop" name="${c}"><failure message="boom">boom</failure></testcase>` : `<testcase classname="shop" name="${c}"/>`)).join('');
+  const body = cases
+    .map((c) =>
+      failing.includes(c)
+        ? `<testcase classname="shop" name="${c}"><failure message="boom">boom</failure></testcase>`
+        : `<testcase classname="shop" name="${c}"/>`,
+    )
+    .join('');
   return `<?xml version="1.0"?><testsuites><testsuite name="checkout" tests="${cases.length}" failures="${failing.length}" errors="0">${body}</testsuite></testsuites>`;
 }
 
@@ -39,11 +51,23 @@ describe('the console in Chromium, against the stack npm start runs', () => {
   let dataDir: string;
   const tokens: Record<string, string> = {};
 
-  const api = async <T = Record<string, unknown>>(who: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: { message: string }[] }> => {
-    const res = await fetch(stack.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` }, body: JSON.stringify({ query, variables }) });
+  const api = async <T = Record<string, unknown>>(
+    who: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ data?: T; errors?: { message: string }[] }> => {
+    const res = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await res.json()) as { data?: T; errors?: { message: string }[] };
   };
-  const ok = async <T = Record<string, unknown>>(who: string, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+  const ok = async <T = Record<string, unknown>>(
+    who: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> => {
     const r = await api<T>(who, query, variables);
     if (r.errors?.length) throw new Error(r.errors.map((e) => e.message).join('; '));
     return r.data!;
@@ -63,14 +87,35 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     const consoleDir = ensureConsoleBuilt(createLogger({ service: 'test', level: 'warn' }));
     if (!consoleDir) throw new Error('the console did not build: run npx nx run @flightdeck/console:build');
     dataDir = await mkdtemp(join(tmpdir(), 'console-browser-'));
-    const config = stackConfigSchema.parse({ PORT: '0', FLIGHTDECK_DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' });
-    stack = await startStack(config, createLogger({ service: 'flightdeck', level: 'warn' }), { consoleDir, cluster: CLUSTER });
-    const people: Record<string, Role[]> = { rita: ['RELEASE_MANAGER'], rob: ['RELEASE_MANAGER'], sam: ['SRE'], pipeline: ['CI'] };
-    for (const [who, roles] of Object.entries(people)) tokens[who] = await mintToken({ secret, subject: who, roles, machine: who === 'pipeline' });
+    const config = stackConfigSchema.parse({
+      PORT: '0',
+      FLIGHTDECK_DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+    });
+    stack = await startStack(config, createLogger({ service: 'flightdeck', level: 'warn' }), {
+      consoleDir,
+      cluster: CLUSTER,
+    });
+    const people: Record<string, Role[]> = {
+      rita: ['RELEASE_MANAGER'],
+      rob: ['RELEASE_MANAGER'],
+      sam: ['SRE'],
+      pipeline: ['CI'],
+    };
+    for (const [who, roles] of Object.entries(people))
+      tokens[who] = await mintToken({ secret, subject: who, roles, machine: who === 'pipeline' });
     await createWorkloads(stack.kubeconfig!, 'shop', { api: 'shop/api:2.0.0' });
     // shop's Production gate: the pipeline's regression tests and a release manager other than the requester.
     await ok('rita', 'mutation($d: JSON!) { defineGate(product: "shop", definition: $d) { name } }', {
-      d: { name: 'PRODUCTION', criteria: [{ id: 'regression-tests', name: 'Regression tests passing', kind: 'tests', maxFailures: 0, minTests: 3 }], approvals: [{ role: 'RELEASE_MANAGER', count: 1 }], fourEyes: true },
+      d: {
+        name: 'PRODUCTION',
+        criteria: [
+          { id: 'regression-tests', name: 'Regression tests passing', kind: 'tests', maxFailures: 0, minTests: 3 },
+        ],
+        approvals: [{ role: 'RELEASE_MANAGER', count: 1 }],
+        fourEyes: true,
+      },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -84,7 +129,11 @@ describe('the console in Chromium, against the stack npm start runs', () => {
 
   it('refuses a token the gateway cannot verify in its own words, then signs in with a good one', async () => {
     await page.goto(`${stack.url}#/sign-in`);
-    const forged = await mintToken({ secret: 'another-secret-that-is-32-characters-long', subject: 'mallory', roles: ['RELEASE_MANAGER'] });
+    const forged = await mintToken({
+      secret: 'another-secret-that-is-32-characters-long',
+      subject: 'mallory',
+      roles: ['RELEASE_MANAGER'],
+    });
     await page.getByLabel('Token').fill(forged);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/signature/i);
@@ -102,7 +151,7 @@ describe('the console in Chromium, against the stack npm start runs', () => {
 
   let releaseId = '';
 
-  it('creates a release from the form; a duplicate is refused with the API\'s message', async () => {
+  it("creates a release from the form; a duplicate is refused with the API's message", async () => {
     await page.goto(`${stack.url}#/`);
     await page.getByRole('link', { name: 'New release' }).click();
     const fill = async (version: string) => {
@@ -117,14 +166,25 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     releaseId = /#\/releases\/([^/?#]+)/.exec(page.url())![1]!;
     await page.goto(`${stack.url}#/releases/new`);
     await fill('2.1.0');
-    const refusal = await api('rita', 'mutation { createRelease(input: { product: "shop", version: "2.1.0", theme: "t", owner: "rita", targetDate: "2030-03-01T00:00:00Z" }) { id } }');
+    const refusal = await api(
+      'rita',
+      'mutation { createRelease(input: { product: "shop", version: "2.1.0", theme: "t", owner: "rita", targetDate: "2030-03-01T00:00:00Z" }) { id } }',
+    );
     const message = refusal.errors![0]!.message;
     await expect.poll(() => page.getByRole('alert').textContent()).toContain(message);
     await accessible('03-new-release-refused');
   });
 
-  it('shows the Production gate failing with the criterion named, from the pipeline\'s JUnit report', async () => {
-    await ok('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', { i: { release: 'shop@2.1.0', gate: 'PRODUCTION', kind: 'JUNIT', name: 'reports/junit.xml', content: junit(['pays by invoice']) } });
+  it("shows the Production gate failing with the criterion named, from the pipeline's JUnit report", async () => {
+    await ok('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', {
+      i: {
+        release: 'shop@2.1.0',
+        gate: 'PRODUCTION',
+        kind: 'JUNIT',
+        name: 'reports/junit.xml',
+        content: junit(['pays by invoice']),
+      },
+    });
     await page.goto(`${stack.url}#/releases/${releaseId}`);
     const gate = page.getByRole('region', { name: /Production/ });
     const row = gate.getByRole('row', { name: /Regression tests passing/ });
@@ -135,17 +195,21 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     await accessible('04-release-gate-failed');
   });
 
-  it('takes rita\'s approval but waits for a second person (four-eyes); rob\'s approval is shown with who, role and when', async () => {
+  it("takes rita's approval but waits for a second person (four-eyes); rob's approval is shown with who, role and when", async () => {
     const gate = page.getByRole('region', { name: /Production/ });
     await gate.getByRole('button', { name: /Approve Production as Release manager/ }).click();
-    await expect.poll(() => gate.textContent(), { timeout: 15_000 }).toContain('four-eyes: rita requested the release and cannot be its only approver');
+    await expect
+      .poll(() => gate.textContent(), { timeout: 15_000 })
+      .toContain('four-eyes: rita requested the release and cannot be its only approver');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn('rob');
     await page.goto(`${stack.url}#/releases/${releaseId}`);
     await gate.getByRole('button', { name: /Approve Production as Release manager/ }).click();
     const approvals = gate.getByRole('table', { name: 'Approvals given' });
     await expect.poll(() => approvals.textContent(), { timeout: 15_000 }).toMatch(/rob.*Release manager/);
-    await ok('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', { i: { release: 'shop@2.1.0', gate: 'PRODUCTION', kind: 'JUNIT', name: 'reports/junit.xml', content: junit([]) } });
+    await ok('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', {
+      i: { release: 'shop@2.1.0', gate: 'PRODUCTION', kind: 'JUNIT', name: 'reports/junit.xml', content: junit([]) },
+    });
     await expect.poll(() => gate.getByRole('heading', { level: 3 }).textContent(), { timeout: 30_000 }).toMatch(/PASS/);
     await page.locator('#gates').scrollIntoViewIfNeeded();
     await accessible('05-release-gate-passed');
@@ -154,7 +218,18 @@ describe('the console in Chromium, against the stack npm start runs', () => {
   it('watches the bad canary roll back on its own in the live view', async () => {
     const start = async () => {
       for (let i = 0; i < 120; i++) {
-        const r = await api<{ startRollout: { id: string } }>('sam', 'mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }', { input: { ...CANARY, releaseId, target: { namespace: 'shop', deployment: 'api', container: 'app' }, image: 'shop/api:2.1.0-bad' } });
+        const r = await api<{ startRollout: { id: string } }>(
+          'sam',
+          'mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }',
+          {
+            input: {
+              ...CANARY,
+              releaseId,
+              target: { namespace: 'shop', deployment: 'api', container: 'app' },
+              image: 'shop/api:2.1.0-bad',
+            },
+          },
+        );
         if (r.data) return r.data.startRollout.id;
         if (!/gate has passed for it yet/.test(r.errors![0]!.message)) throw new Error(r.errors![0]!.message);
         await new Promise((res) => setTimeout(res, 250));
@@ -175,7 +250,15 @@ describe('the console in Chromium, against the stack npm start runs', () => {
   it('shows the change failure rate moved by the rollback', async () => {
     await page.goto(`${stack.url}#/analytics?product=shop`);
     const cfr = page.getByTestId('dora-Change failure rate');
-    await expect.poll(async () => { await page.reload(); return cfr.textContent(); }, { timeout: 60_000, interval: 2_000 }).toContain('100% (1 of 1)');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return cfr.textContent();
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toContain('100% (1 of 1)');
     await accessible('07-analytics');
   });
 });

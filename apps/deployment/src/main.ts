@@ -14,14 +14,20 @@ function kubeconfigOf(config: DeploymentConfig): KubeConfig {
 
 await runService({
   name: 'deployment',
-  description: 'Flightdeck deployment subgraph: progressive rollouts through the Kubernetes API with Prometheus analysis and automatic rollback, at /graphql (plus POST /webhooks/alertmanager for alerts that abort rollouts, /healthz, /readyz, /metrics).',
+  description:
+    'Flightdeck deployment subgraph: progressive rollouts through the Kubernetes API with Prometheus analysis and automatic rollback, at /graphql (plus POST /webhooks/alertmanager for alerts that abort rollouts, /healthz, /readyz, /metrics).',
   config: deploymentConfigSchema,
   create: (deps, config) =>
     createDeploymentService({
       ...deps,
       kubeconfig: kubeconfigOf(config),
       prometheusUrl: config.PROMETHEUS_URL,
-      lease: { namespace: config.LEASE_NAMESPACE, name: config.LEASE_NAME, identity: config.POD_NAME ?? `${hostname()}-${process.pid}`, leaseSeconds: config.LEASE_SECONDS },
+      lease: {
+        namespace: config.LEASE_NAMESPACE,
+        name: config.LEASE_NAME,
+        identity: config.POD_NAME ?? `${hostname()}-${process.pid}`,
+        leaseSeconds: config.LEASE_SECONDS,
+      },
       tickMs: config.CONTROLLER_TICK_MS,
       queryTimeoutMs: config.PROMETHEUS_TIMEOUT_MS,
       durable: config.DEPLOYMENT_CONSUMER,

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { JetStreamBus, OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
+import {
+  JetStreamBus,
+  OutboxRelay,
+  registerOutboxMetrics,
+  withEventMetrics,
+  type Subscription,
+} from '@flightdeck/events';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
 import { AlertIntake } from './application/alert-intake.js';
 import type { Leadership, MetricProvider, RolloutTarget } from './application/ports.js';
@@ -73,7 +79,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   const rollouts = new MongoRolloutRepository(model, () => relay.kick());
   const clearance = new MongoReleaseClearance(gatesModel);
   const target = deps.target ?? new KubernetesDeploymentTarget(deps.kubeconfig);
-  const provider = deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs, metrics.registry);
+  const provider =
+    deps.provider ?? new PrometheusMetricProvider(deps.prometheusUrl, deps.queryTimeoutMs, metrics.registry);
   const lease = deps.lease ? new LeaseLeadership(deps.kubeconfig, { ...deps.lease, logger }) : undefined;
   const leadership = deps.leadership ?? lease ?? soleLeader;
   const rolloutMetrics = new PrometheusRolloutMetrics(metrics.registry, rollouts, () => clock.now());
@@ -89,7 +96,14 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     webhooks: new HttpWebhookCaller(),
     metrics: rolloutMetrics,
     onAnalysisCompleted: (rolloutId: string, runId: string) =>
-      void health.adviseOn(rolloutId, runId).catch((err: unknown) => logger.warn({ err, rolloutId, runId }, `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`)),
+      void health
+        .adviseOn(rolloutId, runId)
+        .catch((err: unknown) =>
+          logger.warn(
+            { err, rolloutId, runId },
+            `rollout ${rolloutId}: the deployment-health advice failed: ${(err as Error).message}`,
+          ),
+        ),
     ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
     ...(deps.queryTimeoutMs ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
   });
@@ -105,11 +119,36 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       leaderWake?.announce(rolloutId);
     },
   });
-  const commands = new RolloutCommands({ rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => controller.wake() });
+  const commands = new RolloutCommands({
+    rollouts,
+    target,
+    clearance,
+    clock,
+    newId: deps.newId ?? randomUUID,
+    wake: () => controller.wake(),
+  });
   // Release-wide rollouts: their own aggregate and loop; their child rollouts are driven by the controller above.
   const releases = new MongoReleaseRolloutRepository(releaseModel, () => relay.kick());
-  const releaseController = new ReleaseRolloutController({ releases, rollouts, commands, target, clock, logger, leadership, wakeRollouts: () => controller.wake(), ...(deps.tickMs ? { tickMs: deps.tickMs } : {}) });
-  const releaseRollouts = new ReleaseRolloutCommands({ releases, rollouts, target, clearance, clock, newId: deps.newId ?? randomUUID, wake: () => releaseController.wake() });
+  const releaseController = new ReleaseRolloutController({
+    releases,
+    rollouts,
+    commands,
+    target,
+    clock,
+    logger,
+    leadership,
+    wakeRollouts: () => controller.wake(),
+    ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),
+  });
+  const releaseRollouts = new ReleaseRolloutCommands({
+    releases,
+    rollouts,
+    target,
+    clearance,
+    clock,
+    newId: deps.newId ?? randomUUID,
+    wake: () => releaseController.wake(),
+  });
   registerReleaseRolloutGauges(metrics.registry, releases, () => clock.now());
   let subscription: Subscription | undefined;
   let releaseLease = true; // what stop(opts) asked for, read by onStop
@@ -123,7 +162,11 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     context: () => ({ rollouts: commands, releaseRollouts }),
     introspection: deps.introspection ?? false,
     mount: (app) => app.use(alertmanagerWebhook(alerts, logger, deps.webhookToken ? { token: deps.webhookToken } : {})),
-    readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
+    readiness: (graphql) => [
+      { name: 'mongodb', check: () => deps.mongo.isReady() },
+      graphql,
+      { name: 'events', check: () => subscription !== undefined },
+    ],
     async onStart() {
       await model.init();
       await gatesModel.init();

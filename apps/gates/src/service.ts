@@ -51,8 +51,16 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
   const bus = withEventMetrics(deps.bus, deps.metrics.registry);
   const relay = new OutboxRelay({ bus, models: [models.states, models.releases], logger });
   registerOutboxMetrics(deps.metrics.registry, relay);
-  const metricsSource = deps.metricsSource ?? (deps.prometheusUrl ? new PrometheusMetrics(deps.prometheusUrl) : undefined);
-  const gates = createGates({ store, readEvidence: parseEvidence, metrics: metricsSource, advisor: deps.advisor, clock: deps.clock ?? { now: () => new Date() }, ids: deps.newId ?? randomUUID });
+  const metricsSource =
+    deps.metricsSource ?? (deps.prometheusUrl ? new PrometheusMetrics(deps.prometheusUrl) : undefined);
+  const gates = createGates({
+    store,
+    readEvidence: parseEvidence,
+    metrics: metricsSource,
+    advisor: deps.advisor,
+    clock: deps.clock ?? { now: () => new Date() },
+    ids: deps.newId ?? randomUUID,
+  });
   const maxEvidenceBytes = deps.maxEvidenceBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
 
   let subscription: Subscription | undefined;
@@ -66,10 +74,20 @@ export function createGatesService(deps: GatesServiceDeps): GatesService {
     // Base64 of gzip, or plain text, plus the rest of the request.
     maxBodyBytes: Math.ceil(maxEvidenceBytes * 1.4) + 64 * 1024,
     context: () => ({ gates, maxEvidenceBytes }),
-    readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
+    readiness: (graphql) => [
+      { name: 'mongodb', check: () => deps.mongo.isReady() },
+      graphql,
+      { name: 'events', check: () => subscription !== undefined },
+    ],
     async onStart() {
       await Promise.all([models.definitions.init(), models.states.init(), models.releases.init()]);
-      subscription = await consumePlanningEvents(bus, store, logger, deps.durable ?? PLANNING_DURABLE, (releaseId, why) => gates.evidence.scopeChanged(releaseId, why));
+      subscription = await consumePlanningEvents(
+        bus,
+        store,
+        logger,
+        deps.durable ?? PLANNING_DURABLE,
+        (releaseId, why) => gates.evidence.scopeChanged(releaseId, why),
+      );
       relay.start();
       logger.info({ prometheus: deps.prometheusUrl ?? null, maxEvidenceBytes }, 'gates started');
     },

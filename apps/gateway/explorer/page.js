@@ -18,4 +18,6 @@ const defaultQuery = `# Flightdeck's GraphQL API: planning, gates, deployment an
 `;
 
 const fetcher = createGraphiQLFetcher({ url: new URL('/graphql', window.location.href).href });
-createRoot(document.getElementById('graphiql')).render(createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: 'headers' }));
+createRoot(document.getElementById('graphiql')).render(
+  createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: 'headers' }),
+);

@@ -10,7 +10,12 @@ const program = new Command('compose')
   .option('--check', 'only check that the supergraph file is up to date (exit 1 when stale); write nothing', false)
   .action((opts: { list: string; out: string; check: boolean }) => {
     try {
-      const result = runComposeCommand({ listPath: resolve(opts.list), outPath: resolve(opts.out), repoRoot, check: opts.check });
+      const result = runComposeCommand({
+        listPath: resolve(opts.list),
+        outPath: resolve(opts.out),
+        repoRoot,
+        check: opts.check,
+      });
       (result.exitCode === 0 ? console.log : console.error)(result.lines.join('\n'));
       process.exitCode = result.exitCode;
     } catch (error) {

@@ -52,7 +52,12 @@ export class ForwardingDataSource implements GraphQLDataSource<Context> {
     if (forwarded?.correlationId) headers['x-correlation-id'] = forwarded.correlationId;
 
     const send = async () => {
-      const response = await this.pool.request({ path: this.path, method: 'POST', headers, body: JSON.stringify(operation) });
+      const response = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers,
+        body: JSON.stringify(operation),
+      });
       return { status: response.statusCode, text: await response.body.text() };
     };
     let answer: { status: number; text: string };
@@ -63,7 +68,10 @@ export class ForwardingDataSource implements GraphQLDataSource<Context> {
       // connections after 5 s; the pool's own timer is 2 s shorter, but a stalled event loop can miss it). A query is
       // safe to send again on a new connection; a mutation is not: the subgraph may have run it.
       if (!isConnectionLost(error) || isMutation(request.query)) throw this.unreachable(error);
-      this.logger?.warn({ subgraph: this.subgraphName, reason: reasonOf(error) }, 'subgraph connection lost; sending the query again on a new one');
+      this.logger?.warn(
+        { subgraph: this.subgraphName, reason: reasonOf(error) },
+        'subgraph connection lost; sending the query again on a new one',
+      );
       try {
         answer = await send();
       } catch (again) {
@@ -72,7 +80,8 @@ export class ForwardingDataSource implements GraphQLDataSource<Context> {
     }
     const { status, text } = answer;
     const body = parseJson(text);
-    if (status >= 200 && status < 300 && body !== null && typeof body === 'object' && !Array.isArray(body)) return body as GatewayGraphQLResponse;
+    if (status >= 200 && status < 300 && body !== null && typeof body === 'object' && !Array.isArray(body))
+      return body as GatewayGraphQLResponse;
     throw this.refused(status, body, text);
   }
 
@@ -90,11 +99,21 @@ export class ForwardingDataSource implements GraphQLDataSource<Context> {
     const first = (body as GraphQLErrorBody | null)?.errors?.[0];
     if (status >= 400 && status < 500 && typeof first?.message === 'string') {
       const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'BAD_USER_INPUT';
-      return new GraphQLError(first.message, { extensions: { code: code === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : code, subgraph: this.subgraphName } });
+      return new GraphQLError(first.message, {
+        extensions: {
+          code: code === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : code,
+          subgraph: this.subgraphName,
+        },
+      });
     }
-    this.logger?.error({ subgraph: this.subgraphName, url: this.url, status, body: text.slice(0, 500) }, 'subgraph answered without a GraphQL result');
+    this.logger?.error(
+      { subgraph: this.subgraphName, url: this.url, status, body: text.slice(0, 500) },
+      'subgraph answered without a GraphQL result',
+    );
     const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR';
-    return new GraphQLError(`The ${this.subgraphName} subgraph answered HTTP ${status} without a GraphQL result.`, { extensions: { code, subgraph: this.subgraphName } });
+    return new GraphQLError(`The ${this.subgraphName} subgraph answered HTTP ${status} without a GraphQL result.`, {
+      extensions: { code, subgraph: this.subgraphName },
+    });
   }
 
   /** A subgraph that cannot be reached gets an error naming it (the URL stays in the log, not in the answer). */

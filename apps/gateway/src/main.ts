@@ -15,7 +15,9 @@ const subgraphNames = supergraphSdl ? supergraphSubgraphs(supergraphSdl).map((s)
 const schema = gatewayConfigSchema(subgraphNames);
 
 new Command('gateway')
-  .description('Flightdeck GraphQL gateway: serves the supergraph composed by `npm run compose` at /graphql, plus /healthz, /readyz and /metrics.')
+  .description(
+    'Flightdeck GraphQL gateway: serves the supergraph composed by `npm run compose` at /graphql, plus /healthz, /readyz and /metrics.',
+  )
   .addHelpText(
     'after',
     `\n${formatEnvHelp(schema)}\n\nEach subgraph's URL can be replaced with SUBGRAPH_<NAME>_URL (name upper-cased, dashes as underscores), e.g. SUBGRAPH_PLANNING_URL.`,
@@ -45,12 +47,23 @@ const gateway = createGatewayService({
   verifier,
   logger,
   metrics,
-  limits: { maxDepth: config.GATEWAY_MAX_DEPTH, maxCost: config.GATEWAY_MAX_COST, maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES },
-  corsOrigins: config.GATEWAY_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [],
+  limits: {
+    maxDepth: config.GATEWAY_MAX_DEPTH,
+    maxCost: config.GATEWAY_MAX_COST,
+    maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+  },
+  corsOrigins:
+    config.GATEWAY_CORS_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean) ?? [],
   subgraphUrls: subgraphUrlOverrides(subgraphNames, config),
   introspection: config.GATEWAY_INTROSPECTION,
   consoleDir,
-  rateLimit: { requests: config.GATEWAY_RATE_LIMIT_REQUESTS, anonymousRequests: config.GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS, windowSeconds: config.GATEWAY_RATE_LIMIT_WINDOW_SECONDS },
+  rateLimit: {
+    requests: config.GATEWAY_RATE_LIMIT_REQUESTS,
+    anonymousRequests: config.GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS,
+    windowSeconds: config.GATEWAY_RATE_LIMIT_WINDOW_SECONDS,
+  },
 });
 
 createShutdown({

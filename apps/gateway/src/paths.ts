@@ -13,5 +13,7 @@ export const defaultSupergraphPath = fileURLToPath(new URL('../supergraph.graphq
  * build copies it there, so its image carries it). Undefined when neither has an index.html.
  */
 export function defaultConsoleDir(): string | undefined {
-  return [join(repoRoot, 'apps/console/dist'), join(gatewayDir, 'dist/console')].find((dir) => existsSync(join(dir, 'index.html')));
+  return [join(repoRoot, 'apps/console/dist'), join(gatewayDir, 'dist/console')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  );
 }

@@ -20,8 +20,14 @@ export const defaultRateLimit: RateLimitSettings = { requests: 600, anonymousReq
  * `Retry-After` and a GraphQL error coded RATE_LIMITED saying who, the limit and when to retry.
  */
 export function rateLimit(settings: RateLimitSettings, logger?: Logger): RequestHandler {
-  const perIdentity = settings.requests > 0 ? new RateLimiterMemory({ points: settings.requests, duration: settings.windowSeconds }) : undefined;
-  const perAddress = settings.anonymousRequests > 0 ? new RateLimiterMemory({ points: settings.anonymousRequests, duration: settings.windowSeconds }) : undefined;
+  const perIdentity =
+    settings.requests > 0
+      ? new RateLimiterMemory({ points: settings.requests, duration: settings.windowSeconds })
+      : undefined;
+  const perAddress =
+    settings.anonymousRequests > 0
+      ? new RateLimiterMemory({ points: settings.anonymousRequests, duration: settings.windowSeconds })
+      : undefined;
   return async (req, res, next) => {
     const identity = identityOf(res);
     const limiter = identity ? perIdentity : perAddress;
@@ -36,7 +42,10 @@ export function rateLimit(settings: RateLimitSettings, logger?: Logger): Request
       if (!(refusal instanceof RateLimiterRes)) return next(refusal);
       const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
       const limit = limiter.points;
-      logger?.warn({ who, anonymous: !identity, limit, windowSeconds: settings.windowSeconds, retryAfter }, 'rate limit reached');
+      logger?.warn(
+        { who, anonymous: !identity, limit, windowSeconds: settings.windowSeconds, retryAfter },
+        'rate limit reached',
+      );
       res.setHeader('retry-after', String(retryAfter));
       res.setHeader('ratelimit-limit', String(limit));
       res.setHeader('ratelimit-remaining', '0');

@@ -7,7 +7,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Identity, TokenVerifier } from '@flightdeck/auth';
 import { authenticate, bodyLimit, identityOf, sendGraphQLError } from '@flightdeck/subgraph';
-import { createHttpServer, graphqlMetricsPlugin, markMount, requestContextOf, type ServiceMetrics } from '@flightdeck/telemetry';
+import {
+  createHttpServer,
+  graphqlMetricsPlugin,
+  markMount,
+  requestContextOf,
+  type ServiceMetrics,
+} from '@flightdeck/telemetry';
 import { ForwardingDataSource, type ForwardedHeaders } from './forwarding-data-source.js';
 import { mountApiPointer, mountExplorer } from './explorer/serve.js';
 import { costLimitPlugin, depthLimitRule, jsonDepthLimit } from './limits/index.js';
@@ -68,7 +74,11 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
   const overrides = deps.subgraphUrls ?? {};
   const known = new Set(supergraphSubgraphs(deps.supergraphSdl).map((s) => s.name));
   for (const name of Object.keys(overrides)) {
-    if (!known.has(name)) logger.warn({ subgraph: name, known: [...known] }, 'URL override for a subgraph the supergraph does not contain; ignored');
+    if (!known.has(name))
+      logger.warn(
+        { subgraph: name, known: [...known] },
+        'URL override for a subgraph the supergraph does not contain; ignored',
+      );
   }
 
   // The Apollo Gateway otherwise probes cloud metadata endpoints at start and sends usage data to Apollo hourly and
@@ -102,14 +112,23 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     stopOnTerminationSignals: false,
     formatError: (formatted) =>
       formatted.message.startsWith('GraphQL introspection is not allowed')
-        ? { ...formatted, message: 'Introspection is off on this gateway (GATEWAY_INTROSPECTION=true turns it on); the schema is the composed supergraph, apps/gateway/supergraph.graphql.' }
+        ? {
+            ...formatted,
+            message:
+              'Introspection is off on this gateway (GATEWAY_INTROSPECTION=true turns it on); the schema is the composed supergraph, apps/gateway/supergraph.graphql.',
+          }
         : formatted,
     logger,
   });
 
   let graphql: RequestHandler | undefined;
   let starting: Promise<void> | undefined;
-  const http = createHttpServer({ service: 'gateway', logger, metrics, readiness: [{ name: 'supergraph', check: () => graphql !== undefined }] });
+  const http = createHttpServer({
+    service: 'gateway',
+    logger,
+    metrics,
+    readiness: [{ name: 'supergraph', check: () => graphql !== undefined }],
+  });
   // No ETag on answers: every GraphQL answer is a POST nobody revalidates, and hashing each one cost about 1% of the
   // gateway's CPU. Static files (console, explorer) keep theirs (express.static sets its own).
   http.app.set('etag', false);
@@ -130,7 +149,12 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
     ...(deps.rateLimit ? [rateLimit(deps.rateLimit, logger)] : []),
     (req, res, next) => {
       if (graphql) return graphql(req, res, next);
-      sendGraphQLError(res, 503, 'The gateway is still loading its supergraph; retry in a moment.', 'SERVICE_UNAVAILABLE');
+      sendGraphQLError(
+        res,
+        503,
+        'The gateway is still loading its supergraph; retry in a moment.',
+        'SERVICE_UNAVAILABLE',
+      );
     },
   );
 
@@ -151,7 +175,16 @@ export function createGatewayService(deps: GatewayDeps): GatewayService {
           };
         },
       });
-      logger.info({ subgraphs: [...known], limits, rateLimit: deps.rateLimit ?? 'off', introspection: deps.introspection ?? false, explorer: deps.explorerDir !== undefined }, 'gateway loaded the supergraph');
+      logger.info(
+        {
+          subgraphs: [...known],
+          limits,
+          rateLimit: deps.rateLimit ?? 'off',
+          introspection: deps.introspection ?? false,
+          explorer: deps.explorerDir !== undefined,
+        },
+        'gateway loaded the supergraph',
+      );
     })();
     return starting;
   }

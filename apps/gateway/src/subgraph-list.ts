@@ -5,16 +5,29 @@ import { z } from 'zod';
 export const subgraphEntrySchema = z.object({
   name: z
     .string()
-    .regex(/^[a-z][a-z0-9-]*$/, 'a subgraph name is lower-case letters, digits and dashes, starting with a letter (e.g. "planning")'),
-  schema: z.string().min(1, 'the path of the SDL file, relative to the repository root (e.g. "apps/planning/schema.graphql")'),
-  url: z.url({ protocol: /^https?$/, error: 'the default URL of the subgraph\'s GraphQL endpoint (e.g. "http://127.0.0.1:4001/graphql")' }),
+    .regex(
+      /^[a-z][a-z0-9-]*$/,
+      'a subgraph name is lower-case letters, digits and dashes, starting with a letter (e.g. "planning")',
+    ),
+  schema: z
+    .string()
+    .min(1, 'the path of the SDL file, relative to the repository root (e.g. "apps/planning/schema.graphql")'),
+  url: z.url({
+    protocol: /^https?$/,
+    error: 'the default URL of the subgraph\'s GraphQL endpoint (e.g. "http://127.0.0.1:4001/graphql")',
+  }),
 });
 export type SubgraphEntry = z.infer<typeof subgraphEntrySchema>;
 
 export const subgraphListSchema = z.array(subgraphEntrySchema).superRefine((entries, ctx) => {
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
-    if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `subgraph name "${entry.name}" is listed twice; names must be unique` });
+    if (seen.has(entry.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `subgraph name "${entry.name}" is listed twice; names must be unique`,
+      });
     seen.add(entry.name);
   });
 });
@@ -41,7 +54,10 @@ export function readSubgraphList(file: string): SubgraphEntry[] {
   if (!parsed.success) {
     throw new SubgraphListError(
       file,
-      parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('') : 'top level'}: ${issue.message}`),
+      parsed.error.issues.map(
+        (issue) =>
+          `${issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('') : 'top level'}: ${issue.message}`,
+      ),
     );
   }
   return parsed.data;

@@ -9,7 +9,12 @@ import { fixtureSchemas } from './fixtures/test-subgraphs.js';
 
 describe('the committed supergraph', () => {
   it('is what `npm run compose` makes of apps/gateway/subgraphs.json, and composes without errors', () => {
-    const result = runComposeCommand({ listPath: defaultSubgraphListPath, outPath: defaultSupergraphPath, repoRoot, check: true });
+    const result = runComposeCommand({
+      listPath: defaultSubgraphListPath,
+      outPath: defaultSupergraphPath,
+      repoRoot,
+      check: true,
+    });
     // The lines carry the composition errors or say the file is stale, so a failure shows what to fix.
     expect(result.exitCode, result.lines.join('\n')).toBe(0);
     if (readSubgraphList(defaultSubgraphListPath).length === 0) expect(existsSync(defaultSupergraphPath)).toBe(false);
@@ -52,7 +57,9 @@ describe('composeSupergraph', () => {
       );
       expect(outcome.ok).toBe(false);
       if (outcome.ok) return;
-      expect(outcome.errors.join('\n')).toMatch(/^FIELD_TYPE_MISMATCH: Type of field "Release.version" is incompatible across subgraphs/m);
+      expect(outcome.errors.join('\n')).toMatch(
+        /^FIELD_TYPE_MISMATCH: Type of field "Release.version" is incompatible across subgraphs/m,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -108,9 +115,18 @@ describe('npm run compose', () => {
     expect(readFileSync(paths.outPath, 'utf8')).toContain('type Check');
     expect(runComposeCommand({ ...paths, check: true }).exitCode).toBe(0);
 
-    writeFileSync(join(dir, 'schemas/checks.graphql'), readFileSync(join(dir, 'schemas/checks.graphql'), 'utf8').replace('checkedBy: String', 'checkedBy: String\n  note: String'));
+    writeFileSync(
+      join(dir, 'schemas/checks.graphql'),
+      readFileSync(join(dir, 'schemas/checks.graphql'), 'utf8').replace(
+        'checkedBy: String',
+        'checkedBy: String\n  note: String',
+      ),
+    );
     const stale = runComposeCommand({ ...paths, check: true });
-    expect(stale).toEqual({ exitCode: 1, lines: ['supergraph.graphql is stale: run `npm run compose` and commit the result.'] });
+    expect(stale).toEqual({
+      exitCode: 1,
+      lines: ['supergraph.graphql is stale: run `npm run compose` and commit the result.'],
+    });
   });
 
   it('with an empty list has nothing to compose and removes an old supergraph', () => {
@@ -118,15 +134,24 @@ describe('npm run compose', () => {
     writeFileSync(paths.outPath, 'old');
     expect(runComposeCommand({ ...paths, check: true }).exitCode).toBe(1);
     const result = runComposeCommand(paths);
-    expect(result).toEqual({ exitCode: 0, lines: ['subgraphs.json lists no subgraphs: nothing to compose; removed supergraph.graphql.'] });
+    expect(result).toEqual({
+      exitCode: 0,
+      lines: ['subgraphs.json lists no subgraphs: nothing to compose; removed supergraph.graphql.'],
+    });
     expect(existsSync(paths.outPath)).toBe(false);
   });
 
   it('prints the composition errors and writes nothing when composition fails', () => {
-    const paths = workspace([...two, { name: 'ghost', schema: 'schemas/ghost.graphql', url: 'http://127.0.0.1:4003/graphql' }]);
+    const paths = workspace([
+      ...two,
+      { name: 'ghost', schema: 'schemas/ghost.graphql', url: 'http://127.0.0.1:4003/graphql' },
+    ]);
     const result = runComposeCommand(paths);
     expect(result.exitCode).toBe(1);
-    expect(result.lines).toEqual(['composition failed with 1 error(s):', '  - subgraph "ghost": schema file schemas/ghost.graphql does not exist (paths are relative to the repository root)']);
+    expect(result.lines).toEqual([
+      'composition failed with 1 error(s):',
+      '  - subgraph "ghost": schema file schemas/ghost.graphql does not exist (paths are relative to the repository root)',
+    ]);
     expect(existsSync(paths.outPath)).toBe(false);
   });
 

@@ -7,7 +7,11 @@ import { createTokenVerifier } from '@flightdeck/auth';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { createGatewayService, defaultSupergraphPath, type GatewayService } from '../src/index.js';
 
-const verifier = createTokenVerifier({ secret: 'gateway-test-secret-at-least-32-characters', issuer: 'flightdeck', audience: 'flightdeck' });
+const verifier = createTokenVerifier({
+  secret: 'gateway-test-secret-at-least-32-characters',
+  issuer: 'flightdeck',
+  audience: 'flightdeck',
+});
 
 function gatewayWith(consoleDir: string | undefined, explorerDir: string | undefined): GatewayService {
   return createGatewayService({
@@ -34,7 +38,10 @@ describe('the web console served by the gateway', () => {
     await writeFile(join(dir, 'assets/app.js'), 'console.log("console")');
     // A stand-in for the built explorer page: what matters here is which of the two a path reaches.
     await mkdir(join(dir, 'explorer'));
-    await writeFile(join(dir, 'explorer/index.html'), '<!doctype html><title>GraphiQL</title><div id="graphiql"></div>');
+    await writeFile(
+      join(dir, 'explorer/index.html'),
+      '<!doctype html><title>GraphiQL</title><div id="graphiql"></div>',
+    );
     withConsole = gatewayWith(dir, join(dir, 'explorer'));
     without = gatewayWith(undefined, undefined);
     base = (await withConsole.listen(0)).url;
@@ -63,7 +70,11 @@ describe('the web console served by the gateway', () => {
   });
 
   it('leaves /graphql, /healthz and unknown paths as they were', async () => {
-    const graphql = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const graphql = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const missing = await fetch(`${base}/no-such-file.js`);

@@ -36,7 +36,14 @@ describe('the GraphQL explorer the gateway serves (GraphiQL, bundled from node_m
       repoRoot,
     );
     if (!composed.ok) throw new Error(composed.errors.join('\n'));
-    const g = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier, logger: createLogger({ service: 'gateway', level: 'silent' }), metrics: createMetrics({ service: 'gateway' }), introspection: true, explorerDir });
+    const g = createGatewayService({
+      supergraphSdl: composed.supergraphSdl,
+      verifier,
+      logger: createLogger({ service: 'gateway', level: 'silent' }),
+      metrics: createMetrics({ service: 'gateway' }),
+      introspection: true,
+      explorerDir,
+    });
     gateways.push(g);
     return (await g.listen(0)).url.replace(/\/$/, '');
   }
@@ -61,19 +68,28 @@ describe('the GraphQL explorer the gateway serves (GraphiQL, bundled from node_m
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/graphql');
 
-    const page = await fetch(`${withExplorer}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    const page = await fetch(`${withExplorer}/graphql`, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('<script type="module" src="/explorer/page.js"></script>');
     expect(html).not.toMatch(/(https?:)?\/\/[a-z]/i);
     expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self';/);
-    for (const file of ['page.js', 'page.css']) expect((await fetch(`${withExplorer}/explorer/${file}`)).status, file).toBe(200);
+    for (const file of ['page.js', 'page.css'])
+      expect((await fetch(`${withExplorer}/explorer/${file}`)).status, file).toBe(200);
     expect((await fetch(`${withExplorer}/explorer/nothing.js`)).status).toBe(404);
 
     // GraphQL over GET and POST still reaches Apollo.
-    const get = await fetch(`${withExplorer}/graphql?query=${encodeURIComponent('{ releases { version } }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${withExplorer}/graphql?query=${encodeURIComponent('{ releases { version } }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(await get.json()).toEqual({ data: { releases: [{ version: '1.4.0' }, { version: '1.5.0' }] } });
-    const post = await fetch(`${withExplorer}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ releases { id } }' }) });
+    const post = await fetch(`${withExplorer}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ releases { id } }' }),
+    });
     expect(post.status).toBe(200);
   });
 
@@ -91,34 +107,50 @@ describe('the GraphQL explorer the gateway serves (GraphiQL, bundled from node_m
       await browser?.close();
     });
 
-    it.skipIf(!existsSync(CHROMIUM))('loads from the gateway alone, reads the schema, and runs a query (Debian chromium, headless)', async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
-      const page = await browser.newPage();
-      const requested: string[] = [];
-      page.on('request', (r) => void requested.push(r.url()));
-      const failures: string[] = [];
-      page.on('pageerror', (e) => void failures.push(e.message));
+    it.skipIf(!existsSync(CHROMIUM))(
+      'loads from the gateway alone, reads the schema, and runs a query (Debian chromium, headless)',
+      async () => {
+        browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          headless: true,
+          args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        });
+        const page = await browser.newPage();
+        const requested: string[] = [];
+        page.on('request', (r) => void requested.push(r.url()));
+        const failures: string[] = [];
+        page.on('pageerror', (e) => void failures.push(e.message));
 
-      // GraphiQL reads the schema with an introspection query as it starts.
-      const introspection = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().method() === 'POST' && /__schema/.test(r.request().postData() ?? ''), { timeout: 30_000 });
-      await page.goto(`${withExplorer}/`);
-      expect(page.url()).toBe(`${withExplorer}/graphql`);
-      expect((await introspection).status()).toBe(200);
-      await page.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 30_000 });
-      // Browser-side code as strings: this project compiles for Node, without the DOM's types.
-      await page.evaluate("document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('{ releases { id version } }')");
-      await page.click('.graphiql-execute-button');
-      await page.waitForFunction("(document.querySelector('.graphiql-response')?.textContent ?? '').includes('1.5.0')", undefined, { timeout: 30_000 });
-      const response = await page.textContent('.graphiql-response');
-      expect(response).toContain('"version": "1.4.0"');
+        // GraphiQL reads the schema with an introspection query as it starts.
+        const introspection = page.waitForResponse(
+          (r) =>
+            r.url().endsWith('/graphql') &&
+            r.request().method() === 'POST' &&
+            /__schema/.test(r.request().postData() ?? ''),
+          { timeout: 30_000 },
+        );
+        await page.goto(`${withExplorer}/`);
+        expect(page.url()).toBe(`${withExplorer}/graphql`);
+        expect((await introspection).status()).toBe(200);
+        await page.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 30_000 });
+        // Browser-side code as strings: this project compiles for Node, without the DOM's types.
+        await page.evaluate(
+          "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('{ releases { id version } }')",
+        );
+        await page.click('.graphiql-execute-button');
+        await page.waitForFunction(
+          "(document.querySelector('.graphiql-response')?.textContent ?? '').includes('1.5.0')",
+          undefined,
+          { timeout: 30_000 },
+        );
+        const response = await page.textContent('.graphiql-response');
+        expect(response).toContain('"version": "1.4.0"');
 
-      expect(failures).toEqual([]);
-      expect(requested.length).toBeGreaterThan(3);
-      expect(requested.filter((u) => !u.startsWith(`${withExplorer}/`) && !u.startsWith('data:'))).toEqual([]);
-    }, 120_000);
+        expect(failures).toEqual([]);
+        expect(requested.length).toBeGreaterThan(3);
+        expect(requested.filter((u) => !u.startsWith(`${withExplorer}/`) && !u.startsWith('data:'))).toEqual([]);
+      },
+      120_000,
+    );
   });
 });

@@ -15,7 +15,12 @@ describe('ForwardingDataSource against an HTTP server answering like a subgraph,
   const seen: { headers: IncomingMessage['headers']; body: unknown }[] = [];
   const answers: Record<string, Answer> = {
     '{ ok }': { status: 200, body: JSON.stringify({ data: { ok: true } }) },
-    '{ refused }': { status: 400, body: JSON.stringify({ errors: [{ message: 'Expected a DateTime', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }) },
+    '{ refused }': {
+      status: 400,
+      body: JSON.stringify({
+        errors: [{ message: 'Expected a DateTime', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      }),
+    },
     '{ broken }': { status: 502, body: '<html>Bad Gateway at 10.0.0.7</html>', contentType: 'text/html' },
     '{ garbled }': { status: 200, body: 'not json' },
     '{ hangUp }': 'hang-up',
@@ -32,7 +37,8 @@ describe('ForwardingDataSource against an HTTP server answering like a subgraph,
         const body = JSON.parse(raw) as { query: string };
         seen.push({ headers: req.headers, body });
         // The flaky ones drop the connection the first time they are asked, as a subgraph closing an idle connection does.
-        if (body.query.includes('flaky') && (attempts[body.query] = (attempts[body.query] ?? 0) + 1) === 1) return req.socket.destroy();
+        if (body.query.includes('flaky') && (attempts[body.query] = (attempts[body.query] ?? 0) + 1) === 1)
+          return req.socket.destroy();
         const answer = answers[body.query];
         if (!answer || answer === 'hang-up') return req.socket.destroy();
         res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json' });
@@ -50,16 +56,28 @@ describe('ForwardingDataSource against an HTTP server answering like a subgraph,
   });
 
   const ask = (source: ForwardingDataSource, query: string, forwarded = {}) =>
-    source.process({ request: { query, variables: { a: 1 }, operationName: 'Op' }, context: { forwarded } } as unknown as GraphQLDataSourceProcessOptions<object>);
+    source.process({
+      request: { query, variables: { a: 1 }, operationName: 'Op' },
+      context: { forwarded },
+    } as unknown as GraphQLDataSourceProcessOptions<object>);
 
   it('posts the operation with the caller’s token and ids, and returns the subgraph’s result', async () => {
     const source = new ForwardingDataSource({ subgraphName: 'releases', url });
     try {
-      const result = await ask(source, '{ ok }', { authorization: 'Bearer t0k3n', requestId: 'req-1', correlationId: 'corr-1' });
+      const result = await ask(source, '{ ok }', {
+        authorization: 'Bearer t0k3n',
+        requestId: 'req-1',
+        correlationId: 'corr-1',
+      });
       expect(result).toEqual({ data: { ok: true } });
       const last = seen.at(-1)!;
       expect(last.body).toEqual({ query: '{ ok }', variables: { a: 1 }, operationName: 'Op' });
-      expect(last.headers).toMatchObject({ authorization: 'Bearer t0k3n', 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1', 'content-type': 'application/json' });
+      expect(last.headers).toMatchObject({
+        authorization: 'Bearer t0k3n',
+        'x-request-id': 'req-1',
+        'x-correlation-id': 'corr-1',
+        'content-type': 'application/json',
+      });
     } finally {
       await source.close();
     }

@@ -55,7 +55,10 @@ describe('gateway over two test subgraphs', () => {
     await Promise.all(subgraphs.map((s) => s.stop()));
   });
 
-  async function query(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: GraphQLBody; headers: Headers }> {
+  async function query(
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: GraphQLBody; headers: Headers }> {
     const res = await fetch(graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
@@ -84,23 +87,36 @@ describe('gateway over two test subgraphs', () => {
       { ...bearer(aliceToken), 'x-request-id': 'req-gw-1', 'x-correlation-id': 'release-1.4.0' },
     );
     expect(res.body).toEqual({
-      data: { caller: { subject: 'alice', roles: ['RELEASE_MANAGER', 'QA_LEAD'], requestId: 'req-gw-1', correlationId: 'release-1.4.0' } },
+      data: {
+        caller: {
+          subject: 'alice',
+          roles: ['RELEASE_MANAGER', 'QA_LEAD'],
+          requestId: 'req-gw-1',
+          correlationId: 'release-1.4.0',
+        },
+      },
     });
     expect(res.headers.get('x-request-id')).toBe('req-gw-1');
   });
 
   it('runs a mutation with a valid token; the extending subgraph sees who called', async () => {
     const res = await query(
-      { query: 'mutation { addCheck(releaseId: "r2", name: "smoke", passed: false) { name checkedBy release { version } } }' },
+      {
+        query:
+          'mutation { addCheck(releaseId: "r2", name: "smoke", passed: false) { name checkedBy release { version } } }',
+      },
       bearer(aliceToken),
     );
-    expect(res.body).toEqual({ data: { addCheck: { name: 'smoke', checkedBy: 'alice', release: { version: '1.5.0' } } } });
+    expect(res.body).toEqual({
+      data: { addCheck: { name: 'smoke', checkedBy: 'alice', release: { version: '1.5.0' } } },
+    });
   });
 
   it('passes the request variables through, required ones included', async () => {
     const res = await query(
       {
-        query: 'mutation Add($releaseId: ID!, $name: String!) { addCheck(releaseId: $releaseId, name: $name, passed: true) { name passed } }',
+        query:
+          'mutation Add($releaseId: ID!, $name: String!) { addCheck(releaseId: $releaseId, name: $name, passed: true) { name passed } }',
         variables: { releaseId: 'r2', name: 'canary' },
       },
       bearer(aliceToken),
@@ -110,7 +126,9 @@ describe('gateway over two test subgraphs', () => {
 
   it('refuses a mutation without a token with 401 UNAUTHENTICATED, before any subgraph runs it', async () => {
     const before = data.checks.length;
-    const res = await query({ query: 'mutation Sneaky { addCheck(releaseId: "r1", name: "forged", passed: true) { name } }' });
+    const res = await query({
+      query: 'mutation Sneaky { addCheck(releaseId: "r1", name: "forged", passed: true) { name } }',
+    });
     expect(res.status).toBe(401);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(res.body.errors?.[0]?.message).toMatch(/Mutations need a valid token/);
@@ -126,7 +144,11 @@ describe('gateway over two test subgraphs', () => {
   });
 
   it('refuses a token signed with another key, even for a query', async () => {
-    const forged = await mintToken({ secret: 'not-the-gateway-secret-but-32-characters', subject: 'mallory', roles: ['RELEASE_MANAGER'] });
+    const forged = await mintToken({
+      secret: 'not-the-gateway-secret-but-32-characters',
+      subject: 'mallory',
+      roles: ['RELEASE_MANAGER'],
+    });
     const res = await query({ query: '{ releases { id } }' }, bearer(forged));
     expect(res.status).toBe(401);
     expect(res.body.errors?.[0]?.message).toMatch(/bad signature/);
@@ -134,7 +156,10 @@ describe('gateway over two test subgraphs', () => {
 
   it('leaves role checks to the subgraphs: a VIEWER token passes the edge but the subgraph forbids the mutation', async () => {
     const viewer = await mintToken({ secret, subject: 'victor', roles: ['VIEWER'] });
-    const res = await query({ query: 'mutation { renameRelease(id: "r1", version: "9.9.9") { version } }' }, bearer(viewer));
+    const res = await query(
+      { query: 'mutation { renameRelease(id: "r1", version: "9.9.9") { version } }' },
+      bearer(viewer),
+    );
     expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(data.releases.get('r1')?.version).toBe('1.4.0');
   });
@@ -151,7 +176,9 @@ describe('gateway over two test subgraphs', () => {
     expect(ok.body.errors).toBeUndefined();
     const deep = await query({ query: nest(5) });
     expect(deep.status).toBe(400);
-    expect(deep.body.errors?.[0]?.message).toBe('Operation "Deep" is nested 12 fields deep; the limit is 10. Ask for less nested data or split the query.');
+    expect(deep.body.errors?.[0]?.message).toBe(
+      'Operation "Deep" is nested 12 fields deep; the limit is 10. Ask for less nested data or split the query.',
+    );
     expect(deep.body.errors?.[0]?.extensions).toMatchObject({ reason: 'QUERY_TOO_DEEP', depth: 12, limit: 10 });
   });
 
@@ -181,13 +208,20 @@ describe('gateway over two test subgraphs', () => {
   it('refuses introspection unless enabled', async () => {
     const res = await query({ query: '{ __schema { types { name } } }' });
     expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.message).toMatch(/^Introspection is off on this gateway \(GATEWAY_INTROSPECTION=true turns it on\)/);
+    expect(res.body.errors?.[0]?.message).toMatch(
+      /^Introspection is off on this gateway \(GATEWAY_INTROSPECTION=true turns it on\)/,
+    );
   });
 
   it('allows only the configured CORS origins', async () => {
     const preflight = (origin: string) =>
-      fetch(graphqlUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
-    expect((await preflight('https://console.example.com')).headers.get('access-control-allow-origin')).toBe('https://console.example.com');
+      fetch(graphqlUrl, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    expect((await preflight('https://console.example.com')).headers.get('access-control-allow-origin')).toBe(
+      'https://console.example.com',
+    );
     expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -196,18 +230,32 @@ describe('gateway over two test subgraphs', () => {
     expect(good.body.data).toEqual({ releasesSince: [{ id: 'r1' }, { id: 'r2' }] });
     const bad = await query({ query: '{ releasesSince(since: "2026-13-01") { id } }' });
     expect(bad.body.errors).toHaveLength(1);
-    expect(bad.body.errors?.[0]?.message).toBe('DateTime must be an ISO 8601 date-time such as 2026-07-01T12:00:00Z, got "2026-13-01"');
+    expect(bad.body.errors?.[0]?.message).toBe(
+      'DateTime must be an ISO 8601 date-time such as 2026-07-01T12:00:00Z, got "2026-13-01"',
+    );
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', subgraph: 'releases' });
     expect(JSON.stringify(bad.body)).not.toMatch(/stacktrace|127\.0\.0\.1|at parse/);
   });
 
   it('names a subgraph that does not answer, without leaking its address', async () => {
-    const composed = composeSupergraph([{ name: 'releases', schema: fixtureSchemas.releases, url: `http://127.0.0.1:${await freePort()}/graphql` }], repoRoot);
+    const composed = composeSupergraph(
+      [{ name: 'releases', schema: fixtureSchemas.releases, url: `http://127.0.0.1:${await freePort()}/graphql` }],
+      repoRoot,
+    );
     if (!composed.ok) throw new Error(composed.errors.join('\n'));
-    const lonely = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier, logger: createLogger({ service: 'gateway', level: 'silent' }), metrics: createMetrics({ service: 'gateway' }) });
+    const lonely = createGatewayService({
+      supergraphSdl: composed.supergraphSdl,
+      verifier,
+      logger: createLogger({ service: 'gateway', level: 'silent' }),
+      metrics: createMetrics({ service: 'gateway' }),
+    });
     const { graphqlUrl: url } = await lonely.listen(0);
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ releases { id } }' }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ releases { id } }' }),
+      });
       const body = (await res.json()) as GraphQLBody;
       expect(body.errors?.[0]?.message).toBe('The releases subgraph did not answer (ECONNREFUSED); try again shortly.');
       expect(body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
@@ -223,7 +271,11 @@ describe('gateway over two test subgraphs', () => {
     expect(ready.status).toBe(200);
     expect(JSON.stringify(await ready.json())).toContain('supergraph');
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/graphql_operations_total\{operation="Deep",type="query",outcome="success",service="gateway"\} 1/);
-    expect(metrics).toMatch(/http_requests_total\{method="POST",route="\/graphql",status="401",service="gateway"\} \d+/);
+    expect(metrics).toMatch(
+      /graphql_operations_total\{operation="Deep",type="query",outcome="success",service="gateway"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /http_requests_total\{method="POST",route="\/graphql",status="401",service="gateway"\} \d+/,
+    );
   });
 });

@@ -41,7 +41,12 @@ describe('the gateway refuses request JSON nested deeper than 64 levels', () => 
       repoRoot,
     );
     if (!composed.ok) throw new Error(composed.errors.join('\n'));
-    gateway = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier, logger: createLogger({ service: 'gateway', level: 'silent' }), metrics: createMetrics({ service: 'gateway' }) });
+    gateway = createGatewayService({
+      supergraphSdl: composed.supergraphSdl,
+      verifier,
+      logger: createLogger({ service: 'gateway', level: 'silent' }),
+      metrics: createMetrics({ service: 'gateway' }),
+    });
     url = (await gateway.listen(0)).graphqlUrl;
   });
 
@@ -62,13 +67,22 @@ describe('the gateway refuses request JSON nested deeper than 64 levels', () => 
   });
 
   it('in the variables of a GET', async () => {
-    const res = await fetch(`${url}?query=${encodeURIComponent('{ releases { id } }')}&variables=${encodeURIComponent(`${'['.repeat(70)}${']'.repeat(70)}`)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const res = await fetch(
+      `${url}?query=${encodeURIComponent('{ releases { id } }')}&variables=${encodeURIComponent(`${'['.repeat(70)}${']'.repeat(70)}`)}`,
+      { headers: { 'apollo-require-preflight': 'true' } },
+    );
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: { extensions: { reason: string } }[] }).errors[0]!.extensions.reason).toBe('JSON_TOO_DEEP');
+    expect(((await res.json()) as { errors: { extensions: { reason: string } }[] }).errors[0]!.extensions.reason).toBe(
+      'JSON_TOO_DEEP',
+    );
   });
 
   it('lets ordinary nesting through', async () => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ releases { id } }', variables: { a: nested(20) } }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ releases { id } }', variables: { a: nested(20) } }),
+    });
     expect(res.status).toBe(200);
   });
 });

@@ -8,7 +8,8 @@ const schema = buildSchema(`
   type Item { title: String!, release: Release }
 `);
 
-const errorsOf = (query: string, rule: ReturnType<typeof depthLimitRule>) => validate(schema, parse(query), [rule]).map((e) => e.message);
+const errorsOf = (query: string, rule: ReturnType<typeof depthLimitRule>) =>
+  validate(schema, parse(query), [rule]).map((e) => e.message);
 
 describe('depthLimitRule', () => {
   it('counts nested fields, through named and inline fragments', () => {
@@ -17,7 +18,9 @@ describe('depthLimitRule', () => {
       fragment R on Release { next { ... on Release { scope { release { id } } } } }
     `; // releases > next > scope > release > id = 5
     expect(errorsOf(query, depthLimitRule(5))).toEqual([]);
-    expect(errorsOf(query, depthLimitRule(4))).toEqual(['Operation "Deep" is nested 5 fields deep; the limit is 4. Ask for less nested data or split the query.']);
+    expect(errorsOf(query, depthLimitRule(4))).toEqual([
+      'Operation "Deep" is nested 5 fields deep; the limit is 4. Ask for less nested data or split the query.',
+    ]);
   });
 
   it('ignores __typename and measures every operation of a document separately', () => {
@@ -25,11 +28,15 @@ describe('depthLimitRule', () => {
       query Shallow { releases { __typename id } }
       query Deeper { release(id: "1") { next { next { id } } } }
     `;
-    expect(errorsOf(query, depthLimitRule(2))).toEqual(['Operation "Deeper" is nested 4 fields deep; the limit is 2. Ask for less nested data or split the query.']);
+    expect(errorsOf(query, depthLimitRule(2))).toEqual([
+      'Operation "Deeper" is nested 4 fields deep; the limit is 2. Ask for less nested data or split the query.',
+    ]);
   });
 
   it('names an anonymous operation as such', () => {
-    expect(errorsOf('{ release { next { id } } }', depthLimitRule(2))).toEqual(['Operation is nested 3 fields deep; the limit is 2. Ask for less nested data or split the query.']);
+    expect(errorsOf('{ release { next { id } } }', depthLimitRule(2))).toEqual([
+      'Operation is nested 3 fields deep; the limit is 2. Ask for less nested data or split the query.',
+    ]);
   });
 });
 
@@ -66,7 +73,9 @@ describe('OperationCostCache', () => {
 
   it('measures every request again when a directive takes a variable, so @include and @skip still count', () => {
     const { cache, calls } = counting();
-    const document = parse('query Q($more: Boolean!) { releases { id version @include(if: $more) next @skip(if: $more) { id } } }');
+    const document = parse(
+      'query Q($more: Boolean!) { releases { id version @include(if: $more) next @skip(if: $more) { id } } }',
+    );
     expect(cache.cost(schema, document, { more: true }, 'Q')).toBe(3); // releases id version
     expect(cache.cost(schema, document, { more: false }, 'Q')).toBe(4); // releases id next id
     expect(calls).toEqual(['Q', 'Q']);

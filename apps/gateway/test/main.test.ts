@@ -11,7 +11,10 @@ import { createTestData, fixtureSchemas, startTestSubgraph } from './fixtures/te
 
 const main = join(repoRoot, 'apps/gateway/src/main.ts');
 const secret = 'gateway-main-secret-at-least-32-characters';
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AUTH_|GATEWAY_|SUBGRAPH_|SUPERGRAPH_|PORT$|HOST$)/.test(k)));
+const cleanEnv = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(AUTH_|GATEWAY_|SUBGRAPH_|SUPERGRAPH_|PORT$|HOST$)/.test(k)),
+  );
 
 // Each test starts main.ts in a fresh Node process with tsx: generous timeouts for busy CI machines.
 describe('apps/gateway/src/main.ts', { timeout: 120_000 }, () => {
@@ -24,7 +27,10 @@ describe('apps/gateway/src/main.ts', { timeout: 120_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'gateway-main-'));
     const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
     const data = createTestData();
-    subgraphs = [await startTestSubgraph('releases', { repoRoot, verifier, data }), await startTestSubgraph('checks', { repoRoot, verifier, data })];
+    subgraphs = [
+      await startTestSubgraph('releases', { repoRoot, verifier, data }),
+      await startTestSubgraph('checks', { repoRoot, verifier, data }),
+    ];
     const composed = composeSupergraph(
       [
         { name: 'releases', schema: fixtureSchemas.releases, url: 'http://127.0.0.1:9/graphql' },
@@ -45,7 +51,12 @@ describe('apps/gateway/src/main.ts', { timeout: 120_000 }, () => {
 
   it('exits 1 listing every bad variable', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', main], {
-      env: { ...cleanEnv(), SUPERGRAPH_PATH: supergraphPath, GATEWAY_MAX_DEPTH: 'deep', SUBGRAPH_CHECKS_URL: 'checks:4002' },
+      env: {
+        ...cleanEnv(),
+        SUPERGRAPH_PATH: supergraphPath,
+        GATEWAY_MAX_DEPTH: 'deep',
+        SUBGRAPH_CHECKS_URL: 'checks:4002',
+      },
       encoding: 'utf8',
       timeout: 90_000,
     });
@@ -76,10 +87,18 @@ describe('apps/gateway/src/main.ts', { timeout: 120_000 }, () => {
     const res = await fetch(graphqlUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'mutation { addCheck(releaseId: "r1", name: "e2e", passed: true) { checkedBy release { version checks { name } } } }' }),
+      body: JSON.stringify({
+        query:
+          'mutation { addCheck(releaseId: "r1", name: "e2e", passed: true) { checkedBy release { version checks { name } } } }',
+      }),
     });
     expect(await res.json()).toEqual({
-      data: { addCheck: { checkedBy: 'carol', release: { version: '1.4.0', checks: [{ name: 'unit tests' }, { name: 'e2e' }] } } },
+      data: {
+        addCheck: {
+          checkedBy: 'carol',
+          release: { version: '1.4.0', checks: [{ name: 'unit tests' }, { name: 'e2e' }] },
+        },
+      },
     });
 
     const exited = new Promise<number | null>((resolve) => gateway!.child.once('exit', (code) => resolve(code)));

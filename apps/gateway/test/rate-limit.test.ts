@@ -24,12 +24,18 @@ function post(url: string, body: unknown, opts: { token?: string; from?: string 
       {
         method: 'POST',
         localAddress: opts.from ?? '127.0.0.1',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        },
       },
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as Answer['body'] }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as Answer['body'] }),
+        );
       },
     );
     req.on('error', reject);
@@ -74,7 +80,8 @@ describe('per-identity rate limiting at the gateway', () => {
     // Every address of 127.0.0.0/8, so requests can come from 127.0.0.2 too.
     url = (await gateway.listen(0, '0.0.0.0')).graphqlUrl.replace('0.0.0.0', '127.0.0.1');
     shortUrl = (await shortWindow.listen(0, '0.0.0.0')).graphqlUrl.replace('0.0.0.0', '127.0.0.1');
-    for (const who of ['alice', 'bob', 'carol'] as const) tokens[who] = await mintToken({ secret, subject: who, roles: ['RELEASE_MANAGER'] });
+    for (const who of ['alice', 'bob', 'carol'] as const)
+      tokens[who] = await mintToken({ secret, subject: who, roles: ['RELEASE_MANAGER'] });
   });
 
   afterAll(async () => {
@@ -92,7 +99,9 @@ describe('per-identity rate limiting at the gateway', () => {
     const refused = await post(url, RELEASES, { token: tokens.alice });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(3590);
-    expect(refused.body.errors?.[0]?.message).toMatch(/^Too many requests: alice may make 3 requests per 3600 s; retry in \d+ s\.$/);
+    expect(refused.body.errors?.[0]?.message).toMatch(
+      /^Too many requests: alice may make 3 requests per 3600 s; retry in \d+ s\.$/,
+    );
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 3, windowSeconds: 3600 });
   });
 
@@ -103,13 +112,21 @@ describe('per-identity rate limiting at the gateway', () => {
 
   it('refuses a limited mutation before any subgraph runs it', async () => {
     const before = data.checks.length;
-    const res = await post(url, { query: 'mutation { addCheck(releaseId: "r1", name: "flood", passed: true) { name } }' }, { token: tokens.alice });
+    const res = await post(
+      url,
+      { query: 'mutation { addCheck(releaseId: "r1", name: "flood", passed: true) { name } }' },
+      { token: tokens.alice },
+    );
     expect(res.status).toBe(429);
     expect(data.checks.length).toBe(before);
   });
 
-  it('does not let a forged token spend a person\'s budget: it is refused at authentication and counts nothing', async () => {
-    const forged = await mintToken({ secret: 'not-the-gateway-secret-but-32-characters', subject: 'carol', roles: ['VIEWER'] });
+  it("does not let a forged token spend a person's budget: it is refused at authentication and counts nothing", async () => {
+    const forged = await mintToken({
+      secret: 'not-the-gateway-secret-but-32-characters',
+      subject: 'carol',
+      roles: ['VIEWER'],
+    });
     for (let i = 0; i < 5; i++) expect((await post(url, RELEASES, { token: forged })).status).toBe(401);
     expect((await post(url, RELEASES, { token: tokens.carol })).status).toBe(200);
   });
@@ -119,7 +136,9 @@ describe('per-identity rate limiting at the gateway', () => {
     expect((await post(url, RELEASES, { from: '127.0.0.3' })).status).toBe(200);
     const refused = await post(url, RELEASES, { from: '127.0.0.3' });
     expect(refused.status).toBe(429);
-    expect(refused.body.errors?.[0]?.message).toMatch(/^Too many requests: anonymous callers from 127\.0\.0\.3 may make 2 requests per 3600 s; retry in \d+ s\. With a token, requests count per person instead\.$/);
+    expect(refused.body.errors?.[0]?.message).toMatch(
+      /^Too many requests: anonymous callers from 127\.0\.0\.3 may make 2 requests per 3600 s; retry in \d+ s\. With a token, requests count per person instead\.$/,
+    );
     expect((await post(url, RELEASES, { from: '127.0.0.4' })).status).toBe(200);
   });
 
@@ -130,7 +149,7 @@ describe('per-identity rate limiting at the gateway', () => {
     expect(refused.headers['retry-after']).toBe('1');
     // Waits on the condition, bounded: the answer after the Retry-After the gateway gave.
     let status = 429;
-    for (const deadline = Date.now() + 5_000; status === 429 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 5_000; status === 429 && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 250));
       status = (await post(shortUrl, RELEASES, { token: tokens.alice })).status;
     }
@@ -143,11 +162,17 @@ describe('rate limit settings', () => {
   const base = { AUTH_JWT_SECRET: secret };
 
   it('defaults to 600 requests per identity and 120 per anonymous address per 60 s', () => {
-    expect(schema.parse(base)).toMatchObject({ GATEWAY_RATE_LIMIT_REQUESTS: 600, GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS: 120, GATEWAY_RATE_LIMIT_WINDOW_SECONDS: 60 });
+    expect(schema.parse(base)).toMatchObject({
+      GATEWAY_RATE_LIMIT_REQUESTS: 600,
+      GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS: 120,
+      GATEWAY_RATE_LIMIT_WINDOW_SECONDS: 60,
+    });
   });
 
   it('takes 0 to turn a limit off and refuses what is no count', () => {
-    expect(schema.parse({ ...base, GATEWAY_RATE_LIMIT_REQUESTS: '0' })).toMatchObject({ GATEWAY_RATE_LIMIT_REQUESTS: 0 });
+    expect(schema.parse({ ...base, GATEWAY_RATE_LIMIT_REQUESTS: '0' })).toMatchObject({
+      GATEWAY_RATE_LIMIT_REQUESTS: 0,
+    });
     expect(schema.safeParse({ ...base, GATEWAY_RATE_LIMIT_REQUESTS: '-1' }).success).toBe(false);
     expect(schema.safeParse({ ...base, GATEWAY_RATE_LIMIT_WINDOW_SECONDS: '0' }).success).toBe(false);
     expect(schema.safeParse({ ...base, GATEWAY_RATE_LIMIT_ANONYMOUS_REQUESTS: 'lots' }).success).toBe(false);

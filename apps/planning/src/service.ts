@@ -53,7 +53,11 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     context: () => ({ planning, insights, freeze }),
     mount: (app) => app.use('/webhooks', markMount('/webhooks'), gitWebhooks(freeze, logger, deps.gitWebhooks ?? {})),
     introspection: deps.introspection ?? false,
-    readiness: (graphql) => [{ name: 'mongodb', check: () => deps.mongo.isReady() }, graphql, { name: 'events', check: () => subscription !== undefined }],
+    readiness: (graphql) => [
+      { name: 'mongodb', check: () => deps.mongo.isReady() },
+      graphql,
+      { name: 'events', check: () => subscription !== undefined },
+    ],
     async onStart() {
       await model.init();
       relay.start();

@@ -86,18 +86,23 @@ describe('the alert rules against what the running services export', () => {
   });
 
   it('names only metrics and labels the services export, and groups and joins only by labels still there', () => {
-    const problems = rules.flatMap((r) => analyseExpression(r.expr, series.labels).problems.map((p) => `${r.alert}: ${p}`));
+    const problems = rules.flatMap((r) =>
+      analyseExpression(r.expr, series.labels).problems.map((p) => `${r.alert}: ${p}`),
+    );
     expect(problems).toEqual([]);
   });
 
-  it("fills every annotation from labels the alert has", () => {
+  it('fills every annotation from labels the alert has', () => {
     const problems = rules.flatMap((r) => {
       const { outputLabels } = analyseExpression(r.expr, series.labels);
       const has = new Set([...(outputLabels ?? []), ...Object.keys(r.labels ?? {})]);
       return Object.entries(r.annotations ?? {}).flatMap(([name, template]) =>
         templateLabels(template)
           .filter((l) => !has.has(l))
-          .map((l) => `${r.alert}: annotation ${name} reads $labels.${l}, which the alert does not have (it has ${[...has].sort().join(', ')})`),
+          .map(
+            (l) =>
+              `${r.alert}: annotation ${name} reads $labels.${l}, which the alert does not have (it has ${[...has].sort().join(', ')})`,
+          ),
       );
     });
     expect(problems).toEqual([]);
@@ -106,29 +111,55 @@ describe('the alert rules against what the running services export', () => {
   it('matches only label values the services use', () => {
     const problems = rules.flatMap((r) =>
       analyseExpression(r.expr, series.labels).matchers.flatMap((m) => {
-        const known = new Set([...(series.values.get(m.metric)?.get(m.label) ?? []), ...(DOMAIN_VALUES[m.label] ?? [])]);
+        const known = new Set([
+          ...(series.values.get(m.metric)?.get(m.label) ?? []),
+          ...(DOMAIN_VALUES[m.label] ?? []),
+        ]);
         // A plain value, or an alternation of plain values (PROMOTING|ROLLING_BACK); other regular expressions are not checked.
         const wanted = m.op.includes('~') ? (/^[\w-]+(\|[\w-]+)*$/.test(m.value) ? m.value.split('|') : []) : [m.value];
-        return wanted.filter((v) => !known.has(v)).map((v) => `${r.alert}: ${m.metric}{${m.label}${m.op}"${m.value}"}: no service uses ${m.label}="${v}" (known: ${[...known].sort().join(', ')})`);
+        return wanted
+          .filter((v) => !known.has(v))
+          .map(
+            (v) =>
+              `${r.alert}: ${m.metric}{${m.label}${m.op}"${m.value}"}: no service uses ${m.label}="${v}" (known: ${[...known].sort().join(', ')})`,
+          );
       }),
     );
     expect(problems).toEqual([]);
   });
 
   it('unit-tests the rules on series with the names and labels the services export', () => {
-    const problems = loadRuleTests().tests.flatMap((t) => t.input_series.flatMap((s) => analyseSeries(s.series, series.labels).problems.map((p) => `test "${t.name}": ${p}`)));
+    const problems = loadRuleTests().tests.flatMap((t) =>
+      t.input_series.flatMap((s) =>
+        analyseSeries(s.series, series.labels).problems.map((p) => `test "${t.name}": ${p}`),
+      ),
+    );
     expect(problems).toEqual([]);
   });
 
   it('evaluates every rule without error in a Prometheus that scrapes the services', async () => {
-    const groups = await eventually('every rule group evaluated', async () => {
-      const body = (await (await fetch(`${fd.prometheus.url}/api/v1/rules`)).json()) as { data: { groups: { name: string; lastEvaluation: string; rules: { name: string; health: string; lastError?: string }[] }[] } };
-      const g = body.data.groups;
-      return g.length > 0 && g.every((x) => !x.lastEvaluation.startsWith('0001')) ? g : undefined;
-    }, DEADLINES.stack);
+    const groups = await eventually(
+      'every rule group evaluated',
+      async () => {
+        const body = (await (await fetch(`${fd.prometheus.url}/api/v1/rules`)).json()) as {
+          data: {
+            groups: {
+              name: string;
+              lastEvaluation: string;
+              rules: { name: string; health: string; lastError?: string }[];
+            }[];
+          };
+        };
+        const g = body.data.groups;
+        return g.length > 0 && g.every((x) => !x.lastEvaluation.startsWith('0001')) ? g : undefined;
+      },
+      DEADLINES.stack,
+    );
     const loaded = groups.flatMap((g) => g.rules);
     expect(loaded.map((r) => r.name).sort()).toEqual(rules.map((r) => r.alert).sort());
-    expect(loaded.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual([]);
+    expect(loaded.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual(
+      [],
+    );
   });
 
   it("passes promtool check metrics on every service's /metrics, but for prom-client's three nodejs_active_*_total gauges", async () => {
@@ -136,7 +167,9 @@ describe('the alert rules against what the running services export', () => {
     for (const service of SERVICES) {
       const text = await (await fetch(`${fd.urls[service]}/metrics`)).text();
       const output = await new Promise<string>((resolve) => {
-        const child = execFile(promtool, ['check', 'metrics'], { timeout: 60_000 }, (_err, stdout, stderr) => resolve(`${stdout}${stderr}`));
+        const child = execFile(promtool, ['check', 'metrics'], { timeout: 60_000 }, (_err, stdout, stderr) =>
+          resolve(`${stdout}${stderr}`),
+        );
         child.stdin!.end(text);
       });
       lints[service] = output.split('\n').filter((l) => l.trim() !== '');

@@ -54,9 +54,19 @@ export async function startFlightdeck(): Promise<Flightdeck> {
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromString(sim.kubeconfig);
 
-    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
-    const urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<ServiceName, string>;
-    const prometheus = await startPrometheus({ scrapeTargets: SERVICES.map((s) => `${urls[s]}/metrics`), scrapeIntervalSeconds: 1, waitForFirstScrape: false, ruleFiles: [rulesFile] });
+    const ports = Object.fromEntries(
+      await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
+    ) as Record<ServiceName, number>;
+    const urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<
+      ServiceName,
+      string
+    >;
+    const prometheus = await startPrometheus({
+      scrapeTargets: SERVICES.map((s) => `${urls[s]}/metrics`),
+      scrapeIntervalSeconds: 1,
+      waitForFirstScrape: false,
+      ruleFiles: [rulesFile],
+    });
     stops.push(() => prometheus.stop());
 
     const verifier = createTokenVerifier({ secret: SECRET });
@@ -66,7 +76,14 @@ export async function startFlightdeck(): Promise<Flightdeck> {
       const db: MongoConnection = await connectMongo({ uri: `${mongo.uri}/flightdeck-${name}`, retries: 2 });
       stops.push(() => db.close());
       const logger = createLogger({ service: name, level: 'silent' });
-      return { bus, mongo: db, logger, metrics: createMetrics({ service: name }), verifier, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }) };
+      return {
+        bus,
+        mongo: db,
+        logger,
+        metrics: createMetrics({ service: name }),
+        verifier,
+        advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
+      };
     };
 
     const planning = createPlanningService(await parts('planning'));
@@ -76,7 +93,12 @@ export async function startFlightdeck(): Promise<Flightdeck> {
     const gates = createGatesService({ ...g, prometheusUrl: prometheus.url });
     await gates.listen(ports.gates, '127.0.0.1');
     stops.push(() => gates.stop());
-    const deployment = createDeploymentService({ ...(await parts('deployment')), kubeconfig, prometheusUrl: prometheus.url, tickMs: 100 });
+    const deployment = createDeploymentService({
+      ...(await parts('deployment')),
+      kubeconfig,
+      prometheusUrl: prometheus.url,
+      tickMs: 100,
+    });
     await deployment.listen(ports.deployment, '127.0.0.1');
     stops.push(() => deployment.stop());
     const analytics = createAnalyticsService({ ...(await parts('analytics')), refreshIntervalMs: 200 });
@@ -87,14 +109,29 @@ export async function startFlightdeck(): Promise<Flightdeck> {
       verifier,
       logger: createLogger({ service: 'gateway', level: 'silent' }),
       metrics: createMetrics({ service: 'gateway' }),
-      subgraphUrls: { planning: `${urls.planning}/graphql`, gates: `${urls.gates}/graphql`, deployment: `${urls.deployment}/graphql`, analytics: `${urls.analytics}/graphql` },
+      subgraphUrls: {
+        planning: `${urls.planning}/graphql`,
+        gates: `${urls.gates}/graphql`,
+        deployment: `${urls.deployment}/graphql`,
+        analytics: `${urls.analytics}/graphql`,
+      },
     });
     await gateway.listen(ports.gateway, '127.0.0.1');
     stops.push(() => gateway.close());
 
     const bus = await JetStreamBus.connect({ servers: nats.url, name: 'alerts-test' });
     stops.push(() => bus.close());
-    return { planning, gates, deployment, analytics, urls, bus, apps: kubeconfig.makeApiClient(AppsV1Api), prometheus, stop };
+    return {
+      planning,
+      gates,
+      deployment,
+      analytics,
+      urls,
+      bus,
+      apps: kubeconfig.makeApiClient(AppsV1Api),
+      prometheus,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -28,7 +28,20 @@ const COMPARISONS = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
 const OPERATORS = new Set([...COMPARISONS, 'Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow', 'Atan2', 'And', 'Or', 'Unless']);
 const MATCH_OPS: Record<string, Matcher['op']> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 /** Functions whose result is not the labels of their vector argument. */
-const SCALAR_FUNCTIONS = new Set(['Time', 'Scalar', 'Pi', 'Minute', 'Hour', 'Day', 'DayOfMonth', 'DayOfWeek', 'DayOfYear', 'DaysInMonth', 'Month', 'Year']);
+const SCALAR_FUNCTIONS = new Set([
+  'Time',
+  'Scalar',
+  'Pi',
+  'Minute',
+  'Hour',
+  'Day',
+  'DayOfMonth',
+  'DayOfWeek',
+  'DayOfYear',
+  'DaysInMonth',
+  'Month',
+  'Year',
+]);
 
 const children = (n: SyntaxNode): SyntaxNode[] => {
   const out: SyntaxNode[] = [];
@@ -50,14 +63,24 @@ export function analyseExpression(expr: string, catalog: SeriesCatalog): Express
   const matchers: Matcher[] = [];
   tree.iterate({
     enter: (n) => {
-      if (n.type.isError) problems.push(`syntax error at ${n.from}: "${expr.slice(Math.max(0, n.from - 10), n.to + 10)}"`);
+      if (n.type.isError)
+        problems.push(`syntax error at ${n.from}: "${expr.slice(Math.max(0, n.from - 10), n.to + 10)}"`);
     },
   });
 
   const need = (labels: Iterable<string>, have: Set<string>, where: string) => {
-    for (const l of labels) if (!have.has(l)) problems.push(`${where}: label "${l}" is not on the series there (they have ${[...have].sort().join(', ') || 'no labels'})`);
+    for (const l of labels)
+      if (!have.has(l))
+        problems.push(
+          `${where}: label "${l}" is not on the series there (they have ${[...have].sort().join(', ') || 'no labels'})`,
+        );
   };
-  const labelNames = (n: SyntaxNode | undefined) => (n ? children(n).filter((c) => c.name === 'LabelName').map(text) : []);
+  const labelNames = (n: SyntaxNode | undefined) =>
+    n
+      ? children(n)
+          .filter((c) => c.name === 'LabelName')
+          .map(text)
+      : [];
 
   const walk = (n: SyntaxNode): Value => {
     switch (n.name) {
@@ -84,7 +107,9 @@ export function analyseExpression(expr: string, catalog: SeriesCatalog): Express
       case 'BinaryExpr':
         return binary(n);
       default:
-        problems.push(`the check does not know PromQL node ${n.name} ("${text(n)}"); extend deploy/test/alerts/promql.ts`);
+        problems.push(
+          `the check does not know PromQL node ${n.name} ("${text(n)}"); extend deploy/test/alerts/promql.ts`,
+        );
         return SCALAR;
     }
   };
@@ -100,7 +125,9 @@ export function analyseExpression(expr: string, catalog: SeriesCatalog): Express
     const labels = catalog.get(name);
     if (!labels) problems.push(`metric ${name} is exported by no Flightdeck service`);
     const have = labels ?? new Set<string>();
-    for (const m of children(n).find((c) => c.name === 'LabelMatchers') ? children(children(n).find((c) => c.name === 'LabelMatchers')!) : []) {
+    for (const m of children(n).find((c) => c.name === 'LabelMatchers')
+      ? children(children(n).find((c) => c.name === 'LabelMatchers')!)
+      : []) {
       const parts = children(m);
       const label = parts.find((c) => c.name === 'LabelName');
       const op = parts.find((c) => c.name === 'MatchOp');
@@ -109,9 +136,17 @@ export function analyseExpression(expr: string, catalog: SeriesCatalog): Express
         problems.push(`matcher "${text(m)}" of ${name} is not label op "value"`);
         continue;
       }
-      const matcher: Matcher = { metric: name, label: text(label), op: MATCH_OPS[op.firstChild!.name]!, value: JSON.parse(text(value).replace(/^'|'$/g, '"')) as string };
+      const matcher: Matcher = {
+        metric: name,
+        label: text(label),
+        op: MATCH_OPS[op.firstChild!.name]!,
+        value: JSON.parse(text(value).replace(/^'|'$/g, '"')) as string,
+      };
       matchers.push(matcher);
-      if (labels && !have.has(matcher.label)) problems.push(`${name}{${text(m)}}: ${name} has no label "${matcher.label}" (it has ${[...have].sort().join(', ')})`);
+      if (labels && !have.has(matcher.label))
+        problems.push(
+          `${name}{${text(m)}}: ${name} has no label "${matcher.label}" (it has ${[...have].sort().join(', ')})`,
+        );
     }
     return { kind: 'vector', labels: new Set(have) };
   };
@@ -136,13 +171,18 @@ export function analyseExpression(expr: string, catalog: SeriesCatalog): Express
     const how = modifier.firstChild!.name;
     const grouped = labelNames(children(modifier).find((c) => c.name === 'GroupingLabels'));
     need(grouped, have, `${op} ${how.toLowerCase()} (${grouped.join(', ')})`);
-    return { kind: 'vector', labels: how === 'By' ? new Set(grouped) : new Set([...have].filter((l) => !grouped.includes(l))) };
+    return {
+      kind: 'vector',
+      labels: how === 'By' ? new Set(grouped) : new Set([...have].filter((l) => !grouped.includes(l))),
+    };
   };
 
   const binary = (n: SyntaxNode): Value => {
     const parts = children(n);
     const opNode = parts.find((c) => OPERATORS.has(c.name))!;
-    const operands = parts.filter((c) => c !== opNode && c.name !== 'MatchingModifierClause' && c.name !== 'BoolModifier');
+    const operands = parts.filter(
+      (c) => c !== opNode && c.name !== 'MatchingModifierClause' && c.name !== 'BoolModifier',
+    );
     const [left, right] = [walk(operands[0]!), walk(operands[1]!)];
     if (left.kind === 'scalar') return right;
     if (right.kind === 'scalar') return left;
@@ -163,7 +203,12 @@ export function analyseExpression(expr: string, catalog: SeriesCatalog): Express
         need(on, left.labels, `on (${on.join(', ')}), left of ${where}`);
         need(on, right.labels, `on (${on.join(', ')}), right of ${where}`);
       }
-      if (group) need(group.labels, group.side === 'left' ? right.labels : left.labels, `group_${group.side} (${group.labels.join(', ')}) in ${where}`);
+      if (group)
+        need(
+          group.labels,
+          group.side === 'left' ? right.labels : left.labels,
+          `group_${group.side} (${group.labels.join(', ')}) in ${where}`,
+        );
     }
     if (op === 'And' || op === 'Unless') return left;
     if (op === 'Or') return { kind: 'vector', labels: new Set([...left.labels, ...right.labels]) };
@@ -185,6 +230,7 @@ export function analyseSeries(series: string, catalog: SeriesCatalog): { metric:
   const report = analyseExpression(series, catalog);
   const problems = [...report.problems];
   if (report.metrics.length !== 1) problems.push(`"${series}" is not one series selector`);
-  for (const m of report.matchers) if (m.op !== '=') problems.push(`"${series}": input series take label="value", not ${m.op}`);
+  for (const m of report.matchers)
+    if (m.op !== '=') problems.push(`"${series}": input series take label="value", not ${m.op}`);
   return { metric: report.metrics[0] ?? '', problems };
 }

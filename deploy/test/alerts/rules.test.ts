@@ -56,9 +56,11 @@ describe('helm/flightdeck/files/flightdeck-alerts.yaml', () => {
     const problems = rules.flatMap((r) => {
       const p: string[] = [];
       if (r.for === undefined) p.push('no for:');
-      if (!SEVERITIES.includes(r.labels?.severity ?? '')) p.push(`severity "${r.labels?.severity}" is not one of ${SEVERITIES.join(', ')}`);
+      if (!SEVERITIES.includes(r.labels?.severity ?? ''))
+        p.push(`severity "${r.labels?.severity}" is not one of ${SEVERITIES.join(', ')}`);
       if (!r.annotations?.summary || !r.annotations.description) p.push('no summary or description');
-      if (r.annotations?.runbook_url !== `${RUNBOOK_BASE}#${r.alert.toLowerCase()}`) p.push(`runbook_url ${r.annotations?.runbook_url} is not ${RUNBOOK_BASE}#${r.alert.toLowerCase()}`);
+      if (r.annotations?.runbook_url !== `${RUNBOOK_BASE}#${r.alert.toLowerCase()}`)
+        p.push(`runbook_url ${r.annotations?.runbook_url} is not ${RUNBOOK_BASE}#${r.alert.toLowerCase()}`);
       if (!sections.includes(r.alert)) p.push(`no "## ${r.alert}" section in helm/flightdeck/docs/runbooks.md`);
       return p.map((x) => `${r.alert}: ${x}`);
     });

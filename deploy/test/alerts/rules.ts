@@ -21,7 +21,11 @@ export interface RuleTests {
   tests: {
     name: string;
     input_series: { series: string; values: string }[];
-    alert_rule_test?: { eval_time: string; alertname: string; exp_alerts?: { exp_labels?: Record<string, string> }[] }[];
+    alert_rule_test?: {
+      eval_time: string;
+      alertname: string;
+      exp_alerts?: { exp_labels?: Record<string, string> }[];
+    }[];
   }[];
 }
 

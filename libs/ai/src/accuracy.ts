@@ -22,10 +22,22 @@ export const DEFAULT_TOLERANCE = 0.15;
  * Numbers are compared by error ratio (a hit within `tolerance`); anything else is a hit when
  * it deeply equals the actual outcome (a gate verdict, a risk level, a list of priorities).
  */
-export function resolvePrediction(prediction: Prediction, actual: unknown, opts: { tolerance?: number } = {}): ResolvedPrediction {
-  const base = { predictionId: prediction.id, kind: prediction.kind, subject: prediction.subject, source: prediction.source, predicted: prediction.value, actual };
+export function resolvePrediction(
+  prediction: Prediction,
+  actual: unknown,
+  opts: { tolerance?: number } = {},
+): ResolvedPrediction {
+  const base = {
+    predictionId: prediction.id,
+    kind: prediction.kind,
+    subject: prediction.subject,
+    source: prediction.source,
+    predicted: prediction.value,
+    actual,
+  };
   if (typeof prediction.value === 'number' && typeof actual === 'number') {
-    const errorRatio = actual === 0 ? (prediction.value === 0 ? 0 : 1) : Math.abs(prediction.value - actual) / Math.abs(actual);
+    const errorRatio =
+      actual === 0 ? (prediction.value === 0 ? 0 : 1) : Math.abs(prediction.value - actual) / Math.abs(actual);
     return { ...base, hit: errorRatio <= (opts.tolerance ?? DEFAULT_TOLERANCE), errorRatio };
   }
   return { ...base, hit: isDeepStrictEqual(prediction.value, actual) };

@@ -1,7 +1,16 @@
 import type { ZodType } from 'zod';
 
 /** The steps of a release the AI advises on (docs/ARCHITECTURE.md, "AI advice"). */
-export const ADVICE_KINDS = ['prioritisation', 'timeline-risk', 'readiness', 'deployment-health', 'post-release', 'test-planning', 'progress-assessment', 'gate-validation'] as const;
+export const ADVICE_KINDS = [
+  'prioritisation',
+  'timeline-risk',
+  'readiness',
+  'deployment-health',
+  'post-release',
+  'test-planning',
+  'progress-assessment',
+  'gate-validation',
+] as const;
 export type AdviceKind = (typeof ADVICE_KINDS)[number];
 
 export type AdviceSource = 'ai' | 'deterministic';

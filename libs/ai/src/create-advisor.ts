@@ -16,7 +16,11 @@ export interface AdvisorDeps {
  * The advisor a service uses: the AI with the baseline as fallback when `ai` is given, the baseline
  * alone otherwise (each advice then says why); every advice is recorded as a prediction.
  */
-export function createAdvisor(ai: OpenAIAdvisorOptions | undefined, deps: AdvisorDeps, whyNoAi = 'no AI endpoint is configured'): Advisor {
+export function createAdvisor(
+  ai: OpenAIAdvisorOptions | undefined,
+  deps: AdvisorDeps,
+  whyNoAi = 'no AI endpoint is configured',
+): Advisor {
   const inner = ai ? new FallbackAdvisor(new OpenAIAdvisor(ai), deps.logger) : new DeterministicAdvisor(whyNoAi);
   return new RecordingAdvisor(inner, deps.recorder, deps.now);
 }

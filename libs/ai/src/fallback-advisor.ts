@@ -14,7 +14,10 @@ export class FallbackAdvisor implements Advisor {
       return await this.ai.advise(request);
     } catch (error) {
       const reason = `the AI was not used: ${error instanceof Error ? error.message : String(error)}`;
-      this.logger?.warn({ kind: request.kind, subject: request.subject, reason }, `AI ${request.kind} advice for ${request.subject} failed; using the deterministic baseline`);
+      this.logger?.warn(
+        { kind: request.kind, subject: request.subject, reason },
+        `AI ${request.kind} advice for ${request.subject} failed; using the deterministic baseline`,
+      );
       return baselineAdvice(request, reason);
     }
   }

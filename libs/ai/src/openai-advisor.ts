@@ -46,7 +46,8 @@ export class OpenAIAdvisor implements Advisor {
     const choice = completion.choices[0];
     if (!choice) throw new AdviceFailedError('the AI endpoint answered with no choices');
     if (choice.message.refusal) throw new AdviceFailedError(`the model refused to answer: ${choice.message.refusal}`);
-    if (choice.finish_reason === 'length') throw new AdviceFailedError('the answer was cut off (finish_reason "length")');
+    if (choice.finish_reason === 'length')
+      throw new AdviceFailedError('the answer was cut off (finish_reason "length")');
     const content = choice.message.content;
     if (!content) throw new AdviceFailedError('the answer had no content');
 
@@ -58,7 +59,9 @@ export class OpenAIAdvisor implements Advisor {
     }
     const parsed = answerSchema.safeParse(json);
     if (!parsed.success) {
-      throw new AdviceFailedError(`the answer did not match the ${request.kind} schema: ${describeIssues(parsed.error)}`);
+      throw new AdviceFailedError(
+        `the answer did not match the ${request.kind} schema: ${describeIssues(parsed.error)}`,
+      );
     }
     return {
       value: parsed.data.value as T,

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { resolvePrediction, summariseAccuracy, type Prediction } from '../src/index.js';
 
 const at = new Date('2025-01-01T00:00:00Z');
-const prediction = (id: string, kind: Prediction['kind'], source: Prediction['source'], value: unknown): Prediction => ({
+const prediction = (
+  id: string,
+  kind: Prediction['kind'],
+  source: Prediction['source'],
+  value: unknown,
+): Prediction => ({
   id,
   kind,
   subject: `release-${id}`,
@@ -14,16 +19,35 @@ const prediction = (id: string, kind: Prediction['kind'], source: Prediction['so
 
 describe('prediction accuracy', () => {
   it('scores numbers by error ratio within the 15% tolerance', () => {
-    expect(resolvePrediction(prediction('a', 'timeline-risk', 'ai', 10), 11)).toMatchObject({ hit: true, errorRatio: 1 / 11 });
-    expect(resolvePrediction(prediction('b', 'timeline-risk', 'ai', 10), 20)).toMatchObject({ hit: false, errorRatio: 0.5 });
+    expect(resolvePrediction(prediction('a', 'timeline-risk', 'ai', 10), 11)).toMatchObject({
+      hit: true,
+      errorRatio: 1 / 11,
+    });
+    expect(resolvePrediction(prediction('b', 'timeline-risk', 'ai', 10), 20)).toMatchObject({
+      hit: false,
+      errorRatio: 0.5,
+    });
     expect(resolvePrediction(prediction('c', 'timeline-risk', 'ai', 10), 20, { tolerance: 0.5 }).hit).toBe(true);
     expect(resolvePrediction(prediction('d', 'timeline-risk', 'ai', 0), 0)).toMatchObject({ hit: true, errorRatio: 0 });
-    expect(resolvePrediction(prediction('e', 'timeline-risk', 'ai', 3), 0)).toMatchObject({ hit: false, errorRatio: 1 });
+    expect(resolvePrediction(prediction('e', 'timeline-risk', 'ai', 3), 0)).toMatchObject({
+      hit: false,
+      errorRatio: 1,
+    });
   });
 
   it('scores anything else by deep equality', () => {
-    const resolved = resolvePrediction(prediction('f', 'readiness', 'deterministic', { verdict: 'PASS' }), { verdict: 'PASS' });
-    expect(resolved).toEqual({ predictionId: 'f', kind: 'readiness', subject: 'release-f', source: 'deterministic', predicted: { verdict: 'PASS' }, actual: { verdict: 'PASS' }, hit: true });
+    const resolved = resolvePrediction(prediction('f', 'readiness', 'deterministic', { verdict: 'PASS' }), {
+      verdict: 'PASS',
+    });
+    expect(resolved).toEqual({
+      predictionId: 'f',
+      kind: 'readiness',
+      subject: 'release-f',
+      source: 'deterministic',
+      predicted: { verdict: 'PASS' },
+      actual: { verdict: 'PASS' },
+      hit: true,
+    });
     expect(resolvePrediction(prediction('g', 'readiness', 'ai', 'PASS'), 'FAIL').hit).toBe(false);
   });
 

@@ -11,8 +11,18 @@ describe('AI configuration from the environment', () => {
   });
 
   it('turns a configured endpoint into OpenAI advisor options', () => {
-    const env = loadConfig(aiEnvSchema, { AI_BASE_URL: 'http://127.0.0.1:11434/v1', AI_MODEL: 'llama3.1', AI_TIMEOUT_MS: '30000', AI_MAX_RETRIES: '0' });
-    expect(aiOptionsFromEnv(env)).toEqual({ baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.1', timeoutMs: 30_000, maxRetries: 0 });
+    const env = loadConfig(aiEnvSchema, {
+      AI_BASE_URL: 'http://127.0.0.1:11434/v1',
+      AI_MODEL: 'llama3.1',
+      AI_TIMEOUT_MS: '30000',
+      AI_MAX_RETRIES: '0',
+    });
+    expect(aiOptionsFromEnv(env)).toEqual({
+      baseURL: 'http://127.0.0.1:11434/v1',
+      model: 'llama3.1',
+      timeoutMs: 30_000,
+      maxRetries: 0,
+    });
   });
 
   it('lists every bad variable with what it expects, and hides the key', () => {
@@ -33,7 +43,13 @@ describe('AI configuration from the environment', () => {
 
   it('documents each variable', () => {
     const rows = describeEnv(aiEnvSchema);
-    expect(rows.map((r) => r.variable)).toEqual(['AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL', 'AI_TIMEOUT_MS', 'AI_MAX_RETRIES']);
+    expect(rows.map((r) => r.variable)).toEqual([
+      'AI_BASE_URL',
+      'AI_API_KEY',
+      'AI_MODEL',
+      'AI_TIMEOUT_MS',
+      'AI_MAX_RETRIES',
+    ]);
     for (const row of rows) expect(row.description.length).toBeGreaterThan(20);
     expect(rows.every((r) => !r.required)).toBe(true);
   });

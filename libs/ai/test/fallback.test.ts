@@ -30,21 +30,29 @@ describe('the advisor falls back to the deterministic baseline and says why', ()
     const advice = await createAdvisor(ai(stub.url), { recorder: new InMemoryPredictionStore() }).advise(riskRequest());
     expect(advice).toMatchObject({ source: 'deterministic', value: baselineRisk, confidence: 0.6 });
     expect(advice.model).toBeUndefined();
-    expect(advice.fallbackReason).toBe('the AI was not used: the AI endpoint answered HTTP 500 (1 attempt): 500 upstream exploded');
+    expect(advice.fallbackReason).toBe(
+      'the AI was not used: the AI endpoint answered HTTP 500 (1 attempt): 500 upstream exploded',
+    );
   });
 
   it('on a timeout', async () => {
     stub = await startOpenAIStub({ responses: [{ json: aiAnswer }], delayMs: 2_000 });
-    const advice = await createAdvisor(ai(stub.url, { timeoutMs: 150 }), { recorder: new InMemoryPredictionStore() }).advise(riskRequest());
+    const advice = await createAdvisor(ai(stub.url, { timeoutMs: 150 }), {
+      recorder: new InMemoryPredictionStore(),
+    }).advise(riskRequest());
     expect(advice).toMatchObject({ source: 'deterministic', value: baselineRisk });
     expect(advice.fallbackReason).toBe('the AI was not used: the AI endpoint did not answer within 150 ms (1 attempt)');
   });
 
   it('on an answer that violates the schema', async () => {
-    stub = await startOpenAIStub({ responses: [{ json: { ...aiAnswer, value: { level: 'high', slipDays: -2, reasons: [] } } }] });
+    stub = await startOpenAIStub({
+      responses: [{ json: { ...aiAnswer, value: { level: 'high', slipDays: -2, reasons: [] } } }],
+    });
     const advice = await createAdvisor(ai(stub.url), { recorder: new InMemoryPredictionStore() }).advise(riskRequest());
     expect(advice).toMatchObject({ source: 'deterministic', value: baselineRisk });
-    expect(advice.fallbackReason).toMatch(/^the AI was not used: the answer did not match the timeline-risk schema: value\.slipDays: /);
+    expect(advice.fallbackReason).toMatch(
+      /^the AI was not used: the answer did not match the timeline-risk schema: value\.slipDays: /,
+    );
   });
 
   it('on an endpoint nobody listens on', async () => {
@@ -58,14 +66,23 @@ describe('the advisor falls back to the deterministic baseline and says why', ()
   });
 
   it('when no endpoint is configured', async () => {
-    const advice = await createAdvisorFromEnv({ AI_MODEL: 'gpt-test' }, { recorder: new InMemoryPredictionStore() }).advise(riskRequest());
+    const advice = await createAdvisorFromEnv(
+      { AI_MODEL: 'gpt-test' },
+      { recorder: new InMemoryPredictionStore() },
+    ).advise(riskRequest());
     expect(advice).toMatchObject({ source: 'deterministic', value: baselineRisk, confidence: 0.6 });
     expect(advice.fallbackReason).toBe('no AI endpoint is configured (AI_BASE_URL is not set)');
   });
 
   it('uses the endpoint from the environment when AI_BASE_URL is set', async () => {
     stub = await startOpenAIStub({ responses: [{ json: aiAnswer }], apiKey: 'env-key' });
-    const env = { AI_BASE_URL: stub.url, AI_API_KEY: 'env-key', AI_MODEL: 'llama3.1', AI_TIMEOUT_MS: '2000', AI_MAX_RETRIES: '0' };
+    const env = {
+      AI_BASE_URL: stub.url,
+      AI_API_KEY: 'env-key',
+      AI_MODEL: 'llama3.1',
+      AI_TIMEOUT_MS: '2000',
+      AI_MAX_RETRIES: '0',
+    };
     const advice = await createAdvisorFromEnv(env, { recorder: new InMemoryPredictionStore() }).advise(riskRequest());
     expect(advice).toMatchObject({ source: 'ai', model: 'llama3.1', value: aiAnswer.value });
     expect((stub.requests[0]!.body as { model: string }).model).toBe('llama3.1');
@@ -73,6 +90,8 @@ describe('the advisor falls back to the deterministic baseline and says why', ()
 
   it('still fails loudly when the baseline itself does not fit the schema (a programming error)', async () => {
     const advisor = createAdvisorFromEnv({}, { recorder: new InMemoryPredictionStore() });
-    await expect(advisor.advise(riskRequest({ baseline: () => ({ level: 'unknown' }) as never }))).rejects.toThrow(/level/);
+    await expect(advisor.advise(riskRequest({ baseline: () => ({ level: 'unknown' }) as never }))).rejects.toThrow(
+      /level/,
+    );
   });
 });

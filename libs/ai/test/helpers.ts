@@ -8,7 +8,11 @@ export const riskSchema = z.object({
 });
 export type Risk = z.infer<typeof riskSchema>;
 
-export const baselineRisk: Risk = { level: 'medium', slipDays: 3, reasons: ['2 of 8 features are not done with 5 days left'] };
+export const baselineRisk: Risk = {
+  level: 'medium',
+  slipDays: 3,
+  reasons: ['2 of 8 features are not done with 5 days left'],
+};
 
 export function riskRequest(overrides: Partial<AdviceRequest<Risk>> = {}): AdviceRequest<Risk> {
   return {

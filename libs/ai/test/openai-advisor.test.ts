@@ -9,7 +9,13 @@ afterEach(async () => {
   stub = undefined;
 });
 
-const options = (url: string) => ({ baseURL: url, apiKey: 'test-key', model: 'gpt-test', timeoutMs: 5_000, maxRetries: 0 });
+const options = (url: string) => ({
+  baseURL: url,
+  apiKey: 'test-key',
+  model: 'gpt-test',
+  timeoutMs: 5_000,
+  maxRetries: 0,
+});
 
 describe('OpenAIAdvisor against the OpenAI-compatible stub', () => {
   it('parses and validates the structured answer', async () => {
@@ -35,18 +41,28 @@ describe('OpenAIAdvisor against the OpenAI-compatible stub', () => {
     expect(body.model).toBe('gpt-test');
     expect(body.messages.map((m) => m.role)).toEqual(['system', 'user']);
     expect(body.messages[0]!.content).toContain('Estimate how likely the release misses its date');
-    expect(JSON.parse(body.messages[1]!.content as string)).toEqual({ subject: 'release-2.4.0', input: riskRequest().input });
+    expect(JSON.parse(body.messages[1]!.content as string)).toEqual({
+      subject: 'release-2.4.0',
+      input: riskRequest().input,
+    });
 
     const format = body.response_format;
     expect(format.type).toBe('json_schema');
     expect(format.json_schema).toMatchObject({ name: 'flightdeck_timeline-risk', strict: true });
-    const schema = format.json_schema.schema as { properties: Record<string, { properties?: Record<string, { enum?: string[] }> }>; required: string[] };
+    const schema = format.json_schema.schema as {
+      properties: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+      required: string[];
+    };
     expect(schema.required).toEqual(['value', 'confidence', 'rationale']);
     expect(schema.properties.value!.properties!.level!.enum).toEqual(['low', 'medium', 'high']);
   });
 
   it.each([
-    ['violates the schema', { json: { ...aiAnswer, value: { ...aiAnswer.value, level: 'catastrophic' } } }, 'did not match the timeline-risk schema: value.level'],
+    [
+      'violates the schema',
+      { json: { ...aiAnswer, value: { ...aiAnswer.value, level: 'catastrophic' } } },
+      'did not match the timeline-risk schema: value.level',
+    ],
     ['has a confidence above 1', { json: { ...aiAnswer, confidence: 7 } }, 'confidence'],
     ['is not JSON', { content: 'I think it is risky.' }, 'the answer was not JSON'],
     ['is a refusal', { refusal: 'I cannot help with that.' }, 'the model refused to answer: I cannot help with that.'],
@@ -60,7 +76,9 @@ describe('OpenAIAdvisor against the OpenAI-compatible stub', () => {
 
   it('retries a 5xx answer as configured and reports the status', async () => {
     stub = await startOpenAIStub({ responses: [], failWith: { status: 500, message: 'boom' } });
-    const error = await new OpenAIAdvisor({ ...options(stub.url), maxRetries: 1 }).advise(riskRequest()).catch((e: unknown) => e);
+    const error = await new OpenAIAdvisor({ ...options(stub.url), maxRetries: 1 })
+      .advise(riskRequest())
+      .catch((e: unknown) => e);
     expect((error as AdviceFailedError).reason).toBe('the AI endpoint answered HTTP 500 (2 attempts): 500 boom');
     expect(stub.requests).toHaveLength(2);
   });

@@ -20,7 +20,10 @@ async function post(body: unknown, opts: { path?: string; headers?: Record<strin
     headers: { 'content-type': 'application/json', ...opts.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as { error?: { message: string; type: string; param: string | null } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: { message: string; type: string; param: string | null } },
+  };
 }
 
 describe('OpenAI stub', () => {
@@ -40,7 +43,11 @@ describe('OpenAI stub', () => {
     ['a message has no role', { ...validBody, messages: [{ content: 'x' }] }, 'messages[0]'],
     ['response_format is missing', { ...validBody, response_format: undefined }, 'response_format'],
     ['response_format is json_object', { ...validBody, response_format: { type: 'json_object' } }, 'response_format'],
-    ['the json_schema has no schema', { ...validBody, response_format: { type: 'json_schema', json_schema: { name: 'a' } } }, 'response_format.json_schema.schema'],
+    [
+      'the json_schema has no schema',
+      { ...validBody, response_format: { type: 'json_schema', json_schema: { name: 'a' } } },
+      'response_format.json_schema.schema',
+    ],
   ])('rejects a request where %s with an OpenAI-shaped 400', async (_case, body, param) => {
     stub = await startOpenAIStub({ responses: [{ json: {} }] });
     const res = await post(body);
@@ -73,7 +80,10 @@ describe('OpenAI stub', () => {
 
     stub = await startOpenAIStub({ responses: (req, i) => ({ json: { echo: req.model, i } }) });
     const client = new OpenAI({ baseURL: stub.url, apiKey: 'k', maxRetries: 0 });
-    const completion = await client.chat.completions.create({ ...validBody, model: 'other' } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const completion = await client.chat.completions.create({
+      ...validBody,
+      model: 'other',
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({ echo: 'other', i: 0 });
   });
 

@@ -9,14 +9,21 @@ export function identityFromClaims(payload: JWTPayload): Identity {
   }
   const roles = payload.roles;
   if (roles === undefined) {
-    throw new AuthenticationError(`token has no \`roles\` claim (expected an array of roles, known: ${ROLES.join(', ')})`, 'bad_claims');
+    throw new AuthenticationError(
+      `token has no \`roles\` claim (expected an array of roles, known: ${ROLES.join(', ')})`,
+      'bad_claims',
+    );
   }
   if (!Array.isArray(roles)) {
-    throw new AuthenticationError(`token claim \`roles\` must be an array of roles (known: ${ROLES.join(', ')}), got ${JSON.stringify(roles)}`, 'bad_claims');
+    throw new AuthenticationError(
+      `token claim \`roles\` must be an array of roles (known: ${ROLES.join(', ')}), got ${JSON.stringify(roles)}`,
+      'bad_claims',
+    );
   }
   const known: Role[] = [];
   for (const r of roles) {
-    if (!isRole(r)) throw new AuthenticationError(`unknown role '${String(r)}' (known: ${ROLES.join(', ')})`, 'bad_claims');
+    if (!isRole(r))
+      throw new AuthenticationError(`unknown role '${String(r)}' (known: ${ROLES.join(', ')})`, 'bad_claims');
     if (!known.includes(r)) known.push(r);
   }
   const name = typeof payload.name === 'string' ? payload.name : undefined;

@@ -9,10 +9,16 @@ import { ROLES, isRole, type Role } from './roles.js';
 const env = mintTokenEnvSchema;
 
 function parseRoles(value: string): Role[] {
-  const roles = value.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
+  const roles = value
+    .split(',')
+    .map((r) => r.trim().toUpperCase())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !isRole(r));
   if (roles.length === 0) throw new InvalidArgumentError(`give at least one role (known: ${ROLES.join(', ')})`);
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown role ${unknown.map((r) => `'${r}'`).join(', ')} (known: ${ROLES.join(', ')})`);
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(
+      `unknown role ${unknown.map((r) => `'${r}'`).join(', ')} (known: ${ROLES.join(', ')})`,
+    );
   return roles as Role[];
 }
 
@@ -34,10 +40,21 @@ const program = new Command('mint-token')
   .option('-e, --expires <duration>', 'lifetime, e.g. 30m, 8h, 7d', parseExpiry, '8h')
   .option('--issuer <iss>', '`iss` claim (default: AUTH_ISSUER or flightdeck)')
   .option('--audience <aud>', '`aud` claim (default: AUTH_AUDIENCE or flightdeck)')
-  .addHelpText('after', `\n${formatEnvHelp(env)}\n\nExamples:\n  npm run mint-token -- --user alice --roles RELEASE_MANAGER,SRE                     # after npm start: its secret\n  AUTH_JWT_SECRET=... npm run mint-token -- --user alice --roles RELEASE_MANAGER,SRE`);
+  .addHelpText(
+    'after',
+    `\n${formatEnvHelp(env)}\n\nExamples:\n  npm run mint-token -- --user alice --roles RELEASE_MANAGER,SRE                     # after npm start: its secret\n  AUTH_JWT_SECRET=... npm run mint-token -- --user alice --roles RELEASE_MANAGER,SRE`,
+  );
 
 program.parse();
-const opts = program.opts<{ user: string; roles: Role[]; name?: string; machine: boolean; expires: string; issuer?: string; audience?: string }>();
+const opts = program.opts<{
+  user: string;
+  roles: Role[];
+  name?: string;
+  machine: boolean;
+  expires: string;
+  issuer?: string;
+  audience?: string;
+}>();
 
 try {
   const config = loadConfig(env);
@@ -58,9 +75,15 @@ try {
     issuer: opts.issuer ?? config.AUTH_ISSUER,
     audience: opts.audience ?? config.AUTH_AUDIENCE,
   });
-  process.stderr.write(config.AUTH_JWT_SECRET ? 'mint-token: signed with AUTH_JWT_SECRET\n' : `mint-token: signed with the secret of the embedded stack in ${stackFile} (AUTH_JWT_SECRET is not set)\n`);
+  process.stderr.write(
+    config.AUTH_JWT_SECRET
+      ? 'mint-token: signed with AUTH_JWT_SECRET\n'
+      : `mint-token: signed with the secret of the embedded stack in ${stackFile} (AUTH_JWT_SECRET is not set)\n`,
+  );
   process.stdout.write(`${token}\n`);
 } catch (err) {
-  process.stderr.write(`${err instanceof ConfigError ? formatIssues(err.issues, 'mint-token') : `mint-token: ${(err as Error).message}`}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? formatIssues(err.issues, 'mint-token') : `mint-token: ${(err as Error).message}`}\n`,
+  );
   process.exitCode = 1;
 }

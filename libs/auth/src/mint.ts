@@ -19,10 +19,15 @@ export const DEFAULT_AUDIENCE = 'flightdeck';
 /** Signs an HS256 token that createTokenVerifier({ secret }) accepts: for local use and tests. */
 export async function mintToken(opts: MintTokenOptions): Promise<string> {
   const unknown = opts.roles.filter((r) => !isRole(r));
-  if (unknown.length > 0) throw new Error(`unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
   if (!opts.subject) throw new Error('a token needs a subject (the user or machine name)');
   const machine = opts.machine === true || opts.roles.includes('CI');
-  return new SignJWT({ roles: opts.roles, ...(opts.name ? { name: opts.name } : {}), ...(machine ? { machine: true } : {}) })
+  return new SignJWT({
+    roles: opts.roles,
+    ...(opts.name ? { name: opts.name } : {}),
+    ...(machine ? { machine: true } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(opts.subject)
     .setIssuer(opts.issuer ?? DEFAULT_ISSUER)

@@ -30,7 +30,10 @@ interface Entry {
  * `maxAgeMs` and never past its `exp`; a refused token is never cached, so every refusal says why afresh.
  * A key removed from a JWKS stops being trusted within `maxAgeMs`.
  */
-export function withTokenCache(verify: (token: string) => Promise<VerifiedToken>, opts: TokenCacheOptions = {}): TokenVerifier {
+export function withTokenCache(
+  verify: (token: string) => Promise<VerifiedToken>,
+  opts: TokenCacheOptions = {},
+): TokenVerifier {
   const maxAgeMs = opts.maxAgeMs ?? 60_000;
   const now = opts.now ?? Date.now;
   const cache = new LRUCache<string, Entry>({ max: Math.max(1, opts.maxEntries ?? 10_000) });

@@ -36,14 +36,23 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   }
   // The HS256 key is imported into WebCrypto once; given as bytes, jose would import it again for every token.
   const key: Promise<webcrypto.CryptoKey> | JWTVerifyGetKey = opts.secret
-    ? webcrypto.subtle.importKey('raw', new TextEncoder().encode(opts.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    ? webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(opts.secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      )
     : createRemoteJWKSet(new URL(opts.jwksUrl as string), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
   const algorithms = opts.secret ? ['HS256'] : ASYMMETRIC;
   const now = opts.now ?? Date.now;
 
   async function verifyToken(token: string): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.split('.').length !== 3) {
-      throw new AuthenticationError('malformed token: expected a JWT (three base64url parts separated by dots)', 'malformed');
+      throw new AuthenticationError(
+        'malformed token: expected a JWT (three base64url parts separated by dots)',
+        'malformed',
+      );
     }
     try {
       const checks = {
@@ -52,8 +61,12 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         ...(opts.issuer !== undefined ? { issuer: opts.issuer } : {}),
         ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
       };
-      const { payload } = typeof key === 'function' ? await jwtVerify(token, key, checks) : await jwtVerify(token, await key, checks);
-      return { identity: identityFromClaims(payload), ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
+      const { payload } =
+        typeof key === 'function' ? await jwtVerify(token, key, checks) : await jwtVerify(token, await key, checks);
+      return {
+        identity: identityFromClaims(payload),
+        ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+      };
     } catch (err) {
       throw toAuthenticationError(err, opts);
     }
@@ -70,15 +83,22 @@ function shownClaim(value: unknown): string {
 function toAuthenticationError(err: unknown, opts: TokenVerifierOptions): AuthenticationError {
   if (err instanceof AuthenticationError) return err;
   if (err instanceof errors.JWTExpired) {
-    const exp = typeof err.payload.exp === 'number' ? new Date(err.payload.exp * 1000).toISOString() : 'an unknown time';
+    const exp =
+      typeof err.payload.exp === 'number' ? new Date(err.payload.exp * 1000).toISOString() : 'an unknown time';
     return new AuthenticationError(`token expired at ${exp}: get a new one`, 'expired');
   }
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'aud') {
-      return new AuthenticationError(`wrong audience: the token is for ${shownClaim(err.payload.aud)}, this service expects '${opts.audience}'`, 'wrong_audience');
+      return new AuthenticationError(
+        `wrong audience: the token is for ${shownClaim(err.payload.aud)}, this service expects '${opts.audience}'`,
+        'wrong_audience',
+      );
     }
     if (err.claim === 'iss') {
-      return new AuthenticationError(`wrong issuer: the token was issued by ${shownClaim(err.payload.iss)}, this service expects '${opts.issuer}'`, 'wrong_issuer');
+      return new AuthenticationError(
+        `wrong issuer: the token was issued by ${shownClaim(err.payload.iss)}, this service expects '${opts.issuer}'`,
+        'wrong_issuer',
+      );
     }
     if (err.claim === 'nbf') {
       const nbf = typeof err.payload.nbf === 'number' ? new Date(err.payload.nbf * 1000).toISOString() : 'later';
@@ -87,16 +107,34 @@ function toAuthenticationError(err: unknown, opts: TokenVerifierOptions): Authen
     return new AuthenticationError(`token claim \`${err.claim}\` is invalid: ${err.reason}`, 'bad_claims');
   }
   if (err instanceof errors.JWSSignatureVerificationFailed) {
-    return new AuthenticationError('bad signature: the token was not signed with the key this service trusts', 'bad_signature');
+    return new AuthenticationError(
+      'bad signature: the token was not signed with the key this service trusts',
+      'bad_signature',
+    );
   }
   if (err instanceof errors.JOSEAlgNotAllowed) {
-    return new AuthenticationError(`token algorithm not allowed: this service accepts ${opts.secret ? 'HS256' : 'asymmetric algorithms from its JWKS'}`, 'bad_algorithm');
+    return new AuthenticationError(
+      `token algorithm not allowed: this service accepts ${opts.secret ? 'HS256' : 'asymmetric algorithms from its JWKS'}`,
+      'bad_algorithm',
+    );
   }
   if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
-    return new AuthenticationError('no key of the JWKS matches the token (`kid`/`alg`): it was signed by an unknown key', 'unknown_key');
+    return new AuthenticationError(
+      'no key of the JWKS matches the token (`kid`/`alg`): it was signed by an unknown key',
+      'unknown_key',
+    );
   }
-  if (opts.jwksUrl && (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || isGenericJose(err) || isFetchFailure(err))) {
-    return new AuthenticationError(`cannot check the token: the JWKS at ${opts.jwksUrl} could not be fetched (${(err as Error).message})`, 'jwks_unavailable');
+  if (
+    opts.jwksUrl &&
+    (err instanceof errors.JWKSTimeout ||
+      err instanceof errors.JWKSInvalid ||
+      isGenericJose(err) ||
+      isFetchFailure(err))
+  ) {
+    return new AuthenticationError(
+      `cannot check the token: the JWKS at ${opts.jwksUrl} could not be fetched (${(err as Error).message})`,
+      'jwks_unavailable',
+    );
   }
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported) {
     return new AuthenticationError(`malformed token: ${(err as Error).message}`, 'malformed');

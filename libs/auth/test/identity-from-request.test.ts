@@ -9,12 +9,18 @@ describe('identityFromRequest', () => {
     expect(await identityFromRequest(undefined, verifier)).toBeUndefined();
     expect(await identityFromRequest('', verifier)).toBeUndefined();
     const token = await mintToken({ secret, subject: 'alice', roles: ['SRE'] });
-    expect(await identityFromRequest(`Bearer ${token}`, verifier)).toEqual({ subject: 'alice', roles: ['SRE'], machine: false });
+    expect(await identityFromRequest(`Bearer ${token}`, verifier)).toEqual({
+      subject: 'alice',
+      roles: ['SRE'],
+      machine: false,
+    });
     expect(await identityFromRequest(`bearer  ${token} `, verifier)).toMatchObject({ subject: 'alice' });
   });
 
   it('throws AuthenticationError for a header that is not a valid Bearer token', async () => {
-    await expect(identityFromRequest('Basic YWxpY2U6cHc=', verifier)).rejects.toThrow(new AuthenticationError("the Authorization header must be 'Bearer <token>'", 'malformed'));
+    await expect(identityFromRequest('Basic YWxpY2U6cHc=', verifier)).rejects.toThrow(
+      new AuthenticationError("the Authorization header must be 'Bearer <token>'", 'malformed'),
+    );
     await expect(identityFromRequest('Bearer nonsense', verifier)).rejects.toBeInstanceOf(AuthenticationError);
   });
 });

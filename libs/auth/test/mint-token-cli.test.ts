@@ -12,7 +12,11 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const secret = 'cli-test-secret-of-at-least-32-characters';
 
 function mint(args: string[], env: Record<string, string> = { AUTH_JWT_SECRET: secret }) {
-  return spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
 }
 
 describe('mint-token CLI', () => {
@@ -22,7 +26,12 @@ describe('mint-token CLI', () => {
     expect(run.status).toBe(0);
     const token = run.stdout.trim();
     const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' });
-    expect(await verifier.verify(token)).toEqual({ subject: 'alice', name: 'Alice', roles: ['RELEASE_MANAGER', 'SRE'], machine: false });
+    expect(await verifier.verify(token)).toEqual({
+      subject: 'alice',
+      name: 'Alice',
+      roles: ['RELEASE_MANAGER', 'SRE'],
+      machine: false,
+    });
     const claims = decodeJwt(token);
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(7200);
   });
@@ -30,12 +39,25 @@ describe('mint-token CLI', () => {
   it('mints machine tokens for CI', async () => {
     const run = mint(['--user', 'pipeline', '--roles', 'CI']);
     expect(run.status).toBe(0);
-    expect(await createTokenVerifier({ secret }).verify(run.stdout.trim())).toEqual({ subject: 'pipeline', roles: ['CI'], machine: true });
+    expect(await createTokenVerifier({ secret }).verify(run.stdout.trim())).toEqual({
+      subject: 'pipeline',
+      roles: ['CI'],
+      machine: true,
+    });
   });
 
   it('marks --machine tokens and takes the claims from AUTH_ISSUER and AUTH_AUDIENCE', async () => {
-    const run = mint(['-u', 'bot', '-r', 'DEVELOPER', '--machine'], { AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'corp-idp', AUTH_AUDIENCE: 'flightdeck-prod' });
-    expect(decodeJwt(run.stdout.trim())).toMatchObject({ iss: 'corp-idp', aud: 'flightdeck-prod', sub: 'bot', machine: true });
+    const run = mint(['-u', 'bot', '-r', 'DEVELOPER', '--machine'], {
+      AUTH_JWT_SECRET: secret,
+      AUTH_ISSUER: 'corp-idp',
+      AUTH_AUDIENCE: 'flightdeck-prod',
+    });
+    expect(decodeJwt(run.stdout.trim())).toMatchObject({
+      iss: 'corp-idp',
+      aud: 'flightdeck-prod',
+      sub: 'bot',
+      machine: true,
+    });
     const verifier = createTokenVerifier({ secret, issuer: 'corp-idp', audience: 'flightdeck-prod' });
     expect(await verifier.verify(run.stdout.trim())).toEqual({ subject: 'bot', roles: ['DEVELOPER'], machine: true });
   });
@@ -46,9 +68,15 @@ describe('mint-token CLI', () => {
       const stackSecret = 'the-embedded-stacks-secret-0123456789abcdef';
       writeFileSync(join(dataDir, 'jwt-secret'), `${stackSecret}\n`);
       const run = mint(['--user', 'alice', '--roles', 'SRE'], { FLIGHTDECK_DATA_DIR: dataDir });
-      expect(run.stderr).toBe(`mint-token: signed with the secret of the embedded stack in ${join(dataDir, 'jwt-secret')} (AUTH_JWT_SECRET is not set)\n`);
+      expect(run.stderr).toBe(
+        `mint-token: signed with the secret of the embedded stack in ${join(dataDir, 'jwt-secret')} (AUTH_JWT_SECRET is not set)\n`,
+      );
       expect(run.status).toBe(0);
-      expect(await createTokenVerifier({ secret: stackSecret }).verify(run.stdout.trim())).toEqual({ subject: 'alice', roles: ['SRE'], machine: false });
+      expect(await createTokenVerifier({ secret: stackSecret }).verify(run.stdout.trim())).toEqual({
+        subject: 'alice',
+        roles: ['SRE'],
+        machine: false,
+      });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -57,7 +85,9 @@ describe('mint-token CLI', () => {
   it('refuses unknown roles, bad durations and a missing secret, with what would be right', () => {
     const role = mint(['--user', 'alice', '--roles', 'SRE,ADMIN']);
     expect(role.status).not.toBe(0);
-    expect(role.stderr).toContain("unknown role 'ADMIN' (known: RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER, DEVELOPER, SRE, BUSINESS_STAKEHOLDER, SUPPORT_LEAD, VIEWER, CI)");
+    expect(role.stderr).toContain(
+      "unknown role 'ADMIN' (known: RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER, DEVELOPER, SRE, BUSINESS_STAKEHOLDER, SUPPORT_LEAD, VIEWER, CI)",
+    );
     const expiry = mint(['--user', 'alice', '--roles', 'SRE', '--expires', 'forever']);
     expect(expiry.status).not.toBe(0);
     expect(expiry.stderr).toContain('expected a duration like 30m, 8h or 7d');
@@ -88,6 +118,10 @@ describe('mint-token CLI', () => {
       timeout: 20_000,
     });
     expect(run.status).toBe(0);
-    expect(await createTokenVerifier({ secret }).verify(run.stdout.trim())).toEqual({ subject: 'qa', roles: ['QA_LEAD'], machine: false });
+    expect(await createTokenVerifier({ secret }).verify(run.stdout.trim())).toEqual({
+      subject: 'qa',
+      roles: ['QA_LEAD'],
+      machine: false,
+    });
   });
 });

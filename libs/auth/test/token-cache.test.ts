@@ -1,6 +1,12 @@
 import { SignJWT, decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, createTokenVerifier, mintToken, withTokenCache, type VerifiedToken } from '../src/index.js';
+import {
+  AuthenticationError,
+  createTokenVerifier,
+  mintToken,
+  withTokenCache,
+  type VerifiedToken,
+} from '../src/index.js';
 
 const secret = 'cache-test-secret-that-is-at-least-32-characters';
 const start = Date.parse('2026-12-01T09:00:00Z');
@@ -44,7 +50,8 @@ describe('withTokenCache', () => {
     const cached = withTokenCache(counter.check, { maxAgeMs: 60_000, now: clock.now });
     const token = await tokenExpiringAt(Math.floor(start / 1000) + 3600);
 
-    for (let i = 0; i < 5; i++) expect(await cached.verify(token)).toEqual({ subject: 'alice', roles: ['RELEASE_MANAGER'], machine: false });
+    for (let i = 0; i < 5; i++)
+      expect(await cached.verify(token)).toEqual({ subject: 'alice', roles: ['RELEASE_MANAGER'], machine: false });
     expect(counter.checks).toBe(1);
     clock.advance(59_000);
     await cached.verify(token);
@@ -67,7 +74,9 @@ describe('withTokenCache', () => {
       (err: unknown) => err,
     );
     expect(refusal).toBeInstanceOf(AuthenticationError);
-    expect((refusal as AuthenticationError).message).toBe(`token expired at ${new Date(exp * 1000).toISOString()}: get a new one`);
+    expect((refusal as AuthenticationError).message).toBe(
+      `token expired at ${new Date(exp * 1000).toISOString()}: get a new one`,
+    );
     expect(counter.checks).toBe(2);
   });
 
@@ -75,7 +84,11 @@ describe('withTokenCache', () => {
     const clock = manualClock();
     const counter = countingCheck(clock.now);
     const cached = withTokenCache(counter.check, { now: clock.now });
-    const forged = await mintToken({ secret: 'another-secret-of-at-least-32-characters!!', subject: 'mallory', roles: ['RELEASE_MANAGER'] });
+    const forged = await mintToken({
+      secret: 'another-secret-of-at-least-32-characters!!',
+      subject: 'mallory',
+      roles: ['RELEASE_MANAGER'],
+    });
     for (let i = 0; i < 3; i++) await expect(cached.verify(forged)).rejects.toThrow('bad signature');
     expect(counter.checks).toBe(3);
   });
@@ -85,7 +98,11 @@ describe('withTokenCache', () => {
     const counter = countingCheck(clock.now);
     const cached = withTokenCache(counter.check, { maxEntries: 2, now: clock.now });
     const exp = Math.floor(start / 1000) + 3600;
-    const [a, b, c] = await Promise.all([tokenExpiringAt(exp, 'a'), tokenExpiringAt(exp, 'b'), tokenExpiringAt(exp, 'c')]);
+    const [a, b, c] = await Promise.all([
+      tokenExpiringAt(exp, 'a'),
+      tokenExpiringAt(exp, 'b'),
+      tokenExpiringAt(exp, 'c'),
+    ]);
     await cached.verify(a);
     await cached.verify(b);
     await cached.verify(a); // a is now the most recently used
@@ -111,7 +128,13 @@ describe('withTokenCache', () => {
 describe('createTokenVerifier with its cache', () => {
   it('refuses a token it accepted once its exp has passed', async () => {
     const clock = manualClock();
-    const verifier = createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck', cache: { maxAgeMs: 600_000 }, now: clock.now });
+    const verifier = createTokenVerifier({
+      secret,
+      issuer: 'flightdeck',
+      audience: 'flightdeck',
+      cache: { maxAgeMs: 600_000 },
+      now: clock.now,
+    });
     const exp = Math.floor(start / 1000) + 30;
     const token = await tokenExpiringAt(exp);
     expect((await verifier.verify(token)).subject).toBe('alice');

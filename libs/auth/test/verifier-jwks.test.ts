@@ -53,8 +53,15 @@ describe('createTokenVerifier with a JWKS URL (createRemoteJWKSet)', () => {
   it('verifies a token signed by a key of the JWKS', async () => {
     const verifier = createTokenVerifier({ jwksUrl, issuer: 'https://idp.example', audience: 'flightdeck' });
     const before = requests;
-    expect(await verifier.verify(await rs256(signingKey, 'key-1'))).toEqual({ subject: 'quinn', roles: ['QA_LEAD'], machine: false });
-    expect(await verifier.verify(await rs256(signingKey, 'key-1', { roles: ['CI'] }))).toMatchObject({ roles: ['CI'], machine: true });
+    expect(await verifier.verify(await rs256(signingKey, 'key-1'))).toEqual({
+      subject: 'quinn',
+      roles: ['QA_LEAD'],
+      machine: false,
+    });
+    expect(await verifier.verify(await rs256(signingKey, 'key-1', { roles: ['CI'] }))).toMatchObject({
+      roles: ['CI'],
+      machine: true,
+    });
     expect(requests - before).toBe(1);
   });
 
@@ -64,7 +71,9 @@ describe('createTokenVerifier with a JWKS URL (createRemoteJWKSet)', () => {
     expect(await reasonOf(verifier.verify(await rs256(other, 'key-1')))).toBe(
       'bad_signature: bad signature: the token was not signed with the key this service trusts',
     );
-    expect(await reasonOf(verifier.verify(await rs256(other, 'key-unknown')))).toMatch(/^unknown_key: no key of the JWKS matches the token/);
+    expect(await reasonOf(verifier.verify(await rs256(other, 'key-unknown')))).toMatch(
+      /^unknown_key: no key of the JWKS matches the token/,
+    );
   });
 
   it('refuses an HS256 token minted with a shared secret', async () => {
@@ -82,12 +91,16 @@ describe('createTokenVerifier with a JWKS URL (createRemoteJWKSet)', () => {
 
   it('says so when the JWKS cannot be fetched', async () => {
     const verifier = createTokenVerifier({ jwksUrl: jwksUrl.replace('/.well-known/jwks.json', '/missing') });
-    expect(await reasonOf(verifier.verify(await rs256(signingKey, 'key-1')))).toMatch(/^jwks_unavailable: cannot check the token: the JWKS at http:\/\/127\.0\.0\.1:\d+\/missing could not be fetched/);
+    expect(await reasonOf(verifier.verify(await rs256(signingKey, 'key-1')))).toMatch(
+      /^jwks_unavailable: cannot check the token: the JWKS at http:\/\/127\.0\.0\.1:\d+\/missing could not be fetched/,
+    );
     const closedPort = createServer();
     await new Promise<void>((resolve) => closedPort.listen(0, '127.0.0.1', resolve));
     const deadUrl = `http://127.0.0.1:${(closedPort.address() as AddressInfo).port}/jwks`;
     await new Promise((resolve) => closedPort.close(resolve));
     const down = createTokenVerifier({ jwksUrl: deadUrl });
-    expect(await reasonOf(down.verify(await rs256(signingKey, 'key-1')))).toMatch(/^jwks_unavailable: cannot check the token: the JWKS at .* could not be fetched \(fetch failed\)/);
+    expect(await reasonOf(down.verify(await rs256(signingKey, 'key-1')))).toMatch(
+      /^jwks_unavailable: cannot check the token: the JWKS at .* could not be fetched \(fetch failed\)/,
+    );
   });
 });

@@ -37,7 +37,8 @@ export function formatEnvHelp(schema: z.ZodObject): string {
 export function envMarkdownTable(schema: z.ZodObject): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const rows = describeEnv(schema).map(
-    (r) => `| \`${r.variable}\` | ${esc(r.description)} | ${r.default !== undefined ? `\`${esc(r.default)}\`` : ''} | ${r.required ? 'yes' : 'no'} |`,
+    (r) =>
+      `| \`${r.variable}\` | ${esc(r.description)} | ${r.default !== undefined ? `\`${esc(r.default)}\`` : ''} | ${r.required ? 'yes' : 'no'} |`,
   );
   return ['| variable | description | default | required |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

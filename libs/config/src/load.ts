@@ -22,12 +22,19 @@ function shown(variable: string, value: string): string {
   return `'${v.replace(/\/\/([^/@:]+):([^/@]+)@/, '//$1:***@')}'`;
 }
 
-function toIssue(shape: Record<string, z.ZodType>, raw: Record<string, string | undefined>, issue: z.core.$ZodIssue): ConfigIssue {
+function toIssue(
+  shape: Record<string, z.ZodType>,
+  raw: Record<string, string | undefined>,
+  issue: z.core.$ZodIssue,
+): ConfigIssue {
   const variable = String(issue.path[0] ?? '(configuration)');
   const schema = shape[variable];
   const info = schema ? inspectVariable(schema) : { description: undefined };
   const value = raw[variable];
-  const problem = value === undefined ? 'missing (required, no default)' : `invalid value ${shown(variable, value)}: ${issue.message}`;
+  const problem =
+    value === undefined
+      ? 'missing (required, no default)'
+      : `invalid value ${shown(variable, value)}: ${issue.message}`;
   return { variable, problem, expected: info.description ?? issue.message };
 }
 

@@ -5,13 +5,18 @@ import { z } from 'zod';
 
 export function envString(description: string, opts: { minLength?: number } = {}) {
   const min = opts.minLength ?? 1;
-  return z.string().min(min, { error: `must be at least ${min} characters` }).describe(description);
+  return z
+    .string()
+    .min(min, { error: `must be at least ${min} characters` })
+    .describe(description);
 }
 
 export function envUrl(description: string, protocols: string[]) {
   return z
     .string()
-    .refine((v) => isUrlWith(v, protocols), { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` })
+    .refine((v) => isUrlWith(v, protocols), {
+      error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    })
     .describe(description);
 }
 
@@ -64,5 +69,8 @@ function isUrlWith(value: string, protocols: string[]): boolean {
 
 /** Splits a NATS_URL value into the server list the NATS client takes. */
 export function natsServers(natsUrl: string): string[] {
-  return natsUrl.split(',').map((u) => u.trim()).filter(Boolean);
+  return natsUrl
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }

@@ -6,7 +6,11 @@ const main = fileURLToPath(new URL('./fixtures/service-main.ts', import.meta.url
 
 function runService(env: Record<string, string>) {
   // A clean environment: only what the test gives, plus PATH for node itself.
-  return spawnSync(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', main], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
 }
 
 describe('loadConfigOrExit in a service process', () => {
@@ -19,7 +23,9 @@ describe('loadConfigOrExit in a service process', () => {
     expect(run.stderr).toContain('MONGODB_URI: missing (required, no default)');
     expect(run.stderr).toContain("NATS_URL: invalid value 'localhost:4222'");
     expect(run.stderr).toContain("SHUTDOWN_DEADLINE_MS: invalid value 'soon'");
-    expect(run.stderr).toMatch(/AUTH_JWT_SECRET: missing, and AUTH_JWKS_URL is not set either\n\s+expected: exactly one of/);
+    expect(run.stderr).toMatch(
+      /AUTH_JWT_SECRET: missing, and AUTH_JWKS_URL is not set either\n\s+expected: exactly one of/,
+    );
   });
 
   it('starts when the configuration is good', () => {

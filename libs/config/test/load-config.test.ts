@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, authEnv, envBoolean, httpEnv, loadConfig, loggingEnv, mongoEnv, natsEnv, shutdownEnv } from '../src/index.js';
+import {
+  ConfigError,
+  authEnv,
+  envBoolean,
+  httpEnv,
+  loadConfig,
+  loggingEnv,
+  mongoEnv,
+  natsEnv,
+  shutdownEnv,
+} from '../src/index.js';
 
 const schema = z.object({ ...httpEnv, ...loggingEnv, ...mongoEnv, ...natsEnv, ...authEnv, ...shutdownEnv });
 const good = {
@@ -38,8 +48,17 @@ describe('loadConfig', () => {
   });
 
   it('lists every bad and missing variable at once, each with what it expects', () => {
-    const issues = issuesOf(() => loadConfig(schema, { PORT: 'eighty', LOG_LEVEL: 'loud', SHUTDOWN_DEADLINE_MS: '5', NATS_URL: 'http://x' }));
-    expect(issues.map((i) => i.variable).sort()).toEqual(['AUTH_JWT_SECRET', 'LOG_LEVEL', 'MONGODB_URI', 'NATS_URL', 'PORT', 'SHUTDOWN_DEADLINE_MS']);
+    const issues = issuesOf(() =>
+      loadConfig(schema, { PORT: 'eighty', LOG_LEVEL: 'loud', SHUTDOWN_DEADLINE_MS: '5', NATS_URL: 'http://x' }),
+    );
+    expect(issues.map((i) => i.variable).sort()).toEqual([
+      'AUTH_JWT_SECRET',
+      'LOG_LEVEL',
+      'MONGODB_URI',
+      'NATS_URL',
+      'PORT',
+      'SHUTDOWN_DEADLINE_MS',
+    ]);
     const by = Object.fromEntries(issues.map((i) => [i.variable, i]));
     expect(by.PORT?.problem).toBe("invalid value 'eighty': must be a whole number between 0 and 65535");
     expect(by.PORT?.expected).toMatch(/TCP port/);
@@ -62,7 +81,11 @@ describe('loadConfig', () => {
   it('never prints secrets or URL passwords', () => {
     const error = (() => {
       try {
-        loadConfig(schema, { ...good, AUTH_JWT_SECRET: 'short-secret-value', MONGODB_URI: 'postgres://admin:hunter2@db/x' });
+        loadConfig(schema, {
+          ...good,
+          AUTH_JWT_SECRET: 'short-secret-value',
+          MONGODB_URI: 'postgres://admin:hunter2@db/x',
+        });
       } catch (e) {
         return e as ConfigError;
       }
@@ -75,10 +98,16 @@ describe('loadConfig', () => {
   });
 
   it('requires exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL', () => {
-    const jwks = loadConfig(schema, { ...good, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json' });
+    const jwks = loadConfig(schema, {
+      ...good,
+      AUTH_JWT_SECRET: undefined,
+      AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+    });
     expect(jwks.AUTH_JWKS_URL).toBe('https://idp.example/.well-known/jwks.json');
     const both = issuesOf(() => loadConfig(schema, { ...good, AUTH_JWKS_URL: 'https://idp.example/jwks' }));
-    expect(both).toEqual([expect.objectContaining({ variable: 'AUTH_JWKS_URL', problem: 'set together with AUTH_JWT_SECRET' })]);
+    expect(both).toEqual([
+      expect.objectContaining({ variable: 'AUTH_JWKS_URL', problem: 'set together with AUTH_JWT_SECRET' }),
+    ]);
     const neither = issuesOf(() => loadConfig(schema, { ...good, AUTH_JWT_SECRET: undefined }));
     expect(neither).toEqual([expect.objectContaining({ variable: 'AUTH_JWT_SECRET' })]);
   });

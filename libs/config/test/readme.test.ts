@@ -6,7 +6,9 @@ import { authEnv, envMarkdownTable, httpEnv, loggingEnv, mongoEnv, natsEnv, shut
 describe('README', () => {
   it('lists the shared variables as the code describes them', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const table = envMarkdownTable(z.object({ ...httpEnv, ...loggingEnv, ...mongoEnv, ...natsEnv, ...authEnv, ...shutdownEnv }));
+    const table = envMarkdownTable(
+      z.object({ ...httpEnv, ...loggingEnv, ...mongoEnv, ...natsEnv, ...authEnv, ...shutdownEnv }),
+    );
     expect(readme).toContain(table);
   });
 });

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { buildEvent, describeIssues, eventTypePattern, InvalidEventError, type CloudEvent, type NewEvent } from './envelope.js';
+import {
+  buildEvent,
+  describeIssues,
+  eventTypePattern,
+  InvalidEventError,
+  type CloudEvent,
+  type NewEvent,
+} from './envelope.js';
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   readonly type: string;
@@ -11,18 +18,26 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   is(event: CloudEvent): event is CloudEvent<z.output<S>>;
 }
 
-export function defineEvent<S extends z.ZodType>(def: { type: string; version: number; schema: S }): EventDefinition<S> {
+export function defineEvent<S extends z.ZodType>(def: {
+  type: string;
+  version: number;
+  schema: S;
+}): EventDefinition<S> {
   if (!eventTypePattern.test(def.type)) {
-    throw new Error(`event type "${def.type}" is invalid: expected flightdeck.<service>.<entity>.<event> in lower case`);
+    throw new Error(
+      `event type "${def.type}" is invalid: expected flightdeck.<service>.<entity>.<event> in lower case`,
+    );
   }
-  if (!Number.isInteger(def.version) || def.version < 1) throw new Error(`event ${def.type}: version must be a positive integer, got ${def.version}`);
+  if (!Number.isInteger(def.version) || def.version < 1)
+    throw new Error(`event ${def.type}: version must be a positive integer, got ${def.version}`);
   return {
     type: def.type,
     version: def.version,
     schema: def.schema,
     create(input) {
       const parsed = def.schema.safeParse(input.data);
-      if (!parsed.success) throw new InvalidEventError(`${def.type} v${def.version} payload is invalid: ${describeIssues(parsed.error)}`);
+      if (!parsed.success)
+        throw new InvalidEventError(`${def.type} v${def.version} payload is invalid: ${describeIssues(parsed.error)}`);
       return buildEvent(def.type, def.version, { ...input, data: parsed.data as z.output<S> });
     },
     is(event): event is CloudEvent<z.output<S>> {
@@ -42,7 +57,8 @@ export class EventCatalog {
   register(def: EventDefinition): this {
     const key = `${def.type}@${def.version}`;
     const existing = this.byKey.get(key);
-    if (existing && existing !== def) throw new Error(`event ${def.type} v${def.version} is defined twice in the catalog`);
+    if (existing && existing !== def)
+      throw new Error(`event ${def.type} v${def.version} is defined twice in the catalog`);
     this.byKey.set(key, def);
     return this;
   }
@@ -67,7 +83,10 @@ export class EventCatalog {
       );
     }
     const parsed = def.schema.safeParse(event.data);
-    if (!parsed.success) throw new InvalidEventError(`event ${event.id}: ${event.type} v${event.dataschemaversion} payload is invalid: ${describeIssues(parsed.error)}`);
+    if (!parsed.success)
+      throw new InvalidEventError(
+        `event ${event.id}: ${event.type} v${event.dataschemaversion} payload is invalid: ${describeIssues(parsed.error)}`,
+      );
     return { ...event, data: parsed.data };
   }
 }

@@ -25,7 +25,12 @@ export class HandlerTimeoutError extends Error {
  * `maxDeliver`, then dead-lettered. Deliveries past `maxDeliver` (the previous attempt crashed or
  * timed out on the server) are dead-lettered without running the handler again.
  */
-export async function processDelivery(d: Delivery, o: ResolvedSubscribeOptions, catalog: EventCatalog, logger: Logger): Promise<Outcome> {
+export async function processDelivery(
+  d: Delivery,
+  o: ResolvedSubscribeOptions,
+  catalog: EventCatalog,
+  logger: Logger,
+): Promise<Outcome> {
   const dead = (reason: DeadLetterReason, error: unknown, event?: CloudEvent): Outcome => ({
     kind: 'dead',
     letter: {
@@ -45,15 +50,27 @@ export async function processDelivery(d: Delivery, o: ResolvedSubscribeOptions, 
   let event: CloudEvent;
   try {
     envelope = decodeEnvelope(d.data);
-    if (envelope.type !== d.subject) throw new InvalidEventError(`event type ${envelope.type} does not match the subject ${d.subject} it was published on`);
+    if (envelope.type !== d.subject)
+      throw new InvalidEventError(
+        `event type ${envelope.type} does not match the subject ${d.subject} it was published on`,
+      );
     event = catalog.validate(envelope);
   } catch (err) {
-    logger.warn({ consumer: o.durable, subject: d.subject, seq: d.streamSequence, err }, 'invalid event sent to the dead letters');
+    logger.warn(
+      { consumer: o.durable, subject: d.subject, seq: d.streamSequence, err },
+      'invalid event sent to the dead letters',
+    );
     return dead('invalid', err, envelope);
   }
 
   if (d.deliveryCount > o.maxDeliver) {
-    return dead('max_deliveries', new Error(`delivered ${d.deliveryCount} times, more than maxDeliver ${o.maxDeliver}: an earlier attempt crashed or timed out`), event);
+    return dead(
+      'max_deliveries',
+      new Error(
+        `delivered ${d.deliveryCount} times, more than maxDeliver ${o.maxDeliver}: an earlier attempt crashed or timed out`,
+      ),
+      event,
+    );
   }
 
   try {
@@ -61,11 +78,17 @@ export async function processDelivery(d: Delivery, o: ResolvedSubscribeOptions, 
     return { kind: 'ack' };
   } catch (err) {
     if (d.deliveryCount >= o.maxDeliver) {
-      logger.error({ consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, err }, 'handler failed for the last time; event sent to the dead letters');
+      logger.error(
+        { consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, err },
+        'handler failed for the last time; event sent to the dead letters',
+      );
       return dead('failed', err, event);
     }
     const delayMs = retryDelay(o.retryDelayMs, d.deliveryCount);
-    logger.warn({ consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, delayMs, err }, 'handler failed; event will be redelivered');
+    logger.warn(
+      { consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, delayMs, err },
+      'handler failed; event will be redelivered',
+    );
     return { kind: 'retry', delayMs };
   }
 }
@@ -88,7 +111,9 @@ async function runWithTimeout(o: ResolvedSubscribeOptions, event: CloudEvent, d:
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new HandlerTimeoutError(`handler of ${o.durable} did not finish ${event.type} ${event.id} within ${o.handlerTimeoutMs} ms`);
+      const err = new HandlerTimeoutError(
+        `handler of ${o.durable} did not finish ${event.type} ${event.id} within ${o.handlerTimeoutMs} ms`,
+      );
       (controller ??= new AbortController()).abort(err);
       reject(err);
     }, o.handlerTimeoutMs);

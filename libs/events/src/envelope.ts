@@ -82,10 +82,13 @@ export function decodeEnvelope(bytes: Uint8Array): CloudEvent {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new InvalidEventError(`the message is not JSON (starts with ${JSON.stringify(text.slice(0, 40))}); expected a CloudEvents 1.0 structured JSON envelope`);
+    throw new InvalidEventError(
+      `the message is not JSON (starts with ${JSON.stringify(text.slice(0, 40))}); expected a CloudEvents 1.0 structured JSON envelope`,
+    );
   }
   const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidEventError(`the CloudEvents envelope is invalid: ${describeIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new InvalidEventError(`the CloudEvents envelope is invalid: ${describeIssues(parsed.error)}`);
   return parsed.data as CloudEvent;
 }
 

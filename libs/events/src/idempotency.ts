@@ -34,11 +34,19 @@ export async function applyOnce<T>(
   update: UpdateQuery<T>,
   opts: ApplyOnceOptions = {},
 ): Promise<'applied' | 'duplicate'> {
-  if (!model.schema.path(APPLIED_EVENTS_PATH)) throw new Error(`applyOnce: model ${model.modelName} has no ${APPLIED_EVENTS_PATH}; add appliedEventsPlugin to its schema`);
-  const push = { ...((update.$push as Record<string, unknown> | undefined) ?? {}), [APPLIED_EVENTS_PATH]: { $each: [eventId], $slice: -(opts.keep ?? 500) } };
+  if (!model.schema.path(APPLIED_EVENTS_PATH))
+    throw new Error(
+      `applyOnce: model ${model.modelName} has no ${APPLIED_EVENTS_PATH}; add appliedEventsPlugin to its schema`,
+    );
+  const push = {
+    ...((update.$push as Record<string, unknown> | undefined) ?? {}),
+    [APPLIED_EVENTS_PATH]: { $each: [eventId], $slice: -(opts.keep ?? 500) },
+  };
   const where = { $and: [filter, { [APPLIED_EVENTS_PATH]: { $ne: eventId } }] } as QueryFilter<T>;
   try {
-    const res = await model.updateOne(where, { ...update, $push: push } as UpdateQuery<T>, { upsert: opts.upsert ?? false }).exec();
+    const res = await model
+      .updateOne(where, { ...update, $push: push } as UpdateQuery<T>, { upsert: opts.upsert ?? false })
+      .exec();
     if (res.matchedCount > 0 || res.upsertedCount > 0) return 'applied';
   } catch (err) {
     // The upsert tried to create a document that exists already, with this event applied.
@@ -46,5 +54,7 @@ export async function applyOnce<T>(
     throw err;
   }
   if (await model.exists(filter)) return 'duplicate';
-  throw new Error(`applyOnce: no ${model.modelName} matches ${JSON.stringify(filter)}; pass { upsert: true } to create it`);
+  throw new Error(
+    `applyOnce: no ${model.modelName} matches ${JSON.stringify(filter)}; pass { upsert: true } to create it`,
+  );
 }

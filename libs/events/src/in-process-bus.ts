@@ -1,5 +1,15 @@
 import { pino, type Logger } from 'pino';
-import type { ConsumerLag, ConsumerLagReader, DeadLetter, DeadLetterReader, EventBus, PublishResult, ResolvedSubscribeOptions, SubscribeOptions, Subscription } from './bus.js';
+import type {
+  ConsumerLag,
+  ConsumerLagReader,
+  DeadLetter,
+  DeadLetterReader,
+  EventBus,
+  PublishResult,
+  ResolvedSubscribeOptions,
+  SubscribeOptions,
+  Subscription,
+} from './bus.js';
 import type { EventCatalog } from './catalog.js';
 import { eventCatalog } from './catalog/index.js';
 import { processDelivery } from './delivery.js';
@@ -111,7 +121,12 @@ export class InProcessBus implements EventBus, DeadLetterReader, ConsumerLagRead
     let stopping = false;
 
     const deliver = async (m: Stored, deliveryCount: number) => {
-      const outcome = await processDelivery({ data: m.data, subject: m.subject, deliveryCount, streamSequence: m.seq }, o, this.catalog, this.logger);
+      const outcome = await processDelivery(
+        { data: m.data, subject: m.subject, deliveryCount, streamSequence: m.seq },
+        o,
+        this.catalog,
+        this.logger,
+      );
       state.inFlight.delete(m.seq);
       if (outcome.kind === 'retry') {
         state.retryAt.set(m.seq, Date.now() + outcome.delayMs);

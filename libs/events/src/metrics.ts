@@ -50,8 +50,16 @@ export function withEventMetrics(bus: EventBus, registry: Registry): EventBus {
         for (const [consumer, l] of lags) this.set({ consumer }, pick(l));
       },
     });
-  lagGauge('flightdeck_events_consumer_pending_messages', 'Events in the stream matching a durable consumer of this service that it has not been given yet', (l) => l.pending);
-  lagGauge('flightdeck_events_consumer_ack_pending_messages', 'Events given to a durable consumer of this service and not yet acknowledged (being handled or waiting for a redelivery)', (l) => l.ackPending);
+  lagGauge(
+    'flightdeck_events_consumer_pending_messages',
+    'Events in the stream matching a durable consumer of this service that it has not been given yet',
+    (l) => l.pending,
+  );
+  lagGauge(
+    'flightdeck_events_consumer_ack_pending_messages',
+    'Events given to a durable consumer of this service and not yet acknowledged (being handled or waiting for a redelivery)',
+    (l) => l.ackPending,
+  );
 
   return {
     publish: (event) => bus.publish(event),

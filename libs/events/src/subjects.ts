@@ -14,7 +14,9 @@ const durablePattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function assertDurableName(name: string): void {
   if (!durablePattern.test(name)) {
-    throw new Error(`durable consumer name "${name}" is invalid: use 1-64 letters, digits, "_" or "-" (no dots, spaces or wildcards)`);
+    throw new Error(
+      `durable consumer name "${name}" is invalid: use 1-64 letters, digits, "_" or "-" (no dots, spaces or wildcards)`,
+    );
   }
 }
 
@@ -33,9 +35,13 @@ export function subjectMatches(filter: string, subject: string): boolean {
 export function assertFilter(filter: string): void {
   const tokens = filter.split('.');
   if (tokens[0] !== 'flightdeck' || tokens.length < 2) {
-    throw new Error(`subscription filter "${filter}" is outside the event stream: expected a subject under flightdeck.> such as flightdeck.planning.>`);
+    throw new Error(
+      `subscription filter "${filter}" is outside the event stream: expected a subject under flightdeck.> such as flightdeck.planning.>`,
+    );
   }
   if (tokens.some((t, i) => t === '' || (t === '>' && i !== tokens.length - 1) || (t.length > 1 && /[*>]/.test(t)))) {
-    throw new Error(`subscription filter "${filter}" is not a valid NATS subject: tokens are separated by ".", "*" stands alone and ">" only at the end`);
+    throw new Error(
+      `subscription filter "${filter}" is not a valid NATS subject: tokens are separated by ".", "*" stands alone and ">" only at the end`,
+    );
   }
 }

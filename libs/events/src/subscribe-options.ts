@@ -2,7 +2,8 @@ import type { ResolvedSubscribeOptions, SubscribeOptions } from './bus.js';
 import { assertDurableName, assertFilter } from './subjects.js';
 
 function positiveInt(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`subscribe: ${name} must be an integer from 1 to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`subscribe: ${name} must be an integer from 1 to ${max}, got ${value}`);
   return value;
 }
 
@@ -10,9 +11,11 @@ function positiveInt(name: string, value: number, max = Number.MAX_SAFE_INTEGER)
 export function resolveSubscribeOptions(o: SubscribeOptions): ResolvedSubscribeOptions {
   assertDurableName(o.durable);
   const filters = Array.isArray(o.filter) ? [...o.filter] : [o.filter];
-  if (filters.length === 0) throw new Error('subscribe: filter must name at least one subject, e.g. flightdeck.planning.>');
+  if (filters.length === 0)
+    throw new Error('subscribe: filter must name at least one subject, e.g. flightdeck.planning.>');
   filters.forEach(assertFilter);
-  if (typeof o.handler !== 'function') throw new Error('subscribe: handler must be a function (event, ctx) => Promise<void>');
+  if (typeof o.handler !== 'function')
+    throw new Error('subscribe: handler must be a function (event, ctx) => Promise<void>');
   const r: ResolvedSubscribeOptions = {
     durable: o.durable,
     filters,
@@ -25,7 +28,9 @@ export function resolveSubscribeOptions(o: SubscribeOptions): ResolvedSubscribeO
     ...(o.onDeadLettered ? { onDeadLettered: o.onDeadLettered } : {}),
   };
   if (r.handlerTimeoutMs >= r.ackWaitMs) {
-    throw new Error(`subscribe ${o.durable}: handlerTimeoutMs (${r.handlerTimeoutMs}) must be below ackWaitMs (${r.ackWaitMs}), or the server redelivers while the handler still runs`);
+    throw new Error(
+      `subscribe ${o.durable}: handlerTimeoutMs (${r.handlerTimeoutMs}) must be below ackWaitMs (${r.ackWaitMs}), or the server redelivers while the handler still runs`,
+    );
   }
   return r;
 }

@@ -3,7 +3,13 @@ import type {} from '@flightdeck/testing/global-setup';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Model } from 'mongoose';
-import { databaseUri, startNatsServer, startProcess, type NatsServerHandle, type RunningProcess } from '@flightdeck/testing';
+import {
+  databaseUri,
+  startNatsServer,
+  startProcess,
+  type NatsServerHandle,
+  type RunningProcess,
+} from '@flightdeck/testing';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { JetStreamBus, OutboxRelay, type CloudEvent } from '../src/index.js';
@@ -33,17 +39,27 @@ afterAll(async () => {
 const env = (extra: Record<string, string>) => ({ ...process.env, NATS_URL: nats.url, MONGO_URI: mongoUri, ...extra });
 
 function startProjector(extra: Record<string, string> = {}): Promise<RunningProcess> {
-  return startProcess(process.execPath, ['--import', 'tsx', fixture('projector')], { name: 'projector', env: env(extra), isReady: (out) => out.includes('ready'), timeoutMs: 20_000 });
+  return startProcess(process.execPath, ['--import', 'tsx', fixture('projector')], {
+    name: 'projector',
+    env: env(extra),
+    isReady: (out) => out.includes('ready'),
+    timeoutMs: 20_000,
+  });
 }
 
 /** Runs a fixture to its end and returns its output; fails with the output when it exits non-zero. */
 function run(name: string, extra: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture(name)], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture(name)], {
+      env: env(extra),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${name} exited with ${code}:\n${out}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${name} exited with ${code}:\n${out}`)),
+    );
   });
 }
 
@@ -59,18 +75,31 @@ describe('events across processes', () => {
     const crashOn = events[2]!;
     const first = await startProjector({ DURABLE: 'xp-projector', CRASH_ON: crashOn.id });
     const firstExit = new Promise<NodeJS.Signals | null>((r) => first.child.once('exit', (_code, signal) => r(signal)));
-    const published = JSON.parse((await run('publisher', { MODE: 'publish', EVENTS: JSON.stringify(events) })).trim().split('\n').at(-1)!);
+    const published = JSON.parse(
+      (await run('publisher', { MODE: 'publish', EVENTS: JSON.stringify(events) })).trim().split('\n').at(-1)!,
+    );
     expect(published.map((p: { duplicate: boolean }) => p.duplicate)).toEqual([false, false, false, false, false]);
 
     // The consumer applied the third event, then died before acking it.
     expect(await firstExit).toBe('SIGKILL');
-    expect(outcomes(first.output()).find((o) => o.id === crashOn.id)).toMatchObject({ outcome: 'applied', delivery: 1 });
+    expect(outcomes(first.output()).find((o) => o.id === crashOn.id)).toMatchObject({
+      outcome: 'applied',
+      delivery: 1,
+    });
 
     const second = await startProjector({ DURABLE: 'xp-projector' });
     try {
       const ids = events.map((_, i) => `xp-${i}`);
-      await waitFor('every release projected', async () => (await Projections.find({ _id: { $in: ids } })).length === 5, 15_000);
-      await waitFor('the redelivery of the crashed event', () => outcomes(second.output()).some((o) => o.id === crashOn.id), 15_000);
+      await waitFor(
+        'every release projected',
+        async () => (await Projections.find({ _id: { $in: ids } })).length === 5,
+        15_000,
+      );
+      await waitFor(
+        'the redelivery of the crashed event',
+        () => outcomes(second.output()).some((o) => o.id === crashOn.id),
+        15_000,
+      );
       // Every later delivery of it (more than one if a slow start made a delivery time out) is a duplicate.
       const redeliveries = outcomes(second.output()).filter((o) => o.id === crashOn.id);
       expect(redeliveries.map((o) => o.outcome)).toEqual(redeliveries.map(() => 'duplicate'));
@@ -82,10 +111,16 @@ describe('events across processes', () => {
       expect(again.map((p) => p.duplicate)).toEqual([true, true, true, true, true]);
       const marker = await publishMarker(republisher);
       await republisher.close();
-      await waitFor('the projector handling a marker published after them', () => outcomes(second.output()).some((o) => o.id === marker.id), 15_000);
+      await waitFor(
+        'the projector handling a marker published after them',
+        () => outcomes(second.output()).some((o) => o.id === marker.id),
+        15_000,
+      );
       const docs = await Projections.find({ _id: { $in: ids } }).lean();
       expect(docs.map((d) => [d._id, d.applied]).sort()).toEqual(ids.map((id) => [id, 1]));
-      const applied = [...outcomes(first.output()), ...outcomes(second.output())].filter((o) => o.outcome === 'applied' && o.id !== marker.id).map((o) => o.id);
+      const applied = [...outcomes(first.output()), ...outcomes(second.output())]
+        .filter((o) => o.outcome === 'applied' && o.id !== marker.id)
+        .map((o) => o.id);
       expect(applied.sort()).toEqual(events.map((e) => e.id).sort());
     } finally {
       await second.stop();
@@ -96,7 +131,11 @@ describe('events across processes', () => {
     const bus = await JetStreamBus.connect({ servers: nats.url });
     const jsm = await jetstreamManager(bus.connection);
     const seen: CloudEvent[] = [];
-    const sub = await bus.subscribe({ durable: 'kill-watcher', filter: 'flightdeck.planning.release.created', handler: (e) => void seen.push(e) });
+    const sub = await bus.subscribe({
+      durable: 'kill-watcher',
+      filter: 'flightdeck.planning.release.created',
+      handler: (e) => void seen.push(e),
+    });
     try {
       const writer = await startProcess(process.execPath, ['--import', 'tsx', fixture('publisher')], {
         name: 'publisher',

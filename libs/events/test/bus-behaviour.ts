@@ -26,7 +26,11 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
     it('delivers a published event to a durable subscriber, validated and typed', async () => {
       const { bus } = harness();
       const got: CloudEvent[] = [];
-      const sub = await bus.subscribe({ durable: durable('deliver'), filter: 'flightdeck.planning.release.created', handler: (e) => void got.push(e) });
+      const sub = await bus.subscribe({
+        durable: durable('deliver'),
+        filter: 'flightdeck.planning.release.created',
+        handler: (e) => void got.push(e),
+      });
       const event = aRelease();
       const res = await bus.publish(event);
       expect(res.duplicate).toBe(false);
@@ -45,7 +49,11 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       const { bus } = harness();
       const seen: string[] = [];
       const d = durable('dedupe');
-      const sub = await bus.subscribe({ durable: d, filter: 'flightdeck.planning.>', handler: (e) => void seen.push(e.id) });
+      const sub = await bus.subscribe({
+        durable: d,
+        filter: 'flightdeck.planning.>',
+        handler: (e) => void seen.push(e.id),
+      });
       const event = aRelease();
       const marker = aRelease();
       expect((await bus.publish(event)).duplicate).toBe(false);
@@ -97,7 +105,9 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       const marker = await publishMarker(bus);
       await waitFor('a marker published after the third delivery', () => handled.includes(marker.id));
       expect(counts).toEqual([1, 2, 3]);
-      expect(await bus.deadLetters()).not.toContainEqual(expect.objectContaining({ event: expect.objectContaining({ id: event.id }) }));
+      expect(await bus.deadLetters()).not.toContainEqual(
+        expect.objectContaining({ event: expect.objectContaining({ id: event.id }) }),
+      );
       await sub.stop();
     });
 
@@ -135,7 +145,11 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       const { bus, injectRaw } = harness();
       const d = durable('malformed');
       const handled: string[] = [];
-      const sub = await bus.subscribe({ durable: d, filter: 'flightdeck.planning.>', handler: (e) => void handled.push(e.id) });
+      const sub = await bus.subscribe({
+        durable: d,
+        filter: 'flightdeck.planning.>',
+        handler: (e) => void handled.push(e.id),
+      });
       await injectRaw('flightdeck.planning.release.created', enc.encode('{ this is not json'));
       const wrongPayload = { ...aRelease(), data: { releaseId: 'r', releaseType: 'SOMETIMES' } };
       await injectRaw(wrongPayload.type, enc.encode(JSON.stringify(wrongPayload)));
@@ -212,23 +226,42 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
         handler: (e) => void got.push(e.type),
       });
       await bus.publish(aRelease());
-      await bus.publish(releaseStatusChanged.create({ source: 's', data: { releaseId: 'r', from: 'PLANNED', to: 'IN_PROGRESS' } }));
-      await bus.publish(featureChanged.create({ source: 's', data: { releaseId: 'r', featureId: 'f', title: 'SSO', status: 'DONE' } }));
+      await bus.publish(
+        releaseStatusChanged.create({ source: 's', data: { releaseId: 'r', from: 'PLANNED', to: 'IN_PROGRESS' } }),
+      );
+      await bus.publish(
+        featureChanged.create({ source: 's', data: { releaseId: 'r', featureId: 'f', title: 'SSO', status: 'DONE' } }),
+      );
       await waitFor('two events', () => got.length === 2);
       // A marker inside the filters, published last: once it is here, the event outside them would have been too.
-      await bus.publish(featureChanged.create({ source: 's', data: { releaseId: 'r', featureId: 'marker', title: 'marker', status: 'DONE' } }));
+      await bus.publish(
+        featureChanged.create({
+          source: 's',
+          data: { releaseId: 'r', featureId: 'marker', title: 'marker', status: 'DONE' },
+        }),
+      );
       await waitFor('the marker', () => got.length === 3);
-      expect(got).toEqual(['flightdeck.planning.release.status_changed', 'flightdeck.planning.feature.changed', 'flightdeck.planning.feature.changed']);
+      expect(got).toEqual([
+        'flightdeck.planning.release.status_changed',
+        'flightdeck.planning.feature.changed',
+        'flightdeck.planning.feature.changed',
+      ]);
       await sub.stop();
     });
 
     it('rejects subscription settings that cannot work, saying what would', async () => {
       const { bus } = harness();
       const handler = () => {};
-      await expect(bus.subscribe({ durable: 'has.dot', filter: 'flightdeck.>', handler })).rejects.toThrow(/letters, digits/);
+      await expect(bus.subscribe({ durable: 'has.dot', filter: 'flightdeck.>', handler })).rejects.toThrow(
+        /letters, digits/,
+      );
       await expect(bus.subscribe({ durable: 'x', filter: 'other.>', handler })).rejects.toThrow(/under flightdeck.>/);
-      await expect(bus.subscribe({ durable: 'x', filter: 'flightdeck.>', handler, handlerTimeoutMs: 5_000, ackWaitMs: 1_000 })).rejects.toThrow(/must be below ackWaitMs/);
-      await expect(bus.subscribe({ durable: 'x', filter: 'flightdeck.>', handler, concurrency: 0 })).rejects.toThrow(/concurrency must be an integer/);
+      await expect(
+        bus.subscribe({ durable: 'x', filter: 'flightdeck.>', handler, handlerTimeoutMs: 5_000, ackWaitMs: 1_000 }),
+      ).rejects.toThrow(/must be below ackWaitMs/);
+      await expect(bus.subscribe({ durable: 'x', filter: 'flightdeck.>', handler, concurrency: 0 })).rejects.toThrow(
+        /concurrency must be an integer/,
+      );
     });
   });
 }

@@ -21,8 +21,16 @@ export function eventMetricsBehaviour(name: string, harness: () => BusHarness): 
       const measured = withEventMetrics(bus, registry);
       const durable = `metrics-dead-${++durables}`;
       const told: string[] = [];
-      const sub = await measured.subscribe({ durable, filter: 'flightdeck.planning.>', maxDeliver: 2, retryDelayMs: 10, handler: () => Promise.reject(new Error('handler broken')), onDeadLettered: (l) => void told.push(l.reason) });
-      const series = (reason: string) => `flightdeck_events_dead_lettered_total{consumer="${durable}",reason="${reason}"}`;
+      const sub = await measured.subscribe({
+        durable,
+        filter: 'flightdeck.planning.>',
+        maxDeliver: 2,
+        retryDelayMs: 10,
+        handler: () => Promise.reject(new Error('handler broken')),
+        onDeadLettered: (l) => void told.push(l.reason),
+      });
+      const series = (reason: string) =>
+        `flightdeck_events_dead_lettered_total{consumer="${durable}",reason="${reason}"}`;
       expect(await sample(registry, series('invalid'))).toBe(0);
       expect(await sample(registry, series('failed'))).toBe(0);
       expect(await sample(registry, series('max_deliveries'))).toBe(0);
@@ -62,7 +70,10 @@ export function eventMetricsBehaviour(name: string, harness: () => BusHarness): 
         return p !== undefined && a !== undefined && p + a === 5 && a >= 1;
       });
       release();
-      await waitFor('the consumer caught up', async () => (await sample(registry, pending)) === 0 && (await sample(registry, ackPending)) === 0);
+      await waitFor(
+        'the consumer caught up',
+        async () => (await sample(registry, pending)) === 0 && (await sample(registry, ackPending)) === 0,
+      );
       expect(seen).toHaveLength(5);
       await sub.stop();
       await new Promise((r) => setTimeout(r, 1100)); // past the one-second reuse of a reading

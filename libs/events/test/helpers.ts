@@ -2,7 +2,11 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM, releaseCreated, type CloudEvent } from '../src/index.js';
 
 /** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -19,7 +23,12 @@ export function aRelease(overrides: Partial<{ id: string; releaseId: string }> =
     source: '/flightdeck/planning',
     subject: overrides.releaseId ?? `rel-${n}`,
     id: overrides.id,
-    data: { releaseId: overrides.releaseId ?? `rel-${n}`, name: `Release ${n}`, version: `1.${n}.0`, releaseType: 'MINOR' },
+    data: {
+      releaseId: overrides.releaseId ?? `rel-${n}`,
+      name: `Release ${n}`,
+      version: `1.${n}.0`,
+      releaseType: 'MINOR',
+    },
   });
 }
 

@@ -25,28 +25,36 @@ const appliedOf = async (id: string) => (await Projections.findById(id).lean())?
 
 describe('applyOnce', () => {
   it('applies an event id once; the same id again has no effect', async () => {
-    expect(await applyOnce(Projections, { _id: 'p1' }, 'evt-1', { $inc: { applied: 1 } }, { upsert: true })).toBe('applied');
-    expect(await applyOnce(Projections, { _id: 'p1' }, 'evt-1', { $inc: { applied: 1 } }, { upsert: true })).toBe('duplicate');
+    expect(await applyOnce(Projections, { _id: 'p1' }, 'evt-1', { $inc: { applied: 1 } }, { upsert: true })).toBe(
+      'applied',
+    );
+    expect(await applyOnce(Projections, { _id: 'p1' }, 'evt-1', { $inc: { applied: 1 } }, { upsert: true })).toBe(
+      'duplicate',
+    );
     expect(await applyOnce(Projections, { _id: 'p1' }, 'evt-2', { $inc: { applied: 1 } })).toBe('applied');
     expect(await applyOnce(Projections, { _id: 'p1' }, 'evt-2', { $inc: { applied: 1 } })).toBe('duplicate');
     expect(await appliedOf('p1')).toBe(2);
   });
 
   it('remembers only the last `keep` ids per document', async () => {
-    for (const id of ['a', 'b', 'c']) await applyOnce(Projections, { _id: 'p2' }, id, { $inc: { applied: 1 } }, { upsert: true, keep: 2 });
+    for (const id of ['a', 'b', 'c'])
+      await applyOnce(Projections, { _id: 'p2' }, id, { $inc: { applied: 1 } }, { upsert: true, keep: 2 });
     const doc = await Projections.findById('p2').select('+appliedEventIds').lean();
     expect((doc as unknown as { appliedEventIds: string[] }).appliedEventIds).toEqual(['b', 'c']);
   });
 
   it('says so when the document is missing and no upsert was asked for', async () => {
-    await expect(applyOnce(Projections, { _id: 'nope' }, 'e', { $inc: { applied: 1 } })).rejects.toThrow(/no ReleaseProjection matches .*pass \{ upsert: true \}/);
+    await expect(applyOnce(Projections, { _id: 'nope' }, 'e', { $inc: { applied: 1 } })).rejects.toThrow(
+      /no ReleaseProjection matches .*pass \{ upsert: true \}/,
+    );
   });
 });
 
 for (const kind of ['InProcessBus', 'JetStreamBus'] as const) {
   describe(`${kind}: a redelivered event has no second effect`, () => {
     it('a handler that crashed after its effect but before its ack is redelivered and changes nothing twice', async () => {
-      const bus: EventBus = kind === 'InProcessBus' ? new InProcessBus() : await JetStreamBus.connect({ servers: nats.url });
+      const bus: EventBus =
+        kind === 'InProcessBus' ? new InProcessBus() : await JetStreamBus.connect({ servers: nats.url });
       const event = aRelease({ releaseId: `redeliver-${kind}` });
       const outcomes: string[] = [];
       const sub = await bus.subscribe({
@@ -55,7 +63,9 @@ for (const kind of ['InProcessBus', 'JetStreamBus'] as const) {
         retryDelayMs: 10,
         handler: async (e, ctx) => {
           const data = e.data as { releaseId: string };
-          outcomes.push(await applyOnce(Projections, { _id: data.releaseId }, e.id, { $inc: { applied: 1 } }, { upsert: true }));
+          outcomes.push(
+            await applyOnce(Projections, { _id: data.releaseId }, e.id, { $inc: { applied: 1 } }, { upsert: true }),
+          );
           if (ctx.deliveryCount === 1) throw new Error('lost the connection before the ack');
         },
       });

@@ -53,7 +53,11 @@ describe('JetStreamBus: provisioning and publishing', () => {
     await ensureStreams(jsm);
     await ensureStreams(jsm);
     const events = await jsm.streams.info(EVENTS_STREAM);
-    expect(events.config).toMatchObject({ subjects: ['flightdeck.>'], storage: 'file', duplicate_window: 600_000_000_000 });
+    expect(events.config).toMatchObject({
+      subjects: ['flightdeck.>'],
+      storage: 'file',
+      duplicate_window: 600_000_000_000,
+    });
     const dead = await jsm.streams.info(DEAD_LETTER_STREAM);
     expect(dead.config.subjects).toEqual(['flightdeck_deadletter.>']);
     expect(dead.config.storage).toBe('file');
@@ -63,11 +67,29 @@ describe('JetStreamBus: provisioning and publishing', () => {
   });
 
   it('creates an explicit-ack durable pull consumer with bounded deliveries', async () => {
-    const sub = await bus.subscribe({ durable: 'provisioned', filter: 'flightdeck.planning.>', handler: () => {}, maxDeliver: 4, ackWaitMs: 15_000 });
+    const sub = await bus.subscribe({
+      durable: 'provisioned',
+      filter: 'flightdeck.planning.>',
+      handler: () => {},
+      maxDeliver: 4,
+      ackWaitMs: 15_000,
+    });
     const info = await jsm.consumers.info(EVENTS_STREAM, 'provisioned');
-    expect(info.config).toMatchObject({ durable_name: 'provisioned', ack_policy: 'explicit', ack_wait: 15_000_000_000, max_deliver: 5, filter_subject: 'flightdeck.planning.>' });
+    expect(info.config).toMatchObject({
+      durable_name: 'provisioned',
+      ack_policy: 'explicit',
+      ack_wait: 15_000_000_000,
+      max_deliver: 5,
+      filter_subject: 'flightdeck.planning.>',
+    });
     await sub.stop();
-    const again = await bus.subscribe({ durable: 'provisioned', filter: 'flightdeck.planning.>', handler: () => {}, maxDeliver: 6, ackWaitMs: 15_000 });
+    const again = await bus.subscribe({
+      durable: 'provisioned',
+      filter: 'flightdeck.planning.>',
+      handler: () => {},
+      maxDeliver: 6,
+      ackWaitMs: 15_000,
+    });
     expect((await jsm.consumers.info(EVENTS_STREAM, 'provisioned')).config.max_deliver).toBe(7);
     await again.stop();
   });
@@ -76,16 +98,27 @@ describe('JetStreamBus: provisioning and publishing', () => {
     const event = aRelease();
     const logged: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
-    const quick = await JetStreamBus.connect({ servers: server.url, logger, publishRetry: { attempts: 10, timeoutMs: 300, baseDelayMs: 50, maxDelayMs: 300 } });
+    const quick = await JetStreamBus.connect({
+      servers: server.url,
+      logger,
+      publishRetry: { attempts: 10, timeoutMs: 300, baseDelayMs: 50, maxDelayMs: 300 },
+    });
     await server.stop({ keepStore: true });
     const publishing = quick.publish(event);
-    await waitFor('a publish retried while the server is down', () => logged.some((l) => l.includes('publish failed; retrying')), 10_000);
+    await waitFor(
+      'a publish retried while the server is down',
+      () => logged.some((l) => l.includes('publish failed; retrying')),
+      10_000,
+    );
     await server.restart();
     const res = await publishing;
     await quick.close();
     expect(logged.some((l) => l.includes('publish failed; retrying'))).toBe(true);
     // Attempts that timed out may still have reached the stream: the id makes the later ones duplicates.
-    await waitFor('the stored event', async () => (await jsm.streams.info(EVENTS_STREAM).catch(() => null))?.state.messages === 1);
+    await waitFor(
+      'the stored event',
+      async () => (await jsm.streams.info(EVENTS_STREAM).catch(() => null))?.state.messages === 1,
+    );
     expect(await storedCopies(jsm, event.id)).toBe(1);
     const stored = await jsm.streams.getMessage(EVENTS_STREAM, { seq: res.seq });
     expect(stored?.header.get('Nats-Msg-Id')).toBe(event.id);
@@ -97,7 +130,14 @@ describe('JetStreamBus: a consumer that died on its last attempt', () => {
   it('dead-letters the redelivery beyond maxDeliver without running the handler again', async () => {
     const { jetstream } = await import('@nats-io/jetstream');
     const handler = { calls: 0 };
-    const options = { durable: 'crashy', filter: 'flightdeck.planning.>', maxDeliver: 1, ackWaitMs: 1_000, handlerTimeoutMs: 500, handler: () => void handler.calls++ };
+    const options = {
+      durable: 'crashy',
+      filter: 'flightdeck.planning.>',
+      maxDeliver: 1,
+      ackWaitMs: 1_000,
+      handlerTimeoutMs: 500,
+      handler: () => void handler.calls++,
+    };
     await (await bus.subscribe(options)).stop();
     const event = aRelease();
     await bus.publish(event);

@@ -5,7 +5,16 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { databaseUri, startNatsServer, type NatsServerHandle } from '@flightdeck/testing';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { Registry } from 'prom-client';
-import { InvalidEventError, JetStreamBus, OutboxRelay, outboxPush, registerOutboxMetrics, releaseCreated, type CloudEvent, type Subscription } from '../src/index.js';
+import {
+  InvalidEventError,
+  JetStreamBus,
+  OutboxRelay,
+  outboxPush,
+  registerOutboxMetrics,
+  releaseCreated,
+  type CloudEvent,
+  type Subscription,
+} from '../src/index.js';
 import { publishMarker, sleep, storedCopies, waitFor } from './helpers.js';
 import { releaseModel, type ReleaseModel } from './models.js';
 
@@ -20,7 +29,11 @@ let sub: Subscription;
 let n = 0;
 
 const created = (releaseId: string) =>
-  releaseCreated.create({ source: '/flightdeck/planning', subject: releaseId, data: { releaseId, name: 'Spring', version: '2.0.0', releaseType: 'MAJOR' } });
+  releaseCreated.create({
+    source: '/flightdeck/planning',
+    subject: releaseId,
+    data: { releaseId, name: 'Spring', version: '2.0.0', releaseType: 'MAJOR' },
+  });
 
 beforeAll(async () => {
   server = await startNatsServer();
@@ -37,7 +50,11 @@ afterAll(async () => {
 beforeEach(async () => {
   bus = await JetStreamBus.connect({ servers: server.url });
   received = [];
-  sub = await bus.subscribe({ durable: `outbox-reader-${++n}`, filter: 'flightdeck.planning.>', handler: (e) => void received.push(e) });
+  sub = await bus.subscribe({
+    durable: `outbox-reader-${++n}`,
+    filter: 'flightdeck.planning.>',
+    handler: (e) => void received.push(e),
+  });
 });
 afterEach(async () => {
   await sub.stop();
@@ -64,7 +81,9 @@ describe('transactional outbox', () => {
 
   it('refuses to record an event the catalog rejects, so the bad write fails in its own request', async () => {
     const release = new Releases({ _id: 'rel-outbox-bad', name: 'x', status: 'PLANNING' });
-    expect(() => release.recordEvent({ ...created('rel-outbox-bad'), data: { releaseId: 'rel-outbox-bad' } })).toThrow(InvalidEventError);
+    expect(() => release.recordEvent({ ...created('rel-outbox-bad'), data: { releaseId: 'rel-outbox-bad' } })).toThrow(
+      InvalidEventError,
+    );
   });
 
   it('after a relay crash between publish and clear, publishing again stores no second copy', async () => {
@@ -86,7 +105,10 @@ describe('transactional outbox', () => {
   });
 
   it('keeps events while NATS is down and sends them, in order, once it is back', async () => {
-    const flaky = await JetStreamBus.connect({ servers: server.url, publishRetry: { attempts: 2, baseDelayMs: 20, timeoutMs: 300 } });
+    const flaky = await JetStreamBus.connect({
+      servers: server.url,
+      publishRetry: { attempts: 2, baseDelayMs: 20, timeoutMs: 300 },
+    });
     const relay = new OutboxRelay({ bus: flaky, models: [Releases] });
     await server.stop({ keepStore: true });
     const release = new Releases({ _id: 'rel-outbox-3', name: 'Autumn', status: 'PLANNING' });
@@ -99,7 +121,11 @@ describe('transactional outbox', () => {
     expect(await relay.runOnce()).toBe(0);
     expect((await Releases.findById('rel-outbox-3').lean())?.outbox.map((e) => e.id)).toEqual([first.id, second.id]);
     await server.restart();
-    await waitFor('the relay to get through', async () => (await relay.runOnce()) > 0 || (await Releases.findById('rel-outbox-3').lean())?.outbox.length === 0, 15_000);
+    await waitFor(
+      'the relay to get through',
+      async () => (await relay.runOnce()) > 0 || (await Releases.findById('rel-outbox-3').lean())?.outbox.length === 0,
+      15_000,
+    );
     await waitFor('both events', () => received.filter((e) => e.subject === 'rel-outbox-3').length === 2, 15_000);
     expect(received.filter((e) => e.subject === 'rel-outbox-3').map((e) => e.id)).toEqual([first.id, second.id]);
     await flaky.close();
@@ -127,7 +153,10 @@ describe('transactional outbox', () => {
     const read = async () => {
       const text = await registry.metrics();
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-      return { events: value('flightdeck_events_outbox_pending_events'), age: value('flightdeck_events_outbox_oldest_pending_age_seconds') };
+      return {
+        events: value('flightdeck_events_outbox_pending_events'),
+        age: value('flightdeck_events_outbox_oldest_pending_age_seconds'),
+      };
     };
     expect(await read()).toEqual({ events: 0, age: 0 });
 
@@ -148,7 +177,7 @@ describe('transactional outbox', () => {
   });
 
   it('rejects a model without the outbox plugin', () => {
-    const Plain = mongo.connection.model('Plain', new (mongo.connection.base.Schema)({ name: String }));
+    const Plain = mongo.connection.model('Plain', new mongo.connection.base.Schema({ name: String }));
     expect(() => new OutboxRelay({ bus, models: [Plain] })).toThrow(/model Plain has no outbox; add outboxPlugin/);
   });
 });

@@ -9,7 +9,11 @@ export function authorize(identity: Identity | undefined, allowed: readonly Role
   if (!identity) throw new UnauthenticatedError();
   if (allowed.length > 0 && !allowed.some((r) => identity.roles.includes(r))) {
     const held = identity.roles.length ? identity.roles.join(', ') : 'no roles';
-    throw new ForbiddenError(`${what} needs one of the roles ${allowed.join(', ')}; ${identity.subject} has ${held}`, allowed, identity.roles);
+    throw new ForbiddenError(
+      `${what} needs one of the roles ${allowed.join(', ')}; ${identity.subject} has ${held}`,
+      allowed,
+      identity.roles,
+    );
   }
   return identity;
 }
@@ -18,7 +22,11 @@ export function authorize(identity: Identity | undefined, allowed: readonly Role
 export function requireHuman(identity: Identity | undefined, what = 'do this'): Identity {
   if (!identity) throw new UnauthenticatedError();
   if (identity.machine || identity.roles.includes('CI')) {
-    throw new ForbiddenError(`${identity.subject} is a machine identity (CI): only a person may ${what}`, [], identity.roles);
+    throw new ForbiddenError(
+      `${identity.subject} is a machine identity (CI): only a person may ${what}`,
+      [],
+      identity.roles,
+    );
   }
   return identity;
 }

@@ -27,7 +27,10 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * and its rules checked again on what is there now; only when it still conflicts after `attempts` runs does a
  * ConflictError (saying how many) reach the caller. With `expectedRevision` the first ConflictError stands.
  */
-export async function retryOnConflict<R>(change: (attempt: number) => Promise<R>, options: RetryOnConflictOptions = {}): Promise<R> {
+export async function retryOnConflict<R>(
+  change: (attempt: number) => Promise<R>,
+  options: RetryOnConflictOptions = {},
+): Promise<R> {
   const attempts = options.attempts ?? 8;
   const backoffMs = options.backoffMs ?? 10;
   for (let attempt = 1; ; attempt++) {
@@ -35,13 +38,20 @@ export async function retryOnConflict<R>(change: (attempt: number) => Promise<R>
       return await change(attempt);
     } catch (err) {
       if (!(err instanceof ConflictError) || options.expectedRevision !== undefined) throw err;
-      if (attempt >= attempts) throw new ConflictError(err.model, err.id, err.expectedVersion, err.actualVersion, attempt);
+      if (attempt >= attempts)
+        throw new ConflictError(err.model, err.id, err.expectedVersion, err.actualVersion, attempt);
       if (backoffMs > 0) await pause(Math.random() * Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 1)));
     }
   }
 }
 
 /** Refuses a change made from a revision the caller saw that is no longer the stored one: nothing is overwritten. */
-export function checkRevision(model: string, id: string, expectedRevision: number | undefined, actualRevision: number): void {
-  if (expectedRevision !== undefined && expectedRevision !== actualRevision) throw new ConflictError(model, id, expectedRevision, actualRevision);
+export function checkRevision(
+  model: string,
+  id: string,
+  expectedRevision: number | undefined,
+  actualRevision: number,
+): void {
+  if (expectedRevision !== undefined && expectedRevision !== actualRevision)
+    throw new ConflictError(model, id, expectedRevision, actualRevision);
 }

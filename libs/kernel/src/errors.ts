@@ -24,7 +24,9 @@ export class NotFoundError extends Error {
 /** Who is asking is not known: no token, or none that could be verified. */
 export class UnauthenticatedError extends Error {
   override readonly name: string = 'UnauthenticatedError';
-  constructor(message = 'authentication required: send an Authorization: Bearer <token> header (local tokens: npm run mint-token)') {
+  constructor(
+    message = 'authentication required: send an Authorization: Bearer <token> header (local tokens: npm run mint-token)',
+  ) {
     super(message);
   }
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { agree, authorize, count, ForbiddenError, requireHuman, UnauthenticatedError, type Identity } from '../src/index.js';
+import {
+  agree,
+  authorize,
+  count,
+  ForbiddenError,
+  requireHuman,
+  UnauthenticatedError,
+  type Identity,
+} from '../src/index.js';
 
 const rita: Identity = { subject: 'rita', roles: ['RELEASE_MANAGER'], machine: false };
 const pipeline: Identity = { subject: 'pipeline', roles: ['CI', 'RELEASE_MANAGER'], machine: true };
@@ -10,20 +18,32 @@ describe('authorize and requireHuman', () => {
     expect(authorize(rita)).toBe(rita);
     const refusal = (() => {
       try {
-        authorize({ subject: 'dev', roles: ['DEVELOPER'], machine: false }, ['RELEASE_MANAGER', 'SRE'], 'starting a rollout');
+        authorize(
+          { subject: 'dev', roles: ['DEVELOPER'], machine: false },
+          ['RELEASE_MANAGER', 'SRE'],
+          'starting a rollout',
+        );
       } catch (err) {
         return err;
       }
     })();
     expect(refusal).toBeInstanceOf(ForbiddenError);
-    expect(refusal).toMatchObject({ message: 'starting a rollout needs one of the roles RELEASE_MANAGER, SRE; dev has DEVELOPER', needed: ['RELEASE_MANAGER', 'SRE'], held: ['DEVELOPER'] });
-    expect(() => authorize({ subject: 'nobody', roles: [], machine: false }, ['SRE'])).toThrow('this needs one of the roles SRE; nobody has no roles');
+    expect(refusal).toMatchObject({
+      message: 'starting a rollout needs one of the roles RELEASE_MANAGER, SRE; dev has DEVELOPER',
+      needed: ['RELEASE_MANAGER', 'SRE'],
+      held: ['DEVELOPER'],
+    });
+    expect(() => authorize({ subject: 'nobody', roles: [], machine: false }, ['SRE'])).toThrow(
+      'this needs one of the roles SRE; nobody has no roles',
+    );
   });
 
   it('refuse an anonymous caller as unauthenticated, and a machine identity where a person must decide', () => {
     expect(() => authorize(undefined)).toThrow(UnauthenticatedError);
     expect(() => requireHuman(undefined)).toThrow(UnauthenticatedError);
-    expect(() => requireHuman(pipeline, 'approve a gate')).toThrow('pipeline is a machine identity (CI): only a person may approve a gate');
+    expect(() => requireHuman(pipeline, 'approve a gate')).toThrow(
+      'pipeline is a machine identity (CI): only a person may approve a gate',
+    );
     expect(() => requireHuman({ ...rita, roles: ['CI'] })).toThrow(ForbiddenError);
     expect(requireHuman(rita)).toBe(rita);
   });
@@ -31,13 +51,13 @@ describe('authorize and requireHuman', () => {
 
 describe('count and agree', () => {
   it('put the noun and the verb in the number of the count', () => {
-    expect([count(0, 'replica'), count(1, 'replica'), count(3, 'replica'), count(1, 'criterion', 'criteria'), count(2, 'criterion', 'criteria')]).toEqual([
-      '0 replicas',
-      '1 replica',
-      '3 replicas',
-      '1 criterion',
-      '2 criteria',
-    ]);
+    expect([
+      count(0, 'replica'),
+      count(1, 'replica'),
+      count(3, 'replica'),
+      count(1, 'criterion', 'criteria'),
+      count(2, 'criterion', 'criteria'),
+    ]).toEqual(['0 replicas', '1 replica', '3 replicas', '1 criterion', '2 criteria']);
     expect(`${count(1, 'planned feature')} ${agree(1, 'is', 'are')} done`).toBe('1 planned feature is done');
   });
 });

@@ -55,7 +55,11 @@ describe('retryOnConflict', () => {
         },
         { attempts: 3 },
       ),
-    ).rejects.toMatchObject({ message: 'Counter c was changed by someone else: you had version 2, it is now at version 3; reload it and apply your change again', attempts: 3 });
+    ).rejects.toMatchObject({
+      message:
+        'Counter c was changed by someone else: you had version 2, it is now at version 3; reload it and apply your change again',
+      attempts: 3,
+    });
     expect(runs).toBe(3);
     let ruleRuns = 0;
     const refused = retryOnConflict(async () => {
@@ -91,7 +95,9 @@ describe('retryOnConflict', () => {
   });
 
   it('refuses a stale expectedRevision, and lets a change without one through', () => {
-    expect(() => checkRevision('Release', 'r1', 3, 4)).toThrow('Release r1 was changed by someone else: you had version 3, it is now at version 4');
+    expect(() => checkRevision('Release', 'r1', 3, 4)).toThrow(
+      'Release r1 was changed by someone else: you had version 3, it is now at version 4',
+    );
     expect(() => checkRevision('Release', 'r1', undefined, 4)).not.toThrow();
     expect(() => checkRevision('Release', 'r1', 4, 4)).not.toThrow();
   });

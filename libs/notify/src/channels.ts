@@ -16,7 +16,16 @@ export interface ChannelsOptions {
 
 /** The body a signed webhook receives. */
 export function webhookBody(n: Notification, at: Date): string {
-  return JSON.stringify({ id: n.id, event: n.event, title: n.title, text: n.text, severity: n.severity, link: n.link ?? null, data: n.data ?? {}, sentAt: at.toISOString() });
+  return JSON.stringify({
+    id: n.id,
+    event: n.event,
+    title: n.title,
+    text: n.text,
+    severity: n.severity,
+    link: n.link ?? null,
+    data: n.data ?? {},
+    sentAt: at.toISOString(),
+  });
 }
 
 /** Sends one notification to one target, once: the caller (a delivery worker) decides about retries from the DeliveryError. */
@@ -41,13 +50,18 @@ export class Channels {
         await post(name, target.url, JSON.stringify(teamsMessage(n)), { timeoutMs: this.timeoutMs });
         return;
       case 'EMAIL':
-        if (!this.email) throw new DeliveryError('e-mail is not configured (set NOTIFY_SMTP_URL and NOTIFY_EMAIL_FROM)', false);
+        if (!this.email)
+          throw new DeliveryError('e-mail is not configured (set NOTIFY_SMTP_URL and NOTIFY_EMAIL_FROM)', false);
         await this.email.send(n, target.to);
         return;
       case 'WEBHOOK': {
         const at = this.now();
         const body = webhookBody(n, at);
-        const headers = { [SIGNATURE_HEADER]: signWebhook(body, target.secret, at), [DELIVERY_HEADER]: n.id, [EVENT_HEADER]: n.event };
+        const headers = {
+          [SIGNATURE_HEADER]: signWebhook(body, target.secret, at),
+          [DELIVERY_HEADER]: n.id,
+          [EVENT_HEADER]: n.event,
+        };
         await post(name, target.url, body, { timeoutMs: this.timeoutMs, headers });
         return;
       }

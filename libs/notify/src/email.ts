@@ -20,11 +20,24 @@ interface SmtpFailure extends Error {
 function describe(error: SmtpFailure, where: string): DeliveryError {
   if (error.responseCode) {
     const retryable = error.responseCode >= 400 && error.responseCode < 500;
-    return new DeliveryError(`the SMTP server ${where} answered ${error.response ?? error.responseCode}`, retryable, undefined, { cause: error });
+    return new DeliveryError(
+      `the SMTP server ${where} answered ${error.response ?? error.responseCode}`,
+      retryable,
+      undefined,
+      { cause: error },
+    );
   }
-  if (error.code === 'EAUTH') return new DeliveryError(`the SMTP server ${where} refused the credentials: ${error.message}`, false, undefined, { cause: error });
-  if (error.code === 'EENVELOPE' || error.code === 'EMESSAGE') return new DeliveryError(`the message was refused before sending: ${error.message}`, false, undefined, { cause: error });
-  return new DeliveryError(`could not reach the SMTP server ${where}: ${error.message}`, true, undefined, { cause: error });
+  if (error.code === 'EAUTH')
+    return new DeliveryError(`the SMTP server ${where} refused the credentials: ${error.message}`, false, undefined, {
+      cause: error,
+    });
+  if (error.code === 'EENVELOPE' || error.code === 'EMESSAGE')
+    return new DeliveryError(`the message was refused before sending: ${error.message}`, false, undefined, {
+      cause: error,
+    });
+  return new DeliveryError(`could not reach the SMTP server ${where}: ${error.message}`, true, undefined, {
+    cause: error,
+  });
 }
 
 function where(url: string): string {
@@ -51,7 +64,8 @@ export class EmailSender {
 
   constructor(private readonly settings: SmtpSettings) {
     const u = new URL(settings.url);
-    if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`SMTP URL must start with smtp:// or smtps://, got ${u.protocol}//`);
+    if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+      throw new Error(`SMTP URL must start with smtp:// or smtps://, got ${u.protocol}//`);
     this.transport = nodemailer.createTransport({
       url: settings.url,
       connectionTimeout: settings.timeoutMs,

@@ -30,12 +30,22 @@ export async function post(name: string, url: string, body: string, options: Pos
       redirect: 'error',
     });
   } catch (error) {
-    const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    const cause =
+      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    throw new DeliveryError(timedOut ? `${name} did not answer within ${options.timeoutMs} ms` : `could not reach ${name}: ${cause}`, true, undefined, { cause: error });
+    throw new DeliveryError(
+      timedOut ? `${name} did not answer within ${options.timeoutMs} ms` : `could not reach ${name}: ${cause}`,
+      true,
+      undefined,
+      { cause: error },
+    );
   }
   const text = await response.text().catch(() => '');
   if (response.ok) return text;
   const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  throw new DeliveryError(`${name} answered HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`, retryableStatus(response.status), retryAfter(response.headers.get('retry-after')));
+  throw new DeliveryError(
+    `${name} answered HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`,
+    retryableStatus(response.status),
+    retryAfter(response.headers.get('retry-after')),
+  );
 }

@@ -21,7 +21,10 @@ export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 const httpsOrLoopback = z
   .url({ protocol: /^https?$/ })
-  .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u), 'an https:// URL (plain http only on the loopback, for tests)');
+  .refine(
+    (u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u),
+    'an https:// URL (plain http only on the loopback, for tests)',
+  );
 
 /** Where a notification goes: the channel and its address. */
 export const channelTargetSchema = z.discriminatedUnion('kind', [
@@ -51,13 +54,19 @@ export class InvalidTargetError extends Error {
 export function parseChannelTarget(input: unknown): ChannelTarget {
   const kind = (input as { kind?: unknown } | null)?.kind;
   if (typeof kind !== 'string' || !(CHANNEL_KINDS as readonly string[]).includes(kind)) {
-    throw new InvalidTargetError(`channel ${JSON.stringify(kind ?? null)} is unknown; expected one of ${CHANNEL_KINDS.join(', ')}`, 'kind');
+    throw new InvalidTargetError(
+      `channel ${JSON.stringify(kind ?? null)} is unknown; expected one of ${CHANNEL_KINDS.join(', ')}`,
+      'kind',
+    );
   }
   const parsed = channelTargetSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.') || 'target';
-  throw new InvalidTargetError(`${kind} target: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(target)'}: ${i.message}`).join('; ')}`, field);
+  throw new InvalidTargetError(
+    `${kind} target: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(target)'}: ${i.message}`).join('; ')}`,
+    field,
+  );
 }
 
 /** Where a target points, without its secret, for logs and the delivery log. */

@@ -18,17 +18,28 @@ export function signWebhook(body: string, secret: string, at: Date): string {
 export type SignatureCheck = { valid: true } | { valid: false; reason: string };
 
 /** What a receiver does: checks the header against the body, and that the timestamp is within `toleranceSeconds` of now. */
-export function verifyWebhookSignature(body: string, header: string | undefined, secret: string, options: { now?: Date; toleranceSeconds?: number } = {}): SignatureCheck {
+export function verifyWebhookSignature(
+  body: string,
+  header: string | undefined,
+  secret: string,
+  options: { now?: Date; toleranceSeconds?: number } = {},
+): SignatureCheck {
   if (!header) return { valid: false, reason: `no ${SIGNATURE_HEADER} header` };
   const parts = new Map(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.get('t'));
   const v1 = parts.get('v1');
-  if (!Number.isInteger(t) || !v1) return { valid: false, reason: `the ${SIGNATURE_HEADER} header is not "t=<unix seconds>,v1=<hex>"` };
+  if (!Number.isInteger(t) || !v1)
+    return { valid: false, reason: `the ${SIGNATURE_HEADER} header is not "t=<unix seconds>,v1=<hex>"` };
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const tolerance = options.toleranceSeconds ?? 300;
-  if (Math.abs(now - t) > tolerance) return { valid: false, reason: `the signature's timestamp is ${Math.abs(now - t)} s away from now (at most ${tolerance} s)` };
+  if (Math.abs(now - t) > tolerance)
+    return {
+      valid: false,
+      reason: `the signature's timestamp is ${Math.abs(now - t)} s away from now (at most ${tolerance} s)`,
+    };
   const expected = Buffer.from(hmac(secret, t, body), 'hex');
   const given = Buffer.from(v1, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { valid: false, reason: 'the signature does not match the body' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { valid: false, reason: 'the signature does not match the body' };
   return { valid: true };
 }

@@ -14,6 +14,10 @@ export function slackMessage(n: Notification): Record<string, unknown> {
     // A section's text is limited to 3000 characters.
     { type: 'section', text: { type: 'mrkdwn', text: `${EMOJI[n.severity]} ${mrkdwn(n.text)}`.slice(0, 3000) } },
   ];
-  if (n.link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: n.link.label.slice(0, 75) }, url: n.link.url }] });
+  if (n.link)
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: n.link.label.slice(0, 75) }, url: n.link.url }],
+    });
   return { text: `${n.title}${n.link ? ` — ${n.link.url}` : ''}`, blocks };
 }

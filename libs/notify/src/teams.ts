@@ -19,5 +19,9 @@ export function teamsMessage(n: Notification): Record<string, unknown> {
     body,
     ...(n.link ? { actions: [{ type: 'Action.OpenUrl', title: n.link.label, url: n.link.url }] } : {}),
   };
-  return { type: 'message', summary: n.title, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
+  return {
+    type: 'message',
+    summary: n.title,
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+  };
 }

@@ -32,7 +32,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Opens a mongoose connection, retrying with backoff while the server is not reachable yet. */
 export async function connectMongo(opts: ConnectMongoOptions): Promise<MongoConnection> {
   if (!/^mongodb(\+srv)?:\/\/.+/.test(opts.uri ?? '')) {
-    throw new Error(`MongoDB URI "${redactUri(String(opts.uri))}" is invalid: expected mongodb://host:port/database or mongodb+srv://host/database`);
+    throw new Error(
+      `MongoDB URI "${redactUri(String(opts.uri))}" is invalid: expected mongodb://host:port/database or mongodb+srv://host/database`,
+    );
   }
   const logger = opts.logger ?? pino({ level: 'silent' });
   const retries = opts.retries ?? 10;
@@ -64,5 +66,8 @@ export async function connectMongo(opts: ConnectMongoOptions): Promise<MongoConn
       await sleep(delay);
     }
   }
-  throw new Error(`could not connect to MongoDB at ${where} after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`, { cause: lastError });
+  throw new Error(
+    `could not connect to MongoDB at ${where} after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`,
+    { cause: lastError },
+  );
 }

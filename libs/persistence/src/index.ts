@@ -1,3 +1,12 @@
 export { connectMongo, redactUri, type ConnectMongoOptions, type MongoConnection } from './connection.js';
 export { optimisticConcurrencyPlugin, timestampsPlugin, updateWithVersion } from './plugins.js';
-export { paginate, encodeCursor, decodeCursor, InvalidCursorError, type PageArgs, type PageInfo, type Page, type PaginateOptions } from './pagination.js';
+export {
+  paginate,
+  encodeCursor,
+  decodeCursor,
+  InvalidCursorError,
+  type PageArgs,
+  type PageInfo,
+  type Page,
+  type PaginateOptions,
+} from './pagination.js';

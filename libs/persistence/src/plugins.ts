@@ -17,30 +17,48 @@ function versionKeyOf(schema: Schema): string {
  */
 export function optimisticConcurrencyPlugin(schema: Schema): void {
   schema.set('optimisticConcurrency', true);
-  schema.post('save', function (err: Error, doc: { _id: unknown; get(path: string): unknown }, next: (e?: Error) => void) {
-    if (err?.name !== 'VersionError') return next(err);
-    const model = (this as { constructor: unknown }).constructor as Model<unknown>;
-    const key = versionKeyOf(model.schema);
-    const conflict = (current: Record<string, unknown> | null) =>
-      new ConflictError(model.modelName, String(doc._id), Number(doc.get(key)), current ? Number(current[key]) : null);
-    model
-      .findById(doc._id)
-      .select(key)
-      .lean()
-      .exec()
-      .then((current) => next(conflict(current as Record<string, unknown> | null)), () => next(conflict(null)));
-  });
+  schema.post(
+    'save',
+    function (err: Error, doc: { _id: unknown; get(path: string): unknown }, next: (e?: Error) => void) {
+      if (err?.name !== 'VersionError') return next(err);
+      const model = (this as { constructor: unknown }).constructor as Model<unknown>;
+      const key = versionKeyOf(model.schema);
+      const conflict = (current: Record<string, unknown> | null) =>
+        new ConflictError(
+          model.modelName,
+          String(doc._id),
+          Number(doc.get(key)),
+          current ? Number(current[key]) : null,
+        );
+      model
+        .findById(doc._id)
+        .select(key)
+        .lean()
+        .exec()
+        .then(
+          (current) => next(conflict(current as Record<string, unknown> | null)),
+          () => next(conflict(null)),
+        );
+    },
+  );
 }
 
 /**
  * Applies `update` only if the document is still at `expectedVersion` (bumping it), for writes
  * that do not load the document first, e.g. a mutation carrying the version the client saw.
  */
-export async function updateWithVersion<T>(model: Model<T>, id: unknown, expectedVersion: number, update: UpdateQuery<T>): Promise<T> {
+export async function updateWithVersion<T>(
+  model: Model<T>,
+  id: unknown,
+  expectedVersion: number,
+  update: UpdateQuery<T>,
+): Promise<T> {
   const key = versionKeyOf(model.schema);
   const inc = { ...((update.$inc as Record<string, number> | undefined) ?? {}), [key]: 1 };
   const updated = await model
-    .findOneAndUpdate({ _id: id, [key]: expectedVersion } as never, { ...update, $inc: inc } as UpdateQuery<T>, { returnDocument: 'after' })
+    .findOneAndUpdate({ _id: id, [key]: expectedVersion } as never, { ...update, $inc: inc } as UpdateQuery<T>, {
+      returnDocument: 'after',
+    })
     .exec();
   if (updated) return updated as T;
   const current = (await model.findById(id).select(key).lean().exec()) as Record<string, unknown> | null;

@@ -20,7 +20,12 @@ describe('connectMongo', () => {
 
   it('retries until a server that starts late answers', async () => {
     const port = await freePort();
-    const connecting = connectMongo({ uri: `mongodb://127.0.0.1:${port}/late`, retries: 20, retryDelayMs: 100, serverSelectionTimeoutMS: 300 });
+    const connecting = connectMongo({
+      uri: `mongodb://127.0.0.1:${port}/late`,
+      retries: 20,
+      retryDelayMs: 100,
+      serverSelectionTimeoutMS: 300,
+    });
     await new Promise((r) => setTimeout(r, 700));
     const server = await startMongoServer({ port });
     try {
@@ -34,13 +39,22 @@ describe('connectMongo', () => {
 
   it('gives up after its retries with a message naming the server and the attempts', async () => {
     const port = await freePort();
-    await expect(connectMongo({ uri: `mongodb://app:secret@127.0.0.1:${port}/none`, retries: 1, retryDelayMs: 10, serverSelectionTimeoutMS: 200 })).rejects.toThrow(
+    await expect(
+      connectMongo({
+        uri: `mongodb://app:secret@127.0.0.1:${port}/none`,
+        retries: 1,
+        retryDelayMs: 10,
+        serverSelectionTimeoutMS: 200,
+      }),
+    ).rejects.toThrow(
       new RegExp(`could not connect to MongoDB at mongodb://app:\\*\\*\\*@127.0.0.1:${port}/none after 2 attempts`),
     );
   });
 
   it('rejects a URI that is not a MongoDB connection string, saying what is expected', async () => {
-    await expect(connectMongo({ uri: 'postgres://localhost/db' })).rejects.toThrow(/expected mongodb:\/\/host:port\/database/);
+    await expect(connectMongo({ uri: 'postgres://localhost/db' })).rejects.toThrow(
+      /expected mongodb:\/\/host:port\/database/,
+    );
     expect(redactUri('mongodb://u:p@h:1/d')).toBe('mongodb://u:***@h:1/d');
   });
 });

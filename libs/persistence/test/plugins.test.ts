@@ -3,7 +3,13 @@ import type {} from '@flightdeck/testing/global-setup';
 import { Schema, type Model } from 'mongoose';
 import { databaseUri } from '@flightdeck/testing';
 import { ConflictError } from '@flightdeck/kernel';
-import { connectMongo, optimisticConcurrencyPlugin, timestampsPlugin, updateWithVersion, type MongoConnection } from '../src/index.js';
+import {
+  connectMongo,
+  optimisticConcurrencyPlugin,
+  timestampsPlugin,
+  updateWithVersion,
+  type MongoConnection,
+} from '../src/index.js';
 
 interface Release {
   name: string;
@@ -53,7 +59,9 @@ describe('schema plugins', () => {
     );
     expect(err).toBeInstanceOf(ConflictError);
     expect(err).toMatchObject({ model: 'Release', id: String(created._id), expectedVersion: 0, actualVersion: 1 });
-    expect((err as Error).message).toMatch(new RegExp(`Release ${created._id} was changed by someone else: you had version 0, it is now at version 1`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`Release ${created._id} was changed by someone else: you had version 0, it is now at version 1`),
+    );
     expect((await Releases.findById(created._id).lean())?.status).toBe('ALPHA');
   });
 
@@ -61,8 +69,12 @@ describe('schema plugins', () => {
     const r = await Releases.create({ name: '3.0.0', status: 'PLANNING' });
     const updated = await updateWithVersion(Releases, r._id, 0, { $set: { status: 'BETA' } });
     expect(updated).toMatchObject({ status: 'BETA', __v: 1 });
-    await expect(updateWithVersion(Releases, r._id, 0, { $set: { status: 'RELEASED' } })).rejects.toThrow(/you had version 0, it is now at version 1/);
+    await expect(updateWithVersion(Releases, r._id, 0, { $set: { status: 'RELEASED' } })).rejects.toThrow(
+      /you had version 0, it is now at version 1/,
+    );
     await Releases.deleteOne({ _id: r._id });
-    await expect(updateWithVersion(Releases, r._id, 1, { $set: { status: 'RELEASED' } })).rejects.toThrow(/no longer exists/);
+    await expect(updateWithVersion(Releases, r._id, 1, { $set: { status: 'RELEASED' } })).rejects.toThrow(
+      /no longer exists/,
+    );
   });
 });

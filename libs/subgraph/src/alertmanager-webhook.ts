@@ -33,37 +33,60 @@ export const ALERTMANAGER_WEBHOOK_PATH = '/webhooks/alertmanager';
  * notifications shares this contract, so one Alertmanager receiver lists all their URLs: 401 without the configured
  * bearer token, 400 for a payload that is not v4 (or not JSON), 413 when too large, 503 when it could not be applied.
  */
-export function alertmanagerWebhook<P extends { groupKey?: string | undefined; status: string }, R>(o: AlertmanagerWebhookOptions<P, R>): Router {
+export function alertmanagerWebhook<P extends { groupKey?: string | undefined; status: string }, R>(
+  o: AlertmanagerWebhookOptions<P, R>,
+): Router {
   const router = express.Router();
-  router.post(ALERTMANAGER_WEBHOOK_PATH, express.json({ limit: o.maxBytes ?? 1024 * 1024, type: () => true }), async (req, res) => {
-    if (o.token) {
-      const header = req.get('authorization') ?? '';
-      const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-      if (!sameToken(given, o.token)) {
-        res.status(401).json({ error: 'this receiver needs Authorization: Bearer <token> (the http_config.authorization credentials of the Alertmanager receiver)' });
+  router.post(
+    ALERTMANAGER_WEBHOOK_PATH,
+    express.json({ limit: o.maxBytes ?? 1024 * 1024, type: () => true }),
+    async (req, res) => {
+      if (o.token) {
+        const header = req.get('authorization') ?? '';
+        const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+        if (!sameToken(given, o.token)) {
+          res
+            .status(401)
+            .json({
+              error:
+                'this receiver needs Authorization: Bearer <token> (the http_config.authorization credentials of the Alertmanager receiver)',
+            });
+          return;
+        }
+      }
+      const parsed = o.schema.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: `not an Alertmanager v4 webhook payload: ${describeIssues(parsed.error)}` });
         return;
       }
-    }
-    const parsed = o.schema.safeParse(req.body);
-    if (!parsed.success) {
-      res.status(400).json({ error: `not an Alertmanager v4 webhook payload: ${describeIssues(parsed.error)}` });
-      return;
-    }
-    try {
-      const result = await o.receive(parsed.data);
-      const { message, fields } = o.describe(result);
-      o.logger.info({ ...fields, groupKey: parsed.data.groupKey, status: parsed.data.status }, message);
-      res.status(200).json(result);
-    } catch (err) {
-      o.logger.error({ err }, 'alertmanager notification failed');
-      // Alertmanager retries on 5xx.
-      res.status(503).json({ error: `could not ${o.failure}: ${(err as Error).message}; Alertmanager will retry` });
-    }
-  });
+      try {
+        const result = await o.receive(parsed.data);
+        const { message, fields } = o.describe(result);
+        o.logger.info({ ...fields, groupKey: parsed.data.groupKey, status: parsed.data.status }, message);
+        res.status(200).json(result);
+      } catch (err) {
+        o.logger.error({ err }, 'alertmanager notification failed');
+        // Alertmanager retries on 5xx.
+        res.status(503).json({ error: `could not ${o.failure}: ${(err as Error).message}; Alertmanager will retry` });
+      }
+    },
+  );
   // Body parser failures (malformed JSON, too large) answer 400/413 as JSON, never crash the server.
-  router.use(ALERTMANAGER_WEBHOOK_PATH, (err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err.status) return next(err);
-    res.status(err.status).json({ error: err.type === 'entity.too.large' ? 'the payload is too large' : `the body is not JSON: ${err.message}` });
-  });
+  router.use(
+    ALERTMANAGER_WEBHOOK_PATH,
+    (
+      err: Error & { status?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (!err.status) return next(err);
+      res
+        .status(err.status)
+        .json({
+          error: err.type === 'entity.too.large' ? 'the payload is too large' : `the body is not JSON: ${err.message}`,
+        });
+    },
+  );
   return router;
 }

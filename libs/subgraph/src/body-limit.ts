@@ -22,14 +22,25 @@ export function bodyLimit(maxBytes: number): Router {
   const onError: ErrorRequestHandler = (error: BodyParserError, _req, res, next) => {
     if (error.type === 'entity.too.large') {
       const size = error.length ? `${formatBytes(error.length)}` : `larger than ${formatBytes(maxBytes)}`;
-      sendGraphQLError(res, 413, `Request body is ${size}; the limit is ${formatBytes(maxBytes)}. Send a smaller query or fewer variables.`, 'PAYLOAD_TOO_LARGE', {
-        limitBytes: maxBytes,
-        ...(error.length ? { sizeBytes: error.length } : {}),
-      });
+      sendGraphQLError(
+        res,
+        413,
+        `Request body is ${size}; the limit is ${formatBytes(maxBytes)}. Send a smaller query or fewer variables.`,
+        'PAYLOAD_TOO_LARGE',
+        {
+          limitBytes: maxBytes,
+          ...(error.length ? { sizeBytes: error.length } : {}),
+        },
+      );
       return;
     }
     if (error.type === 'entity.parse.failed') {
-      sendGraphQLError(res, 400, `Request body is not valid JSON: ${error.message}. Send {"query": "...", "variables": {...}} as application/json.`, 'BAD_REQUEST');
+      sendGraphQLError(
+        res,
+        400,
+        `Request body is not valid JSON: ${error.message}. Send {"query": "...", "variables": {...}} as application/json.`,
+        'BAD_REQUEST',
+      );
       return;
     }
     next(error);

@@ -15,16 +15,20 @@ import { mapped } from './domain-errors.js';
 export interface SubgraphResolvers<TContext = SubgraphContext> {
   [typeName: string]:
     | {
-        // The parent value differs per type and is the resolver's own business, as in graphql-js.
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        [fieldName: string]: GraphQLFieldResolver<any, TContext> | { requires?: string; resolve?: GraphQLFieldResolver<any, TContext> };
+        /* The parent value differs per type and is the resolver's own business, as in graphql-js. */
+        /* eslint-disable @typescript-eslint/no-explicit-any */
+        [fieldName: string]:
+          GraphQLFieldResolver<any, TContext> | { requires?: string; resolve?: GraphQLFieldResolver<any, TContext> };
+        /* eslint-enable @typescript-eslint/no-explicit-any */
       }
     | GraphQLScalarType
     | { [enumValue: string]: string | number };
 }
 
 // Apollo types resolvers with an `unknown` context; ours are typed with the context createSubgraph builds.
-type ApolloResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
+type ApolloResolvers = NonNullable<
+  Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
+>;
 
 /** The GraphQL context every resolver of every subgraph receives. */
 export interface SubgraphContext {
@@ -74,7 +78,8 @@ function withDomainErrors<T extends SubgraphResolvers<never>>(resolvers: T): T {
     out[typeName] = Object.fromEntries(
       Object.entries(fields).map(([field, r]) => {
         if (typeof r === 'function') return [field, mapped(r as (...args: unknown[]) => unknown)];
-        if (r && typeof r === 'object' && typeof r.resolve === 'function') return [field, { ...r, resolve: mapped(r.resolve as (...args: unknown[]) => unknown) }];
+        if (r && typeof r === 'object' && typeof r.resolve === 'function')
+          return [field, { ...r, resolve: mapped(r.resolve as (...args: unknown[]) => unknown) }];
         return [field, r];
       }),
     );
@@ -85,11 +90,17 @@ function withDomainErrors<T extends SubgraphResolvers<never>>(resolvers: T): T {
 export function createSubgraph<TExtra extends object = object>(options: SubgraphOptions<TExtra>): Subgraph<TExtra> {
   const { logger, metrics, verifier } = options;
   const resolvers = withDomainErrors(options.resolvers as SubgraphResolvers<never>);
-  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: resolvers as unknown as ApolloResolvers });
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: resolvers as unknown as ApolloResolvers,
+  });
   const apollo = new ApolloServer<SubgraphContext & TExtra>({
     schema,
     introspection: options.introspection ?? false,
-    plugins: [graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<SubgraphContext & TExtra>, ...(options.plugins ?? [])],
+    plugins: [
+      graphqlMetricsPlugin(metrics, logger) as ApolloServerPlugin<SubgraphContext & TExtra>,
+      ...(options.plugins ?? []),
+    ],
     logger,
     // Stack traces belong in the log; a client (and through the gateway, anyone) only needs the message and code.
     includeStacktraceInErrorResponses: false,
@@ -112,7 +123,11 @@ export function createSubgraph<TExtra extends object = object>(options: Subgraph
             const base: SubgraphContext = {
               identity: identityOf(res),
               logger,
-              requestId: requestContextOf(res)?.requestId ?? currentContext()?.requestId ?? req.header('x-request-id') ?? randomUUID(),
+              requestId:
+                requestContextOf(res)?.requestId ??
+                currentContext()?.requestId ??
+                req.header('x-request-id') ??
+                randomUUID(),
             };
             const extra = options.context ? await options.context(base) : ({} as TExtra);
             return { ...base, ...extra };

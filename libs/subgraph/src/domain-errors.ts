@@ -18,10 +18,12 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleError, Unauthenticate
  */
 export function toGraphQLError(err: unknown): unknown {
   if (err instanceof GraphQLError) return err;
-  if (err instanceof RuleError) return coded(err.message, 'BAD_USER_INPUT', { ...(err.field ? { field: err.field } : {}), ...err.details });
+  if (err instanceof RuleError)
+    return coded(err.message, 'BAD_USER_INPUT', { ...(err.field ? { field: err.field } : {}), ...err.details });
   if (err instanceof NotFoundError) return coded(err.message, 'NOT_FOUND');
   if (err instanceof UnauthenticatedError) return coded(err.message, 'UNAUTHENTICATED', { http: { status: 401 } });
-  if (err instanceof ForbiddenError) return coded(err.message, 'FORBIDDEN', err.needed ? { needed: [...err.needed], held: [...(err.held ?? [])] } : {});
+  if (err instanceof ForbiddenError)
+    return coded(err.message, 'FORBIDDEN', err.needed ? { needed: [...err.needed], held: [...(err.held ?? [])] } : {});
   if (err instanceof ConflictError) {
     const message = err.attempts ? `${err.message} (gave up after ${err.attempts} attempts)` : err.message;
     return coded(message, 'CONFLICT', { expectedRevision: err.expectedVersion, actualRevision: err.actualVersion });

@@ -11,5 +11,8 @@ export function sendGraphQLError(
   code: string,
   extensions: Record<string, unknown> = {},
 ): void {
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
 }

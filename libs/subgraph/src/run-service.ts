@@ -34,18 +34,32 @@ export interface RunServiceOptions<S extends z.ZodObject<ReturnType<typeof servi
  * the advisor are set up; the service is created and listens; SIGTERM or SIGINT stops it gracefully (intake and the
  * service's own work, then NATS drained, then MongoDB closed) within SHUTDOWN_DEADLINE_MS.
  */
-export async function runService<S extends z.ZodObject<ReturnType<typeof serviceEnv>>>(options: RunServiceOptions<S>): Promise<void> {
+export async function runService<S extends z.ZodObject<ReturnType<typeof serviceEnv>>>(
+  options: RunServiceOptions<S>,
+): Promise<void> {
   const { name } = options;
-  new Command(name).description(options.description).addHelpText('after', `\n${formatEnvHelp(options.config)}`).parse();
+  new Command(name)
+    .description(options.description)
+    .addHelpText('after', `\n${formatEnvHelp(options.config)}`)
+    .parse();
 
   const config = loadConfigOrExit(options.config, { service: name }) as z.output<S> & ServiceConfig;
   const logger = createLogger({ service: name, level: config.LOG_LEVEL });
   const metrics = createMetrics({ service: name });
-  const verifier = createTokenVerifier({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const verifier = createTokenVerifier({
+    secret: config.AUTH_JWT_SECRET,
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  });
   const mongo = await connectMongo({ uri: config.MONGODB_URI, logger, appName: `flightdeck-${name}` });
   const bus = await JetStreamBus.connect({ servers: natsServers(config.NATS_URL), name, logger });
   const ai = aiOptionsFromEnv(config);
-  const advisor = createAdvisor(ai, { recorder: new MongoosePredictionStore(mongo.connection), logger }, 'no AI endpoint is configured (AI_BASE_URL is not set)');
+  const advisor = createAdvisor(
+    ai,
+    { recorder: new MongoosePredictionStore(mongo.connection), logger },
+    'no AI endpoint is configured (AI_BASE_URL is not set)',
+  );
   const service = options.create({ mongo, bus, advisor, logger, metrics, verifier }, config);
 
   createShutdown({

@@ -25,7 +25,9 @@ export interface SubgraphService {
 }
 
 /** The HTTP side every subgraph service shares: /graphql (503 until started), /healthz, /readyz, /metrics. */
-export function createSubgraphService<TExtra extends object = object>(options: SubgraphServiceOptions<TExtra>): SubgraphService {
+export function createSubgraphService<TExtra extends object = object>(
+  options: SubgraphServiceOptions<TExtra>,
+): SubgraphService {
   const { service } = options;
   const subgraph = createSubgraph(options);
   let graphql: RequestHandler | undefined;

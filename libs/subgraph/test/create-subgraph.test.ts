@@ -68,24 +68,45 @@ describe('createSubgraph', () => {
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('gives resolvers the identity of a verified forwarded token and the request id', async () => {
     const token = await mintToken({ secret, subject: 'alice', roles: ['RELEASE_MANAGER', 'SRE'] });
-    const res = await post({ query: 'query Me { me { anonymous subject roles requestId greeting } }' }, { authorization: `Bearer ${token}`, 'x-request-id': 'req-42' });
+    const res = await post(
+      { query: 'query Me { me { anonymous subject roles requestId greeting } }' },
+      { authorization: `Bearer ${token}`, 'x-request-id': 'req-42' },
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      data: { me: { anonymous: false, subject: 'alice', roles: ['RELEASE_MANAGER', 'SRE'], requestId: 'req-42', greeting: 'hello alice' } },
+      data: {
+        me: {
+          anonymous: false,
+          subject: 'alice',
+          roles: ['RELEASE_MANAGER', 'SRE'],
+          requestId: 'req-42',
+          greeting: 'hello alice',
+        },
+      },
     });
   });
 
   it('treats a request without a token as anonymous', async () => {
     const res = await post({ query: '{ me { anonymous subject roles greeting } }' });
-    expect(await res.json()).toEqual({ data: { me: { anonymous: true, subject: null, roles: [], greeting: 'hello stranger' } } });
+    expect(await res.json()).toEqual({
+      data: { me: { anonymous: true, subject: null, roles: [], greeting: 'hello stranger' } },
+    });
   });
 
   it('refuses a token signed with another key with 401 UNAUTHENTICATED', async () => {
-    const forged = await mintToken({ secret: 'another-secret-that-is-also-32-characters', subject: 'mallory', roles: ['RELEASE_MANAGER'] });
+    const forged = await mintToken({
+      secret: 'another-secret-that-is-also-32-characters',
+      subject: 'mallory',
+      roles: ['RELEASE_MANAGER'],
+    });
     const res = await post({ query: '{ me { subject } }' }, { authorization: `Bearer ${forged}` });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
@@ -118,7 +139,9 @@ describe('createSubgraph', () => {
 
   it('counts operations with graphqlMetricsPlugin, by name, type and outcome', async () => {
     const count = async (outcome: string) =>
-      (await metrics.graphqlOperationsTotal.get()).values.find((v) => v.labels.operation === 'Counted' && v.labels.outcome === outcome)?.value ?? 0;
+      (await metrics.graphqlOperationsTotal.get()).values.find(
+        (v) => v.labels.operation === 'Counted' && v.labels.outcome === outcome,
+      )?.value ?? 0;
     const [successes, errors] = [await count('success'), await count('error')];
     await post({ query: 'query Counted { me { anonymous } }' });
     await post({ query: 'query Counted { me { anonymous } }' });
@@ -126,6 +149,8 @@ describe('createSubgraph', () => {
     expect((await count('success')) - successes).toBe(2);
     expect((await count('error')) - errors).toBe(1);
     const text = await metrics.registry.metrics();
-    expect(text).toMatch(/graphql_operations_total\{operation="Counted",type="query",outcome="success",service="test-subgraph"\} \d+/);
+    expect(text).toMatch(
+      /graphql_operations_total\{operation="Counted",type="query",outcome="success",service="test-subgraph"\} \d+/,
+    );
   });
 });

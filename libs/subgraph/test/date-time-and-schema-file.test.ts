@@ -11,13 +11,19 @@ describe('DateTime', () => {
     const d = DateTime.parseValue('2026-07-01T14:00:00+02:00');
     expect(d.toISOString()).toBe('2026-07-01T12:00:00.000Z');
     expect(DateTime.serialize(d)).toBe('2026-07-01T12:00:00.000Z');
-    expect(DateTime.parseLiteral({ kind: Kind.STRING, value: '2026-07-01T12:00:00Z' })).toEqual(new Date('2026-07-01T12:00:00Z'));
+    expect(DateTime.parseLiteral({ kind: Kind.STRING, value: '2026-07-01T12:00:00Z' })).toEqual(
+      new Date('2026-07-01T12:00:00Z'),
+    );
   });
 
   it('refuses anything else, saying what would be right', () => {
-    expect(() => DateTime.parseValue('next tuesday')).toThrow('DateTime must be an ISO 8601 date-time such as 2026-07-01T12:00:00Z, got "next tuesday"');
+    expect(() => DateTime.parseValue('next tuesday')).toThrow(
+      'DateTime must be an ISO 8601 date-time such as 2026-07-01T12:00:00Z, got "next tuesday"',
+    );
     expect(() => DateTime.parseValue('1700000000')).toThrow(/ISO 8601/);
-    expect(() => DateTime.parseLiteral({ kind: Kind.INT, value: '5' })).toThrow('DateTime must be a string such as "2026-07-01T12:00:00Z"');
+    expect(() => DateTime.parseLiteral({ kind: Kind.INT, value: '5' })).toThrow(
+      'DateTime must be a string such as "2026-07-01T12:00:00Z"',
+    );
   });
 });
 

@@ -22,14 +22,22 @@ function options(overrides: Partial<SubgraphServiceOptions<Extra>> = {}): Subgra
     context: () => ({ greeting: 'hello from the shell' }),
     logger: createLogger({ service: 'shell-test', level: 'silent' }),
     metrics: createMetrics({ service: 'shell-test' }),
-    verifier: createTokenVerifier({ secret: 'shell-test-secret-at-least-32-characters', issuer: 'flightdeck', audience: 'flightdeck' }),
+    verifier: createTokenVerifier({
+      secret: 'shell-test-secret-at-least-32-characters',
+      issuer: 'flightdeck',
+      audience: 'flightdeck',
+    }),
     readiness: (graphql) => [graphql],
     ...overrides,
   };
 }
 
 const hello = (graphqlUrl: string) =>
-  fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+  fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ hello }' }),
+  });
 
 /** The service's app on a plain node http server of the test's own, so it answers before the service starts. */
 async function serveApp(service: SubgraphService): Promise<{ base: string; server: Server }> {
@@ -47,11 +55,16 @@ describe('createSubgraphService', () => {
   it('answers /graphql with 503 SERVICE_UNAVAILABLE naming the service until it has started, then serves the subgraph', async () => {
     const service = createSubgraphService(options());
     const { base, server } = await serveApp(service);
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)), () => service.stop());
+    cleanups.push(
+      () => new Promise((resolve) => server.close(resolve)),
+      () => service.stop(),
+    );
 
     const early = await hello(`${base}/graphql`);
     expect(early.status).toBe(503);
-    expect(await early.json()).toEqual({ errors: [{ message: 'shell-test is starting; retry in a moment', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    expect(await early.json()).toEqual({
+      errors: [{ message: 'shell-test is starting; retry in a moment', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+    });
 
     await service.start();
     const later = await hello(`${base}/graphql`);
@@ -63,14 +76,21 @@ describe('createSubgraphService', () => {
     let eventsReady = false;
     const service = createSubgraphService(
       options({
-        readiness: (graphql) => [{ name: 'mongodb', check: () => true }, graphql, { name: 'events', check: () => eventsReady }],
+        readiness: (graphql) => [
+          { name: 'mongodb', check: () => true },
+          graphql,
+          { name: 'events', check: () => eventsReady },
+        ],
         onStart: async () => {
           eventsReady = true;
         },
       }),
     );
     const { base, server } = await serveApp(service);
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)), () => service.stop());
+    cleanups.push(
+      () => new Promise((resolve) => server.close(resolve)),
+      () => service.stop(),
+    );
 
     const before = await fetch(`${base}/readyz`);
     expect(before.status).toBe(503);
@@ -94,10 +114,15 @@ describe('createSubgraphService', () => {
   });
 
   it('leaves the graphql check out when the service does not list it', async () => {
-    const service = createSubgraphService(options({ readiness: () => [{ name: 'planning-events', check: () => true }] }));
+    const service = createSubgraphService(
+      options({ readiness: () => [{ name: 'planning-events', check: () => true }] }),
+    );
     const { url } = await service.listen(0);
     cleanups.push(() => service.stop());
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', checks: [{ name: 'planning-events', ok: true }] });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      checks: [{ name: 'planning-events', ok: true }],
+    });
   });
 
   it('starts once, running onStart after /graphql answers, and listen() gives the url, the port and the GraphQL url', async () => {
@@ -121,13 +146,19 @@ describe('createSubgraphService', () => {
     await service.start();
     expect(starts).toBe(1);
     expect(graphqlStatusDuringOnStart).toBe(200);
-    expect(address).toEqual({ url: `http://127.0.0.1:${address.port}`, port: expect.any(Number), graphqlUrl: `http://127.0.0.1:${address.port}/graphql` });
+    expect(address).toEqual({
+      url: `http://127.0.0.1:${address.port}`,
+      port: expect.any(Number),
+      graphqlUrl: `http://127.0.0.1:${address.port}/graphql`,
+    });
     expect(address.port).toBeGreaterThan(0);
     expect(await (await hello(address.graphqlUrl)).json()).toEqual({ data: { hello: 'hello from the shell' } });
   });
 
   it('serves the routes that mount adds', async () => {
-    const service = createSubgraphService(options({ mount: (app) => app.get('/webhooks/ping', (_req, res) => void res.json({ pong: true })) }));
+    const service = createSubgraphService(
+      options({ mount: (app) => app.get('/webhooks/ping', (_req, res) => void res.json({ pong: true })) }),
+    );
     const { url } = await service.listen(0);
     cleanups.push(() => service.stop());
     expect(await (await fetch(`${url}/webhooks/ping`)).json()).toEqual({ pong: true });
@@ -138,7 +169,9 @@ describe('createSubgraphService', () => {
     let url = '';
     const service = createSubgraphService(
       options({
-        plugins: [{ serverWillStart: async () => ({ serverWillStop: async () => void steps.push('subgraph stopped') }) }],
+        plugins: [
+          { serverWillStart: async () => ({ serverWillStop: async () => void steps.push('subgraph stopped') }) },
+        ],
         onStop: async () => {
           const intake = await fetch(`${url}/healthz`).then(
             () => 'intake still open',

@@ -39,7 +39,12 @@ export function accessLog(logger: Logger, metrics: ServiceMetrics): RequestHandl
       const quiet = PROBES.has(req.path) && res.statusCode < 400;
       const line = () =>
         logger[quiet ? 'debug' : 'info'](
-          { method: req.method, url: req.originalUrl, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10 },
+          {
+            method: req.method,
+            url: req.originalUrl,
+            status: res.statusCode,
+            durationMs: Math.round(seconds * 1e4) / 10,
+          },
           'request finished',
         );
       // 'finish' may fire outside the request's async context; restore it so the ids are on the line.

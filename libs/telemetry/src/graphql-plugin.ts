@@ -9,7 +9,10 @@ function operationLabel(name: string | null | undefined): string {
 }
 
 /** Counts and times every GraphQL operation (labels: operation, type, outcome) and logs its errors. */
-export function graphqlMetricsPlugin<TContext extends BaseContext = BaseContext>(metrics: ServiceMetrics, logger: Logger): ApolloServerPlugin<TContext> {
+export function graphqlMetricsPlugin<TContext extends BaseContext = BaseContext>(
+  metrics: ServiceMetrics,
+  logger: Logger,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();

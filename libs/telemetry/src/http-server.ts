@@ -27,7 +27,9 @@ export interface HttpServer {
 
 /** Status of an error thrown by middleware (body parsers set `status`), else 500. */
 function statusOf(err: unknown): number {
-  const s = (err as { status?: unknown; statusCode?: unknown } | undefined)?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  const s =
+    (err as { status?: unknown; statusCode?: unknown } | undefined)?.status ??
+    (err as { statusCode?: unknown })?.statusCode;
   return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
 }
 
@@ -55,7 +57,10 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: opts.service, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
   });
-  app.get('/readyz', readyzHandler(opts.readiness, () => draining, opts.checkTimeoutMs));
+  app.get(
+    '/readyz',
+    readyzHandler(opts.readiness, () => draining, opts.checkTimeoutMs),
+  );
   registerReadinessMetric(metrics.registry, opts.readiness, () => draining, opts.checkTimeoutMs);
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);

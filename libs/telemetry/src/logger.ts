@@ -23,7 +23,10 @@ export function createLogger(opts: LoggerOptions): Logger {
         const ctx = currentContext();
         return ctx ? { requestId: ctx.requestId, correlationId: ctx.correlationId } : {};
       },
-      redact: { paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.password', '*.secret'], censor: '[redacted]' },
+      redact: {
+        paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.password', '*.secret'],
+        censor: '[redacted]',
+      },
     },
     // Synchronous stdout: lines stay in order and none is lost when a shutdown ends with process.exit.
     opts.destination ?? pino.destination({ fd: 1, sync: true }),

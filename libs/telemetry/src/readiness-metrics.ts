@@ -8,7 +8,12 @@ export const READINESS_METRIC = 'flightdeck_readiness_check_passing';
  * The `shutdown` check is always there (0 while the server shuts down), so every service exports at least one
  * series: alert rules use it to tell Flightdeck's scrape targets from others.
  */
-export function registerReadinessMetric(registry: Registry, checks: ReadinessCheck[], isDraining: () => boolean, timeoutMs?: number): void {
+export function registerReadinessMetric(
+  registry: Registry,
+  checks: ReadinessCheck[],
+  isDraining: () => boolean,
+  timeoutMs?: number,
+): void {
   registry.removeSingleMetric(READINESS_METRIC);
   new Gauge({
     name: READINESS_METRIC,

@@ -29,14 +29,22 @@ async function runCheck(c: ReadinessCheck, timeoutMs: number): Promise<CheckResu
 }
 
 /** Every check's result, plus a failing `shutdown` entry while the server shuts down. */
-export async function runChecks(checks: ReadinessCheck[], isDraining: () => boolean, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult[]> {
+export async function runChecks(
+  checks: ReadinessCheck[],
+  isDraining: () => boolean,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<CheckResult[]> {
   const results = await Promise.all(checks.map((c) => runCheck(c, timeoutMs)));
   if (isDraining()) results.push({ name: 'shutdown', ok: false, error: 'the server is shutting down' });
   return results;
 }
 
 /** GET /readyz: 200 only while every check passes in time (and the server is not shutting down); 503 otherwise. */
-export function readyzHandler(checks: ReadinessCheck[], isDraining: () => boolean, timeoutMs = CHECK_TIMEOUT_MS): RequestHandler {
+export function readyzHandler(
+  checks: ReadinessCheck[],
+  isDraining: () => boolean,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): RequestHandler {
   return async (_req, res) => {
     const results = await runChecks(checks, isDraining, timeoutMs);
     const ready = results.every((r) => r.ok);

@@ -40,7 +40,10 @@ export function createShutdown(opts: { logger: Logger; deadlineMs: number; steps
       if (outcome === 'timeout') {
         result.timedOut = true;
         result.unfinished = steps.slice(index).map((s) => s.name);
-        logger.error({ reason, deadlineMs, unfinished: result.unfinished, completed: result.completed }, `shutdown gave up after ${deadlineMs} ms: ${result.unfinished.join(', ')} did not finish`);
+        logger.error(
+          { reason, deadlineMs, unfinished: result.unfinished, completed: result.completed },
+          `shutdown gave up after ${deadlineMs} ms: ${result.unfinished.join(', ')} did not finish`,
+        );
         return result;
       }
       if (outcome === 'ok') {
@@ -51,7 +54,10 @@ export function createShutdown(opts: { logger: Logger; deadlineMs: number; steps
         logger.error({ step: step.name, err: outcome.error }, `shutdown step failed: ${step.name}`);
       }
     }
-    logger.info({ reason, elapsedMs: Date.now() - started, completed: result.completed, failed: result.failed }, 'shutdown finished');
+    logger.info(
+      { reason, elapsedMs: Date.now() - started, completed: result.completed, failed: result.failed },
+      'shutdown finished',
+    );
     return result;
   }
 

@@ -49,12 +49,21 @@ describe('graphqlMetricsPlugin', () => {
       ]),
     );
     const durations = (await metrics.graphqlOperationDuration.get()).values;
-    const count = durations.find((v) => v.metricName === 'graphql_operation_duration_seconds_count' && v.labels.operation === 'GetRelease');
+    const count = durations.find(
+      (v) => v.metricName === 'graphql_operation_duration_seconds_count' && v.labels.operation === 'GetRelease',
+    );
     expect(count).toMatchObject({ value: 2, labels: { type: 'query', outcome: 'success' } });
     expect(await metrics.registry.metrics()).toMatch(/^graphql_operations_total\{.*service="planning".*\} 2$/m);
 
-    expect(lines.find((l) => l.msg === 'graphql operation failed')).toMatchObject({ level: 'error', operation: 'Approve', error: 'store unavailable' });
-    expect(lines.find((l) => l.msg === 'graphql operation rejected')).toMatchObject({ level: 'warn', code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(lines.find((l) => l.msg === 'graphql operation failed')).toMatchObject({
+      level: 'error',
+      operation: 'Approve',
+      error: 'store unavailable',
+    });
+    expect(lines.find((l) => l.msg === 'graphql operation rejected')).toMatchObject({
+      level: 'warn',
+      code: 'GRAPHQL_VALIDATION_FAILED',
+    });
     await server.stop();
   });
 });

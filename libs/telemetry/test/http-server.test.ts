@@ -13,7 +13,13 @@ afterEach(async () => {
 async function start(readiness: { name: string; check(): boolean | Promise<boolean> }[] = [], checkTimeoutMs?: number) {
   const { logger, lines } = capturedLogger('demo');
   const metrics = createMetrics({ service: 'demo' });
-  server = createHttpServer({ service: 'demo', logger, metrics, readiness, ...(checkTimeoutMs ? { checkTimeoutMs } : {}) });
+  server = createHttpServer({
+    service: 'demo',
+    logger,
+    metrics,
+    readiness,
+    ...(checkTimeoutMs ? { checkTimeoutMs } : {}),
+  });
   return { server, lines, metrics, logger };
 }
 
@@ -35,14 +41,23 @@ describe('createHttpServer', () => {
     const { url } = await server.listen(0);
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: [{ name: 'mongodb', ok: true }, { name: 'nats', ok: true }] });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: [
+        { name: 'mongodb', ok: true },
+        { name: 'nats', ok: true },
+      ],
+    });
 
     mongoUp = false;
     const notReady = await fetch(`${url}/readyz`);
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toEqual({
       status: 'not ready',
-      checks: [{ name: 'mongodb', ok: false, error: 'check reported not ready' }, { name: 'nats', ok: true }],
+      checks: [
+        { name: 'mongodb', ok: false, error: 'check reported not ready' },
+        { name: 'nats', ok: true },
+      ],
     });
 
     mongoUp = true;
@@ -62,7 +77,9 @@ describe('createHttpServer', () => {
     const { url } = await server.listen(0);
     const res = await fetch(`${url}/readyz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ checks: [{ name: 'mongodb', ok: false, error: 'no answer within 100 ms' }] });
+    expect(await res.json()).toMatchObject({
+      checks: [{ name: 'mongodb', ok: false, error: 'no answer within 100 ms' }],
+    });
   });
 
   it('logs probes and scrapes at debug level, other requests at info', async () => {
@@ -72,7 +89,10 @@ describe('createHttpServer', () => {
     await fetch(`${url}/healthz`);
     await fetch(`${url}/releases`);
     const finished = lines.filter((l) => l.msg === 'request finished').map((l) => [l.url, l.level]);
-    expect(finished).toEqual([['/healthz', 'debug'], ['/releases', 'info']]);
+    expect(finished).toEqual([
+      ['/healthz', 'debug'],
+      ['/releases', 'info'],
+    ]);
   });
 
   it('gives each request ids, returns them, and puts them on every log line of the request', async () => {
@@ -89,11 +109,14 @@ describe('createHttpServer', () => {
     expect(requestId).toMatch(UUID);
     expect(fresh.headers.get('x-correlation-id')).toBe(requestId);
 
-    const traced = await fetch(`${url}/releases/r2`, { headers: { 'x-request-id': 'edge-42', 'x-correlation-id': 'deploy-7' } });
+    const traced = await fetch(`${url}/releases/r2`, {
+      headers: { 'x-request-id': 'edge-42', 'x-correlation-id': 'deploy-7' },
+    });
     expect(traced.headers.get('x-request-id')).toBe('edge-42');
     expect(traced.headers.get('x-correlation-id')).toBe('deploy-7');
 
-    const forLine = (msg: string, id: string) => lines.find((l) => l.msg === msg && (l.id === id || String(l.url).endsWith(id)));
+    const forLine = (msg: string, id: string) =>
+      lines.find((l) => l.msg === msg && (l.id === id || String(l.url).endsWith(id)));
     expect(forLine('loading release', 'r1')).toMatchObject({ requestId, correlationId: requestId });
     expect(forLine('request finished', 'r1')).toMatchObject({ requestId, status: 200, method: 'GET' });
     expect(forLine('loading release', 'r2')).toMatchObject({ requestId: 'edge-42', correlationId: 'deploy-7' });
@@ -103,7 +126,9 @@ describe('createHttpServer', () => {
   it('does not take over unsafe ids from clients', async () => {
     const { server } = await start();
     const { url } = await server.listen(0);
-    const res = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'x'.repeat(500), 'x-correlation-id': 'a b<script>' } });
+    const res = await fetch(`${url}/healthz`, {
+      headers: { 'x-request-id': 'x'.repeat(500), 'x-correlation-id': 'a b<script>' },
+    });
     expect(res.headers.get('x-request-id')).toMatch(UUID);
     expect(res.headers.get('x-correlation-id')).toBe(res.headers.get('x-request-id'));
   });
@@ -123,7 +148,9 @@ describe('createHttpServer', () => {
     expect(text).toContain('http_requests_total{method="GET",route="/releases/:id",status="200",service="demo"} 2');
     expect(text).toContain('http_requests_total{method="POST",route="/graphql",status="200",service="demo"} 1');
     expect(text).toContain('http_requests_total{method="GET",route="unmatched",status="404",service="demo"} 1');
-    expect(text).toMatch(/http_request_duration_seconds_count\{service="demo",method="GET",route="\/releases\/:id",status="200"\} 2/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{service="demo",method="GET",route="\/releases\/:id",status="200"\} 2/,
+    );
     expect(text).toMatch(/^process_cpu_user_seconds_total\{service="demo"\} /m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds\{service="demo"\} /m);
   });
@@ -143,11 +170,22 @@ describe('createHttpServer', () => {
     const boom = await fetch(`${url}/boom`);
     expect(boom.status).toBe(500);
     expect(await boom.json()).toEqual({ error: 'internal server error' });
-    expect(lines.find((l) => l.msg === 'request failed')).toMatchObject({ level: 'error', err: { message: 'database exploded' } });
+    expect(lines.find((l) => l.msg === 'request failed')).toMatchObject({
+      level: 'error',
+      err: { message: 'database exploded' },
+    });
 
-    const big = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(5000) }) });
+    const big = await fetch(`${url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'y'.repeat(5000) }),
+    });
     expect(big.status).toBe(413);
-    const bad = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":' });
+    const bad = await fetch(`${url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"x":',
+    });
     expect(bad.status).toBe(400);
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -204,6 +242,8 @@ describe('flightdeck_readiness_check_passing', () => {
     const { server, metrics } = await start([{ name: 'mongodb', check: () => true }]);
     await server.listen(0);
     await server.close();
-    expect(series(await metrics.registry.metrics())).toContain('flightdeck_readiness_check_passing{check="shutdown",service="demo"} 0');
+    expect(series(await metrics.registry.metrics())).toContain(
+      'flightdeck_readiness_check_passing{check="shutdown",service="demo"} 0',
+    );
   });
 });

@@ -7,7 +7,13 @@ describe('createLogger', () => {
     const { logger, lines } = capturedLogger('planning');
     logger.info({ releaseId: 'r1' }, 'release created');
     expect(lines).toEqual([
-      { level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), service: 'planning', releaseId: 'r1', msg: 'release created' },
+      {
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        service: 'planning',
+        releaseId: 'r1',
+        msg: 'release created',
+      },
     ]);
   });
 

@@ -35,7 +35,12 @@ describe('/readyz against a real nats-server', () => {
     nats = await startNatsServer();
     nc = await connect({ servers: nats.url, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
     const { logger } = capturedLogger('readiness');
-    http = createHttpServer({ service: 'readiness', logger, metrics: createMetrics({ service: 'readiness' }), readiness: [{ name: 'nats', check: trackConnected(nc) }] });
+    http = createHttpServer({
+      service: 'readiness',
+      logger,
+      metrics: createMetrics({ service: 'readiness' }),
+      readiness: [{ name: 'nats', check: trackConnected(nc) }],
+    });
     ({ url } = await http.listen(0));
   });
 
@@ -50,7 +55,10 @@ describe('/readyz against a real nats-server', () => {
     await nats.stop({ keepStore: true });
     expect(await statusUntil(url, 503)).toBe(503);
     const body = await (await fetch(`${url}/readyz`)).json();
-    expect(body).toEqual({ status: 'not ready', checks: [{ name: 'nats', ok: false, error: 'check reported not ready' }] });
+    expect(body).toEqual({
+      status: 'not ready',
+      checks: [{ name: 'nats', ok: false, error: 'check reported not ready' }],
+    });
     await nats.restart();
     expect(await statusUntil(url, 200)).toBe(200);
   });

@@ -15,7 +15,10 @@ interface Service {
 }
 
 async function startService(env: Record<string, string>): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   let buffer = '';
@@ -69,17 +72,31 @@ describe('graceful shutdown of a service process on SIGTERM', () => {
     await nc.close();
 
     const msgs = service.lines.map((l) => l.msg);
-    const steps = ['shutdown started', 'shutdown step done: stop intake', 'shutdown step done: drain NATS', 'shutdown step done: finish in-flight work', 'shutdown step done: flush logs', 'shutdown finished'];
+    const steps = [
+      'shutdown started',
+      'shutdown step done: stop intake',
+      'shutdown step done: drain NATS',
+      'shutdown step done: finish in-flight work',
+      'shutdown step done: flush logs',
+      'shutdown finished',
+    ];
     expect(msgs.filter((m) => steps.includes(String(m)))).toEqual(steps);
     // The background job (1 s) was still running when the signal came; its step waited for it.
     const at = (m: string) => msgs.indexOf(m);
     expect(at('background job done')).toBeGreaterThan(at('shutdown started'));
     expect(at('background job done')).toBeLessThan(at('shutdown step done: finish in-flight work'));
-    expect(service.lines.find((l) => l.msg === 'shutdown started')).toMatchObject({ reason: 'SIGTERM', deadlineMs: 5000 });
+    expect(service.lines.find((l) => l.msg === 'shutdown started')).toMatchObject({
+      reason: 'SIGTERM',
+      deadlineMs: 5000,
+    });
   });
 
   it('gives up past the deadline, logs what did not finish and exits 1', async () => {
-    const service = await startService({ NATS_URL: nats.url, SHUTDOWN_DEADLINE_MS: '400', HANG_STEP: 'finish in-flight work' });
+    const service = await startService({
+      NATS_URL: nats.url,
+      SHUTDOWN_DEADLINE_MS: '400',
+      HANG_STEP: 'finish in-flight work',
+    });
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(1);
     const gaveUp = service.lines.find((l) => l.level === 'error');

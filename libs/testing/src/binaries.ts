@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
 
 const installHints: Record<string, string> = {
-  'nats-server': 'install it with `apt-get install -y nats-server` (Debian) or from https://nats.io/download, then make sure it is on PATH',
-  prometheus: 'install it with `apt-get update && apt-get install -y prometheus` (Debian), then make sure it is on PATH',
-  promtool: 'it comes with Prometheus: install it with `apt-get update && apt-get install -y prometheus` (Debian), then make sure it is on PATH',
-  'prometheus-alertmanager': 'install it with `apt-get update && apt-get install -y prometheus-alertmanager` (Debian), then make sure it is on PATH',
-  kubectl: 'install it with `apt-get update && apt-get install -y kubernetes-client` (Debian), then make sure it is on PATH',
+  'nats-server':
+    'install it with `apt-get install -y nats-server` (Debian) or from https://nats.io/download, then make sure it is on PATH',
+  prometheus:
+    'install it with `apt-get update && apt-get install -y prometheus` (Debian), then make sure it is on PATH',
+  promtool:
+    'it comes with Prometheus: install it with `apt-get update && apt-get install -y prometheus` (Debian), then make sure it is on PATH',
+  'prometheus-alertmanager':
+    'install it with `apt-get update && apt-get install -y prometheus-alertmanager` (Debian), then make sure it is on PATH',
+  kubectl:
+    'install it with `apt-get update && apt-get install -y kubernetes-client` (Debian), then make sure it is on PATH',
 };
 
 /** Returns the absolute path of a binary on PATH, or throws an error saying how to install it. */

@@ -9,7 +9,12 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 }
 
 /** One GraphQL operation over HTTP, as a client sends it (POST, JSON), with a Bearer token when given. */
-export async function gql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResult<T>> {
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResult<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -20,6 +25,10 @@ export async function gql<T = Record<string, unknown>>(url: string, query: strin
 }
 
 /** Tokens signed with a test stack's secret: `token(['SRE'], 'sam', { name: 'Sam', machine: false })`. */
-export function tokensFor(secret: string, defaultSubject = 'alice'): (roles: Role[], subject?: string, opts?: { machine?: boolean; name?: string }) => Promise<string> {
-  return (roles, subject = defaultSubject, opts = {}) => mintToken({ secret, subject, roles, machine: opts.machine ?? false, ...(opts.name ? { name: opts.name } : {}) });
+export function tokensFor(
+  secret: string,
+  defaultSubject = 'alice',
+): (roles: Role[], subject?: string, opts?: { machine?: boolean; name?: string }) => Promise<string> {
+  return (roles, subject = defaultSubject, opts = {}) =>
+    mintToken({ secret, subject, roles, machine: opts.machine ?? false, ...(opts.name ? { name: opts.name } : {}) });
 }

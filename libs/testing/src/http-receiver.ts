@@ -27,7 +27,10 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
     req.on('end', () => {
       if (failures.left > 0) {
         failures.left -= 1;
-        res.writeHead(failures.status, failures.retryAfter === undefined ? {} : { 'retry-after': String(failures.retryAfter) });
+        res.writeHead(
+          failures.status,
+          failures.retryAfter === undefined ? {} : { 'retry-after': String(failures.retryAfter) },
+        );
         res.end(failures.status === 429 ? 'rate_limited' : 'unavailable');
         return;
       }
@@ -47,7 +50,10 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
     waitFor(count, timeoutMs = 10_000) {
       if (received.length >= count) return Promise.resolve(received);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the receiver got ${received.length} of ${count} requests in ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`the receiver got ${received.length} of ${count} requests in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(received)) });
       });
     },

@@ -61,7 +61,10 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   const baseUrl = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${opts.name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log().slice(-4000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `${opts.name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log().slice(-4000)}`,
+      );
     const ready = await fetch(`${baseUrl}/readyz`).then(
       (r) => r.status === 200,
       () => false,
@@ -69,7 +72,9 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${opts.name} was not ready at ${baseUrl}/readyz within ${opts.readyTimeoutMs ?? 90_000} ms:\n${log().slice(-4000)}`);
+      throw new Error(
+        `${opts.name} was not ready at ${baseUrl}/readyz within ${opts.readyTimeoutMs ?? 90_000} ms:\n${log().slice(-4000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -91,7 +96,10 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
 /** startServiceProcess, with kill and start again on the same port, for fault injection. */
 export async function startRestartableServiceProcess(opts: ServiceProcessOptions): Promise<RestartableServiceProcess> {
   let proc = await startServiceProcess(opts);
-  const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const exited = (child: ChildProcess) =>
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
   return {
     name: opts.name,
     baseUrl: proc.baseUrl,
@@ -107,7 +115,8 @@ export async function startRestartableServiceProcess(opts: ServiceProcessOptions
       await done;
     },
     async start() {
-      if (proc.child.exitCode === null && proc.child.signalCode === null) throw new Error(`${opts.name} is still running (pid ${proc.child.pid}): kill it first`);
+      if (proc.child.exitCode === null && proc.child.signalCode === null)
+        throw new Error(`${opts.name} is still running (pid ${proc.child.pid}): kill it first`);
       proc = await startServiceProcess({ ...opts, appendLog: true });
     },
   };
@@ -124,13 +133,25 @@ export interface ReadyLineProcess {
  * Starts a tool that prints "ready <url> ..." on stdout when it listens (tools/mongo-server, tools/kube-sim), as its
  * own node process; its stderr goes to `<logDir>/<name>.log`.
  */
-export async function startReadyLineProcess(opts: { name: string; entry: string; args: string[]; logDir: string; timeoutMs?: number }): Promise<ReadyLineProcess> {
+export async function startReadyLineProcess(opts: {
+  name: string;
+  entry: string;
+  args: string[];
+  logDir: string;
+  timeoutMs?: number;
+}): Promise<ReadyLineProcess> {
   const fd = openSync(join(opts.logDir, `${opts.name}.log`), 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry, ...opts.args], { cwd: repoRoot, stdio: ['ignore', 'pipe', fd] });
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry, ...opts.args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', fd],
+  });
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<string[]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${opts.name} printed no "ready" line within ${opts.timeoutMs ?? 60_000} ms`)), opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${opts.name} printed no "ready" line within ${opts.timeoutMs ?? 60_000} ms`)),
+      opts.timeoutMs ?? 60_000,
+    );
     let out = '';
     const onData = (b: Buffer) => {
       out += b.toString();
@@ -144,7 +165,9 @@ export async function startReadyLineProcess(opts: { name: string; entry: string;
     child.stdout!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${opts.name} exited (${code}) before it was ready; see ${join(opts.logDir, `${opts.name}.log`)}`));
+      reject(
+        new Error(`${opts.name} exited (${code}) before it was ready; see ${join(opts.logDir, `${opts.name}.log`)}`),
+      );
     });
   });
   return {

@@ -35,7 +35,10 @@ export interface StubRequest {
 export interface ChatRequest {
   model: string;
   messages: { role: string; content: unknown }[];
-  response_format: { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean } };
+  response_format: {
+    type: 'json_schema';
+    json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean };
+  };
   [key: string]: unknown;
 }
 
@@ -66,7 +69,11 @@ export async function startOpenAIStub(options: OpenAIStubOptions): Promise<OpenA
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      sendError(res, { status: 500, message: `the OpenAI stub failed: ${error instanceof Error ? error.message : String(error)}`, type: 'server_error' });
+      sendError(res, {
+        status: 500,
+        message: `the OpenAI stub failed: ${error instanceof Error ? error.message : String(error)}`,
+        type: 'server_error',
+      });
     });
   });
 
@@ -76,13 +83,24 @@ export async function startOpenAIStub(options: OpenAIStubOptions): Promise<OpenA
     const body = text === undefined ? undefined : parseJson(text);
     requests.push({ method: req.method ?? '', path, headers: req.headers, body: body === undefined ? text : body });
 
-    if (text === undefined) return sendError(res, { status: 413, message: `the request body is larger than ${MAX_BODY_BYTES} bytes` });
+    if (text === undefined)
+      return sendError(res, { status: 413, message: `the request body is larger than ${MAX_BODY_BYTES} bytes` });
     if (path !== '/v1/chat/completions') {
-      return sendError(res, { status: 404, message: `unknown endpoint ${req.method} ${path}: the stub serves POST /v1/chat/completions`, code: 'unknown_url' });
+      return sendError(res, {
+        status: 404,
+        message: `unknown endpoint ${req.method} ${path}: the stub serves POST /v1/chat/completions`,
+        code: 'unknown_url',
+      });
     }
-    if (req.method !== 'POST') return sendError(res, { status: 405, message: `${req.method} ${path} is not allowed: use POST` });
+    if (req.method !== 'POST')
+      return sendError(res, { status: 405, message: `${req.method} ${path} is not allowed: use POST` });
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return sendError(res, { status: 401, message: 'missing or wrong API key: expected Authorization: Bearer <key>', type: 'invalid_request_error', code: 'invalid_api_key' });
+      return sendError(res, {
+        status: 401,
+        message: 'missing or wrong API key: expected Authorization: Bearer <key>',
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+      });
     }
     if (body === undefined) return sendError(res, { status: 400, message: 'the request body is not valid JSON' });
     const problem = checkChatRequest(body);
@@ -96,7 +114,11 @@ export async function startOpenAIStub(options: OpenAIStubOptions): Promise<OpenA
     const index = answered++;
     const reply = Array.isArray(options.responses) ? options.responses[index] : await options.responses(chat, index);
     if (!reply) {
-      return sendError(res, { status: 500, message: `the stub has no scripted response for request #${index + 1} (it has ${options.responses.length})`, type: 'server_error' });
+      return sendError(res, {
+        status: 500,
+        message: `the stub has no scripted response for request #${index + 1} (it has ${options.responses.length})`,
+        type: 'server_error',
+      });
     }
     if ('status' in reply) return sendError(res, reply);
     sendJson(res, 200, completion(chat.model, index, reply));
@@ -121,19 +143,35 @@ export async function startOpenAIStub(options: OpenAIStubOptions): Promise<OpenA
 /** Why a chat completions body is not what an OpenAI client with structured outputs sends, or undefined. */
 function checkChatRequest(body: unknown): { message: string; param: string } | undefined {
   if (!isObject(body)) return { message: 'the request body must be a JSON object', param: '' };
-  if (typeof body.model !== 'string' || body.model === '') return { message: "'model' is required: a non-empty string such as \"gpt-4o-mini\"", param: 'model' };
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return { message: "'messages' must be a non-empty array", param: 'messages' };
+  if (typeof body.model !== 'string' || body.model === '')
+    return { message: '\'model\' is required: a non-empty string such as "gpt-4o-mini"', param: 'model' };
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    return { message: "'messages' must be a non-empty array", param: 'messages' };
   const badMessage = body.messages.findIndex((m) => !isObject(m) || typeof m.role !== 'string' || !('content' in m));
-  if (badMessage >= 0) return { message: `messages[${badMessage}] must be an object with 'role' and 'content'`, param: `messages[${badMessage}]` };
+  if (badMessage >= 0)
+    return {
+      message: `messages[${badMessage}] must be an object with 'role' and 'content'`,
+      param: `messages[${badMessage}]`,
+    };
   const format = body.response_format;
   if (!isObject(format) || format.type !== 'json_schema') {
-    return { message: "'response_format' must be { type: 'json_schema', json_schema: { name, schema } } (structured outputs)", param: 'response_format' };
+    return {
+      message: "'response_format' must be { type: 'json_schema', json_schema: { name, schema } } (structured outputs)",
+      param: 'response_format',
+    };
   }
   const jsonSchema = format.json_schema;
   if (!isObject(jsonSchema) || typeof jsonSchema.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(jsonSchema.name)) {
-    return { message: "'response_format.json_schema.name' must be 1–64 letters, digits, '_' or '-'", param: 'response_format.json_schema.name' };
+    return {
+      message: "'response_format.json_schema.name' must be 1–64 letters, digits, '_' or '-'",
+      param: 'response_format.json_schema.name',
+    };
   }
-  if (!isObject(jsonSchema.schema)) return { message: "'response_format.json_schema.schema' must be a JSON schema object", param: 'response_format.json_schema.schema' };
+  if (!isObject(jsonSchema.schema))
+    return {
+      message: "'response_format.json_schema.schema' must be a JSON schema object",
+      param: 'response_format.json_schema.schema',
+    };
   return undefined;
 }
 
@@ -146,7 +184,9 @@ function completion(model: string, index: number, reply: Exclude<StubReply, Stub
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal }, finish_reason: finishReason, logprobs: null }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal }, finish_reason: finishReason, logprobs: null },
+    ],
     usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
   };
 }
@@ -154,7 +194,12 @@ function completion(model: string, index: number, reply: Exclude<StubReply, Stub
 function sendError(res: ServerResponse, failure: StubFailure & { param?: string }): void {
   const type = failure.type ?? (failure.status >= 500 ? 'server_error' : 'invalid_request_error');
   sendJson(res, failure.status, {
-    error: { message: failure.message ?? `stub failure ${failure.status}`, type, param: failure.param ?? null, code: failure.code ?? null },
+    error: {
+      message: failure.message ?? `stub failure ${failure.status}`,
+      type,
+      param: failure.param ?? null,
+      code: failure.code ?? null,
+    },
   });
 }
 

@@ -11,10 +11,20 @@ export interface RunningProcess {
 export async function startProcess(
   command: string,
   args: string[],
-  opts: { isReady: (output: string) => boolean | Promise<boolean>; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string; name?: string },
+  opts: {
+    isReady: (output: string) => boolean | Promise<boolean>;
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    name?: string;
+  },
 ): Promise<RunningProcess> {
   const name = opts.name ?? command;
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

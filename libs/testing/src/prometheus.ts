@@ -17,15 +17,24 @@ export interface PrometheusHandle {
   stop(): Promise<void>;
 }
 
-async function waitForTargetsUp(url: string, count: number, stop: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
+async function waitForTargetsUp(
+  url: string,
+  count: number,
+  stop: () => Promise<void>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const body = (await (await fetch(`${url}/api/v1/targets?state=active`)).json()) as { data?: { activeTargets?: { health: string; scrapeUrl: string; lastError: string }[] } };
+      const body = (await (await fetch(`${url}/api/v1/targets?state=active`)).json()) as {
+        data?: { activeTargets?: { health: string; scrapeUrl: string; lastError: string }[] };
+      };
       const targets = body.data?.activeTargets ?? [];
       if (targets.length >= count && targets.every((t) => t.health === 'up')) return;
-      last = targets.length ? targets.map((t) => `${t.scrapeUrl}: ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`).join(', ') : 'no active targets yet';
+      last = targets.length
+        ? targets.map((t) => `${t.scrapeUrl}: ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`).join(', ')
+        : 'no active targets yet';
     } catch (err) {
       last = (err as Error).message;
     }
@@ -44,7 +53,13 @@ function duration(seconds: number): string {
  * (e.g. `http://127.0.0.1:4000/metrics`) every `scrapeIntervalSeconds`, on `port` (a free one when not given). Resolves once every target has been
  * scraped, unless `waitForFirstScrape` is false. `ruleFiles` (absolute paths) are loaded and evaluated at the scrape interval.
  */
-export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeIntervalSeconds?: number; waitForFirstScrape?: boolean; ruleFiles?: string[]; port?: number }): Promise<PrometheusHandle> {
+export async function startPrometheus(opts: {
+  scrapeTargets: string[];
+  scrapeIntervalSeconds?: number;
+  waitForFirstScrape?: boolean;
+  ruleFiles?: string[];
+  port?: number;
+}): Promise<PrometheusHandle> {
   const binary = requireBinary('prometheus');
   const interval = duration(opts.scrapeIntervalSeconds ?? 1);
   const dir = await mkdtemp(join(tmpdir(), 'flightdeck-prometheus-'));
@@ -60,12 +75,24 @@ export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeInt
     };
   });
   const config = join(dir, 'prometheus.yml');
-  await writeFile(config, JSON.stringify({ global: { scrape_interval: interval, evaluation_interval: interval }, scrape_configs: scrapeConfigs, ...(opts.ruleFiles ? { rule_files: opts.ruleFiles } : {}) }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      global: { scrape_interval: interval, evaluation_interval: interval },
+      scrape_configs: scrapeConfigs,
+      ...(opts.ruleFiles ? { rule_files: opts.ruleFiles } : {}),
+    }),
+  );
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const proc = await startProcess(
     binary,
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     {
       name: 'prometheus',
       timeoutMs: 30_000,
@@ -88,12 +115,19 @@ export async function startPrometheus(opts: { scrapeTargets: string[]; scrapeInt
     url,
     async query(promql) {
       const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
-      const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
-      if (body.status !== 'success') throw new Error(`prometheus rejected the query ${promql}: ${body.error ?? res.statusText}`);
+      const body = (await res.json()) as {
+        status: string;
+        error?: string;
+        data?: { resultType: string; result: unknown };
+      };
+      if (body.status !== 'success')
+        throw new Error(`prometheus rejected the query ${promql}: ${body.error ?? res.statusText}`);
       const { resultType, result } = body.data!;
       if (resultType === 'vector') return result as PromSample[];
       if (resultType === 'scalar') return [{ metric: {}, value: result as [number, string] }];
-      throw new Error(`the query ${promql} returned a ${resultType}; query() takes instant vector or scalar expressions`);
+      throw new Error(
+        `the query ${promql} returned a ${resultType}; query() takes instant vector or scalar expressions`,
+      );
     },
     async stop() {
       await proc.stop();

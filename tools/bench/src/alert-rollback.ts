@@ -54,15 +54,37 @@ export interface AlertBenchResult {
   causes: { alert: string[]; analysis: string[] };
 }
 
-const BEHAVIOURS = 'default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 }\n"bench/web:3.0.0-bad": { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 }\n';
+const BEHAVIOURS =
+  'default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 }\n"bench/web:3.0.0-bad": { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 }\n';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startSimProcess(dir: string, timeScale: number): Promise<{ kubeconfig: string; url: string; proc: ChildProcess }> {
+async function startSimProcess(
+  dir: string,
+  timeScale: number,
+): Promise<{ kubeconfig: string; url: string; proc: ChildProcess }> {
   const behaviours = join(dir, 'behaviours.yaml');
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   await writeFile(behaviours, BEHAVIOURS);
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tools/kube-sim/src/main.ts'), '--port', '0', '--kubeconfig', kubeconfig, '--time-scale', String(timeScale), '--behaviours', behaviours, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'tools/kube-sim/src/main.ts'),
+      '--port',
+      '0',
+      '--kubeconfig',
+      kubeconfig,
+      '--time-scale',
+      String(timeScale),
+      '--behaviours',
+      behaviours,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('kube-sim did not start within 30 s')), 30_000);
     let out = '';
@@ -79,7 +101,12 @@ async function startSimProcess(dir: string, timeScale: number): Promise<{ kubeco
   return { kubeconfig, url, proc };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe().catch(() => undefined);
@@ -91,7 +118,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 export function figures(samples: number[]): Figures {
   const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
   return { samples, p50: rank(50), p99: rank(99), max: sorted.at(-1) ?? NaN };
 }
 
@@ -167,7 +195,9 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
     });
     front.use('/webhooks/alertmanager', express.json({ type: () => true }), (req, _res, next) => {
       const body = req.body as { alerts?: { status: string; labels: Record<string, string> }[] };
-      for (const a of body.alerts ?? []) if (a.status === 'firing' && a.labels.deployment && !arrivals.has(a.labels.deployment)) arrivals.set(a.labels.deployment, (req as unknown as { arrivedAt: number }).arrivedAt);
+      for (const a of body.alerts ?? [])
+        if (a.status === 'firing' && a.labels.deployment && !arrivals.has(a.labels.deployment))
+          arrivals.set(a.labels.deployment, (req as unknown as { arrivedAt: number }).arrivedAt);
       next();
     });
     front.use(svc.app);
@@ -178,24 +208,59 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
     await watch.start();
 
     const releaseId = 'rel-alert-bench';
-    await bus.publish(gateEvaluationCompleted.create({ source: 'bench', data: { releaseId, evaluationId: 'e1', gate: 'PRODUCTION', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
-    await waitFor('the gate projected', async () => ((await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined), 10_000);
+    await bus.publish(
+      gateEvaluationCompleted.create({
+        source: 'bench',
+        data: {
+          releaseId,
+          evaluationId: 'e1',
+          gate: 'PRODUCTION',
+          outcome: 'PASS',
+          evaluatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    await waitFor(
+      'the gate projected',
+      async () =>
+        (await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined,
+      10_000,
+    );
 
-    const names = [...Array.from({ length: opts.alerted }, (_, i) => `alerted-${i}`), ...Array.from({ length: opts.analysed }, (_, i) => `analysed-${i}`)];
+    const names = [
+      ...Array.from({ length: opts.alerted }, (_, i) => `alerted-${i}`),
+      ...Array.from({ length: opts.analysed }, (_, i) => `analysed-${i}`),
+    ];
     await Promise.all(
       names.map((name) => {
         const labels = { app: name };
-        return apps.createNamespacedDeployment({ namespace: 'default', body: { metadata: { name, labels }, spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'bench/web:1.0.0' }] } } } } });
+        return apps.createNamespacedDeployment({
+          namespace: 'default',
+          body: {
+            metadata: { name, labels },
+            spec: {
+              replicas: 2,
+              selector: { matchLabels: labels },
+              template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'bench/web:1.0.0' }] } },
+            },
+          },
+        });
       }),
     );
-    await waitFor(`${names.length} workloads ready`, async () => {
-      const list = await apps.listNamespacedDeployment({ namespace: 'default' });
-      return list.items.filter((d) => d.status?.readyReplicas === 2).length >= names.length ? true : undefined;
-    }, 120_000, 250);
+    await waitFor(
+      `${names.length} workloads ready`,
+      async () => {
+        const list = await apps.listNamespacedDeployment({ namespace: 'default' });
+        return list.items.filter((d) => d.status?.readyReplicas === 2).length >= names.length ? true : undefined;
+      },
+      120_000,
+      250,
+    );
 
     const metric = {
       name: 'error-ratio',
-      query: '(sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))',
+      query:
+        '(sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))',
       failureCondition: 'result > 0.1',
       intervalSeconds: opts.intervalSeconds,
       count: 50,
@@ -213,10 +278,19 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
           image: 'bench/web:3.0.0-bad',
           strategy: 'CANARY',
           // The alerted ones take their first measurement after an hour: only their alert can roll them back within the run.
-          steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['error-ratio'], ...(name.startsWith('alerted') ? { initialDelaySeconds: 3600 } : {}) }],
+          steps: [
+            { kind: 'SET_WEIGHT', weight: 50 },
+            {
+              kind: 'ANALYSIS',
+              templates: ['error-ratio'],
+              ...(name.startsWith('alerted') ? { initialDelaySeconds: 3600 } : {}),
+            },
+          ],
           metrics: [metric],
           progressDeadlineSeconds: 300,
-          ...(name.startsWith('alerted') ? { abortOnAlerts: { matchers: ['alertname="CheckoutErrors"'], minSeverity: 'CRITICAL' as const } } : {}),
+          ...(name.startsWith('alerted')
+            ? { abortOnAlerts: { matchers: ['alertname="CheckoutErrors"'], minSeverity: 'CRITICAL' as const } }
+            : {}),
         },
         { by: 'bench' },
       );
@@ -225,12 +299,19 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
     const provider = new PrometheusMetricProvider(prom.url);
     /** When the failure condition first holds in Prometheus for this rollout's canary: the run's own query, polled every 250 ms from the start. */
     const failureVisible = (name: string, intervalSeconds: number): Promise<number> => {
-      const query = metric.query.replaceAll('{{canarySelector}}', `namespace="default",deployment="${name}-canary"`).replaceAll('{{interval}}', `${Math.max(4, Math.ceil(intervalSeconds * 2))}s`);
-      return waitFor(`the failure condition of ${name} in Prometheus`, async () => {
-        const at = Date.now();
-        const r = await provider.runQuery(query);
-        return r.ok && r.value > 0.1 ? at : undefined;
-      }, 120_000, 250);
+      const query = metric.query
+        .replaceAll('{{canarySelector}}', `namespace="default",deployment="${name}-canary"`)
+        .replaceAll('{{interval}}', `${Math.max(4, Math.ceil(intervalSeconds * 2))}s`);
+      return waitFor(
+        `the failure condition of ${name} in Prometheus`,
+        async () => {
+          const at = Date.now();
+          const r = await provider.runQuery(query);
+          return r.ok && r.value > 0.1 ? at : undefined;
+        },
+        120_000,
+        250,
+      );
     };
 
     // Analysis alone: each timed from its failure becoming visible to the rollback's first change.
@@ -248,7 +329,12 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
     for (const name of names.filter((n) => n.startsWith('alerted'))) {
       await failureVisible(name, opts.intervalSeconds);
       const posted = Date.now();
-      await alertmanager.postAlerts([{ labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'default', deployment: name }, startsAt: new Date().toISOString() }]);
+      await alertmanager.postAlerts([
+        {
+          labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'default', deployment: name },
+          startsAt: new Date().toISOString(),
+        },
+      ]);
       const changed = await watch.firstChange(name);
       const arrived = arrivals.get(name);
       if (arrived === undefined) throw new Error(`${name} was rolled back before its alert reached the webhook`);
@@ -260,7 +346,14 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
       Promise.all(
         names
           .filter((n) => n.startsWith(prefix))
-          .map(async (n) => (await waitFor(`the cause of ${n}`, async () => (await svc.commands.get(ids.get(n)!)).rollout.rollback?.cause, 60_000)) as string),
+          .map(
+            async (n) =>
+              (await waitFor(
+                `the cause of ${n}`,
+                async () => (await svc.commands.get(ids.get(n)!)).rollout.rollback?.cause,
+                60_000,
+              )) as string,
+          ),
       );
     const secs = (xs: number[]) => xs.map((x) => x / 1000);
     return {
@@ -286,19 +379,44 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const o = new Command('alert-rollback')
-    .description('Alert-to-rollback time (a real Alertmanager posting to the deployment webhook; the first Deployment change seen by a watch on kube-sim), next to analysis-only detection in the same run.')
+    .description(
+      'Alert-to-rollback time (a real Alertmanager posting to the deployment webhook; the first Deployment change seen by a watch on kube-sim), next to analysis-only detection in the same run.',
+    )
     .option('--alerted <n>', 'rollouts rolled back by an alert, one after another', '20')
     .option('--analysed <n>', 'rollouts left to analysis alone, concurrently', '20')
     .option('--interval <seconds>', 'analysis interval of the rollouts left to analysis', '60')
     .option('--time-scale <x>', 'kube-sim simulated seconds per real second', '20')
     .parse()
     .opts<{ alerted: string; analysed: string; interval: string; timeScale: string }>();
-  const r = await runAlertBench({ alerted: Number(o.alerted), analysed: Number(o.analysed), intervalSeconds: Number(o.interval), timeScale: Number(o.timeScale) });
+  const r = await runAlertBench({
+    alerted: Number(o.alerted),
+    analysed: Number(o.analysed),
+    intervalSeconds: Number(o.interval),
+    timeScale: Number(o.timeScale),
+  });
   const line = (f: Figures) => `p50 ${f.p50.toFixed(3)} s   p99 ${f.p99.toFixed(3)} s   max ${f.max.toFixed(3)} s`;
-  console.log(`alert reaching the webhook -> first Deployment change, ${r.alert.samples.length} rollouts: ${line(r.alert)}   (target p99 < 1 s)`);
-  console.log(`failure visible in Prometheus -> first Deployment change by analysis alone (interval ${r.intervalSeconds} s), ${r.analysis.samples.length} rollouts: ${line(r.analysis)}`);
-  console.log(`p99 ratio analysis / alert: ${(r.analysis.p99 / r.alert.p99).toFixed(1)}; Alertmanager's own part (posted -> webhook, not counted above): ${line(r.alertmanager)}`);
-  console.log(`alert samples (s, sorted): ${[...r.alert.samples].sort((a, b) => a - b).map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`analysis samples (s, sorted): ${[...r.analysis.samples].sort((a, b) => a - b).map((x) => x.toFixed(1)).join(' ')}`);
-  console.log(`causes recorded: alert part ${[...new Set(r.causes.alert)].join(', ')}; analysis part ${[...new Set(r.causes.analysis)].join(', ')}`);
+  console.log(
+    `alert reaching the webhook -> first Deployment change, ${r.alert.samples.length} rollouts: ${line(r.alert)}   (target p99 < 1 s)`,
+  );
+  console.log(
+    `failure visible in Prometheus -> first Deployment change by analysis alone (interval ${r.intervalSeconds} s), ${r.analysis.samples.length} rollouts: ${line(r.analysis)}`,
+  );
+  console.log(
+    `p99 ratio analysis / alert: ${(r.analysis.p99 / r.alert.p99).toFixed(1)}; Alertmanager's own part (posted -> webhook, not counted above): ${line(r.alertmanager)}`,
+  );
+  console.log(
+    `alert samples (s, sorted): ${[...r.alert.samples]
+      .sort((a, b) => a - b)
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `analysis samples (s, sorted): ${[...r.analysis.samples]
+      .sort((a, b) => a - b)
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    `causes recorded: alert part ${[...new Set(r.causes.alert)].join(', ')}; analysis part ${[...new Set(r.causes.analysis)].join(', ')}`,
+  );
 }

@@ -32,7 +32,16 @@ import {
   rolloutSucceeded,
   type CloudEvent,
 } from '@flightdeck/events';
-import { AnalyticsQueries, domain, MemoryProjectionStore, MongoProjectionStore, projectionModels, Projector, replayStream, type ProjectionStore } from '@flightdeck/analytics';
+import {
+  AnalyticsQueries,
+  domain,
+  MemoryProjectionStore,
+  MongoProjectionStore,
+  projectionModels,
+  Projector,
+  replayStream,
+  type ProjectionStore,
+} from '@flightdeck/analytics';
 import { connectMongo } from '@flightdeck/persistence';
 import { createLogger } from '@flightdeck/telemetry';
 import { databaseUri, startMongo, startNatsServer } from '@flightdeck/testing';
@@ -101,7 +110,7 @@ export function* organisationEvents(opts: IngestBenchOptions): Generator<CloudEv
   const servicesPerProduct = Math.max(1, Math.floor(opts.services / opts.products));
   const releaseEvents = 20; // created, scope, features, freeze, readiness, gate, released
   // rollout = 2 events; an incident per 50 rollouts = 2 events
-  const rolloutsNeeded = Math.max(1, Math.floor((opts.events - (opts.products * 26 * releaseEvents)) / 2.04));
+  const rolloutsNeeded = Math.max(1, Math.floor((opts.events - opts.products * 26 * releaseEvents) / 2.04));
   const perServicePerDay = Math.max(1, Math.round(rolloutsNeeded / (opts.services * 365)));
   let emitted = 0;
   let n = 0;
@@ -116,20 +125,127 @@ export function* organisationEvents(opts: IngestBenchOptions): Generator<CloudEv
       if (day % 14 === 0) {
         const planning = '/flightdeck/planning';
         const base = { releaseId, product, version: `1.${cycle}.0`, releaseType: 'MINOR' as const };
-        const evs: CloudEvent[] = [releaseCreatedV2.create({ id: id(), source: planning, time: iso(t0), data: { ...base, theme: 'bench', owner: 'o', targetDate: iso(t0 + 13 * DAY), createdBy: 'o' } })];
+        const evs: CloudEvent[] = [
+          releaseCreatedV2.create({
+            id: id(),
+            source: planning,
+            time: iso(t0),
+            data: { ...base, theme: 'bench', owner: 'o', targetDate: iso(t0 + 13 * DAY), createdBy: 'o' },
+          }),
+        ];
         for (let f = 0; f < 6; f++) {
           const featureId = `${releaseId}-f${f}`;
-          evs.push(releaseScopeChanged.create({ id: id(), source: planning, time: iso(t0 + HOUR), data: { releaseId, kind: 'ADDED', featureId, title: featureId, fields: [], by: 'po', at: iso(t0 + HOUR), featureCount: f + 1, totalPoints: 3 * (f + 1) } }));
-          evs.push(featureStatusChanged.create({ id: id(), source: planning, time: iso(t0 + 2 * HOUR), data: { releaseId, featureId, title: featureId, from: 'TODO', to: 'IN_PROGRESS', effort: 3, by: 'd', at: iso(t0 + 2 * HOUR) } }));
+          evs.push(
+            releaseScopeChanged.create({
+              id: id(),
+              source: planning,
+              time: iso(t0 + HOUR),
+              data: {
+                releaseId,
+                kind: 'ADDED',
+                featureId,
+                title: featureId,
+                fields: [],
+                by: 'po',
+                at: iso(t0 + HOUR),
+                featureCount: f + 1,
+                totalPoints: 3 * (f + 1),
+              },
+            }),
+          );
+          evs.push(
+            featureStatusChanged.create({
+              id: id(),
+              source: planning,
+              time: iso(t0 + 2 * HOUR),
+              data: {
+                releaseId,
+                featureId,
+                title: featureId,
+                from: 'TODO',
+                to: 'IN_PROGRESS',
+                effort: 3,
+                by: 'd',
+                at: iso(t0 + 2 * HOUR),
+              },
+            }),
+          );
         }
         const freeze = t0 + 7 * DAY;
-        evs.push(releaseStatusChangedV2.create({ id: id(), source: planning, time: iso(freeze), data: { ...base, from: 'ALPHA', to: 'CODE_FREEZE', by: 'rm', at: iso(freeze), reason: 'plan' } }));
-        evs.push(readinessAssessed.create({ id: id(), source: '/flightdeck/gates', time: iso(freeze + DAY), data: { releaseId, assessmentId: id(), score: 80, recommendation: cycle % 5 ? 'GO' : 'NO_GO', confidence: 0.7, blockingIssues: [], source: cycle % 2 ? 'ai' : 'deterministic', predictionId: id(), assessedAt: iso(freeze + DAY) } }));
-        evs.push(gateEvaluationCompleted.create({ id: id(), source: '/flightdeck/gates', time: iso(freeze + 2 * DAY), data: { releaseId, evaluationId: id(), gate: 'PRODUCTION', outcome: cycle % 7 ? 'PASS' : 'FAIL', evaluatedAt: iso(freeze + 2 * DAY) } }));
-        evs.push(releaseStatusChangedV2.create({ id: id(), source: planning, time: iso(freeze + 3 * DAY), data: { ...base, from: 'RELEASE_CANDIDATE', to: 'RELEASED', by: 'rm', at: iso(freeze + 3 * DAY), reason: 'plan' } }));
+        evs.push(
+          releaseStatusChangedV2.create({
+            id: id(),
+            source: planning,
+            time: iso(freeze),
+            data: { ...base, from: 'ALPHA', to: 'CODE_FREEZE', by: 'rm', at: iso(freeze), reason: 'plan' },
+          }),
+        );
+        evs.push(
+          readinessAssessed.create({
+            id: id(),
+            source: '/flightdeck/gates',
+            time: iso(freeze + DAY),
+            data: {
+              releaseId,
+              assessmentId: id(),
+              score: 80,
+              recommendation: cycle % 5 ? 'GO' : 'NO_GO',
+              confidence: 0.7,
+              blockingIssues: [],
+              source: cycle % 2 ? 'ai' : 'deterministic',
+              predictionId: id(),
+              assessedAt: iso(freeze + DAY),
+            },
+          }),
+        );
+        evs.push(
+          gateEvaluationCompleted.create({
+            id: id(),
+            source: '/flightdeck/gates',
+            time: iso(freeze + 2 * DAY),
+            data: {
+              releaseId,
+              evaluationId: id(),
+              gate: 'PRODUCTION',
+              outcome: cycle % 7 ? 'PASS' : 'FAIL',
+              evaluatedAt: iso(freeze + 2 * DAY),
+            },
+          }),
+        );
+        evs.push(
+          releaseStatusChangedV2.create({
+            id: id(),
+            source: planning,
+            time: iso(freeze + 3 * DAY),
+            data: {
+              ...base,
+              from: 'RELEASE_CANDIDATE',
+              to: 'RELEASED',
+              by: 'rm',
+              at: iso(freeze + 3 * DAY),
+              reason: 'plan',
+            },
+          }),
+        );
         for (let f = 0; f < 3; f++) {
           const featureId = `${releaseId}-f${f}`;
-          evs.push(featureStatusChanged.create({ id: id(), source: planning, time: iso(freeze - DAY), data: { releaseId, featureId, title: featureId, from: 'IN_PROGRESS', to: 'DONE', effort: 3, by: 'd', at: iso(freeze - DAY) } }));
+          evs.push(
+            featureStatusChanged.create({
+              id: id(),
+              source: planning,
+              time: iso(freeze - DAY),
+              data: {
+                releaseId,
+                featureId,
+                title: featureId,
+                from: 'IN_PROGRESS',
+                to: 'DONE',
+                effort: 3,
+                by: 'd',
+                at: iso(freeze - DAY),
+              },
+            }),
+          );
         }
         for (const e of evs) if (emitted++ < opts.events) yield e;
       }
@@ -139,18 +255,60 @@ export function* organisationEvents(opts: IngestBenchOptions): Generator<CloudEv
           const start = YEAR_START + day * DAY + 8 * HOUR + ((s * 37 + k * 53) % 600) * 60_000;
           const rolloutId = `${product}-${s}-${day}-${k}`;
           const base = { releaseId, rolloutId, environment: 'production' };
-          yield rolloutStarted.create({ id: id(), source: '/flightdeck/deployment', time: iso(start), data: { ...base, strategy: 'CANARY', ...workload, image: 'i:2', previousImage: 'i:1', steps: 3, startedBy: 'ci', startedAt: iso(start) } });
+          yield rolloutStarted.create({
+            id: id(),
+            source: '/flightdeck/deployment',
+            time: iso(start),
+            data: {
+              ...base,
+              strategy: 'CANARY',
+              ...workload,
+              image: 'i:2',
+              previousImage: 'i:1',
+              steps: 3,
+              startedBy: 'ci',
+              startedAt: iso(start),
+            },
+          });
           emitted++;
           const bad = (day + s + k) % 23 === 0;
           yield bad
-            ? rolloutRolledBack.create({ id: id(), source: '/flightdeck/deployment', time: iso(start + 20 * 60_000), data: { ...base, reason: 'errors', rolledBackAt: iso(start + 20 * 60_000) } })
-            : rolloutSucceeded.create({ id: id(), source: '/flightdeck/deployment', time: iso(start + 15 * 60_000), data: { ...base, completedAt: iso(start + 15 * 60_000) } });
+            ? rolloutRolledBack.create({
+                id: id(),
+                source: '/flightdeck/deployment',
+                time: iso(start + 20 * 60_000),
+                data: { ...base, reason: 'errors', rolledBackAt: iso(start + 20 * 60_000) },
+              })
+            : rolloutSucceeded.create({
+                id: id(),
+                source: '/flightdeck/deployment',
+                time: iso(start + 15 * 60_000),
+                data: { ...base, completedAt: iso(start + 15 * 60_000) },
+              });
           emitted++;
           if ((day * 7 + s * 3 + k) % 50 === 0 && emitted < opts.events - 1) {
             const incidentId = `inc-${rolloutId}`;
             const at = start + 2 * HOUR;
-            yield incidentOpened.create({ id: id(), source: '/flightdeck/analytics', time: iso(at), data: { incidentId, title: 'errors', severity: k % 2 ? 'warning' : 'critical', source: 'alertmanager', workload: `${product}/svc-${s}`, openedAt: iso(at), by: 'alertmanager' } });
-            yield incidentResolved.create({ id: id(), source: '/flightdeck/analytics', time: iso(at + HOUR), data: { incidentId, resolvedAt: iso(at + HOUR), by: 'alertmanager' } });
+            yield incidentOpened.create({
+              id: id(),
+              source: '/flightdeck/analytics',
+              time: iso(at),
+              data: {
+                incidentId,
+                title: 'errors',
+                severity: k % 2 ? 'warning' : 'critical',
+                source: 'alertmanager',
+                workload: `${product}/svc-${s}`,
+                openedAt: iso(at),
+                by: 'alertmanager',
+              },
+            });
+            yield incidentResolved.create({
+              id: id(),
+              source: '/flightdeck/analytics',
+              time: iso(at + HOUR),
+              data: { incidentId, resolvedAt: iso(at + HOUR), by: 'alertmanager' },
+            });
             emitted += 2;
           }
         }
@@ -195,12 +353,32 @@ function liveRollout(i: number, products: number, end: number): CloudEvent[] {
   const start = end - 2 * HOUR + i * 1000;
   const iso = (t: number) => new Date(t).toISOString();
   return [
-    rolloutStarted.create({ source: '/flightdeck/deployment', time: iso(start), data: { ...base, strategy: 'CANARY', namespace: product, deployment: 'svc-0', image: 'i:3', previousImage: 'i:2', steps: 3, startedBy: 'ci', startedAt: iso(start) } }),
-    rolloutSucceeded.create({ source: '/flightdeck/deployment', time: iso(start + 60_000), data: { ...base, completedAt: iso(start + 60_000) } }),
+    rolloutStarted.create({
+      source: '/flightdeck/deployment',
+      time: iso(start),
+      data: {
+        ...base,
+        strategy: 'CANARY',
+        namespace: product,
+        deployment: 'svc-0',
+        image: 'i:3',
+        previousImage: 'i:2',
+        steps: 3,
+        startedBy: 'ci',
+        startedAt: iso(start),
+      },
+    }),
+    rolloutSucceeded.create({
+      source: '/flightdeck/deployment',
+      time: iso(start + 60_000),
+      data: { ...base, completedAt: iso(start + 60_000) },
+    }),
   ];
 }
 
-async function openStore(kind: IngestBenchOptions['store']): Promise<{ store: ProjectionStore; entities(): Promise<Record<string, number>>; close(): Promise<void> }> {
+async function openStore(
+  kind: IngestBenchOptions['store'],
+): Promise<{ store: ProjectionStore; entities(): Promise<Record<string, number>>; close(): Promise<void> }> {
   if (kind === 'memory') {
     const store = new MemoryProjectionStore();
     return { store, entities: async () => store.size(), close: async () => {} };
@@ -211,7 +389,11 @@ async function openStore(kind: IngestBenchOptions['store']): Promise<{ store: Pr
   await Promise.all(Object.values(models).map((m) => m.init()));
   return {
     store: new MongoProjectionStore(models),
-    entities: async () => ({ release: await models.release.estimatedDocumentCount(), rollout: await models.rollout.estimatedDocumentCount(), incident: await models.incident.estimatedDocumentCount() }),
+    entities: async () => ({
+      release: await models.release.estimatedDocumentCount(),
+      rollout: await models.rollout.estimatedDocumentCount(),
+      incident: await models.incident.estimatedDocumentCount(),
+    }),
     close: async () => {
       await connection.close();
       await mongo.stop();
@@ -219,7 +401,8 @@ async function openStore(kind: IngestBenchOptions['store']): Promise<{ store: Pr
   };
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBenchResult> {
   const progress = (step: string) => opts.onProgress?.(step);
@@ -243,7 +426,11 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
 
       const { store, entities, close } = await openStore(opts.store);
       try {
-        const projector = new Projector({ store, retrospectives: { openForHotfix: async () => undefined } as never, logger });
+        const projector = new Projector({
+          store,
+          retrospectives: { openForHotfix: async () => undefined } as never,
+          logger,
+        });
         t = performance.now();
         progress(`ingest into the ${opts.store} projections`);
         const replay = await replayStream(bus.connection, (e) => projector.handle(e), { parallel: 64 });
@@ -275,7 +462,12 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
             full.push(performance.now() - s);
             identical &&= isDeepStrictEqual(m, fast);
           }
-          return { p50: percentile(xs, 50), p99: percentile(xs, 99), fullRecompute: { p50: percentile(full, 50), p99: percentile(full, 99) }, identical };
+          return {
+            p50: percentile(xs, 50),
+            p99: percentile(xs, 99),
+            fullRecompute: { p50: percentile(full, 50), p99: percentile(full, 99) },
+            identical,
+          };
         };
         progress('doraMetrics, trend and KPI queries');
         const oneProduct = await time('product-0');
@@ -337,7 +529,11 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
           live: {
             changes: opts.changes,
             staleQuery: { p50: percentile(stale, 50), p99: percentile(stale, 99) },
-            refresh: { p50: percentile(refreshes, 50), p99: percentile(refreshes, 99), rebuiltPerRefresh: rebuilt / Math.max(1, opts.changes) },
+            refresh: {
+              p50: percentile(refreshes, 50),
+              p99: percentile(refreshes, 99),
+              rebuiltPerRefresh: rebuilt / Math.max(1, opts.changes),
+            },
             visible,
           },
           heapMb: process.memoryUsage().heapUsed / 2 ** 20,
@@ -356,22 +552,44 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const program = new Command('analytics-ingest')
-    .description('Ingest a year of a 200-service organisation from JetStream into the analytics projections (next to a raw JetStream consume in the same run), then doraMetrics p50/p99 for one product and for all.')
+    .description(
+      'Ingest a year of a 200-service organisation from JetStream into the analytics projections (next to a raw JetStream consume in the same run), then doraMetrics p50/p99 for one product and for all.',
+    )
     .option('--events <n>', 'events in the stream', '1000000')
     .option('--services <n>', 'services (workloads) in the organisation', '200')
     .option('--products <n>', 'products the services belong to', '40')
     .option('--queries <n>', 'doraMetrics queries per scope', '50')
-    .option('--changes <n>', 'new production rollouts applied one at a time after the ingest, each followed by a refresh', '20')
-    .addOption(new Option('--store <kind>', 'where the projections live').choices(['memory', 'mongo']).default('memory'))
+    .option(
+      '--changes <n>',
+      'new production rollouts applied one at a time after the ingest, each followed by a refresh',
+      '20',
+    )
+    .addOption(
+      new Option('--store <kind>', 'where the projections live').choices(['memory', 'mongo']).default('memory'),
+    )
     .parse();
   const a = program.opts<Record<keyof IngestBenchOptions, string>>();
-  const counts = { events: Number(a.events), services: Number(a.services), products: Number(a.products), queries: Number(a.queries), changes: Number(a.changes) };
-  for (const [k, v] of Object.entries(counts)) if (!Number.isInteger(v) || v <= 0) program.error(`--${k} must be a positive whole number, got ${a[k as keyof typeof a]}`);
+  const counts = {
+    events: Number(a.events),
+    services: Number(a.services),
+    products: Number(a.products),
+    queries: Number(a.queries),
+    changes: Number(a.changes),
+  };
+  for (const [k, v] of Object.entries(counts))
+    if (!Number.isInteger(v) || v <= 0)
+      program.error(`--${k} must be a positive whole number, got ${a[k as keyof typeof a]}`);
   const started = performance.now();
-  const opts: IngestBenchOptions = { ...counts, store: a.store as IngestBenchOptions['store'], onProgress: (step) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${step}\n`) };
+  const opts: IngestBenchOptions = {
+    ...counts,
+    store: a.store as IngestBenchOptions['store'],
+    onProgress: (step) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${step}\n`),
+  };
   const r = await runIngestBench(opts);
   const f = (x: number) => x.toFixed(0).padStart(8);
-  console.log(`${r.events} events (${opts.services} services, ${opts.products} products, one year); projections: ${JSON.stringify(r.entities)}; heap ${r.heapMb.toFixed(0)} MB`);
+  console.log(
+    `${r.events} events (${opts.services} services, ${opts.products} products, one year); projections: ${JSON.stringify(r.entities)}; heap ${r.heapMb.toFixed(0)} MB`,
+  );
   console.log(`  publish (baseline for the stream)     ${f(r.publishPerSecond)} events/s`);
   console.log(`  raw JetStream consume (count only)    ${f(r.rawConsumePerSecond)} events/s`);
   console.log(`  analytics ingest (validate + project) ${f(r.ingestPerSecond)} events/s`);
@@ -381,8 +599,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     `p50 ${x.p50.toFixed(1)} ms  p99 ${x.p99.toFixed(1)} ms; full recomputation (baseline) p50 ${x.fullRecompute.p50.toFixed(1)} ms  p99 ${x.fullRecompute.p99.toFixed(1)} ms; baseline / query p50 ${(x.fullRecompute.p50 / x.p50).toFixed(0)}; same answer: ${x.identical}`;
   console.log(`  doraMetrics one product  ${q(r.query.oneProduct)}  (target p99 < 100 ms)`);
   console.log(`  doraMetrics all products ${q(r.query.all)}  (target p99 < 100 ms)`);
-  console.log(`  doraTrend by week, one product p50 ${r.weeklyTrend.oneProduct.p50.toFixed(1)} ms p99 ${r.weeklyTrend.oneProduct.p99.toFixed(1)} ms; all products p50 ${r.weeklyTrend.all.p50.toFixed(1)} ms p99 ${r.weeklyTrend.all.p99.toFixed(1)} ms`);
-  console.log(`  releaseKpis whole organisation first ${r.organisationKpis.firstMs.toFixed(0)} ms, then p50 ${r.organisationKpis.p50.toFixed(0)} ms; aiEffectiveness p50 ${r.organisationKpis.aiP50.toFixed(0)} ms`);
+  console.log(
+    `  doraTrend by week, one product p50 ${r.weeklyTrend.oneProduct.p50.toFixed(1)} ms p99 ${r.weeklyTrend.oneProduct.p99.toFixed(1)} ms; all products p50 ${r.weeklyTrend.all.p50.toFixed(1)} ms p99 ${r.weeklyTrend.all.p99.toFixed(1)} ms`,
+  );
+  console.log(
+    `  releaseKpis whole organisation first ${r.organisationKpis.firstMs.toFixed(0)} ms, then p50 ${r.organisationKpis.p50.toFixed(0)} ms; aiEffectiveness p50 ${r.organisationKpis.aiP50.toFixed(0)} ms`,
+  );
   const l = r.live;
   console.log(
     `  ${l.changes} live rollouts: organisation query before the refresh p50 ${l.staleQuery.p50.toFixed(1)} ms p99 ${l.staleQuery.p99.toFixed(1)} ms; refresh p50 ${l.refresh.p50.toFixed(0)} ms p99 ${l.refresh.p99.toFixed(0)} ms (${l.refresh.rebuiltPerRefresh.toFixed(1)} partition(s) each; full build / refresh p50 ${(r.buildMs / l.refresh.p50).toFixed(0)}); every one counted after its refresh: ${l.visible}`,

@@ -59,7 +59,8 @@ export function summarizeProfile(profile: CpuProfile, top = 25, skipMs = 0, focu
     if (elapsedUs >= skipMs * 1000) selfUs.set(id, (selfUs.get(id) ?? 0) + intervalUs);
   });
 
-  const label = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${packageOf(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const label = (n: ProfileNode) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${packageOf(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const byPackage = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   const inclusive = new Map<string, number>();
@@ -93,26 +94,51 @@ export function summarizeProfile(profile: CpuProfile, top = 25, skipMs = 0, focu
       }
     }
   }
-  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, v / 1000] as [string, number]);
-  return { totalMs: totalUs / 1000, idleMs: idleUs / 1000, byPackage: sorted(byPackage), selfByFunction: sorted(selfByFunction), inclusiveByFunction: sorted(inclusive), focusStacks: sorted(focusStacks) };
+  const sorted = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => [k, v / 1000] as [string, number]);
+  return {
+    totalMs: totalUs / 1000,
+    idleMs: idleUs / 1000,
+    byPackage: sorted(byPackage),
+    selfByFunction: sorted(selfByFunction),
+    inclusiveByFunction: sorted(inclusive),
+    focusStacks: sorted(focusStacks),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const program = new Command('cpuprofile-summary')
-    .description('Where the time of a V8 CPU profile (node --cpu-prof) went: self time by package and by function, inclusive time by function.')
+    .description(
+      'Where the time of a V8 CPU profile (node --cpu-prof) went: self time by package and by function, inclusive time by function.',
+    )
     .argument('<profile>', 'a .cpuprofile file')
     .option('--top <n>', 'rows per table', '25')
     .option('--skip <seconds>', 'leave out the first seconds of the profile (start-up)', '0')
-    .option('--focus <function>', 'also list the call stacks through a function (its name as printed, or the start of it)')
+    .option(
+      '--focus <function>',
+      'also list the call stacks through a function (its name as printed, or the start of it)',
+    )
     .parse();
   const o = program.opts<{ top: string; skip: string; focus?: string }>();
   const profile = JSON.parse(readFileSync(program.args[0]!, 'utf8')) as CpuProfile;
   const s = summarizeProfile(profile, Number(o.top), Number(o.skip) * 1000, o.focus);
   const busy = s.totalMs - s.idleMs;
   const pct = (ms: number) => `${((100 * ms) / busy).toFixed(1).padStart(5)}%`;
-  console.log(`sampled ${s.totalMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms, busy ${busy.toFixed(0)} ms (percentages of busy)`);
-  for (const [title, rows] of [['self time by package', s.byPackage], ['self time by function', s.selfByFunction], ['inclusive time by function', s.inclusiveByFunction], ...(o.focus ? [[`stacks through ${o.focus}`, s.focusStacks] as const] : [])] as const) {
+  console.log(
+    `sampled ${s.totalMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms, busy ${busy.toFixed(0)} ms (percentages of busy)`,
+  );
+  for (const [title, rows] of [
+    ['self time by package', s.byPackage],
+    ['self time by function', s.selfByFunction],
+    ['inclusive time by function', s.inclusiveByFunction],
+    ...(o.focus ? [[`stacks through ${o.focus}`, s.focusStacks] as const] : []),
+  ] as const) {
     console.log(`\n${title}`);
-    for (const [name, ms] of rows) if (!name.startsWith('(idle)') && !name.startsWith('(root)')) console.log(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${name}`);
+    for (const [name, ms] of rows)
+      if (!name.startsWith('(idle)') && !name.startsWith('(root)'))
+        console.log(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${name}`);
   }
 }

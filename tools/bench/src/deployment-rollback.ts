@@ -40,17 +40,48 @@ export interface RollbackBenchResult {
   ratio: number;
   /** Why each bad rollout was rolled back: the analysis, every one. */
   rollbacks: { cause: string }[];
-  concurrent: { rollouts: number; promoted: number; seconds: number; cpuSeconds: number; idleCpuSeconds: number; rssMb: number; idleRssMb: number; heapMb: number };
+  concurrent: {
+    rollouts: number;
+    promoted: number;
+    seconds: number;
+    cpuSeconds: number;
+    idleCpuSeconds: number;
+    rssMb: number;
+    idleRssMb: number;
+    heapMb: number;
+  };
 }
 
-const BEHAVIOURS = 'default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 }\n"bench/web:2.0.0": { rps: 20, errorRatio: 0.001, p99Seconds: 0.2 }\n"bench/web:3.0.0-bad": { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 }\n';
+const BEHAVIOURS =
+  'default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 }\n"bench/web:2.0.0": { rps: 20, errorRatio: 0.001, p99Seconds: 0.2 }\n"bench/web:3.0.0-bad": { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 }\n';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function startSimProcess(dir: string, timeScale: number): Promise<{ url: string; kubeconfig: string; proc: ChildProcess }> {
+async function startSimProcess(
+  dir: string,
+  timeScale: number,
+): Promise<{ url: string; kubeconfig: string; proc: ChildProcess }> {
   const behaviours = join(dir, 'behaviours.yaml');
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   await writeFile(behaviours, BEHAVIOURS);
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tools/kube-sim/src/main.ts'), '--port', '0', '--kubeconfig', kubeconfig, '--time-scale', String(timeScale), '--behaviours', behaviours, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'tools/kube-sim/src/main.ts'),
+      '--port',
+      '0',
+      '--kubeconfig',
+      kubeconfig,
+      '--time-scale',
+      String(timeScale),
+      '--behaviours',
+      behaviours,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('kube-sim did not start within 30 s')), 30_000);
     let out = '';
@@ -105,21 +136,53 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
     await service.start();
     const svc = service;
     const releaseId = 'rel-bench';
-    await bus.publish(gateEvaluationCompleted.create({ source: 'bench', data: { releaseId, evaluationId: 'e1', gate: 'PRODUCTION', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
-    await waitFor('the gate projected', async () => ((await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined), 10_000);
+    await bus.publish(
+      gateEvaluationCompleted.create({
+        source: 'bench',
+        data: {
+          releaseId,
+          evaluationId: 'e1',
+          gate: 'PRODUCTION',
+          outcome: 'PASS',
+          evaluatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    await waitFor(
+      'the gate projected',
+      async () =>
+        (await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined,
+      10_000,
+    );
 
     const createWorkloads = async (prefix: string, n: number, replicas: number) => {
       await Promise.all(
         Array.from({ length: n }, (_, i) => {
           const labels = { app: `${prefix}-${i}` };
-          return apps.createNamespacedDeployment({ namespace: 'default', body: { metadata: { name: `${prefix}-${i}`, labels }, spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'bench/web:1.0.0' }] } } } } });
+          return apps.createNamespacedDeployment({
+            namespace: 'default',
+            body: {
+              metadata: { name: `${prefix}-${i}`, labels },
+              spec: {
+                replicas,
+                selector: { matchLabels: labels },
+                template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'bench/web:1.0.0' }] } },
+              },
+            },
+          });
         }),
       );
-      await waitFor(`${n} ${prefix} workloads ready`, async () => {
-        const list = await apps.listNamespacedDeployment({ namespace: 'default' });
-        const ready = list.items.filter((d) => d.metadata?.name?.startsWith(`${prefix}-`) && d.status?.readyReplicas === replicas).length;
-        return ready === n ? true : undefined;
-      }, 60_000);
+      await waitFor(
+        `${n} ${prefix} workloads ready`,
+        async () => {
+          const list = await apps.listNamespacedDeployment({ namespace: 'default' });
+          const ready = list.items.filter(
+            (d) => d.metadata?.name?.startsWith(`${prefix}-`) && d.status?.readyReplicas === replicas,
+          ).length;
+          return ready === n ? true : undefined;
+        },
+        60_000,
+      );
     };
 
     // Part 1: bad rollouts; the failure condition is the canary's error ratio above 10%.
@@ -128,7 +191,8 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
     const interval = opts.intervalSeconds;
     const metric = {
       name: 'error-ratio',
-      query: '(sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))',
+      query:
+        '(sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))',
       failureCondition: 'result > 0.1',
       intervalSeconds: interval,
       count: 50,
@@ -140,11 +204,27 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
     const detections = await Promise.all(
       Array.from({ length: opts.badRollouts }, async (_, i) => {
         const { rollout } = await svc.commands.start(
-          { releaseId, environment: 'bench', target: { cluster: '', namespace: 'default', deployment: `bad-${i}`, container: 'app' }, image: 'bench/web:3.0.0-bad', strategy: 'CANARY', steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['error-ratio'] }], metrics: [metric], progressDeadlineSeconds: 120 },
+          {
+            releaseId,
+            environment: 'bench',
+            target: { cluster: '', namespace: 'default', deployment: `bad-${i}`, container: 'app' },
+            image: 'bench/web:3.0.0-bad',
+            strategy: 'CANARY',
+            steps: [
+              { kind: 'SET_WEIGHT', weight: 50 },
+              { kind: 'ANALYSIS', templates: ['error-ratio'] },
+            ],
+            metrics: [metric],
+            progressDeadlineSeconds: 120,
+          },
           { by: 'bench' },
         );
         // The probe: the same query the analysis runs, every 100 ms, from when the run exists.
-        const run = await waitFor('the analysis run', async () => (await svc.commands.get(rollout.id)).rollout.analysisRuns[0], 60_000);
+        const run = await waitFor(
+          'the analysis run',
+          async () => (await svc.commands.get(rollout.id)).rollout.analysisRuns[0],
+          60_000,
+        );
         const query = run.metrics[0]!.query;
         let conditionAt: number | undefined;
         for (let k = 0; k < 1200 && conditionAt === undefined; k++) {
@@ -154,10 +234,14 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
           else await sleep(100);
         }
         if (conditionAt === undefined) throw new Error(`bad-${i}: the failure condition never held in Prometheus`);
-        const done = await waitFor('the rollback', async () => {
-          const s = (await svc.commands.get(rollout.id)).rollout;
-          return s.rollback?.appliedAt ? s : undefined;
-        }, 120_000);
+        const done = await waitFor(
+          'the rollback',
+          async () => {
+            const s = (await svc.commands.get(rollout.id)).rollout;
+            return s.rollback?.appliedAt ? s : undefined;
+          },
+          120_000,
+        );
         rollbacks.push({ cause: done.rollback!.cause });
         return (Date.parse(done.rollback!.appliedAt!) - conditionAt) / 1000;
       }),
@@ -180,19 +264,39 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 200);
     const ids = await Promise.all(
-      Array.from({ length: opts.concurrentRollouts }, async (_, i) =>
-        (
-          await svc.commands.start(
-            { releaseId, environment: 'bench', target: { cluster: '', namespace: 'default', deployment: `good-${i}`, container: 'app' }, image: 'bench/web:2.0.0', strategy: 'CANARY', steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['error-ratio'] }], metrics: [{ ...metric, intervalSeconds: 1, count: 3, inconclusiveLimit: 10 }], progressDeadlineSeconds: 120 },
-            { by: 'bench' },
-          )
-        ).rollout.id,
+      Array.from(
+        { length: opts.concurrentRollouts },
+        async (_, i) =>
+          (
+            await svc.commands.start(
+              {
+                releaseId,
+                environment: 'bench',
+                target: { cluster: '', namespace: 'default', deployment: `good-${i}`, container: 'app' },
+                image: 'bench/web:2.0.0',
+                strategy: 'CANARY',
+                steps: [
+                  { kind: 'SET_WEIGHT', weight: 50 },
+                  { kind: 'ANALYSIS', templates: ['error-ratio'] },
+                ],
+                metrics: [{ ...metric, intervalSeconds: 1, count: 3, inconclusiveLimit: 10 }],
+                progressDeadlineSeconds: 120,
+              },
+              { by: 'bench' },
+            )
+          ).rollout.id,
       ),
     );
-    const finished = await waitFor('every concurrent rollout finished', async () => {
-      const phases = await Promise.all(ids.map(async (id) => (await svc.commands.get(id)).rollout.phase));
-      return phases.every((p) => p !== 'PROGRESSING' && p !== 'PROMOTING' && p !== 'ROLLING_BACK') ? phases : undefined;
-    }, 300_000);
+    const finished = await waitFor(
+      'every concurrent rollout finished',
+      async () => {
+        const phases = await Promise.all(ids.map(async (id) => (await svc.commands.get(id)).rollout.phase));
+        return phases.every((p) => p !== 'PROGRESSING' && p !== 'PROMOTING' && p !== 'ROLLING_BACK')
+          ? phases
+          : undefined;
+      },
+      300_000,
+    );
     clearInterval(sampler);
     const seconds = (Date.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
@@ -206,7 +310,16 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
       median: median(detections),
       max,
       ratio: max / interval,
-      concurrent: { rollouts: ids.length, promoted: finished.filter((p) => p === 'PROMOTED').length, seconds, cpuSeconds, idleCpuSeconds, rssMb: peakRss / 2 ** 20, idleRssMb: idleRss / 2 ** 20, heapMb: peakHeap / 2 ** 20 },
+      concurrent: {
+        rollouts: ids.length,
+        promoted: finished.filter((p) => p === 'PROMOTED').length,
+        seconds,
+        cpuSeconds,
+        idleCpuSeconds,
+        rssMb: peakRss / 2 ** 20,
+        idleRssMb: idleRss / 2 ** 20,
+        heapMb: peakHeap / 2 ** 20,
+      },
     };
   } finally {
     await service?.stop();
@@ -221,19 +334,38 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const o = new Command('deployment-rollback')
-    .description('Detection-to-rollback time over bad canary rollouts (real Prometheus scraping kube-sim), and CPU/memory of concurrent rollouts on one replica.')
+    .description(
+      'Detection-to-rollback time over bad canary rollouts (real Prometheus scraping kube-sim), and CPU/memory of concurrent rollouts on one replica.',
+    )
     .option('--bad <n>', 'bad rollouts, analysed concurrently', '20')
     .option('--interval <seconds>', 'analysis interval', '5')
     .option('--concurrent <n>', 'concurrent good rollouts', '50')
     .option('--time-scale <x>', 'kube-sim simulated seconds per real second', '20')
     .parse()
     .opts<{ bad: string; interval: string; concurrent: string; timeScale: string }>();
-  const r = await runRollbackBench({ badRollouts: Number(o.bad), intervalSeconds: Number(o.interval), concurrentRollouts: Number(o.concurrent), timeScale: Number(o.timeScale) });
-  console.log(`detection to rollback over ${r.detections.length} bad rollouts, analysis interval ${r.intervalSeconds} s:`);
-  console.log(`  median ${r.median.toFixed(2)} s   max ${r.max.toFixed(2)} s   (target max <= ${r.intervalSeconds + 1} s)`);
-  console.log(`  theoretical bound (one interval) ${r.intervalSeconds.toFixed(2)} s   max / interval ${r.ratio.toFixed(2)}`);
+  const r = await runRollbackBench({
+    badRollouts: Number(o.bad),
+    intervalSeconds: Number(o.interval),
+    concurrentRollouts: Number(o.concurrent),
+    timeScale: Number(o.timeScale),
+  });
+  console.log(
+    `detection to rollback over ${r.detections.length} bad rollouts, analysis interval ${r.intervalSeconds} s:`,
+  );
+  console.log(
+    `  median ${r.median.toFixed(2)} s   max ${r.max.toFixed(2)} s   (target max <= ${r.intervalSeconds + 1} s)`,
+  );
+  console.log(
+    `  theoretical bound (one interval) ${r.intervalSeconds.toFixed(2)} s   max / interval ${r.ratio.toFixed(2)}`,
+  );
   const c = r.concurrent;
-  console.log(`${c.rollouts} concurrent rollouts on one replica (${c.promoted} promoted) in ${c.seconds.toFixed(1)} s:`);
-  console.log(`  CPU ${c.cpuSeconds.toFixed(2)} s (${((c.cpuSeconds / c.seconds) * 100).toFixed(0)}% of a core) vs idle ${c.idleCpuSeconds.toFixed(2)} s over the same time; ratio ${(c.cpuSeconds / Math.max(c.idleCpuSeconds, 0.001)).toFixed(1)}`);
-  console.log(`  peak RSS ${c.rssMb.toFixed(0)} MB vs idle ${c.idleRssMb.toFixed(0)} MB; peak heap ${c.heapMb.toFixed(0)} MB (service, embedded MongoDB-wire server and Prometheus client in this process; kube-sim and Prometheus are separate processes)`);
+  console.log(
+    `${c.rollouts} concurrent rollouts on one replica (${c.promoted} promoted) in ${c.seconds.toFixed(1)} s:`,
+  );
+  console.log(
+    `  CPU ${c.cpuSeconds.toFixed(2)} s (${((c.cpuSeconds / c.seconds) * 100).toFixed(0)}% of a core) vs idle ${c.idleCpuSeconds.toFixed(2)} s over the same time; ratio ${(c.cpuSeconds / Math.max(c.idleCpuSeconds, 0.001)).toFixed(1)}`,
+  );
+  console.log(
+    `  peak RSS ${c.rssMb.toFixed(0)} MB vs idle ${c.idleRssMb.toFixed(0)} MB; peak heap ${c.heapMb.toFixed(0)} MB (service, embedded MongoDB-wire server and Prometheus client in this process; kube-sim and Prometheus are separate processes)`,
+  );
 }

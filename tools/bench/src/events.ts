@@ -16,7 +16,12 @@ import { startNatsServer } from '@flightdeck/testing';
 const sample = defineEvent({
   type: 'flightdeck.bench.sample.recorded',
   version: 1,
-  schema: z.object({ seq: z.number().int().nonnegative(), sentAt: z.number(), releaseId: z.string(), note: z.string() }),
+  schema: z.object({
+    seq: z.number().int().nonnegative(),
+    sentAt: z.number(),
+    releaseId: z.string(),
+    note: z.string(),
+  }),
 });
 const catalog = new EventCatalog([sample]);
 const RAW_SUBJECT = 'flightdeck.bench.raw.recorded';
@@ -68,7 +73,11 @@ function summarize(ms: number[]): Latency {
 }
 
 function makeEvent(seq: number): CloudEvent {
-  return sample.create({ source: '/flightdeck/bench', subject: `rel-${seq % 50}`, data: { seq, sentAt: performance.now(), releaseId: `rel-${seq % 50}`, note } });
+  return sample.create({
+    source: '/flightdeck/bench',
+    subject: `rel-${seq % 50}`,
+    data: { seq, sentAt: performance.now(), releaseId: `rel-${seq % 50}`, note },
+  });
 }
 
 /** Publishes `n` items keeping at most `window` publishes awaiting their ack. */
@@ -119,13 +128,24 @@ async function resetStream(jsm: JetStreamManager): Promise<void> {
 }
 
 /** Raw client: durable explicit-ack pull consumer, JSON parse and ack per message. */
-async function rawRun(url: string, o: EventsBenchOptions, mode: { kind: 'throughput' } | { kind: 'latency'; count: number }): Promise<RunResult> {
+async function rawRun(
+  url: string,
+  o: EventsBenchOptions,
+  mode: { kind: 'throughput' } | { kind: 'latency'; count: number },
+): Promise<RunResult> {
   const nc = await connect({ servers: url });
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const durable = `raw-${Date.now()}`;
   const prefetch = prefetchFor(o.concurrency);
-  await jsm.consumers.add(EVENTS_STREAM, { durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: RAW_SUBJECT, ack_wait: nanos(30_000), max_deliver: 6, max_ack_pending: prefetch * 2 });
+  await jsm.consumers.add(EVENTS_STREAM, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    filter_subject: RAW_SUBJECT,
+    ack_wait: nanos(30_000),
+    max_deliver: 6,
+    max_ack_pending: prefetch * 2,
+  });
   const n = mode.kind === 'throughput' ? o.events : mode.count;
   const latencies: number[] = [];
   const seen = tracker(n);
@@ -153,7 +173,11 @@ async function rawRun(url: string, o: EventsBenchOptions, mode: { kind: 'through
 }
 
 /** The library: JetStreamBus.publish and subscribe (catalog validation on both sides, consumer runner). */
-async function libraryRun(url: string, o: EventsBenchOptions, mode: { kind: 'throughput' } | { kind: 'latency'; count: number }): Promise<RunResult> {
+async function libraryRun(
+  url: string,
+  o: EventsBenchOptions,
+  mode: { kind: 'throughput' } | { kind: 'latency'; count: number },
+): Promise<RunResult> {
   const bus = await JetStreamBus.connect({ servers: url, catalog });
   const n = mode.kind === 'throughput' ? o.events : mode.count;
   const latencies: number[] = [];
@@ -193,13 +217,17 @@ export async function runEventsBench(o: EventsBenchOptions): Promise<EventsBench
     const raw: number[] = [];
     const library: number[] = [];
     const handled: Handled[] = [];
-    const record = (side: Handled['side'], run: Handled['run'], events: number, r: RunResult) => handled.push({ side, run, events, received: r.received, distinct: r.distinct });
+    const record = (side: Handled['side'], run: Handled['run'], events: number, r: RunResult) =>
+      handled.push({ side, run, events, received: r.received, distinct: r.distinct });
     for (let round = 0; round < o.rounds; round++) {
       // Alternate which goes first so neither always gets the warmer machine.
       const order = round % 2 === 0 ? (['raw', 'library'] as const) : (['library', 'raw'] as const);
       for (const side of order) {
         await resetStream(jsm);
-        const r = side === 'raw' ? await rawRun(server.url, o, { kind: 'throughput' }) : await libraryRun(server.url, o, { kind: 'throughput' });
+        const r =
+          side === 'raw'
+            ? await rawRun(server.url, o, { kind: 'throughput' })
+            : await libraryRun(server.url, o, { kind: 'throughput' });
         (side === 'raw' ? raw : library).push(r.perSecond);
         record(side, 'throughput', o.events, r);
       }
@@ -217,7 +245,13 @@ export async function runEventsBench(o: EventsBenchOptions): Promise<EventsBench
       serverVersion: admin.info?.version ?? 'unknown',
       payloadBytes: JSON.stringify(makeEvent(0)).length,
       handled,
-      throughput: { raw, library, rawMedian: median(raw), libraryMedian: median(library), ratio: median(library) / median(raw) },
+      throughput: {
+        raw,
+        library,
+        rawMedian: median(raw),
+        libraryMedian: median(library),
+        ratio: median(library) / median(raw),
+      },
       latency: { rate: o.rate, raw: summarize(rawLatency.latencies), library: summarize(libLatency.latencies) },
     };
   } finally {
@@ -228,7 +262,9 @@ export async function runEventsBench(o: EventsBenchOptions): Promise<EventsBench
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const program = new Command('events')
-    .description('JetStream publish→durable-consume throughput and publish→handler latency: @flightdeck/events next to raw @nats-io/jetstream, in the same run.')
+    .description(
+      'JetStream publish→durable-consume throughput and publish→handler latency: @flightdeck/events next to raw @nats-io/jetstream, in the same run.',
+    )
     .option('--events <n>', 'events per throughput run', '20000')
     .option('--rounds <n>', 'throughput runs per side (the median is reported)', '3')
     .option('--rate <n>', 'events per second in the latency run', '1000')
@@ -250,11 +286,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   const r = await runEventsBench(opts);
   const f = (x: number) => x.toFixed(0).padStart(7);
-  const ms = (l: Latency) => `p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms  (${l.count} events)`;
-  console.log(`nats-server ${r.serverVersion}, events of ${r.payloadBytes} bytes, ${opts.events} per run, ${opts.rounds} rounds, publish window ${opts.window}, consumer concurrency ${opts.concurrency}`);
+  const ms = (l: Latency) =>
+    `p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms  (${l.count} events)`;
+  console.log(
+    `nats-server ${r.serverVersion}, events of ${r.payloadBytes} bytes, ${opts.events} per run, ${opts.rounds} rounds, publish window ${opts.window}, consumer concurrency ${opts.concurrency}`,
+  );
   console.log('publish→durable consume throughput (median of rounds)');
-  console.log(`  raw @nats-io/jetstream  ${f(r.throughput.rawMedian)} events/s   rounds: ${r.throughput.raw.map((x) => x.toFixed(0)).join(', ')}`);
-  console.log(`  @flightdeck/events      ${f(r.throughput.libraryMedian)} events/s   rounds: ${r.throughput.library.map((x) => x.toFixed(0)).join(', ')}`);
+  console.log(
+    `  raw @nats-io/jetstream  ${f(r.throughput.rawMedian)} events/s   rounds: ${r.throughput.raw.map((x) => x.toFixed(0)).join(', ')}`,
+  );
+  console.log(
+    `  @flightdeck/events      ${f(r.throughput.libraryMedian)} events/s   rounds: ${r.throughput.library.map((x) => x.toFixed(0)).join(', ')}`,
+  );
   console.log(`  library / raw           ${r.throughput.ratio.toFixed(2)}   (target ≥ 0.70)`);
   console.log(`publish→handler latency at ${r.latency.rate} events/s`);
   console.log(`  raw @nats-io/jetstream  ${ms(r.latency.raw)}`);

@@ -55,8 +55,10 @@ function* junitChunks(cases: number): Generator<string> {
       const name = `should handle scenario ${i} of suite ${s} with a reasonably descriptive test name`;
       if (i % 20 === 0) {
         block += `<testcase classname="com.example.Suite${s}" name="${name}" time="0.012"><failure message="expected:&lt;200&gt; but was:&lt;500&gt;" type="AssertionError">java.lang.AssertionError: expected:&lt;200&gt; but was:&lt;500&gt;\n${'\tat com.example.Service.call(Service.java:42)\n'.repeat(8)}</failure><system-out>${'log line with some output text\n'.repeat(4)}</system-out></testcase>\n`;
-      } else if (i % 50 === 1) block += `<testcase classname="com.example.Suite${s}" name="${name}" time="0"><skipped message="not on this platform"/></testcase>\n`;
-      else block += `<testcase classname="com.example.Suite${s}" name="${name}" time="0.003"><system-out>${'ok output line\n'.repeat(23)}</system-out></testcase>\n`;
+      } else if (i % 50 === 1)
+        block += `<testcase classname="com.example.Suite${s}" name="${name}" time="0"><skipped message="not on this platform"/></testcase>\n`;
+      else
+        block += `<testcase classname="com.example.Suite${s}" name="${name}" time="0.003"><system-out>${'ok output line\n'.repeat(23)}</system-out></testcase>\n`;
     }
     yield block + '</testsuite>\n';
   }
@@ -73,11 +75,30 @@ function* lcovChunks(files: number): Generator<string> {
 }
 
 function* sarifChunks(results: number): Generator<string> {
-  const rules = Array.from({ length: 50 }, (_, i) => ({ id: `RULE${i}`, defaultConfiguration: { level: i % 3 === 0 ? 'error' : 'warning' }, properties: { 'security-severity': String((i % 10) + 0.5) }, shortDescription: { text: `Rule ${i}` } }));
+  const rules = Array.from({ length: 50 }, (_, i) => ({
+    id: `RULE${i}`,
+    defaultConfiguration: { level: i % 3 === 0 ? 'error' : 'warning' },
+    properties: { 'security-severity': String((i % 10) + 0.5) },
+    shortDescription: { text: `Rule ${i}` },
+  }));
   yield `{"version":"2.1.0","$schema":"https://json.schemastore.org/sarif-2.1.0.json","runs":[{"tool":{"driver":{"name":"generated-scanner","rules":${JSON.stringify(rules)}}},"results":[`;
   let block = '';
   for (let i = 0; i < results; i++) {
-    const r = { ruleId: `RULE${i % 50}`, ruleIndex: i % 50, ...(i % 7 === 0 ? { level: 'note' } : {}), message: { text: `Finding ${i}: possible injection of untrusted data into a query` }, locations: [{ physicalLocation: { artifactLocation: { uri: `src/module${i % 200}/file${i % 5000}.ts` }, region: { startLine: (i % 400) + 1, startColumn: 5 } } }], ...(i % 100 === 0 ? { suppressions: [{ kind: 'inSource' }] } : {}) };
+    const r = {
+      ruleId: `RULE${i % 50}`,
+      ruleIndex: i % 50,
+      ...(i % 7 === 0 ? { level: 'note' } : {}),
+      message: { text: `Finding ${i}: possible injection of untrusted data into a query` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: `src/module${i % 200}/file${i % 5000}.ts` },
+            region: { startLine: (i % 400) + 1, startColumn: 5 },
+          },
+        },
+      ],
+      ...(i % 100 === 0 ? { suppressions: [{ kind: 'inSource' }] } : {}),
+    };
     block += (i ? ',' : '') + JSON.stringify(r);
     if (block.length > 1 << 20) {
       yield block;
@@ -99,10 +120,14 @@ async function measureHere(report: Report, which: 'parser' | 'baseline', file: s
   } else {
     const text = readFileSync(file, 'utf8');
     if (report === 'junit') {
-      const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(text) as { testsuites: { testsuite: { testcase: unknown[] }[] } };
+      const doc = new XMLParser({
+        ignoreAttributes: false,
+        isArray: (name) => name === 'testsuite' || name === 'testcase',
+      }).parse(text) as { testsuites: { testsuite: { testcase: unknown[] }[] } };
       count = doc.testsuites.testsuite.reduce((a, s) => a + s.testcase.length, 0);
     } else if (report === 'lcov') count = text.split('\n').filter((l) => l.startsWith('SF:')).length;
-    else count = (JSON.parse(text) as { runs: { results: unknown[] }[] }).runs.reduce((a, r) => a + r.results.length, 0);
+    else
+      count = (JSON.parse(text) as { runs: { results: unknown[] }[] }).runs.reduce((a, r) => a + r.results.length, 0);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, count };
@@ -110,7 +135,10 @@ async function measureHere(report: Report, which: 'parser' | 'baseline', file: s
 
 function measureInChild(report: Report, which: 'parser' | 'baseline', file: string): Measurement {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', report, which, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', report, which, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`the ${which} for ${report} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Measurement;
 }
@@ -118,13 +146,22 @@ function measureInChild(report: Report, which: 'parser' | 'baseline', file: stri
 export async function runGatesParsersBench(sizes: Sizes): Promise<ReportResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gates-bench-'));
   try {
-    const files: Record<Report, string> = { junit: join(dir, 'junit.xml'), lcov: join(dir, 'lcov.info'), sarif: join(dir, 'scan.sarif') };
+    const files: Record<Report, string> = {
+      junit: join(dir, 'junit.xml'),
+      lcov: join(dir, 'lcov.info'),
+      sarif: join(dir, 'scan.sarif'),
+    };
     await write(files.junit, junitChunks(sizes.junitCases));
     await write(files.lcov, lcovChunks(sizes.lcovFiles));
     await write(files.sarif, sarifChunks(sizes.sarifResults));
     const out: ReportResult[] = [];
     for (const report of ['junit', 'lcov', 'sarif'] as const) {
-      out.push({ report, bytes: statSync(files[report]).size, parser: measureInChild(report, 'parser', files[report]), baseline: measureInChild(report, 'baseline', files[report]) });
+      out.push({
+        report,
+        bytes: statSync(files[report]).size,
+        parser: measureInChild(report, 'parser', files[report]),
+        baseline: measureInChild(report, 'baseline', files[report]),
+      });
     }
     return out;
   } finally {
@@ -141,13 +178,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(JSON.stringify(await measureHere(report, which, file)));
   } else {
     const program = new Command('gates-parsers')
-      .description('Seconds and peak RSS of the gates evidence parsers on large generated reports, each next to a whole-file baseline in the same run.')
+      .description(
+        'Seconds and peak RSS of the gates evidence parsers on large generated reports, each next to a whole-file baseline in the same run.',
+      )
       .option('--junit-cases <n>', 'test cases in the JUnit report', '100000')
       .option('--lcov-files <n>', 'source files in the lcov tracefile', '10000')
       .option('--sarif-results <n>', 'results in the SARIF log', '100000')
       .parse();
     const o = program.opts<{ junitCases: string; lcovFiles: string; sarifResults: string }>();
-    const results = await runGatesParsersBench({ junitCases: Number(o.junitCases), lcovFiles: Number(o.lcovFiles), sarifResults: Number(o.sarifResults) });
+    const results = await runGatesParsersBench({
+      junitCases: Number(o.junitCases),
+      lcovFiles: Number(o.lcovFiles),
+      sarifResults: Number(o.sarifResults),
+    });
     for (const r of results) {
       const p = r.parser;
       const b = r.baseline;

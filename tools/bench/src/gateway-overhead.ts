@@ -106,7 +106,13 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
     const supergraphPath = join(dir, 'supergraph.graphql');
     await writeFile(supergraphPath, composed.supergraphSdl);
 
-    const subgraph = await startServiceProcess({ name: 'subgraph', entry: 'tools/bench/src/gateway-overhead/releases-subgraph.ts', port: subgraphPort, env, logDir: dir });
+    const subgraph = await startServiceProcess({
+      name: 'subgraph',
+      entry: 'tools/bench/src/gateway-overhead/releases-subgraph.ts',
+      port: subgraphPort,
+      env,
+      logDir: dir,
+    });
     started.push(subgraph);
     if (opts.profileDir) await mkdir(opts.profileDir, { recursive: true });
     // One token sends all the load: the per-identity rate limit stays on (its cost is measured) but at its ceiling.
@@ -150,7 +156,10 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
         verifyBody: isExpected,
       });
       const cpuMsPerRequest = Object.fromEntries(
-        started.map((p, i) => [p.name, ((processCpuSeconds(p.child.pid!) - before[i]!) * 1000) / Math.max(1, result.requests.total)]),
+        started.map((p, i) => [
+          p.name,
+          ((processCpuSeconds(p.child.pid!) - before[i]!) * 1000) / Math.max(1, result.requests.total),
+        ]),
       );
       return { ...result, cpuMsPerRequest };
     };
@@ -158,10 +167,9 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
     // Warm-up: JIT, query plan and document caches, keep-alive connections.
     for (const target of targets) await load(urls[target]!);
     // Interleaved rounds, so a burst of load from elsewhere on the machine hits every side alike.
-    const runs = Object.fromEntries(targets.map((t) => [t, { saturation: [] as MeasuredRun[], fixedRate: [] as MeasuredRun[] }])) as Record<
-      Target,
-      { saturation: MeasuredRun[]; fixedRate: MeasuredRun[] }
-    >;
+    const runs = Object.fromEntries(
+      targets.map((t) => [t, { saturation: [] as MeasuredRun[], fixedRate: [] as MeasuredRun[] }]),
+    ) as Record<Target, { saturation: MeasuredRun[]; fixedRate: MeasuredRun[] }>;
     for (let round = 0; round < opts.rounds; round++) {
       for (const target of targets) runs[target].saturation.push(await load(urls[target]!));
       for (const target of targets) runs[target].fixedRate.push(await load(urls[target]!, opts.rate));
@@ -181,14 +189,23 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
         p99OverheadMs: median(rounds.map((r) => r.p99OverheadMs)),
       };
     }
-    return { targets: figures, rate: opts.rate, loadAverage: loadavg(), ...(opts.profileDir ? { profileDir: opts.profileDir } : {}) };
+    return {
+      targets: figures,
+      rate: opts.rate,
+      loadAverage: loadavg(),
+      ...(opts.profileDir ? { profileDir: opts.profileDir } : {}),
+    };
   } finally {
     for (const p of started.reverse()) await p.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-const LABELS: Record<Target, string> = { direct: 'subgraph (direct)', gateway: 'through gateway', baseline: 'through baseline' };
+const LABELS: Record<Target, string> = {
+  direct: 'subgraph (direct)',
+  gateway: 'through gateway',
+  baseline: 'through baseline',
+};
 
 function line(target: Target, r: MeasuredRun): string {
   const cpu = Object.entries(r.cpuMsPerRequest)
@@ -206,11 +223,25 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .option('--connections <n>', 'concurrent connections', '10')
     .option('--rate <n>', 'requests per second of the fixed-rate measurements', '200')
     .option('--rounds <n>', 'interleaved rounds of every measurement; the median round of each is shown', '3')
-    .option('--baseline <checkout>', 'also measure the gateway of another checkout with its node_modules (e.g. `git archive main | tar -x -C /tmp/base && npm ci` there)')
-    .option('--profile <dir>', 'write a CPU profile of the gateway process (node --cpu-prof) into this folder; read it with cpuprofile-summary.ts')
+    .option(
+      '--baseline <checkout>',
+      'also measure the gateway of another checkout with its node_modules (e.g. `git archive main | tar -x -C /tmp/base && npm ci` there)',
+    )
+    .option(
+      '--profile <dir>',
+      'write a CPU profile of the gateway process (node --cpu-prof) into this folder; read it with cpuprofile-summary.ts',
+    )
     .option('--log-level <level>', 'log level of the servers (their logs go to a temporary file)', 'info')
     .parse();
-  const o = program.opts<{ duration: string; connections: string; rate: string; rounds: string; baseline?: string; profile?: string; logLevel: string }>();
+  const o = program.opts<{
+    duration: string;
+    connections: string;
+    rate: string;
+    rounds: string;
+    baseline?: string;
+    profile?: string;
+    logLevel: string;
+  }>();
   const before = loadavg();
   const result = await runGatewayBench({
     durationSeconds: Number(o.duration),
@@ -223,7 +254,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   const targets = Object.keys(result.targets) as Target[];
-  console.log(`load average before ${fmt(before)}, after ${fmt(result.loadAverage)}${o.baseline ? `; baseline: ${resolve(o.baseline)}` : ''}`);
+  console.log(
+    `load average before ${fmt(before)}, after ${fmt(result.loadAverage)}${o.baseline ? `; baseline: ${resolve(o.baseline)}` : ''}`,
+  );
   console.log(`saturation (${o.connections} connections, ${o.duration} s, median round of ${o.rounds})`);
   for (const t of targets) console.log(line(t, result.targets[t]!.saturation));
   console.log(`fixed rate ${o.rate} req/s (${o.duration} s, median round of ${o.rounds} by p99)`);
@@ -235,9 +268,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     );
   }
   if (result.profileDir) console.log(`gateway CPU profile in ${result.profileDir}`);
-  const wrong = targets.filter((t) => [result.targets[t]!.saturation, result.targets[t]!.fixedRate].some((r) => r.non2xx > 0 || r.errors > 0 || r.mismatches > 0));
+  const wrong = targets.filter((t) =>
+    [result.targets[t]!.saturation, result.targets[t]!.fixedRate].some(
+      (r) => r.non2xx > 0 || r.errors > 0 || r.mismatches > 0,
+    ),
+  );
   if (wrong.length > 0) {
-    console.error(`not a measurement: ${wrong.map((t) => LABELS[t]).join(', ')} answered with errors or wrong bodies (see the servers' logs)`);
+    console.error(
+      `not a measurement: ${wrong.map((t) => LABELS[t]).join(', ')} answered with errors or wrong bodies (see the servers' logs)`,
+    );
     process.exitCode = 1;
   }
 }

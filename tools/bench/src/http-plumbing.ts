@@ -19,7 +19,12 @@ interface LoadResult {
   /** Answers whose body was not the expected one (autocannon's verifyBody). */
   mismatches: number;
 }
-type Autocannon = (opts: { url: string; duration: number; connections: number; verifyBody: (body: string) => boolean }) => Promise<LoadResult>;
+type Autocannon = (opts: {
+  url: string;
+  duration: number;
+  connections: number;
+  verifyBody: (body: string) => boolean;
+}) => Promise<LoadResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const release = { id: 'r1', version: '1.4.0', status: 'PLANNED' };
@@ -33,7 +38,10 @@ export interface HttpPlumbingResult {
   ratio: number;
 }
 
-export async function runHttpPlumbingBench(opts: { durationSeconds: number; connections: number }): Promise<HttpPlumbingResult> {
+export async function runHttpPlumbingBench(opts: {
+  durationSeconds: number;
+  connections: number;
+}): Promise<HttpPlumbingResult> {
   const bareApp = express();
   bareApp.get('/releases/:id', (req, res) => void res.json({ ...release, id: req.params.id }));
   const bare = createServer(bareApp);
@@ -41,18 +49,32 @@ export async function runHttpPlumbingBench(opts: { durationSeconds: number; conn
   const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/releases/r1`;
 
   // Access-log lines are really serialized and written, to /dev/null, as they would be to stdout.
-  const logger = createLogger({ service: 'bench', level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const http = createHttpServer({ service: 'bench', logger, metrics: createMetrics({ service: 'bench' }), readiness: [] });
+  const logger = createLogger({
+    service: 'bench',
+    level: 'info',
+    destination: pino.destination({ dest: '/dev/null', sync: true }),
+  });
+  const http = createHttpServer({
+    service: 'bench',
+    logger,
+    metrics: createMetrics({ service: 'bench' }),
+    readiness: [],
+  });
   http.app.get('/releases/:id', (req, res) => void res.json({ ...release, id: req.params.id }));
   const telemetryUrl = `${(await http.listen(0)).url}/releases/r1`;
 
-  const load = (url: string) => autocannon({ url, duration: opts.durationSeconds, connections: opts.connections, verifyBody: isExpected });
+  const load = (url: string) =>
+    autocannon({ url, duration: opts.durationSeconds, connections: opts.connections, verifyBody: isExpected });
   try {
     await load(bareUrl); // warm-up: JIT and keep-alive connections
     await load(telemetryUrl);
     const bareResult = await load(bareUrl);
     const telemetryResult = await load(telemetryUrl);
-    return { bare: bareResult, telemetry: telemetryResult, ratio: telemetryResult.requests.average / bareResult.requests.average };
+    return {
+      bare: bareResult,
+      telemetry: telemetryResult,
+      ratio: telemetryResult.requests.average / bareResult.requests.average,
+    };
   } finally {
     await http.close();
     await new Promise((resolve) => bare.close(resolve));
@@ -65,12 +87,17 @@ function line(name: string, r: LoadResult): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const program = new Command('http-plumbing')
-    .description('Throughput and latency of one JSON route on bare express and on createHttpServer (ids, access log, metrics), in the same run.')
+    .description(
+      'Throughput and latency of one JSON route on bare express and on createHttpServer (ids, access log, metrics), in the same run.',
+    )
     .option('--duration <seconds>', 'seconds of load per measurement', '10')
     .option('--connections <n>', 'concurrent connections', '10')
     .parse();
   const o = program.opts<{ duration: string; connections: string }>();
-  const result = await runHttpPlumbingBench({ durationSeconds: Number(o.duration), connections: Number(o.connections) });
+  const result = await runHttpPlumbingBench({
+    durationSeconds: Number(o.duration),
+    connections: Number(o.connections),
+  });
   console.log(line('bare express', result.bare));
   console.log(line('with telemetry', result.telemetry));
   console.log(`telemetry / bare throughput: ${result.ratio.toFixed(2)}`);

@@ -43,7 +43,13 @@ export interface LookupTimes {
 
 export interface MongoBenchResult {
   insert: { memory: number; dbpath: number; ratio: number };
-  lookups: { idPerSecond: number; indexedPerSecond: number; rangePerSecond: number; scanPerSecond: number; indexedOverScan: number };
+  lookups: {
+    idPerSecond: number;
+    indexedPerSecond: number;
+    rangePerSecond: number;
+    scanPerSecond: number;
+    indexedOverScan: number;
+  };
   growth: { small: LookupTimes; large: LookupTimes; ratio: LookupTimes };
   group: { ms: number; docsPerSecond: number; groups: number };
   peakRssMb: number;
@@ -63,7 +69,10 @@ const doc = (i: number): Doc => ({ _id: i, seq: i, plain: i, group: i % 100, nam
 async function insertAll(c: Collection<Doc>, from: number, to: number, batch: number): Promise<number> {
   const started = performance.now();
   for (let i = from; i < to; i += batch) {
-    await c.insertMany(Array.from({ length: Math.min(batch, to - i) }, (_, k) => doc(i + k)), { ordered: true });
+    await c.insertMany(
+      Array.from({ length: Math.min(batch, to - i) }, (_, k) => doc(i + k)),
+      { ordered: true },
+    );
   }
   return ((to - from) / (performance.now() - started)) * 1000;
 }
@@ -107,7 +116,9 @@ export async function runMongoServerBench(o: MongoBenchOptions): Promise<MongoBe
     const scan = await timeOps(scanN, o.docs, async (k) => (await c.findOne({ plain: k }))?.seq === k);
 
     const started = performance.now();
-    const groups = await c.aggregate([{ $group: { _id: '$group', n: { $sum: 1 }, total: { $sum: '$seq' } } }]).toArray();
+    const groups = await c
+      .aggregate([{ $group: { _id: '$group', n: { $sum: 1 }, total: { $sum: '$seq' } } }])
+      .toArray();
     const groupMs = performance.now() - started;
 
     // Growth: a fresh collection measured at `small` documents, then grown to `large`.
@@ -127,11 +138,23 @@ export async function runMongoServerBench(o: MongoBenchOptions): Promise<MongoBe
         scanPerSecond: 1e6 / scan,
         indexedOverScan: scan / base.byIndex,
       },
-      growth: { small, large, ratio: { byId: large.byId / small.byId, byIndex: large.byIndex / small.byIndex, range: large.range / small.range } },
+      growth: {
+        small,
+        large,
+        ratio: {
+          byId: large.byId / small.byId,
+          byIndex: large.byIndex / small.byIndex,
+          range: large.range / small.range,
+        },
+      },
       group: { ms: groupMs, docsPerSecond: (o.docs / groupMs) * 1000, groups: groups.length },
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       checks: {
-        stored: { memory: await c.countDocuments(), dbpath: await dc.db('bench').collection<Doc>('docs').countDocuments(), growth: await g.countDocuments() },
+        stored: {
+          memory: await c.countDocuments(),
+          dbpath: await dc.db('bench').collection<Doc>('docs').countDocuments(),
+          growth: await g.countDocuments(),
+        },
         wrongAnswers,
         grouped: groups.reduce((a, x) => a + (x.n as number), 0),
       },
@@ -147,7 +170,9 @@ export async function runMongoServerBench(o: MongoBenchOptions): Promise<MongoBe
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const program = new Command('mongo-server')
-    .description('Embedded MongoDB-wire server: batched inserts (memory and dbpath), indexed lookups next to a collection scan, lookups at a small and a large size, $group.')
+    .description(
+      'Embedded MongoDB-wire server: batched inserts (memory and dbpath), indexed lookups next to a collection scan, lookups at a small and a large size, $group.',
+    )
     .option('--docs <n>', 'documents for inserts, lookups and $group', '100000')
     .option('--small <n>', 'collection size for the first lookup measurement', '10000')
     .option('--large <n>', 'collection size for the second lookup measurement', '1000000')
@@ -155,9 +180,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .option('--lookups <n>', 'operations per lookup measurement', '2000')
     .parse();
   const a = program.opts<Record<keyof MongoBenchOptions, string>>();
-  const opts: MongoBenchOptions = { docs: Number(a.docs), small: Number(a.small), large: Number(a.large), batch: Number(a.batch), lookups: Number(a.lookups) };
+  const opts: MongoBenchOptions = {
+    docs: Number(a.docs),
+    small: Number(a.small),
+    large: Number(a.large),
+    batch: Number(a.batch),
+    lookups: Number(a.lookups),
+  };
   for (const [k, v] of Object.entries(opts)) {
-    if (!Number.isInteger(v) || v <= 0) program.error(`--${k} must be a positive integer, got ${a[k as keyof typeof a]}`);
+    if (!Number.isInteger(v) || v <= 0)
+      program.error(`--${k} must be a positive integer, got ${a[k as keyof typeof a]}`);
   }
   if (opts.large <= opts.small) program.error('--large must be bigger than --small');
   const r = await runMongoServerBench(opts);
@@ -165,16 +197,24 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const us = (x: number) => `${x.toFixed(0).padStart(5)} µs`;
   console.log(`insertMany, ${opts.docs} documents in batches of ${opts.batch}`);
   console.log(`  in memory            ${n(r.insert.memory)} docs/s   (target ≥ 20000)`);
-  console.log(`  with --dbpath        ${n(r.insert.dbpath)} docs/s   (target ≥ 5000)   dbpath / memory ${r.insert.ratio.toFixed(2)}`);
+  console.log(
+    `  with --dbpath        ${n(r.insert.dbpath)} docs/s   (target ≥ 5000)   dbpath / memory ${r.insert.ratio.toFixed(2)}`,
+  );
   console.log(`lookups on ${opts.docs} documents (sequential, one round trip each)`);
   console.log(`  by _id               ${n(r.lookups.idPerSecond)} ops/s`);
   console.log(`  by indexed field     ${n(r.lookups.indexedPerSecond)} ops/s`);
   console.log(`  range of 20, indexed ${n(r.lookups.rangePerSecond)} ops/s`);
-  console.log(`  unindexed (baseline) ${n(r.lookups.scanPerSecond)} ops/s   indexed / unindexed ${r.lookups.indexedOverScan.toFixed(1)}×`);
+  console.log(
+    `  unindexed (baseline) ${n(r.lookups.scanPerSecond)} ops/s   indexed / unindexed ${r.lookups.indexedOverScan.toFixed(1)}×`,
+  );
   console.log(`lookups at ${opts.small} vs ${opts.large} documents (target: large within 2× of small)`);
   for (const k of ['byId', 'byIndex', 'range'] as const) {
-    console.log(`  ${k.padEnd(8)}  ${us(r.growth.small[k])}  vs ${us(r.growth.large[k])}   ratio ${r.growth.ratio[k].toFixed(2)}`);
+    console.log(
+      `  ${k.padEnd(8)}  ${us(r.growth.small[k])}  vs ${us(r.growth.large[k])}   ratio ${r.growth.ratio[k].toFixed(2)}`,
+    );
   }
-  console.log(`aggregate $group over ${opts.docs} documents: ${r.group.ms.toFixed(0)} ms (${n(r.group.docsPerSecond)} docs/s, ${r.group.groups} groups)`);
+  console.log(
+    `aggregate $group over ${opts.docs} documents: ${r.group.ms.toFixed(0)} ms (${n(r.group.docsPerSecond)} docs/s, ${r.group.groups} groups)`,
+  );
   console.log(`peak RSS ${r.peakRssMb.toFixed(0)} MB (server and driver in one process)`);
 }

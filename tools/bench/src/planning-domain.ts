@@ -94,10 +94,24 @@ export interface DomainBenchResult {
     /** Every selected feature comes after the features it depends on, which are selected too. */
     dependenciesFirst: boolean;
   };
-  forecast: { runs: number; features: number; ms: number; baselineMs: number; ratio: number; simulatedRuns: number; remainingPoints: number };
+  forecast: {
+    runs: number;
+    features: number;
+    ms: number;
+    baselineMs: number;
+    ratio: number;
+    simulatedRuns: number;
+    remainingPoints: number;
+  };
 }
 
-export function runPlanningDomainBench(opts: { features: number; edges: number; runs: number; forecastFeatures: number; repeats: number }): DomainBenchResult {
+export function runPlanningDomainBench(opts: {
+  features: number;
+  edges: number;
+  runs: number;
+  forecastFeatures: number;
+  repeats: number;
+}): DomainBenchResult {
   const scope = syntheticScope(opts.features, opts.edges);
   const edges = scope.reduce((a, f) => a + f.dependsOn.length, 0);
   const capacity = (scope.reduce((a, f) => a + f.effort, 0) * 0.3) | 0;
@@ -108,26 +122,54 @@ export function runPlanningDomainBench(opts: { features: number; edges: number; 
   const ms = timeMs(() => (recommended = prioritize(scope, { capacity }).recommended), opts.repeats);
   const byId = new Map(scope.map((f) => [f.id, f]));
   const position = new Map(recommended!.selected.map((id, i) => [id, i]));
-  const dependenciesFirst = recommended!.selected.every((id, i) => byId.get(id)!.dependsOn.every((d) => (position.get(d) ?? Infinity) < i));
+  const dependenciesFirst = recommended!.selected.every((id, i) =>
+    byId.get(id)!.dependsOn.every((d) => (position.get(d) ?? Infinity) < i),
+  );
   const baselineMs = timeMs(() => baselinePrioritize(scope), opts.repeats);
 
   const forecastScope = syntheticScope(opts.forecastFeatures, 0, 2);
   const remaining = forecastScope.reduce((a, f) => a + f.effort, 0);
   const history = [30, 42, 38, 25, 45, 40, 35, 50, 28, 44];
   const start = new Date('2026-01-05T00:00:00Z');
-  const input = { remainingPoints: remaining, velocityHistory: history, start, deadline: new Date('2026-12-31T00:00:00Z'), runs: opts.runs };
+  const input = {
+    remainingPoints: remaining,
+    velocityHistory: history,
+    start,
+    deadline: new Date('2026-12-31T00:00:00Z'),
+    runs: opts.runs,
+  };
   let forecast = forecastCompletion({ ...input, random: seededRandom(3) });
   const fms = timeMs(() => (forecast = forecastCompletion({ ...input, random: seededRandom(3) })), opts.repeats);
   const fbase = timeMs(() => baselineDraws(opts.runs, remaining, history, 3), opts.repeats);
   return {
-    prioritize: { features: opts.features, edges, ms, baselineMs, ratio: ms / baselineMs, selected: recommended!.selected.length, capacity, selectedEffort: recommended!.totalEffort, dependenciesFirst },
-    forecast: { runs: opts.runs, features: opts.forecastFeatures, ms: fms, baselineMs: fbase, ratio: fms / fbase, simulatedRuns: forecast.runs, remainingPoints: forecast.remainingPoints },
+    prioritize: {
+      features: opts.features,
+      edges,
+      ms,
+      baselineMs,
+      ratio: ms / baselineMs,
+      selected: recommended!.selected.length,
+      capacity,
+      selectedEffort: recommended!.totalEffort,
+      dependenciesFirst,
+    },
+    forecast: {
+      runs: opts.runs,
+      features: opts.forecastFeatures,
+      ms: fms,
+      baselineMs: fbase,
+      ratio: fms / fbase,
+      simulatedRuns: forecast.runs,
+      remainingPoints: forecast.remainingPoints,
+    },
   };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const o = new Command('planning-domain')
-    .description('Prioritisation of a large scope and a Monte Carlo forecast, each next to a baseline of the minimum work it implies (median of repeats).')
+    .description(
+      'Prioritisation of a large scope and a Monte Carlo forecast, each next to a baseline of the minimum work it implies (median of repeats).',
+    )
     .option('--features <n>', 'features to prioritise', '10000')
     .option('--edges <n>', 'dependency edges among them', '20000')
     .option('--runs <n>', 'Monte Carlo runs', '10000')
@@ -135,10 +177,20 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .option('--repeats <n>', 'measurements of each; the median is shown', '5')
     .parse()
     .opts<{ features: string; edges: string; runs: string; forecastFeatures: string; repeats: string }>();
-  const r = runPlanningDomainBench({ features: Number(o.features), edges: Number(o.edges), runs: Number(o.runs), forecastFeatures: Number(o.forecastFeatures), repeats: Number(o.repeats) });
+  const r = runPlanningDomainBench({
+    features: Number(o.features),
+    edges: Number(o.edges),
+    runs: Number(o.runs),
+    forecastFeatures: Number(o.forecastFeatures),
+    repeats: Number(o.repeats),
+  });
   const p = r.prioritize;
-  console.log(`prioritize ${p.features} features, ${p.edges} edges: ${p.ms.toFixed(1)} ms (target < 500 ms), ${p.selected} selected`);
-  console.log(`  baseline (WSJF sort + one topological sort): ${p.baselineMs.toFixed(1)} ms   ratio ${p.ratio.toFixed(2)}`);
+  console.log(
+    `prioritize ${p.features} features, ${p.edges} edges: ${p.ms.toFixed(1)} ms (target < 500 ms), ${p.selected} selected`,
+  );
+  console.log(
+    `  baseline (WSJF sort + one topological sort): ${p.baselineMs.toFixed(1)} ms   ratio ${p.ratio.toFixed(2)}`,
+  );
   const f = r.forecast;
   console.log(`Monte Carlo ${f.runs} runs over ${f.features} features: ${f.ms.toFixed(1)} ms (target < 200 ms)`);
   console.log(`  baseline (the same random draws alone): ${f.baselineMs.toFixed(1)} ms   ratio ${f.ratio.toFixed(2)}`);

@@ -23,11 +23,20 @@ interface LoadResult {
   /** Answers whose body was not the expected one (autocannon's verifyBody). */
   mismatches: number;
 }
-type Autocannon = (opts: { url: string; method: string; headers: Record<string, string>; body: string; duration: number; connections: number; verifyBody: (body: string) => boolean }) => Promise<LoadResult>;
+type Autocannon = (opts: {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  duration: number;
+  connections: number;
+  verifyBody: (body: string) => boolean;
+}) => Promise<LoadResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const secret = 'bench-secret-of-at-least-32-characters!';
-export const RELEASES_QUERY = 'query Releases { releases(first: 100) { totalCount edges { node { id product version type status targetDate owner } } } }';
+export const RELEASES_QUERY =
+  'query Releases { releases(first: 100) { totalCount edges { node { id product version type status targetDate owner } } } }';
 
 export interface ReleasesBenchResult {
   releases: number;
@@ -41,17 +50,34 @@ function median(runs: LoadResult[]): LoadResult {
   return [...runs].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(runs.length / 2)]!;
 }
 
-export async function runPlanningReleasesBench(opts: { releases: number; durationSeconds: number; connections: number; rounds: number }): Promise<ReleasesBenchResult> {
+export async function runPlanningReleasesBench(opts: {
+  releases: number;
+  durationSeconds: number;
+  connections: number;
+  rounds: number;
+}): Promise<ReleasesBenchResult> {
   const logger = createLogger({ service: 'bench', level: 'silent' });
   const verifier = createTokenVerifier({ secret });
   const mongoServer = await startMongoServer({ port: 0 });
   const mongo = await connectMongo({ uri: `${mongoServer.uri}/planning-bench` });
   const bus = new InProcessBus();
-  const planning = createPlanningService({ mongo, bus, advisor: new DeterministicAdvisor('benchmark'), logger, metrics: createMetrics({ service: 'planning' }), verifier });
+  const planning = createPlanningService({
+    mongo,
+    bus,
+    advisor: new DeterministicAdvisor('benchmark'),
+    logger,
+    metrics: createMetrics({ service: 'planning' }),
+    verifier,
+  });
   const { graphqlUrl: planningUrl } = await planning.listen(0);
   const composed = composeSupergraph([{ name: 'planning', schema: schemaPath(), url: planningUrl }], '/');
   if (!composed.ok) throw new Error(composed.errors.join('\n'));
-  const gateway = createGatewayService({ supergraphSdl: composed.supergraphSdl, verifier, logger, metrics: createMetrics({ service: 'gateway' }) });
+  const gateway = createGatewayService({
+    supergraphSdl: composed.supergraphSdl,
+    verifier,
+    logger,
+    metrics: createMetrics({ service: 'gateway' }),
+  });
   const { graphqlUrl } = await gateway.listen(0);
   try {
     const meta = { by: 'bench' };
@@ -64,7 +90,14 @@ export async function runPlanningReleasesBench(opts: { releases: number; duratio
         targetDate: new Date(Date.now() + (30 + i) * 86_400_000),
       });
       for (let f = 0; f < 5; f++) {
-        await planning.planning.addFeature(meta, release.id, { title: `Feature ${f}`, priority: f === 0 ? 'MUST' : 'SHOULD', businessValue: 5, timeCriticality: 3, riskReduction: 2, effort: 3 });
+        await planning.planning.addFeature(meta, release.id, {
+          title: `Feature ${f}`,
+          priority: f === 0 ? 'MUST' : 'SHOULD',
+          businessValue: 5,
+          timeCriticality: 3,
+          riskReduction: 2,
+          effort: 3,
+        });
       }
     }
     const token = await mintToken({ secret, subject: 'bench', roles: ['VIEWER'] });
@@ -78,8 +111,15 @@ export async function runPlanningReleasesBench(opts: { releases: number; duratio
         connections: opts.connections,
         // Every answer holds every seeded release (up to the page of 100) and no error.
         verifyBody: (body: string) => {
-          const r = JSON.parse(body) as { data?: { releases?: { totalCount: number; edges: unknown[] } }; errors?: unknown };
-          return !r.errors && r.data?.releases?.totalCount === opts.releases && r.data.releases.edges.length === Math.min(100, opts.releases);
+          const r = JSON.parse(body) as {
+            data?: { releases?: { totalCount: number; edges: unknown[] } };
+            errors?: unknown;
+          };
+          return (
+            !r.errors &&
+            r.data?.releases?.totalCount === opts.releases &&
+            r.data.releases.edges.length === Math.min(100, opts.releases)
+          );
         },
       });
     await load(graphqlUrl); // warm-up: JIT, query plan cache, keep-alive connections
@@ -106,14 +146,21 @@ function line(name: string, r: LoadResult): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const o = new Command('planning-releases')
-    .description('releases(first: 100) of the planning service under load, straight to the subgraph and through the gateway, in the same run (median of interleaved rounds).')
+    .description(
+      'releases(first: 100) of the planning service under load, straight to the subgraph and through the gateway, in the same run (median of interleaved rounds).',
+    )
     .option('--releases <n>', 'releases seeded (5 features each)', '150')
     .option('--duration <seconds>', 'seconds of load per measurement', '10')
     .option('--connections <n>', 'concurrent connections', '10')
     .option('--rounds <n>', 'interleaved rounds of both measurements', '3')
     .parse()
     .opts<{ releases: string; duration: string; connections: string; rounds: string }>();
-  const r = await runPlanningReleasesBench({ releases: Number(o.releases), durationSeconds: Number(o.duration), connections: Number(o.connections), rounds: Number(o.rounds) });
+  const r = await runPlanningReleasesBench({
+    releases: Number(o.releases),
+    durationSeconds: Number(o.duration),
+    connections: Number(o.connections),
+    rounds: Number(o.rounds),
+  });
   console.log(`releases(first: 100) over ${r.releases} seeded releases`);
   console.log(line('subgraph (direct)', r.direct));
   console.log(line('through gateway', r.gateway));

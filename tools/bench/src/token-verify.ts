@@ -62,13 +62,19 @@ export async function runTokenVerifyBench(opts: { iterations: number }): Promise
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const program = new Command('token-verify')
-    .description('HS256 token verifications per second: raw jose jwtVerify next to createTokenVerifier().verify (cache off, then on), in the same run.')
+    .description(
+      'HS256 token verifications per second: raw jose jwtVerify next to createTokenVerifier().verify (cache off, then on), in the same run.',
+    )
     .option('--iterations <n>', 'verifications per measurement', '50000')
     .parse();
   const o = program.opts<{ iterations: string }>();
   const r = await runTokenVerifyBench({ iterations: Number(o.iterations) });
   console.log(`jose jwtVerify (HS256)      ${r.joseOpsPerSecond.toFixed(0).padStart(8)} verifications/s`);
-  console.log(`createTokenVerifier.verify  ${r.verifierOpsPerSecond.toFixed(0).padStart(8)} verifications/s   (cache: false)`);
+  console.log(
+    `createTokenVerifier.verify  ${r.verifierOpsPerSecond.toFixed(0).padStart(8)} verifications/s   (cache: false)`,
+  );
   console.log(`verifier / jose throughput: ${r.ratio.toFixed(2)}   (${r.iterations} verifications each)`);
-  console.log(`cached, the same token      ${r.cachedOpsPerSecond.toFixed(0).padStart(8)} verifications/s   (what services use)`);
+  console.log(
+    `cached, the same token      ${r.cachedOpsPerSecond.toFixed(0).padStart(8)} verifications/s   (what services use)`,
+  );
 }

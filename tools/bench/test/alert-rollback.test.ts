@@ -7,7 +7,9 @@ describe('alert rollback benchmark', () => {
     const r = await runAlertBench({ alerted: 2, analysed: 2, intervalSeconds: 2, timeScale: 20 });
     expect(r.alert.samples).toHaveLength(2);
     expect(r.analysis.samples).toHaveLength(2);
-    expect([...r.alert.samples, ...r.analysis.samples, ...r.alertmanager.samples].every((s) => Number.isFinite(s) && s >= 0)).toBe(true);
+    expect(
+      [...r.alert.samples, ...r.analysis.samples, ...r.alertmanager.samples].every((s) => Number.isFinite(s) && s >= 0),
+    ).toBe(true);
     expect(r.causes).toEqual({ alert: ['ALERT', 'ALERT'], analysis: ['ANALYSIS', 'ANALYSIS'] });
   }, 180_000);
 });

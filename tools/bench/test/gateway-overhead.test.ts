@@ -7,7 +7,11 @@ describe('gateway-overhead benchmark', () => {
     const { direct, gateway } = result.targets;
     for (const side of [direct.saturation, gateway.saturation, direct.fixedRate, gateway.fixedRate]) {
       expect(side.requests.total).toBeGreaterThan(0);
-      expect({ non2xx: side.non2xx, errors: side.errors, wrongBodies: side.mismatches }).toEqual({ non2xx: 0, errors: 0, wrongBodies: 0 });
+      expect({ non2xx: side.non2xx, errors: side.errors, wrongBodies: side.mismatches }).toEqual({
+        non2xx: 0,
+        errors: 0,
+        wrongBodies: 0,
+      });
     }
     // The gateway run went through the gateway process: it spent CPU on it (the direct run did not need it).
     expect(gateway.saturation.cpuMsPerRequest.gateway).toBeGreaterThan(0);

@@ -6,7 +6,11 @@ describe('http-plumbing benchmark', () => {
     const result = await runHttpPlumbingBench({ durationSeconds: 1, connections: 2 });
     for (const side of [result.bare, result.telemetry]) {
       expect(side.requests.total).toBeGreaterThan(0);
-      expect({ non2xx: side.non2xx, errors: side.errors, wrongBodies: side.mismatches }).toEqual({ non2xx: 0, errors: 0, wrongBodies: 0 });
+      expect({ non2xx: side.non2xx, errors: side.errors, wrongBodies: side.mismatches }).toEqual({
+        non2xx: 0,
+        errors: 0,
+        wrongBodies: 0,
+      });
     }
   });
 });

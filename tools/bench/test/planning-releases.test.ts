@@ -6,7 +6,11 @@ describe('planning-releases benchmark', () => {
     const r = await runPlanningReleasesBench({ releases: 3, durationSeconds: 1, connections: 2, rounds: 1 });
     for (const side of [r.direct, r.gateway]) {
       expect(side.requests.total).toBeGreaterThan(0);
-      expect({ non2xx: side.non2xx, errors: side.errors, wrongBodies: side.mismatches }).toEqual({ non2xx: 0, errors: 0, wrongBodies: 0 });
+      expect({ non2xx: side.non2xx, errors: side.errors, wrongBodies: side.mismatches }).toEqual({
+        non2xx: 0,
+        errors: 0,
+        wrongBodies: 0,
+      });
     }
   });
 });

@@ -17,7 +17,8 @@ export interface Client {
 }
 
 /** What the gateway says when a subgraph did not answer: the request's fate is unknown. */
-const TRANSPORT = /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|other side closed|connect|unavailable|timed? ?out|UND_ERR|502|503|504|terminated|aborted/i;
+const TRANSPORT =
+  /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|other side closed|connect|unavailable|timed? ?out|UND_ERR|502|503|504|terminated|aborted/i;
 
 export function gatewayClient(url: string, token: string, timeoutMs = 30_000): Client {
   return {
@@ -46,7 +47,12 @@ export function gatewayClient(url: string, token: string, timeoutMs = 30_000): C
       if (res.status >= 500 && !errors.length) throw new Unreachable(`HTTP ${res.status}: ${text.slice(0, 200)}`);
       if (errors.length) {
         const messages = errors.map((e) => e.message);
-        const transport = errors.some((e) => TRANSPORT.test(e.message) || e.extensions?.code === 'SUBREQUEST_HTTP_ERROR' || e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+        const transport = errors.some(
+          (e) =>
+            TRANSPORT.test(e.message) ||
+            e.extensions?.code === 'SUBREQUEST_HTTP_ERROR' ||
+            e.extensions?.code === 'INTERNAL_SERVER_ERROR',
+        );
         if (transport) throw new Unreachable(`HTTP ${res.status}: ${messages.join('; ')}`);
         throw new Refused(messages);
       }
@@ -60,7 +66,11 @@ export function gatewayClient(url: string, token: string, timeoutMs = 30_000): C
  * Runs `step` until it gives a value, retrying while the stack does not answer (Unreachable) or `step` returns
  * undefined (not yet), up to `timeoutMs`; a Refused error that `step` does not handle ends it at once.
  */
-export async function until<T>(what: string, step: () => Promise<T | undefined>, opts: { timeoutMs: number; everyMs?: number; signal?: AbortSignal }): Promise<T> {
+export async function until<T>(
+  what: string,
+  step: () => Promise<T | undefined>,
+  opts: { timeoutMs: number; everyMs?: number; signal?: AbortSignal },
+): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = '';
   for (;;) {
@@ -72,7 +82,8 @@ export async function until<T>(what: string, step: () => Promise<T | undefined>,
       if (!(err instanceof Unreachable)) throw err;
       last = err.message;
     }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${Math.round(opts.timeoutMs / 1000)} s (last: ${last})`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${Math.round(opts.timeoutMs / 1000)} s (last: ${last})`);
     if (opts.signal?.aborted) throw new Error(`${what}: stopped (last: ${last})`);
     await new Promise((r) => setTimeout(r, opts.everyMs ?? 500));
   }

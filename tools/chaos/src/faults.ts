@@ -73,7 +73,8 @@ export function drawFault(random: Random, scale: FaultScale): { kind: FaultKind;
     }
     x -= k.weight;
   }
-  const target = kind === 'kill-service' || kind === 'freeze-service' ? random.pick(PROCESSES) : kind.replace(/^\w+-/, '');
+  const target =
+    kind === 'kill-service' || kind === 'freeze-service' ? random.pick(PROCESSES) : kind.replace(/^\w+-/, '');
   const ranges: Record<FaultKind, [number, number]> = {
     'kill-service': scale.serviceDownMs,
     'freeze-service': scale.freezeMs,
@@ -96,7 +97,12 @@ export interface FaultInjector {
  * Starts one injector loop per random source: faults of different loops may overlap (a service killed while
  * MongoDB is away), but a part is never the target of two faults at once (a loop waits for its target to be back).
  */
-export function startFaultInjector(stack: ChaosStack, randoms: Random[], scale: FaultScale = DEFAULT_SCALE, log: (line: string) => void = () => undefined): FaultInjector {
+export function startFaultInjector(
+  stack: ChaosStack,
+  randoms: Random[],
+  scale: FaultScale = DEFAULT_SCALE,
+  log: (line: string) => void = () => undefined,
+): FaultInjector {
   const started = Date.now();
   const faults: FaultRecord[] = [];
   const unexpectedExits: UnexpectedExit[] = [];
@@ -173,7 +179,13 @@ export function startFaultInjector(stack: ChaosStack, randoms: Random[], scale: 
       const child = proc.child;
       if (takenDown.has(name) || (child.exitCode === null && child.signalCode === null)) continue;
       takenDown.add(name);
-      unexpectedExits.push({ atMs: Date.now() - started, process: name, code: child.exitCode, signal: child.signalCode, logTail: proc.log().slice(-3000) });
+      unexpectedExits.push({
+        atMs: Date.now() - started,
+        process: name,
+        code: child.exitCode,
+        signal: child.signalCode,
+        logTail: proc.log().slice(-3000),
+      });
       log(`${name} exited on its own (${child.exitCode ?? child.signalCode}); starting it again`);
       void proc
         .start()

@@ -32,7 +32,11 @@ export interface History {
   deadLetters: DeadLetter[];
 }
 
-async function readAll<T>(nc: Awaited<ReturnType<typeof connect>>, stream: string, decode: (data: Uint8Array, seq: number) => T): Promise<T[]> {
+async function readAll<T>(
+  nc: Awaited<ReturnType<typeof connect>>,
+  stream: string,
+  decode: (data: Uint8Array, seq: number) => T,
+): Promise<T[]> {
   const jsm = await jetstreamManager(nc);
   const last = (await jsm.streams.info(stream)).state.last_seq;
   const out: T[] = [];
@@ -56,7 +60,8 @@ export async function consumerLags(natsUrl: string): Promise<ConsumerLag[]> {
   try {
     const jsm = await jetstreamManager(nc);
     const lags: ConsumerLag[] = [];
-    for await (const c of jsm.consumers.list(EVENTS_STREAM)) if (c.config.durable_name) lags.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
+    for await (const c of jsm.consumers.list(EVENTS_STREAM))
+      if (c.config.durable_name) lags.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
     return lags;
   } finally {
     await nc.close();
@@ -71,7 +76,13 @@ export async function readHistory(natsUrl: string): Promise<History> {
       await readAll(nc, EVENTS_STREAM, (data, seq): StreamEvent | undefined => {
         try {
           const e = decodeEnvelope(data);
-          return { seq, id: e.id, type: e.type, ...(e.subject ? { subject: e.subject } : {}), data: e.data as Record<string, unknown> };
+          return {
+            seq,
+            id: e.id,
+            type: e.type,
+            ...(e.subject ? { subject: e.subject } : {}),
+            data: e.data as Record<string, unknown>,
+          };
         } catch {
           undecodable++;
           return undefined;
@@ -80,7 +91,12 @@ export async function readHistory(natsUrl: string): Promise<History> {
     ).filter((e): e is StreamEvent => e !== undefined);
     const deadLetters = await readAll(nc, DEAD_LETTER_STREAM, (data) => {
       const d = JSON.parse(new TextDecoder().decode(data)) as Partial<DeadLetter>;
-      return { consumer: d.consumer ?? '?', reason: d.reason ?? '?', error: String(d.error ?? '').slice(0, 300), subject: d.subject ?? '?' };
+      return {
+        consumer: d.consumer ?? '?',
+        reason: d.reason ?? '?',
+        error: String(d.error ?? '').slice(0, 300),
+        subject: d.subject ?? '?',
+      };
     }).catch((err: unknown) => {
       if (/stream not found/i.test((err as Error).message)) return [];
       throw err;
@@ -88,7 +104,9 @@ export async function readHistory(natsUrl: string): Promise<History> {
     const jsm = await jetstreamManager(nc);
     const consumers: ConsumerLag[] = [];
     // Durable consumers only: the services' (an ordered reader like the one above is not one).
-    for await (const c of jsm.consumers.list(EVENTS_STREAM)) if (c.config.durable_name) consumers.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
+    for await (const c of jsm.consumers.list(EVENTS_STREAM))
+      if (c.config.durable_name)
+        consumers.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending });
     return { events, undecodable, consumers, deadLetters };
   } finally {
     await nc.close();

@@ -8,11 +8,14 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runChaos } from './run.js';
 import { summarize } from './summary.js';
 
-const positive = (what: string, whole = false) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n))) throw new InvalidArgumentError(`${what} must be a positive ${whole ? 'whole ' : ''}number, got '${v}'`);
-  return n;
-};
+const positive =
+  (what: string, whole = false) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`${what} must be a positive ${whole ? 'whole ' : ''}number, got '${v}'`);
+    return n;
+  };
 
 const opts = new Command('chaos')
   .description(
@@ -21,16 +24,35 @@ const opts = new Command('chaos')
   .option('--minutes <n>', 'how long releases are started and faults injected', positive('--minutes'), 10)
   .option('--seed <n>', 'seed of every random choice (printed; give it again to replay a run)', (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n >= 2 ** 31) throw new InvalidArgumentError(`--seed must be a whole number from 0 to 2147483647, got '${v}'`);
+    if (!Number.isInteger(n) || n < 0 || n >= 2 ** 31)
+      throw new InvalidArgumentError(`--seed must be a whole number from 0 to 2147483647, got '${v}'`);
     return n;
   })
   .option('--lanes <n>', 'releases under way at once (each its own workload)', positive('--lanes', true), 3)
-  .option('--release-timeout <seconds>', 'bound on one release from plan to a rollout at rest', positive('--release-timeout'), 240)
-  .option('--settle-timeout <seconds>', 'bound on the stack catching up after the faults, and on the replay', positive('--settle-timeout'), 180)
+  .option(
+    '--release-timeout <seconds>',
+    'bound on one release from plan to a rollout at rest',
+    positive('--release-timeout'),
+    240,
+  )
+  .option(
+    '--settle-timeout <seconds>',
+    'bound on the stack catching up after the faults, and on the replay',
+    positive('--settle-timeout'),
+    180,
+  )
   .option('--json <file>', 'also write the whole report (every fault, release and violation) as JSON')
   .option('--keep', 'keep the run directory (logs, stores) even when every invariant holds')
   .parse()
-  .opts<{ minutes: number; seed?: number; lanes: number; releaseTimeout: number; settleTimeout: number; json?: string; keep?: boolean }>();
+  .opts<{
+    minutes: number;
+    seed?: number;
+    lanes: number;
+    releaseTimeout: number;
+    settleTimeout: number;
+    json?: string;
+    keep?: boolean;
+  }>();
 
 const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
 const started = Date.now();

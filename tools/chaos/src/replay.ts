@@ -34,7 +34,11 @@ const ANALYSIS = `query($id: ID!) { releaseAnalysis(releaseId: $id) {
   gates { gate outcome at }
 } }`;
 
-async function answers(client: Client, window: { from: string; to: string }, releaseIds: string[]): Promise<Record<string, unknown>> {
+async function answers(
+  client: Client,
+  window: { from: string; to: string },
+  releaseIds: string[],
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { metrics: await client.request(ANSWERS, { p: PRODUCT, ...window }) };
   for (const id of releaseIds) {
     try {
@@ -52,16 +56,23 @@ export function differences(a: unknown, b: unknown, path = '', out: string[] = [
   if (out.length >= 10) return out;
   if (isDeepStrictEqual(a, b)) return out;
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`, out);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`, out);
     return out;
   }
   out.push(`${path || '.'}: live ${JSON.stringify(a)}, replay ${JSON.stringify(b)}`);
   return out;
 }
 
-export async function analyticsEqualsReplay(stack: ChaosStack, releaseIds: string[], window: { from: string; to: string }, timeoutMs: number): Promise<InvariantResult> {
+export async function analyticsEqualsReplay(
+  stack: ChaosStack,
+  releaseIds: string[],
+  window: { from: string; to: string },
+  timeoutMs: number,
+): Promise<InvariantResult> {
   const name = 'analytics-equals-replay';
-  const description = "analytics' answers (doraMetrics, releaseKpis, releaseAnalysis of every release) equal those of a fresh analytics process that replayed the stream from its first event";
+  const description =
+    "analytics' answers (doraMetrics, releaseKpis, releaseAnalysis of every release) equal those of a fresh analytics process that replayed the stream from its first event";
   const consumer = 'analytics-replay';
   const fresh = await stack.startAnalytics('chaos_analytics_replay', consumer);
   try {
@@ -89,10 +100,18 @@ export async function analyticsEqualsReplay(stack: ChaosStack, releaseIds: strin
         description,
         checked: true,
         examined: `${compared} answers`,
-        violations: last.length ? last.map((d) => `after ${Math.round(timeoutMs / 1000)} s: ${d}`) : [(err as Error).message],
+        violations: last.length
+          ? last.map((d) => `after ${Math.round(timeoutMs / 1000)} s: ${d}`)
+          : [(err as Error).message],
       };
     }
-    return { name, description, checked: true, examined: `${compared} answers (the metrics and ${compared - 1} release analyses)`, violations: [] };
+    return {
+      name,
+      description,
+      checked: true,
+      examined: `${compared} answers (the metrics and ${compared - 1} release analyses)`,
+      violations: [],
+    };
   } finally {
     await fresh.stop();
   }

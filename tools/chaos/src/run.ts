@@ -66,17 +66,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const stack = await startChaosStack({ dir, secret, lanes: opts.lanes });
   let ok = false;
   try {
-    const token = (subject: string, roles: Parameters<typeof mintToken>[0]['roles']) => mintToken({ secret, subject, roles });
+    const token = (subject: string, roles: Parameters<typeof mintToken>[0]['roles']) =>
+      mintToken({ secret, subject, roles });
     const people: People = {
       rita: gatewayClient(stack.gatewayUrl, await token('rita', ['RELEASE_MANAGER', 'SRE'])),
       rob: gatewayClient(stack.gatewayUrl, await token('rob', ['RELEASE_MANAGER'])),
-      pipeline: gatewayClient(stack.gatewayUrl, await mintToken({ secret, subject: 'pipeline', roles: ['CI'], machine: true })),
+      pipeline: gatewayClient(
+        stack.gatewayUrl,
+        await mintToken({ secret, subject: 'pipeline', roles: ['CI'], machine: true }),
+      ),
     };
     const windowFrom = new Date(Date.now() - 3_600_000).toISOString();
     await defineProductionGate(people, 60_000);
 
     const stopStarting = new AbortController();
-    const loops = Array.from({ length: opts.faultLoops ?? 2 }, (_, i) => seededRandom(i === 0 ? opts.seed : opts.seed * 7919 + i));
+    const loops = Array.from({ length: opts.faultLoops ?? 2 }, (_, i) =>
+      seededRandom(i === 0 ? opts.seed : opts.seed * 7919 + i),
+    );
     const injector = startFaultInjector(stack, loops, opts.faultScale ?? DEFAULT_SCALE, log);
     const releases = runReleases({
       people,
@@ -84,7 +90,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       lanes: opts.lanes,
       releaseTimeoutMs: opts.releaseTimeoutMs,
       signal: stopStarting.signal,
-      onRelease: (r) => log(`release ${r.version}: ${r.gatePath}, ${r.image} → ${r.error ? `not converged: ${r.error}` : `${r.phase}${r.action ? `, ${r.action}` : ''} after ${Math.round((r.convergedMs ?? 0) / 1000)} s`}`),
+      onRelease: (r) =>
+        log(
+          `release ${r.version}: ${r.gatePath}, ${r.image} → ${r.error ? `not converged: ${r.error}` : `${r.phase}${r.action ? `, ${r.action}` : ''} after ${Math.round((r.convergedMs ?? 0) / 1000)} s`}`,
+        ),
     });
     await new Promise((r) => setTimeout(r, opts.minutes * 60_000));
     stopStarting.abort();
@@ -96,7 +105,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const settleStarted = Date.now();
     const settled = await settle(stack.natsUrl, stack.mongo.uri, stack.databases, opts.settleTimeoutMs);
     const settleMs = Date.now() - settleStarted;
-    log(settled ? `caught up in ${settleMs} ms; checking the invariants` : `not caught up after ${settleMs} ms; checking the invariants anyway`);
+    log(
+      settled
+        ? `caught up in ${settleMs} ms; checking the invariants`
+        : `not caught up after ${settleMs} ms; checking the invariants anyway`,
+    );
 
     const stores = await readStores(stack.mongo.uri, stack.databases);
     const history = await readHistory(stack.natsUrl);
@@ -110,9 +123,27 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       await clusterMatchesRollouts(stores, stack.kubeconfig, opts.lanes),
     ];
     const releaseIds = (stores.collections.planning.releases ?? []).map((r) => String(r._id));
-    invariants.push(await analyticsEqualsReplay(stack, releaseIds, { from: windowFrom, to: new Date(Date.now() + 3_600_000).toISOString() }, opts.settleTimeoutMs));
+    invariants.push(
+      await analyticsEqualsReplay(
+        stack,
+        releaseIds,
+        { from: windowFrom, to: new Date(Date.now() + 3_600_000).toISOString() },
+        opts.settleTimeoutMs,
+      ),
+    );
     ok = invariants.every((i) => i.checked && !i.violations.length);
-    return { seed: opts.seed, minutes: opts.minutes, lanes: opts.lanes, dir, faults: injector.faults, unexpectedExits: injector.unexpectedExits, releases: records, settleMs, invariants, ok };
+    return {
+      seed: opts.seed,
+      minutes: opts.minutes,
+      lanes: opts.lanes,
+      dir,
+      faults: injector.faults,
+      unexpectedExits: injector.unexpectedExits,
+      releases: records,
+      settleMs,
+      invariants,
+      ok,
+    };
   } finally {
     await stack.stop();
     if (ok && !opts.keep) await rm(dir, { recursive: true, force: true });
@@ -120,12 +151,21 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 }
 
 /** Waits for every outbox to be empty and every durable consumer to have acknowledged every event. */
-async function settle(natsUrl: string, mongoUri: string, databases: Parameters<typeof readStores>[1], timeoutMs: number): Promise<boolean> {
+async function settle(
+  natsUrl: string,
+  mongoUri: string,
+  databases: Parameters<typeof readStores>[1],
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       const lags = await consumerLags(natsUrl);
-      if (lags.every((l) => !l.pending && !l.ackPending) && !outboxesDrained(await readStores(mongoUri, databases)).violations.length) return true;
+      if (
+        lags.every((l) => !l.pending && !l.ackPending) &&
+        !outboxesDrained(await readStores(mongoUri, databases)).violations.length
+      )
+        return true;
     } catch {
       // a part still coming back
     }

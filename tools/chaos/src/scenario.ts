@@ -49,7 +49,12 @@ export const PRODUCTION_GATE = {
   name: 'PRODUCTION',
   criteria: [
     { id: 'regression-tests', name: 'Regression tests passing', kind: 'tests', maxFailures: 0, minTests: 3 },
-    { id: 'go-live', name: 'Go-live checklist', kind: 'checklist', items: [{ id: 'runbook', label: 'Runbook reviewed' }] },
+    {
+      id: 'go-live',
+      name: 'Go-live checklist',
+      kind: 'checklist',
+      items: [{ id: 'runbook', label: 'Runbook reviewed' }],
+    },
   ],
   approvals: [{ role: 'RELEASE_MANAGER', count: 1 }],
   fourEyes: true,
@@ -94,7 +99,14 @@ export interface ScenarioOptions {
 }
 
 export async function defineProductionGate(people: People, timeoutMs: number): Promise<void> {
-  await until('defining the PRODUCTION gate', () => people.rita.request('mutation($d: JSON!) { defineGate(product: "chaos", definition: $d) { version } }', { d: PRODUCTION_GATE }), { timeoutMs });
+  await until(
+    'defining the PRODUCTION gate',
+    () =>
+      people.rita.request('mutation($d: JSON!) { defineGate(product: "chaos", definition: $d) { version } }', {
+        d: PRODUCTION_GATE,
+      }),
+    { timeoutMs },
+  );
 }
 
 /** Runs the lanes until the signal, then waits for the releases under way; returns every release tried. */
@@ -106,7 +118,15 @@ export async function runReleases(opts: ScenarioOptions): Promise<ReleaseRecord[
     const imageKind: ImageKind = random.chance(0.7) ? 'good' : 'bad';
     const abortIfPaused = random.chance(0.5);
     const version = `${lane + 1}.${n}.0`;
-    return { lane, version, gatePath, imageKind, abortIfPaused, image: `chaos/web:${version}${imageKind === 'bad' ? '-bad' : ''}`, startedAt: Date.now() };
+    return {
+      lane,
+      version,
+      gatePath,
+      imageKind,
+      abortIfPaused,
+      image: `chaos/web:${version}${imageKind === 'bad' ? '-bad' : ''}`,
+      startedAt: Date.now(),
+    };
   };
   const lanes = Array.from({ length: opts.lanes }, async (_, lane) => {
     const random = opts.randomFor(lane);
@@ -136,18 +156,36 @@ async function release(opts: ScenarioOptions, r: ReleaseRecord): Promise<void> {
   r.releaseId = await until(
     `${ref}: createRelease`,
     async () => {
-      const found = await rita.request<{ releaseByVersion: { id: string } | null }>('query($p: String!, $v: String!) { releaseByVersion(product: $p, version: $v) { id } }', { p: PRODUCT, v: r.version });
+      const found = await rita.request<{ releaseByVersion: { id: string } | null }>(
+        'query($p: String!, $v: String!) { releaseByVersion(product: $p, version: $v) { id } }',
+        { p: PRODUCT, v: r.version },
+      );
       if (found.releaseByVersion) return found.releaseByVersion.id;
-      const created = await rita.request<{ createRelease: { id: string } }>('mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
-        input: { product: PRODUCT, version: r.version, theme: `Chaos ${r.version}`, owner: 'rita', targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString() },
-      });
+      const created = await rita.request<{ createRelease: { id: string } }>(
+        'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
+        {
+          input: {
+            product: PRODUCT,
+            version: r.version,
+            theme: `Chaos ${r.version}`,
+            owner: 'rita',
+            targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+          },
+        },
+      );
       return created.createRelease.id;
     },
     bounded,
   );
 
   // Gates knows the release only from planning's event: until then it refuses, naming the release.
-  const gateStep = (what: string, client: Client, query: string, variables: Record<string, unknown>, alreadyDone?: RegExp) =>
+  const gateStep = (
+    what: string,
+    client: Client,
+    query: string,
+    variables: Record<string, unknown>,
+    alreadyDone?: RegExp,
+  ) =>
     until(
       `${ref}: ${what}`,
       async () => {
@@ -163,33 +201,75 @@ async function release(opts: ScenarioOptions, r: ReleaseRecord): Promise<void> {
       bounded,
     );
   if (r.gatePath === 'approval') {
-    await gateStep('submitEvidence', pipeline, 'mutation($input: SubmitEvidenceInput!) { submitEvidence(input: $input) { name } }', {
-      input: { release: ref, gate: 'PRODUCTION', kind: 'JUNIT', name: 'reports/junit.xml', content: JUNIT },
-    });
-    await gateStep('tickChecklistItem', rita, 'mutation($r: String!) { tickChecklistItem(release: $r, gate: "PRODUCTION", criterion: "go-live", item: "runbook") { name } }', { r: ref });
+    await gateStep(
+      'submitEvidence',
+      pipeline,
+      'mutation($input: SubmitEvidenceInput!) { submitEvidence(input: $input) { name } }',
+      {
+        input: { release: ref, gate: 'PRODUCTION', kind: 'JUNIT', name: 'reports/junit.xml', content: JUNIT },
+      },
+    );
+    await gateStep(
+      'tickChecklistItem',
+      rita,
+      'mutation($r: String!) { tickChecklistItem(release: $r, gate: "PRODUCTION", criterion: "go-live", item: "runbook") { name } }',
+      { r: ref },
+    );
     // A retry after a lost answer meets gates' own guard against a second approval by the same person, or finds the
     // gate passed on the first one; either way rob's approval must be on the gate.
-    await gateStep('approveGate', rob, 'mutation($r: String!) { approveGate(release: $r, gate: "PRODUCTION", comment: "go") { name } }', { r: ref }, /has already approved|approvals are final once a gate has passed/);
-    const gate = await until('reading the PRODUCTION gate', () => rob.request<{ gate: { approvals: { by: string; active: boolean }[] } }>('query($r: String!) { gate(release: $r, gate: "PRODUCTION") { approvals { by active } } }', { r: ref }), bounded);
-    if (!gate.gate.approvals.some((a) => a.by === 'rob' && a.active)) throw new Error(`${ref}: gates refused rob's approval as a repeat, but the gate has no approval by rob`);
+    await gateStep(
+      'approveGate',
+      rob,
+      'mutation($r: String!) { approveGate(release: $r, gate: "PRODUCTION", comment: "go") { name } }',
+      { r: ref },
+      /has already approved|approvals are final once a gate has passed/,
+    );
+    const gate = await until(
+      'reading the PRODUCTION gate',
+      () =>
+        rob.request<{ gate: { approvals: { by: string; active: boolean }[] } }>(
+          'query($r: String!) { gate(release: $r, gate: "PRODUCTION") { approvals { by active } } }',
+          { r: ref },
+        ),
+      bounded,
+    );
+    if (!gate.gate.approvals.some((a) => a.by === 'rob' && a.active))
+      throw new Error(`${ref}: gates refused rob's approval as a repeat, but the gate has no approval by rob`);
   } else {
-    await gateStep('overrideGate', rita, 'mutation($r: String!) { overrideGate(release: $r, gate: "PRODUCTION", outcome: PASS, reason: "chaos: cleared by hand") { name } }', { r: ref });
+    await gateStep(
+      'overrideGate',
+      rita,
+      'mutation($r: String!) { overrideGate(release: $r, gate: "PRODUCTION", outcome: PASS, reason: "chaos: cleared by hand") { name } }',
+      { r: ref },
+    );
   }
 
   // Deployment learns that PRODUCTION passed from gates' event; until then it refuses, saying so.
   r.rolloutId = await until(
     `${ref}: startRollout`,
     async () => {
-      const existing = await rita.request<{ rollouts: { edges: { node: { id: string } }[] } }>('query($id: ID!) { rollouts(filter: { releaseId: $id }) { edges { node { id } } } }', { id: r.releaseId });
+      const existing = await rita.request<{ rollouts: { edges: { node: { id: string } }[] } }>(
+        'query($id: ID!) { rollouts(filter: { releaseId: $id }) { edges { node { id } } } }',
+        { id: r.releaseId },
+      );
       if (existing.rollouts.edges.length) return existing.rollouts.edges[0]!.node.id;
       try {
-        const started = await rita.request<{ startRollout: { id: string } }>('mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }', {
-          input: { ...CANARY, releaseId: r.releaseId, target: { namespace: NAMESPACE, deployment: workloadName(r.lane), container: 'app' }, image: r.image },
-        });
+        const started = await rita.request<{ startRollout: { id: string } }>(
+          'mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }',
+          {
+            input: {
+              ...CANARY,
+              releaseId: r.releaseId,
+              target: { namespace: NAMESPACE, deployment: workloadName(r.lane), container: 'app' },
+              image: r.image,
+            },
+          },
+        );
         return started.startRollout.id;
       } catch (err) {
         // Deployment learns the gate's outcome from gates' events: an earlier evaluation (FAIL, CONDITIONAL) may still be the latest it knows.
-        if (err instanceof Refused && /has passed for it yet|must PASS|is not known|unknown release/i.test(err.message)) return undefined;
+        if (err instanceof Refused && /has passed for it yet|must PASS|is not known|unknown release/i.test(err.message))
+          return undefined;
         // The lane's previous rollout was left paused: a person aborts it now to make way for this one (and waits for its rollback).
         const busy = err instanceof Refused ? /already has rollout (\S+) in phase (\w+)/.exec(err.message) : null;
         if (busy) {
@@ -207,7 +287,10 @@ async function release(opts: ScenarioOptions, r: ReleaseRecord): Promise<void> {
     const rollout = await until(
       `${ref}: rollout ${r.rolloutId} converging`,
       async () => {
-        const got = await rita.request<{ rollout: { phase: string; message: string } | null }>('query($id: ID!) { rollout(id: $id) { phase message } }', { id: r.rolloutId });
+        const got = await rita.request<{ rollout: { phase: string; message: string } | null }>(
+          'query($id: ID!) { rollout(id: $id) { phase message } }',
+          { id: r.rolloutId },
+        );
         return got.rollout && RESTING.includes(got.rollout.phase) ? got.rollout : undefined;
       },
       { timeoutMs: Math.max(1000, r.startedAt + opts.releaseTimeoutMs - Date.now()), everyMs: 1000 },
@@ -216,7 +299,8 @@ async function release(opts: ScenarioOptions, r: ReleaseRecord): Promise<void> {
     r.message = rollout.message;
     r.convergedMs = Date.now() - rolloutStarted;
     // A held rollout (failed, stuck) is aborted; a paused one is aborted or left paused, as drawn.
-    const abort = rollout.phase === 'FAILED' || rollout.phase === 'STUCK' || (rollout.phase === 'PAUSED' && r.abortIfPaused);
+    const abort =
+      rollout.phase === 'FAILED' || rollout.phase === 'STUCK' || (rollout.phase === 'PAUSED' && r.abortIfPaused);
     if (!abort || r.action) return;
     r.action = `aborted from ${rollout.phase}`;
     await until(`${ref}: abortRollout`, () => abortRollout(rita, r.rolloutId!, 'chaos: not going on'), bounded);
@@ -226,7 +310,10 @@ async function release(opts: ScenarioOptions, r: ReleaseRecord): Promise<void> {
 /** Asks to abort a rollout; one already rolled back (or rolling back) counts as done. */
 async function abortRollout(rita: Client, id: string, reason: string): Promise<true> {
   try {
-    await rita.request('mutation($id: ID!, $reason: String!) { abortRollout(id: $id, reason: $reason) { phase } }', { id, reason });
+    await rita.request('mutation($id: ID!, $reason: String!) { abortRollout(id: $id, reason: $reason) { phase } }', {
+      id,
+      reason,
+    });
   } catch (err) {
     if (!(err instanceof Refused && /nothing left to abort/.test(err.message))) throw err;
   }

@@ -58,7 +58,12 @@ export interface ChaosStack {
   stop(): Promise<void>;
 }
 
-export async function startChaosStack(opts: { dir: string; secret: string; lanes: number; logLevel?: string }): Promise<ChaosStack> {
+export async function startChaosStack(opts: {
+  dir: string;
+  secret: string;
+  lanes: number;
+  logLevel?: string;
+}): Promise<ChaosStack> {
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) await s().catch(() => undefined);
@@ -74,7 +79,18 @@ export async function startChaosStack(opts: { dir: string; secret: string; lanes
     const sim: ReadyLineProcess = await startReadyLineProcess({
       name: 'kube-sim',
       entry: 'tools/kube-sim/src/main.ts',
-      args: ['--port', '0', '--kubeconfig', kubeconfig, '--time-scale', '20', '--pod-start-seconds', '2', '--log-level', 'warn'],
+      args: [
+        '--port',
+        '0',
+        '--kubeconfig',
+        kubeconfig,
+        '--time-scale',
+        '20',
+        '--pod-start-seconds',
+        '2',
+        '--log-level',
+        'warn',
+      ],
       logDir: opts.dir,
     });
     stoppers.push(() => sim.stop());
@@ -85,7 +101,13 @@ export async function startChaosStack(opts: { dir: string; secret: string; lanes
     const common = { NATS_URL: nats.url, AUTH_JWT_SECRET: opts.secret, LOG_LEVEL: opts.logLevel ?? 'warn' };
     const databases = Object.fromEntries(SERVICES.map((s) => [s, `chaos_${s}`])) as Record<ServiceName, string>;
     const start = async (name: string, entry: string, env: Record<string, string>) => {
-      const proc = await startRestartableServiceProcess({ name, entry, port: await freePort(), env: { ...common, ...env }, logDir: opts.dir });
+      const proc = await startRestartableServiceProcess({
+        name,
+        entry,
+        port: await freePort(),
+        env: { ...common, ...env },
+        logDir: opts.dir,
+      });
       stoppers.push(() => proc.stop());
       return proc;
     };
@@ -93,7 +115,11 @@ export async function startChaosStack(opts: { dir: string; secret: string; lanes
     const [planning, gates, deployment, analytics] = await Promise.all([
       start('planning', 'apps/planning/src/main.ts', db('planning')),
       start('gates', 'apps/gates/src/main.ts', db('gates')),
-      start('deployment', 'apps/deployment/src/main.ts', { ...db('deployment'), KUBECONFIG: kubeconfig, PROMETHEUS_URL: prometheus.url }),
+      start('deployment', 'apps/deployment/src/main.ts', {
+        ...db('deployment'),
+        KUBECONFIG: kubeconfig,
+        PROMETHEUS_URL: prometheus.url,
+      }),
       start('analytics', 'apps/analytics/src/main.ts', db('analytics')),
     ]);
     const gateway = await start('gateway', 'apps/gateway/src/main.ts', {
@@ -115,7 +141,11 @@ export async function startChaosStack(opts: { dir: string; secret: string; lanes
       kubeconfig,
       processes: { planning, gates, deployment, analytics, gateway },
       databases,
-      startAnalytics: (database, consumer) => start(`analytics-${consumer}`, 'apps/analytics/src/main.ts', { MONGODB_URI: databaseUri(mongo.uri, database), ANALYTICS_CONSUMER: consumer }),
+      startAnalytics: (database, consumer) =>
+        start(`analytics-${consumer}`, 'apps/analytics/src/main.ts', {
+          MONGODB_URI: databaseUri(mongo.uri, database),
+          ANALYTICS_CONSUMER: consumer,
+        }),
       stop,
     };
   } catch (err) {
@@ -138,7 +168,12 @@ async function mongoServer(dir: string): Promise<MongoServerProcess> {
   await mkdir(dbpath, { recursive: true });
   let starts = 0;
   const launch = () =>
-    startReadyLineProcess({ name: `mongo-server-${++starts}`, entry: 'tools/mongo-server/src/main.ts', args: ['--port', String(port), '--dbpath', dbpath, '--log-level', 'warn'], logDir: dir });
+    startReadyLineProcess({
+      name: `mongo-server-${++starts}`,
+      entry: 'tools/mongo-server/src/main.ts',
+      args: ['--port', String(port), '--dbpath', dbpath, '--log-level', 'warn'],
+      logDir: dir,
+    });
   let proc: ReadyLineProcess | undefined = await launch();
   return {
     uri: proc.ready[0]!,
@@ -192,7 +227,11 @@ async function createWorkloads(kubeconfig: string, lanes: number): Promise<void>
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name, labels },
-        spec: { replicas: 4, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: STABLE_IMAGE }] } } },
+        spec: {
+          replicas: 4,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: STABLE_IMAGE }] } },
+        },
       },
     });
   }

@@ -1,4 +1,14 @@
-import { EvidenceParseError, parseArtifactRecord, parseBenchmark, parseCobertura, parseJUnit, parseLcov, parseSarif, parseSbom, type ReportSource } from '@flightdeck/gates/parsers';
+import {
+  EvidenceParseError,
+  parseArtifactRecord,
+  parseBenchmark,
+  parseCobertura,
+  parseJUnit,
+  parseLcov,
+  parseSarif,
+  parseSbom,
+  type ReportSource,
+} from '@flightdeck/gates/parsers';
 import type { Format } from './hostile.js';
 
 export const parsers: Record<Format, (file: string, source: ReportSource) => Promise<unknown>> = {
@@ -40,11 +50,14 @@ export interface Outcome {
 
 /** Every number of a summary is finite (GraphQL's Float cannot carry Infinity or NaN) and it holds no functions. */
 function checkSerialisable(value: unknown, path = 'summary'): void {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new ContractBroken(`${path} is ${value}: a summary's numbers must be finite`);
-  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new ContractBroken(`${path} is a ${typeof value}`);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new ContractBroken(`${path} is ${value}: a summary's numbers must be finite`);
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint')
+    throw new ContractBroken(`${path} is a ${typeof value}`);
   if (value instanceof Map) for (const [k, v] of value) checkSerialisable(v, `${path}[${JSON.stringify(k)}]`);
   else if (Array.isArray(value)) value.forEach((v, i) => checkSerialisable(v, `${path}[${i}]`));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkSerialisable(v, `${path}.${k}`);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) checkSerialisable(v, `${path}.${k}`);
 }
 
 /**
@@ -53,7 +66,11 @@ function checkSerialisable(value: unknown, path = 'summary'): void {
  * a column when there is one) unless the problem is the whole file, and is of bounded length. Anything else (a
  * TypeError, a RangeError, a hang) breaks it.
  */
-export async function parseUnderContract(format: Format, file: string, chunks: (Uint8Array | string)[]): Promise<Outcome> {
+export async function parseUnderContract(
+  format: Format,
+  file: string,
+  chunks: (Uint8Array | string)[],
+): Promise<Outcome> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const cpuMs = () => {
@@ -75,12 +92,19 @@ export async function parseUnderContract(format: Format, file: string, chunks: (
     const ms = performance.now() - started;
     if (err instanceof ContractBroken) throw err;
     if (cpuMs() > HANG_CPU_MS) throw new ContractBroken(`took ${Math.round(cpuMs())} ms of CPU to refuse`);
-    if (!(err instanceof EvidenceParseError)) throw new ContractBroken(`threw ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 300)}` : String(err)} instead of an EvidenceParseError`);
-    if (err.message.length > MAX_MESSAGE) throw new ContractBroken(`message of ${err.message.length} characters: ${err.message.slice(0, 120)}…`);
-    if (!err.message.startsWith(file.slice(0, 200))) throw new ContractBroken(`message does not start with the file name: ${err.message.slice(0, 200)}`);
+    if (!(err instanceof EvidenceParseError))
+      throw new ContractBroken(
+        `threw ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 300)}` : String(err)} instead of an EvidenceParseError`,
+      );
+    if (err.message.length > MAX_MESSAGE)
+      throw new ContractBroken(`message of ${err.message.length} characters: ${err.message.slice(0, 120)}…`);
+    if (!err.message.startsWith(file.slice(0, 200)))
+      throw new ContractBroken(`message does not start with the file name: ${err.message.slice(0, 200)}`);
     if (!WHOLE_FILE.test(err.problem)) {
-      if (err.line === undefined || !Number.isInteger(err.line) || err.line < 1) throw new ContractBroken(`no line in: ${err.message.slice(0, 300)}`);
-      if (err.column !== undefined && (!Number.isInteger(err.column) || err.column < 1)) throw new ContractBroken(`column ${err.column} in: ${err.message.slice(0, 300)}`);
+      if (err.line === undefined || !Number.isInteger(err.line) || err.line < 1)
+        throw new ContractBroken(`no line in: ${err.message.slice(0, 300)}`);
+      if (err.column !== undefined && (!Number.isInteger(err.column) || err.column < 1))
+        throw new ContractBroken(`column ${err.column} in: ${err.message.slice(0, 300)}`);
     }
     return { accepted: false, ms, error: err };
   } finally {

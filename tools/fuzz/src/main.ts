@@ -16,12 +16,24 @@ const positive = (what: string) => (v: string) => {
 };
 
 const options = new Command('fuzz')
-  .description('Fuzz the gates evidence parsers (JUnit, Cobertura, lcov, SARIF, benchmark, SBOM, build record) with fast-check.')
+  .description(
+    'Fuzz the gates evidence parsers (JUnit, Cobertura, lcov, SARIF, benchmark, SBOM, build record) with fast-check.',
+  )
   .option('--runs <n>', 'inputs per parser and kind (default 2000 when --minutes is not given)', positive('--runs'))
   .option('--minutes <n>', 'run rounds until this many minutes have passed', positive('--minutes'))
   .option('--seed <n>', 'seed of the first round (each round adds 1), to replay a run', (v) => Number.parseInt(v, 10))
-  .option('--scale <n>', 'size multiplier of the bombs (1: up to a few hundred KB; 10: a few MB)', positive('--scale'), 4)
-  .option('--formats <list>', `parsers to fuzz, comma-separated (${FORMATS.join(', ')})`, (v) => v.split(',').map((s) => s.trim()) as Format[], FORMATS)
+  .option(
+    '--scale <n>',
+    'size multiplier of the bombs (1: up to a few hundred KB; 10: a few MB)',
+    positive('--scale'),
+    4,
+  )
+  .option(
+    '--formats <list>',
+    `parsers to fuzz, comma-separated (${FORMATS.join(', ')})`,
+    (v) => v.split(',').map((s) => s.trim()) as Format[],
+    FORMATS,
+  )
   .parse()
   .opts<{ runs?: number; minutes?: number; seed?: number; scale: number; formats: Format[] }>();
 
@@ -52,8 +64,17 @@ while (deadline === undefined || Date.now() < deadline) {
       tallies.set(key, tally);
       if (done(tally, kind) || failures.some((f) => f.startsWith(key))) continue;
       ranAny = true;
-      const result = await fc.check(parserProperty(format, kind, tally, options.scale), { numRuns: perRound[kind], seed });
-      if (result.failed) failures.push(`${key}: seed ${result.seed}, path "${result.counterexamplePath}"\n  ${String(result.errorInstance ?? '').split('\n').join('\n  ').slice(0, 2000)}`);
+      const result = await fc.check(parserProperty(format, kind, tally, options.scale), {
+        numRuns: perRound[kind],
+        seed,
+      });
+      if (result.failed)
+        failures.push(
+          `${key}: seed ${result.seed}, path "${result.counterexamplePath}"\n  ${String(result.errorInstance ?? '')
+            .split('\n')
+            .join('\n  ')
+            .slice(0, 2000)}`,
+        );
       if (deadline !== undefined && Date.now() >= deadline) break;
     }
   }
@@ -62,7 +83,10 @@ while (deadline === undefined || Date.now() < deadline) {
 }
 
 const seconds = (Date.now() - started) / 1000;
-const rows = [...tallies].map(([key, t]) => `${key.padEnd(20)} ${String(t.inputs).padStart(8)} ${String(t.accepted).padStart(9)} ${String(t.refused).padStart(8)} ${t.slowestMs.toFixed(0).padStart(11)} ${(t.largestBytes / 1024).toFixed(0).padStart(11)}`);
+const rows = [...tallies].map(
+  ([key, t]) =>
+    `${key.padEnd(20)} ${String(t.inputs).padStart(8)} ${String(t.accepted).padStart(9)} ${String(t.refused).padStart(8)} ${t.slowestMs.toFixed(0).padStart(11)} ${(t.largestBytes / 1024).toFixed(0).padStart(11)}`,
+);
 const total = [...tallies.values()].reduce((n, t) => n + t.inputs, 0);
 process.stdout.write(
   [

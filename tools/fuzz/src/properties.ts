@@ -48,12 +48,22 @@ export const KINDS: Kind[] = ['valid', 'mutated', 'garbage', 'bombs'];
  * characters too), must give exactly the summary their generator put in; every other input must meet the contract
  * of parseUnderContract (a summary, or a clear EvidenceParseError with where, in bounded time).
  */
-export function parserProperty(format: Format, kind: Kind, tally: Tally, scale = 1): fc.IAsyncPropertyWithHooks<[{ text: string; expected?: unknown }, number[]]> {
+export function parserProperty(
+  format: Format,
+  kind: Kind,
+  tally: Tally,
+  scale = 1,
+): fc.IAsyncPropertyWithHooks<[{ text: string; expected?: unknown }, number[]]> {
   const file = `reports/fuzz.${format}`;
   const input: fc.Arbitrary<{ text: string; expected?: unknown }> =
     kind === 'valid'
       ? validReports[format]
-      : (kind === 'mutated' ? mutated(familyOf[format], validReports[format]) : kind === 'garbage' ? garbage : bombs(format, scale)).map((text) => ({ text }));
+      : (kind === 'mutated'
+          ? mutated(familyOf[format], validReports[format])
+          : kind === 'garbage'
+            ? garbage
+            : bombs(format, scale)
+        ).map((text) => ({ text }));
   return fc.asyncProperty(input, cuts, async (report, at) => {
     const chunks = chunksAt(report.text, at);
     const outcome = await parseUnderContract(format, file, chunks);
@@ -62,7 +72,9 @@ export function parserProperty(format: Format, kind: Kind, tally: Tally, scale =
     if (!outcome.accepted) throw new ContractBroken(`a valid report was refused: ${outcome.error!.message}`);
     const got = outcome.summary instanceof Map ? new Map(outcome.summary) : outcome.summary;
     if (!fc.stringify(got) || !equal(got, report.expected)) {
-      throw new ContractBroken(`summary differs from what the generator put in:\n  got      ${fc.stringify(got).slice(0, 800)}\n  expected ${fc.stringify(report.expected).slice(0, 800)}`);
+      throw new ContractBroken(
+        `summary differs from what the generator put in:\n  got      ${fc.stringify(got).slice(0, 800)}\n  expected ${fc.stringify(report.expected).slice(0, 800)}`,
+      );
     }
   });
 }
@@ -70,12 +82,18 @@ export function parserProperty(format: Format, kind: Kind, tally: Tally, scale =
 /** Structural equality of summaries (Maps by entries, objects by own keys in any order). */
 function equal(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
-  if (a instanceof Map && b instanceof Map) return a.size === b.size && [...a].every(([k, v]) => b.has(k) && equal(v, b.get(k)));
+  if (a instanceof Map && b instanceof Map)
+    return a.size === b.size && [...a].every(([k, v]) => b.has(k) && equal(v, b.get(k)));
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => equal(v, b[i]));
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    return (
+      ka.length === kb.length &&
+      ka.every(
+        (k) => Object.hasOwn(b, k) && equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+      )
+    );
   }
   return false;
 }

@@ -4,8 +4,54 @@ import fc from 'fast-check';
  * Characters reports really carry, hostile ones included: XML and JSON specials, quotes, backslashes, accents,
  * CJK, an emoji (a surrogate pair, so chunks can split it), and the keys of prototype pollution and MongoDB operators.
  */
-const pieces = ['a', 'Z', '0', '9', '_', '-', '.', '/', '\\', ':', ',', '<', '>', '&', '"', "'", '$', '{', '}', '[', ']', 'é', 'ß', '漢', '字', '😀', '%', ';', '#', '=', '?', '!'];
-const words = ['__proto__', 'constructor', 'prototype', '$where', '$gt', 'a.b', '../../etc/passwd', 'C:\\temp\\x.cs', 'src/app.ts', ']]>', '&amp;', '<![CDATA['];
+const pieces = [
+  'a',
+  'Z',
+  '0',
+  '9',
+  '_',
+  '-',
+  '.',
+  '/',
+  '\\',
+  ':',
+  ',',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '$',
+  '{',
+  '}',
+  '[',
+  ']',
+  'é',
+  'ß',
+  '漢',
+  '字',
+  '😀',
+  '%',
+  ';',
+  '#',
+  '=',
+  '?',
+  '!',
+];
+const words = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  '$where',
+  '$gt',
+  'a.b',
+  '../../etc/passwd',
+  'C:\\temp\\x.cs',
+  'src/app.ts',
+  ']]>',
+  '&amp;',
+  '<![CDATA[',
+];
 
 /** A non-empty string without whitespace, from the pieces and words above. */
 export const hostileWord = (maxLength = 12): fc.Arbitrary<string> =>
@@ -15,7 +61,8 @@ export const hostileWord = (maxLength = 12): fc.Arbitrary<string> =>
   );
 
 /** Words separated by single spaces: no whitespace at either end. */
-export const hostileText = (maxWords = 6): fc.Arbitrary<string> => fc.array(hostileWord(), { minLength: 1, maxLength: maxWords }).map((w) => w.join(' '));
+export const hostileText = (maxWords = 6): fc.Arbitrary<string> =>
+  fc.array(hostileWord(), { minLength: 1, maxLength: maxWords }).map((w) => w.join(' '));
 
 /** Escaped for an XML attribute value in double quotes. */
 export function xmlAttr(value: string): string {

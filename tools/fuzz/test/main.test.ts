@@ -9,7 +9,17 @@ const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.
 
 describe('the long-run command', () => {
   it.concurrent('runs a tiny round and prints its table', async () => {
-    const { stdout } = await run(tsx, [main, '--runs', '20', '--formats', 'lcov,benchmark', '--scale', '0.5', '--seed', '7']);
+    const { stdout } = await run(tsx, [
+      main,
+      '--runs',
+      '20',
+      '--formats',
+      'lcov,benchmark',
+      '--scale',
+      '0.5',
+      '--seed',
+      '7',
+    ]);
     expect(stdout).toMatch(/^fuzzed \d+ inputs in \d+ s \(seeds 7\.\.\d+, bombs scale 0\.5\); peak RSS \d+ MB/);
     expect(stdout).toMatch(/^lcov valid +\d+ +\d+ +0 /m);
     expect(stdout).toMatch(/^benchmark bombs +\d+ /m);
@@ -19,6 +29,8 @@ describe('the long-run command', () => {
   it.concurrent('refuses an unknown parser by name', async () => {
     const err = await run(tsx, [main, '--formats', 'yaml']).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({ code: 2 });
-    expect((err as { stderr: string }).stderr).toMatch(/unknown --formats yaml; take some of junit, cobertura, lcov, sarif, benchmark, sbom, artifact/);
+    expect((err as { stderr: string }).stderr).toMatch(
+      /unknown --formats yaml; take some of junit, cobertura, lcov, sarif, benchmark, sbom, artifact/,
+    );
   });
 });

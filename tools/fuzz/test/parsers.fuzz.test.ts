@@ -7,8 +7,13 @@ const RUNS: Record<Kind, number> = { valid: 150, mutated: 150, garbage: 100, bom
 
 describe.each(FORMATS)('the %s parser under fuzzing', (format) => {
   for (const kind of KINDS) {
-    it(kind === 'valid' ? 'gives exactly the summary of every generated valid report, however it is chunked' : `meets its contract on ${kind} input: a summary or a clear error with where, in bounded time`, async () => {
-      await fc.assert(parserProperty(format, kind, newTally()), { numRuns: RUNS[kind] });
-    });
+    it(
+      kind === 'valid'
+        ? 'gives exactly the summary of every generated valid report, however it is chunked'
+        : `meets its contract on ${kind} input: a summary or a clear error with where, in bounded time`,
+      async () => {
+        await fc.assert(parserProperty(format, kind, newTally()), { numRuns: RUNS[kind] });
+      },
+    );
   }
 });

@@ -21,7 +21,12 @@ export async function writeAuditPolicy(file: string): Promise<void> {
 }
 
 export function auditArgs(policyFile: string, logFile: string): string[] {
-  return [`--audit-policy-file=${policyFile}`, `--audit-log-path=${logFile}`, '--audit-log-format=json', '--audit-log-mode=blocking'];
+  return [
+    `--audit-policy-file=${policyFile}`,
+    `--audit-log-path=${logFile}`,
+    '--audit-log-format=json',
+    '--audit-log-mode=blocking',
+  ];
 }
 
 /** One request as the audit log records it (the fields kept at level Metadata that tests read). */
@@ -35,7 +40,9 @@ export interface AuditEvent {
 
 /** The events logged so far, oldest first. */
 export async function readAudit(logFile: string): Promise<AuditEvent[]> {
-  const text = await readFile(logFile, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
+  const text = await readFile(logFile, 'utf8').catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? '' : Promise.reject(e),
+  );
   return text
     .split('\n')
     .filter((line) => line.trim())

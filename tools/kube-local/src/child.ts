@@ -34,7 +34,11 @@ export class Child {
     this.log = createWriteStream(opts.logFile, { flags: 'a' });
     // Its own process group: a Ctrl-C in the terminal reaches kube-local alone, which then stops the components in
     // order (clients before etcd) instead of all of them at once.
-    this.process = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, detached: true });
+    this.process = spawn(binary, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+      detached: true,
+    });
     const take = (chunk: Buffer) => {
       this.log.write(chunk);
       const text = this.partial + chunk.toString();

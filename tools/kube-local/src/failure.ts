@@ -19,14 +19,22 @@ function readable(line: string): string {
 function isError(line: string): boolean {
   const t = line.trim();
   if (t.startsWith('{')) return /"level":"(error|fatal|panic|dpanic)"/i.test(t);
-  return /^[EF]\d{4} /.test(t) || /^(Error|error):/.test(t) || /\b(fatal|panic|failed|cannot|unable|invalid)\b/i.test(t);
+  return (
+    /^[EF]\d{4} /.test(t) || /^(Error|error):/.test(t) || /\b(fatal|panic|failed|cannot|unable|invalid)\b/i.test(t)
+  );
 }
 
 /** Why a component stopped or never got ready, in its own words: its last error lines, or its last lines. */
 export function failureOf(child: Child, exit?: Exit): string {
   const lines = child.tail(60).filter((l) => l.trim());
   const errors = lines.filter(isError).map(readable);
-  const said = (errors.length ? errors.slice(-4) : lines.slice(-4).map(readable)).filter((l, i, all) => all.indexOf(l) === i);
-  const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : 'is still running';
+  const said = (errors.length ? errors.slice(-4) : lines.slice(-4).map(readable)).filter(
+    (l, i, all) => all.indexOf(l) === i,
+  );
+  const how = exit
+    ? exit.signal
+      ? `was killed by ${exit.signal}`
+      : `exited with code ${exit.code}`
+    : 'is still running';
   return `${child.name} ${how}${said.length ? `:\n  ${said.join('\n  ')}` : ' without saying why'}`;
 }

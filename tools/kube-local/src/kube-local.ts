@@ -3,12 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { Behaviours, loadBehaviours, startWorkloadSim, type BehaviourMap, type WorkloadSim } from '@flightdeck/workload-sim';
+import {
+  Behaviours,
+  loadBehaviours,
+  startWorkloadSim,
+  type BehaviourMap,
+  type WorkloadSim,
+} from '@flightdeck/workload-sim';
 import pino, { type Logger } from 'pino';
 import { auditArgs, writeAuditPolicy } from './audit.js';
 import { findBinaries } from './binaries.js';
 import { Child } from './child.js';
-import { apiserverArgs, controllerManagerArgs, defaultControllers, etcdArgs, kwokArgs, schedulerArgs } from './components.js';
+import {
+  apiserverArgs,
+  controllerManagerArgs,
+  defaultControllers,
+  etcdArgs,
+  kwokArgs,
+  schedulerArgs,
+} from './components.js';
 import { failureOf } from './failure.js';
 import { kubeconfigFor } from './kubeconfig.js';
 import { makePki } from './pki.js';
@@ -95,7 +108,10 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
   const bin = findBinaries(opts.binDir);
   if (opts.port) await checkPortFree(opts.port, 'the API server');
   if (opts.metricsPort) await checkPortFree(opts.metricsPort, 'the metrics');
-  const behaviours = new Behaviours({ ...(opts.behavioursFile ? loadBehaviours(opts.behavioursFile) : {}), ...opts.behaviours }, opts.podStartSeconds ?? 2);
+  const behaviours = new Behaviours(
+    { ...(opts.behavioursFile ? loadBehaviours(opts.behavioursFile) : {}), ...opts.behaviours },
+    opts.podStartSeconds ?? 2,
+  );
   if (opts.dataDir) await prepareDataDir(opts.dataDir);
 
   const runDir = await mkdtemp(join(tmpdir(), 'kube-local-'));
@@ -150,7 +166,10 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
     const auditLogPath = opts.auditLog ? join(runDir, 'audit.log') : undefined;
     const audit = auditLogPath ? auditArgs(join(runDir, 'audit-policy.yaml'), auditLogPath) : [];
     if (auditLogPath) await writeAuditPolicy(join(runDir, 'audit-policy.yaml'));
-    const apiserver = start('kube-apiserver', bin['kube-apiserver'], [...apiserverArgs(pki, port, etcdPorts.client), ...audit]);
+    const apiserver = start('kube-apiserver', bin['kube-apiserver'], [
+      ...apiserverArgs(pki, port, etcdPorts.client),
+      ...audit,
+    ]);
     const adminTls = { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem };
     await waitFor(
       `kube-apiserver on port ${port} did not get ready`,
@@ -173,10 +192,27 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
     const controllerManager = start(
       'kube-controller-manager',
       bin['kube-controller-manager'],
-      controllerManagerArgs(pki, await write('controller-manager', kubeconfigFor(url, pki.ca.certPem, pki.controllerManager, 'system:kube-controller-manager')), opts.controllers ?? defaultControllers),
+      controllerManagerArgs(
+        pki,
+        await write(
+          'controller-manager',
+          kubeconfigFor(url, pki.ca.certPem, pki.controllerManager, 'system:kube-controller-manager'),
+        ),
+        opts.controllers ?? defaultControllers,
+      ),
     );
-    const scheduler = start('kube-scheduler', bin['kube-scheduler'], schedulerArgs(await write('scheduler', kubeconfigFor(url, pki.ca.certPem, pki.scheduler, 'system:kube-scheduler'))));
-    const kwok = start('kwok', bin.kwok, kwokArgs(await write('kwok', kubeconfigFor(url, pki.ca.certPem, pki.kwok, 'kwok')), stagesFile));
+    const scheduler = start(
+      'kube-scheduler',
+      bin['kube-scheduler'],
+      schedulerArgs(
+        await write('scheduler', kubeconfigFor(url, pki.ca.certPem, pki.scheduler, 'system:kube-scheduler')),
+      ),
+    );
+    const kwok = start(
+      'kwok',
+      bin.kwok,
+      kwokArgs(await write('kwok', kubeconfigFor(url, pki.ca.certPem, pki.kwok, 'kwok')), stagesFile),
+    );
     const everyone = [etcd, apiserver, controllerManager, scheduler, kwok];
 
     const kc = new KubeConfig();
@@ -184,17 +220,33 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
     const core = kc.makeApiClient(CoreV1Api);
     const nodeNames = Array.from({ length: opts.nodes ?? 1 }, (_, i) => `kube-local-node-${i}`);
     for (const name of nodeNames) {
-      await core.createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', type: 'kwok' } } } }).catch((e: unknown) => {
-        if ((e as { code?: number }).code !== 409) throw e; // kept from an earlier run in the same data dir
-      });
+      await core
+        .createNode({
+          body: {
+            metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', type: 'kwok' } },
+          },
+        })
+        .catch((e: unknown) => {
+          if ((e as { code?: number }).code !== 409) throw e; // kept from an earlier run in the same data dir
+        });
     }
-    workloads = await startWorkloadSim({ kubeconfig, behaviours, annotatePods: true, port: opts.metricsPort ?? 0, logger: log.child({ part: 'workload-sim' }) });
+    workloads = await startWorkloadSim({
+      kubeconfig,
+      behaviours,
+      annotatePods: true,
+      port: opts.metricsPort ?? 0,
+      logger: log.child({ part: 'workload-sim' }),
+    });
 
     await waitFor(
       'kwok did not make the nodes Ready',
       async () => {
         const nodes = await core.listNode();
-        const ready = nodes.items.filter((n) => nodeNames.includes(n.metadata!.name!) && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        const ready = nodes.items.filter(
+          (n) =>
+            nodeNames.includes(n.metadata!.name!) &&
+            n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        );
         return ready.length === nodeNames.length ? true : undefined;
       },
       everyone,
@@ -202,9 +254,16 @@ export async function startKubeLocal(opts: KubeLocalOptions = {}): Promise<KubeL
       opts.signal,
     );
     // Pods need their namespace's `default` service account: until the controller makes it, they are refused.
-    await waitFor('kube-controller-manager did not make the default service account', () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true), everyone, timeout, opts.signal);
+    await waitFor(
+      'kube-controller-manager did not make the default service account',
+      () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true),
+      everyone,
+      timeout,
+      opts.signal,
+    );
 
-    if (opts.signal?.aborted) throw new StartError(`stopped while starting (${String(opts.signal.reason ?? 'aborted')})`);
+    if (opts.signal?.aborted)
+      throw new StartError(`stopped while starting (${String(opts.signal.reason ?? 'aborted')})`);
     if (opts.kubeconfigPath) await writeFile(opts.kubeconfigPath, kubeconfig, { mode: 0o600 });
     log.info({ url, metricsUrl: workloads.metricsUrl, dataDir, runDir }, 'kube-local ready');
 

@@ -6,14 +6,16 @@ import { startKubeLocal } from './kube-local.js';
 
 function port(value: string) {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535 (0 picks a free one)');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535 (0 picks a free one)');
   return n;
 }
 
 function positive(name: string, integer = false) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}, e.g. 2`);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}, e.g. 2`);
     return n;
   };
 }
@@ -21,27 +23,46 @@ function positive(name: string, integer = false) {
 function nonNegative(name: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number of seconds, 0 or more, e.g. 1`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${name} must be a number of seconds, 0 or more, e.g. 1`);
     return n;
   };
 }
 
 const program = new Command('kube-local')
   .description(
-    'A real Kubernetes control plane on 127.0.0.1, built from Kubernetes\' own Go modules: etcd, kube-apiserver (TLS, RBAC), ' +
+    "A real Kubernetes control plane on 127.0.0.1, built from Kubernetes' own Go modules: etcd, kube-apiserver (TLS, RBAC), " +
       'kube-controller-manager, kube-scheduler, and kwok playing the nodes and pods, with simulated workload metrics',
   )
-  .requiredOption('--port <n>', 'the API server\'s port on 127.0.0.1 (0 picks a free port)', port)
-  .requiredOption('--kubeconfig <file>', 'write the admin kubeconfig (client certificate in system:masters) to this file')
-  .option('--data-dir <dir>', 'keep etcd\'s data in this directory across restarts (default: a temporary directory, removed on stop)')
-  .option('--behaviours <file>', 'YAML/JSON file mapping images to behaviour, e.g. "shop/web:2.0.0: {errorRatio: 0.2, p99Seconds: 1.5}" or "shop/web:3.*: {crash: true}" (key "default" for the rest)')
-  .option('--pod-start-seconds <s>', 'seconds from scheduling to Ready for images whose behaviour does not say', nonNegative('the pod start delay'), 2)
-  .option('--metrics-port <n>', 'port of the workloads\' /metrics on 127.0.0.1 (0 picks a free port)', port, 0)
+  .requiredOption('--port <n>', "the API server's port on 127.0.0.1 (0 picks a free port)", port)
+  .requiredOption(
+    '--kubeconfig <file>',
+    'write the admin kubeconfig (client certificate in system:masters) to this file',
+  )
+  .option(
+    '--data-dir <dir>',
+    "keep etcd's data in this directory across restarts (default: a temporary directory, removed on stop)",
+  )
+  .option(
+    '--behaviours <file>',
+    'YAML/JSON file mapping images to behaviour, e.g. "shop/web:2.0.0: {errorRatio: 0.2, p99Seconds: 1.5}" or "shop/web:3.*: {crash: true}" (key "default" for the rest)',
+  )
+  .option(
+    '--pod-start-seconds <s>',
+    'seconds from scheduling to Ready for images whose behaviour does not say',
+    nonNegative('the pod start delay'),
+    2,
+  )
+  .option('--metrics-port <n>', "port of the workloads' /metrics on 127.0.0.1 (0 picks a free port)", port, 0)
   .option('--nodes <n>', 'how many fake nodes kwok plays', positive('the number of nodes', true), 1)
-  .option('--controllers <list>', 'kube-controller-manager\'s --controllers, comma-separated', defaultControllers.join(','))
+  .option(
+    '--controllers <list>',
+    "kube-controller-manager's --controllers, comma-separated",
+    defaultControllers.join(','),
+  )
   .option('--bin-dir <dir>', 'where the built binaries are (npm run kube-local:build puts them there)', defaultBinDir)
   .option('--start-timeout <s>', 'seconds each component may take to get ready', positive('the start-up timeout'), 120)
-  .option('--verbose', 'copy every component\'s log lines to stderr, prefixed with its name')
+  .option('--verbose', "copy every component's log lines to stderr, prefixed with its name")
   .option('--log-level <level>', 'pino log level of kube-local itself (logs go to stderr)', 'info')
   .addHelpText(
     'after',
@@ -82,7 +103,10 @@ try {
     podStartSeconds: o.podStartSeconds,
     metricsPort: o.metricsPort,
     nodes: o.nodes,
-    controllers: o.controllers.split(',').map((c) => c.trim()).filter(Boolean),
+    controllers: o.controllers
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
     binDir: o.binDir,
     startTimeoutMs: o.startTimeout * 1000,
     echoLogs: o.verbose,

@@ -33,7 +33,10 @@ async function openssl(args: string[]): Promise<void> {
     await run('openssl', args);
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new Error('openssl was not found on PATH: kube-local makes its certificates with it (Debian: apt-get install -y openssl)');
+    if (err.code === 'ENOENT')
+      throw new Error(
+        'openssl was not found on PATH: kube-local makes its certificates with it (Debian: apt-get install -y openssl)',
+      );
     throw new Error(`openssl ${args[0]} failed: ${err.stderr?.trim() || err.message}`);
   }
 }
@@ -44,9 +47,34 @@ async function files(dir: string, name: string): Promise<CertFiles> {
   return { cert, key, certPem: await readFile(cert, 'utf8'), keyPem: await readFile(key, 'utf8') };
 }
 
-async function leaf(dir: string, ca: CertFiles, name: string, subject: string, extensions: string[]): Promise<CertFiles> {
+async function leaf(
+  dir: string,
+  ca: CertFiles,
+  name: string,
+  subject: string,
+  extensions: string[],
+): Promise<CertFiles> {
   const ext = extensions.flatMap((e) => ['-addext', e]);
-  await openssl(['req', '-x509', ...curve, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`), '-days', '365', '-subj', subject, '-CA', ca.cert, '-CAkey', ca.key, '-addext', 'basicConstraints=critical,CA:FALSE', ...ext]);
+  await openssl([
+    'req',
+    '-x509',
+    ...curve,
+    '-keyout',
+    join(dir, `${name}.key`),
+    '-out',
+    join(dir, `${name}.crt`),
+    '-days',
+    '365',
+    '-subj',
+    subject,
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    ...ext,
+  ]);
   return files(dir, name);
 }
 
@@ -56,7 +84,23 @@ async function leaf(dir: string, ca: CertFiles, name: string, subject: string, e
  */
 export async function makePki(dir: string): Promise<Pki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await openssl(['req', '-x509', ...curve, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '3650', '-subj', '/CN=kube-local-ca', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await openssl([
+    'req',
+    '-x509',
+    ...curve,
+    '-keyout',
+    join(dir, 'ca.key'),
+    '-out',
+    join(dir, 'ca.crt'),
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=kube-local-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   const ca = await files(dir, 'ca');
   const client = ['extendedKeyUsage=clientAuth', 'keyUsage=critical,digitalSignature'];
   const [apiserver, admin, controllerManager, scheduler, kwok] = await Promise.all([

@@ -9,7 +9,9 @@ function bind(port: number): Promise<number> {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -24,8 +26,14 @@ export async function checkPortFree(port: number, what: string): Promise<void> {
     await bind(port);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new StartError(`${what} port ${port} on 127.0.0.1 is already in use by another process: choose another port, or 0 for a free one`);
-    if (code === 'EACCES') throw new StartError(`${what} port ${port} on 127.0.0.1 needs privileges this process does not have: choose a port above 1023, or 0 for a free one`);
+    if (code === 'EADDRINUSE')
+      throw new StartError(
+        `${what} port ${port} on 127.0.0.1 is already in use by another process: choose another port, or 0 for a free one`,
+      );
+    if (code === 'EACCES')
+      throw new StartError(
+        `${what} port ${port} on 127.0.0.1 needs privileges this process does not have: choose a port above 1023, or 0 for a free one`,
+      );
     throw new StartError(`${what} port ${port} on 127.0.0.1 cannot be listened on: ${(e as Error).message}`);
   }
 }

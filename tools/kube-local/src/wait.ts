@@ -9,7 +9,13 @@ export class StartError extends Error {}
  * Polls `probe` until it answers, failing at once when one of `children` exits (with what that child said) and
  * after `timeoutMs` otherwise (with the last problem the probe saw).
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, children: Child[], timeoutMs: number, signal?: AbortSignal): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  children: Child[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -25,14 +31,19 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     }
     if (Date.now() > deadline) {
       const running = children.map((c) => failureOf(c)).join('\n');
-      throw new StartError(`${what} took longer than ${Math.round(timeoutMs / 1000)} s${last ? ` (last answer: ${last})` : ''}\n${running}`);
+      throw new StartError(
+        `${what} took longer than ${Math.round(timeoutMs / 1000)} s${last ? ` (last answer: ${last})` : ''}\n${running}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 /** A GET over HTTPS that trusts `ca` and signs in with a client certificate. */
-export function httpsGet(url: string, tls: { ca: string; cert: string; key: string }): Promise<{ status: number; body: string }> {
+export function httpsGet(
+  url: string,
+  tls: { ca: string; cert: string; key: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ...tls, timeout: 5000 }, (res) => {
       let body = '';

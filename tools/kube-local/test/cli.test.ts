@@ -44,14 +44,35 @@ describe('npm run kube-local', () => {
 
   it('lists every option in --help', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', main, '--help']);
-    for (const option of ['--port <n>', '--kubeconfig <file>', '--data-dir <dir>', '--behaviours <file>', '--pod-start-seconds <s>', '--metrics-port <n>', '--nodes <n>', '--controllers <list>', '--bin-dir <dir>', '--start-timeout <s>', '--verbose', '--log-level <level>']) {
+    for (const option of [
+      '--port <n>',
+      '--kubeconfig <file>',
+      '--data-dir <dir>',
+      '--behaviours <file>',
+      '--pod-start-seconds <s>',
+      '--metrics-port <n>',
+      '--nodes <n>',
+      '--controllers <list>',
+      '--bin-dir <dir>',
+      '--start-timeout <s>',
+      '--verbose',
+      '--log-level <level>',
+    ]) {
       expect(stdout).toContain(option);
     }
     expect(stdout).toMatch(/SIGTERM/);
   });
 
   it('refuses a bad option value with a clear message', async () => {
-    const failed = await run(process.execPath, ['--import', 'tsx', main, '--port', 'http', '--kubeconfig', join(dir, 'k')]).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(process.execPath, [
+      '--import',
+      'tsx',
+      main,
+      '--port',
+      'http',
+      '--kubeconfig',
+      join(dir, 'k'),
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toMatch(/a port is an integer from 0 to 65535/);
   });
@@ -67,7 +88,12 @@ describe('npm run kube-local', () => {
       expect((await fetch(metricsUrl)).status).toBe(200);
 
       const below = descendantsOf(p.child.pid!);
-      expect(below.map((c) => c.command).filter((c) => components.includes(c)).sort()).toEqual([...components].sort());
+      expect(
+        below
+          .map((c) => c.command)
+          .filter((c) => components.includes(c))
+          .sort(),
+      ).toEqual([...components].sort());
       const runDir = /"runDir":"([^"]+)"/.exec(p.stderr())?.[1];
       expect(runDir && existsSync(runDir)).toBe(true);
 
@@ -86,7 +112,8 @@ describe('npm run kube-local', () => {
     try {
       // As soon as the API server is being started: etcd is up, the API server is on its way.
       const deadline = Date.now() + 60_000;
-      while (!/"component":"kube-apiserver","msg":"starting"/.test(p.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!/"component":"kube-apiserver","msg":"starting"/.test(p.stderr()) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       const started = descendantsOf(p.child.pid!);
       expect(started.map((c) => c.command)).toContain('etcd');
       const runDir = /"runDir":"([^"]+)"/.exec(p.stderr())![1]!;

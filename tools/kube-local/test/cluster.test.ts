@@ -40,7 +40,8 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     const goMod = await readFile(new URL('../go.mod', import.meta.url), 'utf8');
     const pinned = /^\s*k8s\.io\/kubernetes (v1\.(\d+)\.\d+)\b/m.exec(goMod)!;
     const { stdout } = await kubectl('version', '-o', 'json');
-    const server = (JSON.parse(stdout) as { serverVersion: { gitVersion: string; major: string; minor: string } }).serverVersion;
+    const server = (JSON.parse(stdout) as { serverVersion: { gitVersion: string; major: string; minor: string } })
+      .serverVersion;
     expect(server).toMatchObject({ gitVersion: pinned[1], major: '1', minor: pinned[2] });
   });
 
@@ -50,21 +51,35 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     const rbac = c.kc.makeApiClient(RbacAuthorizationV1Api);
     await rbac.createNamespacedRole({
       namespace: 'team',
-      body: { metadata: { name: 'deploy' }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'patch'] }] },
+      body: {
+        metadata: { name: 'deploy' },
+        rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'patch'] }],
+      },
     });
     await rbac.createNamespacedRoleBinding({
       namespace: 'team',
-      body: { metadata: { name: 'deploy' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deploy' }, subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'team' }] },
+      body: {
+        metadata: { name: 'deploy' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deploy' },
+        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'team' }],
+      },
     });
     // kubectl auth can-i exits 1 when the answer is no.
     const canI = (verb: string, resource: string, namespace = 'team') =>
-      kubectl('auth', 'can-i', verb, resource, '-n', namespace, '--as', 'system:serviceaccount:team:deployer').then((r) => r.stdout.trim(), (e: { stdout: string }) => e.stdout.trim());
+      kubectl('auth', 'can-i', verb, resource, '-n', namespace, '--as', 'system:serviceaccount:team:deployer').then(
+        (r) => r.stdout.trim(),
+        (e: { stdout: string }) => e.stdout.trim(),
+      );
     expect(await canI('patch', 'deployments')).toBe('yes');
     expect(await canI('delete', 'deployments')).toBe('no');
     expect(await canI('list', 'secrets')).toBe('no');
     expect(await canI('patch', 'deployments', 'default')).toBe('no');
 
-    const minted = await c.core.createNamespacedServiceAccountToken({ name: 'deployer', namespace: 'team', body: { spec: { expirationSeconds: 600, audiences: [] } } });
+    const minted = await c.core.createNamespacedServiceAccountToken({
+      name: 'deployer',
+      namespace: 'team',
+      body: { spec: { expirationSeconds: 600, audiences: [] } },
+    });
     const token = minted.status!.token;
     expect(token.split('.')).toHaveLength(3);
     const appsWithToken = (t: string) => {
@@ -77,22 +92,38 @@ describe('kube-local: a real control plane with kwok nodes', () => {
       });
       return kc.makeApiClient(AppsV1Api);
     };
-    await expect(appsWithToken(token).listNamespacedDeployment({ namespace: 'team' })).resolves.toMatchObject({ items: [] });
-    await expect(appsWithToken(token).listNamespacedDeployment({ namespace: 'default' })).rejects.toMatchObject({ code: 403 });
+    await expect(appsWithToken(token).listNamespacedDeployment({ namespace: 'team' })).resolves.toMatchObject({
+      items: [],
+    });
+    await expect(appsWithToken(token).listNamespacedDeployment({ namespace: 'default' })).rejects.toMatchObject({
+      code: 403,
+    });
     // A token whose signature does not check out is refused.
-    await expect(appsWithToken(`${token.slice(0, -6)}AAAAAA`).listNamespacedDeployment({ namespace: 'team' })).rejects.toMatchObject({ code: 401 });
+    await expect(
+      appsWithToken(`${token.slice(0, -6)}AAAAAA`).listNamespacedDeployment({ namespace: 'team' }),
+    ).rejects.toMatchObject({ code: 401 });
   });
 
   it('acts as a service account through serviceAccountKubeconfig, and audits what it does and is refused', async () => {
     const asDeployer = clients(await serviceAccountKubeconfig(cluster, { namespace: 'team', name: 'deployer' }, 600));
     await expect(asDeployer.apps.listNamespacedDeployment({ namespace: 'team' })).resolves.toMatchObject({ items: [] });
     await expect(asDeployer.core.listNamespacedSecret({ namespace: 'team' })).rejects.toMatchObject({ code: 403 });
-    const events = (await readAudit(cluster.auditLogPath!)).filter((e) => e.user.username === 'system:serviceaccount:team:deployer');
-    const seen = events.map((e) => `${e.verb} ${e.objectRef?.apiGroup ?? ''}/${e.objectRef?.resource} ${e.responseStatus?.code}`);
+    const events = (await readAudit(cluster.auditLogPath!)).filter(
+      (e) => e.user.username === 'system:serviceaccount:team:deployer',
+    );
+    const seen = events.map(
+      (e) => `${e.verb} ${e.objectRef?.apiGroup ?? ''}/${e.objectRef?.resource} ${e.responseStatus?.code}`,
+    );
     expect(seen).toContain('list apps/deployments 200');
     expect(seen).toContain('list /secrets 403');
     // Only service accounts outside kube-system are audited: not the admin, not the controllers.
-    expect((await readAudit(cluster.auditLogPath!)).every((e) => e.user.username.startsWith('system:serviceaccount:') && !e.user.username.startsWith('system:serviceaccount:kube-system:'))).toBe(true);
+    expect(
+      (await readAudit(cluster.auditLogPath!)).every(
+        (e) =>
+          e.user.username.startsWith('system:serviceaccount:') &&
+          !e.user.username.startsWith('system:serviceaccount:kube-system:'),
+      ),
+    ).toBe(true);
   });
 
   it('runs a Deployment: the real controllers make a ReplicaSet and pods, the scheduler binds them, kwok makes them Ready', async () => {
@@ -117,7 +148,10 @@ describe('kube-local: a real control plane with kwok nodes', () => {
   });
 
   it('keeps a crashing image in CrashLoopBackOff, never Ready, restarting', async () => {
-    await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('crashy', 'shop/crash:1.0.0', 1) });
+    await c.apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: deployment('crashy', 'shop/crash:1.0.0', 1),
+    });
     const pod = await eventually('the pod to crash', async () => {
       const pods = await c.core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=crashy' });
       const p = pods.items[0];
@@ -129,10 +163,14 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     expect(status.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(pod.status!.conditions!.find((x) => x.type === 'Ready')!.status).toBe('False');
     // The back-off ends in another crash: restartCount goes up (the first back-off is 10 s).
-    await eventually('a second crash', async () => {
-      const p = await c.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: 'default' });
-      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > status.restartCount ? true : undefined;
-    }, 30_000);
+    await eventually(
+      'a second crash',
+      async () => {
+        const p = await c.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: 'default' });
+        return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > status.restartCount ? true : undefined;
+      },
+      30_000,
+    );
     const d = await c.apps.readNamespacedDeployment({ name: 'crashy', namespace: 'default' });
     expect(d.status?.availableReplicas ?? 0).toBe(0);
   });
@@ -157,24 +195,31 @@ describe('kube-local: a real control plane with kwok nodes', () => {
     });
     afterAll(() => prom?.stop());
 
-    it('shows a bad image\'s error ratio and latency above its good predecessor\'s after an image change', async () => {
+    it("shows a bad image's error ratio and latency above its good predecessor's after an image change", async () => {
       await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('shop', 'shop/web:1.0.0', 2) });
-      await eventually('shop 1.0.0 rolled out', async () => rolloutComplete(await c.apps.readNamespacedDeployment({ name: 'shop', namespace: 'default' })));
-      await c.apps.patchNamespacedDeployment(
-        { name: 'shop', namespace: 'default', body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'shop/web:2.0.0' }] },
+      await eventually('shop 1.0.0 rolled out', async () =>
+        rolloutComplete(await c.apps.readNamespacedDeployment({ name: 'shop', namespace: 'default' })),
       );
+      await c.apps.patchNamespacedDeployment({
+        name: 'shop',
+        namespace: 'default',
+        body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'shop/web:2.0.0' }],
+      });
       await eventually('shop 2.0.0 rolled out', async () => {
         const d = await c.apps.readNamespacedDeployment({ name: 'shop', namespace: 'default' });
         return d.metadata?.generation === 2 && rolloutComplete(d);
       });
-      const query = 'sum by (version) (increase(http_requests_total{deployment="shop",code="500"}[1m])) / sum by (version) (increase(http_requests_total{deployment="shop"}[1m]))';
+      const query =
+        'sum by (version) (increase(http_requests_total{deployment="shop",code="500"}[1m])) / sum by (version) (increase(http_requests_total{deployment="shop"}[1m]))';
       const ratios = await eventually('both versions in Prometheus', async () => {
         const by = Object.fromEntries((await prom.query(query)).map((s) => [s.metric.version, Number(s.value[1])]));
         return Number.isFinite(by['1.0.0']) && Number.isFinite(by['2.0.0']) ? by : undefined;
       });
       expect(ratios['2.0.0']).toBeGreaterThan(0.2);
       expect(ratios['1.0.0']).toBeLessThan(0.05);
-      const p99 = await prom.query('histogram_quantile(0.99, sum by (le, version) (rate(http_request_duration_seconds_bucket{deployment="shop"}[1m])))');
+      const p99 = await prom.query(
+        'histogram_quantile(0.99, sum by (le, version) (rate(http_request_duration_seconds_bucket{deployment="shop"}[1m])))',
+      );
       const byVersion = Object.fromEntries(p99.map((x) => [x.metric.version, Number(x.value[1])]));
       expect(byVersion['2.0.0']).toBeGreaterThan(1);
       expect(byVersion['1.0.0']).toBeLessThan(0.5);

@@ -23,7 +23,9 @@ describe('kube-local says why it cannot start, and exits 1', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kube-local-faults-'));
     busy = createServer();
-    busyPort = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)));
+    busyPort = await new Promise<number>((resolve) =>
+      busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)),
+    );
   });
   afterAll(async () => {
     busy?.close();
@@ -34,13 +36,17 @@ describe('kube-local says why it cannot start, and exits 1', () => {
     const empty = join(dir, 'no-bin');
     await mkdir(empty);
     const stderr = await refuses(['--port', '0', '--kubeconfig', join(dir, 'k1'), '--bin-dir', empty]);
-    expect(stderr).toContain(`kube-local: kube-local is not built: ${binaryNames.join(', ')} are missing from ${empty}`);
+    expect(stderr).toContain(
+      `kube-local: kube-local is not built: ${binaryNames.join(', ')} are missing from ${empty}`,
+    );
     expect(stderr).toContain('npm run kube-local:build');
   });
 
-  it('when the API server\'s port is taken', async () => {
+  it("when the API server's port is taken", async () => {
     const stderr = await refuses(['--port', String(busyPort), '--kubeconfig', join(dir, 'k2')]);
-    expect(stderr).toContain(`kube-local: the API server port ${busyPort} on 127.0.0.1 is already in use by another process`);
+    expect(stderr).toContain(
+      `kube-local: the API server port ${busyPort} on 127.0.0.1 is already in use by another process`,
+    );
   });
 
   it('when the metrics port is taken', async () => {
@@ -55,14 +61,19 @@ describe('kube-local says why it cannot start, and exits 1', () => {
     expect(stderr).toContain(`kube-local: the etcd data dir ${join(file, 'etcd')} cannot be used: ENOTDIR`);
   });
 
-  it('when etcd cannot use what is in its data dir, in etcd\'s own words, leaving nothing running or behind', async () => {
+  it("when etcd cannot use what is in its data dir, in etcd's own words, leaving nothing running or behind", async () => {
     const data = join(dir, 'corrupt');
     await mkdir(join(data, 'member', 'snap'), { recursive: true, mode: 0o700 });
     await mkdir(join(data, 'member', 'wal'), { recursive: true, mode: 0o700 });
     await writeFile(join(data, 'member', 'snap', 'db'), 'this is not a bbolt database'.repeat(200));
-    await writeFile(join(data, 'member', 'wal', '0000000000000000-0000000000000000.wal'), 'nor is this a write-ahead log');
+    await writeFile(
+      join(data, 'member', 'wal', '0000000000000000-0000000000000000.wal'),
+      'nor is this a write-ahead log',
+    );
     const stderr = await refuses(['--port', '0', '--kubeconfig', join(dir, 'k5'), '--data-dir', data]);
-    expect(stderr).toMatch(new RegExp(`kube-local: etcd \\(data dir ${data}\\) did not start: etcd exited with code \\d+:\\n`));
+    expect(stderr).toMatch(
+      new RegExp(`kube-local: etcd \\(data dir ${data}\\) did not start: etcd exited with code \\d+:\\n`),
+    );
     // What etcd itself said about it follows (its last error lines).
     expect(stderr.split('did not start:')[1]).toMatch(/wal|snap|database|db|file/i);
     const runDir = /"runDir":"([^"]+)"/.exec(stderr)?.[1];

@@ -6,7 +6,11 @@ import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes
 export const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 export const run = promisify(execFile);
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -31,7 +35,11 @@ export function deployment(name: string, image: string, replicas = 2): V1Deploym
   const labels = { app: name };
   return {
     metadata: { name, labels },
-    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image }] } },
+    },
   };
 }
 
@@ -39,7 +47,12 @@ export function deployment(name: string, image: string, replicas = 2): V1Deploym
 export function rolloutComplete(d: V1Deployment): boolean {
   const s = d.status ?? {};
   const want = d.spec?.replicas ?? 1;
-  return (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) && s.updatedReplicas === want && s.replicas === want && s.availableReplicas === want;
+  return (
+    (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) &&
+    s.updatedReplicas === want &&
+    s.replicas === want &&
+    s.availableReplicas === want
+  );
 }
 
 export interface Launched {
@@ -54,7 +67,10 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 /** Runs `node --import tsx src/main.ts ARGS`, or with `viaNpm` the way a person does, `npm run kube-local -- ARGS`, and collects its output. */
 export function launch(args: string[], viaNpm = false): Launched {
   const child = viaNpm
-    ? spawn('npm', ['run', '--silent', 'kube-local', '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot })
+    ? spawn('npm', ['run', '--silent', 'kube-local', '--', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: repoRoot,
+      })
     : spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -70,7 +86,8 @@ export async function readyLine(p: Launched, timeoutMs = 240_000): Promise<{ url
   for (;;) {
     const m = /^ready (https:\/\/127\.0\.0\.1:\d+) metrics (http:\/\/127\.0\.0\.1:\d+\/metrics)$/m.exec(p.stdout());
     if (m) return { url: m[1]!, metricsUrl: m[2]! };
-    if (p.child.exitCode !== null) throw new Error(`kube-local exited with code ${p.child.exitCode} before it was ready:\n${p.stderr()}`);
+    if (p.child.exitCode !== null)
+      throw new Error(`kube-local exited with code ${p.child.exitCode} before it was ready:\n${p.stderr()}`);
     if (Date.now() > deadline) throw new Error(`kube-local was not ready within ${timeoutMs / 1000} s:\n${p.stderr()}`);
     await new Promise((r) => setTimeout(r, 200));
   }

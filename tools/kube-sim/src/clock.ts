@@ -7,7 +7,8 @@ export class SimClock {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(readonly timeScale = 1) {
-    if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new Error(`the time scale must be a positive number, got ${timeScale}`);
+    if (!(timeScale > 0) || !Number.isFinite(timeScale))
+      throw new Error(`the time scale must be a positive number, got ${timeScale}`);
   }
 
   now(): Date {
@@ -16,7 +17,9 @@ export class SimClock {
 
   /** Kubernetes `Time`: RFC 3339 with whole seconds. */
   timestamp(): string {
-    return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   }
 
   /** Kubernetes `MicroTime`. */
@@ -26,10 +29,13 @@ export class SimClock {
 
   /** Runs `fn` after `simSeconds` of simulated time. */
   after(simSeconds: number, fn: () => void): () => void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, (simSeconds * 1000) / this.timeScale));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, (simSeconds * 1000) / this.timeScale),
+    );
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);

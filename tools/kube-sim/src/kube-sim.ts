@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import { Behaviours, loadBehaviours, startWorkloadSim, TrafficMetrics, type BehaviourMap } from '@flightdeck/workload-sim';
+import {
+  Behaviours,
+  loadBehaviours,
+  startWorkloadSim,
+  TrafficMetrics,
+  type BehaviourMap,
+} from '@flightdeck/workload-sim';
 import pino, { type Logger } from 'pino';
 import { ClusterApi } from './api/cluster-api.js';
 import { SimClock } from './clock.js';
@@ -57,15 +63,23 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const store = new ResourceStore(opts.watchHistory ?? 5000);
   const registry = new KindRegistry();
   const api = new ClusterApi(store, registry, clock);
-  const behaviours = new Behaviours({ ...(opts.behavioursFile ? loadBehaviours(opts.behavioursFile) : {}), ...opts.behaviours }, opts.podStartSeconds ?? 2);
+  const behaviours = new Behaviours(
+    { ...(opts.behavioursFile ? loadBehaviours(opts.behavioursFile) : {}), ...opts.behaviours },
+    opts.podStartSeconds ?? 2,
+  );
   const state = opts.stateFile ? new StateFile(opts.stateFile, store) : undefined;
   const restored = state?.load() ?? false;
-  for (const ns of systemNamespaces) if (!api.tryGet(kinds.namespaces, undefined, ns)) api.create(kinds.namespaces, undefined, { metadata: { name: ns } });
+  for (const ns of systemNamespaces)
+    if (!api.tryGet(kinds.namespaces, undefined, ns))
+      api.create(kinds.namespaces, undefined, { metadata: { name: ns } });
 
   const traffic = new TrafficMetrics(clock);
   const deployments = new DeploymentController(api, new EventRecorder(api, 'deployment-controller'), log);
   const replicaSets = new ReplicaSetController(api, new EventRecorder(api, 'replicaset-controller'), log);
-  const scheduler = new EventRecorder(api, 'default-scheduler', { action: 'Binding', reportingInstance: `default-scheduler-${hostname()}` });
+  const scheduler = new EventRecorder(api, 'default-scheduler', {
+    action: 'Binding',
+    reportingInstance: `default-scheduler-${hostname()}`,
+  });
   const kubelet = new Kubelet(api, behaviours, new EventRecorder(api, 'kubelet'), log, scheduler);
   const gc = new GarbageCollector(api, log);
   const namespaces = new NamespaceController(api);
@@ -85,12 +99,24 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   }
   state?.watch();
 
-  const http = new ApiHttpServer({ api, traffic, log, token: opts.token, maxBodyBytes: opts.maxBodyBytes ?? 3 * 1024 * 1024, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000 });
+  const http = new ApiHttpServer({
+    api,
+    traffic,
+    log,
+    token: opts.token,
+    maxBodyBytes: opts.maxBodyBytes ?? 3 * 1024 * 1024,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000,
+  });
   const port = await http.listen(opts.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   if (opts.kubeconfigPath) writeKubeconfig(opts.kubeconfigPath, url, opts.token);
   // The simulated workloads watch this server's pods like any client would, and count into the /metrics above.
-  const workloads = await startWorkloadSim({ kubeconfig: kubeconfigFor(url, opts.token), behaviours, traffic, logger: log.child({ part: 'workload-sim' }) });
+  const workloads = await startWorkloadSim({
+    kubeconfig: kubeconfigFor(url, opts.token),
+    behaviours,
+    traffic,
+    logger: log.child({ part: 'workload-sim' }),
+  });
   log.info({ url, timeScale: clock.timeScale, restored }, 'kube-sim listening');
 
   let stopped = false;

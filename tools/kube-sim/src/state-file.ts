@@ -18,10 +18,18 @@ export class StateFile {
     try {
       snapshot = JSON.parse(readFileSync(this.file, 'utf8')) as StoreSnapshot;
     } catch (e) {
-      throw new Error(`the state file ${this.file} is not valid JSON (${(e as Error).message}): delete it or pass another --state file`);
+      throw new Error(
+        `the state file ${this.file} is not valid JSON (${(e as Error).message}): delete it or pass another --state file`,
+      );
     }
-    if (typeof snapshot?.resourceVersion !== 'number' || typeof snapshot.resources !== 'object' || snapshot.resources === null)
-      throw new Error(`the state file ${this.file} was not written by kube-sim (it needs resourceVersion and resources): delete it or pass another --state file`);
+    if (
+      typeof snapshot?.resourceVersion !== 'number' ||
+      typeof snapshot.resources !== 'object' ||
+      snapshot.resources === null
+    )
+      throw new Error(
+        `the state file ${this.file} was not written by kube-sim (it needs resourceVersion and resources): delete it or pass another --state file`,
+      );
     this.store.restore(snapshot);
     return true;
   }

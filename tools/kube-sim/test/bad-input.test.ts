@@ -11,8 +11,15 @@ describe('kube-sim words its refusals to say what would be right', () => {
   afterAll(() => sim.stop());
 
   const call = async (method: string, path: string, body?: string, contentType = 'application/json') => {
-    const res = await fetch(`${sim.url}${path}`, { method, body, headers: body !== undefined ? { 'Content-Type': contentType } : {} });
-    return { status: res.status, body: (await res.json()) as { kind: string; reason: string; message: string; code: number } };
+    const res = await fetch(`${sim.url}${path}`, {
+      method,
+      body,
+      headers: body !== undefined ? { 'Content-Type': contentType } : {},
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as { kind: string; reason: string; message: string; code: number },
+    };
   };
   const deployments = '/apis/apps/v1/namespaces/default/deployments';
 
@@ -21,26 +28,42 @@ describe('kube-sim words its refusals to say what would be right', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'bad' },
-      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'x' } },
+        template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      },
     });
-    expect((await call('POST', deployments, body)).body.message).toContain('`selector` does not match template `labels`');
+    expect((await call('POST', deployments, body)).body.message).toContain(
+      '`selector` does not match template `labels`',
+    );
   });
 
   it('missing objects and namespaces are named', async () => {
     expect((await call('GET', `${deployments}/missing`)).body.message).toBe('deployments.apps "missing" not found');
-    expect((await call('POST', '/api/v1/namespaces/nowhere/configmaps', JSON.stringify({ metadata: { name: 'x' } }))).body.message).toBe('namespaces "nowhere" not found');
+    expect(
+      (await call('POST', '/api/v1/namespaces/nowhere/configmaps', JSON.stringify({ metadata: { name: 'x' } }))).body
+        .message,
+    ).toBe('namespaces "nowhere" not found');
   });
 
   it('malformed JSON and a body of the wrong kind say so', async () => {
     expect((await call('POST', deployments, '{"metadata": {')).body.message).toMatch(/not valid JSON/);
-    expect((await call('POST', deployments, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }))).body.message).toMatch(/takes Deployment objects/);
-    expect((await call('GET', '/api/v1/namespaces/default/configmaps?limit=1.5')).body.message).toBe('limit must be a whole number, got "1.5"');
+    expect(
+      (await call('POST', deployments, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }))).body
+        .message,
+    ).toMatch(/takes Deployment objects/);
+    expect((await call('GET', '/api/v1/namespaces/default/configmaps?limit=1.5')).body.message).toBe(
+      'limit must be a whole number, got "1.5"',
+    );
   });
 
   it('a body over maxBodyBytes: 413 RequestEntityTooLarge, and the server goes on serving', async () => {
     const huge = JSON.stringify({ metadata: { name: 'big' }, data: { blob: 'x'.repeat(200 * 1024) } });
     const r = await call('POST', '/api/v1/namespaces/default/configmaps', huge);
-    expect(r).toMatchObject({ status: 413, body: { kind: 'Status', reason: 'RequestEntityTooLarge', message: expect.stringContaining(String(64 * 1024)) } });
+    expect(r).toMatchObject({
+      status: 413,
+      body: { kind: 'Status', reason: 'RequestEntityTooLarge', message: expect.stringContaining(String(64 * 1024)) },
+    });
     const res = await fetch(`${sim.url}/version`);
     expect(await res.json()).toMatchObject({ major: '1' });
   });

@@ -14,10 +14,20 @@ export async function startCluster(opts: KubeSimOptions = {}): Promise<Cluster> 
   const sim = await startKubeSim({ timeScale: 50, podStartSeconds: 2, ...opts });
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig);
-  return { sim, kc, apps: kc.makeApiClient(AppsV1Api), core: kc.makeApiClient(CoreV1Api), coordination: kc.makeApiClient(CoordinationV1Api) };
+  return {
+    sim,
+    kc,
+    apps: kc.makeApiClient(AppsV1Api),
+    core: kc.makeApiClient(CoreV1Api),
+    coordination: kc.makeApiClient(CoordinationV1Api),
+  };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -32,7 +42,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-export function deployment(name: string, image: string, extra: { replicas?: number; spec?: Record<string, unknown>; labels?: Record<string, string> } = {}): V1Deployment {
+export function deployment(
+  name: string,
+  image: string,
+  extra: { replicas?: number; spec?: Record<string, unknown>; labels?: Record<string, string> } = {},
+): V1Deployment {
   const labels = extra.labels ?? { app: name };
   return {
     apiVersion: 'apps/v1',
@@ -41,7 +55,10 @@ export function deployment(name: string, image: string, extra: { replicas?: numb
     spec: {
       replicas: extra.replicas ?? 3,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] },
+      },
       ...extra.spec,
     },
   };
@@ -60,7 +77,13 @@ export function rolloutComplete(d: V1Deployment): boolean {
 }
 
 /** Watches one deployment (as `kubectl rollout status` does) until `done` says so; returns the deployment it saw last. */
-export function watchDeploymentUntil(c: Cluster, namespace: string, name: string, done: (d: V1Deployment) => boolean, timeoutMs = 15_000): Promise<V1Deployment> {
+export function watchDeploymentUntil(
+  c: Cluster,
+  namespace: string,
+  name: string,
+  done: (d: V1Deployment) => boolean,
+  timeoutMs = 15_000,
+): Promise<V1Deployment> {
   return new Promise((resolve, reject) => {
     let abort: AbortController | undefined;
     let finished = false;
@@ -72,7 +95,10 @@ export function watchDeploymentUntil(c: Cluster, namespace: string, name: string
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
       else resolve(d!);
     };
-    const timer = setTimeout(() => finish(new Error(`deployment ${name} did not reach the expected state within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`deployment ${name} did not reach the expected state within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     new Watch(c.kc)
       .watch(
         `/apis/apps/v1/namespaces/${namespace}/deployments`,

@@ -7,8 +7,16 @@ const ns = 'default';
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 function collectWatch(c: Cluster, path: string, params: Record<string, string | number | boolean | undefined>) {
-  const events: { type: string; obj: { metadata?: { name?: string; resourceVersion?: string }; code?: number; reason?: string } }[] = [];
-  const started = new Watch(c.kc).watch(path, params, (type, obj) => events.push({ type, obj }), () => {});
+  const events: {
+    type: string;
+    obj: { metadata?: { name?: string; resourceVersion?: string }; code?: number; reason?: string };
+  }[] = [];
+  const started = new Watch(c.kc).watch(
+    path,
+    params,
+    (type, obj) => events.push({ type, obj }),
+    () => {},
+  );
   return { events, stop: async () => (await started).abort() };
 }
 
@@ -22,11 +30,17 @@ describe('kube-sim options: watch history, bookmark interval, token', () => {
 
   it('sends a bookmark every bookmarkIntervalMs, at the newest resourceVersion', async () => {
     const list = await c.core.listNamespacedConfigMap({ namespace: ns });
-    const w = collectWatch(c, `/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: list.metadata!.resourceVersion, allowWatchBookmarks: true });
+    const w = collectWatch(c, `/api/v1/namespaces/${ns}/configmaps`, {
+      resourceVersion: list.metadata!.resourceVersion,
+      allowWatchBookmarks: true,
+    });
     await new Promise((r) => setTimeout(r, 100));
     await c.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { n: '1' } } }, merge);
     const types = () => w.events.map((e) => e.type);
-    await waitFor('a bookmark after the change', () => types().includes('MODIFIED') && types().lastIndexOf('BOOKMARK') > types().indexOf('MODIFIED'));
+    await waitFor(
+      'a bookmark after the change',
+      () => types().includes('MODIFIED') && types().lastIndexOf('BOOKMARK') > types().indexOf('MODIFIED'),
+    );
     await w.stop();
     const bookmark = w.events.filter((e) => e.type === 'BOOKMARK').at(-1)!;
     expect(Number(bookmark.obj.metadata!.resourceVersion)).toBeGreaterThan(Number(list.metadata!.resourceVersion));
@@ -35,7 +49,8 @@ describe('kube-sim options: watch history, bookmark interval, token', () => {
   // A real API server keeps a window of at least 75 s in its watch cache; a test cannot cheaply outrun it (README).
   it('answers a watch from a resourceVersion older than watchHistory changes with 410 Gone', async () => {
     const old = (await c.core.listNamespacedConfigMap({ namespace: ns })).metadata!.resourceVersion!;
-    for (let i = 0; i < 60; i++) await c.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { n: `v${i}` } } }, merge);
+    for (let i = 0; i < 60; i++)
+      await c.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { n: `v${i}` } } }, merge);
     const w = collectWatch(c, `/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: old });
     await waitFor('the ERROR event', () => w.events.length > 0);
     await w.stop();
@@ -49,7 +64,12 @@ describe('kube-sim options: watch history, bookmark interval, token', () => {
       expect(ok.items.map((n) => n.metadata!.name)).toContain('default');
       const wrong = new KubeConfig();
       wrong.loadFromString(guarded.sim.kubeconfig.replace('s3cret', 'wrong'));
-      expect(await wrong.makeApiClient(CoreV1Api).listNamespace().catch((e: unknown) => e)).toMatchObject({ code: 401 });
+      expect(
+        await wrong
+          .makeApiClient(CoreV1Api)
+          .listNamespace()
+          .catch((e: unknown) => e),
+      ).toMatchObject({ code: 401 });
     } finally {
       await guarded.sim.stop();
     }

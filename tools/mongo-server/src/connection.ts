@@ -41,11 +41,17 @@ export function serveConnection(socket: net.Socket, state: ServerState, connecti
             connectionId,
             messageLength: message.header.messageLength,
           })
-        : { $err: 'OP_QUERY is only supported for commands on <db>.$cmd; use OP_MSG', code: ErrorCodes.UnsupportedOpQueryCommand, ok: 0 };
+        : {
+            $err: 'OP_QUERY is only supported for commands on <db>.$cmd; use OP_MSG',
+            code: ErrorCodes.UnsupportedOpQueryCommand,
+            ok: 0,
+          };
       if (!closed) socket.write(encodeOpReply(nextRequestId++, message.header.requestId, reply));
       return;
     }
-    throw new ProtocolError(`unsupported opcode ${message.header.opCode}: this server speaks OP_MSG (2013) and OP_QUERY (2004) handshakes`);
+    throw new ProtocolError(
+      `unsupported opcode ${message.header.opCode}: this server speaks OP_MSG (2013) and OP_QUERY (2004) handshakes`,
+    );
   };
 
   socket.on('data', (chunk) => {
@@ -56,11 +62,13 @@ export function serveConnection(socket: net.Socket, state: ServerState, connecti
       return reject(err);
     }
     for (const message of messages) {
-      queue = queue.then(() => (closed ? undefined : handle(message))).catch((err) => {
-        if (err instanceof ProtocolError) return reject(err);
-        log.error({ err }, 'closing connection: unexpected failure handling a message');
-        reject(err);
-      });
+      queue = queue
+        .then(() => (closed ? undefined : handle(message)))
+        .catch((err) => {
+          if (err instanceof ProtocolError) return reject(err);
+          log.error({ err }, 'closing connection: unexpected failure handling a message');
+          reject(err);
+        });
     }
   });
   socket.on('error', (err) => log.debug({ err }, 'connection error'));

@@ -43,9 +43,19 @@ export class CursorStore {
   }
 
   /** The first batch of a result; a cursor stays open only when more is left. */
-  open(ns: string, source: Iterable<Document>, opts: { batchSize?: number; limit?: number; singleBatch?: boolean }): CursorReply {
+  open(
+    ns: string,
+    source: Iterable<Document>,
+    opts: { batchSize?: number; limit?: number; singleBatch?: boolean },
+  ): CursorReply {
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
-    const cursor: OpenCursor = { id: 0n, ns, source: source[Symbol.iterator](), remaining: limit, lastUsed: Date.now() };
+    const cursor: OpenCursor = {
+      id: 0n,
+      ns,
+      source: source[Symbol.iterator](),
+      remaining: limit,
+      lastUsed: Date.now(),
+    };
     const batch = this.take(cursor, opts.batchSize ?? DEFAULT_FIRST_BATCH);
     let id = 0n;
     if (!opts.singleBatch && this.hasMore(cursor)) {
@@ -58,7 +68,11 @@ export class CursorStore {
   getMore(id: bigint, ns: string, batchSize: number | undefined): CursorReply {
     const cursor = this.cursors.get(id);
     if (!cursor) throw new CommandError(ErrorCodes.CursorNotFound, `cursor id ${id} not found`);
-    if (cursor.ns !== ns) throw new CommandError(ErrorCodes.Unauthorized, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+    if (cursor.ns !== ns)
+      throw new CommandError(
+        ErrorCodes.Unauthorized,
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     cursor.lastUsed = Date.now();
     const batch = this.take(cursor, batchSize ?? Infinity);
     const more = this.hasMore(cursor);
@@ -66,7 +80,13 @@ export class CursorStore {
     return { cursor: { nextBatch: batch, id: Long.fromBigInt(more ? id : 0n), ns }, ok: 1 };
   }
 
-  kill(ids: bigint[]): { cursorsKilled: Long[]; cursorsNotFound: Long[]; cursorsAlive: Long[]; cursorsUnknown: Long[]; ok: 1 } {
+  kill(ids: bigint[]): {
+    cursorsKilled: Long[];
+    cursorsNotFound: Long[];
+    cursorsAlive: Long[];
+    cursorsUnknown: Long[];
+    ok: 1;
+  } {
     const killed: Long[] = [];
     const notFound: Long[] = [];
     for (const id of ids) (this.cursors.delete(id) ? killed : notFound).push(Long.fromBigInt(id));

@@ -4,15 +4,23 @@ import { startMongoServer } from './server.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${value}' is not a port: give 0-65535 (0 picks a free port)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`'${value}' is not a port: give 0-65535 (0 picks a free port)`);
   return n;
 }
 
 const program = new Command('mongo-server')
   .description('Embedded MongoDB-wire server: the mongodb driver and mongoose talk to it as to mongod')
   .option('--port <n>', 'TCP port (0 picks a free port)', portNumber, 27017)
-  .option('--host <address>', 'interface to listen on (0.0.0.0 for every interface, e.g. inside a container)', '127.0.0.1')
-  .option('--dbpath <dir>', 'keep data in this directory (fsynced before each write is acknowledged); in memory without it')
+  .option(
+    '--host <address>',
+    'interface to listen on (0.0.0.0 for every interface, e.g. inside a container)',
+    '127.0.0.1',
+  )
+  .option(
+    '--dbpath <dir>',
+    'keep data in this directory (fsynced before each write is acknowledged); in memory without it',
+  )
   .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
   .parse();
 

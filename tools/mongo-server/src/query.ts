@@ -7,7 +7,11 @@ import { isPlainObject } from './storage/values.js';
 /** A mingo query for a filter, with mingo's complaints turned into MongoDB's BadValue error. */
 export function compileFilter(filter: unknown, what = 'filter'): Query {
   if (filter === undefined || filter === null) return new Query({}, {});
-  if (!isPlainObject(filter)) throw new CommandError(ErrorCodes.TypeMismatch, `${what} must be a document, got ${Array.isArray(filter) ? 'array' : typeof filter}`);
+  if (!isPlainObject(filter))
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      `${what} must be a document, got ${Array.isArray(filter) ? 'array' : typeof filter}`,
+    );
   try {
     return new Query(filter, {});
   } catch (err) {
@@ -16,7 +20,11 @@ export function compileFilter(filter: unknown, what = 'filter'): Query {
 }
 
 /** The documents of a collection matching a filter, found through an index when one applies. */
-export function* matching(collection: Collection, filter: Document, query = compileFilter(filter)): Generator<Document> {
+export function* matching(
+  collection: Collection,
+  filter: Document,
+  query = compileFilter(filter),
+): Generator<Document> {
   for (const doc of collection.candidates(filter).docs) if (query.test(doc)) yield doc;
 }
 

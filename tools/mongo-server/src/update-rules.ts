@@ -16,7 +16,11 @@ const ARITHMETIC: Record<string, string> = { $inc: 'increment', $mul: 'multiply'
 function claimPath(claimed: string[], path: string): void {
   for (const other of claimed) {
     const at = other === path || path.startsWith(`${other}.`) ? other : other.startsWith(`${path}.`) ? path : undefined;
-    if (at !== undefined) throw new CommandError(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${path}' would create a conflict at '${at}'`);
+    if (at !== undefined)
+      throw new CommandError(
+        ErrorCodes.ConflictingUpdateOperators,
+        `Updating the path '${path}' would create a conflict at '${at}'`,
+      );
   }
   claimed.push(path);
 }
@@ -28,13 +32,29 @@ export function checkOperators(ops: Document): void {
     if (!isPlainObject(args)) continue;
     for (const [path, arg] of Object.entries(args)) {
       const verb = ARITHMETIC[op];
-      if (verb && !isNumeric(arg)) throw new CommandError(ErrorCodes.TypeMismatch, `Cannot ${verb} with non-numeric argument: {${path}: ${JSON.stringify(arg)}}`);
-      if (op === '$pop' && arg !== 1 && arg !== -1) throw new CommandError(ErrorCodes.FailedToParse, `$pop expects 1 or -1, found: ${JSON.stringify(arg)}`);
+      if (verb && !isNumeric(arg))
+        throw new CommandError(
+          ErrorCodes.TypeMismatch,
+          `Cannot ${verb} with non-numeric argument: {${path}: ${JSON.stringify(arg)}}`,
+        );
+      if (op === '$pop' && arg !== 1 && arg !== -1)
+        throw new CommandError(ErrorCodes.FailedToParse, `$pop expects 1 or -1, found: ${JSON.stringify(arg)}`);
       if (op === '$rename') {
-        if (typeof arg !== 'string') throw new CommandError(ErrorCodes.BadValue, `The 'to' field for $rename must be a string: ${path}: ${JSON.stringify(arg)}`);
-        if (arg === path) throw new CommandError(ErrorCodes.BadValue, `The source and target field for $rename must differ: ${path}: ${JSON.stringify(arg)}`);
+        if (typeof arg !== 'string')
+          throw new CommandError(
+            ErrorCodes.BadValue,
+            `The 'to' field for $rename must be a string: ${path}: ${JSON.stringify(arg)}`,
+          );
+        if (arg === path)
+          throw new CommandError(
+            ErrorCodes.BadValue,
+            `The source and target field for $rename must differ: ${path}: ${JSON.stringify(arg)}`,
+          );
         if (arg.startsWith(`${path}.`) || path.startsWith(`${arg}.`)) {
-          throw new CommandError(ErrorCodes.BadValue, `The source and target field for $rename must not be on the same path: ${path}: ${JSON.stringify(arg)}`);
+          throw new CommandError(
+            ErrorCodes.BadValue,
+            `The source and target field for $rename must not be on the same path: ${path}: ${JSON.stringify(arg)}`,
+          );
         }
         claimPath(claimed, path);
         claimPath(claimed, arg);
@@ -67,13 +87,29 @@ export function checkOperandTypes(doc: Document, ops: Document): void {
       if (current === undefined) continue;
       const type = bsonTypeName(current);
       if (ARITHMETIC[op] && !isNumeric(current)) {
-        throw new CommandError(ErrorCodes.TypeMismatch, `Cannot apply ${op} to a value of non-numeric type. {_id: ${id}} has the field '${path}' of non-numeric type ${type}`);
+        throw new CommandError(
+          ErrorCodes.TypeMismatch,
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${id}} has the field '${path}' of non-numeric type ${type}`,
+        );
       }
       if (Array.isArray(current)) continue;
-      if (op === '$push') throw new CommandError(ErrorCodes.BadValue, `The field '${path}' must be an array but is of type ${type} in document {_id: ${id}}`);
-      if (op === '$addToSet') throw new CommandError(ErrorCodes.BadValue, `Cannot apply $addToSet to non-array field. Field named '${path}' has non-array type ${type}`);
-      if (op === '$pull' || op === '$pullAll') throw new CommandError(ErrorCodes.BadValue, `Cannot apply ${op} to a non-array value`);
-      if (op === '$pop') throw new CommandError(ErrorCodes.TypeMismatch, `Path '${path}' contains an element of non-array type '${type}'`);
+      if (op === '$push')
+        throw new CommandError(
+          ErrorCodes.BadValue,
+          `The field '${path}' must be an array but is of type ${type} in document {_id: ${id}}`,
+        );
+      if (op === '$addToSet')
+        throw new CommandError(
+          ErrorCodes.BadValue,
+          `Cannot apply $addToSet to non-array field. Field named '${path}' has non-array type ${type}`,
+        );
+      if (op === '$pull' || op === '$pullAll')
+        throw new CommandError(ErrorCodes.BadValue, `Cannot apply ${op} to a non-array value`);
+      if (op === '$pop')
+        throw new CommandError(
+          ErrorCodes.TypeMismatch,
+          `Path '${path}' contains an element of non-array type '${type}'`,
+        );
     }
   }
 }

@@ -25,17 +25,24 @@ export function checkUpdateSpec(update: unknown): UpdateSpec {
     for (const stage of update) {
       const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
       if (!name || !PIPELINE_STAGES.has(name)) {
-        throw new CommandError(ErrorCodes.InvalidOptions, `${String(name)} is not allowed to be used within an update: use only ${[...PIPELINE_STAGES].join(', ')}`);
+        throw new CommandError(
+          ErrorCodes.InvalidOptions,
+          `${String(name)} is not allowed to be used within an update: use only ${[...PIPELINE_STAGES].join(', ')}`,
+        );
       }
     }
     return update as Document[];
   }
-  if (!isPlainObject(update)) throw new CommandError(ErrorCodes.FailedToParse, 'Update must be either a document or an array of pipeline stages');
+  if (!isPlainObject(update))
+    throw new CommandError(ErrorCodes.FailedToParse, 'Update must be either a document or an array of pipeline stages');
   const keys = Object.keys(update);
   const operators = keys.filter((k) => k.startsWith('$'));
   if (operators.length && operators.length !== keys.length) {
     const plain = keys.find((k) => !k.startsWith('$'));
-    throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    throw new CommandError(
+      ErrorCodes.FailedToParse,
+      `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   }
   if (operators.length) checkOperators(update);
   return update;
@@ -43,7 +50,11 @@ export function checkUpdateSpec(update: unknown): UpdateSpec {
 
 function runOperators(doc: Document, ops: Document, opts: UpdateOptions): void {
   for (const [op, args] of Object.entries(ops)) {
-    if (!isPlainObject(args)) throw new CommandError(ErrorCodes.FailedToParse, `Modifiers operate on fields but we found type ${Array.isArray(args) ? 'array' : typeof args} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(args)}}`);
+    if (!isPlainObject(args))
+      throw new CommandError(
+        ErrorCodes.FailedToParse,
+        `Modifiers operate on fields but we found type ${Array.isArray(args) ? 'array' : typeof args} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(args)}}`,
+      );
   }
   const effective = Object.fromEntries(Object.entries(ops).filter(([, args]) => Object.keys(args as Document).length));
   if (!Object.keys(effective).length) return;
@@ -53,30 +64,50 @@ function runOperators(doc: Document, ops: Document, opts: UpdateOptions): void {
     applyOperators(doc, effective, opts.arrayFilters, opts.filter, { cloneMode: 'deep' });
   } catch (err) {
     const message = (err as Error).message;
-    if (/immutable field '_id'/.test(message)) throw new CommandError(ErrorCodes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+    if (/immutable field '_id'/.test(message))
+      throw new CommandError(
+        ErrorCodes.ImmutableField,
+        "Performing an update on the path '_id' would modify the immutable field '_id'",
+      );
     const conflict = /updating the path '([^']*)' would create a conflict at '([^']*)'/i.exec(message);
-    if (conflict) throw new CommandError(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${conflict[1]}' would create a conflict at '${conflict[2]}'`);
+    if (conflict)
+      throw new CommandError(
+        ErrorCodes.ConflictingUpdateOperators,
+        `Updating the path '${conflict[1]}' would create a conflict at '${conflict[2]}'`,
+      );
     const unknown = /Unknown update operator: '?(\$\w+)/.exec(message);
-    if (unknown) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${unknown[1]}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (unknown)
+      throw new CommandError(
+        ErrorCodes.FailedToParse,
+        `Unknown modifier: ${unknown[1]}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     throw new CommandError(ErrorCodes.BadValue, message);
   }
 }
 
 function runPipeline(doc: Document, pipeline: Document[]): Document {
   const [out] = new Aggregator(pipeline, {}).run([doc]);
-  if (!isPlainObject(out)) throw new CommandError(ErrorCodes.BadValue, 'the update pipeline did not produce a document');
+  if (!isPlainObject(out))
+    throw new CommandError(ErrorCodes.BadValue, 'the update pipeline did not produce a document');
   return out;
 }
 
 function checkIdUnchanged(before: Document, after: Document): void {
   if (after._id === undefined) after._id = before._id;
   if (compareValues(before._id, after._id) !== 0) {
-    throw new CommandError(ErrorCodes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+    throw new CommandError(
+      ErrorCodes.ImmutableField,
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
   }
 }
 
 /** The new version of a document after an update, and whether it differs from the old one. */
-export function updateDocument(old: Document, update: UpdateSpec, opts: UpdateOptions): { doc: Document; changed: boolean } {
+export function updateDocument(
+  old: Document,
+  update: UpdateSpec,
+  opts: UpdateOptions,
+): { doc: Document; changed: boolean } {
   const oldBytes = BSON.serialize(old);
   let doc = BSON.deserialize(oldBytes);
   if (Array.isArray(update)) doc = runPipeline(doc, update);

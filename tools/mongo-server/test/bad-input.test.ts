@@ -42,10 +42,13 @@ function exchange(bytes: Buffer, { expectReply = true } = {}): Promise<Document 
   return new Promise((resolve, reject) => {
     const socket = net.connect(server.port, '127.0.0.1', () => socket.write(bytes));
     let got = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve('silent');
-    }, expectReply ? 5000 : 500);
+    const timer = setTimeout(
+      () => {
+        socket.destroy();
+        resolve('silent');
+      },
+      expectReply ? 5000 : 500,
+    );
     socket.on('data', (d) => {
       got = Buffer.concat([got, d]);
       if (got.length >= 4 && got.length >= got.readInt32LE(0)) {
@@ -69,7 +72,11 @@ async function stillServes(): Promise<void> {
 describe('bad input closes one connection, never the server', () => {
   it('answers a well-formed raw OP_MSG, with and without a checksum', async () => {
     expect(await exchange(opMsg(Buffer.from(BSON.serialize({ ping: 1, $db: 'admin' }))))).toMatchObject({ ok: 1 });
-    const body = Buffer.concat([Buffer.from(Uint32Array.of(1).buffer), Buffer.from([0]), BSON.serialize({ ping: 1, $db: 'admin' })]);
+    const body = Buffer.concat([
+      Buffer.from(Uint32Array.of(1).buffer),
+      Buffer.from([0]),
+      BSON.serialize({ ping: 1, $db: 'admin' }),
+    ]);
     const head = header(16 + body.length + 4, 2013);
     const sum = Buffer.alloc(4);
     sum.writeUInt32LE(crc32c(body, crc32c(head)));
@@ -97,7 +104,12 @@ describe('bad input closes one connection, never the server', () => {
 
   it('closes on an unknown opcode and on a wrong checksum', async () => {
     expect(await exchange(Buffer.concat([header(20, 4242), Buffer.alloc(4)]))).toBe('closed');
-    const body = Buffer.concat([Buffer.from(Uint32Array.of(1).buffer), Buffer.from([0]), BSON.serialize({ ping: 1, $db: 'admin' }), Buffer.alloc(4)]);
+    const body = Buffer.concat([
+      Buffer.from(Uint32Array.of(1).buffer),
+      Buffer.from([0]),
+      BSON.serialize({ ping: 1, $db: 'admin' }),
+      Buffer.alloc(4),
+    ]);
     expect(await exchange(Buffer.concat([header(16 + body.length, 2013), body]))).toBe('closed');
     await stillServes();
     expect(logLines.some((l) => l.includes('unsupported opcode 4242'))).toBe(true);
@@ -111,7 +123,11 @@ describe('bad input closes one connection, never the server', () => {
 
   it('refuses a document over 16 MB with BSONObjectTooLarge', async () => {
     const big = { _id: 'big', blob: 'x'.repeat(16 * 1024 * 1024 + 10) };
-    const err = await client.db('x').collection<Loose>('big').insertOne(big).catch((e) => e);
+    const err = await client
+      .db('x')
+      .collection<Loose>('big')
+      .insertOne(big)
+      .catch((e) => e);
     expect(err.code ?? err.writeErrors?.[0]?.code).toBe(10334);
     expect(await client.db('x').collection<Loose>('big').countDocuments()).toBe(0);
     await stillServes();
@@ -119,9 +135,17 @@ describe('bad input closes one connection, never the server', () => {
 
   it('answers a legacy OP_QUERY isMaster handshake', async () => {
     const query = BSON.serialize({ isMaster: 1 });
-    const body = Buffer.concat([Buffer.alloc(4), Buffer.from('admin.$cmd\0'), Buffer.alloc(4), Buffer.from(Int32Array.of(-1).buffer), query]);
+    const body = Buffer.concat([
+      Buffer.alloc(4),
+      Buffer.from('admin.$cmd\0'),
+      Buffer.alloc(4),
+      Buffer.from(Int32Array.of(-1).buffer),
+      query,
+    ]);
     const reply = await new Promise<Document>((resolve) => {
-      const socket = net.connect(server.port, '127.0.0.1', () => socket.write(Buffer.concat([header(16 + body.length, 2004), body])));
+      const socket = net.connect(server.port, '127.0.0.1', () =>
+        socket.write(Buffer.concat([header(16 + body.length, 2004), body])),
+      );
       let got = Buffer.alloc(0);
       socket.on('data', (d) => {
         got = Buffer.concat([got, d]);

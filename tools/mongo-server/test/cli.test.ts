@@ -24,7 +24,9 @@ describe('mongo-server CLI', () => {
     const client = await MongoClient.connect(cli.uri, { serverSelectionTimeoutMS: 5_000 });
     expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
     await client.close();
-    const loopbackV4 = await MongoClient.connect(cli.uri.replace('[::1]', '127.0.0.1'), { serverSelectionTimeoutMS: 1_000 }).catch((e: Error) => e);
+    const loopbackV4 = await MongoClient.connect(cli.uri.replace('[::1]', '127.0.0.1'), {
+      serverSelectionTimeoutMS: 1_000,
+    }).catch((e: Error) => e);
     expect(loopbackV4).toBeInstanceOf(Error);
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toEqual({ code: 0, signal: null });

@@ -27,16 +27,32 @@ const suite = {
   description: 'cli',
   schemaVersion: '1.0',
   createEntities: entities,
-  initialData: [{ collectionName: 'things', databaseName: 'cli-tests', documents: [{ _id: 1, x: 1 }, { _id: 2, x: 2 }] }],
+  initialData: [
+    {
+      collectionName: 'things',
+      databaseName: 'cli-tests',
+      documents: [
+        { _id: 1, x: 1 },
+        { _id: 2, x: 2 },
+      ],
+    },
+  ],
   tests: [
     {
       description: 'counts the documents',
       operations: [{ object: 'coll0', name: 'countDocuments', arguments: { filter: {} }, expectResult: 2 }],
-      expectEvents: [{ client: 'client0', events: [{ commandStartedEvent: { commandName: 'aggregate', databaseName: 'cli-tests' } }] }],
+      expectEvents: [
+        {
+          client: 'client0',
+          events: [{ commandStartedEvent: { commandName: 'aggregate', databaseName: 'cli-tests' } }],
+        },
+      ],
     },
     {
       description: 'a deliberately wrong expectation',
-      operations: [{ object: 'coll0', name: 'find', arguments: { filter: { _id: 2 } }, expectResult: [{ _id: 2, x: 3 }] }],
+      operations: [
+        { object: 'coll0', name: 'find', arguments: { filter: { _id: 2 } }, expectResult: [{ _id: 2, x: 3 }] },
+      ],
     },
     {
       description: 'needs a newer server',
@@ -78,7 +94,9 @@ describe('conformance:mongo CLI', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('FAIL cli.json: a deliberately wrong expectation');
     expect(stdout).toContain('[0].x: expected 3, got 2');
-    expect(stdout).toMatch(/SKIP cli\.json: needs a newer server \(runOnRequirements not met: needs server version >= 99\.0/);
+    expect(stdout).toMatch(
+      /SKIP cli\.json: needs a newer server \(runOnRequirements not met: needs server version >= 99\.0/,
+    );
     expect(stdout).not.toContain('counts the documents');
     expect(stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed, 1 skipped');
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ExpectationError, exactMismatches, match } from '../src/conformance/matcher.js';
 import { compareVersions, type ServerInfo, unmetRequirements } from '../src/conformance/requirements.js';
 
-const ok = (expected: unknown, actual: unknown, root = true): void => expect(match(expected, actual, { root })).toEqual([]);
+const ok = (expected: unknown, actual: unknown, root = true): void =>
+  expect(match(expected, actual, { root })).toEqual([]);
 const bad = (expected: unknown, actual: unknown, root = true): string[] => {
   const problems = match(expected, actual, { root });
   expect(problems.length).toBeGreaterThan(0);
@@ -40,7 +41,10 @@ describe('matching documents', () => {
 
   it('treats elements of an iterable result as root-level documents, but not elements of a plain array', () => {
     const expected = [{ x: 1 }, { x: 2 }];
-    const actual = [{ x: 1, y: 1 }, { x: 2, y: 2 }];
+    const actual = [
+      { x: 1, y: 1 },
+      { x: 2, y: 2 },
+    ];
     expect(match(expected, actual, { root: true, rootElements: true })).toEqual([]);
     expect(match(expected, actual, { root: true })).not.toEqual([]);
   });
@@ -135,7 +139,13 @@ describe('outcome comparison', () => {
 });
 
 describe('runOnRequirements', () => {
-  const server: ServerInfo = { version: '7.0.0', topology: 'single', serverless: false, auth: false, parameters: { enableTestCommands: 1 } };
+  const server: ServerInfo = {
+    version: '7.0.0',
+    topology: 'single',
+    serverless: false,
+    auth: false,
+    parameters: { enableTestCommands: 1 },
+  };
 
   it('orders versions numerically, missing parts counting as zero', () => {
     expect(compareVersions('4.4', '4.4.0')).toBe(0);
@@ -147,7 +157,9 @@ describe('runOnRequirements', () => {
     expect(unmetRequirements(undefined, server)).toBeUndefined();
     expect(unmetRequirements([{ minServerVersion: '4.4' }], server)).toBeUndefined();
     expect(unmetRequirements([{ maxServerVersion: '4.2.99' }, { minServerVersion: '5.0' }], server)).toBeUndefined();
-    expect(unmetRequirements([{ minServerVersion: '3.6', maxServerVersion: '4.2.99' }], server)).toMatch(/<= 4\.2\.99.*reports 7\.0\.0/);
+    expect(unmetRequirements([{ minServerVersion: '3.6', maxServerVersion: '4.2.99' }], server)).toMatch(
+      /<= 4\.2\.99.*reports 7\.0\.0/,
+    );
     expect(unmetRequirements([{ minServerVersion: '8.0' }], server)).toMatch(/>= 8\.0/);
     expect(unmetRequirements([{ topologies: ['single', 'replicaset'] }], server)).toBeUndefined();
     expect(unmetRequirements([{ topologies: ['sharded', 'load-balanced'] }], server)).toMatch(/topology/);

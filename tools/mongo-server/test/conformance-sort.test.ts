@@ -8,8 +8,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../src/conformance/runner.js';
 
-const documents = [{ _id: 1, x: 11 }, { _id: 2, x: 22 }, { _id: 3, x: 33 }];
-const started = (command: Record<string, unknown>, commandName: string) => ({ commandStartedEvent: { command, commandName, databaseName: 'sort-tests' } });
+const documents = [
+  { _id: 1, x: 11 },
+  { _id: 2, x: 22 },
+  { _id: 3, x: 33 },
+];
+const started = (command: Record<string, unknown>, commandName: string) => ({
+  commandStartedEvent: { command, commandName, databaseName: 'sort-tests' },
+});
 
 const suite = {
   description: 'sort in command expectations',
@@ -23,23 +29,86 @@ const suite = {
   tests: [
     {
       description: 'findOne with sort and skip',
-      operations: [{ object: 'coll0', name: 'findOne', arguments: { filter: { _id: { $gt: 0 } }, sort: { _id: -1 }, skip: 1 }, expectResult: { _id: 2, x: 22 } }],
-      expectEvents: [{ client: 'client0', events: [started({ find: 'coll0', filter: { _id: { $gt: 0 } }, sort: { _id: -1 }, skip: 1, limit: 1, singleBatch: true }, 'find')] }],
+      operations: [
+        {
+          object: 'coll0',
+          name: 'findOne',
+          arguments: { filter: { _id: { $gt: 0 } }, sort: { _id: -1 }, skip: 1 },
+          expectResult: { _id: 2, x: 22 },
+        },
+      ],
+      expectEvents: [
+        {
+          client: 'client0',
+          events: [
+            started(
+              { find: 'coll0', filter: { _id: { $gt: 0 } }, sort: { _id: -1 }, skip: 1, limit: 1, singleBatch: true },
+              'find',
+            ),
+          ],
+        },
+      ],
     },
     {
       description: 'find with sort, skip and limit',
-      operations: [{ object: 'coll0', name: 'find', arguments: { filter: {}, sort: { x: -1 }, skip: 1, limit: 1 }, expectResult: [{ _id: 2, x: 22 }] }],
-      expectEvents: [{ client: 'client0', events: [started({ find: 'coll0', filter: {}, sort: { x: -1 }, skip: 1, limit: 1 }, 'find')] }],
+      operations: [
+        {
+          object: 'coll0',
+          name: 'find',
+          arguments: { filter: {}, sort: { x: -1 }, skip: 1, limit: 1 },
+          expectResult: [{ _id: 2, x: 22 }],
+        },
+      ],
+      expectEvents: [
+        {
+          client: 'client0',
+          events: [started({ find: 'coll0', filter: {}, sort: { x: -1 }, skip: 1, limit: 1 }, 'find')],
+        },
+      ],
     },
     {
       description: 'findOneAndUpdate with sort',
-      operations: [{ object: 'coll0', name: 'findOneAndUpdate', arguments: { filter: {}, sort: { x: -1 }, update: { $inc: { x: 1 } } }, expectResult: { _id: 3, x: 33 } }],
-      expectEvents: [{ client: 'client0', events: [started({ findAndModify: 'coll0', query: {}, sort: { x: -1 }, update: { $inc: { x: 1 } } }, 'findAndModify')] }],
-      outcome: [{ collectionName: 'coll0', databaseName: 'sort-tests', documents: [{ _id: 1, x: 11 }, { _id: 2, x: 22 }, { _id: 3, x: 34 }] }],
+      operations: [
+        {
+          object: 'coll0',
+          name: 'findOneAndUpdate',
+          arguments: { filter: {}, sort: { x: -1 }, update: { $inc: { x: 1 } } },
+          expectResult: { _id: 3, x: 33 },
+        },
+      ],
+      expectEvents: [
+        {
+          client: 'client0',
+          events: [
+            started(
+              { findAndModify: 'coll0', query: {}, sort: { x: -1 }, update: { $inc: { x: 1 } } },
+              'findAndModify',
+            ),
+          ],
+        },
+      ],
+      outcome: [
+        {
+          collectionName: 'coll0',
+          databaseName: 'sort-tests',
+          documents: [
+            { _id: 1, x: 11 },
+            { _id: 2, x: 22 },
+            { _id: 3, x: 34 },
+          ],
+        },
+      ],
     },
     {
       description: 'a sort that differs from the expected one still fails',
-      operations: [{ object: 'coll0', name: 'findOne', arguments: { filter: {}, sort: { x: 1 } }, expectResult: { _id: 1, x: 11 } }],
+      operations: [
+        {
+          object: 'coll0',
+          name: 'findOne',
+          arguments: { filter: {}, sort: { x: 1 } },
+          expectResult: { _id: 1, x: 11 },
+        },
+      ],
       expectEvents: [{ client: 'client0', events: [started({ find: 'coll0', sort: { x: -1 } }, 'find')] }],
     },
   ],
@@ -55,12 +124,16 @@ describe('the conformance runner with a sort in command expectations', () => {
     dir = await mkdtemp(join(tmpdir(), 'conformance-sort-'));
     await writeFile(join(dir, 'sort.json'), JSON.stringify(suite));
     const summary = await runConformance(dir, { timeoutMs: 15_000 });
-    const status = Object.fromEntries(summary.results.map((r) => [r.description, r.status === 'failed' ? `failed: ${r.reason}` : r.status]));
+    const status = Object.fromEntries(
+      summary.results.map((r) => [r.description, r.status === 'failed' ? `failed: ${r.reason}` : r.status]),
+    );
     expect(status).toEqual({
       'findOne with sort and skip': 'passed',
       'find with sort, skip and limit': 'passed',
       'findOneAndUpdate with sort': 'passed',
-      'a sort that differs from the expected one still fails': expect.stringMatching(/^failed: .*command\.sort\.x: expected -1, got 1/),
+      'a sort that differs from the expected one still fails': expect.stringMatching(
+        /^failed: .*command\.sort\.x: expected -1, got 1/,
+      ),
     });
   }, 60_000);
 });

@@ -15,7 +15,9 @@ describe('MongoDB CRUD unified spec tests', () => {
 
   it('passes every case that is not skipped', async () => {
     summary = await runConformance(fixtures, { timeoutMs: 15_000 });
-    const failures = summary.results.filter((r) => r.status === 'failed').map((r) => `${r.file}: ${r.description}\n  ${r.reason}`);
+    const failures = summary.results
+      .filter((r) => r.status === 'failed')
+      .map((r) => `${r.file}: ${r.description}\n  ${r.reason}`);
     expect(failures).toEqual([]);
     expect(summary.results.length).toBe(122);
     expect(summary.passed + summary.skipped).toBe(summary.results.length);
@@ -25,7 +27,8 @@ describe('MongoDB CRUD unified spec tests', () => {
     expect(summary).toBeDefined();
     const skipped = summary.results.filter((r) => r.status === 'skipped');
     expect(skipped.length / summary.results.length).toBeLessThanOrEqual(0.1);
-    for (const s of skipped) expect(s.reason).toMatch(/^(runOnRequirements not met: .+|needs .+, which (is|are) not supported)$/);
+    for (const s of skipped)
+      expect(s.reason).toMatch(/^(runOnRequirements not met: .+|needs .+, which (is|are) not supported)$/);
   });
 
   it('lists every skipped case with its reason in the README', async () => {

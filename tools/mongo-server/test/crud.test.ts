@@ -33,7 +33,12 @@ describe('CRUD through the mongodb driver', () => {
       { name: 'cy', age: 41 },
       { name: 'dee', age: 30 },
     ]);
-    const rows = await c.find({ age: { $gte: 30 } }, { projection: { _id: 0, name: 1 } }).sort({ age: -1 }).skip(1).limit(2).toArray();
+    const rows = await c
+      .find({ age: { $gte: 30 } }, { projection: { _id: 0, name: 1 } })
+      .sort({ age: -1 })
+      .skip(1)
+      .limit(2)
+      .toArray();
     expect(rows).toEqual([{ name: 'ada' }, { name: 'dee' }]);
   });
 
@@ -46,7 +51,11 @@ describe('CRUD through the mongodb driver', () => {
     const res = await c.updateMany({}, { $set: { 'grades.$[g]': 90 } }, { arrayFilters: [{ g: { $gte: 95 } }] });
     expect(res).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, grades: [80, 90, 90] });
-    const up = await c.updateOne({ _id: 3 }, { $set: { grades: [] }, $setOnInsert: { created: true } }, { upsert: true });
+    const up = await c.updateOne(
+      { _id: 3 },
+      { $set: { grades: [] }, $setOnInsert: { created: true } },
+      { upsert: true },
+    );
     expect(up.upsertedId).toBe(3);
     expect(await c.findOne({ _id: 3 })).toEqual({ _id: 3, grades: [], created: true });
     const again = await c.updateOne({ _id: 3 }, { $set: { grades: [] } });
@@ -65,7 +74,13 @@ describe('CRUD through the mongodb driver', () => {
     const c = db().collection<{ _id: string; n: number }>('counters');
     await c.insertOne({ _id: 'a', n: 1 });
     expect(await c.findOneAndUpdate({ _id: 'a' }, { $inc: { n: 1 } })).toEqual({ _id: 'a', n: 1 });
-    expect(await c.findOneAndUpdate({ _id: 'a' }, { $inc: { n: 1 } }, { returnDocument: 'after', projection: { n: 1, _id: 0 } })).toEqual({ n: 3 });
+    expect(
+      await c.findOneAndUpdate(
+        { _id: 'a' },
+        { $inc: { n: 1 } },
+        { returnDocument: 'after', projection: { n: 1, _id: 0 } },
+      ),
+    ).toEqual({ n: 3 });
     expect(await c.findOneAndDelete({ _id: 'a' })).toEqual({ _id: 'a', n: 3 });
     expect(await c.countDocuments()).toBe(0);
   });
@@ -92,7 +107,12 @@ describe('CRUD through the mongodb driver', () => {
       { item: 'b', qty: 1, price: 25, tags: ['red'] },
       { item: 'a', qty: 5, price: 10, tags: [] },
     ]);
-    await db().collection<{ _id: string; label: string }>('items').insertMany([{ _id: 'a', label: 'Apple' }, { _id: 'b', label: 'Bean' }]);
+    await db()
+      .collection<{ _id: string; label: string }>('items')
+      .insertMany([
+        { _id: 'a', label: 'Apple' },
+        { _id: 'b', label: 'Bean' },
+      ]);
     const totals = await c
       .aggregate([
         { $match: { qty: { $gt: 0 } } },
@@ -114,7 +134,13 @@ describe('CRUD through the mongodb driver', () => {
             byTag: [{ $unwind: '$tags' }, { $sortByCount: '$tags' }],
             count: [{ $count: 'n' }],
             buckets: [{ $bucket: { groupBy: '$qty', boundaries: [0, 3, 10], default: 'other' } }],
-            page: [{ $sort: { qty: 1 } }, { $skip: 1 }, { $limit: 1 }, { $project: { _id: 0, qty: 1 } }, { $set: { seen: true } }],
+            page: [
+              { $sort: { qty: 1 } },
+              { $skip: 1 },
+              { $limit: 1 },
+              { $project: { _id: 0, qty: 1 } },
+              { $set: { seen: true } },
+            ],
           },
         },
       ])
@@ -144,7 +170,9 @@ describe('CRUD through the mongodb driver', () => {
     await cursor.next();
     const id = cursor.id!;
     await cursor.close();
-    const err = await db().command({ getMore: id, collection: 'many' }).catch((e) => e);
+    const err = await db()
+      .command({ getMore: id, collection: 'many' })
+      .catch((e) => e);
     expect(err.code).toBe(43);
   });
 
@@ -153,13 +181,19 @@ describe('CRUD through the mongodb driver', () => {
     const id = new ObjectId();
     const when = new Date('2024-01-02T03:04:05Z');
     await c.insertOne({ _id: id, when, nested: { a: [1, { b: 2 }] } });
-    expect(await c.findOne({ _id: id, 'nested.a.b': 2, when: { $lte: new Date() } })).toEqual({ _id: id, when, nested: { a: [1, { b: 2 }] } });
+    expect(await c.findOne({ _id: id, 'nested.a.b': 2, when: { $lte: new Date() } })).toEqual({
+      _id: id,
+      when,
+      nested: { a: [1, { b: 2 }] },
+    });
   });
 });
 
 describe('errors in MongoDB shape', () => {
   it('answers an unknown command with CommandNotFound', async () => {
-    const err = await db().command({ frobnicate: 1 }).catch((e) => e);
+    const err = await db()
+      .command({ frobnicate: 1 })
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 59, codeName: 'CommandNotFound' });
   });
 
@@ -167,7 +201,10 @@ describe('errors in MongoDB shape', () => {
     const session = client.startSession();
     try {
       session.startTransaction();
-      const thrown = await db().collection('tx').insertOne({ a: 1 }, { session }).catch((e) => e);
+      const thrown = await db()
+        .collection('tx')
+        .insertOne({ a: 1 }, { session })
+        .catch((e) => e);
       // The driver wraps this exact server error in its own hint about retryable writes.
       const err = thrown.originalError ?? thrown;
       expect(err).toMatchObject({ code: 20, codeName: 'IllegalOperation' });
@@ -179,14 +216,20 @@ describe('errors in MongoDB shape', () => {
   });
 
   it('names a bad filter operator', async () => {
-    const err = await db().collection('people').find({ age: { $bogus: 1 } }).toArray().catch((e) => e);
+    const err = await db()
+      .collection('people')
+      .find({ age: { $bogus: 1 } })
+      .toArray()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(MongoServerError);
     expect(err.message).toMatch(/\$bogus/);
   });
 
   it('refuses creating a collection that exists', async () => {
     await db().createCollection('exists');
-    const err = await db().createCollection('exists').catch((e) => e);
+    const err = await db()
+      .createCollection('exists')
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 48, codeName: 'NamespaceExists' });
   });
 });

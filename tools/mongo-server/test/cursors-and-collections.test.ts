@@ -27,7 +27,9 @@ describe('cursors', () => {
     const more = await db().command({ getMore: id, collection: 'idle', batchSize: 10 });
     expect(more.cursor.nextBatch.map((d: { i: number }) => d.i)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     await new Promise((r) => setTimeout(r, 1200));
-    const err = await db().command({ getMore: id, collection: 'idle' }).catch((e) => e);
+    const err = await db()
+      .command({ getMore: id, collection: 'idle' })
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 43, codeName: 'CursorNotFound' });
   });
 
@@ -60,8 +62,16 @@ describe('collections', () => {
   });
 
   it('refuses collection features it does not implement instead of ignoring them', async () => {
-    expect(await db().createCollection('capped', { capped: true, size: 1024 }).catch((e) => e)).toMatchObject({ code: 238 });
-    expect(await db().createCollection('schema', { validator: { $jsonSchema: { bsonType: 'object' } } }).catch((e) => e)).toMatchObject({ code: 238 });
+    expect(
+      await db()
+        .createCollection('capped', { capped: true, size: 1024 })
+        .catch((e) => e),
+    ).toMatchObject({ code: 238 });
+    expect(
+      await db()
+        .createCollection('schema', { validator: { $jsonSchema: { bsonType: 'object' } } })
+        .catch((e) => e),
+    ).toMatchObject({ code: 238 });
   });
 
   it('lists databases and collections, and drops them', async () => {
@@ -70,7 +80,10 @@ describe('collections', () => {
     await other.collection('b').insertOne({ x: 1 });
     const { databases } = await client.db('admin').command({ listDatabases: 1 });
     expect(databases.map((d: { name: string }) => d.name)).toContain('cursors_other');
-    expect((await other.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort()).toEqual(['a', 'b']);
+    expect((await other.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort()).toEqual([
+      'a',
+      'b',
+    ]);
     expect(await other.collection('a').drop()).toBe(true);
     expect((await other.listCollections({ name: 'b' }).toArray()).map((c) => c.name)).toEqual(['b']);
     await other.dropDatabase();
@@ -80,8 +93,17 @@ describe('collections', () => {
 
 describe('collation', () => {
   it('is refused rather than ignored', async () => {
-    const err = await db().collection('coll').find({ a: 'x' }, { collation: { locale: 'fr', strength: 1 } }).toArray().catch((e) => e);
+    const err = await db()
+      .collection('coll')
+      .find({ a: 'x' }, { collation: { locale: 'fr', strength: 1 } })
+      .toArray()
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 238 });
-    expect(await db().collection('coll').find({}, { collation: { locale: 'simple' } }).toArray()).toEqual([]);
+    expect(
+      await db()
+        .collection('coll')
+        .find({}, { collation: { locale: 'simple' } })
+        .toArray(),
+    ).toEqual([]);
   });
 });

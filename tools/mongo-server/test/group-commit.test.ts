@@ -25,7 +25,8 @@ function openLog(): { log: DurableLog; replay(): LogOp[] } {
 }
 
 const put = (id: number): LogOp => ({ o: 'put', db: 'd', c: 'c', docs: [{ _id: id }] });
-const within = <T>(p: Promise<T>, ms: number) => Promise.race([p.then(() => 'flushed'), new Promise((r) => setTimeout(() => r(`still waiting after ${ms} ms`), ms))]);
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p.then(() => 'flushed'), new Promise((r) => setTimeout(() => r(`still waiting after ${ms} ms`), ms))]);
 
 describe('group commit', () => {
   it('acknowledges a writer whose op went out with the batch already in flight when it asked to flush', async () => {

@@ -21,7 +21,10 @@ const db = () => client.db('indexes');
 
 async function plan(collection: string, filter: object) {
   const res = await db().command({ explain: { find: collection, filter } });
-  return { stage: res.queryPlanner.winningPlan.inputStage?.indexName ?? res.queryPlanner.winningPlan.stage, ...res.executionStats };
+  return {
+    stage: res.queryPlanner.winningPlan.inputStage?.indexName ?? res.queryPlanner.winningPlan.stage,
+    ...res.executionStats,
+  };
 }
 
 describe('indexes', () => {
@@ -86,7 +89,11 @@ describe('indexes', () => {
     await c.createIndex({ tags: 1 });
     expect(await plan('lookups', { _id: 1234 })).toMatchObject({ stage: 'IDHACK', totalDocsExamined: 1, nReturned: 1 });
     expect(await plan('lookups', { n: 77 })).toMatchObject({ stage: 'n_1', totalDocsExamined: 1, nReturned: 1 });
-    expect(await plan('lookups', { n: { $gte: 100, $lt: 150 } })).toMatchObject({ stage: 'n_1', totalDocsExamined: 50, nReturned: 50 });
+    expect(await plan('lookups', { n: { $gte: 100, $lt: 150 } })).toMatchObject({
+      stage: 'n_1',
+      totalDocsExamined: 50,
+      nReturned: 50,
+    });
     expect(await plan('lookups', { n: { $in: [1, 5, 9] } })).toMatchObject({ totalDocsExamined: 3, nReturned: 3 });
     expect(await plan('lookups', { group: 3, n: { $gt: 1500 } })).toMatchObject({ totalDocsExamined: 200 });
     expect(await plan('lookups', { tags: 't3' })).toMatchObject({ stage: 'tags_1', nReturned: 286 });
@@ -99,7 +106,11 @@ describe('indexes', () => {
   it('keeps index lookups right after updates and deletes', async () => {
     const c = db().collection<Loose>('moving');
     await c.createIndex({ status: 1 });
-    await c.insertMany([{ _id: 1, status: 'new' }, { _id: 2, status: 'new' }, { _id: 3, status: 'done' }]);
+    await c.insertMany([
+      { _id: 1, status: 'new' },
+      { _id: 2, status: 'new' },
+      { _id: 3, status: 'done' },
+    ]);
     await c.updateOne({ _id: 1 }, { $set: { status: 'done' } });
     await c.deleteOne({ _id: 3 });
     expect((await c.find({ status: 'done' }).toArray()).map((d) => d._id)).toEqual([1]);
@@ -109,7 +120,11 @@ describe('indexes', () => {
   it('expires documents through a TTL index', async () => {
     const c = db().collection<Loose>('sessions');
     await c.createIndex({ at: 1 }, { expireAfterSeconds: 1 });
-    await c.insertMany([{ at: new Date(Date.now() - 5000) }, { at: new Date(Date.now() + 60_000) }, { at: 'not a date' }]);
+    await c.insertMany([
+      { at: new Date(Date.now() - 5000) },
+      { at: new Date(Date.now() + 60_000) },
+      { at: 'not a date' },
+    ]);
     const deadline = Date.now() + 5000;
     while ((await c.countDocuments()) > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await c.countDocuments()).toBe(2);

@@ -43,7 +43,7 @@ export function startBanner(
     '',
     'The flightdeck CLI (submit evidence, wait for a gate), with that token:',
     `  FLIGHTDECK_URL=${url} FLIGHTDECK_TOKEN=$TOKEN npx flightdeck --help`,
-    'A token for someone else, signed with this stack\'s secret:',
+    "A token for someone else, signed with this stack's secret:",
     `  ${mint}`,
   ];
   const cluster = stack.cluster;

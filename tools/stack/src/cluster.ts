@@ -41,9 +41,15 @@ export async function stackCluster(
   let simulatedKubeconfig: string | undefined;
   if (config.KUBECONFIG) {
     kubeconfig.loadFromFile(config.KUBECONFIG);
-    logger.info({ kubeconfig: config.KUBECONFIG, context: kubeconfig.getCurrentContext() }, 'deployment drives the cluster of KUBECONFIG');
+    logger.info(
+      { kubeconfig: config.KUBECONFIG, context: kubeconfig.getCurrentContext() },
+      'deployment drives the cluster of KUBECONFIG',
+    );
   } else {
-    const sim = await startKubeSim({ port: 0, stateFile: join(dataDir, 'cluster.json'), kubeconfigPath: join(dataDir, 'kubeconfig'),
+    const sim = await startKubeSim({
+      port: 0,
+      stateFile: join(dataDir, 'cluster.json'),
+      kubeconfigPath: join(dataDir, 'kubeconfig'),
       logger: logger.child({ part: 'kube-sim' }),
       ...(opts.behaviours ? { behaviours: opts.behaviours } : {}),
       ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
@@ -52,20 +58,33 @@ export async function stackCluster(
     kubeconfig.loadFromString(sim.kubeconfig);
     scrapeTarget = sim.metricsUrl;
     simulatedKubeconfig = join(dataDir, 'kubeconfig');
-    if (await ensureDemoWorkload(kubeconfig)) logger.info(DEMO_WORKLOAD, `simulated cluster: created the demo workload ${DEMO_WORKLOAD.namespace}/${DEMO_WORKLOAD.deployment}`);
-    logger.info({ kubeconfig: join(dataDir, 'kubeconfig') }, `simulated Kubernetes cluster at ${sim.url} (kubectl --kubeconfig ${join(dataDir, 'kubeconfig')})`);
+    if (await ensureDemoWorkload(kubeconfig))
+      logger.info(
+        DEMO_WORKLOAD,
+        `simulated cluster: created the demo workload ${DEMO_WORKLOAD.namespace}/${DEMO_WORKLOAD.deployment}`,
+      );
+    logger.info(
+      { kubeconfig: join(dataDir, 'kubeconfig') },
+      `simulated Kubernetes cluster at ${sim.url} (kubectl --kubeconfig ${join(dataDir, 'kubeconfig')})`,
+    );
   }
 
   let prometheusUrl = config.PROMETHEUS_URL;
   if (!prometheusUrl && scrapeTarget && hasBinary('prometheus')) {
-    const prometheus = await startPrometheus({ scrapeTargets: [scrapeTarget], scrapeIntervalSeconds: opts.scrapeIntervalSeconds ?? 5, waitForFirstScrape: false });
+    const prometheus = await startPrometheus({
+      scrapeTargets: [scrapeTarget],
+      scrapeIntervalSeconds: opts.scrapeIntervalSeconds ?? 5,
+      waitForFirstScrape: false,
+    });
     stops.push(() => prometheus.stop());
     prometheusUrl = prometheus.url;
     logger.info(`prometheus at ${prometheus.url}, scraping the simulated workloads`);
   }
   const analysis = prometheusUrl !== undefined;
   if (!prometheusUrl) {
-    logger.warn('no Prometheus (set PROMETHEUS_URL, or install prometheus): rollout analysis is inconclusive, so rollouts pause instead of promoting');
+    logger.warn(
+      'no Prometheus (set PROMETHEUS_URL, or install prometheus): rollout analysis is inconclusive, so rollouts pause instead of promoting',
+    );
     prometheusUrl = NO_PROMETHEUS;
   }
   return {

@@ -8,17 +8,32 @@ export const stackConfigSchema = z.object({
   PORT: httpEnv.PORT.default(4000),
   ...loggingEnv,
   ...shutdownEnv,
-  FLIGHTDECK_DATA_DIR: envString('Directory of the embedded stack: MongoDB-wire data files and the local signing secret').default('.flightdeck'),
-  MONGODB_URI: envUrl('A real MongoDB to use instead of the embedded MongoDB-wire server (each service gets its own database on it)', [
-    'mongodb:',
-    'mongodb+srv:',
+  FLIGHTDECK_DATA_DIR: envString(
+    'Directory of the embedded stack: MongoDB-wire data files and the local signing secret',
+  ).default('.flightdeck'),
+  MONGODB_URI: envUrl(
+    'A real MongoDB to use instead of the embedded MongoDB-wire server (each service gets its own database on it)',
+    ['mongodb:', 'mongodb+srv:'],
+  ).optional(),
+  NATS_URL: envUrlList('A real NATS server with JetStream to use instead of the in-process event bus', [
+    'nats:',
+    'tls:',
+    'ws:',
+    'wss:',
   ]).optional(),
-  NATS_URL: envUrlList('A real NATS server with JetStream to use instead of the in-process event bus', ['nats:', 'tls:', 'ws:', 'wss:']).optional(),
-  PROMETHEUS_URL: envUrl('Prometheus HTTP API the services query (SLO gate criteria, rollout analysis); unset: those criteria fail saying so', ['http:', 'https:']).optional(),
-  KUBECONFIG: envString('kubeconfig of the cluster rollouts go to; unset: a simulated cluster (state in FLIGHTDECK_DATA_DIR, with a local prometheus scraping it when one is on PATH)').optional(),
-  AUTH_JWT_SECRET: envString('HS256 secret for local tokens; unset: one is generated once and kept in FLIGHTDECK_DATA_DIR/jwt-secret', {
-    minLength: 32,
-  }).optional(),
+  PROMETHEUS_URL: envUrl(
+    'Prometheus HTTP API the services query (SLO gate criteria, rollout analysis); unset: those criteria fail saying so',
+    ['http:', 'https:'],
+  ).optional(),
+  KUBECONFIG: envString(
+    'kubeconfig of the cluster rollouts go to; unset: a simulated cluster (state in FLIGHTDECK_DATA_DIR, with a local prometheus scraping it when one is on PATH)',
+  ).optional(),
+  AUTH_JWT_SECRET: envString(
+    'HS256 secret for local tokens; unset: one is generated once and kept in FLIGHTDECK_DATA_DIR/jwt-secret',
+    {
+      minLength: 32,
+    },
+  ).optional(),
   ...aiEnv,
 });
 

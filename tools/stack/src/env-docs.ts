@@ -46,7 +46,8 @@ function sections(): Section[] {
     },
     {
       title: '`npm run mint-token` (`libs/auth/src/mint-token.ts`)',
-      intro: "Signs with AUTH_JWT_SECRET, or when it is unset with the embedded stack's secret in FLIGHTDECK_DATA_DIR, and says which on stderr.",
+      intro:
+        "Signs with AUTH_JWT_SECRET, or when it is unset with the embedded stack's secret in FLIGHTDECK_DATA_DIR, and says which on stderr.",
       schema: mintTokenEnvSchema,
     },
   ];
@@ -58,7 +59,7 @@ const CLI_TABLE = [
   '| variable | description | default | required |',
   '| --- | --- | --- | --- |',
   '| `FLIGHTDECK_URL` | The gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql |  | yes |',
-  '| `FLIGHTDECK_TOKEN` | A token with the CI role (or a person\'s token), sent as Authorization: Bearer |  | yes |',
+  "| `FLIGHTDECK_TOKEN` | A token with the CI role (or a person's token), sent as Authorization: Bearer |  | yes |",
 ].join('\n');
 
 const TEST_TABLE = [
@@ -71,7 +72,9 @@ const TEST_TABLE = [
 
 export function envTables(): string {
   const body = [
-    ...sections().map((s) => [`### ${s.title}`, '', ...(s.intro ? [s.intro, ''] : []), envMarkdownTable(s.schema)].join('\n')),
+    ...sections().map((s) =>
+      [`### ${s.title}`, '', ...(s.intro ? [s.intro, ''] : []), envMarkdownTable(s.schema)].join('\n'),
+    ),
     CLI_TABLE,
     TEST_TABLE,
   ].join('\n\n');

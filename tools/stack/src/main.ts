@@ -15,7 +15,10 @@ const program = new Command('flightdeck-stack')
   .description(
     'Flightdeck, embedded: every service in one process behind the GraphQL gateway and the web console, on an embedded MongoDB-wire server (data under FLIGHTDECK_DATA_DIR) and an in-process event bus. For trying Flightdeck on a laptop; production runs each service on its own (see README).',
   )
-  .option('--demo', 'start from nothing in FLIGHTDECK_DATA_DIR/demo (wiped first), replay five months of a product\'s releases through the API, then play a live story: gates passed on CI reports, a bad canary rolled back on its own, a hotfix')
+  .option(
+    '--demo',
+    "start from nothing in FLIGHTDECK_DATA_DIR/demo (wiped first), replay five months of a product's releases through the API, then play a live story: gates passed on CI reports, a bad canary rolled back on its own, a hotfix",
+  )
   .addHelpText('after', `\n${formatEnvHelp(stackConfigSchema)}`)
   .parse();
 const { demo } = program.opts<{ demo?: boolean }>();
@@ -41,7 +44,11 @@ const stack = await startStack(demo ? { ...config, FLIGHTDECK_DATA_DIR: demoDir 
   ...(clock ? { clock, cluster: DEMO_CLUSTER } : {}),
 });
 
-createShutdown({ logger, deadlineMs: config.SHUTDOWN_DEADLINE_MS, steps: [{ name: 'stop every service and the embedded infrastructure', run: () => stack.stop() }] }).install();
+createShutdown({
+  logger,
+  deadlineMs: config.SHUTDOWN_DEADLINE_MS,
+  steps: [{ name: 'stop every service and the embedded infrastructure', run: () => stack.stop() }],
+}).install();
 
 process.stdout.write(startBanner(stack, { console: consoleDir !== undefined }));
 if (demo && secret && clock && stack.kubeconfig) {
@@ -49,5 +56,7 @@ if (demo && secret && clock && stack.kubeconfig) {
   const lines = ['Demo people: paste a token into the web console to sign in as them.'];
   for (const who of ['rita', 'rob', 'quinn', 'sam'] as const) lines.push(`  ${PEOPLE[who].name}: ${tokens[who]}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
-  void runDemo({ graphqlUrl: stack.graphqlUrl, secret, clock, kubeconfig: stack.kubeconfig }).catch((err: unknown) => logger.error({ err }, `demo: stopped: ${(err as Error).message}`));
+  void runDemo({ graphqlUrl: stack.graphqlUrl, secret, clock, kubeconfig: stack.kubeconfig }).catch((err: unknown) =>
+    logger.error({ err }, `demo: stopped: ${(err as Error).message}`),
+  );
 }

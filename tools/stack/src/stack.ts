@@ -55,13 +55,18 @@ export async function startStack(
 ): Promise<RunningStack> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.error({ err }, 'stopping the stack: a part failed to stop'));
+    for (const stop of stops.reverse())
+      await stop().catch((err: unknown) => logger.error({ err }, 'stopping the stack: a part failed to stop'));
   };
   try {
     const dataDir = resolve(config.FLIGHTDECK_DATA_DIR);
     let mongoUri = config.MONGODB_URI?.replace(/\/+$/, '');
     if (!mongoUri) {
-      const mongo = await startMongoServer({ port: 0, dbpath: join(dataDir, 'mongo'), logger: logger.child({ part: 'mongo-server' }) });
+      const mongo = await startMongoServer({
+        port: 0,
+        dbpath: join(dataDir, 'mongo'),
+        logger: logger.child({ part: 'mongo-server' }),
+      });
       stops.push(() => mongo.stop());
       mongoUri = mongo.uri;
       logger.info({ dbpath: join(dataDir, 'mongo') }, `embedded MongoDB-wire server at ${mongo.uri}`);
@@ -69,7 +74,11 @@ export async function startStack(
 
     let bus: EventBus;
     if (config.NATS_URL) {
-      bus = await JetStreamBus.connect({ servers: config.NATS_URL.split(',').map((s) => s.trim()), name: 'flightdeck', logger });
+      bus = await JetStreamBus.connect({
+        servers: config.NATS_URL.split(',').map((s) => s.trim()),
+        name: 'flightdeck',
+        logger,
+      });
     } else {
       bus = new InProcessBus({ logger });
       logger.info('in-process event bus (set NATS_URL to use NATS JetStream)');
@@ -90,14 +99,28 @@ export async function startStack(
     const urls: Record<string, string> = {};
     for (const entry of entries) {
       const serviceLogger = createLogger({ service: entry.name, level: config.LOG_LEVEL });
-      const mongo: MongoConnection = await connectMongo({ uri: `${mongoUri}/flightdeck-${entry.name}`, logger: serviceLogger, appName: `flightdeck-${entry.name}` });
+      const mongo: MongoConnection = await connectMongo({
+        uri: `${mongoUri}/flightdeck-${entry.name}`,
+        logger: serviceLogger,
+        appName: `flightdeck-${entry.name}`,
+      });
       stops.push(() => mongo.close());
       const advisor = createAdvisor(
         ai,
         { recorder: new MongoosePredictionStore(mongo.connection), logger: serviceLogger },
         'no AI endpoint is configured (AI_BASE_URL is not set)',
       );
-      const service = entry.create({ mongo, bus, advisor, logger: serviceLogger, metrics: createMetrics({ service: entry.name }), verifier, prometheusUrl: config.PROMETHEUS_URL, cluster, ...(opts.clock ? { clock: opts.clock } : {}) });
+      const service = entry.create({
+        mongo,
+        bus,
+        advisor,
+        logger: serviceLogger,
+        metrics: createMetrics({ service: entry.name }),
+        verifier,
+        prometheusUrl: config.PROMETHEUS_URL,
+        cluster,
+        ...(opts.clock ? { clock: opts.clock } : {}),
+      });
       const { graphqlUrl } = await service.listen(0, '127.0.0.1');
       stops.push(() => service.stop());
       urls[entry.name] = graphqlUrl;
@@ -118,7 +141,13 @@ export async function startStack(
     const { graphqlUrl, url } = await gateway.listen(config.PORT, config.HOST);
     stops.push(() => gateway.close());
 
-    const token = await mintToken({ secret, subject: LOCAL_USER.subject, name: LOCAL_USER.name, roles: [...LOCAL_USER.roles], expiresIn: '12h' });
+    const token = await mintToken({
+      secret,
+      subject: LOCAL_USER.subject,
+      name: LOCAL_USER.name,
+      roles: [...LOCAL_USER.roles],
+      expiresIn: '12h',
+    });
     return {
       graphqlUrl,
       url: `${url.replace(/\/$/, '')}/`,
@@ -126,7 +155,12 @@ export async function startStack(
       mongoUri,
       dataDir,
       secretSource: config.AUTH_JWT_SECRET ? 'AUTH_JWT_SECRET' : 'data directory',
-      ...(cluster ? { cluster: { simulatedKubeconfig: cluster.simulatedKubeconfig, analysis: cluster.analysis }, kubeconfig: cluster.kubeconfig } : {}),
+      ...(cluster
+        ? {
+            cluster: { simulatedKubeconfig: cluster.simulatedKubeconfig, analysis: cluster.analysis },
+            kubeconfig: cluster.kubeconfig,
+          }
+        : {}),
       stop: stopAll,
     };
   } catch (err) {

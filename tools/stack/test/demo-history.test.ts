@@ -25,13 +25,23 @@ describe.skipIf(!hasBinary('prometheus'))('the demo lives a past release through
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'demo-history-'));
-    const config = stackConfigSchema.parse({ PORT: '0', FLIGHTDECK_DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' });
-    stack = await startStack(config, createLogger({ service: 'flightdeck', level: 'warn' }), { clock, cluster: DEMO_CLUSTER });
+    const config = stackConfigSchema.parse({
+      PORT: '0',
+      FLIGHTDECK_DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+    });
+    stack = await startStack(config, createLogger({ service: 'flightdeck', level: 'warn' }), {
+      clock,
+      cluster: DEMO_CLUSTER,
+    });
     api = new DemoApi(stack.graphqlUrl, await mintPeople(secret));
     await createWorkloads(stack.kubeconfig!, 'shop', { web: 'shop/web:1.9.0' });
     await defineDemoGates(api, 'shop');
     const submit = async (release: string, gate: string, kind: string, name: string, content: string) => {
-      await api.as('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', { i: { release, gate, kind, name, content } });
+      await api.as('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', {
+        i: { release, gate, kind, name, content },
+      });
     };
     const shipped = await shipRelease(
       { api, narrate: () => {}, namespace: 'shop', moveTo: (at) => clock.set(at), submit },
@@ -40,7 +50,16 @@ describe.skipIf(!hasBinary('prometheus'))('the demo lives a past release through
         version: '2.0.0',
         theme: 'New storefront',
         target: production,
-        features: [{ title: 'Storefront redesign', priority: 'MUST', businessValue: 13, timeCriticality: 8, riskReduction: 3, effort: 13 }],
+        features: [
+          {
+            title: 'Storefront redesign',
+            priority: 'MUST',
+            businessValue: 13,
+            timeCriticality: 8,
+            riskReduction: 3,
+            effort: 13,
+          },
+        ],
         rollouts: [{ deployment: 'web', image: 'shop/web:2.0.0' }],
       },
     );
@@ -54,11 +73,9 @@ describe.skipIf(!hasBinary('prometheus'))('the demo lives a past release through
   });
 
   it('leaves the release RELEASED with every status change dated at its moment in the past', async () => {
-    const { release } = await api.as<{ release: { status: string; createdAt: string; transitions: { to: string; at: string }[] } }>(
-      'rita',
-      'query($id: ID!) { release(id: $id) { status createdAt transitions { to at } } }',
-      { id: releaseId },
-    );
+    const { release } = await api.as<{
+      release: { status: string; createdAt: string; transitions: { to: string; at: string }[] };
+    }>('rita', 'query($id: ID!) { release(id: $id) { status createdAt transitions { to at } } }', { id: releaseId });
     const daysBefore = (iso: string) => Math.round((production.getTime() - Date.parse(iso)) / DAY) || 0; // never -0
     expect(release.status).toBe('RELEASED');
     expect(daysBefore(release.createdAt)).toBe(35);
@@ -75,7 +92,12 @@ describe.skipIf(!hasBinary('prometheus'))('the demo lives a past release through
 
   it('gives analytics a history: one deployment 20 days ago, with a lead time of 33 days from the first change', async () => {
     const dora = await eventually('analytics counting the rollout', async () => {
-      const d = await api.as<{ doraMetrics: { deploymentFrequency: { deployments: number }; leadTimeForChanges: { medianHours: number | null } } }>(
+      const d = await api.as<{
+        doraMetrics: {
+          deploymentFrequency: { deployments: number };
+          leadTimeForChanges: { medianHours: number | null };
+        };
+      }>(
         'rita',
         '{ doraMetrics(product: "shop") { deploymentFrequency { deployments } leadTimeForChanges { medianHours } } }',
       );

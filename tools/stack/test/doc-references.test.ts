@@ -12,8 +12,19 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Files git tracks (or would: untracked but not ignored), except test fixtures, which are other projects' data. */
 function sourceFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
-  return out.split('\n').filter((f) => /\.(ts|js|mjs|md|graphql|ya?ml|json)$/.test(f) && !/(^|\/)(fixtures|node_modules)\//.test(f) && f !== 'package-lock.json' && existsSync(join(repoRoot, f)));
+  const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  return out
+    .split('\n')
+    .filter(
+      (f) =>
+        /\.(ts|js|mjs|md|graphql|ya?ml|json)$/.test(f) &&
+        !/(^|\/)(fixtures|node_modules)\//.test(f) &&
+        f !== 'package-lock.json' &&
+        existsSync(join(repoRoot, f)),
+    );
 }
 
 /** Where a reference leads: the path from the citing file's folder or any folder above it, up to the repository root. */
@@ -34,15 +45,30 @@ describe('documents cited in the repository', () => {
       const text = readFileSync(join(repoRoot, file), 'utf8');
       for (const m of text.matchAll(REFERENCE)) {
         const [, doc, section] = m;
-        if (/^https?:/.test(text.slice(Math.max(0, m.index - 40), m.index).split(/\s/).at(-1) ?? '')) continue; // part of a URL
+        if (
+          /^https?:/.test(
+            text
+              .slice(Math.max(0, m.index - 40), m.index)
+              .split(/\s/)
+              .at(-1) ?? '',
+          )
+        )
+          continue; // part of a URL
         references++;
         const target = resolveDoc(file, doc!);
         if (!target) {
           problems.push(`${file}: cites ${doc}, which is not in the repository`);
           continue;
         }
-        if (section && !readFileSync(target, 'utf8').split('\n').some((l) => /^#+ /.test(l) && l.replace(/^#+ /, '').trim().toLowerCase().startsWith(section.toLowerCase()))) {
-          problems.push(`${file}: cites the section "${section}" of ${relative(repoRoot, target)}, which has no such heading`);
+        if (
+          section &&
+          !readFileSync(target, 'utf8')
+            .split('\n')
+            .some((l) => /^#+ /.test(l) && l.replace(/^#+ /, '').trim().toLowerCase().startsWith(section.toLowerCase()))
+        ) {
+          problems.push(
+            `${file}: cites the section "${section}" of ${relative(repoRoot, target)}, which has no such heading`,
+          );
         }
       }
     }

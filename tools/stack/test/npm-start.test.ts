@@ -4,17 +4,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, gql, hasBinary, startProcess, type GraphQLResult, type RunningProcess } from '@flightdeck/testing';
+import {
+  eventually,
+  freePort,
+  gql,
+  hasBinary,
+  startProcess,
+  type GraphQLResult,
+  type RunningProcess,
+} from '@flightdeck/testing';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The embedded stack as `npm start` runs it (tools/stack/src/main.ts under tsx), or through npm itself. */
-async function startEmbedded(dataDir: string, port: number, opts: { viaNpm?: boolean; logLevel?: string } = {}): Promise<RunningProcess> {
-  const [command, args] = opts.viaNpm ? ['npm', ['start']] : [join(repoRoot, 'node_modules/.bin/tsx'), ['tools/stack/src/main.ts']];
+async function startEmbedded(
+  dataDir: string,
+  port: number,
+  opts: { viaNpm?: boolean; logLevel?: string } = {},
+): Promise<RunningProcess> {
+  const [command, args] = opts.viaNpm
+    ? ['npm', ['start']]
+    : [join(repoRoot, 'node_modules/.bin/tsx'), ['tools/stack/src/main.ts']];
   return startProcess(command, args, {
     name: 'npm start',
     timeoutMs: 90_000,
-    env: { ...process.env, PORT: String(port), FLIGHTDECK_DATA_DIR: dataDir, LOG_LEVEL: opts.logLevel ?? 'warn', MONGODB_URI: '', NATS_URL: '', AUTH_JWT_SECRET: '', KUBECONFIG: '', PROMETHEUS_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      FLIGHTDECK_DATA_DIR: dataDir,
+      LOG_LEVEL: opts.logLevel ?? 'warn',
+      MONGODB_URI: '',
+      NATS_URL: '',
+      AUTH_JWT_SECRET: '',
+      KUBECONFIG: '',
+      PROMETHEUS_URL: '',
+    },
     isReady: (out) => /export TOKEN=\S+\n/.test(out),
     cwd: repoRoot,
   });
@@ -28,7 +52,10 @@ function tokenFrom(output: string): string {
 
 /** The banner's line that starts with `start` (after its indentation). */
 function bannerLine(output: string, start: string): string {
-  const line = output.split('\n').map((l) => l.trim()).find((l) => l.startsWith(start));
+  const line = output
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith(start));
   if (!line) throw new Error(`the banner has no line starting with "${start}":\n${output}`);
   return line;
 }
@@ -36,7 +63,9 @@ function bannerLine(output: string, start: string): string {
 /** Runs shell lines as a user pasting them would: one bash, the repository as the working directory. */
 function shell(lines: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AUTH_JWT_SECRET|FLIGHTDECK_|TOKEN$)/.test(k)));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(AUTH_JWT_SECRET|FLIGHTDECK_|TOKEN$)/.test(k)),
+    );
     execFile('bash', ['-euc', lines.join('\n')], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
@@ -60,10 +89,27 @@ describe('npm start (the embedded stack)', () => {
     expect(stack.output()).toContain(`GraphQL API   ${url}`);
     const token = tokenFrom(stack.output());
 
-    const anonymous = await gql(url, 'mutation { createRelease(input: { product: "shop", version: "1.0.0", theme: "t", owner: "o", targetDate: "2027-03-01T00:00:00Z" }) { id } }', {});
+    const anonymous = await gql(
+      url,
+      'mutation { createRelease(input: { product: "shop", version: "1.0.0", theme: "t", owner: "o", targetDate: "2027-03-01T00:00:00Z" }) { id } }',
+      {},
+    );
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const created = await gql(url, 'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id version type status } }', { input: { product: 'shop', version: '1.0.0', theme: 'First release', owner: 'alice', targetDate: '2027-03-01T00:00:00Z' } }, token);
+    const created = await gql(
+      url,
+      'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id version type status } }',
+      {
+        input: {
+          product: 'shop',
+          version: '1.0.0',
+          theme: 'First release',
+          owner: 'alice',
+          targetDate: '2027-03-01T00:00:00Z',
+        },
+      },
+      token,
+    );
     expect(created.errors).toBeUndefined();
     const release = created.data?.createRelease as { id: string; version: string; type: string; status: string };
     expect(release).toMatchObject({ version: '1.0.0', type: 'MAJOR', status: 'PLANNING' });
@@ -77,7 +123,12 @@ describe('npm start (the embedded stack)', () => {
     expect(gates.map((g) => g.name)).toEqual(['FEATURE_COMPLETE', 'ALPHA', 'BETA', 'PRODUCTION']);
 
     // One query reads all four subgraphs: planning owns the release, the others extend it.
-    const whole = await gql(url, 'query($id: ID!) { release(id: $id) { version gates { name } rollouts { id } metrics { productionRollouts } } }', { id: release.id }, token);
+    const whole = await gql(
+      url,
+      'query($id: ID!) { release(id: $id) { version gates { name } rollouts { id } metrics { productionRollouts } } }',
+      { id: release.id },
+      token,
+    );
     expect(whole.errors).toBeUndefined();
     expect(whole.data?.release).toMatchObject({ version: '1.0.0', rollouts: [] });
 
@@ -90,7 +141,12 @@ describe('npm start (the embedded stack)', () => {
     await stack.stop();
     stack = await startEmbedded(dataDir, port);
     // The signing secret is kept in the data directory, so the first token still works after a restart.
-    const again = await gql(url, 'query($id: ID!) { release(id: $id) { id version theme } }', { id: release.id }, token);
+    const again = await gql(
+      url,
+      'query($id: ID!) { release(id: $id) { id version theme } }',
+      { id: release.id },
+      token,
+    );
     expect(again.errors).toBeUndefined();
     expect(again.data?.release).toEqual({ id: release.id, version: '1.0.0', theme: 'First release' });
   }, 240_000);
@@ -140,10 +196,22 @@ describe('npm start (the embedded stack)', () => {
       expect(cli.code, cli.stderr).toBe(0);
       expect(cli.stdout).toMatch(/^Usage: flightdeck \[options\] \[command\]/);
 
-      const mint = await shell([bannerLine(out, 'FLIGHTDECK_DATA_DIR=').replace('--user bob --roles QA_LEAD', '--user bob --roles RELEASE_MANAGER')]);
+      const mint = await shell([
+        bannerLine(out, 'FLIGHTDECK_DATA_DIR=').replace(
+          '--user bob --roles QA_LEAD',
+          '--user bob --roles RELEASE_MANAGER',
+        ),
+      ]);
       expect(mint.code, mint.stderr).toBe(0);
-      expect(mint.stderr).toMatch(/^mint-token: signed with the secret of the embedded stack in \S+\/jwt-secret \(AUTH_JWT_SECRET is not set\)$/m);
-      const bobs = await gql(url, 'mutation { createRelease(input: { product: "bobs", version: "0.1.0", theme: "t", owner: "bob", targetDate: "2030-01-01T00:00:00Z" }) { id } }', {}, mint.stdout.trim());
+      expect(mint.stderr).toMatch(
+        /^mint-token: signed with the secret of the embedded stack in \S+\/jwt-secret \(AUTH_JWT_SECRET is not set\)$/m,
+      );
+      const bobs = await gql(
+        url,
+        'mutation { createRelease(input: { product: "bobs", version: "0.1.0", theme: "t", owner: "bob", targetDate: "2030-01-01T00:00:00Z" }) { id } }',
+        {},
+        mint.stdout.trim(),
+      );
       expect(bobs.errors).toBeUndefined();
     }, 120_000);
 
@@ -166,7 +234,11 @@ describe('npm start (the embedded stack)', () => {
       const demo = /<!-- demo:start -->\n```graphql\n([\s\S]*?)```\n<!-- demo:end -->/.exec(readme)?.[1];
       if (!demo) throw new Error('README.md has no demo block');
       const run = async (operationName: string, document = demo) => {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: document, operationName }) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: document, operationName }),
+        });
         return (await res.json()) as Omit<GraphQLResult, 'status'>;
       };
       const planned = await run('PlanRelease');
@@ -178,7 +250,12 @@ describe('npm start (the embedded stack)', () => {
         return res.errors ? undefined : res.data;
       });
 
-      type Rollout = { image: string; phase: string; message: string; rollback: { cause: string; reason: string } | null };
+      type Rollout = {
+        image: string;
+        phase: string;
+        message: string;
+        rollback: { cause: string; reason: string } | null;
+      };
       const rollOut = async (image: string) => {
         const document = demo.replace('RELEASE_ID', releaseId).replace('demo/web:1.1.0-bad', image);
         // Deployment learns that Production passed from gates' event: until then it refuses, saying so.
@@ -197,8 +274,12 @@ describe('npm start (the embedded stack)', () => {
             `the rollout of ${image} finished`,
             async () => {
               const res = await run('WatchRollouts');
-              last = (res.data?.rollouts as { edges: { node: Rollout }[] }).edges.map((e) => e.node).find((r) => r.image === image);
-              return last && ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK'].includes(last.phase) ? last : undefined;
+              last = (res.data?.rollouts as { edges: { node: Rollout }[] }).edges
+                .map((e) => e.node)
+                .find((r) => r.image === image);
+              return last && ['PROMOTED', 'ROLLED_BACK', 'PAUSED', 'FAILED', 'STUCK'].includes(last.phase)
+                ? last
+                : undefined;
             },
             180_000,
           );

@@ -10,7 +10,14 @@ describe('README configuration tables', () => {
 
   it('name the variables the services read, with their defaults', () => {
     const readme = readFileSync(readmePath, 'utf8');
-    for (const variable of ['MONGODB_URI', 'NATS_URL', 'AUTH_JWT_SECRET', 'AI_BASE_URL', 'SUBGRAPH_PLANNING_URL', 'FLIGHTDECK_DATA_DIR']) {
+    for (const variable of [
+      'MONGODB_URI',
+      'NATS_URL',
+      'AUTH_JWT_SECRET',
+      'AI_BASE_URL',
+      'SUBGRAPH_PLANNING_URL',
+      'FLIGHTDECK_DATA_DIR',
+    ]) {
       expect(readme).toContain(`\`${variable}\``);
     }
     expect(readme).toMatch(/\| `PORT` \| [^|]+ \| `4001` \|/);

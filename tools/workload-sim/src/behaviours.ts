@@ -66,7 +66,9 @@ export function parseBehaviours(text: string, source = 'the behaviour file'): Be
   const result = fileSchema.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
-    throw new Error(`${source} is not a map of image → behaviour (fields rps, errorRatio, p99Seconds, p50Seconds, startSeconds, crash): ${problems}`);
+    throw new Error(
+      `${source} is not a map of image → behaviour (fields rps, errorRatio, p99Seconds, p50Seconds, startSeconds, crash): ${problems}`,
+    );
   }
   return result.data;
 }
@@ -76,7 +78,12 @@ export function loadBehaviours(file: string): BehaviourMap {
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 export class Behaviours {
@@ -91,7 +98,9 @@ export class Behaviours {
     if (probeDelaySeconds !== undefined) base.startSeconds = probeDelaySeconds;
     const exact = this.map[image];
     const pattern = exact ? undefined : Object.keys(this.map).find((k) => k.includes('*') && wildcard(k).test(image));
-    return { ...base, ...(exact ?? (pattern ? this.map[pattern] : tagConvention(image))) } as Behaviour & { startSeconds: number };
+    return { ...base, ...(exact ?? (pattern ? this.map[pattern] : tagConvention(image))) } as Behaviour & {
+      startSeconds: number;
+    };
   }
 
   /**
@@ -99,9 +108,15 @@ export class Behaviours {
    * slowest container has started.
    */
   forPod(spec: PodSpecLike | undefined): Behaviour & { startSeconds: number } {
-    const each = (spec?.containers ?? []).map((c) => this.forImage(String(c.image ?? ''), c.readinessProbe?.initialDelaySeconds));
+    const each = (spec?.containers ?? []).map((c) =>
+      this.forImage(String(c.image ?? ''), c.readinessProbe?.initialDelaySeconds),
+    );
     const first = each[0] ?? this.forImage('');
-    return { ...first, crash: each.some((b) => b.crash), startSeconds: Math.max(...each.map((b) => b.startSeconds), 0) };
+    return {
+      ...first,
+      crash: each.some((b) => b.crash),
+      startSeconds: Math.max(...each.map((b) => b.startSeconds), 0),
+    };
   }
 }
 

@@ -67,7 +67,9 @@ export class TrafficMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const p of pods.values()) if (p.readyAt !== undefined) this.inc({ namespace: p.id.namespace, deployment: p.id.deployment, version: p.id.version });
+        for (const p of pods.values())
+          if (p.readyAt !== undefined)
+            this.inc({ namespace: p.id.namespace, deployment: p.id.deployment, version: p.id.version });
       },
     });
   }
@@ -83,7 +85,12 @@ export class TrafficMetrics {
         const base = labelsOf(p);
         // Rounded, not floored: a floor puts one request of every pod above the largest bucket its latency can
         // reach (20 requests at a p99 of 0.25 s: 19 within 5 s), which a short rate() window reads as a p99 of seconds.
-        for (const le of durationBuckets) values.push({ metricName: `${name}_bucket`, labels: { ...base, le: String(le) }, value: Math.round(count * p.latency.cdf(le)) });
+        for (const le of durationBuckets)
+          values.push({
+            metricName: `${name}_bucket`,
+            labels: { ...base, le: String(le) },
+            value: Math.round(count * p.latency.cdf(le)),
+          });
         values.push({ metricName: `${name}_bucket`, labels: { ...base, le: '+Inf' }, value: count });
         values.push({ metricName: `${name}_sum`, labels: base, value: count * p.latency.mean() });
         values.push({ metricName: `${name}_count`, labels: base, value: count });
@@ -107,7 +114,8 @@ export class TrafficMetrics {
     this.advance();
     const existing = this.pods.get(id.uid);
     const latency = new LatencyModel(behaviour.p50Seconds ?? behaviour.p99Seconds / 4, behaviour.p99Seconds);
-    if (existing) Object.assign(existing, { id, behaviour, latency, readyAt: existing.readyAt ?? this.clock.now().getTime() });
+    if (existing)
+      Object.assign(existing, { id, behaviour, latency, readyAt: existing.readyAt ?? this.clock.now().getTime() });
     else this.pods.set(id.uid, { id, behaviour, latency, readyAt: this.clock.now().getTime(), requests: 0 });
   }
 

@@ -1,5 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import { AppsV1Api, CoreV1Api, KubeConfig, makeInformer, PatchStrategy, setHeaderOptions, type Informer, type V1Pod } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  makeInformer,
+  PatchStrategy,
+  setHeaderOptions,
+  type Informer,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import pino, { type Logger } from 'pino';
 import type { Behaviours } from './behaviours.js';
 import { versionOfImage } from './image.js';
@@ -91,11 +100,19 @@ export async function startWorkloadSim(opts: WorkloadSimOptions): Promise<Worklo
     const images = imagesOf(pod);
     if (pod.metadata?.deletionTimestamp || pod.metadata?.annotations?.[behaviourAnnotations.images] === images) return;
     const b = opts.behaviours.forPod(pod.spec);
-    const annotations = { [behaviourAnnotations.startDelay]: `${b.startSeconds}s`, [behaviourAnnotations.crash]: String(Boolean(b.crash)), [behaviourAnnotations.images]: images };
+    const annotations = {
+      [behaviourAnnotations.startDelay]: `${b.startSeconds}s`,
+      [behaviourAnnotations.crash]: String(Boolean(b.crash)),
+      [behaviourAnnotations.images]: images,
+    };
     try {
-      await core.patchNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, body: { metadata: { annotations } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await core.patchNamespacedPod(
+        { name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, body: { metadata: { annotations } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     } catch (e) {
-      if ((e as { code?: number }).code !== 404) log.error({ err: e, pod: pod.metadata?.name }, 'could not annotate a pod with its behaviour');
+      if ((e as { code?: number }).code !== 404)
+        log.error({ err: e, pod: pod.metadata?.name }, 'could not annotate a pod with its behaviour');
     }
   }
 

@@ -4,7 +4,12 @@ import { TAG_CONVENTIONS } from '../src/behaviours.js';
 
 describe('behaviour files', () => {
   it('maps images to behaviour with a default and wildcards', () => {
-    const b = new Behaviours(parseBehaviours('default: {rps: 5}\nshop/web:2.0.0: {errorRatio: 0.2, p99Seconds: 1.5}\n"shop/web:3.*": {crash: true}\n'), 2);
+    const b = new Behaviours(
+      parseBehaviours(
+        'default: {rps: 5}\nshop/web:2.0.0: {errorRatio: 0.2, p99Seconds: 1.5}\n"shop/web:3.*": {crash: true}\n',
+      ),
+      2,
+    );
     expect(b.forImage('shop/web:2.0.0')).toMatchObject({ rps: 5, errorRatio: 0.2, p99Seconds: 1.5, startSeconds: 2 });
     expect(b.forImage('shop/web:3.1.0').crash).toBe(true);
     expect(b.forImage('other:1').crash).toBeUndefined();
@@ -24,7 +29,13 @@ describe('behaviour files', () => {
     expect(b.forImage('demo/web:3.0.0-slow')).toMatchObject({ errorRatio: 0.001, p99Seconds: 2 });
     expect(b.forImage('demo/web:4.0.0-crash').crash).toBe(true);
     // Good: any other tag, a word that only contains one, a registry port, a digest.
-    for (const good of ['demo/web:2.0.0', 'demo/web:2.0.0-badger', 'demo/badcache:1.0.0', 'localhost:5000/web', 'demo/web@sha256:abc']) {
+    for (const good of [
+      'demo/web:2.0.0',
+      'demo/web:2.0.0-badger',
+      'demo/badcache:1.0.0',
+      'localhost:5000/web',
+      'demo/web@sha256:abc',
+    ]) {
       expect(b.forImage(good), good).toMatchObject({ rps: 5, errorRatio: 0.001, p99Seconds: 0.25 });
       expect(b.forImage(good).crash, good).toBeUndefined();
     }

@@ -3,14 +3,22 @@ import { builtInDefault, TrafficMetrics } from '../src/index.js';
 
 /** The buckets of one pod's request-duration histogram, by `le`, from the exposition text. */
 function buckets(text: string): Record<string, number> {
-  return Object.fromEntries([...text.matchAll(/^http_request_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  return Object.fromEntries(
+    [...text.matchAll(/^http_request_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\S+)$/gm)].map((m) => [
+      m[1]!,
+      Number(m[2]),
+    ]),
+  );
 }
 
 describe('the traffic of simulated pods as Prometheus metrics', () => {
   it('counts a new pod’s first requests into the buckets its latency puts them in, not one of them above 5 s', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const traffic = new TrafficMetrics({ now: () => new Date(now) });
-    traffic.podReady({ uid: 'u1', namespace: 'shop', deployment: 'web', pod: 'web-1', version: '1.0.0' }, { ...builtInDefault, rps: 20, p99Seconds: 0.25 });
+    traffic.podReady(
+      { uid: 'u1', namespace: 'shop', deployment: 'web', pod: 'web-1', version: '1.0.0' },
+      { ...builtInDefault, rps: 20, p99Seconds: 0.25 },
+    );
     now += 1000; // 20 requests
     const first = buckets(await traffic.text());
     expect(first['+Inf']).toBe(20);

@@ -1,7 +1,16 @@
 import type { Logger } from 'pino';
 import { doraIndex } from '../domain/dora-index.js';
 import { buildHistory, type History } from '../domain/history.js';
-import { emptyHistory, isProductPartition, isUnattributedIncident, mergeHistories, namespaceOfPartition, namespacePartition, UNATTRIBUTED, unattributedPartitionOf } from '../domain/partitions.js';
+import {
+  emptyHistory,
+  isProductPartition,
+  isUnattributedIncident,
+  mergeHistories,
+  namespaceOfPartition,
+  namespacePartition,
+  UNATTRIBUTED,
+  unattributedPartitionOf,
+} from '../domain/partitions.js';
 import type { ChangeCursor, ChangedRecord, ProjectionStore } from './ports.js';
 
 export interface RefreshReport {
@@ -34,7 +43,14 @@ export class HistoryPartitions {
   private refreshing = false;
 
   /** `onRefresh`: told of every completed refresh (metrics). */
-  constructor(private readonly deps: { store: ProjectionStore; logger?: Logger; now?: () => Date; onRefresh?: (report: RefreshReport) => void }) {}
+  constructor(
+    private readonly deps: {
+      store: ProjectionStore;
+      logger?: Logger;
+      now?: () => Date;
+      onRefresh?: (report: RefreshReport) => void;
+    },
+  ) {}
 
   /** Reads the changes since the last refresh and rebuilds the partitions they touch; refreshes run one at a time. */
   refresh(): Promise<RefreshReport> {
@@ -57,7 +73,10 @@ export class HistoryPartitions {
       try {
         await this.refresh();
       } catch (err) {
-        this.deps.logger?.warn({ err }, 'refreshing the metrics from the projections failed; trying again at the next tick');
+        this.deps.logger?.warn(
+          { err },
+          'refreshing the metrics from the projections failed; trying again at the next tick',
+        );
       }
       if (this.refreshing) this.timer = setTimeout(tick, intervalMs);
     };
@@ -129,7 +148,9 @@ export class HistoryPartitions {
     await this.rebuildAll(dirty);
     if (wholeStore) {
       // Which namespaces hold records of no known product can be told only once the products' workloads are known.
-      const namespaces = await this.deps.store.unattributedNamespaces((workload) => this.productsOfWorkload.has(workload));
+      const namespaces = await this.deps.store.unattributedNamespaces((workload) =>
+        this.productsOfWorkload.has(workload),
+      );
       const more = new Set(namespaces.map(namespacePartition).filter((key) => !dirty.has(key)));
       await this.rebuildAll(more);
       for (const key of more) dirty.add(key);
@@ -139,7 +160,11 @@ export class HistoryPartitions {
     this.freshAsOf = startedAt;
     const report = { rebuilt: [...dirty], changes, ms: Date.now() - started };
     this.deps.onRefresh?.(report);
-    if (dirty.size) this.deps.logger?.debug(report, `rebuilt ${dirty.size} history partition(s) after ${changes} change(s) in ${report.ms} ms`);
+    if (dirty.size)
+      this.deps.logger?.debug(
+        report,
+        `rebuilt ${dirty.size} history partition(s) after ${changes} change(s) in ${report.ms} ms`,
+      );
     return report;
   }
 
@@ -153,7 +178,10 @@ export class HistoryPartitions {
   /** Which partitions the changed records belong to, now and before (a release can gain its product late). */
   private partitionsOf(changes: readonly ChangedRecord[]): Set<string> {
     const out = new Set<string>();
-    const attributed = { rollout: (id: string) => isProductPartition(this.partitionOfRollout.get(id) ?? UNATTRIBUTED), workload: (w: string) => this.productsOfWorkload.has(w) };
+    const attributed = {
+      rollout: (id: string) => isProductPartition(this.partitionOfRollout.get(id) ?? UNATTRIBUTED),
+      workload: (w: string) => this.productsOfWorkload.has(w),
+    };
     // Releases first: a rollout in the same batch finds the product its release just gained.
     for (const c of changes) {
       if (c.entity !== 'release') continue;
@@ -164,7 +192,9 @@ export class HistoryPartitions {
       } else out.add(UNATTRIBUTED);
       if (before && before !== c.product) out.add(before);
       // Its rollouts so far were the namespaces' (or UNATTRIBUTED's), until it named a product.
-      if (!before) for (const [key, h] of this.partitions) if (!isProductPartition(key) && (h.releases.has(c.id) || h.index.rolloutsByRelease.has(c.id))) out.add(key);
+      if (!before)
+        for (const [key, h] of this.partitions)
+          if (!isProductPartition(key) && (h.releases.has(c.id) || h.index.rolloutsByRelease.has(c.id))) out.add(key);
     }
     for (const c of changes) {
       if (c.entity === 'rollout') {
@@ -184,7 +214,9 @@ export class HistoryPartitions {
   }
 
   private async rebuild(key: string): Promise<History> {
-    const records = isProductPartition(key) ? await this.deps.store.load(key) : await this.deps.store.loadUnattributed(namespaceOfPartition(key));
+    const records = isProductPartition(key)
+      ? await this.deps.store.load(key)
+      : await this.deps.store.loadUnattributed(namespaceOfPartition(key));
     const history = buildHistory(records);
     // The index doraMetrics answers from, built here so that no query pays for it.
     doraIndex(history, isProductPartition(key) ? { product: key } : {});
@@ -192,7 +224,8 @@ export class HistoryPartitions {
   }
 
   private swapIn(key: string, history: History): void {
-    if (history.releases.size === 0 && history.rollouts.length === 0 && history.incidents.length === 0) this.partitions.delete(key);
+    if (history.releases.size === 0 && history.rollouts.length === 0 && history.incidents.length === 0)
+      this.partitions.delete(key);
     else this.partitions.set(key, history);
     for (const r of history.rollouts) this.partitionOfRollout.set(r.id, key);
     if (!isProductPartition(key)) return;

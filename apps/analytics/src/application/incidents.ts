@@ -19,7 +19,9 @@ export interface OpenIncidentInput {
 /** Records incidents as analytics' own events: stored with the projection's fact and published through the outbox. */
 export class Incidents {
   /** `onRecorded`: after each write, so that the caller's next read includes it. */
-  constructor(private readonly deps: { store: ProjectionStore; clock: Clock; newId: IdGenerator; onRecorded?: () => void }) {}
+  constructor(
+    private readonly deps: { store: ProjectionStore; clock: Clock; newId: IdGenerator; onRecorded?: () => void },
+  ) {}
 
   private async record(event: CloudEvent): Promise<void> {
     for (const u of factsOf(event)) await this.deps.store.apply(u, [event]);
@@ -29,9 +31,11 @@ export class Incidents {
   async open(meta: RequestMeta, input: OpenIncidentInput): Promise<string> {
     const title = input.title.trim();
     if (!title) throw new RuleError('title must not be empty', 'title');
-    if (input.workload && !/^[^/\s]+\/[^/\s]+$/.test(input.workload)) throw new RuleError(`workload '${input.workload}' must be namespace/name, e.g. shop/checkout-api`, 'workload');
+    if (input.workload && !/^[^/\s]+\/[^/\s]+$/.test(input.workload))
+      throw new RuleError(`workload '${input.workload}' must be namespace/name, e.g. shop/checkout-api`, 'workload');
     const openedAt = input.openedAt ?? this.deps.clock.now();
-    if (openedAt.getTime() > this.deps.clock.now().getTime() + 60_000) throw new RuleError(`openedAt ${openedAt.toISOString()} is in the future`, 'openedAt');
+    if (openedAt.getTime() > this.deps.clock.now().getTime() + 60_000)
+      throw new RuleError(`openedAt ${openedAt.toISOString()} is in the future`, 'openedAt');
     const incidentId = this.deps.newId();
     await this.record(
       incidentOpened.create({
@@ -58,10 +62,12 @@ export class Incidents {
     const record = await this.deps.store.incident(incidentId);
     if (!record) throw new NotFoundError(`incident ${incidentId} does not exist`);
     const done = Object.values(record.facts).find((f) => f.k === 'resolved');
-    if (done) throw new RuleError(`incident ${incidentId} was already resolved at ${done.at} by ${done.by}`, 'incidentId');
+    if (done)
+      throw new RuleError(`incident ${incidentId} was already resolved at ${done.at} by ${done.by}`, 'incidentId');
     const at = resolvedAt ?? this.deps.clock.now();
     const opened = Object.values(record.facts).find((f) => f.k === 'opened');
-    if (opened && at.getTime() < Date.parse(opened.at)) throw new RuleError(`resolvedAt ${at.toISOString()} is before the incident opened (${opened.at})`, 'resolvedAt');
+    if (opened && at.getTime() < Date.parse(opened.at))
+      throw new RuleError(`resolvedAt ${at.toISOString()} is before the incident opened (${opened.at})`, 'resolvedAt');
     await this.record(
       incidentResolved.create({
         source: SOURCE,
@@ -111,7 +117,12 @@ export class Incidents {
             source: SOURCE,
             subject: alert.incidentId,
             time: alert.resolvedAt,
-            data: { incidentId: alert.incidentId, resolvedAt: alert.resolvedAt.toISOString(), by: 'alertmanager', resolution: 'the alert stopped firing' },
+            data: {
+              incidentId: alert.incidentId,
+              resolvedAt: alert.resolvedAt.toISOString(),
+              by: 'alertmanager',
+              resolution: 'the alert stopped firing',
+            },
           }),
         );
         counts.resolved++;

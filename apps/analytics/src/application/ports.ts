@@ -63,7 +63,9 @@ export interface ProjectionStore {
    * Without a cursor: no changes and a cursor at the present, to start from after reading everything.
    * `everything`: the store cannot tell what changed (it was emptied since), so every partition may differ.
    */
-  changesSince(cursor: ChangeCursor | undefined): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[]; everything?: boolean }>;
+  changesSince(
+    cursor: ChangeCursor | undefined,
+  ): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[]; everything?: boolean }>;
   release(id: string): Promise<ReleaseRecord | undefined>;
   incident(id: string): Promise<IncidentRecord | undefined>;
   products(): Promise<string[]>;

@@ -64,67 +64,201 @@ function updatesOf(event: CloudEvent): FactUpdate[] {
   const at = event.time;
   if (releaseCreatedV2.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.product, version: d.version, type: d.releaseType, theme: d.theme, targetDate: d.targetDate, baseVersion: d.baseVersion }, fact: { k: 'created', at } }];
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {
+          product: d.product,
+          version: d.version,
+          type: d.releaseType,
+          theme: d.theme,
+          targetDate: d.targetDate,
+          baseVersion: d.baseVersion,
+        },
+        fact: { k: 'created', at },
+      },
+    ];
   }
   if (releaseCreated.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.name, version: d.version, type: d.releaseType, targetDate: d.targetDate }, fact: { k: 'created', at } }];
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: { product: d.name, version: d.version, type: d.releaseType, targetDate: d.targetDate },
+        fact: { k: 'created', at },
+      },
+    ];
   }
   if (releaseStatusChangedV2.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.product, version: d.version, type: d.releaseType }, fact: { k: 'status', to: d.to, at: d.at } }];
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: { product: d.product, version: d.version, type: d.releaseType },
+        fact: { k: 'status', to: d.to, at: d.at },
+      },
+    ];
   }
   if (releaseStatusChanged.is(event)) {
-    return [{ entity: 'release', id: event.data.releaseId, key, header: {}, fact: { k: 'status', to: event.data.to, at } }];
+    return [
+      { entity: 'release', id: event.data.releaseId, key, header: {}, fact: { k: 'status', to: event.data.to, at } },
+    ];
   }
   if (releaseScopeChanged.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'scope', featureId: d.featureId, change: d.kind, at: d.at } }];
-  }
-  if (featureStatusChanged.is(event)) {
-    const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'feature', featureId: d.featureId, to: d.to, at: d.at } }];
-  }
-  if (timelineForecasted.is(event)) {
-    const d = event.data;
-    const advice = d.adviceSource !== undefined && d.adviceFlagsSlip !== undefined ? { adviceSource: d.adviceSource, adviceFlagsSlip: d.adviceFlagsSlip } : {};
     return [
       {
         entity: 'release',
         id: d.releaseId,
         key,
         header: {},
-        fact: { k: 'forecast', p50: d.p50, targetDate: d.targetDate, probabilityOnTime: d.probabilityOnTime, ...(d.predictionId ? { predictionId: d.predictionId } : {}), ...advice, at },
+        fact: { k: 'scope', featureId: d.featureId, change: d.kind, at: d.at },
+      },
+    ];
+  }
+  if (featureStatusChanged.is(event)) {
+    const d = event.data;
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {},
+        fact: { k: 'feature', featureId: d.featureId, to: d.to, at: d.at },
+      },
+    ];
+  }
+  if (timelineForecasted.is(event)) {
+    const d = event.data;
+    const advice =
+      d.adviceSource !== undefined && d.adviceFlagsSlip !== undefined
+        ? { adviceSource: d.adviceSource, adviceFlagsSlip: d.adviceFlagsSlip }
+        : {};
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {},
+        fact: {
+          k: 'forecast',
+          p50: d.p50,
+          targetDate: d.targetDate,
+          probabilityOnTime: d.probabilityOnTime,
+          ...(d.predictionId ? { predictionId: d.predictionId } : {}),
+          ...advice,
+          at,
+        },
       },
     ];
   }
   if (scopeRecommended.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: { product: d.product }, fact: { k: 'recommendation', source: d.source, predictionId: d.predictionId, recommended: d.recommended, at: d.at } }];
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: { product: d.product },
+        fact: {
+          k: 'recommendation',
+          source: d.source,
+          predictionId: d.predictionId,
+          recommended: d.recommended,
+          at: d.at,
+        },
+      },
+    ];
   }
   if (gateEvaluationCompleted.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'gate', gate: d.gate, outcome: d.outcome, at: d.evaluatedAt } }];
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {},
+        fact: { k: 'gate', gate: d.gate, outcome: d.outcome, at: d.evaluatedAt },
+      },
+    ];
   }
   if (readinessAssessed.is(event)) {
     const d = event.data;
-    return [{ entity: 'release', id: d.releaseId, key, header: {}, fact: { k: 'readiness', recommendation: d.recommendation, source: d.source, confidence: d.confidence, predictionId: d.predictionId, at: d.assessedAt } }];
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {},
+        fact: {
+          k: 'readiness',
+          recommendation: d.recommendation,
+          source: d.source,
+          confidence: d.confidence,
+          predictionId: d.predictionId,
+          at: d.assessedAt,
+        },
+      },
+    ];
   }
   if (rolloutStarted.is(event)) {
     const d = event.data;
-    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment, workload: `${d.namespace}/${d.deployment}`, team: d.namespace }, fact: { k: 'started', at: d.startedAt } }];
+    return [
+      {
+        entity: 'rollout',
+        id: d.rolloutId,
+        key,
+        header: {
+          releaseId: d.releaseId,
+          environment: d.environment,
+          workload: `${d.namespace}/${d.deployment}`,
+          team: d.namespace,
+        },
+        fact: { k: 'started', at: d.startedAt },
+      },
+    ];
   }
   if (rolloutFailed.is(event)) {
     const d = event.data;
-    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'failed', at: d.failedAt, reason: d.reason } }];
+    return [
+      {
+        entity: 'rollout',
+        id: d.rolloutId,
+        key,
+        header: { releaseId: d.releaseId, environment: d.environment },
+        fact: { k: 'failed', at: d.failedAt, reason: d.reason },
+      },
+    ];
   }
   if (rolloutSucceeded.is(event)) {
     const d = event.data;
-    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'succeeded', at: d.completedAt } }];
+    return [
+      {
+        entity: 'rollout',
+        id: d.rolloutId,
+        key,
+        header: { releaseId: d.releaseId, environment: d.environment },
+        fact: { k: 'succeeded', at: d.completedAt },
+      },
+    ];
   }
   if (rolloutRolledBack.is(event)) {
     const d = event.data;
-    return [{ entity: 'rollout', id: d.rolloutId, key, header: { releaseId: d.releaseId, environment: d.environment }, fact: { k: 'rolled_back', at: d.rolledBackAt, reason: d.reason } }];
+    return [
+      {
+        entity: 'rollout',
+        id: d.rolloutId,
+        key,
+        header: { releaseId: d.releaseId, environment: d.environment },
+        fact: { k: 'rolled_back', at: d.rolledBackAt, reason: d.reason },
+      },
+    ];
   }
   if (rolloutHealthAdvised.is(event)) {
     const d = event.data;
@@ -134,17 +268,48 @@ function updatesOf(event: CloudEvent): FactUpdate[] {
         id: d.rolloutId,
         key,
         header: { releaseId: d.releaseId, environment: d.environment },
-        fact: { k: 'advice', runId: d.runId, recommendation: d.recommendation, source: d.source, confidence: d.confidence, predictionId: d.predictionId, at: d.advisedAt },
+        fact: {
+          k: 'advice',
+          runId: d.runId,
+          recommendation: d.recommendation,
+          source: d.source,
+          confidence: d.confidence,
+          predictionId: d.predictionId,
+          at: d.advisedAt,
+        },
       },
     ];
   }
   if (incidentOpened.is(event)) {
     const d = event.data;
-    return [{ entity: 'incident', id: d.incidentId, key, header: { title: d.title, severity: d.severity, source: d.source, product: d.product, workload: d.workload, rolloutId: d.rolloutId }, fact: { k: 'opened', at: d.openedAt, by: d.by } }];
+    return [
+      {
+        entity: 'incident',
+        id: d.incidentId,
+        key,
+        header: {
+          title: d.title,
+          severity: d.severity,
+          source: d.source,
+          product: d.product,
+          workload: d.workload,
+          rolloutId: d.rolloutId,
+        },
+        fact: { k: 'opened', at: d.openedAt, by: d.by },
+      },
+    ];
   }
   if (incidentResolved.is(event)) {
     const d = event.data;
-    return [{ entity: 'incident', id: d.incidentId, key, header: {}, fact: { k: 'resolved', at: d.resolvedAt, by: d.by, ...(d.resolution ? { resolution: d.resolution } : {}) } }];
+    return [
+      {
+        entity: 'incident',
+        id: d.incidentId,
+        key,
+        header: {},
+        fact: { k: 'resolved', at: d.resolvedAt, by: d.by, ...(d.resolution ? { resolution: d.resolution } : {}) },
+      },
+    ];
   }
   return [];
 }

@@ -1,5 +1,10 @@
 import { NotFoundError, RuleError } from '@flightdeck/kernel';
-import { combineEffectiveness, effectivenessSamples, MIN_OUTCOMES, tooFewOutcomes } from '../domain/ai-effectiveness.js';
+import {
+  combineEffectiveness,
+  effectivenessSamples,
+  MIN_OUTCOMES,
+  tooFewOutcomes,
+} from '../domain/ai-effectiveness.js';
 import { combinedDoraMetrics } from '../domain/dora-index.js';
 import { buildHistory, type History, type Incident, type Release } from '../domain/history.js';
 import { combineKpis, kpiPartial } from '../domain/kpis.js';
@@ -34,9 +39,15 @@ export class AnalyticsQueries {
   window(a: WindowArgs): Window {
     const to = a.to ?? this.deps.clock.now();
     const from = a.from ?? new Date(to.getTime() - DEFAULT_WINDOW_MS);
-    if (from.getTime() >= to.getTime()) throw new RuleError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`, 'from');
-    if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new RuleError(`the window from ${from.toISOString()} to ${to.toISOString()} is longer than five years; ask for a shorter one`, 'from');
-    if (a.timeZone && !isTimeZone(a.timeZone)) throw new RuleError(`timeZone '${a.timeZone}' is not an IANA time zone such as Europe/Berlin or UTC`, 'timeZone');
+    if (from.getTime() >= to.getTime())
+      throw new RuleError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`, 'from');
+    if (to.getTime() - from.getTime() > MAX_WINDOW_MS)
+      throw new RuleError(
+        `the window from ${from.toISOString()} to ${to.toISOString()} is longer than five years; ask for a shorter one`,
+        'from',
+      );
+    if (a.timeZone && !isTimeZone(a.timeZone))
+      throw new RuleError(`timeZone '${a.timeZone}' is not an IANA time zone such as Europe/Berlin or UTC`, 'timeZone');
     return { from, to, ...(a.timeZone ? { timeZone: a.timeZone } : {}) };
   }
 
@@ -62,7 +73,10 @@ export class AnalyticsQueries {
     const window = this.window(w);
     const periods = calendarPeriods(window, interval);
     if (periods.length > MAX_TREND_POINTS) {
-      throw new RuleError(`${periods.length} ${interval.toLowerCase()}s from ${window.from.toISOString()} to ${window.to.toISOString()} are more than the ${MAX_TREND_POINTS} points a trend gives; ask for a longer interval or a shorter window`, 'interval');
+      throw new RuleError(
+        `${periods.length} ${interval.toLowerCase()}s from ${window.from.toISOString()} to ${window.to.toISOString()} are more than the ${MAX_TREND_POINTS} points a trend gives; ask for a longer interval or a shorter window`,
+        'interval',
+      );
     }
     const metrics = await this.doraParts(scope);
     return { window, interval, points: periods.map(metrics) };
@@ -80,7 +94,10 @@ export class AnalyticsQueries {
    */
   private async parts(scope: Scope): Promise<{ history: History; scope: Scope }[]> {
     if (scope.product !== undefined) return [{ history: await this.history(scope.product), scope }];
-    return (await this.partitions.entries()).map(([key, history]) => ({ history, scope: isProductPartition(key) ? { ...scope, product: key } : scope }));
+    return (await this.partitions.entries()).map(([key, history]) => ({
+      history,
+      scope: isProductPartition(key) ? { ...scope, product: key } : scope,
+    }));
   }
 
   /** The products with metrics. */
@@ -95,13 +112,21 @@ export class AnalyticsQueries {
 
   async kpis(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
-    return { window, ...combineKpis((await this.histories(scope)).map((history) => kpiPartial(history, scope, window))) };
+    return {
+      window,
+      ...combineKpis((await this.histories(scope)).map((history) => kpiPartial(history, scope, window))),
+    };
   }
 
   async aiEffectiveness(scope: Scope, w: WindowArgs) {
     const window = this.window(w);
     const parts = (await this.histories(scope)).map((history) => effectivenessSamples(history, scope, window));
-    return { window, rows: combineEffectiveness(parts), tooFewOutcomes: tooFewOutcomes(parts), minimumOutcomes: MIN_OUTCOMES };
+    return {
+      window,
+      rows: combineEffectiveness(parts),
+      tooFewOutcomes: tooFewOutcomes(parts),
+      minimumOutcomes: MIN_OUTCOMES,
+    };
   }
 
   /**
@@ -110,12 +135,15 @@ export class AnalyticsQueries {
    * down to itself first.
    */
   private async histories(scope: Scope): Promise<History[]> {
-    return scope.product !== undefined ? [await this.history(scope.product)] : (await this.partitions.entries()).map(([, history]) => history);
+    return scope.product !== undefined
+      ? [await this.history(scope.product)]
+      : (await this.partitions.entries()).map(([, history]) => history);
   }
 
   private async releaseWithHistory(releaseId: string): Promise<{ release: Release; history: History }> {
     const record = await this.deps.store.release(releaseId);
-    if (!record) throw new NotFoundError(`release ${releaseId} is not known to analytics (no planning event for it has arrived)`);
+    if (!record)
+      throw new NotFoundError(`release ${releaseId} is not known to analytics (no planning event for it has arrived)`);
     const partition = record.header.product ?? UNATTRIBUTED;
     let history = await this.history(partition);
     // Stored since the partitions' last refresh: catch up once rather than answer without it.
@@ -124,7 +152,10 @@ export class AnalyticsQueries {
       history = await this.history(partition);
     }
     const release = history.releases.get(releaseId);
-    if (!release) throw new NotFoundError(`release ${releaseId} is not in the ${partition ? `'${partition}'` : 'unattributed'} metrics yet; retry in a moment`);
+    if (!release)
+      throw new NotFoundError(
+        `release ${releaseId} is not in the ${partition ? `'${partition}'` : 'unattributed'} metrics yet; retry in a moment`,
+      );
     return { release, history };
   }
 
@@ -146,10 +177,20 @@ export class AnalyticsQueries {
     return mergeIncidents((await this.partitions.entries()).map(([, history]) => history));
   }
 
-  async incidents(filter: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean }): Promise<Incident[]> {
-    const window = filter.from || filter.to ? { from: filter.from ?? new Date(0), to: filter.to ?? new Date(8.64e15) } : undefined;
+  async incidents(filter: {
+    product?: string;
+    from?: Date;
+    to?: Date;
+    severity?: string;
+    open?: boolean;
+  }): Promise<Incident[]> {
+    const window =
+      filter.from || filter.to ? { from: filter.from ?? new Date(0), to: filter.to ?? new Date(8.64e15) } : undefined;
     return (await this.allIncidents(filter.product))
-      .filter((i) => (!filter.product || i.product === filter.product) && (!filter.severity || i.severity === filter.severity))
+      .filter(
+        (i) =>
+          (!filter.product || i.product === filter.product) && (!filter.severity || i.severity === filter.severity),
+      )
       .filter((i) => filter.open === undefined || filter.open === !i.resolvedAt)
       .filter((i) => !window || inWindow(i.openedAt, window))
       .sort((a, b) => (b.openedAt?.getTime() ?? 0) - (a.openedAt?.getTime() ?? 0));
@@ -158,6 +199,9 @@ export class AnalyticsQueries {
   async incident(id: string): Promise<Incident | undefined> {
     const record = await this.deps.store.incident(id);
     if (!record) return undefined;
-    return (await this.allIncidents(record.header.product)).find((i) => i.id === id) ?? buildHistory({ releases: [], rollouts: [], incidents: [record] }).incidents[0];
+    return (
+      (await this.allIncidents(record.header.product)).find((i) => i.id === id) ??
+      buildHistory({ releases: [], rollouts: [], incidents: [record] }).incidents[0]
+    );
   }
 }

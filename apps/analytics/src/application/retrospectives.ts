@@ -14,10 +14,24 @@ import {
   type Retrospective,
 } from '../domain/retrospective.js';
 import { checkRevision, NotFoundError, retryOnConflict } from '@flightdeck/kernel';
-import type { Clock, IdGenerator, ProjectionStore, RequestMeta, RetrospectiveStore, StoredRetrospective } from './ports.js';
+import type {
+  Clock,
+  IdGenerator,
+  ProjectionStore,
+  RequestMeta,
+  RetrospectiveStore,
+  StoredRetrospective,
+} from './ports.js';
 
 export class Retrospectives {
-  constructor(private readonly deps: { store: RetrospectiveStore; projections: ProjectionStore; clock: Clock; newId: IdGenerator }) {}
+  constructor(
+    private readonly deps: {
+      store: RetrospectiveStore;
+      projections: ProjectionStore;
+      clock: Clock;
+      newId: IdGenerator;
+    },
+  ) {}
 
   find(releaseId: string): Promise<StoredRetrospective | undefined> {
     return this.deps.store.find(releaseId);
@@ -31,14 +45,31 @@ export class Retrospectives {
 
   /** Starts the release's retrospective; starting it again returns the one already there. */
   async start(meta: RequestMeta, releaseId: string, dueAt?: Date): Promise<StoredRetrospective> {
-    if (!(await this.deps.projections.release(releaseId))) throw new NotFoundError(`release ${releaseId} is not known to analytics (no planning event for it has arrived)`);
-    return this.deps.store.create(newRetrospective({ id: this.deps.newId(), releaseId, by: meta.by, ...(meta.byName ? { byName: meta.byName } : {}), at: this.deps.clock.now(), ...(dueAt ? { dueAt } : {}) }));
+    if (!(await this.deps.projections.release(releaseId)))
+      throw new NotFoundError(`release ${releaseId} is not known to analytics (no planning event for it has arrived)`);
+    return this.deps.store.create(
+      newRetrospective({
+        id: this.deps.newId(),
+        releaseId,
+        by: meta.by,
+        ...(meta.byName ? { byName: meta.byName } : {}),
+        at: this.deps.clock.now(),
+        ...(dueAt ? { dueAt } : {}),
+      }),
+    );
   }
 
   /** The release process: a hotfix gets a retrospective due within 48 h of its release. */
   openForHotfix(releaseId: string, releasedAt: Date): Promise<StoredRetrospective> {
     return this.deps.store.create(
-      newRetrospective({ id: `hotfix-${releaseId}`, releaseId, by: 'flightdeck', at: releasedAt, dueAt: new Date(releasedAt.getTime() + HOTFIX_RETROSPECTIVE_DUE_MS), automatic: true }),
+      newRetrospective({
+        id: `hotfix-${releaseId}`,
+        releaseId,
+        by: 'flightdeck',
+        at: releasedAt,
+        dueAt: new Date(releasedAt.getTime() + HOTFIX_RETROSPECTIVE_DUE_MS),
+        automatic: true,
+      }),
     );
   }
 
@@ -47,7 +78,12 @@ export class Retrospectives {
    * write is a ConflictError; without one, a write that lost the race to another person's is re-applied to the
    * retrospective as it is now, its rules checked again.
    */
-  private change(releaseId: string, expectedRevision: number | undefined, f: (r: Retrospective) => Retrospective, events?: (r: Retrospective) => ReturnType<typeof retrospectiveCompleted.create>[]) {
+  private change(
+    releaseId: string,
+    expectedRevision: number | undefined,
+    f: (r: Retrospective) => Retrospective,
+    events?: (r: Retrospective) => ReturnType<typeof retrospectiveCompleted.create>[],
+  ) {
     return retryOnConflict(
       async () => {
         const s = await this.existing(releaseId);
@@ -59,16 +95,44 @@ export class Retrospectives {
     );
   }
 
-  addItem(meta: RequestMeta, releaseId: string, input: { stage: AgendaStage; kind: ItemKind; text: string }, expectedRevision?: number) {
-    return this.change(releaseId, expectedRevision, (r) => addItem(r, { ...input, id: this.deps.newId(), by: meta.by, ...(meta.byName ? { byName: meta.byName } : {}), at: this.deps.clock.now() }));
+  addItem(
+    meta: RequestMeta,
+    releaseId: string,
+    input: { stage: AgendaStage; kind: ItemKind; text: string },
+    expectedRevision?: number,
+  ) {
+    return this.change(releaseId, expectedRevision, (r) =>
+      addItem(r, {
+        ...input,
+        id: this.deps.newId(),
+        by: meta.by,
+        ...(meta.byName ? { byName: meta.byName } : {}),
+        at: this.deps.clock.now(),
+      }),
+    );
   }
 
-  addActionItem(meta: RequestMeta, releaseId: string, input: { title: string; owner: string; dueDate: Date }, expectedRevision?: number) {
-    return this.change(releaseId, expectedRevision, (r) => addActionItem(r, { ...input, id: this.deps.newId(), at: this.deps.clock.now() }));
+  addActionItem(
+    meta: RequestMeta,
+    releaseId: string,
+    input: { title: string; owner: string; dueDate: Date },
+    expectedRevision?: number,
+  ) {
+    return this.change(releaseId, expectedRevision, (r) =>
+      addActionItem(r, { ...input, id: this.deps.newId(), at: this.deps.clock.now() }),
+    );
   }
 
-  updateActionItem(_meta: RequestMeta, releaseId: string, actionItemId: string, patch: { status?: ActionStatus; owner?: string; dueDate?: Date; title?: string }, expectedRevision?: number) {
-    return this.change(releaseId, expectedRevision, (r) => updateActionItem(r, actionItemId, patch, this.deps.clock.now()));
+  updateActionItem(
+    _meta: RequestMeta,
+    releaseId: string,
+    actionItemId: string,
+    patch: { status?: ActionStatus; owner?: string; dueDate?: Date; title?: string },
+    expectedRevision?: number,
+  ) {
+    return this.change(releaseId, expectedRevision, (r) =>
+      updateActionItem(r, actionItemId, patch, this.deps.clock.now()),
+    );
   }
 
   complete(meta: RequestMeta, releaseId: string, expectedRevision?: number) {
@@ -85,7 +149,12 @@ export class Retrospectives {
             releaseId: r.releaseId,
             retrospectiveId: r.id,
             items: r.items.length,
-            actionItems: r.actionItems.map((a) => ({ id: a.id, title: a.title, owner: a.owner, dueDate: a.dueDate.toISOString() })),
+            actionItems: r.actionItems.map((a) => ({
+              id: a.id,
+              title: a.title,
+              owner: a.owner,
+              dueDate: a.dueDate.toISOString(),
+            })),
             completedAt: r.completedAt!.toISOString(),
             by: meta.by,
           },
@@ -98,6 +167,10 @@ export class Retrospectives {
   async overdueActionItems(): Promise<{ releaseId: string; item: ActionItem }[]> {
     const now = this.deps.clock.now();
     const all = await this.deps.store.open();
-    return all.flatMap((s) => s.retrospective.actionItems.filter((a) => isActionOverdue(a, now)).map((item) => ({ releaseId: s.retrospective.releaseId, item })));
+    return all.flatMap((s) =>
+      s.retrospective.actionItems
+        .filter((a) => isActionOverdue(a, now))
+        .map((item) => ({ releaseId: s.retrospective.releaseId, item })),
+    );
   }
 }

@@ -5,7 +5,8 @@ import { isProduction, productionAt, type History, type Release, type Rollout } 
 import { scoped, type Scope } from './scope.js';
 import { inWindow, mean, type Window } from './time.js';
 
-export type EffectivenessMetric = 'PLANNING_ACCURACY' | 'RISK_PREDICTION' | 'QUALITY_GATE_PREDICTION' | 'TIMELINE_VARIANCE';
+export type EffectivenessMetric =
+  'PLANNING_ACCURACY' | 'RISK_PREDICTION' | 'QUALITY_GATE_PREDICTION' | 'TIMELINE_VARIANCE';
 
 /** Targets (docs/ARCHITECTURE.md, "AI effectiveness"): accuracy above, variance below. */
 export const AI_TARGETS: Record<EffectivenessMetric, { target: number; higherIsBetter: boolean }> = {
@@ -41,11 +42,25 @@ export interface TooFewOutcomes {
 
 const EXPECTED: Record<Recommendation, GateOutcome> = { GO: 'PASS', CONDITIONAL_GO: 'CONDITIONAL', NO_GO: 'FAIL' };
 
-function row(metric: EffectivenessMetric, kind: EffectivenessRow['kind'], source: Source | undefined, values: number[], minOutcomes: number): EffectivenessRow | undefined {
+function row(
+  metric: EffectivenessMetric,
+  kind: EffectivenessRow['kind'],
+  source: Source | undefined,
+  values: number[],
+  minOutcomes: number,
+): EffectivenessRow | undefined {
   const value = mean(values);
   if (value === undefined || values.length < minOutcomes) return undefined;
   const { target, higherIsBetter } = AI_TARGETS[metric];
-  return { metric, kind, ...(source ? { source } : {}), samples: values.length, value, target, met: higherIsBetter ? value > target : value < target };
+  return {
+    metric,
+    kind,
+    ...(source ? { source } : {}),
+    samples: values.length,
+    value,
+    target,
+    met: higherIsBetter ? value > target : value < target,
+  };
 }
 
 /** The scores of one row before averaging: what one part of a history contributes to it. */
@@ -56,29 +71,42 @@ export interface EffectivenessSamples {
   values: number[];
 }
 
-function bySource<T extends { source: Source }>(items: T[], metric: EffectivenessMetric, kind: EffectivenessRow['kind'], score: (t: T) => number | undefined): EffectivenessSamples[] {
+function bySource<T extends { source: Source }>(
+  items: T[],
+  metric: EffectivenessMetric,
+  kind: EffectivenessRow['kind'],
+  score: (t: T) => number | undefined,
+): EffectivenessSamples[] {
   return (['ai', 'deterministic'] as const).map((source) => ({
     metric,
     kind,
     source,
-    values: items.filter((i) => i.source === source).flatMap((i) => {
-      const s = score(i);
-      return s === undefined ? [] : [s];
-    }),
+    values: items
+      .filter((i) => i.source === source)
+      .flatMap((i) => {
+        const s = score(i);
+        return s === undefined ? [] : [s];
+      }),
   }));
 }
 
 /** Each row's samples across disjoint parts of a history: every part gives the same rows in the same order. */
 function combinedSamples(parts: readonly EffectivenessSamples[][]): EffectivenessSamples[] {
   if (!parts.length) return [];
-  return parts[0]!.map((first, i) => ({ ...first, values: parts.length === 1 ? first.values : parts.flatMap((p) => p[i]!.values) }));
+  return parts[0]!.map((first, i) => ({
+    ...first,
+    values: parts.length === 1 ? first.values : parts.flatMap((p) => p[i]!.values),
+  }));
 }
 
 /**
  * The rows of disjoint parts of a history (the partitions of an organisation): each row averages the samples of that
  * row across the parts. Rows with fewer than `minOutcomes` samples are left out (see tooFewOutcomes).
  */
-export function combineEffectiveness(parts: readonly EffectivenessSamples[][], minOutcomes = MIN_OUTCOMES): EffectivenessRow[] {
+export function combineEffectiveness(
+  parts: readonly EffectivenessSamples[][],
+  minOutcomes = MIN_OUTCOMES,
+): EffectivenessRow[] {
   return combinedSamples(parts).flatMap((s) => {
     const r = row(s.metric, s.kind, s.source, s.values, minOutcomes);
     return r ? [r] : [];
@@ -88,14 +116,26 @@ export function combineEffectiveness(parts: readonly EffectivenessSamples[][], m
 /** The rows combineEffectiveness leaves out for having fewer than `minOutcomes` samples (none at all included), so they say so instead of giving a number. */
 export function tooFewOutcomes(parts: readonly EffectivenessSamples[][], minOutcomes = MIN_OUTCOMES): TooFewOutcomes[] {
   return combinedSamples(parts).flatMap((s) =>
-    s.values.length >= minOutcomes ? [] : [{ metric: s.metric, kind: s.kind, ...(s.source ? { source: s.source } : {}), samples: s.values.length, minimum: minOutcomes }],
+    s.values.length >= minOutcomes
+      ? []
+      : [
+          {
+            metric: s.metric,
+            kind: s.kind,
+            ...(s.source ? { source: s.source } : {}),
+            samples: s.values.length,
+            minimum: minOutcomes,
+          },
+        ],
   );
 }
 
 /** The last scope the source recommended by code freeze (or by release when it never froze): what the team could still act on. */
 export function lastRecommendation(release: Release, source: Source): Release['recommendations'][number] | undefined {
   const until = (release.codeFreezeAt ?? release.releasedAt)?.getTime();
-  return release.recommendations.filter((r) => r.source === source && (until === undefined || r.at.getTime() <= until)).at(-1);
+  return release.recommendations
+    .filter((r) => r.source === source && (until === undefined || r.at.getTime() <= until))
+    .at(-1);
 }
 
 /** Did the release go wrong in production: a failed production rollout (rolled back, incident or hotfix within 48 h)? */
@@ -110,7 +150,11 @@ function wentWrong(release: Release, history: History, hotfixes: ReturnType<type
  * not fail (not rolled back, not failed in place, no incident on it nor hotfix of its product within 48 h of its end);
  * HOLD and ROLLBACK are right when it did.
  */
-function healthAdviceHit(advice: { recommendation: HealthRecommendation; rollout: Rollout }, history: History, hotfixes: ReturnType<typeof hotfixesOf>): number | undefined {
+function healthAdviceHit(
+  advice: { recommendation: HealthRecommendation; rollout: Rollout },
+  history: History,
+  hotfixes: ReturnType<typeof hotfixesOf>,
+): number | undefined {
   if (!advice.rollout.finishedAt) return undefined;
   const failed = deploymentOutcome(advice.rollout, history, hotfixes).failed;
   return (advice.recommendation === 'PROMOTE') === !failed ? 1 : 0;
@@ -130,7 +174,12 @@ function healthAdviceHit(advice: { recommendation: HealthRecommendation; rollout
  * Rows with fewer than `minOutcomes` samples are left out: tooFewOutcomes lists them.
  * Forecasts are Monte Carlo runs, so their variance counts as deterministic.
  */
-export function aiEffectiveness(history: History, scope: Scope, window: Window, minOutcomes = MIN_OUTCOMES): EffectivenessRow[] {
+export function aiEffectiveness(
+  history: History,
+  scope: Scope,
+  window: Window,
+  minOutcomes = MIN_OUTCOMES,
+): EffectivenessRow[] {
   return combineEffectiveness([effectivenessSamples(history, scope, window)], minOutcomes);
 }
 
@@ -144,7 +193,9 @@ export function effectivenessSamples(history: History, scope: Scope, window: Win
     return inWindow(at, window) ? [{ release: r, at }] : [];
   });
 
-  const planning = delivered.filter((d) => d.release.plannedScope.length > 0).map((d) => d.release.deliveredScope.length / d.release.plannedScope.length);
+  const planning = delivered
+    .filter((d) => d.release.plannedScope.length > 0)
+    .map((d) => d.release.deliveredScope.length / d.release.plannedScope.length);
   const recommendations = delivered.flatMap((d) => {
     const done = new Set(d.release.doneAtRelease);
     return (['ai', 'deterministic'] as const).flatMap((source) => {
@@ -152,10 +203,16 @@ export function effectivenessSamples(history: History, scope: Scope, window: Win
       return last ? [{ ...last, done }] : [];
     });
   });
-  const recommendationHits = (r: (typeof recommendations)[number]) => (r.recommended.length ? r.recommended.filter((f) => r.done.has(f)).length / r.recommended.length : undefined);
+  const recommendationHits = (r: (typeof recommendations)[number]) =>
+    r.recommended.length ? r.recommended.filter((f) => r.done.has(f)).length / r.recommended.length : undefined;
 
-  const assessments = releases.flatMap((release) => release.readiness.filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, release, nextGate: release.gates.find((g) => g.at.getTime() >= a.at.getTime()) })));
-  const gateHits = (a: (typeof assessments)[number]) => (a.nextGate ? (EXPECTED[a.recommendation] === a.nextGate.outcome ? 1 : 0) : undefined);
+  const assessments = releases.flatMap((release) =>
+    release.readiness
+      .filter((a) => inWindow(a.at, window))
+      .map((a) => ({ ...a, release, nextGate: release.gates.find((g) => g.at.getTime() >= a.at.getTime()) })),
+  );
+  const gateHits = (a: (typeof assessments)[number]) =>
+    a.nextGate ? (EXPECTED[a.recommendation] === a.nextGate.outcome ? 1 : 0) : undefined;
   const readinessRisk = (a: (typeof assessments)[number]) => {
     if (a.recommendation === 'GO') return undefined;
     const wrong = wentWrong(a.release, history, hotfixes);
@@ -163,16 +220,25 @@ export function effectivenessSamples(history: History, scope: Scope, window: Win
     return a.nextGate || wrong === false ? 0 : undefined;
   };
 
-  const forecasts = delivered.flatMap((d) => d.release.forecasts.map((f) => ({ ...f, source: 'deterministic' as const, productionAt: d.at })));
+  const forecasts = delivered.flatMap((d) =>
+    d.release.forecasts.map((f) => ({ ...f, source: 'deterministic' as const, productionAt: d.at })),
+  );
   // The risk is the advice's when the forecast event names it (a HIGH-likelihood risk predicts the slip), else the forecast's own (< 50 % on time).
-  const timelineAdvice = forecasts.map((f) => ({ ...f, source: f.advice?.source ?? f.source, flagsSlip: f.advice?.flagsSlip ?? f.probabilityOnTime < 0.5 }));
-  const timelineRisk = (f: (typeof timelineAdvice)[number]) => (f.flagsSlip ? (f.productionAt.getTime() > f.targetDate.getTime() ? 1 : 0) : undefined);
+  const timelineAdvice = forecasts.map((f) => ({
+    ...f,
+    source: f.advice?.source ?? f.source,
+    flagsSlip: f.advice?.flagsSlip ?? f.probabilityOnTime < 0.5,
+  }));
+  const timelineRisk = (f: (typeof timelineAdvice)[number]) =>
+    f.flagsSlip ? (f.productionAt.getTime() > f.targetDate.getTime() ? 1 : 0) : undefined;
   const variance = (f: (typeof forecasts)[number]) => {
     const horizon = f.p50.getTime() - f.at.getTime();
     return horizon > 0 ? Math.abs(f.productionAt.getTime() - f.p50.getTime()) / horizon : undefined;
   };
 
-  const healthAdvice = inScope.rollouts.flatMap((rollout) => (rollout.healthAdvice ?? []).filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, rollout })));
+  const healthAdvice = inScope.rollouts.flatMap((rollout) =>
+    (rollout.healthAdvice ?? []).filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, rollout })),
+  );
 
   return [
     { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', values: planning },

@@ -4,7 +4,9 @@ import type { Severity } from './facts.js';
 
 /** The Alertmanager webhook payload, version 4 (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 export const alertmanagerPayloadSchema = z.object({
-  version: z.literal('4', { error: 'version must be "4" (the Alertmanager webhook payload version this receiver understands)' }),
+  version: z.literal('4', {
+    error: 'version must be "4" (the Alertmanager webhook payload version this receiver understands)',
+  }),
   status: z.enum(['firing', 'resolved']),
   receiver: z.string().optional(),
   groupKey: z.string().optional(),
@@ -44,7 +46,10 @@ function severityOf(label: string | undefined): Severity {
 
 /** The workload as namespace/name, from a `workload` label or from namespace plus deployment, statefulset or service. */
 function workloadOf(labels: Record<string, string>): string | undefined {
-  if (labels.workload) return labels.workload.includes('/') || !labels.namespace ? labels.workload : `${labels.namespace}/${labels.workload}`;
+  if (labels.workload)
+    return labels.workload.includes('/') || !labels.namespace
+      ? labels.workload
+      : `${labels.namespace}/${labels.workload}`;
   const name = labels.deployment ?? labels.statefulset ?? labels.service ?? labels.app;
   return name ? `${labels.namespace ?? 'default'}/${name}` : undefined;
 }
@@ -68,7 +73,9 @@ export function incidentsFromAlerts(payload: AlertmanagerPayload): AlertIncident
       ...(product ? { product } : {}),
       ...(workload ? { workload } : {}),
       openedAt,
-      ...(a.status === 'resolved' && end && !Number.isNaN(end.getTime()) && end.getFullYear() > 1 ? { resolvedAt: end } : {}),
+      ...(a.status === 'resolved' && end && !Number.isNaN(end.getTime()) && end.getFullYear() > 1
+        ? { resolvedAt: end }
+        : {}),
     };
   });
 }

@@ -64,7 +64,11 @@ export class DoraIndex {
   private readonly daysByZone = new Map<string, Days>();
 
   constructor(history: History, scope: Scope) {
-    const all = sortedBy(finishedProductionOutcomes(history, scope), (o) => o.rollout.finishedAt!.getTime(), (o) => o);
+    const all = sortedBy(
+      finishedProductionOutcomes(history, scope),
+      (o) => o.rollout.finishedAt!.getTime(),
+      (o) => o,
+    );
     this.outcomes = all.times;
     this.successesBefore = new Uint32Array(all.values.length + 1);
     this.failedBefore = new Uint32Array(all.values.length + 1);
@@ -148,8 +152,16 @@ export class DoraIndex {
       outcomes: b - a,
       failed: this.failedBefore[b]! - this.failedBefore[a]!,
       deploymentDays: days ? days.size : this.countDeploymentDays(s0, s1, tz),
-      leads: defined(inWindow.map((r) => r.lead), 0, inWindow.length),
-      fromFreeze: defined(inWindow.map((r) => r.fromFreeze), 0, inWindow.length),
+      leads: defined(
+        inWindow.map((r) => r.lead),
+        0,
+        inWindow.length,
+      ),
+      fromFreeze: defined(
+        inWindow.map((r) => r.fromFreeze),
+        0,
+        inWindow.length,
+      ),
       recoveries: defined(this.failed.values, f0, f1),
     };
   }
@@ -172,7 +184,11 @@ export interface DoraPartial {
 }
 
 /** The four keys from partials of disjoint parts of a history (sums of counts, medians over the union of samples). */
-export function combineDora(window: Window, partials: readonly DoraPartial[], distinctDeploymentDays?: number): DoraMetrics {
+export function combineDora(
+  window: Window,
+  partials: readonly DoraPartial[],
+  distinctDeploymentDays?: number,
+): DoraMetrics {
   const sum = (f: (p: DoraPartial) => number) => partials.reduce((n, p) => n + f(p), 0);
   const all = (f: (p: DoraPartial) => number[]) => (partials.length === 1 ? f(partials[0]!) : partials.flatMap(f));
   const deployments = sum((p) => p.deployments);
@@ -187,10 +203,26 @@ export function combineDora(window: Window, partials: readonly DoraPartial[], di
   const recoveryMedian = median(recoveries);
   return {
     window,
-    deploymentFrequency: { deployments, days, perDay, deploymentDays: distinctDeploymentDays ?? sum((p) => p.deploymentDays), level: frequencyLevel(perDay) },
-    leadTimeForChanges: { releases: leads.length, medianMs: leadMedian, codeFreezeToProductionMedianMs: median(all((p) => p.fromFreeze)), level: leadTimeLevel(leadMedian) },
+    deploymentFrequency: {
+      deployments,
+      days,
+      perDay,
+      deploymentDays: distinctDeploymentDays ?? sum((p) => p.deploymentDays),
+      level: frequencyLevel(perDay),
+    },
+    leadTimeForChanges: {
+      releases: leads.length,
+      medianMs: leadMedian,
+      codeFreezeToProductionMedianMs: median(all((p) => p.fromFreeze)),
+      level: leadTimeLevel(leadMedian),
+    },
     changeFailureRate: { deployments: outcomes, failed, rate, level: changeFailureLevel(rate) },
-    recoveryTime: { failures: failed, recovered: recoveries.length, medianMs: recoveryMedian, level: recoveryLevel(recoveryMedian) },
+    recoveryTime: {
+      failures: failed,
+      recovered: recoveries.length,
+      medianMs: recoveryMedian,
+      level: recoveryLevel(recoveryMedian),
+    },
   };
 }
 

@@ -6,23 +6,40 @@ import { calendarDays, inWindow, localDay, median, type Window } from './time.js
 
 export interface DoraMetrics {
   window: Window;
-  deploymentFrequency: { deployments: number; days: number; perDay: number | undefined; deploymentDays: number; level: PerformanceLevel };
-  leadTimeForChanges: { releases: number; medianMs: number | undefined; codeFreezeToProductionMedianMs: number | undefined; level: PerformanceLevel };
+  deploymentFrequency: {
+    deployments: number;
+    days: number;
+    perDay: number | undefined;
+    deploymentDays: number;
+    level: PerformanceLevel;
+  };
+  leadTimeForChanges: {
+    releases: number;
+    medianMs: number | undefined;
+    codeFreezeToProductionMedianMs: number | undefined;
+    level: PerformanceLevel;
+  };
   changeFailureRate: { deployments: number; failed: number; rate: number | undefined; level: PerformanceLevel };
   recoveryTime: { failures: number; recovered: number; medianMs: number | undefined; level: PerformanceLevel };
 }
 
 export function hotfixesOf(history: History): { release: Release; productionAt?: Date }[] {
-  return [...history.releases.values()].filter((r) => r.type === 'HOTFIX').map((release) => {
-    const at = productionAt(release, history);
-    return at ? { release, productionAt: at } : { release };
-  });
+  return [...history.releases.values()]
+    .filter((r) => r.type === 'HOTFIX')
+    .map((release) => {
+      const at = productionAt(release, history);
+      return at ? { release, productionAt: at } : { release };
+    });
 }
 
 // An outcome depends on the history only, not on the window: computed once per (cached) history.
-const outcomeMemo = new WeakMap<History["index"], Map<string, DeploymentOutcome>>();
+const outcomeMemo = new WeakMap<History['index'], Map<string, DeploymentOutcome>>();
 
-function outcomeOf(rollout: Rollout, history: History, hotfixes: () => ReturnType<typeof hotfixesOf>): DeploymentOutcome {
+function outcomeOf(
+  rollout: Rollout,
+  history: History,
+  hotfixes: () => ReturnType<typeof hotfixesOf>,
+): DeploymentOutcome {
   let memo = outcomeMemo.get(history.index);
   if (!memo) outcomeMemo.set(history.index, (memo = new Map()));
   let o = memo.get(rollout.id);
@@ -30,7 +47,11 @@ function outcomeOf(rollout: Rollout, history: History, hotfixes: () => ReturnTyp
   return o;
 }
 
-function productionOutcomes(history: History, scope: Scope, keep: (finishedAt: Date | undefined) => boolean): DeploymentOutcome[] {
+function productionOutcomes(
+  history: History,
+  scope: Scope,
+  keep: (finishedAt: Date | undefined) => boolean,
+): DeploymentOutcome[] {
   let hotfixes: ReturnType<typeof hotfixesOf> | undefined;
   const lazyHotfixes = () => (hotfixes ??= hotfixesOf(history));
   return scoped(history, scope)
@@ -74,7 +95,9 @@ export function doraMetrics(history: History, scope: Scope, window: Window): Dor
   const leadMedian = median(leads);
 
   const failed = outcomes.filter((o) => o.failed);
-  const recoveries = failed.filter((o) => o.restoredAt && o.failedAt).map((o) => o.restoredAt!.getTime() - o.failedAt!.getTime());
+  const recoveries = failed
+    .filter((o) => o.restoredAt && o.failedAt)
+    .map((o) => o.restoredAt!.getTime() - o.failedAt!.getTime());
   const rate = outcomes.length ? failed.length / outcomes.length : undefined;
   const recoveryMedian = median(recoveries);
   return {
@@ -86,8 +109,18 @@ export function doraMetrics(history: History, scope: Scope, window: Window): Dor
       deploymentDays: new Set(successes.map((o) => localDay(o.rollout.succeededAt!, tz))).size,
       level: frequencyLevel(perDay),
     },
-    leadTimeForChanges: { releases: leads.length, medianMs: leadMedian, codeFreezeToProductionMedianMs: median(fromFreeze), level: leadTimeLevel(leadMedian) },
+    leadTimeForChanges: {
+      releases: leads.length,
+      medianMs: leadMedian,
+      codeFreezeToProductionMedianMs: median(fromFreeze),
+      level: leadTimeLevel(leadMedian),
+    },
     changeFailureRate: { deployments: outcomes.length, failed: failed.length, rate, level: changeFailureLevel(rate) },
-    recoveryTime: { failures: failed.length, recovered: recoveries.length, medianMs: recoveryMedian, level: recoveryLevel(recoveryMedian) },
+    recoveryTime: {
+      failures: failed.length,
+      recovered: recoveries.length,
+      medianMs: recoveryMedian,
+      level: recoveryLevel(recoveryMedian),
+    },
   };
 }

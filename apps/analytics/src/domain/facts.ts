@@ -31,9 +31,25 @@ type ReleaseFactBody =
   | { k: 'scope'; featureId: string; change: 'ADDED' | 'UPDATED' | 'REMOVED' | 'STATUS_CHANGED'; at: Timestamp }
   | { k: 'feature'; featureId: string; to: string; at: Timestamp }
   | { k: 'gate'; gate: string; outcome: GateOutcome; at: Timestamp }
-  | { k: 'readiness'; recommendation: Recommendation; source: Source; confidence: number; predictionId: string; at: Timestamp }
+  | {
+      k: 'readiness';
+      recommendation: Recommendation;
+      source: Source;
+      confidence: number;
+      predictionId: string;
+      at: Timestamp;
+    }
   /** A forecast, with the timeline-risk advice given with it when the event names it (who answered; whether it named a HIGH-likelihood risk). */
-  | { k: 'forecast'; p50: Timestamp; targetDate: Timestamp; probabilityOnTime: number; predictionId?: string; adviceSource?: Source; adviceFlagsSlip?: boolean; at: Timestamp }
+  | {
+      k: 'forecast';
+      p50: Timestamp;
+      targetDate: Timestamp;
+      probabilityOnTime: number;
+      predictionId?: string;
+      adviceSource?: Source;
+      adviceFlagsSlip?: boolean;
+      at: Timestamp;
+    }
   /** The scope a prioritisation advice proposed. */
   | { k: 'recommendation'; source: Source; predictionId: string; recommended: string[]; at: Timestamp };
 
@@ -54,7 +70,15 @@ export type RolloutFact =
   /** Failed and left in place (roll-forward only). */
   | { k: 'failed'; at: Timestamp; reason: string }
   /** Deployment-health advice on one analysis run. */
-  | { k: 'advice'; runId: string; recommendation: HealthRecommendation; source: Source; confidence: number; predictionId: string; at: Timestamp };
+  | {
+      k: 'advice';
+      runId: string;
+      recommendation: HealthRecommendation;
+      source: Source;
+      confidence: number;
+      predictionId: string;
+      at: Timestamp;
+    };
 
 export interface IncidentHeader {
   title?: string;
@@ -65,7 +89,8 @@ export interface IncidentHeader {
   rolloutId?: string;
 }
 
-export type IncidentFact = { k: 'opened'; at: Timestamp; by: string } | { k: 'resolved'; at: Timestamp; by: string; resolution?: string };
+export type IncidentFact =
+  { k: 'opened'; at: Timestamp; by: string } | { k: 'resolved'; at: Timestamp; by: string; resolution?: string };
 
 export interface EntityRecord<H, F> {
   id: string;
@@ -86,7 +111,13 @@ export type FactUpdate =
 export type EntityKind = FactUpdate['entity'];
 
 /** Applies an update to a record in memory, exactly as the MongoDB store does with $set. */
-export function applyUpdate<H extends object, F>(record: EntityRecord<H, F> | undefined, id: string, header: H, key: string, fact: F): EntityRecord<H, F> {
+export function applyUpdate<H extends object, F>(
+  record: EntityRecord<H, F> | undefined,
+  id: string,
+  header: H,
+  key: string,
+  fact: F,
+): EntityRecord<H, F> {
   const base = record ?? { id, header: {} as H, facts: {} };
   return { id, header: { ...base.header, ...definedOnly(header) }, facts: { ...base.facts, [key]: fact } };
 }

@@ -1,4 +1,15 @@
-import { factsInOrder, type GateOutcome, type HealthRecommendation, type IncidentRecord, type Recommendation, type ReleaseHeader, type ReleaseRecord, type RolloutRecord, type Severity, type Source } from './facts.js';
+import {
+  factsInOrder,
+  type GateOutcome,
+  type HealthRecommendation,
+  type IncidentRecord,
+  type Recommendation,
+  type ReleaseHeader,
+  type ReleaseRecord,
+  type RolloutRecord,
+  type Severity,
+  type Source,
+} from './facts.js';
 import { minDate } from './time.js';
 
 const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
@@ -22,7 +33,14 @@ export interface Release extends ReleaseHeader {
   gates: { gate: string; outcome: GateOutcome; at: Date }[];
   readiness: { recommendation: Recommendation; source: Source; confidence: number; predictionId: string; at: Date }[];
   /** `advice`: the timeline-risk advice given with the forecast, when its event named it. */
-  forecasts: { p50: Date; targetDate: Date; probabilityOnTime: number; predictionId?: string; advice?: { source: Source; flagsSlip: boolean }; at: Date }[];
+  forecasts: {
+    p50: Date;
+    targetDate: Date;
+    probabilityOnTime: number;
+    predictionId?: string;
+    advice?: { source: Source; flagsSlip: boolean };
+    at: Date;
+  }[];
   /** Scopes proposed by prioritisation advice, oldest first. */
   recommendations: { source: Source; predictionId: string; recommended: string[]; at: Date }[];
 }
@@ -44,7 +62,14 @@ export interface Rollout {
   /** When it ended, either way. */
   finishedAt?: Date;
   /** Deployment-health advice on its analysis runs, oldest first (absent when there was none). */
-  healthAdvice?: { runId: string; recommendation: HealthRecommendation; source: Source; confidence: number; predictionId: string; at: Date }[];
+  healthAdvice?: {
+    runId: string;
+    recommendation: HealthRecommendation;
+    source: Source;
+    confidence: number;
+    predictionId: string;
+    at: Date;
+  }[];
 }
 
 export interface Incident {
@@ -101,7 +126,19 @@ export function releaseOf(r: ReleaseRecord): Release {
     deliveredScope: releasedAt ? [...planned].filter((id) => atRelease.status.get(id) === 'DONE').sort() : [],
     doneAtRelease,
     gates: facts.flatMap((f) => (f.k === 'gate' ? [{ gate: f.gate, outcome: f.outcome, at: new Date(f.at) }] : [])),
-    readiness: facts.flatMap((f) => (f.k === 'readiness' ? [{ recommendation: f.recommendation, source: f.source, confidence: f.confidence, predictionId: f.predictionId, at: new Date(f.at) }] : [])),
+    readiness: facts.flatMap((f) =>
+      f.k === 'readiness'
+        ? [
+            {
+              recommendation: f.recommendation,
+              source: f.source,
+              confidence: f.confidence,
+              predictionId: f.predictionId,
+              at: new Date(f.at),
+            },
+          ]
+        : [],
+    ),
     forecasts: facts.flatMap((f) =>
       f.k === 'forecast'
         ? [
@@ -110,13 +147,19 @@ export function releaseOf(r: ReleaseRecord): Release {
               targetDate: new Date(f.targetDate),
               probabilityOnTime: f.probabilityOnTime,
               ...(f.predictionId ? { predictionId: f.predictionId } : {}),
-              ...(f.adviceSource !== undefined && f.adviceFlagsSlip !== undefined ? { advice: { source: f.adviceSource, flagsSlip: f.adviceFlagsSlip } } : {}),
+              ...(f.adviceSource !== undefined && f.adviceFlagsSlip !== undefined
+                ? { advice: { source: f.adviceSource, flagsSlip: f.adviceFlagsSlip } }
+                : {}),
               at: new Date(f.at),
             },
           ]
         : [],
     ),
-    recommendations: facts.flatMap((f) => (f.k === 'recommendation' ? [{ source: f.source, predictionId: f.predictionId, recommended: f.recommended, at: new Date(f.at) }] : [])),
+    recommendations: facts.flatMap((f) =>
+      f.k === 'recommendation'
+        ? [{ source: f.source, predictionId: f.predictionId, recommended: f.recommended, at: new Date(f.at) }]
+        : [],
+    ),
   };
 }
 
@@ -132,7 +175,18 @@ export function rolloutOf(r: RolloutRecord): Rollout {
   const failedAt = date(failed?.at);
   const finishedAt = minDate([succeededAt, rolledBackAt, failedAt]);
   const healthAdvice = facts.flatMap((f) =>
-    f.k === 'advice' ? [{ runId: f.runId, recommendation: f.recommendation, source: f.source, confidence: f.confidence, predictionId: f.predictionId, at: new Date(f.at) }] : [],
+    f.k === 'advice'
+      ? [
+          {
+            runId: f.runId,
+            recommendation: f.recommendation,
+            source: f.source,
+            confidence: f.confidence,
+            predictionId: f.predictionId,
+            at: new Date(f.at),
+          },
+        ]
+      : [],
   );
   return {
     id: r.id,
@@ -159,7 +213,12 @@ export function incidentOf(r: IncidentRecord): Incident {
     ...(r.header.workload ? { workload: r.header.workload } : {}),
     ...(r.header.rolloutId ? { rolloutId: r.header.rolloutId } : {}),
     ...(opened ? { openedAt: new Date(opened.at) } : {}),
-    ...(resolved ? { resolvedAt: new Date(resolved.at), ...(resolved.k === 'resolved' && resolved.resolution ? { resolution: resolved.resolution } : {}) } : {}),
+    ...(resolved
+      ? {
+          resolvedAt: new Date(resolved.at),
+          ...(resolved.k === 'resolved' && resolved.resolution ? { resolution: resolved.resolution } : {}),
+        }
+      : {}),
   };
 }
 
@@ -169,7 +228,11 @@ export interface History {
   rollouts: Rollout[];
   incidents: Incident[];
   /** Indexes over the whole (unscoped) history, so metrics over a year of an organisation stay linear. */
-  index: { rolloutsByRelease: Map<string, Rollout[]>; rolloutsByWorkload: Map<string, Rollout[]>; incidentsByRollout: Map<string, Incident[]> };
+  index: {
+    rolloutsByRelease: Map<string, Rollout[]>;
+    rolloutsByWorkload: Map<string, Rollout[]>;
+    incidentsByRollout: Map<string, Incident[]>;
+  };
 }
 
 export function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map<string, T[]> {
@@ -200,7 +263,11 @@ export function liveRollout(rollouts: readonly Rollout[], workload: string, at: 
   return live;
 }
 
-export function buildHistory(records: { releases: ReleaseRecord[]; rollouts: RolloutRecord[]; incidents: IncidentRecord[] }): History {
+export function buildHistory(records: {
+  releases: ReleaseRecord[];
+  rollouts: RolloutRecord[];
+  incidents: IncidentRecord[];
+}): History {
   const releases = new Map(records.releases.map((r) => [r.id, releaseOf(r)]));
   const rollouts = records.rollouts.map(rolloutOf).map((r) => {
     const product = r.product ?? (r.releaseId ? releases.get(r.releaseId)?.product : undefined);
@@ -216,12 +283,18 @@ export function buildHistory(records: { releases: ReleaseRecord[]; rollouts: Rol
     releases,
     rollouts,
     incidents,
-    index: { rolloutsByRelease: groupBy(rollouts, (r) => r.releaseId), rolloutsByWorkload, incidentsByRollout: groupBy(incidents, (i) => i.rolloutId) },
+    index: {
+      rolloutsByRelease: groupBy(rollouts, (r) => r.releaseId),
+      rolloutsByWorkload,
+      incidentsByRollout: groupBy(incidents, (i) => i.rolloutId),
+    },
   };
 }
 
 /** When the release reached production: its first successful production rollout, else when planning marked it RELEASED. */
 export function productionAt(release: Release, history: History): Date | undefined {
-  const succeeded = (history.index.rolloutsByRelease.get(release.id) ?? []).filter((r) => isProduction(r) && r.succeededAt).map((r) => r.succeededAt);
+  const succeeded = (history.index.rolloutsByRelease.get(release.id) ?? [])
+    .filter((r) => isProduction(r) && r.succeededAt)
+    .map((r) => r.succeededAt);
   return minDate(succeeded) ?? release.releasedAt;
 }

@@ -13,9 +13,26 @@ export const KPI_TARGETS = {
 
 export interface ReleaseKpis {
   releaseFrequency: { planned: number; delivered: number; onTime: number; ratio: number | undefined };
-  leadTimeCodeFreezeToProduction: { releases: number; medianMs: number | undefined; targetMs: number; met: boolean | undefined };
-  deploymentSuccessRate: { deployments: number; succeeded: number; rate: number | undefined; target: number; met: boolean | undefined };
-  releaseQuality: { releases: number; criticalIncidents: number; perRelease: number | undefined; target: number; met: boolean | undefined };
+  leadTimeCodeFreezeToProduction: {
+    releases: number;
+    medianMs: number | undefined;
+    targetMs: number;
+    met: boolean | undefined;
+  };
+  deploymentSuccessRate: {
+    deployments: number;
+    succeeded: number;
+    rate: number | undefined;
+    target: number;
+    met: boolean | undefined;
+  };
+  releaseQuality: {
+    releases: number;
+    criticalIncidents: number;
+    perRelease: number | undefined;
+    target: number;
+    met: boolean | undefined;
+  };
 }
 
 /** Critical incidents that started within 48 h after the release reached production, linked to one of its rollouts (or, unlinked, of its product). */
@@ -64,7 +81,9 @@ export function kpiPartial(history: History, scope: Scope, window: Window): KpiP
     planned: releases.filter((r) => r.targetDate && inWindow(new Date(r.targetDate), window)).length,
     delivered: delivered.length,
     onTime: delivered.filter((d) => d.release.targetDate && d.at.getTime() <= Date.parse(d.release.targetDate)).length,
-    freezeLeads: delivered.filter((d) => d.release.codeFreezeAt).map((d) => d.at.getTime() - d.release.codeFreezeAt!.getTime()),
+    freezeLeads: delivered
+      .filter((d) => d.release.codeFreezeAt)
+      .map((d) => d.at.getTime() - d.release.codeFreezeAt!.getTime()),
     deployments: outcomes.length,
     succeeded: outcomes.filter((o) => !o.rollout.rolledBackAt).length,
     criticalIncidents: delivered.reduce((n, d) => n + criticalIncidentsAfter(d.release, d.at, history).length, 0),
@@ -83,14 +102,31 @@ export function combineKpis(parts: readonly KpiPartial[]): ReleaseKpis {
   const successRate = deployments ? succeeded / deployments : undefined;
   const perRelease = delivered ? critical / delivered : undefined;
   return {
-    releaseFrequency: { planned, delivered, onTime: sum((p) => p.onTime), ratio: planned ? delivered / planned : undefined },
+    releaseFrequency: {
+      planned,
+      delivered,
+      onTime: sum((p) => p.onTime),
+      ratio: planned ? delivered / planned : undefined,
+    },
     leadTimeCodeFreezeToProduction: {
       releases: sum((p) => p.freezeLeads.length),
       medianMs: leadMedian,
       targetMs: KPI_TARGETS.leadTimeCodeFreezeToProductionMs,
       met: leadMedian === undefined ? undefined : leadMedian < KPI_TARGETS.leadTimeCodeFreezeToProductionMs,
     },
-    deploymentSuccessRate: { deployments, succeeded, rate: successRate, target: KPI_TARGETS.deploymentSuccessRate, met: successRate === undefined ? undefined : successRate > KPI_TARGETS.deploymentSuccessRate },
-    releaseQuality: { releases: delivered, criticalIncidents: critical, perRelease, target: KPI_TARGETS.criticalIssuesPerRelease, met: perRelease === undefined ? undefined : perRelease < KPI_TARGETS.criticalIssuesPerRelease },
+    deploymentSuccessRate: {
+      deployments,
+      succeeded,
+      rate: successRate,
+      target: KPI_TARGETS.deploymentSuccessRate,
+      met: successRate === undefined ? undefined : successRate > KPI_TARGETS.deploymentSuccessRate,
+    },
+    releaseQuality: {
+      releases: delivered,
+      criticalIncidents: critical,
+      perRelease,
+      target: KPI_TARGETS.criticalIssuesPerRelease,
+      met: perRelease === undefined ? undefined : perRelease < KPI_TARGETS.criticalIssuesPerRelease,
+    },
   };
 }

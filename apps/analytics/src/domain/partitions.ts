@@ -18,10 +18,17 @@ export const namespacePartition = (namespace: string): string => `${NAMESPACE_MA
 export const isProductPartition = (key: string): boolean => key !== UNATTRIBUTED && !key.startsWith(NAMESPACE_MARK);
 
 /** The namespace of a namespace partition; undefined for a product's partition and for UNATTRIBUTED. */
-export const namespaceOfPartition = (key: string): string | undefined => (key.startsWith(NAMESPACE_MARK) ? key.slice(NAMESPACE_MARK.length) : undefined);
+export const namespaceOfPartition = (key: string): string | undefined =>
+  key.startsWith(NAMESPACE_MARK) ? key.slice(NAMESPACE_MARK.length) : undefined;
 
 /** The header fields a record's partition is decided by. */
-export type PartitionHeader = { product?: string; releaseId?: string; workload?: string; rolloutId?: string; team?: string };
+export type PartitionHeader = {
+  product?: string;
+  releaseId?: string;
+  workload?: string;
+  rolloutId?: string;
+  team?: string;
+};
 
 /** The partition of a record of no known product: its namespace's (the rollout's team, or the workload's namespace), else UNATTRIBUTED. */
 export function unattributedPartitionOf(header: PartitionHeader): string {
@@ -33,18 +40,27 @@ export function unattributedPartitionOf(header: PartitionHeader): string {
  * An incident belongs to the records of no known product when it names no product and is neither linked to a rollout
  * of a known product nor on a workload one of them deployed.
  */
-export function isUnattributedIncident(header: PartitionHeader, attributed: { rollout(id: string): boolean; workload(name: string): boolean }): boolean {
+export function isUnattributedIncident(
+  header: PartitionHeader,
+  attributed: { rollout(id: string): boolean; workload(name: string): boolean },
+): boolean {
   if (header.product) return false;
   if (header.rolloutId && attributed.rollout(header.rolloutId)) return false;
   return !(header.workload && attributed.workload(header.workload));
 }
 
-export const emptyHistory = (): History => ({ releases: new Map(), rollouts: [], incidents: [], index: { rolloutsByRelease: new Map(), rolloutsByWorkload: new Map(), incidentsByRollout: new Map() } });
+export const emptyHistory = (): History => ({
+  releases: new Map(),
+  rollouts: [],
+  incidents: [],
+  index: { rolloutsByRelease: new Map(), rolloutsByWorkload: new Map(), incidentsByRollout: new Map() },
+});
 
 /** The incidents of several partitions, each once (one on a workload two partitions share: as linked to a rollout, if either links it). */
 export function mergeIncidents(histories: readonly History[]): Incident[] {
   const incidents = new Map<string, Incident>();
-  for (const h of histories) for (const i of h.incidents) if (!incidents.has(i.id) || i.rolloutId) incidents.set(i.id, i);
+  for (const h of histories)
+    for (const i of h.incidents) if (!incidents.has(i.id) || i.rolloutId) incidents.set(i.id, i);
   return [...incidents.values()];
 }
 

@@ -57,30 +57,84 @@ function text(value: string, field: string, max = 2000): string {
 }
 
 function open(r: Retrospective): void {
-  if (r.status === 'COMPLETED') throw new RuleError(`the retrospective of release ${r.releaseId} was completed on ${r.completedAt!.toISOString()}; it takes no more changes`, 'releaseId');
+  if (r.status === 'COMPLETED')
+    throw new RuleError(
+      `the retrospective of release ${r.releaseId} was completed on ${r.completedAt!.toISOString()}; it takes no more changes`,
+      'releaseId',
+    );
 }
 
-export function newRetrospective(input: { id: string; releaseId: string; by: string; byName?: string; at: Date; dueAt?: Date; automatic?: boolean }): Retrospective {
-  return { id: input.id, releaseId: input.releaseId, status: 'OPEN', automatic: input.automatic ?? false, ...(input.dueAt ? { dueAt: input.dueAt } : {}), startedBy: input.by, ...(input.byName ? { startedByName: input.byName } : {}), startedAt: input.at, items: [], actionItems: [] };
+export function newRetrospective(input: {
+  id: string;
+  releaseId: string;
+  by: string;
+  byName?: string;
+  at: Date;
+  dueAt?: Date;
+  automatic?: boolean;
+}): Retrospective {
+  return {
+    id: input.id,
+    releaseId: input.releaseId,
+    status: 'OPEN',
+    automatic: input.automatic ?? false,
+    ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+    startedBy: input.by,
+    ...(input.byName ? { startedByName: input.byName } : {}),
+    startedAt: input.at,
+    items: [],
+    actionItems: [],
+  };
 }
 
-export function addItem(r: Retrospective, item: { id: string; stage: AgendaStage; kind: ItemKind; text: string; by: string; byName?: string; at: Date }): Retrospective {
+export function addItem(
+  r: Retrospective,
+  item: { id: string; stage: AgendaStage; kind: ItemKind; text: string; by: string; byName?: string; at: Date },
+): Retrospective {
   open(r);
-  if (item.stage === 'DECIDE_ACTIONS') throw new RuleError('decisions of the DECIDE_ACTIONS stage are action items: use addActionItem (owner and due date required)', 'stage');
+  if (item.stage === 'DECIDE_ACTIONS')
+    throw new RuleError(
+      'decisions of the DECIDE_ACTIONS stage are action items: use addActionItem (owner and due date required)',
+      'stage',
+    );
   return { ...r, items: [...r.items, { ...item, text: text(item.text, 'text') }] };
 }
 
-export function addActionItem(r: Retrospective, a: { id: string; title: string; owner: string; dueDate: Date; at: Date }): Retrospective {
+export function addActionItem(
+  r: Retrospective,
+  a: { id: string; title: string; owner: string; dueDate: Date; at: Date },
+): Retrospective {
   open(r);
-  if (a.dueDate.getTime() < r.startedAt.getTime()) throw new RuleError(`dueDate ${a.dueDate.toISOString()} is before the retrospective started (${r.startedAt.toISOString()}); give a future date`, 'dueDate');
-  const item: ActionItem = { id: a.id, title: text(a.title, 'title', 300), owner: text(a.owner, 'owner', 200), dueDate: a.dueDate, status: 'OPEN', createdAt: a.at, updatedAt: a.at };
+  if (a.dueDate.getTime() < r.startedAt.getTime())
+    throw new RuleError(
+      `dueDate ${a.dueDate.toISOString()} is before the retrospective started (${r.startedAt.toISOString()}); give a future date`,
+      'dueDate',
+    );
+  const item: ActionItem = {
+    id: a.id,
+    title: text(a.title, 'title', 300),
+    owner: text(a.owner, 'owner', 200),
+    dueDate: a.dueDate,
+    status: 'OPEN',
+    createdAt: a.at,
+    updatedAt: a.at,
+  };
   return { ...r, actionItems: [...r.actionItems, item] };
 }
 
 /** Action items stay editable after the retrospective closed: following them up is the point. */
-export function updateActionItem(r: Retrospective, id: string, patch: { status?: ActionStatus; owner?: string; dueDate?: Date; title?: string }, at: Date): Retrospective {
+export function updateActionItem(
+  r: Retrospective,
+  id: string,
+  patch: { status?: ActionStatus; owner?: string; dueDate?: Date; title?: string },
+  at: Date,
+): Retrospective {
   const existing = r.actionItems.find((a) => a.id === id);
-  if (!existing) throw new RuleError(`action item ${id} is not in the retrospective of release ${r.releaseId} (it has ${r.actionItems.map((a) => a.id).join(', ') || 'none'})`, 'actionItemId');
+  if (!existing)
+    throw new RuleError(
+      `action item ${id} is not in the retrospective of release ${r.releaseId} (it has ${r.actionItems.map((a) => a.id).join(', ') || 'none'})`,
+      'actionItemId',
+    );
   const next: ActionItem = {
     ...existing,
     ...(patch.status ? { status: patch.status } : {}),
@@ -97,8 +151,10 @@ export function complete(r: Retrospective, at: Date): Retrospective {
   return { ...r, status: 'COMPLETED', completedAt: at };
 }
 
-export const isActionOverdue = (a: ActionItem, now: Date) => (a.status === 'OPEN' || a.status === 'IN_PROGRESS') && a.dueDate.getTime() < now.getTime();
-export const isRetrospectiveOverdue = (r: Retrospective, now: Date) => r.status === 'OPEN' && r.dueAt !== undefined && r.dueAt.getTime() < now.getTime();
+export const isActionOverdue = (a: ActionItem, now: Date) =>
+  (a.status === 'OPEN' || a.status === 'IN_PROGRESS') && a.dueDate.getTime() < now.getTime();
+export const isRetrospectiveOverdue = (r: Retrospective, now: Date) =>
+  r.status === 'OPEN' && r.dueAt !== undefined && r.dueAt.getTime() < now.getTime();
 
 /** Which stage the retrospective has reached: the furthest stage holding an item (action items mean DECIDE_ACTIONS; completed means CLOSE). */
 export function currentStage(r: Retrospective): AgendaStage {

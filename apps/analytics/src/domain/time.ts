@@ -22,14 +22,14 @@ export function zoneOffsetMs(at: Date, timeZone: string): number {
   if (!format) {
     // Building a formatter costs far more than using one; there are few zones.
     format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, format);
   }
@@ -116,7 +116,8 @@ export function calendarPeriods(window: Window, interval: TrendInterval): Window
   while (from.getTime() < window.to.getTime()) {
     const boundary = instantOfWallClock(nextPeriodStart(wallClock(from, tz), interval), tz);
     // A period is at least a day and an offset changes by hours, so each boundary is after the last.
-    if (boundary.getTime() <= from.getTime()) throw new Error(`calendarPeriods: no progress at ${from.toISOString()} in ${tz}`);
+    if (boundary.getTime() <= from.getTime())
+      throw new Error(`calendarPeriods: no progress at ${from.toISOString()} in ${tz}`);
     const to = boundary.getTime() < window.to.getTime() ? boundary : window.to;
     periods.push({ from, to, ...(window.timeZone ? { timeZone: window.timeZone } : {}) });
     from = to;

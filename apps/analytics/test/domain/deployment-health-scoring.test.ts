@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { aiEffectiveness, combineEffectiveness, effectivenessSamples, MIN_OUTCOMES, tooFewOutcomes } from '../../src/domain/index.js';
+import {
+  aiEffectiveness,
+  combineEffectiveness,
+  effectivenessSamples,
+  MIN_OUTCOMES,
+  tooFewOutcomes,
+} from '../../src/domain/index.js';
 import { historyOf, Story } from './history-builder.js';
 
 const march = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') };
-const healthRows = (s: Story, minOutcomes: number) => aiEffectiveness(historyOf(s.events), {}, march, minOutcomes).filter((r) => r.kind === 'deployment-health');
+const healthRows = (s: Story, minOutcomes: number) =>
+  aiEffectiveness(historyOf(s.events), {}, march, minOutcomes).filter((r) => r.kind === 'deployment-health');
 
 /** Advice on rollouts whose outcomes differ: promoted and quiet, rolled back, promoted then an incident within 48 h or after. */
 const story = () =>
@@ -38,16 +45,50 @@ const story = () =>
 describe('deployment-health advice scored against its rollout', () => {
   it('PROMOTE is right when the rollout did not fail within 48 h of its end; HOLD and ROLLBACK when it did', () => {
     expect(healthRows(story(), 1)).toEqual([
-      { metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'ai', samples: 3, value: 1 / 3, target: 0.8, met: false },
-      { metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'deterministic', samples: 4, value: 1, target: 0.8, met: true },
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'deployment-health',
+        source: 'ai',
+        samples: 3,
+        value: 1 / 3,
+        target: 0.8,
+        met: false,
+      },
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'deployment-health',
+        source: 'deterministic',
+        samples: 4,
+        value: 1,
+        target: 0.8,
+        met: true,
+      },
     ]);
   });
 
   it('a product scope keeps its own rollouts’ advice only', () => {
     const s = story().release('other', '2026-02-01T00:00:00Z', { target: '2026-03-30T00:00:00Z', product: 'other' });
-    s.rollout('other', 'x1', '2026-03-06T00:00:00Z', { succeededAt: '2026-03-06T01:00:00Z' }, { namespace: 'other' }).healthAdvice('other', 'x1', 'PROMOTE', 'ai', '2026-03-06T00:30:00Z');
-    const rows = aiEffectiveness(historyOf(s.events), { product: 'other' }, march, 1).filter((r) => r.kind === 'deployment-health');
-    expect(rows).toEqual([{ metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'ai', samples: 1, value: 1, target: 0.8, met: true }]);
+    s.rollout(
+      'other',
+      'x1',
+      '2026-03-06T00:00:00Z',
+      { succeededAt: '2026-03-06T01:00:00Z' },
+      { namespace: 'other' },
+    ).healthAdvice('other', 'x1', 'PROMOTE', 'ai', '2026-03-06T00:30:00Z');
+    const rows = aiEffectiveness(historyOf(s.events), { product: 'other' }, march, 1).filter(
+      (r) => r.kind === 'deployment-health',
+    );
+    expect(rows).toEqual([
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'deployment-health',
+        source: 'ai',
+        samples: 1,
+        value: 1,
+        target: 0.8,
+        met: true,
+      },
+    ]);
   });
 
   it(`a kind and source with fewer than ${MIN_OUTCOMES} outcomes gets no number and is listed as having too few`, () => {
@@ -55,10 +96,22 @@ describe('deployment-health advice scored against its rollout', () => {
     expect(combineEffectiveness(parts).filter((r) => r.kind === 'deployment-health')).toEqual([]);
     expect(tooFewOutcomes(parts).filter((t) => t.kind === 'deployment-health')).toEqual([
       { metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'ai', samples: 3, minimum: MIN_OUTCOMES },
-      { metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'deterministic', samples: 4, minimum: MIN_OUTCOMES },
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'deployment-health',
+        source: 'deterministic',
+        samples: 4,
+        minimum: MIN_OUTCOMES,
+      },
     ]);
     // a kind nobody predicted on is listed with no outcomes
-    expect(tooFewOutcomes(parts)).toContainEqual({ metric: 'QUALITY_GATE_PREDICTION', kind: 'readiness', source: 'ai', samples: 0, minimum: MIN_OUTCOMES });
+    expect(tooFewOutcomes(parts)).toContainEqual({
+      metric: 'QUALITY_GATE_PREDICTION',
+      kind: 'readiness',
+      source: 'ai',
+      samples: 0,
+      minimum: MIN_OUTCOMES,
+    });
 
     // the fifth outcome of the baseline gives it a number, counted across two partitions
     const fifth = new Story()
@@ -67,8 +120,20 @@ describe('deployment-health advice scored against its rollout', () => {
       .healthAdvice('p', 'p1', 'PROMOTE', 'deterministic', '2026-03-07T00:30:00Z');
     const both = [...parts, effectivenessSamples(historyOf(fifth.events), {}, march)];
     expect(combineEffectiveness(both).filter((r) => r.kind === 'deployment-health')).toEqual([
-      { metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'deterministic', samples: 5, value: 4 / 5, target: 0.8, met: false },
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'deployment-health',
+        source: 'deterministic',
+        samples: 5,
+        value: 4 / 5,
+        target: 0.8,
+        met: false,
+      },
     ]);
-    expect(tooFewOutcomes(both).filter((t) => t.kind === 'deployment-health').map((t) => t.source)).toEqual(['ai']);
+    expect(
+      tooFewOutcomes(both)
+        .filter((t) => t.kind === 'deployment-health')
+        .map((t) => t.source),
+    ).toEqual(['ai']);
   });
 });

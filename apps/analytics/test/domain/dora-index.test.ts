@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { factsOf } from '../../src/application/project-event.js';
 import { AnalyticsQueries } from '../../src/application/queries.js';
 import { MemoryProjectionStore } from '../../src/adapters/memory/memory-projection-store.js';
-import { aiEffectiveness, doraIndex, doraMetrics, effectivenessSamples, releaseKpis, tooFewOutcomes, type Scope, type Window } from '../../src/domain/index.js';
+import {
+  aiEffectiveness,
+  doraIndex,
+  doraMetrics,
+  effectivenessSamples,
+  releaseKpis,
+  tooFewOutcomes,
+  type Scope,
+  type Window,
+} from '../../src/domain/index.js';
 import { historyOf, iso, Story } from './history-builder.js';
 
 /** mulberry32: a failure can be reproduced from its seed. */
@@ -46,14 +55,29 @@ function organisation(seed: number, opts: { failThenSucceed: boolean }) {
       const releaseId = `${product}-r${cycle}`;
       const t0 = START + cycle * 14 * 24 * HOUR + Math.floor(rnd() * 48) * HOUR;
       const hotfix = cycle > 0 && rnd() < 0.25;
-      s.release(releaseId, at(t0), { product, version: `1.${cycle}.0`, ...(hotfix ? { type: 'HOTFIX' as const, baseVersion: `1.${cycle - 1}.0` } : {}) });
+      s.release(releaseId, at(t0), {
+        product,
+        version: `1.${cycle}.0`,
+        ...(hotfix ? { type: 'HOTFIX' as const, baseVersion: `1.${cycle - 1}.0` } : {}),
+      });
       if (rnd() < 0.8) s.feature(releaseId, `${releaseId}-f`, 'IN_PROGRESS', at(t0 + 5 * HOUR));
       if (rnd() < 0.7) s.status(releaseId, 'CODE_FREEZE', at(t0 + 7 * 24 * HOUR), { product });
       if (rnd() < 0.9) s.status(releaseId, 'RELEASED', at(t0 + 10 * 24 * HOUR), { product });
       // advice to hold against what happened (no randomness drawn: the rest of the history stays as it was)
-      s.readiness(releaseId, cycle % 3 === 0 ? 'NO_GO' : 'GO', cycle % 2 ? 'ai' : 'deterministic', at(t0 + 8 * 24 * HOUR));
+      s.readiness(
+        releaseId,
+        cycle % 3 === 0 ? 'NO_GO' : 'GO',
+        cycle % 2 ? 'ai' : 'deterministic',
+        at(t0 + 8 * 24 * HOUR),
+      );
       s.gate(releaseId, 'PRODUCTION', cycle % 4 === 0 ? 'FAIL' : 'PASS', at(t0 + 9 * 24 * HOUR));
-      s.forecast(releaseId, at(t0 + 2 * 24 * HOUR), at(t0 + 9 * 24 * HOUR), at(t0 + 10 * 24 * HOUR), cycle % 2 ? 0.4 : 0.8);
+      s.forecast(
+        releaseId,
+        at(t0 + 2 * 24 * HOUR),
+        at(t0 + 9 * 24 * HOUR),
+        at(t0 + 10 * 24 * HOUR),
+        cycle % 2 ? 0.4 : 0.8,
+      );
       if (cycle === 5 && product === 'billing') continue; // released without a rollout: production time from planning
       const rollouts = 4 + Math.floor(rnd() * 12);
       for (let k = 0; k < rollouts; k++) {
@@ -67,26 +91,63 @@ function organisation(seed: number, opts: { failThenSucceed: boolean }) {
           r < 0.12
             ? { rolledBackAt: at(start + 20 * 60_000) }
             : r < 0.2
-              ? { failedAt: at(start + 30 * 60_000), ...(opts.failThenSucceed && rnd() < 0.5 ? { succeededAt: at(start + (30 + rnd() * 60) * HOUR) } : {}) }
+              ? {
+                  failedAt: at(start + 30 * 60_000),
+                  ...(opts.failThenSucceed && rnd() < 0.5 ? { succeededAt: at(start + (30 + rnd() * 60) * HOUR) } : {}),
+                }
               : r < 0.97
                 ? { succeededAt: at(start + Math.floor(rnd() * 90) * 60_000) }
                 : {};
         s.rollout(releaseId, id, at(start), end, { namespace, deployment, environment });
-        if (rnd() < 0.1) s.incident(`inc-${n}`, at(start + Math.floor(rnd() * 60) * HOUR), { workload: `${namespace}/${deployment}`, ...(rnd() < 0.8 ? { resolvedAt: at(start + 70 * HOUR) } : {}) });
+        if (rnd() < 0.1)
+          s.incident(`inc-${n}`, at(start + Math.floor(rnd() * 60) * HOUR), {
+            workload: `${namespace}/${deployment}`,
+            ...(rnd() < 0.8 ? { resolvedAt: at(start + 70 * HOUR) } : {}),
+          });
       }
     }
   }
   // rollouts either side of midnight in Berlin, New York and Kolkata, and on DST days
-  for (const t of ['2026-03-08T06:30:00Z', '2026-03-08T07:30:00Z', '2026-03-28T22:59:00Z', '2026-03-28T23:01:00Z', '2026-03-29T00:30:00Z', '2026-02-10T18:29:00Z', '2026-02-10T18:31:00Z']) {
-    s.rollout('shop-r4', `ro-edge-${++n}`, iso(Date.parse(t) - 10 * 60_000), { succeededAt: t }, { namespace: 'payments', deployment: 'shop-svc0' });
+  for (const t of [
+    '2026-03-08T06:30:00Z',
+    '2026-03-08T07:30:00Z',
+    '2026-03-28T22:59:00Z',
+    '2026-03-28T23:01:00Z',
+    '2026-03-29T00:30:00Z',
+    '2026-02-10T18:29:00Z',
+    '2026-02-10T18:31:00Z',
+  ]) {
+    s.rollout(
+      'shop-r4',
+      `ro-edge-${++n}`,
+      iso(Date.parse(t) - 10 * 60_000),
+      { succeededAt: t },
+      { namespace: 'payments', deployment: 'shop-svc0' },
+    );
   }
   const events = s.events;
   const delivery = shuffled([...events, ...events.filter(() => rnd() < 0.3)], rnd);
   return { events, delivery };
 }
 
-const ZONES = [undefined, 'UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham'];
-const SCOPES: Scope[] = [{}, { product: 'shop' }, { product: 'billing' }, { team: 'payments' }, { product: 'search', team: 'storefront' }, { product: 'nothing' }, { team: 'nobody' }];
+const ZONES = [
+  undefined,
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+];
+const SCOPES: Scope[] = [
+  {},
+  { product: 'shop' },
+  { product: 'billing' },
+  { team: 'payments' },
+  { product: 'search', team: 'storefront' },
+  { product: 'nothing' },
+  { team: 'nobody' },
+];
 
 /** `anchors`: instants at which something happened, so that some windows start or end exactly on an event. */
 function windows(seed: number, anchors: number[] = []): Window[] {
@@ -103,8 +164,12 @@ function windows(seed: number, anchors: number[] = []): Window[] {
     const from = START - 5 * day + Math.floor(rnd() * 110 * day);
     return { from: new Date(from), to: new Date(from + Math.floor(rnd() * 60 * day) + 1) };
   });
-  const onEvents: Window[] = anchors.flatMap((a, i) => (i % 2 ? [] : [{ from: new Date(a), to: new Date(Math.max(a, anchors[(i * 7) % anchors.length]!)) }]));
-  return [...fixed, ...random_, ...onEvents].flatMap((w) => ZONES.map((timeZone) => (timeZone ? { ...w, timeZone } : w)));
+  const onEvents: Window[] = anchors.flatMap((a, i) =>
+    i % 2 ? [] : [{ from: new Date(a), to: new Date(Math.max(a, anchors[(i * 7) % anchors.length]!)) }],
+  );
+  return [...fixed, ...random_, ...onEvents].flatMap((w) =>
+    ZONES.map((timeZone) => (timeZone ? { ...w, timeZone } : w)),
+  );
 }
 
 describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
@@ -128,7 +193,9 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
       // the comparison covered non-trivial answers, not only empty ones
       expect(withData).toBeGreaterThan(100);
       // and the in-order history answers the same
-      expect(doraIndex(historyOf(events), {}).metrics(windows(11)[0]!)).toEqual(doraMetrics(history, {}, windows(11)[0]!));
+      expect(doraIndex(historyOf(events), {}).metrics(windows(11)[0]!)).toEqual(
+        doraMetrics(history, {}, windows(11)[0]!),
+      );
     });
   }
 
@@ -140,7 +207,11 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
       for (const e of delivery.slice(from, to)) for (const u of factsOf(e)) store.applySync(u);
     };
     const queries = new AnalyticsQueries({ store, clock: { now: () => new Date('2026-04-15T00:00:00Z') } });
-    const args = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-04-15T00:00:00Z'), timeZone: 'Europe/Berlin' };
+    const args = {
+      from: new Date('2026-01-01T00:00:00Z'),
+      to: new Date('2026-04-15T00:00:00Z'),
+      timeZone: 'Europe/Berlin',
+    };
     const window = queries.window(args);
     apply(0, half);
     const before = await queries.dora({}, args);
@@ -153,9 +224,11 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
     expect(await queries.dora({}, args)).toEqual(before);
     const report = await queries.partitions.refresh();
     expect(report.changes).toBe(delivery.slice(half).flatMap(factsOf).length);
-    for (const scope of SCOPES) expect(await queries.dora(scope, args)).toEqual(doraMetrics(historyOf(delivery), scope, window));
+    for (const scope of SCOPES)
+      expect(await queries.dora(scope, args)).toEqual(doraMetrics(historyOf(delivery), scope, window));
     // the KPIs combine the partitions the same way
-    for (const scope of SCOPES) expect(await queries.kpis(scope, args)).toEqual({ window, ...releaseKpis(historyOf(delivery), scope, window) });
+    for (const scope of SCOPES)
+      expect(await queries.kpis(scope, args)).toEqual({ window, ...releaseKpis(historyOf(delivery), scope, window) });
     // and the AI effectiveness rows: the same rows, the same samples, means equal but for the order of summation
     for (const scope of SCOPES) {
       const { rows } = await queries.aiEffectiveness(scope, args);
@@ -163,13 +236,17 @@ describe('DoraIndex gives exactly what doraMetrics recomputes', () => {
       expect(rows.map(({ value: _, ...r }) => r)).toEqual(whole.map(({ value: _, ...r }) => r));
       rows.forEach((r, i) => expect(r.value).toBeCloseTo(whole[i]!.value, 12));
     }
-    expect((await queries.aiEffectiveness({}, args)).rows.map((r) => `${r.metric} ${r.kind} ${r.source ?? 'plan'}`)).toEqual(
+    expect(
+      (await queries.aiEffectiveness({}, args)).rows.map((r) => `${r.metric} ${r.kind} ${r.source ?? 'plan'}`),
+    ).toEqual(
       aiEffectiveness(historyOf(delivery), {}, window).map((r) => `${r.metric} ${r.kind} ${r.source ?? 'plan'}`),
     );
     // rows with fewer outcomes than a score needs are listed alike, counted across the partitions
     const org = await queries.aiEffectiveness({}, args);
     expect(org.tooFewOutcomes).toEqual(tooFewOutcomes([effectivenessSamples(historyOf(delivery), {}, window)]));
     expect(org.rows.length).toBeGreaterThanOrEqual(5);
-    expect((await queries.dora({}, args)).changeFailureRate.deployments).toBeGreaterThan(before.changeFailureRate.deployments);
+    expect((await queries.dora({}, args)).changeFailureRate.deployments).toBeGreaterThan(
+      before.changeFailureRate.deployments,
+    );
   });
 });

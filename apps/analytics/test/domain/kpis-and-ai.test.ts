@@ -38,7 +38,11 @@ describe('release KPIs', () => {
     const k = releaseKpis(historyOf(s.events), { product: 'shop' }, march);
     expect(k.releaseFrequency).toEqual({ planned: 3, delivered: 2, onTime: 1, ratio: 2 / 3 });
     // median of 13 days + 3 h and 52 days
-    expect(k.leadTimeCodeFreezeToProduction).toMatchObject({ releases: 2, medianMs: (13 * DAY + 3 * HOUR + 52 * DAY) / 2, met: false });
+    expect(k.leadTimeCodeFreezeToProduction).toMatchObject({
+      releases: 2,
+      medianMs: (13 * DAY + 3 * HOUR + 52 * DAY) / 2,
+      met: false,
+    });
     expect(k.deploymentSuccessRate).toMatchObject({ deployments: 3, succeeded: 2, rate: 2 / 3, met: false });
     expect(k.releaseQuality).toMatchObject({ releases: 2, criticalIncidents: 1, perRelease: 0.5, met: false });
   });
@@ -73,11 +77,51 @@ describe('AI effectiveness', () => {
     const rows = aiEffectiveness(historyOf(story().events), {}, march, 1);
     expect(rows).toEqual([
       { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', samples: 1, value: 0.75, target: 0.85, met: false },
-      { metric: 'RISK_PREDICTION', kind: 'readiness', source: 'deterministic', samples: 1, value: 0, target: 0.8, met: false },
-      { metric: 'RISK_PREDICTION', kind: 'timeline-risk', source: 'deterministic', samples: 1, value: 1, target: 0.8, met: true },
-      { metric: 'QUALITY_GATE_PREDICTION', kind: 'readiness', source: 'ai', samples: 1, value: 1, target: 0.9, met: true },
-      { metric: 'QUALITY_GATE_PREDICTION', kind: 'readiness', source: 'deterministic', samples: 1, value: 0, target: 0.9, met: false },
-      { metric: 'TIMELINE_VARIANCE', kind: 'timeline-risk', source: 'deterministic', samples: 1, value: expect.closeTo(0.1, 10), target: 0.15, met: true },
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'readiness',
+        source: 'deterministic',
+        samples: 1,
+        value: 0,
+        target: 0.8,
+        met: false,
+      },
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'timeline-risk',
+        source: 'deterministic',
+        samples: 1,
+        value: 1,
+        target: 0.8,
+        met: true,
+      },
+      {
+        metric: 'QUALITY_GATE_PREDICTION',
+        kind: 'readiness',
+        source: 'ai',
+        samples: 1,
+        value: 1,
+        target: 0.9,
+        met: true,
+      },
+      {
+        metric: 'QUALITY_GATE_PREDICTION',
+        kind: 'readiness',
+        source: 'deterministic',
+        samples: 1,
+        value: 0,
+        target: 0.9,
+        met: false,
+      },
+      {
+        metric: 'TIMELINE_VARIANCE',
+        kind: 'timeline-risk',
+        source: 'deterministic',
+        samples: 1,
+        value: expect.closeTo(0.1, 10),
+        target: 0.15,
+        met: true,
+      },
     ]);
     expect(aiEffectiveness(historyOf([]), {}, march)).toEqual([]);
   });
@@ -94,6 +138,12 @@ describe('AI effectiveness', () => {
     ]);
     expect(a.findings).toContain('Reached production 2.0 days after its target date.');
     expect(a.findings).toContain('Delivered 3 of 4 planned features (75%).');
-    expect(releaseMetrics(h.releases.get('r')!, h)).toMatchObject({ leadTimeMs: 20 * DAY, codeFreezeToProductionMs: 11 * DAY, productionRollouts: 1, failedDeployments: 0, planningAccuracy: 0.75 });
+    expect(releaseMetrics(h.releases.get('r')!, h)).toMatchObject({
+      leadTimeMs: 20 * DAY,
+      codeFreezeToProductionMs: 11 * DAY,
+      productionRollouts: 1,
+      failedDeployments: 0,
+      planningAccuracy: 0.75,
+    });
   });
 });

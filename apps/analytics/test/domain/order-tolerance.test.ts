@@ -34,12 +34,18 @@ describe('projections are idempotent and order-tolerant', () => {
 
   it('shuffled and duplicated delivery gives the same records and metrics as in-order delivery', () => {
     const inOrder = project(s.events);
-    const expected = { dora: doraMetrics(historyOf(s.events), {}, window), kpis: releaseKpis(historyOf(s.events), {}, window) };
+    const expected = {
+      dora: doraMetrics(historyOf(s.events), {}, window),
+      kpis: releaseKpis(historyOf(s.events), {}, window),
+    };
     expect(expected.dora.changeFailureRate).toMatchObject({ deployments: 2, failed: 2 });
     for (let seed = 1; seed <= 25; seed++) {
       const delivery = shuffled([...s.events, ...s.events.slice(0, 1 + (seed % s.events.length))], seed);
       expect(project(delivery)).toEqual(inOrder);
-      expect({ dora: doraMetrics(historyOf(delivery), {}, window), kpis: releaseKpis(historyOf(delivery), {}, window) }).toEqual(expected);
+      expect({
+        dora: doraMetrics(historyOf(delivery), {}, window),
+        kpis: releaseKpis(historyOf(delivery), {}, window),
+      }).toEqual(expected);
     }
   });
 

@@ -3,7 +3,8 @@ import { aiEffectiveness, analyseRelease, type EffectivenessRow } from '../../sr
 import { historyOf, Story } from './history-builder.js';
 
 const march = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') };
-const planningRows = (s: Story, window = march): EffectivenessRow[] => aiEffectiveness(historyOf(s.events), {}, window, 1).filter((r) => r.metric === 'PLANNING_ACCURACY');
+const planningRows = (s: Story, window = march): EffectivenessRow[] =>
+  aiEffectiveness(historyOf(s.events), {}, window, 1).filter((r) => r.metric === 'PLANNING_ACCURACY');
 
 /** Release r: f1…f4 planned, frozen 1 March; f1, f2, f3 DONE and f4 not by its release on 12 March. */
 const frozenRelease = () =>
@@ -33,20 +34,48 @@ describe('planning accuracy per source (AI vs deterministic)', () => {
     expect(planningRows(s)).toEqual([
       // the team's plan: f1…f4 in scope at the freeze, 3 DONE at release
       { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', samples: 1, value: 0.75, target: 0.85, met: false },
-      { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: 'ai', samples: 1, value: 0.5, target: 0.85, met: false },
-      { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: 'deterministic', samples: 1, value: 2 / 3, target: 0.85, met: false },
+      {
+        metric: 'PLANNING_ACCURACY',
+        kind: 'prioritisation',
+        source: 'ai',
+        samples: 1,
+        value: 0.5,
+        target: 0.85,
+        met: false,
+      },
+      {
+        metric: 'PLANNING_ACCURACY',
+        kind: 'prioritisation',
+        source: 'deterministic',
+        samples: 1,
+        value: 2 / 3,
+        target: 0.85,
+        met: false,
+      },
     ]);
   });
 
-  it('lists each source\'s scope recommendation in the release analysis, against what was done at release', () => {
+  it("lists each source's scope recommendation in the release analysis, against what was done at release", () => {
     const s = frozenRelease()
       .recommend('r', 'deterministic', ['f1', 'f2', 'f3'], '2026-02-10T00:00:00Z')
       .recommend('r', 'ai', ['f1', 'f4'], '2026-02-15T00:00:00Z');
     const h = historyOf(s.events);
     const scope = analyseRelease(h.releases.get('r')!, h).predictions.filter((p) => p.what === 'scope');
     expect(scope).toEqual([
-      { what: 'scope', source: 'ai', predicted: '2 feature(s) deliverable: f1, f4', actual: '1 of them done at release (50%)', hit: false },
-      { what: 'scope', source: 'deterministic', predicted: '3 feature(s) deliverable: f1, f2, f3', actual: '3 of them done at release (100%)', hit: true },
+      {
+        what: 'scope',
+        source: 'ai',
+        predicted: '2 feature(s) deliverable: f1, f4',
+        actual: '1 of them done at release (50%)',
+        hit: false,
+      },
+      {
+        what: 'scope',
+        source: 'deterministic',
+        predicted: '3 feature(s) deliverable: f1, f2, f3',
+        actual: '3 of them done at release (100%)',
+        hit: true,
+      },
     ]);
   });
 
@@ -68,19 +97,44 @@ describe('planning accuracy per source (AI vs deterministic)', () => {
       .recommend('n', 'ai', ['g1'], '2026-03-21T00:00:00Z');
     // team plan: r 3/4, n 1/2; AI: r 3/3, n 1/2
     expect(planningRows(s)).toEqual([
-      { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', samples: 2, value: (0.75 + 0.5) / 2, target: 0.85, met: false },
-      { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: 'ai', samples: 2, value: (1 + 0.5) / 2, target: 0.85, met: false },
+      {
+        metric: 'PLANNING_ACCURACY',
+        kind: 'prioritisation',
+        samples: 2,
+        value: (0.75 + 0.5) / 2,
+        target: 0.85,
+        met: false,
+      },
+      {
+        metric: 'PLANNING_ACCURACY',
+        kind: 'prioritisation',
+        source: 'ai',
+        samples: 2,
+        value: (1 + 0.5) / 2,
+        target: 0.85,
+        met: false,
+      },
     ]);
   });
 
   it('a release with no recommendation gives no source row, only the team plan', () => {
-    expect(planningRows(frozenRelease())).toEqual([{ metric: 'PLANNING_ACCURACY', kind: 'prioritisation', samples: 1, value: 0.75, target: 0.85, met: false }]);
+    expect(planningRows(frozenRelease())).toEqual([
+      { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', samples: 1, value: 0.75, target: 0.85, met: false },
+    ]);
   });
 
   it('counts only releases in production in the window, as the team plan does', () => {
     const s = frozenRelease().recommend('r', 'deterministic', ['f1', 'f2'], '2026-02-10T00:00:00Z');
     const april = { from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-05-01T00:00:00Z') };
     expect(planningRows(s, april)).toEqual([]);
-    expect(planningRows(s)).toContainEqual({ metric: 'PLANNING_ACCURACY', kind: 'prioritisation', source: 'deterministic', samples: 1, value: 1, target: 0.85, met: true });
+    expect(planningRows(s)).toContainEqual({
+      metric: 'PLANNING_ACCURACY',
+      kind: 'prioritisation',
+      source: 'deterministic',
+      samples: 1,
+      value: 1,
+      target: 0.85,
+      met: true,
+    });
   });
 });

@@ -9,7 +9,11 @@ const bounds = (ws: Window[]) => ws.map((w) => [w.from.toISOString(), w.to.toISO
 
 describe('calendar periods of a window', () => {
   it('weeks start on a local Monday midnight, across the March DST change in Berlin, clipped to the window', () => {
-    const march = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z'), timeZone: 'Europe/Berlin' };
+    const march = {
+      from: new Date('2026-03-01T00:00:00Z'),
+      to: new Date('2026-04-01T00:00:00Z'),
+      timeZone: 'Europe/Berlin',
+    };
     expect(bounds(calendarPeriods(march, 'WEEK'))).toEqual([
       // Sunday 1 March 01:00 in Berlin, up to Monday 2 March 00:00 CET
       ['2026-03-01T00:00:00.000Z', '2026-03-01T23:00:00.000Z'],
@@ -23,7 +27,11 @@ describe('calendar periods of a window', () => {
   });
 
   it('days are local: the DST day is 23 hours long', () => {
-    const w = { from: new Date('2026-03-27T23:00:00Z'), to: new Date('2026-03-30T22:00:00Z'), timeZone: 'Europe/Berlin' };
+    const w = {
+      from: new Date('2026-03-27T23:00:00Z'),
+      to: new Date('2026-03-30T22:00:00Z'),
+      timeZone: 'Europe/Berlin',
+    };
     const days = calendarPeriods(w, 'DAY');
     expect(days.map((d) => (d.to.getTime() - d.from.getTime()) / 3_600_000)).toEqual([24, 23, 24]);
   });
@@ -35,14 +43,24 @@ describe('calendar periods of a window', () => {
       ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'],
       ['2026-03-01T00:00:00.000Z', '2026-03-10T00:00:00.000Z'],
     ]);
-    expect(calendarPeriods({ from: new Date('2026-02-03T00:00:00Z'), to: new Date('2026-02-05T00:00:00Z') }, 'MONTH')).toHaveLength(1);
-    expect(calendarPeriods({ from: new Date('2026-02-03T00:00:00Z'), to: new Date('2026-02-03T00:00:00Z') }, 'DAY')).toEqual([]);
+    expect(
+      calendarPeriods({ from: new Date('2026-02-03T00:00:00Z'), to: new Date('2026-02-05T00:00:00Z') }, 'MONTH'),
+    ).toHaveLength(1);
+    expect(
+      calendarPeriods({ from: new Date('2026-02-03T00:00:00Z'), to: new Date('2026-02-03T00:00:00Z') }, 'DAY'),
+    ).toEqual([]);
   });
 
   it('finds the instant of a local wall-clock time on both sides of a DST change', () => {
-    expect(instantOfWallClock(Date.UTC(2026, 2, 29, 0), 'Europe/Berlin').toISOString()).toBe('2026-03-28T23:00:00.000Z');
-    expect(instantOfWallClock(Date.UTC(2026, 2, 30, 0), 'Europe/Berlin').toISOString()).toBe('2026-03-29T22:00:00.000Z');
-    expect(instantOfWallClock(Date.UTC(2026, 9, 26, 0), 'America/New_York').toISOString()).toBe('2026-10-26T04:00:00.000Z');
+    expect(instantOfWallClock(Date.UTC(2026, 2, 29, 0), 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    expect(instantOfWallClock(Date.UTC(2026, 2, 30, 0), 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
+    expect(instantOfWallClock(Date.UTC(2026, 9, 26, 0), 'America/New_York').toISOString()).toBe(
+      '2026-10-26T04:00:00.000Z',
+    );
   });
 });
 
@@ -59,7 +77,13 @@ describe('doraTrend', () => {
     const queries = new AnalyticsQueries({ store, clock: { now: () => new Date('2026-04-01T00:00:00Z') } });
     const window = { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-16T00:00:00Z') };
     const trend = await queries.doraTrend({ product: 'shop' }, window, 'WEEK');
-    expect(trend.points.map((p) => [p.deploymentFrequency.deployments, p.changeFailureRate.failed, p.changeFailureRate.deployments])).toEqual([
+    expect(
+      trend.points.map((p) => [
+        p.deploymentFrequency.deployments,
+        p.changeFailureRate.failed,
+        p.changeFailureRate.deployments,
+      ]),
+    ).toEqual([
       [1, 0, 1],
       [2, 1, 3],
     ]);
@@ -71,10 +95,23 @@ describe('doraTrend', () => {
   });
 
   it('refuses more than 400 points, saying what to ask for instead', async () => {
-    const queries = new AnalyticsQueries({ store: new MemoryProjectionStore(), clock: { now: () => new Date('2026-04-01T00:00:00Z') } });
-    await expect(queries.doraTrend({}, { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2026-01-01T00:00:00Z') }, 'DAY')).rejects.toThrow(
+    const queries = new AnalyticsQueries({
+      store: new MemoryProjectionStore(),
+      clock: { now: () => new Date('2026-04-01T00:00:00Z') },
+    });
+    await expect(
+      queries.doraTrend({}, { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2026-01-01T00:00:00Z') }, 'DAY'),
+    ).rejects.toThrow(
       /731 days from 2024-01-01T00:00:00.000Z to 2026-01-01T00:00:00.000Z are more than the 400 points a trend gives; ask for a longer interval or a shorter window/,
     );
-    expect((await queries.doraTrend({}, { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2026-01-01T00:00:00Z') }, 'MONTH')).points).toHaveLength(24);
+    expect(
+      (
+        await queries.doraTrend(
+          {},
+          { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2026-01-01T00:00:00Z') },
+          'MONTH',
+        )
+      ).points,
+    ).toHaveLength(24);
   });
 });

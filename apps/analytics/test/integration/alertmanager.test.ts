@@ -46,7 +46,12 @@ async function startAlertmanager(webhookUrl: string): Promise<void> {
   );
   alertmanager = await startProcess(
     binary,
-    [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
     {
       name: 'alertmanager',
       timeoutMs: 20_000,
@@ -61,7 +66,13 @@ async function postAlert(endsAt?: string): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify([
       {
-        labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'am', deployment: 'am-api', product: 'amshop' },
+        labels: {
+          alertname: 'CheckoutErrors',
+          severity: 'critical',
+          namespace: 'am',
+          deployment: 'am-api',
+          product: 'amshop',
+        },
         annotations: { summary: 'checkout error rate above 5%' },
         startsAt: at(-5),
         ...(endsAt ? { endsAt } : {}),
@@ -75,7 +86,9 @@ beforeAll(async () => {
   stack = await startStack('alertmanager');
   viewer = await stack.token(['VIEWER'], 'val');
   // names of its own: the stream is shared with the other test files
-  const s = new Story().release('am-r1', at(-120), { version: '3.0.0', product: 'amshop' }).rollout('am-r1', 'am-ro1', at(-60), { succeededAt: at(-50) }, { namespace: 'am', deployment: 'am-api' });
+  const s = new Story()
+    .release('am-r1', at(-120), { version: '3.0.0', product: 'amshop' })
+    .rollout('am-r1', 'am-ro1', at(-60), { succeededAt: at(-50) }, { namespace: 'am', deployment: 'am-api' });
   for (const e of s.events) await stack.bus.publish(e);
   await startAlertmanager(`${stack.baseUrl}${ALERTMANAGER_WEBHOOK_PATH}`);
 });
@@ -87,25 +100,50 @@ afterAll(async () => {
 });
 
 const incidents = async () =>
-  (await gql<{ incidents: Answer[] }>(stack.gatewayUrl, `{ incidents(product: "amshop", from: "${at(-30)}") { title severity source workload rolloutId release { id } openedAt resolvedAt } }`, {}, viewer)).data?.incidents ?? [];
+  (
+    await gql<{ incidents: Answer[] }>(
+      stack.gatewayUrl,
+      `{ incidents(product: "amshop", from: "${at(-30)}") { title severity source workload rolloutId release { id } openedAt resolvedAt } }`,
+      {},
+      viewer,
+    )
+  ).data?.incidents ?? [];
 
 describe('a real Alertmanager posting to the webhook receiver', () => {
   it('opens an incident when the alert fires, linked to the live rollout, and resolves it when the alert ends', async () => {
     await postAlert();
-    const [opened] = await eventually('the firing alert recorded as an incident', async () => {
-      const list = await incidents();
-      return list.length && list[0]!.rolloutId ? list : undefined;
-    }, 20_000).catch(async (err: Error) => {
-      throw new Error(`${err.message}; incidents: ${JSON.stringify(await incidents())}; alertmanager said:\n${alertmanager.output().slice(-3000)}`);
+    const [opened] = await eventually(
+      'the firing alert recorded as an incident',
+      async () => {
+        const list = await incidents();
+        return list.length && list[0]!.rolloutId ? list : undefined;
+      },
+      20_000,
+    ).catch(async (err: Error) => {
+      throw new Error(
+        `${err.message}; incidents: ${JSON.stringify(await incidents())}; alertmanager said:\n${alertmanager.output().slice(-3000)}`,
+      );
     });
-    expect(opened).toMatchObject({ title: 'checkout error rate above 5%', severity: 'critical', source: 'alertmanager', workload: 'am/am-api', rolloutId: 'am-ro1', release: { id: 'am-r1' }, resolvedAt: null });
+    expect(opened).toMatchObject({
+      title: 'checkout error rate above 5%',
+      severity: 'critical',
+      source: 'alertmanager',
+      workload: 'am/am-api',
+      rolloutId: 'am-ro1',
+      release: { id: 'am-r1' },
+      resolvedAt: null,
+    });
     expect(opened!.openedAt).toBe(at(-5));
 
     await postAlert(at(-1));
-    const [resolved] = await eventually('the resolved alert recorded', async () => {
-      const list = await incidents();
-      return list[0]?.resolvedAt ? list : undefined;
-    }, 20_000);
+    const [resolved] = await eventually(
+      'the resolved alert recorded',
+      async () => {
+        const list = await incidents();
+        return list[0]?.resolvedAt ? list : undefined;
+      },
+      20_000,
+    );
     expect(resolved!.resolvedAt).toBe(at(-1));
     expect(await incidents()).toHaveLength(1);
   });

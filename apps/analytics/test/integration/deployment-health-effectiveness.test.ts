@@ -21,26 +21,28 @@ const ro = (n: number) => `ro${n}-${u}`;
  */
 function history(): Story {
   const opts = { namespace: product, deployment: 'api' };
-  return new Story()
-    .release(rel, '2026-03-01T00:00:00Z', { product, target: '2026-03-30T00:00:00Z' })
-    // promoted, quiet: the baseline's PROMOTE right, the AI's too
-    .rollout(rel, ro(1), '2026-03-02T10:00:00Z', { succeededAt: '2026-03-02T11:00:00Z' }, opts)
-    .healthAdvice(rel, ro(1), 'PROMOTE', 'deterministic', '2026-03-02T10:30:00Z')
-    .healthAdvice(rel, ro(1), 'PROMOTE', 'ai', '2026-03-02T10:31:00Z')
-    // rolled back: ROLLBACK right, the AI's PROMOTE wrong
-    .rollout(rel, ro(2), '2026-03-03T10:00:00Z', { rolledBackAt: '2026-03-03T10:40:00Z' }, opts)
-    .healthAdvice(rel, ro(2), 'ROLLBACK', 'deterministic', '2026-03-03T10:30:00Z')
-    .healthAdvice(rel, ro(2), 'PROMOTE', 'ai', '2026-03-03T10:31:00Z')
-    // promoted, then an incident on it two hours later: PROMOTE wrong
-    .rollout(rel, ro(3), '2026-03-04T10:00:00Z', { succeededAt: '2026-03-04T11:00:00Z' }, opts)
-    .healthAdvice(rel, ro(3), 'PROMOTE', 'deterministic', '2026-03-04T10:30:00Z')
-    .incident(`inc-${u}`, '2026-03-04T13:00:00Z', { rolloutId: ro(3), product })
-    // failed and left in place: HOLD right
-    .rollout(rel, ro(4), '2026-03-08T10:00:00Z', { failedAt: '2026-03-08T10:45:00Z' }, opts)
-    .healthAdvice(rel, ro(4), 'HOLD', 'deterministic', '2026-03-08T10:30:00Z')
-    // promoted, quiet: PROMOTE right
-    .rollout(rel, ro(5), '2026-03-10T10:00:00Z', { succeededAt: '2026-03-10T11:00:00Z' }, opts)
-    .healthAdvice(rel, ro(5), 'PROMOTE', 'deterministic', '2026-03-10T10:30:00Z');
+  return (
+    new Story()
+      .release(rel, '2026-03-01T00:00:00Z', { product, target: '2026-03-30T00:00:00Z' })
+      // promoted, quiet: the baseline's PROMOTE right, the AI's too
+      .rollout(rel, ro(1), '2026-03-02T10:00:00Z', { succeededAt: '2026-03-02T11:00:00Z' }, opts)
+      .healthAdvice(rel, ro(1), 'PROMOTE', 'deterministic', '2026-03-02T10:30:00Z')
+      .healthAdvice(rel, ro(1), 'PROMOTE', 'ai', '2026-03-02T10:31:00Z')
+      // rolled back: ROLLBACK right, the AI's PROMOTE wrong
+      .rollout(rel, ro(2), '2026-03-03T10:00:00Z', { rolledBackAt: '2026-03-03T10:40:00Z' }, opts)
+      .healthAdvice(rel, ro(2), 'ROLLBACK', 'deterministic', '2026-03-03T10:30:00Z')
+      .healthAdvice(rel, ro(2), 'PROMOTE', 'ai', '2026-03-03T10:31:00Z')
+      // promoted, then an incident on it two hours later: PROMOTE wrong
+      .rollout(rel, ro(3), '2026-03-04T10:00:00Z', { succeededAt: '2026-03-04T11:00:00Z' }, opts)
+      .healthAdvice(rel, ro(3), 'PROMOTE', 'deterministic', '2026-03-04T10:30:00Z')
+      .incident(`inc-${u}`, '2026-03-04T13:00:00Z', { rolloutId: ro(3), product })
+      // failed and left in place: HOLD right
+      .rollout(rel, ro(4), '2026-03-08T10:00:00Z', { failedAt: '2026-03-08T10:45:00Z' }, opts)
+      .healthAdvice(rel, ro(4), 'HOLD', 'deterministic', '2026-03-08T10:30:00Z')
+      // promoted, quiet: PROMOTE right
+      .rollout(rel, ro(5), '2026-03-10T10:00:00Z', { succeededAt: '2026-03-10T11:00:00Z' }, opts)
+      .healthAdvice(rel, ro(5), 'PROMOTE', 'deterministic', '2026-03-10T10:30:00Z')
+  );
 }
 
 let stack: Stack;
@@ -72,7 +74,17 @@ describe('deployment-health advice scored through real NATS, MongoDB and the gat
     });
     expect(ai.minimumOutcomes).toBe(MIN_OUTCOMES);
     // 4 of 5 right is 0.8: the target is to do better than 80 %, so it is not met
-    expect(ai.rows).toEqual([{ metric: 'RISK_PREDICTION', kind: 'deployment-health', source: 'DETERMINISTIC', samples: 5, value: 0.8, target: 0.8, met: false }]);
+    expect(ai.rows).toEqual([
+      {
+        metric: 'RISK_PREDICTION',
+        kind: 'deployment-health',
+        source: 'DETERMINISTIC',
+        samples: 5,
+        value: 0.8,
+        target: 0.8,
+        met: false,
+      },
+    ]);
     expect(ai.tooFewOutcomes).toContainEqual({
       metric: 'RISK_PREDICTION',
       kind: 'deployment-health',
@@ -82,6 +94,8 @@ describe('deployment-health advice scored through real NATS, MongoDB and the gat
       target: 0.8,
       message: `too few outcomes: 2 of the ${MIN_OUTCOMES} a score needs`,
     });
-    expect(ai.formulas.join('\n')).toMatch(/deployment-health = advice in the window that matched its finished rollout/);
+    expect(ai.formulas.join('\n')).toMatch(
+      /deployment-health = advice in the window that matched its finished rollout/,
+    );
   });
 });

@@ -28,9 +28,25 @@ function month() {
     .rollout('s1', 'so2', '2026-03-05T10:00:00Z', { rolledBackAt: '2026-03-05T10:30:00Z' });
   const search = new Story()
     .release('q1', '2026-03-03T00:00:00Z', { product: 'search' })
-    .rollout('q1', 'qo1', '2026-03-04T10:00:00Z', { failedAt: '2026-03-04T10:20:00Z' }, { namespace: 'search', deployment: 'indexer' })
-    .rollout('q1', 'qo2', '2026-03-04T12:00:00Z', { succeededAt: '2026-03-04T12:40:00Z' }, { namespace: 'search', deployment: 'indexer' })
-    .incident('i1', '2026-03-04T15:00:00Z', { workload: 'search/indexer', resolvedAt: '2026-03-04T16:00:00Z', product: undefined });
+    .rollout(
+      'q1',
+      'qo1',
+      '2026-03-04T10:00:00Z',
+      { failedAt: '2026-03-04T10:20:00Z' },
+      { namespace: 'search', deployment: 'indexer' },
+    )
+    .rollout(
+      'q1',
+      'qo2',
+      '2026-03-04T12:00:00Z',
+      { succeededAt: '2026-03-04T12:40:00Z' },
+      { namespace: 'search', deployment: 'indexer' },
+    )
+    .incident('i1', '2026-03-04T15:00:00Z', {
+      workload: 'search/indexer',
+      resolvedAt: '2026-03-04T16:00:00Z',
+      product: undefined,
+    });
   return { shop: shop.events, search: search.events };
 }
 
@@ -40,7 +56,10 @@ const apply = async (store: ProjectionStore, events: CloudEvent[]) => {
 
 let mongo: MongoConnection;
 beforeAll(async () => {
-  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), `analytics-partitions-${randomUUID().slice(0, 8)}`), retries: 2 });
+  mongo = await connectMongo({
+    uri: databaseUri(inject('mongoUri'), `analytics-partitions-${randomUUID().slice(0, 8)}`),
+    retries: 2,
+  });
 });
 afterAll(async () => {
   await mongo?.close();
@@ -69,9 +88,12 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     // the products and the rest; the incident without a product is on a workload search deployed, so no namespace partition
     expect(first.rebuilt.sort()).toEqual(['', 'search', 'shop']);
     expect(await queries.products()).toEqual(['search', 'shop']);
-    for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf([...shop, ...search]), scope, WINDOW));
+    for (const scope of SCOPES)
+      expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf([...shop, ...search]), scope, WINDOW));
 
-    const more = new Story().rollout('s1', 'so3', '2026-03-06T10:00:00Z', { succeededAt: '2026-03-06T10:30:00Z' }).events;
+    const more = new Story().rollout('s1', 'so3', '2026-03-06T10:00:00Z', {
+      succeededAt: '2026-03-06T10:30:00Z',
+    }).events;
     await apply(store, more);
     // Until the next refresh the answers are those of the last one.
     expect((await queries.dora({ product: 'shop' }, WINDOW)).deploymentFrequency.deployments).toBe(1);
@@ -79,10 +101,12 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     expect(second.rebuilt).toEqual(['shop']);
     expect(second.changes).toBeGreaterThanOrEqual(1);
     const all = [...shop, ...search, ...more];
-    for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(all), scope, WINDOW));
+    for (const scope of SCOPES)
+      expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(all), scope, WINDOW));
     expect(await queries.kpis({}, WINDOW)).toEqual({ window: WINDOW, ...releaseKpis(historyOf(all), {}, WINDOW) });
     // the organisation's incidents, from every partition, each once and linked as in the whole history
-    const byOpened = (a: { openedAt?: Date }, b: { openedAt?: Date }) => (b.openedAt?.getTime() ?? 0) - (a.openedAt?.getTime() ?? 0);
+    const byOpened = (a: { openedAt?: Date }, b: { openedAt?: Date }) =>
+      (b.openedAt?.getTime() ?? 0) - (a.openedAt?.getTime() ?? 0);
     expect(await queries.incidents({})).toEqual([...historyOf(all).incidents].sort(byOpened));
     expect((await queries.incident('i1'))?.rolloutId).toBe('qo2');
 
@@ -108,9 +132,14 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     // out of the search namespace's partition (rollouts of a release that named no product) into the product's
     expect(report.rebuilt.sort()).toEqual([namespacePartition('search'), 'search']);
     expect(await queries.products()).toEqual(['search']);
-    for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(search), scope, WINDOW));
+    for (const scope of SCOPES)
+      expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(search), scope, WINDOW));
     // qo1 failed at its start 10:00 and was restored by qo2 at 12:40 (160 min); the incident 15:00–16:00 (60 min).
-    expect((await queries.dora({ product: 'search' }, WINDOW)).recoveryTime).toMatchObject({ failures: 2, recovered: 2, medianMs: 110 * 60_000 });
+    expect((await queries.dora({ product: 'search' }, WINDOW)).recoveryTime).toMatchObject({
+      failures: 2,
+      recovered: 2,
+      medianMs: 110 * 60_000,
+    });
   });
 
   it('finds the product of an incident without one through the workload it names', async () => {
@@ -119,14 +148,25 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     await apply(store, [...shop, ...search]);
     const queries = new AnalyticsQueries({ store, clock: { now: () => NOW } });
     await queries.partitions.refresh();
-    const incident = new Story().incident('i2', '2026-03-02T12:00:00Z', { workload: 'shop/shop-api', product: undefined }).events;
+    const incident = new Story().incident('i2', '2026-03-02T12:00:00Z', {
+      workload: 'shop/shop-api',
+      product: undefined,
+    }).events;
     await apply(store, incident);
     expect((await queries.partitions.refresh()).rebuilt).toEqual(['shop']);
-    expect(await queries.dora({ product: 'shop' }, WINDOW)).toEqual(doraMetrics(historyOf([...shop, ...search, ...incident]), { product: 'shop' }, WINDOW));
-    expect((await queries.dora({ product: 'shop' }, WINDOW)).changeFailureRate).toMatchObject({ deployments: 2, failed: 2 });
+    expect(await queries.dora({ product: 'shop' }, WINDOW)).toEqual(
+      doraMetrics(historyOf([...shop, ...search, ...incident]), { product: 'shop' }, WINDOW),
+    );
+    expect((await queries.dora({ product: 'shop' }, WINDOW)).changeFailureRate).toMatchObject({
+      deployments: 2,
+      failed: 2,
+    });
 
     // An incident on a workload nobody deployed belongs to no product: to its namespace's partition.
-    await apply(store, new Story().incident('i3', '2026-03-10T12:00:00Z', { workload: 'ops/unknown', product: undefined }).events);
+    await apply(
+      store,
+      new Story().incident('i3', '2026-03-10T12:00:00Z', { workload: 'ops/unknown', product: undefined }).events,
+    );
     expect((await queries.partitions.refresh()).rebuilt).toEqual([namespacePartition('ops')]);
     expect((await queries.incidents({})).map((i) => i.id)).toContain('i3');
   });
@@ -135,24 +175,58 @@ describe.each(stores)('history partitions over the projections %s', (_name, make
     const store = await makeStore();
     // Deployment used without planning: releases no planning event ever names, two teams' namespaces.
     const events = new Story()
-      .rollout('x1', 'a1', '2026-03-02T10:00:00Z', { succeededAt: '2026-03-02T10:30:00Z' }, { namespace: 'payments', deployment: 'api' })
-      .rollout('x1', 'a2', '2026-03-03T10:00:00Z', { failedAt: '2026-03-03T10:10:00Z' }, { namespace: 'payments', deployment: 'api' })
-      .rollout('x2', 'b1', '2026-03-02T11:00:00Z', { succeededAt: '2026-03-02T11:30:00Z' }, { namespace: 'search', deployment: 'indexer' })
-      .incident('i5', '2026-03-02T12:00:00Z', { workload: 'search/indexer', product: undefined, resolvedAt: '2026-03-02T12:30:00Z' }).events;
+      .rollout(
+        'x1',
+        'a1',
+        '2026-03-02T10:00:00Z',
+        { succeededAt: '2026-03-02T10:30:00Z' },
+        { namespace: 'payments', deployment: 'api' },
+      )
+      .rollout(
+        'x1',
+        'a2',
+        '2026-03-03T10:00:00Z',
+        { failedAt: '2026-03-03T10:10:00Z' },
+        { namespace: 'payments', deployment: 'api' },
+      )
+      .rollout(
+        'x2',
+        'b1',
+        '2026-03-02T11:00:00Z',
+        { succeededAt: '2026-03-02T11:30:00Z' },
+        { namespace: 'search', deployment: 'indexer' },
+      )
+      .incident('i5', '2026-03-02T12:00:00Z', {
+        workload: 'search/indexer',
+        product: undefined,
+        resolvedAt: '2026-03-02T12:30:00Z',
+      }).events;
     await apply(store, events);
     const queries = new AnalyticsQueries({ store, clock: { now: () => NOW } });
     const first = await queries.partitions.refresh();
     expect(first.rebuilt.sort()).toEqual(['', namespacePartition('payments'), namespacePartition('search')]);
     expect(await queries.products()).toEqual([]);
-    for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(events), scope, WINDOW));
+    for (const scope of SCOPES)
+      expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(events), scope, WINDOW));
 
     // the fix of a2 (failed in place) is the next success on payments/api: a join inside the namespace
-    const fix = new Story().rollout('x1', 'a3', '2026-03-03T12:00:00Z', { succeededAt: '2026-03-03T12:10:00Z' }, { namespace: 'payments', deployment: 'api' }).events;
+    const fix = new Story().rollout(
+      'x1',
+      'a3',
+      '2026-03-03T12:00:00Z',
+      { succeededAt: '2026-03-03T12:10:00Z' },
+      { namespace: 'payments', deployment: 'api' },
+    ).events;
     await apply(store, fix);
     expect((await queries.partitions.refresh()).rebuilt).toEqual([namespacePartition('payments')]);
     const all = [...events, ...fix];
-    for (const scope of SCOPES) expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(all), scope, WINDOW));
-    expect((await queries.dora({ team: 'payments' }, WINDOW)).recoveryTime).toMatchObject({ failures: 1, recovered: 1, medianMs: 130 * 60_000 });
+    for (const scope of SCOPES)
+      expect(await queries.dora(scope, WINDOW)).toEqual(doraMetrics(historyOf(all), scope, WINDOW));
+    expect((await queries.dora({ team: 'payments' }, WINDOW)).recoveryTime).toMatchObject({
+      failures: 1,
+      recovered: 1,
+      medianMs: 130 * 60_000,
+    });
   });
 
   it('makes the next read wait for a refresh after requireFresh (a write of its own)', async () => {

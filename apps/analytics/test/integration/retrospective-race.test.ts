@@ -64,14 +64,17 @@ async function retrospective(): Promise<string> {
 
 const item = (text: string) => ({ stage: 'GATHER_DATA' as const, kind: 'TO_IMPROVE' as const, text });
 
-describe('a retrospective change racing another person\'s', () => {
+describe("a retrospective change racing another person's", () => {
   it('without expectedRevision is re-read and re-applied: both items are kept', async () => {
     const releaseId = await retrospective();
     racing.between(() => theirs.addItem(sam, releaseId, item('alerts came late')));
     const saved = await mine.addItem(dora, releaseId, item('rollback took 30 minutes'));
     expect(saved.revision).toBe(2);
     const stored = (await store.find(releaseId))!;
-    expect(stored.retrospective.items.map((i) => [i.by, i.text])).toEqual([['sam', 'alerts came late'], ['dora', 'rollback took 30 minutes']]);
+    expect(stored.retrospective.items.map((i) => [i.by, i.text])).toEqual([
+      ['sam', 'alerts came late'],
+      ['dora', 'rollback took 30 minutes'],
+    ]);
   });
 
   it('with an expectedRevision is a CONFLICT, and the change is not stored', async () => {

@@ -29,11 +29,20 @@ export interface Stack {
 }
 
 /** Analytics on its own database and a real NATS, behind a real gateway composed from its schema.graphql. */
-export async function startStack(name: string, opts: { now?: () => Date; natsUrl?: string; database?: string } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  opts: { now?: () => Date; natsUrl?: string; database?: string } = {},
+): Promise<Stack> {
   const logger = createLogger({ service: 'analytics', level: 'silent' });
   const verifier = createTokenVerifier({ secret: SECRET });
-  const mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), opts.database ?? `analytics-${name}-${randomUUID().slice(0, 8)}`), retries: 2 });
-  const bus = await JetStreamBus.connect({ servers: opts.natsUrl ?? inject('natsUrl'), name: `analytics-test-${name}` });
+  const mongo = await connectMongo({
+    uri: databaseUri(inject('mongoUri'), opts.database ?? `analytics-${name}-${randomUUID().slice(0, 8)}`),
+    retries: 2,
+  });
+  const bus = await JetStreamBus.connect({
+    servers: opts.natsUrl ?? inject('natsUrl'),
+    name: `analytics-test-${name}`,
+  });
   const predictions = new InMemoryPredictionStore();
   const metrics = createMetrics({ service: 'analytics' });
   const analytics = createAnalyticsService({
@@ -48,7 +57,9 @@ export async function startStack(name: string, opts: { now?: () => Date; natsUrl
     ...(opts.now ? { clock: { now: opts.now } } : {}),
   });
   const address = await analytics.listen(0);
-  const gateway = await startTestGateway([{ name: 'analytics', schema: schemaPath(), url: address.graphqlUrl }], { verifier });
+  const gateway = await startTestGateway([{ name: 'analytics', schema: schemaPath(), url: address.graphqlUrl }], {
+    verifier,
+  });
   const gatewayUrl = gateway.url;
   return {
     analytics,

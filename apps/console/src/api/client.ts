@@ -23,6 +23,9 @@ export function createApiClient(getToken: () => string | undefined): Client {
 export function apiMessages(error: CombinedError): string[] {
   if (error.graphQLErrors.length) return error.graphQLErrors.map((e) => e.message);
   const response = error.response as { status?: number } | undefined;
-  if (error.networkError) return [`The gateway could not be reached: ${error.networkError.message}${response?.status ? ` (HTTP ${response.status})` : ''}`];
+  if (error.networkError)
+    return [
+      `The gateway could not be reached: ${error.networkError.message}${response?.status ? ` (HTTP ${response.status})` : ''}`,
+    ];
   return [error.message];
 }

@@ -31,7 +31,12 @@ export function can(session: Session | undefined, action: Action): boolean {
  * The roles of a gate's approval requirements this person holds and has not approved for yet (approvals are never a
  * machine's). A satisfied role still counts: under four-eyes a second person's approval is what the gate waits for.
  */
-export function approvalRoles(session: Session | undefined, required: readonly { role: string; approvedBy: readonly string[] }[]): string[] {
+export function approvalRoles(
+  session: Session | undefined,
+  required: readonly { role: string; approvedBy: readonly string[] }[],
+): string[] {
   if (!session || session.machine) return [];
-  return required.filter((r) => session.roles.includes(r.role as Role) && !r.approvedBy.includes(session.subject)).map((r) => r.role);
+  return required
+    .filter((r) => session.roles.includes(r.role as Role) && !r.approvedBy.includes(session.subject))
+    .map((r) => r.role);
 }

@@ -1,7 +1,16 @@
 import { decodeJwt } from 'jose';
 
 /** The roles of libs/auth; the token's `roles` claim names some of them. */
-export const ROLES = ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'DEVELOPER', 'SRE', 'VIEWER', 'CI'] as const;
+export const ROLES = [
+  'RELEASE_MANAGER',
+  'TECHNICAL_LEAD',
+  'QA_LEAD',
+  'PRODUCT_OWNER',
+  'DEVELOPER',
+  'SRE',
+  'VIEWER',
+  'CI',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Session {
@@ -19,18 +28,29 @@ export interface Session {
  */
 export function sessionFromToken(raw: string, now = new Date()): Session {
   const token = raw.trim().replace(/^Bearer\s+/i, '');
-  if (!token) throw new Error('Paste a token: the text after "Bearer " that `npm start` printed, or one from your identity provider.');
+  if (!token)
+    throw new Error(
+      'Paste a token: the text after "Bearer " that `npm start` printed, or one from your identity provider.',
+    );
   let claims: ReturnType<typeof decodeJwt>;
   try {
     claims = decodeJwt(token);
   } catch {
-    throw new Error('This is not a JWT (three base64url parts separated by dots). Paste the token itself, without quotes.');
+    throw new Error(
+      'This is not a JWT (three base64url parts separated by dots). Paste the token itself, without quotes.',
+    );
   }
   if (typeof claims.sub !== 'string' || !claims.sub) throw new Error('The token has no `sub` claim naming the user.');
-  const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
-  if (!Array.isArray(claims.roles)) throw new Error(`The token has no \`roles\` claim (an array of ${ROLES.join(', ')}).`);
+  const roles = Array.isArray(claims.roles)
+    ? claims.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r))
+    : [];
+  if (!Array.isArray(claims.roles))
+    throw new Error(`The token has no \`roles\` claim (an array of ${ROLES.join(', ')}).`);
   const expiresAt = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
-  if (expiresAt && expiresAt <= now) throw new Error(`The token expired at ${expiresAt.toISOString()}; ask for a new one (npm run mint-token, or sign in to your identity provider again).`);
+  if (expiresAt && expiresAt <= now)
+    throw new Error(
+      `The token expired at ${expiresAt.toISOString()}; ask for a new one (npm run mint-token, or sign in to your identity provider again).`,
+    );
   return {
     token,
     subject: claims.sub,

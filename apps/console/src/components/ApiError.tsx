@@ -8,7 +8,15 @@ export function ApiError({ error, action }: { error: CombinedError | undefined; 
   return (
     <div role="alert" className="alert">
       <strong>{action ? `${action} was refused` : 'The API answered with an error'}:</strong>
-      {messages.length === 1 ? <span> {messages[0]}</span> : <ul>{messages.map((m) => <li key={m}>{m}</li>)}</ul>}
+      {messages.length === 1 ? (
+        <span> {messages[0]}</span>
+      ) : (
+        <ul>
+          {messages.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

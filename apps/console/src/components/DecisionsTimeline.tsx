@@ -10,12 +10,18 @@ export function DecisionsTimeline({ decisions }: { decisions: readonly DecisionI
     <ol className="timeline" aria-label="Decisions, oldest first">
       {lines.map((l, i) => (
         <li key={`${l.at}:${i}`} className={`tone-border-${l.tone}`}>
-          <span className={`dot tone-${l.tone}`} aria-hidden="true">{SYMBOL[l.tone]}</span>
+          <span className={`dot tone-${l.tone}`} aria-hidden="true">
+            {SYMBOL[l.tone]}
+          </span>
           <time dateTime={l.at}>{formatTime(l.at)}</time> <span className="muted">{humanize(l.action)}</span>
           <p>{l.sentence}</p>
           {l.evidence.length > 0 && (
             <ul className="evidence" aria-label="Measurements behind it">
-              {l.evidence.map((e) => <li key={e}><code>{e}</code></li>)}
+              {l.evidence.map((e) => (
+                <li key={e}>
+                  <code>{e}</code>
+                </li>
+              ))}
             </ul>
           )}
         </li>

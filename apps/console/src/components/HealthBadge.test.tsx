@@ -19,11 +19,21 @@ describe('HealthBadge', () => {
   it('lists the reasons worst first, each with its status in words for screen readers', () => {
     render(<HealthBadge status="RED" reasons={reasons} />);
     const items = within(screen.getByRole('list', { name: 'Why it is Red' })).getAllByRole('listitem');
-    expect(items.map((i) => i.textContent)).toEqual(['■ Red: the PRODUCTION gate failed', '▲ Yellow: velocity is declining', '● Green: 4 of 5 features done']);
+    expect(items.map((i) => i.textContent)).toEqual([
+      '■ Red: the PRODUCTION gate failed',
+      '▲ Yellow: velocity is declining',
+      '● Green: 4 of 5 features done',
+    ]);
   });
 
   it('in compact form shows at most two reasons and none that are Green', () => {
-    render(<HealthBadge status="YELLOW" reasons={[...reasons, { rule: 'timeline', status: 'RED', message: 'P85 is 6 days late' }]} compact />);
+    render(
+      <HealthBadge
+        status="YELLOW"
+        reasons={[...reasons, { rule: 'timeline', status: 'RED', message: 'P85 is 6 days late' }]}
+        compact
+      />,
+    );
     const items = within(screen.getByRole('list')).getAllByRole('listitem');
     expect(items.map((i) => i.textContent)).toEqual(['■ Red: the PRODUCTION gate failed', '■ Red: P85 is 6 days late']);
   });

@@ -19,7 +19,15 @@ export function reasonsWorstFirst(reasons: readonly HealthReasonView[]): HealthR
   return [...reasons].sort((a, b) => rank[a.status] - rank[b.status]);
 }
 
-export function HealthBadge({ status, reasons, compact = false }: { status: HealthStatus; reasons?: readonly HealthReasonView[]; compact?: boolean }) {
+export function HealthBadge({
+  status,
+  reasons,
+  compact = false,
+}: {
+  status: HealthStatus;
+  reasons?: readonly HealthReasonView[];
+  compact?: boolean;
+}) {
   const h = HEALTH[status];
   const sorted = reasons ? reasonsWorstFirst(reasons) : [];
   const shown = compact ? sorted.filter((r) => r.status !== 'GREEN').slice(0, 2) : sorted;
@@ -32,7 +40,9 @@ export function HealthBadge({ status, reasons, compact = false }: { status: Heal
         <ul className="reasons" aria-label={`Why it is ${h.word}`}>
           {shown.map((r) => (
             <li key={`${r.rule}:${r.message}`}>
-              <span className={`dot tone-${HEALTH[r.status].tone}`} aria-hidden="true">{HEALTH[r.status].symbol}</span>{' '}
+              <span className={`dot tone-${HEALTH[r.status].tone}`} aria-hidden="true">
+                {HEALTH[r.status].symbol}
+              </span>{' '}
               <span className="sr-only">{HEALTH[r.status].word}: </span>
               {r.message}
             </li>

@@ -8,9 +8,15 @@ export interface Threshold {
 }
 
 /** "result >= 0.95" → 0.95; conditions that compare with no single number give no line. */
-export function thresholdsOf(metric: { successCondition?: string | null; failureCondition?: string | null }): Threshold[] {
+export function thresholdsOf(metric: {
+  successCondition?: string | null;
+  failureCondition?: string | null;
+}): Threshold[] {
   const out: Threshold[] = [];
-  for (const [kind, condition] of [['success', metric.successCondition], ['failure', metric.failureCondition]] as const) {
+  for (const [kind, condition] of [
+    ['success', metric.successCondition],
+    ['failure', metric.failureCondition],
+  ] as const) {
     if (!condition) continue;
     const m = /^\s*result(?:\[0\])?\s*(?:>=|<=|>|<|==)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i.exec(condition);
     if (m) out.push({ value: Number(m[1]), kind, condition });
@@ -25,8 +31,12 @@ export interface MeasurementPoint {
   phase: string;
 }
 
-export function measurementPoints(measurements: readonly { at: string; value?: number | null; phase: string }[]): MeasurementPoint[] {
-  return measurements.map((m) => ({ t: Date.parse(m.at), value: m.value ?? null, phase: m.phase })).sort((a, b) => a.t - b.t);
+export function measurementPoints(
+  measurements: readonly { at: string; value?: number | null; phase: string }[],
+): MeasurementPoint[] {
+  return measurements
+    .map((m) => ({ t: Date.parse(m.at), value: m.value ?? null, phase: m.phase }))
+    .sort((a, b) => a.t - b.t);
 }
 
 /** Canary and stable replicas for a weight: the deployment service's rule (at least one canary pod above 0%). */

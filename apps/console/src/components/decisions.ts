@@ -18,10 +18,25 @@ export interface DecisionLine {
 }
 
 const TONE: Record<string, DecisionTone> = {
-  START_ROLLBACK: 'bad', APPLY_ROLLBACK: 'bad', FINISH_ROLLBACK: 'bad', RESTORE_STABLE: 'bad',
-  START_PROMOTION: 'good', APPLY_PROMOTION: 'good', FINISH_PROMOTION: 'good', COMPLETE_STEP: 'good',
-  PAUSE: 'warn', PAUSE_INCONCLUSIVE: 'warn', AWAIT_APPROVAL: 'warn', HOLD: 'warn',
-  START: 'info', START_STEP: 'info', SET_WEIGHT: 'info', APPLY_STEP: 'info', ANALYSIS: 'info', MEASURE: 'info', ROLLING_UPDATE: 'info',
+  START_ROLLBACK: 'bad',
+  APPLY_ROLLBACK: 'bad',
+  FINISH_ROLLBACK: 'bad',
+  RESTORE_STABLE: 'bad',
+  START_PROMOTION: 'good',
+  APPLY_PROMOTION: 'good',
+  FINISH_PROMOTION: 'good',
+  COMPLETE_STEP: 'good',
+  PAUSE: 'warn',
+  PAUSE_INCONCLUSIVE: 'warn',
+  AWAIT_APPROVAL: 'warn',
+  HOLD: 'warn',
+  START: 'info',
+  START_STEP: 'info',
+  SET_WEIGHT: 'info',
+  APPLY_STEP: 'info',
+  ANALYSIS: 'info',
+  MEASURE: 'info',
+  ROLLING_UPDATE: 'info',
 };
 
 function value(v: number | null | undefined): string {

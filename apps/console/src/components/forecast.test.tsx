@@ -17,7 +17,13 @@ const timeline = {
 const input: ForecastInput = {
   targetDate: '2027-03-01T00:00:00Z',
   timeline,
-  forecast: { p50: '2027-02-03T00:00:00Z', p85: '2027-02-11T00:00:00Z', p95: '2027-02-16T00:00:00Z', probabilityOnTime: 0.62, bufferDays: -3 },
+  forecast: {
+    p50: '2027-02-03T00:00:00Z',
+    p85: '2027-02-11T00:00:00Z',
+    p95: '2027-02-16T00:00:00Z',
+    probabilityOnTime: 0.62,
+    bufferDays: -3,
+  },
 };
 
 describe('forecastView', () => {
@@ -34,7 +40,12 @@ describe('forecastView', () => {
 
   it('marks feature complete and the release once, and the other milestones one per day', () => {
     const view = forecastView(input);
-    expect(view.markers.map((m) => `${m.kind}:${m.label}`)).toEqual(['feature-complete:Feature complete', 'release:Release', 'milestone:Alpha', 'milestone:Code freeze / Beta']);
+    expect(view.markers.map((m) => `${m.kind}:${m.label}`)).toEqual([
+      'feature-complete:Feature complete',
+      'release:Release',
+      'milestone:Alpha',
+      'milestone:Code freeze / Beta',
+    ]);
     // The axis holds every point and marker with a day to spare.
     expect(view.domain).toEqual([Date.parse('2027-01-03T00:00:00Z'), Date.parse('2027-03-02T00:00:00Z')]);
   });
@@ -51,7 +62,9 @@ describe('forecastView', () => {
     const view = forecastView({ ...input, forecast: null });
     expect(view.curve).toEqual([]);
     expect(view.band).toBeUndefined();
-    expect(view.summary).toBe('No forecast yet: feature complete is planned for 2027-02-08 and the release for 2027-03-01.');
+    expect(view.summary).toBe(
+      'No forecast yet: feature complete is planned for 2027-02-08 and the release for 2027-03-01.',
+    );
   });
 });
 

@@ -2,7 +2,11 @@
 
 export interface ForecastInput {
   targetDate: string;
-  timeline: { developmentStart: string; featureComplete: string; milestones: readonly { name: string; date: string }[] };
+  timeline: {
+    developmentStart: string;
+    featureComplete: string;
+    milestones: readonly { name: string; date: string }[];
+  };
   forecast?: { p50: string; p85: string; p95: string; probabilityOnTime: number; bufferDays: number } | null;
 }
 
@@ -32,7 +36,9 @@ function day(t: number): string {
 }
 
 /** One marker per date: milestones on the same day share it ("CODE_FREEZE / BETA"), so labels never overlap. */
-function milestonesByDay(milestones: readonly { name: string; date: string }[]): { t: number; label: string; kind: 'milestone' }[] {
+function milestonesByDay(
+  milestones: readonly { name: string; date: string }[],
+): { t: number; label: string; kind: 'milestone' }[] {
   const byDay = new Map<number, string[]>();
   for (const m of milestones) byDay.set(Date.parse(m.date), [...(byDay.get(Date.parse(m.date)) ?? []), m.name]);
   return [...byDay].map(([t, names]) => ({ t, label: names.join(' / '), kind: 'milestone' }));

@@ -1,5 +1,17 @@
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const timeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZone: 'UTC',
+});
 
 /** A calendar date, in UTC like the API's dates: "1 Mar 2027". */
 export function formatDate(iso: string | null | undefined): string {
@@ -20,6 +32,9 @@ export function formatNumber(value: number | null | undefined, digits = 1): stri
 }
 
 export function humanize(constant: string): string {
-  const words = constant.toLowerCase().replace(/_/g, ' ').replace(/\b(qa|ai|sre|ci|mvp)\b/g, (w) => w.toUpperCase());
+  const words = constant
+    .toLowerCase()
+    .replace(/_/g, ' ')
+    .replace(/\b(qa|ai|sre|ci|mvp)\b/g, (w) => w.toUpperCase());
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

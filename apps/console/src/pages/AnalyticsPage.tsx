@@ -8,16 +8,34 @@ import { IncidentsSection } from './analytics/IncidentsSection.js';
 import { KpiSection } from './analytics/KpiSection.js';
 import { ReleaseLearningSection } from './analytics/ReleaseLearningSection.js';
 
-const Products = graphql(`query AnalyticsProducts { releases(first: 100) { edges { node { id product } } } }`);
+const Products = graphql(`
+  query AnalyticsProducts {
+    releases(first: 100) {
+      edges {
+        node {
+          id
+          product
+        }
+      }
+    }
+  }
+`);
 
-const WINDOWS = [['90', 'last 90 days'], ['180', 'last 6 months'], ['365', 'last year']] as const;
+const WINDOWS = [
+  ['90', 'last 90 days'],
+  ['180', 'last 6 months'],
+  ['365', 'last year'],
+] as const;
 
 export function AnalyticsPage() {
   const [params, setParams] = useSearchParams();
   const product = params.get('product') ?? '';
   const days = Number(params.get('days') ?? '180');
   const [products] = useQuery({ query: Products });
-  const names = useMemo(() => [...new Set(products.data?.releases.edges.map((e) => e.node.product) ?? [])].sort(), [products.data]);
+  const names = useMemo(
+    () => [...new Set(products.data?.releases.edges.map((e) => e.node.product) ?? [])].sort(),
+    [products.data],
+  );
   // One window for every section, fixed to the day so re-renders ask the same question.
   const window = useMemo(() => {
     const to = new Date();
@@ -40,13 +58,21 @@ export function AnalyticsPage() {
           Product
           <select value={product} onChange={(e) => set('product', e.target.value)}>
             <option value="">Whole organisation</option>
-            {names.map((p) => <option key={p} value={p}>{p}</option>)}
+            {names.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Window
           <select value={String(days)} onChange={(e) => set('days', e.target.value)}>
-            {WINDOWS.map(([d, label]) => <option key={d} value={d}>{label}</option>)}
+            {WINDOWS.map(([d, label]) => (
+              <option key={d} value={d}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
       </form>

@@ -11,21 +11,65 @@ import { graphql } from '../gql/index.js';
 import type { ReleaseStatus } from '../gql/graphql.js';
 import { nextGate } from './next-gate.js';
 
-const STATUSES: ReleaseStatus[] = ['PLANNING', 'IN_DEVELOPMENT', 'FEATURE_COMPLETE', 'CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE', 'RELEASED', 'CLOSED', 'CANCELLED'];
+const STATUSES: ReleaseStatus[] = [
+  'PLANNING',
+  'IN_DEVELOPMENT',
+  'FEATURE_COMPLETE',
+  'CODE_FREEZE',
+  'ALPHA',
+  'BETA',
+  'RELEASE_CANDIDATE',
+  'RELEASED',
+  'CLOSED',
+  'CANCELLED',
+];
 
-const Products = graphql(`query BoardProducts { releases(first: 100) { edges { node { id product } } } }`);
+const Products = graphql(`
+  query BoardProducts {
+    releases(first: 100) {
+      edges {
+        node {
+          id
+          product
+        }
+      }
+    }
+  }
+`);
 
 const Board = graphql(`
   query ReleasesBoard($filter: ReleaseFilter, $first: Int, $after: String) {
     releases(filter: $filter, first: $first, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         node {
-          id product version type status targetDate
-          health { status reasons { rule status message } }
-          gates { name title outcome }
-          readiness { score recommendation }
+          id
+          product
+          version
+          type
+          status
+          targetDate
+          health {
+            status
+            reasons {
+              rule
+              status
+              message
+            }
+          }
+          gates {
+            name
+            title
+            outcome
+          }
+          readiness {
+            score
+            recommendation
+          }
         }
       }
     }
@@ -50,7 +94,10 @@ export function ReleasesBoard() {
   };
   const [products] = useQuery({ query: Products });
   const [board] = useQuery({ query: Board, variables: { filter, first: PAGE, after: after.at(-1) ?? null } });
-  const productNames = useMemo(() => [...new Set(products.data?.releases.edges.map((e) => e.node.product) ?? [])].sort(), [products.data]);
+  const productNames = useMemo(
+    () => [...new Set(products.data?.releases.edges.map((e) => e.node.product) ?? [])].sort(),
+    [products.data],
+  );
   const rows = board.data?.releases.edges.map((e) => e.node) ?? [];
   const byProduct = new Map<string, typeof rows>();
   for (const r of rows) byProduct.set(r.product, [...(byProduct.get(r.product) ?? []), r]);
@@ -67,21 +114,33 @@ export function ReleasesBoard() {
     <section>
       <div className="page-head">
         <h1>Releases</h1>
-        {can(session, 'createRelease') && <Link className="button" to="/releases/new">New release</Link>}
+        {can(session, 'createRelease') && (
+          <Link className="button" to="/releases/new">
+            New release
+          </Link>
+        )}
       </div>
       <form className="filters" aria-label="Filter releases" onSubmit={(e) => e.preventDefault()}>
         <label>
           Product
           <select value={product} onChange={(e) => set('product', e.target.value)}>
             <option value="">All products</option>
-            {productNames.map((p) => <option key={p} value={p}>{p}</option>)}
+            {productNames.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Status
           <select value={status} onChange={(e) => set('status', e.target.value)}>
             <option value="">Any status</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{humanize(s)}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -117,13 +176,42 @@ export function ReleasesBoard() {
                   const gate = nextGate(r.gates);
                   return (
                     <tr key={r.id}>
-                      <th scope="row"><Link to={`/releases/${r.id}`}>{r.product} {r.version}</Link></th>
+                      <th scope="row">
+                        <Link to={`/releases/${r.id}`}>
+                          {r.product} {r.version}
+                        </Link>
+                      </th>
                       <td>{humanize(r.type)}</td>
                       <td>{humanize(r.status)}</td>
                       <td>{formatDate(r.targetDate)}</td>
-                      <td><HealthBadge status={r.health.status} reasons={r.health.reasons} compact /></td>
-                      <td>{gate ? <>{gate.title} {gate.outcome ? <Badge value={gate.outcome} /> : <span className="muted">not evaluated</span>}</> : r.gates.length ? <Badge value="PASS" label="all passed" /> : <span className="muted">—</span>}</td>
-                      <td>{r.readiness ? <><Badge value={r.readiness.recommendation} /> {r.readiness.score}/100</> : <span className="muted">not assessed</span>}</td>
+                      <td>
+                        <HealthBadge status={r.health.status} reasons={r.health.reasons} compact />
+                      </td>
+                      <td>
+                        {gate ? (
+                          <>
+                            {gate.title}{' '}
+                            {gate.outcome ? (
+                              <Badge value={gate.outcome} />
+                            ) : (
+                              <span className="muted">not evaluated</span>
+                            )}
+                          </>
+                        ) : r.gates.length ? (
+                          <Badge value="PASS" label="all passed" />
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td>
+                        {r.readiness ? (
+                          <>
+                            <Badge value={r.readiness.recommendation} /> {r.readiness.score}/100
+                          </>
+                        ) : (
+                          <span className="muted">not assessed</span>
+                        )}
+                      </td>
                     </tr>
                   );
                 })}
@@ -135,8 +223,16 @@ export function ReleasesBoard() {
       {board.data && (
         <nav className="pager" aria-label="Pages">
           <span>{board.data.releases.totalCount} release(s)</span>
-          {after.length > 0 && <button type="button" onClick={() => setAfter(after.slice(0, -1))}>Previous page</button>}
-          {board.data.releases.pageInfo.hasNextPage && <button type="button" onClick={() => setAfter([...after, board.data!.releases.pageInfo.endCursor!])}>Next page</button>}
+          {after.length > 0 && (
+            <button type="button" onClick={() => setAfter(after.slice(0, -1))}>
+              Previous page
+            </button>
+          )}
+          {board.data.releases.pageInfo.hasNextPage && (
+            <button type="button" onClick={() => setAfter([...after, board.data!.releases.pageInfo.endCursor!])}>
+              Next page
+            </button>
+          )}
         </nav>
       )}
     </section>

@@ -6,7 +6,11 @@ import { useSession } from '../auth/SessionContext.js';
 import { graphql } from '../gql/index.js';
 
 // Answered by the gateway itself once it has verified the token.
-const Check = graphql(`query SignInCheck { __typename }`);
+const Check = graphql(`
+  query SignInCheck {
+    __typename
+  }
+`);
 
 export function SignInPage() {
   const { signIn, signOut } = useSession();
@@ -23,7 +27,13 @@ export function SignInPage() {
     try {
       const session = signIn(token);
       // The gateway verifies the token: a bad signature, issuer or audience is refused here, in its words.
-      const answer = await client.query(Check, {}, { fetchOptions: { headers: { authorization: `Bearer ${session.token}` } }, requestPolicy: 'network-only' }).toPromise();
+      const answer = await client
+        .query(
+          Check,
+          {},
+          { fetchOptions: { headers: { authorization: `Bearer ${session.token}` } }, requestPolicy: 'network-only' },
+        )
+        .toPromise();
       if (answer.error) {
         signOut();
         setError(apiMessages(answer.error).join(' '));
@@ -41,14 +51,30 @@ export function SignInPage() {
     <section className="narrow">
       <h1>Sign in</h1>
       <p>
-        Paste a token: for local use, the one <code>npm start</code> printed (or <code>npm run mint-token -- --user you --roles QA_LEAD</code>);
-        otherwise a bearer token from your identity provider. Its <code>roles</code> claim decides which actions the console offers; the API decides what it allows.
+        Paste a token: for local use, the one <code>npm start</code> printed (or{' '}
+        <code>npm run mint-token -- --user you --roles QA_LEAD</code>); otherwise a bearer token from your identity
+        provider. Its <code>roles</code> claim decides which actions the console offers; the API decides what it allows.
       </p>
       <form onSubmit={submit}>
         <label htmlFor="token">Token</label>
-        <textarea id="token" name="token" rows={5} value={token} onChange={(e) => setToken(e.target.value)} required spellCheck={false} autoComplete="off" />
-        {error && <div role="alert" className="alert">{error}</div>}
-        <button type="submit" disabled={busy}>{busy ? 'Checking…' : 'Sign in'}</button>
+        <textarea
+          id="token"
+          name="token"
+          rows={5}
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          required
+          spellCheck={false}
+          autoComplete="off"
+        />
+        {error && (
+          <div role="alert" className="alert">
+            {error}
+          </div>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
       </form>
       <p className="muted">The token stays in this browser tab (session storage) and goes only to this gateway.</p>
     </section>

@@ -7,6 +7,9 @@ export class LogNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
   notify(r: Rollout, kind: string, message: string, details: Record<string, unknown> = {}): void {
     const raise = kind === 'failed' || kind === 'stuck' || kind === 'paused' || kind === 'rolled_back';
-    this.logger[raise ? 'warn' : 'info']({ rolloutId: r.id, releaseId: r.releaseId, event: kind, phase: r.phase, ...details }, `rollout ${r.id} ${kind.replace('_', ' ')}: ${message}`);
+    this.logger[raise ? 'warn' : 'info'](
+      { rolloutId: r.id, releaseId: r.releaseId, event: kind, phase: r.phase, ...details },
+      `rollout ${r.id} ${kind.replace('_', ' ')}: ${message}`,
+    );
   }
 }

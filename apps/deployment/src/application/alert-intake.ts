@@ -39,7 +39,10 @@ export class AlertIntake {
         this.deps.metrics?.alertReceived(reason ? 'ignored' : 'matched');
         if (reason) {
           outcome.ignored.push({ rolloutId: stored.rollout.id, alertname, reason });
-          this.deps.logger.debug({ rolloutId: stored.rollout.id, alertname }, `alert ${alertname} leaves rollout ${stored.rollout.id} alone: ${reason}`);
+          this.deps.logger.debug(
+            { rolloutId: stored.rollout.id, alertname },
+            `alert ${alertname} leaves rollout ${stored.rollout.id} alone: ${reason}`,
+          );
           continue;
         }
         outcome.matched.push({ rolloutId: stored.rollout.id, alertname });
@@ -61,7 +64,10 @@ export class AlertIntake {
       const attempt = current;
       current = undefined; // a conflict reads it again
       await this.deps.rollouts.save(verdict.rollout, attempt.revision, []);
-      this.deps.logger.info({ rolloutId: first.rollout.id, releaseId: first.rollout.releaseId, labels: alert.labels }, `rollout ${first.rollout.id}: ${verdict.rollout.message}`);
+      this.deps.logger.info(
+        { rolloutId: first.rollout.id, releaseId: first.rollout.releaseId, labels: alert.labels },
+        `rollout ${first.rollout.id}: ${verdict.rollout.message}`,
+      );
       return undefined;
     });
   }

@@ -1,5 +1,16 @@
 import type { CloudEvent } from '@flightdeck/events';
-import { rolloutAnalysisCompleted, rolloutFailed, rolloutHealthAdvised, rolloutPaused, rolloutPromoted, rolloutRolledBack, rolloutStarted, rolloutStepCompleted, rolloutStuck, rolloutSucceeded } from '@flightdeck/events';
+import {
+  rolloutAnalysisCompleted,
+  rolloutFailed,
+  rolloutHealthAdvised,
+  rolloutPaused,
+  rolloutPromoted,
+  rolloutRolledBack,
+  rolloutStarted,
+  rolloutStepCompleted,
+  rolloutStuck,
+  rolloutSucceeded,
+} from '@flightdeck/events';
 import { notesOf, type Happening, type HealthAdvice, type MeasurementNote, type Rollout } from '../domain/index.js';
 
 export const SOURCE = 'flightdeck/deployment';
@@ -57,30 +68,68 @@ export function eventsOf(r: Rollout, happenings: Happening[]): CloudEvent[] {
     switch (h.type) {
       case 'step_completed': {
         const step = r.steps[h.stepIndex]!;
-        return [rolloutStepCompleted.create({ ...mk, data: { ...base, stepIndex: h.stepIndex, kind: step.kind, weight: r.weight, message: h.message, completedAt: at } })];
+        return [
+          rolloutStepCompleted.create({
+            ...mk,
+            data: {
+              ...base,
+              stepIndex: h.stepIndex,
+              kind: step.kind,
+              weight: r.weight,
+              message: h.message,
+              completedAt: at,
+            },
+          }),
+        ];
       }
       case 'analysis_completed':
         return [
           rolloutAnalysisCompleted.create({
             ...mk,
-            data: { ...base, runId: h.run.id, stepIndex: h.run.stepIndex, phase: h.run.phase as Phase, score: h.run.score ?? 0, message: h.message, measurements: notes(notesOf(h.run)), completedAt: at },
+            data: {
+              ...base,
+              runId: h.run.id,
+              stepIndex: h.run.stepIndex,
+              phase: h.run.phase as Phase,
+              score: h.run.score ?? 0,
+              message: h.message,
+              measurements: notes(notesOf(h.run)),
+              completedAt: at,
+            },
           }),
         ];
       case 'paused':
-        return [rolloutPaused.create({ ...mk, data: { ...base, reason: h.message, measurements: notes(h.measurements), pausedAt: at } })];
+        return [
+          rolloutPaused.create({
+            ...mk,
+            data: { ...base, reason: h.message, measurements: notes(h.measurements), pausedAt: at },
+          }),
+        ];
       case 'promoted':
         return [
           rolloutPromoted.create({ ...mk, data: { ...base, image: r.image, message: h.message, promotedAt: at } }),
           rolloutSucceeded.create({ ...mk, data: { ...base, completedAt: at } }),
         ];
       case 'rolled_back': {
-        const m = h.measurements.length ? `; measurements: ${h.measurements.map((n) => `${n.metric}=${n.value ?? 'none'} (${n.detail})`).join(', ')}` : '';
+        const m = h.measurements.length
+          ? `; measurements: ${h.measurements.map((n) => `${n.metric}=${n.value ?? 'none'} (${n.detail})`).join(', ')}`
+          : '';
         return [rolloutRolledBack.create({ ...mk, data: { ...base, reason: `${h.message}${m}`, rolledBackAt: at } })];
       }
       case 'failed':
-        return [rolloutFailed.create({ ...mk, data: { ...base, reason: h.message, measurements: notes(h.measurements), failedAt: at } })];
+        return [
+          rolloutFailed.create({
+            ...mk,
+            data: { ...base, reason: h.message, measurements: notes(h.measurements), failedAt: at },
+          }),
+        ];
       case 'stuck':
-        return [rolloutStuck.create({ ...mk, data: { ...base, reason: h.message, rolledBack: r.phase === 'ROLLING_BACK', stuckAt: at } })];
+        return [
+          rolloutStuck.create({
+            ...mk,
+            data: { ...base, reason: h.message, rolledBack: r.phase === 'ROLLING_BACK', stuckAt: at },
+          }),
+        ];
       case 'bake_failed':
         // Published as rolled_back once the rollback finishes, or as failed (held) beside it; counted in the metrics.
         return [];

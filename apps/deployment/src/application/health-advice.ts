@@ -13,9 +13,7 @@ const answer = z.object({ recommendation: z.enum(['PROMOTE', 'HOLD', 'ROLLBACK']
  * beside the controller, never in its way: a rollback does not wait for the AI, and the AI cannot undo one.
  */
 export class DeploymentHealthAdvice {
-  constructor(
-    private readonly deps: { advisor: Advisor; rollouts: RolloutRepository; clock: Clock; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { advisor: Advisor; rollouts: RolloutRepository; clock: Clock; logger: Logger }) {}
 
   async adviseOn(rolloutId: string, runId: string): Promise<HealthAdvice | undefined> {
     const { advisor, rollouts, clock, logger } = this.deps;
@@ -44,12 +42,21 @@ export class DeploymentHealthAdvice {
       await retryOnConflict(async (attempt) => {
         const current = attempt === 1 ? stored : await rollouts.get(rolloutId);
         // The advice is published with it, so analytics can score it against the rollout's outcome.
-        if (current) await rollouts.save(withAdvice(current.rollout, runId, advice, clock.now()), current.revision, [healthAdvisedEvent(current.rollout, runId, advice, clock.now())]);
+        if (current)
+          await rollouts.save(withAdvice(current.rollout, runId, advice, clock.now()), current.revision, [
+            healthAdvisedEvent(current.rollout, runId, advice, clock.now()),
+          ]);
       });
-      logger.info({ rolloutId, runId, advice }, `rollout ${rolloutId}: ${advice.source.toLowerCase()} advice ${advice.recommendation} for run ${runId}`);
+      logger.info(
+        { rolloutId, runId, advice },
+        `rollout ${rolloutId}: ${advice.source.toLowerCase()} advice ${advice.recommendation} for run ${runId}`,
+      );
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
-      logger.warn({ rolloutId, runId }, `rollout ${rolloutId}: could not record the advice on run ${runId} after 5 conflicting writes`);
+      logger.warn(
+        { rolloutId, runId },
+        `rollout ${rolloutId}: could not record the advice on run ${runId} after 5 conflicting writes`,
+      );
     }
     return advice;
   }

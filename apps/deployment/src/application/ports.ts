@@ -1,5 +1,14 @@
 import type { CloudEvent } from '@flightdeck/events';
-import type { Effect, Happening, HookResult, Observation, Phase, QueryOutcome, Rollout, RolloutTargetRef } from '../domain/index.js';
+import type {
+  Effect,
+  Happening,
+  HookResult,
+  Observation,
+  Phase,
+  QueryOutcome,
+  Rollout,
+  RolloutTargetRef,
+} from '../domain/index.js';
 
 /** A metrics backend (Prometheus first): one instant query, a number or why there is none. */
 export interface MetricProvider {

@@ -41,23 +41,40 @@ export class ReleaseRolloutCommands {
   async start(input: StartReleaseInput, meta: RequestMeta): Promise<StoredReleaseRollout> {
     const { releases, rollouts, target, clearance, clock } = this.deps;
     const cleared = await clearance.clearance(input.releaseId);
-    if (!cleared.cleared) throw new RuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
+    if (!cleared.cleared)
+      throw new RuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
     const busy = await releases.unfinishedFor(input.releaseId, input.environment);
-    if (busy) throw new RuleError(`release ${input.releaseId} already has release rollout ${busy.release.id} in ${input.environment} in phase ${busy.release.phase}; finish or abort it first`, 'releaseId');
+    if (busy)
+      throw new RuleError(
+        `release ${input.releaseId} already has release rollout ${busy.release.id} in ${input.environment} in phase ${busy.release.phase}; finish or abort it first`,
+        'releaseId',
+      );
     // What each Deployment runs now, and that no other rollout holds it: checked for all before anything moves.
     const lives = await Promise.all(
       input.workloads.map(async (w, i) => {
         const ref = w.rollout.target;
         const where = `${ref.namespace}/${ref.deployment}`;
         const taken = await rollouts.unfinishedFor(ref);
-        if (taken) throw new RuleError(`workloads[${i}]: ${where} already has rollout ${taken.rollout.id} in phase ${taken.rollout.phase}; finish or abort it first`, `workloads[${i}].target`);
+        if (taken)
+          throw new RuleError(
+            `workloads[${i}]: ${where} already has rollout ${taken.rollout.id} in phase ${taken.rollout.phase}; finish or abort it first`,
+            `workloads[${i}].target`,
+          );
         const live = await target.live(ref);
-        if (!live) throw new RuleError(`workloads[${i}]: Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, `workloads[${i}].target`);
+        if (!live)
+          throw new RuleError(
+            `workloads[${i}]: Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`,
+            `workloads[${i}].target`,
+          );
         return live;
       }),
     );
     const byTarget = new Map(input.workloads.map((w, i) => [w.rollout.target, lives[i]!]));
-    const release = createReleaseRollout({ ...input, id: this.deps.newId(), createdBy: personOf(meta) }, (spec) => byTarget.get(spec.rollout.target)!, clock.now());
+    const release = createReleaseRollout(
+      { ...input, id: this.deps.newId(), createdBy: personOf(meta) },
+      (spec) => byTarget.get(spec.rollout.target)!,
+      clock.now(),
+    );
     const stored = await releases.insert(release, [releaseStartedEvent(release, meta.correlationId)]);
     this.deps.wake?.();
     return stored;

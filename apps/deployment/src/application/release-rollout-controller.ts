@@ -1,6 +1,15 @@
 import type { Logger } from 'pino';
 import { ConflictError, RuleError } from '@flightdeck/kernel';
-import { applyReleaseAction, childRollout, childRolloutId, decideRelease, type Children, type ReleaseAction, type ReleaseOutcome, type ReleaseRollout } from '../domain/index.js';
+import {
+  applyReleaseAction,
+  childRollout,
+  childRolloutId,
+  decideRelease,
+  type Children,
+  type ReleaseAction,
+  type ReleaseOutcome,
+  type ReleaseRollout,
+} from '../domain/index.js';
 import { startedEvent } from './events.js';
 import { releaseEventsOf } from './release-rollout-events.js';
 import type { ReleaseRolloutRepository, StoredReleaseRollout } from './release-rollout-ports.js';
@@ -85,7 +94,9 @@ export class ReleaseRolloutController {
 
   /** The child rollouts of the current attempt, found by their deterministic ids. */
   private async children(r: ReleaseRollout): Promise<Children> {
-    const entries = await Promise.all(r.workloads.map(async (w) => [w.name, (await this.o.rollouts.get(childRolloutId(r, w.name)))?.rollout] as const));
+    const entries = await Promise.all(
+      r.workloads.map(async (w) => [w.name, (await this.o.rollouts.get(childRolloutId(r, w.name)))?.rollout] as const),
+    );
     return Object.fromEntries(entries);
   }
 
@@ -100,20 +111,38 @@ export class ReleaseRolloutController {
         if (action.kind !== 'WAIT') children = await this.children(release);
         const change = applyReleaseAction(release, action, this.o.clock.now(), children, outcome);
         if (change.release === release) return;
-        const saved = await this.o.releases.save(change.release, revision, releaseEventsOf(change.release, change.happenings));
+        const saved = await this.o.releases.save(
+          change.release,
+          revision,
+          releaseEventsOf(change.release, change.happenings),
+        );
         release = saved.release;
         revision = saved.revision;
         const decision = release.decisions.at(-1);
         this.o.logger.info(
-          { releaseRolloutId: id, releaseId: release.releaseId, action: action.kind, phase: release.phase, ...(decision?.measurements ? { measurements: decision.measurements } : {}) },
+          {
+            releaseRolloutId: id,
+            releaseId: release.releaseId,
+            action: action.kind,
+            phase: release.phase,
+            ...(decision?.measurements ? { measurements: decision.measurements } : {}),
+          },
           `release rollout ${id} (${release.releaseId}): ${decision?.message ?? release.message}`,
         );
         this.o.metrics?.decided(release);
         if (action.kind === 'WAIT') return;
       }
     } catch (err) {
-      if (err instanceof ConflictError) this.o.logger.debug({ releaseRolloutId: id }, `release rollout ${id} changed meanwhile (a person acted); it is read again at the next tick`);
-      else this.o.logger.warn({ err, releaseRolloutId: id }, `release rollout ${id}: ${(err as Error).message}; retrying at the next tick`);
+      if (err instanceof ConflictError)
+        this.o.logger.debug(
+          { releaseRolloutId: id },
+          `release rollout ${id} changed meanwhile (a person acted); it is read again at the next tick`,
+        );
+      else
+        this.o.logger.warn(
+          { err, releaseRolloutId: id },
+          `release rollout ${id}: ${(err as Error).message}; retrying at the next tick`,
+        );
     }
   }
 
@@ -130,7 +159,9 @@ export class ReleaseRolloutController {
         return {};
       }
       case 'APPROVE_CHILDREN': {
-        const by = r.promoteRequest ? { by: r.promoteRequest.by, byName: r.promoteRequest.byName ?? r.promoteRequest.by } : system;
+        const by = r.promoteRequest
+          ? { by: r.promoteRequest.by, byName: r.promoteRequest.byName ?? r.promoteRequest.by }
+          : system;
         for (const name of action.workloads) {
           try {
             await this.o.commands.approve(children[name]!.id, by);
@@ -164,7 +195,8 @@ export class ReleaseRolloutController {
     const where = `${ref.namespace}/${ref.deployment}`;
     const id = childRolloutId(r, name);
     const taken = await this.o.rollouts.unfinishedFor(ref);
-    if (taken && taken.rollout.id !== id) return `${where} already has rollout ${taken.rollout.id} in phase ${taken.rollout.phase}`;
+    if (taken && taken.rollout.id !== id)
+      return `${where} already has rollout ${taken.rollout.id} in phase ${taken.rollout.phase}`;
     const live = await this.o.target.live(ref);
     if (!live) return `Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`;
     let child;

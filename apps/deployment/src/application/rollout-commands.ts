@@ -1,9 +1,28 @@
 import type { CloudEvent } from '@flightdeck/events';
 import { NotFoundError, type Person, retryOnConflict, RuleError } from '@flightdeck/kernel';
-import { approveStep, createRollout, recordCheck, requestAbort, retry, supersedeBake, type Rollout, type RolloutRequest } from '../domain/index.js';
+import {
+  approveStep,
+  createRollout,
+  recordCheck,
+  requestAbort,
+  retry,
+  supersedeBake,
+  type Rollout,
+  type RolloutRequest,
+} from '../domain/index.js';
 import { startedEvent } from './events.js';
 import { TargetRefusedError } from './target-errors.js';
-import type { Clock, IdGenerator, PageRequest, ReleaseClearance, RolloutFilter, RolloutPage, RolloutRepository, RolloutTarget, StoredRollout } from './ports.js';
+import type {
+  Clock,
+  IdGenerator,
+  PageRequest,
+  ReleaseClearance,
+  RolloutFilter,
+  RolloutPage,
+  RolloutRepository,
+  RolloutTarget,
+  StoredRollout,
+} from './ports.js';
 
 /** Who asks, from the token: `by` is the subject (the identity key), `byName` the display name. */
 export interface RequestMeta {
@@ -33,20 +52,32 @@ export class RolloutCommands {
   async start(input: StartInput, meta: RequestMeta): Promise<StoredRollout> {
     const { rollouts, target, clearance, clock } = this.deps;
     const cleared = await clearance.clearance(input.releaseId);
-    if (!cleared.cleared) throw new RuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
+    if (!cleared.cleared)
+      throw new RuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
     const ref = input.target;
     const where = `${ref.namespace}/${ref.deployment}`;
     const busy = await rollouts.unfinishedFor(ref);
-    if (busy) throw new RuleError(`${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`, 'target');
+    if (busy)
+      throw new RuleError(
+        `${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`,
+        'target',
+      );
     const live = await target.live(ref).catch((err: unknown) => {
       // The cluster refused to show the Deployment (a missing permission, say): the caller hears why.
       throw err instanceof TargetRefusedError ? new RuleError(err.message, 'target') : err;
     });
-    if (!live) throw new RuleError(`Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`, 'target');
+    if (!live)
+      throw new RuleError(
+        `Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`,
+        'target',
+      );
     const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: personOf(meta) }, live, clock.now());
     // The new rollout takes the canary Deployment over: an earlier rollout's bake there ends first.
     const baking = await rollouts.bakingFor(ref);
-    if (baking) await this.change(baking.rollout.id, (r) => (r.bake?.status === 'RUNNING' ? supersedeBake(r, rollout.id, clock.now()) : r));
+    if (baking)
+      await this.change(baking.rollout.id, (r) =>
+        r.bake?.status === 'RUNNING' ? supersedeBake(r, rollout.id, clock.now()) : r,
+      );
     const stored = await rollouts.insert(rollout, [startedEvent(rollout, meta.correlationId)]);
     this.deps.wake?.();
     return stored;

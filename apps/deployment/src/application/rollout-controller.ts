@@ -1,8 +1,27 @@
 import type { Logger } from 'pino';
 import { ConflictError, retryOnConflict } from '@flightdeck/kernel';
-import { applyAction, applyRefusal, decide, type Action, type Change, type HookResult, type QueryOutcome, type Rollout } from '../domain/index.js';
+import {
+  applyAction,
+  applyRefusal,
+  decide,
+  type Action,
+  type Change,
+  type HookResult,
+  type QueryOutcome,
+  type Rollout,
+} from '../domain/index.js';
 import { eventsOf } from './events.js';
-import type { Clock, Leadership, MetricProvider, Notifier, RolloutMetrics, RolloutRepository, RolloutTarget, StoredRollout, WebhookCaller } from './ports.js';
+import type {
+  Clock,
+  Leadership,
+  MetricProvider,
+  Notifier,
+  RolloutMetrics,
+  RolloutRepository,
+  RolloutTarget,
+  StoredRollout,
+  WebhookCaller,
+} from './ports.js';
 import { TargetRefusedError } from './target-errors.js';
 
 export interface ControllerOptions {
@@ -69,7 +88,10 @@ export class RolloutController {
       const stored = await this.o.rollouts.get(id);
       if (stored) await this.reconcile(stored);
     } catch (err) {
-      this.o.logger.warn({ err, rolloutId: id }, `rollout ${id}: could not be read to act on it at once (${(err as Error).message}); the next pass does`);
+      this.o.logger.warn(
+        { err, rolloutId: id },
+        `rollout ${id}: could not be read to act on it at once (${(err as Error).message}); the next pass does`,
+      );
     }
   }
 
@@ -114,7 +136,10 @@ export class RolloutController {
         const started = performance.now();
         if ('effect' in action && action.effect) await this.o.target.apply(rollout, action.effect);
         const results = action.kind === 'MEASURE' ? await this.measure(action) : {};
-        const hook = action.kind === 'CALL_HOOK' ? await this.callHook(action.url, rollout, action.hook, action.timeoutSeconds) : undefined;
+        const hook =
+          action.kind === 'CALL_HOOK'
+            ? await this.callHook(action.url, rollout, action.hook, action.timeoutSeconds)
+            : undefined;
         if (action.kind !== 'WAIT') this.o.metrics?.actionTook(action.kind, (performance.now() - started) / 1000);
         const change = applyAction(rollout, action, now, results, hook);
         // A wait is written only when what the rollout waits for changed; otherwise there is nothing to do this pass.
@@ -126,7 +151,11 @@ export class RolloutController {
       if (err instanceof TargetRefusedError) {
         // Asking again cannot help: the rollout rolls back what it changed, or is held for a person (domain/refusal.ts).
         this.o.logger.warn({ rolloutId: id, object: err.object, verb: err.verb }, `rollout ${id}: ${err.message}`);
-        await this.record(applyRefusal(rollout, { object: err.object, verb: err.verb, message: err.message }, this.o.clock.now()), revision, 'REFUSED').catch((e: unknown) => this.reportPassFailure(id, e));
+        await this.record(
+          applyRefusal(rollout, { object: err.object, verb: err.verb, message: err.message }, this.o.clock.now()),
+          revision,
+          'REFUSED',
+        ).catch((e: unknown) => this.reportPassFailure(id, e));
       } else this.reportPassFailure(id, err);
     } finally {
       this.inFlight.delete(id);
@@ -136,25 +165,45 @@ export class RolloutController {
   /** A pass over a rollout that stopped on a passing failure: the next tick tries again. */
   private reportPassFailure(id: string, err: unknown): void {
     if (err instanceof ConflictError) {
-      this.o.logger.debug({ rolloutId: id }, `rollout ${id} changed meanwhile (a person acted); it is read again at the next tick`);
+      this.o.logger.debug(
+        { rolloutId: id },
+        `rollout ${id} changed meanwhile (a person acted); it is read again at the next tick`,
+      );
     } else {
-      this.o.logger.warn({ err, rolloutId: id }, `rollout ${id}: ${(err as Error).message}; retrying at the next tick (the progress deadline still counts)`);
+      this.o.logger.warn(
+        { err, rolloutId: id },
+        `rollout ${id}: ${(err as Error).message}; retrying at the next tick (the progress deadline still counts)`,
+      );
     }
   }
 
   /** Saves a transition with its events in one write, then says it: the log, the notifier, the metrics. */
-  private async record(change: Change, revision: number, actionKind: string): Promise<{ rollout: Rollout; revision: number }> {
+  private async record(
+    change: Change,
+    revision: number,
+    actionKind: string,
+  ): Promise<{ rollout: Rollout; revision: number }> {
     const saved = await this.o.rollouts.save(change.rollout, revision, eventsOf(change.rollout, change.happenings));
     const rollout = saved.rollout;
     const id = rollout.id;
     const decision = rollout.decisions.at(-1);
     this.o.logger.info(
-      { rolloutId: id, releaseId: rollout.releaseId, action: actionKind, phase: rollout.phase, ...(decision?.measurements ? { measurements: decision.measurements } : {}) },
+      {
+        rolloutId: id,
+        releaseId: rollout.releaseId,
+        action: actionKind,
+        phase: rollout.phase,
+        ...(decision?.measurements ? { measurements: decision.measurements } : {}),
+      },
       `rollout ${id} (${rollout.target.namespace}/${rollout.target.deployment}): ${decision?.message ?? rollout.message}`,
     );
     for (const h of change.happenings) {
       this.o.notifier?.notify(rollout, h.type, h.message);
-      if (h.type === 'bake_failed') this.o.logger.warn({ rolloutId: id, releaseId: rollout.releaseId, outcome: h.outcome }, `rollout ${id}: ${h.message}`);
+      if (h.type === 'bake_failed')
+        this.o.logger.warn(
+          { rolloutId: id, releaseId: rollout.releaseId, outcome: h.outcome },
+          `rollout ${id}: ${h.message}`,
+        );
       if (h.type === 'analysis_completed') this.o.onAnalysisCompleted?.(id, h.run.id);
       if (h.type === 'rolled_back' && rollout.webhooks?.postRollback) void this.postRollback(rollout);
     }
@@ -163,8 +212,24 @@ export class RolloutController {
   }
 
   private callHook(url: string, r: Rollout, hook: string, timeoutSeconds: number): Promise<HookResult> {
-    const payload = { hook, rolloutId: r.id, releaseId: r.releaseId, environment: r.environment, target: r.target, image: r.image, stableImage: r.stableImage, phase: r.phase, message: r.message };
-    if (!this.o.webhooks) return Promise.resolve({ ok: false, status: 0, detail: 'this service has no webhook caller', at: this.o.clock.now().toISOString() });
+    const payload = {
+      hook,
+      rolloutId: r.id,
+      releaseId: r.releaseId,
+      environment: r.environment,
+      target: r.target,
+      image: r.image,
+      stableImage: r.stableImage,
+      phase: r.phase,
+      message: r.message,
+    };
+    if (!this.o.webhooks)
+      return Promise.resolve({
+        ok: false,
+        status: 0,
+        detail: 'this service has no webhook caller',
+        at: this.o.clock.now().toISOString(),
+      });
     return this.o.webhooks.call(url, payload, timeoutSeconds * 1000);
   }
 
@@ -176,7 +241,11 @@ export class RolloutController {
       await retryOnConflict(async () => {
         const current = await this.o.rollouts.get(r.id);
         if (!current) return;
-        const next = { ...current.rollout, hookResults: { ...current.rollout.hookResults, POST_ROLLBACK: result }, decisions: [...current.rollout.decisions, { at: result.at, action: 'WEBHOOK', message }].slice(-300) };
+        const next = {
+          ...current.rollout,
+          hookResults: { ...current.rollout.hookResults, POST_ROLLBACK: result },
+          decisions: [...current.rollout.decisions, { at: result.at, action: 'WEBHOOK', message }].slice(-300),
+        };
         await this.o.rollouts.save(next, current.revision, []);
       });
       this.o.logger[result.ok ? 'info' : 'warn']({ rolloutId: r.id }, `rollout ${r.id}: ${message}`);

@@ -28,14 +28,21 @@ const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\
 /** `alertname="HighErrorRate"`, `severity=~"critical|page"`, `env!=staging`: the Alertmanager matcher syntax. */
 export function parseMatcher(text: string, where = 'abortOnAlerts.matchers'): LabelMatcher {
   const m = MATCHER.exec(text);
-  if (!m) throw new RuleError(`${where}: "${text}" is not a label matcher; write name="value", name!="value", name=~"regex" or name!~"regex"`, where);
+  if (!m)
+    throw new RuleError(
+      `${where}: "${text}" is not a label matcher; write name="value", name!="value", name=~"regex" or name!~"regex"`,
+      where,
+    );
   const op = m[2] as LabelMatcher['op'];
   const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[4]!;
   if (op === '=~' || op === '!~') {
     try {
       new RegExp(`^(?:${value})$`);
     } catch (err) {
-      throw new RuleError(`${where}: "${text}" has a regular expression that does not compile: ${(err as Error).message}`, where);
+      throw new RuleError(
+        `${where}: "${text}" has a regular expression that does not compile: ${(err as Error).message}`,
+        where,
+      );
     }
   }
   return { name: m[1]!, op, value };
@@ -65,10 +72,22 @@ export function severityOf(label: string | undefined): AlertSeverity {
 
 /** Checked when a rollout is created: at least one matcher, each parses, at most 20. */
 export function validateAlertSpec(spec: AlertAbortSpec): AlertAbortSpec {
-  if (spec.matchers.length === 0) throw new RuleError('abortOnAlerts.matchers: give at least one label matcher, e.g. alertname="HighErrorRate"', 'abortOnAlerts.matchers');
-  if (spec.matchers.length > 20) throw new RuleError(`abortOnAlerts.matchers: ${spec.matchers.length} matchers is too many; at most 20`, 'abortOnAlerts.matchers');
+  if (spec.matchers.length === 0)
+    throw new RuleError(
+      'abortOnAlerts.matchers: give at least one label matcher, e.g. alertname="HighErrorRate"',
+      'abortOnAlerts.matchers',
+    );
+  if (spec.matchers.length > 20)
+    throw new RuleError(
+      `abortOnAlerts.matchers: ${spec.matchers.length} matchers is too many; at most 20`,
+      'abortOnAlerts.matchers',
+    );
   spec.matchers.forEach((m, i) => parseMatcher(m, `abortOnAlerts.matchers[${i}]`));
-  if (!SEVERITIES.includes(spec.minSeverity)) throw new RuleError(`abortOnAlerts.minSeverity: "${spec.minSeverity}" is none of ${SEVERITIES.join(', ')}`, 'abortOnAlerts.minSeverity');
+  if (!SEVERITIES.includes(spec.minSeverity))
+    throw new RuleError(
+      `abortOnAlerts.minSeverity: "${spec.minSeverity}" is none of ${SEVERITIES.join(', ')}`,
+      'abortOnAlerts.minSeverity',
+    );
   return { matchers: spec.matchers.map((m) => m.trim()), minSeverity: spec.minSeverity };
 }
 
@@ -80,18 +99,23 @@ export function alertKey(a: IncomingAlert): string {
 
 /** Why an alert is about another workload than the rollout's, from its `namespace` and `deployment` (or `workload`) labels. */
 function otherWorkload(r: Rollout, labels: Record<string, string>): string | undefined {
-  const [wlNamespace, wlName] = labels.workload?.includes('/') ? labels.workload.split('/', 2) : [undefined, labels.workload];
+  const [wlNamespace, wlName] = labels.workload?.includes('/')
+    ? labels.workload.split('/', 2)
+    : [undefined, labels.workload];
   const namespace = wlNamespace ?? labels.namespace;
   const name = wlName ?? labels.deployment;
   const { namespace: ns, deployment } = r.target;
   if (namespace && namespace !== ns) return `it is about namespace ${namespace}, not ${ns}`;
-  if (name && name !== deployment && name !== canaryName(r)) return `it is about ${namespace ?? ns}/${name}, not ${ns}/${deployment}`;
+  if (name && name !== deployment && name !== canaryName(r))
+    return `it is about ${namespace ?? ns}/${name}, not ${ns}/${deployment}`;
   return undefined;
 }
 
 /** Still under way, or promoted with the previous version warm and the bake running: an alert can still act. */
 export function watchesAlerts(r: Rollout): boolean {
-  return !!r.abortOnAlerts && (['PROGRESSING', 'PAUSED', 'PROMOTING'].includes(r.phase) || r.bake?.status === 'RUNNING');
+  return (
+    !!r.abortOnAlerts && (['PROGRESSING', 'PAUSED', 'PROMOTING'].includes(r.phase) || r.bake?.status === 'RUNNING')
+  );
 }
 
 export type AlertVerdict = { matched: true; rollout: Rollout } | { matched: false; reason: string };
@@ -106,25 +130,51 @@ export function receiveAlert(r: Rollout, alert: IncomingAlert, now: Date): Alert
   const spec = r.abortOnAlerts;
   if (!spec) return { matched: false, reason: 'the rollout names no alerts that abort it' };
   const key = alertKey(alert);
-  if (r.alertAbort?.key === key || r.alertsSeen?.includes(key)) return { matched: false, reason: 'the same alert already acted on this rollout (a repeat)' };
+  if (r.alertAbort?.key === key || r.alertsSeen?.includes(key))
+    return { matched: false, reason: 'the same alert already acted on this rollout (a repeat)' };
   if (alert.status !== 'firing') return { matched: false, reason: 'the alert is resolved' };
   if (!watchesAlerts(r)) {
-    const state = FINAL_PHASES.includes(r.phase) ? `${r.phase.toLowerCase().replace('_', ' ')}${r.phase === 'PROMOTED' ? ' and its bake is over' : ''}` : r.phase.toLowerCase().replace('_', ' ');
+    const state = FINAL_PHASES.includes(r.phase)
+      ? `${r.phase.toLowerCase().replace('_', ' ')}${r.phase === 'PROMOTED' ? ' and its bake is over' : ''}`
+      : r.phase.toLowerCase().replace('_', ' ');
     return { matched: false, reason: `the rollout is already ${state}` };
   }
-  if (r.alertAbort) return { matched: false, reason: `an earlier alert (${r.alertAbort.alertname}) is already rolling it back` };
+  if (r.alertAbort)
+    return { matched: false, reason: `an earlier alert (${r.alertAbort.alertname}) is already rolling it back` };
   const failed = spec.matchers.find((m) => !holds(parseMatcher(m), alert.labels));
   if (failed) return { matched: false, reason: `its labels do not match ${failed}` };
   const severity = severityOf(alert.labels.severity);
-  if (SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(spec.minSeverity)) return { matched: false, reason: `its severity ${severity} is below ${spec.minSeverity}` };
+  if (SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(spec.minSeverity))
+    return { matched: false, reason: `its severity ${severity} is below ${spec.minSeverity}` };
   const other = otherWorkload(r, alert.labels);
   if (other) return { matched: false, reason: other };
   const startsAt = new Date(alert.startsAt).toISOString();
-  if (startsAt < r.startedAt) return { matched: false, reason: `it has been firing since ${startsAt}, before the rollout started (${r.startedAt})` };
+  if (startsAt < r.startedAt)
+    return {
+      matched: false,
+      reason: `it has been firing since ${startsAt}, before the rollout started (${r.startedAt})`,
+    };
   const at = now.toISOString();
-  const cause: AlertCause = { key, alertname: alert.labels.alertname ?? 'alert', severity, labels: alert.labels, startsAt, receivedAt: at };
+  const cause: AlertCause = {
+    key,
+    alertname: alert.labels.alertname ?? 'alert',
+    severity,
+    labels: alert.labels,
+    startsAt,
+    receivedAt: at,
+  };
   const message = alertMessages.received(cause);
   // Held and paused rollouts are not driven: the alert puts them back in the loop, as an abort does.
   const phase = r.phase === 'PAUSED' ? 'PROGRESSING' : r.phase;
-  return { matched: true, rollout: { ...r, phase, alertAbort: cause, message, updatedAt: at, decisions: [...r.decisions, { at, action: 'ALERT', message }].slice(-300) } };
+  return {
+    matched: true,
+    rollout: {
+      ...r,
+      phase,
+      alertAbort: cause,
+      message,
+      updatedAt: at,
+      decisions: [...r.decisions, { at, action: 'ALERT', message }].slice(-300),
+    },
+  };
 }

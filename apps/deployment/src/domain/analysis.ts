@@ -1,6 +1,15 @@
 import { RuleError } from '@flightdeck/kernel';
 import { conditionHolds, parseCondition } from './conditions.js';
-import type { AnalysisRun, Measurement, MeasurementPhase, MetricRun, MetricTemplate, QueryOutcome, RunPhase, Scoring } from './types.js';
+import type {
+  AnalysisRun,
+  Measurement,
+  MeasurementPhase,
+  MetricRun,
+  MetricTemplate,
+  QueryOutcome,
+  RunPhase,
+  Scoring,
+} from './types.js';
 
 export const DEFAULT_SCORING: Scoring = { pass: 90, warning: 75 };
 
@@ -8,25 +17,44 @@ export function validateMetric(m: MetricTemplate, where: string): void {
   const bad = (field: string, what: string) => new RuleError(`${where}.${field}: ${what}`, `${where}.${field}`);
   if (!/^[a-z0-9][a-z0-9-]*$/i.test(m.name)) throw bad('name', `"${m.name}" must be letters, digits and dashes`);
   if (!m.query.trim()) throw bad('query', 'a PromQL query is required');
-  if (!m.successCondition && !m.failureCondition) throw bad('successCondition', 'give a success condition, a failure condition or both');
+  if (!m.successCondition && !m.failureCondition)
+    throw bad('successCondition', 'give a success condition, a failure condition or both');
   if (m.successCondition) parseCondition(m.successCondition, `${where}.successCondition`);
   if (m.failureCondition) parseCondition(m.failureCondition, `${where}.failureCondition`);
-  if (!(m.intervalSeconds >= 0.1 && m.intervalSeconds <= 3600)) throw bad('intervalSeconds', `${m.intervalSeconds} must be between 0.1 and 3600`);
-  if (!Number.isInteger(m.count) || m.count < 1 || m.count > 1000) throw bad('count', `${m.count} must be a whole number from 1 to 1000`);
-  if (!Number.isInteger(m.failureLimit) || m.failureLimit < 0) throw bad('failureLimit', `${m.failureLimit} must be a whole number, 0 or more`);
-  if (!Number.isInteger(m.inconclusiveLimit) || m.inconclusiveLimit < 0) throw bad('inconclusiveLimit', `${m.inconclusiveLimit} must be a whole number, 0 or more`);
+  if (!(m.intervalSeconds >= 0.1 && m.intervalSeconds <= 3600))
+    throw bad('intervalSeconds', `${m.intervalSeconds} must be between 0.1 and 3600`);
+  if (!Number.isInteger(m.count) || m.count < 1 || m.count > 1000)
+    throw bad('count', `${m.count} must be a whole number from 1 to 1000`);
+  if (!Number.isInteger(m.failureLimit) || m.failureLimit < 0)
+    throw bad('failureLimit', `${m.failureLimit} must be a whole number, 0 or more`);
+  if (!Number.isInteger(m.inconclusiveLimit) || m.inconclusiveLimit < 0)
+    throw bad('inconclusiveLimit', `${m.inconclusiveLimit} must be a whole number, 0 or more`);
   if (!(m.weight > 0)) throw bad('weight', `${m.weight} must be above 0`);
 }
 
 export function renderQuery(query: string, vars: Record<string, string>): string {
   return query.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (whole, name: string) => {
     const v = vars[name];
-    if (v === undefined) throw new RuleError(`query variable {{${name}}} is unknown; known: ${Object.keys(vars).map((k) => `{{${k}}}`).join(', ')}`, 'query');
+    if (v === undefined)
+      throw new RuleError(
+        `query variable {{${name}}} is unknown; known: ${Object.keys(vars)
+          .map((k) => `{{${k}}}`)
+          .join(', ')}`,
+        'query',
+      );
     return v;
   });
 }
 
-export function newRun(id: string, stepIndex: number, metrics: MetricTemplate[], vars: Record<string, string>, scoring: Scoring, now: Date, initialDelaySeconds = 0): AnalysisRun {
+export function newRun(
+  id: string,
+  stepIndex: number,
+  metrics: MetricTemplate[],
+  vars: Record<string, string>,
+  scoring: Scoring,
+  now: Date,
+  initialDelaySeconds = 0,
+): AnalysisRun {
   return {
     id,
     stepIndex,
@@ -62,16 +90,24 @@ const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? String(Math.round(v 
  * over the success condition; with only a success condition a value missing it fails, with only a failure
  * condition a value not meeting it passes; with both and neither true it is inconclusive.
  */
-export function measure(metric: Pick<MetricRun, 'successCondition' | 'failureCondition'>, outcome: QueryOutcome, now: Date): Measurement {
+export function measure(
+  metric: Pick<MetricRun, 'successCondition' | 'failureCondition'>,
+  outcome: QueryOutcome,
+  now: Date,
+): Measurement {
   const at = now.toISOString();
   if (!outcome.ok) return { at, value: null, phase: 'INCONCLUSIVE', detail: outcome.reason };
   const v = outcome.value;
-  if (!Number.isFinite(v)) return { at, value: null, phase: 'INCONCLUSIVE', detail: `the query returned ${v}, which is no measurement` };
+  if (!Number.isFinite(v))
+    return { at, value: null, phase: 'INCONCLUSIVE', detail: `the query returned ${v}, which is no measurement` };
   const { successCondition: s, failureCondition: f } = metric;
-  if (f && conditionHolds(f, v)) return { at, value: v, phase: 'FAILED', detail: `${fmt(v)} meets the failure condition ${f.text}` };
-  if (s && conditionHolds(s, v)) return { at, value: v, phase: 'SUCCESSFUL', detail: `${fmt(v)} meets the success condition ${s.text}` };
+  if (f && conditionHolds(f, v))
+    return { at, value: v, phase: 'FAILED', detail: `${fmt(v)} meets the failure condition ${f.text}` };
+  if (s && conditionHolds(s, v))
+    return { at, value: v, phase: 'SUCCESSFUL', detail: `${fmt(v)} meets the success condition ${s.text}` };
   if (s && !f) return { at, value: v, phase: 'FAILED', detail: `${fmt(v)} misses the success condition ${s.text}` };
-  if (f && !s) return { at, value: v, phase: 'SUCCESSFUL', detail: `${fmt(v)} stays clear of the failure condition ${f.text}` };
+  if (f && !s)
+    return { at, value: v, phase: 'SUCCESSFUL', detail: `${fmt(v)} stays clear of the failure condition ${f.text}` };
   return { at, value: v, phase: 'INCONCLUSIVE', detail: `${fmt(v)} meets neither ${s!.text} nor ${f!.text}` };
 }
 
@@ -111,13 +147,29 @@ export function evaluateRun(run: AnalysisRun, now: Date): AnalysisRun {
   const metrics = run.metrics.map((m) => ({ ...m, phase: metricPhase(m) }));
   const failed = metrics.filter((m) => m.phase === 'FAILED');
   const inconclusive = metrics.filter((m) => m.phase === 'INCONCLUSIVE');
-  const done = (phase: RunPhase, message: string): AnalysisRun => ({ ...run, metrics, phase, score: score(metrics), message, completedAt: now.toISOString() });
+  const done = (phase: RunPhase, message: string): AnalysisRun => ({
+    ...run,
+    metrics,
+    phase,
+    score: score(metrics),
+    message,
+    completedAt: now.toISOString(),
+  });
   if (failed.length) return done('FAILED', `analysis failed: ${failed.map((m) => describeMetric(m)).join('; ')}`);
-  if (inconclusive.length) return done('INCONCLUSIVE', `analysis inconclusive: ${inconclusive.map((m) => describeMetric(m)).join('; ')}`);
+  if (inconclusive.length)
+    return done('INCONCLUSIVE', `analysis inconclusive: ${inconclusive.map((m) => describeMetric(m)).join('; ')}`);
   if (metrics.every((m) => m.phase === 'SUCCESSFUL')) {
     const s = score(metrics);
-    if (s >= run.scoring.pass) return done('SUCCESSFUL', `analysis passed with score ${s} (pass at ${run.scoring.pass}): ${metrics.map((m) => describeMetric(m)).join('; ')}`);
-    if (s >= run.scoring.warning) return done('INCONCLUSIVE', `analysis score ${s} is below the pass mark ${run.scoring.pass} but above the warning mark ${run.scoring.warning}: a person decides`);
+    if (s >= run.scoring.pass)
+      return done(
+        'SUCCESSFUL',
+        `analysis passed with score ${s} (pass at ${run.scoring.pass}): ${metrics.map((m) => describeMetric(m)).join('; ')}`,
+      );
+    if (s >= run.scoring.warning)
+      return done(
+        'INCONCLUSIVE',
+        `analysis score ${s} is below the pass mark ${run.scoring.pass} but above the warning mark ${run.scoring.warning}: a person decides`,
+      );
     return done('FAILED', `analysis score ${s} is below the warning mark ${run.scoring.warning}`);
   }
   return { ...run, metrics };
@@ -127,7 +179,12 @@ export function evaluateRun(run: AnalysisRun, now: Date): AnalysisRun {
 export function describeMetric(m: MetricRun): string {
   const t = tally(m);
   const last = m.measurements.at(-1);
-  const limits = m.phase === 'FAILED' ? `, failure limit ${m.failureLimit}` : m.phase === 'INCONCLUSIVE' ? `, inconclusive limit ${m.inconclusiveLimit}` : '';
+  const limits =
+    m.phase === 'FAILED'
+      ? `, failure limit ${m.failureLimit}`
+      : m.phase === 'INCONCLUSIVE'
+        ? `, inconclusive limit ${m.inconclusiveLimit}`
+        : '';
   return `${m.name}: ${t.SUCCESSFUL} successful, ${t.FAILED} failed, ${t.INCONCLUSIVE} inconclusive of ${m.count}${limits}${last ? `; last: ${last.detail}` : ''}`;
 }
 
@@ -138,7 +195,9 @@ export function dueMetrics(run: AnalysisRun, now: Date): { due: string[]; nextAt
   for (const m of run.metrics) {
     if (metricPhase(m) !== 'RUNNING') continue;
     const last = m.measurements.at(-1);
-    const at = last ? Date.parse(last.at) + m.intervalSeconds * 1000 : Date.parse(run.startedAt) + run.initialDelaySeconds * 1000;
+    const at = last
+      ? Date.parse(last.at) + m.intervalSeconds * 1000
+      : Date.parse(run.startedAt) + run.initialDelaySeconds * 1000;
     if (at <= now.getTime()) due.push(m.name);
     else next = next === undefined ? at : Math.min(next, at);
   }
@@ -146,6 +205,8 @@ export function dueMetrics(run: AnalysisRun, now: Date): { due: string[]; nextAt
 }
 
 export function recordMeasurements(run: AnalysisRun, results: Record<string, QueryOutcome>, now: Date): AnalysisRun {
-  const metrics = run.metrics.map((m) => (results[m.name] ? { ...m, measurements: [...m.measurements, measure(m, results[m.name]!, now)] } : m));
+  const metrics = run.metrics.map((m) =>
+    results[m.name] ? { ...m, measurements: [...m.measurements, measure(m, results[m.name]!, now)] } : m,
+  );
   return evaluateRun({ ...run, metrics }, now);
 }

@@ -72,15 +72,33 @@ export function notesOf(run: AnalysisRun): MeasurementNote[] {
 export function queryVars(r: Rollout): Record<string, string> {
   const ns = r.target.namespace;
   const dep = r.target.deployment;
-  const canary = r.strategy === 'CANARY' ? `namespace="${ns}",deployment="${canaryName(r)}"` : `namespace="${ns}",deployment="${dep}",version="${imageTag(r.image)}"`;
-  const stable = r.strategy === 'CANARY' ? `namespace="${ns}",deployment="${dep}"` : `namespace="${ns}",deployment="${dep}",version="${imageTag(r.stableImage)}"`;
-  return { namespace: ns, deployment: dep, canary: r.strategy === 'CANARY' ? canaryName(r) : dep, canarySelector: canary, stableSelector: stable };
+  const canary =
+    r.strategy === 'CANARY'
+      ? `namespace="${ns}",deployment="${canaryName(r)}"`
+      : `namespace="${ns}",deployment="${dep}",version="${imageTag(r.image)}"`;
+  const stable =
+    r.strategy === 'CANARY'
+      ? `namespace="${ns}",deployment="${dep}"`
+      : `namespace="${ns}",deployment="${dep}",version="${imageTag(r.stableImage)}"`;
+  return {
+    namespace: ns,
+    deployment: dep,
+    canary: r.strategy === 'CANARY' ? canaryName(r) : dep,
+    canarySelector: canary,
+    stableSelector: stable,
+  };
 }
 
 /** The query variables during the bake: the promoted version is the stable Deployment, the warm previous one the canary Deployment. */
 export function bakeVars(r: Rollout): Record<string, string> {
   const ns = r.target.namespace;
-  return { namespace: ns, deployment: r.target.deployment, canary: r.target.deployment, canarySelector: `namespace="${ns}",deployment="${r.target.deployment}"`, stableSelector: `namespace="${ns}",deployment="${canaryName(r)}"` };
+  return {
+    namespace: ns,
+    deployment: r.target.deployment,
+    canary: r.target.deployment,
+    canarySelector: `namespace="${ns}",deployment="${r.target.deployment}"`,
+    stableSelector: `namespace="${ns}",deployment="${canaryName(r)}"`,
+  };
 }
 
 /** The stable Deployment runs the new image: the rolling strategy, or a canary whose promotion was applied. */
@@ -94,7 +112,12 @@ function rollbackEffect(r: Rollout): Effect {
 
 function failure(r: Rollout, cause: RollbackCause, reason: string, measurements: MeasurementNote[]): Action {
   if (r.rollForwardOnly && cause !== 'ABORT') {
-    return { kind: 'HOLD', phase: cause === 'DEADLINE' ? 'STUCK' : 'FAILED', reason: `${reason}; the rollout is roll-forward-only, so nothing is undone: fix forward or abort`, measurements };
+    return {
+      kind: 'HOLD',
+      phase: cause === 'DEADLINE' ? 'STUCK' : 'FAILED',
+      reason: `${reason}; the rollout is roll-forward-only, so nothing is undone: fix forward or abort`,
+      measurements,
+    };
   }
   return { kind: 'START_ROLLBACK', cause, reason, measurements };
 }
@@ -114,12 +137,25 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
     default:
   }
   // A person's abort comes first in every phase the controller drives, a promotion under way included.
-  if (r.abortRequest) return { kind: 'START_ROLLBACK', cause: 'ABORT', reason: `${r.abortRequest.byName ?? r.abortRequest.by} aborted the rollout: ${r.abortRequest.reason}`, measurements: [] };
+  if (r.abortRequest)
+    return {
+      kind: 'START_ROLLBACK',
+      cause: 'ABORT',
+      reason: `${r.abortRequest.byName ?? r.abortRequest.by} aborted the rollout: ${r.abortRequest.reason}`,
+      measurements: [],
+    };
   // A matching alert comes next: at once, whatever the analysis is waiting for.
   if (r.alertAbort) return failure(r, 'ALERT', alertMessages.cause(r.alertAbort), []);
   if (r.phase === 'PROMOTING') return decidePromotion(r, obs);
   if (r.phase === 'PAUSED') return { kind: 'WAIT', reason: r.message };
-  const gate = hookGate(r, r.stepIndex === 0 && r.stepStates[0]?.status === 'PENDING' ? 'PRE_ROLLOUT' : r.stepIndex >= r.steps.length ? 'PRE_PROMOTION' : undefined);
+  const gate = hookGate(
+    r,
+    r.stepIndex === 0 && r.stepStates[0]?.status === 'PENDING'
+      ? 'PRE_ROLLOUT'
+      : r.stepIndex >= r.steps.length
+        ? 'PRE_PROMOTION'
+        : undefined,
+  );
   if (gate) return gate;
   if (r.stepIndex >= r.steps.length) return { kind: 'START_PROMOTION', message: stepMessages.allStepsDone(r) };
 
@@ -133,7 +169,12 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
     case 'SET_WEIGHT': {
       const { canary, stable } = replicasFor(r.totalReplicas, step.weight);
       if (!state.appliedAt) {
-        return { kind: 'APPLY_STEP', index: i, effect: { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: canary, stableReplicas: stable }, message: stepMessages.weightApplied(label, step.weight, canary, stable) };
+        return {
+          kind: 'APPLY_STEP',
+          index: i,
+          effect: { type: 'SCALE_CANARY', canaryImage: r.image, canaryReplicas: canary, stableReplicas: stable },
+          message: stepMessages.weightApplied(label, step.weight, canary, stable),
+        };
       }
       const c = obs.canary;
       const canaryReady = settled(c, r.image, canary);
@@ -149,40 +190,85 @@ export function decide(r: Rollout, obs: Observation, now: Date): Action {
         const ready = c?.ready ?? 0;
         return { kind: 'WAIT', reason: stepMessages.awaitingCanary(label, r, canary, ready) };
       }
-      return { kind: 'WAIT', reason: stepMessages.awaitingStable(label, r, stable, obs.stable.replicas, obs.stable.ready) };
+      return {
+        kind: 'WAIT',
+        reason: stepMessages.awaitingStable(label, r, stable, obs.stable.replicas, obs.stable.ready),
+      };
     }
     case 'PAUSE': {
       if (step.seconds === undefined) {
-        if (state.approvedBy) return { kind: 'COMPLETE_STEP', index: i, message: `${label}: approved by ${state.approvedByName ?? state.approvedBy}` };
-        return { kind: 'AWAIT_APPROVAL', index: i, message: `${label}: waiting for a person to approve the next step (approveStep) or abort` };
+        if (state.approvedBy)
+          return {
+            kind: 'COMPLETE_STEP',
+            index: i,
+            message: `${label}: approved by ${state.approvedByName ?? state.approvedBy}`,
+          };
+        return {
+          kind: 'AWAIT_APPROVAL',
+          index: i,
+          message: `${label}: waiting for a person to approve the next step (approveStep) or abort`,
+        };
       }
       const until = Date.parse(state.startedAt!) + step.seconds * 1000;
-      if (now.getTime() >= until) return { kind: 'COMPLETE_STEP', index: i, message: `${label}: paused ${step.seconds} s` };
-      return { kind: 'WAIT', reason: `${label}: pausing ${step.seconds} s; the next step starts`, until: new Date(until).toISOString() };
+      if (now.getTime() >= until)
+        return { kind: 'COMPLETE_STEP', index: i, message: `${label}: paused ${step.seconds} s` };
+      return {
+        kind: 'WAIT',
+        reason: `${label}: pausing ${step.seconds} s; the next step starts`,
+        until: new Date(until).toISOString(),
+      };
     }
     case 'ROLLING_UPDATE': {
-      if (!state.appliedAt) return { kind: 'APPLY_STEP', index: i, effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: stepMessages.rollingUpdate(label, r) };
+      if (!state.appliedAt)
+        return {
+          kind: 'APPLY_STEP',
+          index: i,
+          effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas },
+          message: stepMessages.rollingUpdate(label, r),
+        };
       return { kind: 'COMPLETE_STEP', index: i, message: `${label}: the rolling update to ${r.image} is under way` };
     }
     case 'ANALYSIS': {
       const run = r.analysisRuns.find((a) => a.id === state.runId);
       if (!run) return { kind: 'START_STEP', index: i };
       const rolling = r.strategy === 'ROLLING';
-      if (rolling && (obs.stable.deadlineExceeded || (!settled(obs.stable, r.image, r.totalReplicas) && elapsedSeconds(r.stepStates[0]?.appliedAt, now) > r.progressDeadlineSeconds))) {
+      if (
+        rolling &&
+        (obs.stable.deadlineExceeded ||
+          (!settled(obs.stable, r.image, r.totalReplicas) &&
+            elapsedSeconds(r.stepStates[0]?.appliedAt, now) > r.progressDeadlineSeconds))
+      ) {
         return failure(r, 'DEADLINE', stepMessages.rollingStalled(label, r, obs.stable.ready), notesOf(run));
       }
       if (run.phase === 'FAILED') return failure(r, 'ANALYSIS', `${label}: ${run.message}`, notesOf(run));
-      if (run.phase === 'INCONCLUSIVE') return { kind: 'PAUSE_INCONCLUSIVE', reason: stepMessages.inconclusive(label, run.message), measurements: notesOf(run) };
+      if (run.phase === 'INCONCLUSIVE')
+        return {
+          kind: 'PAUSE_INCONCLUSIVE',
+          reason: stepMessages.inconclusive(label, run.message),
+          measurements: notesOf(run),
+        };
       if (run.phase === 'SUCCESSFUL') {
-        if (rolling && !settled(obs.stable, r.image, r.totalReplicas)) return { kind: 'WAIT', reason: stepMessages.analysisPassedRolling(label, r, obs.stable.ready) };
+        if (rolling && !settled(obs.stable, r.image, r.totalReplicas))
+          return { kind: 'WAIT', reason: stepMessages.analysisPassedRolling(label, r, obs.stable.ready) };
         return { kind: 'COMPLETE_STEP', index: i, message: `${label}: ${run.message}` };
       }
       const { due, nextAt } = dueMetrics(run, now);
-      if (due.length) return { kind: 'MEASURE', runId: run.id, metrics: run.metrics.filter((m) => due.includes(m.name)).map((m) => ({ name: m.name, query: m.query })) };
+      if (due.length)
+        return {
+          kind: 'MEASURE',
+          runId: run.id,
+          metrics: run.metrics.filter((m) => due.includes(m.name)).map((m) => ({ name: m.name, query: m.query })),
+        };
       const taken = run.metrics.reduce((n, m) => n + m.measurements.length, 0);
       const planned = run.metrics.reduce((n, m) => n + m.count, 0);
       const progress = `${label}: analysing ${run.metrics.map((m) => m.name).join(', ')}, ${taken} of ${count(planned, 'measurement')} taken`;
-      return nextAt ? { kind: 'WAIT', reason: `${progress}; the ${taken === 0 ? 'first' : 'next'} measurement is due`, until: nextAt.toISOString() } : { kind: 'WAIT', reason: `${progress}; waiting for the run's verdict` };
+      return nextAt
+        ? {
+            kind: 'WAIT',
+            reason: `${progress}; the ${taken === 0 ? 'first' : 'next'} measurement is due`,
+            until: nextAt.toISOString(),
+          }
+        : { kind: 'WAIT', reason: `${progress}; waiting for the run's verdict` };
     }
   }
 }
@@ -197,21 +283,42 @@ function hookGate(r: Rollout, hook: HookName | undefined): Action | undefined {
   const result = r.hookResults?.[hook];
   if (!result) return { kind: 'CALL_HOOK', hook, url, timeoutSeconds: r.webhooks.timeoutSeconds };
   if (result.ok) return undefined;
-  return failure(r, 'WEBHOOK', `the ${hook.toLowerCase().replace('_', '-')} webhook ${url} refused: ${result.detail}`, []);
+  return failure(
+    r,
+    'WEBHOOK',
+    `the ${hook.toLowerCase().replace('_', '-')} webhook ${url} refused: ${result.detail}`,
+    [],
+  );
 }
 
 function decideFastRollback(r: Rollout, obs: Observation): Action {
   const rb = r.rollback!;
   const n = r.totalReplicas;
   if (!rb.appliedAt) {
-    return { kind: 'APPLY_ROLLBACK', effect: { type: 'SCALE_CANARY', canaryImage: r.stableImage, canaryReplicas: n, stableReplicas: 0 }, message: rollbackMessages.fastStart(r, canaryName(r)) };
+    return {
+      kind: 'APPLY_ROLLBACK',
+      effect: { type: 'SCALE_CANARY', canaryImage: r.stableImage, canaryReplicas: n, stableReplicas: 0 },
+      message: rollbackMessages.fastStart(r, canaryName(r)),
+    };
   }
   if (!rb.restoredAt) {
-    if (settled(obs.canary, r.stableImage, n)) return { kind: 'RESTORE_STABLE', effect: { type: 'SET_STABLE', image: r.stableImage, replicas: n }, message: rollbackMessages.fastServing(r) };
-    return { kind: 'WAIT', reason: `fast rollback: ${obs.canary?.ready ?? 0} of ${count(n, 'warm replica')} of ${r.stableImage} ready` };
+    if (settled(obs.canary, r.stableImage, n))
+      return {
+        kind: 'RESTORE_STABLE',
+        effect: { type: 'SET_STABLE', image: r.stableImage, replicas: n },
+        message: rollbackMessages.fastServing(r),
+      };
+    return {
+      kind: 'WAIT',
+      reason: `fast rollback: ${obs.canary?.ready ?? 0} of ${count(n, 'warm replica')} of ${r.stableImage} ready`,
+    };
   }
-  if (settled(obs.stable, r.stableImage, n)) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: rollbackMessages.fastDone(r) };
-  return { kind: 'WAIT', reason: `fast rollback: ${obs.stable.ready} of ${count(n, 'replica')} of ${r.stableImage} ready in ${r.target.deployment}` };
+  if (settled(obs.stable, r.stableImage, n))
+    return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: rollbackMessages.fastDone(r) };
+  return {
+    kind: 'WAIT',
+    reason: `fast rollback: ${obs.stable.ready} of ${count(n, 'replica')} of ${r.stableImage} ready in ${r.target.deployment}`,
+  };
 }
 
 function decideRollback(r: Rollout, obs: Observation): Action {
@@ -230,21 +337,40 @@ function decideRollback(r: Rollout, obs: Observation): Action {
   const canaryGone = r.strategy === 'ROLLING' || !obs.canary || obs.canary.replicas === 0;
   if (stableBack && canaryGone) return { kind: 'FINISH_ROLLBACK', message: rollbackMessages.done(r) };
   // After an undone promotion the canary still runs the new image: it goes once the stable Deployment serves again.
-  if (stableBack) return { kind: 'FINISH_ROLLBACK', effect: { type: 'SCALE_DOWN_CANARY' }, message: rollbackMessages.doneCanaryGoes(r) };
-  return { kind: 'WAIT', reason: `rolling back: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ready` };
+  if (stableBack)
+    return {
+      kind: 'FINISH_ROLLBACK',
+      effect: { type: 'SCALE_DOWN_CANARY' },
+      message: rollbackMessages.doneCanaryGoes(r),
+    };
+  return {
+    kind: 'WAIT',
+    reason: `rolling back: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.stableImage} ready`,
+  };
 }
 
 function decidePromotion(r: Rollout, obs: Observation): Action {
   if (!r.promotion?.appliedAt) {
-    return { kind: 'APPLY_PROMOTION', effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas }, message: promotionMessages.start(r) };
+    return {
+      kind: 'APPLY_PROMOTION',
+      effect: { type: 'SET_STABLE', image: r.image, replicas: r.totalReplicas },
+      message: promotionMessages.start(r),
+    };
   }
   if (settled(obs.stable, r.image, r.totalReplicas)) {
     const warm = r.rollbackWindowSeconds > 0 && r.strategy === 'CANARY';
     return warm
-      ? { kind: 'FINISH_PROMOTION', effect: { type: 'PARK_PREVIOUS', image: r.stableImage }, message: promotionMessages.doneWarm(r, canaryName(r)) }
+      ? {
+          kind: 'FINISH_PROMOTION',
+          effect: { type: 'PARK_PREVIOUS', image: r.stableImage },
+          message: promotionMessages.doneWarm(r, canaryName(r)),
+        }
       : { kind: 'FINISH_PROMOTION', effect: { type: 'SCALE_DOWN_CANARY' }, message: promotionMessages.done(r) };
   }
-  return { kind: 'WAIT', reason: `promoting: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.image} ready` };
+  return {
+    kind: 'WAIT',
+    reason: `promoting: ${obs.stable.ready} of ${count(r.totalReplicas, 'replica')} of ${r.image} ready`,
+  };
 }
 
 /** A failure inside the rollback window: back to the warm previous version at once, unless the rollout is roll-forward-only. */
@@ -257,13 +383,24 @@ function bakeFailure(r: Rollout, cause: RollbackCause, reason: string, measureme
 function decideBake(r: Rollout, now: Date): Action {
   if (r.alertAbort) return bakeFailure(r, 'ALERT', alertMessages.cause(r.alertAbort), []);
   const closes = Date.parse(r.warmUntil ?? r.updatedAt);
-  if (now.getTime() >= closes) return { kind: 'END_BAKE', effect: { type: 'SCALE_DOWN_CANARY' }, message: bakeMessages.passed(r, r.bake!.runs, canaryName(r)) };
+  if (now.getTime() >= closes)
+    return {
+      kind: 'END_BAKE',
+      effect: { type: 'SCALE_DOWN_CANARY' },
+      message: bakeMessages.passed(r, r.bake!.runs, canaryName(r)),
+    };
   const run = r.analysisRuns.find((a) => a.id === r.bake!.runId);
   if (!run || run.phase === 'SUCCESSFUL' || run.phase === 'INCONCLUSIVE') return { kind: 'START_BAKE_RUN' };
   if (run.phase === 'FAILED') return bakeFailure(r, 'BAKE', bakeMessages.failed(run.message), notesOf(run));
   const { due, nextAt } = dueMetrics(run, now);
-  if (due.length) return { kind: 'MEASURE', runId: run.id, metrics: run.metrics.filter((m) => due.includes(m.name)).map((m) => ({ name: m.name, query: m.query })) };
+  if (due.length)
+    return {
+      kind: 'MEASURE',
+      runId: run.id,
+      metrics: run.metrics.filter((m) => due.includes(m.name)).map((m) => ({ name: m.name, query: m.query })),
+    };
   const what = `bake: analysing ${r.image} with ${r.bake!.templates.join(', ')} (run ${r.bake!.runs})`;
-  if (nextAt && nextAt.getTime() < closes) return { kind: 'WAIT', reason: `${what}; the next measurement is due`, until: nextAt.toISOString() };
+  if (nextAt && nextAt.getTime() < closes)
+    return { kind: 'WAIT', reason: `${what}; the next measurement is due`, until: nextAt.toISOString() };
   return { kind: 'WAIT', reason: `${what}; the rollback window closes`, until: new Date(closes).toISOString() };
 }

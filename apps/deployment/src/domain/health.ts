@@ -3,17 +3,37 @@ import type { AnalysisRun, HealthAdvice, HealthRecommendation, Rollout } from '.
 
 /** The offline answer: the analysis verdict itself, in words. */
 export function baselineHealth(run: AnalysisRun): { recommendation: HealthRecommendation; rationale: string } {
-  const recommendation: HealthRecommendation = run.phase === 'SUCCESSFUL' ? 'PROMOTE' : run.phase === 'FAILED' ? 'ROLLBACK' : 'HOLD';
-  return { recommendation, rationale: `the analysis ${run.phase.toLowerCase()} with score ${run.score ?? 0}: ${run.message ?? ''}`.trim() };
+  const recommendation: HealthRecommendation =
+    run.phase === 'SUCCESSFUL' ? 'PROMOTE' : run.phase === 'FAILED' ? 'ROLLBACK' : 'HOLD';
+  return {
+    recommendation,
+    rationale: `the analysis ${run.phase.toLowerCase()} with score ${run.score ?? 0}: ${run.message ?? ''}`.trim(),
+  };
 }
 
 /** The facts the advisor sees: each metric's measurements, limits and verdict. */
 export function healthInput(r: Rollout, run: AnalysisRun) {
   return {
-    rollout: { id: r.id, image: r.image, previousImage: r.stableImage, strategy: r.strategy, weight: r.weight, step: run.stepIndex + 1, steps: r.steps.length },
+    rollout: {
+      id: r.id,
+      image: r.image,
+      previousImage: r.stableImage,
+      strategy: r.strategy,
+      weight: r.weight,
+      step: run.stepIndex + 1,
+      steps: r.steps.length,
+    },
     verdict: run.phase,
     score: run.score ?? null,
-    metrics: run.metrics.map((m) => ({ name: m.name, query: m.query, success: m.successCondition?.text ?? null, failure: m.failureCondition?.text ?? null, phase: m.phase, tally: tally(m), values: m.measurements.map((x) => x.value) })),
+    metrics: run.metrics.map((m) => ({
+      name: m.name,
+      query: m.query,
+      success: m.successCondition?.text ?? null,
+      failure: m.failureCondition?.text ?? null,
+      phase: m.phase,
+      tally: tally(m),
+      values: m.measurements.map((x) => x.value),
+    })),
   };
 }
 

@@ -12,7 +12,8 @@ export interface Refusal {
 }
 
 /** The rollout has changed the cluster: a step's weight or image, or a promotion, was applied. */
-const changedCluster = (r: Rollout) => r.stepStates.some((s) => s.appliedAt !== undefined) || r.promotion?.appliedAt !== undefined;
+const changedCluster = (r: Rollout) =>
+  r.stepStates.some((s) => s.appliedAt !== undefined) || r.promotion?.appliedAt !== undefined;
 
 /**
  * The rollout after the cluster refused what it was doing (nothing of the refused change was applied). What the

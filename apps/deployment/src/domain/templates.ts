@@ -8,7 +8,8 @@ import type { MetricTemplate } from './types.js';
 export const BUILT_IN_TEMPLATES: Record<string, Omit<MetricTemplate, 'intervalSeconds' | 'count'>> = {
   'success-rate': {
     name: 'success-rate',
-    query: '1 - (sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))',
+    query:
+      '1 - (sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))',
     successCondition: 'result >= 0.95',
     failureCondition: 'result < 0.95',
     failureLimit: 0,
@@ -17,7 +18,8 @@ export const BUILT_IN_TEMPLATES: Record<string, Omit<MetricTemplate, 'intervalSe
   },
   'latency-p99': {
     name: 'latency-p99',
-    query: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{ {{canarySelector}} }[{{interval}}])))',
+    query:
+      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{ {{canarySelector}} }[{{interval}}])))',
     successCondition: 'result <= 0.5',
     failureCondition: 'result > 1',
     failureLimit: 0,

@@ -80,7 +80,8 @@ export type Strategy = 'CANARY' | 'ROLLING';
  * (a roll-forward-only rollout whose analysis failed) and STUCK (no progress by the deadline, nothing undone) are
  * held for a person to retry or abort.
  */
-export type Phase = 'PROGRESSING' | 'PAUSED' | 'PROMOTING' | 'ROLLING_BACK' | 'PROMOTED' | 'ROLLED_BACK' | 'FAILED' | 'STUCK';
+export type Phase =
+  'PROGRESSING' | 'PAUSED' | 'PROMOTING' | 'ROLLING_BACK' | 'PROMOTED' | 'ROLLED_BACK' | 'FAILED' | 'STUCK';
 
 export type StepSpec =
   | { kind: 'SET_WEIGHT'; weight: number }

@@ -16,15 +16,33 @@ describe('PrometheusMetricProvider: flightdeck_deployment_analysis_queries_total
   it('counts every analysis query by what became of it, each result at 0 from the start', async () => {
     const registry = new Registry();
     const provider = new PrometheusMetricProvider(prom.url, 3000, registry);
-    const count = async (result: string) => Number(new RegExp(`^flightdeck_deployment_analysis_queries_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(await registry.metrics())?.[1]);
-    for (const result of ['value', 'no_data', 'unreachable', 'refused', 'unusable']) expect(await count(result)).toBe(0);
+    const count = async (result: string) =>
+      Number(
+        new RegExp(`^flightdeck_deployment_analysis_queries_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(
+          await registry.metrics(),
+        )?.[1],
+      );
+    for (const result of ['value', 'no_data', 'unreachable', 'refused', 'unusable'])
+      expect(await count(result)).toBe(0);
 
     expect(await provider.runQuery('vector(0.99)')).toEqual({ ok: true, value: 0.99 });
-    expect(await provider.runQuery('absent_metric_for_the_test')).toMatchObject({ ok: false, reason: expect.stringMatching(/^no data/) });
-    expect(await provider.runQuery('sum(')).toMatchObject({ ok: false, reason: expect.stringMatching(/^Prometheus refused the query \(400 bad_data\)/) });
-    expect(await provider.runQuery('vector(1) or label_replace(vector(2), "x", "y", "", "")')).toMatchObject({ ok: false, reason: expect.stringMatching(/returned 2 series/) });
+    expect(await provider.runQuery('absent_metric_for_the_test')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^no data/),
+    });
+    expect(await provider.runQuery('sum(')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^Prometheus refused the query \(400 bad_data\)/),
+    });
+    expect(await provider.runQuery('vector(1) or label_replace(vector(2), "x", "y", "", "")')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/returned 2 series/),
+    });
     const closed = new PrometheusMetricProvider(`http://127.0.0.1:${await freePort()}`, 3000, registry); // the same registry: one counter
-    expect(await closed.runQuery('vector(1)')).toMatchObject({ ok: false, reason: expect.stringMatching(/is unreachable/) });
+    expect(await closed.runQuery('vector(1)')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/is unreachable/),
+    });
 
     expect(await count('value')).toBe(1);
     expect(await count('no_data')).toBe(1);

@@ -1,15 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { applyAction, decide, parseMatcher, receiveAlert, retry, supersedeBake, type IncomingAlert, type Rollout } from '../../src/domain/index.js';
+import {
+  applyAction,
+  decide,
+  parseMatcher,
+  receiveAlert,
+  retry,
+  supersedeBake,
+  type IncomingAlert,
+  type Rollout,
+} from '../../src/domain/index.js';
 import { drive, erroring, healthy, person, start, t0, World } from './world.js';
 
-const abortOnAlerts = { matchers: ['alertname=~"CheckoutErrors|HighLatency"', 'team="shop"'], minSeverity: 'WARNING' as const };
+const abortOnAlerts = {
+  matchers: ['alertname=~"CheckoutErrors|HighLatency"', 'team="shop"'],
+  minSeverity: 'WARNING' as const,
+};
 const later = (s: number) => new Date(t0.getTime() + s * 1000).toISOString();
 const alert = (over: Partial<IncomingAlert> & { labels?: Record<string, string> } = {}): IncomingAlert => ({
   status: 'firing',
   startsAt: later(3),
   fingerprint: 'f1',
   ...over,
-  labels: { alertname: 'CheckoutErrors', team: 'shop', severity: 'critical', namespace: 'shop', deployment: 'web-canary', ...over.labels },
+  labels: {
+    alertname: 'CheckoutErrors',
+    team: 'shop',
+    severity: 'critical',
+    namespace: 'shop',
+    deployment: 'web-canary',
+    ...over.labels,
+  },
 });
 
 /** A rollout part-way through its canary steps (the first analysis running). */
@@ -33,7 +52,9 @@ describe('alerts that abort a rollout', () => {
     expect(() => parseMatcher('alertname')).toThrow(/not a label matcher; write name="value"/);
     expect(() => parseMatcher('a=~"("')).toThrow(/does not compile/);
     expect(() => start({ abortOnAlerts: { matchers: [] } })).toThrow(/at least one label matcher/);
-    expect(() => start({ abortOnAlerts: { matchers: ['x="1"'], minSeverity: 'LOUD' as never } })).toThrow(/minSeverity: "LOUD" is none of INFO, WARNING, CRITICAL/);
+    expect(() => start({ abortOnAlerts: { matchers: ['x="1"'], minSeverity: 'LOUD' as never } })).toThrow(
+      /minSeverity: "LOUD" is none of INFO, WARNING, CRITICAL/,
+    );
   });
 
   it('rolls back at once on a matching alert, whatever the analysis waits for, with the alert and its labels as the cause', () => {
@@ -44,8 +65,17 @@ describe('alerts that abort a rollout', () => {
     expect(next).toMatchObject({ kind: 'START_ROLLBACK', cause: 'ALERT' });
     const done = drive(aborted, w).rollout;
     expect(done.phase).toBe('ROLLED_BACK');
-    expect(done.rollback).toMatchObject({ cause: 'ALERT', reason: 'alert CheckoutErrors (critical) fired: {alertname="CheckoutErrors", deployment="web-canary", namespace="shop", severity="critical", team="shop"}' });
-    expect(w.effects.at(-1)).toEqual({ type: 'SCALE_CANARY', canaryImage: 'shop/web:2.0.0', canaryReplicas: 0, stableReplicas: 4 });
+    expect(done.rollback).toMatchObject({
+      cause: 'ALERT',
+      reason:
+        'alert CheckoutErrors (critical) fired: {alertname="CheckoutErrors", deployment="web-canary", namespace="shop", severity="critical", team="shop"}',
+    });
+    expect(w.effects.at(-1)).toEqual({
+      type: 'SCALE_CANARY',
+      canaryImage: 'shop/web:2.0.0',
+      canaryReplicas: 0,
+      stableReplicas: 4,
+    });
   });
 
   it('changes nothing for a duplicate, a late, a resolved or an unrelated alert, and says why', () => {
@@ -57,14 +87,18 @@ describe('alerts that abort a rollout', () => {
     };
     expect(reasons(rollout, alert({ status: 'resolved' }))).toBe('the alert is resolved');
     expect(reasons(rollout, alert({ labels: { team: 'payments' } }))).toBe('its labels do not match team="shop"');
-    expect(reasons(rollout, alert({ labels: { alertname: 'DiskFull' } }))).toBe('its labels do not match alertname=~"CheckoutErrors|HighLatency"');
+    expect(reasons(rollout, alert({ labels: { alertname: 'DiskFull' } }))).toBe(
+      'its labels do not match alertname=~"CheckoutErrors|HighLatency"',
+    );
     expect(reasons(rollout, alert({ labels: { severity: 'info' } }))).toBe('its severity INFO is below WARNING');
     expect(reasons(rollout, alert({ labels: { deployment: 'cart' } }))).toBe('it is about shop/cart, not shop/web');
     expect(reasons(rollout, alert({ labels: { namespace: 'pay' } }))).toBe('it is about namespace pay, not shop');
     expect(reasons(rollout, alert({ startsAt: later(-60) }))).toMatch(/before the rollout started/);
     const aborted = accepted(rollout, alert(), w.now);
     expect(reasons(aborted, alert())).toBe('the same alert already acted on this rollout (a repeat)');
-    expect(reasons(aborted, alert({ fingerprint: 'f2' }))).toBe('an earlier alert (CheckoutErrors) is already rolling it back');
+    expect(reasons(aborted, alert({ fingerprint: 'f2' }))).toBe(
+      'an earlier alert (CheckoutErrors) is already rolling it back',
+    );
     const done = drive(aborted, w).rollout;
     expect(reasons(done, alert({ fingerprint: 'f3' }))).toBe('the rollout is already rolled back');
     // After a retry, the alert that acted before is still a repeat; a new occurrence acts again.
@@ -80,7 +114,9 @@ describe('alerts that abort a rollout', () => {
     const before = w.effects.length;
     const held = drive(accepted(rollout, alert(), w.now), w).rollout;
     expect(held.phase).toBe('FAILED');
-    expect(held.message).toMatch(/^alert CheckoutErrors \(critical\) fired: .*; the rollout is roll-forward-only, so nothing is undone/);
+    expect(held.message).toMatch(
+      /^alert CheckoutErrors \(critical\) fired: .*; the rollout is roll-forward-only, so nothing is undone/,
+    );
     expect(w.effects.length).toBe(before);
   });
 });
@@ -99,7 +135,9 @@ describe('the post-promotion bake', () => {
     // The bake's queries select the promoted version, now in the stable Deployment.
     expect(rollout.analysisRuns.at(-1)!.metrics[0]!.query).toContain('namespace="shop",deployment="web"');
     expect(w.effects.at(-1)).toEqual({ type: 'SCALE_DOWN_CANARY' });
-    expect(rollout.decisions.at(-1)!.message).toMatch(/^bake passed: \d+ analysis runs on shop\/web:2\.0\.0 found nothing wrong by the end of the rollback window; shop\/web:1\.0\.0 in web-canary is scaled away/);
+    expect(rollout.decisions.at(-1)!.message).toMatch(
+      /^bake passed: \d+ analysis runs on shop\/web:2\.0\.0 found nothing wrong by the end of the rollback window; shop\/web:1\.0\.0 in web-canary is scaled away/,
+    );
     expect(events.filter((e) => e === 'promoted')).toHaveLength(1);
     expect(decide(rollout, w.obs(), w.now)).toEqual({ kind: 'WAIT', reason: 'the rollout is promoted' });
   });
@@ -134,7 +172,9 @@ describe('the post-promotion bake', () => {
     const { rollout, events } = drive(promoted, w, 2000, (r) => r.bake?.status !== 'RUNNING');
     expect(rollout.phase).toBe('PROMOTED');
     expect(rollout.bake).toMatchObject({ status: 'HALTED' });
-    expect(rollout.message).toMatch(/^bake failure after promotion: .*; the rollout is roll-forward-only \(e\.g\. an irreversible migration\), so the bake does not roll it back: it stops here/);
+    expect(rollout.message).toMatch(
+      /^bake failure after promotion: .*; the rollout is roll-forward-only \(e\.g\. an irreversible migration\), so the bake does not roll it back: it stops here/,
+    );
     expect(events).toEqual(expect.arrayContaining(['failed', 'bake_failed']));
     expect(w.effects.length).toBe(before);
     expect(decide(rollout, w.obs(), w.now)).toEqual({ kind: 'WAIT', reason: 'the rollout is promoted' });
@@ -150,7 +190,10 @@ describe('the post-promotion bake', () => {
     const ended = supersedeBake(promoted, 'ro-2', w.now);
     expect(ended.bake).toMatchObject({ status: 'SUPERSEDED' });
     expect(decide(ended, w.obs(), w.now)).toEqual({ kind: 'WAIT', reason: 'the rollout is promoted' });
-    expect(receiveAlert(ended, alert({ startsAt: w.now.toISOString() }), w.now)).toEqual({ matched: false, reason: 'the rollout is already promoted and its bake is over' });
+    expect(receiveAlert(ended, alert({ startsAt: w.now.toISOString() }), w.now)).toEqual({
+      matched: false,
+      reason: 'the rollout is already promoted and its bake is over',
+    });
   });
 
   it('has no bake without a rollback window', () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRun, measure, newRun, parseCondition, recordMeasurements, renderQuery, score, type MetricTemplate } from '../../src/domain/index.js';
+import {
+  evaluateRun,
+  measure,
+  newRun,
+  parseCondition,
+  recordMeasurements,
+  renderQuery,
+  score,
+  type MetricTemplate,
+} from '../../src/domain/index.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const metric = (over: Partial<MetricTemplate> = {}): MetricTemplate => ({
@@ -24,10 +33,26 @@ describe('measurements', () => {
     expect(measure(m, { ok: true, value: Infinity }, t0).phase).toBe('INCONCLUSIVE');
   });
   it('lets the failure condition win and fails a value missing a lone success condition', () => {
-    expect(measure({ successCondition: parseCondition('result >= 0'), failureCondition: parseCondition('result > 0.05') }, { ok: true, value: 0.2 }, t0).phase).toBe('FAILED');
-    expect(measure({ successCondition: parseCondition('result >= 0.95') }, { ok: true, value: 0.9 }, t0).phase).toBe('FAILED');
-    expect(measure({ failureCondition: parseCondition('result > 0.05') }, { ok: true, value: 0.01 }, t0).phase).toBe('SUCCESSFUL');
-    expect(measure({ successCondition: parseCondition('result < 0.01'), failureCondition: parseCondition('result > 0.05') }, { ok: true, value: 0.03 }, t0).phase).toBe('INCONCLUSIVE');
+    expect(
+      measure(
+        { successCondition: parseCondition('result >= 0'), failureCondition: parseCondition('result > 0.05') },
+        { ok: true, value: 0.2 },
+        t0,
+      ).phase,
+    ).toBe('FAILED');
+    expect(measure({ successCondition: parseCondition('result >= 0.95') }, { ok: true, value: 0.9 }, t0).phase).toBe(
+      'FAILED',
+    );
+    expect(measure({ failureCondition: parseCondition('result > 0.05') }, { ok: true, value: 0.01 }, t0).phase).toBe(
+      'SUCCESSFUL',
+    );
+    expect(
+      measure(
+        { successCondition: parseCondition('result < 0.01'), failureCondition: parseCondition('result > 0.05') },
+        { ok: true, value: 0.03 },
+        t0,
+      ).phase,
+    ).toBe('INCONCLUSIVE');
   });
   it('parses conditions joined by && or || and refuses what it cannot read, saying how to write one', () => {
     const c = parseCondition('result > 1 && result < 3');
@@ -46,7 +71,9 @@ describe('analysis runs', () => {
     const run = newRun('r', 1, [metric()], { canarySelector: 'x' }, { pass: 90, warning: 75 }, t0);
     const after = recordMeasurements(run, { errors: { ok: true, value: 0.3 } }, at(0));
     expect(after.phase).toBe('FAILED');
-    expect(after.message).toMatch(/^analysis failed: errors: 0 successful, 1 failed, 0 inconclusive of \d+, failure limit 0; last: 0\.300 meets the failure condition result > 0\.05$/);
+    expect(after.message).toMatch(
+      /^analysis failed: errors: 0 successful, 1 failed, 0 inconclusive of \d+, failure limit 0; last: 0\.300 meets the failure condition result > 0\.05$/,
+    );
   });
   it('tolerates failures up to the limit and succeeds after count measurements', () => {
     let run = newRun('r', 1, [metric({ failureLimit: 1 })], { canarySelector: 'x' }, { pass: 50, warning: 25 }, t0);
@@ -59,9 +86,17 @@ describe('analysis runs', () => {
   });
   it('becomes inconclusive past the inconclusive limit (Prometheus down) instead of passing', () => {
     let run = newRun('r', 1, [metric()], { canarySelector: 'x' }, { pass: 90, warning: 75 }, t0);
-    run = recordMeasurements(run, { errors: { ok: false, reason: 'Prometheus unreachable: connect ECONNREFUSED' } }, at(0));
+    run = recordMeasurements(
+      run,
+      { errors: { ok: false, reason: 'Prometheus unreachable: connect ECONNREFUSED' } },
+      at(0),
+    );
     expect(run.phase).toBe('RUNNING');
-    run = recordMeasurements(run, { errors: { ok: false, reason: 'Prometheus unreachable: connect ECONNREFUSED' } }, at(5));
+    run = recordMeasurements(
+      run,
+      { errors: { ok: false, reason: 'Prometheus unreachable: connect ECONNREFUSED' } },
+      at(5),
+    );
     expect(run.phase).toBe('INCONCLUSIVE');
     expect(run.message).toMatch(/inconclusive limit 1.*ECONNREFUSED/);
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyAction, approveStep, createRollout, decide, requestAbort, retry, type QueryOutcome, type Rollout } from '../../src/domain/index.js';
+import {
+  applyAction,
+  approveStep,
+  createRollout,
+  decide,
+  requestAbort,
+  retry,
+  type QueryOutcome,
+  type Rollout,
+} from '../../src/domain/index.js';
 import { drive, erroring, healthy, person, request, start, t0, World } from './world.js';
 
 describe('the canary state machine', () => {
@@ -13,7 +22,15 @@ describe('the canary state machine', () => {
       { type: 'SET_STABLE', image: 'shop/web:2.0.0', replicas: 4 },
       { type: 'PARK_PREVIOUS', image: 'shop/web:1.0.0' },
     ]);
-    expect(events).toEqual(['step_completed', 'analysis_completed', 'step_completed', 'step_completed', 'analysis_completed', 'step_completed', 'promoted']);
+    expect(events).toEqual([
+      'step_completed',
+      'analysis_completed',
+      'step_completed',
+      'step_completed',
+      'analysis_completed',
+      'step_completed',
+      'promoted',
+    ]);
     expect(Date.parse(rollout.warmUntil!) - Date.parse(rollout.completedAt!)).toBe(3600_000);
     expect(rollout.analysisRuns.map((a) => a.phase)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
     expect(w.stable.image).toBe('shop/web:2.0.0');
@@ -25,17 +42,25 @@ describe('the canary state machine', () => {
     expect(rollout.phase).toBe('ROLLED_BACK');
     expect(rollout.rollback?.cause).toBe('ANALYSIS');
     expect(rollout.rollback?.measurements[0]).toMatchObject({ metric: 'success-rate', value: 0.7, phase: 'FAILED' });
-    expect(rollout.rollback?.reason).toBe('step 2 of 4: analysis failed: success-rate: 0 successful, 1 failed, 0 inconclusive of 2, failure limit 0; last: 0.700 meets the failure condition result < 0.95');
+    expect(rollout.rollback?.reason).toBe(
+      'step 2 of 4: analysis failed: success-rate: 0 successful, 1 failed, 0 inconclusive of 2, failure limit 0; last: 0.700 meets the failure condition result < 0.95',
+    );
     expect(events).toEqual(['step_completed', 'analysis_completed', 'rolled_back']);
     expect(w.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4, ready: 4 });
     expect(w.canary?.replicas).toBe(0);
     // The rollback is decided in the same pass as the failing measurement: no wait in between.
     const decisions = rollout.decisions.map((d) => d.action);
-    expect(decisions.slice(decisions.indexOf('MEASURE'), decisions.indexOf('MEASURE') + 2)).toEqual(['MEASURE', 'START_ROLLBACK']);
+    expect(decisions.slice(decisions.indexOf('MEASURE'), decisions.indexOf('MEASURE') + 2)).toEqual([
+      'MEASURE',
+      'START_ROLLBACK',
+    ]);
   });
 
   it('pauses on inconclusive analysis (no data) instead of promoting, and retry starts a fresh run', () => {
-    let answer: (q: string) => QueryOutcome = () => ({ ok: false, reason: 'no data: the query returned an empty vector' });
+    let answer: (q: string) => QueryOutcome = () => ({
+      ok: false,
+      reason: 'no data: the query returned an empty vector',
+    });
     const w = new World((q) => answer(q));
     const first = drive(start(), w);
     expect(first.rollout.phase).toBe('PAUSED');
@@ -53,7 +78,9 @@ describe('the canary state machine', () => {
     const { rollout, events } = drive(start(), w);
     expect(events).toEqual(['stuck', 'rolled_back']);
     expect(rollout.phase).toBe('ROLLED_BACK');
-    expect(rollout.rollback?.reason).toBe('step 1 of 4: the canary made no progress within 30 s: 0 of 1 canary replica of shop/web:2.0.0 ready');
+    expect(rollout.rollback?.reason).toBe(
+      'step 1 of 4: the canary made no progress within 30 s: 0 of 1 canary replica of shop/web:2.0.0 ready',
+    );
     expect((Date.parse(rollout.rollback!.decidedAt) - t0.getTime()) / 1000).toBeGreaterThan(30);
   });
 
@@ -68,7 +95,10 @@ describe('the canary state machine', () => {
 
   it('waits at a manual pause until approved, and an abort rolls back', () => {
     const w = new World(healthy);
-    const paused = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }, { kind: 'SET_WEIGHT', weight: 100 }] }), w);
+    const paused = drive(
+      start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }, { kind: 'SET_WEIGHT', weight: 100 }] }),
+      w,
+    );
     expect(paused.rollout).toMatchObject({ phase: 'PAUSED', pauseReason: 'APPROVAL', stepIndex: 1 });
     expect(() => approveStep({ ...paused.rollout, phase: 'PROGRESSING' }, person('x'), w.now)).toThrow(/not PAUSED/);
     const done = drive(approveStep(paused.rollout, person('rm-rita'), w.now), w);
@@ -78,7 +108,10 @@ describe('the canary state machine', () => {
     const paused2 = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE' }] }), w2);
     const aborted = drive(requestAbort(paused2.rollout, person('sre-sam'), 'customer reports', w2.now), w2);
     expect(aborted.rollout.phase).toBe('ROLLED_BACK');
-    expect(aborted.rollout.rollback).toMatchObject({ cause: 'ABORT', reason: 'sre-sam aborted the rollout: customer reports' });
+    expect(aborted.rollout.rollback).toMatchObject({
+      cause: 'ABORT',
+      reason: 'sre-sam aborted the rollout: customer reports',
+    });
     expect(w2.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4 });
   });
 
@@ -96,7 +129,9 @@ describe('the canary state machine', () => {
     ]);
     expect(w.stable).toMatchObject({ image: 'shop/web:1.0.0', replicas: 4, ready: 4 });
     const late = new Date(Date.parse(promoted.warmUntil!) + 1);
-    expect(() => requestAbort(promoted, person('sre-sam'), 'too late', late)).toThrow(/rollback window closed at .*: roll shop\/web:1.0.0 out as a new rollout instead/);
+    expect(() => requestAbort(promoted, person('sre-sam'), 'too late', late)).toThrow(
+      /rollback window closed at .*: roll shop\/web:1.0.0 out as a new rollout instead/,
+    );
     const noWindow = drive(start({ rollbackWindowSeconds: 0 }), new World(healthy)).rollout;
     expect(() => requestAbort(noWindow, person('sre-sam'), 'x', w.now)).toThrow(/kept no warm previous version/);
   });
@@ -104,10 +139,16 @@ describe('the canary state machine', () => {
   it('calls the pre-rollout and pre-promotion webhooks, and rolls back when pre-promotion refuses', () => {
     const w = new World(healthy);
     w.hooks['http://hooks/promote'] = { ok: false, status: 503, detail: 'change freeze in effect' };
-    const { rollout } = drive(start({ webhooks: { preRollout: 'http://hooks/start', prePromotion: 'http://hooks/promote' } }), w);
+    const { rollout } = drive(
+      start({ webhooks: { preRollout: 'http://hooks/start', prePromotion: 'http://hooks/promote' } }),
+      w,
+    );
     expect(w.called).toEqual(['PRE_ROLLOUT', 'PRE_PROMOTION']);
     expect(rollout.phase).toBe('ROLLED_BACK');
-    expect(rollout.rollback).toMatchObject({ cause: 'WEBHOOK', reason: 'the pre-promotion webhook http://hooks/promote refused: change freeze in effect' });
+    expect(rollout.rollback).toMatchObject({
+      cause: 'WEBHOOK',
+      reason: 'the pre-promotion webhook http://hooks/promote refused: change freeze in effect',
+    });
     expect(w.effects.some((e) => e.type === 'SET_STABLE')).toBe(false);
 
     const w2 = new World(healthy);
@@ -115,14 +156,22 @@ describe('the canary state machine', () => {
     const refused = drive(start({ webhooks: { preRollout: 'http://hooks/start' } }), w2);
     expect(refused.rollout.phase).toBe('ROLLED_BACK');
     expect(refused.rollout.stepStates[0]!.status).toBe('PENDING');
-    expect(() => start({ webhooks: { preRollout: 'ftp://x' } })).toThrow(/webhooks.preRollout: "ftp:\/\/x" is not an http\(s\) URL/);
+    expect(() => start({ webhooks: { preRollout: 'ftp://x' } })).toThrow(
+      /webhooks.preRollout: "ftp:\/\/x" is not an http\(s\) URL/,
+    );
   });
 
   it('refuses bad requests with the reason', () => {
-    expect(() => start({ steps: [{ kind: 'SET_WEIGHT', weight: 0 }] })).toThrow(/steps\[0\]\.weight: 0 must be a whole percentage from 1 to 100/);
-    expect(() => start({ steps: [{ kind: 'ANALYSIS', templates: ['nope'] }] })).toThrow(/"nope" is no known template; known: success-rate/);
+    expect(() => start({ steps: [{ kind: 'SET_WEIGHT', weight: 0 }] })).toThrow(
+      /steps\[0\]\.weight: 0 must be a whole percentage from 1 to 100/,
+    );
+    expect(() => start({ steps: [{ kind: 'ANALYSIS', templates: ['nope'] }] })).toThrow(
+      /"nope" is no known template; known: success-rate/,
+    );
     expect(() => start({ image: 'shop/web:1.0.0' })).toThrow(/already runs shop\/web:1.0.0/);
-    expect(() => start({ strategy: 'ROLLING', steps: [{ kind: 'SET_WEIGHT', weight: 10 }] })).toThrow(/rolling rollout has no weights/);
+    expect(() => start({ strategy: 'ROLLING', steps: [{ kind: 'SET_WEIGHT', weight: 10 }] })).toThrow(
+      /rolling rollout has no weights/,
+    );
   });
 });
 
@@ -132,7 +181,8 @@ describe('what the rollout says', () => {
   it('records what it waits for when that changes, not on every tick: the next analysis measurement', () => {
     const w = new World(healthy);
     const waiting = drive(start({ analysisIntervalSeconds: 40 }), w, 500, (r) => r.waiting !== undefined).rollout;
-    const message = 'step 2 of 4: analysing success-rate, 1 of 2 measurements taken; the next measurement is due in 40 s (at 2026-01-01T00:00:40.000Z)';
+    const message =
+      'step 2 of 4: analysing success-rate, 1 of 2 measurements taken; the next measurement is due in 40 s (at 2026-01-01T00:00:40.000Z)';
     expect(waiting.message).toBe(message);
     expect(waiting.decisions.at(-1)).toEqual({ at: '2026-01-01T00:00:00.000Z', action: 'WAIT', message });
     // The same wait a tick later changes nothing, so nothing is written.
@@ -140,19 +190,27 @@ describe('what the rollout says', () => {
     expect(applyAction(waiting, decide(waiting, w.obs(), later), later).rollout).toBe(waiting);
     const { rollout } = drive(waiting, w);
     expect(rollout.phase).toBe('PROMOTED');
-    expect(waits(rollout)).toEqual([message, 'step 4 of 4: analysing success-rate, 1 of 2 measurements taken; the next measurement is due in 40 s (at 2026-01-01T00:01:20.000Z)']);
+    expect(waits(rollout)).toEqual([
+      message,
+      'step 4 of 4: analysing success-rate, 1 of 2 measurements taken; the next measurement is due in 40 s (at 2026-01-01T00:01:20.000Z)',
+    ]);
   });
 
   it('says how many pods it waits for while a canary is not ready', () => {
     const w = new World(healthy, true);
     const waiting = drive(start(), w, 500, (r) => r.waiting !== undefined).rollout;
     expect(waiting.message).toBe('step 1 of 4: waiting for 1 canary replica of shop/web:2.0.0 to be ready (0 are)');
-    expect(waits(drive(waiting, w).rollout)).toEqual(['step 1 of 4: waiting for 1 canary replica of shop/web:2.0.0 to be ready (0 are)']);
+    expect(waits(drive(waiting, w).rollout)).toEqual([
+      'step 1 of 4: waiting for 1 canary replica of shop/web:2.0.0 to be ready (0 are)',
+    ]);
   });
 
   it('writes a decision for every step that starts, with or without analysis, and for a timed pause', () => {
     const w = new World(healthy);
-    const { rollout } = drive(start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE', seconds: 30 }, { kind: 'PAUSE' }] }), w);
+    const { rollout } = drive(
+      start({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'PAUSE', seconds: 30 }, { kind: 'PAUSE' }] }),
+      w,
+    );
     expect(rollout.phase).toBe('PAUSED');
     expect(rollout.decisions.map((d) => `${d.action}: ${d.message}`)).toEqual([
       'START: sre-sam started rolling out shop/web:2.0.0 over shop/web:1.0.0 with 3 steps',
@@ -170,7 +228,11 @@ describe('what the rollout says', () => {
   it('puts counts of one in the singular', () => {
     const w = new World(healthy);
     w.stable = { ...w.stable, replicas: 1, ready: 1, updated: 1 };
-    const one = createRollout(request({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }] }), { image: 'shop/web:1.0.0', replicas: 1 }, t0);
+    const one = createRollout(
+      request({ steps: [{ kind: 'SET_WEIGHT', weight: 50 }] }),
+      { image: 'shop/web:1.0.0', replicas: 1 },
+      t0,
+    );
     const { rollout } = drive(one, w);
     expect(rollout.phase).toBe('PROMOTED');
     const said = [one.message, ...rollout.decisions.map((d) => d.message)];
@@ -195,7 +257,8 @@ describe('what the rollout says', () => {
 });
 
 describe('an abort in every phase', () => {
-  const aborted = (r: Rollout, w: World) => drive(requestAbort(r, person('sre-sam'), 'customer reports', w.now), w).rollout;
+  const aborted = (r: Rollout, w: World) =>
+    drive(requestAbort(r, person('sre-sam'), 'customer reports', w.now), w).rollout;
   const rolledBack = (r: Rollout, w: World) => {
     expect(r.phase).toBe('ROLLED_BACK');
     expect(r.rollback).toMatchObject({ cause: 'ABORT', reason: 'sre-sam aborted the rollout: customer reports' });
@@ -233,7 +296,10 @@ describe('an abort in every phase', () => {
     expect(w2.stable.image).toBe('shop/web:2.0.0');
     const back = aborted(applied, w2);
     rolledBack(back, w2);
-    expect(w2.effects.slice(-2)).toEqual([{ type: 'SET_STABLE', image: 'shop/web:1.0.0', replicas: 4 }, { type: 'SCALE_DOWN_CANARY' }]);
+    expect(w2.effects.slice(-2)).toEqual([
+      { type: 'SET_STABLE', image: 'shop/web:1.0.0', replicas: 4 },
+      { type: 'SCALE_DOWN_CANARY' },
+    ]);
     expect(back.decisions.some((d) => d.action === 'FINISH_PROMOTION')).toBe(false);
   });
 
@@ -251,9 +317,13 @@ describe('an abort in every phase', () => {
   it('ROLLING_BACK or ROLLED_BACK: refused at the mutation, saying why', () => {
     const w = new World(erroring);
     const rollingBack = drive(start(), w, 500, (r) => r.phase === 'ROLLING_BACK').rollout;
-    expect(() => requestAbort(rollingBack, person('sre-sam'), 'x', w.now)).toThrow('rollout ro-1 is ROLLING_BACK: there is nothing left to abort');
+    expect(() => requestAbort(rollingBack, person('sre-sam'), 'x', w.now)).toThrow(
+      'rollout ro-1 is ROLLING_BACK: there is nothing left to abort',
+    );
     const done = drive(rollingBack, w).rollout;
-    expect(() => requestAbort(done, person('sre-sam'), 'x', w.now)).toThrow('rollout ro-1 is ROLLED_BACK: there is nothing left to abort');
+    expect(() => requestAbort(done, person('sre-sam'), 'x', w.now)).toThrow(
+      'rollout ro-1 is ROLLED_BACK: there is nothing left to abort',
+    );
   });
 });
 

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent, Subscription } from '@flightdeck/events';
 import { type AlertmanagerHandle, eventually, gql, startAlertmanager } from '@flightdeck/testing';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
-import { clearRelease, collectEvents, createWorkload, dbFor, startCluster, startService, token, type Cluster, type Service } from './stack.js';
+import {
+  clearRelease,
+  collectEvents,
+  createWorkload,
+  dbFor,
+  startCluster,
+  startService,
+  token,
+  type Cluster,
+  type Service,
+} from './stack.js';
 import { ALERTMANAGER_WEBHOOK_PATH } from '@flightdeck/subgraph';
 
 // Needs the real prometheus and prometheus-alertmanager binaries (Debian packages, installed by .ci/run).
@@ -29,7 +39,13 @@ interface View {
   warmUntil: string | null;
   analysisRuns: { id: string; stepIndex: number; phase: string; message: string | null }[];
   decisions: { action: string; message: string }[];
-  rollback: { cause: string; reason: string; fast: boolean; appliedAt: string | null; measurements: { metric: string; value: number | null; phase: string }[] } | null;
+  rollback: {
+    cause: string;
+    reason: string;
+    fast: boolean;
+    appliedAt: string | null;
+    measurements: { metric: string; value: number | null; phase: string }[];
+  } | null;
   alert: { alertname: string; severity: string; labels: { name: string; value: string }[]; startsAt: string } | null;
   bake: { status: string; templates: string[]; runs: number; reason: string | null; endedAt: string | null } | null;
   abortOnAlerts: { matchers: string[]; minSeverity: string } | null;
@@ -39,9 +55,22 @@ interface View {
 const metrics = [
   ...Object.values(BUILT_IN_TEMPLATES).map((t) => ({ ...t, intervalSeconds: 1, count: 3, inconclusiveLimit: 6 })),
   // Stricter than success-rate: the good image's 0.2% errors fail it. Used only by the bake, so promotion passes and the bake fails.
-  { name: 'no-errors', query: '(sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))', failureCondition: 'result > 0.0005', intervalSeconds: 1, count: 3, failureLimit: 0, inconclusiveLimit: 6, weight: 1 },
+  {
+    name: 'no-errors',
+    query:
+      '(sum(rate(http_requests_total{ {{canarySelector}},code=~"5.." }[{{interval}}])) or vector(0)) / sum(rate(http_requests_total{ {{canarySelector}} }[{{interval}}]))',
+    failureCondition: 'result > 0.0005',
+    intervalSeconds: 1,
+    count: 3,
+    failureLimit: 0,
+    inconclusiveLimit: 6,
+    weight: 1,
+  },
 ];
-const steps = (pause: boolean) => [{ kind: 'SET_WEIGHT', weight: 25 }, pause ? { kind: 'PAUSE' } : { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 }];
+const steps = (pause: boolean) => [
+  { kind: 'SET_WEIGHT', weight: 25 },
+  pause ? { kind: 'PAUSE' } : { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 },
+];
 const abortOnAlerts = { matchers: ['alertname="CheckoutErrors"'], minSeverity: 'CRITICAL' };
 
 describe('alerts that roll a rollout back, and the bake after promotion (kube-sim, real Prometheus and Alertmanager)', () => {
@@ -56,7 +85,11 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
     c = await startCluster();
     s = await startService(c, dbFor('alerts-and-bake'), { webhookToken: WEBHOOK_TOKEN });
     base = s.url.replace(/\/graphql$/, '');
-    am = await startAlertmanager({ webhookUrls: [`${base}${ALERTMANAGER_WEBHOOK_PATH}`], token: WEBHOOK_TOKEN, groupBy: ['alertname', 'deployment'] });
+    am = await startAlertmanager({
+      webhookUrls: [`${base}${ALERTMANAGER_WEBHOOK_PATH}`],
+      token: WEBHOOK_TOKEN,
+      groupBy: ['alertname', 'deployment'],
+    });
     sre = await token(['SRE']);
     collected = await collectEvents(s.bus);
   }, 60_000);
@@ -69,28 +102,60 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
 
   const get = async (id: string) => (await gql<{ rollout: View }>(s.url, GET, { id }, sre)).data!.rollout;
   const until = (id: string, what: string, probe: (r: View) => boolean, timeoutMs = 40_000) =>
-    eventually(`rollout ${id}: ${what}`, async () => {
-      const r = await get(id);
-      return probe(r) ? r : undefined;
-    }, timeoutMs);
+    eventually(
+      `rollout ${id}: ${what}`,
+      async () => {
+        const r = await get(id);
+        return probe(r) ? r : undefined;
+      },
+      timeoutMs,
+    );
   const start = async (name: string, over: Record<string, unknown>) => {
     await createWorkload(c, name);
     await clearRelease(s, `rel-${name}`);
-    const input = { releaseId: `rel-${name}`, environment: 'production', target: { namespace: 'default', deployment: name, container: 'app' }, image: 'shop/web:2.0.0', strategy: 'CANARY', metrics, progressDeadlineSeconds: 20, ...over };
+    const input = {
+      releaseId: `rel-${name}`,
+      environment: 'production',
+      target: { namespace: 'default', deployment: name, container: 'app' },
+      image: 'shop/web:2.0.0',
+      strategy: 'CANARY',
+      metrics,
+      progressDeadlineSeconds: 20,
+      ...over,
+    };
     const res = await gql<{ startRollout: View }>(s.url, START, { input }, sre);
     expect(res.errors).toBeUndefined();
     return res.data!.startRollout;
   };
-  const replicas = async (name: string) => (await c.apps.readNamespacedDeployment({ name, namespace: 'default' })).spec?.replicas;
-  const image = async (name: string) => (await c.apps.readNamespacedDeployment({ name, namespace: 'default' })).spec?.template?.spec?.containers?.[0]?.image;
+  const replicas = async (name: string) =>
+    (await c.apps.readNamespacedDeployment({ name, namespace: 'default' })).spec?.replicas;
+  const image = async (name: string) =>
+    (await c.apps.readNamespacedDeployment({ name, namespace: 'default' })).spec?.template?.spec?.containers?.[0]
+      ?.image;
   const post = async (alerts: unknown[], auth = WEBHOOK_TOKEN) => {
-    const res = await fetch(`${base}${ALERTMANAGER_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify({ version: '4', status: 'firing', alerts }) });
-    return { status: res.status, body: (await res.json()) as { matched: { rolloutId: string }[]; ignored: { rolloutId: string; reason: string }[]; error?: string } };
+    const res = await fetch(`${base}${ALERTMANAGER_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` },
+      body: JSON.stringify({ version: '4', status: 'firing', alerts }),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        matched: { rolloutId: string }[];
+        ignored: { rolloutId: string; reason: string }[];
+        error?: string;
+      },
+    };
   };
-  const eventsOf = (id: string) => collected.events.filter((e) => (e.data as { rolloutId?: string }).rolloutId === id).map((e) => e.type.replace('flightdeck.deployment.rollout.', ''));
+  const eventsOf = (id: string) =>
+    collected.events
+      .filter((e) => (e.data as { rolloutId?: string }).rolloutId === id)
+      .map((e) => e.type.replace('flightdeck.deployment.rollout.', ''));
   /** The value of one series on the service's /metrics (its labels start with `labels`; the registry adds service="deployment"). */
   const metric = async (name: string, labels: string) => {
-    const line = (await (await fetch(`${base}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name}{${labels}`));
+    const line = (await (await fetch(`${base}/metrics`)).text())
+      .split('\n')
+      .find((l) => l.startsWith(`${name}{${labels}`));
     return line === undefined ? undefined : Number(line.split(' ').at(-1));
   };
 
@@ -100,16 +165,30 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
     const started = await start('alerted', { steps: steps(false), metrics: slow, abortOnAlerts });
     await until(started.id, 'analysing at 25%', (r) => r.analysisRuns.length === 1);
     expect(await replicas('alerted-canary')).toBe(1);
-    await am.postAlerts([{ labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'default', deployment: 'alerted' }, annotations: { summary: 'checkout errors' }, startsAt: new Date().toISOString() }]);
+    await am.postAlerts([
+      {
+        labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'default', deployment: 'alerted' },
+        annotations: { summary: 'checkout errors' },
+        startsAt: new Date().toISOString(),
+      },
+    ]);
     const r = await until(started.id, 'rolled back', (x) => x.phase === 'ROLLED_BACK');
-    expect(r.rollback).toMatchObject({ cause: 'ALERT', reason: 'alert CheckoutErrors (critical) fired: {alertname="CheckoutErrors", deployment="alerted", namespace="default", severity="critical"}' });
+    expect(r.rollback).toMatchObject({
+      cause: 'ALERT',
+      reason:
+        'alert CheckoutErrors (critical) fired: {alertname="CheckoutErrors", deployment="alerted", namespace="default", severity="critical"}',
+    });
     expect(r.alert).toMatchObject({ alertname: 'CheckoutErrors', severity: 'CRITICAL' });
-    expect(r.decisions.map((d) => d.action)).toEqual(expect.arrayContaining(['ALERT', 'START_ROLLBACK', 'APPLY_ROLLBACK', 'FINISH_ROLLBACK']));
+    expect(r.decisions.map((d) => d.action)).toEqual(
+      expect.arrayContaining(['ALERT', 'START_ROLLBACK', 'APPLY_ROLLBACK', 'FINISH_ROLLBACK']),
+    );
     // No measurement was taken after the first: the alert decided, not the analysis.
     expect(r.decisions.filter((d) => d.action === 'MEASURE').length).toBeLessThanOrEqual(1);
     expect(await replicas('alerted-canary')).toBe(0);
     expect(await replicas('alerted')).toBe(4);
-    await eventually('the rolled_back event', async () => (eventsOf(started.id).includes('rolled_back') ? true : undefined));
+    await eventually('the rolled_back event', async () =>
+      eventsOf(started.id).includes('rolled_back') ? true : undefined,
+    );
     expect(await metric('flightdeck_rollout_rollbacks_total', 'cause="ALERT"')).toBe(1);
   });
 
@@ -117,9 +196,27 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
     const started = await start('ignoring', { steps: steps(true), abortOnAlerts });
     const paused = await until(started.id, 'paused for approval', (r) => r.phase === 'PAUSED');
     const now = new Date().toISOString();
-    const alert = (labels: Record<string, string>, over: Record<string, unknown> = {}) => ({ status: 'firing', labels: { alertname: 'CheckoutErrors', severity: 'critical', namespace: 'default', deployment: 'ignoring', ...labels }, startsAt: now, fingerprint: JSON.stringify(labels), ...over });
+    const alert = (labels: Record<string, string>, over: Record<string, unknown> = {}) => ({
+      status: 'firing',
+      labels: {
+        alertname: 'CheckoutErrors',
+        severity: 'critical',
+        namespace: 'default',
+        deployment: 'ignoring',
+        ...labels,
+      },
+      startsAt: now,
+      fingerprint: JSON.stringify(labels),
+      ...over,
+    });
     expect((await post([alert({})], 'wrong-token-0123456789')).status).toBe(401);
-    const ignored = await post([alert({ alertname: 'DiskFull' }), alert({ severity: 'warning' }), alert({ deployment: 'cart' }), alert({}, { status: 'resolved' }), alert({}, { startsAt: '2020-01-01T00:00:00Z' })]);
+    const ignored = await post([
+      alert({ alertname: 'DiskFull' }),
+      alert({ severity: 'warning' }),
+      alert({ deployment: 'cart' }),
+      alert({}, { status: 'resolved' }),
+      alert({}, { startsAt: '2020-01-01T00:00:00Z' }),
+    ]);
     expect(ignored.status).toBe(200);
     expect(ignored.body.matched).toEqual([]);
     expect(ignored.body.ignored.filter((i) => i.rolloutId === started.id).map((i) => i.reason)).toEqual([
@@ -147,8 +244,16 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
   });
 
   it('rolls back to the warm previous version when the bake fails after promotion, recorded as a bake failure', async () => {
-    const started = await start('baked', { steps: steps(false), bakeTemplates: ['no-errors'], rollbackWindowSeconds: 600 });
-    const promoted = await until(started.id, 'promoted and baking', (r) => r.phase === 'PROMOTED' && r.bake?.status === 'RUNNING');
+    const started = await start('baked', {
+      steps: steps(false),
+      bakeTemplates: ['no-errors'],
+      rollbackWindowSeconds: 600,
+    });
+    const promoted = await until(
+      started.id,
+      'promoted and baking',
+      (r) => r.phase === 'PROMOTED' && r.bake?.status === 'RUNNING',
+    );
     expect(promoted.warmUntil).not.toBeNull();
     const r = await until(started.id, 'rolled back by the bake', (x) => x.phase === 'ROLLED_BACK');
     expect(r.rollback).toMatchObject({ cause: 'BAKE', fast: true });
@@ -158,18 +263,27 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
     expect(await image('baked')).toBe('shop/web:1.0.0');
     expect(await replicas('baked')).toBe(4);
     expect(await replicas('baked-canary')).toBe(0);
-    await eventually('the promoted and rolled_back events', async () => (eventsOf(started.id).includes('rolled_back') ? true : undefined));
+    await eventually('the promoted and rolled_back events', async () =>
+      eventsOf(started.id).includes('rolled_back') ? true : undefined,
+    );
     expect(eventsOf(started.id)).toEqual(expect.arrayContaining(['promoted', 'rolled_back']));
     expect(await metric('flightdeck_rollout_bake_failures_total', 'outcome="rolled_back"')).toBe(1);
     expect(await metric('flightdeck_rollout_rollbacks_total', 'cause="BAKE"')).toBe(1);
   });
 
   it('never rolls back a roll-forward-only rollout in its bake: it alerts (event, metric, log) and stops, saying why', async () => {
-    const started = await start('migrated', { steps: steps(false), bakeTemplates: ['no-errors'], rollbackWindowSeconds: 600, rollForwardOnly: true });
+    const started = await start('migrated', {
+      steps: steps(false),
+      bakeTemplates: ['no-errors'],
+      rollbackWindowSeconds: 600,
+      rollForwardOnly: true,
+    });
     const r = await until(started.id, 'bake halted', (x) => x.bake?.status === 'HALTED');
     expect(r.phase).toBe('PROMOTED');
     expect(r.rollback).toBeNull();
-    expect(r.message).toMatch(/^bake failure after promotion: .*; the rollout is roll-forward-only \(e\.g\. an irreversible migration\), so the bake does not roll it back: it stops here/);
+    expect(r.message).toMatch(
+      /^bake failure after promotion: .*; the rollout is roll-forward-only \(e\.g\. an irreversible migration\), so the bake does not roll it back: it stops here/,
+    );
     expect(r.decisions.at(-1)).toMatchObject({ action: 'HALT_BAKE' });
     expect(await image('migrated')).toBe('shop/web:2.0.0');
     expect(await replicas('migrated')).toBe(4);
@@ -186,7 +300,9 @@ describe('alerts that roll a rollout back, and the bake after promotion (kube-si
     const r = await until(started.id, 'bake passed', (x) => x.bake?.status === 'PASSED');
     expect(r.phase).toBe('PROMOTED');
     expect(r.bake!.templates).toEqual(['success-rate']);
-    expect(r.decisions.at(-1)!.message).toMatch(/^bake passed: .* shop\/web:1\.0\.0 in settled-canary is scaled away \(0 replicas\)$/);
+    expect(r.decisions.at(-1)!.message).toMatch(
+      /^bake passed: .* shop\/web:1\.0\.0 in settled-canary is scaled away \(0 replicas\)$/,
+    );
     expect(await replicas('settled-canary')).toBe(0);
     expect(await image('settled')).toBe('shop/web:2.0.0');
   });

@@ -69,7 +69,15 @@ export interface ClusterOptions {
 /** The ServiceAccount, Roles and RoleBindings the deployment service gets from `source`, for NAMESPACE. */
 export async function rbacObjects(source: RbacSource): Promise<Manifest[]> {
   if (source === 'helm') {
-    const yaml = helmOk(['template', 'flightdeck', chartDir, '--namespace', NAMESPACE, '--show-only', 'templates/rbac.yaml']);
+    const yaml = helmOk([
+      'template',
+      'flightdeck',
+      chartDir,
+      '--namespace',
+      NAMESPACE,
+      '--show-only',
+      'templates/rbac.yaml',
+    ]);
     return parseManifests(yaml, 'helm template --show-only templates/rbac.yaml');
   }
   const file = join(repoRoot, 'deploy/manifests/deployment-rbac.yaml');
@@ -84,13 +92,22 @@ const SIM_TIME_SCALE = 20;
  * times the requests per second, so Prometheus (which scrapes in real time) sees the same traffic from both.
  */
 function realTimeTraffic(behaviours: BehaviourMap): BehaviourMap {
-  return Object.fromEntries(Object.entries(behaviours).map(([image, b]) => [image, b.rps === undefined ? b : { ...b, rps: b.rps * SIM_TIME_SCALE }]));
+  return Object.fromEntries(
+    Object.entries(behaviours).map(([image, b]) => [
+      image,
+      b.rps === undefined ? b : { ...b, rps: b.rps * SIM_TIME_SCALE },
+    ]),
+  );
 }
 
 /** kubectl as the administrator of a kubeconfig written to `dir`. */
 function kubectlFor(dir: string) {
   return async (args: string[], input?: string) => {
-    const child = run('kubectl', ['--kubeconfig', join(dir, 'admin.kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args], { timeout: 60_000 });
+    const child = run(
+      'kubectl',
+      ['--kubeconfig', join(dir, 'admin.kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
+      { timeout: 60_000 },
+    );
     if (input !== undefined) child.child.stdin!.end(input);
     return (await child).stdout;
   };
@@ -112,7 +129,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   let auditLogPath: string | undefined;
   let rbac: Manifest[] | undefined;
   const apply = async (objects: Manifest[], fieldManager = 'integration-test') => {
-    await kubectl(['apply', '--server-side', `--field-manager=${fieldManager}`, '-n', NAMESPACE, '-f', '-'], objects.map((o) => JSON.stringify(o)).join('\n'));
+    await kubectl(
+      ['apply', '--server-side', `--field-manager=${fieldManager}`, '-n', NAMESPACE, '-f', '-'],
+      objects.map((o) => JSON.stringify(o)).join('\n'),
+    );
   };
   if (kind === 'kube-sim') {
     const sim = await startKubeSim({ timeScale: SIM_TIME_SCALE, podStartSeconds: 2, behaviours: opts.behaviours });
@@ -121,7 +141,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     metricsUrl = sim.metricsUrl;
     await writeFile(join(dir, 'admin.kubeconfig'), adminKubeconfig);
   } else {
-    const local = await startKubeLocal({ podStartSeconds: 1, behaviours: realTimeTraffic(opts.behaviours), auditLog: true });
+    const local = await startKubeLocal({
+      podStartSeconds: 1,
+      behaviours: realTimeTraffic(opts.behaviours),
+      auditLog: true,
+    });
     stopCluster = () => local.stop();
     adminKubeconfig = local.kubeconfig;
     metricsUrl = local.metricsUrl;
@@ -166,6 +190,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 export async function callsOf(c: Cluster, account: string): Promise<{ made: Set<string>; refused: AuditEvent[] }> {
   if (!c.auditLogPath) throw new Error(`${c.kind} keeps no audit log`);
   const events = (await readAudit(c.auditLogPath)).filter((e) => e.user.username === account);
-  const key = (e: AuditEvent) => `${e.objectRef?.apiGroup ?? ''}/${e.objectRef?.resource}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''}: ${e.verb}`;
+  const key = (e: AuditEvent) =>
+    `${e.objectRef?.apiGroup ?? ''}/${e.objectRef?.resource}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''}: ${e.verb}`;
   return { made: new Set(events.map(key)), refused: events.filter((e) => e.responseStatus?.code === 403) };
 }

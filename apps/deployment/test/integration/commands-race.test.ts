@@ -50,7 +50,13 @@ beforeAll(async () => {
   await model.init();
   rollouts = new MongoRolloutRepository(model);
   racing = new RacingRepository(rollouts);
-  commands = new RolloutCommands({ rollouts: racing, target: unused, clearance: { clearance: async () => ({ cleared: true, reason: '' }) }, clock, newId: randomUUID });
+  commands = new RolloutCommands({
+    rollouts: racing,
+    target: unused,
+    clearance: { clearance: async () => ({ cleared: true, reason: '' }) },
+    clock,
+    newId: randomUUID,
+  });
 });
 
 afterAll(async () => {
@@ -59,7 +65,15 @@ afterAll(async () => {
 
 async function rollout(): Promise<string> {
   const r = createRollout(
-    { id: randomUUID(), releaseId: 'rel', environment: 'production', target: { cluster: '', namespace: 'shop', deployment: `web-${randomUUID().slice(0, 6)}`, container: 'app' }, image: 'shop/web:2.0.0', strategy: 'CANARY', createdBy: { subject: 'sam', name: 'Sam SRE' } },
+    {
+      id: randomUUID(),
+      releaseId: 'rel',
+      environment: 'production',
+      target: { cluster: '', namespace: 'shop', deployment: `web-${randomUUID().slice(0, 6)}`, container: 'app' },
+      image: 'shop/web:2.0.0',
+      strategy: 'CANARY',
+      createdBy: { subject: 'sam', name: 'Sam SRE' },
+    },
     { image: 'shop/web:1.0.0', replicas: 4 },
     now,
   );
@@ -70,12 +84,14 @@ async function rollout(): Promise<string> {
 /** What the controller does in one step: decide on what is stored and save the result at that revision. */
 async function controllerStep(id: string): Promise<void> {
   const stored = (await rollouts.get(id))!;
-  const observation = { stable: { image: 'shop/web:1.0.0', replicas: 4, ready: 4, updated: 4, observed: true, deadlineExceeded: false } };
+  const observation = {
+    stable: { image: 'shop/web:1.0.0', replicas: 4, ready: 4, updated: 4, observed: true, deadlineExceeded: false },
+  };
   const change = applyAction(stored.rollout, decide(stored.rollout, observation, now), now);
   await rollouts.save(change.rollout, stored.revision, []);
 }
 
-describe('a person\'s change racing the controller', () => {
+describe("a person's change racing the controller", () => {
   it('is re-applied to the rollout as the controller left it: the abort and the started step both stand', async () => {
     const id = await rollout();
     racing.between(() => controllerStep(id));

@@ -76,13 +76,29 @@ describe('two replicas (processes) sharing a coordination.k8s.io Lease, the lead
 
   it('the other replica takes the Lease over once it has run out and finishes the rollout without repeating a step or an event', async () => {
     const replicas = await Promise.all([launch('replica-a'), launch('replica-b')]);
-    const held = await eventually('a replica holding the Lease', async () => (await lease().catch(() => undefined))?.spec?.holderIdentity);
+    const held = await eventually(
+      'a replica holding the Lease',
+      async () => (await lease().catch(() => undefined))?.spec?.holderIdentity,
+    );
     const leader = replicas.find((r) => r.replica === held)!;
     const survivor = replicas.find((r) => r !== leader)!;
     const collected = await collectEvents(bus);
     await createWorkload(c, 'crashed');
-    await bus.publish(gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: 'rel-crash', evaluationId: 'ev-1', gate: 'PRODUCTION', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
-    await eventually('the gate projected', async () => ((await mongo.connection.collection('release_gates').findOne({ _id: 'rel-crash' as never })) ? true : undefined));
+    await bus.publish(
+      gateEvaluationCompleted.create({
+        source: 'flightdeck/gates',
+        data: {
+          releaseId: 'rel-crash',
+          evaluationId: 'ev-1',
+          gate: 'PRODUCTION',
+          outcome: 'PASS',
+          evaluatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    await eventually('the gate projected', async () =>
+      (await mongo.connection.collection('release_gates').findOne({ _id: 'rel-crash' as never })) ? true : undefined,
+    );
     const sre = await token(['SRE']);
     const started = await gql<{ startRollout: { id: string } }>(
       survivor.url,
@@ -92,7 +108,12 @@ describe('two replicas (processes) sharing a coordination.k8s.io Lease, the lead
           releaseId: 'rel-crash',
           target: { namespace: 'default', deployment: 'crashed', container: 'app' },
           image: 'shop/web:2.0.0',
-          steps: [{ kind: 'SET_WEIGHT', weight: 25 }, { kind: 'PAUSE', pauseSeconds: 3 }, { kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 }],
+          steps: [
+            { kind: 'SET_WEIGHT', weight: 25 },
+            { kind: 'PAUSE', pauseSeconds: 3 },
+            { kind: 'SET_WEIGHT', weight: 50 },
+            { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 },
+          ],
           metrics: [{ ...BUILT_IN_TEMPLATES['success-rate']!, intervalSeconds: 1, count: 2, inconclusiveLimit: 6 }],
           progressDeadlineSeconds: 30,
         },
@@ -101,8 +122,10 @@ describe('two replicas (processes) sharing a coordination.k8s.io Lease, the lead
     );
     expect(started.errors).toBeUndefined();
     const id = started.data!.startRollout.id;
-    const stateOf = async () => (await mongo.connection.collection('rollouts').findOne({ _id: id as never }))?.state as { stepIndex: number; phase: string; decisions: { action: string }[] } | undefined;
-    await eventually('the first step done', async () => ((await stateOf())?.stepIndex ?? 0) >= 1 ? true : undefined);
+    const stateOf = async () =>
+      (await mongo.connection.collection('rollouts').findOne({ _id: id as never }))?.state as
+        { stepIndex: number; phase: string; decisions: { action: string }[] } | undefined;
+    await eventually('the first step done', async () => (((await stateOf())?.stepIndex ?? 0) >= 1 ? true : undefined));
     const before = await lease();
     expect(before.spec).toMatchObject({ holderIdentity: leader.replica, leaseDurationSeconds: LEASE_SECONDS });
     const killedAt = Date.now();
@@ -113,22 +136,38 @@ describe('two replicas (processes) sharing a coordination.k8s.io Lease, the lead
 
     // The dead leader renewed last at or before the kill: the Lease runs out within its duration of the kill, and
     // the survivor takes it at its next try (every third of the duration), its write one API call later.
-    const after = await eventually('the survivor holding the Lease', async () => {
-      const l = await lease();
-      return l.spec?.holderIdentity === survivor.replica ? l : undefined;
-    }, 10_000);
+    const after = await eventually(
+      'the survivor holding the Lease',
+      async () => {
+        const l = await lease();
+        return l.spec?.holderIdentity === survivor.replica ? l : undefined;
+      },
+      10_000,
+    );
     const tookOver = new Date(after.spec!.acquireTime!).getTime() - killedAt;
-    expect(tookOver, 'ms from the kill to the survivor acquiring the Lease').toBeLessThanOrEqual(LEASE_SECONDS * 1000 + LEASE_TRY_MS + 1000);
+    expect(tookOver, 'ms from the kill to the survivor acquiring the Lease').toBeLessThanOrEqual(
+      LEASE_SECONDS * 1000 + LEASE_TRY_MS + 1000,
+    );
     expect(after.spec?.leaseTransitions).toBe((before.spec?.leaseTransitions ?? 0) + 1);
-    const done = await eventually('the rollout finished by the survivor', async () => {
-      const s = await stateOf();
-      return s && s.phase !== 'PROGRESSING' && s.phase !== 'PROMOTING' ? s : undefined;
-    }, 45_000);
+    const done = await eventually(
+      'the rollout finished by the survivor',
+      async () => {
+        const s = await stateOf();
+        return s && s.phase !== 'PROGRESSING' && s.phase !== 'PROMOTING' ? s : undefined;
+      },
+      45_000,
+    );
     expect(done.phase).toBe('PROMOTED');
     expect(done.decisions.filter((d) => d.action === 'APPLY_STEP')).toHaveLength(2);
     expect(done.decisions.filter((d) => d.action === 'COMPLETE_STEP')).toHaveLength(4);
-    await eventually('the events', async () => (collected.events.some((e) => e.type.endsWith('.succeeded') && (e.data as { rolloutId: string }).rolloutId === id) ? true : undefined));
-    const steps = collected.events.filter((e) => e.type.endsWith('.step_completed') && (e.data as { rolloutId: string }).rolloutId === id).map((e) => (e.data as { stepIndex: number }).stepIndex);
+    await eventually('the events', async () =>
+      collected.events.some((e) => e.type.endsWith('.succeeded') && (e.data as { rolloutId: string }).rolloutId === id)
+        ? true
+        : undefined,
+    );
+    const steps = collected.events
+      .filter((e) => e.type.endsWith('.step_completed') && (e.data as { rolloutId: string }).rolloutId === id)
+      .map((e) => (e.data as { stepIndex: number }).stepIndex);
     expect(steps).toEqual([0, 1, 2, 3]);
     await collected.sub.stop();
   }, 120_000);

@@ -78,21 +78,50 @@ describe('the service killed mid-release (SIGKILL) and started again', () => {
     const first = await launch();
     const collected = await collectEvents(bus);
     for (const n of NAMES) await createWorkload(c, n);
-    await bus.publish(gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: 'kill@2.0.0', evaluationId: 'ev-1', gate: 'PRODUCTION', outcome: 'PASS', evaluatedAt: new Date().toISOString() } }));
-    await eventually('the gate projected', async () => ((await mongo.connection.collection('release_gates').findOne({ _id: 'kill@2.0.0' as never })) ? true : undefined));
+    await bus.publish(
+      gateEvaluationCompleted.create({
+        source: 'flightdeck/gates',
+        data: {
+          releaseId: 'kill@2.0.0',
+          evaluationId: 'ev-1',
+          gate: 'PRODUCTION',
+          outcome: 'PASS',
+          evaluatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    await eventually('the gate projected', async () =>
+      (await mongo.connection.collection('release_gates').findOne({ _id: 'kill@2.0.0' as never })) ? true : undefined,
+    );
     const started = await gql<{ startReleaseRollout: { id: string } }>(
       first.url,
       `mutation($input: StartReleaseRolloutInput!) { startReleaseRollout(input: $input) { id } }`,
-      { input: { releaseId: 'kill@2.0.0', mode: 'WAVES', workloads: [workloadInput('kill-backend', 'shop/web:2.0.0'), workloadInput('kill-api', 'shop/web:2.0.0', ['kill-backend']), workloadInput('kill-web', 'shop/web:2.0.0', ['kill-api'])] } },
+      {
+        input: {
+          releaseId: 'kill@2.0.0',
+          mode: 'WAVES',
+          workloads: [
+            workloadInput('kill-backend', 'shop/web:2.0.0'),
+            workloadInput('kill-api', 'shop/web:2.0.0', ['kill-backend']),
+            workloadInput('kill-web', 'shop/web:2.0.0', ['kill-api']),
+          ],
+        },
+      },
       await token(['SRE']),
     );
     expect(started.errors).toBeUndefined();
     const id = started.data!.startReleaseRollout.id;
-    const release = async () => (await mongo.connection.collection('release_rollouts').findOne({ _id: id as never }))?.state as StoredRelease | undefined;
-    const child = async (name: string) => (await mongo.connection.collection('rollouts').findOne({ _id: `${id}.${name}.1` as never }))?.state as StoredChild | undefined;
+    const release = async () =>
+      (await mongo.connection.collection('release_rollouts').findOne({ _id: id as never }))?.state as
+        StoredRelease | undefined;
+    const child = async (name: string) =>
+      (await mongo.connection.collection('rollouts').findOne({ _id: `${id}.${name}.1` as never }))?.state as
+        StoredChild | undefined;
 
     // Killed in the middle: the second wave started, its rollout under way, the third still to start.
-    await eventually('the second wave started', async () => (((await release())?.wavesStarted ?? 0) >= 2 ? true : undefined));
+    await eventually('the second wave started', async () =>
+      ((await release())?.wavesStarted ?? 0) >= 2 ? true : undefined,
+    );
     first.proc.child.kill('SIGKILL');
     await new Promise((r) => first.proc.child.once('exit', r));
     const killed = await release();
@@ -100,10 +129,14 @@ describe('the service killed mid-release (SIGKILL) and started again', () => {
     expect(await child('kill-web')).toBeUndefined();
 
     await launch();
-    const done = await eventually('the release finished by the restarted service', async () => {
-      const r = await release();
-      return r && ['PROMOTED', 'ROLLED_BACK', 'FAILED'].includes(r.phase) ? r : undefined;
-    }, 90_000);
+    const done = await eventually(
+      'the release finished by the restarted service',
+      async () => {
+        const r = await release();
+        return r && ['PROMOTED', 'ROLLED_BACK', 'FAILED'].includes(r.phase) ? r : undefined;
+      },
+      90_000,
+    );
     expect(done.phase, done.decisions.at(-1)?.message).toBe('PROMOTED');
     expect(done.decisions.filter((d) => d.action === 'START_WAVE')).toHaveLength(3);
     expect(done.decisions.filter((d) => d.action === 'START_PROMOTION')).toHaveLength(1);
@@ -115,12 +148,31 @@ describe('the service killed mid-release (SIGKILL) and started again', () => {
       expect(s.decisions.filter((d) => d.action === 'START')).toHaveLength(1);
       expect(s.decisions.filter((d) => d.action === 'APPLY_STEP')).toHaveLength(1);
       expect(s.decisions.filter((d) => d.action === 'COMPLETE_STEP')).toHaveLength(3);
-      expect((await c.apps.readNamespacedDeployment({ name: n, namespace: 'default' })).spec?.template?.spec?.containers?.[0]?.image).toBe('shop/web:2.0.0');
+      expect(
+        (await c.apps.readNamespacedDeployment({ name: n, namespace: 'default' })).spec?.template?.spec?.containers?.[0]
+          ?.image,
+      ).toBe('shop/web:2.0.0');
     }
-    await eventually('the promoted event', async () => (collected.events.some((e) => e.type === 'flightdeck.deployment.release_rollout.promoted' && (e.data as { releaseRolloutId: string }).releaseRolloutId === id) ? true : undefined));
-    const waves = collected.events.filter((e) => e.type.endsWith('.wave_started') && (e.data as { releaseRolloutId: string }).releaseRolloutId === id).map((e) => (e.data as { wave: number }).wave);
+    await eventually('the promoted event', async () =>
+      collected.events.some(
+        (e) =>
+          e.type === 'flightdeck.deployment.release_rollout.promoted' &&
+          (e.data as { releaseRolloutId: string }).releaseRolloutId === id,
+      )
+        ? true
+        : undefined,
+    );
+    const waves = collected.events
+      .filter(
+        (e) => e.type.endsWith('.wave_started') && (e.data as { releaseRolloutId: string }).releaseRolloutId === id,
+      )
+      .map((e) => (e.data as { wave: number }).wave);
     expect(waves).toEqual([0, 1, 2]);
-    const childStarts = collected.events.filter((e) => e.type === 'flightdeck.deployment.rollout.started' && (e.data as { releaseId: string }).releaseId === 'kill@2.0.0');
+    const childStarts = collected.events.filter(
+      (e) =>
+        e.type === 'flightdeck.deployment.rollout.started' &&
+        (e.data as { releaseId: string }).releaseId === 'kill@2.0.0',
+    );
     expect(childStarts).toHaveLength(3);
     await collected.sub.stop();
   }, 180_000);

@@ -3,7 +3,10 @@ import { BUILT_IN_TEMPLATES } from '../../src/domain/index.js';
 // Shared by the release-wide rollout tests: fast analysis (one measurement a second, three per run, after 2 s for
 // the new pods to be scraped) and patient with missing data, as the per-rollout tests are.
 const metrics = [{ ...BUILT_IN_TEMPLATES['success-rate']!, intervalSeconds: 1, count: 3, inconclusiveLimit: 6 }];
-const steps = [{ kind: 'SET_WEIGHT', weight: 50 }, { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 }];
+const steps = [
+  { kind: 'SET_WEIGHT', weight: 50 },
+  { kind: 'ANALYSIS', templates: ['success-rate'], initialDelaySeconds: 2 },
+];
 
 /** One workload of a release: a canary of `image` on Deployment `name` in `default`, after `dependsOn`. */
 export const workloadInput = (name: string, image: string, dependsOn: string[] = []) => ({
@@ -52,6 +55,18 @@ export interface ReleaseRolloutView {
       rollback: { cause: string; reason: string; decidedAt: string; appliedAt: string | null } | null;
     } | null;
   }[];
-  failure: { workload: string | null; rolloutId: string | null; cause: string; reason: string; rollbackOrder: string[]; measurements: { metric: string; value: number | null; phase: string; detail: string }[] } | null;
-  decisions: { at: string; action: string; message: string; measurements: { metric: string; value: number | null }[] }[];
+  failure: {
+    workload: string | null;
+    rolloutId: string | null;
+    cause: string;
+    reason: string;
+    rollbackOrder: string[];
+    measurements: { metric: string; value: number | null; phase: string; detail: string }[];
+  } | null;
+  decisions: {
+    at: string;
+    action: string;
+    message: string;
+    measurements: { metric: string; value: number | null }[];
+  }[];
 }

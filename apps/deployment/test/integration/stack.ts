@@ -10,7 +10,12 @@ import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, DEADLINES, eventually, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
-import { createDeploymentService, schemaPath, type DeploymentService, type DeploymentServiceDeps } from '../../src/index.js';
+import {
+  createDeploymentService,
+  schemaPath,
+  type DeploymentService,
+  type DeploymentServiceDeps,
+} from '../../src/index.js';
 import { NAMESPACE, startCluster as startProjectCluster, type Cluster, type ClusterOptions } from './cluster.js';
 
 export type { Cluster } from './cluster.js';
@@ -37,16 +42,24 @@ export function deployment(name: string, image: string, replicas = 4): V1Deploym
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, labels },
-    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image }] } },
+    },
   };
 }
 
 export async function createWorkload(c: Cluster, name: string, image = 'shop/web:1.0.0', replicas = 4): Promise<void> {
   await c.apps.createNamespacedDeployment({ namespace: NAMESPACE, body: deployment(name, image, replicas) });
-  await eventually(`${name} ready`, async () => {
-    const d = await c.apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
-    return (d.status?.readyReplicas ?? 0) === replicas ? d : undefined;
-  }, DEADLINES.cluster);
+  await eventually(
+    `${name} ready`,
+    async () => {
+      const d = await c.apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
+      return (d.status?.readyReplicas ?? 0) === replicas ? d : undefined;
+    },
+    DEADLINES.cluster,
+  );
 }
 
 export interface Service {
@@ -57,9 +70,16 @@ export interface Service {
   stop(opts?: { releaseLease?: boolean }): Promise<void>;
 }
 
-export async function startService(c: Cluster, dbUri: string, over: Partial<DeploymentServiceDeps> = {}): Promise<Service> {
+export async function startService(
+  c: Cluster,
+  dbUri: string,
+  over: Partial<DeploymentServiceDeps> = {},
+): Promise<Service> {
   const mongo = await connectMongo({ uri: dbUri, retries: 2 });
-  const bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: `deployment-test-${randomUUID().slice(0, 6)}` });
+  const bus = await JetStreamBus.connect({
+    servers: inject('natsUrl'),
+    name: `deployment-test-${randomUUID().slice(0, 6)}`,
+  });
   const service = createDeploymentService({
     mongo,
     bus,
@@ -99,14 +119,29 @@ export const token = tokensFor(SECRET, 'sam');
 /** Publishes the gates event that clears a release for production, and waits until deployment has it. */
 export async function clearRelease(s: Service, releaseId: string, outcome: 'PASS' | 'FAIL' = 'PASS'): Promise<void> {
   await s.bus.publish(
-    gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId, evaluationId: randomUUID(), gate: 'PRODUCTION', outcome, evaluatedAt: new Date().toISOString() } }),
+    gateEvaluationCompleted.create({
+      source: 'flightdeck/gates',
+      data: {
+        releaseId,
+        evaluationId: randomUUID(),
+        gate: 'PRODUCTION',
+        outcome,
+        evaluatedAt: new Date().toISOString(),
+      },
+    }),
   );
-  await eventually(`the gate of ${releaseId} projected`, async () => ((await s.mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined));
+  await eventually(`the gate of ${releaseId} projected`, async () =>
+    (await s.mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined,
+  );
 }
 
 /** Collects the deployment events published on the bus. */
 export async function collectEvents(bus: JetStreamBus): Promise<{ events: CloudEvent[]; sub: Subscription }> {
   const events: CloudEvent[] = [];
-  const sub = await bus.subscribe({ durable: `deployment-events-${randomUUID().slice(0, 8)}`, filter: 'flightdeck.deployment.>', handler: (e) => void events.push(e) });
+  const sub = await bus.subscribe({
+    durable: `deployment-events-${randomUUID().slice(0, 8)}`,
+    filter: 'flightdeck.deployment.>',
+    handler: (e) => void events.push(e),
+  });
   return { events, sub };
 }

@@ -15,11 +15,24 @@ export class GateApprovals {
   approve(ref: string, gate: string, opts: { role?: Role; comment?: string }, actor: Actor): Promise<GateView> {
     return this.changes.change(ref, gate, actor, `approval by ${shown(actor)}`, (state, def, release) => {
       const role = checkApproval(def, state.approvals, actor, opts.role, state.passedAt);
-      const granted: Approval = { id: this.deps.ids(), by: actor.subject, ...nameOf('byName', actor), role, comment: opts.comment ?? '', at: this.deps.clock.now() };
+      const granted: Approval = {
+        id: this.deps.ids(),
+        by: actor.subject,
+        ...nameOf('byName', actor),
+        role,
+        comment: opts.comment ?? '',
+        at: this.deps.clock.now(),
+      };
       state.approvals.push(granted);
       return {
         events: [approvalGrantedEvent(release.id, gate, granted, actor)],
-        audit: [this.changes.audit(actor, 'APPROVAL_GRANTED', release.product, `approved as ${role}`, { releaseId: release.id, gate, why: opts.comment })],
+        audit: [
+          this.changes.audit(actor, 'APPROVAL_GRANTED', release.product, `approved as ${role}`, {
+            releaseId: release.id,
+            gate,
+            why: opts.comment,
+          }),
+        ],
       };
     });
   }
@@ -27,7 +40,10 @@ export class GateApprovals {
   withdraw(ref: string, gate: string, reason: string, actor: Actor): Promise<GateView> {
     if (!reason.trim()) throw new RuleError('say why the approval is withdrawn (reason)', 'reason');
     return this.changes.change(ref, gate, actor, `approval withdrawn by ${shown(actor)}`, (state, _def, release) => {
-      if (state.passedAt) throw new RuleError(`the ${gate} gate passed at ${state.passedAt.toISOString()}; an approval cannot be withdrawn once its gate has passed`);
+      if (state.passedAt)
+        throw new RuleError(
+          `the ${gate} gate passed at ${state.passedAt.toISOString()}; an approval cannot be withdrawn once its gate has passed`,
+        );
       const mine = state.approvals.filter((a) => active(a) && a.by === actor.subject);
       if (!mine.length) throw new RuleError(`${actor.subject} has no approval of the ${gate} gate to withdraw`);
       const at = this.deps.clock.now();
@@ -35,7 +51,13 @@ export class GateApprovals {
       const what = `withdrew the approval as ${mine.map((a) => a.role).join(', ')}`;
       return {
         events: mine.map((a) => approvalWithdrawnEvent(release.id, gate, a, actor)),
-        audit: [this.changes.audit(actor, 'APPROVAL_WITHDRAWN', release.product, what, { releaseId: release.id, gate, why: reason })],
+        audit: [
+          this.changes.audit(actor, 'APPROVAL_WITHDRAWN', release.product, what, {
+            releaseId: release.id,
+            gate,
+            why: reason,
+          }),
+        ],
       };
     });
   }

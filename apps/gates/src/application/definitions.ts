@@ -15,7 +15,8 @@ export class GateDefinitions {
   }
 
   async define(product: string, input: unknown, actor: Actor): Promise<GateDefinition> {
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(product)) throw new RuleError(`product "${product}" is not a product name (letters, digits, ".", "_", "-")`, 'product');
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(product))
+      throw new RuleError(`product "${product}" is not a product name (letters, digits, ".", "_", "-")`, 'product');
     const parsed = parseGateDefinition(input);
     // Two definitions of the same gate at once: the one that loses the version is numbered again on a fresh read.
     return retryOnConflict(async () => {
@@ -23,7 +24,10 @@ export class GateDefinitions {
       const previous = existing.find((g) => g.name === parsed.name);
       for (const c of parsed.criteria) {
         if (c.kind === 'upstream' && !existing.some((g) => g.name === c.gate)) {
-          throw new RuleError(`criterion ${c.id} needs the gate ${c.gate}, which ${product} does not have (it has ${existing.map((g) => g.name).join(', ')})`, 'criteria');
+          throw new RuleError(
+            `criterion ${c.id} needs the gate ${c.gate}, which ${product} does not have (it has ${existing.map((g) => g.name).join(', ')})`,
+            'criteria',
+          );
         }
       }
       const def: GateDefinition = {
@@ -40,7 +44,10 @@ export class GateDefinitions {
         ...nameOf('definedByName', actor),
         definedAt: this.deps.clock.now(),
       };
-      await this.deps.store.insertDefinition(def, this.changes.audit(actor, 'GATE_DEFINED', product, definedWhat(def, previous), { gate: def.name }));
+      await this.deps.store.insertDefinition(
+        def,
+        this.changes.audit(actor, 'GATE_DEFINED', product, definedWhat(def, previous), { gate: def.name }),
+      );
       return def;
     });
   }

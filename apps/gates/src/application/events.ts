@@ -1,27 +1,56 @@
-import { gateApprovalGranted, gateApprovalWithdrawn, gateEvaluationCompleted, readinessAssessed, type CloudEvent } from '@flightdeck/events';
+import {
+  gateApprovalGranted,
+  gateApprovalWithdrawn,
+  gateEvaluationCompleted,
+  readinessAssessed,
+  type CloudEvent,
+} from '@flightdeck/events';
 import type { Approval, Evaluation } from '../domain/index.js';
 import type { Actor, Readiness } from './ports.js';
 
 export const EVENT_SOURCE = 'flightdeck/gates';
 
-const envelope = (releaseId: string, actor: Actor, at: Date) => ({ source: EVENT_SOURCE, subject: releaseId, time: at, ...(actor.correlationId ? { correlationid: actor.correlationId } : {}) });
+const envelope = (releaseId: string, actor: Actor, at: Date) => ({
+  source: EVENT_SOURCE,
+  subject: releaseId,
+  time: at,
+  ...(actor.correlationId ? { correlationid: actor.correlationId } : {}),
+});
 
 export function evaluationEvent(e: Evaluation, actor: Actor): CloudEvent {
   return gateEvaluationCompleted.create({
     ...envelope(e.releaseId, actor, e.evaluatedAt),
     id: e.id,
-    data: { releaseId: e.releaseId, evaluationId: e.id, gate: e.gate, outcome: e.outcome, evaluatedAt: e.evaluatedAt.toISOString(), reasons: e.reasons },
+    data: {
+      releaseId: e.releaseId,
+      evaluationId: e.id,
+      gate: e.gate,
+      outcome: e.outcome,
+      evaluatedAt: e.evaluatedAt.toISOString(),
+      reasons: e.reasons,
+    },
   });
 }
 
 export function approvalGrantedEvent(releaseId: string, gate: string, a: Approval, actor: Actor): CloudEvent {
-  return gateApprovalGranted.create({ ...envelope(releaseId, actor, a.at), data: { releaseId, gate, approvalId: a.id, by: a.by, role: a.role, comment: a.comment, at: a.at.toISOString() } });
+  return gateApprovalGranted.create({
+    ...envelope(releaseId, actor, a.at),
+    data: { releaseId, gate, approvalId: a.id, by: a.by, role: a.role, comment: a.comment, at: a.at.toISOString() },
+  });
 }
 
 export function approvalWithdrawnEvent(releaseId: string, gate: string, a: Approval, actor: Actor): CloudEvent {
   return gateApprovalWithdrawn.create({
     ...envelope(releaseId, actor, a.withdrawnAt!),
-    data: { releaseId, gate, approvalId: a.id, by: a.by, role: a.role, reason: a.withdrawnReason ?? '', at: a.withdrawnAt!.toISOString() },
+    data: {
+      releaseId,
+      gate,
+      approvalId: a.id,
+      by: a.by,
+      role: a.role,
+      reason: a.withdrawnReason ?? '',
+      at: a.withdrawnAt!.toISOString(),
+    },
   });
 }
 

@@ -21,7 +21,11 @@ export class EvidenceParseError extends RuleError {
   ) {
     const shownProblem = cut(problem, MAX_PROBLEM);
     const shownFile = cut(file, MAX_FILE);
-    super(`${shownFile}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${shownProblem}`, undefined, { file: shownFile, line, column });
+    super(
+      `${shownFile}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${shownProblem}`,
+      undefined,
+      { file: shownFile, line, column },
+    );
     this.problem = shownProblem;
   }
 }
@@ -30,7 +34,12 @@ export class EvidenceParseError extends RuleError {
 export type ReportContent = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 /** Reads a report into its summary (the streaming parsers); refuses a malformed one with an EvidenceParseError. */
-export type EvidenceReader = (kind: EvidenceKind, file: string, source: ReportContent, opts: { changedFiles?: string[] }) => Promise<EvidenceSummary>;
+export type EvidenceReader = (
+  kind: EvidenceKind,
+  file: string,
+  source: ReportContent,
+  opts: { changedFiles?: string[] },
+) => Promise<EvidenceSummary>;
 
 export interface SubmitEvidenceInput {
   release: string;
@@ -53,41 +62,104 @@ export class GateEvidence {
   ) {}
 
   async submit(input: SubmitEvidenceInput, actor: Actor): Promise<GateView> {
-    if (!input.name.trim()) throw new RuleError('evidence needs a file name (the report as the pipeline produced it, e.g. reports/junit.xml)', 'name');
+    if (!input.name.trim())
+      throw new RuleError(
+        'evidence needs a file name (the report as the pipeline produced it, e.g. reports/junit.xml)',
+        'name',
+      );
     const release = await this.changes.release(input.release);
     await this.changes.definitionFor(release, input.gate);
     // Parsed before anything is loaded or stored: a malformed report changes nothing.
-    const summary = await this.deps.readEvidence(input.kind, input.name, input.content, { changedFiles: input.changedFiles }).catch((err: unknown) => {
-      throw err instanceof EvidenceParseError ? new RuleError(`evidence refused, nothing was stored: ${err.message}`, undefined, err.details) : err;
-    });
+    const summary = await this.deps
+      .readEvidence(input.kind, input.name, input.content, { changedFiles: input.changedFiles })
+      .catch((err: unknown) => {
+        throw err instanceof EvidenceParseError
+          ? new RuleError(`evidence refused, nothing was stored: ${err.message}`, undefined, err.details)
+          : err;
+      });
     const bytes = typeof input.bytes === 'function' ? input.bytes() : input.bytes;
     const submittedAt = this.deps.clock.now();
-    const evidence = { id: this.deps.ids(), kind: input.kind, name: input.name, summary, submittedBy: actor.subject, ...nameOf('submittedByName', actor), submittedAt, bytes };
+    const evidence = {
+      id: this.deps.ids(),
+      kind: input.kind,
+      name: input.name,
+      summary,
+      submittedBy: actor.subject,
+      ...nameOf('submittedByName', actor),
+      submittedAt,
+      bytes,
+    };
     return this.changes.change(release.id, input.gate, actor, `evidence ${input.name} submitted`, (state) => {
       const replaced = state.evidence.findIndex((e) => e.kind === input.kind && e.name === input.name);
       if (replaced >= 0) state.evidence.splice(replaced, 1);
       state.evidence.push(evidence);
       const what = `${input.kind} ${input.name} (${bytes} bytes)${replaced >= 0 ? ', replacing the earlier file of that name' : ''}`;
-      return { events: [], audit: [this.changes.audit(actor, 'EVIDENCE_SUBMITTED', release.product, what, { releaseId: release.id, gate: input.gate })] };
+      return {
+        events: [],
+        audit: [
+          this.changes.audit(actor, 'EVIDENCE_SUBMITTED', release.product, what, {
+            releaseId: release.id,
+            gate: input.gate,
+          }),
+        ],
+      };
     });
   }
 
-  tickChecklistItem(ref: string, gate: string, criterionId: string, itemId: string, opts: { evidenceUrl?: string; note?: string }, actor: Actor): Promise<GateView> {
-    if (opts.evidenceUrl !== undefined && !/^https?:\/\/\S+$/.test(opts.evidenceUrl)) throw new RuleError(`evidenceUrl "${opts.evidenceUrl}" is not an http(s) link`, 'evidenceUrl');
-    return this.changes.change(ref, gate, actor, `checklist item ${criterionId}/${itemId} ticked`, (state, def, release) => {
-      const c = def.criteria.find((x) => x.id === criterionId);
-      if (!c || c.kind !== 'checklist') {
-        const checklists = def.criteria.filter((x) => x.kind === 'checklist').map((x) => x.id);
-        throw new RuleError(`the ${gate} gate has no checklist ${criterionId}; its checklists are ${checklists.join(', ') || 'none'}`, 'criterionId');
-      }
-      const item = c.items.find((i) => i.id === itemId);
-      if (!item) throw new RuleError(`checklist ${criterionId} has no item ${itemId}; its items are ${c.items.map((i) => i.id).join(', ')}`, 'itemId');
-      state.ticks = state.ticks.filter((t) => !(t.criterionId === criterionId && t.itemId === itemId));
-      const link = opts.evidenceUrl ? { evidenceUrl: opts.evidenceUrl } : {};
-      state.ticks.push({ criterionId, itemId, by: actor.subject, ...nameOf('byName', actor), at: this.deps.clock.now(), ...link, ...(opts.note ? { note: opts.note } : {}) });
-      const what = `${c.name}: "${item.label}" ticked${opts.evidenceUrl ? ` with ${opts.evidenceUrl}` : ''}`;
-      return { events: [], audit: [this.changes.audit(actor, 'CHECKLIST_TICKED', release.product, what, { releaseId: release.id, gate, why: opts.note })] };
-    });
+  tickChecklistItem(
+    ref: string,
+    gate: string,
+    criterionId: string,
+    itemId: string,
+    opts: { evidenceUrl?: string; note?: string },
+    actor: Actor,
+  ): Promise<GateView> {
+    if (opts.evidenceUrl !== undefined && !/^https?:\/\/\S+$/.test(opts.evidenceUrl))
+      throw new RuleError(`evidenceUrl "${opts.evidenceUrl}" is not an http(s) link`, 'evidenceUrl');
+    return this.changes.change(
+      ref,
+      gate,
+      actor,
+      `checklist item ${criterionId}/${itemId} ticked`,
+      (state, def, release) => {
+        const c = def.criteria.find((x) => x.id === criterionId);
+        if (!c || c.kind !== 'checklist') {
+          const checklists = def.criteria.filter((x) => x.kind === 'checklist').map((x) => x.id);
+          throw new RuleError(
+            `the ${gate} gate has no checklist ${criterionId}; its checklists are ${checklists.join(', ') || 'none'}`,
+            'criterionId',
+          );
+        }
+        const item = c.items.find((i) => i.id === itemId);
+        if (!item)
+          throw new RuleError(
+            `checklist ${criterionId} has no item ${itemId}; its items are ${c.items.map((i) => i.id).join(', ')}`,
+            'itemId',
+          );
+        state.ticks = state.ticks.filter((t) => !(t.criterionId === criterionId && t.itemId === itemId));
+        const link = opts.evidenceUrl ? { evidenceUrl: opts.evidenceUrl } : {};
+        state.ticks.push({
+          criterionId,
+          itemId,
+          by: actor.subject,
+          ...nameOf('byName', actor),
+          at: this.deps.clock.now(),
+          ...link,
+          ...(opts.note ? { note: opts.note } : {}),
+        });
+        const what = `${c.name}: "${item.label}" ticked${opts.evidenceUrl ? ` with ${opts.evidenceUrl}` : ''}`;
+        return {
+          events: [],
+          audit: [
+            this.changes.audit(actor, 'CHECKLIST_TICKED', release.product, what, {
+              releaseId: release.id,
+              gate,
+              why: opts.note,
+            }),
+          ],
+        };
+      },
+    );
   }
 
   evaluate(ref: string, gate: string, actor: Actor): Promise<GateView> {

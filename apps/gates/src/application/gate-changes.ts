@@ -1,8 +1,26 @@
 import type { CloudEvent } from '@flightdeck/events';
 import { NotFoundError, retryOnConflict, RuleError } from '@flightdeck/kernel';
-import { evaluateGate, gatesForRelease, gatesOfProduct, sloQuery, type Evaluation, type GateDefinition, type Measurement, type Outcome } from '../domain/index.js';
+import {
+  evaluateGate,
+  gatesForRelease,
+  gatesOfProduct,
+  sloQuery,
+  type Evaluation,
+  type GateDefinition,
+  type Measurement,
+  type Outcome,
+} from '../domain/index.js';
 import { evaluationEvent } from './events.js';
-import type { Actor, AuditEntry, Clock, GateState, GatesStore, IdGenerator, MetricsSource, ReleaseView } from './ports.js';
+import type {
+  Actor,
+  AuditEntry,
+  Clock,
+  GateState,
+  GatesStore,
+  IdGenerator,
+  MetricsSource,
+  ReleaseView,
+} from './ports.js';
 
 /** What the gates use cases share: the store, the clock, ids, and where PromQL values come from. */
 export interface GatesDeps {
@@ -22,10 +40,15 @@ export interface GateView {
 export const shown = (actor: Actor) => actor.name ?? actor.subject;
 
 /** The display name of an actor to keep beside their subject, when the token gave one. */
-export const nameOf = <K extends string>(key: K, actor: Actor): Partial<Record<K, string>> => (actor.name ? ({ [key]: actor.name } as Record<K, string>) : {});
+export const nameOf = <K extends string>(key: K, actor: Actor): Partial<Record<K, string>> =>
+  actor.name ? ({ [key]: actor.name } as Record<K, string>) : {};
 
 /** What a change does to a gate's state: the events to publish and the audit lines to keep with it. */
-export type GateChange = (state: GateState, def: GateDefinition, release: ReleaseView) => { events: CloudEvent[]; audit: AuditEntry[] };
+export type GateChange = (
+  state: GateState,
+  def: GateDefinition,
+  release: ReleaseView,
+) => { events: CloudEvent[]; audit: AuditEntry[] };
 
 /**
  * The one way a gate changes: read the release, its gate and its state; apply the change; evaluate the gate again
@@ -34,14 +57,32 @@ export type GateChange = (state: GateState, def: GateDefinition, release: Releas
 export class GateChanges {
   constructor(private readonly deps: GatesDeps) {}
 
-  audit(actor: Actor, action: AuditEntry['action'], product: string, what: string, extra: Partial<AuditEntry> = {}): AuditEntry {
-    return { id: this.deps.ids(), at: this.deps.clock.now(), by: actor.subject, ...nameOf('byName', actor), action, product, what, ...extra };
+  audit(
+    actor: Actor,
+    action: AuditEntry['action'],
+    product: string,
+    what: string,
+    extra: Partial<AuditEntry> = {},
+  ): AuditEntry {
+    return {
+      id: this.deps.ids(),
+      at: this.deps.clock.now(),
+      by: actor.subject,
+      ...nameOf('byName', actor),
+      action,
+      product,
+      what,
+      ...extra,
+    };
   }
 
   /** A release by id or by PRODUCT@VERSION, as gates knows it from planning's events. */
   async release(ref: string): Promise<ReleaseView> {
     const at = ref.lastIndexOf('@');
-    const found = at > 0 ? await this.deps.store.releaseByVersion(ref.slice(0, at), ref.slice(at + 1)) : await this.deps.store.release(ref);
+    const found =
+      at > 0
+        ? await this.deps.store.releaseByVersion(ref.slice(0, at), ref.slice(at + 1))
+        : await this.deps.store.release(ref);
     if (!found) {
       throw new NotFoundError(
         `release ${ref} is not known to the gates service; give a release id or PRODUCT@VERSION of a release planning has created (gates learns releases from planning's events)`,
@@ -57,7 +98,11 @@ export class GateChanges {
   async definitionFor(release: ReleaseView, gate: string): Promise<GateDefinition> {
     const gates = gatesForRelease(release.type, await this.definitions(release.product));
     const def = gates.find((g) => g.name === gate);
-    if (!def) throw new RuleError(`${release.product}@${release.version} (${release.type}) has no gate ${gate}; its gates are ${gates.map((g) => g.name).join(', ')}`, 'gate');
+    if (!def)
+      throw new RuleError(
+        `${release.product}@${release.version} (${release.type}) has no gate ${gate}; its gates are ${gates.map((g) => g.name).join(', ')}`,
+        'gate',
+      );
     return def;
   }
 
@@ -77,16 +122,45 @@ export class GateChanges {
    * that lost the race to another (a re-evaluation after a planning event, another person) is re-applied to the
    * state as it is now, its rules checked again (retryOnConflict).
    */
-  change(ref: string, gate: string, actor: Actor, trigger: string, apply: GateChange, adjust?: (evaluation: Evaluation) => AuditEntry): Promise<GateView> {
+  change(
+    ref: string,
+    gate: string,
+    actor: Actor,
+    trigger: string,
+    apply: GateChange,
+    adjust?: (evaluation: Evaluation) => AuditEntry,
+  ): Promise<GateView> {
     return retryOnConflict(async () => {
       // Everything is read again on each run: the release's scope may have changed with the state.
       const release = await this.release(ref);
       const def = await this.definitionFor(release, gate);
       const stored = await this.deps.store.state(release.id, gate);
-      const state: GateState = stored?.state ?? { releaseId: release.id, gate, product: release.product, evidence: [], ticks: [], approvals: [], evaluations: [], audit: [] };
+      const state: GateState = stored?.state ?? {
+        releaseId: release.id,
+        gate,
+        product: release.product,
+        evidence: [],
+        ticks: [],
+        approvals: [],
+        evaluations: [],
+        audit: [],
+      };
       const { events, audit } = apply(state, def, release);
-      const evaluation = await this.evaluate(state, def, release, actor, trigger, adjust ? (e) => audit.push({ ...adjust(e), product: release.product }) : undefined);
-      const evaluated = this.audit(actor, 'GATE_EVALUATED', release.product, `${evaluation.outcome}: ${evaluation.reasons.join(' | ')}`, { releaseId: release.id, gate, why: trigger });
+      const evaluation = await this.evaluate(
+        state,
+        def,
+        release,
+        actor,
+        trigger,
+        adjust ? (e) => audit.push({ ...adjust(e), product: release.product }) : undefined,
+      );
+      const evaluated = this.audit(
+        actor,
+        'GATE_EVALUATED',
+        release.product,
+        `${evaluation.outcome}: ${evaluation.reasons.join(' | ')}`,
+        { releaseId: release.id, gate, why: trigger },
+      );
       state.audit.push(...audit, evaluated);
       await this.deps.store.saveState(state, stored?.revision, [...events, evaluationEvent(evaluation, actor)]);
       return { definition: def, state, latest: evaluation };
@@ -110,7 +184,14 @@ export class GateChanges {
     return out;
   }
 
-  private async evaluate(state: GateState, def: GateDefinition, release: ReleaseView, actor: Actor, trigger: string, adjust?: (e: Evaluation) => void): Promise<Evaluation> {
+  private async evaluate(
+    state: GateState,
+    def: GateDefinition,
+    release: ReleaseView,
+    actor: Actor,
+    trigger: string,
+    adjust?: (e: Evaluation) => void,
+  ): Promise<Evaluation> {
     const at = this.deps.clock.now();
     const others = await this.deps.store.statesOfRelease(release.id);
     const upstream: Record<string, Outcome | undefined> = {};
@@ -123,7 +204,11 @@ export class GateChanges {
       evidence: state.evidence,
       ticks: state.ticks,
       upstream,
-      scope: { total: inScope.length, done: inScope.filter((f) => f.status === 'DONE').length, open: inScope.filter((f) => f.status !== 'DONE').map((f) => f.title) },
+      scope: {
+        total: inScope.length,
+        done: inScope.filter((f) => f.status === 'DONE').length,
+        open: inScope.filter((f) => f.status !== 'DONE').map((f) => f.title),
+      },
       measurements: await this.measure(def, at),
       approvals: state.approvals,
       requester: release.requestedBy,

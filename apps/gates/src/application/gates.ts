@@ -35,7 +35,8 @@ export class GateQueries {
   }
 
   async auditTrail(filter: AuditFilter): Promise<AuditEntry[]> {
-    if (!filter.releaseId && !filter.product) throw new RuleError('give a release or a product to read the audit trail of', 'release');
+    if (!filter.releaseId && !filter.product)
+      throw new RuleError('give a release or a product to read the audit trail of', 'release');
     return this.deps.store.audit(filter);
   }
 }

@@ -11,12 +11,26 @@ export class GateOverrides {
   override(ref: string, gate: string, outcome: Outcome, reason: string, actor: Actor): Promise<GateView> {
     if (!reason.trim()) throw new RuleError('say why the outcome is overridden (reason)', 'reason');
     const trigger = `override to ${outcome} by ${shown(actor)}`;
-    return this.changes.change(ref, gate, actor, trigger, () => ({ events: [], audit: [] }), (evaluation) => {
-      const measured = evaluation.outcome;
-      evaluation.override = { by: actor.subject, ...nameOf('byName', actor), reason, measuredOutcome: measured };
-      evaluation.outcome = outcome;
-      evaluation.reasons = [`overridden to ${outcome} by ${shown(actor)} (measured ${measured}): ${reason}`, ...evaluation.reasons];
-      return this.changes.audit(actor, 'GATE_OVERRIDDEN', '', `${measured} overridden to ${outcome}`, { releaseId: evaluation.releaseId, gate, why: reason });
-    });
+    return this.changes.change(
+      ref,
+      gate,
+      actor,
+      trigger,
+      () => ({ events: [], audit: [] }),
+      (evaluation) => {
+        const measured = evaluation.outcome;
+        evaluation.override = { by: actor.subject, ...nameOf('byName', actor), reason, measuredOutcome: measured };
+        evaluation.outcome = outcome;
+        evaluation.reasons = [
+          `overridden to ${outcome} by ${shown(actor)} (measured ${measured}): ${reason}`,
+          ...evaluation.reasons,
+        ];
+        return this.changes.audit(actor, 'GATE_OVERRIDDEN', '', `${measured} overridden to ${outcome}`, {
+          releaseId: evaluation.releaseId,
+          gate,
+          why: reason,
+        });
+      },
+    );
   }
 }

@@ -1,28 +1,83 @@
-import { featureChanged, featureStatusChanged, releaseCreated, releaseCreatedV2, releaseScopeChanged, releaseStatusChanged, releaseStatusChangedV2, type CloudEvent } from '@flightdeck/events';
+import {
+  featureChanged,
+  featureStatusChanged,
+  releaseCreated,
+  releaseCreatedV2,
+  releaseScopeChanged,
+  releaseStatusChanged,
+  releaseStatusChangedV2,
+  type CloudEvent,
+} from '@flightdeck/events';
 import type { GatesStore, ReleaseChange } from './ports.js';
 
 /** The planning events gates keeps its release projection from. */
-export const CONSUMED_EVENT_TYPES = [...new Set([releaseCreatedV2.type, releaseStatusChangedV2.type, releaseScopeChanged.type, featureStatusChanged.type, featureChanged.type])];
+export const CONSUMED_EVENT_TYPES = [
+  ...new Set([
+    releaseCreatedV2.type,
+    releaseStatusChangedV2.type,
+    releaseScopeChanged.type,
+    featureStatusChanged.type,
+    featureChanged.type,
+  ]),
+];
 
 function changeOf(event: CloudEvent): { releaseId: string; change: ReleaseChange } | undefined {
   if (releaseCreatedV2.is(event)) {
     const d = event.data;
-    return { releaseId: d.releaseId, change: { kind: 'created', release: { id: d.releaseId, product: d.product, version: d.version, type: d.releaseType, requestedBy: d.createdBy, status: 'PLANNING' } } };
+    return {
+      releaseId: d.releaseId,
+      change: {
+        kind: 'created',
+        release: {
+          id: d.releaseId,
+          product: d.product,
+          version: d.version,
+          type: d.releaseType,
+          requestedBy: d.createdBy,
+          status: 'PLANNING',
+        },
+      },
+    };
   }
   if (releaseCreated.is(event)) {
     const d = event.data;
-    return { releaseId: d.releaseId, change: { kind: 'created', release: { id: d.releaseId, product: d.name, version: d.version, type: d.releaseType, ...(d.createdBy ? { requestedBy: d.createdBy } : {}), status: 'PLANNED' } } };
+    return {
+      releaseId: d.releaseId,
+      change: {
+        kind: 'created',
+        release: {
+          id: d.releaseId,
+          product: d.name,
+          version: d.version,
+          type: d.releaseType,
+          ...(d.createdBy ? { requestedBy: d.createdBy } : {}),
+          status: 'PLANNED',
+        },
+      },
+    };
   }
-  if (releaseStatusChangedV2.is(event) || releaseStatusChanged.is(event)) return { releaseId: event.data.releaseId, change: { kind: 'status', status: event.data.to } };
+  if (releaseStatusChangedV2.is(event) || releaseStatusChanged.is(event))
+    return { releaseId: event.data.releaseId, change: { kind: 'status', status: event.data.to } };
   if (releaseScopeChanged.is(event)) {
     const d = event.data;
-    if (d.kind === 'REMOVED') return { releaseId: d.releaseId, change: { kind: 'feature', featureId: d.featureId, title: d.title, removed: true } };
-    if (d.kind === 'ADDED') return { releaseId: d.releaseId, change: { kind: 'feature', featureId: d.featureId, title: d.title, status: 'TODO' } };
+    if (d.kind === 'REMOVED')
+      return {
+        releaseId: d.releaseId,
+        change: { kind: 'feature', featureId: d.featureId, title: d.title, removed: true },
+      };
+    if (d.kind === 'ADDED')
+      return {
+        releaseId: d.releaseId,
+        change: { kind: 'feature', featureId: d.featureId, title: d.title, status: 'TODO' },
+      };
     return { releaseId: d.releaseId, change: { kind: 'feature', featureId: d.featureId, title: d.title } };
   }
   if (featureStatusChanged.is(event) || featureChanged.is(event)) {
     const d = event.data;
-    return { releaseId: d.releaseId, change: { kind: 'feature', featureId: d.featureId, title: d.title, status: 'to' in d ? d.to : d.status } };
+    return {
+      releaseId: d.releaseId,
+      change: { kind: 'feature', featureId: d.featureId, title: d.title, status: 'to' in d ? d.to : d.status },
+    };
   }
   return undefined;
 }

@@ -1,6 +1,13 @@
 import type { CloudEvent } from '@flightdeck/events';
 import type { Role } from '@flightdeck/kernel';
-import type { Approval, ChecklistTick, Evaluation, Evidence, GateDefinition, ReadinessBaseline } from '../domain/index.js';
+import type {
+  Approval,
+  ChecklistTick,
+  Evaluation,
+  Evidence,
+  GateDefinition,
+  ReadinessBaseline,
+} from '../domain/index.js';
 
 export interface Clock {
   now(): Date;
@@ -19,7 +26,15 @@ export interface Actor {
   correlationId?: string;
 }
 
-export type AuditAction = 'GATE_DEFINED' | 'EVIDENCE_SUBMITTED' | 'GATE_EVALUATED' | 'GATE_OVERRIDDEN' | 'APPROVAL_GRANTED' | 'APPROVAL_WITHDRAWN' | 'CHECKLIST_TICKED' | 'READINESS_ASSESSED';
+export type AuditAction =
+  | 'GATE_DEFINED'
+  | 'EVIDENCE_SUBMITTED'
+  | 'GATE_EVALUATED'
+  | 'GATE_OVERRIDDEN'
+  | 'APPROVAL_GRANTED'
+  | 'APPROVAL_WITHDRAWN'
+  | 'CHECKLIST_TICKED'
+  | 'READINESS_ASSESSED';
 
 /** One line of the append-only audit trail: who did what, when, and why. */
 export interface AuditEntry {

@@ -34,7 +34,12 @@ export class ReadinessAssessment {
       subject: release.id,
       schema: readinessAdvice,
       instructions: INSTRUCTIONS,
-      input: { release: { product: release.product, version: release.version, type: release.type }, gates: standings, criticalIssues: critical, deterministicScore: baseline.score },
+      input: {
+        release: { product: release.product, version: release.version, type: release.type },
+        gates: standings,
+        criticalIssues: critical,
+        deterministicScore: baseline.score,
+      },
       baseline: () => ({
         recommendation: baseline.recommendation,
         blockingIssues: baseline.blockingIssues,
@@ -59,7 +64,11 @@ export class ReadinessAssessment {
       ...nameOf('assessedByName', actor),
     };
     const what = `score ${readiness.score}, ${readiness.recommendation} (${readiness.source}, confidence ${readiness.confidence.toFixed(2)})`;
-    await this.deps.store.saveReadiness(readiness, this.changes.audit(actor, 'READINESS_ASSESSED', release.product, what, { releaseId: release.id }), [readinessEvent(readiness, actor)]);
+    await this.deps.store.saveReadiness(
+      readiness,
+      this.changes.audit(actor, 'READINESS_ASSESSED', release.product, what, { releaseId: release.id }),
+      [readinessEvent(readiness, actor)],
+    );
     return readiness;
   }
 

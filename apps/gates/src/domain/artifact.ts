@@ -24,7 +24,9 @@ export function readPublicKey(pem: string): KeyObject {
   try {
     return createPublicKey(pem);
   } catch (error) {
-    throw new Error(`the public key is not a PEM public key (SPKI, "-----BEGIN PUBLIC KEY-----"): ${(error as Error).message}`);
+    throw new Error(
+      `the public key is not a PEM public key (SPKI, "-----BEGIN PUBLIC KEY-----"): ${(error as Error).message}`,
+    );
   }
 }
 
@@ -32,7 +34,10 @@ export function readPublicKey(pem: string): KeyObject {
  * Verifies offline that the digest was signed with the team's key: Ed25519 (pure, over the digest text) or ECDSA
  * P-256/P-384 (SHA-256 of the digest text, DER signature — what `openssl dgst -sha256 -sign` writes).
  */
-export function verifyArtifactSignature(record: Pick<ArtifactRecord, 'digest' | 'signature'>, publicKeyPem: string): SignatureCheck {
+export function verifyArtifactSignature(
+  record: Pick<ArtifactRecord, 'digest' | 'signature'>,
+  publicKeyPem: string,
+): SignatureCheck {
   let key: KeyObject;
   try {
     key = readPublicKey(publicKeyPem);
@@ -40,7 +45,8 @@ export function verifyArtifactSignature(record: Pick<ArtifactRecord, 'digest' | 
     return { valid: false, reason: (error as Error).message };
   }
   const type = key.asymmetricKeyType;
-  if (type !== 'ed25519' && type !== 'ec') return { valid: false, reason: `the public key is ${type ?? 'of an unknown type'}; expected Ed25519 or ECDSA` };
+  if (type !== 'ed25519' && type !== 'ec')
+    return { valid: false, reason: `the public key is ${type ?? 'of an unknown type'}; expected Ed25519 or ECDSA` };
   const signature = Buffer.from(record.signature, 'base64');
   const data = Buffer.from(record.digest, 'utf8');
   let ok: boolean;
@@ -49,6 +55,12 @@ export function verifyArtifactSignature(record: Pick<ArtifactRecord, 'digest' | 
   } catch (error) {
     return { valid: false, reason: `the signature could not be checked: ${(error as Error).message}` };
   }
-  const algorithm = type === 'ed25519' ? 'Ed25519' : `ECDSA ${key.asymmetricKeyDetails?.namedCurve ?? ''} SHA-256`.replace('  ', ' ');
-  return ok ? { valid: true, algorithm } : { valid: false, reason: `the ${algorithm} signature does not match ${record.digest}: the artifact changed after signing, or another key signed it` };
+  const algorithm =
+    type === 'ed25519' ? 'Ed25519' : `ECDSA ${key.asymmetricKeyDetails?.namedCurve ?? ''} SHA-256`.replace('  ', ' ');
+  return ok
+    ? { valid: true, algorithm }
+    : {
+        valid: false,
+        reason: `the ${algorithm} signature does not match ${record.digest}: the artifact changed after signing, or another key signed it`,
+      };
 }

@@ -39,8 +39,20 @@ const sloObjective = z.object({
 });
 
 export const criterionSchema = z.discriminatedUnion('kind', [
-  z.object({ ...base, kind: z.literal('tests'), minPassRate: percent.optional(), maxFailures: count.optional(), minTests: count.optional() }),
-  z.object({ ...base, kind: z.literal('coverage'), metric: z.enum(['line', 'branch']), scope: z.enum(['overall', 'changed']).default('overall'), min: percent }),
+  z.object({
+    ...base,
+    kind: z.literal('tests'),
+    minPassRate: percent.optional(),
+    maxFailures: count.optional(),
+    minTests: count.optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('coverage'),
+    metric: z.enum(['line', 'branch']),
+    scope: z.enum(['overall', 'changed']).default('overall'),
+    min: percent,
+  }),
   z.object({
     ...base,
     kind: z.literal('security'),
@@ -51,8 +63,18 @@ export const criterionSchema = z.discriminatedUnion('kind', [
     maxHigh: count.optional(),
   }),
   z
-    .object({ ...base, kind: z.literal('performance'), metric: z.string().min(1).optional(), query: z.string().min(1).optional(), op: z.enum(COMPARISONS), bound: z.number() })
-    .refine((c) => (c.metric === undefined) !== (c.query === undefined), 'give exactly one of metric (a benchmark name) or query (PromQL)'),
+    .object({
+      ...base,
+      kind: z.literal('performance'),
+      metric: z.string().min(1).optional(),
+      query: z.string().min(1).optional(),
+      op: z.enum(COMPARISONS),
+      bound: z.number(),
+    })
+    .refine(
+      (c) => (c.metric === undefined) !== (c.query === undefined),
+      'give exactly one of metric (a benchmark name) or query (PromQL)',
+    ),
   z.object({
     ...base,
     kind: z.literal('slo'),
@@ -63,7 +85,11 @@ export const criterionSchema = z.discriminatedUnion('kind', [
     passScore: percent.default(90),
     warningScore: percent.default(75),
   }),
-  z.object({ ...base, kind: z.literal('checklist'), items: z.array(z.object({ id, label: z.string().min(1) })).min(1) }),
+  z.object({
+    ...base,
+    kind: z.literal('checklist'),
+    items: z.array(z.object({ id, label: z.string().min(1) })).min(1),
+  }),
   z.object({ ...base, kind: z.literal('upstream'), gate: z.string().min(1) }),
   z.object({
     ...base,
@@ -78,7 +104,10 @@ export const criterionSchema = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('artifact'),
     /** The team's public key (PEM, SPKI: Ed25519 or ECDSA) the release candidate must be signed with. */
-    publicKey: z.string().includes('-----BEGIN PUBLIC KEY-----', { message: 'a PEM public key ("-----BEGIN PUBLIC KEY-----…")' }).optional(),
+    publicKey: z
+      .string()
+      .includes('-----BEGIN PUBLIC KEY-----', { message: 'a PEM public key ("-----BEGIN PUBLIC KEY-----…")' })
+      .optional(),
     /** The build must come from a branch matching this regular expression. */
     branchPattern: z.string().min(1).default('^release/'),
     requireCleanBuild: z.boolean().default(true),
@@ -91,5 +120,8 @@ export type Criterion = z.output<typeof criterionSchema>;
 export type CriterionKind = Criterion['kind'];
 export type SloObjective = z.output<typeof sloObjective>;
 
-export const approvalRequirementSchema = z.object({ role: z.enum(ROLES).refine((r: string) => r !== 'CI', 'the CI role never approves'), count: z.number().int().min(1).default(1) });
+export const approvalRequirementSchema = z.object({
+  role: z.enum(ROLES).refine((r: string) => r !== 'CI', 'the CI role never approves'),
+  count: z.number().int().min(1).default(1),
+});
 export type ApprovalRequirement = z.output<typeof approvalRequirementSchema>;

@@ -99,7 +99,11 @@ function samePath(a: string, b: string): boolean {
 }
 
 /** Totals over every file, and over the changed files when named (matched by path suffix: reports hold absolute or relative paths). */
-export function summariseCoverage(format: CoverageSummary['format'], files: Map<string, FileCoverage>, changedFiles?: string[]): CoverageSummary {
+export function summariseCoverage(
+  format: CoverageSummary['format'],
+  files: Map<string, FileCoverage>,
+  changedFiles?: string[],
+): CoverageSummary {
   const sum = (list: Iterable<FileCoverage>) => {
     const out = { lines: { covered: 0, total: 0 }, branches: { covered: 0, total: 0 } };
     for (const f of list) {

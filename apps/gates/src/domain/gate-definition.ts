@@ -37,13 +37,28 @@ export const gateDefinitionInputSchema = z
   .superRefine((g, ctx) => {
     const seen = new Set<string>();
     g.criteria.forEach((c, i) => {
-      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'id'], message: `criterion id "${c.id}" is used twice; ids must be unique within a gate` });
+      if (seen.has(c.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['criteria', i, 'id'],
+          message: `criterion id "${c.id}" is used twice; ids must be unique within a gate`,
+        });
       seen.add(c.id);
-      if (c.kind === 'upstream' && c.gate === g.name) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'gate'], message: 'a gate cannot require itself as its upstream gate' });
+      if (c.kind === 'upstream' && c.gate === g.name)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['criteria', i, 'gate'],
+          message: 'a gate cannot require itself as its upstream gate',
+        });
     });
     const roles = new Set<string>();
     g.approvals.forEach((a, i) => {
-      if (roles.has(a.role)) ctx.addIssue({ code: 'custom', path: ['approvals', i, 'role'], message: `role ${a.role} is listed twice; give one entry with a count` });
+      if (roles.has(a.role))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approvals', i, 'role'],
+          message: `role ${a.role} is listed twice; give one entry with a count`,
+        });
       roles.add(a.role);
     });
   });

@@ -33,13 +33,23 @@ export function readinessBaseline(gates: GateStanding[], criticalIssues: string[
   const gateScore = gates.length ? (60 * gates.reduce((a, g) => a + value(g.outcome), 0)) / gates.length : 0;
   // A person who overrode a gate to PASS or CONDITIONAL accepted its failing criteria: they are followed up, not blocking.
   const accepted = gates.filter((g) => g.override && g.outcome !== 'FAIL' && g.failingHard.length > 0);
-  const issues = [...criticalIssues, ...gates.filter((g) => !accepted.includes(g)).flatMap((g) => g.failingHard.map((c) => `${g.gate}: ${c}`))];
+  const issues = [
+    ...criticalIssues,
+    ...gates.filter((g) => !accepted.includes(g)).flatMap((g) => g.failingHard.map((c) => `${g.gate}: ${c}`)),
+  ];
   const issueScore = Math.max(0, 25 - 5 * issues.length);
-  const trends = gates.filter((g) => g.history.length >= 2).map((g) => Math.sign(value(g.history.at(-1)) - value(g.history.at(-2))));
+  const trends = gates
+    .filter((g) => g.history.length >= 2)
+    .map((g) => Math.sign(value(g.history.at(-1)) - value(g.history.at(-2))));
   const trendScore = trends.length ? 15 * (trends.filter((t) => t >= 0).length / trends.length) : 7.5;
   const score = Math.round(gateScore + issueScore + trendScore);
   const failed = gates.filter((g) => g.outcome === 'FAIL' || g.outcome === undefined);
-  const recommendation = failed.length === 0 && issues.length === 0 && score >= 80 ? 'GO' : failed.length === 0 && score >= 60 ? 'CONDITIONAL_GO' : 'NO_GO';
+  const recommendation =
+    failed.length === 0 && issues.length === 0 && score >= 80
+      ? 'GO'
+      : failed.length === 0 && score >= 60
+        ? 'CONDITIONAL_GO'
+        : 'NO_GO';
   const last = gates.at(-1);
   return {
     score,
@@ -47,13 +57,17 @@ export function readinessBaseline(gates: GateStanding[], criticalIssues: string[
     confidence: 0.6,
     blockingIssues: [...failed.map((g) => `${g.gate} gate ${g.outcome ? 'failed' : 'not evaluated'}`), ...issues],
     mitigations: [
-      ...gates.filter((g) => g.outcome === 'CONDITIONAL').map((g) => `resolve the conditions of the ${g.gate} gate before going live`),
+      ...gates
+        .filter((g) => g.outcome === 'CONDITIONAL')
+        .map((g) => `resolve the conditions of the ${g.gate} gate before going live`),
       ...accepted.map(
         (g) =>
           `the ${g.gate} gate was overridden to ${g.outcome} by ${g.override!.byName} (${g.override!.reason}) with ${g.failingHard.length} hard ${g.failingHard.length === 1 ? 'criterion' : 'criteria'} failing: ${g.failingHard.join(', ')}; follow ${g.failingHard.length === 1 ? 'it' : 'them'} up`,
       ),
     ],
     monitoring: ['error rate and latency SLOs for the first 48 h', 'rollback readiness during the rollout'],
-    predictedOutcome: last?.outcome ?? (recommendation === 'GO' ? 'PASS' : recommendation === 'CONDITIONAL_GO' ? 'CONDITIONAL' : 'FAIL'),
+    predictedOutcome:
+      last?.outcome ??
+      (recommendation === 'GO' ? 'PASS' : recommendation === 'CONDITIONAL_GO' ? 'CONDITIONAL' : 'FAIL'),
   };
 }

@@ -47,7 +47,9 @@ function denies(denied: readonly string[], id: string): boolean {
 /** Whether the licences in an expression may be used: an OR needs one acceptable side, an AND both. */
 function acceptable(node: LicenseNode, denied: readonly string[]): boolean {
   if ('license' in node) return !denies(denied, node.license);
-  return node.conjunction === 'or' ? acceptable(node.left, denied) || acceptable(node.right, denied) : acceptable(node.left, denied) && acceptable(node.right, denied);
+  return node.conjunction === 'or'
+    ? acceptable(node.left, denied) || acceptable(node.right, denied)
+    : acceptable(node.left, denied) && acceptable(node.right, denied);
 }
 
 export function parsesAsSpdx(expression: string): boolean {
@@ -74,12 +76,17 @@ export function judgeLicences(sbom: SbomSummary, policy: LicencePolicy): PolicyV
     if (!acceptable(tree, policy.denied)) refused.push(use);
   }
   const withoutLicence = sbom.withoutLicence.components;
-  const ok = refused.length === 0 && (policy.allowUnparsed || unparsed.length === 0) && withoutLicence <= policy.maxWithoutLicence;
+  const ok =
+    refused.length === 0 &&
+    (policy.allowUnparsed || unparsed.length === 0) &&
+    withoutLicence <= policy.maxWithoutLicence;
   return { refused, unparsed, withoutLicence, ok };
 }
 
 /** Counts licence expressions over components: `licenceOf` gives each component's expression, or undefined without one. */
-export function countLicences(components: { name: string; licence?: string }[]): Pick<SbomSummary, 'components' | 'licences' | 'withoutLicence'> {
+export function countLicences(
+  components: { name: string; licence?: string }[],
+): Pick<SbomSummary, 'components' | 'licences' | 'withoutLicence'> {
   const uses = new Map<string, LicenceUse>();
   const without: LicenceUse = { expression: '(none)', components: 0, examples: [] };
   for (const c of components) {
@@ -88,5 +95,11 @@ export function countLicences(components: { name: string; licence?: string }[]):
     if (use.examples.length < 5) use.examples.push(c.name);
     if (c.licence) uses.set(c.licence, use);
   }
-  return { components: components.length, licences: [...uses.values()].sort((a, b) => b.components - a.components || a.expression.localeCompare(b.expression)), withoutLicence: without };
+  return {
+    components: components.length,
+    licences: [...uses.values()].sort(
+      (a, b) => b.components - a.components || a.expression.localeCompare(b.expression),
+    ),
+    withoutLicence: without,
+  };
 }

@@ -26,22 +26,62 @@ export function sloQuery(objective: SloObjective, window: string): string {
 }
 
 /** Scores the objectives in the manner of Keptn's SLO evaluation: pass, warning or fail each, a weighted total, key objectives. */
-export function evaluateSlo(objectives: SloObjective[], measurements: Measurement[], passScore: number, warningScore: number): SloResult {
+export function evaluateSlo(
+  objectives: SloObjective[],
+  measurements: Measurement[],
+  passScore: number,
+  warningScore: number,
+): SloResult {
   const results = objectives.map((o, i): ObjectiveResult => {
     const m = measurements[i];
     const bound = `${o.pass.op} ${o.pass.value}${o.warning ? `, warning ${o.warning.op} ${o.warning.value}` : ''}`;
-    if (!m || 'error' in m) return { name: o.name, result: 'FAIL', score: 0, weight: o.weight, key: o.key, explanation: `${o.name}: no value (${m && 'error' in m ? m.error : 'not measured'}); pass needs ${bound}` };
-    if (compare(m.value, o.pass.op, o.pass.value)) return { name: o.name, value: m.value, result: 'PASS', score: o.weight, weight: o.weight, key: o.key, explanation: `${o.name} = ${fmt(m.value)} passes (${bound})` };
+    if (!m || 'error' in m)
+      return {
+        name: o.name,
+        result: 'FAIL',
+        score: 0,
+        weight: o.weight,
+        key: o.key,
+        explanation: `${o.name}: no value (${m && 'error' in m ? m.error : 'not measured'}); pass needs ${bound}`,
+      };
+    if (compare(m.value, o.pass.op, o.pass.value))
+      return {
+        name: o.name,
+        value: m.value,
+        result: 'PASS',
+        score: o.weight,
+        weight: o.weight,
+        key: o.key,
+        explanation: `${o.name} = ${fmt(m.value)} passes (${bound})`,
+      };
     if (o.warning && compare(m.value, o.warning.op, o.warning.value)) {
-      return { name: o.name, value: m.value, result: 'WARN', score: o.weight / 2, weight: o.weight, key: o.key, explanation: `${o.name} = ${fmt(m.value)} only meets the warning bound (${bound})` };
+      return {
+        name: o.name,
+        value: m.value,
+        result: 'WARN',
+        score: o.weight / 2,
+        weight: o.weight,
+        key: o.key,
+        explanation: `${o.name} = ${fmt(m.value)} only meets the warning bound (${bound})`,
+      };
     }
-    return { name: o.name, value: m.value, result: 'FAIL', score: 0, weight: o.weight, key: o.key, explanation: `${o.name} = ${fmt(m.value)} fails (${bound})` };
+    return {
+      name: o.name,
+      value: m.value,
+      result: 'FAIL',
+      score: 0,
+      weight: o.weight,
+      key: o.key,
+      explanation: `${o.name} = ${fmt(m.value)} fails (${bound})`,
+    };
   });
   const total = results.reduce((a, r) => a + r.weight, 0);
   const score = total === 0 ? 0 : (100 * results.reduce((a, r) => a + r.score, 0)) / total;
   const keyFailed = results.filter((r) => r.key && r.result === 'FAIL');
   const result = keyFailed.length ? 'FAIL' : score >= passScore ? 'PASS' : score >= warningScore ? 'WARN' : 'FAIL';
-  const why = keyFailed.length ? `key objective ${keyFailed.map((r) => r.name).join(', ')} failed` : `score ${fmt(score)}% (pass ≥ ${passScore}%, warning ≥ ${warningScore}%)`;
+  const why = keyFailed.length
+    ? `key objective ${keyFailed.map((r) => r.name).join(', ')} failed`
+    : `score ${fmt(score)}% (pass ≥ ${passScore}%, warning ≥ ${warningScore}%)`;
   return { objectives: results, score, result, explanation: `${why}: ${results.map((r) => r.explanation).join('; ')}` };
 }
 

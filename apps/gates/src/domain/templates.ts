@@ -2,7 +2,8 @@ import { criterionSchema, type Criterion, type CriterionInput } from './criteria
 import type { GateDefinition } from './gate-definition.js';
 
 const c = (input: CriterionInput): Criterion => criterionSchema.parse(input);
-const checklist = (id: string, name: string, items: [string, string][], hard = true) => c({ id, name, kind: 'checklist', hard, items: items.map(([i, label]) => ({ id: i, label })) });
+const checklist = (id: string, name: string, items: [string, string][], hard = true) =>
+  c({ id, name, kind: 'checklist', hard, items: items.map(([i, label]) => ({ id: i, label })) });
 
 type Template = Omit<GateDefinition, 'product' | 'version' | 'definedBy' | 'definedAt'>;
 
@@ -34,11 +35,36 @@ export const GATE_TEMPLATES: Template[] = [
     order: 20,
     appliesTo: 'STANDARD',
     criteria: [
-      c({ id: 'feature-complete-passed', name: 'Feature Complete gate passed', kind: 'upstream', gate: 'FEATURE_COMPLETE' }),
-      c({ id: 'system-tests', name: 'System tests done and passing', kind: 'tests', maxFailures: 0, minPassRate: 100, minTests: 1 }),
-      c({ id: 'benchmarks', name: 'Performance benchmarks met (p95 latency)', kind: 'performance', metric: 'p95_latency_ms', op: '<=', bound: 500 }),
+      c({
+        id: 'feature-complete-passed',
+        name: 'Feature Complete gate passed',
+        kind: 'upstream',
+        gate: 'FEATURE_COMPLETE',
+      }),
+      c({
+        id: 'system-tests',
+        name: 'System tests done and passing',
+        kind: 'tests',
+        maxFailures: 0,
+        minPassRate: 100,
+        minTests: 1,
+      }),
+      c({
+        id: 'benchmarks',
+        name: 'Performance benchmarks met (p95 latency)',
+        kind: 'performance',
+        metric: 'p95_latency_ms',
+        op: '<=',
+        bound: 500,
+      }),
       c({ id: 'security-scan', name: 'Security scan: no errors', kind: 'security', maxErrors: 0, maxCritical: 0 }),
-      c({ id: 'security-warnings', name: 'Security scan: few warnings', kind: 'security', hard: false, maxWarnings: 10 }),
+      c({
+        id: 'security-warnings',
+        name: 'Security scan: few warnings',
+        kind: 'security',
+        hard: false,
+        maxWarnings: 10,
+      }),
     ],
     approvals: [
       { role: 'QA_LEAD', count: 1 },
@@ -92,7 +118,10 @@ export const GATE_TEMPLATES: Template[] = [
       c({ id: 'minimal-tests', name: 'Minimal tests passing', kind: 'tests', maxFailures: 0, minTests: 1 }),
       c({ id: 'security-scan', name: 'Security scan: no errors', kind: 'security', maxErrors: 0 }),
       checklist('hotfix-checklist', 'Hotfix checklist', [
-        ['qualifies', 'Qualifies as a hotfix (production down, critical vulnerability, data loss, SLA breach or compliance)'],
+        [
+          'qualifies',
+          'Qualifies as a hotfix (production down, critical vulnerability, data loss, SLA breach or compliance)',
+        ],
         ['enhanced-monitoring', 'Enhanced monitoring in place'],
         ['retro-scheduled', 'Retrospective scheduled within 48 h'],
       ]),
@@ -121,7 +150,14 @@ export const RELEASE_CANDIDATE_TEMPLATE: Template = {
     c({ id: 'signed-build', name: 'Clean build from the release branch, signed by the team', kind: 'artifact' }),
     c({ id: 'sbom-licences', name: 'SBOM within the licence policy', kind: 'sbom' }),
     c({ id: 'smoke-tests', name: 'Smoke tests passing', kind: 'tests', maxFailures: 0, minTests: 1 }),
-    c({ id: 'performance', name: 'Performance within budget (p95 latency)', kind: 'performance', metric: 'p95_latency_ms', op: '<=', bound: 500 }),
+    c({
+      id: 'performance',
+      name: 'Performance within budget (p95 latency)',
+      kind: 'performance',
+      metric: 'p95_latency_ms',
+      op: '<=',
+      bound: 500,
+    }),
   ],
   approvals: [
     { role: 'PRODUCT_OWNER', count: 1 },

@@ -12,11 +12,16 @@ describe('gates main, run alone from the environment', () => {
   it('--help lists its environment variables', () => {
     const r = spawnSync(process.execPath, [...tsx, '--help'], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(0);
-    for (const v of ['MONGODB_URI', 'NATS_URL', 'AUTH_JWT_SECRET', 'PROMETHEUS_URL', 'EVIDENCE_MAX_BYTES']) expect(r.stdout).toContain(v);
+    for (const v of ['MONGODB_URI', 'NATS_URL', 'AUTH_JWT_SECRET', 'PROMETHEUS_URL', 'EVIDENCE_MAX_BYTES'])
+      expect(r.stdout).toContain(v);
   });
 
   it('exits 1 naming every bad variable', () => {
-    const r = spawnSync(process.execPath, tsx, { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, MONGODB_URI: 'http://nope', EVIDENCE_MAX_BYTES: 'lots' } });
+    const r = spawnSync(process.execPath, tsx, {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, MONGODB_URI: 'http://nope', EVIDENCE_MAX_BYTES: 'lots' },
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('MONGODB_URI');
     expect(r.stderr).toContain('EVIDENCE_MAX_BYTES');
@@ -33,17 +38,32 @@ describe('gates main, run alone from the environment', () => {
       AUTH_JWT_SECRET: 'a-local-secret-of-at-least-32-characters!',
       GATES_CONSUMER: `gates-main-${process.pid}`,
     };
-    const proc = await startProcess(process.execPath, tsx, { name: 'gates', env, timeoutMs: 40_000, isReady: (out) => /gates serving GraphQL at http:\/\/127\.0\.0\.1:\d+\/graphql/.test(out) });
+    const proc = await startProcess(process.execPath, tsx, {
+      name: 'gates',
+      env,
+      timeoutMs: 40_000,
+      isReady: (out) => /gates serving GraphQL at http:\/\/127\.0\.0\.1:\d+\/graphql/.test(out),
+    });
     try {
       const url = /gates serving GraphQL at (http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(proc.output())![1]!;
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(200);
-      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ gateDefinitions(product: "shop") { name version } }' }) });
-      expect(((await res.json()) as { data: { gateDefinitions: { name: string }[] } }).data.gateDefinitions.map((g) => g.name)).toEqual(['FEATURE_COMPLETE', 'HOTFIX', 'ALPHA', 'BETA', 'PRODUCTION']);
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ gateDefinitions(product: "shop") { name version } }' }),
+      });
+      expect(
+        ((await res.json()) as { data: { gateDefinitions: { name: string }[] } }).data.gateDefinitions.map(
+          (g) => g.name,
+        ),
+      ).toEqual(['FEATURE_COMPLETE', 'HOTFIX', 'ALPHA', 'BETA', 'PRODUCTION']);
     } finally {
       await proc.stop('SIGTERM');
     }
-    expect({ code: proc.child.exitCode, signal: proc.child.signalCode, out: proc.output().slice(-1500) }).toMatchObject({ code: 0, signal: null });
+    expect({ code: proc.child.exitCode, signal: proc.child.signalCode, out: proc.output().slice(-1500) }).toMatchObject(
+      { code: 0, signal: null },
+    );
     expect(proc.output()).toMatch(/shutdown finished/);
   });
 });

@@ -8,7 +8,13 @@ import { inject } from 'vitest';
 import { pino } from 'pino';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier } from '@flightdeck/auth';
-import { featureStatusChanged, JetStreamBus, releaseCreatedV2, releaseScopeChanged, type CloudEvent } from '@flightdeck/events';
+import {
+  featureStatusChanged,
+  JetStreamBus,
+  releaseCreatedV2,
+  releaseScopeChanged,
+  type CloudEvent,
+} from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, gql, type PrometheusHandle, startPrometheus, tokensFor } from '@flightdeck/testing';
@@ -27,7 +33,13 @@ export interface Stack {
   /** A token for `subject`; `name` puts a display name in it, as identity providers and `npm start` do. */
   token: ReturnType<typeof tokensFor>;
   /** Publishes planning's events for a new release with its features, and waits until gates knows it. */
-  createRelease(opts: { product: string; version: string; type?: 'MAJOR' | 'MINOR' | 'PATCH' | 'HOTFIX'; createdBy: string; features?: { title: string; done: boolean }[] }): Promise<string>;
+  createRelease(opts: {
+    product: string;
+    version: string;
+    type?: 'MAJOR' | 'MINOR' | 'PATCH' | 'HOTFIX';
+    createdBy: string;
+    features?: { title: string; done: boolean }[];
+  }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +49,11 @@ function metricsEndpoint(body: string): Promise<{ server: Server; url: string }>
     res.setHeader('content-type', 'text/plain; version=0.0.4');
     res.end(body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics` }),
+    ),
+  );
 }
 
 export async function startStack(opts: { prometheusSeries?: string } = {}): Promise<Stack> {
@@ -64,7 +80,11 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     maxEvidenceBytes: 256 * 1024,
   });
   const { graphqlUrl: subgraphUrl } = await service.listen(0);
-  const gateway = await startTestGateway([{ name: 'gates', schema: 'apps/gates/schema.graphql', url: subgraphUrl }], { verifier }, { root: repoRoot, maxBodyBytes: 1024 * 1024 });
+  const gateway = await startTestGateway(
+    [{ name: 'gates', schema: 'apps/gates/schema.graphql', url: subgraphUrl }],
+    { verifier },
+    { root: repoRoot, maxBodyBytes: 1024 * 1024 },
+  );
   const gatewayUrl = gateway.url;
 
   const publish = (e: CloudEvent) => bus.publish(e);
@@ -80,22 +100,75 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     async createRelease({ product, version, type = 'MINOR', createdBy, features = [] }) {
       const releaseId = randomUUID();
       const at = new Date().toISOString();
-      await publish(releaseCreatedV2.create({ source, subject: releaseId, data: { releaseId, product, version, releaseType: type, theme: 'test', owner: createdBy, targetDate: at, createdBy } }));
+      await publish(
+        releaseCreatedV2.create({
+          source,
+          subject: releaseId,
+          data: {
+            releaseId,
+            product,
+            version,
+            releaseType: type,
+            theme: 'test',
+            owner: createdBy,
+            targetDate: at,
+            createdBy,
+          },
+        }),
+      );
       let count = 0;
       for (const f of features) {
         const featureId = randomUUID();
         count++;
-        await publish(releaseScopeChanged.create({ source, data: { releaseId, kind: 'ADDED', featureId, title: f.title, fields: [], by: createdBy, at, featureCount: count, totalPoints: count } }));
-        if (f.done) await publish(featureStatusChanged.create({ source, data: { releaseId, featureId, title: f.title, from: 'IN_REVIEW', to: 'DONE', effort: 1, by: createdBy, at } }));
+        await publish(
+          releaseScopeChanged.create({
+            source,
+            data: {
+              releaseId,
+              kind: 'ADDED',
+              featureId,
+              title: f.title,
+              fields: [],
+              by: createdBy,
+              at,
+              featureCount: count,
+              totalPoints: count,
+            },
+          }),
+        );
+        if (f.done)
+          await publish(
+            featureStatusChanged.create({
+              source,
+              data: {
+                releaseId,
+                featureId,
+                title: f.title,
+                from: 'IN_REVIEW',
+                to: 'DONE',
+                effort: 1,
+                by: createdBy,
+                at,
+              },
+            }),
+          );
       }
       const viewer = await tokensFor(SECRET)(['VIEWER'], 'viewer');
       // Bounded wait for the consumer to apply planning's events.
       for (let i = 0; i < 100; i++) {
-        const r = await gql<{ releaseGates: unknown[] }>(gatewayUrl, 'query($r: String!) { releaseGates(release: $r) { name } }', { r: `${product}@${version}` }, viewer);
+        const r = await gql<{ releaseGates: unknown[] }>(
+          gatewayUrl,
+          'query($r: String!) { releaseGates(release: $r) { name } }',
+          { r: `${product}@${version}` },
+          viewer,
+        );
         const state = await mongo.connection.collection('releases').findOne({ _id: releaseId as never });
         const known = Object.keys((state?.features as object | undefined) ?? {}).length;
-        const done = Object.values((state?.features as Record<string, { status: string }> | undefined) ?? {}).filter((x) => x.status === 'DONE').length;
-        if (r.data?.releaseGates && known === features.length && done === features.filter((f) => f.done).length) return releaseId;
+        const done = Object.values((state?.features as Record<string, { status: string }> | undefined) ?? {}).filter(
+          (x) => x.status === 'DONE',
+        ).length;
+        if (r.data?.releaseGates && known === features.length && done === features.filter((f) => f.done).length)
+          return releaseId;
         await new Promise((res) => setTimeout(res, 100));
       }
       throw new Error(`gates did not learn release ${product}@${version} from planning's events within 10 s`);
@@ -115,7 +188,11 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
 export function junit(passed: number, failed = 0): string {
   const cases = [
     ...Array.from({ length: passed }, (_, i) => `<testcase classname="shop.Checkout" name="passes ${i}" time="0.01"/>`),
-    ...Array.from({ length: failed }, (_, i) => `<testcase classname="shop.Checkout" name="fails ${i}" time="0.01"><failure message="expected 200, got 500">stack</failure></testcase>`),
+    ...Array.from(
+      { length: failed },
+      (_, i) =>
+        `<testcase classname="shop.Checkout" name="fails ${i}" time="0.01"><failure message="expected 200, got 500">stack</failure></testcase>`,
+    ),
   ];
   return `<?xml version="1.0"?>\n<testsuites><testsuite name="checkout" tests="${passed + failed}" failures="${failed}">\n${cases.join('\n')}\n</testsuite></testsuites>\n`;
 }

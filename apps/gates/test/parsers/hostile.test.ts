@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EvidenceParseError, parseArtifactRecord, parseBenchmark, parseCobertura, parseJUnit, parseLcov, parseSarif, parseSbom } from '../../src/adapters/parsers/index.js';
+import {
+  EvidenceParseError,
+  parseArtifactRecord,
+  parseBenchmark,
+  parseCobertura,
+  parseJUnit,
+  parseLcov,
+  parseSarif,
+  parseSbom,
+} from '../../src/adapters/parsers/index.js';
 
 /** Reports an attacker (or a broken tool) could upload, each found wanting by the fuzzing in tools/fuzz or by reading the parsers. */
 
@@ -14,14 +23,19 @@ const chunks = (text: string) => {
 
 async function refusal(parse: Parser, input: string, file = 'reports/hostile'): Promise<EvidenceParseError> {
   const err = await parse(file, chunks(input)).then(
-    (summary) => new Error(`accepted: ${JSON.stringify(summary instanceof Map ? [...summary] : summary).slice(0, 300)}`),
+    (summary) =>
+      new Error(`accepted: ${JSON.stringify(summary instanceof Map ? [...summary] : summary).slice(0, 300)}`),
     (e: unknown) => e,
   );
-  if (!(err instanceof EvidenceParseError)) throw new Error(`expected an EvidenceParseError, got ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  if (!(err instanceof EvidenceParseError))
+    throw new Error(
+      `expected an EvidenceParseError, got ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
+    );
   return err;
 }
 
-const sarif = (results: string, rules = '[]') => `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"scanner","rules":${rules}}},\n"results":${results}}]}`;
+const sarif = (results: string, rules = '[]') =>
+  `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"scanner","rules":${rules}}},\n"results":${results}}]}`;
 
 describe('SARIF logs of the wrong shape are refused with where, never a TypeError', () => {
   it('a null result', async () => {
@@ -62,18 +76,26 @@ describe('benchmark files', () => {
   });
 
   it('a value of the wrong type says where it is', async () => {
-    const err = await refusal(parseBenchmark, '{"benchmarks": [\n  {"name": "p95", "value": 1},\n  {"name": "p99", "value": "fast"}\n]}');
+    const err = await refusal(
+      parseBenchmark,
+      '{"benchmarks": [\n  {"name": "p95", "value": 1},\n  {"name": "p99", "value": "fast"}\n]}',
+    );
     expect(err.message).toMatch(/benchmarks\[1\]\.value/);
     expect(err.line).toBe(3);
   });
 
   it('a benchmark named __proto__ is refused instead of silently vanishing from the summary', async () => {
-    const err = await refusal(parseBenchmark, '{"benchmarks":[{"name":"p95","value":1},{"name":"__proto__","value":2}]}');
+    const err = await refusal(
+      parseBenchmark,
+      '{"benchmarks":[{"name":"p95","value":1},{"name":"__proto__","value":2}]}',
+    );
     expect(err.message).toMatch(/__proto__/);
   });
 
   it('a benchmark named constructor is kept as an ordinary name', async () => {
-    const summary = await parseBenchmark('bench.json', ['{"benchmarks":[{"name":"constructor","value":2},{"name":"toString","value":3}]}']);
+    const summary = await parseBenchmark('bench.json', [
+      '{"benchmarks":[{"name":"constructor","value":2},{"name":"toString","value":3}]}',
+    ]);
     expect(Object.entries(summary.metrics)).toEqual([
       ['constructor', { value: 2 }],
       ['toString', { value: 3 }],
@@ -109,7 +131,10 @@ describe('XML entity declarations are refused, saying so', () => {
 describe('reports built to exhaust time or memory', () => {
   it('JUnit suites nested 100,000 deep are refused at the depth limit, with where', async () => {
     const n = 100_000;
-    const err = await refusal(parseJUnit, `<testsuites>${'<testsuite>'.repeat(n)}${'<testcase/>'.repeat(n)}${'</testsuite>'.repeat(n)}</testsuites>`);
+    const err = await refusal(
+      parseJUnit,
+      `<testsuites>${'<testsuite>'.repeat(n)}${'<testcase/>'.repeat(n)}${'</testsuite>'.repeat(n)}</testsuites>`,
+    );
     expect(err.message).toMatch(/nested more than \d+ elements deep/);
     expect(err.line).toBe(1);
   });
@@ -123,7 +148,10 @@ describe('reports built to exhaust time or memory', () => {
   }, 60_000);
 
   it('a huge attribute value is quoted in a bounded message', async () => {
-    const err = await refusal(parseCobertura, `<coverage><class filename="a"><lines><line number="1" hits="1" branch="${'x'.repeat(1_000_000)}"/></lines></class></coverage>`);
+    const err = await refusal(
+      parseCobertura,
+      `<coverage><class filename="a"><lines><line number="1" hits="1" branch="${'x'.repeat(1_000_000)}"/></lines></class></coverage>`,
+    );
     expect(err.message.length).toBeLessThan(1000);
     expect(err.message).toMatch(/is not a boolean/);
   });
@@ -150,7 +178,10 @@ describe('JUnit durations that are no duration', () => {
   });
 
   it('times that add up past what a number holds are refused instead of summing to Infinity', async () => {
-    const err = await refusal(parseJUnit, '<testsuite>\n<testcase name="a" time="1e308"/>\n<testcase name="b" time="1e308"/>\n</testsuite>');
+    const err = await refusal(
+      parseJUnit,
+      '<testsuite>\n<testcase name="a" time="1e308"/>\n<testcase name="b" time="1e308"/>\n</testsuite>',
+    );
     expect(err.message).toMatch(/durations/);
     expect(err.line).toBe(3);
   });
@@ -170,7 +201,10 @@ describe('positions found by the fuzzing', () => {
 
   it('a structure error deep inside a benchmark file still says where (the tree walk gave up past 1000 levels)', async () => {
     const depth = 5000;
-    const err = await refusal(parseBenchmark, `{"benchmarks":[{"name":"a","value":1,\n"unit":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`);
+    const err = await refusal(
+      parseBenchmark,
+      `{"benchmarks":[{"name":"a","value":1,\n"unit":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`,
+    );
     expect(err.message).toMatch(/benchmarks\[0\]\.unit/);
     expect(err).toMatchObject({ line: 2, column: 8 });
   });
@@ -183,14 +217,25 @@ describe('SBOMs and build records say where they are wrong', () => {
   });
 
   it('a CycloneDX component of the wrong shape', async () => {
-    const err = await refusal(parseSbom, '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[\n {"type":"library","name":"a"},\n {"type":"library","name":7}]}');
+    const err = await refusal(
+      parseSbom,
+      '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[\n {"type":"library","name":"a"},\n {"type":"library","name":7}]}',
+    );
     expect(err.message).toMatch(/components\.1\.name/);
     expect(err.line).toBe(3);
   });
 
   it('a build record broken by an unexpected token, and one with a bad digest', async () => {
     expect(await refusal(parseArtifactRecord, '{"artifact": shop}')).toMatchObject({ line: 1, column: 14 });
-    const record = { artifact: 'shop/api', versionTag: 'v1.0.0-rc.1', digest: 'sha256:abc', sourceBranch: 'release/1.0', commit: 'abcdef1', cleanBuild: true, signature: 'AAAA' };
+    const record = {
+      artifact: 'shop/api',
+      versionTag: 'v1.0.0-rc.1',
+      digest: 'sha256:abc',
+      sourceBranch: 'release/1.0',
+      commit: 'abcdef1',
+      cleanBuild: true,
+      signature: 'AAAA',
+    };
     const err = await refusal(parseArtifactRecord, JSON.stringify(record, null, 2));
     expect(err.message).toMatch(/digest/);
     expect(err.line).toBe(4);

@@ -3,14 +3,25 @@ import { EvidenceParseError, parseBenchmark, parseSarif } from '../../src/adapte
 import { stream, text, truncated } from './fixtures.js';
 
 describe('SARIF 2.1.0 on real logs', () => {
-  it('CodeQL, two runs: 3 results, note by the rules\' defaultConfiguration', async () => {
+  it("CodeQL, two runs: 3 results, note by the rules' defaultConfiguration", async () => {
     const s = await parseSarif('codeql.sarif', stream('codeql-lgtm-two-runs.sarif'));
-    expect(s).toMatchObject({ runs: 2, tools: ['LGTM.com', 'CodeQL command-line toolchain'], total: 3, suppressed: 0, byLevel: { error: 0, warning: 0, note: 3, none: 0 } });
+    expect(s).toMatchObject({
+      runs: 2,
+      tools: ['LGTM.com', 'CodeQL command-line toolchain'],
+      total: 3,
+      suppressed: 0,
+      byLevel: { error: 0, warning: 0, note: 3, none: 0 },
+    });
   });
 
   it('Trivy: 8 results, 6 warning and 2 note', async () => {
     const s = await parseSarif('trivy.sarif', stream('trivy-alpine-310.sarif'));
-    expect(s).toMatchObject({ runs: 1, tools: ['Trivy'], total: 8, byLevel: { error: 0, warning: 6, note: 2, none: 0 } });
+    expect(s).toMatchObject({
+      runs: 1,
+      tools: ['Trivy'],
+      total: 8,
+      byLevel: { error: 0, warning: 6, note: 2, none: 0 },
+    });
   });
 
   it('MSBuild converter: 4 error, 1 note, and 2 without a level that default to warning', async () => {
@@ -30,15 +41,21 @@ describe('SARIF 2.1.0 on real logs', () => {
   });
 
   it('refuses a truncated log with the place it ends, and a log over the size limit', async () => {
-    const err = (await parseSarif('trivy.sarif', truncated('trivy-alpine-310.sarif')).catch((e: unknown) => e)) as EvidenceParseError;
+    const err = (await parseSarif('trivy.sarif', truncated('trivy-alpine-310.sarif')).catch(
+      (e: unknown) => e,
+    )) as EvidenceParseError;
     expect(err).toBeInstanceOf(EvidenceParseError);
     expect(err.message).toMatch(/^trivy\.sarif:\d+:\d+: malformed JSON/);
     expect(err.line).toBeGreaterThan(1);
-    await expect(parseSarif('big.sarif', stream('trivy-alpine-310.sarif'), 1000)).rejects.toThrow('big.sarif: the SARIF log is larger than the limit of 1000 bytes');
+    await expect(parseSarif('big.sarif', stream('trivy-alpine-310.sarif'), 1000)).rejects.toThrow(
+      'big.sarif: the SARIF log is larger than the limit of 1000 bytes',
+    );
   });
 
   it('refuses JSON that is not SARIF 2.1.0', async () => {
-    await expect(parseSarif('x.sarif', ['{"version":"2.0.0","runs":[]}'])).rejects.toThrow('x.sarif:1:12: SARIF version "2.0.0" is not supported; expected "2.1.0"');
+    await expect(parseSarif('x.sarif', ['{"version":"2.0.0","runs":[]}'])).rejects.toThrow(
+      'x.sarif:1:12: SARIF version "2.0.0" is not supported; expected "2.1.0"',
+    );
     await expect(parseSarif('x.sarif', ['[1,2]'])).rejects.toThrow(/not a SARIF log/);
   });
 });
@@ -47,6 +64,8 @@ describe('benchmark result JSON', () => {
   it('reads named values and refuses other shapes with the expected format', async () => {
     const b = await parseBenchmark('bench.json', ['{"benchmarks":[{"name":"p95_ms","value":182.5,"unit":"ms"}]}']);
     expect(b.metrics).toEqual({ p95_ms: { value: 182.5, unit: 'ms' } });
-    await expect(parseBenchmark('bench.json', ['{"results":[]}'])).rejects.toThrow(/bench\.json:1:1: not a benchmark result: benchmarks: .*expected \{"benchmarks"/);
+    await expect(parseBenchmark('bench.json', ['{"results":[]}'])).rejects.toThrow(
+      /bench\.json:1:1: not a benchmark result: benchmarks: .*expected \{"benchmarks"/,
+    );
   });
 });

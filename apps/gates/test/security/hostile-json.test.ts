@@ -13,7 +13,10 @@ const definition = {
 };
 
 /** JSON text with `__proto__` and `constructor.prototype` as own keys, as a request body carries them. */
-const hostileText = JSON.stringify({ ...definition, $where: 'sleep(5000)', 'a.b': 1 }).replace('{', '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},');
+const hostileText = JSON.stringify({ ...definition, $where: 'sleep(5000)', 'a.b': 1 }).replace(
+  '{',
+  '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},',
+);
 
 afterEach(() => {
   expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').toBeUndefined();
@@ -40,7 +43,9 @@ describe('hostile keys in the JSON scalar and the gate definition', () => {
   });
 
   it('a benchmark file with __proto__ and constructor keys around its list pollutes nothing', async () => {
-    const summary = await parseBenchmark('bench.json', ['{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"benchmarks":[{"name":"p95","value":1,"__proto__":{"polluted":"yes"}}]}']);
+    const summary = await parseBenchmark('bench.json', [
+      '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"benchmarks":[{"name":"p95","value":1,"__proto__":{"polluted":"yes"}}]}',
+    ]);
     expect(summary).toEqual({ metrics: { p95: { value: 1 } } });
   });
 });

@@ -35,9 +35,14 @@ const INDEX_HTML = `<!doctype html>
 `;
 
 async function inputsStamp(): Promise<string> {
-  const hash = createHash('sha256').update(await readFile(page)).update(INDEX_HTML).update(esbuildVersion);
+  const hash = createHash('sha256')
+    .update(await readFile(page))
+    .update(INDEX_HTML)
+    .update(esbuildVersion);
   for (const pkg of ['graphiql', '@graphiql/react', '@graphiql/toolkit', 'react', 'react-dom']) {
-    hash.update(`${pkg}@${(JSON.parse(await readFile(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version}`);
+    hash.update(
+      `${pkg}@${(JSON.parse(await readFile(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version}`,
+    );
   }
   return hash.digest('hex');
 }

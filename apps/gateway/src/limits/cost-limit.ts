@@ -3,14 +3,28 @@ import { BREAK, GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /** The cost of an operation: every selected field costs 1 (graphql-query-complexity's simple estimator). */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}, operationName?: string): number {
-  return getComplexity({ schema, query: document, variables, operationName, estimators: [simpleEstimator({ defaultComplexity: 1 })] });
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+  operationName?: string,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName,
+    estimators: [simpleEstimator({ defaultComplexity: 1 })],
+  });
 }
 
 export function costLimitError(cost: number, limit: number): GraphQLError {
-  return new GraphQLError(`Operation costs ${cost}; the limit is ${limit} (each selected field costs 1). Select fewer fields or split the query.`, {
-    extensions: { code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COSTLY', cost, limit, http: { status: 400 } },
-  });
+  return new GraphQLError(
+    `Operation costs ${cost}; the limit is ${limit} (each selected field costs 1). Select fewer fields or split the query.`,
+    {
+      extensions: { code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COSTLY', cost, limit, http: { status: 400 } },
+    },
+  );
 }
 
 function hasVariable(value: ValueNode): boolean {
@@ -48,7 +62,12 @@ export class OperationCostCache {
 
   constructor(private readonly measure: typeof operationCost = operationCost) {}
 
-  cost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): number {
+  cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    operationName?: string,
+  ): number {
     let entry = this.costs.get(document);
     if (!entry) {
       entry = { variableFree: !costDependsOnVariables(document), byOperation: new Map() };
@@ -70,7 +89,10 @@ export class OperationCostCache {
  * resolved, with the request's variables: as a validation rule it would see no variables and refuse
  * every operation with a required variable.
  */
-export function costLimitPlugin<TContext extends object>(maxCost: number, costs = new OperationCostCache()): ApolloServerPlugin<TContext> {
+export function costLimitPlugin<TContext extends object>(
+  maxCost: number,
+  costs = new OperationCostCache(),
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {

@@ -5,7 +5,11 @@ import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode,
  * Fragments count as the fields they contain; introspection fields (`__typename`) count 0.
  * A fragment already on the current path (a cycle, refused by graphql's own rules) counts 0.
  */
-function selectionDepth(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, path: Set<string>): number {
+function selectionDepth(
+  set: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  path: Set<string>,
+): number {
   let deepest = 0;
   for (const selection of set.selections) {
     let depth = 0;
@@ -40,10 +44,13 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         if (depth <= maxDepth) return;
         const name = operation.name ? ` "${operation.name.value}"` : '';
         context.reportError(
-          new GraphQLError(`Operation${name} is nested ${depth} fields deep; the limit is ${maxDepth}. Ask for less nested data or split the query.`, {
-            nodes: [operation],
-            extensions: { reason: 'QUERY_TOO_DEEP', depth, limit: maxDepth },
-          }),
+          new GraphQLError(
+            `Operation${name} is nested ${depth} fields deep; the limit is ${maxDepth}. Ask for less nested data or split the query.`,
+            {
+              nodes: [operation],
+              extensions: { reason: 'QUERY_TOO_DEEP', depth, limit: maxDepth },
+            },
+          ),
         );
       },
     };

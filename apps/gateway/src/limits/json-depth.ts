@@ -27,10 +27,16 @@ export function jsonDepthLimit(max = MAX_JSON_DEPTH): RequestHandler {
     // GET carries its variables as JSON in the query string; Apollo parses them later.
     const variables = typeof req.query?.variables === 'string' ? parsedOrUndefined(req.query.variables) : undefined;
     if (jsonDepth(req.body, max) <= max && jsonDepth(variables, max) <= max) return next();
-    sendGraphQLError(res, 400, `The request's JSON is nested more than ${max} arrays or objects deep; no Flightdeck input nests that deep.`, 'BAD_USER_INPUT', {
-      reason: 'JSON_TOO_DEEP',
-      limit: max,
-    });
+    sendGraphQLError(
+      res,
+      400,
+      `The request's JSON is nested more than ${max} arrays or objects deep; no Flightdeck input nests that deep.`,
+      'BAD_USER_INPUT',
+      {
+        reason: 'JSON_TOO_DEEP',
+        limit: max,
+      },
+    );
   };
 }
 

@@ -1,5 +1,10 @@
 import { NotFoundError, RuleError } from '@flightdeck/kernel';
-import { approveFreezeException, decideChange, type ChangeRequest, type FreezeDecision } from '../domain/code-freeze.js';
+import {
+  approveFreezeException,
+  decideChange,
+  type ChangeRequest,
+  type FreezeDecision,
+} from '../domain/code-freeze.js';
 import { attribution } from '../domain/release.js';
 import { freezeExceptionEvent } from './events.js';
 import type { RequestMeta, StoredRelease } from './ports.js';
@@ -19,8 +24,13 @@ export interface FreezeAnswer extends FreezeDecision {
 
 function checkChangeId(id: string, field: string): string {
   const trimmed = id.trim();
-  if (!trimmed) throw new RuleError(`${field} must name the change: a commit id, or a pull/merge request such as github:acme/shop#42`, field);
-  if (trimmed.length > MAX_CHANGE_ID) throw new RuleError(`${field} is ${trimmed.length} characters; a change id has at most ${MAX_CHANGE_ID}`, field);
+  if (!trimmed)
+    throw new RuleError(
+      `${field} must name the change: a commit id, or a pull/merge request such as github:acme/shop#42`,
+      field,
+    );
+  if (trimmed.length > MAX_CHANGE_ID)
+    throw new RuleError(`${field} is ${trimmed.length} characters; a change id has at most ${MAX_CHANGE_ID}`, field);
   return trimmed;
 }
 
@@ -38,7 +48,9 @@ export class CodeFreeze {
     if (at > 0 && at < trimmed.length - 1) {
       const stored = await this.planning.byVersion(trimmed.slice(0, at), trimmed.slice(at + 1));
       if (stored) return stored;
-      throw new NotFoundError(`release ${trimmed} does not exist (no release ${trimmed.slice(at + 1)} of product ${trimmed.slice(0, at)})`);
+      throw new NotFoundError(
+        `release ${trimmed} does not exist (no release ${trimmed.slice(at + 1)} of product ${trimmed.slice(0, at)})`,
+      );
     }
     throw new NotFoundError(`release ${trimmed} does not exist; give its id or product@version, e.g. shop@2.4.0`);
   }
@@ -52,11 +64,22 @@ export class CodeFreeze {
   /** The decision for a change already read (from a Git host's webhook). */
   decideFor(stored: StoredRelease, change: ChangeRequest): FreezeAnswer {
     const r = stored.release;
-    return { ...decideChange(r, change), change, stored, approvers: [`a ${FREEZE_APPROVER_ROLE}`, ...(r.owner ? [`the release owner ${r.owner}`] : [])] };
+    return {
+      ...decideChange(r, change),
+      change,
+      stored,
+      approvers: [`a ${FREEZE_APPROVER_ROLE}`, ...(r.owner ? [`the release owner ${r.owner}`] : [])],
+    };
   }
 
   /** Records the exception in the release and its event in the outbox, in one write. */
-  approve(meta: RequestMeta, releaseId: string, changeId: string, reason: string, expectedRevision?: number): Promise<StoredRelease> {
+  approve(
+    meta: RequestMeta,
+    releaseId: string,
+    changeId: string,
+    reason: string,
+    expectedRevision?: number,
+  ): Promise<StoredRelease> {
     const id = checkChangeId(changeId, 'change');
     return this.planning.change(releaseId, expectedRevision, (r, now) => {
       const release = approveFreezeException(r, id, reason, { ...attribution(meta), at: now });

@@ -20,7 +20,12 @@ import type { RequestMeta } from './ports.js';
 export const EVENT_SOURCE = 'flightdeck/planning';
 
 function envelope(r: Release, meta: RequestMeta, at: Date) {
-  return { source: EVENT_SOURCE, subject: r.id, time: at, ...(meta.correlationId ? { correlationid: meta.correlationId } : {}) };
+  return {
+    source: EVENT_SOURCE,
+    subject: r.id,
+    time: at,
+    ...(meta.correlationId ? { correlationid: meta.correlationId } : {}),
+  };
 }
 
 export function releaseCreatedEvent(r: Release, meta: RequestMeta): CloudEvent {
@@ -44,7 +49,17 @@ export function releaseCreatedEvent(r: Release, meta: RequestMeta): CloudEvent {
 export function statusChangedEvent(r: Release, t: StatusTransition, meta: RequestMeta): CloudEvent {
   return releaseStatusChangedV2.create({
     ...envelope(r, meta, t.at),
-    data: { releaseId: r.id, product: r.product, version: r.version, releaseType: r.type, from: t.from, to: t.to, by: t.by, at: t.at.toISOString(), reason: t.reason },
+    data: {
+      releaseId: r.id,
+      product: r.product,
+      version: r.version,
+      releaseType: r.type,
+      from: t.from,
+      to: t.to,
+      by: t.by,
+      at: t.at.toISOString(),
+      reason: t.reason,
+    },
   });
 }
 
@@ -67,16 +82,38 @@ export function scopeChangedEvent(r: Release, c: ScopeChange, meta: RequestMeta)
   });
 }
 
-export function featureStatusEvent(r: Release, featureId: string, change: { from: FeatureStatus; to: FeatureStatus }, meta: RequestMeta, at: Date): CloudEvent {
+export function featureStatusEvent(
+  r: Release,
+  featureId: string,
+  change: { from: FeatureStatus; to: FeatureStatus },
+  meta: RequestMeta,
+  at: Date,
+): CloudEvent {
   const f = r.features.find((x) => x.id === featureId)!;
   return featureStatusChanged.create({
     ...envelope(r, meta, at),
-    data: { releaseId: r.id, featureId, title: f.title, from: change.from, to: change.to, effort: f.effort, by: meta.by, at: at.toISOString() },
+    data: {
+      releaseId: r.id,
+      featureId,
+      title: f.title,
+      from: change.from,
+      to: change.to,
+      effort: f.effort,
+      by: meta.by,
+      at: at.toISOString(),
+    },
   });
 }
 
 /** The forecast, and the timeline-risk advice given with it (who answered, and whether it named a HIGH-likelihood risk) so analytics can score it. */
-export function forecastedEvent(r: Release, t: Timeline, f: Forecast, meta: RequestMeta, at: Date, advice?: { predictionId: string; source: AdviceSource; flagsSlip: boolean }): CloudEvent {
+export function forecastedEvent(
+  r: Release,
+  t: Timeline,
+  f: Forecast,
+  meta: RequestMeta,
+  at: Date,
+  advice?: { predictionId: string; source: AdviceSource; flagsSlip: boolean },
+): CloudEvent {
   return timelineForecasted.create({
     ...envelope(r, meta, at),
     data: {
@@ -90,13 +127,22 @@ export function forecastedEvent(r: Release, t: Timeline, f: Forecast, meta: Requ
       remainingPoints: f.remainingPoints,
       runs: f.runs,
       basis: f.basis,
-      ...(advice ? { predictionId: advice.predictionId, adviceSource: advice.source, adviceFlagsSlip: advice.flagsSlip } : {}),
+      ...(advice
+        ? { predictionId: advice.predictionId, adviceSource: advice.source, adviceFlagsSlip: advice.flagsSlip }
+        : {}),
     },
   });
 }
 
 /** The scope a prioritisation advice proposed; every other feature of the release is left out. */
-export function scopeRecommendedEvent(r: Release, advice: { source: AdviceSource; predictionId: string }, recommended: string[], capacity: number, meta: RequestMeta, at: Date): CloudEvent {
+export function scopeRecommendedEvent(
+  r: Release,
+  advice: { source: AdviceSource; predictionId: string },
+  recommended: string[],
+  capacity: number,
+  meta: RequestMeta,
+  at: Date,
+): CloudEvent {
   const chosen = new Set(recommended);
   return scopeRecommended.create({
     ...envelope(r, meta, at),
@@ -116,6 +162,15 @@ export function scopeRecommendedEvent(r: Release, advice: { source: AdviceSource
 export function freezeExceptionEvent(r: Release, e: FreezeException, meta: RequestMeta): CloudEvent {
   return freezeExceptionApproved.create({
     ...envelope(r, meta, e.at),
-    data: { releaseId: r.id, product: r.product, version: r.version, status: r.status, changeId: e.changeId, reason: e.reason, by: e.by, at: e.at.toISOString() },
+    data: {
+      releaseId: r.id,
+      product: r.product,
+      version: r.version,
+      status: r.status,
+      changeId: e.changeId,
+      reason: e.reason,
+      by: e.by,
+      at: e.at.toISOString(),
+    },
   });
 }

@@ -15,7 +15,16 @@ import {
 } from '../domain/release.js';
 import { checkRevision, NotFoundError, retryOnConflict, RuleError } from '@flightdeck/kernel';
 import { featureStatusEvent, releaseCreatedEvent, scopeChangedEvent, statusChangedEvent } from './events.js';
-import type { Clock, IdGenerator, PageRequest, ReleaseFilter, ReleasePage, ReleaseRepository, RequestMeta, StoredRelease } from './ports.js';
+import type {
+  Clock,
+  IdGenerator,
+  PageRequest,
+  ReleaseFilter,
+  ReleasePage,
+  ReleaseRepository,
+  RequestMeta,
+  StoredRelease,
+} from './ports.js';
 
 export interface ReleasePlanningDeps {
   releases: ReleaseRepository;
@@ -42,7 +51,9 @@ export class ReleasePlanning {
   }
 
   list(filter: ReleaseFilter, page: PageRequest): Promise<ReleasePage> {
-    if (filter.status) for (const s of filter.status) if (!RELEASE_STATUSES.includes(s)) throw new RuleError(`unknown status ${s}`, 'filter.status');
+    if (filter.status)
+      for (const s of filter.status)
+        if (!RELEASE_STATUSES.includes(s)) throw new RuleError(`unknown status ${s}`, 'filter.status');
     if (filter.targetFrom && filter.targetTo && filter.targetFrom > filter.targetTo) {
       throw new RuleError('filter.targetFrom is after filter.targetTo', 'filter.targetFrom');
     }
@@ -53,25 +64,48 @@ export class ReleasePlanning {
     const now = this.deps.clock.now();
     const existing = await this.deps.releases.getByVersion(input.product.trim(), input.version.trim());
     if (existing) {
-      throw new RuleError(`${existing.release.product} ${existing.release.version} already exists (release ${existing.release.id}, ${existing.release.status})`, 'version');
+      throw new RuleError(
+        `${existing.release.product} ${existing.release.version} already exists (release ${existing.release.id}, ${existing.release.status})`,
+        'version',
+      );
     }
     const released = await this.deps.releases.releasedVersions(input.product.trim());
     const release = planRelease(this.deps.newId(), input, released, { ...attribution(meta), at: now });
     return this.deps.releases.insert(release, [releaseCreatedEvent(release, meta)]);
   }
 
-  async update(meta: RequestMeta, id: string, patch: ReleaseDetailsPatch, expectedRevision?: number): Promise<StoredRelease> {
-    return this.change(id, expectedRevision, (r, now) => ({ release: updateDetails(r, patch, { ...attribution(meta), at: now }), events: [] }));
+  async update(
+    meta: RequestMeta,
+    id: string,
+    patch: ReleaseDetailsPatch,
+    expectedRevision?: number,
+  ): Promise<StoredRelease> {
+    return this.change(id, expectedRevision, (r, now) => ({
+      release: updateDetails(r, patch, { ...attribution(meta), at: now }),
+      events: [],
+    }));
   }
 
-  async transition(meta: RequestMeta, id: string, to: ReleaseStatus, reason: string, expectedRevision?: number): Promise<StoredRelease> {
+  async transition(
+    meta: RequestMeta,
+    id: string,
+    to: ReleaseStatus,
+    reason: string,
+    expectedRevision?: number,
+  ): Promise<StoredRelease> {
     return this.change(id, expectedRevision, (r, now) => {
       const result = changeStatus(r, to, { ...attribution(meta), at: now }, reason);
       return { release: result.release, events: [statusChangedEvent(result.release, result.transition, meta)] };
     });
   }
 
-  async addFeature(meta: RequestMeta, id: string, input: FeatureInput, reason?: string, expectedRevision?: number): Promise<{ stored: StoredRelease; featureId: string }> {
+  async addFeature(
+    meta: RequestMeta,
+    id: string,
+    input: FeatureInput,
+    reason?: string,
+    expectedRevision?: number,
+  ): Promise<{ stored: StoredRelease; featureId: string }> {
     const featureId = this.deps.newId();
     const stored = await this.change(id, expectedRevision, (r, now) => {
       const result = addFeature(r, featureId, input, { ...attribution(meta), at: now }, reason);
@@ -80,17 +114,31 @@ export class ReleasePlanning {
     return { stored, featureId };
   }
 
-  async updateFeature(meta: RequestMeta, id: string, featureId: string, patch: Partial<FeatureInput>, reason?: string, expectedRevision?: number): Promise<StoredRelease> {
+  async updateFeature(
+    meta: RequestMeta,
+    id: string,
+    featureId: string,
+    patch: Partial<FeatureInput>,
+    reason?: string,
+    expectedRevision?: number,
+  ): Promise<StoredRelease> {
     return this.change(id, expectedRevision, (r, now) => {
       const result = updateFeature(r, featureId, patch, { ...attribution(meta), at: now }, reason);
       if (result.release === r) return { release: r, events: [] };
       const events = [scopeChangedEvent(result.release, result.change, meta)];
-      if (result.statusChanged) events.push(featureStatusEvent(result.release, featureId, result.statusChanged, meta, now));
+      if (result.statusChanged)
+        events.push(featureStatusEvent(result.release, featureId, result.statusChanged, meta, now));
       return { release: result.release, events };
     });
   }
 
-  async removeFeature(meta: RequestMeta, id: string, featureId: string, reason?: string, expectedRevision?: number): Promise<StoredRelease> {
+  async removeFeature(
+    meta: RequestMeta,
+    id: string,
+    featureId: string,
+    reason?: string,
+    expectedRevision?: number,
+  ): Promise<StoredRelease> {
     return this.change(id, expectedRevision, (r, now) => {
       const result = removeFeature(r, featureId, { ...attribution(meta), at: now }, reason);
       return { release: result.release, events: [scopeChangedEvent(result.release, result.change, meta)] };
@@ -108,7 +156,11 @@ export class ReleasePlanning {
    * write that lost the race to another (an event from another service, another person) is re-applied to the
    * release as it is now, its rules checked again (retryOnConflict).
    */
-  async change(id: string, expectedRevision: number | undefined, apply: (r: Release, now: Date) => { release: Release; events: CloudEvent[] }): Promise<StoredRelease> {
+  async change(
+    id: string,
+    expectedRevision: number | undefined,
+    apply: (r: Release, now: Date) => { release: Release; events: CloudEvent[] },
+  ): Promise<StoredRelease> {
     return retryOnConflict(
       async () => {
         const stored = await this.get(id);

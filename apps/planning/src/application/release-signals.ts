@@ -1,7 +1,13 @@
 import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded, type CloudEvent } from '@flightdeck/events';
 import type { Logger } from 'pino';
 import { retryOnConflict } from '@flightdeck/kernel';
-import { automaticNextStatus, changeStatus, recordGateResult, recordProductionRollout, type Release } from '../domain/release.js';
+import {
+  automaticNextStatus,
+  changeStatus,
+  recordGateResult,
+  recordProductionRollout,
+  type Release,
+} from '../domain/release.js';
 import { statusChangedEvent } from './events.js';
 import type { Clock, ReleaseRepository } from './ports.js';
 
@@ -20,27 +26,63 @@ export class ReleaseSignals {
   async handle(event: CloudEvent): Promise<SignalOutcome> {
     if (gateEvaluationCompleted.is(event)) {
       const d = event.data;
-      return this.apply(event, d.releaseId, (r) => recordGateResult(r, { gate: d.gate, outcome: d.outcome, evaluationId: d.evaluationId, at: new Date(d.evaluatedAt) }), 'flightdeck-gates', `${d.gate} gate ${d.outcome === 'CONDITIONAL' ? 'passed with conditions' : d.outcome === 'PASS' ? 'passed' : 'failed'} (evaluation ${d.evaluationId})`);
+      return this.apply(
+        event,
+        d.releaseId,
+        (r) =>
+          recordGateResult(r, {
+            gate: d.gate,
+            outcome: d.outcome,
+            evaluationId: d.evaluationId,
+            at: new Date(d.evaluatedAt),
+          }),
+        'flightdeck-gates',
+        `${d.gate} gate ${d.outcome === 'CONDITIONAL' ? 'passed with conditions' : d.outcome === 'PASS' ? 'passed' : 'failed'} (evaluation ${d.evaluationId})`,
+      );
     }
     if (rolloutSucceeded.is(event)) {
       const d = event.data;
       if (!PRODUCTION.test(d.environment)) return 'ignored';
-      return this.apply(event, d.releaseId, (r) => recordProductionRollout(r, { rolloutId: d.rolloutId, succeeded: true, at: new Date(d.completedAt) }), 'flightdeck-deployment', `production rollout ${d.rolloutId} succeeded`);
+      return this.apply(
+        event,
+        d.releaseId,
+        (r) => recordProductionRollout(r, { rolloutId: d.rolloutId, succeeded: true, at: new Date(d.completedAt) }),
+        'flightdeck-deployment',
+        `production rollout ${d.rolloutId} succeeded`,
+      );
     }
     if (rolloutRolledBack.is(event)) {
       const d = event.data;
       if (!PRODUCTION.test(d.environment)) return 'ignored';
-      return this.apply(event, d.releaseId, (r) => (r.status === 'RELEASED' || r.status === 'CLOSED' ? r : recordProductionRollout(r, { rolloutId: d.rolloutId, succeeded: false, at: new Date(d.rolledBackAt) })), 'flightdeck-deployment', '');
+      return this.apply(
+        event,
+        d.releaseId,
+        (r) =>
+          r.status === 'RELEASED' || r.status === 'CLOSED'
+            ? r
+            : recordProductionRollout(r, { rolloutId: d.rolloutId, succeeded: false, at: new Date(d.rolledBackAt) }),
+        'flightdeck-deployment',
+        '',
+      );
     }
     return 'ignored';
   }
 
   /** Applies the event to the release as it is now; a write that lost a race to another is applied again on a fresh read. */
-  private apply(event: CloudEvent, releaseId: string, record: (r: Release) => Release, by: string, why: string): Promise<SignalOutcome> {
+  private apply(
+    event: CloudEvent,
+    releaseId: string,
+    record: (r: Release) => Release,
+    by: string,
+    why: string,
+  ): Promise<SignalOutcome> {
     return retryOnConflict(async () => {
       const stored = await this.deps.releases.get(releaseId);
       if (!stored) {
-        this.deps.logger.warn({ eventId: event.id, type: event.type, releaseId }, 'event names a release planning does not know; ignored');
+        this.deps.logger.warn(
+          { eventId: event.id, type: event.type, releaseId },
+          'event names a release planning does not know; ignored',
+        );
         return 'unknown-release';
       }
       if (stored.processedEvents.includes(event.id)) return 'duplicate';
@@ -53,7 +95,10 @@ export class ReleaseSignals {
         const result = changeStatus(release, next, { by, at: now }, why);
         release = result.release;
         events.push(statusChangedEvent(release, result.transition, meta));
-        this.deps.logger.info({ releaseId, from: result.transition.from, to: next, eventId: event.id }, `release moved to ${next}: ${why}`);
+        this.deps.logger.info(
+          { releaseId, from: result.transition.from, to: next, eventId: event.id },
+          `release moved to ${next}: ${why}`,
+        );
       }
       await this.deps.releases.update(release, stored.revision, events, { processedEvent: event.id });
       return 'applied';

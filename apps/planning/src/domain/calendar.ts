@@ -58,19 +58,37 @@ export function milestonesFor(type: ReleaseType, target: Date): Milestone[] {
     ];
   } else {
     list = [
-      { name: 'FEATURE_COMPLETE', date: new Date(target.getTime() - 8 * HOUR_MS), description: 'fix ready; minimal tests start' },
+      {
+        name: 'FEATURE_COMPLETE',
+        date: new Date(target.getTime() - 8 * HOUR_MS),
+        description: 'fix ready; minimal tests start',
+      },
       { name: 'CODE_FREEZE', date: new Date(target.getTime() - 8 * HOUR_MS), description: 'only the fix goes out' },
-      { name: 'RELEASE_CANDIDATE', date: new Date(target.getTime() - 2 * HOUR_MS), description: 'Technical Lead and Product Owner approve' },
+      {
+        name: 'RELEASE_CANDIDATE',
+        date: new Date(target.getTime() - 2 * HOUR_MS),
+        description: 'Technical Lead and Product Owner approve',
+      },
     ];
   }
   const featureComplete = list.find((m) => m.name === 'FEATURE_COMPLETE')!.date;
   const supportDays = type === 'HOTFIX' ? 2 : 7;
   return [
-    { name: 'KICKOFF' as const, date: addDays(featureComplete, -rules.planning.maxDays), description: 'development starts' },
+    {
+      name: 'KICKOFF' as const,
+      date: addDays(featureComplete, -rules.planning.maxDays),
+      description: 'development starts',
+    },
     ...list,
     { name: 'PRODUCTION' as const, date: target, description: 'production rollout' },
-    { name: 'POST_RELEASE_SUPPORT_END' as const, date: addDays(target, supportDays), description: type === 'HOTFIX' ? 'enhanced monitoring ends; retrospective due' : 'post-release support ends' },
-  ].sort((a, b) => a.date.getTime() - b.date.getTime() || MILESTONE_NAMES.indexOf(a.name) - MILESTONE_NAMES.indexOf(b.name));
+    {
+      name: 'POST_RELEASE_SUPPORT_END' as const,
+      date: addDays(target, supportDays),
+      description: type === 'HOTFIX' ? 'enhanced monitoring ends; retrospective due' : 'post-release support ends',
+    },
+  ].sort(
+    (a, b) => a.date.getTime() - b.date.getTime() || MILESTONE_NAMES.indexOf(a.name) - MILESTONE_NAMES.indexOf(b.name),
+  );
 }
 
 export function milestoneDate(milestones: readonly Milestone[], name: MilestoneName): Date | undefined {

@@ -22,7 +22,8 @@ export function criticalPath(features: readonly Feature[]): CriticalPath {
   const order: number[] = [];
   for (let i = 0; i < open.length; i++) if (waiting[i] === 0) order.push(i);
   for (let k = 0; k < order.length; k++) for (const j of dependents[order[k]!]!) if (--waiting[j] === 0) order.push(j);
-  if (order.length !== open.length) throw new RuleError('the dependencies form a cycle; there is no critical path', 'dependsOn');
+  if (order.length !== open.length)
+    throw new RuleError('the dependencies form a cycle; there is no critical path', 'dependsOn');
 
   const length = new Float64Array(open.length);
   const via = new Int32Array(open.length).fill(-1);

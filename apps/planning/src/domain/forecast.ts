@@ -47,11 +47,20 @@ export function forecastCompletion(input: ForecastInput): Forecast {
     throw new RuleError(`remaining points must be ≥ 0, got ${input.remainingPoints}`, 'remainingPoints');
   }
   for (const v of input.velocityHistory) {
-    if (!Number.isFinite(v) || v < 0) throw new RuleError(`velocity history holds ${v}; every week must be ≥ 0 points`, 'velocityHistory');
+    if (!Number.isFinite(v) || v < 0)
+      throw new RuleError(`velocity history holds ${v}; every week must be ≥ 0 points`, 'velocityHistory');
   }
-  const history = input.velocityHistory.length > 0 ? input.velocityHistory : input.plannedVelocity !== undefined ? [input.plannedVelocity] : [];
+  const history =
+    input.velocityHistory.length > 0
+      ? input.velocityHistory
+      : input.plannedVelocity !== undefined
+        ? [input.plannedVelocity]
+        : [];
   if (!history.some((v) => v > 0)) {
-    throw new RuleError('a forecast needs a velocity history with at least one week above 0 points, or a planned velocity above 0', 'velocityHistory');
+    throw new RuleError(
+      'a forecast needs a velocity history with at least one week above 0 points, or a planned velocity above 0',
+      'velocityHistory',
+    );
   }
   const samples = Float64Array.from(history);
   const weeks = new Float64Array(runs);

@@ -50,13 +50,33 @@ export const HEALTH_RULES: { rule: string; status: 'RED' | 'YELLOW'; when: strin
   { rule: 'PAST_TARGET', status: 'RED', when: 'the target date has passed and the release is not released' },
   { rule: 'FORECAST_LATE', status: 'RED', when: 'under 50% of forecast runs finish by feature complete' },
   { rule: 'CRITICAL_PATH_LATE', status: 'RED', when: 'the critical path ends more than 7 days after feature complete' },
-  { rule: 'BEHIND_SCHEDULE_FAR', status: 'RED', when: 'points done trail the elapsed share of the development window by more than 30 percentage points' },
+  {
+    rule: 'BEHIND_SCHEDULE_FAR',
+    status: 'RED',
+    when: 'points done trail the elapsed share of the development window by more than 30 percentage points',
+  },
   { rule: 'GATE_CONDITIONAL', status: 'YELLOW', when: "a gate's latest evaluation is CONDITIONAL" },
   { rule: 'FORECAST_AT_RISK', status: 'YELLOW', when: 'under 85% of forecast runs finish by feature complete' },
-  { rule: 'CRITICAL_PATH_DELAYED', status: 'YELLOW', when: 'the critical path ends after feature complete (up to 7 days)' },
-  { rule: 'BEHIND_SCHEDULE', status: 'YELLOW', when: 'points done trail the elapsed share of the development window by more than 15 percentage points' },
-  { rule: 'OVER_CAPACITY', status: 'YELLOW', when: 'the remaining points exceed what the team can deliver before feature complete' },
-  { rule: 'VELOCITY_DECLINING', status: 'YELLOW', when: 'the mean of the last 3 weeks is under 90% of the 3 weeks before' },
+  {
+    rule: 'CRITICAL_PATH_DELAYED',
+    status: 'YELLOW',
+    when: 'the critical path ends after feature complete (up to 7 days)',
+  },
+  {
+    rule: 'BEHIND_SCHEDULE',
+    status: 'YELLOW',
+    when: 'points done trail the elapsed share of the development window by more than 15 percentage points',
+  },
+  {
+    rule: 'OVER_CAPACITY',
+    status: 'YELLOW',
+    when: 'the remaining points exceed what the team can deliver before feature complete',
+  },
+  {
+    rule: 'VELOCITY_DECLINING',
+    status: 'YELLOW',
+    when: 'the mean of the last 3 weeks is under 90% of the 3 weeks before',
+  },
 ];
 
 export function velocityTrend(history: readonly number[]): VelocityTrend {
@@ -107,8 +127,14 @@ export function measureProgress(input: HealthInput): Progress {
     expectedPercent: window > 0 ? round((elapsed / window) * 100) : 100,
     velocityTrend: velocityTrend(input.velocityHistory),
     qualityScore: score === undefined ? undefined : round(score),
-    failedGates: outcomes.filter(([, o]) => o === 'FAIL').map(([g]) => g).sort(),
-    conditionalGates: outcomes.filter(([, o]) => o === 'CONDITIONAL').map(([g]) => g).sort(),
+    failedGates: outcomes
+      .filter(([, o]) => o === 'FAIL')
+      .map(([g]) => g)
+      .sort(),
+    conditionalGates: outcomes
+      .filter(([, o]) => o === 'CONDITIONAL')
+      .map(([g]) => g)
+      .sort(),
     criticalPathDelayDays: input.timeline.criticalPathDelayDays,
   };
 }
@@ -127,7 +153,11 @@ export function assessHealth(input: HealthInput): HealthReport {
   const lag = progress.expectedPercent - pointsPercent;
 
   for (const g of progress.failedGates) add('GATE_FAILED', `the ${g} gate failed`);
-  if (!finished && input.now > input.targetDate) add('PAST_TARGET', `the target date ${input.targetDate.toISOString().slice(0, 10)} has passed and the release is ${input.status}`);
+  if (!finished && input.now > input.targetDate)
+    add(
+      'PAST_TARGET',
+      `the target date ${input.targetDate.toISOString().slice(0, 10)} has passed and the release is ${input.status}`,
+    );
   if (stillDeveloping && input.forecast) {
     const p = Math.round(input.forecast.probabilityOnTime * 100);
     if (p < 50) add('FORECAST_LATE', `only ${p}% of forecast runs finish by feature complete`);
@@ -137,16 +167,30 @@ export function assessHealth(input: HealthInput): HealthReport {
     const d = progress.criticalPathDelayDays;
     if (d > 7) add('CRITICAL_PATH_LATE', `the critical path ends ${count(d, 'day')} after feature complete`);
     else if (d > 0) add('CRITICAL_PATH_DELAYED', `the critical path ends ${count(d, 'day')} after feature complete`);
-    if (lag > 30) add('BEHIND_SCHEDULE_FAR', `${round(pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone`);
-    else if (lag > 15) add('BEHIND_SCHEDULE', `${round(pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone`);
+    if (lag > 30)
+      add(
+        'BEHIND_SCHEDULE_FAR',
+        `${round(pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone`,
+      );
+    else if (lag > 15)
+      add(
+        'BEHIND_SCHEDULE',
+        `${round(pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone`,
+      );
     const t = input.timeline;
-    if (t.velocity > 0 && t.remainingPoints > t.capacityPoints) add('OVER_CAPACITY', `${count(t.remainingPoints, 'point')} ${agree(t.remainingPoints, 'remains', 'remain')}; about ${t.capacityPoints} fit before feature complete`);
+    if (t.velocity > 0 && t.remainingPoints > t.capacityPoints)
+      add(
+        'OVER_CAPACITY',
+        `${count(t.remainingPoints, 'point')} ${agree(t.remainingPoints, 'remains', 'remain')}; about ${t.capacityPoints} fit before feature complete`,
+      );
   }
   for (const g of progress.conditionalGates) add('GATE_CONDITIONAL', `the ${g} gate passed with conditions`);
-  if (!finished && progress.velocityTrend === 'DECLINING') add('VELOCITY_DECLINING', 'velocity of the last 3 weeks is under 90% of the 3 weeks before');
+  if (!finished && progress.velocityTrend === 'DECLINING')
+    add('VELOCITY_DECLINING', 'velocity of the last 3 weeks is under 90% of the 3 weeks before');
 
   const status: HealthStatus = reasons.some((r) => r.status === 'RED') ? 'RED' : reasons.length ? 'YELLOW' : 'GREEN';
-  if (status === 'GREEN') return { status, progress, reasons: rulesThatHeld(input, progress, { finished, stillDeveloping, pointsPercent }) };
+  if (status === 'GREEN')
+    return { status, progress, reasons: rulesThatHeld(input, progress, { finished, stillDeveloping, pointsPercent }) };
   return { status, progress, reasons };
 }
 
@@ -154,7 +198,11 @@ export function assessHealth(input: HealthInput): HealthReport {
  * The rules a Green report checked, each with what it found. Of a RED/YELLOW pair on one measure only the
  * YELLOW rule is named: the measure is within it, so within the RED one too.
  */
-function rulesThatHeld(input: HealthInput, progress: Progress, at: { finished: boolean; stillDeveloping: boolean; pointsPercent: number }): HealthReason[] {
+function rulesThatHeld(
+  input: HealthInput,
+  progress: Progress,
+  at: { finished: boolean; stillDeveloping: boolean; pointsPercent: number },
+): HealthReason[] {
   const held: HealthReason[] = [];
   const add = (rule: string, message: string) => held.push({ rule, status: 'GREEN', message });
   const passed = Object.keys(input.gates).sort();
@@ -165,15 +213,34 @@ function rulesThatHeld(input: HealthInput, progress: Progress, at: { finished: b
   }
   if (at.finished) return held;
   const days = Math.floor(daysBetween(input.now, input.targetDate));
-  add('PAST_TARGET', `the target date ${input.targetDate.toISOString().slice(0, 10)} is ${days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} away`}`);
-  if (at.stillDeveloping && input.forecast) add('FORECAST_AT_RISK', `${Math.round(input.forecast.probabilityOnTime * 100)}% of forecast runs finish by feature complete (85% wanted)`);
+  add(
+    'PAST_TARGET',
+    `the target date ${input.targetDate.toISOString().slice(0, 10)} is ${days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} away`}`,
+  );
+  if (at.stillDeveloping && input.forecast)
+    add(
+      'FORECAST_AT_RISK',
+      `${Math.round(input.forecast.probabilityOnTime * 100)}% of forecast runs finish by feature complete (85% wanted)`,
+    );
   if (at.stillDeveloping) {
     add('CRITICAL_PATH_DELAYED', 'the critical path ends by feature complete');
-    add('BEHIND_SCHEDULE', `${round(at.pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone (within 15 percentage points)`);
+    add(
+      'BEHIND_SCHEDULE',
+      `${round(at.pointsPercent)}% of points done with ${progress.expectedPercent}% of the development window gone (within 15 percentage points)`,
+    );
     const t = input.timeline;
-    if (t.velocity > 0) add('OVER_CAPACITY', `${count(t.remainingPoints, 'point')} ${agree(t.remainingPoints, 'remains', 'remain')}; about ${t.capacityPoints} fit before feature complete`);
+    if (t.velocity > 0)
+      add(
+        'OVER_CAPACITY',
+        `${count(t.remainingPoints, 'point')} ${agree(t.remainingPoints, 'remains', 'remain')}; about ${t.capacityPoints} fit before feature complete`,
+      );
   }
-  add('VELOCITY_DECLINING', progress.velocityTrend === 'UNKNOWN' ? 'under 4 weeks of velocity history: no trend to judge yet' : `velocity is ${progress.velocityTrend.toLowerCase()} (the last 3 weeks against the 3 before)`);
+  add(
+    'VELOCITY_DECLINING',
+    progress.velocityTrend === 'UNKNOWN'
+      ? 'under 4 weeks of velocity history: no trend to judge yet'
+      : `velocity is ${progress.velocityTrend.toLowerCase()} (the last 3 weeks against the 3 before)`,
+  );
   return held;
 }
 

@@ -29,7 +29,10 @@ export function qualifyHotfix(reason: string | undefined, details: string | unde
   }
   const text = details?.trim() ?? '';
   if (text.length < 10) {
-    throw new RuleError('a hotfix needs details of the emergency (at least 10 characters: incident, CVE, affected customers…)', 'hotfixDetails');
+    throw new RuleError(
+      'a hotfix needs details of the emergency (at least 10 characters: incident, CVE, affected customers…)',
+      'hotfixDetails',
+    );
   }
   return { reason: reason as HotfixReason, details: text };
 }

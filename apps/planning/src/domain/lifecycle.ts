@@ -42,7 +42,17 @@ const OPEN_END: ReleaseStatus[] = ['RELEASED', 'CLOSED', 'CANCELLED'];
 /** The regular path; a hotfix skips the alpha and beta stages (minimal tests, docs/ARCHITECTURE.md, "Hotfix"). */
 export function pathFor(type: ReleaseType): ReleaseStatus[] {
   if (type === 'HOTFIX') return ['PLANNING', 'IN_DEVELOPMENT', 'RELEASE_CANDIDATE', 'RELEASED', 'CLOSED'];
-  return ['PLANNING', 'IN_DEVELOPMENT', 'FEATURE_COMPLETE', 'CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE', 'RELEASED', 'CLOSED'];
+  return [
+    'PLANNING',
+    'IN_DEVELOPMENT',
+    'FEATURE_COMPLETE',
+    'CODE_FREEZE',
+    'ALPHA',
+    'BETA',
+    'RELEASE_CANDIDATE',
+    'RELEASED',
+    'CLOSED',
+  ];
 }
 
 /** The gate that must have passed to move past a status (leaving FEATURE_COMPLETE needs the Feature Complete gate…). */
@@ -91,7 +101,10 @@ export function transition(
   const allowed = allowedNext(current.status, current.type);
   if (!allowed.includes(to)) {
     const options = allowed.length ? allowed.join(' or ') : 'nothing (the release is finished)';
-    throw new RuleError(`a ${current.type} release in ${current.status} cannot move to ${to}; it can move to ${options}`, 'to');
+    throw new RuleError(
+      `a ${current.type} release in ${current.status} cannot move to ${to}; it can move to ${options}`,
+      'to',
+    );
   }
   if (to === 'CANCELLED' && who.reason.trim().length === 0) {
     throw new RuleError('cancelling a release needs a reason', 'reason');
@@ -106,8 +119,18 @@ export function transition(
       );
     }
     if (to === 'RELEASED' && !signals.productionRolloutSucceeded) {
-      throw new RuleError('RELEASED follows a successful production rollout, and none has been reported for this release yet', 'to');
+      throw new RuleError(
+        'RELEASED follows a successful production rollout, and none has been reported for this release yet',
+        'to',
+      );
     }
   }
-  return { from: current.status, to, by: who.by, ...(who.byName ? { byName: who.byName } : {}), at: who.at, reason: who.reason.trim() };
+  return {
+    from: current.status,
+    to,
+    by: who.by,
+    ...(who.byName ? { byName: who.byName } : {}),
+    at: who.at,
+    reason: who.reason.trim(),
+  };
 }

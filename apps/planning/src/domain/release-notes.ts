@@ -14,16 +14,37 @@ function entry(f: Feature): string {
 export function releaseNotes(r: Release): string {
   const done = r.features.filter((f) => f.status === 'DONE' && inScope(f));
   const released = r.transitions.find((t) => t.to === 'RELEASED')?.at;
-  const lines = [`# ${heading(r)} release notes`, '', r.theme, '', released ? `Released: ${day(released)}` : `Planned release date: ${day(r.targetDate)} (not released yet)`];
+  const lines = [
+    `# ${heading(r)} release notes`,
+    '',
+    r.theme,
+    '',
+    released ? `Released: ${day(released)}` : `Planned release date: ${day(r.targetDate)} (not released yet)`,
+  ];
   if (r.hotfix) lines.push('', `This hotfix addresses: ${r.hotfix.details}`);
   const kind = (k: Feature['kind']) => done.filter((f) => (f.kind ?? 'FEATURE') === k).map(entry);
   const breaking = done.filter((f) => f.breakingChange);
   lines.push('', '## New features', '', ...list(kind('FEATURE')));
   lines.push('', '## Improvements', '', ...list(kind('IMPROVEMENT')));
   lines.push('', '## Fixes', '', ...list(kind('FIX')));
-  lines.push('', '## Breaking changes', '', ...list(breaking.map((f) => `**${f.title}** — ${f.breakingChange}`), 'None: this release is compatible with the one before.'));
+  lines.push(
+    '',
+    '## Breaking changes',
+    '',
+    ...list(
+      breaking.map((f) => `**${f.title}** — ${f.breakingChange}`),
+      'None: this release is compatible with the one before.',
+    ),
+  );
   lines.push('', '## Migration guide', '');
   if (!breaking.length) lines.push('No migration needed.');
-  else for (const f of breaking) lines.push(`### ${f.title}`, '', f.migration ?? 'No steps given yet: ask the release owner before upgrading.', '');
+  else
+    for (const f of breaking)
+      lines.push(
+        `### ${f.title}`,
+        '',
+        f.migration ?? 'No steps given yet: ask the release owner before upgrading.',
+        '',
+      );
   return lines.join('\n').replace(/\n+$/, '') + '\n';
 }

@@ -1,10 +1,26 @@
 import { NotFoundError, RuleError } from '@flightdeck/kernel';
 import type { FreezeRecord } from './code-freeze.js';
 import { qualifyHotfix, type HotfixJustification } from './hotfix.js';
-import { allowedNext, gateToLeave, transition, type GateOutcome, type ReleaseSignals, type ReleaseStatus, type StatusTransition } from './lifecycle.js';
+import {
+  allowedNext,
+  gateToLeave,
+  transition,
+  type GateOutcome,
+  type ReleaseSignals,
+  type ReleaseStatus,
+  type StatusTransition,
+} from './lifecycle.js';
 import type { Forecast } from './forecast.js';
 import { isReleaseType, type ReleaseType } from './release-type.js';
-import { checkDependencies, checkFeature, diffFeature, NOTE_FIELDS, type Feature, type FeatureStatus, type ScopeChange } from './scope.js';
+import {
+  checkDependencies,
+  checkFeature,
+  diffFeature,
+  NOTE_FIELDS,
+  type Feature,
+  type FeatureStatus,
+  type ScopeChange,
+} from './scope.js';
 import type { TeamCapacity } from './timeline.js';
 import { decideVersion } from './version.js';
 
@@ -104,7 +120,8 @@ export function checkTeam(team: Partial<TeamCapacity> | undefined): TeamCapacity
   const velocityHistory = team?.velocityHistory ?? [];
   if (velocityHistory.length > 104) throw new RuleError('velocityHistory holds at most 104 weeks', 'velocityHistory');
   for (const v of velocityHistory) {
-    if (!Number.isFinite(v) || v < 0 || v > 10_000) throw new RuleError(`velocityHistory holds ${v}; each week is 0…10000 points`, 'velocityHistory');
+    if (!Number.isFinite(v) || v < 0 || v > 10_000)
+      throw new RuleError(`velocityHistory holds ${v}; each week is 0…10000 points`, 'velocityHistory');
   }
   const planned = team?.plannedVelocity;
   if (planned !== undefined && (!Number.isFinite(planned) || planned < 0 || planned > 10_000)) {
@@ -117,7 +134,10 @@ export function checkTeam(team: Partial<TeamCapacity> | undefined): TeamCapacity
 export function planRelease(id: string, input: PlanReleaseInput, released: readonly string[], actor: Actor): Release {
   const product = input.product.trim();
   if (!PRODUCT.test(product)) {
-    throw new RuleError(`product '${input.product}' must be lower-case letters, digits, '.', '_' or '-' (a service name such as checkout-api)`, 'product');
+    throw new RuleError(
+      `product '${input.product}' must be lower-case letters, digits, '.', '_' or '-' (a service name such as checkout-api)`,
+      'product',
+    );
   }
   if (input.type !== undefined && !isReleaseType(input.type)) {
     throw new RuleError(`type must be MAJOR, MINOR, PATCH or HOTFIX, got '${input.type}'`, 'type');
@@ -125,11 +145,18 @@ export function planRelease(id: string, input: PlanReleaseInput, released: reado
   const decision = decideVersion(input.version, released, input.type as ReleaseType | undefined);
   if (Number.isNaN(input.targetDate.getTime())) throw new RuleError('targetDate is not a valid date', 'targetDate');
   if (input.targetDate <= actor.at) {
-    throw new RuleError(`targetDate ${input.targetDate.toISOString()} is not in the future (now ${actor.at.toISOString()})`, 'targetDate');
+    throw new RuleError(
+      `targetDate ${input.targetDate.toISOString()} is not in the future (now ${actor.at.toISOString()})`,
+      'targetDate',
+    );
   }
   let hotfix: HotfixJustification | undefined;
   if (decision.type === 'HOTFIX') hotfix = qualifyHotfix(input.hotfixReason, input.hotfixDetails);
-  else if (input.hotfixReason) throw new RuleError(`a hotfix reason only applies to HOTFIX releases; ${decision.version} is ${decision.type}`, 'hotfixReason');
+  else if (input.hotfixReason)
+    throw new RuleError(
+      `a hotfix reason only applies to HOTFIX releases; ${decision.version} is ${decision.type}`,
+      'hotfixReason',
+    );
   return {
     id,
     product,
@@ -161,13 +188,22 @@ export interface ReleaseDetailsPatch {
   considerations?: Partial<TechnicalConsiderations>;
 }
 
-function checkConsiderations(c: Partial<TechnicalConsiderations>, current?: TechnicalConsiderations): TechnicalConsiderations {
+function checkConsiderations(
+  c: Partial<TechnicalConsiderations>,
+  current?: TechnicalConsiderations,
+): TechnicalConsiderations {
   const out = { architectureChanges: [], dependencies: [], migrations: [], successCriteria: [], ...current, ...c };
   for (const [field, list] of Object.entries(out)) {
-    if (list.length > 50) throw new RuleError(`considerations.${field} holds ${list.length} items; at most 50`, `considerations.${field}`);
+    if (list.length > 50)
+      throw new RuleError(`considerations.${field} holds ${list.length} items; at most 50`, `considerations.${field}`);
     list.forEach((item, i) => checkText(item, `considerations.${field}.${i}`, 500));
   }
-  return { architectureChanges: out.architectureChanges.map((x) => x.trim()), dependencies: out.dependencies.map((x) => x.trim()), migrations: out.migrations.map((x) => x.trim()), successCriteria: out.successCriteria.map((x) => x.trim()) };
+  return {
+    architectureChanges: out.architectureChanges.map((x) => x.trim()),
+    dependencies: out.dependencies.map((x) => x.trim()),
+    migrations: out.migrations.map((x) => x.trim()),
+    successCriteria: out.successCriteria.map((x) => x.trim()),
+  };
 }
 
 export function updateDetails(release: Release, patch: ReleaseDetailsPatch, actor: Actor): Release {
@@ -180,13 +216,17 @@ export function updateDetails(release: Release, patch: ReleaseDetailsPatch, acto
     next.targetDate = patch.targetDate;
   }
   if (patch.team !== undefined) next.team = checkTeam({ ...release.team, ...patch.team });
-  if (patch.considerations !== undefined) next.considerations = checkConsiderations(patch.considerations, release.considerations);
+  if (patch.considerations !== undefined)
+    next.considerations = checkConsiderations(patch.considerations, release.considerations);
   return next;
 }
 
 function assertEditable(release: Release): void {
   if (['RELEASED', 'CLOSED', 'CANCELLED'].includes(release.status)) {
-    throw new RuleError(`release ${release.product} ${release.version} is ${release.status}; it can no longer change`, 'id');
+    throw new RuleError(
+      `release ${release.product} ${release.version} is ${release.status}; it can no longer change`,
+      'id',
+    );
   }
 }
 
@@ -194,11 +234,18 @@ function assertScopeOpen(release: Release, f: { priority?: string } = {}): void 
   assertEditable(release);
   const frozen = ['CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE'].includes(release.status);
   if (frozen && f.priority !== 'MUST') {
-    throw new RuleError(`release is in ${release.status}: scope is frozen; only MUST changes (release blockers) are accepted`, 'priority');
+    throw new RuleError(
+      `release is in ${release.status}: scope is frozen; only MUST changes (release blockers) are accepted`,
+      'priority',
+    );
   }
 }
 
-export type FeatureInput = Omit<Feature, 'id' | 'status' | 'dependsOn' | 'description'> & { description?: string; status?: FeatureStatus; dependsOn?: string[] };
+export type FeatureInput = Omit<Feature, 'id' | 'status' | 'dependsOn' | 'description'> & {
+  description?: string;
+  status?: FeatureStatus;
+  dependsOn?: string[];
+};
 
 export interface ScopeResult {
   release: Release;
@@ -206,7 +253,13 @@ export interface ScopeResult {
   feature: Feature;
 }
 
-export function addFeature(release: Release, id: string, input: FeatureInput, actor: Actor, reason?: string): ScopeResult {
+export function addFeature(
+  release: Release,
+  id: string,
+  input: FeatureInput,
+  actor: Actor,
+  reason?: string,
+): ScopeResult {
   assertScopeOpen(release, input);
   const feature: Feature = {
     id,
@@ -225,11 +278,24 @@ export function addFeature(release: Release, id: string, input: FeatureInput, ac
     ...(input.exclusion ? { exclusion: input.exclusion } : {}),
   };
   checkFeature(feature);
-  if (release.features.length >= 5000) throw new RuleError('a release holds at most 5000 features; split it', 'features');
+  if (release.features.length >= 5000)
+    throw new RuleError('a release holds at most 5000 features; split it', 'features');
   const features = [...release.features, feature];
   checkDependencies(features);
-  const change: ScopeChange = { kind: 'ADDED', featureId: id, title: feature.title, ...attribution(actor), at: actor.at, changes: [], ...(reason ? { reason } : {}) };
-  return { release: { ...release, features, scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at }, change, feature };
+  const change: ScopeChange = {
+    kind: 'ADDED',
+    featureId: id,
+    title: feature.title,
+    ...attribution(actor),
+    at: actor.at,
+    changes: [],
+    ...(reason ? { reason } : {}),
+  };
+  return {
+    release: { ...release, features, scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at },
+    change,
+    feature,
+  };
 }
 
 export function findFeature(release: Release, id: string): Feature {
@@ -238,13 +304,21 @@ export function findFeature(release: Release, id: string): Feature {
   return f;
 }
 
-export function updateFeature(release: Release, id: string, patch: Partial<FeatureInput>, actor: Actor, reason?: string): ScopeResult & { statusChanged?: { from: FeatureStatus; to: FeatureStatus } } {
+export function updateFeature(
+  release: Release,
+  id: string,
+  patch: Partial<FeatureInput>,
+  actor: Actor,
+  reason?: string,
+): ScopeResult & { statusChanged?: { from: FeatureStatus; to: FeatureStatus } } {
   const before = findFeature(release, id);
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<FeatureInput>;
   const after: Feature = { ...before, ...defined, id, title: (defined.title ?? before.title).trim() };
   const changes = diffFeature(before, after);
   const onlyStatus = changes.every((c) => c.field === 'status');
-  const progressOrNotes = changes.every((c) => c.field === 'status' || (NOTE_FIELDS as readonly string[]).includes(c.field));
+  const progressOrNotes = changes.every(
+    (c) => c.field === 'status' || (NOTE_FIELDS as readonly string[]).includes(c.field),
+  );
   // Progress on existing work and what the documents say about it are always allowed; changing what is in scope is not, once frozen.
   if (progressOrNotes) assertEditable(release);
   else assertScopeOpen(release, after);
@@ -252,8 +326,18 @@ export function updateFeature(release: Release, id: string, patch: Partial<Featu
   const features = release.features.map((f) => (f.id === id ? after : f));
   if (changes.some((c) => c.field === 'dependsOn')) checkDependencies(features);
   const kind = onlyStatus && changes.length > 0 ? 'STATUS_CHANGED' : 'UPDATED';
-  const change: ScopeChange = { kind, featureId: id, title: after.title, ...attribution(actor), at: actor.at, changes, ...(reason ? { reason } : {}) };
-  const next = changes.length ? { ...release, features, scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at } : release;
+  const change: ScopeChange = {
+    kind,
+    featureId: id,
+    title: after.title,
+    ...attribution(actor),
+    at: actor.at,
+    changes,
+    ...(reason ? { reason } : {}),
+  };
+  const next = changes.length
+    ? { ...release, features, scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at }
+    : release;
   return {
     release: next,
     change,
@@ -267,19 +351,43 @@ export function removeFeature(release: Release, id: string, actor: Actor, reason
   assertScopeOpen(release, feature);
   const dependents = release.features.filter((f) => f.dependsOn.includes(id));
   if (dependents.length) {
-    throw new RuleError(`'${feature.title}' cannot be removed: ${dependents.map((f) => `'${f.title}'`).join(', ')} depend on it; remove those dependencies first`, 'id');
+    throw new RuleError(
+      `'${feature.title}' cannot be removed: ${dependents.map((f) => `'${f.title}'`).join(', ')} depend on it; remove those dependencies first`,
+      'id',
+    );
   }
-  const change: ScopeChange = { kind: 'REMOVED', featureId: id, title: feature.title, ...attribution(actor), at: actor.at, changes: [], ...(reason ? { reason } : {}) };
+  const change: ScopeChange = {
+    kind: 'REMOVED',
+    featureId: id,
+    title: feature.title,
+    ...attribution(actor),
+    at: actor.at,
+    changes: [],
+    ...(reason ? { reason } : {}),
+  };
   return {
-    release: { ...release, features: release.features.filter((f) => f.id !== id), scopeChanges: [...release.scopeChanges, change], updatedAt: actor.at },
+    release: {
+      ...release,
+      features: release.features.filter((f) => f.id !== id),
+      scopeChanges: [...release.scopeChanges, change],
+      updatedAt: actor.at,
+    },
     change,
     feature,
   };
 }
 
-export function changeStatus(release: Release, to: ReleaseStatus, actor: Actor, reason: string): { release: Release; transition: StatusTransition } {
+export function changeStatus(
+  release: Release,
+  to: ReleaseStatus,
+  actor: Actor,
+  reason: string,
+): { release: Release; transition: StatusTransition } {
   const t = transition(release, to, release.signals, { ...actor, reason });
-  return { release: { ...release, status: to, transitions: [...release.transitions, t], updatedAt: actor.at }, transition: t };
+  return {
+    release: { ...release, status: to, transitions: [...release.transitions, t], updatedAt: actor.at },
+    transition: t,
+  };
 }
 
 /** Records a gate evaluation; the latest evaluation of each gate (by evaluation time) is what counts. */
@@ -315,7 +423,8 @@ export function recordProductionRollout(release: Release, result: ProductionRoll
  */
 export function automaticNextStatus(release: Release): ReleaseStatus | undefined {
   const next = allowedNext(release.status, release.type).find((s) => s !== 'CANCELLED');
-  if (!next || next === 'CLOSED' || release.status === 'PLANNING' || release.status === 'IN_DEVELOPMENT') return undefined;
+  if (!next || next === 'CLOSED' || release.status === 'PLANNING' || release.status === 'IN_DEVELOPMENT')
+    return undefined;
   const gate = gateToLeave(release.status, release.type);
   if (!gate) return undefined;
   const outcome = release.signals.gates[gate];

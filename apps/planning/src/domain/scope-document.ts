@@ -55,7 +55,12 @@ export function scopeDocument(r: Release, timeline: Timeline, plan?: ScopeAltern
   ];
   for (const [priority, title] of GROUPS) {
     const group = scope.filter((f) => f.priority === priority).sort((a, b) => wsjf(b) - wsjf(a));
-    lines.push('', `### ${title}`, '', ...(group.length ? group.flatMap((f, i) => featureEntry(f, i, titles)) : ['None.']));
+    lines.push(
+      '',
+      `### ${title}`,
+      '',
+      ...(group.length ? group.flatMap((f, i) => featureEntry(f, i, titles)) : ['None.']),
+    );
   }
   lines.push('', '## Features excluded', '', ...list(r.features.filter((f) => !inScope(f)).map(excluded)));
   lines.push(
@@ -90,15 +95,33 @@ export function scopeDocument(r: Release, timeline: Timeline, plan?: ScopeAltern
     '| --- | --- | ---: | ---: | ---: | --- | --- |',
     ...[...scope]
       .sort((a, b) => wsjf(b) - wsjf(a))
-      .map((f) => `| ${cell(f.title)} | ${f.priority} | ${f.effort} | ${costOfDelay(f)} | ${wsjf(f).toFixed(2)} | ${f.status} | ${cell(f.dependsOn.map((d) => titles.get(d) ?? d).join(', ')) || '—'} |`),
+      .map(
+        (f) =>
+          `| ${cell(f.title)} | ${f.priority} | ${f.effort} | ${costOfDelay(f)} | ${wsjf(f).toFixed(2)} | ${f.status} | ${cell(f.dependsOn.map((d) => titles.get(d) ?? d).join(', ')) || '—'} |`,
+      ),
     '',
     `Scope: ${timeline.scopePoints} points, ${timeline.remainingPoints} still open; capacity before feature complete about ${timeline.capacityPoints} points.`,
   );
   if (plan) {
-    lines.push('', `## Recommended selection (${plan.name})`, '', plan.summary + '.', '', ...plan.selected.map((id, i) => `${i + 1}. ${titles.get(id) ?? id}`));
-    if (plan.leftOut.length) lines.push('', '### Left out', '', ...plan.leftOut.map((l) => `- ${l.title}: ${l.reason}`));
+    lines.push(
+      '',
+      `## Recommended selection (${plan.name})`,
+      '',
+      plan.summary + '.',
+      '',
+      ...plan.selected.map((id, i) => `${i + 1}. ${titles.get(id) ?? id}`),
+    );
+    if (plan.leftOut.length)
+      lines.push('', '### Left out', '', ...plan.leftOut.map((l) => `- ${l.title}: ${l.reason}`));
     if (plan.notes.length) lines.push('', ...plan.notes.map((n) => `> ${n}`));
   }
-  lines.push('', '## Milestones', '', ...timeline.milestones.map((m) => `- ${day(m.date)} — ${m.name.replace(/_/g, ' ').toLowerCase()}: ${m.description}`));
+  lines.push(
+    '',
+    '## Milestones',
+    '',
+    ...timeline.milestones.map(
+      (m) => `- ${day(m.date)} — ${m.name.replace(/_/g, ' ').toLowerCase()}: ${m.description}`,
+    ),
+  );
   return lines.join('\n') + '\n';
 }

@@ -64,19 +64,29 @@ function checkNumber(value: number, field: string, min: number, max: number): vo
 export function checkFeature(f: Feature): void {
   if (f.title.trim().length === 0) throw new RuleError('a feature needs a title', 'title');
   if (f.title.length > 200) throw new RuleError(`title is ${f.title.length} characters; at most 200`, 'title');
-  if (!PRIORITIES.includes(f.priority)) throw new RuleError(`priority must be one of ${PRIORITIES.join(', ')}`, 'priority');
-  if (!FEATURE_STATUSES.includes(f.status)) throw new RuleError(`status must be one of ${FEATURE_STATUSES.join(', ')}`, 'status');
+  if (!PRIORITIES.includes(f.priority))
+    throw new RuleError(`priority must be one of ${PRIORITIES.join(', ')}`, 'priority');
+  if (!FEATURE_STATUSES.includes(f.status))
+    throw new RuleError(`status must be one of ${FEATURE_STATUSES.join(', ')}`, 'status');
   checkNumber(f.businessValue, 'businessValue', 0, MAX_SCALE);
   checkNumber(f.timeCriticality, 'timeCriticality', 0, MAX_SCALE);
   checkNumber(f.riskReduction, 'riskReduction', 0, MAX_SCALE);
   checkNumber(f.effort, 'effort', 0.5, MAX_EFFORT);
-  if (new Set(f.dependsOn).size !== f.dependsOn.length) throw new RuleError('dependsOn lists a feature twice', 'dependsOn');
+  if (new Set(f.dependsOn).size !== f.dependsOn.length)
+    throw new RuleError('dependsOn lists a feature twice', 'dependsOn');
   if (f.dependsOn.includes(f.id)) throw new RuleError(`'${f.title}' cannot depend on itself`, 'dependsOn');
-  if (f.kind !== undefined && !FEATURE_KINDS.includes(f.kind)) throw new RuleError(`kind must be one of ${FEATURE_KINDS.join(', ')}, got '${f.kind}'`, 'kind');
-  for (const [field, text] of [['breakingChange', f.breakingChange], ['migration', f.migration], ['exclusion.reason', f.exclusion?.reason]] as const) {
-    if (text !== undefined && text.length > 2000) throw new RuleError(`${field} is ${text.length} characters; at most 2000`, field);
+  if (f.kind !== undefined && !FEATURE_KINDS.includes(f.kind))
+    throw new RuleError(`kind must be one of ${FEATURE_KINDS.join(', ')}, got '${f.kind}'`, 'kind');
+  for (const [field, text] of [
+    ['breakingChange', f.breakingChange],
+    ['migration', f.migration],
+    ['exclusion.reason', f.exclusion?.reason],
+  ] as const) {
+    if (text !== undefined && text.length > 2000)
+      throw new RuleError(`${field} is ${text.length} characters; at most 2000`, field);
   }
-  if (f.migration && !f.breakingChange) throw new RuleError('a migration guide belongs to a breaking change: give breakingChange too', 'migration');
+  if (f.migration && !f.breakingChange)
+    throw new RuleError('a migration guide belongs to a breaking change: give breakingChange too', 'migration');
   if (f.exclusion && !f.exclusion.reason.trim()) throw new RuleError('an exclusion needs a reason', 'exclusion.reason');
 }
 
@@ -123,7 +133,10 @@ export function checkDependencies(features: readonly Feature[]): void {
   for (const f of features) {
     for (const dep of f.dependsOn) {
       if (!byId.has(dep)) {
-        throw new RuleError(`'${f.title}' depends on feature ${dep}, which is not in this release's scope`, 'dependsOn');
+        throw new RuleError(
+          `'${f.title}' depends on feature ${dep}, which is not in this release's scope`,
+          'dependsOn',
+        );
       }
     }
   }
@@ -136,7 +149,18 @@ export function checkDependencies(features: readonly Feature[]): void {
 
 /** The fields that differ between two versions of a feature, for the scope history. */
 export function diffFeature(before: Feature, after: Feature): ScopeChange['changes'] {
-  const fields: (keyof Feature)[] = ['title', 'description', 'priority', 'businessValue', 'timeCriticality', 'riskReduction', 'effort', 'status', 'dependsOn', ...NOTE_FIELDS];
+  const fields: (keyof Feature)[] = [
+    'title',
+    'description',
+    'priority',
+    'businessValue',
+    'timeCriticality',
+    'riskReduction',
+    'effort',
+    'status',
+    'dependsOn',
+    ...NOTE_FIELDS,
+  ];
   return fields
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
     .map((k) => ({ field: k, from: before[k], to: after[k] }));

@@ -57,7 +57,8 @@ function buildGraph(features: readonly Feature[]): Graph {
   const deps = features.map((f) =>
     f.dependsOn.map((d) => {
       const j = index.get(d);
-      if (j === undefined) throw new RuleError(`'${f.title}' depends on feature ${d}, which is not in this release's scope`, 'dependsOn');
+      if (j === undefined)
+        throw new RuleError(`'${f.title}' depends on feature ${d}, which is not in this release's scope`, 'dependsOn');
       return j;
     }),
   );
@@ -72,14 +73,15 @@ function buildGraph(features: readonly Feature[]): Graph {
   for (let k = 0; k < topo.length; k++) {
     for (const j of dependents[topo[k]!]!) if (--waiting[j] === 0) topo.push(j);
   }
-  if (topo.length !== features.length) throw new RuleError('the dependencies form a cycle; remove it before prioritising', 'dependsOn');
+  if (topo.length !== features.length)
+    throw new RuleError('the dependencies form a cycle; remove it before prioritising', 'dependsOn');
   const wsjf = Float64Array.from(features, (f) => costOfDelay(f) / f.effort);
   return { features, index, deps, topo, wsjf };
 }
 
 function notPlanned(f: Feature): string | undefined {
   if (f.status === 'DROPPED') return 'dropped from the release';
-  if (f.priority === 'WONT') return "priority WONT: agreed not to be in this release";
+  if (f.priority === 'WONT') return 'priority WONT: agreed not to be in this release';
   return undefined;
 }
 
@@ -95,7 +97,8 @@ function blockers(g: Graph): (string | undefined)[] {
     for (const d of g.deps[i]!) {
       if (why[d] !== undefined) {
         const dep = g.features[d]!;
-        why[i] = `depends on '${dep.title}', which ${notPlanned(dep) ? `is out of scope (${notPlanned(dep)})` : 'cannot be delivered'}`;
+        why[i] =
+          `depends on '${dep.title}', which ${notPlanned(dep) ? `is out of scope (${notPlanned(dep)})` : 'cannot be delivered'}`;
         break;
       }
     }
@@ -111,7 +114,13 @@ interface Run {
   optional: boolean;
 }
 
-function select(g: Graph, ranking: RankedFeature[], blocked: (string | undefined)[], run: Run, totalCod: number): ScopeAlternative {
+function select(
+  g: Graph,
+  ranking: RankedFeature[],
+  blocked: (string | undefined)[],
+  run: Run,
+  totalCod: number,
+): ScopeAlternative {
   const n = g.features.length;
   const chosen = new Uint8Array(n);
   const seen = new Int32Array(n).fill(-1);
@@ -158,14 +167,19 @@ function select(g: Graph, ranking: RankedFeature[], blocked: (string | undefined
     const f = g.features[i]!;
     if (f.priority !== 'MUST' || f.status === 'DROPPED' || chosen[i]) continue;
     if (blocked[i]) {
-      notes.push(`MUST '${f.title}' cannot be delivered: it ${blocked[i]!.startsWith('depends') ? blocked[i] : `is ${blocked[i]}`}`);
+      notes.push(
+        `MUST '${f.title}' cannot be delivered: it ${blocked[i]!.startsWith('depends') ? blocked[i] : `is ${blocked[i]}`}`,
+      );
       continue;
     }
     gather(i, Infinity);
     take();
   }
   const overCapacity = used > run.capacity;
-  if (overCapacity) notes.push(`the MUSTs and their dependencies need ${round(used)} points, more than the capacity of ${round(run.capacity)}: cut or split MUSTs, or add capacity`);
+  if (overCapacity)
+    notes.push(
+      `the MUSTs and their dependencies need ${round(used)} points, more than the capacity of ${round(run.capacity)}: cut or split MUSTs, or add capacity`,
+    );
 
   if (run.optional) {
     for (const r of ranking) {
@@ -197,7 +211,10 @@ function select(g: Graph, ranking: RankedFeature[], blocked: (string | undefined
       cod += r.costOfDelay;
       continue;
     }
-    const reason = blocked[i] ?? reasons[i] ?? `not a MUST and no MUST depends on it (priority ${f.priority}, WSJF ${round(r.wsjf)})`;
+    const reason =
+      blocked[i] ??
+      reasons[i] ??
+      `not a MUST and no MUST depends on it (priority ${f.priority}, WSJF ${round(r.wsjf)})`;
     leftOut.push({ featureId: f.id, title: f.title, reason });
   }
   return {
@@ -265,8 +282,36 @@ export function prioritize(features: readonly Feature[], options: SelectionOptio
   const extendedCapacity = round(options.capacity * (1 + stretch));
   return {
     ranking,
-    recommended: select(g, ranking, blocked, { name: 'RECOMMENDED', summary: `MUSTs, then highest WSJF first within the capacity of ${round(options.capacity)} points`, capacity: options.capacity, optional: true }, totalCod),
-    mvp: select(g, ranking, blocked, { name: 'MVP', summary: 'only the MUSTs and what they depend on', capacity: options.capacity, optional: false }, totalCod),
-    extended: select(g, ranking, blocked, { name: 'EXTENDED', summary: `as recommended, with ${Math.round(stretch * 100)}% more capacity (${extendedCapacity} points)`, capacity: extendedCapacity, optional: true }, totalCod),
+    recommended: select(
+      g,
+      ranking,
+      blocked,
+      {
+        name: 'RECOMMENDED',
+        summary: `MUSTs, then highest WSJF first within the capacity of ${round(options.capacity)} points`,
+        capacity: options.capacity,
+        optional: true,
+      },
+      totalCod,
+    ),
+    mvp: select(
+      g,
+      ranking,
+      blocked,
+      { name: 'MVP', summary: 'only the MUSTs and what they depend on', capacity: options.capacity, optional: false },
+      totalCod,
+    ),
+    extended: select(
+      g,
+      ranking,
+      blocked,
+      {
+        name: 'EXTENDED',
+        summary: `as recommended, with ${Math.round(stretch * 100)}% more capacity (${extendedCapacity} points)`,
+        capacity: extendedCapacity,
+        optional: true,
+      },
+      totalCod,
+    ),
   };
 }

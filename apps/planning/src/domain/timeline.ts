@@ -37,7 +37,11 @@ export function meanVelocity(team: TeamCapacity): number {
 }
 
 /** The release's timeline: calendar milestones, the capacity left before feature complete, and the critical path. */
-export function planTimeline(release: { type: ReleaseType; targetDate: Date; features: readonly Feature[] }, team: Readonly<TeamCapacity>, now: Date): Timeline {
+export function planTimeline(
+  release: { type: ReleaseType; targetDate: Date; features: readonly Feature[] },
+  team: Readonly<TeamCapacity>,
+  now: Date,
+): Timeline {
   const milestones = milestonesFor(release.type, release.targetDate);
   const kickoff = milestoneDate(milestones, 'KICKOFF')!;
   const featureComplete = milestoneDate(milestones, 'FEATURE_COMPLETE')!;
@@ -51,14 +55,22 @@ export function planTimeline(release: { type: ReleaseType; targetDate: Date; fea
   const pathWeeks = velocity > 0 ? path.points / velocity : Infinity;
   const pathEnd = addDays(developmentStart, Number.isFinite(pathWeeks) ? pathWeeks * 7 : 0);
   const warnings: string[] = [];
-  if (velocity <= 0) warnings.push('no velocity history and no planned velocity: capacity and critical-path duration are unknown');
-  if (now > featureComplete && remainingPoints > 0) warnings.push(`feature complete (${day(featureComplete)}) has passed with ${count(remainingPoints, 'point')} still open`);
+  if (velocity <= 0)
+    warnings.push('no velocity history and no planned velocity: capacity and critical-path duration are unknown');
+  if (now > featureComplete && remainingPoints > 0)
+    warnings.push(
+      `feature complete (${day(featureComplete)}) has passed with ${count(remainingPoints, 'point')} still open`,
+    );
   if (now > kickoff && now < featureComplete) {
     const lost = daysBetween(kickoff, now);
-    if (lost >= 1 && release.features.every((f) => f.status === 'TODO')) warnings.push(`kickoff was ${count(Math.round(lost), 'day')} ago and no feature has started`);
+    if (lost >= 1 && release.features.every((f) => f.status === 'TODO'))
+      warnings.push(`kickoff was ${count(Math.round(lost), 'day')} ago and no feature has started`);
   }
   const capacityPoints = round(velocity * developmentWeeks);
-  if (velocity > 0 && remainingPoints > capacityPoints) warnings.push(`${count(remainingPoints, 'point')} ${agree(remainingPoints, 'remains', 'remain')} but the team can deliver about ${capacityPoints} before feature complete`);
+  if (velocity > 0 && remainingPoints > capacityPoints)
+    warnings.push(
+      `${count(remainingPoints, 'point')} ${agree(remainingPoints, 'remains', 'remain')} but the team can deliver about ${capacityPoints} before feature complete`,
+    );
   return {
     milestones,
     developmentStart,
@@ -68,8 +80,13 @@ export function planTimeline(release: { type: ReleaseType; targetDate: Date; fea
     capacityPoints,
     scopePoints,
     remainingPoints,
-    criticalPath: { featureIds: path.featureIds, points: path.points, weeks: Number.isFinite(pathWeeks) ? round(pathWeeks) : 0 },
-    criticalPathDelayDays: velocity > 0 && path.points > 0 ? round(Math.max(0, daysBetween(featureComplete, pathEnd))) : 0,
+    criticalPath: {
+      featureIds: path.featureIds,
+      points: path.points,
+      weeks: Number.isFinite(pathWeeks) ? round(pathWeeks) : 0,
+    },
+    criticalPathDelayDays:
+      velocity > 0 && path.points > 0 ? round(Math.max(0, daysBetween(featureComplete, pathEnd))) : 0,
     warnings,
   };
 }

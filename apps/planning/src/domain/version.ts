@@ -15,10 +15,16 @@ export interface VersionDecision {
 export function parseVersion(text: string, field = 'version'): SemVer {
   const parsed = semver.parse(text.trim());
   if (!parsed || !/^\d/.test(text.trim())) {
-    throw new RuleError(`'${text}' is not a semantic version; expected MAJOR.MINOR.PATCH such as 2.4.0 or 2.4.1-hotfix.1`, field);
+    throw new RuleError(
+      `'${text}' is not a semantic version; expected MAJOR.MINOR.PATCH such as 2.4.0 or 2.4.1-hotfix.1`,
+      field,
+    );
   }
   if (parsed.build.length > 0) {
-    throw new RuleError(`'${text}' carries build metadata (+${parsed.build.join('.')}); release versions are MAJOR.MINOR.PATCH[-hotfix[.N]]`, field);
+    throw new RuleError(
+      `'${text}' carries build metadata (+${parsed.build.join('.')}); release versions are MAJOR.MINOR.PATCH[-hotfix[.N]]`,
+      field,
+    );
   }
   return parsed;
 }
@@ -32,7 +38,9 @@ function core(v: SemVer): string {
 }
 
 /** The versions that would be valid next after `latest`, one per type, for error messages. */
-export function nextVersions(latest: string | undefined): Record<Exclude<ReleaseType, 'HOTFIX'>, string> & { HOTFIX?: string } {
+export function nextVersions(
+  latest: string | undefined,
+): Record<Exclude<ReleaseType, 'HOTFIX'>, string> & { HOTFIX?: string } {
   if (!latest) return { MAJOR: '1.0.0', MINOR: '0.1.0', PATCH: '0.0.1' };
   const l = semver.parse(latest)!;
   const hotfix = l.prerelease.length
@@ -66,7 +74,11 @@ function typeFromShape(v: SemVer): ReleaseType {
  * A hotfix `X.Y.Z-hotfix[.N]` is, in semver order, a pre-release of the next patch: it starts
  * from the released `X.Y.(Z-1)`, which must be the newest release of its `X.Y` line.
  */
-export function decideVersion(version: string, released: readonly string[], requestedType?: ReleaseType): VersionDecision {
+export function decideVersion(
+  version: string,
+  released: readonly string[],
+  requestedType?: ReleaseType,
+): VersionDecision {
   const v = parseVersion(version);
   const sorted = released.map((r) => parseVersion(r, 'releasedVersions')).sort(semver.compare);
   const latest = sorted.at(-1);
@@ -80,7 +92,10 @@ export function decideVersion(version: string, released: readonly string[], requ
   if (isHotfixVersion(v)) return decideHotfix(v, sorted, requestedType);
 
   if (requestedType === 'HOTFIX') {
-    throw new RuleError(`a HOTFIX version follows ${RELEASE_TYPE_RULES.HOTFIX.pattern}; ${suggestion(latest?.version)}`, 'version');
+    throw new RuleError(
+      `a HOTFIX version follows ${RELEASE_TYPE_RULES.HOTFIX.pattern}; ${suggestion(latest?.version)}`,
+      'version',
+    );
   }
   const earlier = sorted.filter((r) => r.prerelease.length === 0);
   const last = earlier.at(-1);
@@ -89,7 +104,10 @@ export function decideVersion(version: string, released: readonly string[], requ
     type = typeFromShape(v);
   } else {
     if (semver.lte(v, last)) {
-      throw new RuleError(`${version} does not increase over the released ${last.version}; ${suggestion(latest?.version)}`, 'version');
+      throw new RuleError(
+        `${version} does not increase over the released ${last.version}; ${suggestion(latest?.version)}`,
+        'version',
+      );
     }
     if (v.major > last.major) type = 'MAJOR';
     else if (v.minor > last.minor) type = 'MINOR';
@@ -97,10 +115,16 @@ export function decideVersion(version: string, released: readonly string[], requ
   }
   const pattern = RELEASE_TYPE_RULES[type].pattern;
   if (type === 'MAJOR' && (v.minor !== 0 || v.patch !== 0)) {
-    throw new RuleError(`${version} is a new major version and must follow ${pattern}: did you mean ${v.major}.0.0?`, 'version');
+    throw new RuleError(
+      `${version} is a new major version and must follow ${pattern}: did you mean ${v.major}.0.0?`,
+      'version',
+    );
   }
   if (type === 'MINOR' && v.patch !== 0) {
-    throw new RuleError(`${version} is a new minor version and must follow ${pattern}: did you mean ${v.major}.${v.minor}.0?`, 'version');
+    throw new RuleError(
+      `${version} is a new minor version and must follow ${pattern}: did you mean ${v.major}.${v.minor}.0?`,
+      'version',
+    );
   }
   if (requestedType && requestedType !== type) {
     const next = nextVersions(latest?.version);
@@ -114,7 +138,10 @@ export function decideVersion(version: string, released: readonly string[], requ
 
 function decideHotfix(v: SemVer, sorted: SemVer[], requestedType?: ReleaseType): VersionDecision {
   if (requestedType && requestedType !== 'HOTFIX') {
-    throw new RuleError(`${v.version} follows the hotfix pattern ${RELEASE_TYPE_RULES.HOTFIX.pattern}, so it is a HOTFIX, not a ${requestedType}`, 'type');
+    throw new RuleError(
+      `${v.version} follows the hotfix pattern ${RELEASE_TYPE_RULES.HOTFIX.pattern}, so it is a HOTFIX, not a ${requestedType}`,
+      'type',
+    );
   }
   if (v.patch === 0) {
     throw new RuleError(
@@ -127,7 +154,9 @@ function decideHotfix(v: SemVer, sorted: SemVer[], requestedType?: ReleaseType):
   const lineReleases = line.filter((r) => r.prerelease.length === 0);
   const newestOfLine = lineReleases.at(-1);
   if (!lineReleases.some((r) => r.version === base)) {
-    const fit = newestOfLine ? `; a hotfix of the released ${newestOfLine.version} would be ${semver.inc(newestOfLine, 'patch')}-hotfix.1` : '';
+    const fit = newestOfLine
+      ? `; a hotfix of the released ${newestOfLine.version} would be ${semver.inc(newestOfLine, 'patch')}-hotfix.1`
+      : '';
     throw new RuleError(`${v.version} would start from ${base}, which was never released${fit}`, 'version');
   }
   if (newestOfLine && newestOfLine.version !== base) {
@@ -139,7 +168,10 @@ function decideHotfix(v: SemVer, sorted: SemVer[], requestedType?: ReleaseType):
   const previousHotfix = line.filter((r) => isHotfixVersion(r) && core(r) === core(v)).at(-1);
   if (previousHotfix && semver.lte(v, previousHotfix)) {
     const n = Number(previousHotfix.prerelease[1] ?? 0) + 1;
-    throw new RuleError(`${v.version} does not increase over the released hotfix ${previousHotfix.version}; the next hotfix would be ${core(v)}-hotfix.${n}`, 'version');
+    throw new RuleError(
+      `${v.version} does not increase over the released hotfix ${previousHotfix.version}; the next hotfix would be ${core(v)}-hotfix.${n}`,
+      'version',
+    );
   }
   return { version: v.version, type: 'HOTFIX', baseVersion: base };
 }

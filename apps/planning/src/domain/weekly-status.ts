@@ -49,7 +49,8 @@ function slipDays(timeline: Timeline, forecast?: Forecast): number {
 }
 
 function timelineLine(r: Release, timeline: Timeline, now: Date, forecast?: Forecast): string {
-  if (now > r.targetDate && !['RELEASED', 'CLOSED'].includes(r.status)) return `+${Math.ceil(daysBetween(r.targetDate, now))} days (past the target date ${day(r.targetDate)})`;
+  if (now > r.targetDate && !['RELEASED', 'CLOSED'].includes(r.status))
+    return `+${Math.ceil(daysBetween(r.targetDate, now))} days (past the target date ${day(r.targetDate)})`;
   const slip = slipDays(timeline, forecast);
   const basis = forecast ? 'P50 forecast against feature complete' : 'critical path against feature complete';
   return slip > 0 ? `+${slip} days (${basis})` : `On track${slip < 0 ? ` (${-slip} days ahead, ${basis})` : ''}`;
@@ -58,28 +59,54 @@ function timelineLine(r: Release, timeline: Timeline, now: Date, forecast?: Fore
 /** Quality gates the release must pass, and how far testing got through them (CONDITIONAL counts half). */
 function testing(r: Release): { passed: number; total: number; percent: number } {
   const gates = r.type === 'HOTFIX' ? ['PRODUCTION'] : [...GATE_KINDS];
-  const score = gates.reduce((a, g) => a + (r.signals.gates[g] === 'PASS' ? 1 : r.signals.gates[g] === 'CONDITIONAL' ? 0.5 : 0), 0);
-  return { passed: gates.filter((g) => r.signals.gates[g] === 'PASS' || r.signals.gates[g] === 'CONDITIONAL').length, total: gates.length, percent: Math.round((100 * score) / gates.length) };
+  const score = gates.reduce(
+    (a, g) => a + (r.signals.gates[g] === 'PASS' ? 1 : r.signals.gates[g] === 'CONDITIONAL' ? 0.5 : 0),
+    0,
+  );
+  return {
+    passed: gates.filter((g) => r.signals.gates[g] === 'PASS' || r.signals.gates[g] === 'CONDITIONAL').length,
+    total: gates.length,
+    percent: Math.round((100 * score) / gates.length),
+  };
 }
 
 function accomplishments(r: Release, from: Date, to: Date): string[] {
   const within = (at: Date) => at > from && at <= to;
-  const done = r.scopeChanges.filter((c) => within(c.at) && c.changes.some((x) => x.field === 'status' && x.to === 'DONE')).map((c) => `${c.title} done`);
-  const moved = r.transitions.filter((t) => within(t.at)).map((t) => `moved to ${t.to.replace(/_/g, ' ').toLowerCase()}${t.reason ? ` (${t.reason})` : ''}`);
-  const gates = r.gateResults.filter((g) => within(g.at) && g.outcome !== 'FAIL').map((g) => `${g.gate.replace(/_/g, ' ').toLowerCase()} gate ${g.outcome === 'PASS' ? 'passed' : 'passed with conditions'}`);
-  const added = r.scopeChanges.filter((c) => within(c.at) && c.kind !== 'STATUS_CHANGED').map((c) => `scope ${c.kind.toLowerCase().replace('_', ' ')}: ${c.title}${c.reason ? ` — ${c.reason}` : ''} (${c.byName ?? c.by})`);
+  const done = r.scopeChanges
+    .filter((c) => within(c.at) && c.changes.some((x) => x.field === 'status' && x.to === 'DONE'))
+    .map((c) => `${c.title} done`);
+  const moved = r.transitions
+    .filter((t) => within(t.at))
+    .map((t) => `moved to ${t.to.replace(/_/g, ' ').toLowerCase()}${t.reason ? ` (${t.reason})` : ''}`);
+  const gates = r.gateResults
+    .filter((g) => within(g.at) && g.outcome !== 'FAIL')
+    .map(
+      (g) =>
+        `${g.gate.replace(/_/g, ' ').toLowerCase()} gate ${g.outcome === 'PASS' ? 'passed' : 'passed with conditions'}`,
+    );
+  const added = r.scopeChanges
+    .filter((c) => within(c.at) && c.kind !== 'STATUS_CHANGED')
+    .map(
+      (c) =>
+        `scope ${c.kind.toLowerCase().replace('_', ' ')}: ${c.title}${c.reason ? ` — ${c.reason}` : ''} (${c.byName ?? c.by})`,
+    );
   return [...done, ...moved, ...gates, ...added];
 }
 
 function nextWeek(r: Release, timeline: Timeline, now: Date): string[] {
   const soon = addDays(now, 7);
-  const milestones = timeline.milestones.filter((m) => m.date > now && m.date <= soon).map((m) => `${m.name.replace(/_/g, ' ').toLowerCase()} on ${day(m.date)}`);
+  const milestones = timeline.milestones
+    .filter((m) => m.date > now && m.date <= soon)
+    .map((m) => `${m.name.replace(/_/g, ' ').toLowerCase()} on ${day(m.date)}`);
   const critical = new Set(timeline.criticalPath.featureIds);
   const open = r.features
     .filter((f) => inScope(f) && f.status !== 'DONE')
     .sort((a, b) => Number(critical.has(b.id)) - Number(critical.has(a.id)) || wsjf(b) - wsjf(a))
     .slice(0, 5)
-    .map((f) => `${f.title} (${f.status.replace('_', ' ').toLowerCase()}, ${f.effort} points${critical.has(f.id) ? ', critical path' : ''})`);
+    .map(
+      (f) =>
+        `${f.title} (${f.status.replace('_', ' ').toLowerCase()}, ${f.effort} points${critical.has(f.id) ? ', critical path' : ''})`,
+    );
   return [...milestones, ...open];
 }
 
@@ -91,8 +118,18 @@ function nextWeek(r: Release, timeline: Timeline, now: Date): string[] {
 export function weeklyStatus({ release: r, health, timeline, now, forecast }: WeeklyStatusInput): string {
   const p = health.progress;
   const t = testing(r);
-  const risks = health.status === 'GREEN' ? [] : health.reasons.map((x) => `${x.status === 'RED' ? 'Issue' : 'Risk'}: ${x.message}. Mitigation: ${MITIGATION[x.rule] ?? 'discuss at the next status meeting'}.`);
-  const support = [...new Set(health.status === 'GREEN' ? [] : health.reasons.flatMap((x) => (SUPPORT[x.rule] ? [SUPPORT[x.rule]!] : [])))];
+  const risks =
+    health.status === 'GREEN'
+      ? []
+      : health.reasons.map(
+          (x) =>
+            `${x.status === 'RED' ? 'Issue' : 'Risk'}: ${x.message}. Mitigation: ${MITIGATION[x.rule] ?? 'discuss at the next status meeting'}.`,
+        );
+  const support = [
+    ...new Set(
+      health.status === 'GREEN' ? [] : health.reasons.flatMap((x) => (SUPPORT[x.rule] ? [SUPPORT[x.rule]!] : [])),
+    ),
+  ];
   const lines = [
     `# Weekly release status: ${heading(r)} — week of ${day(now)}`,
     '',
@@ -105,7 +142,11 @@ export function weeklyStatus({ release: r, health, timeline, now, forecast }: We
     `- Quality score: ${p.qualityScore === undefined ? 'not yet rated (no gate evaluated)' : `${Math.round(p.qualityScore) / 10}/10`}`,
     `- Timeline: ${timelineLine(r, timeline, now, forecast)}`,
     `- Velocity trend: ${p.velocityTrend.toLowerCase()}`,
-    ...(forecast ? [`- Forecast: development done P50 ${day(forecast.p50)}, P85 ${day(forecast.p85)}; ${Math.round(forecast.probabilityOnTime * 100)}% chance to make feature complete (${day(timeline.featureComplete)})`] : []),
+    ...(forecast
+      ? [
+          `- Forecast: development done P50 ${day(forecast.p50)}, P85 ${day(forecast.p85)}; ${Math.round(forecast.probabilityOnTime * 100)}% chance to make feature complete (${day(timeline.featureComplete)})`,
+        ]
+      : []),
     '',
     "## This week's accomplishments",
     '',
@@ -113,7 +154,10 @@ export function weeklyStatus({ release: r, health, timeline, now, forecast }: We
     '',
     '## Risks and issues',
     '',
-    ...list(risks, `None: ${health.reasons.length ? health.reasons.map((x) => x.message).join('; ') : 'every health rule held'}.`),
+    ...list(
+      risks,
+      `None: ${health.reasons.length ? health.reasons.map((x) => x.message).join('; ') : 'every health rule held'}.`,
+    ),
     '',
     "## Next week's focus",
     '',

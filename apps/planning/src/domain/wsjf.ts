@@ -25,7 +25,15 @@ export function wsjf(f: Pick<Feature, 'businessValue' | 'timeCriticality' | 'ris
 /** Highest WSJF first; ties by priority (MUST first), then cost of delay, then title. */
 export function rankByWsjf(features: readonly Feature[]): RankedFeature[] {
   return features
-    .map((f) => ({ featureId: f.id, title: f.title, priority: f.priority, costOfDelay: costOfDelay(f), effort: f.effort, wsjf: wsjf(f), rank: 0 }))
+    .map((f) => ({
+      featureId: f.id,
+      title: f.title,
+      priority: f.priority,
+      costOfDelay: costOfDelay(f),
+      effort: f.effort,
+      wsjf: wsjf(f),
+      rank: 0,
+    }))
     .sort(
       (a, b) =>
         b.wsjf - a.wsjf ||

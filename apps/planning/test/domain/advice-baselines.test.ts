@@ -10,7 +10,15 @@ describe('test planning baseline', () => {
   it('orders by risk and picks test types and coverage targets from what each feature is', () => {
     const plan = testPlanBaseline([
       feature('pay', { title: 'Payment tokens', priority: 'MUST', businessValue: 9, riskReduction: 5, effort: 8 }),
-      feature('api', { title: 'Orders API v2', businessValue: 5, riskReduction: 2, effort: 5, breakingChange: 'cursor pages', migration: 'use cursor', dependsOn: ['pay'] }),
+      feature('api', {
+        title: 'Orders API v2',
+        businessValue: 5,
+        riskReduction: 2,
+        effort: 5,
+        breakingChange: 'cursor pages',
+        migration: 'use cursor',
+        dependsOn: ['pay'],
+      }),
       feature('copy', { title: 'Footer copy', priority: 'COULD', businessValue: 1, riskReduction: 0, effort: 1 }),
       feature('gone', { title: 'Wishlist', priority: 'WONT' }),
     ]);
@@ -43,13 +51,23 @@ describe('progress assessment baseline', () => {
     expect(timeline.capacityPoints).toBeLessThan(34);
     expect(a.probabilityOnTime).toBe(Math.round((timeline.capacityPoints / 34) * 100) / 100);
     expect(a.criticalPathAtRisk.map((f) => f.featureId)).toEqual(['a', 'b']);
-    expect(a.scopeAdjustments[0]).toMatchObject({ featureId: 'c', reason: 'COULD, WSJF 0.38: the lowest value for its effort' });
+    expect(a.scopeAdjustments[0]).toMatchObject({
+      featureId: 'c',
+      reason: 'COULD, WSJF 0.38: the lowest value for its effort',
+    });
     expect(a.scopeAdjustments.some((s) => s.featureId === 'a' || s.featureId === 'b')).toBe(false);
   });
 
   it('takes the forecast when there is one', () => {
     const features = [feature('a', { effort: 3 })];
-    const timeline = planTimeline({ type: 'MINOR', targetDate: new Date('2026-09-01T12:00:00Z'), features }, { velocityHistory: [10] }, now);
-    expect(progressBaseline(features, timeline, { probabilityOnTime: 0.42 })).toMatchObject({ probabilityOnTime: 0.42, scopeAdjustments: [] });
+    const timeline = planTimeline(
+      { type: 'MINOR', targetDate: new Date('2026-09-01T12:00:00Z'), features },
+      { velocityHistory: [10] },
+      now,
+    );
+    expect(progressBaseline(features, timeline, { probabilityOnTime: 0.42 })).toMatchObject({
+      probabilityOnTime: 0.42,
+      scopeAdjustments: [],
+    });
   });
 });

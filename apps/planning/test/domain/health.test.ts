@@ -21,8 +21,16 @@ function input(over: Partial<HealthInput> & { now: Date }): HealthInput {
 }
 
 const forecast = (p: number): Forecast => ({
-  runs: 100, remainingPoints: 10, basis: 'HISTORY', p50: target, p85: target, p95: target,
-  probabilityOnTime: p, bufferDays: 0, recommendedBufferDays: 0, unbounded: 0,
+  runs: 100,
+  remainingPoints: 10,
+  basis: 'HISTORY',
+  p50: target,
+  p85: target,
+  p95: target,
+  probabilityOnTime: p,
+  bufferDays: 0,
+  recommendedBufferDays: 0,
+  unbounded: 0,
 });
 
 describe('velocity trend', () => {
@@ -44,15 +52,35 @@ describe('health report', () => {
       { rule: 'GATE_FAILED', status: 'GREEN', message: 'no gate failed: FEATURE_COMPLETE passed' },
       { rule: 'GATE_CONDITIONAL', status: 'GREEN', message: 'no gate passed with conditions' },
       { rule: 'PAST_TARGET', status: 'GREEN', message: 'the target date 2026-06-30 is 35 days away' },
-      { rule: 'FORECAST_AT_RISK', status: 'GREEN', message: '95% of forecast runs finish by feature complete (85% wanted)' },
+      {
+        rule: 'FORECAST_AT_RISK',
+        status: 'GREEN',
+        message: '95% of forecast runs finish by feature complete (85% wanted)',
+      },
       { rule: 'CRITICAL_PATH_DELAYED', status: 'GREEN', message: 'the critical path ends by feature complete' },
-      { rule: 'BEHIND_SCHEDULE', status: 'GREEN', message: '50% of points done with 50% of the development window gone (within 15 percentage points)' },
+      {
+        rule: 'BEHIND_SCHEDULE',
+        status: 'GREEN',
+        message: '50% of points done with 50% of the development window gone (within 15 percentage points)',
+      },
       { rule: 'OVER_CAPACITY', status: 'GREEN', message: '10 points remain; about 20 fit before feature complete' },
-      { rule: 'VELOCITY_DECLINING', status: 'GREEN', message: 'velocity is stable (the last 3 weeks against the 3 before)' },
+      {
+        rule: 'VELOCITY_DECLINING',
+        status: 'GREEN',
+        message: 'velocity is stable (the last 3 weeks against the 3 before)',
+      },
     ]);
     // Every rule named is one of the documented rules.
     expect(r.reasons.every((x) => HEALTH_RULES.some((h) => h.rule === x.rule))).toBe(true);
-    expect(r.progress).toMatchObject({ featuresDone: 1, featuresTotal: 2, percentComplete: 50, pointsDone: 10, pointsTotal: 20, expectedPercent: 50, velocityTrend: 'STABLE' });
+    expect(r.progress).toMatchObject({
+      featuresDone: 1,
+      featuresTotal: 2,
+      percentComplete: 50,
+      pointsDone: 10,
+      pointsTotal: 20,
+      expectedPercent: 50,
+      velocityTrend: 'STABLE',
+    });
   });
 
   it('is YELLOW on a conditional gate or a forecast at risk, listing each reason', () => {
@@ -63,7 +91,9 @@ describe('health report', () => {
   });
 
   it('is RED on a failed gate and on a late forecast', () => {
-    const r = assessHealth(input({ now: midway, gates: { FEATURE_COMPLETE: 'FAIL', ALPHA: 'PASS' }, forecast: forecast(0.3) }));
+    const r = assessHealth(
+      input({ now: midway, gates: { FEATURE_COMPLETE: 'FAIL', ALPHA: 'PASS' }, forecast: forecast(0.3) }),
+    );
     expect(r.status).toBe('RED');
     expect(r.reasons.map((x) => x.rule)).toEqual(['GATE_FAILED', 'FORECAST_LATE']);
     expect(r.progress.failedGates).toEqual(['FEATURE_COMPLETE']);
@@ -72,9 +102,13 @@ describe('health report', () => {
   it('is YELLOW then RED as progress falls behind the elapsed window', () => {
     const features = [feature('a', { effort: 10, status: 'DONE' }), feature('b', { effort: 40 })];
     const late = new Date('2026-06-02T12:00:00Z'); // 75% of the window gone, 20% of points done
-    expect(assessHealth(input({ now: late, features, velocityHistory: [100] })).reasons.map((x) => x.rule)).toContain('BEHIND_SCHEDULE_FAR');
+    expect(assessHealth(input({ now: late, features, velocityHistory: [100] })).reasons.map((x) => x.rule)).toContain(
+      'BEHIND_SCHEDULE_FAR',
+    );
     const some = new Date('2026-05-22T12:00:00Z'); // ~36% gone
-    expect(assessHealth(input({ now: some, features, velocityHistory: [100] })).reasons.map((x) => x.rule)).toEqual(['BEHIND_SCHEDULE']);
+    expect(assessHealth(input({ now: some, features, velocityHistory: [100] })).reasons.map((x) => x.rule)).toEqual([
+      'BEHIND_SCHEDULE',
+    ]);
   });
 
   it('is RED once the target date passes unreleased, and not after release', () => {
@@ -82,7 +116,9 @@ describe('health report', () => {
     expect(assessHealth(input({ now: after })).reasons.map((x) => x.rule)).toEqual(['PAST_TARGET']);
     const released = assessHealth(input({ now: after, status: 'RELEASED' }));
     expect(released.status).toBe('GREEN');
-    expect(released.reasons).toEqual([{ rule: 'GATE_FAILED', status: 'GREEN', message: 'no gate has been evaluated yet' }]);
+    expect(released.reasons).toEqual([
+      { rule: 'GATE_FAILED', status: 'GREEN', message: 'no gate has been evaluated yet' },
+    ]);
   });
 
   it('documents every rule it can raise', () => {

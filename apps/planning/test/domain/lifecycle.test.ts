@@ -36,20 +36,34 @@ describe('release lifecycle', () => {
     expect(() => transition({ status: 'FEATURE_COMPLETE', type: 'MINOR' }, 'CODE_FREEZE', none, who)).toThrow(
       'needs the FEATURE_COMPLETE gate to have passed; it has not been evaluated yet',
     );
-    expect(() => transition({ status: 'ALPHA', type: 'MINOR' }, 'BETA', { ...none, gates: { ALPHA: 'FAIL' } }, who)).toThrow('was last evaluated FAIL');
-    expect(transition({ status: 'ALPHA', type: 'MINOR' }, 'BETA', { ...none, gates: { ALPHA: 'CONDITIONAL' } }, who).to).toBe('BETA');
+    expect(() =>
+      transition({ status: 'ALPHA', type: 'MINOR' }, 'BETA', { ...none, gates: { ALPHA: 'FAIL' } }, who),
+    ).toThrow('was last evaluated FAIL');
+    expect(
+      transition({ status: 'ALPHA', type: 'MINOR' }, 'BETA', { ...none, gates: { ALPHA: 'CONDITIONAL' } }, who).to,
+    ).toBe('BETA');
   });
 
   it('moves to RELEASED only after the production gate and a successful production rollout', () => {
     const rc = { status: 'RELEASE_CANDIDATE' as const, type: 'MINOR' as const };
-    expect(() => transition(rc, 'RELEASED', { gates: { PRODUCTION: 'PASS' }, productionRolloutSucceeded: false }, who)).toThrow('successful production rollout');
-    expect(() => transition(rc, 'RELEASED', { gates: {}, productionRolloutSucceeded: true }, who)).toThrow('PRODUCTION gate');
-    expect(transition(rc, 'RELEASED', { gates: { PRODUCTION: 'PASS' }, productionRolloutSucceeded: true }, who).to).toBe('RELEASED');
+    expect(() =>
+      transition(rc, 'RELEASED', { gates: { PRODUCTION: 'PASS' }, productionRolloutSucceeded: false }, who),
+    ).toThrow('successful production rollout');
+    expect(() => transition(rc, 'RELEASED', { gates: {}, productionRolloutSucceeded: true }, who)).toThrow(
+      'PRODUCTION gate',
+    );
+    expect(
+      transition(rc, 'RELEASED', { gates: { PRODUCTION: 'PASS' }, productionRolloutSucceeded: true }, who).to,
+    ).toBe('RELEASED');
   });
 
   it('cancels from any open state with a reason, never from a finished one', () => {
-    expect(transition({ status: 'BETA', type: 'MAJOR' }, 'CANCELLED', none, { ...who, reason: 'superseded by 3.0.0' }).to).toBe('CANCELLED');
-    expect(() => transition({ status: 'BETA', type: 'MAJOR' }, 'CANCELLED', none, { ...who, reason: ' ' })).toThrow('needs a reason');
+    expect(
+      transition({ status: 'BETA', type: 'MAJOR' }, 'CANCELLED', none, { ...who, reason: 'superseded by 3.0.0' }).to,
+    ).toBe('CANCELLED');
+    expect(() => transition({ status: 'BETA', type: 'MAJOR' }, 'CANCELLED', none, { ...who, reason: ' ' })).toThrow(
+      'needs a reason',
+    );
     const e = (() => {
       try {
         transition({ status: 'RELEASED', type: 'MAJOR' }, 'CANCELLED', none, who);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addFeature, changeStatus, planRelease, recordProductionRollout, removeFeature, updateDetails, updateFeature, type Release } from '../../src/domain/release.js';
+import {
+  addFeature,
+  changeStatus,
+  planRelease,
+  recordProductionRollout,
+  removeFeature,
+  updateDetails,
+  updateFeature,
+  type Release,
+} from '../../src/domain/release.js';
 import { releaseNotes, scopeDocument, weeklyStatus } from '../../src/domain/documents.js';
 import { assessHealth } from '../../src/domain/health.js';
 import { planTimeline } from '../../src/domain/timeline.js';
@@ -7,8 +16,20 @@ import { prioritize } from '../../src/domain/selection.js';
 
 const now = new Date('2026-05-01T09:00:00Z');
 const actor = { by: 'alice', at: now };
-const base = { product: 'checkout-api', theme: 'Faster checkout', owner: 'alice', targetDate: new Date('2026-07-01T12:00:00Z') };
-const feat = { title: 'One-click pay', priority: 'MUST' as const, businessValue: 8, timeCriticality: 5, riskReduction: 3, effort: 5 };
+const base = {
+  product: 'checkout-api',
+  theme: 'Faster checkout',
+  owner: 'alice',
+  targetDate: new Date('2026-07-01T12:00:00Z'),
+};
+const feat = {
+  title: 'One-click pay',
+  priority: 'MUST' as const,
+  businessValue: 8,
+  timeCriticality: 5,
+  riskReduction: 3,
+  effort: 5,
+};
 
 function release(): Release {
   return planRelease('r1', { ...base, version: '1.3.0' }, ['1.2.0'], actor);
@@ -17,16 +38,40 @@ function release(): Release {
 describe('planning a release', () => {
   it('decides the type and starts in PLANNING', () => {
     const r = release();
-    expect(r).toMatchObject({ id: 'r1', type: 'MINOR', status: 'PLANNING', version: '1.3.0', team: { velocityHistory: [] } });
+    expect(r).toMatchObject({
+      id: 'r1',
+      type: 'MINOR',
+      status: 'PLANNING',
+      version: '1.3.0',
+      team: { velocityHistory: [] },
+    });
   });
 
   it('refuses a bad product, a past target date and a hotfix without a reason', () => {
-    expect(() => planRelease('x', { ...base, product: 'Checkout API', version: '1.0.0' }, [], actor)).toThrow(/product 'Checkout API'/);
-    expect(() => planRelease('x', { ...base, targetDate: new Date('2026-04-01'), version: '1.0.0' }, [], actor)).toThrow(/not in the future/);
-    expect(() => planRelease('x', { ...base, version: '1.2.1-hotfix.1' }, ['1.2.0'], actor)).toThrow(/qualifying reason/);
-    const h = planRelease('x', { ...base, version: '1.2.1-hotfix.1', hotfixReason: 'PRODUCTION_DOWN', hotfixDetails: 'payments fail since 08:10' }, ['1.2.0'], actor);
+    expect(() => planRelease('x', { ...base, product: 'Checkout API', version: '1.0.0' }, [], actor)).toThrow(
+      /product 'Checkout API'/,
+    );
+    expect(() =>
+      planRelease('x', { ...base, targetDate: new Date('2026-04-01'), version: '1.0.0' }, [], actor),
+    ).toThrow(/not in the future/);
+    expect(() => planRelease('x', { ...base, version: '1.2.1-hotfix.1' }, ['1.2.0'], actor)).toThrow(
+      /qualifying reason/,
+    );
+    const h = planRelease(
+      'x',
+      {
+        ...base,
+        version: '1.2.1-hotfix.1',
+        hotfixReason: 'PRODUCTION_DOWN',
+        hotfixDetails: 'payments fail since 08:10',
+      },
+      ['1.2.0'],
+      actor,
+    );
     expect(h).toMatchObject({ type: 'HOTFIX', baseVersion: '1.2.0', hotfix: { reason: 'PRODUCTION_DOWN' } });
-    expect(() => planRelease('x', { ...base, version: '1.3.0', hotfixReason: 'PRODUCTION_DOWN' }, ['1.2.0'], actor)).toThrow(/only applies to HOTFIX/);
+    expect(() =>
+      planRelease('x', { ...base, version: '1.3.0', hotfixReason: 'PRODUCTION_DOWN' }, ['1.2.0'], actor),
+    ).toThrow(/only applies to HOTFIX/);
   });
 
   it('updates details and team capacity', () => {
@@ -63,7 +108,9 @@ describe('scope changes', () => {
   it('refuses a dependency cycle introduced by an update', () => {
     let r = addFeature(release(), 'f1', feat, actor).release;
     r = addFeature(r, 'f2', { ...feat, title: 'B', dependsOn: ['f1'] }, actor).release;
-    expect(() => updateFeature(r, 'f1', { dependsOn: ['f2'] }, actor)).toThrow("cycle: 'One-click pay' → 'B' → 'One-click pay'");
+    expect(() => updateFeature(r, 'f1', { dependsOn: ['f2'] }, actor)).toThrow(
+      "cycle: 'One-click pay' → 'B' → 'One-click pay'",
+    );
   });
 
   it('freezes scope at code freeze except for MUSTs, and still lets work progress', () => {
@@ -77,14 +124,19 @@ describe('scope changes', () => {
   it('transitions the status and keeps the history', () => {
     const r = changeStatus(release(), 'IN_DEVELOPMENT', actor, 'kickoff held').release;
     expect(r.status).toBe('IN_DEVELOPMENT');
-    expect(r.transitions).toEqual([{ from: 'PLANNING', to: 'IN_DEVELOPMENT', by: 'alice', at: now, reason: 'kickoff held' }]);
+    expect(r.transitions).toEqual([
+      { from: 'PLANNING', to: 'IN_DEVELOPMENT', by: 'alice', at: now, reason: 'kickoff held' },
+    ]);
   });
 });
 
 describe('production rollouts reported by deployment', () => {
   const at = (minute: number) => new Date(Date.UTC(2026, 4, 1, 10, minute));
   const apply = (...results: [string, boolean, number][]) =>
-    results.reduce((r, [rolloutId, succeeded, minute]) => recordProductionRollout(r, { rolloutId, succeeded, at: at(minute) }), release()).signals.productionRolloutSucceeded;
+    results.reduce(
+      (r, [rolloutId, succeeded, minute]) => recordProductionRollout(r, { rolloutId, succeeded, at: at(minute) }),
+      release(),
+    ).signals.productionRolloutSucceeded;
 
   it('keeps one workload in production when another workload of the release is rolled back, in either arrival order', () => {
     expect(apply(['web', true, 5], ['api', false, 9])).toBe(true);

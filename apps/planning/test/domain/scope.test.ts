@@ -11,11 +11,18 @@ describe('scope items', () => {
   });
 
   it('finds no cycle in a DAG', () => {
-    expect(findCycle([feature('a', { dependsOn: ['b', 'c'] }), feature('b', { dependsOn: ['c'] }), feature('c')])).toBeUndefined();
+    expect(
+      findCycle([feature('a', { dependsOn: ['b', 'c'] }), feature('b', { dependsOn: ['c'] }), feature('c')]),
+    ).toBeUndefined();
   });
 
   it('finds a cycle and names it from its first repeated feature', () => {
-    const cycle = findCycle([feature('a', { dependsOn: ['b'] }), feature('b', { dependsOn: ['c'] }), feature('c', { dependsOn: ['a'] }), feature('d', { dependsOn: ['a'] })]);
+    const cycle = findCycle([
+      feature('a', { dependsOn: ['b'] }),
+      feature('b', { dependsOn: ['c'] }),
+      feature('c', { dependsOn: ['a'] }),
+      feature('d', { dependsOn: ['a'] }),
+    ]);
     expect(cycle).toEqual(['a', 'b', 'c', 'a']);
   });
 
@@ -27,12 +34,17 @@ describe('scope items', () => {
   });
 
   it('refuses a cycle with the titles along it', () => {
-    const fs = [feature('a', { title: 'Login', dependsOn: ['b'] }), feature('b', { title: 'Sessions', dependsOn: ['a'] })];
+    const fs = [
+      feature('a', { title: 'Login', dependsOn: ['b'] }),
+      feature('b', { title: 'Sessions', dependsOn: ['a'] }),
+    ];
     expect(() => checkDependencies(fs)).toThrow("dependencies would form a cycle: 'Login' → 'Sessions' → 'Login'");
   });
 
   it('refuses a dependency on a feature outside the release', () => {
-    expect(() => checkDependencies([feature('a', { title: 'Login', dependsOn: ['zzz'] })])).toThrow("'Login' depends on feature zzz, which is not in this release's scope");
+    expect(() => checkDependencies([feature('a', { title: 'Login', dependsOn: ['zzz'] })])).toThrow(
+      "'Login' depends on feature zzz, which is not in this release's scope",
+    );
   });
 
   it('lists the changed fields of an update', () => {

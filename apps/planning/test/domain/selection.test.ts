@@ -33,7 +33,9 @@ describe('capacity-constrained selection', () => {
     const { recommended, mvp, extended } = prioritize(features, { capacity: 15, stretch: 1 });
     expect(recommended.selected.sort()).toEqual(['mid', 'must', 'quick']);
     expect(recommended.totalEffort).toBe(13);
-    expect(recommended.leftOut).toEqual([{ featureId: 'big', title: 'Reports', reason: 'needs 13 points, more than the 2 of 15 left' }]);
+    expect(recommended.leftOut).toEqual([
+      { featureId: 'big', title: 'Reports', reason: 'needs 13 points, more than the 2 of 15 left' },
+    ]);
     expect(mvp.selected).toEqual(['must']);
     expect(mvp.leftOut.map((l) => l.featureId).sort()).toEqual(['big', 'mid', 'quick']);
     expect(mvp.leftOut[0]!.reason).toMatch(/^not a MUST and no MUST depends on it/);
@@ -50,23 +52,33 @@ describe('capacity-constrained selection', () => {
     ];
     const { recommended } = prioritize(features, { capacity: 8 });
     expect(recommended.selected).toEqual(['api', 'ui']);
-    expect(recommended.leftOut).toEqual([{ featureId: 'docs', title: 'Docs', reason: 'needs 4 points, more than the 1 of 8 left' }]);
+    expect(recommended.leftOut).toEqual([
+      { featureId: 'docs', title: 'Docs', reason: 'needs 4 points, more than the 1 of 8 left' },
+    ]);
   });
 
   it('says when a feature only misses out because of its dependencies', () => {
-    const features = [feature('api', { effort: 6, businessValue: 0, timeCriticality: 0, riskReduction: 0 }), feature('ui', { title: 'UI', effort: 1, dependsOn: ['api'] })];
+    const features = [
+      feature('api', { effort: 6, businessValue: 0, timeCriticality: 0, riskReduction: 0 }),
+      feature('ui', { title: 'UI', effort: 1, dependsOn: ['api'] }),
+    ];
     expect(prioritize(features, { capacity: 4 }).recommended.leftOut.find((l) => l.featureId === 'ui')!.reason).toBe(
       'needs its 1 points plus unselected dependencies, more than the 4 of 4 points left',
     );
   });
 
   it('pulls the dependencies of a MUST into the MVP', () => {
-    const features = [feature('lib', { priority: 'COULD', effort: 3 }), feature('must', { priority: 'MUST', dependsOn: ['lib'] })];
+    const features = [
+      feature('lib', { priority: 'COULD', effort: 3 }),
+      feature('must', { priority: 'MUST', dependsOn: ['lib'] }),
+    ];
     expect(prioritize(features, { capacity: 100 }).mvp.selected).toEqual(['lib', 'must']);
   });
 
   it('keeps MUSTs beyond capacity and says so', () => {
-    const { recommended } = prioritize([feature('a', { priority: 'MUST', effort: 20 }), feature('b', { effort: 1 })], { capacity: 10 });
+    const { recommended } = prioritize([feature('a', { priority: 'MUST', effort: 20 }), feature('b', { effort: 1 })], {
+      capacity: 10,
+    });
     expect(recommended.selected).toEqual(['a']);
     expect(recommended.overCapacity).toBe(true);
     expect(recommended.notes[0]).toContain('need 20 points, more than the capacity of 10');
@@ -85,12 +97,17 @@ describe('capacity-constrained selection', () => {
     const why = Object.fromEntries(recommended.leftOut.map((l) => [l.featureId, l.reason]));
     expect(why.wont).toContain('priority WONT');
     expect(why.dropped).toBe('dropped from the release');
-    expect(why.needs).toBe("depends on 'Legacy import', which is out of scope (priority WONT: agreed not to be in this release)");
+    expect(why.needs).toBe(
+      "depends on 'Legacy import', which is out of scope (priority WONT: agreed not to be in this release)",
+    );
     expect(recommended.notes[0]).toContain("MUST 'Must' cannot be delivered");
   });
 
   it('reports the share of value each alternative delivers', () => {
-    const features = [feature('a', { businessValue: 10, timeCriticality: 0, riskReduction: 0, effort: 1 }), feature('b', { businessValue: 30, timeCriticality: 0, riskReduction: 0, effort: 10 })];
+    const features = [
+      feature('a', { businessValue: 10, timeCriticality: 0, riskReduction: 0, effort: 1 }),
+      feature('b', { businessValue: 30, timeCriticality: 0, riskReduction: 0, effort: 10 }),
+    ];
     const { recommended, extended } = prioritize(features, { capacity: 5, stretch: 1.5 });
     expect(recommended.valueShare).toBe(0.25);
     expect(extended.valueShare).toBe(1);
@@ -98,12 +115,14 @@ describe('capacity-constrained selection', () => {
 
   it('refuses a negative capacity and a cycle', () => {
     expect(() => prioritize([], { capacity: -1 })).toThrow('capacity must be a number of story points ≥ 0, got -1');
-    expect(() => prioritize([feature('a', { dependsOn: ['b'] }), feature('b', { dependsOn: ['a'] })], { capacity: 1 })).toThrow(/cycle/);
+    expect(() =>
+      prioritize([feature('a', { dependsOn: ['b'] }), feature('b', { dependsOn: ['a'] })], { capacity: 1 }),
+    ).toThrow(/cycle/);
   });
 
   it('never exceeds capacity beyond the MUSTs and always respects dependencies (random scopes)', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 30; trial++) {
       const n = 40;
       const features = Array.from({ length: n }, (_, i) =>

@@ -52,7 +52,11 @@ describe('critical path', () => {
   });
 
   it('ignores done, dropped and WONT work', () => {
-    const features = [feature('a', { effort: 30, status: 'DONE' }), feature('b', { effort: 2, dependsOn: ['a'] }), feature('c', { effort: 40, priority: 'WONT' })];
+    const features = [
+      feature('a', { effort: 30, status: 'DONE' }),
+      feature('b', { effort: 2, dependsOn: ['a'] }),
+      feature('c', { effort: 40, priority: 'WONT' }),
+    ];
     expect(criticalPath(features)).toEqual({ featureIds: ['b'], points: 2 });
   });
 
@@ -86,21 +90,35 @@ describe('Monte Carlo forecast', () => {
   });
 
   it('falls back to the planned velocity and says so', () => {
-    const f = forecastCompletion({ ...base, remainingPoints: 20, velocityHistory: [], plannedVelocity: 5, random: seededRandom(3) });
+    const f = forecastCompletion({
+      ...base,
+      remainingPoints: 20,
+      velocityHistory: [],
+      plannedVelocity: 5,
+      random: seededRandom(3),
+    });
     expect(f.basis).toBe('PLANNED_VELOCITY');
     expect(day(f.p50)).toBe('2026-05-29');
   });
 
   it('refuses a forecast without any positive velocity', () => {
-    expect(() => forecastCompletion({ ...base, remainingPoints: 20, velocityHistory: [0, 0], random: seededRandom(3) })).toThrow(/at least one week above 0/);
-    expect(() => forecastCompletion({ ...base, remainingPoints: 20, velocityHistory: [5], runs: 0, random: seededRandom(3) })).toThrow(/runs must be/);
+    expect(() =>
+      forecastCompletion({ ...base, remainingPoints: 20, velocityHistory: [0, 0], random: seededRandom(3) }),
+    ).toThrow(/at least one week above 0/);
+    expect(() =>
+      forecastCompletion({ ...base, remainingPoints: 20, velocityHistory: [5], runs: 0, random: seededRandom(3) }),
+    ).toThrow(/runs must be/);
   });
 });
 
 describe('timeline', () => {
   it('computes the capacity left before feature complete and the critical-path delay', () => {
     const now = new Date('2026-05-26T12:00:00Z'); // two weeks before feature complete of the minor above
-    const features = [feature('a', { effort: 10 }), feature('b', { effort: 20, dependsOn: ['a'] }), feature('c', { effort: 5, status: 'DONE' })];
+    const features = [
+      feature('a', { effort: 10 }),
+      feature('b', { effort: 20, dependsOn: ['a'] }),
+      feature('c', { effort: 5, status: 'DONE' }),
+    ];
     const t = planTimeline({ type: 'MINOR', targetDate: target, features }, { velocityHistory: [10, 10] }, now);
     expect(t.developmentWeeks).toBe(2);
     expect(t.capacityPoints).toBe(20);
@@ -112,7 +130,11 @@ describe('timeline', () => {
   });
 
   it('warns when velocity is unknown', () => {
-    const t = planTimeline({ type: 'PATCH', targetDate: target, features: [] }, { velocityHistory: [] }, new Date('2026-06-01T00:00:00Z'));
+    const t = planTimeline(
+      { type: 'PATCH', targetDate: target, features: [] },
+      { velocityHistory: [] },
+      new Date('2026-06-01T00:00:00Z'),
+    );
     expect(t.warnings[0]).toContain('no velocity history');
   });
 });

@@ -69,7 +69,11 @@ describe('decideVersion: the type follows from the version against the last rele
 
 describe('decideVersion: hotfixes', () => {
   it('starts a hotfix from the released version before it', () => {
-    expect(decideVersion('1.2.1-hotfix', ['1.2.0'])).toEqual({ version: '1.2.1-hotfix', type: 'HOTFIX', baseVersion: '1.2.0' });
+    expect(decideVersion('1.2.1-hotfix', ['1.2.0'])).toEqual({
+      version: '1.2.1-hotfix',
+      type: 'HOTFIX',
+      baseVersion: '1.2.0',
+    });
     expect(decideVersion('1.2.1-hotfix.2', ['1.2.0', '1.2.1-hotfix.1']).baseVersion).toBe('1.2.0');
   });
 
@@ -84,11 +88,15 @@ describe('decideVersion: hotfixes', () => {
   });
 
   it('refuses a hotfix of a superseded patch', () => {
-    expect(refusal(() => decideVersion('1.2.1-hotfix.1', ['1.2.0', '1.2.1'])).message).toContain('1.2.1 was released since; a hotfix of it would be 1.2.2-hotfix.1');
+    expect(refusal(() => decideVersion('1.2.1-hotfix.1', ['1.2.0', '1.2.1'])).message).toContain(
+      '1.2.1 was released since; a hotfix of it would be 1.2.2-hotfix.1',
+    );
   });
 
   it('refuses a hotfix number that does not increase', () => {
-    expect(refusal(() => decideVersion('1.2.1-hotfix.1', ['1.2.0', '1.2.1-hotfix.2'])).message).toContain('the next hotfix would be 1.2.1-hotfix.3');
+    expect(refusal(() => decideVersion('1.2.1-hotfix.1', ['1.2.0', '1.2.1-hotfix.2'])).message).toContain(
+      'the next hotfix would be 1.2.1-hotfix.3',
+    );
   });
 
   it('refuses X.Y.0-hotfix and a hotfix requested with a plain version', () => {

@@ -37,7 +37,8 @@ class RacingRepository implements ReleaseRepository {
   getByVersion = (product: string, version: string) => this.inner.getByVersion(product, version);
   releasedVersions = (product: string) => this.inner.releasedVersions(product);
   insert = (release: Release, events: CloudEvent[]) => this.inner.insert(release, events);
-  update = (release: Release, revision: number, events: CloudEvent[], options?: SaveOptions) => this.inner.update(release, revision, events, options);
+  update = (release: Release, revision: number, events: CloudEvent[], options?: SaveOptions) =>
+    this.inner.update(release, revision, events, options);
   recordEvents = (id: string, events: CloudEvent[]) => this.inner.recordEvents(id, events);
   list = (filter: ReleaseFilter, page: PageRequest) => this.inner.list(filter, page);
 }
@@ -51,7 +52,14 @@ let insights: ReleaseInsights;
 const now = new Date('2026-05-01T09:00:00Z');
 const clock = { now: () => now };
 const meta = { by: 'dev' };
-const feature = { title: 'Checkout v2', priority: 'MUST' as const, businessValue: 5, timeCriticality: 5, riskReduction: 5, effort: 3 };
+const feature = {
+  title: 'Checkout v2',
+  priority: 'MUST' as const,
+  businessValue: 5,
+  timeCriticality: 5,
+  riskReduction: 5,
+  effort: 3,
+};
 
 beforeAll(async () => {
   mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'planning-race'), retries: 2 });
@@ -63,7 +71,11 @@ beforeAll(async () => {
   // The other writers use the repository as it is.
   other = new ReleasePlanning({ releases, clock, newId: randomUUID });
   signals = new ReleaseSignals({ releases, clock, logger: pino({ level: 'silent' }) });
-  insights = new ReleaseInsights({ planning, clock, advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }) });
+  insights = new ReleaseInsights({
+    planning,
+    clock,
+    advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
+  });
 });
 
 afterAll(async () => {
@@ -72,14 +84,30 @@ afterAll(async () => {
 
 let versions = 0;
 async function releaseInDevelopment(): Promise<{ id: string; featureId: string }> {
-  const { release } = await other.create(meta, { product: 'race-api', version: `${++versions}.0.0`, theme: 'Races', owner: 'dev', targetDate: new Date('2026-07-01T12:00:00Z'), team: { velocityHistory: [5, 5, 5] } });
+  const { release } = await other.create(meta, {
+    product: 'race-api',
+    version: `${++versions}.0.0`,
+    theme: 'Races',
+    owner: 'dev',
+    targetDate: new Date('2026-07-01T12:00:00Z'),
+    team: { velocityHistory: [5, 5, 5] },
+  });
   const { featureId } = await other.addFeature(meta, release.id, feature);
   await other.transition(meta, release.id, 'IN_DEVELOPMENT', 'on plan');
   return { id: release.id, featureId };
 }
 
 const gateFailed = (releaseId: string) =>
-  gateEvaluationCompleted.create({ source: 'test', data: { releaseId, evaluationId: randomUUID(), gate: 'FEATURE_COMPLETE', outcome: 'FAIL', evaluatedAt: now.toISOString() } });
+  gateEvaluationCompleted.create({
+    source: 'test',
+    data: {
+      releaseId,
+      evaluationId: randomUUID(),
+      gate: 'FEATURE_COMPLETE',
+      outcome: 'FAIL',
+      evaluatedAt: now.toISOString(),
+    },
+  });
 
 describe('a change racing another write to the same release', () => {
   it('without expectedRevision is re-read and re-applied: a feature marked done while a gate outcome arrives keeps both', async () => {
@@ -90,7 +118,9 @@ describe('a change racing another write to the same release', () => {
     expect(stored.release.features[0]!.status).toBe('DONE');
     const after = await other.get(id);
     expect(after.release.features[0]!.status).toBe('DONE');
-    expect(after.release.gateResults.map((g) => g.evaluationId)).toEqual([(event.data as { evaluationId: string }).evaluationId]);
+    expect(after.release.gateResults.map((g) => g.evaluationId)).toEqual([
+      (event.data as { evaluationId: string }).evaluationId,
+    ]);
     expect(after.processedEvents).toEqual([event.id]);
     expect(after.revision).toBe(stored.revision);
   });
@@ -101,7 +131,9 @@ describe('a change racing another write to the same release', () => {
     racing.between(() => signals.handle(gateFailed(id)));
     const change = planning.updateFeature(meta, id, featureId, { status: 'DONE' }, undefined, seen);
     await expect(change).rejects.toBeInstanceOf(ConflictError);
-    await expect(change).rejects.toThrow(`Release ${id} was changed by someone else: you had version ${seen}, it is now at version ${seen + 1}`);
+    await expect(change).rejects.toThrow(
+      `Release ${id} was changed by someone else: you had version ${seen}, it is now at version ${seen + 1}`,
+    );
     const after = await other.get(id);
     expect(after.release.features[0]!.status).toBe('TODO');
     expect(after.release.gateResults).toHaveLength(1);

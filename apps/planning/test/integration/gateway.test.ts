@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { inject } from 'vitest';
-import { encodeEvent, gateEvaluationCompleted, rolloutSucceeded, type CloudEvent, type Subscription } from '@flightdeck/events';
+import {
+  encodeEvent,
+  gateEvaluationCompleted,
+  rolloutSucceeded,
+  type CloudEvent,
+  type Subscription,
+} from '@flightdeck/events';
 import { eventually, gql } from '@flightdeck/testing';
 import { startStack, type Stack } from './stack.js';
 
@@ -18,7 +24,8 @@ let watcher: Subscription;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = Record<string, any>;
 const DAY = 86_400_000;
-const RELEASE_FIELDS = 'id product version type status revision allowedTransitions transitions { from to by reason } gateOutcomes { gate outcome }';
+const RELEASE_FIELDS =
+  'id product version type status revision allowedTransitions transitions { from to by reason } gateOutcomes { gate outcome }';
 
 beforeAll(async () => {
   stack = await startStack('gateway-flow');
@@ -29,7 +36,11 @@ beforeAll(async () => {
     stack.token(['CI'], 'pipeline', { machine: true }),
   ]);
   nc = await connect({ servers: inject('natsUrl') });
-  watcher = await stack.bus.subscribe({ durable: `planning-watch-${Date.now()}`, filter: 'flightdeck.planning.>', handler: (e) => void seen.push(e) });
+  watcher = await stack.bus.subscribe({
+    durable: `planning-watch-${Date.now()}`,
+    filter: 'flightdeck.planning.>',
+    handler: (e) => void seen.push(e),
+  });
 });
 
 afterAll(async () => {
@@ -42,7 +53,17 @@ const create = (version: string, token = manager, extra: Record<string, unknown>
   gql<{ createRelease: { id: string; type: string; status: string; revision: number } }>(
     stack.gatewayUrl,
     `mutation($input: CreateReleaseInput!) { createRelease(input: $input) { ${RELEASE_FIELDS} } }`,
-    { input: { product: 'checkout-api', version, theme: 'Faster checkout', owner: 'rita', targetDate: new Date(Date.now() + 60 * DAY).toISOString(), team: { velocityHistory: [8, 10, 12, 10] }, ...extra } },
+    {
+      input: {
+        product: 'checkout-api',
+        version,
+        theme: 'Faster checkout',
+        owner: 'rita',
+        targetDate: new Date(Date.now() + 60 * DAY).toISOString(),
+        team: { velocityHistory: [8, 10, 12, 10] },
+        ...extra,
+      },
+    },
     token,
   );
 
@@ -55,10 +76,24 @@ const addFeature = (releaseId: string, input: Record<string, unknown>, token = l
   );
 
 const release = async (id: string) =>
-  (await gql<{ release: { status: string; revision: number; transitions: { from: string; to: string; by: string }[]; gateOutcomes: { gate: string }[] } }>(stack.gatewayUrl, `query($id: ID!) { release(id: $id) { ${RELEASE_FIELDS} } }`, { id }, manager)).data!.release;
+  (
+    await gql<{
+      release: {
+        status: string;
+        revision: number;
+        transitions: { from: string; to: string; by: string }[];
+        gateOutcomes: { gate: string }[];
+      };
+    }>(stack.gatewayUrl, `query($id: ID!) { release(id: $id) { ${RELEASE_FIELDS} } }`, { id }, manager)
+  ).data!.release;
 
 const transition = (id: string, to: string, token = manager) =>
-  gql<{ transitionRelease: { status: string } }>(stack.gatewayUrl, 'mutation($id: ID!, $to: ReleaseStatus!) { transitionRelease(id: $id, to: $to, reason: "on plan") { status } }', { id, to }, token);
+  gql<{ transitionRelease: { status: string } }>(
+    stack.gatewayUrl,
+    'mutation($id: ID!, $to: ReleaseStatus!) { transitionRelease(id: $id, to: $to, reason: "on plan") { status } }',
+    { id, to },
+    token,
+  );
 
 /** Publishes the event as a fresh NATS message: JetStream stores it again even with the same event id, as after a lost ack. */
 function publishRaw(event: CloudEvent): void {
@@ -69,7 +104,12 @@ describe('planning through the gateway', () => {
   it('creates a release with its type decided from the version, refusing bad input and missing roles', async () => {
     const ok = await create('1.0.0');
     expect(ok.errors).toBeUndefined();
-    expect(ok.data!.createRelease).toMatchObject({ type: 'MAJOR', status: 'PLANNING', revision: 0, allowedTransitions: ['IN_DEVELOPMENT', 'CANCELLED'] });
+    expect(ok.data!.createRelease).toMatchObject({
+      type: 'MAJOR',
+      status: 'PLANNING',
+      revision: 0,
+      allowedTransitions: ['IN_DEVELOPMENT', 'CANCELLED'],
+    });
 
     const bad = await create('1.2');
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'version' });
@@ -94,20 +134,68 @@ describe('planning through the gateway', () => {
 
   it('builds scope, refuses a cycle naming it, and prioritises under capacity with alternatives', async () => {
     const { id } = (await create('2.0.0')).data!.createRelease;
-    const api = (await addFeature(id, { title: 'Payments API', priority: 'MUST', businessValue: 8, timeCriticality: 8, riskReduction: 5, effort: 8 })).data!.addFeature.feature.id;
-    const ui = (await addFeature(id, { title: 'Pay button', priority: 'SHOULD', businessValue: 13, timeCriticality: 5, riskReduction: 1, effort: 3, dependsOn: [api] })).data!.addFeature.feature.id;
-    await addFeature(id, { title: 'Saved cards', priority: 'COULD', businessValue: 5, timeCriticality: 2, riskReduction: 1, effort: 13 });
+    const api = (
+      await addFeature(id, {
+        title: 'Payments API',
+        priority: 'MUST',
+        businessValue: 8,
+        timeCriticality: 8,
+        riskReduction: 5,
+        effort: 8,
+      })
+    ).data!.addFeature.feature.id;
+    const ui = (
+      await addFeature(id, {
+        title: 'Pay button',
+        priority: 'SHOULD',
+        businessValue: 13,
+        timeCriticality: 5,
+        riskReduction: 1,
+        effort: 3,
+        dependsOn: [api],
+      })
+    ).data!.addFeature.feature.id;
+    await addFeature(id, {
+      title: 'Saved cards',
+      priority: 'COULD',
+      businessValue: 5,
+      timeCriticality: 2,
+      riskReduction: 1,
+      effort: 13,
+    });
 
-    const cycle = await gql(stack.gatewayUrl, 'mutation($r: ID!, $f: ID!, $d: [ID!]) { updateFeature(releaseId: $r, featureId: $f, input: { dependsOn: $d }) { id } }', { r: id, f: api, d: [ui] }, lead);
+    const cycle = await gql(
+      stack.gatewayUrl,
+      'mutation($r: ID!, $f: ID!, $d: [ID!]) { updateFeature(releaseId: $r, featureId: $f, input: { dependsOn: $d }) { id } }',
+      { r: id, f: api, d: [ui] },
+      lead,
+    );
     expect(cycle.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dependsOn' });
     expect(cycle.errors![0]!.message).toContain("cycle: 'Payments API' → 'Pay button' → 'Payments API'");
 
-    const badEffort = await addFeature(id, { title: 'X', priority: 'MUST', businessValue: 1, timeCriticality: 1, riskReduction: 1, effort: -2 });
+    const badEffort = await addFeature(id, {
+      title: 'X',
+      priority: 'MUST',
+      businessValue: 1,
+      timeCriticality: 1,
+      riskReduction: 1,
+      effort: -2,
+    });
     expect(badEffort.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'effort' });
 
-    const progress = await gql(stack.gatewayUrl, 'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { status: IN_PROGRESS }) { id } }', { r: id, f: api }, developer);
+    const progress = await gql(
+      stack.gatewayUrl,
+      'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { status: IN_PROGRESS }) { id } }',
+      { r: id, f: api },
+      developer,
+    );
     expect(progress.errors).toBeUndefined();
-    const scopeByDev = await gql(stack.gatewayUrl, 'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { effort: 1 }) { id } }', { r: id, f: api }, developer);
+    const scopeByDev = await gql(
+      stack.gatewayUrl,
+      'mutation($r: ID!, $f: ID!) { updateFeature(releaseId: $r, featureId: $f, input: { effort: 1 }) { id } }',
+      { r: id, f: api },
+      developer,
+    );
     expect(scopeByDev.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 
     const p = await gql<{ prioritizeScope: Answer }>(
@@ -122,9 +210,15 @@ describe('planning through the gateway', () => {
     );
     expect(p.errors).toBeUndefined();
     const r = p.data!.prioritizeScope;
-    expect(r.ranking.map((x: { feature: { title: string } }) => x.feature.title)).toEqual(['Pay button', 'Payments API', 'Saved cards']);
+    expect(r.ranking.map((x: { feature: { title: string } }) => x.feature.title)).toEqual([
+      'Pay button',
+      'Payments API',
+      'Saved cards',
+    ]);
     expect(r.recommended.selected.map((f: { title: string }) => f.title)).toEqual(['Payments API', 'Pay button']);
-    expect(r.recommended.leftOut).toEqual([{ feature: { title: 'Saved cards' }, reason: 'needs 13 points, more than the 1 of 12 left' }]);
+    expect(r.recommended.leftOut).toEqual([
+      { feature: { title: 'Saved cards' }, reason: 'needs 13 points, more than the 1 of 12 left' },
+    ]);
     expect(r.mvp.selected.map((f: { title: string }) => f.title)).toEqual(['Payments API']);
     expect(r.extended).toMatchObject({ capacity: 30, leftOut: [] });
     expect(r.advice.source).toBe('DETERMINISTIC');
@@ -132,18 +226,38 @@ describe('planning through the gateway', () => {
     expect(r.advice.sequencing).toEqual([api, ui]);
     const recorded = await stack.predictions.find({ kind: 'prioritisation', subject: id });
     expect(recorded.map((x) => x.id)).toEqual([r.advice.predictionId]);
-    const recommended = await eventually('the scope recommended event', async () => seen.find((e) => e.type === 'flightdeck.planning.scope.recommended' && e.subject === id));
-    expect(recommended.data).toMatchObject({ releaseId: id, product: 'checkout-api', source: 'deterministic', predictionId: r.advice.predictionId, recommended: [api, ui], capacity: 12 });
+    const recommended = await eventually('the scope recommended event', async () =>
+      seen.find((e) => e.type === 'flightdeck.planning.scope.recommended' && e.subject === id),
+    );
+    expect(recommended.data).toMatchObject({
+      releaseId: id,
+      product: 'checkout-api',
+      source: 'deterministic',
+      predictionId: r.advice.predictionId,
+      recommended: [api, ui],
+      capacity: 12,
+    });
     expect((recommended.data as { leftOut: string[] }).leftOut).toHaveLength(1);
 
-    const scope = await gql<{ release: { scopeChanges: { kind: string; by: string }[]; documents: { scope: string } } }>(stack.gatewayUrl, 'query($id: ID!) { release(id: $id) { scopeChanges { kind by } documents { scope } } }', { id });
+    const scope = await gql<{
+      release: { scopeChanges: { kind: string; by: string }[]; documents: { scope: string } };
+    }>(stack.gatewayUrl, 'query($id: ID!) { release(id: $id) { scopeChanges { kind by } documents { scope } } }', {
+      id,
+    });
     expect(scope.data!.release.scopeChanges.map((c) => c.kind)).toEqual(['ADDED', 'ADDED', 'ADDED', 'STATUS_CHANGED']);
     expect(scope.data!.release.documents.scope).toContain('| Payments API | MUST | 8 |');
   });
 
   it('forecasts the timeline reproducibly and reports health', async () => {
     const { id } = (await create('3.0.0')).data!.createRelease;
-    await addFeature(id, { title: 'Search', priority: 'MUST', businessValue: 8, timeCriticality: 3, riskReduction: 2, effort: 20 });
+    await addFeature(id, {
+      title: 'Search',
+      priority: 'MUST',
+      businessValue: 8,
+      timeCriticality: 3,
+      riskReduction: 2,
+      effort: 20,
+    });
     const q = `mutation($id: ID!) { forecastTimeline(releaseId: $id, runs: 2000, seed: 7) {
       forecast { at runs seed p50 p85 probabilityOnTime basis } timeline { remainingPoints capacityPoints milestones { name } criticalPath { points features { title } } }
       advice { source commentary } release { forecast { seed } health { status reasons { rule status message } progress { featuresTotal pointsTotal } } } } }`;
@@ -160,7 +274,11 @@ describe('planning through the gateway', () => {
     expect(fa.release.forecast.seed).toBe(7);
     expect(fa.release.health).toMatchObject({ status: 'GREEN', progress: { featuresTotal: 1, pointsTotal: 20 } });
     // A Green report says why: the rules it checked, each holding.
-    expect(fa.release.health.reasons).toContainEqual({ rule: 'FORECAST_AT_RISK', status: 'GREEN', message: '100% of forecast runs finish by feature complete (85% wanted)' });
+    expect(fa.release.health.reasons).toContainEqual({
+      rule: 'FORECAST_AT_RISK',
+      status: 'GREEN',
+      message: '100% of forecast runs finish by feature complete (85% wanted)',
+    });
     expect(fa.release.health.reasons.every((r: { status: string }) => r.status === 'GREEN')).toBe(true);
     expect(fa.advice.source).toBe('DETERMINISTIC');
   });
@@ -171,17 +289,33 @@ describe('planning through the gateway', () => {
     expect((await transition(id, 'FEATURE_COMPLETE', lead)).errors).toBeUndefined();
     const early = await transition(id, 'CODE_FREEZE');
     expect(early.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
-    expect(early.errors![0]!.message).toContain('needs the FEATURE_COMPLETE gate to have passed; it has not been evaluated yet');
+    expect(early.errors![0]!.message).toContain(
+      'needs the FEATURE_COMPLETE gate to have passed; it has not been evaluated yet',
+    );
 
     const gate = (gateName: string, outcome: 'PASS' | 'FAIL' = 'PASS') =>
-      gateEvaluationCompleted.create({ source: 'flightdeck/gates', data: { releaseId: id, evaluationId: `${gateName}-1`, gate: gateName, outcome, evaluatedAt: new Date().toISOString() } });
+      gateEvaluationCompleted.create({
+        source: 'flightdeck/gates',
+        data: {
+          releaseId: id,
+          evaluationId: `${gateName}-1`,
+          gate: gateName,
+          outcome,
+          evaluatedAt: new Date().toISOString(),
+        },
+      });
     const passed = gate('FEATURE_COMPLETE');
     await stack.bus.publish(passed);
     const moved = await eventually('the gate event to move the release', async () => {
       const r = await release(id);
       return r.status === 'CODE_FREEZE' ? r : undefined;
     });
-    expect(moved.transitions.at(-1)).toEqual({ from: 'FEATURE_COMPLETE', to: 'CODE_FREEZE', by: 'flightdeck-gates', reason: 'FEATURE_COMPLETE gate passed (evaluation FEATURE_COMPLETE-1)' });
+    expect(moved.transitions.at(-1)).toEqual({
+      from: 'FEATURE_COMPLETE',
+      to: 'CODE_FREEZE',
+      by: 'flightdeck-gates',
+      reason: 'FEATURE_COMPLETE gate passed (evaluation FEATURE_COMPLETE-1)',
+    });
 
     // The same event again (a redelivery), then a marker event: once the marker is applied, the redelivery was handled before it.
     publishRaw(passed);
@@ -198,41 +332,78 @@ describe('planning through the gateway', () => {
     await stack.bus.publish(gate('ALPHA'));
     await eventually('BETA', async () => ((await release(id)).status === 'BETA' ? true : undefined));
     await stack.bus.publish(gate('BETA'));
-    await eventually('RELEASE_CANDIDATE', async () => ((await release(id)).status === 'RELEASE_CANDIDATE' ? true : undefined));
+    await eventually('RELEASE_CANDIDATE', async () =>
+      (await release(id)).status === 'RELEASE_CANDIDATE' ? true : undefined,
+    );
     await stack.bus.publish(gate('PRODUCTION'));
-    await eventually('the production gate', async () => ((await release(id)).gateOutcomes.some((g) => g.gate === 'PRODUCTION') ? true : undefined));
+    await eventually('the production gate', async () =>
+      (await release(id)).gateOutcomes.some((g) => g.gate === 'PRODUCTION') ? true : undefined,
+    );
     expect((await release(id)).status).toBe('RELEASE_CANDIDATE');
-    await stack.bus.publish(rolloutSucceeded.create({ source: 'flightdeck/deployment', data: { releaseId: id, rolloutId: 'ro-1', environment: 'production', completedAt: new Date().toISOString() } }));
+    await stack.bus.publish(
+      rolloutSucceeded.create({
+        source: 'flightdeck/deployment',
+        data: { releaseId: id, rolloutId: 'ro-1', environment: 'production', completedAt: new Date().toISOString() },
+      }),
+    );
     const released = await eventually('RELEASED', async () => {
       const r = await release(id);
       return r.status === 'RELEASED' ? r : undefined;
     });
-    expect(released.transitions.at(-1)).toMatchObject({ from: 'RELEASE_CANDIDATE', to: 'RELEASED', by: 'flightdeck-deployment' });
+    expect(released.transitions.at(-1)).toMatchObject({
+      from: 'RELEASE_CANDIDATE',
+      to: 'RELEASED',
+      by: 'flightdeck-deployment',
+    });
 
     // Released versions now bound the next ones, and a hotfix may start from 4.0.0.
-    const hotfix = await create('4.0.1-hotfix.1', manager, { hotfixReason: 'PRODUCTION_DOWN', hotfixDetails: 'checkout fails for every card payment' });
-    expect(hotfix.data!.createRelease).toMatchObject({ type: 'HOTFIX', allowedTransitions: ['IN_DEVELOPMENT', 'CANCELLED'] });
+    const hotfix = await create('4.0.1-hotfix.1', manager, {
+      hotfixReason: 'PRODUCTION_DOWN',
+      hotfixDetails: 'checkout fails for every card payment',
+    });
+    expect(hotfix.data!.createRelease).toMatchObject({
+      type: 'HOTFIX',
+      allowedTransitions: ['IN_DEVELOPMENT', 'CANCELLED'],
+    });
     expect((await create('3.9.0')).errors![0]!.message).toContain('does not increase over the released 4.0.0');
   });
 
   it('refuses the second of two edits made from the same revision', async () => {
     const { id, revision } = (await create('5.0.0')).data!.createRelease;
-    const edit = (theme: string) => gql(stack.gatewayUrl, 'mutation($id: ID!, $rev: Int, $t: String) { updateRelease(id: $id, input: { theme: $t }, expectedRevision: $rev) { theme revision } }', { id, rev: revision, t: theme }, manager);
+    const edit = (theme: string) =>
+      gql(
+        stack.gatewayUrl,
+        'mutation($id: ID!, $rev: Int, $t: String) { updateRelease(id: $id, input: { theme: $t }, expectedRevision: $rev) { theme revision } }',
+        { id, rev: revision, t: theme },
+        manager,
+      );
     const first = await edit('first');
     const second = await edit('second');
     expect(first.errors).toBeUndefined();
     expect(second.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', expectedRevision: 0, actualRevision: 1 });
-    const now = await gql<{ release: { theme: string } }>(stack.gatewayUrl, 'query($id: ID!) { release(id: $id) { theme } }', { id });
+    const now = await gql<{ release: { theme: string } }>(
+      stack.gatewayUrl,
+      'query($id: ID!) { release(id: $id) { theme } }',
+      { id },
+    );
     expect(now.data!.release.theme).toBe('first');
   });
 
   it('lists releases with filters and cursors, and finds one by version', async () => {
     const page = async (after?: string) =>
-      (await gql<{ releases: { totalCount: number; edges: { node: { version: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
-        stack.gatewayUrl,
-        'query($after: String) { releases(filter: { product: "checkout-api", type: [MAJOR] }, first: 2, after: $after) { totalCount edges { node { version } } pageInfo { hasNextPage endCursor } } }',
-        after ? { after } : {},
-      )).data!.releases;
+      (
+        await gql<{
+          releases: {
+            totalCount: number;
+            edges: { node: { version: string } }[];
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        }>(
+          stack.gatewayUrl,
+          'query($after: String) { releases(filter: { product: "checkout-api", type: [MAJOR] }, first: 2, after: $after) { totalCount edges { node { version } } pageInfo { hasNextPage endCursor } } }',
+          after ? { after } : {},
+        )
+      ).data!.releases;
     const one = await page();
     expect(one.totalCount).toBeGreaterThanOrEqual(5);
     expect(one.edges).toHaveLength(2);
@@ -241,17 +412,31 @@ describe('planning through the gateway', () => {
     expect(two.edges.map((e) => e.node.version)).not.toContain(one.edges[0]!.node.version);
     const bad = await gql(stack.gatewayUrl, '{ releases(after: "nonsense") { totalCount } }');
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-    const byVersion = await gql<{ releaseByVersion: { type: string } }>(stack.gatewayUrl, '{ releaseByVersion(product: "checkout-api", version: "2.0.0") { type } }');
+    const byVersion = await gql<{ releaseByVersion: { type: string } }>(
+      stack.gatewayUrl,
+      '{ releaseByVersion(product: "checkout-api", version: "2.0.0") { type } }',
+    );
     expect(byVersion.data!.releaseByVersion).toEqual({ type: 'MAJOR' });
   });
 
   it('published its events through the outbox', async () => {
-    await eventually('the forecast event', async () => (seen.some((e) => e.type === 'flightdeck.planning.timeline.forecasted') ? true : undefined));
+    await eventually('the forecast event', async () =>
+      seen.some((e) => e.type === 'flightdeck.planning.timeline.forecasted') ? true : undefined,
+    );
     const types = new Set(seen.map((e) => e.type));
-    for (const t of ['release.created', 'release.status_changed', 'release.scope_changed', 'feature.status_changed', 'timeline.forecasted', 'scope.recommended']) {
+    for (const t of [
+      'release.created',
+      'release.status_changed',
+      'release.scope_changed',
+      'feature.status_changed',
+      'timeline.forecasted',
+      'scope.recommended',
+    ]) {
       expect(types).toContain(`flightdeck.planning.${t}`);
     }
-    const statusEvents = seen.filter((e) => e.type === 'flightdeck.planning.release.status_changed').map((e) => (e.data as { to: string }).to);
+    const statusEvents = seen
+      .filter((e) => e.type === 'flightdeck.planning.release.status_changed')
+      .map((e) => (e.data as { to: string }).to);
     expect(statusEvents).toContain('RELEASED');
   });
 });
@@ -270,15 +455,33 @@ describe('who acted', () => {
       const created = await gql<{ createRelease: { id: string } }>(
         stack.gatewayUrl,
         'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-        { input: { product: 'ledger-api', version: p.version, theme: 'Ledger', owner: 'finance team', targetDate: new Date(Date.now() + 60 * DAY).toISOString() } },
+        {
+          input: {
+            product: 'ledger-api',
+            version: p.version,
+            theme: 'Ledger',
+            owner: 'finance team',
+            targetDate: new Date(Date.now() + 60 * DAY).toISOString(),
+          },
+        },
         p.token,
       );
       expect(created.errors).toBeUndefined();
       const id = created.data!.createRelease.id;
-      await addFeature(id, { title: 'Journal', priority: 'MUST', businessValue: 3, timeCriticality: 3, riskReduction: 3, effort: 2 }, p.token);
+      await addFeature(
+        id,
+        { title: 'Journal', priority: 'MUST', businessValue: 3, timeCriticality: 3, riskReduction: 3, effort: 2 },
+        p.token,
+      );
       expect((await transition(id, 'IN_DEVELOPMENT', p.token)).errors).toBeUndefined();
 
-      const r = await gql<{ release: { transitions: { by: string; byName: string }[]; scopeChanges: { by: string; byName: string }[]; documents: { weeklyStatus: string } } }>(
+      const r = await gql<{
+        release: {
+          transitions: { by: string; byName: string }[];
+          scopeChanges: { by: string; byName: string }[];
+          documents: { weeklyStatus: string };
+        };
+      }>(
         stack.gatewayUrl,
         'query($id: ID!) { release(id: $id) { transitions { by byName } scopeChanges { by byName } documents { weeklyStatus } } }',
         { id },
@@ -305,20 +508,36 @@ describe('who acted', () => {
 describe('release lists', () => {
   it('load the scope history of a listed release when asked for it', async () => {
     const { id } = (await create('6.0.0')).data!.createRelease;
-    await addFeature(id, { title: 'Audit log', priority: 'MUST', businessValue: 3, timeCriticality: 3, riskReduction: 3, effort: 2 });
-    const list = await gql<{ releases: { edges: { node: { id: string; scopeChanges: { kind: string }[]; documents: { weeklyStatus: string } } }[] } }>(
+    await addFeature(id, {
+      title: 'Audit log',
+      priority: 'MUST',
+      businessValue: 3,
+      timeCriticality: 3,
+      riskReduction: 3,
+      effort: 2,
+    });
+    const list = await gql<{
+      releases: {
+        edges: { node: { id: string; scopeChanges: { kind: string }[]; documents: { weeklyStatus: string } } }[];
+      };
+    }>(
       stack.gatewayUrl,
       '{ releases(filter: { product: "checkout-api" }, first: 100) { edges { node { id scopeChanges { kind } documents { weeklyStatus } } } } }',
     );
     const node = list.data!.releases.edges.find((e) => e.node.id === id)!.node;
     expect(node.scopeChanges).toEqual([{ kind: 'ADDED' }]);
-    expect(node.documents.weeklyStatus).toContain("- scope added: Audit log");
+    expect(node.documents.weeklyStatus).toContain('- scope added: Audit log');
   });
 
-  it('read only the release documents\' own fields for a summary, and the scope when it is selected', async () => {
-    const summary = await gql<{ releases: { edges: { node: { version: string; status: string } }[] } }>(stack.gatewayUrl, '{ releases(filter: { product: "checkout-api" }, first: 100) { edges { node { version status } } } }');
+  it("read only the release documents' own fields for a summary, and the scope when it is selected", async () => {
+    const summary = await gql<{ releases: { edges: { node: { version: string; status: string } }[] } }>(
+      stack.gatewayUrl,
+      '{ releases(filter: { product: "checkout-api" }, first: 100) { edges { node { version status } } } }',
+    );
     expect(summary.data!.releases.edges.map((e) => e.node.version)).toContain('6.0.0');
-    const withScope = await gql<{ releases: { edges: { node: { version: string; features: { title: string }[]; transitions: unknown[] } }[] } }>(
+    const withScope = await gql<{
+      releases: { edges: { node: { version: string; features: { title: string }[]; transitions: unknown[] } }[] };
+    }>(
       stack.gatewayUrl,
       '{ releases(filter: { product: "checkout-api" }, first: 100) { edges { node { version features { title } transitions { to } } } } }',
     );

@@ -20,7 +20,13 @@ let signals: ReleaseSignals;
 const now = new Date('2026-05-01T09:00:00Z');
 const clock = { now: () => now };
 const meta = { by: 'alice' };
-const input = { product: 'checkout-api', version: '1.0.0', theme: 'First', owner: 'alice', targetDate: new Date('2026-07-01T12:00:00Z') };
+const input = {
+  product: 'checkout-api',
+  version: '1.0.0',
+  theme: 'First',
+  owner: 'alice',
+  targetDate: new Date('2026-07-01T12:00:00Z'),
+};
 
 beforeAll(async () => {
   mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'planning-repo'), retries: 2 });
@@ -47,7 +53,14 @@ describe('releases in MongoDB', () => {
 
   it('refuses the loser of two edits made from the same revision, overwriting nothing', async () => {
     const { release } = await planning.create(meta, { ...input, version: '2.0.0' });
-    const f = { title: 'A', priority: 'MUST' as const, businessValue: 1, timeCriticality: 1, riskReduction: 1, effort: 1 };
+    const f = {
+      title: 'A',
+      priority: 'MUST' as const,
+      businessValue: 1,
+      timeCriticality: 1,
+      riskReduction: 1,
+      effort: 1,
+    };
     // Both clients saw revision 0; whichever is stored second must be refused.
     const results = await Promise.allSettled([
       planning.addFeature(meta, release.id, f, undefined, 0),
@@ -56,7 +69,9 @@ describe('releases in MongoDB', () => {
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(failed).toHaveLength(1);
     expect(failed[0]!.reason).toBeInstanceOf(ConflictError);
-    expect(String(failed[0]!.reason.message)).toContain('was changed by someone else: you had version 0, it is now at version 1');
+    expect(String(failed[0]!.reason.message)).toContain(
+      'was changed by someone else: you had version 0, it is now at version 1',
+    );
     expect((await planning.get(release.id)).release.features).toHaveLength(1);
   });
 
@@ -65,21 +80,34 @@ describe('releases in MongoDB', () => {
     const seenByA = await releases.get(release.id);
     const seenByB = await releases.get(release.id);
     await releases.update({ ...seenByA!.release, theme: 'from A' }, seenByA!.revision, []);
-    await expect(releases.update({ ...seenByB!.release, theme: 'from B' }, seenByB!.revision, [])).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      releases.update({ ...seenByB!.release, theme: 'from B' }, seenByB!.revision, []),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect((await planning.get(release.id)).release.theme).toBe('from A');
   });
 
   it('applies a gate event once, moving the release on, and ignores its redelivery', async () => {
     let { release } = await planning.create(meta, { ...input, version: '3.0.0' });
-    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const) release = (await planning.transition(meta, release.id, to, 'on plan')).release;
+    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const)
+      release = (await planning.transition(meta, release.id, to, 'on plan')).release;
     const event = gateEvaluationCompleted.create({
       source: 'test',
-      data: { releaseId: release.id, evaluationId: 'ev1', gate: 'FEATURE_COMPLETE', outcome: 'PASS', evaluatedAt: now.toISOString() },
+      data: {
+        releaseId: release.id,
+        evaluationId: 'ev1',
+        gate: 'FEATURE_COMPLETE',
+        outcome: 'PASS',
+        evaluatedAt: now.toISOString(),
+      },
     });
     expect(await signals.handle(event)).toBe('applied');
     const after = await planning.get(release.id);
     expect(after.release.status).toBe('CODE_FREEZE');
-    expect(after.release.transitions.at(-1)).toMatchObject({ from: 'FEATURE_COMPLETE', to: 'CODE_FREEZE', by: 'flightdeck-gates' });
+    expect(after.release.transitions.at(-1)).toMatchObject({
+      from: 'FEATURE_COMPLETE',
+      to: 'CODE_FREEZE',
+      by: 'flightdeck-gates',
+    });
     expect(after.processedEvents).toEqual([event.id]);
     expect(await signals.handle(event)).toBe('duplicate');
     const again = await planning.get(release.id);
@@ -89,31 +117,55 @@ describe('releases in MongoDB', () => {
 
   it('lists releases by target date with filters and cursors', async () => {
     for (let i = 0; i < 5; i++) {
-      await planning.create(meta, { ...input, product: 'list-api', version: `${i + 1}.0.0`, targetDate: new Date(Date.UTC(2026, 6 + i, 1)) });
+      await planning.create(meta, {
+        ...input,
+        product: 'list-api',
+        version: `${i + 1}.0.0`,
+        targetDate: new Date(Date.UTC(2026, 6 + i, 1)),
+      });
     }
     const first = await planning.list({ product: 'list-api' }, { first: 2 });
     expect(first.edges.map((e) => e.node.release.version)).toEqual(['1.0.0', '2.0.0']);
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await planning.list({ product: 'list-api' }, { first: 2, after: first.pageInfo.endCursor });
     expect(second.edges.map((e) => e.node.release.version)).toEqual(['3.0.0', '4.0.0']);
-    const ranged = await planning.list({ product: 'list-api', targetFrom: new Date(Date.UTC(2026, 8, 1)), targetTo: new Date(Date.UTC(2026, 9, 1)) }, {});
+    const ranged = await planning.list(
+      { product: 'list-api', targetFrom: new Date(Date.UTC(2026, 8, 1)), targetTo: new Date(Date.UTC(2026, 9, 1)) },
+      {},
+    );
     expect(ranged.edges.map((e) => e.node.release.version)).toEqual(['3.0.0', '4.0.0']);
     expect(await ranged.totalCount()).toBe(2);
   });
 
   it('records failed gates and staging rollouts without moving the release, and ignores unknown releases', async () => {
     let { release } = await planning.create(meta, { ...input, version: '7.0.0' });
-    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const) release = (await planning.transition(meta, release.id, to, 'on plan')).release;
+    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const)
+      release = (await planning.transition(meta, release.id, to, 'on plan')).release;
     const gate = (outcome: 'PASS' | 'FAIL', evaluationId: string, at: string) =>
-      gateEvaluationCompleted.create({ source: 'test', data: { releaseId: release.id, evaluationId, gate: 'FEATURE_COMPLETE', outcome, evaluatedAt: at } });
+      gateEvaluationCompleted.create({
+        source: 'test',
+        data: { releaseId: release.id, evaluationId, gate: 'FEATURE_COMPLETE', outcome, evaluatedAt: at },
+      });
     expect(await signals.handle(gate('FAIL', 'e1', '2026-05-01T08:00:00Z'))).toBe('applied');
     let stored = await planning.get(release.id);
     expect(stored.release.status).toBe('FEATURE_COMPLETE');
     expect(stored.release.signals.gates).toEqual({ FEATURE_COMPLETE: 'FAIL' });
 
-    const staging = rolloutSucceeded.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'r1', environment: 'staging', completedAt: now.toISOString() } });
+    const staging = rolloutSucceeded.create({
+      source: 'test',
+      data: { releaseId: release.id, rolloutId: 'r1', environment: 'staging', completedAt: now.toISOString() },
+    });
     expect(await signals.handle(staging)).toBe('ignored');
-    const rollback = rolloutRolledBack.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'r2', environment: 'production', reason: 'error rate', rolledBackAt: now.toISOString() } });
+    const rollback = rolloutRolledBack.create({
+      source: 'test',
+      data: {
+        releaseId: release.id,
+        rolloutId: 'r2',
+        environment: 'production',
+        reason: 'error rate',
+        rolledBackAt: now.toISOString(),
+      },
+    });
     expect(await signals.handle(rollback)).toBe('applied');
     expect((await planning.get(release.id)).release.signals.productionRolloutSucceeded).toBe(false);
 
@@ -123,21 +175,48 @@ describe('releases in MongoDB', () => {
     expect(stored.release.signals.gates).toEqual({ FEATURE_COMPLETE: 'FAIL' });
     expect(stored.release.status).toBe('FEATURE_COMPLETE');
 
-    const unknown = gateEvaluationCompleted.create({ source: 'test', data: { releaseId: 'nope', evaluationId: 'e9', gate: 'ALPHA', outcome: 'PASS', evaluatedAt: now.toISOString() } });
+    const unknown = gateEvaluationCompleted.create({
+      source: 'test',
+      data: { releaseId: 'nope', evaluationId: 'e9', gate: 'ALPHA', outcome: 'PASS', evaluatedAt: now.toISOString() },
+    });
     expect(await signals.handle(unknown)).toBe('unknown-release');
   });
 
   it('keeps a release in production when one of its workloads is promoted and another rolled back, and releases it once Production passes', async () => {
     let { release } = await planning.create(meta, { ...input, product: 'storefront', version: '1.0.0' });
-    const passed = (gate: string, at: string) => signals.handle(gateEvaluationCompleted.create({ source: 'test', data: { releaseId: release.id, evaluationId: `${gate}-1`, gate, outcome: 'PASS', evaluatedAt: at } }));
-    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const) release = (await planning.transition(meta, release.id, to, 'on plan')).release;
+    const passed = (gate: string, at: string) =>
+      signals.handle(
+        gateEvaluationCompleted.create({
+          source: 'test',
+          data: { releaseId: release.id, evaluationId: `${gate}-1`, gate, outcome: 'PASS', evaluatedAt: at },
+        }),
+      );
+    for (const to of ['IN_DEVELOPMENT', 'FEATURE_COMPLETE'] as const)
+      release = (await planning.transition(meta, release.id, to, 'on plan')).release;
     await passed('FEATURE_COMPLETE', '2026-05-01T08:00:00Z'); // moves it to CODE_FREEZE
     await planning.transition(meta, release.id, 'ALPHA', 'on plan');
     await passed('ALPHA', '2026-05-01T08:10:00Z'); // to BETA
     await passed('BETA', '2026-05-01T08:20:00Z'); // to RELEASE_CANDIDATE
     expect((await planning.get(release.id)).release.status).toBe('RELEASE_CANDIDATE');
-    const web = rolloutSucceeded.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'web-1', environment: 'production', completedAt: '2026-05-01T09:05:00Z' } });
-    const api = rolloutRolledBack.create({ source: 'test', data: { releaseId: release.id, rolloutId: 'api-1', environment: 'production', reason: 'error rate', rolledBackAt: '2026-05-01T09:09:00Z' } });
+    const web = rolloutSucceeded.create({
+      source: 'test',
+      data: {
+        releaseId: release.id,
+        rolloutId: 'web-1',
+        environment: 'production',
+        completedAt: '2026-05-01T09:05:00Z',
+      },
+    });
+    const api = rolloutRolledBack.create({
+      source: 'test',
+      data: {
+        releaseId: release.id,
+        rolloutId: 'api-1',
+        environment: 'production',
+        reason: 'error rate',
+        rolledBackAt: '2026-05-01T09:09:00Z',
+      },
+    });
     expect(await signals.handle(web)).toBe('applied');
     expect(await signals.handle(api)).toBe('applied');
     const stored = await planning.get(release.id);

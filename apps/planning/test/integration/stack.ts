@@ -29,7 +29,10 @@ export interface Stack {
 }
 
 /** The planning service on its own database and a real NATS, behind a real gateway composed from schema.graphql. */
-export async function startStack(name: string, opts: { now?: () => Date; gitWebhooks?: PlanningServiceDeps['gitWebhooks'] } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  opts: { now?: () => Date; gitWebhooks?: PlanningServiceDeps['gitWebhooks'] } = {},
+): Promise<Stack> {
   const logger = createLogger({ service: 'planning', level: 'silent' });
   const verifier = createTokenVerifier({ secret: SECRET });
   const mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), name), retries: 2 });

@@ -11,7 +11,11 @@ export class InMemoryPredictionStore implements PredictionStore {
 
   async find(query: PredictionQuery = {}): Promise<Prediction[]> {
     return [...this.byId.values()]
-      .filter((p) => (query.kind === undefined || p.kind === query.kind) && (query.subject === undefined || p.subject === query.subject))
+      .filter(
+        (p) =>
+          (query.kind === undefined || p.kind === query.kind) &&
+          (query.subject === undefined || p.subject === query.subject),
+      )
       .sort((a, b) => a.at.getTime() - b.at.getTime())
       .map((p) => structuredClone(p));
   }

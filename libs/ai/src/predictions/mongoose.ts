@@ -32,7 +32,10 @@ export type PredictionModel = Model<PredictionDocument>;
 
 /** The mongoose model of predictions on the given connection (one per service database). */
 export function predictionModel(connection: Connection): PredictionModel {
-  return (connection.models.Prediction as PredictionModel | undefined) ?? connection.model<PredictionDocument>('Prediction', predictionSchema);
+  return (
+    (connection.models.Prediction as PredictionModel | undefined) ??
+    connection.model<PredictionDocument>('Prediction', predictionSchema)
+  );
 }
 
 export class MongoosePredictionStore implements PredictionStore {

@@ -43,7 +43,9 @@ export const retrospectiveCompleted = defineEvent({
     releaseId: z.string().min(1),
     retrospectiveId: z.string().min(1),
     items: z.number().int().nonnegative(),
-    actionItems: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), owner: z.string().min(1), dueDate: timestamp })),
+    actionItems: z.array(
+      z.object({ id: z.string().min(1), title: z.string().min(1), owner: z.string().min(1), dueDate: timestamp }),
+    ),
     completedAt: timestamp,
     by: z.string().min(1),
   }),

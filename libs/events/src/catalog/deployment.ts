@@ -54,7 +54,14 @@ export const rolloutStarted = defineEvent({
 export const rolloutStepCompleted = defineEvent({
   type: 'flightdeck.deployment.rollout.step_completed',
   version: 1,
-  schema: z.object({ ...rollout, stepIndex: z.number().int().min(0), kind: z.string(), weight: z.number().min(0).max(100), message: z.string(), completedAt: at }),
+  schema: z.object({
+    ...rollout,
+    stepIndex: z.number().int().min(0),
+    kind: z.string(),
+    weight: z.number().min(0).max(100),
+    message: z.string(),
+    completedAt: at,
+  }),
 });
 
 /** An analysis run reached its verdict; the score and each metric's tally are included. */

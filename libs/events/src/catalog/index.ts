@@ -12,4 +12,11 @@ export * from './analytics.js';
 export * from './release-rollout.js';
 
 /** The platform's catalog: every service adds its file under catalog/ and its list here. */
-export const eventCatalog = new EventCatalog([...planningEvents, ...planningServiceEvents, ...gatesEvents, ...deploymentEvents, ...analyticsEvents, ...releaseRolloutEvents]);
+export const eventCatalog = new EventCatalog([
+  ...planningEvents,
+  ...planningServiceEvents,
+  ...gatesEvents,
+  ...deploymentEvents,
+  ...analyticsEvents,
+  ...releaseRolloutEvents,
+]);

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { defineEvent } from '../catalog.js';
 
 const releaseType = z.enum(['MAJOR', 'MINOR', 'PATCH', 'HOTFIX']);
-const releaseStatus = z.enum(['PLANNED', 'IN_PROGRESS', 'FEATURE_COMPLETE', 'CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE', 'RELEASED', 'CANCELLED']);
+const releaseStatus = z.enum([
+  'PLANNED',
+  'IN_PROGRESS',
+  'FEATURE_COMPLETE',
+  'CODE_FREEZE',
+  'ALPHA',
+  'BETA',
+  'RELEASE_CANDIDATE',
+  'RELEASED',
+  'CANCELLED',
+]);
 
 export const releaseCreated = defineEvent({
   type: 'flightdeck.planning.release.created',
@@ -44,7 +54,18 @@ export const featureChanged = defineEvent({
 export const planningEvents = [releaseCreated, releaseStatusChanged, featureChanged];
 
 // Planning service events, version 2 onwards: the service's real lifecycle and payloads.
-const lifecycleStatus = z.enum(['PLANNING', 'IN_DEVELOPMENT', 'FEATURE_COMPLETE', 'CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE', 'RELEASED', 'CLOSED', 'CANCELLED']);
+const lifecycleStatus = z.enum([
+  'PLANNING',
+  'IN_DEVELOPMENT',
+  'FEATURE_COMPLETE',
+  'CODE_FREEZE',
+  'ALPHA',
+  'BETA',
+  'RELEASE_CANDIDATE',
+  'RELEASED',
+  'CLOSED',
+  'CANCELLED',
+]);
 const featureStatus = z.enum(['TODO', 'IN_PROGRESS', 'IN_REVIEW', 'DONE', 'DROPPED']);
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -177,4 +198,12 @@ export const freezeExceptionApproved = defineEvent({
 });
 
 /** What the planning service publishes (registered next to the version-1 list above). */
-export const planningServiceEvents = [releaseCreatedV2, releaseStatusChangedV2, releaseScopeChanged, featureStatusChanged, timelineForecasted, scopeRecommended, freezeExceptionApproved];
+export const planningServiceEvents = [
+  releaseCreatedV2,
+  releaseStatusChangedV2,
+  releaseScopeChanged,
+  featureStatusChanged,
+  timelineForecasted,
+  scopeRecommended,
+  freezeExceptionApproved,
+];

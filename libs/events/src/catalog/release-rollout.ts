@@ -11,7 +11,13 @@ const releaseRollout = {
 
 const at = z.iso.datetime({ offset: true });
 
-const measurement = z.object({ metric: z.string(), value: z.number().nullable(), phase: z.enum(['SUCCESSFUL', 'FAILED', 'INCONCLUSIVE']), detail: z.string(), query: z.string() });
+const measurement = z.object({
+  metric: z.string(),
+  value: z.number().nullable(),
+  phase: z.enum(['SUCCESSFUL', 'FAILED', 'INCONCLUSIVE']),
+  detail: z.string(),
+  query: z.string(),
+});
 
 /** A release-wide rollout began: its workloads, each with its wave (dependency order). */
 export const releaseRolloutStarted = defineEvent({
@@ -20,7 +26,17 @@ export const releaseRolloutStarted = defineEvent({
   schema: z.object({
     ...releaseRollout,
     mode: z.enum(['WAVES', 'TOGETHER']),
-    workloads: z.array(z.object({ name: z.string(), wave: z.number().int().min(0), namespace: z.string(), deployment: z.string(), image: z.string() })).min(1),
+    workloads: z
+      .array(
+        z.object({
+          name: z.string(),
+          wave: z.number().int().min(0),
+          namespace: z.string(),
+          deployment: z.string(),
+          image: z.string(),
+        }),
+      )
+      .min(1),
     startedBy: z.string(),
     startedAt: at,
   }),
@@ -30,7 +46,13 @@ export const releaseRolloutStarted = defineEvent({
 export const releaseRolloutWaveStarted = defineEvent({
   type: 'flightdeck.deployment.release_rollout.wave_started',
   version: 1,
-  schema: z.object({ ...releaseRollout, wave: z.number().int().min(0), workloads: z.array(z.string()).min(1), message: z.string(), startedAt: at }),
+  schema: z.object({
+    ...releaseRollout,
+    wave: z.number().int().min(0),
+    workloads: z.array(z.string()).min(1),
+    message: z.string(),
+    startedAt: at,
+  }),
 });
 
 /** Every workload is ready and the release waits for a person to promote all. */
@@ -71,4 +93,11 @@ export const releaseRolloutFailed = defineEvent({
   schema: z.object({ ...releaseRollout, ...failure, message: z.string(), failedAt: at }),
 });
 
-export const releaseRolloutEvents = [releaseRolloutStarted, releaseRolloutWaveStarted, releaseRolloutPaused, releaseRolloutPromoted, releaseRolloutRolledBack, releaseRolloutFailed];
+export const releaseRolloutEvents = [
+  releaseRolloutStarted,
+  releaseRolloutWaveStarted,
+  releaseRolloutPaused,
+  releaseRolloutPromoted,
+  releaseRolloutRolledBack,
+  releaseRolloutFailed,
+];

@@ -1,7 +1,16 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino, type Logger } from 'pino';
-import type { ConsumerLag, ConsumerLagReader, DeadLetter, DeadLetterReader, EventBus, PublishResult, SubscribeOptions, Subscription } from '../bus.js';
+import type {
+  ConsumerLag,
+  ConsumerLagReader,
+  DeadLetter,
+  DeadLetterReader,
+  EventBus,
+  PublishResult,
+  SubscribeOptions,
+  Subscription,
+} from '../bus.js';
 import type { EventCatalog } from '../catalog.js';
 import { eventCatalog } from '../catalog/index.js';
 import { encodeEvent, type CloudEvent } from '../envelope.js';
@@ -42,24 +51,48 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
 
   /** Connects (reconnecting forever on loss) and provisions the streams idempotently. */
   static async connect(opts: JetStreamBusOptions): Promise<JetStreamBus> {
-    if (!opts.connection && !opts.servers) throw new Error('JetStreamBus.connect: give `servers` (e.g. nats://127.0.0.1:4222) or an open `connection`');
+    if (!opts.connection && !opts.servers)
+      throw new Error('JetStreamBus.connect: give `servers` (e.g. nats://127.0.0.1:4222) or an open `connection`');
     const nc =
       opts.connection ??
-      (await connect({ servers: opts.servers, name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 500 }).catch((err: Error) => {
+      (await connect({
+        servers: opts.servers,
+        name: opts.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+      }).catch((err: Error) => {
         throw new Error(`could not connect to NATS at ${String(opts.servers)}: ${err.message}`, { cause: err });
       }));
     const jsm = await jetstreamManager(nc).catch((err: Error) => {
-      throw new Error(`NATS at ${nc.getServer()} has no JetStream (start it with \`nats-server -js\`): ${err.message}`, { cause: err });
+      throw new Error(
+        `NATS at ${nc.getServer()} has no JetStream (start it with \`nats-server -js\`): ${err.message}`,
+        { cause: err },
+      );
     });
     await ensureStreams(jsm, opts);
     const logger = opts.logger ?? pino({ level: 'silent' });
-    return new JetStreamBus(nc, !opts.connection, jetstream(nc), jsm, opts.catalog ?? eventCatalog, logger, opts.publishRetry ?? {});
+    return new JetStreamBus(
+      nc,
+      !opts.connection,
+      jetstream(nc),
+      jsm,
+      opts.catalog ?? eventCatalog,
+      logger,
+      opts.publishRetry ?? {},
+    );
   }
 
   async publish(event: CloudEvent): Promise<PublishResult> {
     if (this.closed) throw new Error(`cannot publish ${event.type} ${event.id}: the bus is closed`);
     const valid = this.catalog.validate(event);
-    const ack = await publishWithRetry(this.js, valid.type, encodeEvent(valid), valid.id, this.publishRetry, this.logger);
+    const ack = await publishWithRetry(
+      this.js,
+      valid.type,
+      encodeEvent(valid),
+      valid.id,
+      this.publishRetry,
+      this.logger,
+    );
     return { duplicate: ack.duplicate, seq: ack.seq };
   }
 
@@ -67,7 +100,14 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
     if (this.closed) throw new Error(`cannot subscribe ${options.durable}: the bus is closed`);
     const resolved = resolveSubscribeOptions(options);
     const sub = await startConsumer(
-      { js: this.js, jsm: this.jsm, serverVersion: this.connection.info?.version, catalog: this.catalog, logger: this.logger, publishRetry: this.publishRetry },
+      {
+        js: this.js,
+        jsm: this.jsm,
+        serverVersion: this.connection.info?.version,
+        catalog: this.catalog,
+        logger: this.logger,
+        publishRetry: this.publishRetry,
+      },
       resolved,
     );
     const tracked: Subscription = {
@@ -105,7 +145,7 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
     }
   }
 
-    /** Stops every subscription (waiting for handlers in flight), then drains the connection if the bus opened it. */
+  /** Stops every subscription (waiting for handlers in flight), then drains the connection if the bus opened it. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

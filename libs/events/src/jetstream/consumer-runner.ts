@@ -26,17 +26,31 @@ export async function startConsumer(deps: RunnerDeps, o: ResolvedSubscribeOption
   await ensureConsumer(
     jsm,
     // The server may deliver once more than maxDeliver so a crash on the last attempt still ends in the dead letters.
-    { durable: o.durable, filters: o.filters, ackWaitMs: o.ackWaitMs, maxDeliver: o.maxDeliver + 1, maxAckPending: prefetch * 2 },
+    {
+      durable: o.durable,
+      filters: o.filters,
+      ackWaitMs: o.ackWaitMs,
+      maxDeliver: o.maxDeliver + 1,
+      maxAckPending: prefetch * 2,
+    },
     deps.serverVersion,
   );
-  const filteredOnClient = serverFilter(o.filters, deps.serverVersion).filter_subject !== undefined && o.filters.length > 1;
+  const filteredOnClient =
+    serverFilter(o.filters, deps.serverVersion).filter_subject !== undefined && o.filters.length > 1;
   const consumer = await js.consumers.get(EVENTS_STREAM, o.durable);
   const queue: Array<{ m: JsMsg; receivedAt: number }> = [];
   let running = 0;
   let stopping = false;
   let idle: (() => void) | undefined;
   const deadLetter = async (m: JsMsg, letter: DeadLetter) => {
-    await publishWithRetry(js, deadLetterSubject(o.durable), encoder.encode(JSON.stringify(letter)), `${o.durable}:${m.seq}`, deps.publishRetry, logger);
+    await publishWithRetry(
+      js,
+      deadLetterSubject(o.durable),
+      encoder.encode(JSON.stringify(letter)),
+      `${o.durable}:${m.seq}`,
+      deps.publishRetry,
+      logger,
+    );
     o.onDeadLettered?.(letter);
   };
 

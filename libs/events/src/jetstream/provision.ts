@@ -70,8 +70,16 @@ export async function ensureStreams(jsm: JetStreamManager, settings: StreamSetti
       }
     }
     const current = info?.config ?? (await jsm.streams.info(want.name)).config;
-    const differs = (['subjects', 'duplicate_window', 'max_age'] as const).some((k) => JSON.stringify(current[k]) !== JSON.stringify(want[k]));
-    if (differs) await jsm.streams.update(want.name, { ...current, subjects: want.subjects, duplicate_window: want.duplicate_window, max_age: want.max_age });
+    const differs = (['subjects', 'duplicate_window', 'max_age'] as const).some(
+      (k) => JSON.stringify(current[k]) !== JSON.stringify(want[k]),
+    );
+    if (differs)
+      await jsm.streams.update(want.name, {
+        ...current,
+        subjects: want.subjects,
+        duplicate_window: want.duplicate_window,
+        max_age: want.max_age,
+      });
   }
 }
 
@@ -94,14 +102,21 @@ export function supportsMultipleFilters(serverVersion: string | undefined): bool
  * The server-side filter for a subscription. With several filters on a server older than 2.10 the
  * consumer takes all of `flightdeck.>` and the runner acks the events outside the filters unseen.
  */
-export function serverFilter(filters: string[], serverVersion: string | undefined): Pick<ConsumerConfig, 'filter_subject' | 'filter_subjects'> {
+export function serverFilter(
+  filters: string[],
+  serverVersion: string | undefined,
+): Pick<ConsumerConfig, 'filter_subject' | 'filter_subjects'> {
   if (filters.length === 1) return { filter_subject: filters[0] };
   if (supportsMultipleFilters(serverVersion)) return { filter_subjects: filters };
   return { filter_subject: EVENTS_SUBJECTS };
 }
 
 /** Creates the durable pull consumer or updates it to the wanted settings. */
-export async function ensureConsumer(jsm: JetStreamManager, s: ConsumerSettings, serverVersion: string | undefined): Promise<void> {
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  s: ConsumerSettings,
+  serverVersion: string | undefined,
+): Promise<void> {
   const want: Partial<ConsumerConfig> = {
     durable_name: s.durable,
     ack_policy: AckPolicy.Explicit,

@@ -44,5 +44,8 @@ export async function publishWithRetry(
       await sleep(delay);
     }
   }
-  throw new Error(`could not publish ${subject} ${msgId} after ${attempts} attempts: ${(lastError as Error)?.message ?? lastError}`, { cause: lastError });
+  throw new Error(
+    `could not publish ${subject} ${msgId} after ${attempts} attempts: ${(lastError as Error)?.message ?? lastError}`,
+    { cause: lastError },
+  );
 }

@@ -39,7 +39,12 @@ export function outboxPlugin(schema: Schema, opts: { catalog?: EventCatalog } = 
   const catalog = opts.catalog ?? eventCatalog;
   schema.add({
     [OUTBOX_PATH]: {
-      type: [new Schema({ id: { type: String, required: true }, type: String, event: Schema.Types.Mixed, recordedAt: Date }, { _id: false })],
+      type: [
+        new Schema(
+          { id: { type: String, required: true }, type: String, event: Schema.Types.Mixed, recordedAt: Date },
+          { _id: false },
+        ),
+      ],
       default: [],
     },
   });
@@ -50,6 +55,11 @@ export function outboxPlugin(schema: Schema, opts: { catalog?: EventCatalog } = 
 }
 
 /** The update fragment that appends events to the outbox in an `updateOne`/`findOneAndUpdate`. */
-export function outboxPush(events: CloudEvent[], catalog: EventCatalog = eventCatalog): { $push: { outbox: { $each: OutboxEntry[] } } } {
-  return { $push: { [OUTBOX_PATH]: { $each: events.map((e) => entryOf(e, catalog)) } } } as { $push: { outbox: { $each: OutboxEntry[] } } };
+export function outboxPush(
+  events: CloudEvent[],
+  catalog: EventCatalog = eventCatalog,
+): { $push: { outbox: { $each: OutboxEntry[] } } } {
+  return { $push: { [OUTBOX_PATH]: { $each: events.map((e) => entryOf(e, catalog)) } } } as {
+    $push: { outbox: { $each: OutboxEntry[] } };
+  };
 }

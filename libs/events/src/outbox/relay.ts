@@ -37,9 +37,11 @@ export class OutboxRelay {
   private readonly logger: Logger;
 
   constructor(private readonly opts: OutboxRelayOptions) {
-    if (opts.models.length === 0) throw new Error('OutboxRelay: give at least one model whose schema uses outboxPlugin');
+    if (opts.models.length === 0)
+      throw new Error('OutboxRelay: give at least one model whose schema uses outboxPlugin');
     for (const m of opts.models) {
-      if (!m.schema.path(OUTBOX_PATH)) throw new Error(`OutboxRelay: model ${m.modelName} has no outbox; add outboxPlugin to its schema`);
+      if (!m.schema.path(OUTBOX_PATH))
+        throw new Error(`OutboxRelay: model ${m.modelName} has no outbox; add outboxPlugin to its schema`);
     }
     this.logger = opts.logger ?? pino({ level: 'silent' });
   }
@@ -121,12 +123,19 @@ export class OutboxRelay {
         published.push(entry.id);
       } catch (err) {
         // Keep the document's order: its later events wait until this one goes out.
-        this.logger.error({ model: model.modelName, id: String(doc._id), eventId: entry.id, type: entry.type, err }, 'could not publish an outbox event; will retry');
+        this.logger.error(
+          { model: model.modelName, id: String(doc._id), eventId: entry.id, type: entry.type, err },
+          'could not publish an outbox event; will retry',
+        );
         break;
       }
     }
     if (published.length) {
-      await model.updateOne({ _id: doc._id } as never, { $pull: { [OUTBOX_PATH]: { id: { $in: published } } } } as never, { timestamps: false }).exec();
+      await model
+        .updateOne({ _id: doc._id } as never, { $pull: { [OUTBOX_PATH]: { id: { $in: published } } } } as never, {
+          timestamps: false,
+        })
+        .exec();
     }
     return published.length;
   }

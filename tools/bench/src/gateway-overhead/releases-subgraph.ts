@@ -10,7 +10,8 @@ import { createLogger, createMetrics, createShutdown } from '@flightdeck/telemet
 import { releases, releasesTypeDefs } from './releases-schema.js';
 
 const secret = process.env.AUTH_JWT_SECRET;
-if (!secret) throw new Error('releases-subgraph: AUTH_JWT_SECRET is required (the secret the benchmark signs its token with)');
+if (!secret)
+  throw new Error('releases-subgraph: AUTH_JWT_SECRET is required (the secret the benchmark signs its token with)');
 const logger = createLogger({ service: 'releases', level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
 const service = createSubgraphService({
   service: 'releases',
@@ -21,5 +22,9 @@ const service = createSubgraphService({
   verifier: createTokenVerifier({ secret, issuer: 'flightdeck', audience: 'flightdeck' }),
   readiness: (graphql) => [graphql],
 });
-createShutdown({ logger, deadlineMs: 5_000, steps: [{ name: 'stop the subgraph', run: () => service.stop() }] }).install();
+createShutdown({
+  logger,
+  deadlineMs: 5_000,
+  steps: [{ name: 'stop the subgraph', run: () => service.stop() }],
+}).install();
 await service.listen(Number(process.env.PORT ?? 0));

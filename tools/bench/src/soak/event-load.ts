@@ -5,10 +5,22 @@
  * each is behind is sampled while the load runs.
  */
 import { performance } from 'node:perf_hooks';
-import { JetStreamBus, rolloutAnalysisCompleted, rolloutStarted, rolloutStepCompleted, rolloutSucceeded, type CloudEvent } from '@flightdeck/events';
+import {
+  JetStreamBus,
+  rolloutAnalysisCompleted,
+  rolloutStarted,
+  rolloutStepCompleted,
+  rolloutSucceeded,
+  type CloudEvent,
+} from '@flightdeck/events';
 
 /** The durable consumers of the four services (their default names). */
-export const DURABLES = { planning: 'planning-release-signals', gates: 'gates-planning', deployment: 'deployment-gates', analytics: 'analytics-projections' };
+export const DURABLES = {
+  planning: 'planning-release-signals',
+  gates: 'gates-planning',
+  deployment: 'deployment-gates',
+  analytics: 'analytics-projections',
+};
 
 export interface EventLoadReport {
   published: number;
@@ -32,10 +44,21 @@ export function eventAt(n: number): CloudEvent {
     return rolloutStarted.create({
       source: 'soak',
       subject: rollout,
-      data: { ...base, strategy: 'CANARY', namespace: 'soak-bus', deployment: 'worker', image: `soak/worker:${n}`, previousImage: 'soak/worker:0', steps: 4, startedBy: 'soak', startedAt: at },
+      data: {
+        ...base,
+        strategy: 'CANARY',
+        namespace: 'soak-bus',
+        deployment: 'worker',
+        image: `soak/worker:${n}`,
+        previousImage: 'soak/worker:0',
+        steps: 4,
+        startedBy: 'soak',
+        startedAt: at,
+      },
     });
   }
-  if (slot === 99) return rolloutSucceeded.create({ source: 'soak', subject: rollout, data: { ...base, completedAt: at } });
+  if (slot === 99)
+    return rolloutSucceeded.create({ source: 'soak', subject: rollout, data: { ...base, completedAt: at } });
   if (slot % 3 === 0) {
     return rolloutAnalysisCompleted.create({
       source: 'soak',
@@ -47,15 +70,33 @@ export function eventAt(n: number): CloudEvent {
         phase: 'SUCCESSFUL',
         score: 100,
         message: 'success-rate held',
-        measurements: [{ metric: 'success-rate', value: 0.999, phase: 'SUCCESSFUL', detail: '0.999 meets the success condition result >= 0.95', query: 'sum(rate(http_requests_total{code!~"5.."}[1m]))' }],
+        measurements: [
+          {
+            metric: 'success-rate',
+            value: 0.999,
+            phase: 'SUCCESSFUL',
+            detail: '0.999 meets the success condition result >= 0.95',
+            query: 'sum(rate(http_requests_total{code!~"5.."}[1m]))',
+          },
+        ],
         completedAt: at,
       },
     });
   }
-  return rolloutStepCompleted.create({ source: 'soak', subject: rollout, data: { ...base, stepIndex: slot % 4, kind: 'SET_WEIGHT', weight: 25, message: 'weight set', completedAt: at } });
+  return rolloutStepCompleted.create({
+    source: 'soak',
+    subject: rollout,
+    data: { ...base, stepIndex: slot % 4, kind: 'SET_WEIGHT', weight: 25, message: 'weight set', completedAt: at },
+  });
 }
 
-export async function runEventLoad(opts: { natsUrl: string; rate: number; seconds: number; window?: number; lagSampleMs?: number }): Promise<EventLoadReport> {
+export async function runEventLoad(opts: {
+  natsUrl: string;
+  rate: number;
+  seconds: number;
+  window?: number;
+  lagSampleMs?: number;
+}): Promise<EventLoadReport> {
   const bus = await JetStreamBus.connect({ servers: opts.natsUrl, name: 'soak-load' });
   const report: EventLoadReport = { published: 0, errors: 0, errorSamples: [], achievedRate: 0, lag: {} };
   const window = opts.window ?? 256;
@@ -75,7 +116,7 @@ export async function runEventLoad(opts: { natsUrl: string; rate: number; second
   const end = start + opts.seconds * 1000;
   try {
     // Every 10 ms, publish what is due by then; never more than `window` awaiting their acknowledgement.
-    for (let n = 0; performance.now() < end; ) {
+    for (let n = 0; performance.now() < end;) {
       const due = Math.floor(((performance.now() - start) / 1000) * opts.rate);
       while (n < due && inFlight.size < window) {
         const p = bus.publish(eventAt(n++)).then(

@@ -11,7 +11,8 @@ const everyMs = Number(process.env.SOAK_HEAP_SAMPLE_MS ?? 0);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 if (file && everyMs > 0) {
-  if (!gc) throw new Error('heap-probe: start node with --expose-gc (SOAK_HEAP_FILE is set, so a heap after GC is expected)');
+  if (!gc)
+    throw new Error('heap-probe: start node with --expose-gc (SOAK_HEAP_FILE is set, so a heap after GC is expected)');
   const sample = () => {
     gc();
     const { heapUsed, rss } = process.memoryUsage();

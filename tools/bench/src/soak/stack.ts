@@ -36,7 +36,12 @@ export interface SoakStack {
   stop(): Promise<void>;
 }
 
-export async function startSoakStack(opts: { dir: string; secret: string; heapSampleMs: number; logLevel: string }): Promise<SoakStack> {
+export async function startSoakStack(opts: {
+  dir: string;
+  secret: string;
+  heapSampleMs: number;
+  logLevel: string;
+}): Promise<SoakStack> {
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) await s().catch(() => undefined);
@@ -44,13 +49,29 @@ export async function startSoakStack(opts: { dir: string; secret: string; heapSa
   try {
     const nats: NatsServerHandle = await startNatsServer();
     stoppers.push(() => nats.stop());
-    const mongo: ReadyLineProcess = await startReadyLineProcess({ name: 'mongo-server', entry: 'tools/mongo-server/src/main.ts', args: ['--port', '0', '--log-level', 'warn'], logDir: opts.dir });
+    const mongo: ReadyLineProcess = await startReadyLineProcess({
+      name: 'mongo-server',
+      entry: 'tools/mongo-server/src/main.ts',
+      args: ['--port', '0', '--log-level', 'warn'],
+      logDir: opts.dir,
+    });
     stoppers.push(() => mongo.stop());
     const kubeconfig = join(opts.dir, 'kubeconfig.yaml');
     const sim = await startReadyLineProcess({
       name: 'kube-sim',
       entry: 'tools/kube-sim/src/main.ts',
-      args: ['--port', '0', '--kubeconfig', kubeconfig, '--time-scale', '20', '--pod-start-seconds', '2', '--log-level', 'warn'],
+      args: [
+        '--port',
+        '0',
+        '--kubeconfig',
+        kubeconfig,
+        '--time-scale',
+        '20',
+        '--pod-start-seconds',
+        '2',
+        '--log-level',
+        'warn',
+      ],
       logDir: opts.dir,
     });
     stoppers.push(() => sim.stop());
@@ -59,7 +80,9 @@ export async function startSoakStack(opts: { dir: string; secret: string; heapSa
     await createWorkload(kubeconfig);
 
     const common = { NATS_URL: nats.url, AUTH_JWT_SECRET: opts.secret, LOG_LEVEL: opts.logLevel };
-    const heapFiles = Object.fromEntries([...SERVICES, 'gateway'].map((s) => [s, join(opts.dir, `${s}.heap.jsonl`)])) as Record<ServiceName, string>;
+    const heapFiles = Object.fromEntries(
+      [...SERVICES, 'gateway'].map((s) => [s, join(opts.dir, `${s}.heap.jsonl`)]),
+    ) as Record<ServiceName, string>;
     const start = async (name: ServiceName, env: Record<string, string>) => {
       const proc = await startServiceProcess({
         name,
@@ -113,7 +136,11 @@ async function createWorkload(kubeconfig: string): Promise<void> {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: deployment, labels },
-      spec: { replicas: 4, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: container, image }] } } },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: container, image }] } },
+      },
     },
   });
 }

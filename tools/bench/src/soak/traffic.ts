@@ -32,13 +32,27 @@ const STEPS = [
 
 /** Creates the release the rollouts belong to and clears its PRODUCTION gate (an audited override), as a release manager would. */
 export async function prepareSoak(client: GraphQLClient): Promise<SoakState> {
-  const created = await client.request<{ createRelease: { id: string } }>('mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
-    input: { product: PRODUCT, version: '1.0.0', theme: 'Soak', owner: 'soak', targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString() },
-  });
+  const created = await client.request<{ createRelease: { id: string } }>(
+    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
+    {
+      input: {
+        product: PRODUCT,
+        version: '1.0.0',
+        theme: 'Soak',
+        owner: 'soak',
+        targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      },
+    },
+  );
   const releaseId = created.createRelease.id;
   // Gates learns of the release from planning's event.
-  await eventually('gates knowing the soak release', () =>
-    client.request('mutation($r: String!) { overrideGate(release: $r, gate: "PRODUCTION", outcome: PASS, reason: "soak: rollouts of the soak release") { name } }', { r: releaseId }),
+  await eventually(
+    'gates knowing the soak release',
+    () =>
+      client.request(
+        'mutation($r: String!) { overrideGate(release: $r, gate: "PRODUCTION", outcome: PASS, reason: "soak: rollouts of the soak release") { name } }',
+        { r: releaseId },
+      ),
     DEADLINES.cluster,
   );
   const state: SoakState = { releaseId, recentReleases: [], openIncidents: [], nextMinor: 0, gateVersion: 0 };
@@ -50,7 +64,13 @@ export async function prepareSoak(client: GraphQLClient): Promise<SoakState> {
  * Starts a rollout of the next image and follows it until it is promoted; throws when it ends any other way.
  * `untilCleared`: a refusal because deployment has not yet heard that the PRODUCTION gate passed is retried (setup).
  */
-export async function rollOnce(client: GraphQLClient, state: SoakState, n: number, record: (op: string, ms: number | Error) => void, untilCleared = false): Promise<void> {
+export async function rollOnce(
+  client: GraphQLClient,
+  state: SoakState,
+  n: number,
+  record: (op: string, ms: number | Error) => void,
+  untilCleared = false,
+): Promise<void> {
   const timed = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
@@ -74,14 +94,19 @@ export async function rollOnce(client: GraphQLClient, state: SoakState, n: numbe
   };
   const start = () =>
     timed('deployment: startRollout', () =>
-      client.request<{ startRollout: { id: string } }>('mutation SoakRollout($input: StartRolloutInput!) { startRollout(input: $input) { id phase } }', { input }),
+      client.request<{ startRollout: { id: string } }>(
+        'mutation SoakRollout($input: StartRolloutInput!) { startRollout(input: $input) { id phase } }',
+        { input },
+      ),
     );
   const started = untilCleared
-    ? await eventually('deployment hearing that the soak release may be rolled out', () =>
-        start().catch((err: Error) => {
-          if (err.message.includes('no PRODUCTION (or HOTFIX) gate has passed')) return undefined;
-          throw err;
-        }),
+    ? await eventually(
+        'deployment hearing that the soak release may be rolled out',
+        () =>
+          start().catch((err: Error) => {
+            if (err.message.includes('no PRODUCTION (or HOTFIX) gate has passed')) return undefined;
+            throw err;
+          }),
         DEADLINES.cluster,
       )
     : await start();
@@ -90,13 +115,19 @@ export async function rollOnce(client: GraphQLClient, state: SoakState, n: numbe
   const phase = await eventually(
     `rollout ${id} finishing`,
     async () => {
-      const r = await timed('deployment: rollout phase', () => client.request<{ rollout: { phase: string; message: string } }>('query SoakPhase($id: ID!) { rollout(id: $id) { phase message } }', { id }));
+      const r = await timed('deployment: rollout phase', () =>
+        client.request<{ rollout: { phase: string; message: string } }>(
+          'query SoakPhase($id: ID!) { rollout(id: $id) { phase message } }',
+          { id },
+        ),
+      );
       return ['PROGRESSING', 'PAUSED', 'PROMOTING'].includes(r.rollout.phase) ? undefined : r.rollout;
     },
     120_000,
     500,
   );
-  if (phase.phase !== 'PROMOTED') throw new Error(`rollout ${id} of ${input.image} ended ${phase.phase}: ${phase.message}`);
+  if (phase.phase !== 'PROMOTED')
+    throw new Error(`rollout ${id} of ${input.image} ended ${phase.phase}: ${phase.message}`);
 }
 
 export async function runTraffic(opts: {

@@ -7,7 +7,8 @@ export interface ArtifactReport {
   expected: ArtifactRecord;
 }
 
-const hex = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: min, maxLength: max }).map((a) => a.join(''));
+const hex = (min: number, max: number) =>
+  fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: min, maxLength: max }).map((a) => a.join(''));
 
 /** A release candidate's build record (hostile names, any digest and commit, a base64 signature): read back as written. */
 export const artifactReport: fc.Arbitrary<ArtifactReport> = fc
@@ -20,4 +21,6 @@ export const artifactReport: fc.Arbitrary<ArtifactReport> = fc
     cleanBuild: fc.boolean(),
     signature: fc.uint8Array({ minLength: 1, maxLength: 96 }).map((b) => Buffer.from(b).toString('base64')),
   })
-  .chain((record) => fc.boolean().map((pretty) => ({ text: JSON.stringify(record, null, pretty ? 2 : undefined), expected: record })));
+  .chain((record) =>
+    fc.boolean().map((pretty) => ({ text: JSON.stringify(record, null, pretty ? 2 : undefined), expected: record })),
+  );

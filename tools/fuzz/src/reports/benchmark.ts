@@ -11,7 +11,9 @@ export interface BenchmarkReport {
 export const benchmarkReport: fc.Arbitrary<BenchmarkReport> = fc
   .array(
     fc.record({
-      name: fc.oneof(hostileText(2), fc.constantFrom('p95_latency_ms', 'constructor', 'toString', '$gt', 'a.b')).filter((n) => n !== '__proto__'),
+      name: fc
+        .oneof(hostileText(2), fc.constantFrom('p95_latency_ms', 'constructor', 'toString', '$gt', 'a.b'))
+        .filter((n) => n !== '__proto__'),
       value: fc.double({ noNaN: true, noDefaultInfinity: true }),
       unit: fc.option(fc.constantFrom('ms', 's', 'req/s', ''), { nil: undefined }),
     }),
@@ -22,7 +24,12 @@ export const benchmarkReport: fc.Arbitrary<BenchmarkReport> = fc
     for (const b of benchmarks) {
       // JSON writes -0 as 0.
       const value = JSON.parse(JSON.stringify(b.value)) as number;
-      Object.defineProperty(expected.metrics, b.name, { value: { value, ...(b.unit ? { unit: b.unit } : {}) }, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(expected.metrics, b.name, {
+        value: { value, ...(b.unit ? { unit: b.unit } : {}) },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return { text: JSON.stringify({ benchmarks }), expected };
   });

@@ -6,7 +6,11 @@ const LEVELS = ['error', 'warning', 'note', 'none'] as const;
 type Level = (typeof LEVELS)[number];
 
 /** A security-severity as tools write it: a number, a numeric string, or something that is no number. */
-const severity = fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }).map(String), fc.constantFrom('high', ''));
+const severity = fc.oneof(
+  fc.double({ min: 0, max: 10, noNaN: true }),
+  fc.double({ min: 0, max: 10, noNaN: true }).map(String),
+  fc.constantFrom('high', ''),
+);
 const level = fc.constantFrom<string>(...LEVELS, 'bogus');
 
 interface Rule {
@@ -35,7 +39,11 @@ const result: fc.Arbitrary<Result> = fc.record(
   },
   { requiredKeys: ['ref', 'rule'] },
 );
-const run = fc.record({ tool: hostileText(2), rules: fc.array(rule, { maxLength: 6 }), results: fc.option(fc.array(result, { maxLength: 20 }), { nil: undefined }) });
+const run = fc.record({
+  tool: hostileText(2),
+  rules: fc.array(rule, { maxLength: 6 }),
+  results: fc.option(fc.array(result, { maxLength: 20 }), { nil: undefined }),
+});
 
 export interface SarifReport {
   text: string;
@@ -46,7 +54,14 @@ const isLevel = (l: string | undefined): l is Level => (LEVELS as readonly strin
 
 /** A SARIF 2.1.0 log (rules found by index, id or "id/sub", levels from results, rules or the default, suppressions, severities) with its summary. */
 export const sarifReport: fc.Arbitrary<SarifReport> = fc.array(run, { minLength: 1, maxLength: 3 }).map((runs) => {
-  const expected: SecuritySummary = { runs: 0, tools: [], byLevel: { error: 0, warning: 0, note: 0, none: 0 }, bySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, suppressed: 0, total: 0 };
+  const expected: SecuritySummary = {
+    runs: 0,
+    tools: [],
+    byLevel: { error: 0, warning: 0, note: 0, none: 0 },
+    bySeverity: { critical: 0, high: 0, medium: 0, low: 0 },
+    suppressed: 0,
+    total: 0,
+  };
   const doc = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -75,7 +90,14 @@ export const sarifReport: fc.Arbitrary<SarifReport> = fc.array(run, { minLength:
         const suppressed = x.suppressions?.some((s) => s === undefined || s === 'accepted') ?? false;
         if (suppressed) expected.suppressed++;
         else {
-          const lvl: Level = x.kind !== undefined && x.kind !== 'fail' ? 'none' : isLevel(x.level) ? x.level : isLevel(found?.level) ? found.level : 'warning';
+          const lvl: Level =
+            x.kind !== undefined && x.kind !== 'fail'
+              ? 'none'
+              : isLevel(x.level)
+                ? x.level
+                : isLevel(found?.level)
+                  ? found.level
+                  : 'warning';
           expected.byLevel[lvl]++;
           const raw = x.severity ?? found?.severity;
           const sev = raw === undefined || raw === '' ? NaN : Number(raw);
@@ -91,7 +113,14 @@ export const sarifReport: fc.Arbitrary<SarifReport> = fc.array(run, { minLength:
           message: { text: 'found something' },
           ...(x.level !== undefined ? { level: x.level } : {}),
           ...(x.kind !== undefined ? { kind: x.kind } : {}),
-          ...(x.suppressions !== undefined ? { suppressions: x.suppressions.map((status) => ({ kind: 'inSource', ...(status !== undefined ? { status } : {}) })) } : {}),
+          ...(x.suppressions !== undefined
+            ? {
+                suppressions: x.suppressions.map((status) => ({
+                  kind: 'inSource',
+                  ...(status !== undefined ? { status } : {}),
+                })),
+              }
+            : {}),
           ...(x.severity !== undefined ? { properties: { 'security-severity': x.severity } } : {}),
           locations: [{ physicalLocation: { artifactLocation: { uri: 'src/app.ts' }, region: { startLine: 1 } } }],
         };

@@ -7,7 +7,13 @@ import { strategicMerge } from '../patch/strategic-merge.js';
 import { afterApply, afterUpdate, removeField, type ManagedFieldsEntry } from '../fields/managed-fields.js';
 import type { ResourceStore } from '../store/store.js';
 import { cause, errors, type Status } from './errors.js';
-import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector, selectorToString } from './selectors.js';
+import {
+  matchesFields,
+  matchesRequirements,
+  parseFieldSelector,
+  parseLabelSelector,
+  selectorToString,
+} from './selectors.js';
 import { clone, deepEqual, isPlainObject, pathGet, pruneNulls, type KubeObject } from './types.js';
 
 /** Kubernetes `MicroTime` as its decoder takes it: exactly six digits of fractional seconds. */
@@ -90,44 +96,78 @@ export class ClusterApi {
     return found;
   }
 
-  matcher(def: KindDefinition, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): (obj: KubeObject) => boolean {
+  matcher(
+    def: KindDefinition,
+    opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>,
+  ): (obj: KubeObject) => boolean {
     const labels = parseLabelSelector(opts.labelSelector);
-    const fields = parseFieldSelector(opts.fieldSelector, ['metadata.name', 'metadata.namespace', ...(def.fieldSelectors ?? [])]);
+    const fields = parseFieldSelector(opts.fieldSelector, [
+      'metadata.name',
+      'metadata.namespace',
+      ...(def.fieldSelectors ?? []),
+    ]);
     return (obj) => matchesRequirements(labels, obj.metadata.labels) && matchesFields(fields, obj);
   }
 
   list(def: KindDefinition, namespace: string | undefined, opts: ListOptions = {}) {
-    const page = this.store.list(resourceKey(def), { namespace: def.namespaced ? namespace : undefined, filter: this.matcher(def, opts), limit: opts.limit, continue: opts.continue });
+    const page = this.store.list(resourceKey(def), {
+      namespace: def.namespaced ? namespace : undefined,
+      filter: this.matcher(def, opts),
+      limit: opts.limit,
+      continue: opts.continue,
+    });
     return {
       apiVersion: groupVersion(def),
       kind: `${def.kind}List`,
       // As the API server: no count of what is left when a selector filters the list (it cannot know it cheaply).
-      metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue, ...(opts.labelSelector || opts.fieldSelector ? {} : { remainingItemCount: page.remainingItemCount }) } : {}) },
+      metadata: {
+        resourceVersion: page.resourceVersion,
+        ...(page.continue
+          ? {
+              continue: page.continue,
+              ...(opts.labelSelector || opts.fieldSelector ? {} : { remainingItemCount: page.remainingItemCount }),
+            }
+          : {}),
+      },
       // As the API server lists them: the list says kind and apiVersion once, its items do not.
       items: page.items.map(({ apiVersion: _a, kind: _k, ...item }) => item),
     };
   }
 
   private checkBody(def: KindDefinition, body: unknown, namespace: string | undefined): KubeObject {
-    if (!isPlainObject(body)) throw errors.badRequest(`the request body must be a JSON object describing a ${def.kind}`);
+    if (!isPlainObject(body))
+      throw errors.badRequest(`the request body must be a JSON object describing a ${def.kind}`);
     const gv = groupVersion(def);
-    if ((body.kind !== undefined && body.kind !== def.kind) || (body.apiVersion !== undefined && body.apiVersion !== gv))
-      throw errors.badRequest(`the body is a ${String(body.kind ?? '?')} (apiVersion ${String(body.apiVersion ?? '?')}) but this URL takes ${def.kind} objects (apiVersion ${gv}): send it to the URL of its own kind or fix kind and apiVersion`);
-    if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be a JSON object');
+    if (
+      (body.kind !== undefined && body.kind !== def.kind) ||
+      (body.apiVersion !== undefined && body.apiVersion !== gv)
+    )
+      throw errors.badRequest(
+        `the body is a ${String(body.kind ?? '?')} (apiVersion ${String(body.apiVersion ?? '?')}) but this URL takes ${def.kind} objects (apiVersion ${gv}): send it to the URL of its own kind or fix kind and apiVersion`,
+      );
+    if (body.metadata !== undefined && !isPlainObject(body.metadata))
+      throw errors.badRequest('metadata must be a JSON object');
     for (const path of def.microTimeFields ?? []) {
       const v = pathGet(body, path);
       if (v !== undefined && v !== null && (typeof v !== 'string' || !microTime.test(v)))
-        throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${path}: ${JSON.stringify(v)} is not a MicroTime: RFC 3339 with six digits of fractional seconds, e.g. "2026-01-02T03:04:05.000000Z"`);
+        throw errors.badRequest(
+          `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${path}: ${JSON.stringify(v)} is not a MicroTime: RFC 3339 with six digits of fractional seconds, e.g. "2026-01-02T03:04:05.000000Z"`,
+        );
     }
     const undecodable = def.decode?.(body);
-    if (undecodable) throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${undecodable}`);
+    if (undecodable)
+      throw errors.badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${undecodable}`,
+      );
     const obj = pruneNulls(clone(body)) as KubeObject;
     obj.apiVersion = gv;
     obj.kind = def.kind;
     obj.metadata ??= {};
     if (def.namespaced) {
       if (obj.metadata.namespace !== undefined && namespace !== undefined && obj.metadata.namespace !== namespace)
-        throw errors.badRequest(`the namespace of the provided object (${obj.metadata.namespace}) does not match the namespace sent on the request (${namespace})`);
+        throw errors.badRequest(
+          `the namespace of the provided object (${obj.metadata.namespace}) does not match the namespace sent on the request (${namespace})`,
+        );
       obj.metadata.namespace = namespace ?? obj.metadata.namespace ?? 'default';
     } else delete obj.metadata.namespace;
     return obj;
@@ -135,14 +175,17 @@ export class ClusterApi {
 
   private validate(def: KindDefinition, obj: KubeObject, old?: KubeObject): void {
     const causes = def.validate?.(obj, old) ?? [];
-    if (causes.length > 0) throw errors.invalid(def.kind, def.group, obj.metadata.name ?? obj.metadata.generateName ?? '', causes);
+    if (causes.length > 0)
+      throw errors.invalid(def.kind, def.group, obj.metadata.name ?? obj.metadata.generateName ?? '', causes);
   }
 
   create(def: KindDefinition, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): KubeObject {
     const obj = this.checkBody(def, body, namespace);
     const meta = obj.metadata;
-    if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
-    if (def.namespaced && !this.store.get('core/namespaces', undefined, meta.namespace!)) throw errors.notFound('namespaces', '', meta.namespace!);
+    if (!meta.name && typeof meta.generateName === 'string' && meta.generateName)
+      meta.name = `${meta.generateName}${randomSuffix()}`;
+    if (def.namespaced && !this.store.get('core/namespaces', undefined, meta.namespace!))
+      throw errors.notFound('namespaces', '', meta.namespace!);
     meta.uid = randomUUID();
     meta.creationTimestamp = this.clock.timestamp();
     delete meta.resourceVersion;
@@ -165,17 +208,33 @@ export class ClusterApi {
 
   /** Writes `next` over `existing` after the checks every update shares; a no-op update keeps the resourceVersion. */
   private writer(def: KindDefinition, opts: WriteOptions, subresource?: string) {
-    return { manager: opts.fieldManager ?? CONTROLLER_MANAGER, apiVersion: groupVersion(def), time: this.clock.timestamp(), ...(subresource ? { subresource } : {}) };
+    return {
+      manager: opts.fieldManager ?? CONTROLLER_MANAGER,
+      apiVersion: groupVersion(def),
+      time: this.clock.timestamp(),
+      ...(subresource ? { subresource } : {}),
+    };
   }
 
-  private replace(def: KindDefinition, existing: KubeObject, next: KubeObject, opts: WriteOptions, subresource?: 'status' | 'scale'): KubeObject {
+  private replace(
+    def: KindDefinition,
+    existing: KubeObject,
+    next: KubeObject,
+    opts: WriteOptions,
+    subresource?: 'status' | 'scale',
+  ): KubeObject {
     const statusOnly = subresource === 'status';
     const rv = next.metadata.resourceVersion;
-    if (rv !== undefined && rv !== '' && rv !== existing.metadata.resourceVersion) throw errors.conflict(def.plural, def.group, existing.metadata.name!);
+    if (rv !== undefined && rv !== '' && rv !== existing.metadata.resourceVersion)
+      throw errors.conflict(def.plural, def.group, existing.metadata.name!);
     if (next.metadata.name !== undefined && next.metadata.name !== existing.metadata.name)
-      throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${existing.metadata.name})`);
+      throw errors.badRequest(
+        `the name of the object (${next.metadata.name}) does not match the name on the URL (${existing.metadata.name})`,
+      );
     if (next.metadata.uid !== undefined && next.metadata.uid !== existing.metadata.uid)
-      throw errors.invalid(def.kind, def.group, existing.metadata.name!, [cause.immutable('metadata.uid', next.metadata.uid)]);
+      throw errors.invalid(def.kind, def.group, existing.metadata.name!, [
+        cause.immutable('metadata.uid', next.metadata.uid),
+      ]);
     const obj = pruneNulls(next);
     obj.apiVersion = groupVersion(def);
     obj.kind = def.kind;
@@ -195,10 +254,13 @@ export class ClusterApi {
     meta.managedFields = existing.metadata.managedFields;
     def.defaults?.(obj);
     this.validate(def, obj, existing);
-    meta.managedFields = opts.appliedFields ?? afterUpdate(existing, obj, def.kind, this.writer(def, opts, subresource));
+    meta.managedFields =
+      opts.appliedFields ?? afterUpdate(existing, obj, def.kind, this.writer(def, opts, subresource));
     if (def.generation && !statusOnly) {
       const changed =
-        !deepEqual(specPart(obj), specPart(existing)) || (def.generation === 'spec-and-annotations' && !deepEqual(obj.metadata.annotations ?? {}, existing.metadata.annotations ?? {}));
+        !deepEqual(specPart(obj), specPart(existing)) ||
+        (def.generation === 'spec-and-annotations' &&
+          !deepEqual(obj.metadata.annotations ?? {}, existing.metadata.annotations ?? {}));
       meta.generation = (existing.metadata.generation ?? 1) + (changed ? 1 : 0);
     }
     meta.resourceVersion = existing.metadata.resourceVersion;
@@ -215,7 +277,13 @@ export class ClusterApi {
     return this.get(def, def.namespaced ? namespace : undefined, name);
   }
 
-  update(def: KindDefinition, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): KubeObject {
+  update(
+    def: KindDefinition,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): KubeObject {
     const existing = this.existingFor(def, namespace, name);
     const next = this.checkBody(def, body, def.namespaced ? existing.metadata.namespace : undefined);
     if (def.statusSubresource) {
@@ -226,7 +294,13 @@ export class ClusterApi {
   }
 
   /** The status subresource: only status (and annotations, as the deployment status strategy allows) change. */
-  updateStatus(def: KindDefinition, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): KubeObject {
+  updateStatus(
+    def: KindDefinition,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): KubeObject {
     if (!def.statusSubresource) throw errors.noRoute(`${def.plural}/status`);
     const existing = this.existingFor(def, namespace, name);
     const incoming = this.checkBody(def, body, def.namespaced ? existing.metadata.namespace : undefined);
@@ -246,30 +320,64 @@ export class ClusterApi {
     return {
       apiVersion: 'autoscaling/v1',
       kind: 'Scale',
-      metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+      metadata: {
+        name: m.name,
+        namespace: m.namespace,
+        uid: m.uid,
+        resourceVersion: m.resourceVersion,
+        creationTimestamp: m.creationTimestamp,
+      },
       spec: { replicas: spec.replicas ?? 0 },
       status: { replicas: status.replicas ?? 0, selector: selectorToString(spec.selector) },
     };
   }
 
-  updateScale(def: KindDefinition, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): KubeObject {
+  updateScale(
+    def: KindDefinition,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): KubeObject {
     if (!def.scaleSubresource) throw errors.noRoute(`${def.plural}/scale`);
-    if (!isPlainObject(body)) throw errors.badRequest('the request body must be a JSON autoscaling/v1 Scale object, e.g. {"spec":{"replicas":3}}');
+    if (!isPlainObject(body))
+      throw errors.badRequest(
+        'the request body must be a JSON autoscaling/v1 Scale object, e.g. {"spec":{"replicas":3}}',
+      );
     const replicas = isPlainObject(body.spec) ? body.spec.replicas : undefined;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
-      throw errors.invalid('Scale', 'autoscaling', name, [cause.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+      throw errors.invalid('Scale', 'autoscaling', name, [
+        cause.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'),
+      ]);
     const existing = this.existingFor(def, namespace, name);
     const rv = isPlainObject(body.metadata) ? body.metadata.resourceVersion : undefined;
     const next = clone(existing);
     next.metadata.resourceVersion = typeof rv === 'string' ? rv : undefined;
     (next.spec as Record<string, unknown>).replicas = replicas;
     this.replace(def, existing, next, opts, 'scale');
-    return opts.dryRun ? { ...this.getScale(def, namespace, name), spec: { replicas } } : this.getScale(def, namespace, name);
+    return opts.dryRun
+      ? { ...this.getScale(def, namespace, name), spec: { replicas } }
+      : this.getScale(def, namespace, name);
   }
 
-  patch(def: KindDefinition, namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: string, opts: WriteOptions = {}): KubeObject {
+  patch(
+    def: KindDefinition,
+    namespace: string | undefined,
+    name: string,
+    contentType: string,
+    patch: unknown,
+    subresource?: string,
+    opts: WriteOptions = {},
+  ): KubeObject {
     if (contentType === patchTypes.apply) return this.serverSideApply(def, namespace, name, patch, subresource, opts);
-    if (subresource === 'scale') return this.updateScale(def, namespace, name, applyPatch(contentType, this.getScale(def, namespace, name), patch, 'Scale'), opts);
+    if (subresource === 'scale')
+      return this.updateScale(
+        def,
+        namespace,
+        name,
+        applyPatch(contentType, this.getScale(def, namespace, name), patch, 'Scale'),
+        opts,
+      );
     const existing = this.existingFor(def, namespace, name);
     const patched = applyPatch(contentType, existing, patch, def.kind);
     if (subresource === 'status') return this.updateStatus(def, namespace, name, patched, opts);
@@ -280,18 +388,40 @@ export class ClusterApi {
    * Server-side apply: the applied configuration is merged into the live object as a strategic merge patch, and
    * field ownership decides conflicts and removals (fields/managed-fields.ts); an absent object is created.
    */
-  private serverSideApply(def: KindDefinition, namespace: string | undefined, name: string, body: unknown, subresource: string | undefined, opts: WriteOptions): KubeObject {
-    if (!isPlainObject(body)) throw errors.badRequest('an apply patch must be a YAML or JSON object with apiVersion, kind and metadata.name');
-    if (subresource) throw errors.badRequest('server-side apply to a subresource is not supported by this simulator: patch the main resource');
-    if (!opts.fieldManager) throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [cause.required('fieldManager', 'Required value: is required for apply patch')]);
+  private serverSideApply(
+    def: KindDefinition,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    subresource: string | undefined,
+    opts: WriteOptions,
+  ): KubeObject {
+    if (!isPlainObject(body))
+      throw errors.badRequest('an apply patch must be a YAML or JSON object with apiVersion, kind and metadata.name');
+    if (subresource)
+      throw errors.badRequest(
+        'server-side apply to a subresource is not supported by this simulator: patch the main resource',
+      );
+    if (!opts.fieldManager)
+      throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [
+        cause.required('fieldManager', 'Required value: is required for apply patch'),
+      ]);
     const config = this.checkBody(def, body, def.namespaced ? namespace : undefined);
     if (config.metadata.name !== undefined && config.metadata.name !== name)
-      throw errors.badRequest(`the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${name})`);
+      throw errors.badRequest(
+        `the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${name})`,
+      );
     const existing = this.tryGet(def, namespace, name);
     const names = { name, group: def.group, plural: def.plural };
     const writer = this.writer(def, opts);
     const outcome = afterApply(existing, config, def.kind, writer, opts.force === true, names);
-    if (!existing) return this.create(def, namespace, { ...config, metadata: { ...config.metadata, name } }, { ...opts, appliedFields: outcome.managedFields });
+    if (!existing)
+      return this.create(
+        def,
+        namespace,
+        { ...config, metadata: { ...config.metadata, name } },
+        { ...opts, appliedFields: outcome.managedFields },
+      );
     const merged = strategicMerge(existing, config, def.kind);
     for (const path of outcome.removed) removeField(merged, path);
     return this.update(def, namespace, name, merged, { ...opts, appliedFields: outcome.managedFields });
@@ -301,17 +431,41 @@ export class ClusterApi {
   dependentsOf(uid: string): { def: KindDefinition; obj: KubeObject }[] {
     const out: { def: KindDefinition; obj: KubeObject }[] = [];
     for (const def of this.registry.all)
-      for (const obj of this.store.scan(resourceKey(def))) if (obj.metadata.ownerReferences?.some((r) => r.uid === uid)) out.push({ def, obj });
+      for (const obj of this.store.scan(resourceKey(def)))
+        if (obj.metadata.ownerReferences?.some((r) => r.uid === uid)) out.push({ def, obj });
     return out;
   }
 
-  delete(def: KindDefinition, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Status | KubeObject {
+  delete(
+    def: KindDefinition,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+  ): Status | KubeObject {
     const existing = this.existingFor(def, namespace, name);
     const pre = opts.preconditions ?? {};
-    if (pre.uid && pre.uid !== existing.metadata.uid) throw errors.conflict(def.plural, def.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
+    if (pre.uid && pre.uid !== existing.metadata.uid)
+      throw errors.conflict(
+        def.plural,
+        def.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
+      );
     if (pre.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion)
-      throw errors.conflict(def.plural, def.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`);
-    const success: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: def.group, kind: def.plural, uid: existing.metadata.uid }, code: 200 };
+      throw errors.conflict(
+        def.plural,
+        def.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+      );
+    const success: Status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name, group: def.group, kind: def.plural, uid: existing.metadata.uid },
+      code: 200,
+    };
     if (opts.dryRun) return success;
     if ((existing.metadata.finalizers ?? []).length > 0) {
       if (existing.metadata.deletionTimestamp) return existing;
@@ -328,19 +482,32 @@ export class ClusterApi {
         this.store.update(resourceKey(d.def), d.obj);
       }
     } else if (policy === 'Foreground') {
-      for (const d of this.dependentsOf(uid)) if (this.tryGet(d.def, d.obj.metadata.namespace, d.obj.metadata.name!)) this.delete(d.def, d.obj.metadata.namespace, d.obj.metadata.name!, { propagationPolicy: 'Foreground' });
+      for (const d of this.dependentsOf(uid))
+        if (this.tryGet(d.def, d.obj.metadata.namespace, d.obj.metadata.name!))
+          this.delete(d.def, d.obj.metadata.namespace, d.obj.metadata.name!, { propagationPolicy: 'Foreground' });
     }
     if (def.kind === 'Namespace') {
       for (const k of this.registry.all.filter((k) => k.namespaced))
-        for (const obj of this.store.scan(resourceKey(k), name).slice()) this.store.delete(resourceKey(k), name, obj.metadata.name!);
+        for (const obj of this.store.scan(resourceKey(k), name).slice())
+          this.store.delete(resourceKey(k), name, obj.metadata.name!);
     }
     this.store.delete(resourceKey(def), existing.metadata.namespace, name);
     return success;
   }
 
-  deleteCollection(def: KindDefinition, namespace: string | undefined, listOpts: ListOptions, opts: DeleteOptions = {}) {
-    const list = this.list(def, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
-    for (const item of list.items) if (this.tryGet(def, item.metadata.namespace, item.metadata.name!)) this.delete(def, item.metadata.namespace, item.metadata.name!, opts);
+  deleteCollection(
+    def: KindDefinition,
+    namespace: string | undefined,
+    listOpts: ListOptions,
+    opts: DeleteOptions = {},
+  ) {
+    const list = this.list(def, namespace, {
+      labelSelector: listOpts.labelSelector,
+      fieldSelector: listOpts.fieldSelector,
+    });
+    for (const item of list.items)
+      if (this.tryGet(def, item.metadata.namespace, item.metadata.name!))
+        this.delete(def, item.metadata.namespace, item.metadata.name!, opts);
     return list;
   }
 }

@@ -10,7 +10,8 @@ export type Requirement =
 
 export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 
-const keyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const keyPattern =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
@@ -29,7 +30,10 @@ function splitTopLevel(text: string): string[] {
 }
 
 function checkKey(key: string, selector: string): string {
-  if (!keyPattern.test(key)) throw errors.badRequest(`unable to parse requirement: invalid label key "${key}" in selector "${selector}": a label key is a name such as "app" or "example.com/app"`);
+  if (!keyPattern.test(key))
+    throw errors.badRequest(
+      `unable to parse requirement: invalid label key "${key}" in selector "${selector}": a label key is a name such as "app" or "example.com/app"`,
+    );
   return key;
 }
 
@@ -39,13 +43,23 @@ export function parseLabelSelector(text: string | undefined | null): Requirement
     let m = /^!\s*(\S+)$/.exec(part);
     if (m) return { key: checkKey(m[1]!, text), op: 'doesnotexist' };
     m = /^(\S+?)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
-    if (m) return { key: checkKey(m[1]!, text), op: m[2] as 'in' | 'notin', values: m[3]!.split(',').map((v) => v.trim()).filter(Boolean) };
+    if (m)
+      return {
+        key: checkKey(m[1]!, text),
+        op: m[2] as 'in' | 'notin',
+        values: m[3]!
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      };
     m = /^([^=!<>\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
     if (m) return { key: checkKey(m[1]!, text), op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]!] };
     m = /^([^=!<>\s]+)\s*([<>])\s*(-?\d+)$/.exec(part);
     if (m) return { key: checkKey(m[1]!, text), op: m[2] === '>' ? 'gt' : 'lt', value: Number(m[3]) };
     if (/^[^=!<>\s()]+$/.test(part)) return { key: checkKey(part, text), op: 'exists' };
-    throw errors.badRequest(`unable to parse requirement "${part}" in label selector "${text}": use key=value, key!=value, key in (a,b), key notin (a,b), key or !key`);
+    throw errors.badRequest(
+      `unable to parse requirement "${part}" in label selector "${text}": use key=value, key!=value, key in (a,b), key notin (a,b), key or !key`,
+    );
   });
 }
 
@@ -54,7 +68,8 @@ export function labelSelectorRequirements(selector: unknown): Requirement[] {
   if (!isPlainObject(selector)) return [];
   const out: Requirement[] = [];
   const matchLabels = selector.matchLabels;
-  if (isPlainObject(matchLabels)) for (const [k, v] of Object.entries(matchLabels)) out.push({ key: k, op: 'in', values: [String(v)] });
+  if (isPlainObject(matchLabels))
+    for (const [k, v] of Object.entries(matchLabels)) out.push({ key: k, op: 'in', values: [String(v)] });
   const exprs = selector.matchExpressions;
   if (Array.isArray(exprs)) {
     for (const e of exprs) {
@@ -94,7 +109,8 @@ export function matchesRequirements(reqs: Requirement[], labels: Record<string, 
 export function selectorToString(selector: unknown): string {
   return labelSelectorRequirements(selector)
     .map((r) => {
-      if (r.op === 'in') return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+      if (r.op === 'in')
+        return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
       if (r.op === 'notin') return `${r.key} notin (${r.values.join(',')})`;
       if (r.op === 'exists') return r.key;
       if (r.op === 'doesnotexist') return `!${r.key}`;
@@ -116,7 +132,8 @@ export function parseFieldSelector(text: string | undefined | null, supported: s
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(part);
     if (!m) throw errors.badRequest(`invalid field selector "${part}": use field=value or field!=value`);
     const field = m[1]!.trim();
-    if (!supported.includes(field)) throw errors.badRequest(`field label not supported: ${field} (supported: ${supported.join(', ')})`);
+    if (!supported.includes(field))
+      throw errors.badRequest(`field label not supported: ${field} (supported: ${supported.join(', ')})`);
     return { field, equals: m[2] !== '!=', value: m[3]!.trim() };
   });
 }

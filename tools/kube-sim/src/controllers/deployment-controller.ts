@@ -49,7 +49,8 @@ export class DeploymentController {
   }
 
   resyncAll(): void {
-    for (const d of this.api.store.scan('apps/deployments')) this.queue.add(`${d.metadata.namespace}/${d.metadata.name}`);
+    for (const d of this.api.store.scan('apps/deployments'))
+      this.queue.add(`${d.metadata.namespace}/${d.metadata.name}`);
   }
 
   private now(): string {
@@ -69,7 +70,12 @@ export class DeploymentController {
     delete next.metadata.resourceVersion;
     const written = this.api.update(kinds.replicasets, rs.metadata.namespace, rs.metadata.name!, next);
     if (from !== replicas)
-      this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
+      this.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`,
+      );
     return written;
   }
 
@@ -82,7 +88,9 @@ export class DeploymentController {
     if (old[annotations.revisionHistory]) out[annotations.revisionHistory] = old[annotations.revisionHistory]!;
     const currentRevision = old[annotations.revision];
     if (revision !== undefined && currentRevision && Number(currentRevision) !== revision) {
-      out[annotations.revisionHistory] = out[annotations.revisionHistory] ? `${out[annotations.revisionHistory]},${currentRevision}` : currentRevision;
+      out[annotations.revisionHistory] = out[annotations.revisionHistory]
+        ? `${out[annotations.revisionHistory]},${currentRevision}`
+        : currentRevision;
     }
     out[annotations.revision] = String(revision ?? currentRevision ?? 1);
     const replicas = num(rec(d.spec).replicas, 1);
@@ -96,7 +104,9 @@ export class DeploymentController {
     const d = this.api.tryGet(kinds.deployments, namespace, name);
     if (!d || d.metadata.deletionTimestamp) return;
     const spec = rec(d.spec);
-    const owned = this.api.store.scan('apps/replicasets', namespace).filter((rs) => isControlledBy(rs, d) && !rs.metadata.deletionTimestamp);
+    const owned = this.api.store
+      .scan('apps/replicasets', namespace)
+      .filter((rs) => isControlledBy(rs, d) && !rs.metadata.deletionTimestamp);
     let newRS = owned.find((rs) => equalIgnoringHash(rec(rs.spec).template, spec.template));
     let olds = owned.filter((rs) => rs !== newRS);
     const status = clone(rec(d.status));
@@ -106,8 +116,13 @@ export class DeploymentController {
     const maxOldRevision = Math.max(0, ...olds.map(revisionOf));
 
     const progressing = getCondition(status, 'Progressing');
-    if (paused && progressing?.reason !== 'DeploymentPaused') setCondition(status, condition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', this.now()));
-    if (!paused && progressing?.reason === 'DeploymentPaused') setCondition(status, condition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', this.now()));
+    if (paused && progressing?.reason !== 'DeploymentPaused')
+      setCondition(status, condition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', this.now()));
+    if (!paused && progressing?.reason === 'DeploymentPaused')
+      setCondition(
+        status,
+        condition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', this.now()),
+      );
 
     if (newRS) {
       const revision = revisionOf(newRS) <= maxOldRevision ? maxOldRevision + 1 : revisionOf(newRS);
@@ -120,7 +135,17 @@ export class DeploymentController {
         delete next.metadata.resourceVersion;
         newRS = this.api.update(kinds.replicasets, namespace, newRS.metadata.name!, next);
       }
-      if (!getCondition(status, 'Progressing')) setCondition(status, condition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${newRS.metadata.name}"`, this.now()));
+      if (!getCondition(status, 'Progressing'))
+        setCondition(
+          status,
+          condition(
+            'Progressing',
+            'True',
+            'FoundNewReplicaSet',
+            `Found new replica set "${newRS.metadata.name}"`,
+            this.now(),
+          ),
+        );
     }
 
     const allOldsScaledDown = () => olds.every((rs) => replicasOf(rs) === 0 && statusCount(rs, 'replicas') === 0);
@@ -132,7 +157,8 @@ export class DeploymentController {
     if (newRS) dAnnotations[annotations.revision] = newRS.metadata.annotations?.[annotations.revision] ?? '1';
 
     if (paused) {
-      if (newRS && olds.every((rs) => replicasOf(rs) === 0) && replicasOf(newRS) !== replicas) newRS = this.scale(d, newRS, replicas);
+      if (newRS && olds.every((rs) => replicasOf(rs) === 0) && replicasOf(newRS) !== replicas)
+        newRS = this.scale(d, newRS, replicas);
     } else if (isRollingUpdate(d)) {
       ({ newRS, olds } = this.rollOut(d, newRS!, olds));
     } else {
@@ -145,7 +171,12 @@ export class DeploymentController {
     this.writeStatus(d, next, dAnnotations);
   }
 
-  private createReplicaSet(d: KubeObject, status: Record<string, unknown>, olds: KubeObject[], revision: number): KubeObject | undefined {
+  private createReplicaSet(
+    d: KubeObject,
+    status: Record<string, unknown>,
+    olds: KubeObject[],
+    revision: number,
+  ): KubeObject | undefined {
     const spec = rec(d.spec);
     const namespace = d.metadata.namespace!;
     const collisionCount = typeof status.collisionCount === 'number' ? status.collisionCount : undefined;
@@ -175,15 +206,28 @@ export class DeploymentController {
         name,
         namespace,
         labels: { ...(meta.labels as Record<string, string>) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name!, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: d.metadata.name!,
+            uid: d.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: { replicas: 0, minReadySeconds: spec.minReadySeconds, selector, template },
     };
     rs.metadata.annotations = this.rsAnnotations(d, rs, revision);
     rs.spec = { ...rec(rs.spec), replicas: initial };
     const created = this.api.create(kinds.replicasets, namespace, rs);
-    if (initial > 0) this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${initial}`);
-    setCondition(status, condition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`, this.now()));
+    if (initial > 0)
+      this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${initial}`);
+    setCondition(
+      status,
+      condition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`, this.now()),
+    );
     return created;
   }
 
@@ -202,7 +246,12 @@ export class DeploymentController {
     const newUnavailable = replicasOf(newRS) - statusCount(newRS, 'availableReplicas');
     const maxScaledDown = total() - minAvailable - newUnavailable;
     if (maxScaledDown <= 0) return { newRS, olds };
-    const byAge = (list: KubeObject[]) => [...list].sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) || revisionOf(a) - revisionOf(b));
+    const byAge = (list: KubeObject[]) =>
+      [...list].sort(
+        (a, b) =>
+          String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) ||
+          revisionOf(a) - revisionOf(b),
+      );
     // First scale down old pods that are not available anyway, then available ones while minAvailable holds.
     let cleaned = 0;
     olds = byAge(olds).map((rs) => {
@@ -224,7 +273,11 @@ export class DeploymentController {
     return { newRS, olds };
   }
 
-  private recreate(d: KubeObject, newRS: KubeObject | undefined, olds: KubeObject[]): { newRS?: KubeObject; olds: KubeObject[] } {
+  private recreate(
+    d: KubeObject,
+    newRS: KubeObject | undefined,
+    olds: KubeObject[],
+  ): { newRS?: KubeObject; olds: KubeObject[] } {
     olds = olds.map((rs) => (replicasOf(rs) > 0 ? this.scale(d, rs, 0) : rs));
     if (!newRS || olds.some((rs) => statusCount(rs, 'replicas') > 0)) return { newRS, olds };
     const replicas = num(rec(d.spec).replicas, 1);
@@ -242,7 +295,13 @@ export class DeploymentController {
     );
   }
 
-  private calculateStatus(d: KubeObject, base: Record<string, unknown>, all: KubeObject[], newRS: KubeObject | undefined, paused: boolean): Record<string, unknown> {
+  private calculateStatus(
+    d: KubeObject,
+    base: Record<string, unknown>,
+    all: KubeObject[],
+    newRS: KubeObject | undefined,
+    paused: boolean,
+  ): Record<string, unknown> {
     const spec = rec(d.spec);
     const replicas = num(spec.replicas, 1);
     const sum = (list: KubeObject[], f: string) => list.reduce((n, rs) => n + statusCount(rs, f), 0);
@@ -258,10 +317,25 @@ export class DeploymentController {
       // Pods go at once here, without graceful termination: none is ever terminating.
       terminatingReplicas: 0,
     };
-    for (const f of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (status[f] === 0) delete status[f];
+    for (const f of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'])
+      if (status[f] === 0) delete status[f];
     const now = this.now();
-    if (available >= replicas - fenceposts(d).maxUnavailable) setCondition(status, condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now));
-    else setCondition(status, condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now));
+    if (available >= replicas - fenceposts(d).maxUnavailable)
+      setCondition(
+        status,
+        condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now),
+      );
+    else
+      setCondition(
+        status,
+        condition(
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+          now,
+        ),
+      );
     if (paused) return status;
 
     const deadline = spec.progressDeadlineSeconds;
@@ -270,20 +344,49 @@ export class DeploymentController {
     const old = rec(d.status);
     const rsName = newRS?.metadata.name;
     if (this.isComplete(d, status)) {
-      setCondition(status, condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, now));
+      setCondition(
+        status,
+        condition(
+          'Progressing',
+          'True',
+          'NewReplicaSetAvailable',
+          `ReplicaSet "${rsName}" has successfully progressed.`,
+          now,
+        ),
+      );
     } else if (
       num(status.updatedReplicas) > num(old.updatedReplicas) ||
       num(status.replicas) - num(status.updatedReplicas) < num(old.replicas) - num(old.updatedReplicas) ||
       num(status.readyReplicas) > num(old.readyReplicas) ||
       num(status.availableReplicas) > num(old.availableReplicas)
     ) {
-      const next = condition('Progressing', 'True', 'ReplicaSetUpdated', rsName ? `ReplicaSet "${rsName}" is progressing.` : `Deployment "${d.metadata.name}" is progressing.`, now);
+      const next = condition(
+        'Progressing',
+        'True',
+        'ReplicaSetUpdated',
+        rsName ? `ReplicaSet "${rsName}" is progressing.` : `Deployment "${d.metadata.name}" is progressing.`,
+        now,
+      );
       if (current?.status === 'True') next.lastTransitionTime = current.lastTransitionTime;
       removeCondition(status, 'Progressing');
       setCondition(status, next);
-    } else if (current && current.reason !== 'ProgressDeadlineExceeded' && current.reason !== 'NewReplicaSetAvailable') {
+    } else if (
+      current &&
+      current.reason !== 'ProgressDeadlineExceeded' &&
+      current.reason !== 'NewReplicaSetAvailable'
+    ) {
       const elapsed = (Date.parse(now) - Date.parse(current.lastUpdateTime)) / 1000;
-      if (elapsed > deadline) setCondition(status, condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, now));
+      if (elapsed > deadline)
+        setCondition(
+          status,
+          condition(
+            'Progressing',
+            'False',
+            'ProgressDeadlineExceeded',
+            `ReplicaSet "${rsName}" has timed out progressing.`,
+            now,
+          ),
+        );
       else this.queue.addAfter(`${d.metadata.namespace}/${d.metadata.name}`, deadline - elapsed + 1);
     }
     return status;
@@ -292,7 +395,9 @@ export class DeploymentController {
   /** Deletes fully scaled-down old ReplicaSets beyond spec.revisionHistoryLimit, oldest revision first. */
   private cleanup(d: KubeObject, olds: KubeObject[]): KubeObject[] {
     const limit = num(rec(d.spec).revisionHistoryLimit, 10);
-    const cleanable = olds.filter((rs) => replicasOf(rs) === 0 && statusCount(rs, 'replicas') === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
+    const cleanable = olds
+      .filter((rs) => replicasOf(rs) === 0 && statusCount(rs, 'replicas') === 0)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
     const doomed = new Set(cleanable.slice(0, Math.max(0, cleanable.length - limit)));
     for (const rs of doomed) this.api.delete(kinds.replicasets, rs.metadata.namespace, rs.metadata.name!);
     return olds.filter((rs) => !doomed.has(rs));

@@ -103,6 +103,12 @@ export function removeCondition(status: Rec, type: string): void {
   status.conditions = ((status.conditions as Condition[] | undefined) ?? []).filter((c) => c.type !== type);
 }
 
-export function condition(type: string, status: Condition['status'], reason: string, message: string, now: string): Condition {
+export function condition(
+  type: string,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  now: string,
+): Condition {
   return { type, status, reason, message, lastUpdateTime: now, lastTransitionTime: now };
 }

@@ -27,19 +27,40 @@ export class EventRecorder {
     const namespace = about.metadata.namespace ?? 'default';
     const now = this.api.clock.timestamp();
     const name = `${about.metadata.name}.${randomBytes(8).toString('hex')}`;
-    const involvedObject = { apiVersion: about.apiVersion, kind: about.kind, name: about.metadata.name, namespace, uid: about.metadata.uid };
+    const involvedObject = {
+      apiVersion: about.apiVersion,
+      kind: about.kind,
+      name: about.metadata.name,
+      namespace,
+      uid: about.metadata.uid,
+    };
     const when = this.o.action
       ? { action: this.o.action, eventTime: this.api.clock.microTimestamp(), source: {}, involvedObject }
-      : { firstTimestamp: now, lastTimestamp: now, count: 1, source: { component: this.component }, involvedObject: { ...involvedObject, resourceVersion: about.metadata.resourceVersion } };
+      : {
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+          source: { component: this.component },
+          involvedObject: { ...involvedObject, resourceVersion: about.metadata.resourceVersion },
+        };
     try {
-      this.api.create(kinds.events, namespace, { metadata: { name, namespace }, reason, message, type, reportingComponent: this.component, reportingInstance: this.o.reportingInstance ?? '', ...when });
+      this.api.create(kinds.events, namespace, {
+        metadata: { name, namespace },
+        reason,
+        message,
+        type,
+        reportingComponent: this.component,
+        reportingInstance: this.o.reportingInstance ?? '',
+        ...when,
+      });
     } catch {
       return; // the namespace may be going away; an event is never worth failing a reconcile for
     }
     this.recent.push({ namespace, name });
     while (this.recent.length > (this.o.limit ?? 1000)) {
       const old = this.recent.shift()!;
-      if (this.api.tryGet(kinds.events, old.namespace, old.name)) this.api.delete(kinds.events, old.namespace, old.name);
+      if (this.api.tryGet(kinds.events, old.namespace, old.name))
+        this.api.delete(kinds.events, old.namespace, old.name);
     }
   }
 }

@@ -31,10 +31,13 @@ export class GarbageCollector {
     this.gone.clear();
     for (const uid of uids) {
       for (const d of this.api.dependentsOf(uid)) {
-        const remaining = (d.obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid && this.ownerExists(r.uid));
+        const remaining = (d.obj.metadata.ownerReferences ?? []).filter(
+          (r) => r.uid !== uid && this.ownerExists(r.uid),
+        );
         if (remaining.length > 0) continue;
         try {
-          if (this.api.tryGet(d.def, d.obj.metadata.namespace, d.obj.metadata.name!)) this.api.delete(d.def, d.obj.metadata.namespace, d.obj.metadata.name!);
+          if (this.api.tryGet(d.def, d.obj.metadata.namespace, d.obj.metadata.name!))
+            this.api.delete(d.def, d.obj.metadata.namespace, d.obj.metadata.name!);
         } catch (err) {
           this.log.warn({ err, name: d.obj.metadata.name }, 'garbage collection of a dependent failed');
         }
@@ -43,13 +46,16 @@ export class GarbageCollector {
   }
 
   private ownerExists(uid: string): boolean {
-    return this.api.registry.all.some((def) => this.api.store.scan(resourceKey(def)).some((o) => o.metadata.uid === uid));
+    return this.api.registry.all.some((def) =>
+      this.api.store.scan(resourceKey(def)).some((o) => o.metadata.uid === uid),
+    );
   }
 
   /** Deletes every object whose owners are all gone. */
   sweep(): void {
     const uids = new Set<string>();
-    for (const def of this.api.registry.all) for (const o of this.api.store.scan(resourceKey(def))) if (o.metadata.uid) uids.add(o.metadata.uid);
+    for (const def of this.api.registry.all)
+      for (const o of this.api.store.scan(resourceKey(def))) if (o.metadata.uid) uids.add(o.metadata.uid);
     for (const def of this.api.registry.all)
       for (const o of this.api.store.scan(resourceKey(def)).slice()) {
         const refs = o.metadata.ownerReferences ?? [];

@@ -50,7 +50,9 @@ export class Kubelet {
       this.runs.delete(uid);
       return;
     }
-    const images = containersOf(e.object).map((c) => c.image).join(',');
+    const images = containersOf(e.object)
+      .map((c) => c.image)
+      .join(',');
     const run = this.runs.get(uid);
     if (!run) {
       this.runs.set(uid, { images });
@@ -59,7 +61,9 @@ export class Kubelet {
       // A changed image restarts the containers with the new image's behaviour.
       run.images = images;
       run.cancel?.();
-      setImmediate(() => this.safely(() => this.startAfterDelay(e.object.metadata.namespace!, e.object.metadata.name!, uid, 0)));
+      setImmediate(() =>
+        this.safely(() => this.startAfterDelay(e.object.metadata.namespace!, e.object.metadata.name!, uid, 0)),
+      );
     }
   }
 
@@ -67,8 +71,14 @@ export class Kubelet {
   resume(): void {
     for (const pod of this.api.store.scan('core/pods')) {
       const uid = pod.metadata.uid!;
-      this.runs.set(uid, { images: containersOf(pod).map((c) => c.image).join(',') });
-      const ready = (rec(pod.status).conditions as Rec[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
+      this.runs.set(uid, {
+        images: containersOf(pod)
+          .map((c) => c.image)
+          .join(','),
+      });
+      const ready = (rec(pod.status).conditions as Rec[] | undefined)?.some(
+        (c) => c.type === 'Ready' && c.status === 'True',
+      );
       if (!ready) this.safely(() => this.startAfterDelay(pod.metadata.namespace!, pod.metadata.name!, uid, 0));
     }
   }
@@ -121,7 +131,15 @@ export class Kubelet {
       podIP: `10.244.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`,
       startTime: now,
       qosClass: 'BestEffort',
-      containerStatuses: containersOf(pod).map((c) => ({ name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } })),
+      containerStatuses: containersOf(pod).map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        started: false,
+        restartCount: 0,
+        state: { waiting: { reason: 'ContainerCreating' } },
+      })),
     });
     this.scheduler.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
     this.startAfterDelay(namespace, name, uid, this.behaviourOf(pod).startSeconds);
@@ -140,7 +158,12 @@ export class Kubelet {
     const behaviour = this.behaviourOf(pod);
     const now = this.api.clock.timestamp();
     const base = rec(pod.status);
-    const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: base.startTime ?? now };
+    const scheduled = {
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: base.startTime ?? now,
+    };
     if (behaviour.crash) {
       const backoff = Math.min(10 * 2 ** restarts, backoffCapSeconds);
       this.writeStatus(pod, {
@@ -148,8 +171,26 @@ export class Kubelet {
         phase: 'Running',
         conditions: [
           { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: base.startTime ?? now },
-          { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: now, reason: 'ContainersNotReady', message: 'containers with unready status: [' + containersOf(pod).map((c) => c.name).join(' ') + ']' },
-          { type: 'ContainersReady', status: 'False', lastProbeTime: null, lastTransitionTime: now, reason: 'ContainersNotReady' },
+          {
+            type: 'Ready',
+            status: 'False',
+            lastProbeTime: null,
+            lastTransitionTime: now,
+            reason: 'ContainersNotReady',
+            message:
+              'containers with unready status: [' +
+              containersOf(pod)
+                .map((c) => c.name)
+                .join(' ') +
+              ']',
+          },
+          {
+            type: 'ContainersReady',
+            status: 'False',
+            lastProbeTime: null,
+            lastTransitionTime: now,
+            reason: 'ContainersNotReady',
+          },
           scheduled,
         ],
         containerStatuses: containersOf(pod).map((c) => ({
@@ -159,12 +200,19 @@ export class Kubelet {
           ready: false,
           started: false,
           restartCount: restarts + 1,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backoff}s restarting failed container=${String(c.name)} pod=${name}_${namespace}(${uid})` } },
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${backoff}s restarting failed container=${String(c.name)} pod=${name}_${namespace}(${uid})`,
+            },
+          },
           lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now } },
         })),
       });
       this.events.record(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');
-      run.cancel = this.api.clock.after(backoff, () => this.safely(() => this.start(namespace, name, uid, restarts + 1)));
+      run.cancel = this.api.clock.after(backoff, () =>
+        this.safely(() => this.start(namespace, name, uid, restarts + 1)),
+      );
       return;
     }
     this.writeStatus(pod, {
@@ -177,18 +225,22 @@ export class Kubelet {
         scheduled,
       ],
       containerStatuses: containersOf(pod).map((c) => {
-        const previous = (Array.isArray(base.containerStatuses) ? base.containerStatuses.map(rec) : []).find((s) => s.name === c.name);
+        const previous = (Array.isArray(base.containerStatuses) ? base.containerStatuses.map(rec) : []).find(
+          (s) => s.name === c.name,
+        );
         return {
           name: c.name,
           image: c.image,
           imageID: `docker-pullable://${String(c.image)}`,
           ready: true,
           started: true,
-          restartCount: isPlainObject(previous) && typeof previous.restartCount === 'number' ? previous.restartCount : 0,
+          restartCount:
+            isPlainObject(previous) && typeof previous.restartCount === 'number' ? previous.restartCount : 0,
           state: { running: { startedAt: now } },
         };
       }),
     });
-    for (const c of containersOf(pod)) this.events.record(pod, 'Normal', 'Started', `Started container ${String(c.name)}`);
+    for (const c of containersOf(pod))
+      this.events.record(pod, 'Normal', 'Started', `Started container ${String(c.name)}`);
   }
 }

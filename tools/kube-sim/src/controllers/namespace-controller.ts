@@ -20,7 +20,8 @@ export class NamespaceController {
   populate(ns: KubeObject): void {
     const namespace = ns.metadata.name!;
     if (ns.metadata.deletionTimestamp) return;
-    if (!this.api.tryGet(kinds.serviceaccounts, namespace, 'default')) this.api.create(kinds.serviceaccounts, namespace, { metadata: { name: 'default' } });
+    if (!this.api.tryGet(kinds.serviceaccounts, namespace, 'default'))
+      this.api.create(kinds.serviceaccounts, namespace, { metadata: { name: 'default' } });
     if (!this.api.tryGet(kinds.configmaps, namespace, 'kube-root-ca.crt'))
       this.api.create(kinds.configmaps, namespace, {
         metadata: {

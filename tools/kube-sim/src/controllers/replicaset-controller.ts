@@ -41,7 +41,8 @@ export class ReplicaSetController {
   }
 
   resyncAll(): void {
-    for (const rs of this.api.store.scan('apps/replicasets')) this.queue.add(`${rs.metadata.namespace}/${rs.metadata.name}`);
+    for (const rs of this.api.store.scan('apps/replicasets'))
+      this.queue.add(`${rs.metadata.namespace}/${rs.metadata.name}`);
   }
 
   private reconcile(key: string): void {
@@ -58,7 +59,9 @@ export class ReplicaSetController {
     } else if (pods.length > want) {
       // Delete the pods that matter least first: not yet scheduled, then not ready, then the most recently ready.
       const rank = (p: KubeObject) => (rec(p.spec).nodeName ? (readySince(p) === undefined ? 1 : 2) : 0);
-      const doomed = [...pods].sort((a, b) => rank(a) - rank(b) || (readySince(b) ?? 0) - (readySince(a) ?? 0)).slice(0, pods.length - want);
+      const doomed = [...pods]
+        .sort((a, b) => rank(a) - rank(b) || (readySince(b) ?? 0) - (readySince(a) ?? 0))
+        .slice(0, pods.length - want);
       for (const p of doomed) {
         this.api.delete(kinds.pods, namespace, p.metadata.name!);
         this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
@@ -83,14 +86,17 @@ export class ReplicaSetController {
     if (nextAvailableIn !== Infinity) this.queue.addAfter(key, nextAvailableIn + 0.01);
     const status: Record<string, unknown> = {
       replicas: pods.length,
-      fullyLabeledReplicas: pods.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      fullyLabeledReplicas: pods.filter((p) =>
+        Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
+      ).length,
       readyReplicas: ready,
       availableReplicas: available,
       observedGeneration: rs.metadata.generation ?? 1,
       // Pods go at once here, without graceful termination: none is ever terminating.
       terminatingReplicas: 0,
     };
-    for (const f of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (status[f] === 0) delete status[f];
+    for (const f of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
+      if (status[f] === 0) delete status[f];
     if (deepEqual(status, rs.status ?? {})) return;
     const next = clone(rs);
     next.status = status;
@@ -106,7 +112,16 @@ export class ReplicaSetController {
         generateName: `${rs.metadata.name}-`,
         labels: meta.labels,
         annotations: meta.annotations,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name!, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name!,
+            uid: rs.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: template.spec,
     });

@@ -25,7 +25,9 @@ function elementKey(kind: string, names: string[], item: Record<string, unknown>
     return item[port] === undefined ? undefined : { [port]: item[port], protocol: item.protocol ?? 'TCP' };
   }
   const strategy = listStrategy(kind, names);
-  return strategy.kind === 'merge' && item[strategy.key] !== undefined ? { [strategy.key]: item[strategy.key] } : undefined;
+  return strategy.kind === 'merge' && item[strategy.key] !== undefined
+    ? { [strategy.key]: item[strategy.key] }
+    : undefined;
 }
 
 /** Fields owned whole, as one value (structType: atomic): a workload's label selector. */
@@ -54,7 +56,8 @@ function walk(value: unknown, kind: string, names: string[], path: FieldPath, ou
       for (const [i, item] of (value as Record<string, unknown>[]).entries()) {
         const at = [...path, `k:${canonicalJson(keys[i])}`];
         out.set(pathKey(at), { path: at, value: true });
-        for (const [k, v] of Object.entries(item)) if (v !== undefined && v !== null) walk(v, kind, [...names, k], [...at, `f:${k}`], out);
+        for (const [k, v] of Object.entries(item))
+          if (v !== undefined && v !== null) walk(v, kind, [...names, k], [...at, `f:${k}`], out);
       }
       return;
     }
@@ -80,7 +83,9 @@ export function fieldLeaves(obj: Record<string, unknown>, kind: string, subresou
     if (subresource === 'status' ? k !== 'status' : k === 'status') continue;
     if (k === 'metadata') {
       if (!isPlainObject(v)) continue;
-      for (const [m, mv] of Object.entries(v)) if (ownedMetadata.has(m) && mv !== undefined && mv !== null) walk(mv, kind, ['metadata', m], ['f:metadata', `f:${m}`], out);
+      for (const [m, mv] of Object.entries(v))
+        if (ownedMetadata.has(m) && mv !== undefined && mv !== null)
+          walk(mv, kind, ['metadata', m], ['f:metadata', `f:${m}`], out);
       continue;
     }
     walk(v, kind, [k], [`f:${k}`], out);

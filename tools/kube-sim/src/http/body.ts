@@ -47,7 +47,11 @@ export function parseBody(body: Buffer, contentType: string): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty: send a JSON object');
   let value: unknown;
-  if (contentType === 'application/yaml' || contentType === 'application/apply-patch+yaml' || contentType === 'text/yaml') {
+  if (
+    contentType === 'application/yaml' ||
+    contentType === 'application/apply-patch+yaml' ||
+    contentType === 'text/yaml'
+  ) {
     try {
       value = parseYaml(text);
     } catch (e) {

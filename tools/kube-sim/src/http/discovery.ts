@@ -19,7 +19,12 @@ export const serverVersion = {
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export function apiVersions(address: string) {
-  return { kind: 'APIVersions', apiVersion: 'v1', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }] };
+  return {
+    kind: 'APIVersions',
+    apiVersion: 'v1',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }],
+  };
 }
 
 function apiGroup(registry: KindRegistry, group: string) {
@@ -32,7 +37,11 @@ function apiGroup(registry: KindRegistry, group: string) {
 
 export function apiGroupList(registry: KindRegistry) {
   const groups = [...new Set(registry.groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => ({ ...apiGroup(registry, g), kind: undefined, apiVersion: undefined })) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: groups.map((g) => ({ ...apiGroup(registry, g), kind: undefined, apiVersion: undefined })),
+  };
 }
 
 export function apiGroupDoc(registry: KindRegistry, group: string) {
@@ -48,18 +57,42 @@ function resourcesOf(def: KindDefinition) {
     verbs: def.kind === 'Namespace' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs,
     ...(def.shortNames ? { shortNames: def.shortNames } : {}),
     ...(def.categories ? { categories: def.categories } : {}),
-    storageVersionHash: createHash('sha256').update(`${groupVersion(def)}/${def.kind}`).digest('base64').slice(0, 11),
+    storageVersionHash: createHash('sha256')
+      .update(`${groupVersion(def)}/${def.kind}`)
+      .digest('base64')
+      .slice(0, 11),
   };
   const out: Record<string, unknown>[] = [main];
-  if (def.statusSubresource) out.push({ name: `${def.plural}/status`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: ['get', 'patch', 'update'] });
-  if (def.scaleSubresource) out.push({ name: `${def.plural}/scale`, singularName: '', namespaced: def.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+  if (def.statusSubresource)
+    out.push({
+      name: `${def.plural}/status`,
+      singularName: '',
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
+  if (def.scaleSubresource)
+    out.push({
+      name: `${def.plural}/scale`,
+      singularName: '',
+      namespaced: def.namespaced,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    });
   return out;
 }
 
 export function apiResourceList(registry: KindRegistry, group: string, version: string) {
   const defs = registry.inGroupVersion(group, version);
   if (defs.length === 0) return undefined;
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: defs.flatMap(resourcesOf) };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: defs.flatMap(resourcesOf),
+  };
 }
 
 /**
@@ -74,12 +107,18 @@ export function openApiV3Index(registry: KindRegistry) {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const gv of registry.groupVersions()) {
     const p = gvPath(gv.group, gv.version);
-    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${createHash('sha256').update(p).digest('hex').slice(0, 16)}` };
+    paths[p] = {
+      serverRelativeURL: `/openapi/v3/${p}?hash=${createHash('sha256').update(p).digest('hex').slice(0, 16)}`,
+    };
   }
   return { paths };
 }
 
-const queryParameters = ['dryRun', 'fieldManager', 'fieldValidation', 'pretty'].map((name) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } }));
+const queryParameters = ['dryRun', 'fieldManager', 'fieldValidation', 'pretty'].map((name) => ({
+  name,
+  in: 'query',
+  schema: { type: 'string', uniqueItems: true },
+}));
 
 export function openApiV3GroupVersion(registry: KindRegistry, path: string) {
   const gv = registry.groupVersions().find((g) => gvPath(g.group, g.version) === path);
@@ -98,5 +137,10 @@ export function openApiV3GroupVersion(registry: KindRegistry, path: string) {
     paths[base] = { get: op('list'), post: op('post') };
     paths[`${base}/{name}`] = { get: op('get'), put: op('put'), patch: op('patch'), delete: op('delete') };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: serverVersion.gitVersion }, paths, components: { schemas: {} } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: serverVersion.gitVersion },
+    paths,
+    components: { schemas: {} },
+  };
 }

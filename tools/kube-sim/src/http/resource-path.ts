@@ -10,7 +10,10 @@ export interface ResourcePath {
   legacyWatch: boolean;
 }
 
-export type ParsedPath = { type: 'groupVersion'; group: string; version: string } | { type: 'resource'; target: ResourcePath } | { type: 'unknown' };
+export type ParsedPath =
+  | { type: 'groupVersion'; group: string; version: string }
+  | { type: 'resource'; target: ResourcePath }
+  | { type: 'unknown' };
 
 export function parseResourcePath(registry: KindRegistry, segments: string[]): ParsedPath {
   let group: string;

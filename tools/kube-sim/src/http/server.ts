@@ -10,7 +10,15 @@ import { patchTypes } from '../patch/apply-patch.js';
 import { openWatch, type WatchEvent } from '../store/watch.js';
 import type { TrafficMetrics } from '@flightdeck/workload-sim';
 import { mediaType, parseBody, readBody } from './body.js';
-import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, openApiV3GroupVersion, openApiV3Index, serverVersion } from './discovery.js';
+import {
+  apiGroupDoc,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  openApiV3GroupVersion,
+  openApiV3Index,
+  serverVersion,
+} from './discovery.js';
 import { parseResourcePath, type ResourcePath } from './resource-path.js';
 import { toTable, wantsTable } from './table.js';
 
@@ -49,7 +57,8 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw errors.badRequest(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -112,7 +121,8 @@ export class ApiHttpServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
-    if (this.opts.token && !openPaths.has(path) && !tokenMatches(req.headers.authorization, this.opts.token)) throw errors.unauthorized();
+    if (this.opts.token && !openPaths.has(path) && !tokenMatches(req.headers.authorization, this.opts.token))
+      throw errors.unauthorized();
     if (path === '/metrics') {
       const text = await this.opts.traffic.text();
       res.writeHead(200, { 'Content-Type': this.opts.traffic.contentType });
@@ -127,8 +137,14 @@ export class ApiHttpServer {
     if (method === 'GET' && this.discovery(path, req, res)) return;
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const parsed = parseResourcePath(this.opts.api.registry, segments);
-    const gv = segments[0] === 'api' ? { group: '', version: segments[1] } : segments[0] === 'apis' ? { group: segments[1], version: segments[2] } : undefined;
-    if (!gv || !this.opts.api.registry.inGroupVersion(gv.group ?? '', gv.version ?? '').length) return notFoundPage(res);
+    const gv =
+      segments[0] === 'api'
+        ? { group: '', version: segments[1] }
+        : segments[0] === 'apis'
+          ? { group: segments[1], version: segments[2] }
+          : undefined;
+    if (!gv || !this.opts.api.registry.inGroupVersion(gv.group ?? '', gv.version ?? '').length)
+      return notFoundPage(res);
     if (parsed.type === 'groupVersion') {
       const list = apiResourceList(this.opts.api.registry, parsed.group, parsed.version);
       if (!list || method !== 'GET') throw errors.noRoute(path);
@@ -151,7 +167,10 @@ export class ApiHttpServer {
       send(res, 200, doc);
     } else if (path === '/openapi/v2') {
       // An empty protobuf document: kubectl then computes strategic merge patches from its built-in types.
-      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': 0 });
+      res.writeHead(200, {
+        'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+        'Content-Length': 0,
+      });
       res.end();
     } else if (/^\/apis\/[^/]+$/.test(path)) {
       const doc = apiGroupDoc(registry, path.slice('/apis/'.length));
@@ -168,24 +187,41 @@ export class ApiHttpServer {
     return { type, value: parseBody(buf, type) };
   }
 
-  private async resource(t: ResourcePath, method: string, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async resource(
+    t: ResourcePath,
+    method: string,
+    q: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const { api } = this.opts;
     const { def, namespace, name, subresource } = t;
     if (def.namespaced && name !== undefined && namespace === undefined) throw errors.noRoute(req.url ?? '');
-    if (subresource !== undefined && !((subresource === 'status' && def.statusSubresource) || (subresource === 'scale' && def.scaleSubresource)))
+    if (
+      subresource !== undefined &&
+      !((subresource === 'status' && def.statusSubresource) || (subresource === 'scale' && def.scaleSubresource))
+    )
       throw errors.noRoute(req.url ?? '');
     const dryRun = q.getAll('dryRun').includes('All');
     // As the API server names a writer without a fieldManager: its User-Agent up to the first slash.
-    const fieldManager = q.get('fieldManager') || (req.headers['user-agent'] ?? '').split('/')[0]!.slice(0, 128) || undefined;
+    const fieldManager =
+      q.get('fieldManager') || (req.headers['user-agent'] ?? '').split('/')[0]!.slice(0, 128) || undefined;
     const write = { dryRun, fieldManager, force: boolParam(q, 'force') === true };
     const tableFor = (items: ReturnType<typeof api.list>['items'], meta: Record<string, unknown>) =>
       toTable(def, items, meta, q.get('includeObject') ?? undefined, api.clock.now());
 
     if (name === undefined) {
       if (method === 'GET') {
-        const opts = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
+        const opts = {
+          labelSelector: q.get('labelSelector') ?? undefined,
+          fieldSelector: q.get('fieldSelector') ?? undefined,
+        };
         if (t.legacyWatch || boolParam(q, 'watch')) return this.watch(t, q, opts, req, res);
-        const list = api.list(def, namespace, { ...opts, limit: limitParam(q), continue: q.get('continue') ?? undefined });
+        const list = api.list(def, namespace, {
+          ...opts,
+          limit: limitParam(q),
+          continue: q.get('continue') ?? undefined,
+        });
         send(res, 200, wantsTable(req.headers.accept) ? tableFor(list.items, list.metadata) : list);
         return;
       }
@@ -196,7 +232,12 @@ export class ApiHttpServer {
       }
       if (method === 'DELETE') {
         const options = await this.deleteOptions(req, q);
-        const list = api.deleteCollection(def, namespace, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }, options);
+        const list = api.deleteCollection(
+          def,
+          namespace,
+          { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined },
+          options,
+        );
         send(res, 200, list);
         return;
       }
@@ -207,7 +248,11 @@ export class ApiHttpServer {
       case 'GET': {
         if (subresource === 'scale') return send(res, 200, api.getScale(def, namespace, name));
         const obj = api.get(def, namespace, name);
-        send(res, 200, wantsTable(req.headers.accept) ? tableFor([obj], { resourceVersion: obj.metadata.resourceVersion }) : obj);
+        send(
+          res,
+          200,
+          wantsTable(req.headers.accept) ? tableFor([obj], { resourceVersion: obj.metadata.resourceVersion }) : obj,
+        );
         return;
       }
       case 'PUT': {
@@ -220,7 +265,14 @@ export class ApiHttpServer {
       case 'PATCH': {
         const { type, value } = await this.body(req, Object.values(patchTypes));
         const existed = type === patchTypes.apply ? !!api.tryGet(def, namespace, name) : true;
-        send(res, existed ? 200 : 201, api.patch(def, namespace, name, type, value, subresource, { ...write, fieldManager: type === patchTypes.apply ? (q.get('fieldManager') ?? undefined) : fieldManager }));
+        send(
+          res,
+          existed ? 200 : 201,
+          api.patch(def, namespace, name, type, value, subresource, {
+            ...write,
+            fieldManager: type === patchTypes.apply ? (q.get('fieldManager') ?? undefined) : fieldManager,
+          }),
+        );
         return;
       }
       case 'DELETE': {
@@ -237,19 +289,33 @@ export class ApiHttpServer {
   private async deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
     const buf = await readBody(req, this.opts.maxBodyBytes);
     const body = buf.length > 0 ? parseBody(buf, 'application/json') : {};
-    if (!isPlainObject(body)) throw errors.badRequest('DeleteOptions must be a JSON object, e.g. {"propagationPolicy":"Foreground"}');
-    const policy = (q.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined)) as string | undefined;
+    if (!isPlainObject(body))
+      throw errors.badRequest('DeleteOptions must be a JSON object, e.g. {"propagationPolicy":"Foreground"}');
+    const policy = (q.get('propagationPolicy') ??
+      body.propagationPolicy ??
+      (body.orphanDependents === true ? 'Orphan' : undefined)) as string | undefined;
     if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy))
-      throw errors.badRequest(`propagationPolicy must be Background, Foreground or Orphan, got ${JSON.stringify(policy)}`);
+      throw errors.badRequest(
+        `propagationPolicy must be Background, Foreground or Orphan, got ${JSON.stringify(policy)}`,
+      );
     const pre = isPlainObject(body.preconditions) ? body.preconditions : {};
     return {
       propagationPolicy: policy as PropagationPolicy | undefined,
-      preconditions: { uid: typeof pre.uid === 'string' ? pre.uid : undefined, resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined },
+      preconditions: {
+        uid: typeof pre.uid === 'string' ? pre.uid : undefined,
+        resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined,
+      },
       dryRun: q.getAll('dryRun').includes('All') || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
     };
   }
 
-  private watch(t: ResourcePath, q: URLSearchParams, selectors: { labelSelector?: string; fieldSelector?: string }, req: IncomingMessage, res: ServerResponse): void {
+  private watch(
+    t: ResourcePath,
+    q: URLSearchParams,
+    selectors: { labelSelector?: string; fieldSelector?: string },
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
     const { api } = this.opts;
     const matches = api.matcher(t.def, selectors);
     const timeout = intParam(q, 'timeoutSeconds');
@@ -258,12 +324,22 @@ export class ApiHttpServer {
     // `kubectl get -w` asks for Tables: each ADDED/MODIFIED/DELETED object becomes a one-row Table, headers first.
     const present = (event: WatchEvent): WatchEvent => {
       if (!asTable || event.type === 'BOOKMARK' || event.type === 'ERROR') return event;
-      const table = toTable(t.def, [event.object as KubeObject], {}, q.get('includeObject') ?? undefined, api.clock.now());
+      const table = toTable(
+        t.def,
+        [event.object as KubeObject],
+        {},
+        q.get('includeObject') ?? undefined,
+        api.clock.now(),
+      );
       if (!firstRow) table.columnDefinitions = [];
       firstRow = false;
       return { type: event.type, object: table };
     };
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache',
+    });
     res.flushHeaders();
     let open = true;
     let stop = () => {};

@@ -13,7 +13,13 @@ const fallbackColumns: TableColumn[] = [
   { name: 'Age', type: 'string', description: 'Time since the object was created.', priority: 0 },
 ];
 
-export function toTable(def: KindDefinition, items: KubeObject[], listMeta: Record<string, unknown>, includeObject: string | undefined, now: Date) {
+export function toTable(
+  def: KindDefinition,
+  items: KubeObject[],
+  listMeta: Record<string, unknown>,
+  includeObject: string | undefined,
+  now: Date,
+) {
   const columns = def.table?.columns ?? fallbackColumns;
   const cells = def.table?.cells ?? ((o: KubeObject) => [o.metadata.name, humanAge(o.metadata.creationTimestamp, now)]);
   return {
@@ -24,7 +30,8 @@ export function toTable(def: KindDefinition, items: KubeObject[], listMeta: Reco
     rows: items.map((o) => {
       const row: Record<string, unknown> = { cells: cells(o, now) };
       if (includeObject === 'Object') row.object = o;
-      else if (includeObject !== 'None') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+      else if (includeObject !== 'None')
+        row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
       return row;
     }),
   };

@@ -5,8 +5,19 @@ import type { KindDefinition } from './kind.js';
 import { admitPod, defaultPodSpec, qosClass } from './pod-defaults.js';
 import { checkMetadata, checkPodSpec } from './validation.js';
 
-const nameColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 } as const;
-const ageColumn = { name: 'Age', type: 'string', description: 'Time since the object was created.', priority: 0 } as const;
+const nameColumn = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description: 'Name must be unique within a namespace.',
+  priority: 0,
+} as const;
+const ageColumn = {
+  name: 'Age',
+  type: 'string',
+  description: 'Time since the object was created.',
+  priority: 0,
+} as const;
 
 type Rec = Record<string, unknown>;
 const obj = (v: unknown): Rec => (isPlainObject(v) ? v : {});
@@ -30,7 +41,14 @@ export const namespaces: KindDefinition = {
     o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name ?? '' };
   },
   validate: (o) => checkMetadata(o, 'label'),
-  table: { columns: [nameColumn, { name: 'Status', type: 'string', description: 'The phase of the namespace.', priority: 0 }, ageColumn], cells: (o, now) => [o.metadata.name, obj(o.status).phase ?? 'Active', humanAge(o.metadata.creationTimestamp, now)] },
+  table: {
+    columns: [
+      nameColumn,
+      { name: 'Status', type: 'string', description: 'The phase of the namespace.', priority: 0 },
+      ageColumn,
+    ],
+    cells: (o, now) => [o.metadata.name, obj(o.status).phase ?? 'Active', humanAge(o.metadata.creationTimestamp, now)],
+  },
 };
 
 function podStatusText(o: KubeObject): string {
@@ -56,7 +74,14 @@ export const pods: KindDefinition = {
   nameForm: 'subdomain',
   statusSubresource: true,
   scaleSubresource: false,
-  fieldSelectors: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP'],
+  fieldSelectors: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'status.phase',
+    'status.podIP',
+  ],
   generation: 'spec',
   initialStatus: (o) => ({ phase: 'Pending', qosClass: qosClass(o.spec) }),
   defaults(o) {
@@ -69,8 +94,18 @@ export const pods: KindDefinition = {
       // Only container images (and a few fields this simulator does not model) may change on a running pod.
       const bindable = !obj(old.spec).nodeName;
       const strip = (s: unknown) =>
-        JSON.stringify({ ...obj(s), nodeName: bindable ? undefined : obj(s).nodeName, containers: arr(obj(s).containers).map((c) => ({ ...obj(c), image: undefined })) });
-      if (strip(o.spec) !== strip(old.spec)) out.push(cause.forbidden('spec', 'pod updates may not change fields other than `spec.containers[*].image` (and `spec.nodeName` once, when the pod is bound)'));
+        JSON.stringify({
+          ...obj(s),
+          nodeName: bindable ? undefined : obj(s).nodeName,
+          containers: arr(obj(s).containers).map((c) => ({ ...obj(c), image: undefined })),
+        });
+      if (strip(o.spec) !== strip(old.spec))
+        out.push(
+          cause.forbidden(
+            'spec',
+            'pod updates may not change fields other than `spec.containers[*].image` (and `spec.nodeName` once, when the pod is bound)',
+          ),
+        );
     }
     return out;
   },
@@ -79,7 +114,12 @@ export const pods: KindDefinition = {
       nameColumn,
       { name: 'Ready', type: 'string', description: 'The number of ready containers of all containers.', priority: 0 },
       { name: 'Status', type: 'string', description: 'The aggregate state of the containers.', priority: 0 },
-      { name: 'Restarts', type: 'string', description: 'The number of times the containers were restarted.', priority: 0 },
+      {
+        name: 'Restarts',
+        type: 'string',
+        description: 'The number of times the containers were restarted.',
+        priority: 0,
+      },
       ageColumn,
       { name: 'IP', type: 'string', description: 'The IP address of the pod.', priority: 1 },
       { name: 'Node', type: 'string', description: 'The node the pod runs on.', priority: 1 },
@@ -89,7 +129,15 @@ export const pods: KindDefinition = {
       const total = arr(obj(o.spec).containers).length;
       const ready = statuses.filter((s) => s.ready === true).length;
       const restarts = statuses.reduce((n, s) => n + (typeof s.restartCount === 'number' ? s.restartCount : 0), 0);
-      return [o.metadata.name, `${ready}/${total}`, podStatusText(o), String(restarts), humanAge(o.metadata.creationTimestamp, now), obj(o.status).podIP ?? '<none>', obj(o.spec).nodeName ?? '<none>'];
+      return [
+        o.metadata.name,
+        `${ready}/${total}`,
+        podStatusText(o),
+        String(restarts),
+        humanAge(o.metadata.creationTimestamp, now),
+        obj(o.status).podIP ?? '<none>',
+        obj(o.spec).nodeName ?? '<none>',
+      ];
     },
   },
 };
@@ -140,10 +188,12 @@ export const services: KindDefinition = {
       const port = obj(p);
       if (typeof port.port !== 'number' || !Number.isInteger(port.port) || port.port < 1 || port.port > 65535)
         out.push(cause.invalid(`spec.ports[${i}].port`, port.port, 'must be between 1 and 65535, inclusive'));
-      if (!['TCP', 'UDP', 'SCTP'].includes(String(port.protocol))) out.push(cause.notSupported(`spec.ports[${i}].protocol`, port.protocol, ['TCP', 'UDP', 'SCTP']));
+      if (!['TCP', 'UDP', 'SCTP'].includes(String(port.protocol)))
+        out.push(cause.notSupported(`spec.ports[${i}].protocol`, port.protocol, ['TCP', 'UDP', 'SCTP']));
       if (ports.length > 1 && !port.name) out.push(cause.required(`spec.ports[${i}].name`));
     });
-    if (old && obj(old.spec).clusterIP !== undefined && spec.clusterIP !== obj(old.spec).clusterIP) out.push(cause.immutable('spec.clusterIP', spec.clusterIP));
+    if (old && obj(old.spec).clusterIP !== undefined && spec.clusterIP !== obj(old.spec).clusterIP)
+      out.push(cause.immutable('spec.clusterIP', spec.clusterIP));
     return out;
   },
   table: {
@@ -157,8 +207,17 @@ export const services: KindDefinition = {
     ],
     cells(o, now) {
       const spec = obj(o.spec);
-      const ports = arr(spec.ports).map((p) => `${obj(p).port}/${obj(p).protocol ?? 'TCP'}`).join(',');
-      return [o.metadata.name, spec.type, spec.clusterIP ?? '<none>', '<none>', ports || '<none>', humanAge(o.metadata.creationTimestamp, now)];
+      const ports = arr(spec.ports)
+        .map((p) => `${obj(p).port}/${obj(p).protocol ?? 'TCP'}`)
+        .join(',');
+      return [
+        o.metadata.name,
+        spec.type,
+        spec.clusterIP ?? '<none>',
+        '<none>',
+        ports || '<none>',
+        humanAge(o.metadata.creationTimestamp, now),
+      ];
     },
   },
 };
@@ -187,7 +246,14 @@ export const configmaps: KindDefinition = {
         continue;
       }
       for (const [k, v] of Object.entries(data)) {
-        if (!configKey.test(k)) out.push(cause.invalid(`${field}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+        if (!configKey.test(k))
+          out.push(
+            cause.invalid(
+              `${field}[${k}]`,
+              k,
+              "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+            ),
+          );
         if (typeof v !== 'string') out.push(cause.invalid(`${field}[${k}]`, v, 'must be a string'));
       }
     }
@@ -197,8 +263,16 @@ export const configmaps: KindDefinition = {
     return out;
   },
   table: {
-    columns: [nameColumn, { name: 'Data', type: 'integer', description: 'The number of data entries.', priority: 0 }, ageColumn],
-    cells: (o, now) => [o.metadata.name, Object.keys(obj(o.data)).length + Object.keys(obj(o.binaryData)).length, humanAge(o.metadata.creationTimestamp, now)],
+    columns: [
+      nameColumn,
+      { name: 'Data', type: 'integer', description: 'The number of data entries.', priority: 0 },
+      ageColumn,
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      Object.keys(obj(o.data)).length + Object.keys(obj(o.binaryData)).length,
+      humanAge(o.metadata.creationTimestamp, now),
+    ],
   },
 };
 
@@ -207,8 +281,13 @@ const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** The API server's limit on a ConfigMap's or a Secret's data, all values together (core.MaxSecretSize). */
 const MAX_DATA_BYTES = 1024 * 1024;
 
-const textBytes = (data: unknown) => Object.values(obj(data)).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0), 0);
-const base64Bytes = (data: unknown) => Object.values(obj(data)).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'base64') : 0), 0);
+const textBytes = (data: unknown) =>
+  Object.values(obj(data)).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0), 0);
+const base64Bytes = (data: unknown) =>
+  Object.values(obj(data)).reduce<number>(
+    (n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'base64') : 0),
+    0,
+  );
 
 /** Why a map of base64 values does not decode, as the API server's decoder says it (never echoing the value), or undefined. */
 function base64Problem(data: unknown, field: string): string | undefined {
@@ -238,23 +317,38 @@ export const secrets: KindDefinition = {
     o.type ??= 'Opaque';
     if (isPlainObject(o.stringData)) {
       const data = (o.data = obj(o.data));
-      for (const [k, v] of Object.entries(o.stringData)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+      for (const [k, v] of Object.entries(o.stringData))
+        if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
       delete o.stringData;
     }
   },
   validate(o, old) {
     const out = checkMetadata(o, 'subdomain');
-    if (o.data !== undefined && !isPlainObject(o.data)) out.push(cause.invalid('data', o.data, 'must be a map of keys to base64-encoded values'));
+    if (o.data !== undefined && !isPlainObject(o.data))
+      out.push(cause.invalid('data', o.data, 'must be a map of keys to base64-encoded values'));
     for (const k of Object.keys(obj(o.data))) {
-      if (!configKey.test(k)) out.push(cause.invalid(`data[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+      if (!configKey.test(k))
+        out.push(
+          cause.invalid(`data[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"),
+        );
     }
     if (base64Bytes(o.data) > MAX_DATA_BYTES) out.push(cause.tooLong('data', MAX_DATA_BYTES));
     if (old && old.type !== o.type) out.push(cause.immutable('type', o.type));
     return out;
   },
   table: {
-    columns: [nameColumn, { name: 'Type', type: 'string', description: 'The type of the secret.', priority: 0 }, { name: 'Data', type: 'integer', description: 'The number of data entries.', priority: 0 }, ageColumn],
-    cells: (o, now) => [o.metadata.name, o.type ?? 'Opaque', Object.keys(obj(o.data)).length, humanAge(o.metadata.creationTimestamp, now)],
+    columns: [
+      nameColumn,
+      { name: 'Type', type: 'string', description: 'The type of the secret.', priority: 0 },
+      { name: 'Data', type: 'integer', description: 'The number of data entries.', priority: 0 },
+      ageColumn,
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.type ?? 'Opaque',
+      Object.keys(obj(o.data)).length,
+      humanAge(o.metadata.creationTimestamp, now),
+    ],
   },
 };
 
@@ -284,7 +378,15 @@ export const events: KindDefinition = {
   nameForm: 'subdomain',
   statusSubresource: false,
   scaleSubresource: false,
-  fieldSelectors: ['involvedObject.kind', 'involvedObject.name', 'involvedObject.namespace', 'involvedObject.uid', 'reason', 'type', 'source'],
+  fieldSelectors: [
+    'involvedObject.kind',
+    'involvedObject.name',
+    'involvedObject.namespace',
+    'involvedObject.uid',
+    'reason',
+    'type',
+    'source',
+  ],
   microTimeFields: ['eventTime'],
   defaults(o) {
     // Times without omitempty: the API server writes the ones an Event does not have as null.
@@ -297,7 +399,8 @@ export const events: KindDefinition = {
     const involved = obj(o.involvedObject);
     if (!involved.kind) out.push(cause.required('involvedObject.kind'));
     if (!involved.name) out.push(cause.required('involvedObject.name'));
-    if (o.type !== undefined && !['Normal', 'Warning'].includes(String(o.type))) out.push(cause.notSupported('type', o.type, ['Normal', 'Warning']));
+    if (o.type !== undefined && !['Normal', 'Warning'].includes(String(o.type)))
+      out.push(cause.notSupported('type', o.type, ['Normal', 'Warning']));
     return out;
   },
   table: {
@@ -310,7 +413,13 @@ export const events: KindDefinition = {
     ],
     cells(o, now) {
       const involved = obj(o.involvedObject);
-      return [humanAge(String(o.lastTimestamp ?? o.metadata.creationTimestamp), now), o.type ?? 'Normal', o.reason ?? '', `${String(involved.kind).toLowerCase()}/${involved.name}`, o.message ?? ''];
+      return [
+        humanAge(String(o.lastTimestamp ?? o.metadata.creationTimestamp), now),
+        o.type ?? 'Normal',
+        o.reason ?? '',
+        `${String(involved.kind).toLowerCase()}/${involved.name}`,
+        o.message ?? '',
+      ];
     },
   },
 };

@@ -4,7 +4,6 @@ import { isPlainObject } from '../api/types.js';
 
 /** The defaults Kubernetes fills into every pod spec, so templates compare equal after a round trip. */
 
-
 function defaultContainer(c: unknown): void {
   if (!isPlainObject(c)) return;
   c.terminationMessagePath ??= '/dev/termination-log';
@@ -50,10 +49,13 @@ export function admitPod(spec: unknown): void {
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   const tolerations = (spec.tolerations = Array.isArray(spec.tolerations) ? spec.tolerations : []);
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'])
-    if (!tolerations.some((t) => isPlainObject(t) && t.key === key && t.effect === 'NoExecute')) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    if (!tolerations.some((t) => isPlainObject(t) && t.key === key && t.effect === 'NoExecute'))
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   if (spec.automountServiceAccountToken === false) return;
   const volumes = (spec.volumes = Array.isArray(spec.volumes) ? spec.volumes : []);
-  let volume = volumes.find((v) => isPlainObject(v) && typeof v.name === 'string' && v.name.startsWith('kube-api-access-')) as Record<string, unknown> | undefined;
+  let volume = volumes.find(
+    (v) => isPlainObject(v) && typeof v.name === 'string' && v.name.startsWith('kube-api-access-'),
+  ) as Record<string, unknown> | undefined;
   if (!volume) {
     volume = {
       name: `kube-api-access-${randomSuffix()}`,
@@ -62,7 +64,11 @@ export function admitPod(spec: unknown): void {
         sources: [
           { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
           { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          {
+            downwardAPI: {
+              items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+            },
+          },
         ],
       },
     };
@@ -73,21 +79,26 @@ export function admitPod(spec: unknown): void {
     for (const c of list) {
       if (!isPlainObject(c)) continue;
       const mounts = (c.volumeMounts = Array.isArray(c.volumeMounts) ? c.volumeMounts : []);
-      if (!mounts.some((m) => isPlainObject(m) && m.mountPath === tokenMountPath)) mounts.push({ name: volume.name, readOnly: true, mountPath: tokenMountPath });
+      if (!mounts.some((m) => isPlainObject(m) && m.mountPath === tokenMountPath))
+        mounts.push({ name: volume.name, readOnly: true, mountPath: tokenMountPath });
     }
   }
 }
 
 /** The quality-of-service class Kubernetes gives a pod from its containers' requests and limits. */
 export function qosClass(spec: unknown): 'BestEffort' | 'Burstable' | 'Guaranteed' {
-  const containers = (isPlainObject(spec) && Array.isArray(spec.containers) ? spec.containers : []).filter(isPlainObject);
+  const containers = (isPlainObject(spec) && Array.isArray(spec.containers) ? spec.containers : []).filter(
+    isPlainObject,
+  );
   const resources = containers.map((c) => (isPlainObject(c.resources) ? c.resources : {}));
   const set = (r: unknown) => isPlainObject(r) && Object.keys(r).length > 0;
   if (resources.every((r) => !set(r.requests) && !set(r.limits))) return 'BestEffort';
   const guaranteed = resources.every((r) => {
     const limits = isPlainObject(r.limits) ? r.limits : {};
     const requests = isPlainObject(r.requests) ? r.requests : limits;
-    return ['cpu', 'memory'].every((k) => limits[k] !== undefined && String(requests[k] ?? limits[k]) === String(limits[k]));
+    return ['cpu', 'memory'].every(
+      (k) => limits[k] !== undefined && String(requests[k] ?? limits[k]) === String(limits[k]),
+    );
   });
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }

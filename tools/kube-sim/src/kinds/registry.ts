@@ -6,7 +6,20 @@ import { rolebindings, roles } from './rbac.js';
 
 /** The kinds this simulator serves, looked up by group version and plural (or by kind for owner references). */
 export class KindRegistry {
-  readonly all: KindDefinition[] = [namespaces, pods, services, configmaps, secrets, serviceaccounts, events, deployments, replicasets, leases, roles, rolebindings];
+  readonly all: KindDefinition[] = [
+    namespaces,
+    pods,
+    services,
+    configmaps,
+    secrets,
+    serviceaccounts,
+    events,
+    deployments,
+    replicasets,
+    leases,
+    roles,
+    rolebindings,
+  ];
 
   byResource(group: string, version: string, plural: string): KindDefinition | undefined {
     return this.all.find((k) => k.group === group && k.version === version && k.plural === plural);
@@ -27,4 +40,17 @@ export class KindRegistry {
   }
 }
 
-export const kinds = { namespaces, pods, services, configmaps, secrets, serviceaccounts, events, deployments, replicasets, leases, roles, rolebindings };
+export const kinds = {
+  namespaces,
+  pods,
+  services,
+  configmaps,
+  secrets,
+  serviceaccounts,
+  events,
+  deployments,
+  replicasets,
+  leases,
+  roles,
+  rolebindings,
+};

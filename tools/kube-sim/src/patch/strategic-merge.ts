@@ -16,12 +16,18 @@ const deletePrimitivePrefix = '$deleteFromPrimitiveList/';
 function directive(patch: Rec, where: string): string | undefined {
   const p = patch.$patch;
   if (p === undefined) return undefined;
-  if (p !== 'replace' && p !== 'delete' && p !== 'merge') throw errors.badRequest(`unknown $patch directive ${JSON.stringify(p)} at ${where || 'the top level'}: use "replace", "delete" or "merge"`);
+  if (p !== 'replace' && p !== 'delete' && p !== 'merge')
+    throw errors.badRequest(
+      `unknown $patch directive ${JSON.stringify(p)} at ${where || 'the top level'}: use "replace", "delete" or "merge"`,
+    );
   return p;
 }
 
 function withoutDirectives(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => !(isPlainObject(v) && v.$patch !== undefined && Object.keys(v).length === 1)).map(withoutDirectives);
+  if (Array.isArray(value))
+    return value
+      .filter((v) => !(isPlainObject(v) && v.$patch !== undefined && Object.keys(v).length === 1))
+      .map(withoutDirectives);
   if (!isPlainObject(value)) return value;
   const out: Rec = {};
   for (const [k, v] of Object.entries(value)) if (!k.startsWith('$')) out[k] = withoutDirectives(v);
@@ -51,8 +57,12 @@ function mergeList(original: unknown, patch: unknown[], kind: string, path: stri
   const patched: unknown[] = [];
   const named = new Set<string>();
   for (const item of patch) {
-    if (!isPlainObject(item)) throw errors.badRequest(`${where}: a list merged by "${key}" takes objects, not ${JSON.stringify(item)}`);
-    if (!Object.hasOwn(item, key)) throw errors.badRequest(`${where}: every element of this list needs its merge key "${key}"; got ${JSON.stringify(item)}`);
+    if (!isPlainObject(item))
+      throw errors.badRequest(`${where}: a list merged by "${key}" takes objects, not ${JSON.stringify(item)}`);
+    if (!Object.hasOwn(item, key))
+      throw errors.badRequest(
+        `${where}: every element of this list needs its merge key "${key}"; got ${JSON.stringify(item)}`,
+      );
     named.add(id(item));
     if (directive(item, where) === 'delete') continue;
     const existing = originals.find((o) => isPlainObject(o) && id(o) === id(item));
@@ -71,7 +81,12 @@ function mergeList(original: unknown, patch: unknown[], kind: string, path: stri
  * Kubernetes does (mergeSortedSlice): an original-only element goes first only when both it and the next patched
  * element are in the original and it comes before that one there. So a new element lands before the others.
  */
-function mergeSorted(serverOnly: unknown[], patched: unknown[], serverOrder: string[], id: (v: unknown) => string): unknown[] {
+function mergeSorted(
+  serverOnly: unknown[],
+  patched: unknown[],
+  serverOrder: string[],
+  id: (v: unknown) => string,
+): unknown[] {
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -109,7 +124,10 @@ function mergeObject(original: Rec, patch: Rec, kind: string, path: string[]): R
     if (k.startsWith(deletePrimitivePrefix)) {
       const field = k.slice(deletePrimitivePrefix.length);
       if (!Array.isArray(v)) throw errors.badRequest(`${where}: ${k} must be a list`);
-      if (Array.isArray(result[field])) result[field] = (result[field] as unknown[]).filter((x) => !v.some((y) => JSON.stringify(x) === JSON.stringify(y)));
+      if (Array.isArray(result[field]))
+        result[field] = (result[field] as unknown[]).filter(
+          (x) => !v.some((y) => JSON.stringify(x) === JSON.stringify(y)),
+        );
       continue;
     }
     if (k.startsWith('$')) throw errors.badRequest(`${where}: unknown strategic merge patch directive "${k}"`);
@@ -131,6 +149,7 @@ function mergeObject(original: Rec, patch: Rec, kind: string, path: string[]): R
 
 /** Applies a strategic merge patch to an object of the given kind. */
 export function strategicMerge(original: Rec, patch: unknown, kind: string): Rec {
-  if (!isPlainObject(patch)) throw errors.badRequest('a strategic merge patch must be a JSON object, e.g. {"spec":{"replicas":3}}');
+  if (!isPlainObject(patch))
+    throw errors.badRequest('a strategic merge patch must be a JSON object, e.g. {"spec":{"replicas":3}}');
   return mergeObject(original, patch, kind, []);
 }

@@ -83,20 +83,29 @@ export class ResourceStore {
     let listRv = this.rv;
     if (query.continue) {
       try {
-        const token = JSON.parse(Buffer.from(query.continue, 'base64url').toString('utf8')) as { rv: number; after: string };
+        const token = JSON.parse(Buffer.from(query.continue, 'base64url').toString('utf8')) as {
+          rv: number;
+          after: string;
+        };
         if (typeof token.rv !== 'number' || typeof token.after !== 'string') throw new Error('shape');
         after = token.after;
         listRv = token.rv;
       } catch {
-        throw errors.badRequest('the continue token is not valid: pass back the metadata.continue value of the previous page unchanged');
+        throw errors.badRequest(
+          'the continue token is not valid: pass back the metadata.continue value of the previous page unchanged',
+        );
       }
     }
-    const matching = this.scan(resource, query.namespace).filter((o) => objectKey(o) > after && (!query.filter || query.filter(o)));
+    const matching = this.scan(resource, query.namespace).filter(
+      (o) => objectKey(o) > after && (!query.filter || query.filter(o)),
+    );
     const limit = query.limit && query.limit > 0 ? query.limit : matching.length;
     const page = matching.slice(0, limit).map(clone);
     const result: ListPage = { items: page, resourceVersion: String(listRv) };
     if (matching.length > limit) {
-      result.continue = Buffer.from(JSON.stringify({ rv: listRv, after: objectKey(page[page.length - 1]!) })).toString('base64url');
+      result.continue = Buffer.from(JSON.stringify({ rv: listRv, after: objectKey(page[page.length - 1]!) })).toString(
+        'base64url',
+      );
       result.remainingItemCount = matching.length - limit;
     }
     return result;
@@ -113,7 +122,8 @@ export class ResourceStore {
   create(resource: string, obj: KubeObject): KubeObject {
     const b = this.bucket(resource);
     const key = objectKey(obj);
-    if (b.has(key)) throw errors.alreadyExists(resource.split('/')[1]!, resource.split('/')[0]!, obj.metadata.name ?? '');
+    if (b.has(key))
+      throw errors.alreadyExists(resource.split('/')[1]!, resource.split('/')[0]!, obj.metadata.name ?? '');
     const stored = clone(obj);
     stored.metadata.resourceVersion = String(++this.rv);
     b.set(key, stored);

@@ -27,8 +27,14 @@ export interface WatchRequest {
   allowBookmarks: boolean;
 }
 
-export function openWatch(store: ResourceStore, req: WatchRequest, send: (event: WatchEvent) => void, close: () => void): () => void {
-  const inScope = (e: StoreEvent) => e.resource === req.resource && (req.namespace === undefined || e.object.metadata.namespace === req.namespace);
+export function openWatch(
+  store: ResourceStore,
+  req: WatchRequest,
+  send: (event: WatchEvent) => void,
+  close: () => void,
+): () => void {
+  const inScope = (e: StoreEvent) =>
+    e.resource === req.resource && (req.namespace === undefined || e.object.metadata.namespace === req.namespace);
   const translate = (e: StoreEvent): WatchEvent | undefined => {
     if (!inScope(e)) return undefined;
     const now = e.type !== 'DELETED' && req.matches(e.object);
@@ -42,25 +48,38 @@ export function openWatch(store: ResourceStore, req: WatchRequest, send: (event:
   };
   const bookmark = (annotations?: Record<string, string>): WatchEvent => ({
     type: 'BOOKMARK',
-    object: { apiVersion: req.apiVersion, kind: req.kind, metadata: { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) } },
+    object: {
+      apiVersion: req.apiVersion,
+      kind: req.kind,
+      metadata: { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) },
+    },
   });
 
   const rv = req.resourceVersion;
   if (rv === undefined || rv === '' || rv === '0' || req.sendInitialEvents) {
     if (req.sendInitialEvents !== false) {
-      for (const obj of store.scan(req.resource, req.namespace)) if (req.matches(obj)) send({ type: 'ADDED', object: clone(obj) });
+      for (const obj of store.scan(req.resource, req.namespace))
+        if (req.matches(obj)) send({ type: 'ADDED', object: clone(obj) });
     }
     if (req.sendInitialEvents) send(bookmark({ 'k8s.io/initial-events-end': 'true' }));
   } else {
     const since = Number(rv);
     if (!Number.isInteger(since) || since < 0) {
-      send({ type: 'ERROR', object: errors.badRequest(`resourceVersion must be a number such as "123", got ${JSON.stringify(rv)}`).toStatus() });
+      send({
+        type: 'ERROR',
+        object: errors
+          .badRequest(`resourceVersion must be a number such as "123", got ${JSON.stringify(rv)}`)
+          .toStatus(),
+      });
       close();
       return () => {};
     }
     const replay = store.eventsSince(since);
     if (!replay) {
-      send({ type: 'ERROR', object: errors.gone(`too old resource version: ${since} (${store.oldestResourceVersion})`).toStatus() });
+      send({
+        type: 'ERROR',
+        object: errors.gone(`too old resource version: ${since} (${store.oldestResourceVersion})`).toStatus(),
+      });
       close();
       return () => {};
     }

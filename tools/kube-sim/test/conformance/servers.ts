@@ -29,7 +29,13 @@ export interface Server {
   /** kubectl against this server, its context in the test's namespace; never throws (tests look at the exit code). */
   kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
   /** One HTTP request as the administrator (or, with `bearer`, with that token and no client certificate): the status and the body, parsed when JSON. */
-  request(method: string, path: string, body?: string, contentType?: string, bearer?: string): Promise<{ status: number; body: unknown }>;
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    contentType?: string,
+    bearer?: string,
+  ): Promise<{ status: number; body: unknown }>;
 }
 
 export interface Servers {
@@ -41,7 +47,12 @@ export interface Servers {
 }
 
 function clients(kc: KubeConfig) {
-  return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), coordination: kc.makeApiClient(CoordinationV1Api), rbac: kc.makeApiClient(RbacAuthorizationV1Api) };
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    coordination: kc.makeApiClient(CoordinationV1Api),
+    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
+  };
 }
 
 function inNamespace(kubeconfig: string, namespace: string): string {
@@ -63,15 +74,29 @@ function server(name: ServerName, url: string, kubeconfig: string, dir: string, 
     async kubectl(args, input) {
       await ready;
       return new Promise((resolve) => {
-        const child = execFile('kubectl', ['--kubeconfig', file, '--cache-dir', join(dir, `${name}-cache`), ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.replace(/^Warning: version difference between client .*\n/m, '') }),
+        const child = execFile(
+          'kubectl',
+          ['--kubeconfig', file, '--cache-dir', join(dir, `${name}-cache`), ...args],
+          { timeout: 60_000 },
+          (err, stdout, stderr) =>
+            resolve({
+              code: err ? ((err as { code?: number }).code ?? 1) : 0,
+              stdout,
+              stderr: stderr.replace(/^Warning: version difference between client .*\n/m, ''),
+            }),
         );
         if (input !== undefined) child.stdin!.end(input);
       });
     },
     async request(method, path, body, contentType = 'application/json', bearer) {
       const target = new URL(path, url);
-      const opts: RequestOptions = { method, hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: body !== undefined ? { 'Content-Type': contentType } : {} };
+      const opts: RequestOptions = {
+        method,
+        hostname: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        headers: body !== undefined ? { 'Content-Type': contentType } : {},
+      };
       if (bearer === undefined) await kc.applyToHTTPSOptions(opts);
       else {
         // Only the cluster's CA and the token: a client certificate would sign the request in whatever the token says.
@@ -105,13 +130,25 @@ function server(name: ServerName, url: string, kubeconfig: string, dir: string, 
 /** A kube-sim for this file and the shared kube-local, each with `namespace` created. */
 export async function startServers(namespace: string, simOptions: KubeSimOptions = {}): Promise<Servers> {
   const dir = await mkdtemp(join(tmpdir(), `kube-conformance-${namespace}-`));
-  const simulator = await startKubeSim({ timeScale: 10, podStartSeconds: POD_START_SECONDS, behaviours: BEHAVIOURS, ...simOptions });
+  const simulator = await startKubeSim({
+    timeScale: 10,
+    podStartSeconds: POD_START_SECONDS,
+    behaviours: BEHAVIOURS,
+    ...simOptions,
+  });
   const shared = inject('kubeLocal');
   const sim = server('kube-sim', simulator.url, simulator.kubeconfig, dir, namespace);
   const local = server('kube-local', shared.url, shared.kubeconfig, dir, namespace);
   await Promise.all([sim, local].map((s) => s.core.createNamespace({ body: { metadata: { name: namespace } } })));
   // Pods are refused in a namespace until its default service account exists (the real controller makes it).
-  await eventually('the default service account of the namespace', async () => (await local.core.readNamespacedServiceAccount({ name: 'default', namespace }).then(() => true, () => false)) || undefined);
+  await eventually(
+    'the default service account of the namespace',
+    async () =>
+      (await local.core.readNamespacedServiceAccount({ name: 'default', namespace }).then(
+        () => true,
+        () => false,
+      )) || undefined,
+  );
   return {
     sim,
     local,
@@ -126,7 +163,10 @@ export async function startServers(namespace: string, simOptions: KubeSimOptions
 }
 
 /** The same step on both servers, at the same time. */
-export async function both<T>(s: Pick<Servers, 'sim' | 'local'>, step: (server: Server) => Promise<T>): Promise<{ sim: T; local: T }> {
+export async function both<T>(
+  s: Pick<Servers, 'sim' | 'local'>,
+  step: (server: Server) => Promise<T>,
+): Promise<{ sim: T; local: T }> {
   const [sim, local] = await Promise.all([step(s.sim), step(s.local)]);
   return { sim, local };
 }
@@ -153,7 +193,11 @@ export function refusalOf(code: number | undefined, body: unknown): Refusal {
       return refusalOf(code, { message: status });
     }
   }
-  const st = (status ?? {}) as { reason?: string; message?: string; details?: { causes?: { reason?: string; field?: string }[] } };
+  const st = (status ?? {}) as {
+    reason?: string;
+    message?: string;
+    details?: { causes?: { reason?: string; field?: string }[] };
+  };
   const causes = st.details?.causes?.map((c) => ({ reason: c.reason, field: c.field }));
   const refusal: Refusal = { code, reason: st.reason, ...(causes ? { causes } : {}) };
   // Not enumerable: comparisons (normalise, toEqual) leave the wording out; a test can still read it.
@@ -205,7 +249,13 @@ export function normalise(value: unknown, key = ''): unknown {
       else if (k === 'continue' || k === '_continue') out[k] = '<continue>';
       else out[k] = normalise(v, k);
     }
-    if (key !== 'annotations' && out.annotations && typeof out.annotations === 'object' && Object.keys(out.annotations).length === 0) delete out.annotations;
+    if (
+      key !== 'annotations' &&
+      out.annotations &&
+      typeof out.annotations === 'object' &&
+      Object.keys(out.annotations).length === 0
+    )
+      delete out.annotations;
     return out;
   }
   if (typeof value === 'string') {
@@ -239,7 +289,11 @@ export function expectKnownDifference<T>(r: { sim: T; local: T }, expected: { si
   expect(normalise(r.local), `kube-local: ${why}`).toEqual(normalise(expected.local));
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -3,7 +3,11 @@ import type { Server } from './servers.js';
 
 /** Workloads and waits the conformance files share. */
 
-export function deployment(name: string, image: string, extra: { replicas?: number; spec?: Record<string, unknown>; labels?: Record<string, string> } = {}): V1Deployment {
+export function deployment(
+  name: string,
+  image: string,
+  extra: { replicas?: number; spec?: Record<string, unknown>; labels?: Record<string, string> } = {},
+): V1Deployment {
   const labels = extra.labels ?? { app: name };
   return {
     apiVersion: 'apps/v1',
@@ -12,7 +16,10 @@ export function deployment(name: string, image: string, extra: { replicas?: numb
     spec: {
       replicas: extra.replicas ?? 3,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] },
+      },
       ...extra.spec,
     },
   };
@@ -22,11 +29,22 @@ export function deployment(name: string, image: string, extra: { replicas?: numb
 export function rolloutComplete(d: V1Deployment): boolean {
   const s = d.status ?? {};
   const want = d.spec?.replicas ?? 1;
-  return (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) && (s.updatedReplicas ?? 0) === want && (s.replicas ?? 0) === want && (s.availableReplicas ?? 0) === want;
+  return (
+    (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) &&
+    (s.updatedReplicas ?? 0) === want &&
+    (s.replicas ?? 0) === want &&
+    (s.availableReplicas ?? 0) === want
+  );
 }
 
 /** Watches one deployment (as `kubectl rollout status` does) until `done` says so; returns what it saw last. */
-export function watchDeploymentUntil(s: Server, namespace: string, name: string, done: (d: V1Deployment) => boolean, timeoutMs = 60_000): Promise<V1Deployment> {
+export function watchDeploymentUntil(
+  s: Server,
+  namespace: string,
+  name: string,
+  done: (d: V1Deployment) => boolean,
+  timeoutMs = 60_000,
+): Promise<V1Deployment> {
   return new Promise((resolve, reject) => {
     let abort: AbortController | undefined;
     let finished = false;
@@ -38,7 +56,10 @@ export function watchDeploymentUntil(s: Server, namespace: string, name: string,
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
       else resolve(d!);
     };
-    const timer = setTimeout(() => finish(new Error(`${s.name}: deployment ${name} did not reach the expected state within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${s.name}: deployment ${name} did not reach the expected state within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     new Watch(s.kc)
       .watch(
         `/apis/apps/v1/namespaces/${namespace}/deployments`,
@@ -56,7 +77,12 @@ export function watchDeploymentUntil(s: Server, namespace: string, name: string,
 }
 
 /** Follows the pods of `selector` while `during` runs: after each change, how many there are and how many are Ready. */
-export async function podCounts(s: Server, namespace: string, selector: string, during: () => Promise<unknown>): Promise<{ total: number; ready: number }[]> {
+export async function podCounts(
+  s: Server,
+  namespace: string,
+  selector: string,
+  during: () => Promise<unknown>,
+): Promise<{ total: number; ready: number }[]> {
   const seen: { total: number; ready: number }[] = [];
   const pods = new Map<string, V1Pod>();
   const list = await s.core.listNamespacedPod({ namespace, labelSelector: selector });
@@ -69,7 +95,10 @@ export async function podCounts(s: Server, namespace: string, selector: string, 
       if (type === 'DELETED' || p.metadata?.deletionTimestamp) pods.delete(p.metadata!.name!);
       else pods.set(p.metadata!.name!, p);
       const all = [...pods.values()];
-      seen.push({ total: all.length, ready: all.filter((x) => x.status?.conditions?.some((k) => k.type === 'Ready' && k.status === 'True')).length });
+      seen.push({
+        total: all.length,
+        ready: all.filter((x) => x.status?.conditions?.some((k) => k.type === 'Ready' && k.status === 'True')).length,
+      });
     },
     () => {},
   );

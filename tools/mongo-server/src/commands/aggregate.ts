@@ -7,12 +7,37 @@ import { isPlainObject } from '../storage/values.js';
 import { type CommandContext, type CommandHandler, documentArg, numberArg } from './context.js';
 
 /** Stages that never change the documents they are given, so the input need not be copied. */
-const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount', '$bucket', '$bucketAuto', '$project']);
-const UNSUPPORTED = new Set(['$merge', '$changeStream', '$currentOp', '$listSessions', '$listLocalSessions', '$indexStats', '$collStats', '$planCacheStats', '$search', '$geoNear']);
+const READ_ONLY_STAGES = new Set([
+  '$match',
+  '$group',
+  '$sort',
+  '$limit',
+  '$skip',
+  '$count',
+  '$sortByCount',
+  '$bucket',
+  '$bucketAuto',
+  '$project',
+]);
+const UNSUPPORTED = new Set([
+  '$merge',
+  '$changeStream',
+  '$currentOp',
+  '$listSessions',
+  '$listLocalSessions',
+  '$indexStats',
+  '$collStats',
+  '$planCacheStats',
+  '$search',
+  '$geoNear',
+]);
 
 function stageName(stage: unknown): string {
   if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
-    throw new CommandError(ErrorCodes.Location40323, 'A pipeline stage specification object must contain exactly one field.');
+    throw new CommandError(
+      ErrorCodes.Location40323,
+      'A pipeline stage specification object must contain exactly one field.',
+    );
   }
   return Object.keys(stage)[0];
 }
@@ -28,16 +53,27 @@ function mingoError(err: unknown): CommandError {
 
 export const aggregate: CommandHandler = (ctx: CommandContext) => {
   const target = ctx.body.aggregate;
-  if (!Array.isArray(ctx.body.pipeline)) throw new CommandError(ErrorCodes.TypeMismatch, "aggregate needs 'pipeline': an array of stages");
+  if (!Array.isArray(ctx.body.pipeline))
+    throw new CommandError(ErrorCodes.TypeMismatch, "aggregate needs 'pipeline': an array of stages");
   const pipeline = ctx.body.pipeline as Document[];
   const names = pipeline.map((stage) => stageName(stage));
   const unsupported = names.find((n) => UNSUPPORTED.has(n));
-  if (unsupported) throw new CommandError(ErrorCodes.NotImplemented, `the ${unsupported} aggregation stage is not supported by this server`);
-  if (ctx.body.explain) throw new CommandError(ErrorCodes.NotImplemented, 'aggregate with explain is not supported by this server');
-  if (ctx.body.cursor === undefined) throw new CommandError(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+  if (unsupported)
+    throw new CommandError(
+      ErrorCodes.NotImplemented,
+      `the ${unsupported} aggregation stage is not supported by this server`,
+    );
+  if (ctx.body.explain)
+    throw new CommandError(ErrorCodes.NotImplemented, 'aggregate with explain is not supported by this server');
+  if (ctx.body.cursor === undefined)
+    throw new CommandError(
+      ErrorCodes.FailedToParse,
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   const cursorOpts = documentArg(ctx.body, 'cursor');
   const outIndex = names.indexOf('$out');
-  if (outIndex >= 0 && outIndex !== names.length - 1) throw new CommandError(ErrorCodes.Location40601, '$out can only be the final stage in the pipeline');
+  if (outIndex >= 0 && outIndex !== names.length - 1)
+    throw new CommandError(ErrorCodes.Location40601, '$out can only be the final stage in the pipeline');
 
   let source: Iterable<Document> = [];
   let ns = `${ctx.db}.$cmd.aggregate`;
@@ -45,9 +81,16 @@ export const aggregate: CommandHandler = (ctx: CommandContext) => {
     checkCollectionName(ctx.db, target);
     ns = `${ctx.db}.${target}`;
     const collection = ctx.state.catalog.get(ctx.db, target);
-    if (collection) source = names[0] === '$match' && isPlainObject(pipeline[0].$match) ? collection.candidates(pipeline[0].$match).docs : collection.documents();
+    if (collection)
+      source =
+        names[0] === '$match' && isPlainObject(pipeline[0].$match)
+          ? collection.candidates(pipeline[0].$match).docs
+          : collection.documents();
   } else if (!(target === 1 && names[0] === '$documents')) {
-    throw new CommandError(ErrorCodes.InvalidNamespace, "aggregate needs a collection name, or 1 for a database-level pipeline starting with $documents");
+    throw new CommandError(
+      ErrorCodes.InvalidNamespace,
+      'aggregate needs a collection name, or 1 for a database-level pipeline starting with $documents',
+    );
   }
 
   const stages = outIndex >= 0 ? pipeline.slice(0, outIndex) : pipeline;
@@ -77,7 +120,12 @@ export const aggregate: CommandHandler = (ctx: CommandContext) => {
 };
 
 function writeOut(ctx: CommandContext, spec: unknown, docs: Document[]): void {
-  const [db, name] = typeof spec === 'string' ? [ctx.db, spec] : isPlainObject(spec) ? [String(spec.db ?? ctx.db), String(spec.coll)] : [ctx.db, ''];
+  const [db, name] =
+    typeof spec === 'string'
+      ? [ctx.db, spec]
+      : isPlainObject(spec)
+        ? [String(spec.db ?? ctx.db), String(spec.coll)]
+        : [ctx.db, ''];
   checkCollectionName(db, name);
   const { catalog } = ctx.state;
   const old = catalog.get(db, name);

@@ -8,7 +8,8 @@ import { isPlainObject } from '../storage/values.js';
  * back to its lower boundary (or the default). Malformed specs are left for mingo to refuse.
  */
 /** mongod's error (code 40066) for a value outside the boundaries of a $bucket without default. */
-export const NO_MATCHING_BUCKET = '$switch could not find a matching branch for an input, and no default was specified.';
+export const NO_MATCHING_BUCKET =
+  '$switch could not find a matching branch for an input, and no default was specified.';
 
 // mingo's $switch yields null instead of failing when nothing matches; this default fails,
 // with a message that aggregate.ts turns back into mongod's error.
@@ -19,13 +20,20 @@ function expandBucket(spec: unknown): Document[] | undefined {
   const bounds = spec.boundaries as unknown[];
   const hasDefault = spec.default !== undefined;
   const branches = bounds.slice(0, -1).map((lower, i) => ({
-    case: { $and: [{ $gte: [spec.groupBy, { $literal: lower }] }, { $lt: [spec.groupBy, { $literal: bounds[i + 1] }] }] },
+    case: {
+      $and: [{ $gte: [spec.groupBy, { $literal: lower }] }, { $lt: [spec.groupBy, { $literal: bounds[i + 1] }] }],
+    },
     then: i,
   }));
   const ids = [...bounds.slice(0, -1), ...(hasDefault ? [spec.default] : [])];
   const output = isPlainObject(spec.output) ? spec.output : { count: { $sum: 1 } };
   return [
-    { $group: { _id: { $switch: { branches, default: hasDefault ? ids.length - 1 : failNoMatchingBucket } }, ...output } },
+    {
+      $group: {
+        _id: { $switch: { branches, default: hasDefault ? ids.length - 1 : failNoMatchingBucket } },
+        ...output,
+      },
+    },
     { $sort: { _id: 1 } },
     { $set: { _id: { $arrayElemAt: [{ $literal: ids }, '$_id'] } } },
   ];
@@ -38,7 +46,13 @@ export function rewriteBuckets(pipeline: Document[]): Document[] {
     const body = stage[name!];
     if (name === '$bucket') return expandBucket(body) ?? [stage];
     if (name === '$facet' && isPlainObject(body)) {
-      return [{ $facet: Object.fromEntries(Object.entries(body).map(([k, p]) => [k, Array.isArray(p) ? rewriteBuckets(p) : p])) }];
+      return [
+        {
+          $facet: Object.fromEntries(
+            Object.entries(body).map(([k, p]) => [k, Array.isArray(p) ? rewriteBuckets(p) : p]),
+          ),
+        },
+      ];
     }
     if ((name === '$lookup' || name === '$unionWith') && isPlainObject(body) && Array.isArray(body.pipeline)) {
       return [{ [name]: { ...body, pipeline: rewriteBuckets(body.pipeline as Document[]) } }];

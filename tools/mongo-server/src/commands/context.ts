@@ -34,7 +34,10 @@ export type CommandHandler = (ctx: CommandContext) => Document | Promise<Documen
 export function collectionArg(ctx: CommandContext): string {
   const name = ctx.body[ctx.name];
   if (typeof name !== 'string') {
-    throw new CommandError(ErrorCodes.InvalidNamespace, `collection name has invalid type ${Array.isArray(name) ? 'array' : typeof name}: '${ctx.name}' needs a collection name string`);
+    throw new CommandError(
+      ErrorCodes.InvalidNamespace,
+      `collection name has invalid type ${Array.isArray(name) ? 'array' : typeof name}: '${ctx.name}' needs a collection name string`,
+    );
   }
   return checkCollectionName(ctx.db, name);
 }
@@ -45,22 +48,45 @@ export function documentArg(body: Document, field: string, fallback?: Document):
     if (fallback) return fallback;
     throw new CommandError(ErrorCodes.IDLFailedToParse, `BSON field '${field}' is missing but a required field`);
   }
-  if (!isPlainObject(v)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${bsonTypeName(v)}', expected type 'object'`);
+  if (!isPlainObject(v))
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      `BSON field '${field}' is the wrong type '${bsonTypeName(v)}', expected type 'object'`,
+    );
   return v;
 }
 
 /** A required array field of the command, named `<command>.<field>` in errors as mongod's IDL parser does. */
 export function arrayArg(ctx: CommandContext, field: string): unknown[] {
   const v = ctx.body[field];
-  if (v === undefined) throw new CommandError(ErrorCodes.IDLFailedToParse, `BSON field '${ctx.name}.${field}' is missing but a required field`);
-  if (!Array.isArray(v)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${ctx.name}.${field}' is the wrong type '${bsonTypeName(v)}', expected type 'array'`);
+  if (v === undefined)
+    throw new CommandError(
+      ErrorCodes.IDLFailedToParse,
+      `BSON field '${ctx.name}.${field}' is missing but a required field`,
+    );
+  if (!Array.isArray(v))
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      `BSON field '${ctx.name}.${field}' is the wrong type '${bsonTypeName(v)}', expected type 'array'`,
+    );
   return v;
 }
 
 export function numberArg(body: Document, field: string): number | undefined {
   const v = body[field];
   if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : (v as { _bsontype?: string })._bsontype === 'Long' ? (v as { toNumber(): number }).toNumber() : NaN;
-  if (!Number.isFinite(n)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${typeof v}', expected a number`);
+  const n =
+    typeof v === 'number'
+      ? v
+      : typeof v === 'bigint'
+        ? Number(v)
+        : (v as { _bsontype?: string })._bsontype === 'Long'
+          ? (v as { toNumber(): number }).toNumber()
+          : NaN;
+  if (!Number.isFinite(n))
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      `BSON field '${field}' is the wrong type '${typeof v}', expected a number`,
+    );
   return n;
 }

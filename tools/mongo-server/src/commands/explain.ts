@@ -6,7 +6,14 @@ import { isPlainObject } from '../storage/values.js';
 import type { CommandHandler } from './context.js';
 
 /** The filter an explained command would run, by command name. */
-const FILTER_FIELD: Record<string, string> = { find: 'filter', count: 'query', distinct: 'query', delete: 'deletes', update: 'updates', findAndModify: 'query' };
+const FILTER_FIELD: Record<string, string> = {
+  find: 'filter',
+  count: 'query',
+  distinct: 'query',
+  delete: 'deletes',
+  update: 'updates',
+  findAndModify: 'query',
+};
 
 /**
  * explain for find, count, distinct and findAndModify: which index the filter would use and how
@@ -14,10 +21,18 @@ const FILTER_FIELD: Record<string, string> = { find: 'filter', count: 'query', d
  */
 export const explain: CommandHandler = (ctx) => {
   const inner = ctx.body.explain;
-  if (!isPlainObject(inner)) throw new CommandError(ErrorCodes.TypeMismatch, "explain needs a command document, like { explain: { find: 'c', filter: {...} } }");
+  if (!isPlainObject(inner))
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      "explain needs a command document, like { explain: { find: 'c', filter: {...} } }",
+    );
   const command = Object.keys(inner)[0];
   const field = FILTER_FIELD[command];
-  if (!field || command === 'delete' || command === 'update') throw new CommandError(ErrorCodes.NotImplemented, `explain is supported for find, count, distinct and findAndModify, not '${command}'`);
+  if (!field || command === 'delete' || command === 'update')
+    throw new CommandError(
+      ErrorCodes.NotImplemented,
+      `explain is supported for find, count, distinct and findAndModify, not '${command}'`,
+    );
   const name = checkCollectionName(ctx.db, inner[command]);
   const filter = isPlainObject(inner[field]) ? (inner[field] as Document) : {};
   const query = compileFilter(filter);
@@ -33,10 +48,20 @@ export const explain: CommandHandler = (ctx) => {
       if (query.test(doc)) returned++;
     }
   }
-  const inputStage = index === '_id_' ? { stage: 'IDHACK' } : index ? { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: index } } : { stage: 'COLLSCAN' };
+  const inputStage =
+    index === '_id_'
+      ? { stage: 'IDHACK' }
+      : index
+        ? { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: index } }
+        : { stage: 'COLLSCAN' };
   return {
     queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: inputStage, rejectedPlans: [] },
-    executionStats: { nReturned: returned, totalDocsExamined: examined, totalKeysExamined: index ? examined : 0, executionSuccess: true },
+    executionStats: {
+      nReturned: returned,
+      totalDocsExamined: examined,
+      totalKeysExamined: index ? examined : 0,
+      executionSuccess: true,
+    },
     ok: 1,
   };
 };

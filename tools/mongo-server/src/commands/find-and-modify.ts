@@ -18,16 +18,25 @@ export const findAndModify: CommandHandler = (ctx) => {
   const name = collectionArg(ctx);
   const filter = documentArg(ctx.body, 'query', {});
   const sort = checkSort(ctx.body.sort);
-  const fields = ctx.body.fields === undefined || ctx.body.fields === null ? undefined : documentArg(ctx.body, 'fields');
+  const fields =
+    ctx.body.fields === undefined || ctx.body.fields === null ? undefined : documentArg(ctx.body, 'fields');
   const remove = ctx.body.remove === true;
   const hasUpdate = ctx.body.update !== undefined;
-  if (remove && hasUpdate) throw new CommandError(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
-  if (!remove && !hasUpdate) throw new CommandError(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
-  if (remove && ctx.body.new === true) throw new CommandError(ErrorCodes.FailedToParse, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
-  if (remove && ctx.body.upsert === true) throw new CommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
+  if (remove && hasUpdate)
+    throw new CommandError(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
+  if (!remove && !hasUpdate)
+    throw new CommandError(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
+  if (remove && ctx.body.new === true)
+    throw new CommandError(
+      ErrorCodes.FailedToParse,
+      "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+    );
+  if (remove && ctx.body.upsert === true)
+    throw new CommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
   const update = hasUpdate ? checkUpdateSpec(ctx.body.update) : undefined;
   const arrayFilters = ctx.body.arrayFilters;
-  if (arrayFilters !== undefined && !(Array.isArray(arrayFilters) && arrayFilters.every(isPlainObject))) throw new CommandError(ErrorCodes.TypeMismatch, "'arrayFilters' must be an array of documents");
+  if (arrayFilters !== undefined && !(Array.isArray(arrayFilters) && arrayFilters.every(isPlainObject)))
+    throw new CommandError(ErrorCodes.TypeMismatch, "'arrayFilters' must be an array of documents");
 
   const { collection } = ctx.state.catalog.ensure(ctx.db, name);
   const query = compileFilter(filter, 'query');
@@ -46,14 +55,22 @@ export const findAndModify: CommandHandler = (ctx) => {
       checkDocumentSize(ctx, doc);
       ctx.state.catalog.replace(collection, target, doc);
     }
-    return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(ctx.body.new ? doc : target, fields), ok: 1 };
+    return {
+      lastErrorObject: { n: 1, updatedExisting: true },
+      value: project(ctx.body.new ? doc : target, fields),
+      ok: 1,
+    };
   }
   if (ctx.body.upsert === true) {
     const doc = upsertDocument(update!, opts);
     checkDocumentSize(ctx, doc);
     checkId(doc);
     ctx.state.catalog.insert(collection, doc);
-    return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: project(ctx.body.new ? doc : null, fields), ok: 1 };
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+      value: project(ctx.body.new ? doc : null, fields),
+      ok: 1,
+    };
   }
   return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
 };

@@ -51,8 +51,17 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   startSession: () => ({ id: { id: new UUID() }, timeoutMinutes: 30, ok: 1 }),
   whatsmyuri: () => ({ you: '127.0.0.1', ok: 1 }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
-  hostInfo: () => ({ system: { currentTime: new Date(), hostname: '127.0.0.1' }, os: { type: process.platform }, extra: {}, ok: 1 }),
-  getCmdLineOpts: (ctx) => ({ argv: ['flightdeck-mongo-server'], parsed: { net: { port: ctx.state.port }, storage: { dbPath: ctx.state.dbpath ?? '' } }, ok: 1 }),
+  hostInfo: () => ({
+    system: { currentTime: new Date(), hostname: '127.0.0.1' },
+    os: { type: process.platform },
+    extra: {},
+    ok: 1,
+  }),
+  getCmdLineOpts: (ctx) => ({
+    argv: ['flightdeck-mongo-server'],
+    parsed: { net: { port: ctx.state.port }, storage: { dbPath: ctx.state.dbpath ?? '' } },
+    ok: 1,
+  }),
   serverStatus: (ctx) => ({
     host: '127.0.0.1',
     version: SERVER_VERSION,

@@ -7,11 +7,19 @@ import { collectionArg, documentArg, numberArg, type CommandContext, type Comman
 
 export function checkSort(sort: unknown): Document | undefined {
   if (sort === undefined || sort === null) return undefined;
-  if (!isPlainObject(sort)) throw new CommandError(ErrorCodes.TypeMismatch, "'sort' must be a document like { field: 1 }");
+  if (!isPlainObject(sort))
+    throw new CommandError(ErrorCodes.TypeMismatch, "'sort' must be a document like { field: 1 }");
   for (const [field, dir] of Object.entries(sort)) {
     if (dir === 1 || dir === -1 || isPlainObject(dir)) continue;
-    if (typeof dir !== 'number') throw new CommandError(ErrorCodes.Location15974, `Illegal key in $sort specification: ${field}: ${JSON.stringify(dir)}`);
-    throw new CommandError(ErrorCodes.Location15975, '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
+    if (typeof dir !== 'number')
+      throw new CommandError(
+        ErrorCodes.Location15974,
+        `Illegal key in $sort specification: ${field}: ${JSON.stringify(dir)}`,
+      );
+    throw new CommandError(
+      ErrorCodes.Location15975,
+      '$sort key ordering must be 1 (for ascending) or -1 (for descending)',
+    );
   }
   return Object.keys(sort).length ? sort : undefined;
 }
@@ -24,7 +32,11 @@ function projectionArg(body: Document, field: string): Document | undefined {
 }
 
 /** Filter, project, sort, skip and limit a collection, lazily when there is no sort. */
-export function findDocuments(ctx: CommandContext, coll: string, opts: { filter: Document; sort?: Document; projection?: Document; skip?: number; limit?: number }): Iterable<Document> {
+export function findDocuments(
+  ctx: CommandContext,
+  coll: string,
+  opts: { filter: Document; sort?: Document; projection?: Document; skip?: number; limit?: number },
+): Iterable<Document> {
   const collection = ctx.state.catalog.get(ctx.db, coll);
   if (!collection) return [];
   const query = compileFilter(opts.filter);
@@ -41,13 +53,18 @@ export function findDocuments(ctx: CommandContext, coll: string, opts: { filter:
 
 function nonNegative(body: Document, field: string): number | undefined {
   const n = numberArg(body, field);
-  if (n !== undefined && n < 0) throw new CommandError(ErrorCodes.Location51024, `BSON field '${field}' value must be >= 0, actual value '${n}'`);
+  if (n !== undefined && n < 0)
+    throw new CommandError(ErrorCodes.Location51024, `BSON field '${field}' value must be >= 0, actual value '${n}'`);
   return n;
 }
 
 const find: CommandHandler = (ctx) => {
   const coll = collectionArg(ctx);
-  if (ctx.body.tailable) throw new CommandError(ErrorCodes.BadValue, 'tailable cursors need a capped collection, which this server does not support');
+  if (ctx.body.tailable)
+    throw new CommandError(
+      ErrorCodes.BadValue,
+      'tailable cursors need a capped collection, which this server does not support',
+    );
   const filter = documentArg(ctx.body, 'filter', {});
   let limit = numberArg(ctx.body, 'limit');
   let singleBatch = ctx.body.singleBatch === true;
@@ -57,7 +74,13 @@ const find: CommandHandler = (ctx) => {
   }
   const skip = nonNegative(ctx.body, 'skip');
   const batchSize = nonNegative(ctx.body, 'batchSize');
-  const docs = findDocuments(ctx, coll, { filter, sort: checkSort(ctx.body.sort), projection: projectionArg(ctx.body, 'projection'), skip, limit });
+  const docs = findDocuments(ctx, coll, {
+    filter,
+    sort: checkSort(ctx.body.sort),
+    projection: projectionArg(ctx.body, 'projection'),
+    skip,
+    limit,
+  });
   return ctx.state.cursors.open(`${ctx.db}.${coll}`, docs, { batchSize, limit, singleBatch });
 };
 
@@ -71,14 +94,16 @@ function cursorIdArg(v: unknown): bigint {
 const getMore: CommandHandler = (ctx) => {
   const id = cursorIdArg(ctx.body.getMore);
   const coll = ctx.body.collection;
-  if (typeof coll !== 'string') throw new CommandError(ErrorCodes.TypeMismatch, "getMore needs 'collection': the collection name string");
+  if (typeof coll !== 'string')
+    throw new CommandError(ErrorCodes.TypeMismatch, "getMore needs 'collection': the collection name string");
   return ctx.state.cursors.getMore(id, `${ctx.db}.${coll}`, nonNegative(ctx.body, 'batchSize'));
 };
 
 const killCursors: CommandHandler = (ctx) => {
   collectionArg(ctx);
   const ids = ctx.body.cursors;
-  if (!Array.isArray(ids)) throw new CommandError(ErrorCodes.TypeMismatch, "killCursors needs 'cursors': an array of cursor ids");
+  if (!Array.isArray(ids))
+    throw new CommandError(ErrorCodes.TypeMismatch, "killCursors needs 'cursors': an array of cursor ids");
   return ctx.state.cursors.kill(ids.map(cursorIdArg));
 };
 
@@ -99,8 +124,13 @@ const count: CommandHandler = (ctx) => {
 const distinct: CommandHandler = (ctx) => {
   const coll = collectionArg(ctx);
   const key = ctx.body.key;
-  if (key === undefined || key === null) throw new CommandError(ErrorCodes.IDLFailedToParse, "BSON field 'distinct.key' is missing but a required field");
-  if (typeof key !== 'string') throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'distinct.key' is the wrong type '${bsonTypeName(key)}', expected type 'string'`);
+  if (key === undefined || key === null)
+    throw new CommandError(ErrorCodes.IDLFailedToParse, "BSON field 'distinct.key' is missing but a required field");
+  if (typeof key !== 'string')
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      `BSON field 'distinct.key' is the wrong type '${bsonTypeName(key)}', expected type 'string'`,
+    );
   const filter = documentArg(ctx.body, 'query', {});
   const seen = new Map<string, unknown>();
   for (const doc of findDocuments(ctx, coll, { filter })) {

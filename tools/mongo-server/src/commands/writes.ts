@@ -23,7 +23,10 @@ function writeError(index: number, err: unknown): WriteError {
 function statements(ctx: CommandContext, field: string): unknown[] {
   const list = arrayArg(ctx, field);
   if (list.length > MAX_WRITE_BATCH_SIZE) {
-    throw new CommandError(ErrorCodes.InvalidLength, `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${list.length} operations.`);
+    throw new CommandError(
+      ErrorCodes.InvalidLength,
+      `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${list.length} operations.`,
+    );
   }
   return list;
 }
@@ -33,7 +36,10 @@ export function checkDocumentSize(ctx: CommandContext, doc: Document): void {
   if (ctx.messageLength <= MAX_BSON_OBJECT_SIZE) return;
   const size = BSON.calculateObjectSize(doc);
   if (size > MAX_BSON_OBJECT_SIZE) {
-    throw new CommandError(ErrorCodes.BSONObjectTooLarge, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
+    throw new CommandError(
+      ErrorCodes.BSONObjectTooLarge,
+      `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`,
+    );
   }
 }
 
@@ -84,8 +90,14 @@ function runUpdate(ctx: CommandContext, collection: Collection, stmt: Document):
   const filter = stmt.q ?? {};
   if (!isPlainObject(filter)) throw new CommandError(ErrorCodes.TypeMismatch, "an update's 'q' must be a document");
   const update = checkUpdateSpec(stmt.u);
-  if (stmt.arrayFilters !== undefined && !Array.isArray(stmt.arrayFilters)) throw new CommandError(ErrorCodes.TypeMismatch, "'arrayFilters' must be an array of documents");
-  if (stmt.multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')) && Object.keys(update).length) {
+  if (stmt.arrayFilters !== undefined && !Array.isArray(stmt.arrayFilters))
+    throw new CommandError(ErrorCodes.TypeMismatch, "'arrayFilters' must be an array of documents");
+  if (
+    stmt.multi &&
+    !Array.isArray(update) &&
+    !Object.keys(update).some((k) => k.startsWith('$')) &&
+    Object.keys(update).length
+  ) {
     throw new CommandError(ErrorCodes.InvalidOptions, 'multi update is not supported for replacement-style update');
   }
   const opts = { filter, arrayFilters: stmt.arrayFilters as Document[] | undefined };
@@ -106,7 +118,11 @@ function runUpdate(ctx: CommandContext, collection: Collection, stmt: Document):
   for (const old of targets) {
     const { doc, changed } = updateDocument(old, update, opts);
     if (!changed) continue;
-    if (BSON.calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) throw new CommandError(ErrorCodes.BSONObjectTooLarge, `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`);
+    if (BSON.calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE)
+      throw new CommandError(
+        ErrorCodes.BSONObjectTooLarge,
+        `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`,
+      );
     ctx.state.catalog.replace(collection, old, doc);
     modified++;
   }
@@ -153,7 +169,11 @@ function remove(ctx: CommandContext): Document {
       const filter = stmt.q ?? {};
       if (!isPlainObject(filter)) throw new CommandError(ErrorCodes.TypeMismatch, "a delete's 'q' must be a document");
       const limit = Number(stmt.limit ?? 0);
-      if (limit !== 0 && limit !== 1) throw new CommandError(ErrorCodes.FailedToParse, `The limit field in delete objects must be 0 or 1. Got ${String(stmt.limit)}`);
+      if (limit !== 0 && limit !== 1)
+        throw new CommandError(
+          ErrorCodes.FailedToParse,
+          `The limit field in delete objects must be 0 or 1. Got ${String(stmt.limit)}`,
+        );
       const query = compileFilter(filter, 'q');
       if (!collection) continue;
       const targets: Document[] = [];

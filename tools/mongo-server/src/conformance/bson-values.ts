@@ -19,7 +19,8 @@ export function bsonTypeOf(value: unknown): string | undefined {
 /** A plain document: neither an array nor a BSON value nor a Date/RegExp/Buffer. */
 export function isDocument(value: unknown): value is Document {
   if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value) || value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value)) return false;
+  if (Array.isArray(value) || value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value))
+    return false;
   return bsonTypeOf(value) === undefined;
 }
 
@@ -79,9 +80,20 @@ export function typeAliasesOf(value: unknown): string[] {
   if (value instanceof RegExp) return ['regex'];
   if (ArrayBuffer.isView(value)) return ['binData'];
   const byBsonType: Record<string, string> = {
-    Int32: 'int', Double: 'double', Long: 'long', Decimal128: 'decimal', ObjectId: 'objectId', Binary: 'binData',
-    UUID: 'binData', Timestamp: 'timestamp', BSONRegExp: 'regex', Code: 'javascript', BSONSymbol: 'symbol',
-    DBRef: 'object', MinKey: 'minKey', MaxKey: 'maxKey',
+    Int32: 'int',
+    Double: 'double',
+    Long: 'long',
+    Decimal128: 'decimal',
+    ObjectId: 'objectId',
+    Binary: 'binData',
+    UUID: 'binData',
+    Timestamp: 'timestamp',
+    BSONRegExp: 'regex',
+    Code: 'javascript',
+    BSONSymbol: 'symbol',
+    DBRef: 'object',
+    MinKey: 'minKey',
+    MaxKey: 'maxKey',
   };
   const t = bsonTypeOf(value);
   if (t === 'Code') return (value as { scope?: unknown }).scope ? ['javascriptWithScope'] : ['javascript'];
@@ -90,13 +102,33 @@ export function typeAliasesOf(value: unknown): string[] {
 }
 
 export const knownTypeAliases = new Set([
-  'double', 'string', 'object', 'array', 'binData', 'undefined', 'objectId', 'bool', 'date', 'null', 'regex',
-  'dbPointer', 'javascript', 'symbol', 'javascriptWithScope', 'int', 'timestamp', 'long', 'decimal', 'minKey', 'maxKey',
+  'double',
+  'string',
+  'object',
+  'array',
+  'binData',
+  'undefined',
+  'objectId',
+  'bool',
+  'date',
+  'null',
+  'regex',
+  'dbPointer',
+  'javascript',
+  'symbol',
+  'javascriptWithScope',
+  'int',
+  'timestamp',
+  'long',
+  'decimal',
+  'minKey',
+  'maxKey',
 ]);
 
 /** Equality of two values that are neither documents nor arrays. */
 export function scalarEquals(expected: unknown, actual: unknown): boolean {
-  if (isNumeric(expected) || isNumeric(actual)) return isNumeric(expected) && isNumeric(actual) && numericEquals(expected, actual);
+  if (isNumeric(expected) || isNumeric(actual))
+    return isNumeric(expected) && isNumeric(actual) && numericEquals(expected, actual);
   if (expected instanceof Date || actual instanceof Date) {
     return expected instanceof Date && actual instanceof Date && expected.getTime() === actual.getTime();
   }
@@ -115,7 +147,8 @@ export function scalarEquals(expected: unknown, actual: unknown): boolean {
     if (te !== ta) return false;
     return JSON.stringify(expected) === JSON.stringify(actual);
   }
-  if (expected instanceof RegExp && actual instanceof RegExp) return expected.source === actual.source && expected.flags === actual.flags;
+  if (expected instanceof RegExp && actual instanceof RegExp)
+    return expected.source === actual.source && expected.flags === actual.flags;
   return expected === actual;
 }
 
@@ -123,7 +156,9 @@ export function scalarEquals(expected: unknown, actual: unknown): boolean {
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined (absent)';
   try {
-    const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? Object.fromEntries(v) : v));
+    const text = JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'bigint' ? `${v}n` : v instanceof Map ? Object.fromEntries(v) : v,
+    );
     const t = bsonTypeOf(value);
     const rendered = t ? `${t}(${String(value)})` : (text ?? String(value));
     return rendered.length > 300 ? `${rendered.slice(0, 300)}…` : rendered;

@@ -1,7 +1,13 @@
 /** The entity map of one test: clients (with their observed command events), databases, collections, sessions, saved results. */
 import {
-  type ClientSession, type Collection, type CommandFailedEvent, type CommandStartedEvent, type CommandSucceededEvent,
-  type Db, MongoClient, type MongoClientOptions,
+  type ClientSession,
+  type Collection,
+  type CommandFailedEvent,
+  type CommandStartedEvent,
+  type CommandSucceededEvent,
+  type Db,
+  MongoClient,
+  type MongoClientOptions,
 } from 'mongodb';
 import type { Document } from './bson-values.js';
 
@@ -27,14 +33,25 @@ export type Entity =
 
 /** Commands whose events the driver redacts and the format says to ignore unless observeSensitiveCommands is set. */
 const sensitiveCommands = new Set([
-  'authenticate', 'saslstart', 'saslcontinue', 'getnonce', 'createuser', 'updateuser', 'copydbgetnonce', 'copydbsaslstart', 'copydb',
+  'authenticate',
+  'saslstart',
+  'saslcontinue',
+  'getnonce',
+  'createuser',
+  'updateuser',
+  'copydbgetnonce',
+  'copydbsaslstart',
+  'copydb',
 ]);
 
 function isSensitive(name: string, command: Document | undefined): boolean {
   const lower = name.toLowerCase();
   if (sensitiveCommands.has(lower)) return true;
   // hello is sensitive only with speculativeAuthenticate, which shows as a redacted (empty) command.
-  return (lower === 'hello' || lower === 'ismaster') && (!command || Object.keys(command).length === 0 || 'speculativeAuthenticate' in command);
+  return (
+    (lower === 'hello' || lower === 'ismaster') &&
+    (!command || Object.keys(command).length === 0 || 'speculativeAuthenticate' in command)
+  );
 }
 
 export class EntityMap {
@@ -59,8 +76,12 @@ export class EntityMap {
     return entity as Extract<Entity, { kind: K }>;
   }
 
-  client(id: string): ClientEntity { return this.getAs(id, 'client'); }
-  session(id: string): ClientSession { return this.getAs(id, 'session').session; }
+  client(id: string): ClientEntity {
+    return this.getAs(id, 'client');
+  }
+  session(id: string): ClientSession {
+    return this.getAs(id, 'session').session;
+  }
 
   /** The BSON value behind a name, for $$matchesEntity. */
   value(id: string): unknown {
@@ -70,7 +91,9 @@ export class EntityMap {
     throw new Error(`entity "${id}" is a ${entity.kind}, not a value`);
   }
 
-  saveResult(id: string, value: unknown): void { this.put(id, { kind: 'value', value }); }
+  saveResult(id: string, value: unknown): void {
+    this.put(id, { kind: 'value', value });
+  }
 
   clients(): ClientEntity[] {
     return [...this.entries.values()].filter((e): e is ClientEntity => e.kind === 'client');
@@ -81,15 +104,23 @@ export class EntityMap {
       const [kind, spec] = Object.entries(definition)[0] as [string, Document];
       const id = spec.id as string;
       switch (kind) {
-        case 'client': this.put(id, await this.createClient(spec)); break;
+        case 'client':
+          this.put(id, await this.createClient(spec));
+          break;
         case 'database': {
           const client = this.client(spec.client as string).client;
-          this.put(id, { kind: 'database', db: client.db(spec.databaseName as string, spec.databaseOptions as Document | undefined) });
+          this.put(id, {
+            kind: 'database',
+            db: client.db(spec.databaseName as string, spec.databaseOptions as Document | undefined),
+          });
           break;
         }
         case 'collection': {
           const db = this.getAs(spec.database as string, 'database').db;
-          this.put(id, { kind: 'collection', collection: db.collection(spec.collectionName as string, spec.collectionOptions as Document | undefined) });
+          this.put(id, {
+            kind: 'collection',
+            collection: db.collection(spec.collectionName as string, spec.collectionOptions as Document | undefined),
+          });
           break;
         }
         case 'session': {
@@ -97,14 +128,17 @@ export class EntityMap {
           this.put(id, { kind: 'session', session: client.startSession(spec.sessionOptions as Document | undefined) });
           break;
         }
-        default: throw new Error(`unsupported entity type "${kind}"`);
+        default:
+          throw new Error(`unsupported entity type "${kind}"`);
       }
     }
   }
 
   private async createClient(spec: Document): Promise<ClientEntity> {
     const observe = new Set((spec.observeEvents as string[] | undefined) ?? []);
-    const ignored = new Set(((spec.ignoreCommandMonitoringEvents as string[] | undefined) ?? []).map((n) => n.toLowerCase()));
+    const ignored = new Set(
+      ((spec.ignoreCommandMonitoringEvents as string[] | undefined) ?? []).map((n) => n.toLowerCase()),
+    );
     const observeSensitive = spec.observeSensitiveCommands === true;
     const options: MongoClientOptions = {
       serverSelectionTimeoutMS: 5_000,
@@ -129,8 +163,12 @@ export class EntityMap {
     return entity;
   }
 
-  resolveDatabase(id: string): Db { return this.getAs(id, 'database').db; }
-  resolveCollection(id: string): Collection { return this.getAs(id, 'collection').collection; }
+  resolveDatabase(id: string): Db {
+    return this.getAs(id, 'database').db;
+  }
+  resolveCollection(id: string): Collection {
+    return this.getAs(id, 'collection').collection;
+  }
 
   async close(): Promise<void> {
     for (const entity of this.entries.values()) {

@@ -8,7 +8,12 @@ function describe(e: CommandEvent): string {
   return `${e.kind.replace('Event', '')} ${e.event.commandName}`;
 }
 
-function eventMismatches(expected: Document, actual: CommandEvent, path: string, entity: (n: string) => unknown): string[] {
+function eventMismatches(
+  expected: Document,
+  actual: CommandEvent,
+  path: string,
+  entity: (n: string) => unknown,
+): string[] {
   const [kind, spec] = Object.entries(expected)[0] as [string, Document];
   if (kind !== actual.kind) return [`${path}: expected a ${kind}, got ${describe(actual)}`];
   const problems: string[] = [];
@@ -19,8 +24,10 @@ function eventMismatches(expected: Document, actual: CommandEvent, path: string,
   if (spec.databaseName !== undefined && spec.databaseName !== event.databaseName) {
     problems.push(`${path}.databaseName: expected ${String(spec.databaseName)}, got ${String(event.databaseName)}`);
   }
-  if (spec.command !== undefined) problems.push(...match(spec.command, event.command, { root: true, entity, path: `${path}.command` }));
-  if (spec.reply !== undefined) problems.push(...match(spec.reply, event.reply, { root: true, entity, path: `${path}.reply` }));
+  if (spec.command !== undefined)
+    problems.push(...match(spec.command, event.command, { root: true, entity, path: `${path}.command` }));
+  if (spec.reply !== undefined)
+    problems.push(...match(spec.reply, event.reply, { root: true, entity, path: `${path}.reply` }));
   if (spec.hasServiceId !== undefined && (event.serviceId !== undefined) !== spec.hasServiceId) {
     problems.push(`${path}.hasServiceId: expected ${String(spec.hasServiceId)}`);
   }
@@ -36,9 +43,13 @@ export function expectedEventsMismatches(expectations: ExpectedEventsForClient[]
   for (const expected of expectations) {
     const actual = entities.client(expected.client).events;
     const where = `expectEvents(${expected.client})`;
-    const countOk = expected.ignoreExtraEvents ? actual.length >= expected.events.length : actual.length === expected.events.length;
+    const countOk = expected.ignoreExtraEvents
+      ? actual.length >= expected.events.length
+      : actual.length === expected.events.length;
     if (!countOk) {
-      problems.push(`${where}: expected ${expected.events.length} event(s)${expected.ignoreExtraEvents ? ' or more' : ''}, got ${actual.length}: [${actual.map(describe).join(', ')}]`);
+      problems.push(
+        `${where}: expected ${expected.events.length} event(s)${expected.ignoreExtraEvents ? ' or more' : ''}, got ${actual.length}: [${actual.map(describe).join(', ')}]`,
+      );
       continue;
     }
     expected.events.forEach((e, i) => problems.push(...eventMismatches(e, actual[i]!, `${where}[${i}]`, entity)));

@@ -5,7 +5,14 @@
  */
 import { EJSON } from 'bson';
 import {
-  type Document, isDocument, isNumeric, knownTypeAliases, numericCompare, scalarEquals, show, typeAliasesOf,
+  type Document,
+  isDocument,
+  isNumeric,
+  knownTypeAliases,
+  numericCompare,
+  scalarEquals,
+  show,
+  typeAliasesOf,
 } from './bson-values.js';
 
 export interface MatchOptions {
@@ -25,8 +32,20 @@ export class ExpectationError extends Error {}
 /** Every mismatch found, each as "path: what was expected, what was found"; empty when the values match. */
 export function match(expected: unknown, actual: unknown, options: MatchOptions = {}): string[] {
   const problems: string[] = [];
-  const entity = options.entity ?? ((name: string) => { throw new ExpectationError(`no entity named "${name}"`); });
-  matchValue(expected, actual, options.path ?? '(value)', Boolean(options.root), Boolean(options.rootElements), entity, problems);
+  const entity =
+    options.entity ??
+    ((name: string) => {
+      throw new ExpectationError(`no entity named "${name}"`);
+    });
+  matchValue(
+    expected,
+    actual,
+    options.path ?? '(value)',
+    Boolean(options.root),
+    Boolean(options.rootElements),
+    entity,
+    problems,
+  );
   return problems;
 }
 
@@ -38,8 +57,13 @@ function operatorOf(value: unknown): string | undefined {
 }
 
 function matchValue(
-  expected: unknown, given: unknown, path: string, root: boolean, rootElements: boolean,
-  entity: (name: string) => unknown, problems: string[],
+  expected: unknown,
+  given: unknown,
+  path: string,
+  root: boolean,
+  rootElements: boolean,
+  entity: (name: string) => unknown,
+  problems: string[],
 ): void {
   const actual = asDocument(given);
   const op = operatorOf(expected);
@@ -58,9 +82,13 @@ function matchValue(
       const fieldOp = operatorOf(value);
       if (fieldOp === '$$exists') {
         const wanted = (value as Document)[fieldOp];
-        if (typeof wanted !== 'boolean') throw new ExpectationError(`${at}: $$exists takes a boolean, got ${show(wanted)}`);
+        if (typeof wanted !== 'boolean')
+          throw new ExpectationError(`${at}: $$exists takes a boolean, got ${show(wanted)}`);
         const present = actualDoc[key] !== undefined;
-        if (present !== wanted) problems.push(`${at}: expected the field to be ${wanted ? 'present' : 'absent'}, got ${show(actualDoc[key])}`);
+        if (present !== wanted)
+          problems.push(
+            `${at}: expected the field to be ${wanted ? 'present' : 'absent'}, got ${show(actualDoc[key])}`,
+          );
         continue;
       }
       if (fieldOp === '$$unsetOrMatches' && actualDoc[key] === undefined) continue;
@@ -72,7 +100,8 @@ function matchValue(
     }
     if (!root) {
       const extra = Object.keys(actualDoc).filter((k) => actualDoc[k] !== undefined && !(k in expected));
-      if (extra.length > 0) problems.push(`${path}: unexpected extra field(s) ${extra.join(', ')} in a nested document ${show(actual)}`);
+      if (extra.length > 0)
+        problems.push(`${path}: unexpected extra field(s) ${extra.join(', ')} in a nested document ${show(actual)}`);
     }
     return;
   }
@@ -102,14 +131,26 @@ function asDocument(value: unknown): unknown {
 
 /** Driver result classes (BulkWriteResult…) are documents for matching purposes. */
 function isResultObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isNumeric(value)
-    && Object.getPrototypeOf(value) !== Object.prototype && !(value instanceof Date) && !ArrayBuffer.isView(value)
-    && !('_bsontype' in value);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !isNumeric(value) &&
+    Object.getPrototypeOf(value) !== Object.prototype &&
+    !(value instanceof Date) &&
+    !ArrayBuffer.isView(value) &&
+    !('_bsontype' in value)
+  );
 }
 
 function matchOperator(
-  op: string, argument: unknown, actual: unknown, path: string, root: boolean,
-  entity: (name: string) => unknown, problems: string[],
+  op: string,
+  argument: unknown,
+  actual: unknown,
+  path: string,
+  root: boolean,
+  entity: (name: string) => unknown,
+  problems: string[],
 ): void {
   switch (op) {
     case '$$exists':
@@ -126,8 +167,12 @@ function matchOperator(
       }
       const aliases = typeAliasesOf(actual);
       const numeric = aliases.some((a) => ['int', 'long', 'double', 'decimal'].includes(a));
-      const ok = actual !== undefined && wanted.some((w) => aliases.includes(w as string) || (w === 'number' && numeric));
-      if (!ok) problems.push(`${path}: expected a value of type ${wanted.join(' or ')}, got ${show(actual)} (${aliases.join('/')})`);
+      const ok =
+        actual !== undefined && wanted.some((w) => aliases.includes(w as string) || (w === 'number' && numeric));
+      if (!ok)
+        problems.push(
+          `${path}: expected a value of type ${wanted.join(' or ')}, got ${show(actual)} (${aliases.join('/')})`,
+        );
       return;
     }
     case '$$matchesEntity':
@@ -136,24 +181,31 @@ function matchOperator(
       return;
     case '$$matchesHexBytes': {
       if (typeof argument !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(argument)) {
-        throw new ExpectationError(`${path}: $$matchesHexBytes takes an even number of hex digits, got ${show(argument)}`);
+        throw new ExpectationError(
+          `${path}: $$matchesHexBytes takes an even number of hex digits, got ${show(argument)}`,
+        );
       }
       const bytes = actualBytes(actual);
       if (bytes === undefined || bytes.toString('hex') !== argument.toLowerCase()) {
-        problems.push(`${path}: expected bytes ${argument.toLowerCase()}, got ${bytes ? bytes.toString('hex') : show(actual)}`);
+        problems.push(
+          `${path}: expected bytes ${argument.toLowerCase()}, got ${bytes ? bytes.toString('hex') : show(actual)}`,
+        );
       }
       return;
     }
     case '$$sessionLsid': {
-      if (typeof argument !== 'string') throw new ExpectationError(`${path}: $$sessionLsid takes a session entity name`);
+      if (typeof argument !== 'string')
+        throw new ExpectationError(`${path}: $$sessionLsid takes a session entity name`);
       const session = entity(argument) as { id?: unknown } | undefined;
-      if (!session || session.id === undefined) throw new ExpectationError(`${path}: entity "${argument}" is not a session`);
+      if (!session || session.id === undefined)
+        throw new ExpectationError(`${path}: entity "${argument}" is not a session`);
       matchValue(session.id, actual, path, false, false, entity, problems);
       return;
     }
     case '$$lte':
       if (!isNumeric(argument)) throw new ExpectationError(`${path}: $$lte takes a number, got ${show(argument)}`);
-      if (!isNumeric(actual) || numericCompare(actual, argument) > 0) problems.push(`${path}: expected a number <= ${show(argument)}, got ${show(actual)}`);
+      if (!isNumeric(actual) || numericCompare(actual, argument) > 0)
+        problems.push(`${path}: expected a number <= ${show(argument)}, got ${show(actual)}`);
       return;
     case '$$matchAsDocument': {
       if (typeof actual !== 'string') {
@@ -174,7 +226,9 @@ function matchOperator(
       matchValue(argument, actual, path, true, false, entity, problems);
       return;
     default:
-      throw new ExpectationError(`${path}: unknown special operator ${op}; known: $$exists, $$type, $$matchesEntity, $$matchesHexBytes, $$unsetOrMatches, $$sessionLsid, $$lte, $$matchAsDocument, $$matchAsRoot`);
+      throw new ExpectationError(
+        `${path}: unknown special operator ${op}; known: $$exists, $$type, $$matchesEntity, $$matchesHexBytes, $$unsetOrMatches, $$sessionLsid, $$lte, $$matchAsDocument, $$matchAsRoot`,
+      );
   }
 }
 
@@ -182,7 +236,8 @@ function actualBytes(actual: unknown): Buffer | undefined {
   if (typeof actual === 'string') return /^([0-9a-fA-F]{2})*$/.test(actual) ? Buffer.from(actual, 'hex') : undefined;
   if (ArrayBuffer.isView(actual)) return Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength);
   const binary = actual as { _bsontype?: string; buffer?: Uint8Array } | null;
-  if (binary && (binary._bsontype === 'Binary' || binary._bsontype === 'UUID') && binary.buffer) return Buffer.from(binary.buffer);
+  if (binary && (binary._bsontype === 'Binary' || binary._bsontype === 'UUID') && binary.buffer)
+    return Buffer.from(binary.buffer);
   return undefined;
 }
 

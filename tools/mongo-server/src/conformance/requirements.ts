@@ -37,8 +37,14 @@ export async function detectServerInfo(client: MongoClient, uri: string): Promis
 
 /** Compares dotted versions component by component; missing components count as 0. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('-')[0]!.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split('-')[0]!.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const pa = a
+    .split('-')[0]!
+    .split('.')
+    .map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b
+    .split('-')[0]!
+    .split('.')
+    .map((x) => Number.parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return d;
@@ -56,7 +62,8 @@ function unmet(req: RunOnRequirement, info: ServerInfo): string | undefined {
   }
   if (req.topologies) {
     const topologies = req.topologies.map((t) => (t === 'sharded-replicaset' ? 'sharded' : t));
-    if (!topologies.includes(info.topology)) return `needs topology ${req.topologies.join(' or ')}, the server is ${info.topology}`;
+    if (!topologies.includes(info.topology))
+      return `needs topology ${req.topologies.join(' or ')}, the server is ${info.topology}`;
   }
   if (req.serverless === 'require' && !info.serverless) return 'needs a serverless deployment';
   if (req.serverless === 'forbid' && info.serverless) return 'cannot run on a serverless deployment';

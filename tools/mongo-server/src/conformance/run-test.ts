@@ -37,21 +37,30 @@ function fail(problems: string[]): void {
 async function setUpCollection(internal: MongoClient, data: CollectionData): Promise<void> {
   const db = internal.db(data.databaseName);
   const majority = { writeConcern: { w: 'majority' as const } };
-  await db.collection(data.collectionName).drop(majority).catch((error: { code?: number }) => {
-    if (error.code !== 26) throw error; // 26 NamespaceNotFound: nothing to drop
-  });
+  await db
+    .collection(data.collectionName)
+    .drop(majority)
+    .catch((error: { code?: number }) => {
+      if (error.code !== 26) throw error; // 26 NamespaceNotFound: nothing to drop
+    });
   if (data.createOptions || data.documents.length === 0) {
     await db.createCollection(data.collectionName, { ...data.createOptions, ...majority });
   }
   if (data.documents.length > 0) {
     // Copies, because the driver adds an _id to the documents it is given.
-    await db.collection(data.collectionName).insertMany(data.documents.map((d) => ({ ...d })), majority);
+    await db.collection(data.collectionName).insertMany(
+      data.documents.map((d) => ({ ...d })),
+      majority,
+    );
   }
 }
 
 async function checkOutcome(internal: MongoClient, data: CollectionData): Promise<void> {
-  const actual = await internal.db(data.databaseName).collection(data.collectionName)
-    .find({}, { sort: { _id: 1 }, readConcern: { level: 'local' }, readPreference: 'primary' }).toArray();
+  const actual = await internal
+    .db(data.databaseName)
+    .collection(data.collectionName)
+    .find({}, { sort: { _id: 1 }, readConcern: { level: 'local' }, readPreference: 'primary' })
+    .toArray();
   fail(exactMismatches(data.documents, actual, `outcome ${data.databaseName}.${data.collectionName}`));
 }
 
@@ -71,13 +80,24 @@ async function runOperation(ctx: TestContext, entities: EntityMap, op: Operation
   }
   if (op.ignoreResultAndError) return;
   if (op.expectError) {
-    if (error === undefined) throw new AssertionFailure(`${where}: expected an error, but it succeeded with ${JSON.stringify(result?.value)}`);
+    if (error === undefined)
+      throw new AssertionFailure(`${where}: expected an error, but it succeeded with ${JSON.stringify(result?.value)}`);
     fail(expectedErrorMismatches(op.expectError, error, entity).map((p) => `${where}: ${p}`));
     return;
   }
-  if (error !== undefined) throw new AssertionFailure(`${where}: unexpected error ${(error as Error).constructor?.name}: ${(error as Error).message ?? String(error)}`);
+  if (error !== undefined)
+    throw new AssertionFailure(
+      `${where}: unexpected error ${(error as Error).constructor?.name}: ${(error as Error).message ?? String(error)}`,
+    );
   if (op.expectResult !== undefined) {
-    fail(match(op.expectResult, result!.value, { root: true, rootElements: result!.rootElements, entity, path: `${where} expectResult` }));
+    fail(
+      match(op.expectResult, result!.value, {
+        root: true,
+        rootElements: result!.rootElements,
+        entity,
+        path: `${where} expectResult`,
+      }),
+    );
   }
   if (op.saveResultAsEntity) entities.saveResult(op.saveResultAsEntity, result!.value);
 }
@@ -105,18 +125,27 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function runTest(ctx: TestContext, fileName: string, file: UnifiedFile, test: UnifiedTest): Promise<CaseResult> {
+export async function runTest(
+  ctx: TestContext,
+  fileName: string,
+  file: UnifiedFile,
+  test: UnifiedTest,
+): Promise<CaseResult> {
   const base = { file: fileName, description: test.description };
-  const skip = test.skipReason
-    ?? unmetRequirements(file.runOnRequirements, ctx.server)
-    ?? unmetRequirements(test.runOnRequirements, ctx.server)
-    ?? unsupportedFeature(file, test);
+  const skip =
+    test.skipReason ??
+    unmetRequirements(file.runOnRequirements, ctx.server) ??
+    unmetRequirements(test.runOnRequirements, ctx.server) ??
+    unsupportedFeature(file, test);
   if (skip) return { ...base, status: 'skipped', reason: skip };
   try {
     await withTimeout(execute(ctx, file, test), ctx.timeoutMs);
     return { ...base, status: 'passed' };
   } catch (error) {
-    const message = error instanceof AssertionFailure ? error.message : `${(error as Error).constructor?.name ?? 'Error'}: ${(error as Error).message ?? String(error)}`;
+    const message =
+      error instanceof AssertionFailure
+        ? error.message
+        : `${(error as Error).constructor?.name ?? 'Error'}: ${(error as Error).message ?? String(error)}`;
     return { ...base, status: 'failed', reason: message };
   }
 }

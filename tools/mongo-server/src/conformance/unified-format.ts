@@ -84,11 +84,20 @@ export async function loadUnifiedFile(path: string): Promise<UnifiedFile> {
     throw new UnifiedFileError(`${path}: not a valid Extended JSON file (${(error as Error).message})`);
   }
   const file = parsed as Partial<UnifiedFile>;
-  if (typeof file !== 'object' || file === null || typeof file.schemaVersion !== 'string' || !Array.isArray(file.tests)) {
-    throw new UnifiedFileError(`${path}: not a unified test file: it needs a "schemaVersion" string and a "tests" array`);
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    typeof file.schemaVersion !== 'string' ||
+    !Array.isArray(file.tests)
+  ) {
+    throw new UnifiedFileError(
+      `${path}: not a unified test file: it needs a "schemaVersion" string and a "tests" array`,
+    );
   }
   if (!schemaSupported(file.schemaVersion)) {
-    throw new UnifiedFileError(`${path}: schemaVersion ${file.schemaVersion} is not supported; this runner reads 1.0 up to ${SUPPORTED_SCHEMA_VERSION}`);
+    throw new UnifiedFileError(
+      `${path}: schemaVersion ${file.schemaVersion} is not supported; this runner reads 1.0 up to ${SUPPORTED_SCHEMA_VERSION}`,
+    );
   }
   return file as UnifiedFile;
 }

@@ -8,14 +8,20 @@ const BAD_DB_CHARS = /[/\\. "$\0]/;
 
 export function checkDbName(db: unknown): string {
   if (typeof db !== 'string' || !db.length || BAD_DB_CHARS.test(db) || db.length > 63) {
-    throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${String(db)}': a name is 1-63 characters without /\\. "$`);
+    throw new CommandError(
+      ErrorCodes.InvalidNamespace,
+      `Invalid database name: '${String(db)}': a name is 1-63 characters without /\\. "$`,
+    );
   }
   return db;
 }
 
 export function checkCollectionName(db: string, name: unknown): string {
   if (typeof name !== 'string' || !name.length || name.includes('\0') || name.startsWith('.') || name.includes('$')) {
-    throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid collection name: '${db}.${String(name)}': a name is non-empty and has no '$' or NUL`);
+    throw new CommandError(
+      ErrorCodes.InvalidNamespace,
+      `Invalid collection name: '${db}.${String(name)}': a name is non-empty and has no '$' or NUL`,
+    );
   }
   return name;
 }
@@ -58,7 +64,8 @@ export class Catalog {
   create(db: string, name: string, options: Document): Collection {
     checkDbName(db);
     checkCollectionName(db, name);
-    if (this.get(db, name)) throw new CommandError(ErrorCodes.NamespaceExists, `Collection ${db}.${name} already exists.`);
+    if (this.get(db, name))
+      throw new CommandError(ErrorCodes.NamespaceExists, `Collection ${db}.${name} already exists.`);
     const collection = new Collection(db, name, options);
     this.attach(collection);
     this.record({ o: 'createCollection', db, c: name, meta: { options, uuid: collection.uuid } });
@@ -111,7 +118,10 @@ export class Catalog {
   apply(op: LogOp): void {
     switch (op.o) {
       case 'createCollection':
-        if (!this.get(op.db, op.c)) this.attach(new Collection(op.db, op.c, op.meta.options ?? {}, op.meta.uuid instanceof UUID ? op.meta.uuid : undefined));
+        if (!this.get(op.db, op.c))
+          this.attach(
+            new Collection(op.db, op.c, op.meta.options ?? {}, op.meta.uuid instanceof UUID ? op.meta.uuid : undefined),
+          );
         return;
       case 'dropCollection':
         this.dbs.get(op.db)?.delete(op.c);
@@ -148,8 +158,14 @@ export class Catalog {
   *snapshot(): Generator<LogOp> {
     for (const [db, colls] of this.dbs) {
       for (const collection of colls.values()) {
-        yield { o: 'createCollection', db, c: collection.name, meta: { options: collection.options, uuid: collection.uuid } };
-        for (const index of collection.indexes.values()) yield { o: 'createIndex', db, c: collection.name, meta: index.spec };
+        yield {
+          o: 'createCollection',
+          db,
+          c: collection.name,
+          meta: { options: collection.options, uuid: collection.uuid },
+        };
+        for (const index of collection.indexes.values())
+          yield { o: 'createIndex', db, c: collection.name, meta: index.spec };
         let docs: Document[] = [];
         for (const doc of collection.documents()) {
           docs.push(doc);

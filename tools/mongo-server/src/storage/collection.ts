@@ -31,14 +31,17 @@ export class Collection {
     uuid?: UUID,
   ) {
     this.uuid = uuid ?? new UUID();
-    if (options.validator && options.validationLevel !== 'off' && options.validationAction !== 'warn') this.validator = new Query(options.validator, {});
+    if (options.validator && options.validationLevel !== 'off' && options.validationAction !== 'warn')
+      this.validator = new Query(options.validator, {});
   }
 
   /** A collection's validator (query operators), as mongod applies it with validationAction 'error'. */
   checkValidator(doc: Document, old?: Document): void {
     if (!this.validator || this.validator.test(doc)) return;
     if (old && this.options.validationLevel === 'moderate' && !this.validator.test(old)) return;
-    throw new CommandError(ErrorCodes.DocumentValidationFailure, 'Document failed validation', { errInfo: { failingDocumentId: doc._id, details: { operatorName: '$and', schemaRulesNotSatisfied: [] } } });
+    throw new CommandError(ErrorCodes.DocumentValidationFailure, 'Document failed validation', {
+      errInfo: { failingDocumentId: doc._id, details: { operatorName: '$and', schemaRulesNotSatisfied: [] } },
+    });
   }
 
   get ns(): string {
@@ -153,19 +156,25 @@ export class Collection {
     if (!choice) return { docs: this.documents() };
     const { index, predicate } = choice;
     const found = new Map<string, number>();
-    const scans = predicate.kind === 'eq' ? predicate.values.map((v) => index.range({ value: v, inclusive: true }, { value: v, inclusive: true })) : [index.range(predicate.lower, predicate.upper)];
+    const scans =
+      predicate.kind === 'eq'
+        ? predicate.values.map((v) => index.range({ value: v, inclusive: true }, { value: v, inclusive: true }))
+        : [index.range(predicate.lower, predicate.upper)];
     for (const scan of scans) for (const e of scan) found.set(e.id, e.seq);
     const ids = [...found].sort((a, b) => a[1] - b[1]);
     return { docs: ids.map(([id]) => this.records.get(id)!.doc), index: index.spec.name };
   }
 
-  private chooseIndex(predicates: Map<string, FieldPredicate>): { index: SecondaryIndex; predicate: FieldPredicate } | undefined {
+  private chooseIndex(
+    predicates: Map<string, FieldPredicate>,
+  ): { index: SecondaryIndex; predicate: FieldPredicate } | undefined {
     let best: { index: SecondaryIndex; predicate: FieldPredicate; score: number } | undefined;
     for (const index of this.indexes.values()) {
       if (!index.complete) continue;
       const predicate = predicates.get(index.fields[0]);
       if (!predicate) continue;
-      const score = (predicate.kind === 'eq' ? 4 : predicate.lower && predicate.upper ? 2 : 1) + (index.spec.unique ? 1 : 0);
+      const score =
+        (predicate.kind === 'eq' ? 4 : predicate.lower && predicate.upper ? 2 : 1) + (index.spec.unique ? 1 : 0);
       if (!best || score > best.score) best = { index, predicate, score };
     }
     return best;

@@ -15,9 +15,15 @@ function show(v: unknown): string {
 export function duplicateKeyError(ns: string, indexName: string, keyPattern: Document, key: unknown[]): CommandError {
   const keyValue: Document = {};
   Object.keys(keyPattern).forEach((field, i) => (keyValue[field] = key[i]));
-  const shown = Object.keys(keyValue).map((f) => `${f}: ${show(keyValue[f])}`).join(', ');
-  return new CommandError(ErrorCodes.DuplicateKey, `E11000 duplicate key error collection: ${ns} index: ${indexName} dup key: { ${shown} }`, {
-    keyPattern,
-    keyValue,
-  });
+  const shown = Object.keys(keyValue)
+    .map((f) => `${f}: ${show(keyValue[f])}`)
+    .join(', ');
+  return new CommandError(
+    ErrorCodes.DuplicateKey,
+    `E11000 duplicate key error collection: ${ns} index: ${indexName} dup key: { ${shown} }`,
+    {
+      keyPattern,
+      keyValue,
+    },
+  );
 }

@@ -69,7 +69,7 @@ function decodeRecord(payload: Buffer): LogOp {
   const header = BSON.deserialize(payload.subarray(0, headLength)) as LogOp;
   if (header.o !== 'put' && header.o !== 'remove') return header;
   const docs: Document[] = [];
-  for (let at = headLength; at < payload.length; ) {
+  for (let at = headLength; at < payload.length;) {
     const size = payload.readInt32LE(at);
     docs.push(BSON.deserialize(payload.subarray(at, at + size)));
     at += size;
@@ -128,7 +128,10 @@ export class DurableLog {
     }
     const report = { records, bytes: at, tornBytes: data.length - at };
     if (report.tornBytes) {
-      opts.logger.warn({ file, validBytes: at, tornBytes: report.tornBytes }, 'log ends in a torn or corrupt record (a write cut off by a crash, never acknowledged); ignoring it');
+      opts.logger.warn(
+        { file, validBytes: at, tornBytes: report.tornBytes },
+        'log ends in a torn or corrupt record (a write cut off by a crash, never acknowledged); ignoring it',
+      );
       fs.truncateSync(file, at);
     }
     const fd = fs.openSync(file, 'a');
@@ -141,7 +144,8 @@ export class DurableLog {
   append(op: LogOp): void {
     if (this.closed) throw new Error('the durable log is closed');
     const last = this.pending[this.pending.length - 1];
-    if (last && (op.o === 'put' || op.o === 'remove') && last.o === op.o && last.db === op.db && last.c === op.c) last.docs.push(...op.docs);
+    if (last && (op.o === 'put' || op.o === 'remove') && last.o === op.o && last.db === op.db && last.c === op.c)
+      last.docs.push(...op.docs);
     else this.pending.push(op.o === 'put' || op.o === 'remove' ? { ...op, docs: [...op.docs] } : op);
   }
 
@@ -167,7 +171,8 @@ export class DurableLog {
         if (ops.length) {
           try {
             const buffer = Buffer.concat(encodeOps(ops));
-            for (let off = 0; off < buffer.length; ) off += (await write(this.fd, buffer, off, buffer.length - off)).bytesWritten;
+            for (let off = 0; off < buffer.length;)
+              off += (await write(this.fd, buffer, off, buffer.length - off)).bytesWritten;
             await fdatasync(this.fd);
             this.bytesSinceCompaction += buffer.length;
             lastError = undefined;
@@ -178,7 +183,11 @@ export class DurableLog {
         }
         if (lastError) waiters.forEach((w) => w.reject(lastError!));
         else waiters.forEach((w) => w.resolve());
-        if (this.compactRequested.length || this.bytesSinceCompaction > Math.max(this.compactMinBytes, 2 * this.liveBytes)) this.compactBetweenCommits();
+        if (
+          this.compactRequested.length ||
+          this.bytesSinceCompaction > Math.max(this.compactMinBytes, 2 * this.liveBytes)
+        )
+          this.compactBetweenCommits();
       }
     } finally {
       this.flushing = false;

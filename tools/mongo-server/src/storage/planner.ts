@@ -3,9 +3,7 @@ import type { Bound } from './secondary-index.js';
 import { isPlainObject, typeRank } from './values.js';
 
 /** What one field of a filter asks for, in a form an index can answer. */
-export type FieldPredicate =
-  | { kind: 'eq'; values: unknown[] }
-  | { kind: 'range'; lower?: Bound; upper?: Bound };
+export type FieldPredicate = { kind: 'eq'; values: unknown[] } | { kind: 'range'; lower?: Bound; upper?: Bound };
 
 /** Values an index key can be compared with exactly: no regexes, sub-documents or arrays. */
 function indexable(v: unknown): boolean {

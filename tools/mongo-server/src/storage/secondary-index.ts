@@ -83,7 +83,10 @@ export class SecondaryIndex {
   /** The record id of another document holding one of these keys, for unique indexes. */
   conflict(keys: unknown[][], selfId?: string): { key: unknown[]; id: string } | undefined {
     for (const key of keys) {
-      for (const e of this.entries.scan((x) => this.compareKeys(x.key, key) < 0, (x) => this.compareKeys(x.key, key) > 0)) {
+      for (const e of this.entries.scan(
+        (x) => this.compareKeys(x.key, key) < 0,
+        (x) => this.compareKeys(x.key, key) > 0,
+      )) {
         if (e.id !== selfId) return { key, id: e.id };
       }
     }
@@ -105,8 +108,15 @@ export class SecondaryIndex {
       const c = compareValues(v, upper.value);
       return upper.inclusive ? c > 0 : c >= 0;
     };
-    if (this.directions[0] > 0) return this.entries.scan((e) => belowLower(e.key[0]), (e) => aboveUpper(e.key[0]));
-    return this.entries.scan((e) => aboveUpper(e.key[0]), (e) => belowLower(e.key[0]));
+    if (this.directions[0] > 0)
+      return this.entries.scan(
+        (e) => belowLower(e.key[0]),
+        (e) => aboveUpper(e.key[0]),
+      );
+    return this.entries.scan(
+      (e) => aboveUpper(e.key[0]),
+      (e) => belowLower(e.key[0]),
+    );
   }
 
   all(): Generator<Entry> {

@@ -25,8 +25,13 @@ export class SortedEntries {
     }
     const ci = this.chunkFor((e) => this.compare(e, entry) < 0);
     const chunk = this.chunks[ci];
-    chunk.splice(lowerBound(chunk, (e) => this.compare(e, entry) < 0), 0, entry);
-    if (chunk.length > MAX_CHUNK) this.chunks.splice(ci, 1, chunk.slice(0, chunk.length >> 1), chunk.slice(chunk.length >> 1));
+    chunk.splice(
+      lowerBound(chunk, (e) => this.compare(e, entry) < 0),
+      0,
+      entry,
+    );
+    if (chunk.length > MAX_CHUNK)
+      this.chunks.splice(ci, 1, chunk.slice(0, chunk.length >> 1), chunk.slice(chunk.length >> 1));
   }
 
   remove(entry: Entry): boolean {

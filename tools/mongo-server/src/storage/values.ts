@@ -150,7 +150,19 @@ export function bsonTypeName(v: unknown): string {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'double';
   const t = (v as { _bsontype?: string } | undefined)?._bsontype;
-  if (t) return ({ Long: 'long', Int32: 'int', Double: 'double', Decimal128: 'decimal', ObjectId: 'objectId', Binary: 'binData' } as Record<string, string>)[t] ?? t;
+  if (t)
+    return (
+      (
+        {
+          Long: 'long',
+          Int32: 'int',
+          Double: 'double',
+          Decimal128: 'decimal',
+          ObjectId: 'objectId',
+          Binary: 'binData',
+        } as Record<string, string>
+      )[t] ?? t
+    );
   if (v instanceof Date) return 'date';
   return typeof v === 'object' ? 'object' : typeof v;
 }

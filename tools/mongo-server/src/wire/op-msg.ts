@@ -50,9 +50,15 @@ export function decodeOpMsg(message: RawMessage): CommandMessage {
     if (body.length < 9) throw new ProtocolError('OP_MSG: checksum flag set but no room for the checksum');
     end -= 4;
     const expected = body.readUInt32LE(end);
-    const header = encodeHeader(message.header.messageLength, message.header.requestId, message.header.responseTo, message.header.opCode);
+    const header = encodeHeader(
+      message.header.messageLength,
+      message.header.requestId,
+      message.header.responseTo,
+      message.header.opCode,
+    );
     const actual = crc32c(body.subarray(0, end), crc32c(header));
-    if (actual !== expected) throw new ProtocolError(`OP_MSG: checksum mismatch (got ${actual}, message says ${expected})`);
+    if (actual !== expected)
+      throw new ProtocolError(`OP_MSG: checksum mismatch (got ${actual}, message says ${expected})`);
   }
   const sections = body.subarray(0, end);
   let command: Document | undefined;
@@ -69,12 +75,17 @@ export function decodeOpMsg(message: RawMessage): CommandMessage {
       if (offset + 4 > sections.length) throw new ProtocolError('OP_MSG: truncated document sequence');
       const size = sections.readInt32LE(offset);
       const stop = offset + size;
-      if (size < 5 || stop > sections.length) throw new ProtocolError(`OP_MSG: document sequence length ${size} is out of range`);
+      if (size < 5 || stop > sections.length)
+        throw new ProtocolError(`OP_MSG: document sequence length ${size} is out of range`);
       const id = readCString(sections, offset + 4, 'OP_MSG document sequence');
       const docs: Document[] = [];
       let at = id.end;
       while (at < stop) {
-        const { doc, size: docSize } = readBsonAt(sections.subarray(0, stop), at, `OP_MSG document sequence '${id.value}'`);
+        const { doc, size: docSize } = readBsonAt(
+          sections.subarray(0, stop),
+          at,
+          `OP_MSG document sequence '${id.value}'`,
+        );
         docs.push(doc);
         at += docSize;
       }

@@ -16,7 +16,14 @@ export type Person = keyof typeof PEOPLE;
 export async function mintPeople(secret: string): Promise<Record<Person, string>> {
   const tokens = {} as Record<Person, string>;
   for (const [who, p] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) {
-    tokens[who] = await mintToken({ secret, subject: who, name: p.name, roles: [...p.roles], machine: who === 'pipeline', expiresIn: '24h' });
+    tokens[who] = await mintToken({
+      secret,
+      subject: who,
+      name: p.name,
+      roles: [...p.roles],
+      machine: who === 'pipeline',
+      expiresIn: '24h',
+    });
   }
   return tokens;
 }
@@ -30,7 +37,11 @@ export class DemoApi {
     readonly tokens: Record<Person, string>,
   ) {}
 
-  async as<T = Record<string, unknown>>(who: Person, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async as<T = Record<string, unknown>>(
+    who: Person,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> {
     const res = await fetch(this.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.tokens[who]}` },

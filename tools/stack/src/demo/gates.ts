@@ -6,14 +6,27 @@ export const DEMO_GATES = [
     name: 'FEATURE_COMPLETE',
     criteria: [
       { id: 'scope-done', name: 'All planned features done', kind: 'scope' },
-      { id: 'code-freeze', name: 'Code freeze checklist', kind: 'checklist', items: [{ id: 'reviews-done', label: 'Code reviews done' }, { id: 'branch-cut', label: 'Release branch cut' }] },
+      {
+        id: 'code-freeze',
+        name: 'Code freeze checklist',
+        kind: 'checklist',
+        items: [
+          { id: 'reviews-done', label: 'Code reviews done' },
+          { id: 'branch-cut', label: 'Release branch cut' },
+        ],
+      },
     ],
     approvals: [{ role: 'TECHNICAL_LEAD', count: 1 }],
   },
   {
     name: 'ALPHA',
     criteria: [
-      { id: 'feature-complete-passed', name: 'Feature Complete gate passed', kind: 'upstream', gate: 'FEATURE_COMPLETE' },
+      {
+        id: 'feature-complete-passed',
+        name: 'Feature Complete gate passed',
+        kind: 'upstream',
+        gate: 'FEATURE_COMPLETE',
+      },
       { id: 'system-tests', name: 'System tests passing', kind: 'tests', maxFailures: 0, minTests: 3 },
     ],
     approvals: [{ role: 'QA_LEAD', count: 1 }],
@@ -22,7 +35,15 @@ export const DEMO_GATES = [
     name: 'BETA',
     criteria: [
       { id: 'alpha-passed', name: 'Alpha gate passed', kind: 'upstream', gate: 'ALPHA' },
-      { id: 'beta-checklist', name: 'Beta checklist', kind: 'checklist', items: [{ id: 'uat-done', label: 'User acceptance done' }, { id: 'docs-done', label: 'Documentation done' }] },
+      {
+        id: 'beta-checklist',
+        name: 'Beta checklist',
+        kind: 'checklist',
+        items: [
+          { id: 'uat-done', label: 'User acceptance done' },
+          { id: 'docs-done', label: 'Documentation done' },
+        ],
+      },
     ],
     approvals: [{ role: 'PRODUCT_OWNER', count: 1 }],
   },
@@ -40,6 +61,10 @@ export const DEMO_GATES = [
 
 export async function defineDemoGates(api: DemoApi, product: string): Promise<void> {
   for (const d of DEMO_GATES) {
-    await api.as('rita', 'mutation($p: String!, $d: JSON!) { defineGate(product: $p, definition: $d) { name version } }', { p: product, d });
+    await api.as(
+      'rita',
+      'mutation($p: String!, $d: JSON!) { defineGate(product: $p, definition: $d) { name version } }',
+      { p: product, d },
+    );
   }
 }

@@ -31,10 +31,15 @@ export async function runDemo(deps: DemoDeps): Promise<void> {
   const tokens = await mintPeople(deps.secret);
   const api = new DemoApi(deps.graphqlUrl, tokens);
   const namespace = DEMO_PRODUCT;
-  await createWorkloads(deps.kubeconfig, namespace, { web: `${DEMO_PRODUCT}/web:1.9.0`, api: `${DEMO_PRODUCT}/api:1.9.0` });
+  await createWorkloads(deps.kubeconfig, namespace, {
+    web: `${DEMO_PRODUCT}/web:1.9.0`,
+    api: `${DEMO_PRODUCT}/api:1.9.0`,
+  });
   await defineDemoGates(api, DEMO_PRODUCT);
   const direct = async (release: string, gate: string, kind: string, name: string, content: string) => {
-    await api.as('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', { i: { release, gate, kind, name, content } });
+    await api.as('pipeline', 'mutation($i: SubmitEvidenceInput!) { submitEvidence(input: $i) { name } }', {
+      i: { release, gate, kind, name, content },
+    });
   };
   const started = Date.now();
   narrate('replaying five months of shop releases through the API (a few minutes; the console fills as it goes)');
@@ -44,5 +49,8 @@ export async function runDemo(deps: DemoDeps): Promise<void> {
     submitWithCli({ url: deps.graphqlUrl, token: tokens.pipeline }, release, gate, kind, name, content).then((out) => {
       narrate(`CI: ${out.split('\n').at(-1)}`);
     });
-  await playStory({ api, narrate, namespace, submit: cli, pace: deps.pace ?? 8, consoleUrl: deps.graphqlUrl.replace(/graphql$/, '') }, DEMO_PRODUCT);
+  await playStory(
+    { api, narrate, namespace, submit: cli, pace: deps.pace ?? 8, consoleUrl: deps.graphqlUrl.replace(/graphql$/, '') },
+    DEMO_PRODUCT,
+  );
 }

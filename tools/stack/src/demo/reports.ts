@@ -24,8 +24,23 @@ export function lcovReport(files: string[], lines: number, hitShare: number): st
 
 /** A SARIF scan with `errors` findings at level error. */
 export function sarifReport(errors: number): string {
-  const results = Array.from({ length: errors }, (_, i) => ({ ruleId: `demo-${i}`, level: 'error', message: { text: 'SQL built from request input' } }));
-  return JSON.stringify({ version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json', runs: [{ tool: { driver: { name: 'semgrep', rules: [] } }, results }] });
+  const results = Array.from({ length: errors }, (_, i) => ({
+    ruleId: `demo-${i}`,
+    level: 'error',
+    message: { text: 'SQL built from request input' },
+  }));
+  return JSON.stringify({
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [{ tool: { driver: { name: 'semgrep', rules: [] } }, results }],
+  });
 }
 
-export const CHECKOUT_TESTS = ['pays by card', 'pays by invoice', 'keeps the basket on reload', 'refuses an expired card', 'applies a voucher', 'sends the receipt'];
+export const CHECKOUT_TESTS = [
+  'pays by card',
+  'pays by invoice',
+  'keeps the basket on reload',
+  'refuses an expired card',
+  'applies a voucher',
+  'sends the receipt',
+];

@@ -54,53 +54,115 @@ export interface ShipDeps {
 }
 
 export async function statusOf(api: DemoApi, id: string): Promise<string> {
-  return (await api.as<{ release: { status: string } }>('rita', 'query($id: ID!) { release(id: $id) { status } }', { id })).release.status;
+  return (
+    await api.as<{ release: { status: string } }>('rita', 'query($id: ID!) { release(id: $id) { status } }', { id })
+  ).release.status;
 }
 
 export async function waitForStatus(api: DemoApi, id: string, status: string): Promise<void> {
-  await eventually(`release ${id} reaching ${status}`, async () => ((await statusOf(api, id)) === status ? true : undefined));
+  await eventually(`release ${id} reaching ${status}`, async () =>
+    (await statusOf(api, id)) === status ? true : undefined,
+  );
 }
 
 export async function transition(api: DemoApi, id: string, to: string, reason: string): Promise<void> {
-  await api.as('rita', 'mutation($id: ID!, $to: ReleaseStatus!, $r: String!) { transitionRelease(id: $id, to: $to, reason: $r) { status } }', { id, to, r: reason });
+  await api.as(
+    'rita',
+    'mutation($id: ID!, $to: ReleaseStatus!, $r: String!) { transitionRelease(id: $id, to: $to, reason: $r) { status } }',
+    { id, to, r: reason },
+  );
 }
 
 export async function gateOutcome(api: DemoApi, release: string, gate: string): Promise<string | null> {
-  return (await api.as<{ gate: { outcome: string | null } }>('rita', 'query($r: String!, $g: String!) { gate(release: $r, gate: $g) { outcome } }', { r: release, g: gate })).gate.outcome;
+  return (
+    await api.as<{ gate: { outcome: string | null } }>(
+      'rita',
+      'query($r: String!, $g: String!) { gate(release: $r, gate: $g) { outcome } }',
+      { r: release, g: gate },
+    )
+  ).gate.outcome;
 }
 
 export async function waitForGate(api: DemoApi, release: string, gate: string, outcome = 'PASS'): Promise<void> {
-  await eventually(`${release} ${gate} gate ${outcome}`, async () => ((await gateOutcome(api, release, gate)) === outcome ? true : undefined));
+  await eventually(`${release} ${gate} gate ${outcome}`, async () =>
+    (await gateOutcome(api, release, gate)) === outcome ? true : undefined,
+  );
 }
 
-export async function createRelease(api: DemoApi, spec: Pick<ReleaseSpec, 'product' | 'version' | 'theme'> & { targetDate: Date }, extra: Record<string, unknown> = {}): Promise<string> {
-  const created = await api.as<{ createRelease: { id: string } }>('rita', 'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
-    input: { product: spec.product, version: spec.version, theme: spec.theme, owner: 'rita', targetDate: spec.targetDate.toISOString(), team: { velocityHistory: [18, 21, 19, 22], plannedVelocity: 20 }, ...extra },
-  });
+export async function createRelease(
+  api: DemoApi,
+  spec: Pick<ReleaseSpec, 'product' | 'version' | 'theme'> & { targetDate: Date },
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const created = await api.as<{ createRelease: { id: string } }>(
+    'rita',
+    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
+    {
+      input: {
+        product: spec.product,
+        version: spec.version,
+        theme: spec.theme,
+        owner: 'rita',
+        targetDate: spec.targetDate.toISOString(),
+        team: { velocityHistory: [18, 21, 19, 22], plannedVelocity: 20 },
+        ...extra,
+      },
+    },
+  );
   return created.createRelease.id;
 }
 
 export async function addFeatures(api: DemoApi, id: string, features: FeatureSpec[]): Promise<string[]> {
   const ids: string[] = [];
   for (const f of features) {
-    const added = await api.as<{ addFeature: { feature: { id: string } } }>('rita', 'mutation($id: ID!, $input: FeatureInput!) { addFeature(releaseId: $id, input: $input) { feature { id } } }', { id, input: f });
+    const added = await api.as<{ addFeature: { feature: { id: string } } }>(
+      'rita',
+      'mutation($id: ID!, $input: FeatureInput!) { addFeature(releaseId: $id, input: $input) { feature { id } } }',
+      { id, input: f },
+    );
     ids.push(added.addFeature.feature.id);
   }
   return ids;
 }
 
 export async function setFeatureStatus(api: DemoApi, id: string, featureIds: string[], status: string): Promise<void> {
-  for (const f of featureIds) await api.as('tina', 'mutation($id: ID!, $f: ID!, $input: FeaturePatch!) { updateFeature(releaseId: $id, featureId: $f, input: $input) { id } }', { id, f, input: { status } });
+  for (const f of featureIds)
+    await api.as(
+      'tina',
+      'mutation($id: ID!, $f: ID!, $input: FeaturePatch!) { updateFeature(releaseId: $id, featureId: $f, input: $input) { id } }',
+      { id, f, input: { status } },
+    );
 }
 
-export async function tick(api: DemoApi, release: string, gate: string, criterion: string, items: string[], who: 'tina' | 'quinn' | 'paula' = 'tina'): Promise<void> {
+export async function tick(
+  api: DemoApi,
+  release: string,
+  gate: string,
+  criterion: string,
+  items: string[],
+  who: 'tina' | 'quinn' | 'paula' = 'tina',
+): Promise<void> {
   for (const item of items) {
-    await api.as(who, 'mutation($r: String!, $g: String!, $c: String!, $i: String!) { tickChecklistItem(release: $r, gate: $g, criterion: $c, item: $i) { name } }', { r: release, g: gate, c: criterion, i: item });
+    await api.as(
+      who,
+      'mutation($r: String!, $g: String!, $c: String!, $i: String!) { tickChecklistItem(release: $r, gate: $g, criterion: $c, item: $i) { name } }',
+      { r: release, g: gate, c: criterion, i: item },
+    );
   }
 }
 
-export async function approve(api: DemoApi, who: 'rob' | 'rita' | 'tina' | 'quinn' | 'paula', release: string, gate: string, comment: string): Promise<void> {
-  await api.as(who, 'mutation($r: String!, $g: String!, $c: String) { approveGate(release: $r, gate: $g, comment: $c) { name } }', { r: release, g: gate, c: comment });
+export async function approve(
+  api: DemoApi,
+  who: 'rob' | 'rita' | 'tina' | 'quinn' | 'paula',
+  release: string,
+  gate: string,
+  comment: string,
+): Promise<void> {
+  await api.as(
+    who,
+    'mutation($r: String!, $g: String!, $c: String) { approveGate(release: $r, gate: $g, comment: $c) { name } }',
+    { r: release, g: gate, c: comment },
+  );
 }
 
 /** Starts a rollout as the SRE once deployment has heard that the release's production gate passed, and waits for its end. */
@@ -114,19 +176,40 @@ export async function rollOut(
 ): Promise<{ id: string; phase: string; message: string }> {
   const started = await eventually(`deployment accepting a rollout of ${image}`, async () => {
     try {
-      return (await api.as<{ startRollout: { id: string } }>('sam', 'mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }', {
-        input: { ...(opts.canary ?? DEMO_CANARY), releaseId, target: { namespace, deployment, container: 'app' }, image },
-      })).startRollout;
+      return (
+        await api.as<{ startRollout: { id: string } }>(
+          'sam',
+          'mutation($input: StartRolloutInput!) { startRollout(input: $input) { id } }',
+          {
+            input: {
+              ...(opts.canary ?? DEMO_CANARY),
+              releaseId,
+              target: { namespace, deployment, container: 'app' },
+              image,
+            },
+          },
+        )
+      ).startRollout;
     } catch (err) {
       if (err instanceof GraphQLRefusal && /gate has passed for it yet/.test(err.message)) return undefined;
       throw err;
     }
   });
   opts.onStarted?.(started.id);
-  return eventually(`rollout of ${image} finishing`, async () => {
-    const r = (await api.as<{ rollout: { id: string; phase: string; message: string } }>('sam', 'query($id: ID!) { rollout(id: $id) { id phase message } }', { id: started.id })).rollout;
-    return FINAL.includes(r.phase) ? r : undefined;
-  }, 120_000);
+  return eventually(
+    `rollout of ${image} finishing`,
+    async () => {
+      const r = (
+        await api.as<{ rollout: { id: string; phase: string; message: string } }>(
+          'sam',
+          'query($id: ID!) { rollout(id: $id) { id phase message } }',
+          { id: started.id },
+        )
+      ).rollout;
+      return FINAL.includes(r.phase) ? r : undefined;
+    },
+    120_000,
+  );
 }
 
 /**
@@ -134,7 +217,10 @@ export async function rollOut(
  * forecast, built, frozen on Feature Complete, tested through Alpha and Beta, approved for production by a second
  * release manager on the pipeline's reports, and rolled out (a bad image rolled back by its analysis).
  */
-export async function shipRelease(deps: ShipDeps, spec: ReleaseSpec): Promise<{ id: string; rollouts: { id: string; phase: string }[] }> {
+export async function shipRelease(
+  deps: ShipDeps,
+  spec: ReleaseSpec,
+): Promise<{ id: string; rollouts: { id: string; phase: string }[] }> {
   const { api, moveTo, narrate } = deps;
   const ref = `${spec.product}@${spec.version}`;
   const production = spec.target.getTime();
@@ -148,7 +234,9 @@ export async function shipRelease(deps: ShipDeps, spec: ReleaseSpec): Promise<{ 
   on(33);
   await transition(api, id, 'IN_DEVELOPMENT', 'scope agreed with the product owner');
   await setFeatureStatus(api, id, features, 'IN_PROGRESS');
-  await api.as('rita', 'mutation($id: ID!) { forecastTimeline(releaseId: $id, runs: 2000) { forecast { p85 } } }', { id });
+  await api.as('rita', 'mutation($id: ID!) { forecastTimeline(releaseId: $id, runs: 2000) { forecast { p85 } } }', {
+    id,
+  });
   on(16);
   await setFeatureStatus(api, id, features, 'DONE');
   on(14);
@@ -169,7 +257,13 @@ export async function shipRelease(deps: ShipDeps, spec: ReleaseSpec): Promise<{ 
   await api.as('quinn', 'mutation($r: String!) { assessReadiness(release: $r) { id } }', { r: id });
   on(1);
   await deps.submit(ref, 'PRODUCTION', 'JUNIT', 'reports/regression.xml', junitReport('regression', CHECKOUT_TESTS));
-  await deps.submit(ref, 'PRODUCTION', 'LCOV', 'coverage/lcov.info', lcovReport(['src/checkout.ts', 'src/payment.ts', 'src/basket.ts'], 120, 0.87));
+  await deps.submit(
+    ref,
+    'PRODUCTION',
+    'LCOV',
+    'coverage/lcov.info',
+    lcovReport(['src/checkout.ts', 'src/payment.ts', 'src/basket.ts'], 120, 0.87),
+  );
   await approve(api, 'rob', ref, 'PRODUCTION', 'go for production');
   await waitForGate(api, ref, 'PRODUCTION');
   on(0);

@@ -3,14 +3,20 @@ import { MIN_OUTCOMES } from '../../domain/ai-effectiveness.js';
 
 /** The formulas as the API states them next to each value. */
 export const FORMULAS = {
-  deploymentFrequency: 'successful production rollouts finished in [from, to) / calendar days of the window in timeZone',
-  leadTime: 'median over releases first in production in [from, to) of (first production success − first change); first change = earliest feature moved into progress, else release creation',
-  changeFailureRate: 'failed / production rollouts finished in [from, to); failed = rolled back, failed in place, or followed within 48 h by an incident on its workload or a hotfix release of its product',
-  recovery: 'median of (restored − failed): rollback done − rollout start; next successful rollout of the workload − start; incident resolved − incident start; hotfix in production − rollout end',
-  releaseFrequency: 'releases first in production in [from, to) / releases (not cancelled) with a target date in [from, to); on time = in production by the target date',
+  deploymentFrequency:
+    'successful production rollouts finished in [from, to) / calendar days of the window in timeZone',
+  leadTime:
+    'median over releases first in production in [from, to) of (first production success − first change); first change = earliest feature moved into progress, else release creation',
+  changeFailureRate:
+    'failed / production rollouts finished in [from, to); failed = rolled back, failed in place, or followed within 48 h by an incident on its workload or a hotfix release of its product',
+  recovery:
+    'median of (restored − failed): rollback done − rollout start; next successful rollout of the workload − start; incident resolved − incident start; hotfix in production − rollout end',
+  releaseFrequency:
+    'releases first in production in [from, to) / releases (not cancelled) with a target date in [from, to); on time = in production by the target date',
   freezeLead: 'median over releases first in production in [from, to) of (production − code freeze); target < 28 days',
   successRate: 'production rollouts finished in [from, to) without rollback / all of them; target > 0.98',
-  quality: 'critical incidents opened within 48 h after a release reached production (linked to its rollouts) / releases in production in [from, to); target < 0.5',
+  quality:
+    'critical incidents opened within 48 h after a release reached production (linked to its rollouts) / releases in production in [from, to); target < 0.5',
   ai: [
     'PLANNING_ACCURACY = features in scope at code freeze that were DONE at release / features in scope at code freeze, mean per release in production in the window (target > 0.85)',
     "PLANNING_ACCURACY per source (AI, DETERMINISTIC) = recommended features DONE at release / recommended features, over the same releases' last prioritisation recommendation of that source made by code freeze (by release when it never froze); releases without one are left out",

@@ -8,7 +8,16 @@ import type { AnalyticsQueries, WindowArgs } from '../../application/queries.js'
 import type { Retrospectives } from '../../application/retrospectives.js';
 import type { Incident } from '../../domain/history.js';
 import type { ReleaseAnalysis, ReleaseMetrics } from '../../domain/release-metrics.js';
-import { AGENDA, currentStage, isActionOverdue, isRetrospectiveOverdue, type ActionItem, type ActionStatus, type AgendaStage, type ItemKind } from '../../domain/retrospective.js';
+import {
+  AGENDA,
+  currentStage,
+  isActionOverdue,
+  isRetrospectiveOverdue,
+  type ActionItem,
+  type ActionStatus,
+  type AgendaStage,
+  type ItemKind,
+} from '../../domain/retrospective.js';
 import type { DoraMetrics } from '../../domain/dora.js';
 import type { TrendInterval, Window } from '../../domain/time.js';
 import { AI_TARGETS } from '../../domain/ai-effectiveness.js';
@@ -42,7 +51,11 @@ function mutator(ctx: AnalyticsContext, roles: readonly Role[]): RequestMeta {
 const windowView = (w: Window) => ({ from: w.from, to: w.to, timeZone: w.timeZone ?? 'UTC' });
 
 function windowArgs(a: { from?: Date | null; to?: Date | null; timeZone?: string | null }): WindowArgs {
-  return { ...(a.from ? { from: a.from } : {}), ...(a.to ? { to: a.to } : {}), ...(a.timeZone ? { timeZone: a.timeZone } : {}) };
+  return {
+    ...(a.from ? { from: a.from } : {}),
+    ...(a.to ? { to: a.to } : {}),
+    ...(a.timeZone ? { timeZone: a.timeZone } : {}),
+  };
 }
 
 function scopeArgs(a: { product?: string | null; team?: string | null }) {
@@ -54,10 +67,27 @@ function doraView(m: DoraMetrics, a: { product?: string | null; team?: string | 
     product: a.product ?? null,
     team: a.team ?? null,
     window: windowView(m.window),
-    deploymentFrequency: { ...m.deploymentFrequency, perDay: m.deploymentFrequency.perDay ?? null, formula: FORMULAS.deploymentFrequency },
-    leadTimeForChanges: { ...m.leadTimeForChanges, medianHours: hours(m.leadTimeForChanges.medianMs), codeFreezeToProductionMedianHours: hours(m.leadTimeForChanges.codeFreezeToProductionMedianMs), formula: FORMULAS.leadTime },
-    changeFailureRate: { ...m.changeFailureRate, rate: m.changeFailureRate.rate ?? null, formula: FORMULAS.changeFailureRate },
-    failedDeploymentRecoveryTime: { ...m.recoveryTime, medianHours: hours(m.recoveryTime.medianMs), formula: FORMULAS.recovery },
+    deploymentFrequency: {
+      ...m.deploymentFrequency,
+      perDay: m.deploymentFrequency.perDay ?? null,
+      formula: FORMULAS.deploymentFrequency,
+    },
+    leadTimeForChanges: {
+      ...m.leadTimeForChanges,
+      medianHours: hours(m.leadTimeForChanges.medianMs),
+      codeFreezeToProductionMedianHours: hours(m.leadTimeForChanges.codeFreezeToProductionMedianMs),
+      formula: FORMULAS.leadTime,
+    },
+    changeFailureRate: {
+      ...m.changeFailureRate,
+      rate: m.changeFailureRate.rate ?? null,
+      formula: FORMULAS.changeFailureRate,
+    },
+    failedDeploymentRecoveryTime: {
+      ...m.recoveryTime,
+      medianHours: hours(m.recoveryTime.medianMs),
+      formula: FORMULAS.recovery,
+    },
     levels: FORMULAS.levels,
     asOf: ctx.queries.asOf() ?? null,
   };
@@ -95,7 +125,11 @@ function retrospectiveView(s: StoredRetrospective, now: Date) {
   };
 }
 
-const actionView = (releaseId: string, a: ActionItem, now: Date) => ({ ...a, releaseId, overdue: isActionOverdue(a, now) });
+const actionView = (releaseId: string, a: ActionItem, now: Date) => ({
+  ...a,
+  releaseId,
+  overdue: isActionOverdue(a, now),
+});
 
 const narrativeSchema = z.object({ summary: z.string().min(1).max(4000) });
 
@@ -104,40 +138,100 @@ async function narrative(ctx: AnalyticsContext, a: ReleaseAnalysis) {
     kind: 'post-release',
     subject: a.release.id,
     schema: narrativeSchema,
-    instructions: 'Write a short post-release analysis for the team: what went well, what did not, and what to look at in the retrospective. Use only the facts given.',
-    input: { objectives: a.objectives, outcomes: a.outcomes, metrics: a.metrics, gates: a.gates, predictions: a.predictions, findings: a.findings, incidents: a.incidents.length },
+    instructions:
+      'Write a short post-release analysis for the team: what went well, what did not, and what to look at in the retrospective. Use only the facts given.',
+    input: {
+      objectives: a.objectives,
+      outcomes: a.outcomes,
+      metrics: a.metrics,
+      gates: a.gates,
+      predictions: a.predictions,
+      findings: a.findings,
+      incidents: a.incidents.length,
+    },
     baseline: () => ({ summary: a.findings.join(' ') }),
     baselineConfidence: 0.9,
   });
-  return { text: advice.value.summary, source: upper(advice.source), confidence: advice.confidence, model: advice.model ?? null, fallbackReason: advice.fallbackReason ?? null, predictionId: advice.predictionId };
+  return {
+    text: advice.value.summary,
+    source: upper(advice.source),
+    confidence: advice.confidence,
+    model: advice.model ?? null,
+    fallbackReason: advice.fallbackReason ?? null,
+    predictionId: advice.predictionId,
+  };
 }
 
 export const resolvers: SubgraphResolvers<AnalyticsContext> = {
   DateTime,
   Query: {
-    doraMetrics: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
+    doraMetrics: async (
+      _: unknown,
+      a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string },
+      ctx: AnalyticsContext,
+    ) => {
       reader(ctx);
       return doraView(await ctx.queries.dora(scopeArgs(a), windowArgs(a)), a, ctx);
     },
-    doraTrend: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string; interval: TrendInterval }, ctx: AnalyticsContext) => {
+    doraTrend: async (
+      _: unknown,
+      a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string; interval: TrendInterval },
+      ctx: AnalyticsContext,
+    ) => {
       reader(ctx);
       const t = await ctx.queries.doraTrend(scopeArgs(a), windowArgs(a), a.interval);
-      return { product: a.product ?? null, team: a.team ?? null, window: windowView(t.window), interval: t.interval, points: t.points.map((m) => doraView(m, a, ctx)) };
+      return {
+        product: a.product ?? null,
+        team: a.team ?? null,
+        window: windowView(t.window),
+        interval: t.interval,
+        points: t.points.map((m) => doraView(m, a, ctx)),
+      };
     },
-    releaseKpis: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string }, ctx: AnalyticsContext) => {
+    releaseKpis: async (
+      _: unknown,
+      a: { product?: string; team?: string; from?: Date; to?: Date; timeZone?: string },
+      ctx: AnalyticsContext,
+    ) => {
       reader(ctx);
       const k = await ctx.queries.kpis(scopeArgs(a), windowArgs(a));
       return {
         product: a.product ?? null,
         team: a.team ?? null,
         window: windowView(k.window),
-        releaseFrequency: { ...k.releaseFrequency, ratio: k.releaseFrequency.ratio ?? null, formula: FORMULAS.releaseFrequency },
-        leadTimeCodeFreezeToProduction: { releases: k.leadTimeCodeFreezeToProduction.releases, medianDays: days(k.leadTimeCodeFreezeToProduction.medianMs), targetDays: k.leadTimeCodeFreezeToProduction.targetMs / DAY, met: k.leadTimeCodeFreezeToProduction.met ?? null, formula: FORMULAS.freezeLead },
-        deploymentSuccessRate: { samples: k.deploymentSuccessRate.deployments, value: k.deploymentSuccessRate.rate ?? null, target: k.deploymentSuccessRate.target, met: k.deploymentSuccessRate.met ?? null, formula: FORMULAS.successRate },
-        releaseQuality: { samples: k.releaseQuality.releases, value: k.releaseQuality.perRelease ?? null, target: k.releaseQuality.target, met: k.releaseQuality.met ?? null, formula: FORMULAS.quality },
+        releaseFrequency: {
+          ...k.releaseFrequency,
+          ratio: k.releaseFrequency.ratio ?? null,
+          formula: FORMULAS.releaseFrequency,
+        },
+        leadTimeCodeFreezeToProduction: {
+          releases: k.leadTimeCodeFreezeToProduction.releases,
+          medianDays: days(k.leadTimeCodeFreezeToProduction.medianMs),
+          targetDays: k.leadTimeCodeFreezeToProduction.targetMs / DAY,
+          met: k.leadTimeCodeFreezeToProduction.met ?? null,
+          formula: FORMULAS.freezeLead,
+        },
+        deploymentSuccessRate: {
+          samples: k.deploymentSuccessRate.deployments,
+          value: k.deploymentSuccessRate.rate ?? null,
+          target: k.deploymentSuccessRate.target,
+          met: k.deploymentSuccessRate.met ?? null,
+          formula: FORMULAS.successRate,
+        },
+        releaseQuality: {
+          samples: k.releaseQuality.releases,
+          value: k.releaseQuality.perRelease ?? null,
+          target: k.releaseQuality.target,
+          met: k.releaseQuality.met ?? null,
+          formula: FORMULAS.quality,
+        },
       };
     },
-    aiEffectiveness: async (_: unknown, a: { product?: string; team?: string; from?: Date; to?: Date }, ctx: AnalyticsContext) => {
+    aiEffectiveness: async (
+      _: unknown,
+      a: { product?: string; team?: string; from?: Date; to?: Date },
+      ctx: AnalyticsContext,
+    ) => {
       reader(ctx);
       const e = await ctx.queries.aiEffectiveness(scopeArgs(a), windowArgs(a));
       return {
@@ -154,11 +248,20 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
         formulas: FORMULAS.ai,
       };
     },
-    incidents: async (_: unknown, a: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean; first?: number }, ctx: AnalyticsContext) => {
+    incidents: async (
+      _: unknown,
+      a: { product?: string; from?: Date; to?: Date; severity?: string; open?: boolean; first?: number },
+      ctx: AnalyticsContext,
+    ) => {
       reader(ctx);
       const first = a.first ?? 100;
       if (first < 1 || first > 1000) throw new RuleError(`first must be between 1 and 1000, got ${first}`, 'first');
-      const list = await ctx.queries.incidents({ ...scopeArgs(a), ...windowArgs(a), ...(a.severity ? { severity: a.severity } : {}), ...(a.open === null || a.open === undefined ? {} : { open: a.open }) });
+      const list = await ctx.queries.incidents({
+        ...scopeArgs(a),
+        ...windowArgs(a),
+        ...(a.severity ? { severity: a.severity } : {}),
+        ...(a.open === null || a.open === undefined ? {} : { open: a.open }),
+      });
       return list.slice(0, first).map(incidentView);
     },
     incident: async (_: unknown, a: { id: string }, ctx: AnalyticsContext) => {
@@ -216,13 +319,23 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
     },
   },
   Mutation: {
-    openIncident: async (_: unknown, a: { input: OpenIncidentInput & Record<string, unknown> }, ctx: AnalyticsContext) => {
+    openIncident: async (
+      _: unknown,
+      a: { input: OpenIncidentInput & Record<string, unknown> },
+      ctx: AnalyticsContext,
+    ) => {
       const m = mutator(ctx, CAN.manageIncidents);
-      const input = Object.fromEntries(Object.entries(a.input).filter(([, v]) => v !== null && v !== undefined)) as unknown as OpenIncidentInput;
+      const input = Object.fromEntries(
+        Object.entries(a.input).filter(([, v]) => v !== null && v !== undefined),
+      ) as unknown as OpenIncidentInput;
       const id = await ctx.incidents.open(m, input);
       return incidentView((await ctx.queries.incident(id))!);
     },
-    resolveIncident: async (_: unknown, a: { id: string; resolution?: string; resolvedAt?: Date }, ctx: AnalyticsContext) => {
+    resolveIncident: async (
+      _: unknown,
+      a: { id: string; resolution?: string; resolvedAt?: Date },
+      ctx: AnalyticsContext,
+    ) => {
       const m = mutator(ctx, CAN.manageIncidents);
       await ctx.incidents.resolve(m, a.id, a.resolution ?? undefined, a.resolvedAt ?? undefined);
       return incidentView((await ctx.queries.incident(a.id))!);
@@ -231,22 +344,66 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
       const m = mutator(ctx, CAN.runRetrospectives);
       return retrospectiveView(await ctx.retrospectives.start(m, a.releaseId, a.dueAt ?? undefined), ctx.now());
     },
-    addRetrospectiveItem: async (_: unknown, a: { releaseId: string; stage: AgendaStage; kind: ItemKind; text: string; expectedRevision?: number }, ctx: AnalyticsContext) => {
+    addRetrospectiveItem: async (
+      _: unknown,
+      a: { releaseId: string; stage: AgendaStage; kind: ItemKind; text: string; expectedRevision?: number },
+      ctx: AnalyticsContext,
+    ) => {
       const m = mutator(ctx, CAN.runRetrospectives);
-      return retrospectiveView(await ctx.retrospectives.addItem(m, a.releaseId, { stage: a.stage, kind: a.kind, text: a.text }, a.expectedRevision ?? undefined), ctx.now());
+      return retrospectiveView(
+        await ctx.retrospectives.addItem(
+          m,
+          a.releaseId,
+          { stage: a.stage, kind: a.kind, text: a.text },
+          a.expectedRevision ?? undefined,
+        ),
+        ctx.now(),
+      );
     },
-    addActionItem: async (_: unknown, a: { releaseId: string; input: { title: string; owner: string; dueDate: Date }; expectedRevision?: number }, ctx: AnalyticsContext) => {
+    addActionItem: async (
+      _: unknown,
+      a: { releaseId: string; input: { title: string; owner: string; dueDate: Date }; expectedRevision?: number },
+      ctx: AnalyticsContext,
+    ) => {
       const m = mutator(ctx, CAN.runRetrospectives);
-      return retrospectiveView(await ctx.retrospectives.addActionItem(m, a.releaseId, a.input, a.expectedRevision ?? undefined), ctx.now());
+      return retrospectiveView(
+        await ctx.retrospectives.addActionItem(m, a.releaseId, a.input, a.expectedRevision ?? undefined),
+        ctx.now(),
+      );
     },
-    updateActionItem: async (_: unknown, a: { releaseId: string; actionItemId: string; patch: { title?: string; owner?: string; dueDate?: Date; status?: ActionStatus }; expectedRevision?: number }, ctx: AnalyticsContext) => {
-        const m = mutator(ctx, CAN.runRetrospectives);
-        const patch = Object.fromEntries(Object.entries(a.patch).filter(([, v]) => v !== null && v !== undefined));
-        return retrospectiveView(await ctx.retrospectives.updateActionItem(m, a.releaseId, a.actionItemId, patch, a.expectedRevision ?? undefined), ctx.now());
+    updateActionItem: async (
+      _: unknown,
+      a: {
+        releaseId: string;
+        actionItemId: string;
+        patch: { title?: string; owner?: string; dueDate?: Date; status?: ActionStatus };
+        expectedRevision?: number;
       },
-    completeRetrospective: async (_: unknown, a: { releaseId: string; expectedRevision?: number }, ctx: AnalyticsContext) => {
+      ctx: AnalyticsContext,
+    ) => {
       const m = mutator(ctx, CAN.runRetrospectives);
-      return retrospectiveView(await ctx.retrospectives.complete(m, a.releaseId, a.expectedRevision ?? undefined), ctx.now());
+      const patch = Object.fromEntries(Object.entries(a.patch).filter(([, v]) => v !== null && v !== undefined));
+      return retrospectiveView(
+        await ctx.retrospectives.updateActionItem(
+          m,
+          a.releaseId,
+          a.actionItemId,
+          patch,
+          a.expectedRevision ?? undefined,
+        ),
+        ctx.now(),
+      );
+    },
+    completeRetrospective: async (
+      _: unknown,
+      a: { releaseId: string; expectedRevision?: number },
+      ctx: AnalyticsContext,
+    ) => {
+      const m = mutator(ctx, CAN.runRetrospectives);
+      return retrospectiveView(
+        await ctx.retrospectives.complete(m, a.releaseId, a.expectedRevision ?? undefined),
+        ctx.now(),
+      );
     },
   },
 };

@@ -5,7 +5,11 @@ import { alertmanagerPayloadSchema } from '../../domain/alertmanager.js';
 import type { Incidents } from '../../application/incidents.js';
 
 /** POST /webhooks/alertmanager: Alertmanager's notifications recorded as incidents (the receiver contract of libs/subgraph). */
-export function alertmanagerWebhook(incidents: Incidents, logger: Logger, opts: { token?: string; maxBytes?: number } = {}): Router {
+export function alertmanagerWebhook(
+  incidents: Incidents,
+  logger: Logger,
+  opts: { token?: string; maxBytes?: number } = {},
+): Router {
   return receiver({
     ...opts,
     logger,

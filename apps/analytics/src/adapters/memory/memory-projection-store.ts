@@ -1,7 +1,28 @@
 import type { CloudEvent } from '@flightdeck/events';
-import { applyUpdate, type EntityKind, type EntityRecord, type FactUpdate, type IncidentRecord, type ReleaseRecord, type RolloutRecord } from '../../domain/facts.js';
-import { isUnattributedIncident, namespaceOfPartition, namespacePartition, UNATTRIBUTED, unattributedPartitionOf, type PartitionHeader } from '../../domain/partitions.js';
-import { changedRecordOf, type ChangeCursor, type ChangedRecord, type ProjectionRecords, type ProjectionStore } from '../../application/ports.js';
+import {
+  applyUpdate,
+  type EntityKind,
+  type EntityRecord,
+  type FactUpdate,
+  type IncidentRecord,
+  type ReleaseRecord,
+  type RolloutRecord,
+} from '../../domain/facts.js';
+import {
+  isUnattributedIncident,
+  namespaceOfPartition,
+  namespacePartition,
+  UNATTRIBUTED,
+  unattributedPartitionOf,
+  type PartitionHeader,
+} from '../../domain/partitions.js';
+import {
+  changedRecordOf,
+  type ChangeCursor,
+  type ChangedRecord,
+  type ProjectionRecords,
+  type ProjectionStore,
+} from '../../application/ports.js';
 
 type Header = PartitionHeader;
 
@@ -10,7 +31,11 @@ type Header = PartitionHeader;
  * relayed. Changes are kept as a log for one reader (the history partitions), trimmed as it reads.
  */
 export class MemoryProjectionStore implements ProjectionStore {
-  private readonly maps: Record<EntityKind, Map<string, EntityRecord<object, unknown>>> = { release: new Map(), rollout: new Map(), incident: new Map() };
+  private readonly maps: Record<EntityKind, Map<string, EntityRecord<object, unknown>>> = {
+    release: new Map(),
+    rollout: new Map(),
+    incident: new Map(),
+  };
   private readonly rolloutsByRelease = new Map<string, Set<string>>();
   private log: ChangedRecord[] = [];
   /** Position of log[0] among all changes ever made, and the position after which everything may differ (a clear). */
@@ -33,7 +58,9 @@ export class MemoryProjectionStore implements ProjectionStore {
     }
   }
 
-  async changesSince(cursor: ChangeCursor | undefined): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[]; everything?: boolean }> {
+  async changesSince(
+    cursor: ChangeCursor | undefined,
+  ): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[]; everything?: boolean }> {
     const end = this.logStart + this.log.length;
     if (cursor === undefined) return { cursor: end, changes: [] };
     const from = cursor as number;
@@ -45,7 +72,9 @@ export class MemoryProjectionStore implements ProjectionStore {
   }
 
   async load(product?: string): Promise<ProjectionRecords> {
-    const releases = [...this.maps.release.values()].filter((r) => !product || (r.header as Header).product === product) as ReleaseRecord[];
+    const releases = [...this.maps.release.values()].filter(
+      (r) => !product || (r.header as Header).product === product,
+    ) as ReleaseRecord[];
     const rollouts = product
       ? releases.flatMap((r) => [...(this.rolloutsByRelease.get(r.id) ?? [])].map((id) => this.maps.rollout.get(id)!))
       : [...this.maps.rollout.values()];
@@ -53,7 +82,12 @@ export class MemoryProjectionStore implements ProjectionStore {
     const rolloutIds = new Set(rollouts.map((r) => r.id));
     const incidents = [...this.maps.incident.values()].filter((i) => {
       const h = i.header as Header;
-      return !product || h.product === product || workloads.has(h.workload) || (h.rolloutId !== undefined && rolloutIds.has(h.rolloutId));
+      return (
+        !product ||
+        h.product === product ||
+        workloads.has(h.workload) ||
+        (h.rolloutId !== undefined && rolloutIds.has(h.rolloutId))
+      );
     });
     return { releases, rollouts: rollouts as RolloutRecord[], incidents: incidents as IncidentRecord[] };
   }
@@ -69,12 +103,18 @@ export class MemoryProjectionStore implements ProjectionStore {
     const attributedRollouts = all.filter((r) => attributed.has((r.header as Header).releaseId ?? ''));
     const rolloutIds = new Set(attributedRollouts.map((r) => r.id));
     const workloads = new Set(attributedRollouts.map((r) => (r.header as Header).workload));
-    const here = (h: Header) => unattributedPartitionOf(h) === (namespace === undefined ? UNATTRIBUTED : namespacePartition(namespace));
-    const releases = namespace === undefined ? ([...this.maps.release.values()].filter((r) => !attributed.has(r.id)) as ReleaseRecord[]) : [];
+    const here = (h: Header) =>
+      unattributedPartitionOf(h) === (namespace === undefined ? UNATTRIBUTED : namespacePartition(namespace));
+    const releases =
+      namespace === undefined
+        ? ([...this.maps.release.values()].filter((r) => !attributed.has(r.id)) as ReleaseRecord[])
+        : [];
     const rollouts = all.filter((r) => !rolloutIds.has(r.id) && here(r.header as Header)) as RolloutRecord[];
     const incidents = [...this.maps.incident.values()].filter((i) => {
       const h = i.header as Header;
-      return here(h) && isUnattributedIncident(h, { rollout: (id) => rolloutIds.has(id), workload: (w) => workloads.has(w) });
+      return (
+        here(h) && isUnattributedIncident(h, { rollout: (id) => rolloutIds.has(id), workload: (w) => workloads.has(w) })
+      );
     }) as IncidentRecord[];
     return { releases, rollouts, incidents };
   }
@@ -82,10 +122,20 @@ export class MemoryProjectionStore implements ProjectionStore {
   async unattributedNamespaces(deployedByAProduct: (workload: string) => boolean): Promise<string[]> {
     const attributed = this.attributedReleases();
     const headers = [
-      ...[...this.maps.rollout.values()].map((r) => r.header as Header).filter((h) => !attributed.has(h.releaseId ?? '')),
-      ...[...this.maps.incident.values()].map((i) => i.header as Header).filter((h) => !h.product && !(h.workload && deployedByAProduct(h.workload))),
+      ...[...this.maps.rollout.values()]
+        .map((r) => r.header as Header)
+        .filter((h) => !attributed.has(h.releaseId ?? '')),
+      ...[...this.maps.incident.values()]
+        .map((i) => i.header as Header)
+        .filter((h) => !h.product && !(h.workload && deployedByAProduct(h.workload))),
     ];
-    return [...new Set(headers.map((h) => namespaceOfPartition(unattributedPartitionOf(h))).filter((n): n is string => n !== undefined))].sort();
+    return [
+      ...new Set(
+        headers
+          .map((h) => namespaceOfPartition(unattributedPartitionOf(h)))
+          .filter((n): n is string => n !== undefined),
+      ),
+    ].sort();
   }
 
   async release(id: string) {
@@ -97,7 +147,11 @@ export class MemoryProjectionStore implements ProjectionStore {
   }
 
   async products(): Promise<string[]> {
-    return [...new Set([...this.maps.release.values()].map((r) => (r.header as Header).product).filter((p): p is string => !!p))].sort();
+    return [
+      ...new Set(
+        [...this.maps.release.values()].map((r) => (r.header as Header).product).filter((p): p is string => !!p),
+      ),
+    ].sort();
   }
 
   async clear(): Promise<void> {

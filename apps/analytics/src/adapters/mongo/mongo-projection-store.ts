@@ -1,6 +1,20 @@
 import { outboxPush, type CloudEvent } from '@flightdeck/events';
-import type { EntityKind, EntityRecord, FactUpdate, IncidentRecord, ReleaseRecord, RolloutRecord } from '../../domain/facts.js';
-import { CHANGE_FIELDS, changedRecordOf, type ChangeCursor, type ChangedRecord, type ProjectionRecords, type ProjectionStore } from '../../application/ports.js';
+import type {
+  EntityKind,
+  EntityRecord,
+  FactUpdate,
+  IncidentRecord,
+  ReleaseRecord,
+  RolloutRecord,
+} from '../../domain/facts.js';
+import {
+  CHANGE_FIELDS,
+  changedRecordOf,
+  type ChangeCursor,
+  type ChangedRecord,
+  type ProjectionRecords,
+  type ProjectionStore,
+} from '../../application/ports.js';
 import { isUnattributedIncident } from '../../domain/partitions.js';
 import type { ProjectionModels, RecordDocument } from './projection-models.js';
 
@@ -52,19 +66,37 @@ export class MongoProjectionStore implements ProjectionStore {
         this.models.rollout.find({}, null, lean).lean<RecordDocument[]>(),
         this.models.incident.find({}, null, lean).lean<RecordDocument[]>(),
       ]);
-      return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents: incidents.map(toRecord<IncidentRecord>) };
+      return {
+        releases: releases.map(toRecord<ReleaseRecord>),
+        rollouts: rollouts.map(toRecord<RolloutRecord>),
+        incidents: incidents.map(toRecord<IncidentRecord>),
+      };
     }
     const releases = await this.models.release.find({ 'header.product': product }, null, lean).lean<RecordDocument[]>();
-    const rollouts = await this.models.rollout.find({ 'header.releaseId': { $in: releases.map((r) => r._id) } }, null, lean).lean<RecordDocument[]>();
-    const workloads = [...new Set(rollouts.map((r) => r.header.workload).filter((w): w is string => typeof w === 'string'))];
+    const rollouts = await this.models.rollout
+      .find({ 'header.releaseId': { $in: releases.map((r) => r._id) } }, null, lean)
+      .lean<RecordDocument[]>();
+    const workloads = [
+      ...new Set(rollouts.map((r) => r.header.workload).filter((w): w is string => typeof w === 'string')),
+    ];
     // Three indexed lookups rather than one $or, which would compare every incident with every rollout id.
     const found = await Promise.all([
       this.models.incident.find({ 'header.product': product }, null, lean).lean<RecordDocument[]>(),
-      workloads.length ? this.models.incident.find({ 'header.workload': { $in: workloads } }, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
-      rollouts.length ? this.models.incident.find({ 'header.rolloutId': { $in: rollouts.map((r) => r._id) } }, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
+      workloads.length
+        ? this.models.incident.find({ 'header.workload': { $in: workloads } }, null, lean).lean<RecordDocument[]>()
+        : Promise.resolve([]),
+      rollouts.length
+        ? this.models.incident
+            .find({ 'header.rolloutId': { $in: rollouts.map((r) => r._id) } }, null, lean)
+            .lean<RecordDocument[]>()
+        : Promise.resolve([]),
     ]);
     const incidents = [...new Map(found.flat().map((d) => [d._id, d])).values()];
-    return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents: incidents.map(toRecord<IncidentRecord>) };
+    return {
+      releases: releases.map(toRecord<ReleaseRecord>),
+      rollouts: rollouts.map(toRecord<RolloutRecord>),
+      incidents: incidents.map(toRecord<IncidentRecord>),
+    };
   }
 
   /**
@@ -77,7 +109,10 @@ export class MongoProjectionStore implements ProjectionStore {
       this.models.release.distinct('_id', { 'header.product': { $type: 'string' } }) as Promise<string[]>,
     ]);
     const known = new Set(attributed);
-    return { attributed, unattributed: referenced.filter((id): id is string => typeof id === 'string' && !known.has(id)) };
+    return {
+      attributed,
+      unattributed: referenced.filter((id): id is string => typeof id === 'string' && !known.has(id)),
+    };
   }
 
   async loadUnattributed(namespace?: string): Promise<ProjectionRecords> {
@@ -88,33 +123,66 @@ export class MongoProjectionStore implements ProjectionStore {
       namespace === undefined
         ? // (a workload without a namespace, e.g. from an alert without one, names no namespace either)
           { rollout: { 'header.team': { $not: { $type: 'string' } } }, incident: { 'header.workload': { $not: /\// } } }
-        : { rollout: { 'header.team': namespace }, incident: { 'header.workload': { $regex: `^${escapeRegExp(namespace)}/` } } };
+        : {
+            rollout: { 'header.team': namespace },
+            incident: { 'header.workload': { $regex: `^${escapeRegExp(namespace)}/` } },
+          };
     const [releases, rollouts, candidates] = await Promise.all([
-      namespace === undefined ? this.models.release.find(noProduct, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
-      unattributed.length ? this.models.rollout.find({ 'header.releaseId': { $in: unattributed }, ...inNamespace.rollout }, null, lean).lean<RecordDocument[]>() : Promise.resolve([]),
+      namespace === undefined
+        ? this.models.release.find(noProduct, null, lean).lean<RecordDocument[]>()
+        : Promise.resolve([]),
+      unattributed.length
+        ? this.models.rollout
+            .find({ 'header.releaseId': { $in: unattributed }, ...inNamespace.rollout }, null, lean)
+            .lean<RecordDocument[]>()
+        : Promise.resolve([]),
       this.models.incident.find({ ...noProduct, ...inNamespace.incident }, null, lean).lean<RecordDocument[]>(),
     ]);
-    const named = <K extends string>(key: K) => [...new Set(candidates.map((i) => i.header[key]).filter((v): v is string => typeof v === 'string'))];
+    const named = <K extends string>(key: K) => [
+      ...new Set(candidates.map((i) => i.header[key]).filter((v): v is string => typeof v === 'string')),
+    ];
     const [linked, deployed] = await Promise.all([
-      this.models.rollout.distinct('_id', { _id: { $in: named('rolloutId') }, 'header.releaseId': { $in: attributed } }),
-      this.models.rollout.distinct('header.workload', { 'header.workload': { $in: named('workload') }, 'header.releaseId': { $in: attributed } }),
+      this.models.rollout.distinct('_id', {
+        _id: { $in: named('rolloutId') },
+        'header.releaseId': { $in: attributed },
+      }),
+      this.models.rollout.distinct('header.workload', {
+        'header.workload': { $in: named('workload') },
+        'header.releaseId': { $in: attributed },
+      }),
     ]);
     const attributedRollouts = new Set(linked as string[]);
     const attributedWorkloads = new Set(deployed as string[]);
     const incidents = candidates
       .map(toRecord<IncidentRecord>)
-      .filter((i) => isUnattributedIncident(i.header, { rollout: (id) => attributedRollouts.has(id), workload: (w) => attributedWorkloads.has(w) }));
-    return { releases: releases.map(toRecord<ReleaseRecord>), rollouts: rollouts.map(toRecord<RolloutRecord>), incidents };
+      .filter((i) =>
+        isUnattributedIncident(i.header, {
+          rollout: (id) => attributedRollouts.has(id),
+          workload: (w) => attributedWorkloads.has(w),
+        }),
+      );
+    return {
+      releases: releases.map(toRecord<ReleaseRecord>),
+      rollouts: rollouts.map(toRecord<RolloutRecord>),
+      incidents,
+    };
   }
 
   async unattributedNamespaces(deployedByAProduct: (workload: string) => boolean): Promise<string[]> {
     const { unattributed } = await this.unattributedReleaseIds();
     const [teams, workloads] = await Promise.all([
-      unattributed.length ? this.models.rollout.distinct('header.team', { 'header.releaseId': { $in: unattributed } }) : Promise.resolve([]),
+      unattributed.length
+        ? this.models.rollout.distinct('header.team', { 'header.releaseId': { $in: unattributed } })
+        : Promise.resolve([]),
       this.models.incident.distinct('header.workload', { 'header.product': { $not: { $type: 'string' } } }),
     ]);
-    const unclaimed = (workloads as unknown[]).filter((w): w is string => typeof w === 'string' && !deployedByAProduct(w));
-    const namespaces = [...(teams as unknown[]), ...unclaimed.map((w) => (w.includes('/') ? w.split('/')[0] : undefined))];
+    const unclaimed = (workloads as unknown[]).filter(
+      (w): w is string => typeof w === 'string' && !deployedByAProduct(w),
+    );
+    const namespaces = [
+      ...(teams as unknown[]),
+      ...unclaimed.map((w) => (w.includes('/') ? w.split('/')[0] : undefined)),
+    ];
     return [...new Set(namespaces.filter((n): n is string => typeof n === 'string' && n.length > 0))].sort();
   }
 
@@ -125,7 +193,14 @@ export class MongoProjectionStore implements ProjectionStore {
   async changesSince(cursor: ChangeCursor | undefined): Promise<{ cursor: ChangeCursor; changes: ChangedRecord[] }> {
     const kinds = Object.keys(this.models) as EntityKind[];
     if (cursor === undefined) {
-      const newest = await Promise.all(kinds.map((k) => this.models[k].findOne({ changedAt: { $type: 'date' } }, { changedAt: 1 }).sort({ changedAt: -1 }).lean<RecordDocument>()));
+      const newest = await Promise.all(
+        kinds.map((k) =>
+          this.models[k]
+            .findOne({ changedAt: { $type: 'date' } }, { changedAt: 1 })
+            .sort({ changedAt: -1 })
+            .lean<RecordDocument>(),
+        ),
+      );
       const at = Math.max(0, ...newest.map((d) => d?.changedAt?.getTime() ?? 0));
       // Read once to remember what is already there, so that the first real read reports only what is new.
       return { cursor: (await this.changesSince({ at, seen: {} } satisfies MongoChangeCursor)).cursor, changes: [] };
@@ -134,7 +209,9 @@ export class MongoProjectionStore implements ProjectionStore {
     const projection = { changedAt: 1, ...Object.fromEntries(CHANGE_FIELDS.map((f) => [`header.${f}`, 1])) };
     const found = await Promise.all(
       kinds.map(async (entity) => {
-        const docs = await this.models[entity].find({ changedAt: { $gte: new Date(at - OVERLAP_MS) } }, projection).lean<RecordDocument[]>();
+        const docs = await this.models[entity]
+          .find({ changedAt: { $gte: new Date(at - OVERLAP_MS) } }, projection)
+          .lean<RecordDocument[]>();
         return docs.map((d) => ({ entity, d }));
       }),
     );
@@ -171,13 +248,21 @@ export class MongoProjectionStore implements ProjectionStore {
 
   /** Empties the projections; an incident whose own events still wait in its outbox is kept, or they would be lost. */
   async clear(): Promise<void> {
-    await Promise.all([this.models.release.deleteMany({}), this.models.rollout.deleteMany({}), this.models.incident.deleteMany({ 'outbox.0': { $exists: false } })]);
+    await Promise.all([
+      this.models.release.deleteMany({}),
+      this.models.rollout.deleteMany({}),
+      this.models.incident.deleteMany({ 'outbox.0': { $exists: false } }),
+    ]);
   }
 
   /** Every record, sorted, for comparing two projections (the replay check). */
   async dump(): Promise<ProjectionRecords> {
     const all = await this.load();
     const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    return { releases: all.releases.sort(byId), rollouts: all.rollouts.sort(byId), incidents: all.incidents.sort(byId) };
+    return {
+      releases: all.releases.sort(byId),
+      rollouts: all.rollouts.sort(byId),
+      incidents: all.incidents.sort(byId),
+    };
   }
 }

@@ -15,7 +15,12 @@ export function retrospectiveModel(connection: Connection): Model<RetrospectiveD
   const existing = connection.models.AnalyticsRetrospective as Model<RetrospectiveDocument> | undefined;
   if (existing) return existing;
   const schema = new Schema<RetrospectiveDocument>(
-    { _id: { type: String, required: true }, revision: { type: Number, default: 0 }, status: { type: String, index: true }, retrospective: { type: Schema.Types.Mixed, required: true } },
+    {
+      _id: { type: String, required: true },
+      revision: { type: Number, default: 0 },
+      status: { type: String, index: true },
+      retrospective: { type: Schema.Types.Mixed, required: true },
+    },
     { versionKey: false, minimize: false },
   );
   schema.plugin(outboxPlugin);
@@ -33,7 +38,12 @@ function revive(r: Retrospective): Retrospective {
     ...(r.dueAt ? { dueAt: d(r.dueAt)! } : {}),
     ...(r.completedAt ? { completedAt: d(r.completedAt)! } : {}),
     items: r.items.map((i) => ({ ...i, at: d(i.at)! })),
-    actionItems: r.actionItems.map((a) => ({ ...a, dueDate: d(a.dueDate)!, createdAt: d(a.createdAt)!, updatedAt: d(a.updatedAt)! })),
+    actionItems: r.actionItems.map((a) => ({
+      ...a,
+      dueDate: d(a.dueDate)!,
+      createdAt: d(a.createdAt)!,
+      updatedAt: d(a.updatedAt)!,
+    })),
   };
 }
 
@@ -51,7 +61,12 @@ export class MongoRetrospectiveStore implements RetrospectiveStore {
 
   async create(retrospective: Retrospective): Promise<StoredRetrospective> {
     try {
-      await this.model.create({ _id: retrospective.releaseId, revision: 0, status: retrospective.status, retrospective });
+      await this.model.create({
+        _id: retrospective.releaseId,
+        revision: 0,
+        status: retrospective.status,
+        retrospective,
+      });
       return { retrospective, revision: 0 };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -59,13 +74,29 @@ export class MongoRetrospectiveStore implements RetrospectiveStore {
     }
   }
 
-  async save(retrospective: Retrospective, expectedRevision: number, outbox?: CloudEvent[]): Promise<StoredRetrospective> {
+  async save(
+    retrospective: Retrospective,
+    expectedRevision: number,
+    outbox?: CloudEvent[],
+  ): Promise<StoredRetrospective> {
     const res = await this.model
-      .updateOne({ _id: retrospective.releaseId, revision: expectedRevision }, { $set: { retrospective, status: retrospective.status }, $inc: { revision: 1 }, ...(outbox?.length ? outboxPush(outbox) : {}) })
+      .updateOne(
+        { _id: retrospective.releaseId, revision: expectedRevision },
+        {
+          $set: { retrospective, status: retrospective.status },
+          $inc: { revision: 1 },
+          ...(outbox?.length ? outboxPush(outbox) : {}),
+        },
+      )
       .exec();
     if (res.matchedCount === 0) {
       const now = await this.model.findById(retrospective.releaseId, { revision: 1 }).lean<{ revision: number }>();
-      throw new ConflictError('retrospective of release', retrospective.releaseId, expectedRevision, now?.revision ?? null);
+      throw new ConflictError(
+        'retrospective of release',
+        retrospective.releaseId,
+        expectedRevision,
+        now?.revision ?? null,
+      );
     }
     if (outbox?.length) this.onOutbox();
     return { retrospective, revision: expectedRevision + 1 };

@@ -11,7 +11,12 @@ export interface RecordDocument {
 
 function recordSchema(withOutbox: boolean): Schema<RecordDocument> {
   const schema = new Schema<RecordDocument>(
-    { _id: { type: String, required: true }, header: { type: Schema.Types.Mixed, default: {} }, facts: { type: Schema.Types.Mixed, default: {} }, changedAt: Date },
+    {
+      _id: { type: String, required: true },
+      header: { type: Schema.Types.Mixed, default: {} },
+      facts: { type: Schema.Types.Mixed, default: {} },
+      changedAt: Date,
+    },
     { versionKey: false, minimize: false },
   );
   schema.index({ 'header.product': 1 });
@@ -33,7 +38,8 @@ export interface ProjectionModels {
 
 export function projectionModels(connection: Connection): ProjectionModels {
   const get = (name: string, collection: string, outbox: boolean) =>
-    (connection.models[name] as Model<RecordDocument> | undefined) ?? connection.model<RecordDocument>(name, recordSchema(outbox), collection);
+    (connection.models[name] as Model<RecordDocument> | undefined) ??
+    connection.model<RecordDocument>(name, recordSchema(outbox), collection);
   return {
     release: get('AnalyticsRelease', 'release_projection', false),
     rollout: get('AnalyticsRollout', 'rollout_projection', false),

@@ -18,13 +18,20 @@ export interface ReplayResult {
  * with an ordered (ephemeral) consumer, and hands every valid event to `handle`, `parallel` at a time.
  * Safe to run next to the live consumer: the projections' facts commute.
  */
-export async function replayStream(nc: NatsConnection, handle: (event: CloudEvent) => Promise<unknown>, opts: { logger?: Logger; parallel?: number; batch?: number } = {}): Promise<ReplayResult> {
+export async function replayStream(
+  nc: NatsConnection,
+  handle: (event: CloudEvent) => Promise<unknown>,
+  opts: { logger?: Logger; parallel?: number; batch?: number } = {},
+): Promise<ReplayResult> {
   const started = performance.now();
   const jsm = await jetstreamManager(nc);
   const lastSequence = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq;
   const result: ReplayResult = { read: 0, handled: 0, invalid: 0, lastSequence, ms: 0 };
   if (lastSequence === 0) return { ...result, ms: performance.now() - started };
-  const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, { filter_subjects: EVENTS_SUBJECTS, deliver_policy: 'all' as never });
+  const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, {
+    filter_subjects: EVENTS_SUBJECTS,
+    deliver_policy: 'all' as never,
+  });
   const messages = await consumer.consume({ max_messages: opts.batch ?? 1000 });
   const parallel = opts.parallel ?? 16;
   let pending: Promise<unknown>[] = [];

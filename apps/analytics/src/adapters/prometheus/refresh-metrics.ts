@@ -10,8 +10,16 @@ export function refreshMetrics(registry: Registry): (report: RefreshReport) => v
     buckets: [0.005, 0.02, 0.1, 0.5, 1, 2, 5, 15, 60],
     registers: [registry],
   });
-  const rebuilt = new Counter({ name: 'flightdeck_analytics_partitions_rebuilt_total', help: 'Product partitions rebuilt because one of their records changed', registers: [registry] });
-  const changes = new Counter({ name: 'flightdeck_analytics_changes_read_total', help: 'Changed projection records read by the catch-ups', registers: [registry] });
+  const rebuilt = new Counter({
+    name: 'flightdeck_analytics_partitions_rebuilt_total',
+    help: 'Product partitions rebuilt because one of their records changed',
+    registers: [registry],
+  });
+  const changes = new Counter({
+    name: 'flightdeck_analytics_changes_read_total',
+    help: 'Changed projection records read by the catch-ups',
+    registers: [registry],
+  });
   new Gauge({
     name: 'flightdeck_analytics_metrics_age_seconds',
     help: 'Seconds since the last completed catch-up began: events newer than that may not be in the metrics yet',

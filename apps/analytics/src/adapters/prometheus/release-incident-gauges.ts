@@ -11,7 +11,12 @@ export const RECENT_RELEASE_MS = 7 * 86_400_000;
  * most once per `cacheMs`): when it reached production, and the critical incidents in its first 48 h (those
  * `releaseQuality` counts), so a critical incident right after a release can be alerted on with the release named.
  */
-export function registerReleaseIncidentGauges(registry: Registry, queries: AnalyticsQueries, now: () => Date, cacheMs = 15_000): void {
+export function registerReleaseIncidentGauges(
+  registry: Registry,
+  queries: AnalyticsQueries,
+  now: () => Date,
+  cacheMs = 15_000,
+): void {
   type Row = { labels: { product: string; release: string; version: string }; productionAt: Date; critical: number };
   let last = 0;
   let rows: Row[] = [];

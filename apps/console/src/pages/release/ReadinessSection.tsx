@@ -11,11 +11,31 @@ const Readiness = graphql(`
   query ReleaseReadiness($id: ID!) {
     release(id: $id) {
       id
-      readiness { id score recommendation confidence blockingIssues mitigations monitoring predictedOutcome source rationale fallbackReason assessedAt assessedBy }
+      readiness {
+        id
+        score
+        recommendation
+        confidence
+        blockingIssues
+        mitigations
+        monitoring
+        predictedOutcome
+        source
+        rationale
+        fallbackReason
+        assessedAt
+        assessedBy
+      }
     }
   }
 `);
-const Assess = graphql(`mutation AssessReadiness($release: String!) { assessReadiness(release: $release) { id } }`);
+const Assess = graphql(`
+  mutation AssessReadiness($release: String!) {
+    assessReadiness(release: $release) {
+      id
+    }
+  }
+`);
 
 export function ReadinessSection({ releaseId }: { releaseId: string }) {
   const { session } = useSession();
@@ -30,22 +50,58 @@ export function ReadinessSection({ releaseId }: { releaseId: string }) {
       {r && (
         <div className="two-col">
           <div>
-            <p><Badge value={r.recommendation} label={r.recommendation.replace(/_/g, '-')} /> score <strong>{r.score}/100</strong> (deterministic: gates, open critical issues, trends)</p>
-            <p className="muted">Assessed {formatTime(r.assessedAt)} by {r.assessedBy}; expected outcome of the last gate: {r.predictedOutcome}.</p>
+            <p>
+              <Badge value={r.recommendation} label={r.recommendation.replace(/_/g, '-')} /> score{' '}
+              <strong>{r.score}/100</strong> (deterministic: gates, open critical issues, trends)
+            </p>
+            <p className="muted">
+              Assessed {formatTime(r.assessedAt)} by {r.assessedBy}; expected outcome of the last gate:{' '}
+              {r.predictedOutcome}.
+            </p>
             <h3>Blocking issues</h3>
-            {r.blockingIssues.length ? <ul>{r.blockingIssues.map((b) => <li key={b}>{b}</li>)}</ul> : <p>None.</p>}
+            {r.blockingIssues.length ? (
+              <ul>
+                {r.blockingIssues.map((b) => (
+                  <li key={b}>{b}</li>
+                ))}
+              </ul>
+            ) : (
+              <p>None.</p>
+            )}
           </div>
           <div>
             <h3>Advice</h3>
             <AdviceSource source={r.source} confidence={r.confidence} fallbackReason={r.fallbackReason} />
             {r.rationale && <p>{r.rationale}</p>}
-            {r.mitigations.length > 0 && <><h4>Mitigations</h4><ul>{r.mitigations.map((m) => <li key={m}>{m}</li>)}</ul></>}
-            {r.monitoring.length > 0 && <><h4>Monitoring</h4><ul>{r.monitoring.map((m) => <li key={m}>{m}</li>)}</ul></>}
+            {r.mitigations.length > 0 && (
+              <>
+                <h4>Mitigations</h4>
+                <ul>
+                  {r.mitigations.map((m) => (
+                    <li key={m}>{m}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {r.monitoring.length > 0 && (
+              <>
+                <h4>Monitoring</h4>
+                <ul>
+                  {r.monitoring.map((m) => (
+                    <li key={m}>{m}</li>
+                  ))}
+                </ul>
+              </>
+            )}
           </div>
         </div>
       )}
       {can(session, 'assessReadiness') && (
-        <button type="button" disabled={assessing.fetching} onClick={() => void assess({ release: releaseId }).then(() => refetch({ requestPolicy: 'network-only' }))}>
+        <button
+          type="button"
+          disabled={assessing.fetching}
+          onClick={() => void assess({ release: releaseId }).then(() => refetch({ requestPolicy: 'network-only' }))}
+        >
           {assessing.fetching ? 'Assessing…' : 'Assess readiness now'}
         </button>
       )}

@@ -17,23 +17,102 @@ import { TimelineSection } from './TimelineSection.js';
 const Release = graphql(`
   query ReleasePage($id: ID!) {
     release(id: $id) {
-      id product version type status theme owner targetDate baseVersion
-      hotfix { reason details }
-      revision allowedTransitions
+      id
+      product
+      version
+      type
+      status
+      theme
+      owner
+      targetDate
+      baseVersion
+      hotfix {
+        reason
+        details
+      }
+      revision
+      allowedTransitions
       health {
         status
-        reasons { rule status message }
-        progress { featuresDone featuresTotal percentComplete pointsDone pointsTotal expectedPercent velocityTrend qualityScore failedGates conditionalGates criticalPathDelayDays }
+        reasons {
+          rule
+          status
+          message
+        }
+        progress {
+          featuresDone
+          featuresTotal
+          percentComplete
+          pointsDone
+          pointsTotal
+          expectedPercent
+          velocityTrend
+          qualityScore
+          failedGates
+          conditionalGates
+          criticalPathDelayDays
+        }
       }
-      features { id title priority businessValue timeCriticality riskReduction effort status dependsOn costOfDelay wsjf }
+      features {
+        id
+        title
+        priority
+        businessValue
+        timeCriticality
+        riskReduction
+        effort
+        status
+        dependsOn
+        costOfDelay
+        wsjf
+      }
       timeline {
-        milestones { name date description }
-        developmentStart featureComplete developmentWeeks velocity capacityPoints scopePoints remainingPoints criticalPathDelayDays warnings
-        criticalPath { points weeks features { id title } }
+        milestones {
+          name
+          date
+          description
+        }
+        developmentStart
+        featureComplete
+        developmentWeeks
+        velocity
+        capacityPoints
+        scopePoints
+        remainingPoints
+        criticalPathDelayDays
+        warnings
+        criticalPath {
+          points
+          weeks
+          features {
+            id
+            title
+          }
+        }
       }
-      forecast { at runs basis p50 p85 p95 probabilityOnTime bufferDays recommendedBufferDays }
-      documents { scope weeklyStatus releaseNotes }
-      transitions { from to by at reason }
+      forecast {
+        at
+        runs
+        basis
+        p50
+        p85
+        p95
+        probabilityOnTime
+        bufferDays
+        recommendedBufferDays
+      }
+      documents {
+        scope
+        weeklyStatus
+        releaseNotes
+      }
+      transitions {
+        from
+        to
+        by
+        at
+        reason
+      }
     }
   }
 `);
@@ -41,7 +120,14 @@ const Release = graphql(`
 export type ReleaseData = NonNullable<import('../../gql/graphql.js').ReleasePageQuery['release']>;
 
 const SECTIONS = [
-  ['health', 'Health'], ['scope', 'Scope'], ['timeline', 'Timeline'], ['gates', 'Gates'], ['readiness', 'Readiness'], ['rollouts', 'Rollouts'], ['documents', 'Documents'], ['audit', 'Audit trail'],
+  ['health', 'Health'],
+  ['scope', 'Scope'],
+  ['timeline', 'Timeline'],
+  ['gates', 'Gates'],
+  ['readiness', 'Readiness'],
+  ['rollouts', 'Rollouts'],
+  ['documents', 'Documents'],
+  ['audit', 'Audit trail'],
 ] as const;
 
 export function ReleasePage() {
@@ -53,36 +139,77 @@ export function ReleasePage() {
   const release = result.data?.release;
   if (result.error) return <ApiError error={result.error} />;
   if (!result.data) return <p aria-live="polite">Loading the release…</p>;
-  if (!release) return <section><h1>No such release</h1><p>The API knows no release {id}. <Link to="/">Back to the releases</Link>.</p></section>;
+  if (!release)
+    return (
+      <section>
+        <h1>No such release</h1>
+        <p>
+          The API knows no release {id}. <Link to="/">Back to the releases</Link>.
+        </p>
+      </section>
+    );
   const p = release.health.progress;
   return (
     <article>
       <div className="page-head">
         <div>
-          <p className="muted"><Link to={`/?product=${encodeURIComponent(release.product)}`}>{release.product}</Link></p>
-          <h1>{release.product} {release.version}</h1>
+          <p className="muted">
+            <Link to={`/?product=${encodeURIComponent(release.product)}`}>{release.product}</Link>
+          </p>
+          <h1>
+            {release.product} {release.version}
+          </h1>
           <p>
-            {humanize(release.type)} release · {humanize(release.status)} · target {formatDate(release.targetDate)} · owner {release.owner}
+            {humanize(release.type)} release · {humanize(release.status)} · target {formatDate(release.targetDate)} ·
+            owner {release.owner}
             {release.baseVersion && <> · from {release.baseVersion}</>}
           </p>
           <p className="theme">{release.theme}</p>
-          {release.hotfix && <p><strong>Hotfix:</strong> {humanize(release.hotfix.reason)} — {release.hotfix.details}</p>}
+          {release.hotfix && (
+            <p>
+              <strong>Hotfix:</strong> {humanize(release.hotfix.reason)} — {release.hotfix.details}
+            </p>
+          )}
         </div>
       </div>
       <nav aria-label="Sections of this release" className="in-page">
-        {SECTIONS.map(([anchor, label]) => <a key={anchor} href={`#${anchor}`} onClick={(e) => { e.preventDefault(); document.getElementById(anchor)?.scrollIntoView(); document.getElementById(anchor)?.focus(); }}>{label}</a>)}
+        {SECTIONS.map(([anchor, label]) => (
+          <a
+            key={anchor}
+            href={`#${anchor}`}
+            onClick={(e) => {
+              e.preventDefault();
+              document.getElementById(anchor)?.scrollIntoView();
+              document.getElementById(anchor)?.focus();
+            }}
+          >
+            {label}
+          </a>
+        ))}
       </nav>
       <section id="health" tabIndex={-1} aria-labelledby="health-h" className="card">
         <h2 id="health-h">Health</h2>
         <HealthBadge status={release.health.status} reasons={release.health.reasons} />
         <dl className="facts">
-          <dt>Features done</dt><dd>{p.featuresDone} of {p.featuresTotal} ({p.percentComplete.toFixed(0)}%, expected {p.expectedPercent.toFixed(0)}%)</dd>
-          <dt>Story points</dt><dd>{p.pointsDone} of {p.pointsTotal}</dd>
-          <dt>Velocity trend</dt><dd>{humanize(p.velocityTrend)}</dd>
-          <dt>Quality score</dt><dd>{p.qualityScore ?? '—'}</dd>
-          <dt>Critical-path delay</dt><dd>{p.criticalPathDelayDays.toFixed(1)} days</dd>
-          <dt>Failed gates</dt><dd>{p.failedGates.join(', ') || 'none'}</dd>
-          <dt>Conditional gates</dt><dd>{p.conditionalGates.join(', ') || 'none'}</dd>
+          <dt>Features done</dt>
+          <dd>
+            {p.featuresDone} of {p.featuresTotal} ({p.percentComplete.toFixed(0)}%, expected{' '}
+            {p.expectedPercent.toFixed(0)}%)
+          </dd>
+          <dt>Story points</dt>
+          <dd>
+            {p.pointsDone} of {p.pointsTotal}
+          </dd>
+          <dt>Velocity trend</dt>
+          <dd>{humanize(p.velocityTrend)}</dd>
+          <dt>Quality score</dt>
+          <dd>{p.qualityScore ?? '—'}</dd>
+          <dt>Critical-path delay</dt>
+          <dd>{p.criticalPathDelayDays.toFixed(1)} days</dd>
+          <dt>Failed gates</dt>
+          <dd>{p.failedGates.join(', ') || 'none'}</dd>
+          <dt>Conditional gates</dt>
+          <dd>{p.conditionalGates.join(', ') || 'none'}</dd>
         </dl>
       </section>
       <ScopeSection release={release} onChange={refresh} />

@@ -12,17 +12,61 @@ const Prioritize = graphql(`
   mutation PrioritizeScope($id: ID!) {
     prioritizeScope(releaseId: $id) {
       capacity
-      ranking { rank wsjf costOfDelay feature { id title } }
-      mvp { ...Alternative }
-      recommended { ...Alternative }
-      extended { ...Alternative }
-      advice { source confidence model fallbackReason rationale summary sequencing features { featureId score rationale risk } }
+      ranking {
+        rank
+        wsjf
+        costOfDelay
+        feature {
+          id
+          title
+        }
+      }
+      mvp {
+        ...Alternative
+      }
+      recommended {
+        ...Alternative
+      }
+      extended {
+        ...Alternative
+      }
+      advice {
+        source
+        confidence
+        model
+        fallbackReason
+        rationale
+        summary
+        sequencing
+        features {
+          featureId
+          score
+          rationale
+          risk
+        }
+      }
     }
   }
   fragment Alternative on ScopeAlternative {
-    name summary capacity totalEffort totalCostOfDelay valueShare overCapacity notes
-    selected { id title }
-    leftOut { reason feature { id title } }
+    name
+    summary
+    capacity
+    totalEffort
+    totalCostOfDelay
+    valueShare
+    overCapacity
+    notes
+    selected {
+      id
+      title
+    }
+    leftOut {
+      reason
+      feature {
+        id
+        title
+      }
+    }
   }
 `);
 
@@ -37,19 +81,42 @@ export function ScopeSection({ release, onChange }: { release: ReleaseData; onCh
   return (
     <section id="scope" tabIndex={-1} aria-labelledby="scope-h" className="card">
       <h2 id="scope-h">Scope</h2>
-      {byWsjf.length === 0 ? <p className="muted">No features in scope yet.</p> : (
+      {byWsjf.length === 0 ? (
+        <p className="muted">No features in scope yet.</p>
+      ) : (
         <div className="table-wrap">
           <table>
             <caption>Features by WSJF (cost of delay ÷ effort), highest first</caption>
-            <thead><tr><th scope="col">Feature</th><th scope="col">MoSCoW</th><th scope="col">Status</th><th scope="col">Value</th><th scope="col">Time crit.</th><th scope="col">Risk red.</th><th scope="col">Effort</th><th scope="col">Cost of delay</th><th scope="col">WSJF</th><th scope="col">Depends on</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Feature</th>
+                <th scope="col">MoSCoW</th>
+                <th scope="col">Status</th>
+                <th scope="col">Value</th>
+                <th scope="col">Time crit.</th>
+                <th scope="col">Risk red.</th>
+                <th scope="col">Effort</th>
+                <th scope="col">Cost of delay</th>
+                <th scope="col">WSJF</th>
+                <th scope="col">Depends on</th>
+              </tr>
+            </thead>
             <tbody>
               {byWsjf.map((f) => (
                 <tr key={f.id}>
                   <th scope="row">{f.title}</th>
                   <td>{MOSCOW[f.priority]}</td>
-                  <td><Badge value={f.status} label={humanize(f.status)} /></td>
-                  <td>{f.businessValue}</td><td>{f.timeCriticality}</td><td>{f.riskReduction}</td><td>{f.effort}</td>
-                  <td>{formatNumber(f.costOfDelay)}</td><td><strong>{formatNumber(f.wsjf, 2)}</strong></td>
+                  <td>
+                    <Badge value={f.status} label={humanize(f.status)} />
+                  </td>
+                  <td>{f.businessValue}</td>
+                  <td>{f.timeCriticality}</td>
+                  <td>{f.riskReduction}</td>
+                  <td>{f.effort}</td>
+                  <td>{formatNumber(f.costOfDelay)}</td>
+                  <td>
+                    <strong>{formatNumber(f.wsjf, 2)}</strong>
+                  </td>
                   <td>{f.dependsOn.map((d) => titles.get(d) ?? d).join(', ') || '—'}</td>
                 </tr>
               ))}
@@ -59,10 +126,17 @@ export function ScopeSection({ release, onChange }: { release: ReleaseData; onCh
       )}
       {can(session, 'prioritizeScope') && release.features.length > 0 && (
         <p>
-          <button type="button" disabled={result.fetching} onClick={() => void prioritize({ id: release.id }).then(onChange)}>
+          <button
+            type="button"
+            disabled={result.fetching}
+            onClick={() => void prioritize({ id: release.id }).then(onChange)}
+          >
             {result.fetching ? 'Prioritising…' : 'Prioritise scope (MVP, recommended, extended)'}
           </button>
-          <span className="muted"> Each run is recorded as a prediction, so its accuracy is measured after the release.</span>
+          <span className="muted">
+            {' '}
+            Each run is recorded as a prediction, so its accuracy is measured after the release.
+          </span>
         </p>
       )}
       <ApiError error={result.error} action="Prioritising the scope" />
@@ -72,23 +146,49 @@ export function ScopeSection({ release, onChange }: { release: ReleaseData; onCh
             <h3>Deterministic baseline: capacity {formatNumber(p.capacity)} points</h3>
             {[p.mvp, p.recommended, p.extended].map((a) => (
               <div key={a.name} className="alternative">
-                <h4>{humanize(a.name)} {a.overCapacity && <Badge value="WARN" label="over capacity" />}</h4>
+                <h4>
+                  {humanize(a.name)} {a.overCapacity && <Badge value="WARN" label="over capacity" />}
+                </h4>
                 <p>{a.summary}</p>
-                <p className="muted">{formatNumber(a.totalEffort)} points, {formatPercent(a.valueShare)} of the value</p>
-                <ol>{a.selected.map((f) => <li key={f.id}>{f.title}</li>)}</ol>
-                {a.leftOut.length > 0 && <p className="muted">Left out: {a.leftOut.map((l) => `${l.feature.title} (${l.reason})`).join('; ')}</p>}
-                {a.notes.map((n) => <p key={n} className="muted">{n}</p>)}
+                <p className="muted">
+                  {formatNumber(a.totalEffort)} points, {formatPercent(a.valueShare)} of the value
+                </p>
+                <ol>
+                  {a.selected.map((f) => (
+                    <li key={f.id}>{f.title}</li>
+                  ))}
+                </ol>
+                {a.leftOut.length > 0 && (
+                  <p className="muted">
+                    Left out: {a.leftOut.map((l) => `${l.feature.title} (${l.reason})`).join('; ')}
+                  </p>
+                )}
+                {a.notes.map((n) => (
+                  <p key={n} className="muted">
+                    {n}
+                  </p>
+                ))}
               </div>
             ))}
           </div>
           <div>
             <h3>Advice</h3>
-            <AdviceSource source={p.advice.source} model={p.advice.model} confidence={p.advice.confidence} fallbackReason={p.advice.fallbackReason} />
+            <AdviceSource
+              source={p.advice.source}
+              model={p.advice.model}
+              confidence={p.advice.confidence}
+              fallbackReason={p.advice.fallbackReason}
+            />
             <p>{p.advice.summary}</p>
             {p.advice.rationale && <p>{p.advice.rationale}</p>}
             <p>Suggested order: {p.advice.sequencing.map((id) => titles.get(id) ?? id).join(' → ')}</p>
             <ul>
-              {p.advice.features.map((f) => <li key={f.featureId}>{titles.get(f.featureId) ?? f.featureId}: score {formatNumber(f.score, 2)}, risk {humanize(f.risk)} — {f.rationale}</li>)}
+              {p.advice.features.map((f) => (
+                <li key={f.featureId}>
+                  {titles.get(f.featureId) ?? f.featureId}: score {formatNumber(f.score, 2)}, risk {humanize(f.risk)} —{' '}
+                  {f.rationale}
+                </li>
+              ))}
             </ul>
           </div>
         </div>

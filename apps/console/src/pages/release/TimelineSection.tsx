@@ -11,8 +11,23 @@ import type { ReleaseData } from './ReleasePage.js';
 const Forecast = graphql(`
   mutation ForecastTimeline($id: ID!) {
     forecastTimeline(releaseId: $id) {
-      forecast { p50 }
-      advice { source confidence model fallbackReason rationale commentary risks { description likelihood impact contingency } }
+      forecast {
+        p50
+      }
+      advice {
+        source
+        confidence
+        model
+        fallbackReason
+        rationale
+        commentary
+        risks {
+          description
+          likelihood
+          impact
+          contingency
+        }
+      }
     }
   }
 `);
@@ -31,23 +46,68 @@ export function TimelineSection({ release, onChange }: { release: ReleaseData; o
         <div className="table-wrap">
           <table>
             <caption>Release calendar</caption>
-            <thead><tr><th scope="col">Milestone</th><th scope="col">Date</th><th scope="col">What</th></tr></thead>
-            <tbody>{t.milestones.map((m) => <tr key={m.name}><th scope="row">{m.name}</th><td>{formatDate(m.date)}</td><td>{m.description}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">Milestone</th>
+                <th scope="col">Date</th>
+                <th scope="col">What</th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.milestones.map((m) => (
+                <tr key={m.name}>
+                  <th scope="row">{m.name}</th>
+                  <td>{formatDate(m.date)}</td>
+                  <td>{m.description}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </div>
         <div>
           <dl className="facts">
-            <dt>Development</dt><dd>{formatDate(t.developmentStart)} → {formatDate(t.featureComplete)} ({formatNumber(t.developmentWeeks)} weeks)</dd>
-            <dt>Scope / capacity</dt><dd>{formatNumber(t.scopePoints)} / {formatNumber(t.capacityPoints)} points at {formatNumber(t.velocity)} per week</dd>
-            <dt>Remaining</dt><dd>{formatNumber(t.remainingPoints)} points</dd>
-            <dt>Critical path</dt><dd>{t.criticalPath.features.map((x) => x.title).join(' → ') || '—'} ({formatNumber(t.criticalPath.points)} points, {formatNumber(t.criticalPath.weeks)} weeks; delay {formatNumber(t.criticalPathDelayDays)} days)</dd>
-            {f && <><dt>Forecast</dt><dd>{formatPercent(f.probabilityOnTime)} on time; buffer {formatNumber(f.bufferDays)} days (recommended {formatNumber(f.recommendedBufferDays)}); {f.runs} runs on {humanize(f.basis)}, {formatTime(f.at)}</dd></>}
+            <dt>Development</dt>
+            <dd>
+              {formatDate(t.developmentStart)} → {formatDate(t.featureComplete)} ({formatNumber(t.developmentWeeks)}{' '}
+              weeks)
+            </dd>
+            <dt>Scope / capacity</dt>
+            <dd>
+              {formatNumber(t.scopePoints)} / {formatNumber(t.capacityPoints)} points at {formatNumber(t.velocity)} per
+              week
+            </dd>
+            <dt>Remaining</dt>
+            <dd>{formatNumber(t.remainingPoints)} points</dd>
+            <dt>Critical path</dt>
+            <dd>
+              {t.criticalPath.features.map((x) => x.title).join(' → ') || '—'} ({formatNumber(t.criticalPath.points)}{' '}
+              points, {formatNumber(t.criticalPath.weeks)} weeks; delay {formatNumber(t.criticalPathDelayDays)} days)
+            </dd>
+            {f && (
+              <>
+                <dt>Forecast</dt>
+                <dd>
+                  {formatPercent(f.probabilityOnTime)} on time; buffer {formatNumber(f.bufferDays)} days (recommended{' '}
+                  {formatNumber(f.recommendedBufferDays)}); {f.runs} runs on {humanize(f.basis)}, {formatTime(f.at)}
+                </dd>
+              </>
+            )}
           </dl>
-          {t.warnings.length > 0 && <ul className="warnings" aria-label="Timeline warnings">{t.warnings.map((w) => <li key={w}>{w}</li>)}</ul>}
+          {t.warnings.length > 0 && (
+            <ul className="warnings" aria-label="Timeline warnings">
+              {t.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
         </div>
       </div>
       {can(session, 'forecastTimeline') && (
-        <button type="button" disabled={result.fetching} onClick={() => void forecast({ id: release.id }).then(onChange)}>
+        <button
+          type="button"
+          disabled={result.fetching}
+          onClick={() => void forecast({ id: release.id }).then(onChange)}
+        >
           {result.fetching ? 'Forecasting…' : f ? 'Run the forecast again' : 'Forecast the timeline'}
         </button>
       )}
@@ -55,10 +115,21 @@ export function TimelineSection({ release, onChange }: { release: ReleaseData; o
       {advice && (
         <div className="advice">
           <h3>Risk commentary</h3>
-          <AdviceSource source={advice.source} model={advice.model} confidence={advice.confidence} fallbackReason={advice.fallbackReason} />
+          <AdviceSource
+            source={advice.source}
+            model={advice.model}
+            confidence={advice.confidence}
+            fallbackReason={advice.fallbackReason}
+          />
           <p>{advice.commentary}</p>
           {advice.rationale && <p>{advice.rationale}</p>}
-          <ul>{advice.risks.map((r) => <li key={r.description}>{r.description} — likelihood {humanize(r.likelihood)}, impact {humanize(r.impact)}. {r.contingency}</li>)}</ul>
+          <ul>
+            {advice.risks.map((r) => (
+              <li key={r.description}>
+                {r.description} — likelihood {humanize(r.likelihood)}, impact {humanize(r.impact)}. {r.contingency}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
     </section>

@@ -7,9 +7,30 @@ import { formatTime } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
 import type { RolloutData } from '../RolloutPage.js';
 
-const ApproveStep = graphql(`mutation ApproveStep($id: ID!) { approveStep(id: $id) { id phase } }`);
-const Abort = graphql(`mutation AbortRollout($id: ID!, $reason: String!) { abortRollout(id: $id, reason: $reason) { id phase } }`);
-const Retry = graphql(`mutation RetryRollout($id: ID!) { retryRollout(id: $id) { id phase } }`);
+const ApproveStep = graphql(`
+  mutation ApproveStep($id: ID!) {
+    approveStep(id: $id) {
+      id
+      phase
+    }
+  }
+`);
+const Abort = graphql(`
+  mutation AbortRollout($id: ID!, $reason: String!) {
+    abortRollout(id: $id, reason: $reason) {
+      id
+      phase
+    }
+  }
+`);
+const Retry = graphql(`
+  mutation RetryRollout($id: ID!) {
+    retryRollout(id: $id) {
+      id
+      phase
+    }
+  }
+`);
 
 const ABORTABLE = ['PROGRESSING', 'PAUSED', 'PROMOTING', 'STUCK', 'FAILED'];
 const RETRYABLE = ['PAUSED', 'ROLLED_BACK', 'FAILED', 'STUCK'];
@@ -32,14 +53,46 @@ export function RolloutActions({ rollout, onChange }: { rollout: RolloutData; on
   return (
     <section className="card" aria-labelledby="actions-h">
       <h2 id="actions-h">Actions</h2>
-      {promoted && rollout.warmUntil && <p className="muted">The previous version stays warm until {formatTime(rollout.warmUntil)}: a rollback before then is a scale-up, not a redeploy.</p>}
+      {promoted && rollout.warmUntil && (
+        <p className="muted">
+          The previous version stays warm until {formatTime(rollout.warmUntil)}: a rollback before then is a scale-up,
+          not a redeploy.
+        </p>
+      )}
       <div className="actions">
-        {show.approve && <button type="button" disabled={approving.fetching} onClick={() => void approve({ id: rollout.id }).then(onChange)}>Approve the step</button>}
-        {show.retry && <button type="button" className="secondary" disabled={retrying.fetching} onClick={() => void retry({ id: rollout.id }).then(onChange)}>Retry</button>}
+        {show.approve && (
+          <button
+            type="button"
+            disabled={approving.fetching}
+            onClick={() => void approve({ id: rollout.id }).then(onChange)}
+          >
+            Approve the step
+          </button>
+        )}
+        {show.retry && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={retrying.fetching}
+            onClick={() => void retry({ id: rollout.id }).then(onChange)}
+          >
+            Retry
+          </button>
+        )}
         {show.abort && (
-          <form className="inline" onSubmit={(e) => { e.preventDefault(); void abort({ id: rollout.id, reason }).then(onChange); }}>
-            <label>Reason to roll back <input value={reason} onChange={(e) => setReason(e.target.value)} required /></label>
-            <button type="submit" className="danger" disabled={aborting.fetching}>{promoted ? 'Roll back' : 'Abort and roll back'}</button>
+          <form
+            className="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void abort({ id: rollout.id, reason }).then(onChange);
+            }}
+          >
+            <label>
+              Reason to roll back <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+            </label>
+            <button type="submit" className="danger" disabled={aborting.fetching}>
+              {promoted ? 'Roll back' : 'Abort and roll back'}
+            </button>
           </form>
         )}
       </div>

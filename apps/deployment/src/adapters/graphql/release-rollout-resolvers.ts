@@ -13,7 +13,10 @@ export interface ReleaseRolloutContext extends DeploymentContext {
 type View = ReleaseRollout & { revision: number };
 const view = (s: StoredReleaseRollout): View => ({ ...s.release, revision: s.revision });
 
-type WorkloadArgs = Omit<StartArgs, 'releaseId' | 'environment' | 'rollForwardOnly'> & { name?: string | null; dependsOn?: string[] | null };
+type WorkloadArgs = Omit<StartArgs, 'releaseId' | 'environment' | 'rollForwardOnly'> & {
+  name?: string | null;
+  dependsOn?: string[] | null;
+};
 interface StartReleaseArgs {
   releaseId: string;
   environment: string;
@@ -29,7 +32,11 @@ function startReleaseInput(a: StartReleaseArgs): StartReleaseInput {
     mode: a.mode,
     ...(a.autoPromote != null ? { autoPromote: a.autoPromote } : {}),
     workloads: a.workloads.map(({ name, dependsOn, ...w }) => {
-      const { releaseId: _r, environment: _e, ...rollout } = startInput({ ...w, releaseId: a.releaseId, environment: a.environment });
+      const {
+        releaseId: _r,
+        environment: _e,
+        ...rollout
+      } = startInput({ ...w, releaseId: a.releaseId, environment: a.environment });
       return { ...(name ? { name } : {}), ...(dependsOn ? { dependsOn } : {}), rollout };
     }),
   };
@@ -54,12 +61,33 @@ export const releaseRolloutResolvers: SubgraphResolvers<ReleaseRolloutContext> =
     startedBy: (r: View) => r.createdBy,
     startedByName: (r: View) => r.createdByName ?? r.createdBy,
     progress: releaseProgress,
-    failure: (r: View) => (r.failure ? { ...r.failure, workload: r.failure.workload ?? null, rolloutId: r.failure.rolloutId ?? null, rollbackOrder: r.failure.order } : null),
-    decisions: (r: View, args: { last?: number | null }) => r.decisions.slice(-Math.max(1, Math.min(args.last ?? 50, 300))).map((d) => ({ ...d, measurements: d.measurements ?? [] })),
+    failure: (r: View) =>
+      r.failure
+        ? {
+            ...r.failure,
+            workload: r.failure.workload ?? null,
+            rolloutId: r.failure.rolloutId ?? null,
+            rollbackOrder: r.failure.order,
+          }
+        : null,
+    decisions: (r: View, args: { last?: number | null }) =>
+      r.decisions
+        .slice(-Math.max(1, Math.min(args.last ?? 50, 300)))
+        .map((d) => ({ ...d, measurements: d.measurements ?? [] })),
     workloads: (r: View) =>
       r.workloads.map((w) => {
         const p = r.progress.find((x) => x.name === w.name)!;
-        return { name: w.name, dependsOn: w.dependsOn, wave: p.wave, target: w.rollout.target, image: w.rollout.image, strategy: w.rollout.strategy, phase: p.phase ?? null, rollbackRefused: p.rollbackRefused ?? null, rolloutId: p.rolloutId ?? childRolloutId(r, w.name) };
+        return {
+          name: w.name,
+          dependsOn: w.dependsOn,
+          wave: p.wave,
+          target: w.rollout.target,
+          image: w.rollout.image,
+          strategy: w.rollout.strategy,
+          phase: p.phase ?? null,
+          rollbackRefused: p.rollbackRefused ?? null,
+          rolloutId: p.rolloutId ?? childRolloutId(r, w.name),
+        };
       }),
   },
   ReleaseRolloutWorkload: {
@@ -74,23 +102,36 @@ export const releaseRolloutResolvers: SubgraphResolvers<ReleaseRolloutContext> =
       const s = await ctx.releaseRollouts.find(args.id);
       return s ? view(s) : null;
     },
-    latestReleaseRollout: async (_: unknown, args: { releaseId: string; environment: string }, ctx: ReleaseRolloutContext) => {
+    latestReleaseRollout: async (
+      _: unknown,
+      args: { releaseId: string; environment: string },
+      ctx: ReleaseRolloutContext,
+    ) => {
       authorize(ctx.identity);
-      const newest = (await ctx.releaseRollouts.forRelease(args.releaseId)).find((s) => s.release.environment === args.environment);
+      const newest = (await ctx.releaseRollouts.forRelease(args.releaseId)).find(
+        (s) => s.release.environment === args.environment,
+      );
       return newest ? view(newest) : null;
     },
   },
   Mutation: {
-    startReleaseRollout: async (_: unknown, args: { input: StartReleaseArgs }, ctx: ReleaseRolloutContext) => view(await ctx.releaseRollouts.start(startReleaseInput(args.input), mutator(ctx, CAN.start))),
-    promoteReleaseRollout: async (_: unknown, args: { id: string }, ctx: ReleaseRolloutContext) => view(await ctx.releaseRollouts.promoteAll(args.id, mutator(ctx, CAN.approve))),
-    pauseReleaseRollout: async (_: unknown, args: { id: string; reason?: string | null }, ctx: ReleaseRolloutContext) => view(await ctx.releaseRollouts.pauseAll(args.id, args.reason ?? '', mutator(ctx, CAN.abort))),
-    abortReleaseRollout: async (_: unknown, args: { id: string; reason: string }, ctx: ReleaseRolloutContext) => view(await ctx.releaseRollouts.abortAll(args.id, args.reason, mutator(ctx, CAN.abort))),
-    retryReleaseRollout: async (_: unknown, args: { id: string }, ctx: ReleaseRolloutContext) => view(await ctx.releaseRollouts.retry(args.id, mutator(ctx, CAN.retry))),
+    startReleaseRollout: async (_: unknown, args: { input: StartReleaseArgs }, ctx: ReleaseRolloutContext) =>
+      view(await ctx.releaseRollouts.start(startReleaseInput(args.input), mutator(ctx, CAN.start))),
+    promoteReleaseRollout: async (_: unknown, args: { id: string }, ctx: ReleaseRolloutContext) =>
+      view(await ctx.releaseRollouts.promoteAll(args.id, mutator(ctx, CAN.approve))),
+    pauseReleaseRollout: async (_: unknown, args: { id: string; reason?: string | null }, ctx: ReleaseRolloutContext) =>
+      view(await ctx.releaseRollouts.pauseAll(args.id, args.reason ?? '', mutator(ctx, CAN.abort))),
+    abortReleaseRollout: async (_: unknown, args: { id: string; reason: string }, ctx: ReleaseRolloutContext) =>
+      view(await ctx.releaseRollouts.abortAll(args.id, args.reason, mutator(ctx, CAN.abort))),
+    retryReleaseRollout: async (_: unknown, args: { id: string }, ctx: ReleaseRolloutContext) =>
+      view(await ctx.releaseRollouts.retry(args.id, mutator(ctx, CAN.retry))),
   },
 };
 
 /** The deployment subgraph's resolvers with the release-wide rollouts' beside them (types both define are merged). */
-export function withReleaseRollouts<C extends DeploymentContext>(base: SubgraphResolvers<C>): SubgraphResolvers<ReleaseRolloutContext> {
+export function withReleaseRollouts<C extends DeploymentContext>(
+  base: SubgraphResolvers<C>,
+): SubgraphResolvers<ReleaseRolloutContext> {
   const merged: Record<string, unknown> = { ...base };
   for (const [type, fields] of Object.entries(releaseRolloutResolvers)) {
     const existing = (base as Record<string, unknown>)[type];

@@ -2,7 +2,14 @@ import { DateTime, requestActor, type SubgraphContext, type SubgraphResolvers } 
 import { authorize, requireHuman, type Role, RuleError } from '@flightdeck/kernel';
 import type { RequestMeta, RolloutCommands, StartInput } from '../../application/rollout-commands.js';
 import type { StoredRollout, RolloutFilter } from '../../application/ports.js';
-import { type AlertSeverity, type AnalysisRun, type MetricTemplate, type Rollout, type StepSpec, type Strategy } from '../../domain/index.js';
+import {
+  type AlertSeverity,
+  type AnalysisRun,
+  type MetricTemplate,
+  type Rollout,
+  type StepSpec,
+  type Strategy,
+} from '../../domain/index.js';
 import { CAN } from './roles.js';
 
 export interface DeploymentContext extends SubgraphContext {
@@ -27,12 +34,17 @@ interface StepInput {
 function stepOf(s: StepInput, i: number): StepSpec {
   switch (s.kind) {
     case 'SET_WEIGHT':
-      if (s.weight == null) throw new RuleError(`steps[${i}].weight: a SET_WEIGHT step needs a weight (1 to 100)`, `steps[${i}].weight`);
+      if (s.weight == null)
+        throw new RuleError(`steps[${i}].weight: a SET_WEIGHT step needs a weight (1 to 100)`, `steps[${i}].weight`);
       return { kind: 'SET_WEIGHT', weight: s.weight };
     case 'PAUSE':
       return s.pauseSeconds == null ? { kind: 'PAUSE' } : { kind: 'PAUSE', seconds: s.pauseSeconds };
     case 'ANALYSIS':
-      return { kind: 'ANALYSIS', templates: s.templates ?? [], ...(s.initialDelaySeconds != null ? { initialDelaySeconds: s.initialDelaySeconds } : {}) };
+      return {
+        kind: 'ANALYSIS',
+        templates: s.templates ?? [],
+        ...(s.initialDelaySeconds != null ? { initialDelaySeconds: s.initialDelaySeconds } : {}),
+      };
     case 'ROLLING_UPDATE':
       return { kind: 'ROLLING_UPDATE' };
   }
@@ -45,7 +57,12 @@ export interface StartArgs {
   image: string;
   strategy: Strategy;
   steps?: StepInput[] | null;
-  metrics?: (Omit<MetricTemplate, 'successCondition' | 'failureCondition'> & { successCondition?: string | null; failureCondition?: string | null })[] | null;
+  metrics?:
+    | (Omit<MetricTemplate, 'successCondition' | 'failureCondition'> & {
+        successCondition?: string | null;
+        failureCondition?: string | null;
+      })[]
+    | null;
   analysisIntervalSeconds?: number | null;
   analysisCount?: number | null;
   passScore?: number | null;
@@ -53,7 +70,12 @@ export interface StartArgs {
   rollForwardOnly?: boolean | null;
   progressDeadlineSeconds?: number | null;
   rollbackWindowSeconds?: number | null;
-  webhooks?: { preRollout?: string | null; prePromotion?: string | null; postRollback?: string | null; timeoutSeconds?: number | null } | null;
+  webhooks?: {
+    preRollout?: string | null;
+    prePromotion?: string | null;
+    postRollback?: string | null;
+    timeoutSeconds?: number | null;
+  } | null;
   abortOnAlerts?: { matchers: string[]; minSeverity?: AlertSeverity | null } | null;
   bakeTemplates?: string[] | null;
 }
@@ -62,7 +84,12 @@ export function startInput(a: StartArgs): StartInput {
   return {
     releaseId: a.releaseId,
     environment: a.environment,
-    target: { cluster: a.target.cluster ?? '', namespace: a.target.namespace, deployment: a.target.deployment, container: a.target.container },
+    target: {
+      cluster: a.target.cluster ?? '',
+      namespace: a.target.namespace,
+      deployment: a.target.deployment,
+      container: a.target.container,
+    },
     image: a.image,
     strategy: a.strategy,
     ...(a.steps ? { steps: a.steps.map(stepOf) } : {}),
@@ -70,25 +97,40 @@ export function startInput(a: StartArgs): StartInput {
       ? {
           metrics: a.metrics.map((m) => {
             const { successCondition, failureCondition, ...rest } = m;
-            return { ...rest, ...(successCondition ? { successCondition } : {}), ...(failureCondition ? { failureCondition } : {}) };
+            return {
+              ...rest,
+              ...(successCondition ? { successCondition } : {}),
+              ...(failureCondition ? { failureCondition } : {}),
+            };
           }),
         }
       : {}),
     ...(a.analysisIntervalSeconds != null ? { analysisIntervalSeconds: a.analysisIntervalSeconds } : {}),
     ...(a.analysisCount != null ? { analysisCount: a.analysisCount } : {}),
-    ...(a.passScore != null || a.warningScore != null ? { scoring: { pass: a.passScore ?? 90, warning: a.warningScore ?? Math.min(75, a.passScore ?? 90) } } : {}),
+    ...(a.passScore != null || a.warningScore != null
+      ? { scoring: { pass: a.passScore ?? 90, warning: a.warningScore ?? Math.min(75, a.passScore ?? 90) } }
+      : {}),
     ...(a.rollForwardOnly != null ? { rollForwardOnly: a.rollForwardOnly } : {}),
     ...(a.progressDeadlineSeconds != null ? { progressDeadlineSeconds: a.progressDeadlineSeconds } : {}),
     ...(a.rollbackWindowSeconds != null ? { rollbackWindowSeconds: a.rollbackWindowSeconds } : {}),
     ...(a.webhooks ? { webhooks: defined(a.webhooks) } : {}),
-    ...(a.abortOnAlerts ? { abortOnAlerts: { matchers: a.abortOnAlerts.matchers, ...(a.abortOnAlerts.minSeverity ? { minSeverity: a.abortOnAlerts.minSeverity } : {}) } } : {}),
+    ...(a.abortOnAlerts
+      ? {
+          abortOnAlerts: {
+            matchers: a.abortOnAlerts.matchers,
+            ...(a.abortOnAlerts.minSeverity ? { minSeverity: a.abortOnAlerts.minSeverity } : {}),
+          },
+        }
+      : {}),
     ...(a.bakeTemplates ? { bakeTemplates: a.bakeTemplates } : {}),
   };
 }
 
 /** GraphQL passes explicit nulls; the domain wants absent fields. */
 function defined<T extends object>(o: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as {
+    [K in keyof T]?: NonNullable<T[K]>;
+  };
 }
 
 function stepsView(r: View) {
@@ -111,7 +153,11 @@ function runView(a: AnalysisRun) {
     ...a,
     passScore: a.scoring.pass,
     warningScore: a.scoring.warning,
-    metrics: a.metrics.map((m) => ({ ...m, successCondition: m.successCondition?.text ?? null, failureCondition: m.failureCondition?.text ?? null })),
+    metrics: a.metrics.map((m) => ({
+      ...m,
+      successCondition: m.successCondition?.text ?? null,
+      failureCondition: m.failureCondition?.text ?? null,
+    })),
   };
 }
 
@@ -135,14 +181,28 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
     validation: (r: View) => {
       if (!r.validation) return null;
       const now = Date.now();
-      const items = r.validation.map((c) => ({ ...c, byName: c.byName ?? c.by ?? null, overdue: c.status === 'PENDING' && Date.parse(c.dueAt) < now }));
-      return { items, complete: items.every((c) => c.status === 'PASSED'), failed: items.filter((c) => c.status === 'FAILED').length };
+      const items = r.validation.map((c) => ({
+        ...c,
+        byName: c.byName ?? c.by ?? null,
+        overdue: c.status === 'PENDING' && Date.parse(c.dueAt) < now,
+      }));
+      return {
+        items,
+        complete: items.every((c) => c.status === 'PASSED'),
+        failed: items.filter((c) => c.status === 'FAILED').length,
+      };
     },
-    alert: (r: View) => (r.alertAbort ? { ...r.alertAbort, labels: Object.entries(r.alertAbort.labels).map(([name, value]) => ({ name, value })) } : null),
+    alert: (r: View) =>
+      r.alertAbort
+        ? { ...r.alertAbort, labels: Object.entries(r.alertAbort.labels).map(([name, value]) => ({ name, value })) }
+        : null,
     rollback: (r: View) => (r.rollback ? { ...r.rollback, fast: r.rollback.fast ?? false } : null),
     steps: stepsView,
     analysisRuns: (r: View) => r.analysisRuns.map(runView),
-    decisions: (r: View, args: { last?: number | null }) => r.decisions.slice(-Math.max(1, Math.min(args.last ?? 50, 300))).map((d) => ({ ...d, measurements: d.measurements ?? [] })),
+    decisions: (r: View, args: { last?: number | null }) =>
+      r.decisions
+        .slice(-Math.max(1, Math.min(args.last ?? 50, 300)))
+        .map((d) => ({ ...d, measurements: d.measurements ?? [] })),
   },
   Query: {
     rollout: async (_: unknown, args: { id: string }, ctx: DeploymentContext) => {
@@ -150,18 +210,39 @@ export const resolvers: SubgraphResolvers<DeploymentContext> = {
       const s = await ctx.rollouts.find(args.id);
       return s ? view(s) : null;
     },
-    rollouts: async (_: unknown, args: { filter?: RolloutFilter | null; first?: number | null; after?: string | null }, ctx: DeploymentContext) => {
+    rollouts: async (
+      _: unknown,
+      args: { filter?: RolloutFilter | null; first?: number | null; after?: string | null },
+      ctx: DeploymentContext,
+    ) => {
       authorize(ctx.identity);
-      const page = await ctx.rollouts.list(args.filter ?? {}, { ...(args.first != null ? { first: args.first } : {}), ...(args.after ? { after: args.after } : {}) });
-      return { edges: page.edges.map((e) => ({ node: view(e.node), cursor: e.cursor })), pageInfo: page.pageInfo, totalCount: () => page.totalCount() };
+      const page = await ctx.rollouts.list(args.filter ?? {}, {
+        ...(args.first != null ? { first: args.first } : {}),
+        ...(args.after ? { after: args.after } : {}),
+      });
+      return {
+        edges: page.edges.map((e) => ({ node: view(e.node), cursor: e.cursor })),
+        pageInfo: page.pageInfo,
+        totalCount: () => page.totalCount(),
+      };
     },
   },
   Mutation: {
-    startRollout: async (_: unknown, args: { input: StartArgs }, ctx: DeploymentContext) => view(await ctx.rollouts.start(startInput(args.input), mutator(ctx, CAN.start))),
-    approveStep: async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.approve(args.id, mutator(ctx, CAN.approve))),
-    abortRollout: async (_: unknown, args: { id: string; reason: string }, ctx: DeploymentContext) => view(await ctx.rollouts.abort(args.id, args.reason, mutator(ctx, CAN.abort))),
-    recordValidationCheck: async (_: unknown, args: { id: string; checkId: string; passed: boolean; note?: string | null }, ctx: DeploymentContext) =>
-      view(await ctx.rollouts.recordCheck(args.id, args.checkId, args.passed, args.note ?? '', mutator(ctx, CAN.validate))),
-    retryRollout: async (_: unknown, args: { id: string }, ctx: DeploymentContext) => view(await ctx.rollouts.retry(args.id, mutator(ctx, CAN.retry))),
+    startRollout: async (_: unknown, args: { input: StartArgs }, ctx: DeploymentContext) =>
+      view(await ctx.rollouts.start(startInput(args.input), mutator(ctx, CAN.start))),
+    approveStep: async (_: unknown, args: { id: string }, ctx: DeploymentContext) =>
+      view(await ctx.rollouts.approve(args.id, mutator(ctx, CAN.approve))),
+    abortRollout: async (_: unknown, args: { id: string; reason: string }, ctx: DeploymentContext) =>
+      view(await ctx.rollouts.abort(args.id, args.reason, mutator(ctx, CAN.abort))),
+    recordValidationCheck: async (
+      _: unknown,
+      args: { id: string; checkId: string; passed: boolean; note?: string | null },
+      ctx: DeploymentContext,
+    ) =>
+      view(
+        await ctx.rollouts.recordCheck(args.id, args.checkId, args.passed, args.note ?? '', mutator(ctx, CAN.validate)),
+      ),
+    retryRollout: async (_: unknown, args: { id: string }, ctx: DeploymentContext) =>
+      view(await ctx.rollouts.retry(args.id, mutator(ctx, CAN.retry))),
   },
 };

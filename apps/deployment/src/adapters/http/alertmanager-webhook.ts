@@ -6,7 +6,9 @@ import type { AlertIntake } from '../../application/alert-intake.js';
 
 /** The Alertmanager webhook payload, version 4, as far as rollouts need it (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 const payloadSchema = z.object({
-  version: z.literal('4', { error: 'version must be "4" (the Alertmanager webhook payload version this receiver understands)' }),
+  version: z.literal('4', {
+    error: 'version must be "4" (the Alertmanager webhook payload version this receiver understands)',
+  }),
   status: z.enum(['firing', 'resolved']),
   groupKey: z.string().optional(),
   alerts: z
@@ -26,7 +28,11 @@ const payloadSchema = z.object({
  * receiver contract as analytics' incident webhook (libs/subgraph), so one Alertmanager receiver lists both URLs.
  * Answers which rollouts the alerts roll back and why the others are left alone.
  */
-export function alertmanagerWebhook(intake: AlertIntake, logger: Logger, opts: { token?: string; maxBytes?: number } = {}): Router {
+export function alertmanagerWebhook(
+  intake: AlertIntake,
+  logger: Logger,
+  opts: { token?: string; maxBytes?: number } = {},
+): Router {
   return receiver({
     ...opts,
     logger,

@@ -1,5 +1,11 @@
 import { ApiException } from '@kubernetes/client-node';
-import { TargetConflictError, TargetForbiddenError, TargetInvalidError, TargetNotFoundError, type FieldConflict } from '../../application/target-errors.js';
+import {
+  TargetConflictError,
+  TargetForbiddenError,
+  TargetInvalidError,
+  TargetNotFoundError,
+  type FieldConflict,
+} from '../../application/target-errors.js';
 
 /** One call to the Kubernetes API, as RBAC and people name it: `patch` on `Deployment default/web`. */
 export interface ApiCall {
@@ -48,13 +54,34 @@ export function refusalOf(err: unknown, call: ApiCall): Error | undefined {
   const said = status.message ?? 'no message';
   switch (err.code) {
     case 403:
-      return new TargetForbiddenError(call.object, call.verb, `the cluster refused to ${what(call)} ${call.object} (403 Forbidden: ${said}): grant ${call.verb} on it to the account the deployment service runs as`, { cause: err });
+      return new TargetForbiddenError(
+        call.object,
+        call.verb,
+        `the cluster refused to ${what(call)} ${call.object} (403 Forbidden: ${said}): grant ${call.verb} on it to the account the deployment service runs as`,
+        { cause: err },
+      );
     case 404:
-      return new TargetNotFoundError(call.object, call.verb, `${call.object} is gone from the cluster: ${what(call)} answered 404 Not Found (${said})`, { cause: err });
+      return new TargetNotFoundError(
+        call.object,
+        call.verb,
+        `${call.object} is gone from the cluster: ${what(call)} answered 404 Not Found (${said})`,
+        { cause: err },
+      );
     case 409:
-      return new TargetConflictError(call.object, call.verb, `the cluster refused to ${what(call)} ${call.object} (409 Conflict: ${said})`, fieldConflicts(status), { cause: err });
+      return new TargetConflictError(
+        call.object,
+        call.verb,
+        `the cluster refused to ${what(call)} ${call.object} (409 Conflict: ${said})`,
+        fieldConflicts(status),
+        { cause: err },
+      );
     case 422:
-      return new TargetInvalidError(call.object, call.verb, `the cluster refused to ${what(call)} ${call.object} as invalid (422: ${said})`, { cause: err });
+      return new TargetInvalidError(
+        call.object,
+        call.verb,
+        `the cluster refused to ${what(call)} ${call.object} as invalid (422: ${said})`,
+        { cause: err },
+      );
     default:
       return undefined;
   }

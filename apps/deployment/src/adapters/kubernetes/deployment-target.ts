@@ -1,7 +1,14 @@
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import type { RolloutTarget } from '../../application/ports.js';
 import { TargetConflictError, TargetNotFoundError } from '../../application/target-errors.js';
-import { canaryName, type DeploymentState, type Effect, type Observation, type Rollout, type RolloutTargetRef } from '../../domain/index.js';
+import {
+  canaryName,
+  type DeploymentState,
+  type Effect,
+  type Observation,
+  type Rollout,
+  type RolloutTargetRef,
+} from '../../domain/index.js';
 import { withRetry } from './retry.js';
 
 export const ANNOTATION_ROLLOUT = 'flightdeck.io/rollout-id';
@@ -18,7 +25,8 @@ interface Owned {
   image: string;
 }
 
-type Write = { kind: 'create'; name: string; body: V1Deployment; owned: Owned } | { kind: 'apply'; name: string; owned: Owned };
+type Write =
+  { kind: 'create'; name: string; body: V1Deployment; owned: Owned } | { kind: 'apply'; name: string; owned: Owned };
 
 function containerImage(d: V1Deployment, container: string): string | undefined {
   return d.spec?.template?.spec?.containers?.find((c) => c.name === container)?.image;
@@ -32,7 +40,9 @@ function stateOf(d: V1Deployment, container: string): DeploymentState {
     ready: s.readyReplicas ?? 0,
     updated: s.updatedReplicas ?? 0,
     observed: (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0),
-    deadlineExceeded: (s.conditions ?? []).some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
+    deadlineExceeded: (s.conditions ?? []).some(
+      (c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
+    ),
   };
 }
 
@@ -57,7 +67,13 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
       const kc = new KubeConfig();
       kc.loadFromString(this.kubeconfig.exportConfig());
       if (ref.cluster) {
-        if (!kc.getContextObject(ref.cluster)) throw new Error(`the kubeconfig has no context "${ref.cluster}"; known: ${kc.getContexts().map((c) => c.name).join(', ')}`);
+        if (!kc.getContextObject(ref.cluster))
+          throw new Error(
+            `the kubeconfig has no context "${ref.cluster}"; known: ${kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ')}`,
+          );
         kc.setCurrentContext(ref.cluster);
       }
       api = kc.makeApiClient(AppsV1Api);
@@ -68,7 +84,9 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
 
   private async read(ref: RolloutTargetRef, name: string): Promise<V1Deployment | undefined> {
     try {
-      return await withRetry({ verb: 'get', object: objectName(ref.namespace, name) }, () => this.apps(ref).readNamespacedDeployment({ name, namespace: ref.namespace }));
+      return await withRetry({ verb: 'get', object: objectName(ref.namespace, name) }, () =>
+        this.apps(ref).readNamespacedDeployment({ name, namespace: ref.namespace }),
+      );
     } catch (err) {
       if (err instanceof TargetNotFoundError) return undefined;
       throw err;
@@ -79,7 +97,12 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
   private async mustRead(ref: RolloutTargetRef, name: string, verb: 'get' | 'patch'): Promise<V1Deployment> {
     const d = await this.read(ref, name);
     const object = objectName(ref.namespace, name);
-    if (!d) throw new TargetNotFoundError(object, verb, `${object} is gone from the cluster: get answered 404 Not Found${verb === 'get' ? '' : `, so there is nothing to ${verb}`}`);
+    if (!d)
+      throw new TargetNotFoundError(
+        object,
+        verb,
+        `${object} is gone from the cluster: get answered 404 Not Found${verb === 'get' ? '' : `, so there is nothing to ${verb}`}`,
+      );
     return d;
   }
 
@@ -98,8 +121,14 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
   }
 
   async observe(r: Rollout): Promise<Observation> {
-    const [stable, canary] = await Promise.all([this.mustRead(r.target, r.target.deployment, 'get'), r.strategy === 'CANARY' ? this.read(r.target, canaryName(r)) : Promise.resolve(undefined)]);
-    return { stable: stateOf(stable, r.target.container), ...(canary ? { canary: stateOf(canary, r.target.container) } : {}) };
+    const [stable, canary] = await Promise.all([
+      this.mustRead(r.target, r.target.deployment, 'get'),
+      r.strategy === 'CANARY' ? this.read(r.target, canaryName(r)) : Promise.resolve(undefined),
+    ]);
+    return {
+      stable: stateOf(stable, r.target.container),
+      ...(canary ? { canary: stateOf(canary, r.target.container) } : {}),
+    };
   }
 
   async apply(r: Rollout, effect: Effect): Promise<void> {
@@ -120,19 +149,38 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
         const owned = { replicas: effect.canaryReplicas, image: effect.canaryImage };
         const writes: Write[] = [];
         if (existing) writes.push({ kind: 'apply', name: this.ours(r, existing), owned });
-        else if (effect.canaryReplicas > 0) writes.push({ kind: 'create', name: canary, body: this.canaryFrom(r, stable, owned), owned });
-        writes.push({ kind: 'apply', name: target.deployment, owned: { replicas: effect.stableReplicas, image: this.imageIn(target, stable) } });
+        else if (effect.canaryReplicas > 0)
+          writes.push({ kind: 'create', name: canary, body: this.canaryFrom(r, stable, owned), owned });
+        writes.push({
+          kind: 'apply',
+          name: target.deployment,
+          owned: { replicas: effect.stableReplicas, image: this.imageIn(target, stable) },
+        });
         return writes;
       }
       case 'SET_STABLE':
         await this.mustRead(target, target.deployment, 'patch');
         return [{ kind: 'apply', name: target.deployment, owned: { replicas: effect.replicas, image: effect.image } }];
       case 'PARK_PREVIOUS':
-        return [{ kind: 'apply', name: this.ours(r, await this.mustRead(target, canary, 'patch')), owned: { replicas: 0, image: effect.image } }];
+        return [
+          {
+            kind: 'apply',
+            name: this.ours(r, await this.mustRead(target, canary, 'patch')),
+            owned: { replicas: 0, image: effect.image },
+          },
+        ];
       case 'SCALE_DOWN_CANARY': {
         // Kept at zero, not deleted: the next rollout reuses it and an operator sees what ran.
         const existing = await this.read(target, canary);
-        return existing ? [{ kind: 'apply', name: this.ours(r, existing), owned: { replicas: 0, image: this.imageIn(target, existing) } }] : [];
+        return existing
+          ? [
+              {
+                kind: 'apply',
+                name: this.ours(r, existing),
+                owned: { replicas: 0, image: this.imageIn(target, existing) },
+              },
+            ]
+          : [];
       }
     }
   }
@@ -160,22 +208,36 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
     const dry = dryRun ? { dryRun: 'All' } : {};
     if (w.kind === 'create') {
       try {
-        await withRetry({ verb: 'create', object, dryRun }, () => api.createNamespacedDeployment({ namespace, body: w.body, fieldManager: FIELD_MANAGER, ...dry }));
+        await withRetry({ verb: 'create', object, dryRun }, () =>
+          api.createNamespacedDeployment({ namespace, body: w.body, fieldManager: FIELD_MANAGER, ...dry }),
+        );
         return;
       } catch (err) {
         if (dryRun || !(err instanceof TargetConflictError)) throw err;
         // Created by an earlier attempt whose answer was lost: apply the fields to it instead.
-        return this.write(r, { kind: 'apply', name: this.ours(r, await this.mustRead(r.target, w.name, 'patch')), owned: w.owned }, false);
+        return this.write(
+          r,
+          { kind: 'apply', name: this.ours(r, await this.mustRead(r.target, w.name, 'patch')), owned: w.owned },
+          false,
+        );
       }
     }
     const body = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: w.name, namespace, annotations: this.annotations(r) },
-      spec: { replicas: w.owned.replicas, template: { spec: { containers: [{ name: container, image: w.owned.image }] } } },
+      spec: {
+        replicas: w.owned.replicas,
+        template: { spec: { containers: [{ name: container, image: w.owned.image }] } },
+      },
     };
     const apply = (force: boolean) =>
-      withRetry({ verb: 'patch', object, dryRun }, () => api.patchNamespacedDeployment({ name: w.name, namespace, body, fieldManager: FIELD_MANAGER, force, ...dry }, serverSideApply));
+      withRetry({ verb: 'patch', object, dryRun }, () =>
+        api.patchNamespacedDeployment(
+          { name: w.name, namespace, body, fieldManager: FIELD_MANAGER, force, ...dry },
+          serverSideApply,
+        ),
+      );
     try {
       await apply(false);
     } catch (err) {
@@ -194,7 +256,11 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
    */
   private async settleConflict(r: Rollout, name: string, err: TargetConflictError): Promise<void> {
     const live = await this.mustRead(r.target, name, 'patch');
-    const appliers = new Set((live.metadata?.managedFields ?? []).filter((m) => m.operation === 'Apply' && m.manager !== FIELD_MANAGER).map((m) => m.manager));
+    const appliers = new Set(
+      (live.metadata?.managedFields ?? [])
+        .filter((m) => m.operation === 'Apply' && m.manager !== FIELD_MANAGER)
+        .map((m) => m.manager),
+    );
     const held = err.conflicts.filter((c) => appliers.has(c.manager));
     if (held.length === 0) return;
     const managers = [...new Set(held.map((c) => `"${c.manager}"`))].join(', ');
@@ -216,12 +282,19 @@ export class KubernetesDeploymentTarget implements RolloutTarget {
     return {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: canaryName(r), namespace, labels: { ...stable.metadata?.labels, ...role }, annotations: this.annotations(r) },
+      metadata: {
+        name: canaryName(r),
+        namespace,
+        labels: { ...stable.metadata?.labels, ...role },
+        annotations: this.annotations(r),
+      },
       spec: {
         replicas: owned.replicas,
         selector: { matchLabels: { ...stable.spec!.selector.matchLabels, ...role } },
         template,
-        ...(stable.spec!.progressDeadlineSeconds ? { progressDeadlineSeconds: stable.spec!.progressDeadlineSeconds } : {}),
+        ...(stable.spec!.progressDeadlineSeconds
+          ? { progressDeadlineSeconds: stable.spec!.progressDeadlineSeconds }
+          : {}),
         ...(stable.spec!.minReadySeconds ? { minReadySeconds: stable.spec!.minReadySeconds } : {}),
       },
     };

@@ -57,7 +57,12 @@ export class LeaseLeadership implements Leadership {
     try {
       const lease = await this.api.readNamespacedLease({ name: this.o.name, namespace: this.o.namespace });
       if (lease.spec?.holderIdentity === this.o.identity) {
-        lease.spec = { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: new V1MicroTime(0) };
+        lease.spec = {
+          ...lease.spec,
+          holderIdentity: undefined,
+          leaseDurationSeconds: 1,
+          renewTime: new V1MicroTime(0),
+        };
         await this.api.replaceNamespacedLease({ name: this.o.name, namespace: this.o.namespace, body: lease });
       }
     } catch (err) {
@@ -68,7 +73,12 @@ export class LeaseLeadership implements Leadership {
   private set(leader: boolean): void {
     if (leader === this.leader) return;
     this.leader = leader;
-    this.o.logger.info({ identity: this.o.identity, lease: `${this.o.namespace}/${this.o.name}` }, leader ? `${this.o.identity} became the leader: it drives rollouts` : `${this.o.identity} is no longer the leader`);
+    this.o.logger.info(
+      { identity: this.o.identity, lease: `${this.o.namespace}/${this.o.name}` },
+      leader
+        ? `${this.o.identity} became the leader: it drives rollouts`
+        : `${this.o.identity} is no longer the leader`,
+    );
     this.o.onChange?.(leader);
   }
 
@@ -85,7 +95,19 @@ export class LeaseLeadership implements Leadership {
         if (!(err instanceof ApiException && err.code === 404)) throw err;
       }
       if (!lease) {
-        await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds: seconds, acquireTime: now, renewTime: now, leaseTransitions: 0 } } });
+        await this.api.createNamespacedLease({
+          namespace,
+          body: {
+            metadata: { name, namespace },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds: seconds,
+              acquireTime: now,
+              renewTime: now,
+              leaseTransitions: 0,
+            },
+          },
+        });
         return this.won(seconds);
       }
       const spec = lease.spec ?? {};

@@ -5,7 +5,9 @@ import { refusalOf, statusOf, type ApiCall } from './api-errors.js';
 export function retryable(err: unknown): boolean {
   if (err instanceof ApiException) return err.code === 429 || err.code >= 500;
   const e = err as { name?: string; code?: string };
-  return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.name === 'FetchError' || typeof e?.code === 'string';
+  return (
+    e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.name === 'FetchError' || typeof e?.code === 'string'
+  );
 }
 
 /**
@@ -22,8 +24,13 @@ export async function withRetry<T>(call: ApiCall, fn: () => Promise<T>, attempts
       const refusal = refusalOf(err, call);
       if (refusal) throw refusal;
       if (i >= attempts || !retryable(err)) {
-        const detail = err instanceof ApiException ? `HTTP ${err.code}: ${statusOf(err.body).message ?? 'no message'}` : (err as Error).message;
-        throw new Error(`${call.verb} ${call.object} failed after ${i} attempt${i === 1 ? '' : 's'}: ${detail}`, { cause: err });
+        const detail =
+          err instanceof ApiException
+            ? `HTTP ${err.code}: ${statusOf(err.body).message ?? 'no message'}`
+            : (err as Error).message;
+        throw new Error(`${call.verb} ${call.object} failed after ${i} attempt${i === 1 ? '' : 's'}: ${detail}`, {
+          cause: err,
+        });
       }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 2000);

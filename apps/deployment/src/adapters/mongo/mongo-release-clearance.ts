@@ -12,7 +12,10 @@ export class MongoReleaseClearance implements ReleaseClearance, GateOutcomes {
     // Only a later evaluation replaces an earlier one, so a redelivered or out-of-order event changes nothing.
     const path = `gates.${gate}`;
     await this.model
-      .updateOne({ _id: releaseId, $or: [{ [path]: { $exists: false } }, { [`${path}.at`]: { $lte: at } }] }, { $set: { [path]: { outcome, evaluationId, at } } })
+      .updateOne(
+        { _id: releaseId, $or: [{ [path]: { $exists: false } }, { [`${path}.at`]: { $lte: at } }] },
+        { $set: { [path]: { outcome, evaluationId, at } } },
+      )
       .exec()
       .then(async (res) => {
         if (res.matchedCount === 0) {
@@ -29,8 +32,14 @@ export class MongoReleaseClearance implements ReleaseClearance, GateOutcomes {
     const doc = await this.model.findById(releaseId).lean().exec();
     const gates = doc?.gates ?? {};
     const passed = CLEARING_GATES.find((g) => gates[g]?.outcome === 'PASS');
-    if (passed) return { cleared: true, reason: `its ${passed} gate passed (evaluation ${gates[passed]!.evaluationId})` };
+    if (passed)
+      return { cleared: true, reason: `its ${passed} gate passed (evaluation ${gates[passed]!.evaluationId})` };
     const seen = CLEARING_GATES.filter((g) => gates[g]).map((g) => `${g} is ${gates[g]!.outcome}`);
-    return { cleared: false, reason: seen.length ? `${seen.join(', ')}; the PRODUCTION gate (or HOTFIX gate for a hotfix) must PASS` : 'no PRODUCTION (or HOTFIX) gate has passed for it yet' };
+    return {
+      cleared: false,
+      reason: seen.length
+        ? `${seen.join(', ')}; the PRODUCTION gate (or HOTFIX gate for a hotfix) must PASS`
+        : 'no PRODUCTION (or HOTFIX) gate has passed for it yet',
+    };
   }
 }

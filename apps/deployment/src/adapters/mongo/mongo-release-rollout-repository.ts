@@ -11,7 +11,14 @@ const toStored = (d: Doc): StoredReleaseRollout => ({ release: d.state, revision
 const plain = (r: ReleaseRollout): ReleaseRollout => JSON.parse(JSON.stringify(r)) as ReleaseRollout;
 
 function fields(r: ReleaseRollout) {
-  return { releaseId: r.releaseId, environment: r.environment, phase: r.phase, startedAt: new Date(r.startedAt), completedAt: r.completedAt ? new Date(r.completedAt) : null, state: plain(r) };
+  return {
+    releaseId: r.releaseId,
+    environment: r.environment,
+    phase: r.phase,
+    startedAt: new Date(r.startedAt),
+    completedAt: r.completedAt ? new Date(r.completedAt) : null,
+    state: plain(r),
+  };
 }
 
 export class MongoReleaseRolloutRepository implements ReleaseRolloutRepository {
@@ -21,7 +28,9 @@ export class MongoReleaseRolloutRepository implements ReleaseRolloutRepository {
   ) {}
 
   async insert(release: ReleaseRollout, events: CloudEvent[]): Promise<StoredReleaseRollout> {
-    const doc = new this.model({ _id: release.id, ...fields(release) }) as InstanceType<ReleaseRolloutModel> & { recordEvent(e: CloudEvent): void };
+    const doc = new this.model({ _id: release.id, ...fields(release) }) as InstanceType<ReleaseRolloutModel> & {
+      recordEvent(e: CloudEvent): void;
+    };
     for (const e of events) doc.recordEvent(e);
     await doc.save();
     this.onEvents();
@@ -31,7 +40,9 @@ export class MongoReleaseRolloutRepository implements ReleaseRolloutRepository {
   async save(release: ReleaseRollout, revision: number, events: CloudEvent[]): Promise<StoredReleaseRollout> {
     const update: Record<string, unknown> = { $set: fields(release) };
     if (events.length) update.$push = outboxPush(events).$push;
-    const doc = (await updateWithVersion(this.model, release.id, revision, update)) as unknown as { get(p: string): unknown };
+    const doc = (await updateWithVersion(this.model, release.id, revision, update)) as unknown as {
+      get(p: string): unknown;
+    };
     if (events.length) this.onEvents();
     return { release: plain(release), revision: Number(doc.get('__v')) };
   }
@@ -50,7 +61,13 @@ export class MongoReleaseRolloutRepository implements ReleaseRolloutRepository {
   }
 
   async forRelease(releaseId: string): Promise<StoredReleaseRollout[]> {
-    const docs = (await this.model.find({ releaseId }).sort({ startedAt: -1 }).limit(100).select('state __v').lean().exec()) as unknown as Doc[];
+    const docs = (await this.model
+      .find({ releaseId })
+      .sort({ startedAt: -1 })
+      .limit(100)
+      .select('state __v')
+      .lean()
+      .exec()) as unknown as Doc[];
     return docs.map(toStored);
   }
 

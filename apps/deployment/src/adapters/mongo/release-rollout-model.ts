@@ -24,5 +24,8 @@ releaseRolloutSchema.plugin(optimisticConcurrencyPlugin);
 export type ReleaseRolloutModel = Model<Record<string, unknown>>;
 
 export function releaseRolloutModel(connection: Connection): ReleaseRolloutModel {
-  return (connection.models.ReleaseRollout as ReleaseRolloutModel | undefined) ?? (connection.model('ReleaseRollout', releaseRolloutSchema) as unknown as ReleaseRolloutModel);
+  return (
+    (connection.models.ReleaseRollout as ReleaseRolloutModel | undefined) ??
+    (connection.model('ReleaseRollout', releaseRolloutSchema) as unknown as ReleaseRolloutModel)
+  );
 }

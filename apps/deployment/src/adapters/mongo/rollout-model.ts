@@ -38,7 +38,10 @@ rolloutSchema.plugin(optimisticConcurrencyPlugin);
 export type RolloutModel = Model<Record<string, unknown>>;
 
 export function rolloutModel(connection: Connection): RolloutModel {
-  return (connection.models.Rollout as RolloutModel | undefined) ?? (connection.model('Rollout', rolloutSchema) as unknown as RolloutModel);
+  return (
+    (connection.models.Rollout as RolloutModel | undefined) ??
+    (connection.model('Rollout', rolloutSchema) as unknown as RolloutModel)
+  );
 }
 
 /** What deployment knows of each release's gates, from gates events. */
@@ -47,8 +50,14 @@ export const releaseGatesSchema = new Schema(
   { collection: 'release_gates', minimize: false },
 );
 
-export type ReleaseGatesModel = Model<{ _id: string; gates: Record<string, { outcome: string; evaluationId: string; at: string }> }>;
+export type ReleaseGatesModel = Model<{
+  _id: string;
+  gates: Record<string, { outcome: string; evaluationId: string; at: string }>;
+}>;
 
 export function releaseGatesModel(connection: Connection): ReleaseGatesModel {
-  return (connection.models.ReleaseGates as ReleaseGatesModel | undefined) ?? (connection.model('ReleaseGates', releaseGatesSchema) as unknown as ReleaseGatesModel);
+  return (
+    (connection.models.ReleaseGates as ReleaseGatesModel | undefined) ??
+    (connection.model('ReleaseGates', releaseGatesSchema) as unknown as ReleaseGatesModel)
+  );
 }

@@ -5,7 +5,12 @@ import type { GateOutcomes } from '../../application/ports.js';
 export const GATES_DURABLE = 'deployment-gates';
 
 /** Gate evaluations into the clearance projection; idempotent, so redeliveries are harmless. */
-export function consumeGateEvaluations(bus: EventBus, outcomes: GateOutcomes, logger: Logger, durable = GATES_DURABLE): Promise<Subscription> {
+export function consumeGateEvaluations(
+  bus: EventBus,
+  outcomes: GateOutcomes,
+  logger: Logger,
+  durable = GATES_DURABLE,
+): Promise<Subscription> {
   return bus.subscribe({
     durable,
     filter: gateEvaluationCompleted.type,
@@ -13,7 +18,10 @@ export function consumeGateEvaluations(bus: EventBus, outcomes: GateOutcomes, lo
       if (!gateEvaluationCompleted.is(event)) return;
       const d = event.data;
       await outcomes.record(d.releaseId, d.gate, d.outcome, d.evaluationId, d.evaluatedAt);
-      logger.info({ eventId: event.id, releaseId: d.releaseId, gate: d.gate, outcome: d.outcome }, `release ${d.releaseId}: gate ${d.gate} is ${d.outcome}`);
+      logger.info(
+        { eventId: event.id, releaseId: d.releaseId, gate: d.gate, outcome: d.outcome },
+        `release ${d.releaseId}: gate ${d.gate} is ${d.outcome}`,
+      );
     },
   });
 }

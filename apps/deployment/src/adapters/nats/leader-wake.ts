@@ -20,7 +20,10 @@ export class NatsLeaderWake implements LeaderWake {
 
   /** Calls `onWake` with the rollout id each wake names. */
   listen(onWake: (rolloutId: string) => void): void {
-    this.subscription = this.connection.subscribe(WAKE_SUBJECT, { callback: (err, msg) => (err ? this.logger.warn({ err }, `${WAKE_SUBJECT}: ${err.message}`) : onWake(msg.string())) });
+    this.subscription = this.connection.subscribe(WAKE_SUBJECT, {
+      callback: (err, msg) =>
+        err ? this.logger.warn({ err }, `${WAKE_SUBJECT}: ${err.message}`) : onWake(msg.string()),
+    });
   }
 
   announce(rolloutId: string): void {

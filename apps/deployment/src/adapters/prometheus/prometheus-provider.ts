@@ -48,22 +48,49 @@ export class PrometheusMetricProvider implements MetricProvider {
 
   private async instant(query: string, signal?: AbortSignal): Promise<{ outcome: QueryOutcome; result: QueryResult }> {
     const body = await this.call('/api/v1/query', { query }, signal);
-    if (!body.ok) return { outcome: { ok: false, reason: body.reason }, result: body.answered ? 'refused' : 'unreachable' };
+    if (!body.ok)
+      return { outcome: { ok: false, reason: body.reason }, result: body.answered ? 'refused' : 'unreachable' };
     const { resultType, result } = body.data;
     const unusable = (reason: string) => ({ outcome: { ok: false as const, reason }, result: 'unusable' as const });
-    if (resultType === 'scalar') return { outcome: { ok: true, value: Number((result as [number, string])[1]) }, result: 'value' };
-    if (resultType !== 'vector') return unusable(`the query returned a ${resultType}; analysis takes an instant vector or scalar`);
+    if (resultType === 'scalar')
+      return { outcome: { ok: true, value: Number((result as [number, string])[1]) }, result: 'value' };
+    if (resultType !== 'vector')
+      return unusable(`the query returned a ${resultType}; analysis takes an instant vector or scalar`);
     const samples = result as { metric: Record<string, string>; value: [number, string] }[];
-    if (samples.length === 0) return { outcome: { ok: false, reason: 'no data: the query returned an empty vector (no such series yet, or no traffic)' }, result: 'no_data' };
-    if (samples.length > 1) return unusable(`the query returned ${samples.length} series; aggregate it to one (e.g. with sum)`);
+    if (samples.length === 0)
+      return {
+        outcome: {
+          ok: false,
+          reason: 'no data: the query returned an empty vector (no such series yet, or no traffic)',
+        },
+        result: 'no_data',
+      };
+    if (samples.length > 1)
+      return unusable(`the query returned ${samples.length} series; aggregate it to one (e.g. with sum)`);
     return { outcome: { ok: true, value: Number(samples[0]!.value[1]) }, result: 'value' };
   }
 
   /** A range query's values (for charts and the AI's view of a trend). */
-  async queryRange(query: string, start: Date, end: Date, stepSeconds: number, signal?: AbortSignal): Promise<{ ok: true; series: { metric: Record<string, string>; values: [number, number][] }[] } | { ok: false; reason: string }> {
-    const body = await this.call('/api/v1/query_range', { query, start: String(start.getTime() / 1000), end: String(end.getTime() / 1000), step: String(stepSeconds) }, signal);
+  async queryRange(
+    query: string,
+    start: Date,
+    end: Date,
+    stepSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<
+    | { ok: true; series: { metric: Record<string, string>; values: [number, number][] }[] }
+    | { ok: false; reason: string }
+  > {
+    const body = await this.call(
+      '/api/v1/query_range',
+      { query, start: String(start.getTime() / 1000), end: String(end.getTime() / 1000), step: String(stepSeconds) },
+      signal,
+    );
     if (!body.ok) return { ok: false, reason: body.reason };
-    const series = (body.data.result as { metric: Record<string, string>; values: [number, string][] }[]).map((s) => ({ metric: s.metric, values: s.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+    const series = (body.data.result as { metric: Record<string, string>; values: [number, string][] }[]).map((s) => ({
+      metric: s.metric,
+      values: s.values.map(([t, v]) => [t, Number(v)] as [number, number]),
+    }));
     return { ok: true, series };
   }
 
@@ -76,7 +103,11 @@ export class PrometheusMetricProvider implements MetricProvider {
   }
 
   /** `answered` tells a refusal by Prometheus from no answer at all. */
-  private async call(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<{ ok: true; data: NonNullable<ApiBody['data']> } | { ok: false; reason: string; answered: boolean }> {
+  private async call(
+    path: string,
+    params: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ ok: true; data: NonNullable<ApiBody['data']> } | { ok: false; reason: string; answered: boolean }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     let res: Response;
     try {
@@ -88,8 +119,13 @@ export class PrometheusMetricProvider implements MetricProvider {
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ok: false, reason: `Prometheus at ${this.base} did not answer in time`, answered: false };
-      return { ok: false, reason: `Prometheus at ${this.base} is unreachable: ${e.cause?.code ?? e.message}`, answered: false };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        return { ok: false, reason: `Prometheus at ${this.base} did not answer in time`, answered: false };
+      return {
+        ok: false,
+        reason: `Prometheus at ${this.base} is unreachable: ${e.cause?.code ?? e.message}`,
+        answered: false,
+      };
     }
     let body: ApiBody;
     try {
@@ -97,7 +133,12 @@ export class PrometheusMetricProvider implements MetricProvider {
     } catch {
       return { ok: false, reason: `Prometheus answered ${res.status} without a JSON body`, answered: true };
     }
-    if (body.status !== 'success' || !body.data) return { ok: false, reason: `Prometheus refused the query (${res.status} ${body.errorType ?? ''}): ${body.error ?? res.statusText}`, answered: true };
+    if (body.status !== 'success' || !body.data)
+      return {
+        ok: false,
+        reason: `Prometheus refused the query (${res.status} ${body.errorType ?? ''}): ${body.error ?? res.statusText}`,
+        answered: true,
+      };
     return { ok: true, data: body.data };
   }
 }

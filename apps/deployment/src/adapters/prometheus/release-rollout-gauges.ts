@@ -7,7 +7,12 @@ import { FINISHED_SHOWN_MS } from './rollout-state-gauges.js';
  * Per release-wide rollout not final, or completed within the last hour, read from MongoDB when Prometheus scrapes
  * (at most once per `cacheMs`; every replica exports the same): its phase and progress, and each workload's phase.
  */
-export function registerReleaseRolloutGauges(registry: Registry, releases: ReleaseRolloutRepository, now: () => Date, cacheMs = 5_000): void {
+export function registerReleaseRolloutGauges(
+  registry: Registry,
+  releases: ReleaseRolloutRepository,
+  now: () => Date,
+  cacheMs = 5_000,
+): void {
   let last = 0;
   let inFlight: Promise<void> | undefined;
   let shown: ReleaseRollout[] = [];
@@ -59,7 +64,17 @@ export function registerReleaseRolloutGauges(registry: Registry, releases: Relea
       for (const r of list) {
         for (const w of r.workloads) {
           const p = r.progress.find((x) => x.name === w.name)!;
-          this.set({ ...labelsOf(r), workload: w.name, namespace: w.rollout.target.namespace, deployment: w.rollout.target.deployment, wave: String(p.wave), phase: p.phase ?? 'NOT_STARTED' }, 1);
+          this.set(
+            {
+              ...labelsOf(r),
+              workload: w.name,
+              namespace: w.rollout.target.namespace,
+              deployment: w.rollout.target.deployment,
+              wave: String(p.wave),
+              phase: p.phase ?? 'NOT_STARTED',
+            },
+            1,
+          );
         }
       }
     },

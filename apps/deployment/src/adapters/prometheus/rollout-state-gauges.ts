@@ -37,7 +37,12 @@ export function phaseEnteredAt(r: Rollout): string {
  * deadline. The alert rules compare the two for paused, promoting and rolling-back rollouts, and react to ROLLED_BACK,
  * STUCK and FAILED. While MongoDB does not answer, the last reading stands.
  */
-export function registerRolloutStateGauges(registry: Registry, rollouts: RolloutRepository, now: () => Date, cacheMs = 5_000): void {
+export function registerRolloutStateGauges(
+  registry: Registry,
+  rollouts: RolloutRepository,
+  now: () => Date,
+  cacheMs = 5_000,
+): void {
   let last = 0;
   let inFlight: Promise<void> | undefined;
   let shown: Rollout[] = [];
@@ -55,7 +60,14 @@ export function registerRolloutStateGauges(registry: Registry, rollouts: Rollout
     }
     return shown;
   };
-  const labelsOf = (r: Rollout) => ({ rollout: r.id, release: r.releaseId, environment: r.environment, cluster: r.target.cluster, namespace: r.target.namespace, deployment: r.target.deployment });
+  const labelsOf = (r: Rollout) => ({
+    rollout: r.id,
+    release: r.releaseId,
+    environment: r.environment,
+    cluster: r.target.cluster,
+    namespace: r.target.namespace,
+    deployment: r.target.deployment,
+  });
   const identity = ['rollout', 'release', 'environment', 'cluster', 'namespace', 'deployment'] as const;
   new Gauge({
     name: 'flightdeck_deployment_rollout_phase_entered_timestamp_seconds',

@@ -24,7 +24,10 @@ export type ReleaseAction =
 
 const FAILING = ['ROLLING_BACK', 'ROLLED_BACK', 'FAILED', 'STUCK'];
 
-const notesText = (m: MeasurementNote[]) => (m.length ? `; measurements: ${m.map((n) => `${n.metric} = ${n.value ?? 'no value'} (${n.phase.toLowerCase()}: ${n.detail})`).join(', ')}` : '');
+const notesText = (m: MeasurementNote[]) =>
+  m.length
+    ? `; measurements: ${m.map((n) => `${n.metric} = ${n.value ?? 'no value'} (${n.phase.toLowerCase()}: ${n.detail})`).join(', ')}`
+    : '';
 
 /** The workloads in dependency order (the waves, in order). */
 const inOrder = (r: ReleaseRollout) => r.waves.flat();
@@ -42,7 +45,10 @@ function rollbackMessage(decidedBy: string, plan: string[]): string {
 }
 
 /** The first workload (in dependency order) whose rollout failed, was aborted, got stuck or vanished. */
-function failureOf(r: ReleaseRollout, children: Children): { kind: 'START_ROLLBACK'; failure: Omit<ReleaseFailure, 'decidedAt'>; message: string } | undefined {
+function failureOf(
+  r: ReleaseRollout,
+  children: Children,
+): { kind: 'START_ROLLBACK'; failure: Omit<ReleaseFailure, 'decidedAt'>; message: string } | undefined {
   for (const w of inOrder(r)) {
     const c = children[w];
     const recorded = r.progress.find((p) => p.name === w)?.rolloutId;
@@ -50,13 +56,24 @@ function failureOf(r: ReleaseRollout, children: Children): { kind: 'START_ROLLBA
     const plan = rollbackPlan(r, children);
     if (!c) {
       const reason = `the rollout ${recorded} of ${w} is missing from the store`;
-      return { kind: 'START_ROLLBACK', failure: { workload: w, rolloutId: recorded!, cause: 'ABORT', reason, measurements: [], order: plan }, message: rollbackMessage(`${w}: ${reason}`, plan) };
+      return {
+        kind: 'START_ROLLBACK',
+        failure: { workload: w, rolloutId: recorded!, cause: 'ABORT', reason, measurements: [], order: plan },
+        message: rollbackMessage(`${w}: ${reason}`, plan),
+      };
     }
     if (!FAILING.includes(c.phase)) continue;
     const cause = c.rollback?.cause ?? (c.phase === 'STUCK' ? 'DEADLINE' : 'ANALYSIS');
     const reason = c.rollback?.reason ?? c.message;
     const measurements = c.rollback?.measurements ?? c.decisions.at(-1)?.measurements ?? [];
-    const what = cause === 'ABORT' ? 'was aborted' : cause === 'DEADLINE' ? 'got stuck' : cause === 'WEBHOOK' ? 'was refused by a webhook' : 'failed its analysis';
+    const what =
+      cause === 'ABORT'
+        ? 'was aborted'
+        : cause === 'DEADLINE'
+          ? 'got stuck'
+          : cause === 'WEBHOOK'
+            ? 'was refused by a webhook'
+            : 'failed its analysis';
     return {
       kind: 'START_ROLLBACK',
       failure: { workload: w, rolloutId: c.id, cause, reason, measurements, order: plan },
@@ -87,7 +104,11 @@ export function decideRelease(r: ReleaseRollout, children: Children): ReleaseAct
   if (r.abortRequest) {
     const plan = rollbackPlan(r, children);
     const reason = `${r.abortRequest.byName ?? r.abortRequest.by} aborted the release rollout: ${r.abortRequest.reason}`;
-    return { kind: 'START_ROLLBACK', failure: { cause: 'ABORT', reason, measurements: [], order: plan }, message: rollbackMessage(reason, plan) };
+    return {
+      kind: 'START_ROLLBACK',
+      failure: { cause: 'ABORT', reason, measurements: [], order: plan },
+      message: rollbackMessage(reason, plan),
+    };
   }
   // A failing workload rolls the release back in every phase, a paused or promoting release included.
   const failed = failureOf(r, children);
@@ -95,10 +116,18 @@ export function decideRelease(r: ReleaseRollout, children: Children): ReleaseAct
   const all = inOrder(r);
   if (r.phase === 'PROMOTING') {
     const promoted = all.filter((w) => children[w]?.phase === 'PROMOTED');
-    if (promoted.length === all.length) return { kind: 'FINISH_PROMOTION', message: `release ${r.releaseId} promoted: ${all.map((w) => `${w} runs ${children[w]!.image}`).join(', ')}` };
+    if (promoted.length === all.length)
+      return {
+        kind: 'FINISH_PROMOTION',
+        message: `release ${r.releaseId} promoted: ${all.map((w) => `${w} runs ${children[w]!.image}`).join(', ')}`,
+      };
     const held = all.filter((w) => children[w] && isHeld(children[w]));
-    if (held.length) return { kind: 'APPROVE_CHILDREN', workloads: held, message: `promoting ${held.join(', ')} together` };
-    return { kind: 'WAIT', reason: `promoting: ${promoted.length} of ${count(all.length, 'workload')} promoted; waiting for ${all.filter((w) => !promoted.includes(w)).join(', ')}` };
+    if (held.length)
+      return { kind: 'APPROVE_CHILDREN', workloads: held, message: `promoting ${held.join(', ')} together` };
+    return {
+      kind: 'WAIT',
+      reason: `promoting: ${promoted.length} of ${count(all.length, 'workload')} promoted; waiting for ${all.filter((w) => !promoted.includes(w)).join(', ')}`,
+    };
   }
   if (r.phase === 'PAUSED') return { kind: 'WAIT', reason: r.message };
 
@@ -110,19 +139,34 @@ export function decideRelease(r: ReleaseRollout, children: Children): ReleaseAct
   }
   if (r.promoteRequest) {
     const paused = started.filter((w) => children[w]!.phase === 'PAUSED' && !isHeld(children[w]!));
-    if (paused.length) return { kind: 'APPROVE_CHILDREN', workloads: paused, message: `promote-all: ${paused.join(', ')} ${agree(paused.length, 'goes', 'go')} on past ${agree(paused.length, 'its', 'their')} pause` };
+    if (paused.length)
+      return {
+        kind: 'APPROVE_CHILDREN',
+        workloads: paused,
+        message: `promote-all: ${paused.join(', ')} ${agree(paused.length, 'goes', 'go')} on past ${agree(paused.length, 'its', 'their')} pause`,
+      };
   }
   const waiting = started.filter((w) => !isHeld(children[w]!));
   if (waiting.length) {
     const wave = r.mode === 'TOGETHER' ? 'all workloads' : `wave ${r.wavesStarted} of ${r.waves.length}`;
-    return { kind: 'WAIT', reason: `${wave}: waiting for ${waiting.map((w) => describe(w, children[w])).join('; ')} to be ready to promote` };
+    return {
+      kind: 'WAIT',
+      reason: `${wave}: waiting for ${waiting.map((w) => describe(w, children[w])).join('; ')} to be ready to promote`,
+    };
   }
-  if (r.wavesStarted < r.waves.length) return { kind: 'START_WAVES', from: r.wavesStarted, to: r.wavesStarted + 1, workloads: r.waves[r.wavesStarted]! };
+  if (r.wavesStarted < r.waves.length)
+    return { kind: 'START_WAVES', from: r.wavesStarted, to: r.wavesStarted + 1, workloads: r.waves[r.wavesStarted]! };
   if (r.autoPromote || r.promoteRequest) {
     const by = r.promoteRequest ? ` (promote-all by ${r.promoteRequest.byName ?? r.promoteRequest.by})` : '';
-    return { kind: 'START_PROMOTION', message: `all ${count(all.length, 'workload')} ready to promote: promoting ${all.join(', ')} together${by}` };
+    return {
+      kind: 'START_PROMOTION',
+      message: `all ${count(all.length, 'workload')} ready to promote: promoting ${all.join(', ')} together${by}`,
+    };
   }
-  return { kind: 'AWAIT_PROMOTION', message: `all ${count(all.length, 'workload')} ready to promote (${all.join(', ')}); waiting for a person to promote all (promoteReleaseRollout) or abort all` };
+  return {
+    kind: 'AWAIT_PROMOTION',
+    message: `all ${count(all.length, 'workload')} ready to promote (${all.join(', ')}); waiting for a person to promote all (promoteReleaseRollout) or abort all`,
+  };
 }
 
 function decideRollback(r: ReleaseRollout, children: Children): ReleaseAction {
@@ -130,10 +174,27 @@ function decideRollback(r: ReleaseRollout, children: Children): ReleaseAction {
   for (const [i, w] of plan.entries()) {
     const c = children[w];
     if (!c || c.phase === 'ROLLED_BACK' || r.progress.find((p) => p.name === w)?.rollbackRefused) continue;
-    if (c.phase === 'ROLLING_BACK' || c.abortRequest) return { kind: 'WAIT', reason: `rolling back ${w} (${i + 1} of ${plan.length}): waiting for rollout ${c.id} to be rolled back` };
-    return { kind: 'ABORT_CHILD', workload: w, rolloutId: c.id, reason: `release ${r.releaseId} is rolled back: ${r.failure!.reason}`, message: `rolling back ${w} (${i + 1} of ${plan.length}): aborting rollout ${c.id} (${c.phase.toLowerCase()})` };
+    if (c.phase === 'ROLLING_BACK' || c.abortRequest)
+      return {
+        kind: 'WAIT',
+        reason: `rolling back ${w} (${i + 1} of ${plan.length}): waiting for rollout ${c.id} to be rolled back`,
+      };
+    return {
+      kind: 'ABORT_CHILD',
+      workload: w,
+      rolloutId: c.id,
+      reason: `release ${r.releaseId} is rolled back: ${r.failure!.reason}`,
+      message: `rolling back ${w} (${i + 1} of ${plan.length}): aborting rollout ${c.id} (${c.phase.toLowerCase()})`,
+    };
   }
   const refused = r.progress.filter((p) => p.rollbackRefused);
-  if (refused.length) return { kind: 'FINISH_ROLLBACK', message: `rolled back what could be; ${refused.map((p) => `${p.name} could not be: ${p.rollbackRefused}`).join('; ')}` };
-  return { kind: 'FINISH_ROLLBACK', message: `release ${r.releaseId} rolled back: ${plan.join(', then ') || 'nothing had moved'}` };
+  if (refused.length)
+    return {
+      kind: 'FINISH_ROLLBACK',
+      message: `rolled back what could be; ${refused.map((p) => `${p.name} could not be: ${p.rollbackRefused}`).join('; ')}`,
+    };
+  return {
+    kind: 'FINISH_ROLLBACK',
+    message: `release ${r.releaseId} rolled back: ${plan.join(', then ') || 'nothing had moved'}`,
+  };
 }

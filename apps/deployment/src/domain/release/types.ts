@@ -5,7 +5,8 @@ import type { Decision, MeasurementNote, Phase, RollbackCause } from '../types.j
 // per-workload rollout (a child rollout), started wave by wave in dependency order or all together, promoted
 // together, and rolled back together in reverse dependency order when any of them fails.
 
-export type ReleaseRolloutPhase = 'PROGRESSING' | 'PAUSED' | 'PROMOTING' | 'ROLLING_BACK' | 'PROMOTED' | 'ROLLED_BACK' | 'FAILED';
+export type ReleaseRolloutPhase =
+  'PROGRESSING' | 'PAUSED' | 'PROMOTING' | 'ROLLING_BACK' | 'PROMOTED' | 'ROLLED_BACK' | 'FAILED';
 
 /** WAVES: a wave starts once every workload of the wave before is ready to promote; TOGETHER: all start at once. */
 export type StartMode = 'WAVES' | 'TOGETHER';

@@ -15,8 +15,16 @@ export function wavesOf(nodes: DependencyNode[]): string[][] {
   const known = new Set(names);
   nodes.forEach((n, i) => {
     for (const d of n.dependsOn) {
-      if (d === n.name) throw new RuleError(`workloads[${i}].dependsOn: ${n.name} depends on itself; a workload cannot wait for its own rollout`, `workloads[${i}].dependsOn`);
-      if (!known.has(d)) throw new RuleError(`workloads[${i}].dependsOn: "${d}" is no workload of this release; the workloads are ${names.join(', ')}`, `workloads[${i}].dependsOn`);
+      if (d === n.name)
+        throw new RuleError(
+          `workloads[${i}].dependsOn: ${n.name} depends on itself; a workload cannot wait for its own rollout`,
+          `workloads[${i}].dependsOn`,
+        );
+      if (!known.has(d))
+        throw new RuleError(
+          `workloads[${i}].dependsOn: "${d}" is no workload of this release; the workloads are ${names.join(', ')}`,
+          `workloads[${i}].dependsOn`,
+        );
     }
   });
   const waveOf = new Map<string, number>();
@@ -24,7 +32,11 @@ export function wavesOf(nodes: DependencyNode[]): string[][] {
   let left = nodes;
   while (left.length) {
     const ready = left.filter((n) => n.dependsOn.every((d) => waveOf.has(d)));
-    if (!ready.length) throw new RuleError(`workloads.dependsOn: the dependencies form a cycle: ${cycleIn(left).join(' → ')}; a release must have an order to start in`, 'workloads');
+    if (!ready.length)
+      throw new RuleError(
+        `workloads.dependsOn: the dependencies form a cycle: ${cycleIn(left).join(' → ')}; a release must have an order to start in`,
+        'workloads',
+      );
     for (const n of ready) waveOf.set(n.name, waves.length);
     waves.push(ready.map((n) => n.name));
     left = left.filter((n) => !waveOf.has(n.name));

@@ -69,5 +69,9 @@ export interface GatesModels {
 
 export function gatesModels(connection: Connection): GatesModels {
   const get = (name: string, schema: Schema) => connection.models[name] ?? connection.model(name, schema);
-  return { definitions: get('GateDefinition', definitionSchema), states: get('GateState', gateStateSchema), releases: get('GatesRelease', releaseSchema) };
+  return {
+    definitions: get('GateDefinition', definitionSchema),
+    states: get('GateState', gateStateSchema),
+    releases: get('GatesRelease', releaseSchema),
+  };
 }

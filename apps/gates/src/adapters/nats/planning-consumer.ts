@@ -18,7 +18,10 @@ export async function consumePlanningEvents(
     filter: CONSUMED_EVENT_TYPES,
     handler: async (event, ctx) => {
       const result = await applyPlanningEvent(store, event, onScopeChanged);
-      logger.debug({ eventId: event.id, type: event.type, release: event.subject, result, delivery: ctx.deliveryCount }, 'planning event applied to the release projection');
+      logger.debug(
+        { eventId: event.id, type: event.type, release: event.subject, result, delivery: ctx.deliveryCount },
+        'planning event applied to the release projection',
+      );
     },
   });
 }

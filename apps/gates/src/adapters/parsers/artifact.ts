@@ -38,11 +38,20 @@ export async function parseArtifactRecord(file: string, source: ReportSource): P
     throw new EvidenceParseError(file, `malformed JSON: ${problem}`, at?.line, at?.column);
   }
   // Where the first problem the schema finds is, in the text.
-  const at = (error: z.ZodError) => valuePosition(text, (error.issues[0]?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)));
+  const at = (error: z.ZodError) =>
+    valuePosition(
+      text,
+      (error.issues[0]?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    );
   const parsed = artifactRecordSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new EvidenceParseError(file, `not a build record: ${issues}`, at(parsed.error)?.line, at(parsed.error)?.column);
+    throw new EvidenceParseError(
+      file,
+      `not a build record: ${issues}`,
+      at(parsed.error)?.line,
+      at(parsed.error)?.column,
+    );
   }
   return parsed.data;
 }

@@ -13,7 +13,10 @@ export const benchmarkFileSchema = z.object({
   benchmarks: z
     .array(
       z.object({
-        name: z.string().min(1).refine((n) => n !== '__proto__', '"__proto__" cannot name a benchmark; rename it'),
+        name: z
+          .string()
+          .min(1)
+          .refine((n) => n !== '__proto__', '"__proto__" cannot name a benchmark; rename it'),
         value: z.number().finite(),
         unit: z.string().optional(),
       }),
@@ -41,8 +44,15 @@ export async function parseBenchmark(file: string, source: ReportSource): Promis
     const first = parsed.error.issues[0]!;
     const path = first.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const at = valuePosition(text, path);
-    const issues = parsed.error.issues.map((i) => `${pathText(i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)))}: ${i.message}`).join('; ');
-    throw new EvidenceParseError(file, `not a benchmark result: ${issues}; expected {"benchmarks":[{"name":"…","value":1.5,"unit":"ms"}]}`, at?.line, at?.column);
+    const issues = parsed.error.issues
+      .map((i) => `${pathText(i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)))}: ${i.message}`)
+      .join('; ');
+    throw new EvidenceParseError(
+      file,
+      `not a benchmark result: ${issues}; expected {"benchmarks":[{"name":"…","value":1.5,"unit":"ms"}]}`,
+      at?.line,
+      at?.column,
+    );
   }
   const metrics: BenchmarkSummary['metrics'] = {};
   for (const b of parsed.data.benchmarks) metrics[b.name] = { value: b.value, ...(b.unit ? { unit: b.unit } : {}) };

@@ -18,7 +18,10 @@ export async function parseCobertura(file: string, source: ReportSource): Promis
     open(tag) {
       if (!rootSeen) {
         rootSeen = true;
-        if (tag.name !== 'coverage') throw new ContentError(`not a Cobertura report: the root element is <${shorten(tag.name, 60)}>, expected <coverage>`);
+        if (tag.name !== 'coverage')
+          throw new ContentError(
+            `not a Cobertura report: the root element is <${shorten(tag.name, 60)}>, expected <coverage>`,
+          );
       }
       if (tag.name === 'class') {
         const name = attr(tag, 'filename') ?? attr(tag, 'name') ?? '(unknown file)';

@@ -7,7 +7,9 @@ export function shorten(value: string, max = 120): string {
 
 /** A value from a report as a message quotes it: JSON-quoted and cut to `max` characters. */
 export function excerpt(value: string, max = 60): string {
-  return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length - max} more characters)`;
+  return value.length <= max
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, max))}… (${value.length - max} more characters)`;
 }
 
 /** What every parser reads: a Node stream or any async iterable of chunks. */

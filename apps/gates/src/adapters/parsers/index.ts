@@ -14,7 +14,12 @@ export { DEFAULT_SARIF_LIMIT } from './sarif.js';
 export { summariseCoverage };
 
 /** Reads one report of the given kind into the summary kept as evidence. */
-export async function parseEvidence(kind: EvidenceKind, file: string, source: ReportSource, opts: { changedFiles?: string[] } = {}): Promise<EvidenceSummary> {
+export async function parseEvidence(
+  kind: EvidenceKind,
+  file: string,
+  source: ReportSource,
+  opts: { changedFiles?: string[] } = {},
+): Promise<EvidenceSummary> {
   switch (kind) {
     case 'JUNIT':
       return { kind, tests: await parseJUnit(file, source) };

@@ -36,7 +36,8 @@ function tooDeepAt(text: string): number | undefined {
 /** Why and where text that JSON.parse refused is not JSON (the first error, as jsonc-parser finds it). */
 export function syntaxError(text: string): { problem: string; at?: Position } {
   const deep = tooDeepAt(text);
-  if (deep !== undefined) return { problem: `nested more than ${MAX_JSON_DEPTH} arrays or objects deep`, at: positionOf(text, deep) };
+  if (deep !== undefined)
+    return { problem: `nested more than ${MAX_JSON_DEPTH} arrays or objects deep`, at: positionOf(text, deep) };
   let first: { code: number; offset: number } | undefined;
   visit(
     text,
@@ -48,9 +49,14 @@ export function syntaxError(text: string): { problem: string; at?: Position } {
     strict,
   );
   if (!first) return { problem: 'not valid JSON' };
-  const words = printParseErrorCode(first.code as Parameters<typeof printParseErrorCode>[0]).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = printParseErrorCode(first.code as Parameters<typeof printParseErrorCode>[0])
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   const ended = first.offset >= text.trimEnd().length;
-  return { problem: `${words}${ended ? ' (the file ends early: truncated?)' : ''}`, at: positionOf(text, first.offset) };
+  return {
+    problem: `${words}${ended ? ' (the file ends early: truncated?)' : ''}`,
+    at: positionOf(text, first.offset),
+  };
 }
 
 /**

@@ -11,7 +11,10 @@ type Outcome = 'passed' | 'failure' | 'error' | 'skipped';
 /** A test case's `time` in seconds; absent or unreadable (some tools write "1,234.5") counts 0, a negative one is refused. */
 function duration(tag: SaxesTagPlain): number {
   const time = numberAttr(tag, 'time') ?? 0;
-  if (time < 0) throw new ContentError(`the attribute time=${excerpt(attr(tag, 'time') ?? '')} of <testcase> is negative; expected a duration in seconds`);
+  if (time < 0)
+    throw new ContentError(
+      `the attribute time=${excerpt(attr(tag, 'time') ?? '')} of <testcase> is negative; expected a duration in seconds`,
+    );
   return time;
 }
 
@@ -22,7 +25,17 @@ function duration(tag: SaxesTagPlain): number {
  * else with a <failure> as a failure, else with <skipped> as skipped.
  */
 export async function parseJUnit(file: string, source: ReportSource): Promise<TestSummary> {
-  const summary: TestSummary = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, suites: 0, durationSeconds: 0, failed: [], warnings: [] };
+  const summary: TestSummary = {
+    tests: 0,
+    passed: 0,
+    failures: 0,
+    errors: 0,
+    skipped: 0,
+    suites: 0,
+    durationSeconds: 0,
+    failed: [],
+    warnings: [],
+  };
   // The open suites, innermost last; `cases` counts the cases directly inside and, once closed, those of nested suites.
   const suites: { name: string; declared?: number; cases: number }[] = [];
   let rootSeen = false;
@@ -38,7 +51,8 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
     else if (current.outcome === 'error') summary.errors++;
     else summary.skipped++;
     summary.durationSeconds += current.time;
-    if (!Number.isFinite(summary.durationSeconds)) throw new ContentError('the test case durations add up to more than a number holds; a time is in seconds');
+    if (!Number.isFinite(summary.durationSeconds))
+      throw new ContentError('the test case durations add up to more than a number holds; a time is in seconds');
     const suite = suites.at(-1);
     if (suite) suite.cases++;
     current = undefined;
@@ -50,7 +64,13 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
     const was = current.outcome === 'passed' ? 0 : rank[current.outcome];
     if (rank[outcome] > was) current.outcome = outcome;
     if (outcome !== 'skipped' && summary.failed.length < MAX_SAMPLES && !sample) {
-      sample = { suite: current.suite, classname: current.classname, name: current.name, kind: outcome, message: (attr(tag, 'message') ?? '').slice(0, MAX_MESSAGE) };
+      sample = {
+        suite: current.suite,
+        classname: current.classname,
+        name: current.name,
+        kind: outcome,
+        message: (attr(tag, 'message') ?? '').slice(0, MAX_MESSAGE),
+      };
       collectText = !sample.message;
     }
   };
@@ -60,7 +80,9 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
       if (!rootSeen) {
         rootSeen = true;
         if (tag.name !== 'testsuites' && tag.name !== 'testsuite') {
-          throw new ContentError(`not a JUnit XML report: the root element is <${shorten(tag.name, 60)}>, expected <testsuites> or <testsuite>`);
+          throw new ContentError(
+            `not a JUnit XML report: the root element is <${shorten(tag.name, 60)}>, expected <testsuites> or <testsuite>`,
+          );
         }
       }
       switch (tag.name) {
@@ -69,7 +91,13 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
           suites.push({ name: attr(tag, 'name') ?? '(unnamed suite)', declared: numberAttr(tag, 'tests'), cases: 0 });
           break;
         case 'testcase':
-          current = { suite: suites.at(-1)?.name ?? '', classname: attr(tag, 'classname') ?? '', name: attr(tag, 'name') ?? '(unnamed case)', outcome: 'passed', time: duration(tag) };
+          current = {
+            suite: suites.at(-1)?.name ?? '',
+            classname: attr(tag, 'classname') ?? '',
+            name: attr(tag, 'name') ?? '(unnamed case)',
+            outcome: 'passed',
+            time: duration(tag),
+          };
           break;
         case 'failure':
           marks(tag, 'failure');
@@ -89,7 +117,9 @@ export async function parseJUnit(file: string, source: ReportSource): Promise<Te
         const parent = suites.at(-1);
         if (parent) parent.cases += s.cases;
         if (s.declared !== undefined && s.declared !== s.cases) {
-          summary.warnings.push(`suite "${s.name}" declares tests="${s.declared}" but holds ${s.cases} <testcase> elements; counted the elements`);
+          summary.warnings.push(
+            `suite "${s.name}" declares tests="${s.declared}" but holds ${s.cases} <testcase> elements; counted the elements`,
+          );
         }
       } else if ((name === 'failure' || name === 'error') && sample) {
         sample.message = sample.message.trim().slice(0, MAX_MESSAGE);

@@ -15,7 +15,13 @@ const sarifRun = z.looseObject({
     driver: z.looseObject({
       name: z.string(),
       rules: z
-        .array(z.looseObject({ id: z.string().optional(), defaultConfiguration: z.looseObject({ level: z.string().optional() }).optional(), properties: propertyBag.optional() }))
+        .array(
+          z.looseObject({
+            id: z.string().optional(),
+            defaultConfiguration: z.looseObject({ level: z.string().optional() }).optional(),
+            properties: propertyBag.optional(),
+          }),
+        )
         .optional(),
     }),
   }),
@@ -50,13 +56,22 @@ type SarifResult = NonNullable<SarifRunShape['results']>[number];
  * a result whose kind is not "fail" has level "none". Suppressed: any suppression whose status is
  * absent or "accepted" (underReview and rejected ones do not hide a result).
  */
-export async function parseSarif(file: string, source: ReportSource, limit = DEFAULT_SARIF_LIMIT): Promise<SecuritySummary> {
+export async function parseSarif(
+  file: string,
+  source: ReportSource,
+  limit = DEFAULT_SARIF_LIMIT,
+): Promise<SecuritySummary> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of source) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const b =
+      typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     size += b.byteLength;
-    if (size > limit) throw new EvidenceParseError(file, `the SARIF log is larger than the limit of ${limit} bytes; split it into several logs (one per tool or run)`);
+    if (size > limit)
+      throw new EvidenceParseError(
+        file,
+        `the SARIF log is larger than the limit of ${limit} bytes; split it into several logs (one per tool or run)`,
+      );
     chunks.push(b);
   }
   const text = Buffer.concat(chunks, size).toString('utf8');
@@ -101,13 +116,28 @@ function summarise(file: string, text: string, log: unknown): SecuritySummary {
   };
   const root = log as { version?: unknown; runs?: unknown };
   if (typeof log !== 'object' || log === null || !Array.isArray(root.runs)) {
-    refuse(typeof log === 'object' && log !== null ? ['runs'] : [], 'not a SARIF log: expected a JSON object with a "runs" array (SARIF 2.1.0)');
+    refuse(
+      typeof log === 'object' && log !== null ? ['runs'] : [],
+      'not a SARIF log: expected a JSON object with a "runs" array (SARIF 2.1.0)',
+    );
   }
-  if (root.version !== '2.1.0') refuse(['version'], `SARIF version ${JSON.stringify(root.version)?.slice(0, 60)} is not supported; expected "2.1.0"`);
-  const out: SecuritySummary = { runs: 0, tools: [], byLevel: { error: 0, warning: 0, note: 0, none: 0 }, bySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, suppressed: 0, total: 0 };
+  if (root.version !== '2.1.0')
+    refuse(
+      ['version'],
+      `SARIF version ${JSON.stringify(root.version)?.slice(0, 60)} is not supported; expected "2.1.0"`,
+    );
+  const out: SecuritySummary = {
+    runs: 0,
+    tools: [],
+    byLevel: { error: 0, warning: 0, note: 0, none: 0 },
+    bySeverity: { critical: 0, high: 0, medium: 0, low: 0 },
+    suppressed: 0,
+    total: 0,
+  };
   (root.runs as unknown[]).forEach((raw, i) => {
     const driverName = (raw as { tool?: { driver?: { name?: unknown } } } | null)?.tool?.driver?.name;
-    if (typeof driverName !== 'string') refuse(['runs', i], `runs[${i}] has no tool.driver.name; every SARIF run names its tool`);
+    if (typeof driverName !== 'string')
+      refuse(['runs', i], `runs[${i}] has no tool.driver.name; every SARIF run names its tool`);
     const parsed = sarifRun.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -10,7 +10,12 @@ const cdxLicence = z.union([
   z.object({ license: z.object({ id: z.string().min(1) }).or(z.object({ name: z.string().min(1) })) }),
   z.object({ expression: z.string().min(1) }),
 ]);
-const cdxComponent = z.object({ type: z.string().min(1), name: z.string().min(1), version: z.string().optional(), licenses: z.array(cdxLicence).optional() });
+const cdxComponent = z.object({
+  type: z.string().min(1),
+  name: z.string().min(1),
+  version: z.string().optional(),
+  licenses: z.array(cdxLicence).optional(),
+});
 const cycloneDx = z.object({
   bomFormat: z.literal('CycloneDX'),
   specVersion: z.enum(['1.2', '1.3', '1.4', '1.5', '1.6']),
@@ -19,7 +24,12 @@ const cycloneDx = z.object({
 });
 
 // SPDX 2.2/2.3 JSON: packages with their concluded and declared licences.
-const spdxPackage = z.object({ SPDXID: z.string().min(1), name: z.string().min(1), licenseConcluded: z.string().optional(), licenseDeclared: z.string().optional() });
+const spdxPackage = z.object({
+  SPDXID: z.string().min(1),
+  name: z.string().min(1),
+  licenseConcluded: z.string().optional(),
+  licenseDeclared: z.string().optional(),
+});
 const spdx = z.object({
   spdxVersion: z.enum(['SPDX-2.2', 'SPDX-2.3']),
   SPDXID: z.literal('SPDXRef-DOCUMENT'),
@@ -38,7 +48,9 @@ function issues(error: z.ZodError): string {
 
 /** Several licence entries on one component all apply (a conservative reading: each must be acceptable). */
 function cdxLicenceOf(c: Cdx['components'][number]): string | undefined {
-  const parts = (c.licenses ?? []).map((l) => ('expression' in l ? l.expression : 'id' in l.license ? l.license.id : l.license.name));
+  const parts = (c.licenses ?? []).map((l) =>
+    'expression' in l ? l.expression : 'id' in l.license ? l.license.id : l.license.name,
+  );
   if (parts.length === 0) return undefined;
   return parts.length === 1 ? parts[0] : parts.map((p) => (/\s(OR|AND)\s/.test(p) ? `(${p})` : p)).join(' AND ');
 }
@@ -63,19 +75,52 @@ export async function parseSbom(file: string, source: ReportSource): Promise<Sbo
     throw new EvidenceParseError(file, `malformed JSON: ${problem}`, at?.line, at?.column);
   }
   // Where the first problem the schema finds is, in the text.
-  const at = (error: z.ZodError) => valuePosition(text, (error.issues[0]?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)));
+  const at = (error: z.ZodError) =>
+    valuePosition(
+      text,
+      (error.issues[0]?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    );
   const o = (json ?? {}) as Record<string, unknown>;
   if (o.bomFormat === 'CycloneDX') {
     const parsed = cycloneDx.safeParse(json);
-    if (!parsed.success) throw new EvidenceParseError(file, `not a valid CycloneDX JSON SBOM: ${issues(parsed.error)}`, at(parsed.error)?.line, at(parsed.error)?.column);
+    if (!parsed.success)
+      throw new EvidenceParseError(
+        file,
+        `not a valid CycloneDX JSON SBOM: ${issues(parsed.error)}`,
+        at(parsed.error)?.line,
+        at(parsed.error)?.column,
+      );
     const d = parsed.data;
-    return { format: 'CycloneDX', specVersion: d.specVersion, ...(d.metadata?.component?.name ? { subject: d.metadata.component.name } : {}), ...countLicences(d.components.map((c) => ({ name: c.version ? `${c.name}@${c.version}` : c.name, licence: cdxLicenceOf(c) }))) };
+    return {
+      format: 'CycloneDX',
+      specVersion: d.specVersion,
+      ...(d.metadata?.component?.name ? { subject: d.metadata.component.name } : {}),
+      ...countLicences(
+        d.components.map((c) => ({ name: c.version ? `${c.name}@${c.version}` : c.name, licence: cdxLicenceOf(c) })),
+      ),
+    };
   }
   if (typeof o.spdxVersion === 'string') {
     const parsed = spdx.safeParse(json);
-    if (!parsed.success) throw new EvidenceParseError(file, `not a valid SPDX 2.2/2.3 JSON document: ${issues(parsed.error)}`, at(parsed.error)?.line, at(parsed.error)?.column);
+    if (!parsed.success)
+      throw new EvidenceParseError(
+        file,
+        `not a valid SPDX 2.2/2.3 JSON document: ${issues(parsed.error)}`,
+        at(parsed.error)?.line,
+        at(parsed.error)?.column,
+      );
     const d = parsed.data;
-    return { format: 'SPDX', specVersion: d.spdxVersion.slice(5), subject: d.name, ...countLicences(d.packages.map((p) => ({ name: p.name, licence: spdxLicenceOf(p) }))) };
+    return {
+      format: 'SPDX',
+      specVersion: d.spdxVersion.slice(5),
+      subject: d.name,
+      ...countLicences(d.packages.map((p) => ({ name: p.name, licence: spdxLicenceOf(p) }))),
+    };
   }
-  throw new EvidenceParseError(file, 'not an SBOM: expected CycloneDX JSON ("bomFormat": "CycloneDX") or SPDX 2.2/2.3 JSON ("spdxVersion": "SPDX-2.3")', 1, 1);
+  throw new EvidenceParseError(
+    file,
+    'not an SBOM: expected CycloneDX JSON ("bomFormat": "CycloneDX") or SPDX 2.2/2.3 JSON ("spdxVersion": "SPDX-2.3")',
+    1,
+    1,
+  );
 }

@@ -30,17 +30,29 @@ export async function streamXml(file: string, source: ReportSource, handlers: Xm
     try {
       return run();
     } catch (err) {
-      if (err instanceof ContentError) throw new EvidenceParseError(file, err.message, parser.line, Math.max(1, parser.column));
+      if (err instanceof ContentError)
+        throw new EvidenceParseError(file, err.message, parser.line, Math.max(1, parser.column));
       throw err;
     }
   };
   parser.on('doctype', (doctype) => {
     if (/<!ENTITY/i.test(doctype)) {
-      throw new EvidenceParseError(file, 'entity declarations are not accepted in a report (<!ENTITY … > in its DOCTYPE): remove the DOCTYPE\'s internal subset', parser.line, Math.max(1, parser.column));
+      throw new EvidenceParseError(
+        file,
+        "entity declarations are not accepted in a report (<!ENTITY … > in its DOCTYPE): remove the DOCTYPE's internal subset",
+        parser.line,
+        Math.max(1, parser.column),
+      );
     }
   });
   parser.on('opentag', (tag) => {
-    if (depth >= MAX_XML_DEPTH) throw new EvidenceParseError(file, `nested more than ${MAX_XML_DEPTH} elements deep; no report format nests that deep`, parser.line, Math.max(1, parser.column));
+    if (depth >= MAX_XML_DEPTH)
+      throw new EvidenceParseError(
+        file,
+        `nested more than ${MAX_XML_DEPTH} elements deep; no report format nests that deep`,
+        parser.line,
+        Math.max(1, parser.column),
+      );
     at(() => handlers.open(tag as SaxesTagPlain, depth));
     if (!tag.isSelfClosing) depth++;
     else at(() => handlers.close(tag.name, depth));
@@ -87,7 +99,10 @@ export function booleanAttr(tag: SaxesTagPlain, name: string): boolean | undefin
   const v = attr(tag, name);
   if (v === undefined) return undefined;
   const b = XS_BOOLEAN[v.trim().toLowerCase()];
-  if (b === undefined) throw new ContentError(`the attribute ${name}=${excerpt(v)} of <${tag.name}> is not a boolean; expected true or false (or 1, 0)`);
+  if (b === undefined)
+    throw new ContentError(
+      `the attribute ${name}=${excerpt(v)} of <${tag.name}> is not a boolean; expected true or false (or 1, 0)`,
+    );
   return b;
 }
 

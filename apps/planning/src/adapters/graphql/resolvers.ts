@@ -27,9 +27,31 @@ export interface PlanningContext extends SubgraphContext {
 type ReleaseView = Release & { revision: number; partial?: boolean };
 
 /** Release fields that need nothing beyond the release document's own scalars. */
-const SUMMARY_FIELDS = new Set(['__typename', 'id', 'product', 'version', 'type', 'baseVersion', 'hotfix', 'theme', 'owner', 'targetDate', 'status', 'revision', 'allowedTransitions', 'productionRolloutSucceeded', 'team', 'createdAt', 'updatedAt']);
+const SUMMARY_FIELDS = new Set([
+  '__typename',
+  'id',
+  'product',
+  'version',
+  'type',
+  'baseVersion',
+  'hotfix',
+  'theme',
+  'owner',
+  'targetDate',
+  'status',
+  'revision',
+  'allowedTransitions',
+  'productionRolloutSucceeded',
+  'team',
+  'createdAt',
+  'updatedAt',
+]);
 
-const view = (s: StoredRelease): ReleaseView => ({ ...s.release, revision: s.revision, ...(s.partial ? { partial: true } : {}) });
+const view = (s: StoredRelease): ReleaseView => ({
+  ...s.release,
+  revision: s.revision,
+  ...(s.partial ? { partial: true } : {}),
+});
 
 /** The release with its scope history, loading it when the parent came from a list. */
 async function complete(r: ReleaseView, ctx: PlanningContext): Promise<Release> {
@@ -52,7 +74,11 @@ function timelineView(t: Timeline, r: Release) {
 }
 
 function alternativeView(a: ScopeAlternative, byId: Map<string, Feature>) {
-  return { ...a, selected: a.selected.map((id) => byId.get(id)!), leftOut: a.leftOut.map((l) => ({ feature: byId.get(l.featureId)!, reason: l.reason })) };
+  return {
+    ...a,
+    selected: a.selected.map((id) => byId.get(id)!),
+    leftOut: a.leftOut.map((l) => ({ feature: byId.get(l.featureId)!, reason: l.reason })),
+  };
 }
 
 function adviceView<T extends object>(a: Advice<T>) {
@@ -95,16 +121,52 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       const s = await ctx.planning.byVersion(a.product, a.version);
       return s ? view(s) : null;
     },
-    releases: async (_: unknown, a: { filter?: { product?: string; status?: ReleaseStatus[]; type?: ReleaseType[]; targetFrom?: Date; targetTo?: Date }; first?: number; after?: string }, ctx: PlanningContext, info: GraphQLResolveInfo) => {
+    releases: async (
+      _: unknown,
+      a: {
+        filter?: {
+          product?: string;
+          status?: ReleaseStatus[];
+          type?: ReleaseType[];
+          targetFrom?: Date;
+          targetTo?: Date;
+        };
+        first?: number;
+        after?: string;
+      },
+      ctx: PlanningContext,
+      info: GraphQLResolveInfo,
+    ) => {
       const fields = requestedNodeFields(info);
       const summaryOnly = fields !== undefined && [...fields].every((f) => SUMMARY_FIELDS.has(f));
-      const page = await ctx.planning.list(defined(a.filter), { first: a.first ?? null, after: a.after ?? null, summaryOnly });
-      return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })), pageInfo: page.pageInfo, totalCount: page.totalCount };
+      const page = await ctx.planning.list(defined(a.filter), {
+        first: a.first ?? null,
+        after: a.after ?? null,
+        summaryOnly,
+      });
+      return {
+        edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })),
+        pageInfo: page.pageInfo,
+        totalCount: page.totalCount,
+      };
     },
     healthRules: () => HEALTH_RULES,
-    freezeDecision: async (_: unknown, a: { release: string; change: string; critical?: boolean | null }, ctx: PlanningContext) => {
+    freezeDecision: async (
+      _: unknown,
+      a: { release: string; change: string; critical?: boolean | null },
+      ctx: PlanningContext,
+    ) => {
       const d = await ctx.freeze.decide(a.release, a.change, a.critical ?? false);
-      return { allowed: d.allowed, frozen: d.frozen, reason: d.reason, change: d.change.id, critical: d.change.critical, release: view(d.stored), exception: d.exception ?? null, approvers: d.approvers };
+      return {
+        allowed: d.allowed,
+        frozen: d.frozen,
+        reason: d.reason,
+        change: d.change.id,
+        critical: d.change.critical,
+        release: view(d.stored),
+        exception: d.exception ?? null,
+        approvers: d.approvers,
+      };
     },
   },
   ReleaseConnection: {
@@ -122,8 +184,10 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     forecast: (r: ReleaseView) => r.lastForecast ?? null,
     health: (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.health(r),
     scopeChanges: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).scopeChanges,
-    documents: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => ctx.insights.documents(await complete(r, ctx)),
-    freezeExceptions: async (r: ReleaseView, _: unknown, ctx: PlanningContext) => (await complete(r, ctx)).freeze?.exceptions ?? [],
+    documents: async (r: ReleaseView, _: unknown, ctx: PlanningContext) =>
+      ctx.insights.documents(await complete(r, ctx)),
+    freezeExceptions: async (r: ReleaseView, _: unknown, ctx: PlanningContext) =>
+      (await complete(r, ctx)).freeze?.exceptions ?? [],
   },
   StatusTransition: {
     byName: (t: { by: string; byName?: string }) => t.byName ?? t.by,
@@ -143,40 +207,95 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     to: (c: { to: unknown }) => (c.to === undefined ? null : JSON.stringify(c.to)),
   },
   Mutation: {
-    createRelease: async (_: unknown, a: { input: Record<string, unknown> & { team?: { velocityHistory?: number[]; plannedVelocity?: number } } }, ctx: PlanningContext) => {
+    createRelease: async (
+      _: unknown,
+      a: { input: Record<string, unknown> & { team?: { velocityHistory?: number[]; plannedVelocity?: number } } },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, CAN.manageReleases);
       const input = defined(a.input) as never as Parameters<ReleasePlanning['create']>[1];
       if (a.input.team) input.team = defined(a.input.team);
       return view(await ctx.planning.create(m, input));
     },
-    updateRelease: async (_: unknown, a: { id: string; input: Record<string, unknown> & { team?: object }; expectedRevision?: number }, ctx: PlanningContext) => {
+    updateRelease: async (
+      _: unknown,
+      a: { id: string; input: Record<string, unknown> & { team?: object }; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, CAN.manageReleases);
       const patch = defined(a.input) as Parameters<ReleasePlanning['update']>[2];
       if (a.input.team) patch.team = defined(a.input.team);
       return view(await ctx.planning.update(m, a.id, patch, a.expectedRevision ?? undefined));
     },
-    transitionRelease: async (_: unknown, a: { id: string; to: ReleaseStatus; reason: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    transitionRelease: async (
+      _: unknown,
+      a: { id: string; to: ReleaseStatus; reason: string; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, a.to === 'CANCELLED' ? CAN.manageReleases : CAN.transition);
       return view(await ctx.planning.transition(m, a.id, a.to, a.reason, a.expectedRevision ?? undefined));
     },
-    addFeature: async (_: unknown, a: { releaseId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    addFeature: async (
+      _: unknown,
+      a: { releaseId: string; input: FeatureArgs; reason?: string; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, CAN.changeScope);
-      const { stored, featureId } = await ctx.planning.addFeature(m, a.releaseId, defined(a.input) as never, a.reason ?? undefined, a.expectedRevision ?? undefined);
+      const { stored, featureId } = await ctx.planning.addFeature(
+        m,
+        a.releaseId,
+        defined(a.input) as never,
+        a.reason ?? undefined,
+        a.expectedRevision ?? undefined,
+      );
       return { release: view(stored), feature: featureMap(stored.release).get(featureId) };
     },
-    updateFeature: async (_: unknown, a: { releaseId: string; featureId: string; input: FeatureArgs; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    updateFeature: async (
+      _: unknown,
+      a: { releaseId: string; featureId: string; input: FeatureArgs; reason?: string; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
       const patch = defined(a.input);
       const onlyStatus = Object.keys(patch).every((k) => k === 'status');
       const m = mutator(ctx, onlyStatus ? CAN.reportProgress : CAN.changeScope);
-      return view(await ctx.planning.updateFeature(m, a.releaseId, a.featureId, patch, a.reason ?? undefined, a.expectedRevision ?? undefined));
+      return view(
+        await ctx.planning.updateFeature(
+          m,
+          a.releaseId,
+          a.featureId,
+          patch,
+          a.reason ?? undefined,
+          a.expectedRevision ?? undefined,
+        ),
+      );
     },
-    removeFeature: async (_: unknown, a: { releaseId: string; featureId: string; reason?: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    removeFeature: async (
+      _: unknown,
+      a: { releaseId: string; featureId: string; reason?: string; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, CAN.changeScope);
-      return view(await ctx.planning.removeFeature(m, a.releaseId, a.featureId, a.reason ?? undefined, a.expectedRevision ?? undefined));
+      return view(
+        await ctx.planning.removeFeature(
+          m,
+          a.releaseId,
+          a.featureId,
+          a.reason ?? undefined,
+          a.expectedRevision ?? undefined,
+        ),
+      );
     },
-    prioritizeScope: async (_: unknown, a: { releaseId: string; capacity?: number; stretch?: number }, ctx: PlanningContext) => {
+    prioritizeScope: async (
+      _: unknown,
+      a: { releaseId: string; capacity?: number; stretch?: number },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, CAN.plan);
-      const result = await ctx.insights.prioritize(m, a.releaseId, defined({ capacity: a.capacity, stretch: a.stretch }));
+      const result = await ctx.insights.prioritize(
+        m,
+        a.releaseId,
+        defined({ capacity: a.capacity, stretch: a.stretch }),
+      );
       const byId = featureMap(result.release);
       const p = result.prioritization;
       return {
@@ -188,12 +307,25 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
         advice: adviceView(result.advice),
       };
     },
-    forecastTimeline: async (_: unknown, a: { releaseId: string; runs?: number; seed?: number }, ctx: PlanningContext) => {
+    forecastTimeline: async (
+      _: unknown,
+      a: { releaseId: string; runs?: number; seed?: number },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, CAN.plan);
       const result = await ctx.insights.forecast(m, a.releaseId, defined({ runs: a.runs, seed: a.seed }));
-      return { release: view(result.stored), timeline: timelineView(result.timeline, result.stored.release), forecast: result.forecast, advice: adviceView(result.advice) };
+      return {
+        release: view(result.stored),
+        timeline: timelineView(result.timeline, result.stored.release),
+        forecast: result.forecast,
+        advice: adviceView(result.advice),
+      };
     },
-    approveFreezeException: async (_: unknown, a: { releaseId: string; change: string; reason: string; expectedRevision?: number }, ctx: PlanningContext) => {
+    approveFreezeException: async (
+      _: unknown,
+      a: { releaseId: string; change: string; reason: string; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
       const m = mutator(ctx, CAN.approveFreezeException);
       return view(await ctx.freeze.approve(m, a.releaseId, a.change, a.reason, a.expectedRevision ?? undefined));
     },

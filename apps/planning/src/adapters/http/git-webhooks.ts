@@ -27,7 +27,8 @@ function same(a: string, b: string): boolean {
 export function verifyGitHubSignature(rawBody: Buffer, header: string | undefined, secret: string): void {
   if (!header) throw new GitWebhookError('no X-Hub-Signature-256 header: set a secret on the GitHub webhook', 401);
   const expected = `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
-  if (!same(header, expected)) throw new GitWebhookError('X-Hub-Signature-256 does not match the body and the webhook secret', 401);
+  if (!same(header, expected))
+    throw new GitWebhookError('X-Hub-Signature-256 does not match the body and the webhook secret', 401);
 }
 
 /** GitLab sends the secret token as it is: `X-Gitlab-Token`. */
@@ -47,7 +48,12 @@ const ghPull = z.object({
   action: z.string(),
   number: z.number().int(),
   repository: z.object({ full_name: z.string() }),
-  pull_request: z.object({ title: z.string(), base: z.object({ ref: z.string() }), head: z.object({ sha: z.string() }), labels: z.array(z.object({ name: z.string() })).default([]) }),
+  pull_request: z.object({
+    title: z.string(),
+    base: z.object({ ref: z.string() }),
+    head: z.object({ sha: z.string() }),
+    labels: z.array(z.object({ name: z.string() })).default([]),
+  }),
 });
 const glPush = z.object({
   object_kind: z.literal('push'),
@@ -83,7 +89,10 @@ function json(rawBody: Buffer): unknown {
   try {
     return JSON.parse(rawBody.toString('utf8'));
   } catch (error) {
-    throw new GitWebhookError(`the body is not JSON (${(error as Error).message}); set the webhook's content type to application/json`, 400);
+    throw new GitWebhookError(
+      `the body is not JSON (${(error as Error).message}); set the webhook's content type to application/json`,
+      400,
+    );
   }
 }
 
@@ -96,13 +105,28 @@ export function githubChange(event: string | undefined, rawBody: Buffer): GitCha
   if (event === 'push') {
     const p = parse(ghPush, body, 'GitHub push');
     const messages = [p.head_commit?.message ?? '', ...p.commits.map((c) => c.message)];
-    return { host: 'github', id: p.after, branch: branchOf(p.ref), critical: messages.some((m) => CRITICAL_MARKER.test(m)), title: p.head_commit?.message.split('\n')[0] ?? p.ref };
+    return {
+      host: 'github',
+      id: p.after,
+      branch: branchOf(p.ref),
+      critical: messages.some((m) => CRITICAL_MARKER.test(m)),
+      title: p.head_commit?.message.split('\n')[0] ?? p.ref,
+    };
   }
   if (event === 'pull_request') {
     const p = parse(ghPull, body, 'GitHub pull_request');
-    return { host: 'github', id: `github:${p.repository.full_name}#${p.number}`, branch: p.pull_request.base.ref, critical: labelled(p.pull_request.labels.map((l) => l.name)) || CRITICAL_MARKER.test(p.pull_request.title), title: p.pull_request.title };
+    return {
+      host: 'github',
+      id: `github:${p.repository.full_name}#${p.number}`,
+      branch: p.pull_request.base.ref,
+      critical: labelled(p.pull_request.labels.map((l) => l.name)) || CRITICAL_MARKER.test(p.pull_request.title),
+      title: p.pull_request.title,
+    };
   }
-  throw new GitWebhookError(`X-GitHub-Event "${event ?? ''}" is not one Flightdeck reads; send push or pull_request events`, 400);
+  throw new GitWebhookError(
+    `X-GitHub-Event "${event ?? ''}" is not one Flightdeck reads; send push or pull_request events`,
+    400,
+  );
 }
 
 /** Reads GitLab's push and merge-request events (object_kind) into the change they propose. */
@@ -110,11 +134,26 @@ export function gitlabChange(rawBody: Buffer): GitChange {
   const body = json(rawBody) as { object_kind?: unknown };
   if (body?.object_kind === 'push') {
     const p = parse(glPush, body, 'GitLab push');
-    return { host: 'gitlab', id: p.after, branch: branchOf(p.ref), critical: p.commits.some((c) => CRITICAL_MARKER.test(c.message)), title: p.commits.at(-1)?.message.split('\n')[0] ?? p.ref };
+    return {
+      host: 'gitlab',
+      id: p.after,
+      branch: branchOf(p.ref),
+      critical: p.commits.some((c) => CRITICAL_MARKER.test(c.message)),
+      title: p.commits.at(-1)?.message.split('\n')[0] ?? p.ref,
+    };
   }
   if (body?.object_kind === 'merge_request') {
     const p = parse(glMerge, body, 'GitLab merge request');
-    return { host: 'gitlab', id: `gitlab:${p.project.path_with_namespace}!${p.object_attributes.iid}`, branch: p.object_attributes.target_branch, critical: labelled(p.labels.map((l) => l.title)) || CRITICAL_MARKER.test(p.object_attributes.title), title: p.object_attributes.title };
+    return {
+      host: 'gitlab',
+      id: `gitlab:${p.project.path_with_namespace}!${p.object_attributes.iid}`,
+      branch: p.object_attributes.target_branch,
+      critical: labelled(p.labels.map((l) => l.title)) || CRITICAL_MARKER.test(p.object_attributes.title),
+      title: p.object_attributes.title,
+    };
   }
-  throw new GitWebhookError(`object_kind ${JSON.stringify(body?.object_kind ?? null)} is not one Flightdeck reads; send push or merge request events`, 400);
+  throw new GitWebhookError(
+    `object_kind ${JSON.stringify(body?.object_kind ?? null)} is not one Flightdeck reads; send push or merge request events`,
+    400,
+  );
 }

@@ -2,25 +2,45 @@ import { outboxPush, APPLIED_EVENTS_PATH, type CloudEvent } from '@flightdeck/ev
 import { decodeCursor, encodeCursor, updateWithVersion } from '@flightdeck/persistence';
 import { ConflictError, NotFoundError, RuleError } from '@flightdeck/kernel';
 import type { Release } from '../../domain/release.js';
-import type { PageRequest, ReleaseFilter, ReleasePage, ReleaseRepository, SaveOptions, StoredRelease } from '../../application/ports.js';
+import type {
+  PageRequest,
+  ReleaseFilter,
+  ReleasePage,
+  ReleaseRepository,
+  SaveOptions,
+  StoredRelease,
+} from '../../application/ports.js';
 import type { ReleaseModel } from './release-model.js';
 
 const KEEP_APPLIED = 500;
 const MAX_PAGE = 100;
 const SORT = 'targetDate';
 const LIST_PROJECTION = '-scopeChanges -outbox';
-const SUMMARY_PROJECTION = '-scopeChanges -outbox -features -transitions -gateResults -productionRollouts -lastForecast -considerations -freeze';
+const SUMMARY_PROJECTION =
+  '-scopeChanges -outbox -features -transitions -gateResults -productionRollouts -lastForecast -considerations -freeze';
 
 type Doc = Record<string, unknown> & { _id: string; __v?: number };
 
 function toRelease(doc: Doc): Release {
   const { _id, __v: _v, outbox: _o, [APPLIED_EVENTS_PATH]: _a, ...rest } = doc;
-  const r = rest as unknown as Release & { hotfix?: Release['hotfix'] | null; baseVersion?: string | null; lastForecast?: Release['lastForecast'] | null; considerations?: Release['considerations'] | null; freeze?: Release['freeze'] | null };
+  const r = rest as unknown as Release & {
+    hotfix?: Release['hotfix'] | null;
+    baseVersion?: string | null;
+    lastForecast?: Release['lastForecast'] | null;
+    considerations?: Release['considerations'] | null;
+    freeze?: Release['freeze'] | null;
+  };
   const release: Release = {
     ...r,
     id: _id,
-    team: { velocityHistory: r.team?.velocityHistory ?? [], ...(typeof r.team?.plannedVelocity === 'number' ? { plannedVelocity: r.team.plannedVelocity } : {}) },
-    signals: { gates: r.signals?.gates ?? {}, productionRolloutSucceeded: r.signals?.productionRolloutSucceeded ?? false },
+    team: {
+      velocityHistory: r.team?.velocityHistory ?? [],
+      ...(typeof r.team?.plannedVelocity === 'number' ? { plannedVelocity: r.team.plannedVelocity } : {}),
+    },
+    signals: {
+      gates: r.signals?.gates ?? {},
+      productionRolloutSucceeded: r.signals?.productionRolloutSucceeded ?? false,
+    },
     productionRollouts: r.productionRollouts ?? [],
   };
   if (!r.hotfix) delete release.hotfix;
@@ -32,7 +52,11 @@ function toRelease(doc: Doc): Release {
 }
 
 function toStored(doc: Doc): StoredRelease {
-  return { release: toRelease(doc), revision: Number(doc.__v ?? 0), processedEvents: (doc[APPLIED_EVENTS_PATH] as string[] | undefined) ?? [] };
+  return {
+    release: toRelease(doc),
+    revision: Number(doc.__v ?? 0),
+    processedEvents: (doc[APPLIED_EVENTS_PATH] as string[] | undefined) ?? [],
+  };
 }
 
 function fields(r: Release): Record<string, unknown> {
@@ -57,17 +81,27 @@ export class MongoReleaseRepository implements ReleaseRepository {
   }
 
   async getByVersion(product: string, version: string): Promise<StoredRelease | undefined> {
-    const doc = (await this.model.findOne({ product, version }).select(`+${APPLIED_EVENTS_PATH} -outbox`).lean().exec()) as Doc | null;
+    const doc = (await this.model
+      .findOne({ product, version })
+      .select(`+${APPLIED_EVENTS_PATH} -outbox`)
+      .lean()
+      .exec()) as Doc | null;
     return doc ? toStored(doc) : undefined;
   }
 
   async releasedVersions(product: string): Promise<string[]> {
-    const docs = (await this.model.find({ product, status: { $in: ['RELEASED', 'CLOSED'] } }).select('version').lean().exec()) as Doc[];
+    const docs = (await this.model
+      .find({ product, status: { $in: ['RELEASED', 'CLOSED'] } })
+      .select('version')
+      .lean()
+      .exec()) as Doc[];
     return docs.map((d) => String(d.version));
   }
 
   async insert(release: Release, events: CloudEvent[]): Promise<StoredRelease> {
-    const doc = new this.model({ _id: release.id, ...fields(release) }) as InstanceType<ReleaseModel> & { recordEvent(e: CloudEvent): void };
+    const doc = new this.model({ _id: release.id, ...fields(release) }) as InstanceType<ReleaseModel> & {
+      recordEvent(e: CloudEvent): void;
+    };
     for (const e of events) doc.recordEvent(e);
     try {
       await doc.save();
@@ -79,7 +113,12 @@ export class MongoReleaseRepository implements ReleaseRepository {
     return { release, revision: Number(doc.get('__v') ?? 0), processedEvents: [] };
   }
 
-  async update(release: Release, revision: number, events: CloudEvent[], options: SaveOptions = {}): Promise<StoredRelease> {
+  async update(
+    release: Release,
+    revision: number,
+    events: CloudEvent[],
+    options: SaveOptions = {},
+  ): Promise<StoredRelease> {
     const push: Record<string, unknown> = events.length ? { ...outboxPush(events).$push } : {};
     if (options.processedEvent) push[APPLIED_EVENTS_PATH] = { $each: [options.processedEvent], $slice: -KEEP_APPLIED };
     const unset: Record<string, 1> = {};
@@ -94,7 +133,9 @@ export class MongoReleaseRepository implements ReleaseRepository {
     if (Object.keys(push).length) update.$push = push;
     if (Object.keys(unset).length) update.$unset = unset;
     try {
-      const doc = (await updateWithVersion(this.model, release.id, revision, update)) as unknown as { get(p: string): unknown };
+      const doc = (await updateWithVersion(this.model, release.id, revision, update)) as unknown as {
+        get(p: string): unknown;
+      };
       if (events.length) this.onEvents();
       return { release, revision: Number(doc.get('__v')), processedEvents: [] };
     } catch (err) {
@@ -120,10 +161,14 @@ export class MongoReleaseRepository implements ReleaseRepository {
     if (filter.status?.length) where.status = { $in: filter.status };
     if (filter.type?.length) where.type = { $in: filter.type };
     if (filter.targetFrom || filter.targetTo) {
-      where.targetDate = { ...(filter.targetFrom ? { $gte: filter.targetFrom } : {}), ...(filter.targetTo ? { $lte: filter.targetTo } : {}) };
+      where.targetDate = {
+        ...(filter.targetFrom ? { $gte: filter.targetFrom } : {}),
+        ...(filter.targetTo ? { $lte: filter.targetTo } : {}),
+      };
     }
     const size = page.first ?? 20;
-    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) throw new RuleError(`first must be an integer from 0 to ${MAX_PAGE}, got ${page.first}`, 'first');
+    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE)
+      throw new RuleError(`first must be an integer from 0 to ${MAX_PAGE}, got ${page.first}`, 'first');
     const conditions: Record<string, unknown>[] = [where];
     const after = page.after ? decodeCursor(page.after, SORT) : undefined;
     if (after) {
@@ -138,10 +183,27 @@ export class MongoReleaseRepository implements ReleaseRepository {
       .lean()
       .exec()) as Doc[];
     const more = docs.length > size;
-    const edges = docs.slice(0, size).map((d) => ({ node: { ...toStored({ ...d, scopeChanges: [], ...(page.summaryOnly ? { features: [], transitions: [], gateResults: [], productionRollouts: [] } : {}) }), partial: true }, cursor: encodeCursor(SORT, d.targetDate, d._id) }));
+    const edges = docs
+      .slice(0, size)
+      .map((d) => ({
+        node: {
+          ...toStored({
+            ...d,
+            scopeChanges: [],
+            ...(page.summaryOnly ? { features: [], transitions: [], gateResults: [], productionRollouts: [] } : {}),
+          }),
+          partial: true,
+        },
+        cursor: encodeCursor(SORT, d.targetDate, d._id),
+      }));
     return {
       edges,
-      pageInfo: { hasNextPage: more, hasPreviousPage: after !== undefined, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: more,
+        hasPreviousPage: after !== undefined,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
       totalCount: () => this.model.countDocuments(where).exec(),
     };
   }

@@ -25,18 +25,39 @@ const feature = new Schema(
   { _id: false },
 );
 
-const transition = new Schema({ from: String, to: String, by: String, byName: String, at: Date, reason: String }, { _id: false });
+const transition = new Schema(
+  { from: String, to: String, by: String, byName: String, at: Date, reason: String },
+  { _id: false },
+);
 
 const scopeChange = new Schema(
-  { kind: String, featureId: String, title: String, by: String, byName: String, at: Date, changes: { type: [Schema.Types.Mixed], default: [] }, reason: String },
+  {
+    kind: String,
+    featureId: String,
+    title: String,
+    by: String,
+    byName: String,
+    at: Date,
+    changes: { type: [Schema.Types.Mixed], default: [] },
+    reason: String,
+  },
   { _id: false },
 );
 
 const gateResult = new Schema({ gate: String, outcome: String, evaluationId: String, at: Date }, { _id: false });
 
-const freezeTick = new Schema({ itemId: String, evidence: String, by: String, byName: String, at: Date }, { _id: false });
-const freezeException = new Schema({ changeId: String, reason: String, by: String, byName: String, at: Date }, { _id: false });
-const freeze = new Schema({ ticks: { type: [freezeTick], default: [] }, exceptions: { type: [freezeException], default: [] } }, { _id: false });
+const freezeTick = new Schema(
+  { itemId: String, evidence: String, by: String, byName: String, at: Date },
+  { _id: false },
+);
+const freezeException = new Schema(
+  { changeId: String, reason: String, by: String, byName: String, at: Date },
+  { _id: false },
+);
+const freeze = new Schema(
+  { ticks: { type: [freezeTick], default: [] }, exceptions: { type: [freezeException], default: [] } },
+  { _id: false },
+);
 
 const productionRollout = new Schema({ rolloutId: String, succeeded: Boolean, at: Date }, { _id: false });
 
@@ -56,7 +77,10 @@ export const releaseSchema = new Schema(
     features: { type: [feature], default: [] },
     scopeChanges: { type: [scopeChange], default: [] },
     team: { velocityHistory: { type: [Number], default: [] }, plannedVelocity: Number },
-    signals: { gates: { type: Schema.Types.Mixed, default: {} }, productionRolloutSucceeded: { type: Boolean, default: false } },
+    signals: {
+      gates: { type: Schema.Types.Mixed, default: {} },
+      productionRolloutSucceeded: { type: Boolean, default: false },
+    },
     gateResults: { type: [gateResult], default: [] },
     productionRollouts: { type: [productionRollout], default: [] },
     lastForecast: { type: Schema.Types.Mixed, default: undefined },
@@ -78,5 +102,8 @@ releaseSchema.plugin(optimisticConcurrencyPlugin);
 export type ReleaseModel = Model<Record<string, unknown>>;
 
 export function releaseModel(connection: Connection): ReleaseModel {
-  return (connection.models.Release as ReleaseModel | undefined) ?? (connection.model('Release', releaseSchema) as unknown as ReleaseModel);
+  return (
+    (connection.models.Release as ReleaseModel | undefined) ??
+    (connection.model('Release', releaseSchema) as unknown as ReleaseModel)
+  );
 }

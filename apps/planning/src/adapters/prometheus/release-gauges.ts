@@ -44,7 +44,11 @@ export function registerReleaseGauges(registry: Registry, releases: ReleaseRepos
     async collect() {
       const list = await read();
       this.reset();
-      for (const { release: r } of list) this.set({ release: r.id, product: r.product, version: r.version, status: r.status }, r.targetDate.getTime() / 1000);
+      for (const { release: r } of list)
+        this.set(
+          { release: r.id, product: r.product, version: r.version, status: r.status },
+          r.targetDate.getTime() / 1000,
+        );
     },
   });
   new Gauge({
@@ -56,7 +60,8 @@ export function registerReleaseGauges(registry: Registry, releases: ReleaseRepos
       const list = await read();
       this.reset();
       for (const { release: r } of list) {
-        for (const [gate, outcome] of Object.entries(r.signals.gates)) this.set({ release: r.id, product: r.product, version: r.version, gate, outcome }, 1);
+        for (const [gate, outcome] of Object.entries(r.signals.gates))
+          this.set({ release: r.id, product: r.product, version: r.version, gate, outcome }, 1);
       }
     },
   });

@@ -1,6 +1,7 @@
 import { inScope, type Feature } from '../scope.js';
 
-export type TestType = 'unit' | 'integration' | 'end-to-end' | 'regression' | 'contract' | 'migration' | 'performance' | 'security';
+export type TestType =
+  'unit' | 'integration' | 'end-to-end' | 'regression' | 'contract' | 'migration' | 'performance' | 'security';
 export type RiskLevel = 'HIGH' | 'MEDIUM' | 'LOW';
 
 export interface FeatureTestPlan {
@@ -58,7 +59,15 @@ export function testPlanBaseline(features: readonly Feature[]): TestPlan {
     return { f, score, risk, types, why: reasons.length ? reasons.join(', ') : 'ordinary change' };
   });
   scored.sort((a, b) => b.score - a.score || a.f.title.localeCompare(b.f.title));
-  const plans = scored.map((s, i) => ({ featureId: s.f.id, title: s.f.title, risk: s.risk, priority: i + 1, testTypes: s.types, coverageTarget: COVERAGE[s.risk], why: s.why }));
+  const plans = scored.map((s, i) => ({
+    featureId: s.f.id,
+    title: s.f.title,
+    risk: s.risk,
+    priority: i + 1,
+    testTypes: s.types,
+    coverageTarget: COVERAGE[s.risk],
+    why: s.why,
+  }));
   const high = plans.filter((p) => p.risk === 'HIGH').length;
   return { features: plans, summary: `${plans.length} features to test, ${high} of high risk first` };
 }
