@@ -45,12 +45,10 @@ export function alertmanagerWebhook<P extends { groupKey?: string | undefined; s
         const header = req.get('authorization') ?? '';
         const given = header.startsWith('Bearer ') ? header.slice(7) : '';
         if (!sameToken(given, o.token)) {
-          res
-            .status(401)
-            .json({
-              error:
-                'this receiver needs Authorization: Bearer <token> (the http_config.authorization credentials of the Alertmanager receiver)',
-            });
+          res.status(401).json({
+            error:
+              'this receiver needs Authorization: Bearer <token> (the http_config.authorization credentials of the Alertmanager receiver)',
+          });
           return;
         }
       }
@@ -81,11 +79,9 @@ export function alertmanagerWebhook<P extends { groupKey?: string | undefined; s
       next: express.NextFunction,
     ) => {
       if (!err.status) return next(err);
-      res
-        .status(err.status)
-        .json({
-          error: err.type === 'entity.too.large' ? 'the payload is too large' : `the body is not JSON: ${err.message}`,
-        });
+      res.status(err.status).json({
+        error: err.type === 'entity.too.large' ? 'the payload is too large' : `the body is not JSON: ${err.message}`,
+      });
     },
   );
   return router;

@@ -18,13 +18,11 @@ export async function serviceAccountKubeconfig(
 ): Promise<string> {
   const kc = new KubeConfig();
   kc.loadFromString(cluster.kubeconfig);
-  const minted = await kc
-    .makeApiClient(CoreV1Api)
-    .createNamespacedServiceAccountToken({
-      name: account.name,
-      namespace: account.namespace,
-      body: { spec: { expirationSeconds, audiences: [] } },
-    });
+  const minted = await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    name: account.name,
+    namespace: account.namespace,
+    body: { spec: { expirationSeconds, audiences: [] } },
+  });
   const token = minted.status?.token;
   if (!token)
     throw new Error(`the TokenRequest for service account ${account.namespace}/${account.name} returned no token`);

@@ -153,14 +153,12 @@ export class MongoProjectionStore implements ProjectionStore {
     ]);
     const attributedRollouts = new Set(linked as string[]);
     const attributedWorkloads = new Set(deployed as string[]);
-    const incidents = candidates
-      .map(toRecord<IncidentRecord>)
-      .filter((i) =>
-        isUnattributedIncident(i.header, {
-          rollout: (id) => attributedRollouts.has(id),
-          workload: (w) => attributedWorkloads.has(w),
-        }),
-      );
+    const incidents = candidates.map(toRecord<IncidentRecord>).filter((i) =>
+      isUnattributedIncident(i.header, {
+        rollout: (id) => attributedRollouts.has(id),
+        workload: (w) => attributedWorkloads.has(w),
+      }),
+    );
     return {
       releases: releases.map(toRecord<ReleaseRecord>),
       rollouts: rollouts.map(toRecord<RolloutRecord>),

@@ -183,19 +183,17 @@ export class MongoReleaseRepository implements ReleaseRepository {
       .lean()
       .exec()) as Doc[];
     const more = docs.length > size;
-    const edges = docs
-      .slice(0, size)
-      .map((d) => ({
-        node: {
-          ...toStored({
-            ...d,
-            scopeChanges: [],
-            ...(page.summaryOnly ? { features: [], transitions: [], gateResults: [], productionRollouts: [] } : {}),
-          }),
-          partial: true,
-        },
-        cursor: encodeCursor(SORT, d.targetDate, d._id),
-      }));
+    const edges = docs.slice(0, size).map((d) => ({
+      node: {
+        ...toStored({
+          ...d,
+          scopeChanges: [],
+          ...(page.summaryOnly ? { features: [], transitions: [], gateResults: [], productionRollouts: [] } : {}),
+        }),
+        partial: true,
+      },
+      cursor: encodeCursor(SORT, d.targetDate, d._id),
+    }));
     return {
       edges,
       pageInfo: {
