@@ -1,4 +1,4 @@
-import { NotFoundError, type Person, retryOnConflict, RuleError } from '@flightdeck/kernel';
+import { NotFoundError, retryOnConflict, RuleError } from '@flightdeck/kernel';
 import {
   createReleaseRollout,
   requestAbortAll,
@@ -11,10 +11,8 @@ import {
 } from '../domain/index.js';
 import { releaseStartedEvent } from './release-rollout-events.js';
 import type { ReleaseRolloutRepository, StoredReleaseRollout } from './release-rollout-ports.js';
-import type { RequestMeta } from './rollout-commands.js';
+import { freeDeployment, personOf, type RequestMeta } from './free-deployment.js';
 import type { Clock, IdGenerator, ReleaseClearance, RolloutRepository, RolloutTarget } from './ports.js';
-
-const personOf = (meta: RequestMeta): Person => ({ subject: meta.by, name: meta.byName ?? meta.by });
 
 export interface StartReleaseInput {
   releaseId: string;
@@ -39,7 +37,7 @@ export class ReleaseRolloutCommands {
   ) {}
 
   async start(input: StartReleaseInput, meta: RequestMeta): Promise<StoredReleaseRollout> {
-    const { releases, rollouts, target, clearance, clock } = this.deps;
+    const { releases, clearance, clock } = this.deps;
     const cleared = await clearance.clearance(input.releaseId);
     if (!cleared.cleared)
       throw new RuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
@@ -51,23 +49,9 @@ export class ReleaseRolloutCommands {
       );
     // What each Deployment runs now, and that no other rollout holds it: checked for all before anything moves.
     const lives = await Promise.all(
-      input.workloads.map(async (w, i) => {
-        const ref = w.rollout.target;
-        const where = `${ref.namespace}/${ref.deployment}`;
-        const taken = await rollouts.unfinishedFor(ref);
-        if (taken)
-          throw new RuleError(
-            `workloads[${i}]: ${where} already has rollout ${taken.rollout.id} in phase ${taken.rollout.phase}; finish or abort it first`,
-            `workloads[${i}].target`,
-          );
-        const live = await target.live(ref);
-        if (!live)
-          throw new RuleError(
-            `workloads[${i}]: Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`,
-            `workloads[${i}].target`,
-          );
-        return live;
-      }),
+      input.workloads.map((w, i) =>
+        freeDeployment(this.deps, w.rollout.target, `workloads[${i}].target`, `workloads[${i}]: `),
+      ),
     );
     const byTarget = new Map(input.workloads.map((w, i) => [w.rollout.target, lives[i]!]));
     const release = createReleaseRollout(

@@ -11,6 +11,7 @@ import {
   type ReleaseRollout,
 } from '../domain/index.js';
 import { startedEvent } from './events.js';
+import { ReconcileLoop } from './reconcile-loop.js';
 import { releaseEventsOf } from './release-rollout-events.js';
 import type { ReleaseRolloutRepository, StoredReleaseRollout } from './release-rollout-ports.js';
 import type { RolloutCommands } from './rollout-commands.js';
@@ -44,40 +45,22 @@ const MAX_ACTIONS_PER_PASS = 10;
  * per-rollout controller moves them), and saves the new state with its events in one write.
  */
 export class ReleaseRolloutController {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private pass: Promise<void> | undefined;
-  private wakeRequested = false;
+  private readonly loop: ReconcileLoop;
 
-  constructor(private readonly o: ReleaseControllerOptions) {}
+  constructor(private readonly o: ReleaseControllerOptions) {
+    this.loop = new ReconcileLoop(() => this.runPass(), o.tickMs ?? 250);
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.pass;
+    await this.loop.stop();
   }
 
   wake(): void {
-    if (!this.running) return;
-    if (this.pass) this.wakeRequested = true;
-    else this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.pass = this.runPass().finally(() => {
-        this.pass = undefined;
-        if (this.running) this.schedule(this.wakeRequested ? 0 : (this.o.tickMs ?? 250));
-        this.wakeRequested = false;
-      });
-    }, ms);
+    this.loop.wake();
   }
 
   async runPass(): Promise<void> {

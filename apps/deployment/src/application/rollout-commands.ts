@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@flightdeck/events';
-import { NotFoundError, type Person, retryOnConflict, RuleError } from '@flightdeck/kernel';
+import { NotFoundError, retryOnConflict, RuleError } from '@flightdeck/kernel';
 import {
   approveStep,
   createRollout,
@@ -11,7 +11,7 @@ import {
   type RolloutRequest,
 } from '../domain/index.js';
 import { startedEvent } from './events.js';
-import { TargetRefusedError } from './target-errors.js';
+import { freeDeployment, personOf, type RequestMeta } from './free-deployment.js';
 import type {
   Clock,
   IdGenerator,
@@ -24,14 +24,7 @@ import type {
   StoredRollout,
 } from './ports.js';
 
-/** Who asks, from the token: `by` is the subject (the identity key), `byName` the display name. */
-export interface RequestMeta {
-  by: string;
-  byName?: string;
-  correlationId?: string;
-}
-
-const personOf = (meta: RequestMeta): Person => ({ subject: meta.by, name: meta.byName ?? meta.by });
+export type { RequestMeta };
 
 export type StartInput = Omit<RolloutRequest, 'id' | 'createdBy'>;
 
@@ -50,27 +43,12 @@ export class RolloutCommands {
   ) {}
 
   async start(input: StartInput, meta: RequestMeta): Promise<StoredRollout> {
-    const { rollouts, target, clearance, clock } = this.deps;
+    const { rollouts, clearance, clock } = this.deps;
     const cleared = await clearance.clearance(input.releaseId);
     if (!cleared.cleared)
       throw new RuleError(`release ${input.releaseId} may not be rolled out: ${cleared.reason}`, 'releaseId');
     const ref = input.target;
-    const where = `${ref.namespace}/${ref.deployment}`;
-    const busy = await rollouts.unfinishedFor(ref);
-    if (busy)
-      throw new RuleError(
-        `${where} already has rollout ${busy.rollout.id} in phase ${busy.rollout.phase}; finish or abort it first`,
-        'target',
-      );
-    const live = await target.live(ref).catch((err: unknown) => {
-      // The cluster refused to show the Deployment (a missing permission, say): the caller hears why.
-      throw err instanceof TargetRefusedError ? new RuleError(err.message, 'target') : err;
-    });
-    if (!live)
-      throw new RuleError(
-        `Deployment ${where} was not found in the cluster${ref.cluster ? ` ${ref.cluster}` : ''}`,
-        'target',
-      );
+    const live = await freeDeployment(this.deps, ref, 'target');
     const rollout = createRollout({ ...input, id: this.deps.newId(), createdBy: personOf(meta) }, live, clock.now());
     // The new rollout takes the canary Deployment over: an earlier rollout's bake there ends first.
     const baking = await rollouts.bakingFor(ref);

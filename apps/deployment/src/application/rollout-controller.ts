@@ -22,6 +22,7 @@ import type {
   StoredRollout,
   WebhookCaller,
 } from './ports.js';
+import { ReconcileLoop } from './reconcile-loop.js';
 import { TargetRefusedError } from './target-errors.js';
 
 export interface ControllerOptions {
@@ -52,24 +53,19 @@ const MAX_ACTIONS_PER_PASS = 25;
  * state with its events in one write, until the rollout has to wait.
  */
 export class RolloutController {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private pass: Promise<void> | undefined;
+  private readonly loop: ReconcileLoop;
   private readonly inFlight = new Set<string>();
-  private wakeRequested = false;
 
-  constructor(private readonly o: ControllerOptions) {}
+  constructor(private readonly o: ControllerOptions) {
+    this.loop = new ReconcileLoop(() => this.runPass(), o.tickMs ?? 250);
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.pass;
+    await this.loop.stop();
   }
 
   /**
@@ -77,10 +73,9 @@ export class RolloutController {
    * that rollout is reconciled at once, beside a pass under way, rather than after it.
    */
   wake(rolloutId?: string): void {
-    if (!this.running) return;
+    if (!this.loop.isRunning) return;
     if (rolloutId && this.o.leadership.isLeader() && !this.inFlight.has(rolloutId)) void this.reconcileNow(rolloutId);
-    if (this.pass) this.wakeRequested = true;
-    else this.schedule(0);
+    this.loop.wake();
   }
 
   private async reconcileNow(id: string): Promise<void> {
@@ -93,17 +88,6 @@ export class RolloutController {
         `rollout ${id}: could not be read to act on it at once (${(err as Error).message}); the next pass does`,
       );
     }
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.pass = this.runPass().finally(() => {
-        this.pass = undefined;
-        if (this.running) this.schedule(this.wakeRequested ? 0 : (this.o.tickMs ?? 250));
-        this.wakeRequested = false;
-      });
-    }, ms);
   }
 
   /** One pass over the active rollouts (exposed for tests and the benchmark). */

@@ -270,6 +270,42 @@ describe('a Deployment the service may not or cannot change: the rollout ends sa
         );
       });
 
+      it('without get: a release-wide rollout is refused at its start too, naming the workload and the verb', async () => {
+        await createWorkload(c, 'no-get-release');
+        await clearRelease(s, 'rel-no-get-release');
+        const err = await withoutVerb('get', () =>
+          s.service.releaseRollouts
+            .start(
+              {
+                releaseId: 'rel-no-get-release',
+                environment: 'production',
+                mode: 'TOGETHER',
+                workloads: [
+                  {
+                    name: 'web',
+                    rollout: {
+                      target: { cluster: '', namespace: NAMESPACE, deployment: 'no-get-release', container: 'app' },
+                      image: 'shop/web:2.0.0',
+                      strategy: 'CANARY',
+                      steps,
+                    },
+                  },
+                ],
+              },
+              { by: 'sam' },
+            )
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+        );
+        expect(err).toBeInstanceOf(RuleError);
+        expect(err).toMatchObject({ field: 'workloads[0].target' });
+        expect((err as Error).message).toMatch(
+          /^workloads\[0\]: the cluster refused to get Deployment default\/no-get-release \(403 Forbidden: .*\): grant get on it to the account the deployment service runs as$/,
+        );
+      });
+
       it('without create: held before anything changed, naming the canary and create', async () => {
         await createWorkload(c, 'no-create');
         const r = await withoutVerb('create', async () => {
