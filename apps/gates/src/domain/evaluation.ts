@@ -7,6 +7,7 @@ import {
   type CoverageSummary,
   type Evidence,
   type SecuritySummary,
+  noTests,
   type TestSummary,
 } from './evidence.js';
 import type { GateDefinition } from './gate-definition.js';
@@ -101,17 +102,7 @@ const names = (list: Evidence[]) => list.map((e) => e.name);
 function testsOf(evidence: Evidence[]): { sum: TestSummary; from: Evidence[] } | undefined {
   const from = evidence.filter((e) => e.summary.kind === 'JUNIT');
   if (!from.length) return undefined;
-  const sum: TestSummary = {
-    tests: 0,
-    passed: 0,
-    failures: 0,
-    errors: 0,
-    skipped: 0,
-    suites: 0,
-    durationSeconds: 0,
-    failed: [],
-    warnings: [],
-  };
+  const sum: TestSummary = noTests();
   for (const e of from) {
     if (e.summary.kind !== 'JUNIT') continue;
     const t = e.summary.tests;

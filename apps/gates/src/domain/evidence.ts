@@ -24,6 +24,19 @@ export interface TestSummary {
   warnings: string[];
 }
 
+/** A summary of no tests yet, to count a report (or several) into. */
+export const noTests = (): TestSummary => ({
+  tests: 0,
+  passed: 0,
+  failures: 0,
+  errors: 0,
+  skipped: 0,
+  suites: 0,
+  durationSeconds: 0,
+  failed: [],
+  warnings: [],
+});
+
 export interface Ratio {
   covered: number;
   total: number;

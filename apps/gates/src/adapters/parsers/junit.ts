@@ -1,5 +1,5 @@
 import type { SaxesTagPlain } from 'saxes';
-import type { TestSummary, FailedCase } from '../../domain/evidence.js';
+import { noTests, type TestSummary, type FailedCase } from '../../domain/evidence.js';
 import { excerpt, shorten, type ReportSource } from './evidence-error.js';
 import { ContentError, attr, numberAttr, streamXml } from './xml-stream.js';
 
@@ -25,17 +25,7 @@ function duration(tag: SaxesTagPlain): number {
  * else with a <failure> as a failure, else with <skipped> as skipped.
  */
 export async function parseJUnit(file: string, source: ReportSource): Promise<TestSummary> {
-  const summary: TestSummary = {
-    tests: 0,
-    passed: 0,
-    failures: 0,
-    errors: 0,
-    skipped: 0,
-    suites: 0,
-    durationSeconds: 0,
-    failed: [],
-    warnings: [],
-  };
+  const summary: TestSummary = noTests();
   // The open suites, innermost last; `cases` counts the cases directly inside and, once closed, those of nested suites.
   const suites: { name: string; declared?: number; cases: number }[] = [];
   let rootSeen = false;
