@@ -6,13 +6,12 @@
  * `--interval` seconds, 60 by default), timed from the failure condition first holding in Prometheus to that same
  * first change.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { AppsV1Api, KubeConfig, Watch, type V1Deployment } from '@kubernetes/client-node';
 import { Command } from 'commander';
@@ -23,7 +22,8 @@ import { gateEvaluationCompleted, InProcessBus } from '@flightdeck/events';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import { connectMongo } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
-import { startAlertmanager, startPrometheus } from '@flightdeck/testing';
+import { eventually, startAlertmanager, startPrometheus } from '@flightdeck/testing';
+import { startKubeSimProcess } from './kube-sim-process.js';
 
 export interface AlertBenchOptions {
   /** Rollouts rolled back by an alert. */
@@ -56,65 +56,6 @@ export interface AlertBenchResult {
 
 const BEHAVIOURS =
   'default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 }\n"bench/web:3.0.0-bad": { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 }\n';
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function startSimProcess(
-  dir: string,
-  timeScale: number,
-): Promise<{ kubeconfig: string; url: string; proc: ChildProcess }> {
-  const behaviours = join(dir, 'behaviours.yaml');
-  const kubeconfig = join(dir, 'kubeconfig.yaml');
-  await writeFile(behaviours, BEHAVIOURS);
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(repoRoot, 'tools/kube-sim/src/main.ts'),
-      '--port',
-      '0',
-      '--kubeconfig',
-      kubeconfig,
-      '--time-scale',
-      String(timeScale),
-      '--behaviours',
-      behaviours,
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('kube-sim did not start within 30 s')), 30_000);
-    let out = '';
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /ready (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`kube-sim exited with ${code}`)));
-  });
-  return { kubeconfig, url, proc };
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 export function figures(samples: number[]): Figures {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -150,7 +91,7 @@ class CanaryWatch {
   }
 
   firstChange(workload: string): Promise<number> {
-    return waitFor(`the rollback of ${workload} in the watch`, async () => this.seen.get(workload), 300_000, 20);
+    return eventually(`the rollback of ${workload} in the watch`, async () => this.seen.get(workload), 300_000, 20);
   }
 
   stop(): void {
@@ -161,7 +102,7 @@ class CanaryWatch {
 
 export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'flightdeck-bench-alert-'));
-  const sim = await startSimProcess(dir, opts.timeScale);
+  const sim = await startKubeSimProcess(dir, opts.timeScale, BEHAVIOURS);
   const prom = await startPrometheus({ scrapeTargets: [`${sim.url}/metrics`], scrapeIntervalSeconds: 0.5 });
   const mongoServer = await startMongoServer({ port: 0 });
   const mongo = await connectMongo({ uri: `${mongoServer.uri}/deployment-alert-bench` });
@@ -220,7 +161,7 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
         },
       }),
     );
-    await waitFor(
+    await eventually(
       'the gate projected',
       async () =>
         (await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined,
@@ -247,7 +188,7 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
         });
       }),
     );
-    await waitFor(
+    await eventually(
       `${names.length} workloads ready`,
       async () => {
         const list = await apps.listNamespacedDeployment({ namespace: 'default' });
@@ -302,7 +243,7 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
       const query = metric.query
         .replaceAll('{{canarySelector}}', `namespace="default",deployment="${name}-canary"`)
         .replaceAll('{{interval}}', `${Math.max(4, Math.ceil(intervalSeconds * 2))}s`);
-      return waitFor(
+      return eventually(
         `the failure condition of ${name} in Prometheus`,
         async () => {
           const at = Date.now();
@@ -348,7 +289,7 @@ export async function runAlertBench(opts: AlertBenchOptions): Promise<AlertBench
           .filter((n) => n.startsWith(prefix))
           .map(
             async (n) =>
-              (await waitFor(
+              (await eventually(
                 `the cause of ${n}`,
                 async () => (await svc.commands.get(ids.get(n)!)).rollout.rollback?.cause,
                 60_000,

@@ -6,11 +6,10 @@
  * Then N concurrent good rollouts on one service replica: the service process's CPU and memory, next to the same
  * process idle for the same time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Command } from 'commander';
 import { createTokenVerifier } from '@flightdeck/auth';
@@ -20,7 +19,8 @@ import { gateEvaluationCompleted, InProcessBus } from '@flightdeck/events';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import { connectMongo } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
-import { startPrometheus } from '@flightdeck/testing';
+import { eventually, startPrometheus } from '@flightdeck/testing';
+import { startKubeSimProcess } from './kube-sim-process.js';
 
 export interface RollbackBenchOptions {
   badRollouts: number;
@@ -54,66 +54,13 @@ export interface RollbackBenchResult {
 
 const BEHAVIOURS =
   'default: { rps: 20, errorRatio: 0.001, p99Seconds: 0.2, startSeconds: 2 }\n"bench/web:2.0.0": { rps: 20, errorRatio: 0.001, p99Seconds: 0.2 }\n"bench/web:3.0.0-bad": { rps: 20, errorRatio: 0.3, p99Seconds: 1.5 }\n';
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-async function startSimProcess(
-  dir: string,
-  timeScale: number,
-): Promise<{ url: string; kubeconfig: string; proc: ChildProcess }> {
-  const behaviours = join(dir, 'behaviours.yaml');
-  const kubeconfig = join(dir, 'kubeconfig.yaml');
-  await writeFile(behaviours, BEHAVIOURS);
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(repoRoot, 'tools/kube-sim/src/main.ts'),
-      '--port',
-      '0',
-      '--kubeconfig',
-      kubeconfig,
-      '--time-scale',
-      String(timeScale),
-      '--behaviours',
-      behaviours,
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('kube-sim did not start within 30 s')), 30_000);
-    let out = '';
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /ready (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`kube-sim exited with ${code}`)));
-  });
-  return { url, kubeconfig, proc };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 export async function runRollbackBench(opts: RollbackBenchOptions): Promise<RollbackBenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'flightdeck-bench-rollback-'));
-  const sim = await startSimProcess(dir, opts.timeScale);
+  const sim = await startKubeSimProcess(dir, opts.timeScale, BEHAVIOURS);
   const prom = await startPrometheus({ scrapeTargets: [`${sim.url}/metrics`], scrapeIntervalSeconds: 0.5 });
   const mongoServer = await startMongoServer({ port: 0 });
   const mongo = await connectMongo({ uri: `${mongoServer.uri}/deployment-bench` });
@@ -148,7 +95,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
         },
       }),
     );
-    await waitFor(
+    await eventually(
       'the gate projected',
       async () =>
         (await mongo.connection.collection('release_gates').findOne({ _id: releaseId as never })) ? true : undefined,
@@ -172,7 +119,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
           });
         }),
       );
-      await waitFor(
+      await eventually(
         `${n} ${prefix} workloads ready`,
         async () => {
           const list = await apps.listNamespacedDeployment({ namespace: 'default' });
@@ -220,7 +167,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
           { by: 'bench' },
         );
         // The probe: the same query the analysis runs, every 100 ms, from when the run exists.
-        const run = await waitFor(
+        const run = await eventually(
           'the analysis run',
           async () => (await svc.commands.get(rollout.id)).rollout.analysisRuns[0],
           60_000,
@@ -234,7 +181,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
           else await sleep(100);
         }
         if (conditionAt === undefined) throw new Error(`bad-${i}: the failure condition never held in Prometheus`);
-        const done = await waitFor(
+        const done = await eventually(
           'the rollback',
           async () => {
             const s = (await svc.commands.get(rollout.id)).rollout;
@@ -287,7 +234,7 @@ export async function runRollbackBench(opts: RollbackBenchOptions): Promise<Roll
           ).rollout.id,
       ),
     );
-    const finished = await waitFor(
+    const finished = await eventually(
       'every concurrent rollout finished',
       async () => {
         const phases = await Promise.all(ids.map(async (id) => (await svc.commands.get(id)).rollout.phase));
