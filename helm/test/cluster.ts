@@ -7,6 +7,7 @@ import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { Manifest } from '@flightdeck/deploy/test/objects';
 import { helmAsync, type HelmResult } from './helm.js';
+import { eventually } from '@flightdeck/testing';
 
 // A real Kubernetes API server for installing the chart: tools/kube-local (kube-apiserver 1.36 with RBAC and Pod
 // Security admission, its controllers, kwok's fake nodes making pods Running and Ready), driven by the real helm
@@ -213,13 +214,4 @@ export async function canI(
   return answer;
 }
 
-/** Polls until the probe gives a value (not undefined), at most `timeoutMs`; then fails naming what it waited for. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+export { eventually };

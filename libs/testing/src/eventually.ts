@@ -12,13 +12,13 @@ export const DEADLINES = {
 } as const;
 
 /**
- * Polls `probe` every `intervalMs` until it returns a value (anything but undefined), for effects that arrive by
- * events. A probe that throws is tried again; when the deadline passes, the error says what did not happen, within
+ * Polls `probe` every `intervalMs` until it returns a value (anything but undefined or false: a probe may answer
+ * with a condition), for effects that arrive by events. A probe that throws is tried again; when the deadline passes, the error says what did not happen, within
  * how long, and the probe's last error.
  */
 export async function eventually<T>(
   what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs: number = DEADLINES.event,
   intervalMs = 100,
 ): Promise<T> {
@@ -27,7 +27,7 @@ export async function eventually<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== false) return value as T;
     } catch (err) {
       last = err;
     }

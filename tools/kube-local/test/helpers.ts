@@ -2,28 +2,10 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { eventually } from '@flightdeck/testing';
 
 export const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 export const run = promisify(execFile);
-
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 export function clients(kubeconfig: string) {
   const kc = new KubeConfig();
@@ -92,3 +74,5 @@ export async function readyLine(p: Launched, timeoutMs = 240_000): Promise<{ url
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+export { eventually };

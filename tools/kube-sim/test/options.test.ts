@@ -1,6 +1,7 @@
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, waitFor, type Cluster } from './helpers.js';
+import { eventually } from '@flightdeck/testing';
+import { startCluster, type Cluster } from './helpers.js';
 
 // What kube-sim's own options do. The API's behaviour itself is held to a real API server in conformance/.
 const ns = 'default';
@@ -37,7 +38,7 @@ describe('kube-sim options: watch history, bookmark interval, token', () => {
     await new Promise((r) => setTimeout(r, 100));
     await c.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { n: '1' } } }, merge);
     const types = () => w.events.map((e) => e.type);
-    await waitFor(
+    await eventually(
       'a bookmark after the change',
       () => types().includes('MODIFIED') && types().lastIndexOf('BOOKMARK') > types().indexOf('MODIFIED'),
     );
@@ -52,7 +53,7 @@ describe('kube-sim options: watch history, bookmark interval, token', () => {
     for (let i = 0; i < 60; i++)
       await c.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { n: `v${i}` } } }, merge);
     const w = collectWatch(c, `/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: old });
-    await waitFor('the ERROR event', () => w.events.length > 0);
+    await eventually('the ERROR event', () => w.events.length > 0);
     await w.stop();
     expect(w.events[0]).toMatchObject({ type: 'ERROR', obj: { code: 410, reason: 'Expired' } });
   });

@@ -1,7 +1,7 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
+import { eventually, startPrometheus, type PrometheusHandle } from '@flightdeck/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployment, rolloutComplete, startCluster, waitFor, watchDeploymentUntil, type Cluster } from './helpers.js';
+import { deployment, rolloutComplete, startCluster, watchDeploymentUntil, type Cluster } from './helpers.js';
 
 const errorRatio = (window: string) =>
   `sum by (version) (increase(http_requests_total{deployment="shop",code="500"}[${window}])) / sum by (version) (increase(http_requests_total{deployment="shop"}[${window}]))`;
@@ -31,7 +31,7 @@ describe('a real Prometheus scraping the simulated workloads', () => {
       body: deployment('shop', 'shop/web:1.0.0', { replicas: 2 }),
     });
     await watchDeploymentUntil(c, 'default', 'shop', rolloutComplete);
-    const good = await waitFor(
+    const good = await eventually(
       'the good version in Prometheus',
       async () => {
         const r = await prom.query(errorRatio('10s'));
@@ -50,7 +50,7 @@ describe('a real Prometheus scraping the simulated workloads', () => {
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     await watchDeploymentUntil(c, 'default', 'shop', (d) => rolloutComplete(d) && d.metadata?.generation === 2);
-    const ratios = await waitFor(
+    const ratios = await eventually(
       'both versions with the bad one worse',
       async () => {
         const r = await prom.query(errorRatio('30s'));

@@ -2,21 +2,7 @@ import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { startKubeSim, type KubeSim } from '@flightdeck/kube-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { behaviourAnnotations, Behaviours, startWorkloadSim, type WorkloadSim } from '../src/index.js';
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+import { eventually } from '@flightdeck/testing';
 
 function pod(name: string, image: string, labels: Record<string, string> = { app: name }): V1Pod {
   return { metadata: { name, labels }, spec: { containers: [{ name: 'app', image }] } };

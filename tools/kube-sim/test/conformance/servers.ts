@@ -9,6 +9,7 @@ import { expect, inject } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../src/index.js';
 import { BEHAVIOURS, POD_START_SECONDS } from './behaviours.js';
+import { eventually } from '@flightdeck/testing';
 
 /**
  * The differential conformance harness: every step runs against kube-sim and against a real API server
@@ -289,21 +290,4 @@ export function expectKnownDifference<T>(r: { sim: T; local: T }, expected: { si
   expect(normalise(r.local), `kube-local: ${why}`).toEqual(normalise(expected.local));
 }
 
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+export { eventually };
