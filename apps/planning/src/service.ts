@@ -7,6 +7,7 @@ import { CodeFreeze } from './application/code-freeze.js';
 import { CommunicationPlan } from './application/communication-plan.js';
 import type { NotificationSender } from './application/notification-ports.js';
 import { Notifications } from './application/notifications.js';
+import { WeeklyStatusSchedule } from './application/weekly-status-schedule.js';
 import { ReleaseInsights } from './application/release-insights.js';
 import { ReleasePlanning } from './application/release-planning.js';
 import { ReleaseSignals } from './application/release-signals.js';
@@ -32,6 +33,8 @@ export interface NotifySettings {
   linkBaseUrl?: string;
   /** Pause of the delivery worker between looks at the queue when idle; default 1000 ms. */
   pollMs?: number;
+  /** How often the weekly status schedule looks whether this week's updates are due; default 60 s. */
+  scheduleMs?: number;
   /** Per HTTP attempt; default 10 s. */
   timeoutMs?: number;
   /** Replaces the channels of @flightdeck/notify (a test wrapping them to stop mid-delivery). */
@@ -93,6 +96,21 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     onQueued: () => worker.kick(),
   });
   const worker = new DeliveryWorker(notifications, logger, notify.pollMs ?? 1000);
+  const weeklyStatus = new WeeklyStatusSchedule({
+    releases,
+    subscriptions: new MongoSubscriptionStore(subscriptionsModel),
+    deliveries: new MongoDeliveryStore(deliveriesModel),
+    clock,
+    logger,
+    statusOf: (r) => insights.documents(r).weeklyStatus,
+    ...(notify.linkBaseUrl ? { linkBaseUrl: notify.linkBaseUrl } : {}),
+  });
+  let schedule: NodeJS.Timeout | undefined;
+  const scheduleTick = () =>
+    weeklyStatus
+      .tick()
+      .then((n) => n > 0 && worker.kick())
+      .catch((err: unknown) => logger.error({ err }, 'weekly status schedule failed; will look again'));
   const durable = deps.durable ?? SIGNALS_DURABLE;
   let subscription: Subscription | undefined;
   let notifying: Subscription | undefined;
@@ -127,6 +145,8 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
       subscription = await consumeReleaseSignals(bus, signals, logger, durable);
       notifying = await consumeNotifyingEvents(bus, notifications, logger, `${durable}${NOTIFICATIONS_SUFFIX}`);
       worker.start();
+      void scheduleTick();
+      schedule = setInterval(() => void scheduleTick(), notify.scheduleMs ?? 60_000);
       logger.info('planning started');
     },
     async onStop() {
@@ -134,6 +154,7 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
       subscription = undefined;
       await notifying?.stop();
       notifying = undefined;
+      clearInterval(schedule);
       await worker.stop();
       channels?.close();
       await relay.stop();

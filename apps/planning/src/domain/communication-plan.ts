@@ -41,3 +41,14 @@ export function parseProduct(value: unknown): string {
     'product',
   );
 }
+
+/** When the weekly status goes out: Mondays from 09:00 UTC (a service started later in the week catches up at once). */
+export const WEEKLY_STATUS_AT = { weekday: 'Monday', hourUtc: 9 } as const;
+
+/** The week `now` falls in, by its Monday (YYYY-MM-DD, UTC), once that week's status is due; undefined before. */
+export function weeklyStatusDue(now: Date): string | undefined {
+  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  const dueAt = monday.getTime() + WEEKLY_STATUS_AT.hourUtc * 3_600_000;
+  return now.getTime() >= dueAt ? monday.toISOString().slice(0, 10) : undefined;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RuleError } from '@flightdeck/kernel';
-import { parseAudience, parseCadence, parseProduct } from '../../src/domain/communication-plan.js';
+import { parseAudience, parseCadence, parseProduct, weeklyStatusDue } from '../../src/domain/communication-plan.js';
 import { noticeFor } from '../../src/domain/notices.js';
 
 const release = { id: 'r-1', product: 'shop', version: '2.4.0' };
@@ -65,5 +65,15 @@ describe('the communication plan input', () => {
     expect(() => parseCadence('HOURLY')).toThrow(/expected one of AS_IT_HAPPENS, DAILY, WEEKLY/);
     expect(() => parseProduct('Shop Front')).toThrow(/lower-case letters/);
     expect(parseProduct('checkout-api')).toBe('checkout-api');
+  });
+});
+
+describe('weeklyStatusDue', () => {
+  it('names the week by its Monday from Monday 09:00 UTC on, through Sunday', () => {
+    expect(weeklyStatusDue(new Date('2026-11-30T08:59:59Z'))).toBeUndefined();
+    expect(weeklyStatusDue(new Date('2026-11-30T09:00:00Z'))).toBe('2026-11-30');
+    expect(weeklyStatusDue(new Date('2026-12-06T23:59:59Z'))).toBe('2026-11-30');
+    expect(weeklyStatusDue(new Date('2026-12-07T08:00:00Z'))).toBeUndefined();
+    expect(weeklyStatusDue(new Date('2027-01-01T12:00:00Z'))).toBe('2026-12-28');
   });
 });
