@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxRelay, registerOutboxMetrics, withEventMetrics, type Subscription } from '@flightdeck/events';
-import { Channels, DEFAULT_RETRY_POLICY, type RetryPolicy, type SmtpSettings } from '@flightdeck/notify';
 import { createSubgraphService, type ServiceDeps, type SubgraphService } from '@flightdeck/subgraph';
 import { markMount } from '@flightdeck/telemetry';
 import { CodeFreeze } from './application/code-freeze.js';
-import { CommunicationPlan } from './application/communication-plan.js';
-import type { NotificationSender } from './application/notification-ports.js';
-import { Notifications } from './application/notifications.js';
-import { WeeklyStatusSchedule } from './application/weekly-status-schedule.js';
+import type { CommunicationPlan } from './application/communication-plan.js';
+import type { Notifications } from './application/notifications.js';
 import { ReleaseInsights } from './application/release-insights.js';
 import { ReleasePlanning } from './application/release-planning.js';
 import { ReleaseSignals } from './application/release-signals.js';
@@ -19,32 +16,15 @@ import { MongoReleaseRepository } from './adapters/mongo/mongo-release-repositor
 import { releaseModel } from './adapters/mongo/release-model.js';
 import { registerReleaseGauges } from './adapters/prometheus/release-gauges.js';
 import { consumeReleaseSignals, SIGNALS_DURABLE } from './adapters/nats/signal-consumer.js';
-import { consumeNotifyingEvents, NOTIFICATIONS_SUFFIX } from './adapters/nats/notification-consumer.js';
-import { MongoDeliveryStore, MongoSubscriptionStore } from './adapters/mongo/mongo-notification-stores.js';
-import { deliveryModel, subscriptionModel } from './adapters/mongo/notification-models.js';
-import { DeliveryWorker } from './adapters/notify/delivery-worker.js';
+import { createNotifier, type NotifySettings } from './notifier.js';
 
-/** How notifications go out: channels' settings, retries, links. */
-export interface NotifySettings {
-  /** Without it, e-mail deliveries fail (FAILED, not retried) saying e-mail is not configured. */
-  smtp?: SmtpSettings;
-  retry?: RetryPolicy;
-  /** The console's public URL; notifications link to the release's page there. */
-  linkBaseUrl?: string;
-  /** Pause of the delivery worker between looks at the queue when idle; default 1000 ms. */
-  pollMs?: number;
-  /** How often the weekly status schedule looks whether this week's updates are due; default 60 s. */
-  scheduleMs?: number;
-  /** Per HTTP attempt; default 10 s. */
-  timeoutMs?: number;
-  /** Replaces the channels of @flightdeck/notify (a test wrapping them to stop mid-delivery). */
-  sender?: NotificationSender;
-}
+export type { NotifySettings } from './notifier.js';
 
 /** The shared dependencies; `durable` names the consumer of gates' and deployment's events (default planning-release-signals). */
 export interface PlanningServiceDeps extends ServiceDeps {
   /** Secrets of the Git hosts' webhooks (POST /webhooks/git/github, /webhooks/git/gitlab); a host without one is refused. */
   gitWebhooks?: GitWebhookSecrets;
+  /** Channels' settings, retries and links of the notifications (the communication plan). */
   notify?: NotifySettings;
 }
 
@@ -72,48 +52,20 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
   const insights = new ReleaseInsights({ planning, clock, advisor: deps.advisor });
   const freeze = new CodeFreeze(planning);
   const signals = new ReleaseSignals({ releases, clock, logger });
-  const notify = deps.notify ?? {};
-  const subscriptionsModel = subscriptionModel(deps.mongo.connection);
-  const deliveriesModel = deliveryModel(deps.mongo.connection);
-  const plan = new CommunicationPlan({
-    subscriptions: new MongoSubscriptionStore(subscriptionsModel),
-    clock,
-    newId: deps.newId ?? randomUUID,
-  });
-  const channels = notify.sender
-    ? undefined
-    : new Channels({ ...(notify.smtp ? { smtp: notify.smtp } : {}), timeoutMs: notify.timeoutMs ?? 10_000 });
-  const notifications = new Notifications({
-    releases,
-    subscriptions: new MongoSubscriptionStore(subscriptionsModel),
-    deliveries: new MongoDeliveryStore(deliveriesModel),
-    sender: notify.sender ?? channels!,
-    clock,
-    logger,
-    retry: notify.retry ?? DEFAULT_RETRY_POLICY,
-    ...(notify.linkBaseUrl ? { linkBaseUrl: notify.linkBaseUrl } : {}),
-    leaseMs: 2 * (notify.timeoutMs ?? 10_000) + 5_000,
-    onQueued: () => worker.kick(),
-  });
-  const worker = new DeliveryWorker(notifications, logger, notify.pollMs ?? 1000);
-  const weeklyStatus = new WeeklyStatusSchedule({
-    releases,
-    subscriptions: new MongoSubscriptionStore(subscriptionsModel),
-    deliveries: new MongoDeliveryStore(deliveriesModel),
-    clock,
-    logger,
-    statusOf: (r) => insights.documents(r).weeklyStatus,
-    ...(notify.linkBaseUrl ? { linkBaseUrl: notify.linkBaseUrl } : {}),
-  });
-  let schedule: NodeJS.Timeout | undefined;
-  const scheduleTick = () =>
-    weeklyStatus
-      .tick()
-      .then((n) => n > 0 && worker.kick())
-      .catch((err: unknown) => logger.error({ err }, 'weekly status schedule failed; will look again'));
   const durable = deps.durable ?? SIGNALS_DURABLE;
+  const notifier = createNotifier({
+    connection: deps.mongo.connection,
+    bus,
+    releases,
+    clock,
+    logger,
+    ...(deps.newId ? { newId: deps.newId } : {}),
+    statusOf: (r) => insights.documents(r).weeklyStatus,
+    durable,
+    settings: deps.notify ?? {},
+  });
+  const { plan, notifications } = notifier;
   let subscription: Subscription | undefined;
-  let notifying: Subscription | undefined;
   const shell = createSubgraphService<
     Pick<PlanningContext, 'planning' | 'insights' | 'freeze'> & {
       plan: CommunicationPlan;
@@ -137,26 +89,19 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     readiness: (graphql) => [
       { name: 'mongodb', check: () => deps.mongo.isReady() },
       graphql,
-      { name: 'events', check: () => subscription !== undefined && notifying !== undefined },
+      { name: 'events', check: () => subscription !== undefined && notifier.consuming() },
     ],
     async onStart() {
-      await Promise.all([model.init(), subscriptionsModel.init(), deliveriesModel.init()]);
+      await model.init();
       relay.start();
       subscription = await consumeReleaseSignals(bus, signals, logger, durable);
-      notifying = await consumeNotifyingEvents(bus, notifications, logger, `${durable}${NOTIFICATIONS_SUFFIX}`);
-      worker.start();
-      void scheduleTick();
-      schedule = setInterval(() => void scheduleTick(), notify.scheduleMs ?? 60_000);
+      await notifier.start();
       logger.info('planning started');
     },
     async onStop() {
       await subscription?.stop();
       subscription = undefined;
-      await notifying?.stop();
-      notifying = undefined;
-      clearInterval(schedule);
-      await worker.stop();
-      channels?.close();
+      await notifier.stop();
       await relay.stop();
     },
   });
