@@ -180,6 +180,11 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
     query: 'mutation($r: ID!) { approveFreezeException(releaseId: $r, change: "abc1234", reason: "matrix") { id } }',
     variables: { r: f.releaseId },
   }),
+  'Mutation.subscribe': () => ({
+    query:
+      'mutation { subscribe(input: { product: "matrix", audience: QA, channel: { kind: "FAX", url: "https://fax.example.com/" } }) { id } }',
+  }),
+  'Mutation.unsubscribe': () => ({ query: 'mutation { unsubscribe(id: "no-such-subscription") { id } }' }),
   'Query.doraMetrics': () => ({ query: '{ doraMetrics { __typename } }' }),
   'Query.doraTrend': () => ({ query: '{ doraTrend { __typename } }' }),
   'Query.releaseKpis': () => ({ query: '{ releaseKpis { __typename } }' }),
@@ -221,6 +226,11 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
   'Query.healthRules': () => ({ query: '{ healthRules { __typename } }' }),
   'Query.freezeDecision': (f) => ({
     query: 'query($r: String!) { freezeDecision(release: $r, change: "abc1234") { allowed } }',
+    variables: { r: f.release },
+  }),
+  'Query.subscriptions': () => ({ query: '{ subscriptions(product: "matrix") { id } }' }),
+  'Query.notificationDeliveries': (f) => ({
+    query: 'query($r: String!) { notificationDeliveries(release: $r) { id } }',
     variables: { r: f.release },
   }),
   'Release.metrics': (f) => ({

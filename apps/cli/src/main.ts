@@ -4,6 +4,7 @@ import { parseDuration } from './duration.js';
 import { submitEvidence } from './evidence-submit.js';
 import { EXIT } from './exit-codes.js';
 import { checkFreeze } from './freeze-check.js';
+import { listDeliveries, listSubscriptions, subscribe } from './notify.js';
 import { waitForGate } from './gate-wait.js';
 import { startReleaseRollout } from './rollout-start.js';
 import { waitForReleaseRollout } from './rollout-wait.js';
@@ -216,6 +217,67 @@ rollout
       );
     },
   );
+
+const NOTIFY_HELP = `
+Environment:
+  FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
+  FLIGHTDECK_TOKEN  a person's token with the Release Manager role (deliveries: also Technical Lead, QA Lead, Product
+                    Owner or SRE), sent as Authorization: Bearer (required)
+
+Audiences: DEVELOPMENT_TEAM, MANAGEMENT, QA, CUSTOMERS_PARTNERS. Channels: SLACK, TEAMS (--url), EMAIL (--to, repeatable),
+WEBHOOK (--url and --secret-env naming the variable that holds the shared HMAC secret).
+Exit codes: 0 done, 1 (deliveries) a delivery FAILED, 3 error (usage, token, network, refused input).`;
+
+const notify = program
+  .command('notify')
+  .description("The communication plan: who hears about a product's releases, on which channel; and what was sent.")
+  .addHelpText('after', NOTIFY_HELP);
+notify
+  .command('subscribe')
+  .description(
+    "Add an audience's channel to a product's communication plan; the target is checked before it is stored.",
+  )
+  .requiredOption('--product <name>', 'the product, e.g. checkout-api')
+  .requiredOption('--audience <audience>', 'DEVELOPMENT_TEAM, MANAGEMENT, QA or CUSTOMERS_PARTNERS')
+  .requiredOption('--channel <kind>', 'SLACK, TEAMS, EMAIL or WEBHOOK')
+  .option('--url <url>', 'the incoming-webhook or receiver URL (https://)')
+  .option('--to <address>', 'an e-mail address (repeat for several)', collect, [])
+  .option('--secret-env <variable>', "the environment variable holding the webhook's shared secret (WEBHOOK)")
+  .option('--cadence <cadence>', "AS_IT_HAPPENS, DAILY or WEEKLY (default: the audience's in the release process)")
+  .option('--json', 'print the subscription as JSON on stdout', false)
+  .addHelpText('after', NOTIFY_HELP)
+  .action(
+    async (opts: {
+      product: string;
+      audience: string;
+      channel: string;
+      url?: string;
+      to: string[];
+      secretEnv?: string;
+      cadence?: string;
+      json: boolean;
+    }) => {
+      process.exitCode = await subscribe(api(), opts, process.env, out);
+    },
+  );
+notify
+  .command('list')
+  .description('List the communication plan, of one product or all.')
+  .option('--product <name>', 'only this product')
+  .option('--json', 'print the subscriptions as JSON on stdout', false)
+  .addHelpText('after', NOTIFY_HELP)
+  .action(async (opts: { product?: string; json: boolean }) => {
+    process.exitCode = await listSubscriptions(api(), opts, out);
+  });
+notify
+  .command('deliveries')
+  .description('The notifications about a release and how each delivery went (SENT, RETRYING, FAILED, PENDING).')
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .option('--json', 'print the deliveries as JSON on stdout', false)
+  .addHelpText('after', NOTIFY_HELP)
+  .action(async (opts: { release: string; json: boolean }) => {
+    process.exitCode = await listDeliveries(api(), opts, out);
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -15,5 +15,23 @@ await runService({
         ...(config.GITHUB_WEBHOOK_SECRET ? { github: config.GITHUB_WEBHOOK_SECRET } : {}),
         ...(config.GITLAB_WEBHOOK_TOKEN ? { gitlab: config.GITLAB_WEBHOOK_TOKEN } : {}),
       },
+      notify: {
+        ...(config.NOTIFY_SMTP_URL && config.NOTIFY_EMAIL_FROM
+          ? {
+              smtp: {
+                url: config.NOTIFY_SMTP_URL,
+                from: config.NOTIFY_EMAIL_FROM,
+                timeoutMs: config.NOTIFY_TIMEOUT_MS,
+              },
+            }
+          : {}),
+        ...(config.NOTIFY_LINK_BASE_URL ? { linkBaseUrl: config.NOTIFY_LINK_BASE_URL } : {}),
+        timeoutMs: config.NOTIFY_TIMEOUT_MS,
+        retry: {
+          maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+          baseDelayMs: config.NOTIFY_RETRY_BASE_MS,
+          maxDelayMs: 3_600_000,
+        },
+      },
     }),
 });

@@ -31,9 +31,13 @@ export interface Stack {
 /** The planning service on its own database and a real NATS, behind a real gateway composed from schema.graphql. */
 export async function startStack(
   name: string,
-  opts: { now?: () => Date; gitWebhooks?: PlanningServiceDeps['gitWebhooks'] } = {},
+  opts: {
+    now?: () => Date;
+    gitWebhooks?: PlanningServiceDeps['gitWebhooks'];
+    notify?: PlanningServiceDeps['notify'];
+  } = {},
 ): Promise<Stack> {
-  const logger = createLogger({ service: 'planning', level: 'silent' });
+  const logger = createLogger({ service: 'planning', level: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent' });
   const verifier = createTokenVerifier({ secret: SECRET });
   const mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), name), retries: 2 });
   const bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: `planning-test-${name}` });
@@ -48,6 +52,7 @@ export async function startStack(
     durable: `planning-test-${name}-${randomUUID().slice(0, 8)}`,
     ...(opts.now ? { clock: { now: opts.now } } : {}),
     ...(opts.gitWebhooks ? { gitWebhooks: opts.gitWebhooks } : {}),
+    ...(opts.notify ? { notify: opts.notify } : {}),
   });
   const { graphqlUrl: planningUrl, url: planningBase } = await planning.listen(0);
   const gateway = await startTestGateway([{ name: 'planning', schema: schemaPath(), url: planningUrl }], { verifier });

@@ -10,4 +10,8 @@ export const CAN = {
   plan: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD'],
   /** Letting one change in during the code freeze. */
   approveFreezeException: ['RELEASE_MANAGER'],
+  /** The communication plan (its targets hold webhook URLs and secrets). */
+  manageNotifications: ['RELEASE_MANAGER'],
+  /** The delivery log of a release. */
+  readDeliveries: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { RuleError } from '@flightdeck/kernel';
+import { parseAudience, parseCadence, parseProduct, weeklyStatusDue } from '../../src/domain/communication-plan.js';
+import { noticeFor } from '../../src/domain/notices.js';
+
+const release = { id: 'r-1', product: 'shop', version: '2.4.0' };
+
+describe('noticeFor', () => {
+  it('sends a failed gate to QA and the development team, with its reasons, as a warning', () => {
+    const n = noticeFor(
+      { kind: 'gate.evaluated', gate: 'ALPHA', outcome: 'FAIL', reasons: ['coverage 82% < 90%'] },
+      release,
+    )!;
+    expect(n).toMatchObject({
+      event: 'gate.failed',
+      audiences: ['QA', 'DEVELOPMENT_TEAM'],
+      title: 'shop 2.4.0: ALPHA gate failed',
+      severity: 'warning',
+      data: { releaseId: 'r-1', gate: 'ALPHA', outcome: 'FAIL' },
+    });
+    expect(n.text).toContain('- coverage 82% < 90%');
+  });
+
+  it('sends a passed gate to QA alone', () => {
+    const n = noticeFor({ kind: 'gate.evaluated', gate: 'BETA', outcome: 'CONDITIONAL', reasons: [] }, release)!;
+    expect(n.audiences).toEqual(['QA']);
+    expect(n.title).toBe('shop 2.4.0: BETA gate passed with conditions');
+  });
+
+  it('tells the team and management of a rollback, critically, and the team of a rollout waiting for a person', () => {
+    const back = noticeFor(
+      { kind: 'rollout.rolled_back', rolloutId: 'ro-1', environment: 'production', reason: 'p99 2 s' },
+      release,
+    )!;
+    expect(back).toMatchObject({ audiences: ['DEVELOPMENT_TEAM', 'MANAGEMENT'], severity: 'critical' });
+    expect(back.text).toContain('p99 2 s');
+    const paused = noticeFor(
+      { kind: 'rollout.paused', rolloutId: 'ro-2', environment: 'staging', reason: 'manual step' },
+      release,
+    )!;
+    expect(paused).toMatchObject({ event: 'rollout.awaiting_approval', audiences: ['DEVELOPMENT_TEAM'] });
+  });
+
+  it('announces production to management, customers and partners and the team; a staging success to nobody', () => {
+    expect(
+      noticeFor({ kind: 'rollout.succeeded', rolloutId: 'ro-3', environment: 'production' }, release),
+    ).toMatchObject({
+      event: 'release.in_production',
+      audiences: ['MANAGEMENT', 'CUSTOMERS_PARTNERS', 'DEVELOPMENT_TEAM'],
+    });
+    expect(
+      noticeFor({ kind: 'rollout.succeeded', rolloutId: 'ro-4', environment: 'staging' }, release),
+    ).toBeUndefined();
+  });
+});
+
+describe('the communication plan input', () => {
+  it('names the field and the accepted values of an unknown audience, cadence or a bad product', () => {
+    expect(() => parseAudience('INVESTORS')).toThrow(
+      new RuleError(
+        'audience "INVESTORS" is unknown; expected one of DEVELOPMENT_TEAM, MANAGEMENT, QA, CUSTOMERS_PARTNERS',
+        'audience',
+      ),
+    );
+    expect(() => parseCadence('HOURLY')).toThrow(/expected one of AS_IT_HAPPENS, DAILY, WEEKLY/);
+    expect(() => parseProduct('Shop Front')).toThrow(/lower-case letters/);
+    expect(parseProduct('checkout-api')).toBe('checkout-api');
+  });
+});
+
+describe('weeklyStatusDue', () => {
+  it('names the week by its Monday from Monday 09:00 UTC on, through Sunday', () => {
+    expect(weeklyStatusDue(new Date('2026-11-30T08:59:59Z'))).toBeUndefined();
+    expect(weeklyStatusDue(new Date('2026-11-30T09:00:00Z'))).toBe('2026-11-30');
+    expect(weeklyStatusDue(new Date('2026-12-06T23:59:59Z'))).toBe('2026-11-30');
+    expect(weeklyStatusDue(new Date('2026-12-07T08:00:00Z'))).toBeUndefined();
+    expect(weeklyStatusDue(new Date('2027-01-01T12:00:00Z'))).toBe('2026-12-28');
+  });
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, gql, startSmtpSink, type SmtpSink } from '@flightdeck/testing';
+import { startStack, type Stack } from './stack.js';
+
+// Monday 30 November 2026, 08:00 UTC: an hour before the weekly status is due.
+let now = new Date('2026-11-30T08:00:00Z');
+let stack: Stack;
+let smtp: SmtpSink;
+let manager: string;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  stack = await startStack('weekly-status', {
+    now: () => now,
+    notify: {
+      smtp: { url: smtp.url, from: 'Flightdeck <flightdeck@example.com>', timeoutMs: 5_000 },
+      pollMs: 100,
+      scheduleMs: 100,
+    },
+  });
+  manager = await stack.token(['RELEASE_MANAGER'], 'rita');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await smtp?.stop();
+});
+
+const call = async <T>(query: string, variables: Record<string, unknown>) => {
+  const r = await gql<T>(stack.gatewayUrl, query, variables, manager);
+  expect(r.errors).toBeUndefined();
+  return r.data!;
+};
+
+const deliveries = async (release: string) =>
+  (
+    await call<{ notificationDeliveries: { id: string; event: string; title: string; status: string }[] }>(
+      'query($r: String!) { notificationDeliveries(release: $r) { id event title status } }',
+      { r: release },
+    )
+  ).notificationDeliveries;
+
+describe('the weekly status update', () => {
+  it('goes to the WEEKLY subscribers of the product from Monday 09:00 UTC, once a week, from the release’s state', async () => {
+    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
+      i: { product: 'weekly-shop', audience: 'MANAGEMENT', channel: { kind: 'EMAIL', to: ['mgmt@example.com'] } },
+    });
+    // The development team's default cadence is DAILY: no weekly update for them.
+    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id cadence } }', {
+      i: { product: 'weekly-shop', audience: 'DEVELOPMENT_TEAM', channel: { kind: 'EMAIL', to: ['dev@example.com'] } },
+    });
+    await call('mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
+      input: {
+        product: 'weekly-shop',
+        version: '3.1.0',
+        theme: 'Weekly',
+        owner: 'rita',
+        targetDate: '2027-01-15T00:00:00Z',
+        team: { velocityHistory: [8, 10, 12] },
+      },
+    });
+    // Several schedule passes before 09:00: nothing is due.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await deliveries('weekly-shop@3.1.0')).toEqual([]);
+
+    now = new Date('2026-11-30T09:30:00Z');
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.to).toEqual(['mgmt@example.com']);
+    expect(mail!.raw).toContain('Subject: weekly-shop 3.1.0: weekly status, week of 2026-11-30');
+    const body = mail!.raw.replace(/=\r?\n/g, '');
+    expect(body).toContain('# Weekly release status:');
+    expect(body).toContain('**Next update:** 2026-12-07');
+
+    // Later the same week: still the one update.
+    now = new Date('2026-12-03T15:00:00Z');
+    await new Promise((r) => setTimeout(r, 500));
+    const thisWeek = await deliveries('weekly-shop@3.1.0');
+    expect(thisWeek.map((d) => [d.event, d.status])).toEqual([['status.weekly', 'SENT']]);
+
+    // The next Monday: the next one.
+    now = new Date('2026-12-07T09:00:00Z');
+    await eventually('the second week’s update to be sent', async () => {
+      const all = await deliveries('weekly-shop@3.1.0');
+      return all.length === 2 && all.every((d) => d.status === 'SENT') ? all : undefined;
+    });
+    expect(smtp.received.map((m) => m.to)).toEqual([['mgmt@example.com'], ['mgmt@example.com']]);
+  });
+});
