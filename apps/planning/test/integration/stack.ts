@@ -2,7 +2,7 @@
 import type {} from '@flightdeck/testing/global-setup';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
+import { createAdvisor, InMemoryPredictionStore, type OpenAIAdvisorOptions } from '@flightdeck/ai';
 import { createTokenVerifier } from '@flightdeck/auth';
 import { JetStreamBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
@@ -31,7 +31,7 @@ export interface Stack {
 /** The planning service on its own database and a real NATS, behind a real gateway composed from schema.graphql. */
 export async function startStack(
   name: string,
-  opts: { now?: () => Date; gitWebhooks?: PlanningServiceDeps['gitWebhooks'] } = {},
+  opts: { now?: () => Date; gitWebhooks?: PlanningServiceDeps['gitWebhooks']; ai?: OpenAIAdvisorOptions } = {},
 ): Promise<Stack> {
   const logger = createLogger({ service: 'planning', level: 'silent' });
   const verifier = createTokenVerifier({ secret: SECRET });
@@ -41,7 +41,7 @@ export async function startStack(
   const planning = createPlanningService({
     mongo,
     bus,
-    advisor: createAdvisor(undefined, { recorder: predictions }),
+    advisor: createAdvisor(opts.ai, { recorder: predictions }),
     logger,
     metrics: createMetrics({ service: 'planning' }),
     verifier,
