@@ -71,7 +71,7 @@ export class Story {
 
   status(
     releaseId: string,
-    to: 'CODE_FREEZE' | 'RELEASED' | 'CANCELLED' | 'BETA',
+    to: 'FEATURE_COMPLETE' | 'CODE_FREEZE' | 'RELEASED' | 'CANCELLED' | 'BETA',
     at: string,
     opts: { type?: Type; product?: string; version?: string } = {},
   ) {
