@@ -132,6 +132,10 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
     query: 'mutation($r: String!) { assessReadiness(release: $r) { __typename } }',
     variables: { r: f.release },
   }),
+  'Mutation.validateGate': (f) => ({
+    query: 'mutation($r: String!) { validateGate(release: $r, gate: "SIGNOFF") { __typename } }',
+    variables: { r: f.release },
+  }),
   'Mutation.createRelease': () => ({
     query:
       'mutation($v: String!) { createRelease(input: { product: "matrix", version: $v, theme: "matrix", owner: "matrix", targetDate: "2030-01-01T00:00:00Z" }) { id } }',
@@ -174,6 +178,14 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
   }),
   'Mutation.forecastTimeline': (f) => ({
     query: 'mutation($r: ID!) { forecastTimeline(releaseId: $r, runs: 100, seed: 1) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.planTests': (f) => ({
+    query: 'mutation($r: ID!) { planTests(releaseId: $r) { __typename } }',
+    variables: { r: f.releaseId },
+  }),
+  'Mutation.assessProgress': (f) => ({
+    query: 'mutation($r: ID!) { assessProgress(releaseId: $r) { __typename } }',
     variables: { r: f.releaseId },
   }),
   'Mutation.approveFreezeException': (f) => ({

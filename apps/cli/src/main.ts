@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { gateValidation, progress, testPlan } from './advice.js';
 import { ApiError, graphqlUrl, type ApiOptions } from './api.js';
 import { parseDuration } from './duration.js';
 import { submitEvidence } from './evidence-submit.js';
@@ -42,7 +43,7 @@ function api(): ApiOptions {
 
 const program = new Command('flightdeck')
   .description(
-    'Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome; check a change against the code freeze; start a release-wide rollout and wait for it.',
+    'Flightdeck for CI pipelines: submit evidence to a release gate and wait for its outcome; check a change against the code freeze; start a release-wide rollout and wait for it; ask for advice (test plan, progress, gate validation); keep the communication plan (who is notified of what).',
   )
   .addHelpText('after', ENV_HELP)
   .exitOverride()
@@ -217,6 +218,58 @@ rollout
       );
     },
   );
+
+const ADVICE_HELP = `
+Environment:
+  FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
+  FLIGHTDECK_TOKEN  a person's token, sent as Authorization: Bearer (required): test-plan needs RELEASE_MANAGER,
+                    PRODUCT_OWNER, TECHNICAL_LEAD or QA_LEAD; progress RELEASE_MANAGER, PRODUCT_OWNER or TECHNICAL_LEAD;
+                    gate-validation RELEASE_MANAGER, TECHNICAL_LEAD, QA_LEAD, PRODUCT_OWNER or SRE
+
+The advice goes to stdout; who gave it (the AI, or the deterministic baseline and why) to stderr. Every advice is
+recorded as a prediction, scored later in analytics' aiEffectiveness.
+Exit codes: 0 advice given, 3 error (usage, token, network, refused, unknown release).`;
+
+const advice = program
+  .command('advice')
+  .description(
+    'AI advice with a deterministic baseline: a test plan, a progress assessment, a quality-gate validation.',
+  )
+  .addHelpText('after', ADVICE_HELP);
+advice
+  .command('test-plan')
+  .description(
+    'A test plan for the release: per feature in scope a risk level, a risk-based priority, the test types it needs and a coverage target.',
+  )
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .option('--json', 'print the advice as JSON on stdout', false)
+  .addHelpText('after', ADVICE_HELP)
+  .action(async (opts: { release: string; json: boolean }) => {
+    process.exitCode = await testPlan(api(), opts, log, out);
+  });
+advice
+  .command('progress')
+  .description(
+    'A progress assessment: the chance to make feature complete by its date, the critical-path items at risk and the features to defer.',
+  )
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .option('--json', 'print the advice as JSON on stdout', false)
+  .addHelpText('after', ADVICE_HELP)
+  .action(async (opts: { release: string; json: boolean }) => {
+    process.exitCode = await progress(api(), opts, log, out);
+  });
+advice
+  .command('gate-validation')
+  .description(
+    "A quality-gate validation of the gate's latest evaluation: PASS, FAIL or CONDITIONAL per criterion, a verdict, and the risks of proceeding.",
+  )
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .requiredOption('--gate <name>', 'the gate, e.g. BETA')
+  .option('--json', 'print the advice as JSON on stdout', false)
+  .addHelpText('after', ADVICE_HELP)
+  .action(async (opts: { release: string; gate: string; json: boolean }) => {
+    process.exitCode = await gateValidation(api(), opts, log, out);
+  });
 
 const NOTIFY_HELP = `
 Environment:

@@ -155,6 +155,19 @@ describe('flightdeck --help', () => {
       expect(r.stdout).toContain('Exit codes: 0 PASS');
     }
     expect((await flightdeck(['evidence', 'submit', '--help'])).stdout).toContain('--junit <glob>');
+    for (const args of [
+      ['advice', '--help'],
+      ['advice', 'test-plan', '--help'],
+      ['advice', 'progress', '--help'],
+      ['advice', 'gate-validation', '--help'],
+    ]) {
+      const r = await flightdeck(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: flightdeck advice/);
+      expect(r.stdout).toContain('FLIGHTDECK_TOKEN');
+      expect(r.stdout).toContain('Exit codes: 0 advice given, 3 error');
+    }
+    expect((await flightdeck(['advice', 'gate-validation', '--help'])).stdout).toContain('--gate <name>');
   });
 
   it('ends quietly with 0 when the reader of its output stops early (flightdeck --help | head)', async () => {

@@ -259,6 +259,13 @@ describe('the console in Chromium, against the stack npm start runs', () => {
         { timeout: 60_000, interval: 2_000 },
       )
       .toContain('100% (1 of 1)');
+    // Kinds with too few outcomes say how many they have so far; those no outcome can score say why.
+    const ai = page.getByRole('table', { name: 'AI effectiveness' });
+    const healthRows = ai.getByRole('row').filter({ hasText: 'deployment-health' });
+    await expect.poll(() => healthRows.first().textContent()).toMatch(/\d of 5 outcomes so far/);
+    expect(await ai.getByRole('row').filter({ hasText: 'test-planning' }).textContent()).toContain(
+      'not scorable: nothing records which feature an escaped defect or incident came from',
+    );
     await accessible('07-analytics');
   });
 });

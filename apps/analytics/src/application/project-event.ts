@@ -1,8 +1,10 @@
 import {
   featureStatusChanged,
   gateEvaluationCompleted,
+  gateValidationAdvised,
   incidentOpened,
   incidentResolved,
+  progressAssessed,
   readinessAssessed,
   releaseCreated,
   releaseCreatedV2,
@@ -32,6 +34,8 @@ export const PROJECTED_TYPES = [
   scopeRecommended,
   gateEvaluationCompleted,
   readinessAssessed,
+  progressAssessed,
+  gateValidationAdvised,
   rolloutStarted,
   rolloutSucceeded,
   rolloutRolledBack,
@@ -203,6 +207,44 @@ function updatesOf(event: CloudEvent): FactUpdate[] {
           confidence: d.confidence,
           predictionId: d.predictionId,
           at: d.assessedAt,
+        },
+      },
+    ];
+  }
+  if (progressAssessed.is(event)) {
+    const d = event.data;
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: { product: d.product },
+        fact: {
+          k: 'progress',
+          probabilityOnTime: d.probabilityOnTime,
+          featureCompleteBy: d.featureCompleteBy,
+          source: d.source,
+          predictionId: d.predictionId,
+          at: d.at,
+        },
+      },
+    ];
+  }
+  if (gateValidationAdvised.is(event)) {
+    const d = event.data;
+    return [
+      {
+        entity: 'release',
+        id: d.releaseId,
+        key,
+        header: {},
+        fact: {
+          k: 'validation',
+          gate: d.gate,
+          verdict: d.verdict,
+          source: d.source,
+          predictionId: d.predictionId,
+          at: d.advisedAt,
         },
       },
     ];

@@ -16,10 +16,30 @@ export const AI_TARGETS: Record<EffectivenessMetric, { target: number; higherIsB
   TIMELINE_VARIANCE: { target: 0.15, higherIsBetter: false },
 };
 
+/** The advice kinds scored against an outcome. */
+export type ScoredKind =
+  'prioritisation' | 'readiness' | 'timeline-risk' | 'deployment-health' | 'progress-assessment' | 'gate-validation';
+
+/**
+ * The advice kinds recorded as predictions that have no honest outcome to be scored against, and why: they are
+ * shown as such rather than given a number.
+ */
+export const NOT_SCORABLE = [
+  {
+    kind: 'test-planning',
+    reason:
+      'nothing records which feature an escaped defect or incident came from, so a feature’s risk level and coverage target cannot be checked against one',
+  },
+  {
+    kind: 'post-release',
+    reason: 'the post-release analysis is a narrative for the retrospective: it predicts nothing that later happens',
+  },
+] as const;
+
 export interface EffectivenessRow {
   metric: EffectivenessMetric;
   /** The advice kind the predictions were recorded as. */
-  kind: 'prioritisation' | 'readiness' | 'timeline-risk' | 'deployment-health';
+  kind: ScoredKind;
   /** Who predicted; undefined for the team's own plan (the source-less planning accuracy row). */
   source?: Source;
   samples: number;
@@ -161,6 +181,23 @@ function healthAdviceHit(
 }
 
 /**
+ * A progress assessment against what happened, once known: on time (≥ 0.5) is right when the release reached feature
+ * complete (or a later status) by the date it was about, late (< 0.5) when it did not; unknown while the date is ahead
+ * of `now` and the release has not got there, and for a release cancelled before it did.
+ */
+function progressHit(
+  a: { probabilityOnTime: number; featureCompleteBy: Date },
+  release: Release,
+  now: Date,
+): number | undefined {
+  const predictedOnTime = a.probabilityOnTime >= 0.5;
+  const reached = release.featureCompleteAt;
+  if (reached) return predictedOnTime === reached.getTime() <= a.featureCompleteBy.getTime() ? 1 : 0;
+  if (release.status === 'CANCELLED' || now.getTime() <= a.featureCompleteBy.getTime()) return undefined;
+  return predictedOnTime ? 0 : 1;
+}
+
+/**
  * Predictions against what happened, per advice kind and source:
  * - planning accuracy = planned features (in scope at code freeze) delivered DONE at release / planned, per release in production in the window;
  *   per source, the same releases' last recommendation of that source made by code freeze (or by release when it never froze):
@@ -170,7 +207,11 @@ function healthAdviceHit(
  *   and timeline-risk advice naming a HIGH-likelihood risk (for forecasts whose event does not name the advice: the forecast giving under 50%
  *   chance of being on time, as deterministic) for a release that reached production after its target date;
  * - timeline variance = |production − forecast p50| / (p50 − forecast time), mean over the forecasts of releases in production in the window;
- * - deployment-health risk prediction = advice in the window that matched its finished rollout's outcome (healthAdviceHit).
+ * - deployment-health risk prediction = advice in the window that matched its finished rollout's outcome (healthAdviceHit);
+ * - progress-assessment risk prediction = assessments in the window whose chance (on time when ≥ 0.5) matched whether the
+ *   release reached feature complete (or a later status) by the date the assessment was about (progressHit);
+ * - gate-validation quality-gate prediction = validations in the window whose verdict matched the gate's next outcome.
+ * test-planning and post-release are not scored (NOT_SCORABLE says why).
  * Rows with fewer than `minOutcomes` samples are left out: tooFewOutcomes lists them.
  * Forecasts are Monte Carlo runs, so their variance counts as deterministic.
  */
@@ -240,13 +281,29 @@ export function effectivenessSamples(history: History, scope: Scope, window: Win
     (rollout.healthAdvice ?? []).filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, rollout })),
   );
 
+  const progress = releases.flatMap((release) =>
+    release.progress.filter((a) => inWindow(a.at, window)).map((a) => ({ ...a, release })),
+  );
+  const validations = releases.flatMap((release) =>
+    release.validations
+      .filter((v) => inWindow(v.at, window))
+      .map((v) => ({
+        ...v,
+        next: release.gates.find((g) => g.gate === v.gate && g.at.getTime() > v.at.getTime()),
+      })),
+  );
+
   return [
     { metric: 'PLANNING_ACCURACY', kind: 'prioritisation', values: planning },
     ...bySource(recommendations, 'PLANNING_ACCURACY', 'prioritisation', recommendationHits),
     ...bySource(assessments, 'RISK_PREDICTION', 'readiness', readinessRisk),
     ...bySource(timelineAdvice, 'RISK_PREDICTION', 'timeline-risk', timelineRisk),
     ...bySource(healthAdvice, 'RISK_PREDICTION', 'deployment-health', (a) => healthAdviceHit(a, history, hotfixes)),
+    ...bySource(progress, 'RISK_PREDICTION', 'progress-assessment', (a) => progressHit(a, a.release, window.to)),
     ...bySource(assessments, 'QUALITY_GATE_PREDICTION', 'readiness', gateHits),
+    ...bySource(validations, 'QUALITY_GATE_PREDICTION', 'gate-validation', (v) =>
+      v.next ? (v.next.outcome === v.verdict ? 1 : 0) : undefined,
+    ),
     ...bySource(forecasts, 'TIMELINE_VARIANCE', 'timeline-risk', variance),
   ];
 }

@@ -51,7 +51,18 @@ type ReleaseFactBody =
       at: Timestamp;
     }
   /** The scope a prioritisation advice proposed. */
-  | { k: 'recommendation'; source: Source; predictionId: string; recommended: string[]; at: Timestamp };
+  | { k: 'recommendation'; source: Source; predictionId: string; recommended: string[]; at: Timestamp }
+  /** A progress assessment: its chance to make feature complete by `featureCompleteBy`. */
+  | {
+      k: 'progress';
+      probabilityOnTime: number;
+      featureCompleteBy: Timestamp;
+      source: Source;
+      predictionId: string;
+      at: Timestamp;
+    }
+  /** A quality-gate validation: the verdict it expects the gate to settle at. */
+  | { k: 'validation'; gate: string; verdict: GateOutcome; source: Source; predictionId: string; at: Timestamp };
 
 export interface RolloutHeader {
   releaseId?: string;

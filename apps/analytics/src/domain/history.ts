@@ -14,6 +14,14 @@ import { minDate } from './time.js';
 
 const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
 const WORK_STARTED = new Set(['IN_PROGRESS', 'IN_REVIEW', 'DONE']);
+const FEATURE_COMPLETE_OR_LATER = new Set([
+  'FEATURE_COMPLETE',
+  'CODE_FREEZE',
+  'ALPHA',
+  'BETA',
+  'RELEASE_CANDIDATE',
+  'RELEASED',
+]);
 
 export interface Release extends ReleaseHeader {
   id: string;
@@ -43,6 +51,12 @@ export interface Release extends ReleaseHeader {
   }[];
   /** Scopes proposed by prioritisation advice, oldest first. */
   recommendations: { source: Source; predictionId: string; recommended: string[]; at: Date }[];
+  /** When planning first moved it to FEATURE_COMPLETE or a later status (a release may skip a status). */
+  featureCompleteAt?: Date;
+  /** Progress assessments: the chance to make feature complete by `featureCompleteBy`. */
+  progress: { probabilityOnTime: number; featureCompleteBy: Date; source: Source; predictionId: string; at: Date }[];
+  /** Quality-gate validations: the verdict each expected its gate to settle at. */
+  validations: { gate: string; verdict: GateOutcome; source: Source; predictionId: string; at: Date }[];
 }
 
 export interface Rollout {
@@ -111,6 +125,7 @@ export function releaseOf(r: ReleaseRecord): Release {
   const firstWork = facts.find((f) => f.k === 'feature' && WORK_STARTED.has(f.to));
   const codeFreezeAt = date(statuses.find((f) => f.to === 'CODE_FREEZE')?.at);
   const releasedAt = date(statuses.find((f) => f.to === 'RELEASED')?.at);
+  const featureCompleteAt = date(statuses.find((f) => FEATURE_COMPLETE_OR_LATER.has(f.to))?.at);
   const planned = scopeAt(facts, codeFreezeAt ?? releasedAt).inScope;
   const atRelease = scopeAt(facts, releasedAt);
   const doneAtRelease = releasedAt ? [...atRelease.status].flatMap(([id, s]) => (s === 'DONE' ? [id] : [])).sort() : [];
@@ -121,6 +136,7 @@ export function releaseOf(r: ReleaseRecord): Release {
     ...(firstWork || created ? { firstChangeAt: new Date((firstWork ?? created)!.at) } : {}),
     ...(codeFreezeAt ? { codeFreezeAt } : {}),
     ...(releasedAt ? { releasedAt } : {}),
+    ...(featureCompleteAt ? { featureCompleteAt } : {}),
     ...(statuses.length ? { status: statuses.at(-1)!.to } : {}),
     plannedScope: [...planned].sort(),
     deliveredScope: releasedAt ? [...planned].filter((id) => atRelease.status.get(id) === 'DONE').sort() : [],
@@ -158,6 +174,24 @@ export function releaseOf(r: ReleaseRecord): Release {
     recommendations: facts.flatMap((f) =>
       f.k === 'recommendation'
         ? [{ source: f.source, predictionId: f.predictionId, recommended: f.recommended, at: new Date(f.at) }]
+        : [],
+    ),
+    progress: facts.flatMap((f) =>
+      f.k === 'progress'
+        ? [
+            {
+              probabilityOnTime: f.probabilityOnTime,
+              featureCompleteBy: new Date(f.featureCompleteBy),
+              source: f.source,
+              predictionId: f.predictionId,
+              at: new Date(f.at),
+            },
+          ]
+        : [],
+    ),
+    validations: facts.flatMap((f) =>
+      f.k === 'validation'
+        ? [{ gate: f.gate, verdict: f.verdict, source: f.source, predictionId: f.predictionId, at: new Date(f.at) }]
         : [],
     ),
   };

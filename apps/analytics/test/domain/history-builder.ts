@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   featureStatusChanged,
   gateEvaluationCompleted,
+  gateValidationAdvised,
   incidentOpened,
   incidentResolved,
+  progressAssessed,
   readinessAssessed,
   releaseCreatedV2,
   releaseScopeChanged,
@@ -69,7 +71,7 @@ export class Story {
 
   status(
     releaseId: string,
-    to: 'CODE_FREEZE' | 'RELEASED' | 'CANCELLED' | 'BETA',
+    to: 'FEATURE_COMPLETE' | 'CODE_FREEZE' | 'RELEASED' | 'CANCELLED' | 'BETA',
     at: string,
     opts: { type?: Type; product?: string; version?: string } = {},
   ) {
@@ -349,6 +351,48 @@ export class Story {
           capacity: 20,
           at,
         },
+      }),
+    );
+  }
+
+  progress(
+    releaseId: string,
+    source: 'ai' | 'deterministic',
+    probabilityOnTime: number,
+    featureCompleteBy: string,
+    at: string,
+  ) {
+    return this.push(
+      progressAssessed.create({
+        id: this.id(),
+        source: '/flightdeck/planning',
+        time: at,
+        data: {
+          releaseId,
+          product: 'shop',
+          featureCompleteBy,
+          probabilityOnTime,
+          source,
+          predictionId: `p-${this.n}`,
+          at,
+        },
+      }),
+    );
+  }
+
+  validation(
+    releaseId: string,
+    gate: string,
+    verdict: 'PASS' | 'FAIL' | 'CONDITIONAL',
+    source: 'ai' | 'deterministic',
+    at: string,
+  ) {
+    return this.push(
+      gateValidationAdvised.create({
+        id: this.id(),
+        source: '/flightdeck/gates',
+        time: at,
+        data: { releaseId, gate, verdict, source, confidence: 0.7, predictionId: `v-${this.n}`, advisedAt: at },
       }),
     );
   }

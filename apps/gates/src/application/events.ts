@@ -2,10 +2,13 @@ import {
   gateApprovalGranted,
   gateApprovalWithdrawn,
   gateEvaluationCompleted,
+  gateValidationAdvised,
   readinessAssessed,
   type CloudEvent,
 } from '@flightdeck/events';
+import type { Advice } from '@flightdeck/ai';
 import type { Approval, Evaluation } from '../domain/index.js';
+import type { GateValidation } from '../domain/gate-validation.js';
 import type { Actor, Readiness } from './ports.js';
 
 export const EVENT_SOURCE = 'flightdeck/gates';
@@ -68,6 +71,27 @@ export function readinessEvent(r: Readiness, actor: Actor): CloudEvent {
       source: r.source,
       predictionId: r.predictionId,
       assessedAt: r.assessedAt.toISOString(),
+    },
+  });
+}
+
+export function gateValidationEvent(
+  releaseId: string,
+  gate: string,
+  advice: Advice<GateValidation>,
+  actor: Actor,
+  at: Date,
+): CloudEvent {
+  return gateValidationAdvised.create({
+    ...envelope(releaseId, actor, at),
+    data: {
+      releaseId,
+      gate,
+      verdict: advice.value.verdict,
+      source: advice.source,
+      confidence: advice.confidence,
+      predictionId: advice.predictionId,
+      advisedAt: at.toISOString(),
     },
   });
 }

@@ -7,6 +7,7 @@ import { GateChanges, type GatesDeps, type GateView } from './gate-changes.js';
 import { GateOverrides } from './overrides.js';
 import type { AuditEntry, AuditFilter, ReleaseView } from './ports.js';
 import { ReadinessAssessment } from './readiness.js';
+import { GateValidations } from './gate-validation.js';
 
 export type { GateView } from './gate-changes.js';
 export type { EvidenceReader, SubmitEvidenceInput } from './evidence.js';
@@ -49,6 +50,7 @@ export interface Gates {
   approvals: GateApprovals;
   overrides: GateOverrides;
   readiness: ReadinessAssessment;
+  validations: GateValidations;
 }
 
 export function createGates(deps: GatesDeps & { readEvidence: EvidenceReader; advisor: Advisor }): Gates {
@@ -60,5 +62,6 @@ export function createGates(deps: GatesDeps & { readEvidence: EvidenceReader; ad
     approvals: new GateApprovals(deps, changes),
     overrides: new GateOverrides(changes),
     readiness: new ReadinessAssessment(deps, changes),
+    validations: new GateValidations(deps, changes),
   };
 }

@@ -34,7 +34,8 @@ export type AuditAction =
   | 'APPROVAL_GRANTED'
   | 'APPROVAL_WITHDRAWN'
   | 'CHECKLIST_TICKED'
-  | 'READINESS_ASSESSED';
+  | 'READINESS_ASSESSED'
+  | 'GATE_VALIDATED';
 
 /** One line of the append-only audit trail: who did what, when, and why. */
 export interface AuditEntry {
@@ -119,6 +120,8 @@ export interface GatesStore {
   applyToRelease(eventId: string, releaseId: string, change: ReleaseChange): Promise<'applied' | 'duplicate'>;
   saveReadiness(readiness: Readiness, audit: AuditEntry, events: CloudEvent[]): Promise<void>;
   readiness(releaseId: string): Promise<Readiness[]>;
+  /** Keeps an advice's audit line and events on the release (the advice itself is a prediction, kept by the advisor). */
+  recordAdvice(releaseId: string, audit: AuditEntry, events: CloudEvent[]): Promise<void>;
 }
 
 export type ReleaseChange =

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { pino } from 'pino';
-import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
+import { createAdvisor, InMemoryPredictionStore, type OpenAIAdvisorOptions } from '@flightdeck/ai';
 import { createTokenVerifier } from '@flightdeck/auth';
 import {
   featureStatusChanged,
@@ -56,9 +56,15 @@ function metricsEndpoint(body: string): Promise<{ server: Server; url: string }>
   );
 }
 
-export async function startStack(opts: { prometheusSeries?: string } = {}): Promise<Stack> {
+/** `ai`: an OpenAI-compatible endpoint for the advisor (the baseline alone without); `database`: default `gates`. */
+export async function startStack(
+  opts: { prometheusSeries?: string; ai?: OpenAIAdvisorOptions; database?: string } = {},
+): Promise<Stack> {
   const logger = pino({ level: 'silent' });
-  const mongo: MongoConnection = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'gates'), retries: 2 });
+  const mongo: MongoConnection = await connectMongo({
+    uri: databaseUri(inject('mongoUri'), opts.database ?? 'gates'),
+    retries: 2,
+  });
   const bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'gates-test' });
   const verifier = createTokenVerifier({ secret: SECRET, issuer: 'flightdeck', audience: 'flightdeck' });
   const predictions = new InMemoryPredictionStore();
@@ -74,7 +80,7 @@ export async function startStack(opts: { prometheusSeries?: string } = {}): Prom
     verifier,
     logger,
     metrics: createMetrics({ service: 'gates' }),
-    advisor: createAdvisor(undefined, { recorder: predictions }),
+    advisor: createAdvisor(opts.ai, { recorder: predictions }),
     prometheusUrl: prometheus?.url,
     durable: `gates-test-${randomUUID().slice(0, 8)}`,
     maxEvidenceBytes: 256 * 1024,

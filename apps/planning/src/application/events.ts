@@ -1,6 +1,7 @@
 import {
   featureStatusChanged,
   freezeExceptionApproved,
+  progressAssessed,
   releaseCreatedV2,
   releaseScopeChanged,
   releaseStatusChangedV2,
@@ -171,6 +172,28 @@ export function freezeExceptionEvent(r: Release, e: FreezeException, meta: Reque
       reason: e.reason,
       by: e.by,
       at: e.at.toISOString(),
+    },
+  });
+}
+
+/** A progress assessment's chance to make feature complete, so analytics can score it against when feature complete came. */
+export function progressAssessedEvent(
+  r: Release,
+  advice: { source: AdviceSource; predictionId: string; probabilityOnTime: number },
+  featureCompleteBy: Date,
+  meta: RequestMeta,
+  at: Date,
+): CloudEvent {
+  return progressAssessed.create({
+    ...envelope(r, meta, at),
+    data: {
+      releaseId: r.id,
+      product: r.product,
+      featureCompleteBy: featureCompleteBy.toISOString(),
+      probabilityOnTime: advice.probabilityOnTime,
+      source: advice.source,
+      predictionId: advice.predictionId,
+      at: at.toISOString(),
     },
   });
 }

@@ -9,7 +9,9 @@ import type { Release, StoredForecast } from '../domain/release.js';
 import { prioritize, type Prioritization } from '../domain/selection.js';
 import { planTimeline, type Timeline } from '../domain/timeline.js';
 import { inScope } from '../domain/scope.js';
-import { forecastedEvent, scopeRecommendedEvent } from './events.js';
+import { forecastedEvent, progressAssessedEvent, scopeRecommendedEvent } from './events.js';
+import { progressBaseline, type ProgressAssessment } from '../domain/advice/progress-assessment.js';
+import { testPlanBaseline, type TestPlan } from '../domain/advice/test-plan.js';
 import type { Clock, RequestMeta, StoredRelease } from './ports.js';
 import type { ReleasePlanning } from './release-planning.js';
 
@@ -39,6 +41,33 @@ const timelineRisk = z.object({
   ),
 });
 export type TimelineRisk = z.infer<typeof timelineRisk>;
+
+const level = z.enum(['HIGH', 'MEDIUM', 'LOW']);
+const testPlan = z.object({
+  features: z.array(
+    z.object({
+      featureId: z.string(),
+      title: z.string(),
+      risk: level,
+      priority: z.number().int().min(1),
+      testTypes: z.array(
+        z.enum(['unit', 'integration', 'end-to-end', 'regression', 'contract', 'migration', 'performance', 'security']),
+      ),
+      coverageTarget: z.number().min(0).max(100),
+      why: z.string(),
+    }),
+  ),
+  summary: z.string(),
+}) satisfies z.ZodType<TestPlan>;
+
+const progressAssessment = z.object({
+  probabilityOnTime: z.number().min(0).max(1),
+  criticalPathAtRisk: z.array(z.object({ featureId: z.string(), title: z.string(), effort: z.number().min(0) })),
+  scopeAdjustments: z.array(
+    z.object({ featureId: z.string(), title: z.string(), effort: z.number().min(0), reason: z.string() }),
+  ),
+  summary: z.string(),
+}) satisfies z.ZodType<ProgressAssessment>;
 
 export interface PrioritizeOptions {
   /** Story points available; default the timeline's capacity before feature complete. */
@@ -73,11 +102,15 @@ export class ReleaseInsights {
     return planTimeline(r, r.team, this.deps.clock.now());
   }
 
+  /** The stored forecast while it describes the scope as it is now; a forecast of another scope is not trusted. */
+  private currentForecast(r: Release): StoredForecast | undefined {
+    const remaining = r.features.filter((f) => inScope(f) && f.status !== 'DONE').reduce((a, f) => a + f.effort, 0);
+    return r.lastForecast && r.lastForecast.remainingPoints === remaining ? r.lastForecast : undefined;
+  }
+
   health(r: Release): HealthReport {
     const now = this.deps.clock.now();
-    // A forecast is only trusted while it describes the scope as it is now.
-    const remaining = r.features.filter((f) => inScope(f) && f.status !== 'DONE').reduce((a, f) => a + f.effort, 0);
-    const forecast = r.lastForecast && r.lastForecast.remainingPoints === remaining ? r.lastForecast : undefined;
+    const forecast = this.currentForecast(r);
     return assessHealth({
       createdAt: r.createdAt,
       status: r.status,
@@ -223,6 +256,105 @@ export class ReleaseInsights {
     }));
     return { stored, timeline, forecast, advice };
   }
+
+  async testPlan(id: string): Promise<{ release: Release; advice: Advice<TestPlan> }> {
+    const { release } = await this.deps.planning.get(id);
+    return { release, advice: await planTests(this.deps.advisor, release) };
+  }
+
+  /**
+   * The chance to make feature complete, the critical-path items at risk and the scope to defer; published as
+   * flightdeck.planning.progress.assessed so analytics can score the chance against when feature complete came.
+   */
+  async assessProgress(
+    meta: RequestMeta,
+    id: string,
+  ): Promise<{ release: Release; timeline: Timeline; advice: Advice<ProgressAssessment> }> {
+    const { release: r } = await this.deps.planning.get(id);
+    const now = this.deps.clock.now();
+    const timeline = this.timeline(r);
+    const forecast = this.currentForecast(r);
+    const baseline = progressBaseline(r.features, timeline, forecast);
+    const advice = await this.deps.advisor.advise({
+      kind: 'progress-assessment',
+      subject: r.id,
+      schema: progressAssessment,
+      instructions:
+        'Assess the progress of this release: the probability (0 to 1) of reaching feature complete by the date given, ' +
+        'the open features on the critical path that put it at risk, and the features to move out (never a MUST, never one another open feature depends on) so that the rest fits the capacity.',
+      input: {
+        release: { product: r.product, version: r.version, type: r.type, targetDate: r.targetDate.toISOString() },
+        featureComplete: timeline.featureComplete.toISOString(),
+        timeline: {
+          capacityPoints: timeline.capacityPoints,
+          remainingPoints: timeline.remainingPoints,
+          velocity: timeline.velocity,
+          criticalPath: timeline.criticalPath,
+          warnings: timeline.warnings,
+        },
+        ...(forecast
+          ? { forecast: { probabilityOnTime: forecast.probabilityOnTime, p50: forecast.p50, p85: forecast.p85 } }
+          : {}),
+        features: r.features.filter(inScope).map((f) => ({
+          featureId: f.id,
+          title: f.title,
+          priority: f.priority,
+          effort: f.effort,
+          status: f.status,
+          dependsOn: f.dependsOn,
+        })),
+        deterministic: baseline,
+      },
+      baseline: () => baseline,
+      baselineConfidence: forecast ? 0.6 : 0.4,
+    });
+    await this.deps.planning.recordEvents(r.id, [
+      progressAssessedEvent(
+        r,
+        { ...advice, probabilityOnTime: advice.value.probabilityOnTime },
+        timeline.featureComplete,
+        meta,
+        now,
+      ),
+    ]);
+    return { release: r, timeline, advice };
+  }
+}
+
+/**
+ * A test plan for the release's scope: test types, coverage targets and a risk-based order per feature. Recorded as a
+ * prediction; nothing records which feature a later defect came from, so analytics shows it as not scorable.
+ */
+async function planTests(advisor: Advisor, r: Release): Promise<Advice<TestPlan>> {
+  const baseline = testPlanBaseline(r.features);
+  return advisor.advise({
+    kind: 'test-planning',
+    subject: r.id,
+    schema: testPlan,
+    instructions:
+      'Plan the testing of each feature in scope: a risk level (HIGH, MEDIUM, LOW), a priority (1 is tested first, by risk), ' +
+      'the test types it needs, a line-coverage target in percent and one sentence why. Use the ids given; leave out no feature in scope.',
+    input: {
+      release: { product: r.product, version: r.version, type: r.type, theme: r.theme },
+      features: r.features.filter(inScope).map((f) => ({
+        featureId: f.id,
+        title: f.title,
+        description: f.description,
+        kind: f.kind,
+        priority: f.priority,
+        effort: f.effort,
+        businessValue: f.businessValue,
+        riskReduction: f.riskReduction,
+        breakingChange: f.breakingChange,
+        migration: f.migration,
+        dependsOn: f.dependsOn,
+        status: f.status,
+      })),
+      deterministic: baseline,
+    },
+    baseline: () => baseline,
+    baselineConfidence: 0.5,
+  });
 }
 
 /** The features an advice proposes: its sequencing, once each, without ids the release does not have (an AI may invent some). */

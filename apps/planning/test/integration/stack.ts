@@ -2,7 +2,7 @@
 import type {} from '@flightdeck/testing/global-setup';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
+import { createAdvisor, InMemoryPredictionStore, type OpenAIAdvisorOptions } from '@flightdeck/ai';
 import { createTokenVerifier } from '@flightdeck/auth';
 import { JetStreamBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
@@ -35,6 +35,7 @@ export async function startStack(
     now?: () => Date;
     gitWebhooks?: PlanningServiceDeps['gitWebhooks'];
     notify?: PlanningServiceDeps['notify'];
+    ai?: OpenAIAdvisorOptions;
   } = {},
 ): Promise<Stack> {
   const logger = createLogger({ service: 'planning', level: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent' });
@@ -45,7 +46,7 @@ export async function startStack(
   const planning = createPlanningService({
     mongo,
     bus,
-    advisor: createAdvisor(undefined, { recorder: predictions }),
+    advisor: createAdvisor(opts.ai, { recorder: predictions }),
     logger,
     metrics: createMetrics({ service: 'planning' }),
     verifier,

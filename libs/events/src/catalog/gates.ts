@@ -59,4 +59,26 @@ export const readinessAssessed = defineEvent({
   }),
 });
 
-export const gatesEvents = [gateEvaluationCompleted, gateApprovalGranted, gateApprovalWithdrawn, readinessAssessed];
+/** A quality-gate validation: a verdict per criterion and for the gate, recorded as a prediction of the gate's next outcome. */
+export const gateValidationAdvised = defineEvent({
+  type: 'flightdeck.gates.validation.advised',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    gate: z.string().min(1),
+    verdict: z.enum(['PASS', 'FAIL', 'CONDITIONAL']),
+    /** Which advisor answered: the AI or the deterministic baseline. */
+    source: z.enum(['ai', 'deterministic']),
+    confidence: z.number().min(0).max(1),
+    predictionId: z.string().min(1),
+    advisedAt: z.iso.datetime({ offset: true }),
+  }),
+});
+
+export const gatesEvents = [
+  gateEvaluationCompleted,
+  gateApprovalGranted,
+  gateApprovalWithdrawn,
+  readinessAssessed,
+  gateValidationAdvised,
+];

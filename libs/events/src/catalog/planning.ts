@@ -179,6 +179,27 @@ export const scopeRecommended = defineEvent({
   }),
 });
 
+/**
+ * A progress assessment of a release: its chance to make feature complete by the date the timeline gives, so analytics
+ * can score it against when the release actually reached feature complete.
+ */
+export const progressAssessed = defineEvent({
+  type: 'flightdeck.planning.progress.assessed',
+  version: 1,
+  schema: z.object({
+    releaseId: z.string().min(1),
+    product: z.string().min(1),
+    /** The feature-complete date the chance is about. */
+    featureCompleteBy: timestamp,
+    probabilityOnTime: z.number().min(0).max(1),
+    /** Who answered: the AI, or the deterministic baseline when no AI answered. */
+    source: z.enum(['ai', 'deterministic']),
+    /** The prediction the assessment was recorded as. */
+    predictionId: z.string().min(1),
+    at: timestamp,
+  }),
+});
+
 /** A release manager let one change into a release during its code freeze; kept with who and why for the audit. */
 export const freezeExceptionApproved = defineEvent({
   type: 'flightdeck.planning.freeze.exception_approved',
@@ -206,4 +227,5 @@ export const planningServiceEvents = [
   timelineForecasted,
   scopeRecommended,
   freezeExceptionApproved,
+  progressAssessed,
 ];

@@ -20,7 +20,7 @@ import {
 } from '../../domain/retrospective.js';
 import type { DoraMetrics } from '../../domain/dora.js';
 import type { TrendInterval, Window } from '../../domain/time.js';
-import { AI_TARGETS } from '../../domain/ai-effectiveness.js';
+import { AI_TARGETS, NOT_SCORABLE } from '../../domain/ai-effectiveness.js';
 import { FORMULAS } from './formulas.js';
 import { CAN } from './roles.js';
 
@@ -245,6 +245,7 @@ export const resolvers: SubgraphResolvers<AnalyticsContext> = {
           message: `too few outcomes: ${t.samples} of the ${t.minimum} a score needs`,
         })),
         minimumOutcomes: e.minimumOutcomes,
+        notScorable: NOT_SCORABLE.map((n) => ({ ...n, message: `not scorable: ${n.reason}` })),
         formulas: FORMULAS.ai,
       };
     },

@@ -225,6 +225,25 @@ export const resolvers: SubgraphResolvers<Ctx> = {
       );
       return withState(await ctx.gates.overrides.override(args.release, args.gate, args.outcome, args.reason, who));
     },
+    validateGate: async (_p, args: { release: string; gate: string }, ctx) => {
+      const v = await ctx.gates.validations.validate(
+        args.release,
+        args.gate,
+        actor(ctx, authorize(ctx.identity, CAN.validateGate, 'validating a gate')),
+      );
+      return {
+        ...v.advice.value,
+        gate: v.gate,
+        evaluatedOutcome: v.evaluatedOutcome,
+        source: v.advice.source,
+        confidence: v.advice.confidence,
+        model: v.advice.model ?? null,
+        fallbackReason: v.advice.fallbackReason ?? null,
+        rationale: v.advice.rationale ?? null,
+        predictionId: v.advice.predictionId,
+        at: v.at,
+      };
+    },
     assessReadiness: (_p, args: { release: string }, ctx) =>
       ctx.gates.readiness.assess(
         args.release,

@@ -14,4 +14,5 @@ export const CAN = {
   tickChecklist: [...ASSESSORS, 'DEVELOPER'],
   override: ['RELEASE_MANAGER'],
   assessReadiness: ASSESSORS,
+  validateGate: ASSESSORS,
 } as const satisfies Record<string, readonly Role[]>;

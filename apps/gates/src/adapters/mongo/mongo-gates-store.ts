@@ -195,6 +195,12 @@ export class MongoGatesStore implements GatesStore {
     this.onEvents();
   }
 
+  async recordAdvice(releaseId: string, audit: AuditEntry, events: CloudEvent[]): Promise<void> {
+    const push = outboxPush(events).$push;
+    await this.models.releases.updateOne({ _id: releaseId }, { $push: { ...push, audit } }).exec();
+    this.onEvents();
+  }
+
   async readiness(releaseId: string): Promise<Readiness[]> {
     const doc = (await this.models.releases.findById(releaseId).select('readiness').lean().exec()) as Doc | null;
     return ((doc?.readiness as Readiness[]) ?? []).slice().reverse();

@@ -321,6 +321,15 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
         advice: adviceView(result.advice),
       };
     },
+    planTests: async (_: unknown, a: { releaseId: string }, ctx: PlanningContext) => {
+      mutator(ctx, CAN.planTests);
+      return adviceView((await ctx.insights.testPlan(a.releaseId)).advice);
+    },
+    assessProgress: async (_: unknown, a: { releaseId: string }, ctx: PlanningContext) => {
+      const m = mutator(ctx, CAN.plan);
+      const result = await ctx.insights.assessProgress(m, a.releaseId);
+      return { ...adviceView(result.advice), featureComplete: result.timeline.featureComplete };
+    },
     approveFreezeException: async (
       _: unknown,
       a: { releaseId: string; change: string; reason: string; expectedRevision?: number },

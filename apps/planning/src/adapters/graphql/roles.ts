@@ -8,6 +8,8 @@ export const CAN = {
   /** Moving a feature along (status only). */
   reportProgress: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD', 'DEVELOPER', 'QA_LEAD'],
   plan: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD'],
+  /** Asking for a test plan: planning, and the QA lead who owns testing. */
+  planTests: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD', 'QA_LEAD'],
   /** Letting one change in during the code freeze. */
   approveFreezeException: ['RELEASE_MANAGER'],
   /** The communication plan (its targets hold webhook URLs and secrets). */

@@ -1,3 +1,4 @@
+import { count } from '@flightdeck/kernel';
 import { inScope, type Feature } from '../scope.js';
 
 export type TestType =
@@ -69,5 +70,5 @@ export function testPlanBaseline(features: readonly Feature[]): TestPlan {
     why: s.why,
   }));
   const high = plans.filter((p) => p.risk === 'HIGH').length;
-  return { features: plans, summary: `${plans.length} features to test, ${high} of high risk first` };
+  return { features: plans, summary: `${count(plans.length, 'feature')} to test, ${high} of high risk first` };
 }
