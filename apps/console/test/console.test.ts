@@ -240,8 +240,8 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     await page.goto(`${stack.url}#/rollouts/${id}`);
     await page.getByText('live, refreshed every 2 s').waitFor();
     // No reload: the view polls until the controller has rolled the canary back.
-    await page.getByRole('heading', { name: /^Rolled back/ }).waitFor({ timeout: 120_000 });
-    expect(await page.locator('.now').textContent()).toMatch(/ROLLED BACK/);
+    await page.locator('.now', { hasText: 'ROLLED BACK' }).waitFor({ timeout: 120_000 });
+    expect(await page.getByRole('heading', { name: /^Rolled back/ }).count()).toBe(1);
     expect(await page.getByRole('list', { name: 'Decisions, oldest first' }).textContent()).toMatch(/success-rate/);
     expect(await page.locator('.recharts-surface').count()).toBeGreaterThan(0);
     await accessible('06-rollout-rolled-back');

@@ -199,7 +199,14 @@ export function RolloutPage() {
       </dl>
       {r.rollback && (
         <section className="card alert-card" aria-labelledby="rollback-h">
-          <h2 id="rollback-h">Rolled back{r.rollback.fast ? ' (fast: the warm previous version scaled up)' : ''}</h2>
+          <h2 id="rollback-h">
+            {r.rollback.appliedAt
+              ? 'Rolled back'
+              : r.phase === 'ROLLING_BACK'
+                ? 'Rolling back'
+                : 'Rollback not finished'}
+            {r.rollback.fast ? ' (fast: the warm previous version scaled up)' : ''}
+          </h2>
           <p>
             <strong>{humanize(r.rollback.cause)}:</strong> {r.rollback.reason}
           </p>
