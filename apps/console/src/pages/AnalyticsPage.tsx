@@ -84,9 +84,3 @@ export function AnalyticsPage() {
     </section>
   );
 }
-
-export interface Scope {
-  product: string | null;
-  from: string;
-  to: string;
-}

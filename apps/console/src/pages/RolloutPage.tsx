@@ -137,8 +137,6 @@ const Rollout = graphql(`
 
 const LIVE = ['PROGRESSING', 'PAUSED', 'PROMOTING', 'ROLLING_BACK'];
 
-export type RolloutData = NonNullable<import('../gql/graphql.js').RolloutLiveQuery['rollout']>;
-
 export function RolloutPage() {
   const { id = '' } = useParams();
   const [result, refetch] = useQuery({ query: Rollout, variables: { id } });

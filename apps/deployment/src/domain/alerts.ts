@@ -1,6 +1,6 @@
 import { RuleError } from '@flightdeck/kernel';
 import { alertMessages } from './messages.js';
-import { canaryName, FINAL_PHASES } from './rollout.js';
+import { canaryName, FINAL_PHASES } from './phases.js';
 import type { AlertAbortSpec, AlertCause, AlertSeverity, Rollout } from './types.js';
 
 // Which Alertmanager alerts abort a rollout: label matchers in Alertmanager's own syntax (`alertname="HighErrorRate"`,

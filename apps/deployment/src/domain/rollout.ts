@@ -1,11 +1,11 @@
 import { count, type Person, RuleError } from '@flightdeck/kernel';
 import { validateAlertSpec } from './alerts.js';
+import { FINAL_PHASES } from './phases.js';
 import { DEFAULT_SCORING, validateMetric } from './analysis.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES } from './templates.js';
 import type {
   AlertAbortSpec,
   MetricTemplate,
-  Phase,
   Rollout,
   RolloutTargetRef,
   Scoring,
@@ -14,21 +14,7 @@ import type {
   Webhooks,
 } from './types.js';
 
-export const PHASES: Phase[] = [
-  'PROGRESSING',
-  'PAUSED',
-  'PROMOTING',
-  'ROLLING_BACK',
-  'PROMOTED',
-  'ROLLED_BACK',
-  'FAILED',
-  'STUCK',
-];
-export const FINAL_PHASES: Phase[] = ['PROMOTED', 'ROLLED_BACK'];
-/** Phases the controller drives on its own. */
-export const ACTIVE_PHASES: Phase[] = ['PROGRESSING', 'PROMOTING', 'ROLLING_BACK', 'PAUSED'];
-/** Phases the controller loop moves on every tick (a paused rollout waits for a person). */
-export const DRIVEN_PHASES: Phase[] = ['PROGRESSING', 'PROMOTING', 'ROLLING_BACK'];
+export * from './phases.js';
 
 export interface RolloutRequest {
   id: string;
@@ -231,8 +217,6 @@ function bakeTemplatesFrom(steps: StepSpec[], metrics: MetricTemplate[]): string
   const names = last?.templates ?? DEFAULT_TEMPLATES;
   return names.filter((n) => !metrics.find((m) => m.name === n)?.query.includes('stableSelector'));
 }
-
-export const canaryName = (r: Pick<Rollout, 'target'>) => `${r.target.deployment}-canary`;
 
 /** Canary and stable replica counts for a canary weight: the canary gets at least one pod for any weight above 0. */
 export function replicasFor(total: number, weight: number): { canary: number; stable: number } {

@@ -2,7 +2,7 @@ import { useQuery } from 'urql';
 import { ApiError } from '../../components/ApiError.js';
 import { AiEffectivenessTable } from '../../components/AiEffectivenessTable.js';
 import { graphql } from '../../gql/index.js';
-import type { Scope } from '../AnalyticsPage.js';
+import type { Scope } from './scope.js';
 
 const Ai = graphql(`
   query AiEffectiveness($product: String, $from: DateTime, $to: DateTime) {

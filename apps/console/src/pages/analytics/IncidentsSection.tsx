@@ -4,7 +4,7 @@ import { ApiError } from '../../components/ApiError.js';
 import { Badge } from '../../components/Badge.js';
 import { formatNumber, formatTime } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
-import type { Scope } from '../AnalyticsPage.js';
+import type { Scope } from './scope.js';
 
 const Incidents = graphql(`
   query Incidents($product: String, $from: DateTime, $to: DateTime) {

@@ -3,7 +3,7 @@ import { ApiError } from '../../components/ApiError.js';
 import { Badge } from '../../components/Badge.js';
 import { formatNumber, formatPercent } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
-import type { Scope } from '../AnalyticsPage.js';
+import type { Scope } from './scope.js';
 
 const Kpis = graphql(`
   query Kpis($product: String, $from: DateTime, $to: DateTime) {

@@ -117,8 +117,6 @@ const Release = graphql(`
   }
 `);
 
-export type ReleaseData = NonNullable<import('../../gql/graphql.js').ReleasePageQuery['release']>;
-
 const SECTIONS = [
   ['health', 'Health'],
   ['scope', 'Scope'],

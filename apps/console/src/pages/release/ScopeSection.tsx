@@ -6,7 +6,7 @@ import { ApiError } from '../../components/ApiError.js';
 import { Badge } from '../../components/Badge.js';
 import { formatNumber, formatPercent, humanize } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
-import type { ReleaseData } from './ReleasePage.js';
+import type { ReleaseData } from './release-data.js';
 
 const Prioritize = graphql(`
   mutation PrioritizeScope($id: ID!) {

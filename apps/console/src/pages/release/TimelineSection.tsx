@@ -6,7 +6,7 @@ import { ApiError } from '../../components/ApiError.js';
 import { ForecastChart } from '../../components/ForecastChart.js';
 import { formatDate, formatNumber, formatPercent, formatTime, humanize } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
-import type { ReleaseData } from './ReleasePage.js';
+import type { ReleaseData } from './release-data.js';
 
 const Forecast = graphql(`
   mutation ForecastTimeline($id: ID!) {

@@ -2,7 +2,7 @@ import { AdviceSource } from '../../components/AdviceSource.js';
 import { Badge } from '../../components/Badge.js';
 import { MetricChart } from '../../components/MetricChart.js';
 import { formatTime, humanize } from '../../format/dates.js';
-import type { RolloutData } from '../RolloutPage.js';
+import type { RolloutData } from './rollout-data.js';
 
 export function AnalysisRuns({ runs }: { runs: RolloutData['analysisRuns'] }) {
   return (

@@ -5,7 +5,7 @@ import { useSession } from '../../auth/SessionContext.js';
 import { ApiError } from '../../components/ApiError.js';
 import { formatTime } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
-import type { RolloutData } from '../RolloutPage.js';
+import type { RolloutData } from './rollout-data.js';
 
 const ApproveStep = graphql(`
   mutation ApproveStep($id: ID!) {

@@ -1,6 +1,6 @@
 import { Badge } from '../../components/Badge.js';
 import { formatTime, humanize } from '../../format/dates.js';
-import type { RolloutData } from '../RolloutPage.js';
+import type { RolloutData } from './rollout-data.js';
 
 function what(s: RolloutData['steps'][number]): string {
   switch (s.kind) {
