@@ -64,6 +64,13 @@ evidence
   .option('--coverage <file>', 'coverage report: lcov (.info) or Cobertura (.xml) (repeatable)', collect, [])
   .option('--sarif <file>', 'SARIF 2.1.0 scan (repeatable)', collect, [])
   .option('--bench <file>', 'benchmark result JSON {"benchmarks":[{"name","value","unit"}]} (repeatable)', collect, [])
+  .option('--sbom <file>', 'SBOM: CycloneDX (1.2-1.6) or SPDX (2.2, 2.3) JSON (repeatable)', collect, [])
+  .option(
+    '--artifact <file>',
+    'release candidate build record JSON {"artifact","versionTag","digest":"sha256:<hex>","sourceBranch","commit","cleanBuild","signature":"<base64 over the digest text>"}; refused when the gate\'s team key does not verify the signature',
+    collect,
+    [],
+  )
   .option(
     '--changed-files <file|list>',
     'files changed by the release, one per line in a file or comma-separated, for coverage of changed files',
