@@ -6,6 +6,7 @@ import type { CodeFreeze } from '../../application/code-freeze.js';
 import type { ReleaseInsights } from '../../application/release-insights.js';
 import type { ReleasePlanning } from '../../application/release-planning.js';
 import type { RequestMeta, StoredRelease } from '../../application/ports.js';
+import { freezeChecklist } from '../../domain/code-freeze.js';
 import { HEALTH_RULES } from '../../domain/health.js';
 import { allowedNext, type ReleaseStatus } from '../../domain/lifecycle.js';
 import type { Release } from '../../domain/release.js';
@@ -188,6 +189,15 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       ctx.insights.documents(await complete(r, ctx)),
     freezeExceptions: async (r: ReleaseView, _: unknown, ctx: PlanningContext) =>
       (await complete(r, ctx)).freeze?.exceptions ?? [],
+    freezeChecklist: async (r: ReleaseView, _: unknown, ctx: PlanningContext) =>
+      freezeChecklist(await complete(r, ctx)).map(({ tick, ...item }) => ({
+        ...item,
+        ticked: tick !== undefined,
+        evidence: tick?.evidence ?? null,
+        by: tick?.by ?? null,
+        byName: tick ? (tick.byName ?? tick.by) : null,
+        at: tick?.at ?? null,
+      })),
   },
   StatusTransition: {
     byName: (t: { by: string; byName?: string }) => t.byName ?? t.by,
@@ -337,6 +347,14 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     ) => {
       const m = mutator(ctx, CAN.approveFreezeException);
       return view(await ctx.freeze.approve(m, a.releaseId, a.change, a.reason, a.expectedRevision ?? undefined));
+    },
+    tickFreezeItem: async (
+      _: unknown,
+      a: { releaseId: string; item: string; evidence: string; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
+      const m = mutator(ctx, CAN.tickFreezeItem);
+      return view(await ctx.freeze.tick(m, a.releaseId, a.item, a.evidence, a.expectedRevision ?? undefined));
     },
   },
 };
