@@ -9,6 +9,7 @@ import { checkFreeze } from './freeze-check.js';
 import { listDeliveries, listSubscriptions, subscribe } from './notify.js';
 import { showChecklist, tickChecklist } from './freeze-checklist.js';
 import { waitForGate } from './gate-wait.js';
+import { printReleaseDocument } from './release-docs.js';
 import { startReleaseRollout } from './rollout-start.js';
 import { waitForReleaseRollout } from './rollout-wait.js';
 
@@ -183,6 +184,31 @@ freeze
   .addHelpText('after', FREEZE_PERSON_HELP("a person's token with the RELEASE_MANAGER, TECHNICAL_LEAD or QA_LEAD role"))
   .action(async (opts: { release: string; item: string; evidence: string; json: boolean }) => {
     process.exitCode = await tickChecklist(api(), opts, out);
+  });
+
+const RELEASE_HELP = `
+Environment:
+  FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
+  FLIGHTDECK_TOKEN  any token (every role may read a release), sent as Authorization: Bearer (required)
+
+Exit codes: 0 printed, 3 error (usage, token, network, unknown release).`;
+
+const release = program
+  .command('release')
+  .description('Releases as planning keeps them.')
+  .addHelpText('after', RELEASE_HELP);
+release
+  .command('docs')
+  .description(
+    "Print one of the release's documents as markdown, written by planning from the live release in the process's template: the scope document (overview; Must / Should / Could features with description, business value and effort; excluded features with reason and target release; technical considerations; success criteria), the customers' release notes (new features, improvements, fixes, breaking changes, migration guide) or the weekly status update.",
+  )
+  .argument('<release>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .option('--scope', 'the scope document', false)
+  .option('--notes', "the customers' release notes", false)
+  .option('--weekly', 'the weekly status update', false)
+  .addHelpText('after', RELEASE_HELP)
+  .action(async (ref: string, opts: { scope: boolean; notes: boolean; weekly: boolean }) => {
+    process.exitCode = await printReleaseDocument(api(), { release: ref, ...opts }, out);
   });
 
 const ROLLOUT_HELP = `
