@@ -197,6 +197,10 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
       'mutation { subscribe(input: { product: "matrix", audience: QA, channel: { kind: "FAX", url: "https://fax.example.com/" } }) { id } }',
   }),
   'Mutation.unsubscribe': () => ({ query: 'mutation { unsubscribe(id: "no-such-subscription") { id } }' }),
+  'Mutation.tickFreezeItem': (f) => ({
+    query: 'mutation($r: ID!) { tickFreezeItem(releaseId: $r, item: "api-docs", evidence: "matrix") { id } }',
+    variables: { r: f.releaseId },
+  }),
   'Query.doraMetrics': () => ({ query: '{ doraMetrics { __typename } }' }),
   'Query.doraTrend': () => ({ query: '{ doraTrend { __typename } }' }),
   'Query.releaseKpis': () => ({ query: '{ releaseKpis { __typename } }' }),

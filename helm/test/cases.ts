@@ -54,6 +54,8 @@ export const cases: Case[] = [
         AUTH_JWT_SECRET: 's'.repeat(64),
         AI_API_KEY: '',
         ALERTMANAGER_WEBHOOK_TOKEN: 't'.repeat(48),
+        GITHUB_WEBHOOK_SECRET: 'g'.repeat(40),
+        GITLAB_WEBHOOK_TOKEN: 'l'.repeat(40),
       },
       'flightdeck-mongodb': Object.fromEntries(
         ['planning', 'gates', 'deployment', 'analytics'].map((s) => [

@@ -11,11 +11,13 @@ export interface SubmitOptions {
   coverage: string[];
   sarif: string[];
   bench: string[];
+  sbom: string[];
+  artifact: string[];
   changedFiles?: string;
   json: boolean;
 }
 
-type Kind = 'JUNIT' | 'LCOV' | 'COBERTURA' | 'SARIF' | 'BENCHMARK';
+type Kind = 'JUNIT' | 'LCOV' | 'COBERTURA' | 'SARIF' | 'BENCHMARK' | 'SBOM' | 'ARTIFACT';
 
 const MUTATION = `mutation Submit($input: SubmitEvidenceInput!) {
   submitEvidence(input: $input) { name outcome latestEvaluation { outcome approvalsPending } }
@@ -67,12 +69,16 @@ export async function submitEvidence(
   add(opts.coverage, coverageKind);
   add(opts.sarif, () => 'SARIF');
   add(opts.bench, () => 'BENCHMARK');
+  add(opts.sbom, () => 'SBOM');
+  add(opts.artifact, () => 'ARTIFACT');
   if (missing.length) {
     log(`flightdeck: no file matches ${missing.map((m) => JSON.stringify(m)).join(', ')}; nothing was uploaded`);
     return EXIT.ERROR;
   }
   if (!files.length) {
-    log('flightdeck: give at least one report: --junit GLOB, --coverage FILE, --sarif FILE or --bench FILE');
+    log(
+      'flightdeck: give at least one report: --junit GLOB, --coverage FILE, --sarif FILE, --bench FILE, --sbom FILE or --artifact FILE',
+    );
     return EXIT.ERROR;
   }
   const changedFiles = changedFilesOf(opts.changedFiles);

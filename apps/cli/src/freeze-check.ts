@@ -47,7 +47,7 @@ export async function checkFreeze(
   else out(`${d.allowed ? 'allowed' : 'refused'}: ${d.reason}`);
   if (d.allowed) return EXIT.PASS;
   log(
-    `To let it in, ${d.approvers.join(' or ')} may approve an exception: approveFreezeException(releaseId: "${d.release.id}", change: ${JSON.stringify(d.change)}, reason: "why it must go in now"); a critical fix can be marked --critical.`,
+    `To let it in, ${d.approvers.join(' or ')} may approve an exception: flightdeck freeze approve --release ${d.release.id} --change ${JSON.stringify(d.change)} --reason "why it must go in now" (GraphQL: approveFreezeException); a critical fix can be marked --critical.`,
   );
   return EXIT.FAIL;
 }

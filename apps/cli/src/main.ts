@@ -4,9 +4,12 @@ import { ApiError, graphqlUrl, type ApiOptions } from './api.js';
 import { parseDuration } from './duration.js';
 import { submitEvidence } from './evidence-submit.js';
 import { EXIT } from './exit-codes.js';
+import { approveFreeze } from './freeze-approve.js';
 import { checkFreeze } from './freeze-check.js';
 import { listDeliveries, listSubscriptions, subscribe } from './notify.js';
+import { showChecklist, tickChecklist } from './freeze-checklist.js';
 import { waitForGate } from './gate-wait.js';
+import { printReleaseDocument } from './release-docs.js';
 import { startReleaseRollout } from './rollout-start.js';
 import { waitForReleaseRollout } from './rollout-wait.js';
 
@@ -64,6 +67,13 @@ evidence
   .option('--coverage <file>', 'coverage report: lcov (.info) or Cobertura (.xml) (repeatable)', collect, [])
   .option('--sarif <file>', 'SARIF 2.1.0 scan (repeatable)', collect, [])
   .option('--bench <file>', 'benchmark result JSON {"benchmarks":[{"name","value","unit"}]} (repeatable)', collect, [])
+  .option('--sbom <file>', 'SBOM: CycloneDX (1.2-1.6) or SPDX (2.2, 2.3) JSON (repeatable)', collect, [])
+  .option(
+    '--artifact <file>',
+    'release candidate build record JSON {"artifact","versionTag","digest":"sha256:<hex>","sourceBranch","commit","cleanBuild","signature":"<base64 over the digest text>"}; refused when the gate\'s team key does not verify the signature',
+    collect,
+    [],
+  )
   .option(
     '--changed-files <file|list>',
     'files changed by the release, one per line in a file or comma-separated, for coverage of changed files',
@@ -107,7 +117,9 @@ let in by a release manager; who may approve is printed), 3 error (usage, token,
 
 const freeze = program
   .command('freeze')
-  .description('Code freeze of a release: whether a change may land during it.')
+  .description(
+    'Code freeze of a release: whether a change may land during it, the release manager letting one in, and the checklist.',
+  )
   .addHelpText('after', FREEZE_HELP);
 freeze
   .command('check')
@@ -124,6 +136,79 @@ freeze
   .addHelpText('after', FREEZE_HELP)
   .action(async (opts: { release: string; change: string; critical: boolean; json: boolean }) => {
     process.exitCode = await checkFreeze(api(), opts, log, out);
+  });
+
+const FREEZE_PERSON_HELP = (who: string) => `
+Environment:
+  FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
+  FLIGHTDECK_TOKEN  ${who}, sent as Authorization: Bearer (required)
+
+Exit codes: 0 recorded (or printed), 3 error (usage, token, network, refused: the message says what was wrong).`;
+
+freeze
+  .command('approve')
+  .description(
+    'Let one change into a frozen release as its release manager: recorded with who, when and why, audited, and published; `flightdeck freeze check` then allows it. Prints what was recorded.',
+  )
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .requiredOption(
+    '--change <id>',
+    'the change, exactly as the pipeline checks it: a commit id, or github:acme/shop#42, gitlab:group/project!7',
+  )
+  .requiredOption('--reason <text>', 'why it must go in during the freeze (kept with the exception)')
+  .option('--json', 'print the exception as JSON on stdout', false)
+  .addHelpText('after', FREEZE_PERSON_HELP("a person's token with the RELEASE_MANAGER role"))
+  .action(async (opts: { release: string; change: string; reason: string; json: boolean }) => {
+    process.exitCode = await approveFreeze(api(), opts, out);
+  });
+freeze
+  .command('checklist')
+  .description(
+    'Print the code-freeze checklist of a release: every item of the process by phase (pre-freeze 48 h, freeze, stabilisation), ticked or not, with its evidence and who ticked it.',
+  )
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .option('--json', 'print the checklist as JSON on stdout', false)
+  .addHelpText('after', FREEZE_PERSON_HELP('any token (every role may read the checklist)'))
+  .action(async (opts: { release: string; json: boolean }) => {
+    process.exitCode = await showChecklist(api(), opts, out);
+  });
+freeze
+  .command('tick')
+  .description(
+    'Tick an item of the code-freeze checklist with its evidence (ticking it again replaces the evidence); prints the checklist.',
+  )
+  .requiredOption('--release <product@version|id>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .requiredOption('--item <id>', 'the item, e.g. branch-protected (flightdeck freeze checklist lists them)')
+  .requiredOption('--evidence <link|text>', 'a link or a sentence showing it is done, e.g. the pipeline run')
+  .option('--json', 'print the checklist as JSON on stdout', false)
+  .addHelpText('after', FREEZE_PERSON_HELP("a person's token with the RELEASE_MANAGER, TECHNICAL_LEAD or QA_LEAD role"))
+  .action(async (opts: { release: string; item: string; evidence: string; json: boolean }) => {
+    process.exitCode = await tickChecklist(api(), opts, out);
+  });
+
+const RELEASE_HELP = `
+Environment:
+  FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
+  FLIGHTDECK_TOKEN  any token (every role may read a release), sent as Authorization: Bearer (required)
+
+Exit codes: 0 printed, 3 error (usage, token, network, unknown release).`;
+
+const release = program
+  .command('release')
+  .description('Releases as planning keeps them.')
+  .addHelpText('after', RELEASE_HELP);
+release
+  .command('docs')
+  .description(
+    "Print one of the release's documents as markdown, written by planning from the live release in the process's template: the scope document (overview; Must / Should / Could features with description, business value and effort; excluded features with reason and target release; technical considerations; success criteria), the customers' release notes (new features, improvements, fixes, breaking changes, migration guide) or the weekly status update.",
+  )
+  .argument('<release>', 'the release, e.g. shop@2.4.0 (or its id)')
+  .option('--scope', 'the scope document', false)
+  .option('--notes', "the customers' release notes", false)
+  .option('--weekly', 'the weekly status update', false)
+  .addHelpText('after', RELEASE_HELP)
+  .action(async (ref: string, opts: { scope: boolean; notes: boolean; weekly: boolean }) => {
+    process.exitCode = await printReleaseDocument(api(), { release: ref, ...opts }, out);
   });
 
 const ROLLOUT_HELP = `

@@ -132,7 +132,7 @@ describe('flightdeck freeze check', () => {
       'refused: cli-shop 3.0.0 is frozen (CODE_FREEZE): abc1234 is not critical and no release manager let it in (approveFreezeException)',
     );
     expect(run.stderr).toContain(
-      `To let it in, a RELEASE_MANAGER or the release owner rita may approve an exception: approveFreezeException(releaseId: "${frozenId}", change: "abc1234"`,
+      `To let it in, a RELEASE_MANAGER or the release owner rita may approve an exception: flightdeck freeze approve --release ${frozenId} --change "abc1234" --reason "why it must go in now"`,
     );
   });
 
@@ -185,6 +185,16 @@ describe('flightdeck freeze check', () => {
   });
 
   it('--help says what it does, the options and the exit codes', async () => {
+    for (const [cmd, texts] of [
+      ['approve', ['--release <product@version|id>', '--change <id>', '--reason <text>', 'RELEASE_MANAGER role']],
+      ['tick', ['--item <id>', '--evidence <link|text>', 'TECHNICAL_LEAD or QA_LEAD']],
+      ['checklist', ['--release <product@version|id>', 'pre-freeze 48 h, freeze, stabilisation']],
+    ] as const) {
+      const help = await flightdeck(['freeze', cmd, '--help']);
+      expect(help.code).toBe(0);
+      for (const text of texts) expect(help.stdout).toContain(text);
+    }
+
     const help = await flightdeck(['freeze', 'check', '--help']);
     expect(help.code).toBe(0);
     for (const text of [
@@ -194,5 +204,141 @@ describe('flightdeck freeze check', () => {
       '0 the change may land, 1 refused',
     ])
       expect(help.stdout).toContain(text);
+  });
+});
+
+describe('flightdeck freeze approve', () => {
+  it('a release manager lets a refused change in; freeze check then exits 0 naming who and why', async () => {
+    expect((await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'fix-42'])).code).toBe(1);
+    const approved = await flightdeck(
+      [
+        'freeze',
+        'approve',
+        '--release',
+        'cli-shop@3.0.0',
+        '--change',
+        'fix-42',
+        '--reason',
+        'fixes the refund rounding',
+      ],
+      { FLIGHTDECK_TOKEN: manager },
+    );
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toMatch(
+      /^approved: fix-42 may go into cli-shop 3\.0\.0 \(CODE_FREEZE\), let in by rita at \S+: fixes the refund rounding\n$/,
+    );
+    const check = await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'fix-42']);
+    expect(check.code).toBe(0);
+    expect(check.stdout.trim()).toBe(
+      'allowed: cli-shop 3.0.0 is frozen (CODE_FREEZE); fix-42 was let in by rita: fixes the refund rounding',
+    );
+    const recorded = await ask<{ release: { freezeExceptions: { changeId: string; by: string }[] } }>(
+      'query($id: ID!) { release(id: $id) { freezeExceptions { changeId by } } }',
+      { id: frozenId },
+    );
+    expect(recorded.release.freezeExceptions).toContainEqual({ changeId: 'fix-42', by: 'rita' });
+  });
+
+  it('exits 3 naming what was wrong: the pipeline token, no reason, an unknown release; nothing is recorded', async () => {
+    const asPipeline = await flightdeck([
+      'freeze',
+      'approve',
+      '--release',
+      'cli-shop@3.0.0',
+      '--change',
+      'sneaky-1',
+      '--reason',
+      'trust me',
+    ]);
+    expect(asPipeline.code).toBe(3);
+    expect(asPipeline.stderr).toMatch(/^flightdeck: .*RELEASE_MANAGER/);
+    const noReason = await flightdeck(
+      ['freeze', 'approve', '--release', 'cli-shop@3.0.0', '--change', 'sneaky-1', '--reason', ' '],
+      { FLIGHTDECK_TOKEN: manager },
+    );
+    expect(noReason.code).toBe(3);
+    expect(noReason.stderr).toBe('flightdeck: --reason is empty; say why this change must go in during the freeze\n');
+    const unknown = await flightdeck(
+      ['freeze', 'approve', '--release', 'cli-shop@9.9.9', '--change', 'sneaky-1', '--reason', 'why'],
+      { FLIGHTDECK_TOKEN: manager },
+    );
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toBe(
+      'flightdeck: release cli-shop@9.9.9 does not exist (no release 9.9.9 of product cli-shop)\n',
+    );
+    expect((await flightdeck(['freeze', 'check', '--release', 'cli-shop@3.0.0', '--change', 'sneaky-1'])).code).toBe(1);
+  });
+});
+
+describe('flightdeck freeze checklist and freeze tick', () => {
+  it('ticks items with evidence and prints the checklist by phase, with who ticked what', async () => {
+    const lead = await token(['TECHNICAL_LEAD'], 'tom');
+    const ticked = await flightdeck(
+      [
+        'freeze',
+        'tick',
+        '--release',
+        'cli-shop@3.0.0',
+        '--item',
+        'branch-protected',
+        '--evidence',
+        'https://github.com/acme/shop/settings/branches',
+      ],
+      { FLIGHTDECK_TOKEN: lead },
+    );
+    expect(ticked.stderr).toBe('');
+    expect(ticked.code).toBe(0);
+    expect(ticked.stdout).toContain('cli-shop 3.0.0 code-freeze checklist: 1 of 16 ticked');
+    expect(ticked.stdout).toMatch(
+      /\[x\] branch-protected: Branch protection rules enabled on the release branch — https:\/\/github\.com\/acme\/shop\/settings\/branches \(tom, \S+\)/,
+    );
+
+    const list = await flightdeck(['freeze', 'checklist', '--release', frozenId, '--json']);
+    expect(list.code).toBe(0);
+    const { items } = JSON.parse(list.stdout) as { items: { id: string; phase: string; ticked: boolean }[] };
+    expect(items).toHaveLength(16);
+    expect(items.filter((i) => i.ticked).map((i) => i.id)).toEqual(['branch-protected']);
+    expect([...new Set(items.map((i) => i.phase))]).toEqual(['PRE_FREEZE', 'FREEZE', 'STABILISATION']);
+
+    const text = (await flightdeck(['freeze', 'checklist', '--release', 'cli-shop@3.0.0'])).stdout;
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'cli-shop 3.0.0 code-freeze checklist: 1 of 16 ticked',
+      'Pre-freeze (48 h before):',
+      '  [ ] features-merged: All planned features merged to the main branch',
+    ]);
+  });
+
+  it('exits 3 on an unknown item (listing the items), empty evidence, or the pipeline token', async () => {
+    const lead = await token(['TECHNICAL_LEAD'], 'tom');
+    const unknown = await flightdeck(
+      ['freeze', 'tick', '--release', 'cli-shop@3.0.0', '--item', 'nope', '--evidence', 'x'],
+      { FLIGHTDECK_TOKEN: lead },
+    );
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(
+      /^flightdeck: itemId "nope" is not on the code-freeze checklist; it has: features-merged, feature-flags, /,
+    );
+    const empty = await flightdeck(
+      ['freeze', 'tick', '--release', 'cli-shop@3.0.0', '--item', 'api-docs', '--evidence', ''],
+      { FLIGHTDECK_TOKEN: lead },
+    );
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain('--evidence is empty');
+    const pipeline = await flightdeck([
+      'freeze',
+      'tick',
+      '--release',
+      'cli-shop@3.0.0',
+      '--item',
+      'api-docs',
+      '--evidence',
+      'x',
+    ]);
+    expect(pipeline.code).toBe(3);
+    const after = JSON.parse((await flightdeck(['freeze', 'checklist', '--release', frozenId, '--json'])).stdout) as {
+      items: { ticked: boolean }[];
+    };
+    expect(after.items.filter((i) => i.ticked)).toHaveLength(1);
   });
 });

@@ -57,6 +57,12 @@ schema (chart tests check each against it); secrets come from the Secret by key,
 {{- $env = append $env (dict "name" "LEASE_NAMESPACE" "valueFrom" (dict "fieldRef" (dict "fieldPath" "metadata.namespace"))) -}}
 {{- $env = append $env (dict "name" "LEASE_NAME" "value" (include "flightdeck.componentName" (list $root "deployment"))) -}}
 {{- end -}}
+{{- /* The Git hosts' webhooks, answered with the code-freeze decision. */ -}}
+{{- if eq $name "planning" -}}
+{{- range $key := list "GITHUB_WEBHOOK_SECRET" "GITLAB_WEBHOOK_TOKEN" -}}
+{{- $env = append $env (include "flightdeck.secretEnv" (list $key $secret $key) | fromYaml) -}}
+{{- end -}}
+{{- end -}}
 {{- /* Both take Alertmanager's webhook: analytics records incidents, deployment rolls back rollouts naming the alert. */ -}}
 {{- if or (eq $name "analytics") (eq $name "deployment") -}}
 {{- $env = append $env (include "flightdeck.secretEnv" (list "ALERTMANAGER_WEBHOOK_TOKEN" $secret "ALERTMANAGER_WEBHOOK_TOKEN") | fromYaml) -}}

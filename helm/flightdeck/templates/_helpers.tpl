@@ -79,7 +79,7 @@ annotations:
 {{- printf "%s/%s%s:%s" $root.Values.image.registry $root.Values.image.repositoryPrefix $service (default $root.Chart.AppVersion $root.Values.image.tag) -}}
 {{- end -}}
 
-{{/* The Secret with AUTH_JWT_SECRET, AI_API_KEY and ALERTMANAGER_WEBHOOK_TOKEN: yours, or the chart's. */}}
+{{/* The Secret with AUTH_JWT_SECRET, AI_API_KEY, ALERTMANAGER_WEBHOOK_TOKEN and the Git webhooks' secrets: yours, or the chart's. */}}
 {{- define "flightdeck.secretName" -}}
 {{- .Values.existingSecret | default (printf "%s-secrets" (include "flightdeck.fullname" .)) -}}
 {{- end -}}

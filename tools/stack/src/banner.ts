@@ -17,7 +17,7 @@ function list(words: readonly string[]): string {
  * and how images behave in the simulated cluster.
  */
 export function startBanner(
-  stack: Pick<RunningStack, 'graphqlUrl' | 'url' | 'token' | 'dataDir' | 'secretSource' | 'cluster'>,
+  stack: Pick<RunningStack, 'graphqlUrl' | 'url' | 'token' | 'dataDir' | 'secretSource' | 'cluster' | 'gitWebhooks'>,
   opts: { console?: boolean; cwd?: string } = {},
 ): string {
   const cwd = opts.cwd ?? process.cwd();
@@ -46,6 +46,13 @@ export function startBanner(
     "A token for someone else, signed with this stack's secret:",
     `  ${mint}`,
   ];
+  if (stack.gitWebhooks)
+    lines.push(
+      '',
+      `Code-freeze webhooks for Git hosts (secrets: ${stack.gitWebhooks.secrets}), each taking ?release=<product@version>:`,
+      `  GitHub webhook ${stack.gitWebhooks.github}`,
+      `  GitLab webhook ${stack.gitWebhooks.gitlab}`,
+    );
   const cluster = stack.cluster;
   if (cluster?.simulatedKubeconfig) {
     const { namespace, deployment, image } = DEMO_WORKLOAD;

@@ -34,6 +34,14 @@ export const stackConfigSchema = z.object({
       minLength: 32,
     },
   ).optional(),
+  GITHUB_WEBHOOK_SECRET: envString(
+    "Secret of planning's GitHub webhook (code-freeze decisions); unset: one is generated once and kept in FLIGHTDECK_DATA_DIR/git-webhook-secrets.json",
+    { minLength: 16 },
+  ).optional(),
+  GITLAB_WEBHOOK_TOKEN: envString(
+    "Secret token of planning's GitLab webhook (code-freeze decisions); unset: one is generated once and kept in FLIGHTDECK_DATA_DIR/git-webhook-secrets.json",
+    { minLength: 16 },
+  ).optional(),
   ...aiEnv,
 });
 

@@ -11,6 +11,8 @@ export interface EmbeddedServiceDeps extends ServiceDeps {
   prometheusUrl?: string;
   /** The cluster rollouts go to; given to entries that ask for it. */
   cluster?: { kubeconfig: KubeConfig; prometheusUrl: string };
+  /** The secrets of planning's Git webhooks (code-freeze decisions for GitHub and GitLab). */
+  gitWebhooks?: { github?: string; gitlab?: string };
 }
 
 export interface ServiceEntry {

@@ -12,6 +12,7 @@ import { buildExplorer } from '@flightdeck/gateway/explorer-build';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import type { StackConfig } from './config.js';
 import { stackCluster, type StackCluster, type StackClusterOptions } from './cluster.js';
+import { ensureGitWebhookSecrets } from './git-webhooks.js';
 import { services as allServices, type ServiceEntry } from './services.js';
 
 export interface RunningStack {
@@ -24,6 +25,8 @@ export interface RunningStack {
   dataDir: string;
   /** Where the signing secret comes from: AUTH_JWT_SECRET, or the file in the data directory. */
   secretSource: 'AUTH_JWT_SECRET' | 'data directory';
+  /** Planning's Git webhooks (code-freeze decisions), with where their secrets are; absent without planning. */
+  gitWebhooks?: { github: string; gitlab: string; secrets: string };
   /** The cluster rollouts go to, when a service that needs one runs. */
   cluster?: Pick<StackCluster, 'simulatedKubeconfig' | 'analysis'>;
   /** The cluster rollouts go to (the simulated one unless KUBECONFIG is set); absent without the deployment service. */
@@ -96,6 +99,7 @@ export async function startStack(
       stops.push(() => cluster!.stop());
     }
 
+    const gitWebhooks = ensureGitWebhookSecrets(dataDir, config);
     const urls: Record<string, string> = {};
     for (const entry of entries) {
       const serviceLogger = createLogger({ service: entry.name, level: config.LOG_LEVEL });
@@ -119,6 +123,7 @@ export async function startStack(
         verifier,
         prometheusUrl: config.PROMETHEUS_URL,
         cluster,
+        gitWebhooks: { github: gitWebhooks.github, gitlab: gitWebhooks.gitlab },
         ...(opts.clock ? { clock: opts.clock } : {}),
       });
       const { graphqlUrl } = await service.listen(0, '127.0.0.1');
@@ -155,6 +160,18 @@ export async function startStack(
       mongoUri,
       dataDir,
       secretSource: config.AUTH_JWT_SECRET ? 'AUTH_JWT_SECRET' : 'data directory',
+      ...(urls.planning
+        ? {
+            gitWebhooks: {
+              github: urls.planning.replace(/\/graphql$/, '/webhooks/git/github'),
+              gitlab: urls.planning.replace(/\/graphql$/, '/webhooks/git/gitlab'),
+              secrets:
+                config.GITHUB_WEBHOOK_SECRET && config.GITLAB_WEBHOOK_TOKEN
+                  ? 'GITHUB_WEBHOOK_SECRET and GITLAB_WEBHOOK_TOKEN'
+                  : gitWebhooks.file,
+            },
+          }
+        : {}),
       ...(cluster
         ? {
             cluster: { simulatedKubeconfig: cluster.simulatedKubeconfig, analysis: cluster.analysis },

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,28 @@ function tokenFrom(output: string): string {
   const match = /export TOKEN=(\S+)/.exec(output);
   if (!match?.[1]) throw new Error(`no token printed:\n${output}`);
   return match[1];
+}
+
+/** A signed GitHub push (a real payload) to planning's webhook for shop@1.0.0, with the stack's kept secret or another. */
+async function pushToGitHubWebhook(
+  url: string,
+  dataDir: string,
+  secret?: string,
+): Promise<{ status: number; body: unknown }> {
+  const body = await readFile(join(repoRoot, 'apps/planning/test/fixtures/git-webhooks/github-push.json'));
+  const key =
+    secret ??
+    (JSON.parse(await readFile(join(dataDir, 'git-webhook-secrets.json'), 'utf8')) as { github: string }).github;
+  const res = await fetch(`${url}?release=shop@1.0.0`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-hub-signature-256': `sha256=${createHmac('sha256', key).update(body).digest('hex')}`,
+    },
+    body,
+  });
+  return { status: res.status, body: await res.json().catch(() => undefined) };
 }
 
 /** The banner's line that starts with `start` (after its indentation). */
@@ -135,6 +158,11 @@ describe('npm start (the embedded stack)', () => {
     const health = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(health.status).toBe(200);
 
+    // Planning's GitHub webhook answers from the first run, with the secret generated into the data directory.
+    const github = bannerLine(stack.output(), 'GitHub webhook').split(' ').at(-1)!;
+    const push = await pushToGitHubWebhook(github, dataDir);
+    expect(push).toMatchObject({ status: 200, body: { allowed: true, frozen: false } });
+
     // The banner names the web console (built by `npm start` when missing; the test target builds it first).
     expect(stack.output()).toContain(`Web console   http://127.0.0.1:${port}/`);
 
@@ -149,6 +177,11 @@ describe('npm start (the embedded stack)', () => {
     );
     expect(again.errors).toBeUndefined();
     expect(again.data?.release).toEqual({ id: release.id, version: '1.0.0', theme: 'First release' });
+    // The webhook secret is kept too (the webhook's port changes with the restart, its secret does not).
+    const githubAgain = bannerLine(stack.output(), 'GitHub webhook').split(' ').at(-1)!;
+    expect((await pushToGitHubWebhook(githubAgain, dataDir)).status).toBe(200);
+    const forged = await pushToGitHubWebhook(githubAgain, dataDir, 'not-the-secret-of-this-stack');
+    expect(forged.status).toBe(401);
   }, 240_000);
 
   it('stops when the npm process is sent SIGTERM (the script execs tsx: no shell is left holding the stack)', async () => {

@@ -1,5 +1,6 @@
 import { RuleError } from '@flightdeck/kernel';
-import type { EvidenceKind, EvidenceSummary } from '../domain/index.js';
+import { verifyArtifactSignature } from '../domain/artifact.js';
+import type { EvidenceKind, EvidenceSummary, GateDefinition } from '../domain/index.js';
 import { nameOf, type GateChanges, type GatesDeps, type GateView } from './gate-changes.js';
 import type { Actor } from './ports.js';
 
@@ -52,6 +53,23 @@ export interface SubmitEvidenceInput {
   changedFiles?: string[];
 }
 
+/**
+ * A build record whose signature the gate's team key does not verify is refused at the door, like a malformed report:
+ * a tampered artifact (or one another key signed) is not evidence of anything, and storing it would only bury the
+ * last good record under it. Without a key in the gate, the record is kept and the criterion says what is missing.
+ */
+function refuseForgedBuild(def: GateDefinition, file: string, summary: EvidenceSummary): void {
+  if (summary.kind !== 'ARTIFACT') return;
+  for (const c of def.criteria) {
+    if (c.kind !== 'artifact' || !c.publicKey) continue;
+    const check = verifyArtifactSignature(summary.artifact, c.publicKey);
+    if (!check.valid)
+      throw new RuleError(`evidence refused, nothing was stored: ${cut(file, MAX_FILE)}: ${check.reason}`, undefined, {
+        file: cut(file, MAX_FILE),
+      });
+  }
+}
+
 const nothingElse = () => ({ events: [], audit: [] });
 
 /** What a gate is evaluated from: reports, ticked checklist items, the release's scope; and evaluations on request. */
@@ -68,7 +86,7 @@ export class GateEvidence {
         'name',
       );
     const release = await this.changes.release(input.release);
-    await this.changes.definitionFor(release, input.gate);
+    const definition = await this.changes.definitionFor(release, input.gate);
     // Parsed before anything is loaded or stored: a malformed report changes nothing.
     const summary = await this.deps
       .readEvidence(input.kind, input.name, input.content, { changedFiles: input.changedFiles })
@@ -77,6 +95,7 @@ export class GateEvidence {
           ? new RuleError(`evidence refused, nothing was stored: ${err.message}`, undefined, err.details)
           : err;
       });
+    refuseForgedBuild(definition, input.name, summary);
     const bytes = typeof input.bytes === 'function' ? input.bytes() : input.bytes;
     const submittedAt = this.deps.clock.now();
     const evidence = {

@@ -2,6 +2,7 @@ import { NotFoundError, RuleError } from '@flightdeck/kernel';
 import {
   approveFreezeException,
   decideChange,
+  tickFreezeItem,
   type ChangeRequest,
   type FreezeDecision,
 } from '../domain/code-freeze.js';
@@ -86,5 +87,19 @@ export class CodeFreeze {
       const exception = release.freeze!.exceptions.find((e) => e.changeId === id)!;
       return { release, events: [freezeExceptionEvent(release, exception, meta)] };
     });
+  }
+
+  /** Ticks one item of the code-freeze checklist with its evidence (again: the evidence is replaced). */
+  tick(
+    meta: RequestMeta,
+    releaseId: string,
+    itemId: string,
+    evidence: string,
+    expectedRevision?: number,
+  ): Promise<StoredRelease> {
+    return this.planning.change(releaseId, expectedRevision, (r, now) => ({
+      release: tickFreezeItem(r, itemId.trim(), evidence, { ...attribution(meta), at: now }),
+      events: [],
+    }));
   }
 }

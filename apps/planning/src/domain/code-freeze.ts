@@ -127,6 +127,9 @@ export function approveFreezeException(r: Release, changeId: string, reason: str
   };
 }
 
+/** The longest evidence text a tick keeps. */
+export const MAX_EVIDENCE = 2000;
+
 /** Ticks one checklist item with its evidence (ticking it again replaces the evidence). */
 export function tickFreezeItem(r: Release, itemId: string, evidence: string, actor: Actor): Release {
   const item = FREEZE_CHECKLIST.find((i) => i.id === itemId);
@@ -136,6 +139,11 @@ export function tickFreezeItem(r: Release, itemId: string, evidence: string, act
       'itemId',
     );
   if (!evidence.trim()) throw new RuleError('evidence: give a link or a sentence showing the item is done', 'evidence');
+  if (evidence.trim().length > MAX_EVIDENCE)
+    throw new RuleError(
+      `evidence is ${evidence.trim().length} characters; give at most ${MAX_EVIDENCE} (a link to the rest)`,
+      'evidence',
+    );
   if (['RELEASED', 'CLOSED', 'CANCELLED'].includes(r.status))
     throw new RuleError(`${r.product} ${r.version} is ${r.status}; its checklist can no longer change`, 'release');
   const f = record(r);

@@ -91,5 +91,8 @@ describe('the code-freeze checklist', () => {
     expect(() => tickFreezeItem(r, 'daily-builds', '', rita)).toThrow(
       'evidence: give a link or a sentence showing the item is done',
     );
+    expect(() => tickFreezeItem(r, 'daily-builds', 'x'.repeat(2001), rita)).toThrow(
+      'evidence is 2001 characters; give at most 2000 (a link to the rest)',
+    );
   });
 });

@@ -226,6 +226,91 @@ describe('approveFreezeException', () => {
   });
 });
 
+describe('the code-freeze checklist', () => {
+  const TICK =
+    'mutation($r: ID!, $i: String!, $e: String!) { tickFreezeItem(releaseId: $r, item: $i, evidence: $e) { revision freezeChecklist { id phase ticked evidence by byName at } } }';
+  const tick = (item: string, evidence: string, token: string) =>
+    gql<Answer>(stack.gatewayUrl, TICK, { r: frozenId, i: item, e: evidence }, token);
+  const checklist = async () =>
+    (
+      await gql<Answer>(
+        stack.gatewayUrl,
+        'query($id: ID!) { release(id: $id) { freezeChecklist { id phase title ticked evidence by byName } } }',
+        { id: frozenId },
+        ci,
+      )
+    ).data!.release.freezeChecklist as Answer[];
+
+  it('lists every item of the process by phase, unticked at first', async () => {
+    const items = await checklist();
+    expect(items.map((i) => `${i.phase} ${i.id}`)).toEqual([
+      'PRE_FREEZE features-merged',
+      'PRE_FREEZE feature-flags',
+      'PRE_FREEZE migrations-tested',
+      'PRE_FREEZE api-docs',
+      'PRE_FREEZE dependencies-scanned',
+      'PRE_FREEZE benchmarks-baseline',
+      'FREEZE branch-created',
+      'FREEZE branch-protected',
+      'FREEZE pipeline-configured',
+      'FREEZE team-notified',
+      'FREEZE exception-process',
+      'STABILISATION bug-fixes-only',
+      'STABILISATION changes-approved',
+      'STABILISATION daily-builds',
+      'STABILISATION regression-tests',
+      'STABILISATION performance-tests',
+    ]);
+    expect(items.every((i) => !i.ticked && i.evidence === null && i.by === null)).toBe(true);
+  });
+
+  it('is ticked with evidence by a release manager or a technical lead, naming who', async () => {
+    const protectedBranch = await tick(
+      'branch-protected',
+      'https://github.com/acme/shop/settings/branches (release/2.0 protected)',
+      lead,
+    );
+    expect(protectedBranch.errors).toBeUndefined();
+    const again = await tick('daily-builds', 'https://ci.example.com/shop/release-2.0/nightly', manager);
+    expect(again.errors).toBeUndefined();
+    const ticked = (await checklist()).filter((i) => i.ticked);
+    expect(ticked).toEqual([
+      {
+        id: 'branch-protected',
+        phase: 'FREEZE',
+        title: 'Branch protection rules enabled on the release branch',
+        ticked: true,
+        evidence: 'https://github.com/acme/shop/settings/branches (release/2.0 protected)',
+        by: 'tom',
+        byName: 'tom',
+      },
+      {
+        id: 'daily-builds',
+        phase: 'STABILISATION',
+        title: 'Daily build and test runs',
+        ticked: true,
+        evidence: 'https://ci.example.com/shop/release-2.0/nightly',
+        by: 'rita',
+        byName: 'Rita Manager',
+      },
+    ]);
+  });
+
+  it('refuses an unknown item, empty evidence, a pipeline and no token, naming what was wrong, and changes nothing', async () => {
+    const before = await checklist();
+    const unknown = await tick('nope', 'x', manager);
+    expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
+    expect(unknown.errors![0]!.message).toMatch(
+      /^itemId "nope" is not on the code-freeze checklist; it has: features-merged, feature-flags, /,
+    );
+    const empty = await tick('api-docs', '  ', manager);
+    expect(empty.errors![0]!.message).toBe('evidence: give a link or a sentence showing the item is done');
+    expect((await tick('api-docs', 'done', ci)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect((await tick('api-docs', 'done', '')).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect(await checklist()).toEqual(before);
+  });
+});
+
 describe('Git webhooks (real payloads) answer the freeze decision', () => {
   const github = (body: Buffer, event = 'push', release = 'freeze-shop@2.0.0', signature = sign(body)) =>
     post(`/webhooks/git/github?release=${encodeURIComponent(release)}`, body, {

@@ -21,8 +21,8 @@ export const artifactRecordSchema = z.object({
 
 /**
  * The release candidate's build record: `{"artifact","versionTag","digest":"sha256:…","sourceBranch","commit","cleanBuild",
- * "signature"}` (the CLI's `flightdeck rc record` writes it). Its signature is checked when the gate is evaluated,
- * against the key in the gate's definition.
+ * "signature"}` (uploaded with `flightdeck evidence submit --artifact`). Its signature is checked against the key in the
+ * gate's definition when it is submitted (a forged one is refused) and again when the gate is evaluated.
  */
 export async function parseArtifactRecord(file: string, source: ReportSource): Promise<ArtifactRecord> {
   let text = '';

@@ -6,6 +6,7 @@ import type { CodeFreeze } from '../../application/code-freeze.js';
 import type { ReleaseInsights } from '../../application/release-insights.js';
 import type { ReleasePlanning } from '../../application/release-planning.js';
 import type { RequestMeta, StoredRelease } from '../../application/ports.js';
+import { freezeChecklist } from '../../domain/code-freeze.js';
 import { HEALTH_RULES } from '../../domain/health.js';
 import { allowedNext, type ReleaseStatus } from '../../domain/lifecycle.js';
 import type { Release } from '../../domain/release.js';
@@ -102,12 +103,23 @@ interface FeatureArgs {
   riskReduction?: number;
   effort?: number;
   status?: FeatureStatus;
+  kind?: Feature['kind'];
+  breakingChange?: string;
+  migration?: string;
+  exclusion?: { reason: string; targetRelease?: string | null };
   dependsOn?: string[];
 }
 
 /** GraphQL passes explicit nulls; the domain wants absent fields. */
 function defined<T extends object>(o: T | null | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+/** A feature's input without the nulls GraphQL gives for fields left out, the exclusion's included. */
+function featureInput(input: FeatureArgs): Partial<FeatureArgs> {
+  const out = defined(input);
+  if (input.exclusion) out.exclusion = defined(input.exclusion) as FeatureArgs['exclusion'];
+  return out;
 }
 
 export const resolvers: SubgraphResolvers<PlanningContext> = {
@@ -188,6 +200,17 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       ctx.insights.documents(await complete(r, ctx)),
     freezeExceptions: async (r: ReleaseView, _: unknown, ctx: PlanningContext) =>
       (await complete(r, ctx)).freeze?.exceptions ?? [],
+    considerations: async (r: ReleaseView, _: unknown, ctx: PlanningContext) =>
+      (await complete(r, ctx)).considerations ?? null,
+    freezeChecklist: async (r: ReleaseView, _: unknown, ctx: PlanningContext) =>
+      freezeChecklist(await complete(r, ctx)).map(({ tick, ...item }) => ({
+        ...item,
+        ticked: tick !== undefined,
+        evidence: tick?.evidence ?? null,
+        by: tick?.by ?? null,
+        byName: tick ? (tick.byName ?? tick.by) : null,
+        at: tick?.at ?? null,
+      })),
   },
   StatusTransition: {
     byName: (t: { by: string; byName?: string }) => t.byName ?? t.by,
@@ -219,12 +242,17 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     },
     updateRelease: async (
       _: unknown,
-      a: { id: string; input: Record<string, unknown> & { team?: object }; expectedRevision?: number },
+      a: {
+        id: string;
+        input: Record<string, unknown> & { team?: object; considerations?: Record<string, string[] | null> };
+        expectedRevision?: number;
+      },
       ctx: PlanningContext,
     ) => {
       const m = mutator(ctx, CAN.manageReleases);
       const patch = defined(a.input) as Parameters<ReleasePlanning['update']>[2];
       if (a.input.team) patch.team = defined(a.input.team);
+      if (a.input.considerations) patch.considerations = defined(a.input.considerations);
       return view(await ctx.planning.update(m, a.id, patch, a.expectedRevision ?? undefined));
     },
     transitionRelease: async (
@@ -244,7 +272,7 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       const { stored, featureId } = await ctx.planning.addFeature(
         m,
         a.releaseId,
-        defined(a.input) as never,
+        featureInput(a.input) as never,
         a.reason ?? undefined,
         a.expectedRevision ?? undefined,
       );
@@ -255,7 +283,7 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
       a: { releaseId: string; featureId: string; input: FeatureArgs; reason?: string; expectedRevision?: number },
       ctx: PlanningContext,
     ) => {
-      const patch = defined(a.input);
+      const patch = featureInput(a.input) as Parameters<ReleasePlanning['updateFeature']>[3];
       const onlyStatus = Object.keys(patch).every((k) => k === 'status');
       const m = mutator(ctx, onlyStatus ? CAN.reportProgress : CAN.changeScope);
       return view(
@@ -337,6 +365,14 @@ export const resolvers: SubgraphResolvers<PlanningContext> = {
     ) => {
       const m = mutator(ctx, CAN.approveFreezeException);
       return view(await ctx.freeze.approve(m, a.releaseId, a.change, a.reason, a.expectedRevision ?? undefined));
+    },
+    tickFreezeItem: async (
+      _: unknown,
+      a: { releaseId: string; item: string; evidence: string; expectedRevision?: number },
+      ctx: PlanningContext,
+    ) => {
+      const m = mutator(ctx, CAN.tickFreezeItem);
+      return view(await ctx.freeze.tick(m, a.releaseId, a.item, a.evidence, a.expectedRevision ?? undefined));
     },
   },
 };

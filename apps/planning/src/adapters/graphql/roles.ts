@@ -16,4 +16,6 @@ export const CAN = {
   manageNotifications: ['RELEASE_MANAGER'],
   /** The delivery log of a release. */
   readDeliveries: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'],
+  /** Ticking an item of the code-freeze checklist with its evidence. */
+  tickFreezeItem: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD'],
 } as const satisfies Record<string, readonly Role[]>;
