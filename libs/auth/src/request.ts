@@ -1,6 +1,6 @@
 import { AuthenticationError } from './errors.js';
 import type { Identity } from './roles.js';
-import type { TokenVerifier } from './verifier.js';
+import type { TokenVerifier } from './token-verifier.js';
 
 /**
  * The identity of an `Authorization: Bearer <token>` header: undefined when there is no header (anonymous),

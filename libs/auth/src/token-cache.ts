@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Identity } from './roles.js';
-import type { TokenVerifier } from './verifier.js';
+import type { TokenVerifier } from './token-verifier.js';
 
 export interface TokenCacheOptions {
   /** Verified tokens kept, least recently used dropped first (default 10,000: about 10 MB at most). */

@@ -2,8 +2,8 @@ import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { identityFromClaims } from './claims.js';
 import { AuthenticationError } from './errors.js';
-import type { Identity } from './roles.js';
 import { withTokenCache, type TokenCacheOptions, type VerifiedToken } from './token-cache.js';
+import type { TokenVerifier } from './token-verifier.js';
 
 export interface TokenVerifierOptions {
   /** HS256 shared secret (local use). */
@@ -23,9 +23,7 @@ export interface TokenVerifierOptions {
   now?: () => number;
 }
 
-export interface TokenVerifier {
-  verify(token: string): Promise<Identity>;
-}
+export type { TokenVerifier };
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 

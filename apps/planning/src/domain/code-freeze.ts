@@ -1,6 +1,9 @@
 import { RuleError } from '@flightdeck/kernel';
 import type { ReleaseStatus } from './lifecycle.js';
+import type { FreezeException, FreezeRecord, FreezeTick } from './freeze-record.js';
 import type { Actor, Release } from './release.js';
+
+export type { FreezeException, FreezeRecord, FreezeTick };
 
 export type FreezePhase = 'PRE_FREEZE' | 'FREEZE' | 'STABILISATION';
 
@@ -27,29 +30,6 @@ export const FREEZE_CHECKLIST: { id: string; phase: FreezePhase; title: string }
   { id: 'regression-tests', phase: 'STABILISATION', title: 'Regression testing done' },
   { id: 'performance-tests', phase: 'STABILISATION', title: 'Performance testing done' },
 ];
-
-export interface FreezeTick {
-  itemId: string;
-  /** A link or a sentence showing it is done (a pipeline run, the branch protection settings…). */
-  evidence: string;
-  by: string;
-  byName?: string;
-  at: Date;
-}
-
-/** A change let in during the freeze by the release manager. */
-export interface FreezeException {
-  changeId: string;
-  reason: string;
-  by: string;
-  byName?: string;
-  at: Date;
-}
-
-export interface FreezeRecord {
-  ticks: FreezeTick[];
-  exceptions: FreezeException[];
-}
 
 /** The statuses in which the code is frozen: from the code freeze until the release. */
 export const FROZEN_STATUSES: readonly ReleaseStatus[] = ['CODE_FREEZE', 'ALPHA', 'BETA', 'RELEASE_CANDIDATE'];

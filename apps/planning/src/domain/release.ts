@@ -1,5 +1,5 @@
 import { NotFoundError, RuleError } from '@flightdeck/kernel';
-import type { FreezeRecord } from './code-freeze.js';
+import type { FreezeRecord } from './freeze-record.js';
 import { qualifyHotfix, type HotfixJustification } from './hotfix.js';
 import {
   allowedNext,
