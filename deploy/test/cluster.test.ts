@@ -49,7 +49,15 @@ describe('the rendered base on the simulated cluster, with the real kubectl', ()
     const value = (key: string) => Buffer.from(secret.data[key] ?? '', 'base64').toString();
     expect(value('AUTH_JWT_SECRET')).toMatch(/^[0-9a-f]{64}$/);
     expect(value('ALERTMANAGER_WEBHOOK_TOKEN')).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(secret.data).sort()).toEqual(['AI_API_KEY', 'ALERTMANAGER_WEBHOOK_TOKEN', 'AUTH_JWT_SECRET']);
+    expect(value('GITHUB_WEBHOOK_SECRET')).toMatch(/^[0-9a-f]{64}$/);
+    expect(value('GITLAB_WEBHOOK_TOKEN')).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(secret.data).sort()).toEqual([
+      'AI_API_KEY',
+      'ALERTMANAGER_WEBHOOK_TOKEN',
+      'AUTH_JWT_SECRET',
+      'GITHUB_WEBHOOK_SECRET',
+      'GITLAB_WEBHOOK_TOKEN',
+    ]);
   });
 
   it('kubectl apply -f - creates every rendered object', async () => {

@@ -21,7 +21,13 @@ import {
 } from './manifests.js';
 
 // What the README's `kubectl create secret generic flightdeck-secrets` creates: random secrets, no AI key.
-const operatorSecret = { AUTH_JWT_SECRET: 'f'.repeat(64), ALERTMANAGER_WEBHOOK_TOKEN: 'a'.repeat(64), AI_API_KEY: '' };
+const operatorSecret = {
+  AUTH_JWT_SECRET: 'f'.repeat(64),
+  ALERTMANAGER_WEBHOOK_TOKEN: 'a'.repeat(64),
+  GITHUB_WEBHOOK_SECRET: 'b'.repeat(64),
+  GITLAB_WEBHOOK_TOKEN: 'c'.repeat(64),
+  AI_API_KEY: '',
+};
 
 const renders = [
   { dir: 'deploy/manifests', namespace: 'flightdeck', image: (c: string) => `ghcr.io/flightdeck/${c}:0.1.0` },
