@@ -16,6 +16,7 @@ import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, gql, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { runCli } from './run-cli.js';
 
 const SECRET = 'cli-process-test-secret-0123456789abcdef';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,30 +33,8 @@ let work: string;
 
 const token = tokensFor(SECRET);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function flightdeck(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: work,
-      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const flightdeck = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, { cwd: work, env: { FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env } });
 
 async function createRelease(
   product: string,

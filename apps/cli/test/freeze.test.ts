@@ -1,8 +1,6 @@
 // Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
@@ -11,11 +9,11 @@ import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createPlanningService, schemaPath, type PlanningService } from '@flightdeck/planning';
 import { createMetrics } from '@flightdeck/telemetry';
-import { databaseUri, eventually, gql, tokensFor } from '@flightdeck/testing';
+import { databaseUri, eventually, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { runCli, ask as askAs } from './run-cli.js';
 
 const SECRET = 'cli-freeze-test-secret-0123456789abcdef';
-const bin = fileURLToPath(new URL('../bin/flightdeck.mjs', import.meta.url));
 const token = tokensFor(SECRET);
 const DAY = 86_400_000;
 
@@ -28,35 +26,10 @@ let ciToken: string;
 let manager: string;
 let frozenId: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const flightdeck = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, { env: { FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env } });
 
-function flightdeck(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function ask<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await gql<T>(url, query, variables, manager);
-  if (res.errors?.length) throw new Error(res.errors.map((e) => e.message).join('; '));
-  return res.data!;
-}
+const ask = <T>(query: string, variables: Record<string, unknown>) => askAs<T>(url, query, variables, manager);
 
 beforeAll(async () => {
   mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'cli-freeze'), retries: 2 });

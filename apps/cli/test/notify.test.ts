@@ -1,8 +1,6 @@
 // Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
@@ -14,10 +12,10 @@ import { createPlanningService, schemaPath, type PlanningService } from '@flight
 import { createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, eventually, gql, startHttpReceiver, tokensFor, type HttpReceiver } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { runCli } from './run-cli.js';
 
 const SECRET = 'cli-notify-test-secret-0123456789abcdef';
 const HOOK_SECRET = 'cli-notify-hook-shared-secret';
-const bin = fileURLToPath(new URL('../bin/flightdeck.mjs', import.meta.url));
 const token = tokensFor(SECRET);
 
 let mongo: MongoConnection;
@@ -28,29 +26,8 @@ let receiver: HttpReceiver;
 let url: string;
 let manager: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function flightdeck(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: manager, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const flightdeck = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, { env: { FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: manager, ...env } });
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();

@@ -1,6 +1,5 @@
 // Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, gql, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { runCli, ask as askAs } from './run-cli.js';
 
 // The Release Candidate gate end to end: the team's key in the product's gate definition, the pipeline uploading the
 // build record, SBOM, smoke tests and performance with the CLI, forged or malformed files refused with nothing stored,
@@ -23,7 +23,6 @@ import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
 
 const SECRET = 'cli-rc-test-secret-0123456789abcdef012';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = fileURLToPath(new URL('../bin/flightdeck.mjs', import.meta.url));
 const fixture = (name: string) => join(repoRoot, 'apps/gates/test/fixtures', name);
 const token = tokensFor(SECRET);
 const RELEASE = 'rc-shop@2.6.0';
@@ -56,39 +55,13 @@ function buildRecord(over: Record<string, unknown> = {}) {
   };
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function flightdeck(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: work,
-      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const flightdeck = (args: string[]) =>
+  runCli(args, { cwd: work, env: { FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: ciToken } });
 
 const submit = (...files: string[]) =>
   flightdeck(['evidence', 'submit', '--release', RELEASE, '--gate', GATE, ...files]);
 
-async function ask<T>(query: string, variables: Record<string, unknown>, as: string): Promise<T> {
-  const res = await gql<T>(url, query, variables, as);
-  if (res.errors?.length) throw new Error(res.errors.map((e) => e.message).join('; '));
-  return res.data!;
-}
+const ask = <T>(query: string, variables: Record<string, unknown>, as: string) => askAs<T>(url, query, variables, as);
 
 interface GateState {
   outcome: string | null;

@@ -1,8 +1,6 @@
 // Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
@@ -13,12 +11,12 @@ import { createPlanningService, schemaPath, type PlanningService } from '@flight
 import { createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, gql, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { runCli, ask as askAs } from './run-cli.js';
 
 // The process's documents written from what planning was told through the gateway (the features' release-notes
 // metadata, exclusions and the technical considerations), printed by `flightdeck release docs`.
 
 const SECRET = 'cli-docs-test-secret-0123456789abcdef0';
-const bin = fileURLToPath(new URL('../bin/flightdeck.mjs', import.meta.url));
 const token = tokensFor(SECRET);
 const DAY = 86_400_000;
 
@@ -31,35 +29,9 @@ let manager: string;
 let viewer: string;
 let releaseId: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const flightdeck = (args: string[]) => runCli(args, { env: { FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: viewer } });
 
-function flightdeck(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: viewer },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function ask<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await gql<T>(url, query, variables, manager);
-  if (res.errors?.length) throw new Error(res.errors.map((e) => e.message).join('; '));
-  return res.data!;
-}
+const ask = <T>(query: string, variables: Record<string, unknown>) => askAs<T>(url, query, variables, manager);
 
 const ADD = `mutation($r: ID!, $input: FeatureInput!) { addFeature(releaseId: $r, input: $input) { feature { id kind breakingChange migration exclusion { reason targetRelease } } } }`;
 const feature = (input: Record<string, unknown>) =>

@@ -1,6 +1,5 @@
 // Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,10 +19,10 @@ import { createMetrics } from '@flightdeck/telemetry';
 import { databaseUri, eventually, type PrometheusHandle, startPrometheus, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
 import { parseWorkload } from '../src/rollout-start.js';
+import { runCli } from './run-cli.js';
 
 const SECRET = 'cli-rollout-test-secret-0123456789abcdef';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = fileURLToPath(new URL('../bin/flightdeck.mjs', import.meta.url));
 const token = tokensFor(SECRET);
 
 let sim: KubeSim;
@@ -36,27 +35,12 @@ let gateway: TestGateway;
 let sreToken: string;
 let work: string;
 
-function flightdeck(
-  args: string[],
-  env: Record<string, string | undefined> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: work,
-      env: { ...process.env, FLIGHTDECK_URL: gateway.url, FLIGHTDECK_TOKEN: sreToken, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+const flightdeck = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, {
+    cwd: work,
+    env: { FLIGHTDECK_URL: gateway.url, FLIGHTDECK_TOKEN: sreToken, ...env },
+    timeoutMs: 100_000,
   });
-}
 
 async function createWorkload(name: string): Promise<void> {
   const labels = { app: name };
