@@ -8,6 +8,7 @@ import {
 import { backoffDelay, DeliveryError, describeTarget, type RetryPolicy } from '@flightdeck/notify';
 import type { Logger } from 'pino';
 import { noticeFor, type Cause } from '../domain/notices.js';
+import { releaseNotes } from '../domain/release-notes.js';
 import type { Clock, ReleaseRepository } from './ports.js';
 import type { Delivery, DeliveryStore, NotificationSender, SubscriptionStore } from './notification-ports.js';
 
@@ -91,7 +92,9 @@ export class Notifications {
       return 0;
     }
     const r = stored.release;
-    const notice = noticeFor(found.cause, r);
+    // Only the production notice carries the release notes; nothing else needs them written.
+    const notes = found.cause.kind === 'rollout.succeeded' ? { releaseNotes: releaseNotes(r) } : {};
+    const notice = noticeFor(found.cause, { id: r.id, product: r.product, version: r.version, ...notes });
     if (!notice) return 0;
     const subscriptions = await this.deps.subscriptions.forAudiences(r.product, notice.audiences);
     const now = this.deps.clock.now();
@@ -114,7 +117,7 @@ export class Notifications {
           id,
           event: notice.event,
           title: notice.title,
-          text: notice.text,
+          text: notice.textFor?.[s.audience] ?? notice.text,
           severity: notice.severity,
           ...(link ? { link } : {}),
           data: notice.data,

@@ -1,4 +1,5 @@
 import type { Audience } from './communication-plan.js';
+import { approverAudience, waitingOnApprovals } from './pending-approvals.js';
 
 /** Something that happened to a release which people must hear about (from the gates' and deployment's events). */
 export type Cause =
@@ -12,6 +13,8 @@ export interface NoticeRelease {
   id: string;
   product: string;
   version: string;
+  /** The customer release notes (domain/release-notes.ts): the body of the production notice to customers. */
+  releaseNotes?: string;
 }
 
 /** One message for some audiences; each channel renders it its own way. */
@@ -20,6 +23,8 @@ export interface Notice {
   audiences: Audience[];
   title: string;
   text: string;
+  /** A body of its own for some audiences (customers read the release notes); the others read `text`. */
+  textFor?: Partial<Record<Audience, string>>;
   severity: 'info' | 'warning' | 'critical';
   /** What the reader can do at the link. */
   action: string;
@@ -34,6 +39,26 @@ export function noticeFor(cause: Cause, r: NoticeRelease): Notice | undefined {
   const data = { releaseId: r.id, product: r.product, version: r.version };
   switch (cause.kind) {
     case 'gate.evaluated': {
+      const waiting = waitingOnApprovals(cause.outcome, cause.reasons);
+      if (waiting) {
+        const roles = waiting.roles.length ? waiting.roles.join(', ') : 'another approver (four-eyes)';
+        // QA hears every gate result; the approvers' audiences are the ones who must act.
+        const audiences = new Set<Audience>(['QA', ...waiting.roles.map(approverAudience)]);
+        if (!waiting.roles.length) audiences.add('MANAGEMENT');
+        return {
+          event: 'gate.awaiting_approval',
+          audiences: [...audiences],
+          title: `${name}: ${cause.gate} gate waits for approval from ${roles}`,
+          text: [
+            `The ${cause.gate} gate of ${name} passes its criteria and waits for approval from ${roles}.`,
+            '',
+            ...cause.reasons.map((x) => `- ${x}`),
+          ].join('\n'),
+          severity: 'warning',
+          action: 'Review and approve',
+          data: { ...data, gate: cause.gate, outcome: cause.outcome, pendingRoles: waiting.roles },
+        };
+      }
       const failed = cause.outcome === 'FAIL';
       const verdict =
         cause.outcome === 'PASS' ? 'passed' : cause.outcome === 'FAIL' ? 'failed' : 'passed with conditions';
@@ -78,6 +103,7 @@ export function noticeFor(cause: Cause, r: NoticeRelease): Notice | undefined {
         audiences: ['MANAGEMENT', 'CUSTOMERS_PARTNERS', 'DEVELOPMENT_TEAM'],
         title: `${name} is in production`,
         text: `${name} reached production (rollout ${cause.rolloutId}).`,
+        ...(r.releaseNotes ? { textFor: { CUSTOMERS_PARTNERS: r.releaseNotes } } : {}),
         severity: 'info',
         action: 'See the release',
         data: { ...data, rolloutId: cause.rolloutId, environment: cause.environment },

@@ -54,6 +54,67 @@ describe('noticeFor', () => {
   });
 });
 
+describe('noticeFor a gate waiting on approvals', () => {
+  const pending = (role: string) => `approval pending: 1 more approval from ${role} (0 of 1)`;
+
+  it('asks the approvers’ audiences to act, naming the gate and the roles, QA told as of every gate result', () => {
+    const n = noticeFor(
+      {
+        kind: 'gate.evaluated',
+        gate: 'BETA',
+        outcome: 'CONDITIONAL',
+        reasons: [pending('TECHNICAL_LEAD'), pending('PRODUCT_OWNER')],
+      },
+      release,
+    )!;
+    expect(n).toMatchObject({
+      event: 'gate.awaiting_approval',
+      title: 'shop 2.4.0: BETA gate waits for approval from TECHNICAL_LEAD, PRODUCT_OWNER',
+      severity: 'warning',
+      data: { gate: 'BETA', pendingRoles: ['TECHNICAL_LEAD', 'PRODUCT_OWNER'] },
+    });
+    expect([...n.audiences].sort()).toEqual(['DEVELOPMENT_TEAM', 'MANAGEMENT', 'QA']);
+    expect(
+      noticeFor(
+        { kind: 'gate.evaluated', gate: 'BETA', outcome: 'CONDITIONAL', reasons: [pending('QA_LEAD')] },
+        release,
+      )!.audiences,
+    ).toEqual(['QA']);
+  });
+
+  it('sends a four-eyes wait to management, and a gate with a failed or warned criterion as a gate result', () => {
+    const fourEyes =
+      'approval pending: four-eyes: rita requested the release and cannot be its only approver; another person must approve';
+    const n = noticeFor(
+      { kind: 'gate.evaluated', gate: 'BETA', outcome: 'CONDITIONAL', reasons: [fourEyes] },
+      release,
+    )!;
+    expect(n).toMatchObject({ event: 'gate.awaiting_approval', audiences: ['QA', 'MANAGEMENT'] });
+    expect(n.text).toContain(fourEyes);
+    const warned = noticeFor(
+      {
+        kind: 'gate.evaluated',
+        gate: 'BETA',
+        outcome: 'CONDITIONAL',
+        reasons: ['coverage (soft): 85% < 90%', pending('PRODUCT_OWNER')],
+      },
+      release,
+    )!;
+    expect(warned).toMatchObject({ event: 'gate.evaluated', audiences: ['QA'] });
+  });
+});
+
+describe('noticeFor production', () => {
+  it('gives customers and partners the release notes as their body; the others the short notice', () => {
+    const n = noticeFor(
+      { kind: 'rollout.succeeded', rolloutId: 'ro-5', environment: 'production' },
+      { ...release, releaseNotes: '# shop 2.4.0 release notes\n' },
+    )!;
+    expect(n.textFor).toEqual({ CUSTOMERS_PARTNERS: '# shop 2.4.0 release notes\n' });
+    expect(n.text).toBe('shop 2.4.0 reached production (rollout ro-5).');
+  });
+});
+
 describe('the communication plan input', () => {
   it('names the field and the accepted values of an unknown audience, cadence or a bad product', () => {
     expect(() => parseAudience('INVESTORS')).toThrow(

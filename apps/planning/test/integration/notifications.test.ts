@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateEvaluationCompleted, rolloutRolledBack } from '@flightdeck/events';
+import { gateEvaluationCompleted, rolloutRolledBack, rolloutSucceeded } from '@flightdeck/events';
 import { DELIVERY_HEADER, verifyWebhookSignature } from '@flightdeck/notify';
 import {
   eventually,
@@ -302,5 +302,113 @@ describe('the communication plan through the gateway', () => {
     } finally {
       await down.stop();
     }
+  });
+
+  it('asks the approvers of a gate waiting only on approvals to act, once, with the roles and the link; others not', async () => {
+    const product = 'notify-approvals';
+    const channels = {
+      MANAGEMENT: `${slack.url}/approvals-mgmt`,
+      DEVELOPMENT_TEAM: `${slack.url}/approvals-dev`,
+      CUSTOMERS_PARTNERS: `${slack.url}/approvals-customers`,
+    } as const;
+    for (const [audience, url] of Object.entries(channels)) {
+      expect(
+        (await subscribe({ product, audience, cadence: 'AS_IT_HAPPENS', channel: { kind: 'SLACK', url } })).errors,
+      ).toBeUndefined();
+    }
+    const releaseId = await createRelease(product, '3.0.0');
+    // What gates publishes when every criterion passed and the product owner's sign-off is missing.
+    const event = gateEvaluationCompleted.create({
+      source: 'flightdeck/gates',
+      data: {
+        releaseId,
+        evaluationId: 'production-1',
+        gate: 'PRODUCTION',
+        outcome: 'CONDITIONAL',
+        evaluatedAt: new Date().toISOString(),
+        reasons: ['approval pending: 1 more approval from PRODUCT_OWNER (0 of 1)'],
+      },
+    });
+    await stack.bus.publish(event);
+    await stack.bus.publish(event); // a redelivery adds nothing
+    const sent = await eventually('the management delivery to be SENT', async () => {
+      const all = await deliveries(releaseId, manager);
+      return all.length === 1 && all[0]!.status === 'SENT' ? all : undefined;
+    });
+    expect(sent[0]).toMatchObject({
+      audience: 'MANAGEMENT',
+      event: 'gate.awaiting_approval',
+      title: `${product} 3.0.0: PRODUCTION gate waits for approval from PRODUCT_OWNER`,
+    });
+    const [request] = slack.received.filter((r) => r.path === '/approvals-mgmt');
+    const text = JSON.stringify(JSON.parse(request!.body));
+    expect(text).toContain('PRODUCTION gate');
+    expect(text).toContain('PRODUCT_OWNER');
+    expect(text).toContain(`https://flightdeck.example.com/releases/${encodeURIComponent(releaseId)}`);
+    expect(slack.received.filter((r) => r.path === '/approvals-mgmt')).toHaveLength(1);
+    expect(slack.received.filter((r) => r.path === '/approvals-dev' || r.path === '/approvals-customers')).toEqual([]);
+  });
+
+  it('sends customers and partners the release notes when the release reaches production, management the short notice', async () => {
+    const product = 'notify-production';
+    const channels = {
+      MANAGEMENT: `${slack.url}/prod-mgmt`,
+      CUSTOMERS_PARTNERS: `${slack.url}/prod-customers`,
+    } as const;
+    for (const [audience, url] of Object.entries(channels)) {
+      expect(
+        (await subscribe({ product, audience, cadence: 'AS_IT_HAPPENS', channel: { kind: 'SLACK', url } })).errors,
+      ).toBeUndefined();
+    }
+    const releaseId = await createRelease(product, '4.0.0');
+    for (const input of [
+      { title: 'One-click checkout', description: 'Pay with the saved card in one step' },
+      {
+        title: 'Orders API v2',
+        breakingChange: 'GET /orders pages by cursor; the page parameter is gone',
+        migration: 'Follow the next cursor instead of counting pages.',
+      },
+    ]) {
+      const r = await gql(
+        stack.gatewayUrl,
+        'mutation($id: ID!, $input: FeatureInput!) { addFeature(releaseId: $id, input: $input) { feature { id } } }',
+        {
+          id: releaseId,
+          input: {
+            ...input,
+            priority: 'MUST',
+            businessValue: 8,
+            timeCriticality: 5,
+            riskReduction: 3,
+            effort: 5,
+            status: 'DONE',
+          },
+        },
+        manager,
+      );
+      expect(r.errors).toBeUndefined();
+    }
+    await stack.bus.publish(
+      rolloutSucceeded.create({
+        source: 'flightdeck/deployment',
+        data: { releaseId, rolloutId: 'r-prod', environment: 'production', completedAt: new Date().toISOString() },
+      }),
+    );
+    await eventually('both production deliveries to be SENT', async () => {
+      const all = await deliveries(releaseId, manager);
+      return all.length === 2 && all.every((d) => d.status === 'SENT') ? all : undefined;
+    });
+    const [toCustomers] = slack.received.filter((r) => r.path === '/prod-customers');
+    const notes = JSON.stringify(JSON.parse(toCustomers!.body));
+    expect(notes).toContain('## New features');
+    expect(notes).toContain('One-click checkout');
+    expect(notes).toContain('## Breaking changes');
+    expect(notes).toContain('GET /orders pages by cursor; the page parameter is gone');
+    expect(notes).toContain('Follow the next cursor instead of counting pages.');
+    const [toManagement] = slack.received.filter((r) => r.path === '/prod-mgmt');
+    const short = JSON.stringify(JSON.parse(toManagement!.body));
+    expect(short).toContain(`${product} 4.0.0 reached production (rollout r-prod).`);
+    expect(short).not.toContain('## New features');
+    expect(short).not.toContain('One-click checkout');
   });
 });
