@@ -7,7 +7,7 @@ import { CommunicationPlan } from './application/communication-plan.js';
 import type { NotificationSender } from './application/notification-ports.js';
 import { Notifications } from './application/notifications.js';
 import type { Clock, ReleaseRepository } from './application/ports.js';
-import { WeeklyStatusSchedule } from './application/weekly-status-schedule.js';
+import { StatusSchedule } from './application/status-schedule.js';
 import type { Release } from './domain/release.js';
 import { MongoDeliveryStore, MongoSubscriptionStore } from './adapters/mongo/mongo-notification-stores.js';
 import { deliveryModel, subscriptionModel } from './adapters/mongo/notification-models.js';
@@ -23,7 +23,7 @@ export interface NotifySettings {
   linkBaseUrl?: string;
   /** Pause of the delivery worker between looks at the queue when idle; default 1000 ms. */
   pollMs?: number;
-  /** How often the weekly status schedule looks whether this week's updates are due; default 60 s. */
+  /** How often the status schedule looks whether this week's updates or today's digests are due; default 60 s. */
   scheduleMs?: number;
   /** Per attempt (HTTP or SMTP); default 10 s. A delivery a crashed process held is taken again after 2 × this + 5 s. */
   timeoutMs?: number;
@@ -40,12 +40,14 @@ export interface NotifierDeps {
   newId?: () => string;
   /** The release's weekly status in the process's template. */
   statusOf(release: Release): string;
+  /** The development team's daily digest of the release. */
+  digestOf(release: Release): string;
   /** The consumer's name is this with `-notifications`. */
   durable: string;
   settings: NotifySettings;
 }
 
-/** Planning's notifier wired together: the communication plan, the event consumer, the delivery worker, the weekly schedule. */
+/** Planning's notifier wired together: the communication plan, the event consumer, the delivery worker, the status schedule. */
 export function createNotifier(deps: NotifierDeps) {
   const { logger, clock, settings: notify } = deps;
   const subscriptionsModel = subscriptionModel(deps.connection);
@@ -71,20 +73,21 @@ export function createNotifier(deps: NotifierDeps) {
     onQueued: () => worker.kick(),
   });
   const worker = new DeliveryWorker(notifications, logger, notify.pollMs ?? 1000);
-  const weekly = new WeeklyStatusSchedule({
+  const statusSchedule = new StatusSchedule({
     releases: deps.releases,
     subscriptions,
     deliveries,
     clock,
     logger,
     statusOf: deps.statusOf,
+    digestOf: deps.digestOf,
     ...link,
   });
-  const weeklyTick = () =>
-    weekly
+  const scheduleTick = () =>
+    statusSchedule
       .tick()
       .then((n) => n > 0 && worker.kick())
-      .catch((err: unknown) => logger.error({ err }, 'weekly status schedule failed; will look again'));
+      .catch((err: unknown) => logger.error({ err }, 'status schedule failed; will look again'));
   let schedule: NodeJS.Timeout | undefined;
   let consumer: Subscription | undefined;
 
@@ -101,8 +104,8 @@ export function createNotifier(deps: NotifierDeps) {
         `${deps.durable}${NOTIFICATIONS_SUFFIX}`,
       );
       worker.start();
-      void weeklyTick();
-      schedule = setInterval(() => void weeklyTick(), notify.scheduleMs ?? 60_000);
+      void scheduleTick();
+      schedule = setInterval(() => void scheduleTick(), notify.scheduleMs ?? 60_000);
     },
     async stop(): Promise<void> {
       await consumer?.stop();

@@ -61,6 +61,7 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     logger,
     ...(deps.newId ? { newId: deps.newId } : {}),
     statusOf: (r) => insights.documents(r).weeklyStatus,
+    digestOf: (r) => insights.dailyDigest(r),
     durable,
     settings: deps.notify ?? {},
   });

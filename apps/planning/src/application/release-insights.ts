@@ -1,6 +1,7 @@
 import type { Advice, Advisor } from '@flightdeck/ai';
 import { z } from 'zod';
 import { count, RuleError } from '@flightdeck/kernel';
+import { dailyDigest } from '../domain/daily-digest.js';
 import { releaseNotes, scopeDocument, weeklyStatus } from '../domain/documents.js';
 import { forecastCompletion } from '../domain/forecast.js';
 import { assessHealth, type HealthReport } from '../domain/health.js';
@@ -139,6 +140,11 @@ export class ReleaseInsights {
       }),
       releaseNotes: releaseNotes(r),
     };
+  }
+
+  /** The development team's daily digest, from the release's state now. */
+  dailyDigest(r: Release): string {
+    return dailyDigest({ release: r, health: this.health(r), timeline: this.timeline(r), now: this.deps.clock.now() });
   }
 
   /** Ranks and selects the scope, asks the advisor, and publishes the scope the advice proposed so its accuracy is measured later. */

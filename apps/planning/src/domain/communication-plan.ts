@@ -52,3 +52,13 @@ export function weeklyStatusDue(now: Date): string | undefined {
   const dueAt = monday.getTime() + WEEKLY_STATUS_AT.hourUtc * 3_600_000;
   return now.getTime() >= dueAt ? monday.toISOString().slice(0, 10) : undefined;
 }
+
+/** When the development team's daily digest goes out: weekdays from 09:00 UTC. */
+export const DAILY_DIGEST_AT = { weekdays: 'Monday to Friday', hourUtc: 9 } as const;
+
+/** The day `now` falls on (YYYY-MM-DD, UTC), once that day's digest is due; undefined before 09:00 and at weekends. */
+export function dailyDigestDue(now: Date): string | undefined {
+  const weekday = now.getUTCDay();
+  if (weekday === 0 || weekday === 6) return undefined;
+  return now.getUTCHours() >= DAILY_DIGEST_AT.hourUtc ? now.toISOString().slice(0, 10) : undefined;
+}

@@ -37,6 +37,12 @@ export interface StatusTransition {
   reason: string;
 }
 
+/**
+ * The development window: from planning until the Feature Complete gate lets the release into code freeze (a
+ * hotfix, which has no feature complete, until its release candidate).
+ */
+export const DEVELOPMENT_STATUSES: ReleaseStatus[] = ['PLANNING', 'IN_DEVELOPMENT', 'FEATURE_COMPLETE'];
+
 const OPEN_END: ReleaseStatus[] = ['RELEASED', 'CLOSED', 'CANCELLED'];
 
 /** The regular path; a hotfix skips the alpha and beta stages (minimal tests, docs/ARCHITECTURE.md, "Hotfix"). */

@@ -8,7 +8,11 @@ import { inScope } from './scope.js';
 import { day, type Timeline } from './timeline.js';
 import { wsjf } from './wsjf.js';
 
-const OVERALL: Record<HealthStatus, string> = { GREEN: '🟢 On track', YELLOW: '🟡 At risk', RED: '🔴 Off track' };
+export const OVERALL: Record<HealthStatus, string> = {
+  GREEN: '🟢 On track',
+  YELLOW: '🟡 At risk',
+  RED: '🔴 Off track',
+};
 
 /** What the team can do about each health rule that fired: the "mitigation" of the template's risks and issues. */
 const MITIGATION: Record<string, string> = {
