@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateEvaluationCompleted } from '@flightdeck/events';
+import { eventually, gql, startSmtpSink, type SmtpSink } from '@flightdeck/testing';
+import { startStack, type Stack } from './stack.js';
+
+// Friday 4 December 2026, 08:00 UTC: an hour before the day's digest is due.
+let now = new Date('2026-12-04T08:00:00Z');
+let stack: Stack;
+let smtp: SmtpSink;
+let manager: string;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  stack = await startStack('daily-digest', {
+    now: () => now,
+    notify: {
+      smtp: { url: smtp.url, from: 'Flightdeck <flightdeck@example.com>', timeoutMs: 5_000 },
+      pollMs: 100,
+      scheduleMs: 100,
+    },
+  });
+  manager = await stack.token(['RELEASE_MANAGER'], 'rita');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await smtp?.stop();
+});
+
+const call = async <T>(query: string, variables: Record<string, unknown>) => {
+  const r = await gql<T>(stack.gatewayUrl, query, variables, manager);
+  expect(r.errors).toBeUndefined();
+  return r.data!;
+};
+
+const deliveries = async (release: string) =>
+  (
+    await call<{ notificationDeliveries: { id: string; event: string; title: string; status: string }[] }>(
+      'query($r: String!) { notificationDeliveries(release: $r) { id event title status } }',
+      { r: release },
+    )
+  ).notificationDeliveries;
+
+const created = async (version: string) =>
+  (
+    await call<{ createRelease: { id: string } }>(
+      'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
+      {
+        input: {
+          product: 'daily-shop',
+          version,
+          theme: 'Daily',
+          owner: 'rita',
+          targetDate: '2027-02-15T00:00:00Z',
+          team: { velocityHistory: [8, 10, 12] },
+        },
+      },
+    )
+  ).createRelease.id;
+
+const transition = (id: string, to: string) =>
+  call(
+    'mutation($id: ID!, $to: ReleaseStatus!) { transitionRelease(id: $id, to: $to, reason: "on plan") { status } }',
+    {
+      id,
+      to,
+    },
+  );
+
+const statusOf = async (id: string) =>
+  (await call<{ release: { status: string } }>('query($id: ID!) { release(id: $id) { status } }', { id })).release
+    .status;
+
+const settle = () => new Promise((r) => setTimeout(r, 500));
+
+describe('the development team’s daily digest', () => {
+  it('goes to DAILY development-team subscribers on weekdays from 09:00 UTC, once a day, for releases in development', async () => {
+    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
+      i: { product: 'daily-shop', audience: 'DEVELOPMENT_TEAM', channel: { kind: 'EMAIL', to: ['dev@example.com'] } },
+    });
+    // Another audience on a DAILY cadence: the digest is the development team's.
+    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
+      i: {
+        product: 'daily-shop',
+        audience: 'MANAGEMENT',
+        cadence: 'DAILY',
+        channel: { kind: 'EMAIL', to: ['mgmt@example.com'] },
+      },
+    });
+    const developing = await created('4.1.0');
+    await transition(developing, 'IN_DEVELOPMENT');
+    // A release past development: the Feature Complete gate passed and moved it into code freeze.
+    const frozen = await created('4.0.0');
+    await transition(frozen, 'IN_DEVELOPMENT');
+    await transition(frozen, 'FEATURE_COMPLETE');
+    await stack.bus.publish(
+      gateEvaluationCompleted.create({
+        source: 'flightdeck/gates',
+        data: {
+          releaseId: frozen,
+          evaluationId: 'daily-fc-1',
+          gate: 'FEATURE_COMPLETE',
+          outcome: 'PASS',
+          evaluatedAt: now.toISOString(),
+        },
+      }),
+    );
+    await eventually('the frozen release to enter CODE_FREEZE', async () =>
+      (await statusOf(frozen)) === 'CODE_FREEZE' ? true : undefined,
+    );
+
+    // Several schedule passes before 09:00: nothing is due.
+    await settle();
+    expect(await deliveries('daily-shop@4.1.0')).toEqual([]);
+
+    now = new Date('2026-12-04T09:30:00Z');
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.to).toEqual(['dev@example.com']);
+    expect(mail!.raw).toContain('Subject: daily-shop 4.1.0: daily digest, 2026-12-04');
+    const body = mail!.raw.replace(/=\r?\n/g, '');
+    expect(body).toContain('# Daily digest:');
+    expect(body).toContain('## Blockers');
+    expect(body).toContain('- feature complete gate: not evaluated yet');
+
+    // Later the same day: still the one digest.
+    now = new Date('2026-12-04T17:00:00Z');
+    await settle();
+    expect((await deliveries('daily-shop@4.1.0')).map((d) => [d.event, d.status])).toEqual([['status.daily', 'SENT']]);
+
+    // Saturday: none.
+    now = new Date('2026-12-05T10:00:00Z');
+    await settle();
+    expect(await deliveries('daily-shop@4.1.0')).toHaveLength(1);
+
+    // Monday: the next one.
+    now = new Date('2026-12-07T09:00:00Z');
+    await eventually('Monday’s digest to be sent', async () => {
+      const all = await deliveries('daily-shop@4.1.0');
+      return all.length === 2 && all.every((d) => d.status === 'SENT') ? all : undefined;
+    });
+    expect(smtp.received.map((m) => m.to)).toEqual([['dev@example.com'], ['dev@example.com']]);
+    // The frozen release got no digest on either day.
+    expect(await deliveries('daily-shop@4.0.0')).toEqual([]);
+  });
+});
