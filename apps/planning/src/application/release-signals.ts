@@ -35,6 +35,7 @@ export class ReleaseSignals {
             outcome: d.outcome,
             evaluationId: d.evaluationId,
             at: new Date(d.evaluatedAt),
+            ...(d.reasons?.length ? { reasons: d.reasons } : {}),
           }),
         'flightdeck-gates',
         `${d.gate} gate ${d.outcome === 'CONDITIONAL' ? 'passed with conditions' : d.outcome === 'PASS' ? 'passed' : 'failed'} (evaluation ${d.evaluationId})`,

@@ -43,13 +43,14 @@ function blockers(r: Release, health: HealthReport, timeline: Timeline): string[
   return [...fired.map((x) => `${x.status}: ${x.message}`), ...critical];
 }
 
-/** The latest evaluation of each gate the release must pass. */
+/** The latest evaluation of each gate the release must pass, with the reasons gates gave. */
 function quality(r: Release): string[] {
   const gates = r.type === 'HOTFIX' ? ['PRODUCTION'] : [...GATE_KINDS];
   return gates.map((g) => {
     const latest = r.gateResults.filter((x) => x.gate === g).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
     if (!latest) return `${words(g)} gate: not evaluated yet`;
-    return `${words(g)} gate: ${latest.outcome} on ${day(latest.at)} (evaluation ${latest.evaluationId})`;
+    const why = latest.reasons?.length ? `: ${latest.reasons.join('; ')}` : '';
+    return `${words(g)} gate: ${latest.outcome} on ${day(latest.at)} (evaluation ${latest.evaluationId})${why}`;
   });
 }
 

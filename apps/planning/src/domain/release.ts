@@ -76,6 +76,8 @@ export interface GateResult {
   outcome: GateOutcome;
   evaluationId: string;
   at: Date;
+  /** Why the gate decided as it did, as gates reported it (failing criteria, pending approvals). */
+  reasons?: string[];
 }
 
 export interface StoredForecast extends Forecast {

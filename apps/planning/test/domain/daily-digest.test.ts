@@ -56,7 +56,13 @@ describe('the daily digest', () => {
       signals: { ...r.signals, gates: { FEATURE_COMPLETE: 'FAIL' } },
       gateResults: [
         { gate: 'FEATURE_COMPLETE', outcome: 'PASS', evaluationId: 'e0', at: new Date('2026-04-20T10:00:00Z') },
-        { gate: 'FEATURE_COMPLETE', outcome: 'FAIL', evaluationId: 'e1', at: new Date('2026-04-30T10:00:00Z') },
+        {
+          gate: 'FEATURE_COMPLETE',
+          outcome: 'FAIL',
+          evaluationId: 'e1',
+          at: new Date('2026-04-30T10:00:00Z'),
+          reasons: ['coverage 71% is under 80%', '2 critical bugs open'],
+        },
       ],
     };
     const doc = digestOf(r);
@@ -71,7 +77,7 @@ describe('the daily digest', () => {
     expect(doc).toContain('- One-click pay done\n- Orders API v2: in review (5 points)');
     expect(doc).toMatch(/## Blockers\n\n- RED: the FEATURE_COMPLETE gate failed\n/);
     expect(doc).toContain(
-      '## Quality\n\n- feature complete gate: FAIL on 2026-04-30 (evaluation e1)\n- alpha gate: not evaluated yet',
+      '## Quality\n\n- feature complete gate: FAIL on 2026-04-30 (evaluation e1): coverage 71% is under 80%; 2 critical bugs open\n- alpha gate: not evaluated yet',
     );
   });
 

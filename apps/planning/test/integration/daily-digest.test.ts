@@ -67,6 +67,14 @@ const transition = (id: string, to: string) =>
     },
   );
 
+const gatesOf = async (id: string) =>
+  (
+    await call<{ release: { gateOutcomes: { evaluationId: string }[] } }>(
+      'query($id: ID!) { release(id: $id) { gateOutcomes { evaluationId } } }',
+      { id },
+    )
+  ).release.gateOutcomes;
+
 const statusOf = async (id: string) =>
   (await call<{ release: { status: string } }>('query($id: ID!) { release(id: $id) { status } }', { id })).release
     .status;
@@ -109,6 +117,24 @@ describe('the development team’s daily digest', () => {
       (await statusOf(frozen)) === 'CODE_FREEZE' ? true : undefined,
     );
 
+    // A gate passed with conditions (QA's notice; no QA subscriber here): its reasons reach the digest.
+    await stack.bus.publish(
+      gateEvaluationCompleted.create({
+        source: 'flightdeck/gates',
+        data: {
+          releaseId: developing,
+          evaluationId: 'daily-fc-2',
+          gate: 'FEATURE_COMPLETE',
+          outcome: 'CONDITIONAL',
+          reasons: ['coverage 78% is under 80%'],
+          evaluatedAt: now.toISOString(),
+        },
+      }),
+    );
+    await eventually('the conditional gate to be recorded', async () =>
+      (await gatesOf(developing)).length === 1 ? true : undefined,
+    );
+
     // Several schedule passes before 09:00: nothing is due.
     await settle();
     expect(await deliveries('daily-shop@4.1.0')).toEqual([]);
@@ -120,7 +146,10 @@ describe('the development team’s daily digest', () => {
     const body = mail!.raw.replace(/=\r?\n/g, '');
     expect(body).toContain('# Daily digest:');
     expect(body).toContain('## Blockers');
-    expect(body).toContain('- feature complete gate: not evaluated yet');
+    expect(body).toContain(
+      '- feature complete gate: CONDITIONAL on 2026-12-04 (evaluation daily-fc-2): coverage 78% is under 80%',
+    );
+    expect(body).toContain('- YELLOW: the FEATURE_COMPLETE gate passed with conditions');
 
     // Later the same day: still the one digest.
     now = new Date('2026-12-04T17:00:00Z');

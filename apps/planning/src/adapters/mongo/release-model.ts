@@ -44,7 +44,10 @@ const scopeChange = new Schema(
   { _id: false },
 );
 
-const gateResult = new Schema({ gate: String, outcome: String, evaluationId: String, at: Date }, { _id: false });
+const gateResult = new Schema(
+  { gate: String, outcome: String, evaluationId: String, at: Date, reasons: { type: [String], default: undefined } },
+  { _id: false },
+);
 
 const freezeTick = new Schema(
   { itemId: String, evidence: String, by: String, byName: String, at: Date },
