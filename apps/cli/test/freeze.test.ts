@@ -1,26 +1,13 @@
-// Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
-import type {} from '@flightdeck/testing/global-setup';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier } from '@flightdeck/auth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
-import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { createPlanningService, schemaPath, type PlanningService } from '@flightdeck/planning';
-import { createMetrics } from '@flightdeck/telemetry';
-import { databaseUri, eventually, tokensFor } from '@flightdeck/testing';
-import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { eventually } from '@flightdeck/testing';
+import { startPlanningStack, type PlanningStack } from './planning-stack.js';
 import { runCli, ask as askAs } from './run-cli.js';
 
-const SECRET = 'cli-freeze-test-secret-0123456789abcdef';
-const token = tokensFor(SECRET);
 const DAY = 86_400_000;
 
-let mongo: MongoConnection;
+let stack: PlanningStack;
 let bus: JetStreamBus;
-let planning: PlanningService;
-let gateway: TestGateway;
 let url: string;
 let ciToken: string;
 let manager: string;
@@ -32,24 +19,12 @@ const flightdeck = (args: string[], env: Record<string, string | undefined> = {}
 const ask = <T>(query: string, variables: Record<string, unknown>) => askAs<T>(url, query, variables, manager);
 
 beforeAll(async () => {
-  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'cli-freeze'), retries: 2 });
-  bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'cli-freeze-test' });
-  const verifier = createTokenVerifier({ secret: SECRET, issuer: 'flightdeck', audience: 'flightdeck' });
-  planning = createPlanningService({
-    mongo,
-    bus,
-    verifier,
-    logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ service: 'planning' }),
-    advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
-    durable: `cli-freeze-${randomUUID().slice(0, 8)}`,
-  });
-  const { graphqlUrl } = await planning.listen(0);
-  gateway = await startTestGateway([{ name: 'planning', schema: schemaPath(), url: graphqlUrl }], { verifier });
-  url = gateway.url;
+  stack = await startPlanningStack('cli-freeze');
+  url = stack.url;
+  bus = stack.bus;
   [ciToken, manager] = await Promise.all([
-    token(['CI'], 'pipeline', { machine: true }),
-    token(['RELEASE_MANAGER'], 'rita'),
+    stack.token(['CI'], 'pipeline', { machine: true }),
+    stack.token(['RELEASE_MANAGER'], 'rita'),
   ]);
 
   const created = await ask<{ createRelease: { id: string } }>(
@@ -91,10 +66,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await planning?.stop();
-  await bus?.close();
-  await mongo?.close();
+  await stack?.stop();
 });
 
 describe('flightdeck freeze check', () => {
@@ -246,7 +218,7 @@ describe('flightdeck freeze approve', () => {
 
 describe('flightdeck freeze checklist and freeze tick', () => {
   it('ticks items with evidence and prints the checklist by phase, with who ticked what', async () => {
-    const lead = await token(['TECHNICAL_LEAD'], 'tom');
+    const lead = await stack.token(['TECHNICAL_LEAD'], 'tom');
     const ticked = await flightdeck(
       [
         'freeze',
@@ -283,7 +255,7 @@ describe('flightdeck freeze checklist and freeze tick', () => {
   });
 
   it('exits 3 on an unknown item (listing the items), empty evidence, or the pipeline token', async () => {
-    const lead = await token(['TECHNICAL_LEAD'], 'tom');
+    const lead = await stack.token(['TECHNICAL_LEAD'], 'tom');
     const unknown = await flightdeck(
       ['freeze', 'tick', '--release', 'cli-shop@3.0.0', '--item', 'nope', '--evidence', 'x'],
       { FLIGHTDECK_TOKEN: lead },

@@ -1,27 +1,14 @@
-// Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
-import type {} from '@flightdeck/testing/global-setup';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier } from '@flightdeck/auth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
 import { verifyWebhookSignature } from '@flightdeck/notify';
-import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { createPlanningService, schemaPath, type PlanningService } from '@flightdeck/planning';
-import { createMetrics } from '@flightdeck/telemetry';
-import { databaseUri, eventually, gql, startHttpReceiver, tokensFor, type HttpReceiver } from '@flightdeck/testing';
-import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { eventually, gql, startHttpReceiver, type HttpReceiver } from '@flightdeck/testing';
+import { startPlanningStack, type PlanningStack } from './planning-stack.js';
 import { runCli } from './run-cli.js';
 
-const SECRET = 'cli-notify-test-secret-0123456789abcdef';
 const HOOK_SECRET = 'cli-notify-hook-shared-secret';
-const token = tokensFor(SECRET);
 
-let mongo: MongoConnection;
+let stack: PlanningStack;
 let bus: JetStreamBus;
-let planning: PlanningService;
-let gateway: TestGateway;
 let receiver: HttpReceiver;
 let url: string;
 let manager: string;
@@ -31,30 +18,16 @@ const flightdeck = (args: string[], env: Record<string, string | undefined> = {}
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();
-  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'cli-notify'), retries: 2 });
-  bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'cli-notify-test' });
-  const verifier = createTokenVerifier({ secret: SECRET, issuer: 'flightdeck', audience: 'flightdeck' });
-  planning = createPlanningService({
-    mongo,
-    bus,
-    verifier,
-    logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ service: 'planning' }),
-    advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
-    durable: `cli-notify-${randomUUID().slice(0, 8)}`,
+  stack = await startPlanningStack('cli-notify', {
     notify: { pollMs: 100, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } },
   });
-  const { graphqlUrl } = await planning.listen(0);
-  gateway = await startTestGateway([{ name: 'planning', schema: schemaPath(), url: graphqlUrl }], { verifier });
-  url = gateway.url;
-  manager = await token(['RELEASE_MANAGER'], 'rita');
+  url = stack.url;
+  bus = stack.bus;
+  manager = await stack.token(['RELEASE_MANAGER'], 'rita');
 }, 120_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await planning?.stop();
-  await bus?.close();
-  await mongo?.close();
+  await stack?.stop();
   await receiver?.stop();
 });
 

@@ -1,29 +1,14 @@
-// Brings in the typing of inject('natsUrl') and inject('mongoUri') provided by the global setup.
-import type {} from '@flightdeck/testing/global-setup';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
-import { createTokenVerifier } from '@flightdeck/auth';
-import { JetStreamBus } from '@flightdeck/events';
-import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
-import { createPlanningService, schemaPath, type PlanningService } from '@flightdeck/planning';
-import { createMetrics } from '@flightdeck/telemetry';
-import { databaseUri, gql, tokensFor } from '@flightdeck/testing';
-import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '@flightdeck/testing';
+import { startPlanningStack, type PlanningStack } from './planning-stack.js';
 import { runCli, ask as askAs } from './run-cli.js';
 
 // The process's documents written from what planning was told through the gateway (the features' release-notes
 // metadata, exclusions and the technical considerations), printed by `flightdeck release docs`.
 
-const SECRET = 'cli-docs-test-secret-0123456789abcdef0';
-const token = tokensFor(SECRET);
 const DAY = 86_400_000;
 
-let mongo: MongoConnection;
-let bus: JetStreamBus;
-let planning: PlanningService;
-let gateway: TestGateway;
+let stack: PlanningStack;
 let url: string;
 let manager: string;
 let viewer: string;
@@ -41,22 +26,9 @@ const feature = (input: Record<string, unknown>) =>
   });
 
 beforeAll(async () => {
-  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'cli-docs'), retries: 2 });
-  bus = await JetStreamBus.connect({ servers: inject('natsUrl'), name: 'cli-docs-test' });
-  const verifier = createTokenVerifier({ secret: SECRET, issuer: 'flightdeck', audience: 'flightdeck' });
-  planning = createPlanningService({
-    mongo,
-    bus,
-    verifier,
-    logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ service: 'planning' }),
-    advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
-    durable: `cli-docs-${randomUUID().slice(0, 8)}`,
-  });
-  const { graphqlUrl } = await planning.listen(0);
-  gateway = await startTestGateway([{ name: 'planning', schema: schemaPath(), url: graphqlUrl }], { verifier });
-  url = gateway.url;
-  [manager, viewer] = await Promise.all([token(['RELEASE_MANAGER'], 'rita'), token(['VIEWER'], 'vera')]);
+  stack = await startPlanningStack('cli-docs');
+  url = stack.url;
+  [manager, viewer] = await Promise.all([stack.token(['RELEASE_MANAGER'], 'rita'), stack.token(['VIEWER'], 'vera')]);
 
   releaseId = (
     await ask<{ createRelease: { id: string } }>(
@@ -75,10 +47,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await planning?.stop();
-  await bus?.close();
-  await mongo?.close();
+  await stack?.stop();
 });
 
 describe('the release documents through the gateway and flightdeck release docs', () => {
