@@ -204,6 +204,8 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn('rob');
     await page.goto(`${stack.url}#/releases/${releaseId}`);
+    // A fresh load as rob: the page rita left open polled while signed out, and a hash-only goto may keep it.
+    await page.reload();
     await gate.getByRole('button', { name: /Approve Production as Release manager/ }).click();
     const approvals = gate.getByRole('table', { name: 'Approvals given' });
     await expect.poll(() => approvals.textContent(), { timeout: 15_000 }).toMatch(/rob.*Release manager/);
