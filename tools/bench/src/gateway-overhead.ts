@@ -1,11 +1,11 @@
 /**
  * Gateway overhead: the same GraphQL query sent straight to a subgraph (baseline) and through the gateway, each
  * under the same load. The subgraph and the gateway (apps/gateway/src/main.ts, as production runs it) are processes
- * of their own; the load generator (autocannon) runs in this one. Optionally a second gateway from another checkout
+ * of their own; the load generators run beside them: autocannon (in this process) at saturation, vegeta (its own
+ * process, open loop) at the fixed rate. Optionally a second gateway from another checkout
  * (e.g. main before a change) is measured in the same interleaved rounds.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,34 +14,14 @@ import { gql } from 'graphql-tag';
 import { composeServices } from '@apollo/composition';
 import { mintToken } from '@flightdeck/auth';
 import { expectedBody, releasesQuery, releasesTypeDefs } from './gateway-overhead/releases-schema.js';
+import { constantRate, saturate, type LoadResult } from './load.js';
 import { processCpuSeconds } from './process-cpu.js';
 import { freePort, startServiceProcess, type ServiceProcess } from '@flightdeck/testing';
-
-export interface LoadResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; max: number };
-  non2xx: number;
-  errors: number;
-  /** Answers whose body was not the expected one (autocannon's verifyBody). */
-  mismatches: number;
-}
 
 /** A load run with the CPU time each server process spent on it, per answered request (milliseconds), by process name. */
 export interface MeasuredRun extends LoadResult {
   cpuMsPerRequest: Record<string, number>;
 }
-type Autocannon = (opts: {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-  duration: number;
-  connections: number;
-  overallRate?: number;
-  ignoreCoordinatedOmission?: boolean;
-  verifyBody: (body: string) => boolean;
-}) => Promise<LoadResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const secret = 'bench-secret-of-at-least-32-characters!';
 const isExpected = (body: string) => {
@@ -144,17 +124,18 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
     const token = await mintToken({ secret, subject: 'bench', roles: ['VIEWER'] });
     const load = async (url: string, rate?: number): Promise<MeasuredRun> => {
       const before = started.map((p) => processCpuSeconds(p.child.pid!));
-      const result = await autocannon({
+      const request = {
         url,
-        method: 'POST',
+        method: 'POST' as const,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: releasesQuery }),
-        duration: opts.durationSeconds,
-        connections: opts.connections,
-        // autocannon's own correction assumes a 1 ms interval at any rate; below saturation the raw latencies are the figure.
-        ...(rate ? { overallRate: rate, ignoreCoordinatedOmission: true } : {}),
         verifyBody: isExpected,
-      });
+      };
+      // Saturation: autocannon's closed loop (every connection sends its next request on each answer). A fixed rate:
+      // vegeta's open loop, evenly spaced (see load.ts).
+      const result = rate
+        ? await constantRate({ ...request, rate, durationSeconds: opts.durationSeconds })
+        : await saturate({ ...request, durationSeconds: opts.durationSeconds, connections: opts.connections });
       const cpuMsPerRequest = Object.fromEntries(
         started.map((p, i) => [
           p.name,

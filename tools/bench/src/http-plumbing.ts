@@ -4,28 +4,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import express from 'express';
 import { pino } from 'pino';
 import { createHttpServer, createLogger, createMetrics } from '@flightdeck/telemetry';
-
-interface LoadResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  /** Answers whose body was not the expected one (autocannon's verifyBody). */
-  mismatches: number;
-}
-type Autocannon = (opts: {
-  url: string;
-  duration: number;
-  connections: number;
-  verifyBody: (body: string) => boolean;
-}) => Promise<LoadResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { saturate, type LoadResult } from './load.js';
 
 const release = { id: 'r1', version: '1.4.0', status: 'PLANNED' };
 /** Both apps must answer every request with the release. */
@@ -64,7 +48,7 @@ export async function runHttpPlumbingBench(opts: {
   const telemetryUrl = `${(await http.listen(0)).url}/releases/r1`;
 
   const load = (url: string) =>
-    autocannon({ url, duration: opts.durationSeconds, connections: opts.connections, verifyBody: isExpected });
+    saturate({ url, durationSeconds: opts.durationSeconds, connections: opts.connections, verifyBody: isExpected });
   try {
     await load(bareUrl); // warm-up: JIT and keep-alive connections
     await load(telemetryUrl);

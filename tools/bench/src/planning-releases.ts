@@ -3,7 +3,6 @@
  * subgraph (baseline) and through the gateway, in the same run: the planning service on the embedded
  * MongoDB-wire server with seeded releases, the gateway composed from apps/planning/schema.graphql.
  */
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { DeterministicAdvisor } from '@flightdeck/ai';
@@ -14,25 +13,7 @@ import { startMongoServer } from '@flightdeck/mongo-server';
 import { connectMongo } from '@flightdeck/persistence';
 import { createPlanningService, schemaPath } from '@flightdeck/planning';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
-
-interface LoadResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  /** Answers whose body was not the expected one (autocannon's verifyBody). */
-  mismatches: number;
-}
-type Autocannon = (opts: {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-  duration: number;
-  connections: number;
-  verifyBody: (body: string) => boolean;
-}) => Promise<LoadResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { saturate, type LoadResult } from './load.js';
 
 const secret = 'bench-secret-of-at-least-32-characters!';
 export const RELEASES_QUERY =
@@ -102,12 +83,12 @@ export async function runPlanningReleasesBench(opts: {
     }
     const token = await mintToken({ secret, subject: 'bench', roles: ['VIEWER'] });
     const load = (url: string) =>
-      autocannon({
+      saturate({
         url,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: RELEASES_QUERY }),
-        duration: opts.durationSeconds,
+        durationSeconds: opts.durationSeconds,
         connections: opts.connections,
         // Every answer holds every seeded release (up to the page of 100) and no error.
         verifyBody: (body: string) => {

@@ -13,6 +13,8 @@ describe('gateway-overhead benchmark', () => {
         wrongBodies: 0,
       });
     }
+    // The fixed rate is an open loop (vegeta): exactly rate × duration requests, whatever the answers' latencies.
+    expect([direct.fixedRate.requests.total, gateway.fixedRate.requests.total]).toEqual([20, 20]);
     // The gateway run went through the gateway process: it spent CPU on it (the direct run did not need it).
     expect(gateway.saturation.cpuMsPerRequest.gateway).toBeGreaterThan(0);
   });
