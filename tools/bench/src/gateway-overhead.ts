@@ -24,6 +24,8 @@ export interface MeasuredRun extends LoadResult {
 }
 
 const secret = 'bench-secret-of-at-least-32-characters!';
+/** The V8 flags the service images run with (deploy/Dockerfile's NODE_OPTIONS). */
+const IMAGE_NODE_ARGS = ['--max-semi-space-size=32'];
 const isExpected = (body: string) => {
   try {
     return JSON.stringify(JSON.parse(body)) === expectedBody;
@@ -92,6 +94,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       port: subgraphPort,
       env,
       logDir: dir,
+      nodeArgs: IMAGE_NODE_ARGS,
     });
     started.push(subgraph);
     if (opts.profileDir) await mkdir(opts.profileDir, { recursive: true });
@@ -103,7 +106,10 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       port: await freePort(),
       env: gatewayEnv,
       logDir: dir,
-      nodeArgs: opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profileDir)}`] : [],
+      nodeArgs: [
+        ...IMAGE_NODE_ARGS,
+        ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profileDir)}`] : []),
+      ],
     });
     started.push(gateway);
     const urls: Partial<Record<Target, string>> = { direct: subgraphUrl, gateway: `${gateway.baseUrl}/graphql` };
@@ -115,6 +121,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
         port: await freePort(),
         env: gatewayEnv,
         logDir: dir,
+        nodeArgs: IMAGE_NODE_ARGS,
       });
       started.push(baseline);
       urls.baseline = `${baseline.baseUrl}/graphql`;
@@ -245,7 +252,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const t of targets.filter((t) => t !== 'direct')) {
     const f = result.targets[t]!;
     console.log(
-      `${LABELS[t]}: throughput / direct ${f.throughputRatio.toFixed(2)} (rounds ${f.rounds.map((r) => r.throughputRatio.toFixed(2)).join(', ')}); p99 overhead at ${o.rate} req/s ${f.p99OverheadMs} ms (rounds ${f.rounds.map((r) => r.p99OverheadMs).join(', ')})`,
+      `${LABELS[t]}: throughput / direct ${f.throughputRatio.toFixed(2)} (rounds ${f.rounds.map((r) => r.throughputRatio.toFixed(2)).join(', ')}); p99 overhead at ${o.rate} req/s ${f.p99OverheadMs.toFixed(1)} ms (rounds ${f.rounds.map((r) => r.p99OverheadMs.toFixed(1)).join(', ')})`,
     );
   }
   if (result.profileDir) console.log(`gateway CPU profile in ${result.profileDir}`);
