@@ -7,7 +7,7 @@ import {
   type CloudEvent,
 } from '@flightdeck/events';
 import type { Advice } from '@flightdeck/ai';
-import type { Approval, Evaluation } from '../domain/index.js';
+import { awaitingApprovals, type Approval, type Evaluation } from '../domain/index.js';
 import type { GateValidation } from '../domain/gate-validation.js';
 import type { Actor, Readiness } from './ports.js';
 
@@ -21,6 +21,7 @@ const envelope = (releaseId: string, actor: Actor, at: Date) => ({
 });
 
 export function evaluationEvent(e: Evaluation, actor: Actor): CloudEvent {
+  const awaiting = awaitingApprovals(e);
   return gateEvaluationCompleted.create({
     ...envelope(e.releaseId, actor, e.evaluatedAt),
     id: e.id,
@@ -31,6 +32,7 @@ export function evaluationEvent(e: Evaluation, actor: Actor): CloudEvent {
       outcome: e.outcome,
       evaluatedAt: e.evaluatedAt.toISOString(),
       reasons: e.reasons,
+      ...(awaiting ? { awaitingApprovals: awaiting } : {}),
     },
   });
 }

@@ -469,6 +469,16 @@ function judge(c: Criterion, input: EvaluationInput): Partial {
 }
 
 /**
+ * What the gate waits for when approvals are all that keep it from passing (CONDITIONAL, every criterion passed): the
+ * roles still missing approvals, none when only four-eyes waits for another person. Undefined otherwise.
+ */
+export function awaitingApprovals(e: Evaluation): { roles: string[] } | undefined {
+  if (e.outcome !== 'CONDITIONAL' || !e.approvalsPending || e.criteria.some((c) => c.result !== 'PASS'))
+    return undefined;
+  return { roles: e.approvals.filter((s) => !s.satisfied).map((s) => s.role) };
+}
+
+/**
  * Evaluates a gate from its evidence, ticks, upstream gates, scope, measurements and approvals.
  * FAIL when a hard criterion fails; CONDITIONAL when every hard criterion passes but a soft one does
  * not (or a criterion only warns), or approvals are pending; PASS otherwise.

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { criterionSchema, evaluateGate, type Approval, type GateDefinition } from '../../src/domain/index.js';
+import {
+  awaitingApprovals,
+  criterionSchema,
+  evaluateGate,
+  type Approval,
+  type GateDefinition,
+} from '../../src/domain/index.js';
 import { benchmark, evidenceFrom, input, template } from './helpers.js';
 
 const approval = (by: string, role: Approval['role'], extra: Partial<Approval> = {}): Approval => ({
@@ -152,6 +158,8 @@ describe('the standard gates', () => {
     ]);
     expect(first.reasons).toContain('Code freeze checklist: not ticked yet: Release branch cut');
     expect(first.reasons).toContain('approval pending: 1 more approval from TECHNICAL_LEAD (0 of 1)');
+    // Failing criteria: not a gate waiting on approvals alone (the event carries no awaitingApprovals).
+    expect(awaitingApprovals(first)).toBeUndefined();
 
     const jest = await evidenceFrom('JUNIT', 'jest-junit.xml');
     if (jest.summary.kind !== 'JUNIT') throw new Error('expected a JUnit summary');
@@ -169,9 +177,11 @@ describe('the standard gates', () => {
     expect(pending.outcome).toBe('CONDITIONAL');
     expect(pending.approvalsPending).toBe(true);
     expect(pending.criteria.every((c) => c.result === 'PASS')).toBe(true);
+    expect(awaitingApprovals(pending)).toEqual({ roles: ['TECHNICAL_LEAD'] });
     const approved = evaluateGate(input(def, { ...fixed, approvals: [approval('tom', 'TECHNICAL_LEAD')] }));
     expect(approved.outcome).toBe('PASS');
     expect(approved.reasons).toEqual(['all 4 criteria passed and the approvals are complete']);
+    expect(awaitingApprovals(approved)).toBeUndefined();
   });
 
   it('Production: the upstream Beta gate, the checklist, and four-eyes on the Release Manager approval', () => {
@@ -194,6 +204,8 @@ describe('the standard gates', () => {
     expect(byRequester.reasons).toEqual([
       'approval pending: four-eyes: rita requested the release and cannot be its only approver; another person must approve',
     ]);
+    // Every role has its approval; four-eyes waits for another person.
+    expect(awaitingApprovals(byRequester)).toEqual({ roles: [] });
 
     const second = evaluateGate(
       input(def, {

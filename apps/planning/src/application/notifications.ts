@@ -41,7 +41,13 @@ function causeOf(event: CloudEvent): { releaseId: string; cause: Cause } | undef
     const d = event.data;
     return {
       releaseId: d.releaseId,
-      cause: { kind: 'gate.evaluated', gate: d.gate, outcome: d.outcome, reasons: d.reasons ?? [] },
+      cause: {
+        kind: 'gate.evaluated',
+        gate: d.gate,
+        outcome: d.outcome,
+        reasons: d.reasons ?? [],
+        ...(d.awaitingApprovals ? { awaitingApprovals: d.awaitingApprovals } : {}),
+      },
     };
   }
   if (rolloutPaused.is(event)) {

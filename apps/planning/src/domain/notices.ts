@@ -1,9 +1,16 @@
 import type { Audience } from './communication-plan.js';
-import { approverAudience, waitingOnApprovals } from './pending-approvals.js';
+import { approverAudience } from './pending-approvals.js';
 
 /** Something that happened to a release which people must hear about (from the gates' and deployment's events). */
 export type Cause =
-  | { kind: 'gate.evaluated'; gate: string; outcome: 'PASS' | 'FAIL' | 'CONDITIONAL'; reasons: string[] }
+  | {
+      kind: 'gate.evaluated';
+      gate: string;
+      outcome: 'PASS' | 'FAIL' | 'CONDITIONAL';
+      reasons: string[];
+      /** Gates sets it when approvals are all the gate waits for: the roles missing (none: four-eyes waits). */
+      awaitingApprovals?: { roles: string[] };
+    }
   | { kind: 'rollout.paused'; rolloutId: string; environment: string; reason: string }
   | { kind: 'rollout.rolled_back'; rolloutId: string; environment: string; reason: string }
   | { kind: 'rollout.succeeded'; rolloutId: string; environment: string };
@@ -39,7 +46,7 @@ export function noticeFor(cause: Cause, r: NoticeRelease): Notice | undefined {
   const data = { releaseId: r.id, product: r.product, version: r.version };
   switch (cause.kind) {
     case 'gate.evaluated': {
-      const waiting = waitingOnApprovals(cause.outcome, cause.reasons);
+      const waiting = cause.awaitingApprovals;
       if (waiting) {
         const roles = waiting.roles.length ? waiting.roles.join(', ') : 'another approver (four-eyes)';
         // QA hears every gate result; the approvers' audiences are the ones who must act.

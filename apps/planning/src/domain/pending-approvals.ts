@@ -13,19 +13,3 @@ export const APPROVER_AUDIENCE: Record<string, Audience> = {
 };
 
 export const approverAudience = (role: string): Audience => APPROVER_AUDIENCE[role] ?? 'MANAGEMENT';
-
-// The reasons gates gives a gate evaluation (apps/gates/src/domain/approvals.ts, pinned by its tests), e.g.
-// "approval pending: 1 more approval from TECHNICAL_LEAD (0 of 1)" or "approval pending: four-eyes: …".
-const PENDING = 'approval pending: ';
-const ROLE = /^approval pending: \d+ more approvals? from (\S+) \(/;
-
-/**
- * The roles whose approval a gate still waits for, when approvals are all that keep it from passing: a CONDITIONAL
- * outcome whose every reason is a pending approval. Undefined otherwise (a passed gate, a failed or warned criterion).
- * A four-eyes reason alone names no role: then the roles list is empty.
- */
-export function waitingOnApprovals(outcome: string, reasons: readonly string[]): { roles: string[] } | undefined {
-  if (outcome !== 'CONDITIONAL' || !reasons.length || !reasons.every((r) => r.startsWith(PENDING))) return undefined;
-  const roles = reasons.map((r) => ROLE.exec(r)?.[1]).filter((r): r is string => r !== undefined);
-  return { roles: [...new Set(roles)] };
-}

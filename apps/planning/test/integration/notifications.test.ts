@@ -327,6 +327,7 @@ describe('the communication plan through the gateway', () => {
         outcome: 'CONDITIONAL',
         evaluatedAt: new Date().toISOString(),
         reasons: ['approval pending: 1 more approval from PRODUCT_OWNER (0 of 1)'],
+        awaitingApprovals: { roles: ['PRODUCT_OWNER'] },
       },
     });
     await stack.bus.publish(event);

@@ -13,6 +13,12 @@ export const gateEvaluationCompleted = defineEvent({
     outcome: z.enum(['PASS', 'FAIL', 'CONDITIONAL']),
     evaluatedAt: z.iso.datetime({ offset: true }),
     reasons: z.array(z.string()).optional(),
+    /**
+     * Set when approvals are all the gate waits for (CONDITIONAL, every criterion passed): the roles whose approvals
+     * are missing, empty when only four-eyes waits for another person. Absent otherwise, and in events published
+     * before it existed.
+     */
+    awaitingApprovals: z.object({ roles: z.array(z.string().min(1)) }).optional(),
   }),
 });
 
