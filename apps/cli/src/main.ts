@@ -11,6 +11,7 @@ import { showChecklist, tickChecklist } from './freeze-checklist.js';
 import { waitForGate } from './gate-wait.js';
 import { printReleaseDocument } from './release-docs.js';
 import { startReleaseRollout } from './rollout-start.js';
+import { recordValidationCheck, showValidation } from './rollout-validation.js';
 import { waitForReleaseRollout } from './rollout-wait.js';
 
 // A reader that stops early (flightdeck --help | head) closes the pipe: nothing is wrong, so end quietly.
@@ -216,7 +217,9 @@ Environment:
   FLIGHTDECK_URL    the Flightdeck gateway, e.g. https://flightdeck.example.com or http://127.0.0.1:4000/graphql (required)
   FLIGHTDECK_TOKEN  a person's token with the Release Manager or SRE role, sent as Authorization: Bearer (required)
 
-Exit codes (rollout wait): 0 PROMOTED, 1 ROLLED_BACK or FAILED, 2 timed out, 3 error (usage, token, network, refused).`;
+Exit codes (rollout wait): 0 PROMOTED, 1 ROLLED_BACK or FAILED, 2 timed out, 3 error (usage, token, network, refused).
+Exit codes (rollout validation, rollout check): 0 every validation check passed, 1 one failed, 2 some still pending,
+3 error. Recording a check needs RELEASE_MANAGER, SRE, QA_LEAD or TECHNICAL_LEAD.`;
 
 const rollout = program
   .command('rollout')
@@ -303,6 +306,52 @@ rollout
       );
     },
   );
+
+const selectRollouts = (cmd: Command) =>
+  cmd
+    .option('--rollout <id>', 'one rollout (a workload), by id')
+    .option('--release <product@version>', "every workload of the release's newest release-wide rollout")
+    .addOption(new Option('--environment <name>', 'with --release: the environment').default('production'))
+    .option('--json', 'print the checklists as JSON on stdout', false)
+    .addHelpText('after', ROLLOUT_HELP);
+selectRollouts(
+  rollout
+    .command('validation')
+    .description(
+      "Print the production validation checklist of promoted rollouts (immediate 0-2 h, extended 2-8 h, business within 24 h): each check's status, who recorded it, and what is overdue.",
+    ),
+).action(async (opts: { rollout?: string; release?: string; environment: string; json: boolean }) => {
+  process.exitCode = await showValidation(api(), opts, out);
+});
+selectRollouts(
+  rollout
+    .command('check')
+    .description(
+      "Record one post-deployment validation check (e.g. smoke-journeys after the pipeline's smoke tests) as passed or failed on promoted rollouts, then print their checklists.",
+    )
+    .requiredOption(
+      '--check <id>',
+      'the check, e.g. health-checks, error-rate-latency, smoke-journeys (see rollout validation)',
+    )
+    .addOption(new Option('--passed', 'the check passed').conflicts('failed'))
+    .addOption(new Option('--failed', 'the check failed').conflicts('passed'))
+    .option('--note <text>', 'what was seen, or a link to it'),
+).action(
+  async (opts: {
+    rollout?: string;
+    release?: string;
+    environment: string;
+    json: boolean;
+    check: string;
+    passed?: boolean;
+    failed?: boolean;
+    note?: string;
+  }) => {
+    if (!opts.passed && !opts.failed) throw new ApiError('say how the check went: --passed or --failed');
+    const { passed: _p, failed, ...rest } = opts;
+    process.exitCode = await recordValidationCheck(api(), { ...rest, passed: !failed }, log, out);
+  },
+);
 
 const ADVICE_HELP = `
 Environment:

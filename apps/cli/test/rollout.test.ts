@@ -174,16 +174,21 @@ afterAll(async () => {
 });
 
 describe('flightdeck rollout', () => {
-  it('has help for start and wait, with the environment and exit codes', async () => {
+  it('has help for start, wait, validation and check, with the environment and exit codes', async () => {
     for (const args of [
       ['rollout', 'start', '--help'],
       ['rollout', 'wait', '--help'],
+      ['rollout', 'validation', '--help'],
+      ['rollout', 'check', '--help'],
     ]) {
       const r = await flightdeck(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('FLIGHTDECK_TOKEN');
       expect(r.stdout).toContain(
         'Exit codes (rollout wait): 0 PROMOTED, 1 ROLLED_BACK or FAILED, 2 timed out, 3 error',
+      );
+      expect(r.stdout).toContain(
+        'Exit codes (rollout validation, rollout check): 0 every validation check passed, 1 one failed, 2 some still pending',
       );
     }
   });
@@ -214,7 +219,7 @@ describe('flightdeck rollout', () => {
     );
   });
 
-  it('starts a release from a file and waits: exit 0 when promoted', async () => {
+  it('starts a release from a file and waits: exit 0 when promoted; then its validation checklist, checks recorded by release and by rollout', async () => {
     await createWorkload('good-api');
     await createWorkload('good-web');
     await clear('cli@2.0.0');
@@ -236,7 +241,67 @@ describe('flightdeck rollout', () => {
     expect(waited.stdout).toMatch(new RegExp(`^release rollout ${id}: PROMOTED\\n`));
     expect(waited.stdout).toMatch(/api\s+1\s+PROMOTED\s+shop\/web:2\.0\.0/);
     expect(waited.stdout).toMatch(/web\s+2\s+PROMOTED\s+shop\/web:2\.0\.0/);
-  }, 120_000);
+
+    // After promotion: the production validation checklist of every workload, pending (exit 2).
+    const pending = await flightdeck(['rollout', 'validation', '--release', 'cli@2.0.0']);
+    expect(pending.code, pending.stderr).toBe(2);
+    expect(pending.stdout).toMatch(
+      /^rollout \S+ \(default\/good-api, shop\/web:2\.0\.0, PROMOTED\): 0 of 15 checks passed, 0 failed, 0 overdue$/m,
+    );
+    expect(pending.stdout).toMatch(/^rollout \S+ \(default\/good-web, shop\/web:2\.0\.0, PROMOTED\): 0 of 15/m);
+    expect(pending.stdout).toMatch(
+      /^ {2}\[ \] smoke-journeys: Critical user journeys work in production \(due \S+\)$/m,
+    );
+
+    // The pipeline's smoke tests passed: recorded on both workloads at once.
+    const smoke = await flightdeck([
+      'rollout',
+      'check',
+      '--release',
+      'cli@2.0.0',
+      '--check',
+      'smoke-journeys',
+      '--passed',
+      '--note',
+      'smoke suite green',
+    ]);
+    expect(smoke.code, smoke.stderr).toBe(2);
+    expect(smoke.stderr.match(/: smoke-journeys recorded as passed$/gm)).toHaveLength(2);
+    expect(
+      smoke.stdout.match(/^ {2}\[x\] smoke-journeys: .* — passed \(sam, \S+\): smoke suite green$/gm),
+    ).toHaveLength(2);
+
+    // One workload's error rate is not right: that rollout's checklist fails (exit 1), shown as [!].
+    const api = /^rollout (\S+) \(default\/good-api/m.exec(pending.stdout)![1]!;
+    const failed = await flightdeck([
+      'rollout',
+      'check',
+      '--rollout',
+      api,
+      '--check',
+      'error-rate-latency',
+      '--failed',
+      '--note',
+      'p99 up 40%',
+    ]);
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.stdout).toMatch(/: 1 of 15 checks passed, 1 failed, 0 overdue$/m);
+    expect(failed.stdout).toMatch(/^ {2}\[!\] error-rate-latency: .* — failed \(sam, \S+\): p99 up 40%$/m);
+
+    // Bad input: an unknown check names the known ones; no verdict, or both, or no rollout is a usage error (3).
+    const unknown = await flightdeck(['rollout', 'check', '--rollout', api, '--check', 'vibes', '--passed']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('checkId "vibes" is not on the checklist; it has: health-checks, ');
+    for (const args of [
+      ['--rollout', api, '--check', 'logs-clean'],
+      ['--rollout', api, '--check', 'logs-clean', '--passed', '--failed'],
+      ['--check', 'logs-clean', '--passed'],
+    ]) {
+      const bad = await flightdeck(['rollout', 'check', ...args]);
+      expect(bad.code, args.join(' ')).toBe(3);
+      expect(bad.stderr).toMatch(/--passed or --failed|cannot be used with option|--rollout <id> or --release/);
+    }
+  }, 180_000);
 
   it('waits on a release that goes bad: exit 1, saying which workload and measurement decided it', async () => {
     await createWorkload('bad-api');
