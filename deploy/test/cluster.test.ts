@@ -57,6 +57,7 @@ describe('the rendered base on the simulated cluster, with the real kubectl', ()
       'AUTH_JWT_SECRET',
       'GITHUB_WEBHOOK_SECRET',
       'GITLAB_WEBHOOK_TOKEN',
+      'NOTIFY_SMTP_URL',
     ]);
   });
 

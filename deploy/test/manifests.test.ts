@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { V1Service } from '@kubernetes/client-node';
+import { loadConfig } from '@flightdeck/config';
 import { describe, expect, it } from 'vitest';
 import { requiredPermissions } from './api-calls.js';
 import {
@@ -20,13 +21,14 @@ import {
   type EnvSources,
 } from './manifests.js';
 
-// What the README's `kubectl create secret generic flightdeck-secrets` creates: random secrets, no AI key.
+// What the README's `kubectl create secret generic flightdeck-secrets` creates: random secrets, no AI key, no SMTP.
 const operatorSecret = {
   AUTH_JWT_SECRET: 'f'.repeat(64),
   ALERTMANAGER_WEBHOOK_TOKEN: 'a'.repeat(64),
   GITHUB_WEBHOOK_SECRET: 'b'.repeat(64),
   GITLAB_WEBHOOK_TOKEN: 'c'.repeat(64),
   AI_API_KEY: '',
+  NOTIFY_SMTP_URL: '',
 };
 
 const renders = [
@@ -70,6 +72,49 @@ describe.each(renders)('kubectl kustomize $dir', ({ dir, namespace, image }) => 
 
     it(`runs ${image(name)} as non-root on a read-only root file system, with resources`, () => {
       expectHardened(name, component, image(name));
+    });
+  });
+
+  it('gives planning its notification settings: the SMTP URL from flightdeck-secrets, the rest from the ConfigMap', () => {
+    const { deployment, container } = componentObjects(objects, 'planning');
+    const notify = (container.env ?? []).filter((e) => e.name.startsWith('NOTIFY_'));
+    expect(notify.map((e) => e.name).sort()).toEqual([
+      'NOTIFY_EMAIL_FROM',
+      'NOTIFY_LINK_BASE_URL',
+      'NOTIFY_MAX_ATTEMPTS',
+      'NOTIFY_RETRY_BASE_MS',
+      'NOTIFY_SMTP_URL',
+      'NOTIFY_TIMEOUT_MS',
+    ]);
+    for (const e of notify)
+      if (e.name === 'NOTIFY_SMTP_URL') expect(e.valueFrom?.secretKeyRef?.name).toBe('flightdeck-secrets');
+      else expect(e.valueFrom?.configMapKeyRef?.name, e.name).toMatch(/^flightdeck-config/);
+    // E-mail set up as deploy/README.md says: the URL in the Secret, the From address (and the rest) in the ConfigMap.
+    const smtp = 'smtp://flightdeck:mail-password@smtp.example.com:587';
+    const configured = objects.map((o) =>
+      o.kind === 'ConfigMap'
+        ? {
+            ...o,
+            data: {
+              ...(o as { data?: Record<string, string> }).data,
+              NOTIFY_EMAIL_FROM: 'Flightdeck <flightdeck@example.com>',
+              NOTIFY_LINK_BASE_URL: 'https://flightdeck.example.com',
+              NOTIFY_MAX_ATTEMPTS: '4',
+            },
+          }
+        : o,
+    );
+    const env = containerEnv(configured, container, {
+      ...sources(deployment.metadata!.name!),
+      secrets: { 'flightdeck-secrets': { ...operatorSecret, NOTIFY_SMTP_URL: smtp } },
+    });
+    expect(loadConfig(components.find((c) => c.name === 'planning')!.schema, env)).toMatchObject({
+      NOTIFY_SMTP_URL: smtp,
+      NOTIFY_EMAIL_FROM: 'Flightdeck <flightdeck@example.com>',
+      NOTIFY_LINK_BASE_URL: 'https://flightdeck.example.com',
+      NOTIFY_MAX_ATTEMPTS: 4,
+      NOTIFY_TIMEOUT_MS: 10_000,
+      NOTIFY_RETRY_BASE_MS: 30_000,
     });
   });
 

@@ -3,6 +3,7 @@ import type { EventBus, Subscription } from '@flightdeck/events';
 import { Channels, DEFAULT_RETRY_POLICY, type RetryPolicy, type SmtpSettings } from '@flightdeck/notify';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { CommunicationPlan } from './application/communication-plan.js';
 import type { NotificationSender } from './application/notification-ports.js';
 import { Notifications } from './application/notifications.js';
@@ -13,6 +14,7 @@ import { MongoDeliveryStore, MongoSubscriptionStore } from './adapters/mongo/mon
 import { deliveryModel, subscriptionModel } from './adapters/mongo/notification-models.js';
 import { consumeNotifyingEvents, NOTIFICATIONS_SUFFIX } from './adapters/nats/notification-consumer.js';
 import { DeliveryWorker } from './adapters/notify/delivery-worker.js';
+import { registerNotificationMetrics } from './adapters/prometheus/notification-metrics.js';
 
 /** How notifications go out: channels' settings, retries, links. */
 export interface NotifySettings {
@@ -37,6 +39,8 @@ export interface NotifierDeps {
   releases: ReleaseRepository;
   clock: Clock;
   logger: Logger;
+  /** Where the deliveries' counters and the gauge of waiting deliveries are registered. */
+  registry: Registry;
   newId?: () => string;
   /** The release's weekly status in the process's template. */
   statusOf(release: Release): string;
@@ -71,6 +75,7 @@ export function createNotifier(deps: NotifierDeps) {
     ...link,
     leaseMs: 2 * timeoutMs + 5_000,
     onQueued: () => worker.kick(),
+    metrics: registerNotificationMetrics(deps.registry, deliveries),
   });
   const worker = new DeliveryWorker(notifications, logger, notify.pollMs ?? 1000);
   const statusSchedule = new StatusSchedule({

@@ -59,6 +59,7 @@ export function createPlanningService(deps: PlanningServiceDeps): PlanningServic
     releases,
     clock,
     logger,
+    registry: metrics.registry,
     ...(deps.newId ? { newId: deps.newId } : {}),
     statusOf: (r) => insights.documents(r).weeklyStatus,
     digestOf: (r) => insights.dailyDigest(r),

@@ -62,6 +62,9 @@ schema (chart tests check each against it); secrets come from the Secret by key,
 {{- range $key := list "GITHUB_WEBHOOK_SECRET" "GITLAB_WEBHOOK_TOKEN" -}}
 {{- $env = append $env (include "flightdeck.secretEnv" (list $key $secret $key) | fromYaml) -}}
 {{- end -}}
+{{- range $variable := include "flightdeck.notifyEnv" $root | fromYamlArray -}}
+{{- $env = append $env $variable -}}
+{{- end -}}
 {{- end -}}
 {{- /* Both take Alertmanager's webhook: analytics records incidents, deployment rolls back rollouts naming the alert. */ -}}
 {{- if or (eq $name "analytics") (eq $name "deployment") -}}
@@ -74,6 +77,41 @@ schema (chart tests check each against it); secrets come from the Secret by key,
 {{- fail (printf "%s.env.%s: the chart sets %s itself; change it through the chart's own value instead (see values.yaml)" $name $variable $variable) -}}
 {{- end -}}
 {{- $env = append $env (dict "name" $variable "value" (toString $value)) -}}
+{{- end -}}
+{{- toYaml $env -}}
+{{- end -}}
+
+{{/*
+Planning's notification settings: only those given are set (the service has defaults); the SMTP URL, which holds a
+password, comes from a Secret by key: email.existingSecret, else the key NOTIFY_SMTP_URL of existingSecret or of the
+chart's Secret (from email.smtpUrl).
+*/}}
+{{- define "flightdeck.notifyEnv" -}}
+{{- $n := .Values.planning.notifications -}}
+{{- $email := $n.email -}}
+{{- $env := list -}}
+{{- with $n.linkBaseUrl -}}
+{{- $env = append $env (dict "name" "NOTIFY_LINK_BASE_URL" "value" .) -}}
+{{- end -}}
+{{- if $email.from -}}
+{{- $env = append $env (dict "name" "NOTIFY_EMAIL_FROM" "value" $email.from) -}}
+{{- if $email.existingSecret -}}
+{{- $env = append $env (include "flightdeck.secretEnv" (list "NOTIFY_SMTP_URL" $email.existingSecret $email.existingSecretKey) | fromYaml) -}}
+{{- else if and .Values.existingSecret $email.smtpUrl -}}
+{{- fail "planning.notifications.email.smtpUrl: not used with existingSecret (the chart creates no Secret to put it in); put the key NOTIFY_SMTP_URL in that Secret, or name a Secret holding it in planning.notifications.email.existingSecret, and leave smtpUrl empty" -}}
+{{- else if or .Values.existingSecret $email.smtpUrl -}}
+{{- $env = append $env (include "flightdeck.secretEnv" (list "NOTIFY_SMTP_URL" (include "flightdeck.secretName" .) "NOTIFY_SMTP_URL") | fromYaml) -}}
+{{- else -}}
+{{- fail "planning.notifications.email.from: e-mail also needs its SMTP server; set planning.notifications.email.smtpUrl (smtp://user:pass@host:587), or planning.notifications.email.existingSecret naming a Secret that holds it (or the key NOTIFY_SMTP_URL in existingSecret)" -}}
+{{- end -}}
+{{- else if or $email.smtpUrl $email.existingSecret -}}
+{{- fail "planning.notifications.email.from: missing, and an SMTP server is given (email.smtpUrl or email.existingSecret); set the From address of e-mail notifications, e.g. \"Flightdeck <flightdeck@example.com>\"" -}}
+{{- end -}}
+{{- range $key, $variable := dict "timeoutMs" "NOTIFY_TIMEOUT_MS" "maxAttempts" "NOTIFY_MAX_ATTEMPTS" "retryBaseMs" "NOTIFY_RETRY_BASE_MS" -}}
+{{- $value := index $n $key -}}
+{{- if not (kindIs "invalid" $value) -}}
+{{- $env = append $env (dict "name" $variable "value" (int64 $value | toString)) -}}
+{{- end -}}
 {{- end -}}
 {{- toYaml $env -}}
 {{- end -}}

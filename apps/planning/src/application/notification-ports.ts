@@ -1,4 +1,4 @@
-import type { ChannelTarget, Notification } from '@flightdeck/notify';
+import type { ChannelKind, ChannelTarget, Notification } from '@flightdeck/notify';
 import type { Audience, Cadence } from '../domain/communication-plan.js';
 
 /** One line of the communication plan: an audience of a product, reached on one channel, on a cadence. */
@@ -52,9 +52,19 @@ export interface DeliveryStore {
   markFailed(id: string, attempts: number, error: string): Promise<void>;
   markRetrying(id: string, attempts: number, error: string, nextAttemptAt: Date): Promise<void>;
   forRelease(releaseId: string): Promise<Delivery[]>;
+  /** Deliveries neither sent nor failed yet (PENDING or RETRYING, due or not), per channel; channels with none left out. */
+  countWaiting(): Promise<Partial<Record<ChannelKind, number>>>;
 }
 
 /** Sends one notification to one target once; throws a DeliveryError (@flightdeck/notify) saying whether to retry. */
 export interface NotificationSender {
   send(n: Notification, target: ChannelTarget): Promise<void>;
+}
+
+/** What became of one delivery attempt: the channel took it, it failed and will be tried again, or it is FAILED for good. */
+export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
+
+/** Told the outcome of every delivery attempt, e.g. to count them for Prometheus. */
+export interface DeliveryMetrics {
+  attempted(channel: ChannelKind, outcome: DeliveryOutcome): void;
 }

@@ -10,7 +10,13 @@ import type { Logger } from 'pino';
 import { noticeFor, type Cause } from '../domain/notices.js';
 import { releaseNotes } from '../domain/release-notes.js';
 import type { Clock, ReleaseRepository } from './ports.js';
-import type { Delivery, DeliveryStore, NotificationSender, SubscriptionStore } from './notification-ports.js';
+import type {
+  Delivery,
+  DeliveryMetrics,
+  DeliveryStore,
+  NotificationSender,
+  SubscriptionStore,
+} from './notification-ports.js';
 
 export interface NotificationsDeps {
   releases: ReleaseRepository;
@@ -26,6 +32,8 @@ export interface NotificationsDeps {
   leaseMs?: number;
   /** Called after new deliveries are stored, so the worker sends them at once. */
   onQueued?: () => void;
+  /** Told the outcome of every attempt. */
+  metrics?: DeliveryMetrics;
 }
 
 /** The other services' events that notify someone. */
@@ -151,6 +159,7 @@ export class Notifications {
     try {
       await this.deps.sender.send(d.notification, d.target);
       await this.deps.deliveries.markSent(d.id, attempts, this.deps.clock.now());
+      this.deps.metrics?.attempted(d.target.kind, 'delivered');
       this.deps.logger.info({ deliveryId: d.id, releaseId: d.releaseId, attempts, to: where }, 'notification sent');
     } catch (error) {
       const retryable = error instanceof DeliveryError ? error.retryable : true;
@@ -167,12 +176,14 @@ export class Notifications {
           message,
           new Date(this.deps.clock.now().getTime() + wait),
         );
+        this.deps.metrics?.attempted(d.target.kind, 'retried');
         this.deps.logger.warn(
           { deliveryId: d.id, releaseId: d.releaseId, attempts, to: where, retryInMs: wait, err: message },
           'notification not delivered; will retry',
         );
       } else {
         await this.deps.deliveries.markFailed(d.id, attempts, message);
+        this.deps.metrics?.attempted(d.target.kind, 'failed');
         this.deps.logger.error(
           { deliveryId: d.id, releaseId: d.releaseId, attempts, to: where, err: message },
           retryable ? 'notification not delivered; attempts used up' : 'notification refused; not retried',

@@ -1,4 +1,4 @@
-import type { ChannelTarget, Notification } from '@flightdeck/notify';
+import type { ChannelKind, ChannelTarget, Notification } from '@flightdeck/notify';
 import type {
   Delivery,
   DeliveryStatus,
@@ -107,5 +107,15 @@ export class MongoDeliveryStore implements DeliveryStore {
   async forRelease(releaseId: string): Promise<Delivery[]> {
     const docs = await this.model.find({ releaseId }).sort({ createdAt: 1, _id: 1 }).lean().exec();
     return docs.map(deliveryOf);
+  }
+
+  async countWaiting(): Promise<Partial<Record<ChannelKind, number>>> {
+    const groups = await this.model
+      .aggregate<{ _id: ChannelKind; count: number }>([
+        { $match: { status: { $in: ['PENDING', 'RETRYING'] } } },
+        { $group: { _id: '$target.kind', count: { $sum: 1 } } },
+      ])
+      .exec();
+    return Object.fromEntries(groups.map((g) => [g._id, g.count]));
   }
 }
