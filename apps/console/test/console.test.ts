@@ -151,7 +151,7 @@ describe('the console in Chromium, against the stack npm start runs', () => {
 
   let releaseId = '';
 
-  it("creates a release from the form; a duplicate is refused with the API's message", async () => {
+  it("creates a release from the form and ticks a code-freeze item with its evidence; a duplicate is refused with the API's message", async () => {
     await page.goto(`${stack.url}#/`);
     await page.getByRole('link', { name: 'New release' }).click();
     const fill = async (version: string) => {
@@ -164,6 +164,15 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     await fill('2.1.0');
     await page.getByRole('heading', { level: 1, name: 'shop 2.1.0', exact: true }).waitFor();
     releaseId = /#\/releases\/([^/?#]+)/.exec(page.url())![1]!;
+    // The code-freeze checklist: rita ticks an item with its evidence; it shows as ticked, with the evidence.
+    const freeze = page.getByRole('region', { name: 'Code freeze' });
+    const merged = freeze.getByRole('listitem').filter({ hasText: 'All planned features merged' });
+    await merged.getByLabel('Evidence for features-merged').fill('https://git.example.com/shop/compare/release-2.1');
+    await merged.getByRole('button', { name: 'Tick' }).click();
+    await expect
+      .poll(() => merged.textContent())
+      .toMatch(/https:\/\/git\.example\.com\/shop\/compare\/release-2\.1 — \S/);
+    expect(await freeze.getByText(/^1 of \d+ items ticked\.$/).count()).toBe(1);
     await page.goto(`${stack.url}#/releases/new`);
     await fill('2.1.0');
     const refusal = await api(

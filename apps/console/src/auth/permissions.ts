@@ -11,6 +11,7 @@ export const CAN = {
   forecastTimeline: ['RELEASE_MANAGER', 'PRODUCT_OWNER', 'TECHNICAL_LEAD'],
   assessReadiness: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'],
   evaluateGate: ['CI', 'DEVELOPER', 'QA_LEAD', 'TECHNICAL_LEAD', 'RELEASE_MANAGER', 'SRE', 'PRODUCT_OWNER'],
+  tickFreezeItem: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD'],
   tickChecklist: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE', 'DEVELOPER'],
   overrideGate: ['RELEASE_MANAGER'],
   approveStep: ['RELEASE_MANAGER', 'SRE', 'TECHNICAL_LEAD'],

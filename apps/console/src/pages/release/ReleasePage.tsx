@@ -8,6 +8,7 @@ import { formatDate, humanize } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
 import { AuditSection } from './AuditSection.js';
 import { DocumentsSection } from './DocumentsSection.js';
+import { FreezeSection } from './FreezeSection.js';
 import { GatesSection } from './GatesSection.js';
 import { ReadinessSection } from './ReadinessSection.js';
 import { RolloutsSection } from './RolloutsSection.js';
@@ -121,6 +122,7 @@ const SECTIONS = [
   ['health', 'Health'],
   ['scope', 'Scope'],
   ['timeline', 'Timeline'],
+  ['freeze', 'Code freeze'],
   ['gates', 'Gates'],
   ['readiness', 'Readiness'],
   ['rollouts', 'Rollouts'],
@@ -212,6 +214,7 @@ export function ReleasePage() {
       </section>
       <ScopeSection release={release} onChange={refresh} />
       <TimelineSection release={release} onChange={refresh} />
+      <FreezeSection releaseId={release.id} />
       <GatesSection releaseId={release.id} owner={release.owner} />
       <ReadinessSection releaseId={release.id} />
       <RolloutsSection releaseId={release.id} />
