@@ -8,6 +8,7 @@ import { approveFreeze } from './freeze-approve.js';
 import { checkFreeze } from './freeze-check.js';
 import { listDeliveries, listSubscriptions, subscribe } from './notify.js';
 import { showChecklist, tickChecklist } from './freeze-checklist.js';
+import { defineGate } from './gate-define.js';
 import { waitForGate } from './gate-wait.js';
 import { printReleaseDocument } from './release-docs.js';
 import { startReleaseRollout } from './rollout-start.js';
@@ -86,6 +87,20 @@ evidence
   });
 
 const gate = program.command('gate').description('Quality gates of a release.').addHelpText('after', ENV_HELP);
+gate
+  .command('define')
+  .description(
+    "Define a new version of a product's gate from a YAML or JSON file (e.g. the Release Candidate gate with the team's public key); it replaces a built-in template of the same name for releases evaluated from then on. Needs RELEASE_MANAGER, TECHNICAL_LEAD or QA_LEAD.",
+  )
+  .requiredOption('--product <name>', 'the product, e.g. shop')
+  .requiredOption(
+    '--file <gate.yaml>',
+    'the definition: { name, title?, order?, appliesTo? (STANDARD|HOTFIX), criteria: [{ id, name, kind, hard?, ... }], approvals: [{ role, count }], fourEyes? }',
+  )
+  .option('--json', 'print the defined gate as JSON on stdout', false)
+  .action(async (opts: { product: string; file: string; json: boolean }) => {
+    process.exitCode = await defineGate(api(), opts, out);
+  });
 gate
   .command('wait')
   .description(

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { ApiError, graphql, type ApiOptions } from './api.js';
+import { readDocumentFile } from './document-file.js';
 import { EXIT } from './exit-codes.js';
 
 export interface RolloutStartOptions {
@@ -86,20 +85,7 @@ export function parseWorkload(spec: string): Record<string, unknown> {
 
 /** A release file (YAML or JSON): `{ mode?, autoPromote?, environment?, workloads: [ReleaseWorkloadInput, ...] }`. */
 function readReleaseFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ApiError(
-      `--file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-    );
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new ApiError(`--file ${file}: not YAML or JSON: ${(err as Error).message}`);
-  }
+  const doc = readDocumentFile(file);
   if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { workloads?: unknown }).workloads)) {
     throw new ApiError(
       `--file ${file}: expected { workloads: [{ target: { namespace, deployment, container }, image, dependsOn?, ... }], mode?, autoPromote?, environment? }`,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 import { pino } from 'pino';
 import { createAdvisor, InMemoryPredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier } from '@flightdeck/auth';
@@ -152,42 +153,49 @@ beforeAll(async () => {
 
   // The product's Release Candidate gate, with the team's public key; the Beta gate cleared by an audited override.
   const lead = await token(['TECHNICAL_LEAD'], 'tom');
-  await ask(
-    'mutation($d: JSON!) { defineGate(product: "rc-shop", definition: $d) { version } }',
-    {
-      d: {
-        name: GATE,
-        title: 'Release Candidate',
-        order: 35,
-        criteria: [
-          { id: 'beta-passed', name: 'Beta gate passed', kind: 'upstream', gate: 'BETA' },
-          {
-            id: 'signed-build',
-            name: 'Clean signed build from the release branch',
-            kind: 'artifact',
-            publicKey: teamKey,
-          },
-          { id: 'sbom-licences', name: 'SBOM within the licence policy', kind: 'sbom' },
-          { id: 'smoke-tests', name: 'Smoke tests passing', kind: 'tests', maxFailures: 0, minTests: 1 },
-          {
-            id: 'performance',
-            name: 'p95 latency',
-            kind: 'performance',
-            metric: 'p95_latency_ms',
-            op: '<=',
-            bound: 500,
-          },
-        ],
-        approvals: [
-          { role: 'PRODUCT_OWNER', count: 1 },
-          { role: 'TECHNICAL_LEAD', count: 1 },
-          { role: 'BUSINESS_STAKEHOLDER', count: 1 },
-          { role: 'SUPPORT_LEAD', count: 1 },
-        ],
-        fourEyes: true,
+  const definition = {
+    name: GATE,
+    title: 'Release Candidate',
+    order: 35,
+    criteria: [
+      { id: 'beta-passed', name: 'Beta gate passed', kind: 'upstream', gate: 'BETA' },
+      {
+        id: 'signed-build',
+        name: 'Clean signed build from the release branch',
+        kind: 'artifact',
+        publicKey: teamKey,
       },
-    },
-    lead,
+      { id: 'sbom-licences', name: 'SBOM within the licence policy', kind: 'sbom' },
+      { id: 'smoke-tests', name: 'Smoke tests passing', kind: 'tests', maxFailures: 0, minTests: 1 },
+      {
+        id: 'performance',
+        name: 'p95 latency',
+        kind: 'performance',
+        metric: 'p95_latency_ms',
+        op: '<=',
+        bound: 500,
+      },
+    ],
+    approvals: [
+      { role: 'PRODUCT_OWNER', count: 1 },
+      { role: 'TECHNICAL_LEAD', count: 1 },
+      { role: 'BUSINESS_STAKEHOLDER', count: 1 },
+      { role: 'SUPPORT_LEAD', count: 1 },
+    ],
+    fourEyes: true,
+  };
+  writeFileSync(join(work, 'release-candidate.yaml'), stringifyYaml(definition));
+  const defined = await runCli(['gate', 'define', '--product', 'rc-shop', '--file', 'release-candidate.yaml'], {
+    cwd: work,
+    env: { FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: lead },
+  });
+  expect(defined.code, defined.stderr).toBe(0);
+  expect(defined.stdout).toMatch(
+    /^rc-shop RELEASE_CANDIDATE gate \(Release Candidate\): version 1 defined by tom, for standard releases\n/,
+  );
+  expect(defined.stdout).toContain('  hard  signed-build (artifact): Clean signed build from the release branch');
+  expect(defined.stdout).toContain(
+    '  approvals: 1 from PRODUCT_OWNER, 1 from TECHNICAL_LEAD, 1 from BUSINESS_STAKEHOLDER, 1 from SUPPORT_LEAD (four-eyes)',
   );
   await ask(
     `mutation { overrideGate(release: "${RELEASE}", gate: "BETA", outcome: PASS, reason: "beta signed off on paper") { outcome } }`,
@@ -301,6 +309,37 @@ describe('the Release Candidate gate through the CLI and the gateway', () => {
     const wait = await flightdeck(['gate', 'wait', '--release', RELEASE, '--gate', GATE, '--timeout', '20s']);
     expect(wait.code).toBe(0);
     expect(wait.stdout).toMatch(/^rc-shop@2\.6\.0 RELEASE_CANDIDATE: PASS/);
+  });
+
+  it("gate define refuses a bad definition in gates' words, a missing file, and a pipeline token; nothing is defined", async () => {
+    const lead = await token(['TECHNICAL_LEAD'], 'tom');
+    const define = (file: string, who: string) =>
+      runCli(['gate', 'define', '--product', 'rc-shop', '--file', file], {
+        cwd: work,
+        env: { FLIGHTDECK_URL: url, FLIGHTDECK_TOKEN: who },
+      });
+    writeFileSync(
+      join(work, 'bad-gate.yaml'),
+      'name: RELEASE_CANDIDATE\ncriteria:\n  - { id: vibes, name: Good vibes, kind: vibes }\napprovals: []\n',
+    );
+    const bad = await define('bad-gate.yaml', lead);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/^flightdeck: .*criteria\.0/m);
+    const missing = await define('no-such-gate.yaml', lead);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('--file no-such-gate.yaml: no such file');
+    const byCi = await define('release-candidate.yaml', ciToken);
+    expect(byCi.code).toBe(3);
+    expect(byCi.stderr).toMatch(/defining a gate/);
+    // Still the version defined in beforeAll.
+    const defs = await ask<{ gateDefinitions: { name: string; version: number }[] }>(
+      '{ gateDefinitions(product: "rc-shop") { name version } }',
+      {},
+      lead,
+    );
+    expect(defs.gateDefinitions.filter((g) => g.name === 'RELEASE_CANDIDATE')).toEqual([
+      { name: 'RELEASE_CANDIDATE', version: 1 },
+    ]);
   });
 
   it('evidence submit --help names the SBOM and build record options', async () => {
