@@ -57,9 +57,12 @@ export function rolloutComplete(d: V1Deployment): boolean {
   );
 }
 
-/** Watches one deployment (as `kubectl rollout status` does) until `done` says so; returns the deployment it saw last. */
+/**
+ * Watches one deployment (as `kubectl rollout status` does) until `done` says so; returns the deployment it saw last.
+ * A server's `name`, where it has one, starts the timeout's message.
+ */
 export function watchDeploymentUntil(
-  c: Cluster,
+  server: { kc: KubeConfig; name?: string },
   namespace: string,
   name: string,
   done: (d: V1Deployment) => boolean,
@@ -77,10 +80,15 @@ export function watchDeploymentUntil(
       else resolve(d!);
     };
     const timer = setTimeout(
-      () => finish(new Error(`deployment ${name} did not reach the expected state within ${timeoutMs} ms`)),
+      () =>
+        finish(
+          new Error(
+            `${server.name ? `${server.name}: ` : ''}deployment ${name} did not reach the expected state within ${timeoutMs} ms`,
+          ),
+        ),
       timeoutMs,
     );
-    new Watch(c.kc)
+    new Watch(server.kc)
       .watch(
         `/apis/apps/v1/namespaces/${namespace}/deployments`,
         { fieldSelector: `metadata.name=${name}` },

@@ -24,55 +24,67 @@ let gates: Gates;
 const source = 'flightdeck/planning';
 const at = new Date().toISOString();
 
-beforeAll(async () => {
-  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'gates-store'), retries: 2 });
-  const models = gatesModels(mongo.connection);
-  await Promise.all([models.states.init(), models.releases.init(), models.definitions.init()]);
-  store = new MongoGatesStore(models);
-  gates = createGates({
-    store,
+/** The gates application on `on`, with the offline advisor and the real clock. */
+const gatesOn = (on: MongoGatesStore) =>
+  createGates({
+    store: on,
     readEvidence: parseEvidence,
     advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
     clock: { now: () => new Date() },
     ids: randomUUID,
   });
+
+beforeAll(async () => {
+  mongo = await connectMongo({ uri: databaseUri(inject('mongoUri'), 'gates-store'), retries: 2 });
+  const models = gatesModels(mongo.connection);
+  await Promise.all([models.states.init(), models.releases.init(), models.definitions.init()]);
+  store = new MongoGatesStore(models);
+  gates = gatesOn(store);
 });
 afterAll(async () => mongo?.close());
+
+// Planning's events about a MINOR release of the product api, created by rita.
+const releaseCreated = (releaseId: string, version: string) =>
+  releaseCreatedV2.create({
+    source,
+    data: {
+      releaseId,
+      product: 'api',
+      version,
+      releaseType: 'MINOR',
+      theme: '',
+      owner: 'o',
+      targetDate: at,
+      createdBy: 'rita',
+    },
+  });
+const featureAdded = (releaseId: string, featureId: string, title: string, points: number) =>
+  releaseScopeChanged.create({
+    source,
+    data: {
+      releaseId,
+      kind: 'ADDED',
+      featureId,
+      title,
+      fields: [],
+      by: 'rita',
+      at,
+      featureCount: 1,
+      totalPoints: points,
+    },
+  });
+const featureDone = (releaseId: string, featureId: string, title: string, effort: number) =>
+  featureStatusChanged.create({
+    source,
+    data: { releaseId, featureId, title, from: 'IN_REVIEW', to: 'DONE', effort, by: 'dev', at },
+  });
 
 describe('the release projection from planning events', () => {
   it('applies each event once: a redelivery changes nothing twice', async () => {
     const releaseId = randomUUID();
-    const created = releaseCreatedV2.create({
-      source,
-      data: {
-        releaseId,
-        product: 'api',
-        version: '1.2.0',
-        releaseType: 'MINOR',
-        theme: '',
-        owner: 'o',
-        targetDate: at,
-        createdBy: 'rita',
-      },
-    });
-    const added = releaseScopeChanged.create({
-      source,
-      data: {
-        releaseId,
-        kind: 'ADDED',
-        featureId: 'F.1$x',
-        title: 'Search',
-        fields: [],
-        by: 'rita',
-        at,
-        featureCount: 1,
-        totalPoints: 3,
-      },
-    });
-    const done = featureStatusChanged.create({
-      source,
-      data: { releaseId, featureId: 'F.1$x', title: 'Search', from: 'IN_REVIEW', to: 'DONE', effort: 3, by: 'dev', at },
-    });
+    const created = releaseCreated(releaseId, '1.2.0');
+    const added = featureAdded(releaseId, 'F.1$x', 'Search', 3);
+    const done = featureDone(releaseId, 'F.1$x', 'Search', 3);
     const frozen = releaseStatusChangedV2.create({
       source,
       data: {
@@ -109,41 +121,8 @@ describe('scope changes from planning re-evaluate the gates that measure scope',
   it("a feature done in planning turns Feature Complete's scope criterion to PASS, once per event", async () => {
     const releaseId = randomUUID();
     const rescope = (id: string, why: string) => gates.evidence.scopeChanged(id, why);
-    await applyPlanningEvent(
-      store,
-      releaseCreatedV2.create({
-        source,
-        data: {
-          releaseId,
-          product: 'api',
-          version: '1.5.0',
-          releaseType: 'MINOR',
-          theme: '',
-          owner: 'o',
-          targetDate: at,
-          createdBy: 'rita',
-        },
-      }),
-      rescope,
-    );
-    await applyPlanningEvent(
-      store,
-      releaseScopeChanged.create({
-        source,
-        data: {
-          releaseId,
-          kind: 'ADDED',
-          featureId: 'f1',
-          title: 'Export',
-          fields: [],
-          by: 'rita',
-          at,
-          featureCount: 1,
-          totalPoints: 2,
-        },
-      }),
-      rescope,
-    );
+    await applyPlanningEvent(store, releaseCreated(releaseId, '1.5.0'), rescope);
+    await applyPlanningEvent(store, featureAdded(releaseId, 'f1', 'Export', 2), rescope);
     const first = await gates.evidence.evaluate(releaseId, 'FEATURE_COMPLETE', {
       subject: 'ci',
       roles: ['CI'],
@@ -155,10 +134,7 @@ describe('scope changes from planning re-evaluate the gates that measure scope',
     });
     expect((await gates.queries.gate(releaseId, 'ALPHA')).state).toBeUndefined();
 
-    const done = featureStatusChanged.create({
-      source,
-      data: { releaseId, featureId: 'f1', title: 'Export', from: 'IN_REVIEW', to: 'DONE', effort: 2, by: 'dev', at },
-    });
+    const done = featureDone(releaseId, 'f1', 'Export', 2);
     expect(await applyPlanningEvent(store, done, rescope)).toBe('applied');
     expect(await applyPlanningEvent(store, done, rescope)).toBe('duplicate');
     const state = (await store.state(releaseId, 'FEATURE_COMPLETE'))!.state;
@@ -176,22 +152,7 @@ describe('scope changes from planning re-evaluate the gates that measure scope',
 describe('writes under contention', () => {
   it('two approvals at the same moment both land (optimistic concurrency with retries)', async () => {
     const releaseId = randomUUID();
-    await applyPlanningEvent(
-      store,
-      releaseCreatedV2.create({
-        source,
-        data: {
-          releaseId,
-          product: 'api',
-          version: '1.3.0',
-          releaseType: 'MINOR',
-          theme: '',
-          owner: 'o',
-          targetDate: at,
-          createdBy: 'rita',
-        },
-      }),
-    );
+    await applyPlanningEvent(store, releaseCreated(releaseId, '1.3.0'));
     await gates.evidence.evaluate(releaseId, 'ALPHA', { subject: 'ci', roles: ['CI'], machine: true });
     await Promise.all([
       gates.approvals.approve(releaseId, 'ALPHA', {}, { subject: 'quinn', roles: ['QA_LEAD'], machine: false }),
@@ -205,60 +166,13 @@ describe('writes under contention', () => {
   it('an approval racing a re-evaluation after a planning event is re-applied to the state and scope as they are now', async () => {
     const releaseId = randomUUID();
     const rescope = (id: string, why: string) => gates.evidence.scopeChanged(id, why);
-    await applyPlanningEvent(
-      store,
-      releaseCreatedV2.create({
-        source,
-        data: {
-          releaseId,
-          product: 'api',
-          version: '1.6.0',
-          releaseType: 'MINOR',
-          theme: '',
-          owner: 'o',
-          targetDate: at,
-          createdBy: 'rita',
-        },
-      }),
-    );
-    await applyPlanningEvent(
-      store,
-      releaseScopeChanged.create({
-        source,
-        data: {
-          releaseId,
-          kind: 'ADDED',
-          featureId: 'f1',
-          title: 'Export',
-          fields: [],
-          by: 'rita',
-          at,
-          featureCount: 1,
-          totalPoints: 2,
-        },
-      }),
-    );
+    await applyPlanningEvent(store, releaseCreated(releaseId, '1.6.0'));
+    await applyPlanningEvent(store, featureAdded(releaseId, 'f1', 'Export', 2));
     await gates.evidence.evaluate(releaseId, 'FEATURE_COMPLETE', { subject: 'ci', roles: ['CI'], machine: true });
     // The store as it is, except that right after the approval reads the gate state, planning's "feature done"
     // event is applied and re-evaluates that same gate: its write lands between the approval's read and write.
     let between: (() => Promise<unknown>) | undefined = () =>
-      applyPlanningEvent(
-        store,
-        featureStatusChanged.create({
-          source,
-          data: {
-            releaseId,
-            featureId: 'f1',
-            title: 'Export',
-            from: 'IN_REVIEW',
-            to: 'DONE',
-            effort: 2,
-            by: 'dev',
-            at,
-          },
-        }),
-        rescope,
-      );
+      applyPlanningEvent(store, featureDone(releaseId, 'f1', 'Export', 2), rescope);
     const racing = new Proxy(store, {
       get(target, key, receiver) {
         if (key !== 'state') return Reflect.get(target, key, receiver);
@@ -271,13 +185,7 @@ describe('writes under contention', () => {
         };
       },
     });
-    const racingGates = createGates({
-      store: racing,
-      readEvidence: parseEvidence,
-      advisor: createAdvisor(undefined, { recorder: new InMemoryPredictionStore() }),
-      clock: { now: () => new Date() },
-      ids: randomUUID,
-    });
+    const racingGates = gatesOn(racing);
     const view = await racingGates.approvals.approve(
       releaseId,
       'FEATURE_COMPLETE',
@@ -298,22 +206,7 @@ describe('writes under contention', () => {
 
   it('a malformed report stores nothing, not even an empty gate state', async () => {
     const releaseId = randomUUID();
-    await applyPlanningEvent(
-      store,
-      releaseCreatedV2.create({
-        source,
-        data: {
-          releaseId,
-          product: 'api',
-          version: '1.4.0',
-          releaseType: 'MINOR',
-          theme: '',
-          owner: 'o',
-          targetDate: at,
-          createdBy: 'rita',
-        },
-      }),
-    );
+    await applyPlanningEvent(store, releaseCreated(releaseId, '1.4.0'));
     const err = await gates.evidence
       .submit(
         {

@@ -1,49 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted } from '@flightdeck/events';
-import { eventually, gql, startSmtpSink, type SmtpSink } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { eventually } from '@flightdeck/testing';
+import { startMailStack, type MailStack } from './mail-stack.js';
 
 // Friday 4 December 2026, 08:00 UTC: an hour before the day's digest is due.
 let now = new Date('2026-12-04T08:00:00Z');
-let stack: Stack;
-let smtp: SmtpSink;
-let manager: string;
+let mailStack: MailStack;
 
 beforeAll(async () => {
-  smtp = await startSmtpSink();
-  stack = await startStack('daily-digest', {
-    now: () => now,
-    notify: {
-      smtp: { url: smtp.url, from: 'Flightdeck <flightdeck@example.com>', timeoutMs: 5_000 },
-      pollMs: 100,
-      scheduleMs: 100,
-    },
-  });
-  manager = await stack.token(['RELEASE_MANAGER'], 'rita');
+  mailStack = await startMailStack('daily-digest', () => now);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  await smtp?.stop();
-});
-
-const call = async <T>(query: string, variables: Record<string, unknown>) => {
-  const r = await gql<T>(stack.gatewayUrl, query, variables, manager);
-  expect(r.errors).toBeUndefined();
-  return r.data!;
-};
-
-const deliveries = async (release: string) =>
-  (
-    await call<{ notificationDeliveries: { id: string; event: string; title: string; status: string }[] }>(
-      'query($r: String!) { notificationDeliveries(release: $r) { id event title status } }',
-      { r: release },
-    )
-  ).notificationDeliveries;
+afterAll(() => mailStack?.stop());
 
 const created = async (version: string) =>
   (
-    await call<{ createRelease: { id: string } }>(
+    await mailStack.call<{ createRelease: { id: string } }>(
       'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
       {
         input: {
@@ -59,7 +31,7 @@ const created = async (version: string) =>
   ).createRelease.id;
 
 const transition = (id: string, to: string) =>
-  call(
+  mailStack.call(
     'mutation($id: ID!, $to: ReleaseStatus!) { transitionRelease(id: $id, to: $to, reason: "on plan") { status } }',
     {
       id,
@@ -69,25 +41,25 @@ const transition = (id: string, to: string) =>
 
 const gatesOf = async (id: string) =>
   (
-    await call<{ release: { gateOutcomes: { evaluationId: string }[] } }>(
+    await mailStack.call<{ release: { gateOutcomes: { evaluationId: string }[] } }>(
       'query($id: ID!) { release(id: $id) { gateOutcomes { evaluationId } } }',
       { id },
     )
   ).release.gateOutcomes;
 
 const statusOf = async (id: string) =>
-  (await call<{ release: { status: string } }>('query($id: ID!) { release(id: $id) { status } }', { id })).release
-    .status;
+  (await mailStack.call<{ release: { status: string } }>('query($id: ID!) { release(id: $id) { status } }', { id }))
+    .release.status;
 
 const settle = () => new Promise((r) => setTimeout(r, 500));
 
 describe('the development team’s daily digest', () => {
   it('goes to DAILY development-team subscribers on weekdays from 09:00 UTC, once a day, for releases in development', async () => {
-    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
+    await mailStack.call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
       i: { product: 'daily-shop', audience: 'DEVELOPMENT_TEAM', channel: { kind: 'EMAIL', to: ['dev@example.com'] } },
     });
     // Another audience on a DAILY cadence: the digest is the development team's.
-    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
+    await mailStack.call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
       i: {
         product: 'daily-shop',
         audience: 'MANAGEMENT',
@@ -101,7 +73,7 @@ describe('the development team’s daily digest', () => {
     const frozen = await created('4.0.0');
     await transition(frozen, 'IN_DEVELOPMENT');
     await transition(frozen, 'FEATURE_COMPLETE');
-    await stack.bus.publish(
+    await mailStack.stack.bus.publish(
       gateEvaluationCompleted.create({
         source: 'flightdeck/gates',
         data: {
@@ -118,7 +90,7 @@ describe('the development team’s daily digest', () => {
     );
 
     // A gate passed with conditions (QA's notice; no QA subscriber here): its reasons reach the digest.
-    await stack.bus.publish(
+    await mailStack.stack.bus.publish(
       gateEvaluationCompleted.create({
         source: 'flightdeck/gates',
         data: {
@@ -137,10 +109,10 @@ describe('the development team’s daily digest', () => {
 
     // Several schedule passes before 09:00: nothing is due.
     await settle();
-    expect(await deliveries('daily-shop@4.1.0')).toEqual([]);
+    expect(await mailStack.deliveries('daily-shop@4.1.0')).toEqual([]);
 
     now = new Date('2026-12-04T09:30:00Z');
-    const [mail] = await smtp.waitFor(1);
+    const [mail] = await mailStack.smtp.waitFor(1);
     expect(mail!.to).toEqual(['dev@example.com']);
     expect(mail!.raw).toContain('Subject: daily-shop 4.1.0: daily digest, 2026-12-04');
     const body = mail!.raw.replace(/=\r?\n/g, '');
@@ -154,21 +126,23 @@ describe('the development team’s daily digest', () => {
     // Later the same day: still the one digest.
     now = new Date('2026-12-04T17:00:00Z');
     await settle();
-    expect((await deliveries('daily-shop@4.1.0')).map((d) => [d.event, d.status])).toEqual([['status.daily', 'SENT']]);
+    expect((await mailStack.deliveries('daily-shop@4.1.0')).map((d) => [d.event, d.status])).toEqual([
+      ['status.daily', 'SENT'],
+    ]);
 
     // Saturday: none.
     now = new Date('2026-12-05T10:00:00Z');
     await settle();
-    expect(await deliveries('daily-shop@4.1.0')).toHaveLength(1);
+    expect(await mailStack.deliveries('daily-shop@4.1.0')).toHaveLength(1);
 
     // Monday: the next one.
     now = new Date('2026-12-07T09:00:00Z');
     await eventually('Monday’s digest to be sent', async () => {
-      const all = await deliveries('daily-shop@4.1.0');
+      const all = await mailStack.deliveries('daily-shop@4.1.0');
       return all.length === 2 && all.every((d) => d.status === 'SENT') ? all : undefined;
     });
-    expect(smtp.received.map((m) => m.to)).toEqual([['dev@example.com'], ['dev@example.com']]);
+    expect(mailStack.smtp.received.map((m) => m.to)).toEqual([['dev@example.com'], ['dev@example.com']]);
     // The frozen release got no digest on either day.
-    expect(await deliveries('daily-shop@4.0.0')).toEqual([]);
+    expect(await mailStack.deliveries('daily-shop@4.0.0')).toEqual([]);
   });
 });

@@ -1,57 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, gql, startSmtpSink, type SmtpSink } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { eventually } from '@flightdeck/testing';
+import { startMailStack, type MailStack } from './mail-stack.js';
 
 // Monday 30 November 2026, 08:00 UTC: an hour before the weekly status is due.
 let now = new Date('2026-11-30T08:00:00Z');
-let stack: Stack;
-let smtp: SmtpSink;
-let manager: string;
+let mailStack: MailStack;
 
 beforeAll(async () => {
-  smtp = await startSmtpSink();
-  stack = await startStack('weekly-status', {
-    now: () => now,
-    notify: {
-      smtp: { url: smtp.url, from: 'Flightdeck <flightdeck@example.com>', timeoutMs: 5_000 },
-      pollMs: 100,
-      scheduleMs: 100,
-    },
-  });
-  manager = await stack.token(['RELEASE_MANAGER'], 'rita');
+  mailStack = await startMailStack('weekly-status', () => now);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  await smtp?.stop();
-});
+afterAll(() => mailStack?.stop());
 
-const call = async <T>(query: string, variables: Record<string, unknown>) => {
-  const r = await gql<T>(stack.gatewayUrl, query, variables, manager);
-  expect(r.errors).toBeUndefined();
-  return r.data!;
-};
-
-const deliveries = async (release: string) =>
-  (
-    await call<{ notificationDeliveries: { id: string; event: string; title: string; status: string }[] }>(
-      'query($r: String!) { notificationDeliveries(release: $r) { id event title status } }',
-      { r: release },
-    )
-  ).notificationDeliveries;
-
-const weeklyOf = async (release: string) => (await deliveries(release)).filter((d) => d.event === 'status.weekly');
+const weeklyOf = async (release: string) =>
+  (await mailStack.deliveries(release)).filter((d) => d.event === 'status.weekly');
 
 describe('the weekly status update', () => {
   it('goes to the WEEKLY subscribers of the product from Monday 09:00 UTC, once a week, from the release’s state', async () => {
-    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
+    await mailStack.call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
       i: { product: 'weekly-shop', audience: 'MANAGEMENT', channel: { kind: 'EMAIL', to: ['mgmt@example.com'] } },
     });
     // The development team's default cadence is DAILY: no weekly update for them (their daily digest instead).
-    await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id cadence } }', {
+    await mailStack.call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id cadence } }', {
       i: { product: 'weekly-shop', audience: 'DEVELOPMENT_TEAM', channel: { kind: 'EMAIL', to: ['dev@example.com'] } },
     });
-    await call('mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
+    await mailStack.call('mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }', {
       input: {
         product: 'weekly-shop',
         version: '3.1.0',
@@ -63,10 +36,10 @@ describe('the weekly status update', () => {
     });
     // Several schedule passes before 09:00: nothing is due.
     await new Promise((r) => setTimeout(r, 500));
-    expect(await deliveries('weekly-shop@3.1.0')).toEqual([]);
+    expect(await mailStack.deliveries('weekly-shop@3.1.0')).toEqual([]);
 
     now = new Date('2026-11-30T09:30:00Z');
-    const mails = await smtp.waitFor(2);
+    const mails = await mailStack.smtp.waitFor(2);
     const mail = mails.find((m) => m.to.includes('mgmt@example.com'));
     expect(mail!.to).toEqual(['mgmt@example.com']);
     expect(mails.find((m) => m.to.includes('dev@example.com'))!.raw).toContain(
@@ -89,7 +62,7 @@ describe('the weekly status update', () => {
       const all = await weeklyOf('weekly-shop@3.1.0');
       return all.length === 2 && all.every((d) => d.status === 'SENT') ? all : undefined;
     });
-    expect(smtp.received.filter((m) => m.raw.includes('weekly status')).map((m) => m.to)).toEqual([
+    expect(mailStack.smtp.received.filter((m) => m.raw.includes('weekly status')).map((m) => m.to)).toEqual([
       ['mgmt@example.com'],
       ['mgmt@example.com'],
     ]);

@@ -10,7 +10,8 @@ import {
   type Server,
   type Servers,
 } from './servers.js';
-import { deployment, podCounts, rolloutComplete, watchDeploymentUntil } from './workloads.js';
+import { deployment, rolloutComplete } from '../helpers.js';
+import { podCounts, watchDeploymentUntil } from './workloads.js';
 
 const ns = 'conf-rollout';
 const revision = 'deployment.kubernetes.io/revision';

@@ -1,7 +1,7 @@
 import { PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { both, expectSame, outcome, startServers, withoutStatus, type Server, type Servers } from './servers.js';
-import { deployment } from './workloads.js';
+import { deployment } from '../helpers.js';
 
 const ns = 'conf-ssa';
 const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
