@@ -66,6 +66,13 @@ const Release = graphql(`
         dependsOn
         costOfDelay
         wsjf
+        kind
+        breakingChange
+        migration
+        exclusion {
+          reason
+          targetRelease
+        }
       }
       timeline {
         milestones {

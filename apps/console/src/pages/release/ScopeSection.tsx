@@ -7,6 +7,7 @@ import { Badge } from '../../components/Badge.js';
 import { formatNumber, formatPercent, humanize } from '../../format/dates.js';
 import { graphql } from '../../gql/index.js';
 import type { ReleaseData } from './release-data.js';
+import { ScopeNotes } from './ScopeNotes.js';
 
 const Prioritize = graphql(`
   mutation PrioritizeScope($id: ID!) {
@@ -104,7 +105,11 @@ export function ScopeSection({ release, onChange }: { release: ReleaseData; onCh
             <tbody>
               {byWsjf.map((f) => (
                 <tr key={f.id}>
-                  <th scope="row">{f.title}</th>
+                  <th scope="row">
+                    {f.title}
+                    {f.kind && <span className="muted"> · {humanize(f.kind)}</span>}
+                    {f.breakingChange && <Badge value="FAIL" label="Breaking" />}
+                  </th>
                   <td>{MOSCOW[f.priority]}</td>
                   <td>
                     <Badge value={f.status} label={humanize(f.status)} />
@@ -124,6 +129,7 @@ export function ScopeSection({ release, onChange }: { release: ReleaseData; onCh
           </table>
         </div>
       )}
+      <ScopeNotes features={release.features} />
       {can(session, 'prioritizeScope') && release.features.length > 0 && (
         <p>
           <button
