@@ -82,6 +82,9 @@ describe('the image scripts', () => {
       'deploy/images/podman.sh',
       'deploy/actionlint/build.sh',
       '.ci/build-images.sh',
+      '.ci/go-tool.sh',
+      '.ci/build-helm.sh',
+      '.ci/build-vegeta.sh',
     ];
     const result = await run(requireBinary('shellcheck'), scripts, { cwd: repoRoot }).then(
       () => '',
