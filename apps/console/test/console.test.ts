@@ -173,6 +173,10 @@ describe('the console in Chromium, against the stack npm start runs', () => {
       .poll(() => merged.textContent())
       .toMatch(/https:\/\/git\.example\.com\/shop\/compare\/release-2\.1 — \S/);
     expect(await freeze.getByText(/^1 of \d+ items ticked\.$/).count()).toBe(1);
+    // A release manager sees the release's notifications and the product's communication plan (none yet).
+    const notifications = page.getByRole('region', { name: 'Notifications' });
+    await notifications.getByText(/^No one subscribed to this product/).waitFor();
+    expect(await notifications.getByText('Nobody has been notified about this release yet.').count()).toBe(1);
     await page.goto(`${stack.url}#/releases/new`);
     await fill('2.1.0');
     const refusal = await api(

@@ -18,6 +18,8 @@ export const CAN = {
   abortRollout: ['RELEASE_MANAGER', 'SRE'],
   retryRollout: ['RELEASE_MANAGER', 'SRE'],
   recordValidationCheck: ['RELEASE_MANAGER', 'SRE', 'QA_LEAD', 'TECHNICAL_LEAD'],
+  readDeliveries: ['RELEASE_MANAGER', 'TECHNICAL_LEAD', 'QA_LEAD', 'PRODUCT_OWNER', 'SRE'],
+  manageNotifications: ['RELEASE_MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof CAN;

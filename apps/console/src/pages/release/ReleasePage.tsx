@@ -2,6 +2,8 @@ import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { usePolling } from '../../api/usePolling.js';
+import { can } from '../../auth/permissions.js';
+import { useSession } from '../../auth/SessionContext.js';
 import { ApiError } from '../../components/ApiError.js';
 import { HealthBadge } from '../../components/HealthBadge.js';
 import { formatDate, humanize } from '../../format/dates.js';
@@ -10,6 +12,7 @@ import { AuditSection } from './AuditSection.js';
 import { DocumentsSection } from './DocumentsSection.js';
 import { FreezeSection } from './FreezeSection.js';
 import { GatesSection } from './GatesSection.js';
+import { NotificationsSection } from './NotificationsSection.js';
 import { ReadinessSection } from './ReadinessSection.js';
 import { RolloutsSection } from './RolloutsSection.js';
 import { ScopeSection } from './ScopeSection.js';
@@ -134,10 +137,12 @@ const SECTIONS = [
   ['readiness', 'Readiness'],
   ['rollouts', 'Rollouts'],
   ['documents', 'Documents'],
+  ['notifications', 'Notifications'],
   ['audit', 'Audit trail'],
 ] as const;
 
 export function ReleasePage() {
+  const { session } = useSession();
   const { id = '' } = useParams();
   const [result, refetch] = useQuery({ query: Release, variables: { id } });
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
@@ -180,19 +185,21 @@ export function ReleasePage() {
         </div>
       </div>
       <nav aria-label="Sections of this release" className="in-page">
-        {SECTIONS.map(([anchor, label]) => (
-          <a
-            key={anchor}
-            href={`#${anchor}`}
-            onClick={(e) => {
-              e.preventDefault();
-              document.getElementById(anchor)?.scrollIntoView();
-              document.getElementById(anchor)?.focus();
-            }}
-          >
-            {label}
-          </a>
-        ))}
+        {SECTIONS.filter(([anchor]) => anchor !== 'notifications' || can(session, 'readDeliveries')).map(
+          ([anchor, label]) => (
+            <a
+              key={anchor}
+              href={`#${anchor}`}
+              onClick={(e) => {
+                e.preventDefault();
+                document.getElementById(anchor)?.scrollIntoView();
+                document.getElementById(anchor)?.focus();
+              }}
+            >
+              {label}
+            </a>
+          ),
+        )}
       </nav>
       <section id="health" tabIndex={-1} aria-labelledby="health-h" className="card">
         <h2 id="health-h">Health</h2>
@@ -226,6 +233,7 @@ export function ReleasePage() {
       <ReadinessSection releaseId={release.id} />
       <RolloutsSection releaseId={release.id} />
       <DocumentsSection documents={release.documents} />
+      <NotificationsSection releaseId={release.id} product={release.product} />
       <AuditSection releaseId={release.id} transitions={release.transitions} />
     </article>
   );
