@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent, Subscription } from '@flightdeck/events';
 import { DEADLINES, eventually, gql, startOpenAIStub, type OpenAIStub, type StubReply } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { createRelease, startStack, type Stack } from './stack.js';
 
 // The shapes of GraphQL answers are what the assertions below check.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,22 +41,13 @@ afterAll(async () => {
 /** A release with a MUST feature on which a SHOULD depends, and a COULD nothing needs, more than the team can do. */
 async function releaseWithScope(stack: Stack, version: string): Promise<{ id: string; features: string[] }> {
   const rita = await stack.token(['RELEASE_MANAGER'], 'rita');
-  const created = await gql<{ createRelease: { id: string } }>(
-    stack.gatewayUrl,
-    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-    {
-      input: {
-        product: 'checkout-api',
-        version,
-        theme: 'Faster checkout',
-        owner: 'rita',
-        targetDate: new Date(Date.now() + 30 * DAY).toISOString(),
-        team: { velocityHistory: [4, 5, 4] },
-      },
-    },
-    rita,
-  );
-  const id = created.data!.createRelease.id;
+  const id = await createRelease(stack.gatewayUrl, rita, {
+    product: 'checkout-api',
+    version,
+    theme: 'Faster checkout',
+    targetDate: new Date(Date.now() + 30 * DAY).toISOString(),
+    team: { velocityHistory: [4, 5, 4] },
+  });
   const features: string[] = [];
   for (const input of [
     { title: 'Payment tokens', priority: 'MUST', businessValue: 9, timeCriticality: 8, riskReduction: 6, effort: 13 },

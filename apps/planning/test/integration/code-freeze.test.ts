@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, type CloudEvent, type Subscription } from '@flightdeck/events';
 import { eventually, gql } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { createRelease, startStack, type Stack } from './stack.js';
 
 // The shapes of GraphQL answers are what the assertions below check.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -45,24 +45,13 @@ const approve = (releaseId: string, change: string, reason: string, token: strin
     token,
   );
 
-async function created(version: string): Promise<string> {
-  const res = await gql<Answer>(
-    stack.gatewayUrl,
-    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-    {
-      input: {
-        product: 'freeze-shop',
-        version,
-        theme: 'Freeze',
-        owner: 'rita',
-        targetDate: new Date(Date.now() + 60 * DAY).toISOString(),
-      },
-    },
-    manager,
-  );
-  expect(res.errors).toBeUndefined();
-  return res.data!.createRelease.id;
-}
+const created = (version: string) =>
+  createRelease(stack.gatewayUrl, manager, {
+    product: 'freeze-shop',
+    version,
+    theme: 'Freeze',
+    targetDate: new Date(Date.now() + 60 * DAY).toISOString(),
+  });
 
 const transition = async (id: string, to: string) => {
   const res = await gql<Answer>(

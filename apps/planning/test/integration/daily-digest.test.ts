@@ -13,22 +13,14 @@ beforeAll(async () => {
 
 afterAll(() => mailStack?.stop());
 
-const created = async (version: string) =>
-  (
-    await mailStack.call<{ createRelease: { id: string } }>(
-      'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-      {
-        input: {
-          product: 'daily-shop',
-          version,
-          theme: 'Daily',
-          owner: 'rita',
-          targetDate: '2027-02-15T00:00:00Z',
-          team: { velocityHistory: [8, 10, 12] },
-        },
-      },
-    )
-  ).createRelease.id;
+const created = (version: string) =>
+  mailStack.createRelease({
+    product: 'daily-shop',
+    version,
+    theme: 'Daily',
+    targetDate: '2027-02-15T00:00:00Z',
+    team: { velocityHistory: [8, 10, 12] },
+  });
 
 const transition = (id: string, to: string) =>
   mailStack.call(

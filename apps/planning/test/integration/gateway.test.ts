@@ -9,7 +9,7 @@ import {
   type Subscription,
 } from '@flightdeck/events';
 import { eventually, gql } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { createRelease, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let manager: string;
@@ -452,22 +452,13 @@ describe('who acted', () => {
       { token: plain, version: '1.1.0', subject: 'ravi', name: 'ravi' },
     ];
     for (const p of people) {
-      const created = await gql<{ createRelease: { id: string } }>(
-        stack.gatewayUrl,
-        'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-        {
-          input: {
-            product: 'ledger-api',
-            version: p.version,
-            theme: 'Ledger',
-            owner: 'finance team',
-            targetDate: new Date(Date.now() + 60 * DAY).toISOString(),
-          },
-        },
-        p.token,
-      );
-      expect(created.errors).toBeUndefined();
-      const id = created.data!.createRelease.id;
+      const id = await createRelease(stack.gatewayUrl, p.token, {
+        product: 'ledger-api',
+        version: p.version,
+        theme: 'Ledger',
+        owner: 'finance team',
+        targetDate: new Date(Date.now() + 60 * DAY).toISOString(),
+      });
       await addFeature(
         id,
         { title: 'Journal', priority: 'MUST', businessValue: 3, timeCriticality: 3, riskReduction: 3, effort: 2 },

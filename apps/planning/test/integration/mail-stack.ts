@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { gql, startSmtpSink, type SmtpSink } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { createRelease, startStack, type ReleaseInput, type Stack } from './stack.js';
 
 export interface Delivery {
   id: string;
@@ -14,6 +14,8 @@ export interface MailStack {
   smtp: SmtpSink;
   /** A GraphQL call through the gateway as a RELEASE_MANAGER (rita); it must answer without errors. */
   call<T>(query: string, variables: Record<string, unknown>): Promise<T>;
+  /** Creates a release through the gateway as rita; answers its id. */
+  createRelease(input: ReleaseInput): Promise<string>;
   /** The notification deliveries recorded for `release` (product@version). */
   deliveries(release: string): Promise<Delivery[]>;
   stop(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startMailStack(name: string, now: () => Date): Promise<Mai
     stack,
     smtp,
     call,
+    createRelease: (input) => createRelease(stack.gatewayUrl, manager, input),
     deliveries: async (release) =>
       (
         await call<{ notificationDeliveries: Delivery[] }>(

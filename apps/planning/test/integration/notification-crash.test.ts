@@ -17,6 +17,7 @@ import {
   startProcess,
   type RunningProcess,
 } from '@flightdeck/testing';
+import { createRelease } from './stack.js';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const SECRET = 'planning-notify-crash-secret-0123456789';
@@ -124,23 +125,12 @@ describe('a planning process killed (SIGKILL) while it sends a notification', { 
         channel: { kind: 'WEBHOOK', url: `${receiver.url}/hook`, secret: 'crash-test-shared-secret' },
       },
     });
-    const { createRelease } = await call<{ createRelease: { id: string } }>(
-      'mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }',
-      {
-        i: {
-          product,
-          version: '1.0.0',
-          theme: 'crash',
-          owner: 'rita',
-          targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      },
-    );
+    const releaseId = await createRelease(graphqlUrl, token, { product, version: '1.0.0', theme: 'crash' });
     await bus.publish(
       gateEvaluationCompleted.create({
         source: 'flightdeck/gates',
         data: {
-          releaseId: createRelease.id,
+          releaseId,
           evaluationId: 'beta-1',
           gate: 'BETA',
           outcome: 'FAIL',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutRolledBack } from '@flightdeck/events';
 import { eventually, gql, startHttpReceiver, type HttpReceiver } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { createRelease, startStack, type Stack } from './stack.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -50,26 +50,12 @@ async function subscribe(product: string, audience: string, url: string): Promis
 }
 
 async function rollBack(product: string, version: string): Promise<void> {
-  const r = await gql<{ createRelease: { id: string } }>(
-    stack.gatewayUrl,
-    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-    {
-      input: {
-        product,
-        version,
-        theme: 'Metrics',
-        owner: 'rita',
-        targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      },
-    },
-    manager,
-  );
-  expect(r.errors).toBeUndefined();
+  const releaseId = await createRelease(stack.gatewayUrl, manager, { product, version, theme: 'Metrics' });
   await stack.bus.publish(
     rolloutRolledBack.create({
       source: 'flightdeck/deployment',
       data: {
-        releaseId: r.data!.createRelease.id,
+        releaseId,
         rolloutId: `r-${version}`,
         environment: 'production',
         reason: 'success-rate 0.71 below 0.99',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted } from '@flightdeck/events';
 import { eventually, freePort, gql } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { createRelease, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let manager: string;
@@ -34,23 +34,16 @@ describe('an unreachable SMTP server', () => {
     await call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
       i: { product: 'smtp-down', audience: 'QA', channel: { kind: 'EMAIL', to: ['qa@example.com'] } },
     });
-    const { createRelease } = await call<{ createRelease: { id: string } }>(
-      'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-      {
-        input: {
-          product: 'smtp-down',
-          version: '1.0.0',
-          theme: 'mail down',
-          owner: 'rita',
-          targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      },
-    );
+    const releaseId = await createRelease(stack.gatewayUrl, manager, {
+      product: 'smtp-down',
+      version: '1.0.0',
+      theme: 'mail down',
+    });
     await stack.bus.publish(
       gateEvaluationCompleted.create({
         source: 'flightdeck/gates',
         data: {
-          releaseId: createRelease.id,
+          releaseId,
           evaluationId: 'alpha-1',
           gate: 'ALPHA',
           outcome: 'FAIL',
@@ -72,7 +65,7 @@ describe('an unreachable SMTP server', () => {
     // The gate result reached the release all the same.
     const { release } = await call<{ release: { gateOutcomes: { gate: string; outcome: string }[] } }>(
       'query($id: ID!) { release(id: $id) { gateOutcomes { gate outcome } } }',
-      { id: createRelease.id },
+      { id: releaseId },
     );
     expect(release.gateOutcomes).toContainEqual({ gate: 'ALPHA', outcome: 'FAIL' });
   });

@@ -9,7 +9,7 @@ import {
   type HttpReceiver,
   type SmtpSink,
 } from '@flightdeck/testing';
-import { startStack, type Stack } from './stack.js';
+import { createRelease, startStack, type Stack } from './stack.js';
 
 // The shapes of GraphQL answers are what the assertions below check.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -87,24 +87,8 @@ const deliveries = async (release: string, token = qaLead) => {
   return r.data!.notificationDeliveries;
 };
 
-const createRelease = async (product: string, version: string) => {
-  const r = await gql<{ createRelease: { id: string } }>(
-    stack.gatewayUrl,
-    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
-    {
-      input: {
-        product,
-        version,
-        theme: 'Notifications',
-        owner: 'rita',
-        targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      },
-    },
-    manager,
-  );
-  expect(r.errors).toBeUndefined();
-  return r.data!.createRelease.id;
-};
+const newRelease = (product: string, version: string) =>
+  createRelease(stack.gatewayUrl, manager, { product, version, theme: 'Notifications' });
 
 const gateFailed = (releaseId: string, evaluationId: string) =>
   gateEvaluationCompleted.create({
@@ -198,7 +182,7 @@ describe('the communication plan through the gateway', () => {
     ).toBeUndefined();
     expect((await subscriptions(product)).map((s) => s.audience).sort()).toEqual(['MANAGEMENT', 'QA', 'QA', 'QA']);
 
-    const releaseId = await createRelease(product, '1.0.0');
+    const releaseId = await newRelease(product, '1.0.0');
     const event = gateFailed(releaseId, 'alpha-1');
     await stack.bus.publish(event);
     const sent = await eventually('the three QA deliveries to be SENT', async () => {
@@ -263,7 +247,7 @@ describe('the communication plan through the gateway', () => {
           (await subscribe({ product, audience, cadence: 'AS_IT_HAPPENS', channel: { kind: 'SLACK', url } })).errors,
         ).toBeUndefined();
       }
-      const releaseId = await createRelease(product, '2.0.0');
+      const releaseId = await newRelease(product, '2.0.0');
       await stack.bus.publish(
         rolloutRolledBack.create({
           source: 'flightdeck/deployment',
@@ -316,7 +300,7 @@ describe('the communication plan through the gateway', () => {
         (await subscribe({ product, audience, cadence: 'AS_IT_HAPPENS', channel: { kind: 'SLACK', url } })).errors,
       ).toBeUndefined();
     }
-    const releaseId = await createRelease(product, '3.0.0');
+    const releaseId = await newRelease(product, '3.0.0');
     // What gates publishes when every criterion passed and the product owner's sign-off is missing.
     const event = gateEvaluationCompleted.create({
       source: 'flightdeck/gates',
@@ -361,7 +345,7 @@ describe('the communication plan through the gateway', () => {
         (await subscribe({ product, audience, cadence: 'AS_IT_HAPPENS', channel: { kind: 'SLACK', url } })).errors,
       ).toBeUndefined();
     }
-    const releaseId = await createRelease(product, '4.0.0');
+    const releaseId = await newRelease(product, '4.0.0');
     for (const input of [
       { title: 'One-click checkout', description: 'Pay with the saved card in one step' },
       {

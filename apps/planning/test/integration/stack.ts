@@ -1,17 +1,42 @@
 // Brings in the typing of inject('mongoUri') provided by the global setup.
 import type {} from '@flightdeck/testing/global-setup';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createAdvisor, InMemoryPredictionStore, type OpenAIAdvisorOptions } from '@flightdeck/ai';
 import { createTokenVerifier } from '@flightdeck/auth';
 import { JetStreamBus } from '@flightdeck/events';
 import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
-import { databaseUri, tokensFor } from '@flightdeck/testing';
+import { databaseUri, gql, tokensFor } from '@flightdeck/testing';
 import { startTestGateway, type TestGateway } from '@flightdeck/testing/stack';
 import { createPlanningService, schemaPath, type PlanningService, type PlanningServiceDeps } from '../../src/index.js';
 
 export const SECRET = 'planning-integration-test-secret-0123456789';
+
+/** What a test gives createRelease: owner defaults to rita, the target date to 30 days from now. */
+export interface ReleaseInput {
+  product: string;
+  version: string;
+  theme: string;
+  owner?: string;
+  targetDate?: string;
+  team?: { velocityHistory: number[] };
+}
+
+/**
+ * Creates a release through the GraphQL API at `url` (the gateway's or the service's own) as the holder of `token`,
+ * failing the test with the API's errors if it is refused; answers the new release's id.
+ */
+export async function createRelease(url: string, token: string, input: ReleaseInput): Promise<string> {
+  const r = await gql<{ createRelease: { id: string } }>(
+    url,
+    'mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }',
+    { input: { owner: 'rita', targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString(), ...input } },
+    token,
+  );
+  expect(r.errors, `createRelease ${input.product}@${input.version}`).toBeUndefined();
+  return r.data!.createRelease.id;
+}
 
 export interface Stack {
   planning: PlanningService;
