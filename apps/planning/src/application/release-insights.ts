@@ -4,7 +4,8 @@ import { count, RuleError } from '@flightdeck/kernel';
 import { dailyDigest } from '../domain/daily-digest.js';
 import { releaseNotes, scopeDocument, weeklyStatus } from '../domain/documents.js';
 import { forecastCompletion } from '../domain/forecast.js';
-import { assessHealth, type HealthReport } from '../domain/health.js';
+import type { HealthReport } from '../domain/health.js';
+import { releaseHealth } from '../domain/release-health.js';
 import { seededRandom } from '../domain/random.js';
 import type { Release, StoredForecast } from '../domain/release.js';
 import { prioritize, type Prioritization } from '../domain/selection.js';
@@ -110,19 +111,7 @@ export class ReleaseInsights {
   }
 
   health(r: Release): HealthReport {
-    const now = this.deps.clock.now();
-    const forecast = this.currentForecast(r);
-    return assessHealth({
-      createdAt: r.createdAt,
-      status: r.status,
-      targetDate: r.targetDate,
-      features: r.features,
-      gates: r.signals.gates,
-      velocityHistory: r.team.velocityHistory,
-      timeline: this.timeline(r),
-      ...(forecast ? { forecast } : {}),
-      now,
-    });
+    return releaseHealth(r, this.timeline(r), this.deps.clock.now(), this.currentForecast(r));
   }
 
   documents(r: Release): { scope: string; weeklyStatus: string; releaseNotes: string } {

@@ -1,20 +1,12 @@
 import type { Logger } from 'pino';
 import { dailyDigestDue, weeklyStatusDue, type Audience, type Cadence } from '../domain/communication-plan.js';
-import { DEVELOPMENT_STATUSES, type ReleaseStatus } from '../domain/lifecycle.js';
+import { DEVELOPMENT_STATUSES, isOpen, RELEASE_STATUSES, type ReleaseStatus } from '../domain/lifecycle.js';
 import type { Release } from '../domain/release.js';
 import type { Delivery, DeliveryStore, Subscription, SubscriptionStore } from './notification-ports.js';
 import type { Clock, ReleaseRepository } from './ports.js';
 
 /** Releases still on their way to production: the ones a weekly status is about. */
-const ACTIVE: ReleaseStatus[] = [
-  'PLANNING',
-  'IN_DEVELOPMENT',
-  'FEATURE_COMPLETE',
-  'CODE_FREEZE',
-  'ALPHA',
-  'BETA',
-  'RELEASE_CANDIDATE',
-];
+const ACTIVE = RELEASE_STATUSES.filter(isOpen);
 
 /** A summary sent on a schedule: to whom, about which releases, when it is due, and its text. */
 interface Summary {

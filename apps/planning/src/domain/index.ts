@@ -11,5 +11,6 @@ export * from './random.js';
 export * from './forecast.js';
 export * from './timeline.js';
 export * from './health.js';
+export * from './release-health.js';
 export * from './release.js';
 export * from './documents.js';

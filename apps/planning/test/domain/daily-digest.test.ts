@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dailyDigestDue } from '../../src/domain/communication-plan.js';
 import { dailyDigest } from '../../src/domain/daily-digest.js';
-import { assessHealth } from '../../src/domain/health.js';
+import { releaseHealth } from '../../src/domain/release-health.js';
 import { addFeature, changeStatus, planRelease, updateFeature, type Release } from '../../src/domain/release.js';
 import { planTimeline } from '../../src/domain/timeline.js';
 
@@ -11,17 +11,7 @@ const values = { businessValue: 8, timeCriticality: 5, riskReduction: 3 };
 
 function digestOf(r: Release): string {
   const timeline = planTimeline(r, r.team, now);
-  const health = assessHealth({
-    createdAt: r.createdAt,
-    status: r.status,
-    targetDate: r.targetDate,
-    features: r.features,
-    gates: r.signals.gates,
-    velocityHistory: r.team.velocityHistory,
-    timeline,
-    now,
-  });
-  return dailyDigest({ release: r, health, timeline, now });
+  return dailyDigest({ release: r, health: releaseHealth(r, timeline, now), timeline, now });
 }
 
 function shop(): Release {

@@ -9,6 +9,7 @@ import {
 } from '../../src/domain/release.js';
 import { releaseNotes, scopeDocument, weeklyStatus } from '../../src/domain/documents.js';
 import { assessHealth } from '../../src/domain/health.js';
+import { releaseHealth } from '../../src/domain/release-health.js';
 import { planTimeline } from '../../src/domain/timeline.js';
 
 const now = new Date('2026-05-01T09:00:00Z');
@@ -156,16 +157,7 @@ describe('the weekly status update', () => {
       ],
     };
     const timeline = planTimeline(r, r.team, now);
-    const health = assessHealth({
-      createdAt: r.createdAt,
-      status: r.status,
-      targetDate: r.targetDate,
-      features: r.features,
-      gates: r.signals.gates,
-      velocityHistory: r.team.velocityHistory,
-      timeline,
-      now,
-    });
+    const health = releaseHealth(r, timeline, now);
     const doc = weeklyStatus({ release: r, health, timeline, now });
     expect(doc.split('\n').filter((l) => l.startsWith('#') || l.startsWith('**'))).toEqual([
       '# Weekly release status: shop 2.6.0 — week of 2026-05-01',
