@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const vegetaPath = resolve(dirname(fileURLToPath(import.meta.url)), '../vegeta/bin/vegeta');
+const vegetaPath = resolve(dirname(fileURLToPath(import.meta.url)), '../vegeta/bin/vegeta');
 
 export interface LoadRequest {
   url: string;

@@ -1,5 +1,5 @@
 import type { Audience } from './communication-plan.js';
-import { approverAudience } from './pending-approvals.js';
+import { approverAudience } from './approver-audience.js';
 
 /** Something that happened to a release which people must hear about (from the gates' and deployment's events). */
 export type Cause =
