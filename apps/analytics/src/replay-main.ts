@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { formatEnvHelp, loadConfigOrExit } from '@flightdeck/config';
 import { JetStreamBus } from '@flightdeck/events';
-import { connectMongo } from '@flightdeck/persistence';
+import { connectMongo, isStoreUnavailable } from '@flightdeck/persistence';
 import { createLogger } from '@flightdeck/telemetry';
 import { replayConfigSchema } from './config.js';
 import { rebuildProjections } from './application/rebuild.js';
@@ -30,7 +30,12 @@ if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) {
 const config = loadConfigOrExit(replayConfigSchema, { service: 'analytics-replay' });
 const logger = createLogger({ service: 'analytics-replay', level: config.LOG_LEVEL });
 const mongo = await connectMongo({ uri: config.MONGODB_URI, logger });
-const bus = await JetStreamBus.connect({ servers: config.NATS_URL, name: 'analytics-replay', logger });
+const bus = await JetStreamBus.connect({
+  servers: config.NATS_URL,
+  name: 'analytics-replay',
+  logger,
+  isUnavailable: isStoreUnavailable,
+});
 try {
   const models = projectionModels(mongo.connection);
   const store = new MongoProjectionStore(models);

@@ -76,7 +76,17 @@ export interface DeadLetterReader {
 export interface ResolvedSubscribeOptions extends Required<Omit<SubscribeOptions, 'filter' | 'onDeadLettered'>> {
   filters: string[];
   onDeadLettered?: (letter: DeadLetter) => void;
+  /** The bus's UnavailableCheck. */
+  isUnavailable?: UnavailableCheck;
 }
+
+/**
+ * Tells a handler failure caused by a dependency being away (the database, typically) from one caused by the event.
+ * An event whose handler failed that way is held and retried in place, spending none of its deliveries, until the
+ * dependency is back: an outage of any length sends nothing to the dead letters. A subscription that stops while it
+ * holds an event gives it back to the stream, and that redelivery counts as one.
+ */
+export type UnavailableCheck = (err: unknown) => boolean;
 
 /** How far a durable consumer is behind the stream. */
 export interface ConsumerLag {

@@ -9,6 +9,10 @@ export interface Delivery {
   subject: string;
   deliveryCount: number;
   streamSequence: number;
+  /** Keeps the delivery from being given to another consumer while it is held (JetStream's working()). */
+  keepAlive?: () => void;
+  /** True once the subscription is stopping: a held delivery then goes back for a later redelivery. */
+  stopping?: () => boolean;
 }
 
 export type Outcome = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'dead'; letter: DeadLetter };
@@ -23,7 +27,8 @@ export class HandlerTimeoutError extends Error {
  * Decides what happens to one delivery, the same way for every bus: an event that can never be
  * handled goes to the dead letters at once; a failing handler is retried with backoff until
  * `maxDeliver`, then dead-lettered. Deliveries past `maxDeliver` (the previous attempt crashed or
- * timed out on the server) are dead-lettered without running the handler again.
+ * timed out on the server) are dead-lettered without running the handler again. A failure the bus's
+ * UnavailableCheck blames on a dependency being away spends no delivery: the event is held and retried.
  */
 export async function processDelivery(
   d: Delivery,
@@ -73,23 +78,61 @@ export async function processDelivery(
     );
   }
 
-  try {
-    await runWithTimeout(o, event, d);
-    return { kind: 'ack' };
-  } catch (err) {
-    if (d.deliveryCount >= o.maxDeliver) {
-      logger.error(
-        { consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, err },
-        'handler failed for the last time; event sent to the dead letters',
-      );
-      return dead('failed', err, event);
-    }
-    const delayMs = retryDelay(o.retryDelayMs, d.deliveryCount);
-    logger.warn(
-      { consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, delayMs, err },
-      'handler failed; event will be redelivered',
+  const err = await runHoldingWhileUnavailable(o, event, d, logger);
+  if (err === undefined) return { kind: 'ack' };
+  if (o.isUnavailable?.(err)) {
+    // Held until the subscription stopped: back to the stream for a later redelivery, never to the dead letters.
+    return { kind: 'retry', delayMs: o.retryDelayMs };
+  }
+  if (d.deliveryCount >= o.maxDeliver) {
+    logger.error(
+      { consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, err },
+      'handler failed for the last time; event sent to the dead letters',
     );
-    return { kind: 'retry', delayMs };
+    return dead('failed', err, event);
+  }
+  const delayMs = retryDelay(o.retryDelayMs, d.deliveryCount);
+  logger.warn(
+    { consumer: o.durable, eventId: event.id, type: event.type, deliveries: d.deliveryCount, delayMs, err },
+    'handler failed; event will be redelivered',
+  );
+  return { kind: 'retry', delayMs };
+}
+
+/**
+ * Runs the handler; while it fails because a dependency is unavailable, holds the delivery and runs it again, with
+ * backoff, until it succeeds, fails otherwise, or the subscription stops. Returns the last failure, if any.
+ */
+async function runHoldingWhileUnavailable(
+  o: ResolvedSubscribeOptions,
+  event: CloudEvent,
+  d: Delivery,
+  logger: Logger,
+): Promise<unknown> {
+  for (let held = 1; ; held++) {
+    try {
+      await runWithTimeout(o, event, d);
+      return undefined;
+    } catch (err) {
+      if (!o.isUnavailable?.(err) || d.stopping?.()) return err;
+      // At most a third of the ack wait between attempts, so the keep-alive always comes in time.
+      const delayMs = Math.min(retryDelay(o.retryDelayMs, held), Math.floor(o.ackWaitMs / 3));
+      logger.warn(
+        { consumer: o.durable, eventId: event.id, type: event.type, held, delayMs, err },
+        'a dependency of the handler is unavailable; the event is held and retried in place',
+      );
+      await sleepUnless(delayMs, d.stopping);
+      if (d.stopping?.()) return err;
+      d.keepAlive?.();
+    }
+  }
+}
+
+/** Sleeps `ms`, waking early (checked every 100 ms) once `stopping` says so. */
+async function sleepUnless(ms: number, stopping?: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !stopping?.()) {
+    await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
   }
 }
 

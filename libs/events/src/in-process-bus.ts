@@ -9,6 +9,7 @@ import type {
   ResolvedSubscribeOptions,
   SubscribeOptions,
   Subscription,
+  UnavailableCheck,
 } from './bus.js';
 import type { EventCatalog } from './catalog.js';
 import { eventCatalog } from './catalog/index.js';
@@ -25,6 +26,7 @@ export interface InProcessBusOptions {
   duplicateWindowMs?: number;
   /** Events kept in memory; the oldest are dropped beyond it (consumers that lag skip them); default 100,000. */
   maxEvents?: number;
+  isUnavailable?: UnavailableCheck;
 }
 
 interface Stored {
@@ -63,12 +65,14 @@ export class InProcessBus implements EventBus, DeadLetterReader, ConsumerLagRead
   private readonly logger: Logger;
   private readonly duplicateWindowMs: number;
   private readonly maxEvents: number;
+  private readonly isUnavailable: UnavailableCheck | undefined;
 
   constructor(opts: InProcessBusOptions = {}) {
     this.catalog = opts.catalog ?? eventCatalog;
     this.logger = opts.logger ?? pino({ level: 'silent' });
     this.duplicateWindowMs = opts.duplicateWindowMs ?? 10 * 60_000;
     this.maxEvents = opts.maxEvents ?? 100_000;
+    this.isUnavailable = opts.isUnavailable;
   }
 
   async publish(event: CloudEvent): Promise<PublishResult> {
@@ -104,7 +108,7 @@ export class InProcessBus implements EventBus, DeadLetterReader, ConsumerLagRead
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new Error(`cannot subscribe ${options.durable}: the bus is closed`);
-    const o = resolveSubscribeOptions(options);
+    const o = { ...resolveSubscribeOptions(options), isUnavailable: this.isUnavailable };
     let state = this.consumers.get(o.durable);
     if (!state) {
       state = { filters: o.filters, nextSeq: 1, deliveries: new Map(), retryAt: new Map(), inFlight: new Set() };
@@ -122,7 +126,7 @@ export class InProcessBus implements EventBus, DeadLetterReader, ConsumerLagRead
 
     const deliver = async (m: Stored, deliveryCount: number) => {
       const outcome = await processDelivery(
-        { data: m.data, subject: m.subject, deliveryCount, streamSequence: m.seq },
+        { data: m.data, subject: m.subject, deliveryCount, streamSequence: m.seq, stopping: () => stopping },
         o,
         this.catalog,
         this.logger,

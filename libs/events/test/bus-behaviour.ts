@@ -8,9 +8,10 @@ import {
   type HandlerContext,
   type Subscription,
 } from '../src/index.js';
-import { aRelease, publishMarker, sleep, waitFor } from './helpers.js';
+import { aRelease, DependencyDown, publishMarker, sleep, waitFor } from './helpers.js';
 
 export interface BusHarness {
+  /** A bus whose UnavailableCheck is isDependencyDown. */
   bus: EventBus & DeadLetterReader;
   /** Puts bytes on a subject bypassing the publisher's validation, as a broken producer would. */
   injectRaw(subject: string, data: Uint8Array): Promise<void>;
@@ -109,6 +110,80 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
         expect.objectContaining({ event: expect.objectContaining({ id: event.id }) }),
       );
       await sub.stop();
+    });
+
+    it('holds an event while a dependency of its handler is unavailable, spending none of its deliveries, for longer than the ack wait', async () => {
+      const { bus } = harness();
+      const d = durable('held');
+      const event = aRelease();
+      const counts: number[] = [];
+      let running = 0;
+      let overlapped = false;
+      let handled = 0;
+      const seen: string[] = [];
+      const sub = await bus.subscribe({
+        durable: d,
+        filter: 'flightdeck.planning.release.created',
+        maxDeliver: 2,
+        retryDelayMs: 20,
+        ackWaitMs: 1_500,
+        handlerTimeoutMs: 500,
+        handler: async (e, ctx) => {
+          seen.push(e.id);
+          if (e.id !== event.id) return;
+          overlapped ||= running > 0;
+          running++;
+          try {
+            counts.push(ctx.deliveryCount);
+            // 20 + 40 + 80 + 160 + 320 ms, then five holds of 500 ms (a third of the ack wait): 3.1 s in all.
+            if (counts.length <= 10) throw new DependencyDown('the database is away');
+            handled++;
+          } finally {
+            running--;
+          }
+        },
+      });
+      await bus.publish(event);
+      await waitFor('the event handled once the dependency is back', () => handled === 1, 10_000);
+      const marker = await publishMarker(bus);
+      await waitFor('a marker published after it', () => seen.includes(marker.id));
+      expect(counts).toEqual(Array(11).fill(1));
+      expect(overlapped).toBe(false);
+      expect(await bus.deadLetters({ consumer: d })).toEqual([]);
+      await sub.stop();
+    });
+
+    it('gives a held event back when its subscription stops, for the next subscriber of the durable', async () => {
+      const { bus } = harness();
+      const d = durable('held-stop');
+      const event = aRelease();
+      let down = true;
+      let attempts = 0;
+      const handledBy: string[] = [];
+      const subscribe = (who: string) =>
+        bus.subscribe({
+          durable: d,
+          filter: 'flightdeck.planning.release.created',
+          // Giving it back counts as a delivery: the next one is the second.
+          maxDeliver: 2,
+          retryDelayMs: 20,
+          handler: (e) => {
+            if (e.id !== event.id) return;
+            attempts++;
+            if (down) throw new DependencyDown('the database is away');
+            handledBy.push(who);
+          },
+        });
+      const first = await subscribe('first');
+      await bus.publish(event);
+      await waitFor('the event held', () => attempts >= 3);
+      await first.stop();
+      down = false;
+      const second = await subscribe('second');
+      await waitFor('the event handled by the next subscriber', () => handledBy.length > 0, 10_000);
+      expect(handledBy).toEqual(['second']);
+      expect(await bus.deadLetters({ consumer: d })).toEqual([]);
+      await second.stop();
     });
 
     it('dead-letters an event whose handler keeps failing after maxDeliver attempts, carrying event, consumer, error and count', async () => {

@@ -14,6 +14,12 @@ export async function waitFor(
   }
 }
 
+/** What the test buses' UnavailableCheck blames on a dependency being away (a database outage, in a service). */
+export class DependencyDown extends Error {
+  override readonly name = 'DependencyDown';
+}
+export const isDependencyDown = (err: unknown) => err instanceof DependencyDown;
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let n = 0;

@@ -6,7 +6,7 @@ import { DEAD_LETTER_STREAM, EVENTS_STREAM, JetStreamBus, ensureStreams } from '
 import { busBehaviour } from './bus-behaviour.js';
 import { eventMetricsBehaviour } from './event-metrics.js';
 import { pino } from 'pino';
-import { aRelease, storedCopies, waitFor } from './helpers.js';
+import { aRelease, isDependencyDown, storedCopies, waitFor } from './helpers.js';
 
 // Its own server: the tests purge the streams between cases.
 let server: NatsServerHandle;
@@ -24,7 +24,7 @@ afterAll(async () => {
   await server?.stop();
 });
 beforeEach(async () => {
-  bus = await JetStreamBus.connect({ servers: server.url, name: 'events-test' });
+  bus = await JetStreamBus.connect({ servers: server.url, name: 'events-test', isUnavailable: isDependencyDown });
   await jsm.streams.purge(EVENTS_STREAM);
   await jsm.streams.purge(DEAD_LETTER_STREAM);
 });

@@ -1,4 +1,5 @@
 export { connectMongo, redactUri, type ConnectMongoOptions, type MongoConnection } from './connection.js';
+export { isStoreUnavailable } from './store-unavailable.js';
 export { optimisticConcurrencyPlugin, timestampsPlugin, updateWithVersion } from './plugins.js';
 export {
   paginate,

@@ -3,7 +3,7 @@ import type {} from '@flightdeck/testing/global-setup';
 import mongoose from 'mongoose';
 import { databaseUri, freePort } from '@flightdeck/testing';
 import { startMongoServer } from '@flightdeck/mongo-server';
-import { connectMongo, redactUri } from '../src/index.js';
+import { connectMongo, isStoreUnavailable, redactUri } from '../src/index.js';
 
 describe('connectMongo', () => {
   it('opens its own connection (not mongoose global one), reports readiness and closes', async () => {
@@ -56,5 +56,35 @@ describe('connectMongo', () => {
       /expected mongodb:\/\/host:port\/database/,
     );
     expect(redactUri('mongodb://u:p@h:1/d')).toBe('mongodb://u:***@h:1/d');
+  });
+});
+
+describe('isStoreUnavailable', () => {
+  it('blames a stopped server, and not a refused operation, on the store being unavailable', async () => {
+    const port = await freePort();
+    const server = await startMongoServer({ port });
+    const mongo = await connectMongo({ uri: `mongodb://127.0.0.1:${port}/outage`, serverSelectionTimeoutMS: 500 });
+    try {
+      const Thing = mongo.connection.model('Thing', new mongoose.Schema({ name: { type: String, required: true } }));
+      await Thing.create({ name: 'before' });
+      const refused = await Thing.create({}).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(mongoose.Error.ValidationError);
+      expect(isStoreUnavailable(refused)).toBe(false);
+      const duplicate = await Thing.create({ _id: (await Thing.findOne())!._id, name: 'again' }).catch(
+        (e: unknown) => e,
+      );
+      expect(duplicate).toMatchObject({ code: 11000 });
+      expect(isStoreUnavailable(duplicate)).toBe(false);
+
+      await server.stop();
+      const failed = await Thing.findOne({ name: 'before' }).catch((err: unknown) => err);
+      expect(failed).toBeInstanceOf(Error);
+      expect(isStoreUnavailable(failed)).toBe(true);
+      // Wrapped by a use case, it still is.
+      expect(isStoreUnavailable(new Error('could not load the release', { cause: failed }))).toBe(true);
+    } finally {
+      await mongo.close();
+      await server.stop();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { aiOptionsFromEnv, createAdvisor, MongoosePredictionStore } from '@fligh
 import { createTokenVerifier } from '@flightdeck/auth';
 import { formatEnvHelp, loadConfigOrExit, natsServers } from '@flightdeck/config';
 import { JetStreamBus } from '@flightdeck/events';
-import { connectMongo } from '@flightdeck/persistence';
+import { connectMongo, isStoreUnavailable } from '@flightdeck/persistence';
 import { createLogger, createMetrics, createShutdown } from '@flightdeck/telemetry';
 import type { ServiceDeps, serviceEnv } from './service-deps.js';
 
@@ -53,7 +53,13 @@ export async function runService<S extends z.ZodObject<ReturnType<typeof service
     audience: config.AUTH_AUDIENCE,
   });
   const mongo = await connectMongo({ uri: config.MONGODB_URI, logger, appName: `flightdeck-${name}` });
-  const bus = await JetStreamBus.connect({ servers: natsServers(config.NATS_URL), name, logger });
+  // An event whose handler found MongoDB away is held until it is back, not dead-lettered.
+  const bus = await JetStreamBus.connect({
+    servers: natsServers(config.NATS_URL),
+    name,
+    logger,
+    isUnavailable: isStoreUnavailable,
+  });
   const ai = aiOptionsFromEnv(config);
   const advisor = createAdvisor(
     ai,

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createAdvisor, aiOptionsFromEnv, MongoosePredictionStore } from '@flightdeck/ai';
 import { createTokenVerifier, ensureLocalSecret, mintToken } from '@flightdeck/auth';
 import { InProcessBus, JetStreamBus, type EventBus } from '@flightdeck/events';
-import { connectMongo, type MongoConnection } from '@flightdeck/persistence';
+import { connectMongo, isStoreUnavailable, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
 import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway';
 import { buildExplorer } from '@flightdeck/gateway/explorer-build';
@@ -81,9 +81,10 @@ export async function startStack(
         servers: config.NATS_URL.split(',').map((s) => s.trim()),
         name: 'flightdeck',
         logger,
+        isUnavailable: isStoreUnavailable,
       });
     } else {
-      bus = new InProcessBus({ logger });
+      bus = new InProcessBus({ logger, isUnavailable: isStoreUnavailable });
       logger.info('in-process event bus (set NATS_URL to use NATS JetStream)');
     }
     stops.push(() => bus.close());

@@ -10,6 +10,7 @@ import type {
   PublishResult,
   SubscribeOptions,
   Subscription,
+  UnavailableCheck,
 } from '../bus.js';
 import type { EventCatalog } from '../catalog.js';
 import { eventCatalog } from '../catalog/index.js';
@@ -30,6 +31,7 @@ export interface JetStreamBusOptions extends StreamSettings {
   catalog?: EventCatalog;
   logger?: Logger;
   publishRetry?: RetryPolicy;
+  isUnavailable?: UnavailableCheck;
 }
 
 const decoder = new TextDecoder();
@@ -47,6 +49,7 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
     private readonly catalog: EventCatalog,
     private readonly logger: Logger,
     private readonly publishRetry: RetryPolicy,
+    private readonly isUnavailable: UnavailableCheck | undefined,
   ) {}
 
   /** Connects (reconnecting forever on loss) and provisions the streams idempotently. */
@@ -79,6 +82,7 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
       opts.catalog ?? eventCatalog,
       logger,
       opts.publishRetry ?? {},
+      opts.isUnavailable,
     );
   }
 
@@ -98,7 +102,7 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new Error(`cannot subscribe ${options.durable}: the bus is closed`);
-    const resolved = resolveSubscribeOptions(options);
+    const resolved = { ...resolveSubscribeOptions(options), isUnavailable: this.isUnavailable };
     const sub = await startConsumer(
       {
         js: this.js,

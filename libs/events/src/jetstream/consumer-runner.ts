@@ -58,7 +58,14 @@ export async function startConsumer(deps: RunnerDeps, o: ResolvedSubscribeOption
     try {
       if (filteredOnClient && !o.filters.some((f) => subjectMatches(f, m.subject))) return m.ack();
       const outcome = await processDelivery(
-        { data: m.data, subject: m.subject, deliveryCount: m.info.deliveryCount, streamSequence: m.seq },
+        {
+          data: m.data,
+          subject: m.subject,
+          deliveryCount: m.info.deliveryCount,
+          streamSequence: m.seq,
+          keepAlive: () => m.working(),
+          stopping: () => stopping,
+        },
         o,
         deps.catalog,
         logger,

@@ -154,6 +154,15 @@ describe('Deployments through @kubernetes/client-node, on kube-sim and on kube-l
     expect(sets['3']!.metadata!.annotations!['deployment.kubernetes.io/revision-history']).toBe('1');
   });
 
+  /**
+   * Waits until both servers' deployment controllers have seen the last template change. They then write the
+   * revision annotation, so a write answered before that would differ between the servers by timing alone.
+   */
+  const controllersCaughtUp = () =>
+    both(s, (x) =>
+      watchDeploymentUntil(x, ns, 'web', (d) => (d.metadata?.generation ?? 0) <= (d.status?.observedGeneration ?? 0)),
+    );
+
   it('applies JSON merge patch, strategic merge patch and JSON patch alike', async () => {
     expectSame(
       withoutStatus(
@@ -181,6 +190,7 @@ describe('Deployments through @kubernetes/client-node, on kube-sim and on kube-l
       ),
       'after a strategic merge patch',
     );
+    await controllersCaughtUp();
     // The new port lands before the original one, as Kubernetes merges keyed lists.
     expect(added.spec!.template!.spec!.containers[0]!.ports!.map((p) => p.containerPort)).toEqual([9090, 8080]);
     expectSame(
@@ -198,6 +208,7 @@ describe('Deployments through @kubernetes/client-node, on kube-sim and on kube-l
       ),
       'after $patch: delete',
     );
+    await controllersCaughtUp();
     const ops = [
       { op: 'test', path: '/spec/replicas', value: 2 },
       { op: 'add', path: '/metadata/annotations/owner', value: 'team-a' },
