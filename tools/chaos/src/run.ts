@@ -11,6 +11,7 @@ import { mintToken } from '@flightdeck/auth';
 import { gatewayClient } from './client.js';
 import { DEFAULT_SCALE, startFaultInjector, type FaultRecord, type FaultScale, type UnexpectedExit } from './faults.js';
 import { consumerLags, readHistory } from './history.js';
+import { logProblems, type ProcessProblems } from './log-problems.js';
 import {
   clusterMatchesRollouts,
   eventsDelivered,
@@ -56,6 +57,8 @@ export interface ChaosReport {
   settleMs: number;
   invariants: InvariantResult[];
   ok: boolean;
+  /** When an invariant did not hold: each process's last warnings and errors. */
+  problems?: ProcessProblems[];
 }
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
@@ -143,6 +146,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       settleMs,
       invariants,
       ok,
+      ...(ok ? {} : { problems: await logProblems(dir) }),
     };
   } finally {
     await stack.stop();

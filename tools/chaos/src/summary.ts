@@ -36,6 +36,13 @@ export function summarize(report: ChaosReport): string {
     for (const v of i.violations.slice(0, 20)) lines.push(`      - ${v}`);
     if (i.violations.length > 20) lines.push(`      … and ${i.violations.length - 20} more`);
   }
+  if (report.problems?.length) {
+    lines.push('last warnings and errors, by process:');
+    for (const p of report.problems) {
+      lines.push(`  ${p.process}:`);
+      for (const line of p.lines) lines.push(`      ${line}`);
+    }
+  }
   if (!report.ok)
     lines.push(
       `replay: npx tsx tools/chaos/src/main.ts --seed ${report.seed} --minutes ${report.minutes} --lanes ${report.lanes}; logs and stores kept in ${report.dir}`,
