@@ -118,6 +118,18 @@ describe.each(renders)('kubectl kustomize $dir', ({ dir, namespace, image }) => 
     });
   });
 
+  it('starts planning from a flightdeck-secrets made before NOTIFY_SMTP_URL existed, with e-mail off', () => {
+    const { deployment, container } = componentObjects(objects, 'planning');
+    const { NOTIFY_SMTP_URL: _added, ...before } = operatorSecret;
+    const env = containerEnv(objects, container, {
+      ...sources(deployment.metadata!.name!),
+      secrets: { 'flightdeck-secrets': before },
+    });
+    expect(env).not.toHaveProperty('NOTIFY_SMTP_URL');
+    const config = loadConfig(components.find((c) => c.name === 'planning')!.schema, env) as Record<string, unknown>;
+    expect(config.NOTIFY_SMTP_URL).toBeUndefined();
+  });
+
   it('points the gateway at the Service of every subgraph in its supergraph', () => {
     const { container } = componentObjects(objects, 'gateway');
     expectGatewayReachesSubgraphs(

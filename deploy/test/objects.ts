@@ -68,6 +68,14 @@ function renderedSecrets(objects: Manifest[]): Record<string, Record<string, str
  * ConfigMaps, Secret keys of the rendered Secrets and of `sources.secrets`, pod fields. Throws listing every
  * reference that would not resolve.
  */
+/**
+ * Secret keys a pod starts without (the variable is then unset), each with why: a key added after the first release
+ * would otherwise stop the pods of every install whose Secret was created before it.
+ */
+export const OPTIONAL_SECRET_KEYS: Readonly<Record<string, string>> = {
+  NOTIFY_SMTP_URL: 'e-mail notifications are off without it, and Secrets created before it existed lack it',
+};
+
 export function containerEnv(objects: Manifest[], container: V1Container, sources: EnvSources): Record<string, string> {
   const problems: string[] = [];
   if (container.envFrom?.length)
@@ -100,16 +108,22 @@ export function containerEnv(objects: Manifest[], container: V1Container, source
     } else if (from.secretKeyRef) {
       const { name = '', key, optional } = from.secretKeyRef;
       const secret = secrets[name];
-      if (optional !== false) problems.push(`${e.name}: secretKeyRef must say optional: false`);
+      const mayBeMissing = OPTIONAL_SECRET_KEYS[key];
+      if (optional !== (mayBeMissing !== undefined))
+        problems.push(
+          mayBeMissing
+            ? `${e.name}: secretKeyRef must say optional: true (${mayBeMissing})`
+            : `${e.name}: secretKeyRef must say optional: false`,
+        );
       if (sources.keyIsVariable.includes(name) && key !== e.name)
         problems.push(`${e.name}: the key in Secret ${name} should be the variable name (${e.name}), not ${key}`);
       if (!secret)
         problems.push(
           `${e.name}: secretKeyRef names Secret ${name}, which is neither rendered nor created by the operator (${Object.keys(secrets).join(', ')})`,
         );
-      else if (!(key in secret))
+      else if (key in secret) env[e.name] = secret[key]!;
+      else if (!mayBeMissing)
         problems.push(`${e.name}: Secret ${name} has no key ${key}; it has: ${Object.keys(secret).join(', ')}`);
-      else env[e.name] = secret[key]!;
     } else if (from.fieldRef?.fieldPath === 'metadata.name') env[e.name] = sources.pod.name;
     else if (from.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = sources.pod.namespace;
     else problems.push(`${e.name}: a valueFrom this check does not resolve (${JSON.stringify(from)})`);
