@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
 import { eventually } from '@flightdeck/testing';
-import { startPlanningStack, type PlanningStack } from './planning-stack.js';
+import { startStack as startPlanningStack, type Stack as PlanningStack } from '@flightdeck/planning/testing';
 import { runCli, ask as askAs } from './run-cli.js';
 
 const DAY = 86_400_000;
@@ -20,7 +20,7 @@ const ask = <T>(query: string, variables: Record<string, unknown>) => askAs<T>(u
 
 beforeAll(async () => {
   stack = await startPlanningStack('cli-freeze');
-  url = stack.url;
+  url = stack.gatewayUrl;
   bus = stack.bus;
   [ciToken, manager] = await Promise.all([
     stack.token(['CI'], 'pipeline', { machine: true }),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted, JetStreamBus } from '@flightdeck/events';
 import { verifyWebhookSignature } from '@flightdeck/notify';
 import { eventually, gql, startHttpReceiver, type HttpReceiver } from '@flightdeck/testing';
-import { startPlanningStack, type PlanningStack } from './planning-stack.js';
+import { startStack as startPlanningStack, type Stack as PlanningStack } from '@flightdeck/planning/testing';
 import { runCli } from './run-cli.js';
 
 const HOOK_SECRET = 'cli-notify-hook-shared-secret';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   stack = await startPlanningStack('cli-notify', {
     notify: { pollMs: 100, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } },
   });
-  url = stack.url;
+  url = stack.gatewayUrl;
   bus = stack.bus;
   manager = await stack.token(['RELEASE_MANAGER'], 'rita');
 }, 120_000);

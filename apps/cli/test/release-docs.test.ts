@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '@flightdeck/testing';
-import { startPlanningStack, type PlanningStack } from './planning-stack.js';
+import { startStack as startPlanningStack, type Stack as PlanningStack } from '@flightdeck/planning/testing';
 import { runCli, ask as askAs } from './run-cli.js';
 
 // The process's documents written from what planning was told through the gateway (the features' release-notes
@@ -27,7 +27,7 @@ const feature = (input: Record<string, unknown>) =>
 
 beforeAll(async () => {
   stack = await startPlanningStack('cli-docs');
-  url = stack.url;
+  url = stack.gatewayUrl;
   [manager, viewer] = await Promise.all([stack.token(['RELEASE_MANAGER'], 'rita'), stack.token(['VIEWER'], 'vera')]);
 
   releaseId = (

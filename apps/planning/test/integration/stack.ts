@@ -53,7 +53,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The planning service on its own database and a real NATS, behind a real gateway composed from schema.graphql. */
+/**
+ * The planning service on its own database and a real NATS, behind a real gateway composed from schema.graphql; the
+ * CLI's tests use it too, as `@flightdeck/planning/testing`.
+ */
 export async function startStack(
   name: string,
   opts: {
