@@ -1,12 +1,6 @@
 import { InvalidTargetError, parseChannelTarget } from '@flightdeck/notify';
 import { NotFoundError, RuleError } from '@flightdeck/kernel';
-import {
-  AUDIENCE_PLAN,
-  parseAudience,
-  parseCadence,
-  parseProduct,
-  type Audience,
-} from '../domain/communication-plan.js';
+import { cadenceFor, parseAudience, parseProduct, type Audience } from '../domain/communication-plan.js';
 import type { Clock, IdGenerator, RequestMeta } from './ports.js';
 import type { Subscription, SubscriptionStore } from './notification-ports.js';
 
@@ -26,7 +20,7 @@ export class CommunicationPlan {
   async subscribe(meta: RequestMeta, input: SubscribeInput): Promise<Subscription> {
     const product = parseProduct(input.product);
     const audience = parseAudience(input.audience);
-    const cadence = input.cadence == null ? AUDIENCE_PLAN[audience].cadence : parseCadence(input.cadence);
+    const cadence = cadenceFor(audience, input.cadence);
     let target;
     try {
       target = parseChannelTarget(input.target);

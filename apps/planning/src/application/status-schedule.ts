@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import { dailyDigestDue, weeklyStatusDue, type Audience, type Cadence } from '../domain/communication-plan.js';
+import {
+  dailyDigestDue,
+  INTERNAL_AUDIENCES,
+  weeklyStatusDue,
+  type Audience,
+  type Cadence,
+} from '../domain/communication-plan.js';
 import { DEVELOPMENT_STATUSES, isOpen, RELEASE_STATUSES, type ReleaseStatus } from '../domain/lifecycle.js';
 import type { Release } from '../domain/release.js';
 import type { Delivery, DeliveryStore, Subscription, SubscriptionStore } from './notification-ports.js';
@@ -13,8 +19,8 @@ interface Summary {
   /** Starts the delivery id and names the notification's event (`status.<kind>`). */
   kind: 'weekly' | 'daily';
   cadence: Cadence;
-  /** Only these audiences' subscriptions; all when absent. */
-  audiences?: Audience[];
+  /** The audiences whose subscriptions on the summary's cadence receive it. */
+  audiences: readonly Audience[];
   statuses: ReleaseStatus[];
   /** The period (a day or a week's Monday, YYYY-MM-DD) whose summary is due at `now`; undefined when none is. */
   due(now: Date): string | undefined;
@@ -37,9 +43,10 @@ export interface StatusScheduleDeps {
 
 /**
  * Queues the scheduled summaries: the weekly status of every active release to the WEEKLY subscriptions of its
- * product, once a week; the daily digest of every release in development to the DAILY subscriptions of its
- * development team, once a weekday. The delivery id names the period, so however often `tick` runs (and however
- * many replicas run it) each goes out once.
+ * product, once a week; the daily digest of every release in development to its DAILY subscriptions, once a weekday.
+ * Both go only to audiences inside the organisation (a customers' subscription stored before that rule gets
+ * neither). The delivery id names the period, so however often `tick` runs (and however many replicas run it) each
+ * goes out once.
  */
 export class StatusSchedule {
   private readonly summaries: Summary[];
@@ -49,6 +56,7 @@ export class StatusSchedule {
       {
         kind: 'weekly',
         cadence: 'WEEKLY',
+        audiences: INTERNAL_AUDIENCES,
         statuses: ACTIVE,
         due: weeklyStatusDue,
         title: (r, week) => `${r.product} ${r.version}: weekly status, week of ${week}`,
@@ -57,7 +65,7 @@ export class StatusSchedule {
       {
         kind: 'daily',
         cadence: 'DAILY',
-        audiences: ['DEVELOPMENT_TEAM'],
+        audiences: INTERNAL_AUDIENCES,
         statuses: DEVELOPMENT_STATUSES,
         due: dailyDigestDue,
         title: (r, day) => `${r.product} ${r.version}: daily digest, ${day}`,
@@ -82,9 +90,7 @@ export class StatusSchedule {
   }
 
   private async deliveries(summary: Summary, period: string, all: Subscription[], now: Date): Promise<Delivery[]> {
-    const subscribed = all.filter(
-      (s) => s.cadence === summary.cadence && (!summary.audiences || summary.audiences.includes(s.audience)),
-    );
+    const subscribed = all.filter((s) => s.cadence === summary.cadence && summary.audiences.includes(s.audience));
     const stored: Delivery[] = [];
     for (const product of new Set(subscribed.map((s) => s.product))) {
       const page = await this.deps.releases.list(

@@ -33,6 +33,24 @@ function oneOf<T extends string>(value: unknown, known: readonly T[], field: str
 export const parseAudience = (value: unknown): Audience => oneOf(value, AUDIENCES, 'audience', 'audience');
 export const parseCadence = (value: unknown): Cadence => oneOf(value, CADENCES, 'cadence', 'cadence');
 
+/** The audiences inside the organisation: the only ones the daily digest and the weekly status go to. */
+export const INTERNAL_AUDIENCES: readonly Audience[] = AUDIENCES.filter((a) => a !== 'CUSTOMERS_PARTNERS');
+
+/**
+ * The cadence `audience` hears on: `value`, or the process's default for it when absent. The daily and weekly
+ * summaries carry progress, blockers and risks, so only an audience inside the organisation may choose them.
+ */
+export function cadenceFor(audience: Audience, value: unknown): Cadence {
+  if (value == null) return AUDIENCE_PLAN[audience].cadence;
+  const cadence = parseCadence(value);
+  if (cadence !== 'AS_IT_HAPPENS' && !INTERNAL_AUDIENCES.includes(audience))
+    throw new RuleError(
+      `cadence ${cadence} is for audiences inside the organisation (${INTERNAL_AUDIENCES.join(', ')}): its summaries carry progress, blockers and risks; ${audience} hears of releases as they happen, cadence AS_IT_HAPPENS`,
+      'cadence',
+    );
+  return cadence;
+}
+
 /** A product name as releases carry it. */
 export function parseProduct(value: unknown): string {
   if (typeof value === 'string' && /^[a-z0-9][a-z0-9._-]{0,62}$/.test(value)) return value;
@@ -53,7 +71,7 @@ export function weeklyStatusDue(now: Date): string | undefined {
   return now.getTime() >= dueAt ? monday.toISOString().slice(0, 10) : undefined;
 }
 
-/** When the development team's daily digest goes out: weekdays from 09:00 UTC. */
+/** When the daily digest goes out: weekdays from 09:00 UTC. */
 export const DAILY_DIGEST_AT = { weekdays: 'Monday to Friday', hourUtc: 9 } as const;
 
 /** The day `now` falls on (YYYY-MM-DD, UTC), once that day's digest is due; undefined before 09:00 and at weekends. */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RuleError } from '@flightdeck/kernel';
-import { parseAudience, parseCadence, parseProduct, weeklyStatusDue } from '../../src/domain/communication-plan.js';
+import {
+  cadenceFor,
+  parseAudience,
+  parseCadence,
+  parseProduct,
+  weeklyStatusDue,
+} from '../../src/domain/communication-plan.js';
 import { noticeFor } from '../../src/domain/notices.js';
 
 const release = { id: 'r-1', product: 'shop', version: '2.4.0' };
@@ -120,6 +126,32 @@ describe('the communication plan input', () => {
     expect(() => parseCadence('HOURLY')).toThrow(/expected one of AS_IT_HAPPENS, DAILY, WEEKLY/);
     expect(() => parseProduct('Shop Front')).toThrow(/lower-case letters/);
     expect(parseProduct('checkout-api')).toBe('checkout-api');
+  });
+});
+
+describe('cadenceFor', () => {
+  it('gives the process default when none is asked, and keeps the summaries inside the organisation', () => {
+    expect(cadenceFor('DEVELOPMENT_TEAM', undefined)).toBe('DAILY');
+    expect(cadenceFor('MANAGEMENT', null)).toBe('WEEKLY');
+    expect(cadenceFor('CUSTOMERS_PARTNERS', undefined)).toBe('AS_IT_HAPPENS');
+    expect(cadenceFor('QA', 'DAILY')).toBe('DAILY');
+    expect(cadenceFor('CUSTOMERS_PARTNERS', 'AS_IT_HAPPENS')).toBe('AS_IT_HAPPENS');
+    for (const cadence of ['DAILY', 'WEEKLY']) {
+      const refusal = (() => {
+        try {
+          cadenceFor('CUSTOMERS_PARTNERS', cadence);
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(refusal).toBeInstanceOf(RuleError);
+      expect(refusal).toMatchObject({ field: 'cadence' });
+      expect((refusal as Error).message).toMatch(
+        new RegExp(
+          `^cadence ${cadence} is for audiences inside the organisation .*CUSTOMERS_PARTNERS hears of releases as they happen, cadence AS_IT_HAPPENS$`,
+        ),
+      );
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateEvaluationCompleted } from '@flightdeck/events';
-import { eventually } from '@flightdeck/testing';
+import { eventually, gql } from '@flightdeck/testing';
 import { startMailStack, type MailStack } from './mail-stack.js';
 
 // Friday 4 December 2026, 08:00 UTC: an hour before the day's digest is due.
@@ -45,12 +45,12 @@ const statusOf = async (id: string) =>
 
 const settle = () => new Promise((r) => setTimeout(r, 500));
 
-describe('the development team’s daily digest', () => {
-  it('goes to DAILY development-team subscribers on weekdays from 09:00 UTC, once a day, for releases in development', async () => {
+describe('the daily digest', () => {
+  it('goes to the DAILY subscribers inside the organisation on weekdays from 09:00 UTC, once a day, for releases in development', async () => {
     await mailStack.call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
       i: { product: 'daily-shop', audience: 'DEVELOPMENT_TEAM', channel: { kind: 'EMAIL', to: ['dev@example.com'] } },
     });
-    // Another audience on a DAILY cadence: the digest is the development team's.
+    // Management on a DAILY cadence too.
     await mailStack.call('mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }', {
       i: {
         product: 'daily-shop',
@@ -58,6 +58,32 @@ describe('the development team’s daily digest', () => {
         cadence: 'DAILY',
         channel: { kind: 'EMAIL', to: ['mgmt@example.com'] },
       },
+    });
+    // Customers and partners may not have it; a subscription of theirs stored before that rule gets none.
+    const manager = await mailStack.stack.token(['RELEASE_MANAGER'], 'rita');
+    const refused = await gql(
+      mailStack.stack.gatewayUrl,
+      'mutation($i: SubscribeInput!) { subscribe(input: $i) { id } }',
+      {
+        i: {
+          product: 'daily-shop',
+          audience: 'CUSTOMERS_PARTNERS',
+          cadence: 'DAILY',
+          channel: { kind: 'EMAIL', to: ['partners@example.com'] },
+        },
+      },
+      manager,
+    );
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cadence' });
+    expect(refused.errors![0]!.message).toMatch(/cadence DAILY is for audiences inside the organisation/);
+    await mailStack.stack.mongo.connection.collection('notification_subscriptions').insertOne({
+      _id: 'customers-daily-from-before' as never,
+      product: 'daily-shop',
+      audience: 'CUSTOMERS_PARTNERS',
+      cadence: 'DAILY',
+      target: { kind: 'EMAIL', to: ['partners@example.com'] },
+      createdBy: 'rita',
+      createdAt: new Date('2026-11-01T00:00:00Z'),
     });
     const developing = await created('4.1.0');
     await transition(developing, 'IN_DEVELOPMENT');
@@ -104,8 +130,9 @@ describe('the development team’s daily digest', () => {
     expect(await mailStack.deliveries('daily-shop@4.1.0')).toEqual([]);
 
     now = new Date('2026-12-04T09:30:00Z');
-    const [mail] = await mailStack.smtp.waitFor(1);
-    expect(mail!.to).toEqual(['dev@example.com']);
+    const mails = await mailStack.smtp.waitFor(2);
+    expect(mails.map((m) => m.to).sort()).toEqual([['dev@example.com'], ['mgmt@example.com']]);
+    const mail = mails.find((m) => m.to.includes('dev@example.com'));
     expect(mail!.raw).toContain('Subject: daily-shop 4.1.0: daily digest, 2026-12-04');
     const body = mail!.raw.replace(/=\r?\n/g, '');
     expect(body).toContain('# Daily digest:');
@@ -120,20 +147,26 @@ describe('the development team’s daily digest', () => {
     await settle();
     expect((await mailStack.deliveries('daily-shop@4.1.0')).map((d) => [d.event, d.status])).toEqual([
       ['status.daily', 'SENT'],
+      ['status.daily', 'SENT'],
     ]);
 
     // Saturday: none.
     now = new Date('2026-12-05T10:00:00Z');
     await settle();
-    expect(await mailStack.deliveries('daily-shop@4.1.0')).toHaveLength(1);
+    expect(await mailStack.deliveries('daily-shop@4.1.0')).toHaveLength(2);
 
     // Monday: the next one.
     now = new Date('2026-12-07T09:00:00Z');
     await eventually('Monday’s digest to be sent', async () => {
       const all = await mailStack.deliveries('daily-shop@4.1.0');
-      return all.length === 2 && all.every((d) => d.status === 'SENT') ? all : undefined;
+      return all.length === 4 && all.every((d) => d.status === 'SENT') ? all : undefined;
     });
-    expect(mailStack.smtp.received.map((m) => m.to)).toEqual([['dev@example.com'], ['dev@example.com']]);
+    expect(mailStack.smtp.received.map((m) => m.to).sort()).toEqual([
+      ['dev@example.com'],
+      ['dev@example.com'],
+      ['mgmt@example.com'],
+      ['mgmt@example.com'],
+    ]);
     // The frozen release got no digest on either day.
     expect(await mailStack.deliveries('daily-shop@4.0.0')).toEqual([]);
   });
