@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { CommunicationPlan, DeliveriesTable, type Delivery } from './Notifications.js';
+import { DeliveriesTable, type Delivery } from './Notifications.js';
 
 const sent: Delivery = {
   id: 'd1',
@@ -43,20 +43,5 @@ describe('DeliveriesTable', () => {
   it('says so when nobody has been notified', () => {
     render(<DeliveriesTable deliveries={[]} />);
     expect(screen.getByText('Nobody has been notified about this release yet.')).toBeTruthy();
-  });
-});
-
-describe('CommunicationPlan', () => {
-  it('lists each audience with its cadence and where it goes, or how to add one', () => {
-    const { rerender } = render(
-      <CommunicationPlan
-        subscriptions={[{ id: 's1', audience: 'DEVELOPMENT_TEAM', cadence: 'DAILY', destination: 'teams https://…' }]}
-      />,
-    );
-    expect(screen.getByRole('list', { name: 'Communication plan' }).textContent).toBe(
-      'Development team, Daily: teams https://…',
-    );
-    rerender(<CommunicationPlan subscriptions={[]} />);
-    expect(screen.getByText(/No one subscribed to this product/).textContent).toContain('flightdeck notify subscribe');
   });
 });

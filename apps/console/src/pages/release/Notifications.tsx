@@ -15,13 +15,6 @@ export interface Delivery {
   sentAt?: string | null;
 }
 
-export interface Subscription {
-  id: string;
-  audience: string;
-  cadence: string;
-  destination: string;
-}
-
 /** Who was told what about the release, newest first, and how each delivery went (why it failed, when it is retried). */
 export function DeliveriesTable({ deliveries }: { deliveries: readonly Delivery[] }) {
   if (!deliveries.length) return <p className="muted">Nobody has been notified about this release yet.</p>;
@@ -54,20 +47,5 @@ export function DeliveriesTable({ deliveries }: { deliveries: readonly Delivery[
         ))}
       </tbody>
     </table>
-  );
-}
-
-/** The product's communication plan: which audience hears on which channel, how often. */
-export function CommunicationPlan({ subscriptions }: { subscriptions: readonly Subscription[] }) {
-  if (!subscriptions.length)
-    return <p className="muted">No one subscribed to this product (flightdeck notify subscribe).</p>;
-  return (
-    <ul aria-label="Communication plan">
-      {subscriptions.map((s) => (
-        <li key={s.id}>
-          {humanize(s.audience)}, {humanize(s.cadence)}: {s.destination}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -1,0 +1,115 @@
+import { useState, type FormEvent } from 'react';
+import type { CombinedError } from '@urql/core';
+import { ApiError } from '../../components/ApiError.js';
+import { humanize } from '../../format/dates.js';
+import type { SubscribeInput } from '../../gql/graphql.js';
+import {
+  AUDIENCES,
+  CADENCES,
+  CHANNELS,
+  EMPTY_DRAFT,
+  subscribeInput,
+  type SubscriptionDraft,
+} from './subscription-words.js';
+
+interface Props {
+  product: string;
+  /** Resolves true once the subscription is stored: the form empties; false keeps what was typed. */
+  onSubscribe(input: SubscribeInput): Promise<boolean>;
+  busy: boolean;
+  error: CombinedError | undefined;
+}
+
+/** Adds an audience's channel to the product's plan: the fields the chosen channel needs, nothing more. */
+export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
+  const [draft, setDraft] = useState<SubscriptionDraft>(EMPTY_DRAFT);
+  const field = <K extends keyof SubscriptionDraft>(key: K) => ({
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) =>
+      setDraft({ ...draft, [key]: e.target.value as SubscriptionDraft[K] }),
+  });
+  const channel = CHANNELS.find((c) => c.kind === draft.kind);
+  const usual = AUDIENCES.find((a) => a.value === draft.audience)?.usual;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (await onSubscribe(subscribeInput(product, draft))) setDraft(EMPTY_DRAFT);
+  }
+
+  return (
+    <form onSubmit={submit} className="stack" aria-labelledby="subscribe-h">
+      <h4 id="subscribe-h">Add a subscription</h4>
+      <label>
+        Audience
+        <select {...field('audience')} required>
+          <option value="">Choose…</option>
+          {AUDIENCES.map((a) => (
+            <option key={a.value} value={a.value}>
+              {a.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Cadence
+        <select {...field('cadence')}>
+          <option value="">The audience&apos;s usual{usual ? ` (${humanize(usual).toLowerCase()})` : ''}</option>
+          {CADENCES.map((c) => (
+            <option key={c} value={c}>
+              {humanize(c)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Channel
+        <select {...field('kind')} required>
+          <option value="">Choose…</option>
+          {CHANNELS.map((c) => (
+            <option key={c.kind} value={c.kind}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {channel && 'urlLabel' in channel && (
+        <label>
+          {channel.urlLabel}
+          <input type="url" {...field('url')} required placeholder="https://" />
+        </label>
+      )}
+      {channel?.kind === 'EMAIL' && (
+        <>
+          <label>
+            Addresses <input {...field('to')} required aria-describedby="subscribe-to-help" />
+          </label>
+          <p id="subscribe-to-help" className="muted">
+            Separate several addresses with commas.
+          </p>
+        </>
+      )}
+      {channel && 'secret' in channel && (
+        <>
+          <label>
+            Shared secret
+            <input
+              type="password"
+              autoComplete="new-password"
+              {...field('secret')}
+              required
+              aria-describedby="subscribe-secret-help"
+            />
+          </label>
+          <p id="subscribe-secret-help" className="muted">
+            At least 16 characters; the receiver checks each delivery&apos;s HMAC-SHA256 signature with it. It is never
+            shown again.
+          </p>
+        </>
+      )}
+      <ApiError error={error} action="Adding the subscription" />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Adding…' : 'Add subscription'}
+      </button>
+    </form>
+  );
+}
