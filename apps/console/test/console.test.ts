@@ -175,7 +175,7 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     expect(await freeze.getByText(/^1 of \d+ items ticked\.$/).count()).toBe(1);
     // A release manager sees the release's notifications and the product's communication plan (none yet).
     const notifications = page.getByRole('region', { name: 'Notifications' });
-    await notifications.getByText(/^No one subscribed to this product/).waitFor();
+    await notifications.getByText(/^No one subscribed to this product yet/).waitFor();
     expect(await notifications.getByText('Nobody has been notified about this release yet.').count()).toBe(1);
     await page.goto(`${stack.url}#/releases/new`);
     await fill('2.1.0');
@@ -186,6 +186,51 @@ describe('the console in Chromium, against the stack npm start runs', () => {
     const message = refusal.errors![0]!.message;
     await expect.poll(() => page.getByRole('alert').textContent()).toContain(message);
     await accessible('03-new-release-refused');
+  });
+
+  it("adds a signed webhook to shop's communication plan from the release page, a short secret refused in planning's words, then removes it", async () => {
+    const storedPlan = async () =>
+      (
+        await ok<{ subscriptions: { destination: string }[] }>(
+          'rita',
+          'query { subscriptions(product: "shop") { destination } }',
+        )
+      ).subscriptions;
+    await page.goto(`${stack.url}#/releases/${releaseId}`);
+    const notifications = page.getByRole('region', { name: 'Notifications' });
+    const form = notifications.getByRole('form', { name: 'Add a subscription' });
+    await form.getByLabel('Audience').selectOption({ label: 'QA' });
+    await form.getByLabel('Channel').selectOption({ label: 'Webhook (signed with a shared secret)' });
+    // Port 9 on the loopback: nothing is delivered anywhere while the subscription exists.
+    await form.getByLabel('Receiver URL').fill('http://127.0.0.1:9/flightdeck');
+    await form.getByLabel('Shared secret').fill('too-short');
+    await form.getByRole('button', { name: 'Add subscription' }).click();
+    await expect
+      .poll(() => form.getByRole('alert').textContent())
+      .toContain(
+        'Adding the subscription was refused: WEBHOOK target: secret: a shared secret of at least 16 characters',
+      );
+    expect(await storedPlan()).toEqual([]);
+    // What was typed is kept: only the secret needs changing.
+    expect(await form.getByLabel('Receiver URL').inputValue()).toBe('http://127.0.0.1:9/flightdeck');
+    const secretValue = 'a-shared-secret-of-32-characters';
+    await form.getByLabel('Shared secret').fill(secretValue);
+    await form.getByRole('button', { name: 'Add subscription' }).click();
+    const plan = notifications.getByRole('list', { name: 'Communication plan' });
+    await expect.poll(() => plan.textContent()).toContain('QA, As it happens: webhook http://127.0.0.1:9/…');
+    expect(await storedPlan()).toEqual([{ destination: 'webhook http://127.0.0.1:9/…' }]);
+    expect(await page.content()).not.toContain(secretValue);
+    await notifications.scrollIntoViewIfNeeded();
+    await accessible('03b-communication-plan');
+
+    await plan.getByRole('button', { name: 'Remove QA, As it happens: webhook http://127.0.0.1:9/…' }).click();
+    await plan.getByRole('group', { name: /^Remove QA, As it happens: .* from the communication plan\?$/ }).waitFor();
+    await plan.getByRole('button', { name: 'Yes, remove' }).click();
+    await notifications.getByText(/^No one subscribed to this product yet/).waitFor();
+    expect(await notifications.getByRole('status').textContent()).toBe(
+      'Removed QA, As it happens: webhook http://127.0.0.1:9/…',
+    );
+    expect(await storedPlan()).toEqual([]);
   });
 
   it("shows the Production gate failing with the criterion named, from the pipeline's JUnit report", async () => {

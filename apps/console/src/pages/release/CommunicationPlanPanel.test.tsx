@@ -79,9 +79,7 @@ describe('CommunicationPlanPanel', () => {
       },
     });
     expect(names(gateway.sent)).toEqual(['CommunicationPlan', 'Subscribe', 'CommunicationPlan']);
-    expect(screen.getByRole('status').textContent).toBe(
-      'Added QA, As it happens: webhook https://hooks.example.com/….',
-    );
+    expect(screen.getByRole('status').textContent).toBe('Added QA, As it happens: webhook https://hooks.example.com/…');
     // The form is empty again and the secret is nowhere on the page.
     expect((screen.getByLabelText('Audience') as HTMLSelectElement).value).toBe('');
     expect(screen.queryByLabelText('Shared secret')).toBeNull();
@@ -130,7 +128,7 @@ describe('CommunicationPlanPanel', () => {
       { operationName: 'Unsubscribe', variables: { id: 's1' } },
       { operationName: 'CommunicationPlan', variables: { product: 'shop' } },
     ]);
-    expect(screen.getByRole('status').textContent).toBe('Removed Development team, Daily: teams https://….');
+    expect(screen.getByRole('status').textContent).toBe('Removed Development team, Daily: teams https://…');
   });
 
   it("shows planning's refusal to remove, and the row stays", async () => {

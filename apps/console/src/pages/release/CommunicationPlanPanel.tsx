@@ -48,19 +48,21 @@ export function CommunicationPlanPanel({ product }: { product: string }) {
   const reread = () => refetch({ requestPolicy: 'network-only' });
 
   async function add(input: SubscribeInput): Promise<boolean> {
+    setDone('');
     const answer = await subscribe({ input });
     if (!answer.data) return false;
-    setDone(`Added ${describeSubscription(answer.data.subscribe)}.`);
+    setDone(`Added ${describeSubscription(answer.data.subscribe)}`);
     reread();
     return true;
   }
 
   async function remove(s: Subscription) {
+    setDone('');
     setRemoving(s.id);
     const answer = await unsubscribe({ id: s.id });
     setRemoving(undefined);
     if (!answer.data) return;
-    setDone(`Removed ${describeSubscription(answer.data.unsubscribe)}.`);
+    setDone(`Removed ${describeSubscription(answer.data.unsubscribe)}`);
     reread();
   }
 

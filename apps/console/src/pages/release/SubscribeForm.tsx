@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { CombinedError } from '@urql/core';
 import { ApiError } from '../../components/ApiError.js';
 import { humanize } from '../../format/dates.js';
@@ -22,6 +22,7 @@ interface Props {
 
 /** Adds an audience's channel to the product's plan: the fields the chosen channel needs, nothing more. */
 export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
+  const id = useId();
   const [draft, setDraft] = useState<SubscriptionDraft>(EMPTY_DRAFT);
   const field = <K extends keyof SubscriptionDraft>(key: K) => ({
     value: draft[key],
@@ -37,11 +38,11 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
   }
 
   return (
-    <form onSubmit={submit} className="stack" aria-labelledby="subscribe-h">
-      <h4 id="subscribe-h">Add a subscription</h4>
-      <label>
-        Audience
-        <select {...field('audience')} required>
+    <form onSubmit={submit} className="stack narrow" aria-labelledby={`${id}-h`}>
+      <h4 id={`${id}-h`}>Add a subscription</h4>
+      <div className="field">
+        <label htmlFor={`${id}-audience`}>Audience</label>
+        <select id={`${id}-audience`} {...field('audience')} required>
           <option value="">Choose…</option>
           {AUDIENCES.map((a) => (
             <option key={a.value} value={a.value}>
@@ -49,10 +50,10 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Cadence
-        <select {...field('cadence')}>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-cadence`}>Cadence</label>
+        <select id={`${id}-cadence`} {...field('cadence')}>
           <option value="">The audience&apos;s usual{usual ? ` (${humanize(usual).toLowerCase()})` : ''}</option>
           {CADENCES.map((c) => (
             <option key={c} value={c}>
@@ -60,10 +61,10 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Channel
-        <select {...field('kind')} required>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-kind`}>Channel</label>
+        <select id={`${id}-kind`} {...field('kind')} required>
           <option value="">Choose…</option>
           {CHANNELS.map((c) => (
             <option key={c.kind} value={c.kind}>
@@ -71,40 +72,38 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
             </option>
           ))}
         </select>
-      </label>
+      </div>
       {channel && 'urlLabel' in channel && (
-        <label>
-          {channel.urlLabel}
-          <input type="url" {...field('url')} required placeholder="https://" />
-        </label>
+        <div className="field">
+          <label htmlFor={`${id}-url`}>{channel.urlLabel}</label>
+          <input id={`${id}-url`} type="url" {...field('url')} required placeholder="https://" />
+        </div>
       )}
       {channel?.kind === 'EMAIL' && (
-        <>
-          <label>
-            Addresses <input {...field('to')} required aria-describedby="subscribe-to-help" />
-          </label>
-          <p id="subscribe-to-help" className="muted">
+        <div className="field">
+          <label htmlFor={`${id}-to`}>Addresses</label>
+          <input id={`${id}-to`} {...field('to')} required aria-describedby={`${id}-to-help`} />
+          <span id={`${id}-to-help`} className="muted">
             Separate several addresses with commas.
-          </p>
-        </>
+          </span>
+        </div>
       )}
       {channel && 'secret' in channel && (
-        <>
-          <label>
-            Shared secret
-            <input
-              type="password"
-              autoComplete="new-password"
-              {...field('secret')}
-              required
-              aria-describedby="subscribe-secret-help"
-            />
-          </label>
-          <p id="subscribe-secret-help" className="muted">
+        <div className="field">
+          <label htmlFor={`${id}-secret`}>Shared secret</label>
+          <input
+            id={`${id}-secret`}
+            type="password"
+            autoComplete="new-password"
+            {...field('secret')}
+            required
+            aria-describedby={`${id}-secret-help`}
+          />
+          <span id={`${id}-secret-help`} className="muted">
             At least 16 characters; the receiver checks each delivery&apos;s HMAC-SHA256 signature with it. It is never
             shown again.
-          </p>
-        </>
+          </span>
+        </div>
       )}
       <ApiError error={error} action="Adding the subscription" />
       <button type="submit" disabled={busy}>
