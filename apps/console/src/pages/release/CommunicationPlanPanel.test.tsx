@@ -129,6 +129,7 @@ describe('CommunicationPlanPanel', () => {
       { operationName: 'CommunicationPlan', variables: { product: 'shop' } },
     ]);
     expect(screen.getByRole('status').textContent).toBe('Removed Development team, Daily: teams https://…');
+    expect(document.activeElement).toBe(screen.getByRole('status'));
   });
 
   it("shows planning's refusal to remove, and the row stays", async () => {

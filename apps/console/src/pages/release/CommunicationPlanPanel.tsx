@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ApiError } from '../../components/ApiError.js';
 import { graphql } from '../../gql/index.js';
@@ -45,6 +45,8 @@ export function CommunicationPlanPanel({ product }: { product: string }) {
   const [removed, unsubscribe] = useMutation(Unsubscribe);
   const [removing, setRemoving] = useState<string>();
   const [done, setDone] = useState('');
+  // The removed row's buttons are gone: the focus moves to the sentence saying what was removed.
+  const status = useRef<HTMLParagraphElement>(null);
   const reread = () => refetch({ requestPolicy: 'network-only' });
 
   async function add(input: SubscribeInput): Promise<boolean> {
@@ -63,6 +65,7 @@ export function CommunicationPlanPanel({ product }: { product: string }) {
     setRemoving(undefined);
     if (!answer.data) return;
     setDone(`Removed ${describeSubscription(answer.data.unsubscribe)}`);
+    status.current?.focus();
     reread();
   }
 
@@ -78,7 +81,7 @@ export function CommunicationPlanPanel({ product }: { product: string }) {
         />
       )}
       <ApiError error={removed.error} action="Removing the subscription" />
-      <p role="status" className="muted">
+      <p role="status" className="muted" tabIndex={-1} ref={status}>
         {done}
       </p>
       <SubscribeForm product={product} onSubscribe={add} busy={added.fetching} error={added.error} />

@@ -4,7 +4,7 @@ import { DeliveriesTable, type Delivery } from './Notifications.js';
 
 const sent: Delivery = {
   id: 'd1',
-  audience: 'QA',
+  audience: 'CUSTOMERS_PARTNERS',
   event: 'gate.failed',
   title: 'shop 2.4.0: BETA gate failed',
   destination: 'slack https://hooks.slack.com/…',
@@ -36,7 +36,7 @@ describe('DeliveriesTable', () => {
     ]);
     expect(rows[0]!.textContent).toContain('Management: email to cto@example.com');
     expect(rows[0]!.textContent).toMatch(/Retrying after 2 attempts — SMTP 451 try again later \(next .+\)/);
-    expect(rows[1]!.textContent).toContain('QA: slack https://hooks.slack.com/…');
+    expect(rows[1]!.textContent).toContain('Customers and partners: slack https://hooks.slack.com/…');
     expect(rows[1]!.textContent).not.toContain('attempts');
   });
 

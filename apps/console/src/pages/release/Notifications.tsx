@@ -1,5 +1,6 @@
 import { Badge } from '../../components/Badge.js';
 import { formatTime, humanize } from '../../format/dates.js';
+import { audienceLabel } from './subscription-words.js';
 
 export interface Delivery {
   id: string;
@@ -35,7 +36,7 @@ export function DeliveriesTable({ deliveries }: { deliveries: readonly Delivery[
             <td>{formatTime(d.createdAt)}</td>
             <th scope="row">{d.title}</th>
             <td>
-              {humanize(d.audience)}: {d.destination}
+              {audienceLabel(d.audience)}: {d.destination}
             </td>
             <td>
               <Badge value={d.status === 'SENT' ? 'PASSED' : d.status} label={humanize(d.status)} />
