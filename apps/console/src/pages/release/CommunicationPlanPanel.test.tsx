@@ -51,6 +51,21 @@ const choose = (label: string, value: string) => fireEvent.change(screen.getByLa
 const names = (sent: { operationName: string }[]) => sent.map((o) => o.operationName);
 
 describe('CommunicationPlanPanel', () => {
+  it('offers customers and partners only news as it happens, the daily and weekly summaries being internal', async () => {
+    renderPanel(planning([]));
+    await screen.findByText(/No one subscribed to this product yet/);
+    const cadences = () =>
+      within(screen.getByLabelText('Cadence'))
+        .getAllByRole('option')
+        .map((o) => o.textContent);
+    choose('Audience', 'MANAGEMENT');
+    choose('Cadence', 'DAILY');
+    expect(cadences()).toEqual(["The audience's usual (weekly)", 'As it happens', 'Daily', 'Weekly']);
+    choose('Audience', 'CUSTOMERS_PARTNERS');
+    expect(cadences()).toEqual(["The audience's usual (as it happens)", 'As it happens']);
+    expect((screen.getByLabelText('Cadence') as HTMLSelectElement).value).toBe('');
+  });
+
   it('adds a signed webhook: sends what the channel needs, re-reads the plan, never shows the secret back', async () => {
     const gateway = planning([]);
     renderPanel(gateway);

@@ -3,14 +3,7 @@ import type { CombinedError } from '@urql/core';
 import { ApiError } from '../../components/ApiError.js';
 import { humanize } from '../../format/dates.js';
 import type { SubscribeInput } from '../../gql/graphql.js';
-import {
-  AUDIENCES,
-  CADENCES,
-  CHANNELS,
-  EMPTY_DRAFT,
-  subscribeInput,
-  type SubscriptionDraft,
-} from './subscription-words.js';
+import { AUDIENCES, CHANNELS, EMPTY_DRAFT, subscribeInput, type SubscriptionDraft } from './subscription-words.js';
 
 interface Props {
   product: string;
@@ -30,7 +23,14 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
       setDraft({ ...draft, [key]: e.target.value as SubscriptionDraft[K] }),
   });
   const channel = CHANNELS.find((c) => c.kind === draft.kind);
-  const usual = AUDIENCES.find((a) => a.value === draft.audience)?.usual;
+  const audience = AUDIENCES.find((a) => a.value === draft.audience);
+  const cadences = audience?.cadences ?? ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
+  const chooseAudience = (value: string) => {
+    const allowed = AUDIENCES.find((a) => a.value === value)?.cadences;
+    // A cadence the newly chosen audience may not have falls back to its usual one.
+    const keep = !draft.cadence || !allowed || allowed.includes(draft.cadence);
+    setDraft({ ...draft, audience: value as SubscriptionDraft['audience'], cadence: keep ? draft.cadence : '' });
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -42,7 +42,7 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
       <h4 id={`${id}-h`}>Add a subscription</h4>
       <div className="field">
         <label htmlFor={`${id}-audience`}>Audience</label>
-        <select id={`${id}-audience`} {...field('audience')} required>
+        <select id={`${id}-audience`} value={draft.audience} onChange={(e) => chooseAudience(e.target.value)} required>
           <option value="">Choose…</option>
           {AUDIENCES.map((a) => (
             <option key={a.value} value={a.value}>
@@ -54,8 +54,10 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
       <div className="field">
         <label htmlFor={`${id}-cadence`}>Cadence</label>
         <select id={`${id}-cadence`} {...field('cadence')}>
-          <option value="">The audience&apos;s usual{usual ? ` (${humanize(usual).toLowerCase()})` : ''}</option>
-          {CADENCES.map((c) => (
+          <option value="">
+            The audience&apos;s usual{audience ? ` (${humanize(audience.usual).toLowerCase()})` : ''}
+          </option>
+          {cadences.map((c) => (
             <option key={c} value={c}>
               {humanize(c)}
             </option>

@@ -1,15 +1,18 @@
 import type { Audience, Cadence, SubscribeInput } from '../../gql/graphql.js';
 import { humanize } from '../../format/dates.js';
 
-/** The audiences of the communication plan, with the cadence planning gives each when none is chosen (its AUDIENCE_PLAN). */
-export const AUDIENCES: readonly { value: Audience; label: string; usual: Cadence }[] = [
-  { value: 'DEVELOPMENT_TEAM', label: 'Development team', usual: 'DAILY' },
-  { value: 'MANAGEMENT', label: 'Management', usual: 'WEEKLY' },
-  { value: 'QA', label: 'QA', usual: 'AS_IT_HAPPENS' },
-  { value: 'CUSTOMERS_PARTNERS', label: 'Customers and partners', usual: 'AS_IT_HAPPENS' },
-];
+const CADENCES: readonly Cadence[] = ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
 
-export const CADENCES: readonly Cadence[] = ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
+/**
+ * The audiences of the communication plan, with the cadence planning gives each when none is chosen (its
+ * AUDIENCE_PLAN) and the cadences it lets each choose (the daily and weekly summaries stay inside the organisation).
+ */
+export const AUDIENCES: readonly { value: Audience; label: string; usual: Cadence; cadences: readonly Cadence[] }[] = [
+  { value: 'DEVELOPMENT_TEAM', label: 'Development team', usual: 'DAILY', cadences: CADENCES },
+  { value: 'MANAGEMENT', label: 'Management', usual: 'WEEKLY', cadences: CADENCES },
+  { value: 'QA', label: 'QA', usual: 'AS_IT_HAPPENS', cadences: CADENCES },
+  { value: 'CUSTOMERS_PARTNERS', label: 'Customers and partners', usual: 'AS_IT_HAPPENS', cadences: ['AS_IT_HAPPENS'] },
+];
 
 /** The channels libs/notify delivers to (ChannelInput.kind), and the fields each needs. */
 export const CHANNELS = [
