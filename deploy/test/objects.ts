@@ -69,8 +69,8 @@ function renderedSecrets(objects: Manifest[]): Record<string, Record<string, str
  * reference that would not resolve.
  */
 /**
- * Secret keys a pod starts without (the variable is then unset), each with why: a key added after the first release
- * would otherwise stop the pods of every install whose Secret was created before it.
+ * Secret keys a manifest may mark optional (the pod then starts without them, the variable unset), each with why: a
+ * key added after the first release would otherwise stop the pods of every install whose Secret predates it.
  */
 export const OPTIONAL_SECRET_KEYS: Readonly<Record<string, string>> = {
   NOTIFY_SMTP_URL: 'e-mail notifications are off without it, and Secrets created before it existed lack it',
@@ -109,11 +109,9 @@ export function containerEnv(objects: Manifest[], container: V1Container, source
       const { name = '', key, optional } = from.secretKeyRef;
       const secret = secrets[name];
       const mayBeMissing = OPTIONAL_SECRET_KEYS[key];
-      if (optional !== (mayBeMissing !== undefined))
+      if (optional !== false && !(optional === true && mayBeMissing))
         problems.push(
-          mayBeMissing
-            ? `${e.name}: secretKeyRef must say optional: true (${mayBeMissing})`
-            : `${e.name}: secretKeyRef must say optional: false`,
+          `${e.name}: secretKeyRef must say optional: false${mayBeMissing ? ` (or true: ${mayBeMissing})` : ''}`,
         );
       if (sources.keyIsVariable.includes(name) && key !== e.name)
         problems.push(`${e.name}: the key in Secret ${name} should be the variable name (${e.name}), not ${key}`);
@@ -122,7 +120,7 @@ export function containerEnv(objects: Manifest[], container: V1Container, source
           `${e.name}: secretKeyRef names Secret ${name}, which is neither rendered nor created by the operator (${Object.keys(secrets).join(', ')})`,
         );
       else if (key in secret) env[e.name] = secret[key]!;
-      else if (!mayBeMissing)
+      else if (optional !== true)
         problems.push(`${e.name}: Secret ${name} has no key ${key}; it has: ${Object.keys(secret).join(', ')}`);
     } else if (from.fieldRef?.fieldPath === 'metadata.name') env[e.name] = sources.pod.name;
     else if (from.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = sources.pod.namespace;
