@@ -445,7 +445,10 @@ notify
   .option('--url <url>', 'the incoming-webhook or receiver URL (https://)')
   .option('--to <address>', 'an e-mail address (repeat for several)', collect, [])
   .option('--secret-env <variable>', "the environment variable holding the webhook's shared secret (WEBHOOK)")
-  .option('--cadence <cadence>', "AS_IT_HAPPENS, DAILY or WEEKLY (default: the audience's in the release process)")
+  .option(
+    '--cadence <cadence>',
+    "AS_IT_HAPPENS, DAILY or WEEKLY (default: the audience's in the release process); CUSTOMERS_PARTNERS: AS_IT_HAPPENS only",
+  )
   .option('--json', 'print the subscription as JSON on stdout', false)
   .addHelpText('after', NOTIFY_HELP)
   .action(
