@@ -6,7 +6,7 @@ import { submitEvidence } from './evidence-submit.js';
 import { EXIT } from './exit-codes.js';
 import { approveFreeze } from './freeze-approve.js';
 import { checkFreeze } from './freeze-check.js';
-import { listDeliveries, listSubscriptions, subscribe } from './notify.js';
+import { listDeliveries, listSubscriptions, subscribe, unsubscribe } from './notify.js';
 import { showChecklist, tickChecklist } from './freeze-checklist.js';
 import { defineGate } from './gate-define.js';
 import { waitForGate } from './gate-wait.js';
@@ -465,6 +465,15 @@ notify
       process.exitCode = await subscribe(api(), opts, process.env, out);
     },
   );
+notify
+  .command('unsubscribe')
+  .description("Remove a subscription from its product's communication plan.")
+  .requiredOption('--id <id>', 'the subscription, as `flightdeck notify list` shows it')
+  .option('--json', 'print the removed subscription as JSON on stdout', false)
+  .addHelpText('after', NOTIFY_HELP)
+  .action(async (opts: { id: string; json: boolean }) => {
+    process.exitCode = await unsubscribe(api(), opts, out);
+  });
 notify
   .command('list')
   .description('List the communication plan, of one product or all.')

@@ -73,6 +73,25 @@ export async function subscribe(
   return EXIT.PASS;
 }
 
+/** Removes a subscription from its product's communication plan, by the id `notify list` shows. */
+export async function unsubscribe(
+  api: ApiOptions,
+  opts: { id: string; json: boolean },
+  out: (line: string) => void,
+): Promise<number> {
+  const { unsubscribe: s } = await graphql<{ unsubscribe: SubscriptionRow }>(
+    api,
+    `mutation Unsubscribe($id: ID!) { unsubscribe(id: $id) { ${SUBSCRIPTION} } }`,
+    { id: opts.id },
+  );
+  out(
+    opts.json
+      ? JSON.stringify(s, null, 2)
+      : `unsubscribed ${s.id}: ${s.audience} of ${s.product}, ${s.cadence}, ${s.destination}`,
+  );
+  return EXIT.PASS;
+}
+
 export async function listSubscriptions(
   api: ApiOptions,
   opts: { product?: string; json: boolean },

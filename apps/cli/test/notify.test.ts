@@ -155,4 +155,31 @@ describe('flightdeck notify', () => {
     expect(shown.stdout).toContain('gate.failed  QA  webhook');
     expect(shown.stdout).toContain('attempts 1');
   });
+
+  it('unsubscribes by the id notify list shows; an unknown id exits 3 naming it', async () => {
+    const sub = await flightdeck([
+      'notify',
+      'subscribe',
+      '--product',
+      'cli-leaving',
+      '--audience',
+      'management',
+      '--channel',
+      'email',
+      '--to',
+      'mgmt@example.com',
+      '--json',
+    ]);
+    expect(sub.code).toBe(0);
+    const { id } = JSON.parse(sub.stdout) as { id: string };
+    const gone = await flightdeck(['notify', 'unsubscribe', '--id', id]);
+    expect(gone.stderr).toBe('');
+    expect(gone.code).toBe(0);
+    expect(gone.stdout).toBe(`unsubscribed ${id}: MANAGEMENT of cli-leaving, WEEKLY, email to mgmt@example.com\n`);
+    const list = await flightdeck(['notify', 'list', '--product', 'cli-leaving', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+    const again = await flightdeck(['notify', 'unsubscribe', '--id', id]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain(`subscription ${id} does not exist`);
+  });
 });
