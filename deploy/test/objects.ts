@@ -64,11 +64,6 @@ function renderedSecrets(objects: Manifest[]): Record<string, Record<string, str
 }
 
 /**
- * The environment the kubelet would give this container: literal values, ConfigMap keys of the rendered
- * ConfigMaps, Secret keys of the rendered Secrets and of `sources.secrets`, pod fields. Throws listing every
- * reference that would not resolve.
- */
-/**
  * Secret keys a manifest may mark optional (the pod then starts without them, the variable unset), each with why: a
  * key added after the first release would otherwise stop the pods of every install whose Secret predates it.
  */
@@ -76,6 +71,11 @@ export const OPTIONAL_SECRET_KEYS: Readonly<Record<string, string>> = {
   NOTIFY_SMTP_URL: 'e-mail notifications are off without it, and Secrets created before it existed lack it',
 };
 
+/**
+ * The environment the kubelet would give this container: literal values, ConfigMap keys of the rendered
+ * ConfigMaps, Secret keys of the rendered Secrets and of `sources.secrets`, pod fields. Throws listing every
+ * reference that would not resolve.
+ */
 export function containerEnv(objects: Manifest[], container: V1Container, sources: EnvSources): Record<string, string> {
   const problems: string[] = [];
   if (container.envFrom?.length)
