@@ -108,7 +108,7 @@ export class InProcessBus implements EventBus, DeadLetterReader, ConsumerLagRead
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new Error(`cannot subscribe ${options.durable}: the bus is closed`);
-    const o = { ...resolveSubscribeOptions(options), isUnavailable: this.isUnavailable };
+    const o = resolveSubscribeOptions(options, this.isUnavailable);
     let state = this.consumers.get(o.durable);
     if (!state) {
       state = { filters: o.filters, nextSeq: 1, deliveries: new Map(), retryAt: new Map(), inFlight: new Set() };

@@ -1,4 +1,4 @@
-import type { ResolvedSubscribeOptions, SubscribeOptions } from './bus.js';
+import type { ResolvedSubscribeOptions, SubscribeOptions, UnavailableCheck } from './bus.js';
 import { assertDurableName, assertFilter } from './subjects.js';
 
 function positiveInt(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -7,8 +7,11 @@ function positiveInt(name: string, value: number, max = Number.MAX_SAFE_INTEGER)
   return value;
 }
 
-/** Applies the defaults and rejects settings that could not work, saying what would. */
-export function resolveSubscribeOptions(o: SubscribeOptions): ResolvedSubscribeOptions {
+/** Applies the defaults and rejects settings that could not work, saying what would; `isUnavailable` is the bus's. */
+export function resolveSubscribeOptions(
+  o: SubscribeOptions,
+  isUnavailable?: UnavailableCheck,
+): ResolvedSubscribeOptions {
   assertDurableName(o.durable);
   const filters = Array.isArray(o.filter) ? [...o.filter] : [o.filter];
   if (filters.length === 0)
@@ -26,6 +29,7 @@ export function resolveSubscribeOptions(o: SubscribeOptions): ResolvedSubscribeO
     handlerTimeoutMs: positiveInt('handlerTimeoutMs', o.handlerTimeoutMs ?? 10_000),
     retryDelayMs: positiveInt('retryDelayMs', o.retryDelayMs ?? 500),
     ...(o.onDeadLettered ? { onDeadLettered: o.onDeadLettered } : {}),
+    ...(isUnavailable ? { isUnavailable } : {}),
   };
   if (r.handlerTimeoutMs >= r.ackWaitMs) {
     throw new Error(

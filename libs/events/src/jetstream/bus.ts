@@ -102,7 +102,7 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new Error(`cannot subscribe ${options.durable}: the bus is closed`);
-    const resolved = { ...resolveSubscribeOptions(options), isUnavailable: this.isUnavailable };
+    const resolved = resolveSubscribeOptions(options, this.isUnavailable);
     const sub = await startConsumer(
       {
         js: this.js,
