@@ -35,6 +35,9 @@ interface DeliveryRow {
 
 const SUBSCRIPTION = 'id product audience cadence channel destination';
 
+/** A subscription in one line, as subscribe and unsubscribe report it. */
+const describeSubscription = (s: SubscriptionRow) => `${s.audience} of ${s.product}, ${s.cadence}, ${s.destination}`;
+
 /** Adds a channel to a product's communication plan; Flightdeck checks the target and names what is wrong. */
 export async function subscribe(
   api: ApiOptions,
@@ -65,11 +68,7 @@ export async function subscribe(
       },
     },
   );
-  out(
-    opts.json
-      ? JSON.stringify(s, null, 2)
-      : `subscribed ${s.id}: ${s.audience} of ${s.product}, ${s.cadence}, ${s.destination}`,
-  );
+  out(opts.json ? JSON.stringify(s, null, 2) : `subscribed ${s.id}: ${describeSubscription(s)}`);
   return EXIT.PASS;
 }
 
@@ -84,11 +83,7 @@ export async function unsubscribe(
     `mutation Unsubscribe($id: ID!) { unsubscribe(id: $id) { ${SUBSCRIPTION} } }`,
     { id: opts.id },
   );
-  out(
-    opts.json
-      ? JSON.stringify(s, null, 2)
-      : `unsubscribed ${s.id}: ${s.audience} of ${s.product}, ${s.cadence}, ${s.destination}`,
-  );
+  out(opts.json ? JSON.stringify(s, null, 2) : `unsubscribed ${s.id}: ${describeSubscription(s)}`);
   return EXIT.PASS;
 }
 
