@@ -3,7 +3,14 @@ import type { CombinedError } from '@urql/core';
 import { ApiError } from '../../components/ApiError.js';
 import { humanize } from '../../format/dates.js';
 import type { SubscribeInput } from '../../gql/graphql.js';
-import { AUDIENCES, CHANNELS, EMPTY_DRAFT, subscribeInput, type SubscriptionDraft } from './subscription-words.js';
+import {
+  AUDIENCES,
+  CADENCES,
+  CHANNELS,
+  EMPTY_DRAFT,
+  subscribeInput,
+  type SubscriptionDraft,
+} from './subscription-words.js';
 
 interface Props {
   product: string;
@@ -24,7 +31,7 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
   });
   const channel = CHANNELS.find((c) => c.kind === draft.kind);
   const audience = AUDIENCES.find((a) => a.value === draft.audience);
-  const cadences = audience?.cadences ?? ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
+  const cadences = audience?.cadences ?? CADENCES;
   const chooseAudience = (value: string) => {
     const allowed = AUDIENCES.find((a) => a.value === value)?.cadences;
     // A cadence the newly chosen audience may not have falls back to its usual one.

@@ -1,7 +1,7 @@
 import type { Audience, Cadence, SubscribeInput } from '../../gql/graphql.js';
 import { humanize } from '../../format/dates.js';
 
-const CADENCES: readonly Cadence[] = ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
+export const CADENCES: readonly Cadence[] = ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
 
 /**
  * The audiences of the communication plan, with the cadence planning gives each when none is chosen (its
