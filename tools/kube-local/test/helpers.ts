@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
-import { eventually } from '@flightdeck/testing';
+import { DEADLINES, eventually as eventuallyWithin } from '@flightdeck/testing';
 
 export const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 export const run = promisify(execFile);
@@ -75,4 +75,9 @@ export async function readyLine(p: Launched, timeoutMs = 240_000): Promise<{ url
   }
 }
 
-export { eventually };
+/** `eventually` with the control plane's deadline: kube-local's controllers and kwok catch up slower than one bus hop on a busy machine. */
+export const eventually = <T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number = DEADLINES.cluster,
+) => eventuallyWithin(what, probe, timeoutMs);
