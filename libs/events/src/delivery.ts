@@ -78,8 +78,9 @@ export async function processDelivery(
     );
   }
 
-  const err = await runHoldingWhileUnavailable(o, event, d, logger);
-  if (err === undefined) return { kind: 'ack' };
+  const outcome = await runHoldingWhileUnavailable(o, event, d, logger);
+  if (outcome.ok) return { kind: 'ack' };
+  const { err } = outcome;
   if (o.isUnavailable?.(err)) {
     // Held until the subscription stopped: back to the stream for a later redelivery, never to the dead letters.
     return { kind: 'retry', delayMs: o.retryDelayMs };
@@ -101,20 +102,21 @@ export async function processDelivery(
 
 /**
  * Runs the handler; while it fails because a dependency is unavailable, holds the delivery and runs it again, with
- * backoff, until it succeeds, fails otherwise, or the subscription stops. Returns the last failure, if any.
+ * backoff, until it succeeds, fails otherwise, or the subscription stops. A handler that rejects with no reason
+ * (`undefined`) has failed all the same.
  */
 async function runHoldingWhileUnavailable(
   o: ResolvedSubscribeOptions,
   event: CloudEvent,
   d: Delivery,
   logger: Logger,
-): Promise<unknown> {
+): Promise<{ ok: true } | { ok: false; err: unknown }> {
   for (let held = 1; ; held++) {
     try {
       await runWithTimeout(o, event, d);
-      return undefined;
+      return { ok: true };
     } catch (err) {
-      if (!o.isUnavailable?.(err) || d.stopping?.()) return err;
+      if (!o.isUnavailable?.(err) || d.stopping?.()) return { ok: false, err };
       // At most a third of the ack wait between attempts, so the keep-alive always comes in time.
       const delayMs = Math.min(retryDelay(o.retryDelayMs, held), Math.floor(o.ackWaitMs / 3));
       logger.warn(
@@ -122,7 +124,7 @@ async function runHoldingWhileUnavailable(
         'a dependency of the handler is unavailable; the event is held and retried in place',
       );
       await sleepUnless(delayMs, d.stopping);
-      if (d.stopping?.()) return err;
+      if (d.stopping?.()) return { ok: false, err };
       d.keepAlive?.();
     }
   }

@@ -112,6 +112,26 @@ export function busBehaviour(name: string, harness: () => BusHarness): void {
       await sub.stop();
     });
 
+    it('counts a handler that rejects with no reason as failed: the event comes again', async () => {
+      const { bus } = harness();
+      const counts: number[] = [];
+      const event = aRelease();
+      const sub = await bus.subscribe({
+        durable: durable('reject-undefined'),
+        filter: 'flightdeck.planning.release.created',
+        retryDelayMs: 20,
+        handler: (e, ctx) => {
+          if (e.id !== event.id) return;
+          counts.push(ctx.deliveryCount);
+          if (ctx.deliveryCount < 2) return Promise.reject(undefined);
+        },
+      });
+      await bus.publish(event);
+      await waitFor('a second delivery', () => counts.length >= 2);
+      expect(counts).toEqual([1, 2]);
+      await sub.stop();
+    });
+
     it('holds an event while a dependency of its handler is unavailable, spending none of its deliveries, for longer than the ack wait', async () => {
       const { bus } = harness();
       const d = durable('held');
