@@ -244,6 +244,7 @@ const REQUESTS: Record<string, (f: Fixtures) => Request> = {
     query: 'query($r: String!) { freezeDecision(release: $r, change: "abc1234") { allowed } }',
     variables: { r: f.release },
   }),
+  'Query.audiences': () => ({ query: '{ audiences { audience } }' }),
   'Query.subscriptions': () => ({ query: '{ subscriptions(product: "matrix") { id } }' }),
   'Query.notificationDeliveries': (f) => ({
     query: 'query($r: String!) { notificationDeliveries(release: $r) { id } }',

@@ -37,13 +37,26 @@ export const parseCadence = (value: unknown): Cadence => oneOf(value, CADENCES, 
 export const INTERNAL_AUDIENCES: readonly Audience[] = AUDIENCES.filter((a) => a !== 'CUSTOMERS_PARTNERS');
 
 /**
- * The cadence `audience` hears on: `value`, or the process's default for it when absent. The daily and weekly
- * summaries carry progress, blockers and risks, so only an audience inside the organisation may choose them.
+ * The cadences a subscription of `audience` may choose. The daily and weekly summaries carry progress, blockers and
+ * risks, so only an audience inside the organisation may choose them.
  */
+export const cadencesOf = (audience: Audience): readonly Cadence[] =>
+  INTERNAL_AUDIENCES.includes(audience) ? CADENCES : ['AS_IT_HAPPENS'];
+
+/** Each audience as the process defines it: what it receives, its usual cadence and the cadences it may choose. */
+export const audiencePlans = () =>
+  AUDIENCES.map((audience) => ({
+    audience,
+    receives: AUDIENCE_PLAN[audience].receives,
+    usualCadence: AUDIENCE_PLAN[audience].cadence,
+    cadences: cadencesOf(audience),
+  }));
+
+/** The cadence `audience` hears on: `value`, or the process's default for it when absent; one it may choose. */
 export function cadenceFor(audience: Audience, value: unknown): Cadence {
   if (value == null) return AUDIENCE_PLAN[audience].cadence;
   const cadence = parseCadence(value);
-  if (cadence !== 'AS_IT_HAPPENS' && !INTERNAL_AUDIENCES.includes(audience))
+  if (!cadencesOf(audience).includes(cadence))
     throw new RuleError(
       `cadence ${cadence} is for audiences inside the organisation (${INTERNAL_AUDIENCES.join(', ')}): its summaries carry progress, blockers and risks; ${audience} hears of releases as they happen, cadence AS_IT_HAPPENS`,
       'cadence',

@@ -147,6 +147,33 @@ describe('the communication plan through the gateway', () => {
     expect(await subscriptions('roles')).toEqual([]);
   });
 
+  it('tells anyone signed in what each audience receives, its usual cadence and the cadences it may choose', async () => {
+    const r = await gql<{ audiences: unknown[] }>(
+      stack.gatewayUrl,
+      '{ audiences { audience usualCadence cadences receives } }',
+      {},
+      qaLead,
+    );
+    expect(r.errors).toBeUndefined();
+    const all = ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
+    expect(r.data!.audiences).toEqual([
+      {
+        audience: 'DEVELOPMENT_TEAM',
+        usualCadence: 'DAILY',
+        cadences: all,
+        receives: expect.stringMatching(/blockers/),
+      },
+      { audience: 'MANAGEMENT', usualCadence: 'WEEKLY', cadences: all, receives: expect.stringMatching(/risks/) },
+      { audience: 'QA', usualCadence: 'AS_IT_HAPPENS', cadences: all, receives: expect.stringMatching(/gate results/) },
+      {
+        audience: 'CUSTOMERS_PARTNERS',
+        usualCadence: 'AS_IT_HAPPENS',
+        cadences: ['AS_IT_HAPPENS'],
+        receives: expect.stringMatching(/release notes/),
+      },
+    ]);
+  });
+
   it('notifies the QA subscribers of a failed gate once, on every channel, with a link to act; other audiences not', async () => {
     const product = 'notify-shop';
     const hook = await subscribe({

@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
 import { fakeGateway, type Answer } from '../../test-support/fake-gateway.js';
+import { planningAudiences as audiences } from '../../test-support/planning-audiences.js';
 import type { Subscription } from './CommunicationPlan.js';
 import { CommunicationPlanPanel } from './CommunicationPlanPanel.js';
 
@@ -17,7 +18,7 @@ function planning(initial: Subscription[], refuse: { subscribe?: string; unsubsc
   let plan = [...initial];
   const refused = (message: string): Answer => ({ errors: [{ message }] });
   return fakeGateway({
-    CommunicationPlan: () => ({ data: { subscriptions: plan } }),
+    CommunicationPlan: () => ({ data: { audiences, subscriptions: plan } }),
     Subscribe: (v) => {
       if (refuse.subscribe) return refused(refuse.subscribe);
       const input = v.input as { audience: string; cadence?: string; channel: { kind: string; url?: string } };
@@ -51,7 +52,7 @@ const choose = (label: string, value: string) => fireEvent.change(screen.getByLa
 const names = (sent: { operationName: string }[]) => sent.map((o) => o.operationName);
 
 describe('CommunicationPlanPanel', () => {
-  it('offers customers and partners only news as it happens, the daily and weekly summaries being internal', async () => {
+  it('offers each audience the cadences planning lets it choose, names its usual one and says what it receives', async () => {
     renderPanel(planning([]));
     await screen.findByText(/No one subscribed to this product yet/);
     const cadences = () =>
@@ -61,6 +62,7 @@ describe('CommunicationPlanPanel', () => {
     choose('Audience', 'MANAGEMENT');
     choose('Cadence', 'DAILY');
     expect(cadences()).toEqual(["The audience's usual (weekly)", 'As it happens', 'Daily', 'Weekly']);
+    expect(screen.getByText('Receives status, milestones and risks.')).toBeTruthy();
     choose('Audience', 'CUSTOMERS_PARTNERS');
     expect(cadences()).toEqual(["The audience's usual (as it happens)", 'As it happens']);
     expect((screen.getByLabelText('Cadence') as HTMLSelectElement).value).toBe('');

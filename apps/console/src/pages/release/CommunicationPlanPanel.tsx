@@ -9,6 +9,12 @@ import { describeSubscription } from './subscription-words.js';
 
 const Plan = graphql(`
   query CommunicationPlan($product: String!) {
+    audiences {
+      audience
+      receives
+      usualCadence
+      cadences
+    }
     subscriptions(product: $product) {
       id
       audience
@@ -84,7 +90,15 @@ export function CommunicationPlanPanel({ product }: { product: string }) {
       <p role="status" className="muted" tabIndex={-1} ref={status}>
         {done}
       </p>
-      <SubscribeForm product={product} onSubscribe={add} busy={added.fetching} error={added.error} />
+      {plan.data && (
+        <SubscribeForm
+          product={product}
+          audiences={plan.data.audiences}
+          onSubscribe={add}
+          busy={added.fetching}
+          error={added.error}
+        />
+      )}
     </>
   );
 }

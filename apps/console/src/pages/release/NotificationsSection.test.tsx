@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SessionProvider } from '../../auth/SessionContext.js';
 import { saveSession, sessionFromToken } from '../../auth/session.js';
 import { fakeGateway } from '../../test-support/fake-gateway.js';
+import { planningAudiences } from '../../test-support/planning-audiences.js';
 import { NotificationsSection } from './NotificationsSection.js';
 
 /** Signs in as `subject` with these roles (the console only reads the claims; the gateway verifies the token). */
@@ -15,7 +16,7 @@ function signInAs(subject: string, roles: string[]) {
 function renderSection() {
   const gateway = fakeGateway({
     ReleaseNotifications: () => ({ data: { notificationDeliveries: [] } }),
-    CommunicationPlan: () => ({ data: { subscriptions: [] } }),
+    CommunicationPlan: () => ({ data: { audiences: planningAudiences, subscriptions: [] } }),
   });
   render(
     <Provider value={gateway.client}>

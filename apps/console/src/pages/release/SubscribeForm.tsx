@@ -4,16 +4,18 @@ import { ApiError } from '../../components/ApiError.js';
 import { humanize } from '../../format/dates.js';
 import type { SubscribeInput } from '../../gql/graphql.js';
 import {
-  AUDIENCES,
-  CADENCES,
+  audienceLabel,
   CHANNELS,
   EMPTY_DRAFT,
   subscribeInput,
+  type AudiencePlan,
   type SubscriptionDraft,
 } from './subscription-words.js';
 
 interface Props {
   product: string;
+  /** The audiences and the cadences each may choose, as planning answers them. */
+  audiences: readonly AudiencePlan[];
   /** Resolves true once the subscription is stored: the form empties; false keeps what was typed. */
   onSubscribe(input: SubscribeInput): Promise<boolean>;
   busy: boolean;
@@ -21,7 +23,7 @@ interface Props {
 }
 
 /** Adds an audience's channel to the product's plan: the fields the chosen channel needs, nothing more. */
-export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
+export function SubscribeForm({ product, audiences, onSubscribe, busy, error }: Props) {
   const id = useId();
   const [draft, setDraft] = useState<SubscriptionDraft>(EMPTY_DRAFT);
   const field = <K extends keyof SubscriptionDraft>(key: K) => ({
@@ -30,10 +32,10 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
       setDraft({ ...draft, [key]: e.target.value as SubscriptionDraft[K] }),
   });
   const channel = CHANNELS.find((c) => c.kind === draft.kind);
-  const audience = AUDIENCES.find((a) => a.value === draft.audience);
-  const cadences = audience?.cadences ?? CADENCES;
+  const audience = audiences.find((a) => a.audience === draft.audience);
+  const cadences = audience?.cadences ?? [...new Set(audiences.flatMap((a) => a.cadences))];
   const chooseAudience = (value: string) => {
-    const allowed = AUDIENCES.find((a) => a.value === value)?.cadences;
+    const allowed = audiences.find((a) => a.audience === value)?.cadences;
     // A cadence the newly chosen audience may not have falls back to its usual one.
     const keep = !draft.cadence || !allowed || allowed.includes(draft.cadence);
     setDraft({ ...draft, audience: value as SubscriptionDraft['audience'], cadence: keep ? draft.cadence : '' });
@@ -49,20 +51,29 @@ export function SubscribeForm({ product, onSubscribe, busy, error }: Props) {
       <h4 id={`${id}-h`}>Add a subscription</h4>
       <div className="field">
         <label htmlFor={`${id}-audience`}>Audience</label>
-        <select id={`${id}-audience`} value={draft.audience} onChange={(e) => chooseAudience(e.target.value)} required>
+        <select
+          id={`${id}-audience`}
+          value={draft.audience}
+          onChange={(e) => chooseAudience(e.target.value)}
+          required
+          aria-describedby={`${id}-audience-help`}
+        >
           <option value="">Choose…</option>
-          {AUDIENCES.map((a) => (
-            <option key={a.value} value={a.value}>
-              {a.label}
+          {audiences.map((a) => (
+            <option key={a.audience} value={a.audience}>
+              {audienceLabel(a.audience)}
             </option>
           ))}
         </select>
+        <span id={`${id}-audience-help`} className="muted">
+          {audience ? `Receives ${audience.receives}.` : ''}
+        </span>
       </div>
       <div className="field">
         <label htmlFor={`${id}-cadence`}>Cadence</label>
         <select id={`${id}-cadence`} {...field('cadence')}>
           <option value="">
-            The audience&apos;s usual{audience ? ` (${humanize(audience.usual).toLowerCase()})` : ''}
+            The audience&apos;s usual{audience ? ` (${humanize(audience.usualCadence).toLowerCase()})` : ''}
           </option>
           {cadences.map((c) => (
             <option key={c} value={c}>

@@ -1,18 +1,21 @@
 import type { Audience, Cadence, SubscribeInput } from '../../gql/graphql.js';
 import { humanize } from '../../format/dates.js';
 
-export const CADENCES: readonly Cadence[] = ['AS_IT_HAPPENS', 'DAILY', 'WEEKLY'];
+/** The console's words for the audiences of the communication plan; what each may choose comes from planning. */
+const AUDIENCE_LABELS: Record<Audience, string> = {
+  DEVELOPMENT_TEAM: 'Development team',
+  MANAGEMENT: 'Management',
+  QA: 'QA',
+  CUSTOMERS_PARTNERS: 'Customers and partners',
+};
 
-/**
- * The audiences of the communication plan, with the cadence planning gives each when none is chosen (its
- * AUDIENCE_PLAN) and the cadences it lets each choose (the daily and weekly summaries stay inside the organisation).
- */
-export const AUDIENCES: readonly { value: Audience; label: string; usual: Cadence; cadences: readonly Cadence[] }[] = [
-  { value: 'DEVELOPMENT_TEAM', label: 'Development team', usual: 'DAILY', cadences: CADENCES },
-  { value: 'MANAGEMENT', label: 'Management', usual: 'WEEKLY', cadences: CADENCES },
-  { value: 'QA', label: 'QA', usual: 'AS_IT_HAPPENS', cadences: CADENCES },
-  { value: 'CUSTOMERS_PARTNERS', label: 'Customers and partners', usual: 'AS_IT_HAPPENS', cadences: ['AS_IT_HAPPENS'] },
-];
+/** An audience as planning defines it (the `audiences` query). */
+export interface AudiencePlan {
+  audience: Audience;
+  receives: string;
+  usualCadence: Cadence;
+  cadences: readonly Cadence[];
+}
 
 /** The channels libs/notify delivers to (ChannelInput.kind), and the fields each needs. */
 export const CHANNELS = [
@@ -24,7 +27,7 @@ export const CHANNELS = [
 
 export type ChannelKind = (typeof CHANNELS)[number]['kind'];
 
-export const audienceLabel = (a: string): string => AUDIENCES.find((x) => x.value === a)?.label ?? humanize(a);
+export const audienceLabel = (a: string): string => AUDIENCE_LABELS[a as Audience] ?? humanize(a);
 
 /** One line of the plan, as the list shows it and the removal names it; the destination never carries a secret. */
 export const describeSubscription = (s: { audience: string; cadence: string; destination: string }): string =>

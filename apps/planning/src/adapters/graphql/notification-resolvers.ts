@@ -5,7 +5,7 @@ import type { CodeFreeze } from '../../application/code-freeze.js';
 import type { CommunicationPlan } from '../../application/communication-plan.js';
 import type { Delivery, Subscription } from '../../application/notification-ports.js';
 import type { Notifications } from '../../application/notifications.js';
-import type { Audience, Cadence } from '../../domain/communication-plan.js';
+import { audiencePlans, type Audience, type Cadence } from '../../domain/communication-plan.js';
 import { CAN } from './roles.js';
 
 export interface NotificationContext extends SubgraphContext {
@@ -41,6 +41,7 @@ interface SubscribeArgs {
 /** The communication plan and the delivery log; authorisation here, as in resolvers.ts. */
 export const notificationResolvers: SubgraphResolvers<NotificationContext> = {
   Query: {
+    audiences: () => audiencePlans(),
     subscriptions: async (_: unknown, a: { product?: string | null; audience?: Audience | null }, ctx) => {
       authorize(ctx.identity, CAN.manageNotifications);
       const list = await ctx.plan.list({
