@@ -47,13 +47,20 @@ export async function connectMongo(opts: ConnectMongoOptions): Promise<MongoConn
     });
     try {
       await connection.asPromise();
-      connection.on('disconnected', () => logger.warn({ uri: where }, 'MongoDB disconnected'));
+      // Closing it ourselves (a shutdown) disconnects it too: only a disconnection nobody asked for is a warning.
+      let closing = false;
+      connection.on('disconnected', () =>
+        closing
+          ? logger.info({ uri: where }, 'MongoDB connection closed')
+          : logger.warn({ uri: where }, 'MongoDB disconnected'),
+      );
       connection.on('reconnected', () => logger.info({ uri: where }, 'MongoDB reconnected'));
       logger.info({ uri: where, attempt: attempt + 1 }, 'MongoDB connected');
       return {
         connection,
         isReady: () => connection.readyState === mongoose.ConnectionStates.connected,
         close: async () => {
+          closing = true;
           await connection.close();
         },
       };

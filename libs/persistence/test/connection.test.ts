@@ -1,7 +1,8 @@
 import { describe, expect, inject, it } from 'vitest';
 import type {} from '@flightdeck/testing/global-setup';
 import mongoose from 'mongoose';
-import { databaseUri, freePort } from '@flightdeck/testing';
+import { pino } from 'pino';
+import { databaseUri, eventually, freePort } from '@flightdeck/testing';
 import { startMongoServer } from '@flightdeck/mongo-server';
 import { connectMongo, isStoreUnavailable, redactUri } from '../src/index.js';
 
@@ -49,6 +50,31 @@ describe('connectMongo', () => {
     ).rejects.toThrow(
       new RegExp(`could not connect to MongoDB at mongodb://app:\\*\\*\\*@127.0.0.1:${port}/none after 2 attempts`),
     );
+  });
+
+  it('warns of a disconnection it did not ask for; closing it is no warning', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const warnings = () => lines.filter((l) => l.level >= 40).map((l) => l.msg);
+    const port = await freePort();
+    const server = await startMongoServer({ port });
+    try {
+      const kept = await connectMongo({ uri: `mongodb://127.0.0.1:${port}/kept`, logger });
+      await kept.close();
+      expect(lines.map((l) => l.msg)).toContain('MongoDB connection closed');
+      expect(warnings()).toEqual([]);
+
+      const lost = await connectMongo({
+        uri: `mongodb://127.0.0.1:${port}/lost`,
+        logger,
+        serverSelectionTimeoutMS: 500,
+      });
+      await server.stop();
+      await eventually('the disconnection noticed', () => warnings().includes('MongoDB disconnected'));
+      await lost.close();
+    } finally {
+      await server.stop();
+    }
   });
 
   it('rejects a URI that is not a MongoDB connection string, saying what is expected', async () => {
