@@ -18,7 +18,7 @@ function list(words: readonly string[]): string {
  */
 export function startBanner(
   stack: Pick<RunningStack, 'graphqlUrl' | 'url' | 'token' | 'dataDir' | 'secretSource' | 'cluster' | 'gitWebhooks'>,
-  opts: { console?: boolean; cwd?: string } = {},
+  opts: { console?: boolean; cwd?: string; logFile?: string } = {},
 ): string {
   const cwd = opts.cwd ?? process.cwd();
   const url = stack.graphqlUrl;
@@ -34,6 +34,7 @@ export function startBanner(
     ...(opts.console ? [`  Web console   ${stack.url}   (sign in with a token below)`] : []),
     `  GraphQL API   ${url}   (open it in a browser for the GraphQL explorer)`,
     `  data          ${stack.dataDir}`,
+    ...(opts.logFile ? [`  logs          ${opts.logFile}   (JSON; warnings and errors also show here)`] : []),
     '',
     `A token for ${LOCAL_USER.subject} ("${LOCAL_USER.name}"), valid 12 h, holding the roles ${list(LOCAL_USER.roles)}.`,
     'Copy these lines into a shell:',

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { aiEnv } from '@flightdeck/ai';
-import { envString, envUrl, envUrlList, httpEnv, loggingEnv, shutdownEnv } from '@flightdeck/config';
+import { envEnum, envString, envUrl, envUrlList, httpEnv, LOG_LEVELS, shutdownEnv } from '@flightdeck/config';
 
 /** The embedded stack's settings: every one optional, so `npm start` works on a fresh machine. */
 export const stackConfigSchema = z.object({
   ...httpEnv,
   PORT: httpEnv.PORT.default(4000),
-  ...loggingEnv,
+  LOG_LEVEL: envEnum(
+    `Lowest log level written as JSON to FLIGHTDECK_DATA_DIR/flightdeck.log (warnings and errors also show in the terminal, one readable line each): ${LOG_LEVELS.join(', ')}`,
+    LOG_LEVELS,
+  ).default('info'),
   ...shutdownEnv,
   FLIGHTDECK_DATA_DIR: envString(
     'Directory of the embedded stack: MongoDB-wire data files and the local signing secret',

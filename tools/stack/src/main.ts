@@ -9,6 +9,7 @@ import { stackConfigSchema } from './config.js';
 import { startBanner } from './banner.js';
 import { ensureConsoleBuilt } from './console-build.js';
 import { DEMO_CLUSTER, DemoClock, mintPeople, PEOPLE, runDemo } from './demo/index.js';
+import { stackLogs } from './logs.js';
 import { startStack } from './stack.js';
 
 const program = new Command('flightdeck-stack')
@@ -24,8 +25,6 @@ const program = new Command('flightdeck-stack')
 const { demo } = program.opts<{ demo?: boolean }>();
 
 const config = loadConfigOrExit(stackConfigSchema, { service: 'flightdeck' });
-const logger = createLogger({ service: 'flightdeck', level: config.LOG_LEVEL });
-
 if (demo && (config.KUBECONFIG || config.PROMETHEUS_URL || !hasBinary('prometheus'))) {
   process.stderr.write(
     'flightdeck: the demo plays on the simulated cluster watched by a local prometheus: unset KUBECONFIG and PROMETHEUS_URL, and install prometheus (Debian: apt-get install prometheus).\n',
@@ -33,13 +32,18 @@ if (demo && (config.KUBECONFIG || config.PROMETHEUS_URL || !hasBinary('prometheu
   process.exit(1);
 }
 
-const consoleDir = ensureConsoleBuilt(logger);
-const clock = demo ? new DemoClock() : undefined;
 const demoDir = join(config.FLIGHTDECK_DATA_DIR, 'demo');
 if (demo) rmSync(demoDir, { recursive: true, force: true });
+const dataDir = demo ? demoDir : config.FLIGHTDECK_DATA_DIR;
+const logs = stackLogs(dataDir, config.LOG_LEVEL);
+const logger = createLogger({ service: 'flightdeck', level: config.LOG_LEVEL, destination: logs.destination });
+
+const consoleDir = ensureConsoleBuilt(logger);
+const clock = demo ? new DemoClock() : undefined;
 // The demo's people sign with the demo stack's own secret (kept in its data directory, as mint-token expects).
 const secret = demo ? (config.AUTH_JWT_SECRET ?? ensureLocalSecret(demoDir)) : undefined;
-const stack = await startStack(demo ? { ...config, FLIGHTDECK_DATA_DIR: demoDir } : config, logger, {
+const stack = await startStack({ ...config, FLIGHTDECK_DATA_DIR: dataDir }, logger, {
+  logDestination: logs.destination,
   ...(consoleDir ? { consoleDir } : {}),
   ...(clock ? { clock, cluster: DEMO_CLUSTER } : {}),
 });
@@ -50,7 +54,7 @@ createShutdown({
   steps: [{ name: 'stop every service and the embedded infrastructure', run: () => stack.stop() }],
 }).install();
 
-process.stdout.write(startBanner(stack, { console: consoleDir !== undefined }));
+process.stdout.write(startBanner(stack, { console: consoleDir !== undefined, logFile: logs.file }));
 if (demo && secret && clock && stack.kubeconfig) {
   const tokens = await mintPeople(secret);
   const lines = ['Demo people: paste a token into the web console to sign in as them.'];

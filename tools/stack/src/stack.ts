@@ -7,6 +7,7 @@ import { createTokenVerifier, ensureLocalSecret, mintToken } from '@flightdeck/a
 import { InProcessBus, JetStreamBus, type EventBus } from '@flightdeck/events';
 import { connectMongo, isStoreUnavailable, type MongoConnection } from '@flightdeck/persistence';
 import { createLogger, createMetrics } from '@flightdeck/telemetry';
+import type { DestinationStream } from 'pino';
 import { createGatewayService, defaultSupergraphPath } from '@flightdeck/gateway';
 import { buildExplorer } from '@flightdeck/gateway/explorer-build';
 import { startMongoServer } from '@flightdeck/mongo-server';
@@ -54,8 +55,11 @@ export async function startStack(
     clock?: { now(): Date };
     /** The simulated cluster's workload behaviours, time scale and scrape interval (tests, the demo). */
     cluster?: StackClusterOptions;
+    /** Where the services' and the gateway's logs go (npm start: stackLogs); default JSON to stdout. */
+    logDestination?: DestinationStream;
   } = {},
 ): Promise<RunningStack> {
+  const logTo = opts.logDestination ? { destination: opts.logDestination } : {};
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse())
@@ -103,7 +107,7 @@ export async function startStack(
     const gitWebhooks = ensureGitWebhookSecrets(dataDir, config);
     const urls: Record<string, string> = {};
     for (const entry of entries) {
-      const serviceLogger = createLogger({ service: entry.name, level: config.LOG_LEVEL });
+      const serviceLogger = createLogger({ service: entry.name, level: config.LOG_LEVEL, ...logTo });
       const mongo: MongoConnection = await connectMongo({
         uri: `${mongoUri}/flightdeck-${entry.name}`,
         logger: serviceLogger,
@@ -137,7 +141,7 @@ export async function startStack(
     const gateway = createGatewayService({
       supergraphSdl: readFileSync(opts.supergraphPath ?? defaultSupergraphPath, 'utf8'),
       verifier,
-      logger: createLogger({ service: 'gateway', level: config.LOG_LEVEL }),
+      logger: createLogger({ service: 'gateway', level: config.LOG_LEVEL, ...logTo }),
       metrics: createMetrics({ service: 'gateway' }),
       subgraphUrls: urls,
       introspection: true,

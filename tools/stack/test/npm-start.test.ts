@@ -184,7 +184,7 @@ describe('npm start (the embedded stack)', () => {
     expect(forged.status).toBe(401);
   }, 240_000);
 
-  it('stops when the npm process is sent SIGTERM (the script execs tsx: no shell is left holding the stack)', async () => {
+  it('stops when the npm process is sent SIGTERM (the script execs tsx: no shell is left holding the stack), its logs in the file the banner names', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'flightdeck-stack-npm-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const port = await freePort();
@@ -195,7 +195,13 @@ describe('npm start (the embedded stack)', () => {
     const exited = new Promise<number | null>((resolve) => stack.child.once('exit', (code) => resolve(code)));
     stack.child.kill('SIGTERM'); // the npm process, as `kill <pid of npm start>` does
     const code = await exited;
-    expect({ code, shutdown: /shutdown finished/.test(stack.output()) }).toEqual({ code: 0, shutdown: true });
+    // Every line at LOG_LEVEL goes to the log file the banner names; the terminal keeps the banner and warnings.
+    const logFile = join(dataDir, 'flightdeck.log');
+    expect(bannerLine(stack.output(), 'logs')).toContain(logFile);
+    const log = await readFile(logFile, 'utf8');
+    expect({ code, shutdown: /"msg":"shutdown finished/.test(log) }).toEqual({ code: 0, shutdown: true });
+    expect(log).toMatch(/"level":"info".*"service":"flightdeck".*embedded MongoDB-wire server at/);
+    expect(stack.output()).not.toMatch(/"level":"info"/);
     // Nothing answers on the port any more: the gateway and the services went with npm.
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   }, 120_000);
