@@ -68,6 +68,16 @@ export interface DeadLetter {
   event?: CloudEvent;
 }
 
+/** A dead letter sent back to its consumer, or refused, by `JetStreamBus.replayDeadLetters`. */
+export interface ReplayedLetter {
+  consumer: string;
+  subject: string;
+  eventId: string | undefined;
+  reason: DeadLetterReason;
+  /** Absent: published again and removed from the dead letters. Present: why it was left where it is. */
+  refused?: string;
+}
+
 /** Both buses let operators (and tests) read what went to the dead-letter subject. */
 export interface DeadLetterReader {
   deadLetters(opts?: { consumer?: string }): Promise<DeadLetter[]>;

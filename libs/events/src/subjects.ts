@@ -10,6 +10,12 @@ export function deadLetterSubject(consumer: string): string {
   return `flightdeck_deadletter.${consumer}`;
 }
 
+/**
+ * Header of an event published again from the dead letters for one durable consumer: only that consumer handles it,
+ * every other one acknowledges it unread (they applied it the first time).
+ */
+export const REPLAY_FOR_HEADER = 'Flightdeck-Replay-For';
+
 const durablePattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function assertDurableName(name: string): void {

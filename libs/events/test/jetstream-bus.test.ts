@@ -6,7 +6,7 @@ import { DEAD_LETTER_STREAM, EVENTS_STREAM, JetStreamBus, ensureStreams } from '
 import { busBehaviour } from './bus-behaviour.js';
 import { eventMetricsBehaviour } from './event-metrics.js';
 import { pino } from 'pino';
-import { aRelease, isDependencyDown, storedCopies, waitFor } from './helpers.js';
+import { aRelease, isDependencyDown, publishMarker, storedCopies, waitFor } from './helpers.js';
 
 // Its own server: the tests purge the streams between cases.
 let server: NatsServerHandle;
@@ -150,5 +150,74 @@ describe('JetStreamBus: a consumer that died on its last attempt', () => {
     expect(letter).toMatchObject({ reason: 'max_deliveries', deliveryCount: 2, event: { id: event.id } });
     expect(handler.calls).toBe(0);
     await sub.stop();
+  });
+});
+
+describe('JetStreamBus: replaying dead letters', () => {
+  it("sends a consumer's dead letter back to it alone once the cause is fixed, and removes it", async () => {
+    let broken = true;
+    const fixedSeen: string[] = [];
+    const othersSeen: string[] = [];
+    const fixed = await bus.subscribe({
+      durable: 'replay-fixed',
+      filter: 'flightdeck.planning.>',
+      maxDeliver: 2,
+      retryDelayMs: 10,
+      handler: (e) => {
+        if (broken) throw new Error('a bug in the handler');
+        fixedSeen.push(e.id);
+      },
+    });
+    const other = await bus.subscribe({
+      durable: 'replay-other',
+      filter: 'flightdeck.planning.>',
+      handler: (e) => void othersSeen.push(e.id),
+    });
+    const event = aRelease();
+    await bus.publish(event);
+    await waitFor('the dead letter', async () => (await bus.deadLetters({ consumer: 'replay-fixed' })).length === 1);
+
+    broken = false;
+    expect(await bus.replayDeadLetters('replay-fixed')).toEqual([
+      { consumer: 'replay-fixed', subject: event.type, eventId: event.id, reason: 'failed' },
+    ]);
+    await waitFor('the replayed event handled', () => fixedSeen.includes(event.id));
+    const marker = await publishMarker(bus);
+    await waitFor('a marker published after it, seen by both', () =>
+      [fixedSeen, othersSeen].every((seen) => seen.includes(marker.id)),
+    );
+    expect(othersSeen.filter((id) => id === event.id)).toHaveLength(1);
+    expect(fixedSeen.filter((id) => id === event.id)).toHaveLength(1);
+    expect(await bus.deadLetters({ consumer: 'replay-fixed' })).toEqual([]);
+    await fixed.stop();
+    await other.stop();
+  });
+
+  it('replays only the events asked for, and refuses an invalid letter, keeping it', async () => {
+    const sub = await bus.subscribe({
+      durable: 'replay-picky',
+      filter: 'flightdeck.planning.>',
+      maxDeliver: 1,
+      handler: () => {
+        throw new Error('always fails');
+      },
+    });
+    const [first, second] = [aRelease(), aRelease()];
+    await bus.publish(first);
+    await bus.publish(second);
+    await nc.publish('flightdeck.planning.release.created', new TextEncoder().encode('{not json'));
+    await waitFor('three dead letters', async () => (await bus.deadLetters({ consumer: 'replay-picky' })).length === 3);
+    await sub.stop();
+
+    expect(await bus.replayDeadLetters('replay-picky', { eventIds: [second.id] })).toEqual([
+      { consumer: 'replay-picky', subject: second.type, eventId: second.id, reason: 'failed' },
+    ]);
+    const all = await bus.replayDeadLetters('replay-picky');
+    expect(all.map((r) => [r.eventId, r.reason, r.refused ?? 'replayed'])).toEqual([
+      [first.id, 'failed', 'replayed'],
+      [undefined, 'invalid', expect.stringMatching(/^not a valid event .*fix its producer/)],
+    ]);
+    expect((await bus.deadLetters({ consumer: 'replay-picky' })).map((l) => l.reason)).toEqual(['invalid']);
+    await expect(bus.replayDeadLetters('no such.consumer')).rejects.toThrow(/durable consumer name "no such.consumer"/);
   });
 });

@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import type { z } from 'zod';
 import { mintTokenEnvSchema } from '@flightdeck/auth/mint-token-env';
 import { envMarkdownTable } from '@flightdeck/config';
+import { deadLettersEnvSchema } from '@flightdeck/events/dead-letters-env';
 import { gatewayConfigSchema, supergraphSubgraphs, defaultSupergraphPath } from '@flightdeck/gateway';
 import { analyticsConfigSchema, replayConfigSchema } from '@flightdeck/analytics/config';
 import { deploymentConfigSchema } from '@flightdeck/deployment/config';
@@ -49,6 +50,12 @@ function sections(): Section[] {
       intro:
         "Signs with AUTH_JWT_SECRET, or when it is unset with the embedded stack's secret in FLIGHTDECK_DATA_DIR, and says which on stderr.",
       schema: mintTokenEnvSchema,
+    },
+    {
+      title: '`npm run dead-letters` (`libs/events/src/dead-letters-main.ts`)',
+      intro:
+        'Lists the events a consumer gave up on, and replays them to that consumer alone once the cause is fixed (`list`, `replay`; `--help`).',
+      schema: deadLettersEnvSchema,
     },
   ];
 }

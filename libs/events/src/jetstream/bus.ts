@@ -8,6 +8,7 @@ import type {
   DeadLetterReader,
   EventBus,
   PublishResult,
+  ReplayedLetter,
   SubscribeOptions,
   Subscription,
   UnavailableCheck,
@@ -15,7 +16,13 @@ import type {
 import type { EventCatalog } from '../catalog.js';
 import { eventCatalog } from '../catalog/index.js';
 import { encodeEvent, type CloudEvent } from '../envelope.js';
-import { DEAD_LETTER_STREAM, EVENTS_STREAM, deadLetterSubject } from '../subjects.js';
+import {
+  DEAD_LETTER_STREAM,
+  EVENTS_STREAM,
+  REPLAY_FOR_HEADER,
+  assertDurableName,
+  deadLetterSubject,
+} from '../subjects.js';
 import { resolveSubscribeOptions } from '../subscribe-options.js';
 import { startConsumer } from './consumer-runner.js';
 import { ensureStreams, isNotFound, type StreamSettings } from './provision.js';
@@ -35,6 +42,7 @@ export interface JetStreamBusOptions extends StreamSettings {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** The production bus: events in the FLIGHTDECK stream, durable pull consumers, dead letters in their own stream. */
 export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagReader {
@@ -134,6 +142,46 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
       const m = await this.jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }).catch(() => null);
       if (!m || (wanted && m.subject !== wanted)) continue;
       out.push(JSON.parse(decoder.decode(m.data)) as DeadLetter);
+    }
+    return out;
+  }
+
+  /**
+   * Sends `consumer`'s dead letters (all, or those of `eventIds`) back to it alone, once the cause is fixed: each
+   * original event is published again on its subject under a new `Nats-Msg-Id`, marked for that consumer (every other
+   * consumer acknowledges it unread), then removed from the dead letters. An `invalid` letter is refused and kept: it
+   * would only come back; its producer or the consumer's catalog needs the fix.
+   */
+  async replayDeadLetters(consumer: string, opts: { eventIds?: readonly string[] } = {}): Promise<ReplayedLetter[]> {
+    assertDurableName(consumer);
+    const info = await this.jsm.streams.info(DEAD_LETTER_STREAM);
+    const out: ReplayedLetter[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const m = await this.jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }).catch(() => null);
+      if (!m || m.subject !== deadLetterSubject(consumer)) continue;
+      const letter = JSON.parse(decoder.decode(m.data)) as DeadLetter;
+      const eventId = letter.event?.id;
+      if (opts.eventIds && (!eventId || !opts.eventIds.includes(eventId))) continue;
+      const replayed: ReplayedLetter = { consumer, subject: letter.subject, eventId, reason: letter.reason };
+      if (letter.reason === 'invalid' || !eventId) {
+        out.push({
+          ...replayed,
+          refused: `not a valid event (${letter.error}): replayed, it would come back; fix its producer, or upgrade ${consumer} to the event's catalog version`,
+        });
+        continue;
+      }
+      await publishWithRetry(
+        this.js,
+        letter.subject,
+        encoder.encode(letter.original),
+        `${eventId}:replay:${consumer}:${seq}`,
+        this.publishRetry,
+        this.logger,
+        { [REPLAY_FOR_HEADER]: consumer },
+      );
+      await this.jsm.streams.deleteMessage(DEAD_LETTER_STREAM, seq);
+      this.logger.info({ consumer, eventId, subject: letter.subject }, 'dead letter replayed to its consumer');
+      out.push(replayed);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-import { EVENTS_STREAM, deadLetterSubject, subjectMatches } from '../subjects.js';
+import { EVENTS_STREAM, REPLAY_FOR_HEADER, deadLetterSubject, subjectMatches } from '../subjects.js';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { DeadLetter, ResolvedSubscribeOptions, Subscription } from '../bus.js';
@@ -57,6 +57,8 @@ export async function startConsumer(deps: RunnerDeps, o: ResolvedSubscribeOption
   const handle = async (m: JsMsg) => {
     try {
       if (filteredOnClient && !o.filters.some((f) => subjectMatches(f, m.subject))) return m.ack();
+      const replayFor = m.headers?.get(REPLAY_FOR_HEADER);
+      if (replayFor && replayFor !== o.durable) return m.ack(); // replayed from another consumer's dead letters
       const outcome = await processDelivery(
         {
           data: m.data,

@@ -26,12 +26,14 @@ export async function publishWithRetry(
   msgId: string,
   policy: RetryPolicy,
   logger: Logger,
+  extraHeaders: Record<string, string> = {},
 ): Promise<PubAck> {
   const attempts = policy.attempts ?? 6;
   const base = policy.baseDelayMs ?? 100;
   const max = policy.maxDelayMs ?? 2_000;
   const h = headers();
   h.set('content-type', 'application/cloudevents+json; charset=utf-8');
+  for (const [name, value] of Object.entries(extraHeaders)) h.set(name, value);
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
