@@ -6,7 +6,7 @@ import { submitEvidence } from './evidence-submit.js';
 import { EXIT } from './exit-codes.js';
 import { approveFreeze } from './freeze-approve.js';
 import { checkFreeze } from './freeze-check.js';
-import { listDeliveries, listSubscriptions, subscribe, unsubscribe } from './notify.js';
+import { listAudiences, listDeliveries, listSubscriptions, subscribe, unsubscribe } from './notify.js';
 import { showChecklist, tickChecklist } from './freeze-checklist.js';
 import { defineGate } from './gate-define.js';
 import { waitForGate } from './gate-wait.js';
@@ -473,6 +473,14 @@ notify
   .addHelpText('after', NOTIFY_HELP)
   .action(async (opts: { id: string; json: boolean }) => {
     process.exitCode = await unsubscribe(api(), opts, out);
+  });
+notify
+  .command('audiences')
+  .description('What each audience receives, its usual cadence and the cadences a subscription of it may choose.')
+  .option('--json', 'print the audiences as JSON on stdout', false)
+  .addHelpText('after', NOTIFY_HELP)
+  .action(async (opts: { json: boolean }) => {
+    process.exitCode = await listAudiences(api(), opts, out);
   });
 notify
   .command('list')

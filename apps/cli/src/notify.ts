@@ -87,6 +87,27 @@ export async function unsubscribe(
   return EXIT.PASS;
 }
 
+interface AudienceRow {
+  audience: string;
+  receives: string;
+  usualCadence: string;
+  cadences: string[];
+}
+
+/** The audiences as the release process defines them: what each receives, its usual cadence, what it may choose. */
+export async function listAudiences(api: ApiOptions, opts: { json: boolean }, out: (line: string) => void) {
+  const { audiences } = await graphql<{ audiences: AudienceRow[] }>(
+    api,
+    'query Audiences { audiences { audience receives usualCadence cadences } }',
+    {},
+  );
+  if (opts.json) out(JSON.stringify(audiences, null, 2));
+  else
+    for (const a of audiences)
+      out(`${a.audience}  usually ${a.usualCadence}, may choose ${a.cadences.join(', ')}; receives ${a.receives}`);
+  return EXIT.PASS;
+}
+
 export async function listSubscriptions(
   api: ApiOptions,
   opts: { product?: string; json: boolean },

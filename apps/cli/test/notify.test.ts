@@ -39,6 +39,15 @@ describe('flightdeck notify', () => {
     expect(run.stdout).toContain('DEVELOPMENT_TEAM, MANAGEMENT, QA, CUSTOMERS_PARTNERS');
   });
 
+  it('lists the audiences as planning defines them, customers and partners hearing only as it happens', async () => {
+    const run = await flightdeck(['notify', 'audiences']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split('  ')[0])).toEqual(['DEVELOPMENT_TEAM', 'MANAGEMENT', 'QA', 'CUSTOMERS_PARTNERS']);
+    expect(lines[0]).toMatch(/usually DAILY, may choose AS_IT_HAPPENS, DAILY, WEEKLY; receives progress, blockers/);
+    expect(lines[3]).toMatch(/usually AS_IT_HAPPENS, may choose AS_IT_HAPPENS; receives release announcements/);
+  });
+
   it('refuses an unknown channel and a bad URL with exit 3, naming what is wrong, and stores nothing', async () => {
     const fax = await flightdeck([
       'notify',
