@@ -10,7 +10,8 @@ const line = (l: DeadLetter) =>
 
 async function withBus<T>(run: (bus: JetStreamBus) => Promise<T>): Promise<T> {
   const config = loadConfigOrExit(configSchema, { service: 'dead-letters' });
-  const logger = pino({ level: config.LOG_LEVEL });
+  // Logs to stderr: stdout carries only the letters and what became of them, for scripts to read.
+  const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   const bus = await JetStreamBus.connect({ servers: config.NATS_URL, name: 'dead-letters', logger });
   try {
     return await run(bus);

@@ -15,7 +15,7 @@ describe('npm run dead-letters', () => {
   const run = (args: string[], env: Record<string, string> = { NATS_URL: server.url }) =>
     promisify(execFile)(tsx, ['libs/events/src/dead-letters-main.ts', ...args], {
       cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
     }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
