@@ -134,14 +134,11 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
 
   /** Reads the dead letters (oldest first), all or of one consumer; at most `limit`. */
   async deadLetters(opts: { consumer?: string; limit?: number } = {}): Promise<DeadLetter[]> {
-    const info = await this.jsm.streams.info(DEAD_LETTER_STREAM);
     const out: DeadLetter[] = [];
     const limit = opts.limit ?? 1000;
-    const wanted = opts.consumer ? deadLetterSubject(opts.consumer) : undefined;
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && out.length < limit; seq++) {
-      const m = await this.jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }).catch(() => null);
-      if (!m || (wanted && m.subject !== wanted)) continue;
-      out.push(JSON.parse(decoder.decode(m.data)) as DeadLetter);
+    if (limit <= 0) return out;
+    for await (const { letter } of this.storedLetters(opts.consumer)) {
+      if (out.push(letter) >= limit) break;
     }
     return out;
   }
@@ -154,12 +151,8 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
    */
   async replayDeadLetters(consumer: string, opts: { eventIds?: readonly string[] } = {}): Promise<ReplayedLetter[]> {
     assertDurableName(consumer);
-    const info = await this.jsm.streams.info(DEAD_LETTER_STREAM);
     const out: ReplayedLetter[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const m = await this.jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }).catch(() => null);
-      if (!m || m.subject !== deadLetterSubject(consumer)) continue;
-      const letter = JSON.parse(decoder.decode(m.data)) as DeadLetter;
+    for await (const { seq, letter } of this.storedLetters(consumer)) {
       const eventId = letter.event?.id;
       if (opts.eventIds && (!eventId || !opts.eventIds.includes(eventId))) continue;
       const replayed: ReplayedLetter = { consumer, subject: letter.subject, eventId, reason: letter.reason };
@@ -184,6 +177,17 @@ export class JetStreamBus implements EventBus, DeadLetterReader, ConsumerLagRead
       out.push(replayed);
     }
     return out;
+  }
+
+  /** The dead letters in the stream, oldest first, with their sequence there; all, or those of one consumer. */
+  private async *storedLetters(consumer?: string): AsyncGenerator<{ seq: number; letter: DeadLetter }> {
+    const info = await this.jsm.streams.info(DEAD_LETTER_STREAM);
+    const wanted = consumer ? deadLetterSubject(consumer) : undefined;
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const m = await this.jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }).catch(() => null);
+      if (!m || (wanted && m.subject !== wanted)) continue;
+      yield { seq, letter: JSON.parse(decoder.decode(m.data)) as DeadLetter };
+    }
   }
 
   /** The server's count of the durable's undelivered (`num_pending`) and unacknowledged (`num_ack_pending`) events. */
